@@ -1,0 +1,8 @@
+//! Entry point `@porthole/client`: every generated message and service plus the helpers.
+//! The widget imports `@porthole/client/visitor` instead to stay small.
+
+export * from "./gen/porthole/v1/auth_pb.js";
+export * from "./gen/porthole/v1/conversation_pb.js";
+export * from "./gen/porthole/v1/widget_pb.js";
+export * from "./gen/porthole/v1/workspace_pb.js";
+export * from "./visitor.js";
