@@ -1,0 +1,2 @@
+//! Types for Vite's client features (CSS imports, import.meta.env).
+/// <reference types="vite/client" />
