@@ -554,8 +554,9 @@ export const AuthService: GenService<{
     output: typeof GetMeResponseSchema;
   },
   /**
-   * Updates the signed-in user's profile; changing the password needs the current one
-   * and revokes every other session of the account.
+   * Updates the signed-in user's profile. Changing the password needs the current one and
+   * revokes every refresh token of the account (all devices must log in again; the
+   * caller's access token keeps working until it expires).
    * Errors: UNAUTHENTICATED, INVALID_ARGUMENT (empty name, weak password),
    * PERMISSION_DENIED (wrong current password).
    *
