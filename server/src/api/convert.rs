@@ -1,0 +1,306 @@
+//! Conversions between stored rows / domain types and proto messages.
+
+use porthole_proto::v1 as pb;
+
+use crate::domain::account::Role;
+use crate::domain::widget as dw;
+use crate::store::accounts::MemberRow;
+use crate::store::models::{InviteRow, UserRow, WidgetRow, WorkspaceRow};
+
+/// Unix milliseconds as a protobuf timestamp.
+pub fn timestamp(ms: i64) -> prost_types::Timestamp {
+    prost_types::Timestamp {
+        seconds: ms.div_euclid(1000),
+        nanos: (ms.rem_euclid(1000) * 1_000_000) as i32,
+    }
+}
+
+/// A stored role name as the proto enum (unknown names read as unspecified).
+pub fn role_to_proto(role: &str) -> pb::Role {
+    match Role::parse(role) {
+        Some(Role::Owner) => pb::Role::Owner,
+        Some(Role::Admin) => pb::Role::Admin,
+        Some(Role::Agent) => pb::Role::Agent,
+        None => pb::Role::Unspecified,
+    }
+}
+
+/// A proto role, `None` for unspecified or unknown values.
+pub fn role_from_proto(value: i32) -> Option<Role> {
+    match pb::Role::try_from(value).ok()? {
+        pb::Role::Owner => Some(Role::Owner),
+        pb::Role::Admin => Some(Role::Admin),
+        pb::Role::Agent => Some(Role::Agent),
+        pb::Role::Unspecified => None,
+    }
+}
+
+pub fn user(row: &UserRow) -> pb::User {
+    pb::User {
+        id: row.id.clone(),
+        email: row.email.clone(),
+        display_name: row.display_name.clone(),
+        create_time: Some(timestamp(row.created_at)),
+    }
+}
+
+pub fn workspace(row: &WorkspaceRow) -> pb::Workspace {
+    pb::Workspace {
+        id: row.id.clone(),
+        name: row.name.clone(),
+        create_time: Some(timestamp(row.created_at)),
+    }
+}
+
+pub fn member(row: &MemberRow) -> pb::Member {
+    pb::Member {
+        user_id: row.user.id.clone(),
+        email: row.user.email.clone(),
+        display_name: row.user.display_name.clone(),
+        role: role_to_proto(&row.membership.role).into(),
+        join_time: Some(timestamp(row.membership.created_at)),
+    }
+}
+
+pub fn invite(row: &InviteRow) -> pb::Invite {
+    pb::Invite {
+        id: row.id.clone(),
+        email: row.email.clone(),
+        role: role_to_proto(&row.role).into(),
+        invited_by_user_id: row.invited_by.clone(),
+        create_time: Some(timestamp(row.created_at)),
+        expire_time: Some(timestamp(row.expires_at)),
+    }
+}
+
+/// A stored widget as the proto message; unreadable settings JSON reads as defaults
+/// (logged), so one bad row cannot break a list.
+pub fn widget(row: &WidgetRow) -> pb::Widget {
+    let settings = stored_settings(row);
+    pb::Widget {
+        id: row.id.clone(),
+        name: row.name.clone(),
+        public_token: row.public_token.clone(),
+        active: row.active,
+        settings: Some(settings_to_proto(&settings)),
+        create_time: Some(timestamp(row.created_at)),
+        update_time: Some(timestamp(row.updated_at)),
+    }
+}
+
+/// The widget's settings from their stored JSON.
+pub fn stored_settings(row: &WidgetRow) -> dw::WidgetSettings {
+    serde_json::from_str(&row.settings).unwrap_or_else(|error| {
+        tracing::error!(widget_id = %row.id, %error, "stored widget settings unreadable; using defaults");
+        dw::WidgetSettings::default()
+    })
+}
+
+pub fn settings_to_proto(s: &dw::WidgetSettings) -> pb::WidgetSettings {
+    let a = &s.appearance;
+    let day = |d: &dw::DayHours| pb::DayHours {
+        enabled: d.enabled,
+        start: d.start.clone(),
+        end: d.end.clone(),
+    };
+    let h = &s.business_hours;
+    pb::WidgetSettings {
+        appearance: Some(pb::WidgetAppearance {
+            primary_color: a.primary_color.clone(),
+            text_color: a.text_color.clone(),
+            position: match a.position {
+                dw::Position::BottomRight => pb::WidgetPosition::BottomRight,
+                dw::Position::BottomLeft => pb::WidgetPosition::BottomLeft,
+                dw::Position::TopRight => pb::WidgetPosition::TopRight,
+                dw::Position::TopLeft => pb::WidgetPosition::TopLeft,
+            }
+            .into(),
+            border_radius: Some(a.border_radius),
+            launcher_size: a.launcher_size,
+            logo_url: a.logo_url.clone(),
+            font_family: a.font_family.clone(),
+            show_branding: a.show_branding,
+        }),
+        texts: Some(pb::WidgetTexts {
+            welcome_title: s.texts.welcome_title.clone(),
+            welcome_message: s.texts.welcome_message.clone(),
+            input_placeholder: s.texts.input_placeholder.clone(),
+            offline_message: s.texts.offline_message.clone(),
+        }),
+        behavior: Some(pb::WidgetBehavior {
+            pre_chat_name: pre_chat_to_proto(s.behavior.pre_chat_name).into(),
+            pre_chat_email: pre_chat_to_proto(s.behavior.pre_chat_email).into(),
+            sound_enabled: s.behavior.sound_enabled,
+        }),
+        business_hours: Some(pb::BusinessHours {
+            enabled: h.enabled,
+            time_zone: h.time_zone.clone(),
+            monday: Some(day(&h.days[0])),
+            tuesday: Some(day(&h.days[1])),
+            wednesday: Some(day(&h.days[2])),
+            thursday: Some(day(&h.days[3])),
+            friday: Some(day(&h.days[4])),
+            saturday: Some(day(&h.days[5])),
+            sunday: Some(day(&h.days[6])),
+        }),
+        allowed_domains: s.allowed_domains.clone(),
+        handler_type: match s.handler {
+            dw::Handler::Agent => pb::HandlerType::Agent,
+            dw::Handler::AiBot => pb::HandlerType::AiBot,
+            dw::Handler::Workflow => pb::HandlerType::Workflow,
+        }
+        .into(),
+    }
+}
+
+fn pre_chat_to_proto(field: dw::PreChatField) -> pb::PreChatField {
+    match field {
+        dw::PreChatField::Hidden => pb::PreChatField::Hidden,
+        dw::PreChatField::Optional => pb::PreChatField::Optional,
+        dw::PreChatField::Required => pb::PreChatField::Required,
+    }
+}
+
+fn pre_chat_from_proto(value: i32) -> dw::PreChatField {
+    match pb::PreChatField::try_from(value) {
+        Ok(pb::PreChatField::Optional) => dw::PreChatField::Optional,
+        Ok(pb::PreChatField::Required) => dw::PreChatField::Required,
+        _ => dw::PreChatField::Hidden,
+    }
+}
+
+/// Proto settings as domain settings, applying the documented defaults (unset
+/// sub-messages whole; empty strings and zero numbers inside set ones). Not validated.
+pub fn settings_from_proto(p: pb::WidgetSettings) -> dw::WidgetSettings {
+    let defaults = dw::WidgetSettings::default();
+    let or = |value: String, default: &str| {
+        if value.trim().is_empty() {
+            default.to_owned()
+        } else {
+            value
+        }
+    };
+
+    let appearance = match p.appearance {
+        None => defaults.appearance.clone(),
+        Some(a) => {
+            let d = &defaults.appearance;
+            dw::Appearance {
+                primary_color: or(a.primary_color, &d.primary_color),
+                text_color: or(a.text_color, &d.text_color),
+                position: match pb::WidgetPosition::try_from(a.position) {
+                    Ok(pb::WidgetPosition::BottomLeft) => dw::Position::BottomLeft,
+                    Ok(pb::WidgetPosition::TopRight) => dw::Position::TopRight,
+                    Ok(pb::WidgetPosition::TopLeft) => dw::Position::TopLeft,
+                    _ => dw::Position::BottomRight,
+                },
+                border_radius: a.border_radius.unwrap_or(d.border_radius),
+                launcher_size: if a.launcher_size == 0 {
+                    d.launcher_size
+                } else {
+                    a.launcher_size
+                },
+                logo_url: a.logo_url.trim().to_owned(),
+                font_family: a.font_family.trim().to_owned(),
+                show_branding: a.show_branding,
+            }
+        }
+    };
+    let texts = match p.texts {
+        None => defaults.texts.clone(),
+        Some(t) => {
+            let d = &defaults.texts;
+            dw::Texts {
+                welcome_title: or(t.welcome_title, &d.welcome_title),
+                welcome_message: or(t.welcome_message, &d.welcome_message),
+                input_placeholder: or(t.input_placeholder, &d.input_placeholder),
+                offline_message: or(t.offline_message, &d.offline_message),
+            }
+        }
+    };
+    let behavior = match p.behavior {
+        None => defaults.behavior.clone(),
+        Some(b) => dw::Behavior {
+            pre_chat_name: pre_chat_from_proto(b.pre_chat_name),
+            pre_chat_email: pre_chat_from_proto(b.pre_chat_email),
+            sound_enabled: b.sound_enabled,
+        },
+    };
+    let business_hours = match p.business_hours {
+        None => defaults.business_hours.clone(),
+        Some(h) => {
+            let day = |d: Option<pb::DayHours>| {
+                d.map(|d| dw::DayHours {
+                    enabled: d.enabled,
+                    start: d.start.trim().to_owned(),
+                    end: d.end.trim().to_owned(),
+                })
+                .unwrap_or_default()
+            };
+            dw::BusinessHours {
+                enabled: h.enabled,
+                time_zone: or(h.time_zone, &defaults.business_hours.time_zone)
+                    .trim()
+                    .to_owned(),
+                days: [
+                    day(h.monday),
+                    day(h.tuesday),
+                    day(h.wednesday),
+                    day(h.thursday),
+                    day(h.friday),
+                    day(h.saturday),
+                    day(h.sunday),
+                ],
+            }
+        }
+    };
+    dw::WidgetSettings {
+        appearance,
+        texts,
+        behavior,
+        business_hours,
+        allowed_domains: p.allowed_domains,
+        handler: match pb::HandlerType::try_from(p.handler_type) {
+            Ok(pb::HandlerType::AiBot) => dw::Handler::AiBot,
+            Ok(pb::HandlerType::Workflow) => dw::Handler::Workflow,
+            _ => dw::Handler::Agent,
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn settings_round_trip_through_proto() {
+        let mut s = dw::WidgetSettings::default();
+        s.appearance.position = dw::Position::TopLeft;
+        s.appearance.border_radius = 0;
+        s.behavior.pre_chat_email = dw::PreChatField::Required;
+        s.business_hours.days[6] = dw::DayHours {
+            enabled: true,
+            start: "10:00".into(),
+            end: "24:00".into(),
+        };
+        s.allowed_domains = vec!["example.com".into()];
+        s.handler = dw::Handler::AiBot;
+        assert_eq!(settings_from_proto(settings_to_proto(&s)), s);
+    }
+
+    #[test]
+    fn unset_settings_take_defaults() {
+        assert_eq!(
+            settings_from_proto(pb::WidgetSettings::default()),
+            dw::WidgetSettings::default()
+        );
+    }
+
+    #[test]
+    fn timestamps_from_millis() {
+        let t = timestamp(1_700_000_000_123);
+        assert_eq!((t.seconds, t.nanos), (1_700_000_000, 123_000_000));
+        let t = timestamp(-1);
+        assert_eq!((t.seconds, t.nanos), (-1, 999_000_000));
+    }
+}

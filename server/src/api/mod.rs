@@ -1,0 +1,7 @@
+//! One module per proto service: decode the request, call the store and domain rules,
+//! encode the response. Proto types stop here.
+
+pub mod auth;
+pub mod convert;
+pub mod widget;
+pub mod workspace;

@@ -1,0 +1,249 @@
+//! WidgetService: a workspace's chat widgets and their settings.
+
+use std::sync::Arc;
+
+use porthole_proto::v1 as pb;
+use porthole_proto::v1::widget_service_server::WidgetService;
+use tonic::{Request, Response, Status};
+
+use super::convert;
+use crate::AppState;
+use crate::auth;
+use crate::domain::Violations;
+use crate::domain::account as rules;
+use crate::error::Error;
+use crate::ids;
+use crate::store::models::WidgetRow;
+use crate::store::now_ms;
+use crate::store::widgets::WidgetChange;
+
+/// The WidgetService implementation.
+pub struct WidgetApi {
+    state: Arc<AppState>,
+}
+
+impl WidgetApi {
+    pub fn new(state: Arc<AppState>) -> Self {
+        Self { state }
+    }
+
+    async fn change(
+        &self,
+        workspace_id: &str,
+        widget_id: &str,
+        change: WidgetChange,
+    ) -> Result<WidgetRow, Error> {
+        self.state
+            .store
+            .update_widget(workspace_id, widget_id, change)
+            .await?
+            .ok_or(Error::NotFound("widget"))
+    }
+}
+
+/// Validated settings as stored JSON.
+fn settings_json(
+    settings: Option<pb::WidgetSettings>,
+    v: &mut Violations,
+) -> Result<String, Error> {
+    let settings =
+        convert::settings_from_proto(settings.unwrap_or_default()).validate("settings", v);
+    serde_json::to_string(&settings).map_err(Error::internal)
+}
+
+/// The embed snippet of a widget.
+pub fn embed_snippet(public_url: &str, public_token: &str) -> (String, String) {
+    let script_url = format!("{public_url}/widget/{public_token}/loader.js");
+    let html = format!("<script src=\"{script_url}\" async></script>");
+    (html, script_url)
+}
+
+#[tonic::async_trait]
+impl WidgetService for WidgetApi {
+    async fn create_widget(
+        &self,
+        request: Request<pb::CreateWidgetRequest>,
+    ) -> Result<Response<pb::CreateWidgetResponse>, Status> {
+        let agent = auth::agent(&request)?;
+        let req = request.into_inner();
+        let mut v = Violations::default();
+        let name = rules::check_name("name", &req.name, 100, &mut v);
+        let settings = settings_json(req.settings, &mut v)?;
+        v.into_result(())?;
+        let now = now_ms();
+        let row = WidgetRow {
+            id: ids::new_id("wgt"),
+            workspace_id: agent.workspace_id,
+            name,
+            public_token: ids::new_public_token(),
+            identity_secret: ids::new_secret(32),
+            active: true,
+            settings,
+            created_at: now,
+            updated_at: now,
+        };
+        let row = self.state.store.insert_widget(row).await?;
+        Ok(Response::new(pb::CreateWidgetResponse {
+            widget: Some(convert::widget(&row)),
+        }))
+    }
+
+    async fn list_widgets(
+        &self,
+        request: Request<pb::ListWidgetsRequest>,
+    ) -> Result<Response<pb::ListWidgetsResponse>, Status> {
+        let agent = auth::agent(&request)?;
+        let rows = self.state.store.widgets(&agent.workspace_id).await?;
+        Ok(Response::new(pb::ListWidgetsResponse {
+            widgets: rows.iter().map(convert::widget).collect(),
+        }))
+    }
+
+    async fn get_widget(
+        &self,
+        request: Request<pb::GetWidgetRequest>,
+    ) -> Result<Response<pb::GetWidgetResponse>, Status> {
+        let agent = auth::agent(&request)?;
+        let row = self
+            .state
+            .store
+            .widget(&agent.workspace_id, &request.get_ref().widget_id)
+            .await?
+            .ok_or(Error::NotFound("widget"))?;
+        Ok(Response::new(pb::GetWidgetResponse {
+            widget: Some(convert::widget(&row)),
+        }))
+    }
+
+    async fn update_widget(
+        &self,
+        request: Request<pb::UpdateWidgetRequest>,
+    ) -> Result<Response<pb::UpdateWidgetResponse>, Status> {
+        let agent = auth::agent(&request)?;
+        let req = request.into_inner();
+        let mut v = Violations::default();
+        let name = req.name.map(|n| rules::check_name("name", &n, 100, &mut v));
+        let settings = match req.settings {
+            Some(settings) => Some(settings_json(Some(settings), &mut v)?),
+            None => None,
+        };
+        v.into_result(())?;
+        let change = WidgetChange {
+            name,
+            settings,
+            updated_at: now_ms(),
+            ..WidgetChange::default()
+        };
+        let row = self
+            .change(&agent.workspace_id, &req.widget_id, change)
+            .await?;
+        Ok(Response::new(pb::UpdateWidgetResponse {
+            widget: Some(convert::widget(&row)),
+        }))
+    }
+
+    async fn delete_widget(
+        &self,
+        request: Request<pb::DeleteWidgetRequest>,
+    ) -> Result<Response<pb::DeleteWidgetResponse>, Status> {
+        let agent = auth::agent(&request)?;
+        if !self
+            .state
+            .store
+            .delete_widget(&agent.workspace_id, &request.get_ref().widget_id)
+            .await?
+        {
+            return Err(Error::NotFound("widget").into());
+        }
+        Ok(Response::new(pb::DeleteWidgetResponse {}))
+    }
+
+    async fn set_widget_active(
+        &self,
+        request: Request<pb::SetWidgetActiveRequest>,
+    ) -> Result<Response<pb::SetWidgetActiveResponse>, Status> {
+        let agent = auth::agent(&request)?;
+        let req = request.into_inner();
+        let change = WidgetChange {
+            active: Some(req.active),
+            updated_at: now_ms(),
+            ..WidgetChange::default()
+        };
+        let row = self
+            .change(&agent.workspace_id, &req.widget_id, change)
+            .await?;
+        Ok(Response::new(pb::SetWidgetActiveResponse {
+            widget: Some(convert::widget(&row)),
+        }))
+    }
+
+    async fn regenerate_widget_token(
+        &self,
+        request: Request<pb::RegenerateWidgetTokenRequest>,
+    ) -> Result<Response<pb::RegenerateWidgetTokenResponse>, Status> {
+        let agent = auth::agent(&request)?;
+        let change = WidgetChange {
+            public_token: Some(ids::new_public_token()),
+            updated_at: now_ms(),
+            ..WidgetChange::default()
+        };
+        let row = self
+            .change(&agent.workspace_id, &request.get_ref().widget_id, change)
+            .await?;
+        Ok(Response::new(pb::RegenerateWidgetTokenResponse {
+            widget: Some(convert::widget(&row)),
+        }))
+    }
+
+    async fn get_identity_secret(
+        &self,
+        request: Request<pb::GetIdentitySecretRequest>,
+    ) -> Result<Response<pb::GetIdentitySecretResponse>, Status> {
+        let agent = auth::agent(&request)?;
+        let row = self
+            .state
+            .store
+            .widget(&agent.workspace_id, &request.get_ref().widget_id)
+            .await?
+            .ok_or(Error::NotFound("widget"))?;
+        Ok(Response::new(pb::GetIdentitySecretResponse {
+            identity_secret: row.identity_secret,
+        }))
+    }
+
+    async fn rotate_identity_secret(
+        &self,
+        request: Request<pb::RotateIdentitySecretRequest>,
+    ) -> Result<Response<pb::RotateIdentitySecretResponse>, Status> {
+        let agent = auth::agent(&request)?;
+        let change = WidgetChange {
+            identity_secret: Some(ids::new_secret(32)),
+            updated_at: now_ms(),
+            ..WidgetChange::default()
+        };
+        let row = self
+            .change(&agent.workspace_id, &request.get_ref().widget_id, change)
+            .await?;
+        Ok(Response::new(pb::RotateIdentitySecretResponse {
+            identity_secret: row.identity_secret,
+        }))
+    }
+
+    async fn get_embed_snippet(
+        &self,
+        request: Request<pb::GetEmbedSnippetRequest>,
+    ) -> Result<Response<pb::GetEmbedSnippetResponse>, Status> {
+        let agent = auth::agent(&request)?;
+        let row = self
+            .state
+            .store
+            .widget(&agent.workspace_id, &request.get_ref().widget_id)
+            .await?
+            .ok_or(Error::NotFound("widget"))?;
+        let (html, script_url) = embed_snippet(&self.state.config.public_url, &row.public_token);
+        Ok(Response::new(pb::GetEmbedSnippetResponse {
+            html,
+            script_url,
+        }))
+    }
+}

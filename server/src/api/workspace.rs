@@ -1,0 +1,238 @@
+//! WorkspaceService: the workspace, its members and invitations.
+
+use std::sync::Arc;
+
+use porthole_proto::v1 as pb;
+use porthole_proto::v1::workspace_service_server::WorkspaceService;
+use tonic::{Request, Response, Status};
+
+use super::convert;
+use crate::AppState;
+use crate::auth::{self, Agent};
+use crate::domain::Violations;
+use crate::domain::account::{self as rules, Role};
+use crate::error::Error;
+use crate::ids;
+use crate::store::accounts::MemberChange;
+use crate::store::models::InviteRow;
+use crate::store::now_ms;
+
+/// The WorkspaceService implementation.
+pub struct WorkspaceApi {
+    state: Arc<AppState>,
+}
+
+impl WorkspaceApi {
+    pub fn new(state: Arc<AppState>) -> Self {
+        Self { state }
+    }
+
+    /// Refuses when `caller` would act on or grant the owner role without being one.
+    fn check_owner_rights(
+        caller: &Agent,
+        target_role: Option<Role>,
+        granted: Option<Role>,
+    ) -> Result<(), Error> {
+        let touches_owner = target_role == Some(Role::Owner) || granted == Some(Role::Owner);
+        if touches_owner && caller.role != Role::Owner {
+            return Err(Error::permission_denied(
+                "only an owner can make, change or remove owners",
+            ));
+        }
+        Ok(())
+    }
+
+    /// The target member's current role, or NOT_FOUND.
+    async fn member_role(&self, workspace_id: &str, user_id: &str) -> Result<Role, Error> {
+        let (_, _, membership) = self
+            .state
+            .store
+            .membership(workspace_id, user_id)
+            .await?
+            .ok_or(Error::NotFound("member"))?;
+        Role::parse(&membership.role)
+            .ok_or_else(|| Error::internal(format!("stored role {:?}", membership.role)))
+    }
+}
+
+#[tonic::async_trait]
+impl WorkspaceService for WorkspaceApi {
+    async fn get_workspace(
+        &self,
+        request: Request<pb::GetWorkspaceRequest>,
+    ) -> Result<Response<pb::GetWorkspaceResponse>, Status> {
+        let agent = auth::agent(&request)?;
+        let workspace = self
+            .state
+            .store
+            .workspace(&agent.workspace_id)
+            .await?
+            .ok_or(Error::NotFound("workspace"))?;
+        Ok(Response::new(pb::GetWorkspaceResponse {
+            workspace: Some(convert::workspace(&workspace)),
+        }))
+    }
+
+    async fn update_workspace(
+        &self,
+        request: Request<pb::UpdateWorkspaceRequest>,
+    ) -> Result<Response<pb::UpdateWorkspaceResponse>, Status> {
+        let agent = auth::agent(&request)?;
+        let mut v = Violations::default();
+        let name = rules::check_name("name", &request.get_ref().name, 100, &mut v);
+        v.into_result(())?;
+        let workspace = self
+            .state
+            .store
+            .rename_workspace(&agent.workspace_id, &name)
+            .await?
+            .ok_or(Error::NotFound("workspace"))?;
+        Ok(Response::new(pb::UpdateWorkspaceResponse {
+            workspace: Some(convert::workspace(&workspace)),
+        }))
+    }
+
+    async fn list_members(
+        &self,
+        request: Request<pb::ListMembersRequest>,
+    ) -> Result<Response<pb::ListMembersResponse>, Status> {
+        let agent = auth::agent(&request)?;
+        let members = self.state.store.members(&agent.workspace_id).await?;
+        Ok(Response::new(pb::ListMembersResponse {
+            members: members.iter().map(convert::member).collect(),
+        }))
+    }
+
+    async fn update_member(
+        &self,
+        request: Request<pb::UpdateMemberRequest>,
+    ) -> Result<Response<pb::UpdateMemberResponse>, Status> {
+        let agent = auth::agent(&request)?;
+        let req = request.into_inner();
+        let Some(role) = convert::role_from_proto(req.role) else {
+            return Err(Error::invalid("role", "must be owner, admin or agent").into());
+        };
+        let current = self.member_role(&agent.workspace_id, &req.user_id).await?;
+        Self::check_owner_rights(&agent, Some(current), Some(role))?;
+        match self
+            .state
+            .store
+            .change_member(
+                &agent.workspace_id,
+                &req.user_id,
+                Some(role.as_str()),
+                now_ms(),
+            )
+            .await?
+        {
+            MemberChange::Done(Some(member)) => Ok(Response::new(pb::UpdateMemberResponse {
+                member: Some(convert::member(&member)),
+            })),
+            MemberChange::Done(None) | MemberChange::NotFound => {
+                Err(Error::NotFound("member").into())
+            }
+            MemberChange::LastOwner => Err(Error::failed_precondition(
+                "the workspace needs at least one owner: make someone else owner first",
+            )
+            .into()),
+        }
+    }
+
+    async fn remove_member(
+        &self,
+        request: Request<pb::RemoveMemberRequest>,
+    ) -> Result<Response<pb::RemoveMemberResponse>, Status> {
+        let agent = auth::agent(&request)?;
+        let req = request.into_inner();
+        let current = self.member_role(&agent.workspace_id, &req.user_id).await?;
+        Self::check_owner_rights(&agent, Some(current), None)?;
+        match self
+            .state
+            .store
+            .change_member(&agent.workspace_id, &req.user_id, None, now_ms())
+            .await?
+        {
+            MemberChange::Done(_) => Ok(Response::new(pb::RemoveMemberResponse {})),
+            MemberChange::NotFound => Err(Error::NotFound("member").into()),
+            MemberChange::LastOwner => Err(Error::failed_precondition(
+                "the workspace needs at least one owner: make someone else owner first",
+            )
+            .into()),
+        }
+    }
+
+    async fn create_invite(
+        &self,
+        request: Request<pb::CreateInviteRequest>,
+    ) -> Result<Response<pb::CreateInviteResponse>, Status> {
+        let agent = auth::agent(&request)?;
+        let req = request.into_inner();
+        let mut v = Violations::default();
+        let email = rules::normalize_email("email", &req.email, &mut v);
+        let role = convert::role_from_proto(req.role);
+        if role.is_none() {
+            v.add("role", "must be owner, admin or agent");
+        }
+        v.into_result(())?;
+        let role = role.unwrap_or(Role::Agent);
+        Self::check_owner_rights(&agent, None, Some(role))?;
+
+        let now = now_ms();
+        let token = format!("pin_{}", ids::new_secret(32));
+        let row = InviteRow {
+            id: ids::new_id("inv"),
+            workspace_id: agent.workspace_id.clone(),
+            email,
+            role: role.as_str().to_owned(),
+            token_hash: ids::token_hash(&token),
+            invited_by: agent.user_id.clone(),
+            created_at: now,
+            expires_at: now.saturating_add(
+                i64::try_from(self.state.config.invite_ttl.as_millis()).unwrap_or(i64::MAX),
+            ),
+            accepted_at: None,
+            revoked_at: None,
+        };
+        let Some(invite) = self.state.store.create_invite(row).await? else {
+            return Err(Error::AlreadyExists(
+                "this address already belongs to a member of the workspace".into(),
+            )
+            .into());
+        };
+        Ok(Response::new(pb::CreateInviteResponse {
+            invite: Some(convert::invite(&invite)),
+            invite_token: token,
+        }))
+    }
+
+    async fn list_invites(
+        &self,
+        request: Request<pb::ListInvitesRequest>,
+    ) -> Result<Response<pb::ListInvitesResponse>, Status> {
+        let agent = auth::agent(&request)?;
+        let invites = self
+            .state
+            .store
+            .pending_invites(&agent.workspace_id, now_ms())
+            .await?;
+        Ok(Response::new(pb::ListInvitesResponse {
+            invites: invites.iter().map(convert::invite).collect(),
+        }))
+    }
+
+    async fn revoke_invite(
+        &self,
+        request: Request<pb::RevokeInviteRequest>,
+    ) -> Result<Response<pb::RevokeInviteResponse>, Status> {
+        let agent = auth::agent(&request)?;
+        if !self
+            .state
+            .store
+            .revoke_invite(&agent.workspace_id, &request.get_ref().invite_id, now_ms())
+            .await?
+        {
+            return Err(Error::NotFound("invite").into());
+        }
+        Ok(Response::new(pb::RevokeInviteResponse {}))
+    }
+}

@@ -1,0 +1,74 @@
+//! The layer in front of every gRPC method: looks up the method's [`Access`] rule, checks
+//! the bearer token it needs, and puts the caller into the request extensions.
+//!
+//! **Invariant:** no handler runs unless this layer let the request through; handlers
+//! only read the caller from the extensions.
+
+use axum::extract::{Request, State};
+use axum::middleware::Next;
+use axum::response::{IntoResponse as _, Response};
+
+use super::policy::{Access, access_for};
+use super::tokens::{TokenError, TokenKeys};
+
+/// Checks the caller of a gRPC request against the method's access rule.
+pub async fn authenticate(
+    State(keys): State<TokenKeys>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let path = request.uri().path();
+    let Some(access) = access_for(path) else {
+        return reject(tonic::Status::unimplemented(format!(
+            "unknown method {path}"
+        )));
+    };
+    match access {
+        Access::Public => {}
+        Access::Member(required) => {
+            let Some(token) = bearer(&request) else {
+                return reject(tonic::Status::unauthenticated(
+                    "missing access token: send `authorization: Bearer <access_token>`",
+                ));
+            };
+            let agent = match keys.verify_agent(token) {
+                Ok(agent) => agent,
+                Err(e @ (TokenError::Expired | TokenError::Invalid)) => {
+                    return reject(tonic::Status::unauthenticated(e.to_string()));
+                }
+            };
+            if !agent.role.at_least(required) {
+                return reject(tonic::Status::permission_denied(format!(
+                    "this needs the {} role or higher; you are {}",
+                    required.as_str(),
+                    agent.role.as_str()
+                )));
+            }
+            request.extensions_mut().insert(agent);
+        }
+        Access::Visitor => {
+            return reject(tonic::Status::unimplemented(
+                "the visitor API is not served by this version",
+            ));
+        }
+    }
+    next.run(request).await
+}
+
+/// The token of an `authorization: Bearer …` header.
+fn bearer(request: &Request) -> Option<&str> {
+    let value = request
+        .headers()
+        .get(http::header::AUTHORIZATION)?
+        .to_str()
+        .ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim())
+        .filter(|t| !t.is_empty())
+}
+
+fn reject(status: tonic::Status) -> Response {
+    status.into_http::<axum::body::Body>().into_response()
+}

@@ -1,0 +1,28 @@
+//! Who is calling: passwords, signed tokens, the per-method access policy, and the layer
+//! that enforces it before any handler runs.
+
+pub mod layer;
+pub mod password;
+pub mod policy;
+pub mod tokens;
+
+use crate::domain::account::Role;
+use crate::error::Error;
+
+/// A signed-in member of a workspace, as established by the auth layer.
+#[derive(Clone, Debug)]
+pub struct Agent {
+    pub user_id: String,
+    pub workspace_id: String,
+    pub role: Role,
+}
+
+/// The caller of an agent-only RPC. The auth layer guarantees it is present for every
+/// method whose policy requires a member, so a miss is a wiring bug (internal error).
+pub fn agent<T>(request: &tonic::Request<T>) -> Result<Agent, Error> {
+    request
+        .extensions()
+        .get::<Agent>()
+        .cloned()
+        .ok_or_else(|| Error::internal("member credentials missing for a member-only method"))
+}

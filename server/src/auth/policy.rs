@@ -1,0 +1,113 @@
+//! Who may call what: one table for every gRPC method the server knows.
+//!
+//! **Invariant:** a method missing from this table is refused (fail closed); a test checks
+//! that every method in the proto descriptor set has an entry.
+
+use crate::domain::account::Role;
+
+/// The credentials a method needs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Access {
+    /// No credentials (the request itself carries what is checked, e.g. a password).
+    Public,
+    /// A member access token with at least this role.
+    Member(Role),
+    /// A visitor token (the visitor API).
+    Visitor,
+}
+
+/// The access rule of a gRPC method path (`/package.Service/Method`), if it has one.
+pub fn access_for(path: &str) -> Option<Access> {
+    use Access::{Member, Public, Visitor};
+    let (service, method) = path.strip_prefix('/')?.split_once('/')?;
+    let access = match (service, method) {
+        ("grpc.health.v1.Health", _) => Public,
+        ("grpc.reflection.v1.ServerReflection" | "grpc.reflection.v1alpha.ServerReflection", _) => {
+            Public
+        }
+
+        (
+            "porthole.v1.AuthService",
+            "SignUp" | "LogIn" | "RefreshSession" | "LogOut" | "AcceptInvite",
+        ) => Public,
+        ("porthole.v1.AuthService", "GetMe" | "UpdateMe") => Member(Role::Agent),
+
+        ("porthole.v1.WorkspaceService", "GetWorkspace" | "ListMembers") => Member(Role::Agent),
+        (
+            "porthole.v1.WorkspaceService",
+            "UpdateWorkspace" | "UpdateMember" | "RemoveMember" | "CreateInvite" | "ListInvites"
+            | "RevokeInvite",
+        ) => Member(Role::Admin),
+
+        ("porthole.v1.WidgetService", "ListWidgets" | "GetWidget" | "GetEmbedSnippet") => {
+            Member(Role::Agent)
+        }
+        (
+            "porthole.v1.WidgetService",
+            "CreateWidget"
+            | "UpdateWidget"
+            | "DeleteWidget"
+            | "SetWidgetActive"
+            | "RegenerateWidgetToken"
+            | "GetIdentitySecret"
+            | "RotateIdentitySecret",
+        ) => Member(Role::Admin),
+
+        ("porthole.v1.ConversationService", _) => Member(Role::Agent),
+
+        (
+            "porthole.v1.VisitorService",
+            "GetWidgetConfig" | "StartSession" | "SubmitOfflineMessage",
+        ) => Public,
+        ("porthole.v1.VisitorService", _) => Visitor,
+
+        _ => return None,
+    };
+    Some(access)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use prost::Message as _;
+
+    /// Every method of every Porthole service has a rule, and unknown paths have none.
+    #[test]
+    fn every_method_has_a_rule() {
+        let set =
+            prost_types::FileDescriptorSet::decode(porthole_proto::FILE_DESCRIPTOR_SET).unwrap();
+        let mut methods = 0;
+        for file in set.file.iter().filter(|f| f.package() == "porthole.v1") {
+            for service in &file.service {
+                for method in &service.method {
+                    let path = format!("/porthole.v1.{}/{}", service.name(), method.name());
+                    assert!(access_for(&path).is_some(), "{path} has no access rule");
+                    methods += 1;
+                }
+            }
+        }
+        assert!(
+            methods > 40,
+            "descriptor set looks incomplete: {methods} methods"
+        );
+        assert_eq!(access_for("/porthole.v1.Nope/Nope"), None);
+        assert_eq!(access_for("/porthole.v1.AuthService/Nope"), None);
+        assert_eq!(access_for("not a path"), None);
+    }
+
+    #[test]
+    fn admin_only_methods() {
+        assert_eq!(
+            access_for("/porthole.v1.WidgetService/CreateWidget"),
+            Some(Access::Member(Role::Admin))
+        );
+        assert_eq!(
+            access_for("/porthole.v1.WidgetService/ListWidgets"),
+            Some(Access::Member(Role::Agent))
+        );
+        assert_eq!(
+            access_for("/porthole.v1.AuthService/LogIn"),
+            Some(Access::Public)
+        );
+    }
+}

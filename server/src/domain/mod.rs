@@ -1,0 +1,30 @@
+//! The rules of the product, free of IO: roles, account input, widget settings.
+
+pub mod account;
+pub mod widget;
+
+use porthole_proto::v1::FieldViolation;
+
+/// Collects field violations while checking a request, so every bad field is reported
+/// at once.
+#[derive(Debug, Default)]
+pub struct Violations(Vec<FieldViolation>);
+
+impl Violations {
+    /// Records that `field` is invalid.
+    pub fn add(&mut self, field: impl Into<String>, description: impl Into<String>) {
+        self.0.push(FieldViolation {
+            field: field.into(),
+            description: description.into(),
+        });
+    }
+
+    /// `Ok(value)` if nothing was recorded, otherwise INVALID_ARGUMENT with every violation.
+    pub fn into_result<T>(self, value: T) -> crate::error::Result<T> {
+        if self.0.is_empty() {
+            Ok(value)
+        } else {
+            Err(crate::error::Error::InvalidArgument(self.0))
+        }
+    }
+}

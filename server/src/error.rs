@@ -1,0 +1,162 @@
+//! The server's error type and its one mapping to `tonic::Status`.
+//!
+//! Handlers return `Result<T, Error>`; the variants are the small set of outcomes a client
+//! can act on. Internal failures are logged here with their cause and reach the client
+//! only as "internal error".
+
+use porthole_proto::v1::{BadRequest, FieldViolation};
+use prost::Message as _;
+
+/// Everything a request can fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// One or more request fields are invalid (INVALID_ARGUMENT with a BadRequest detail).
+    #[error("{}", describe_violations(.0))]
+    InvalidArgument(Vec<FieldViolation>),
+    /// The thing does not exist, or the caller may not know it exists.
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    /// A unique thing already exists.
+    #[error("{0}")]
+    AlreadyExists(String),
+    /// Missing, invalid or expired credentials.
+    #[error("{0}")]
+    Unauthenticated(String),
+    /// Valid credentials without the right to do this.
+    #[error("{0}")]
+    PermissionDenied(String),
+    /// The request is valid but the current state forbids it.
+    #[error("{0}")]
+    FailedPrecondition(String),
+    /// A failure of ours; the cause is logged, never sent.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl Error {
+    /// A single invalid field.
+    pub fn invalid(field: impl Into<String>, description: impl Into<String>) -> Self {
+        Self::InvalidArgument(vec![FieldViolation {
+            field: field.into(),
+            description: description.into(),
+        }])
+    }
+
+    /// Credentials problem with a message for the client.
+    pub fn unauthenticated(message: impl Into<String>) -> Self {
+        Self::Unauthenticated(message.into())
+    }
+
+    /// Permission problem with a message for the client.
+    pub fn permission_denied(message: impl Into<String>) -> Self {
+        Self::PermissionDenied(message.into())
+    }
+
+    /// State problem with a message for the client.
+    pub fn failed_precondition(message: impl Into<String>) -> Self {
+        Self::FailedPrecondition(message.into())
+    }
+
+    /// An internal failure with its cause (logged when turned into a status).
+    pub fn internal(cause: impl std::fmt::Display) -> Self {
+        Self::Internal(cause.to_string())
+    }
+}
+
+fn describe_violations(violations: &[FieldViolation]) -> String {
+    let parts: Vec<String> = violations
+        .iter()
+        .map(|v| format!("{}: {}", v.field, v.description))
+        .collect();
+    format!("invalid request: {}", parts.join("; "))
+}
+
+/// `google.rpc.Status`, the envelope `grpc-status-details-bin` carries.
+#[derive(Clone, PartialEq, prost::Message)]
+struct RpcStatus {
+    #[prost(int32, tag = "1")]
+    code: i32,
+    #[prost(string, tag = "2")]
+    message: String,
+    #[prost(message, repeated, tag = "3")]
+    details: Vec<prost_types::Any>,
+}
+
+impl From<Error> for tonic::Status {
+    fn from(error: Error) -> Self {
+        use tonic::Code;
+        let message = error.to_string();
+        match error {
+            Error::InvalidArgument(field_violations) => {
+                let detail = prost_types::Any {
+                    type_url: "type.googleapis.com/porthole.v1.BadRequest".to_owned(),
+                    value: BadRequest { field_violations }.encode_to_vec(),
+                };
+                let envelope = RpcStatus {
+                    code: Code::InvalidArgument as i32,
+                    message: message.clone(),
+                    details: vec![detail],
+                };
+                tonic::Status::with_details(
+                    Code::InvalidArgument,
+                    message,
+                    envelope.encode_to_vec().into(),
+                )
+            }
+            Error::NotFound(_) => tonic::Status::not_found(message),
+            Error::AlreadyExists(_) => tonic::Status::already_exists(message),
+            Error::Unauthenticated(_) => tonic::Status::unauthenticated(message),
+            Error::PermissionDenied(_) => tonic::Status::permission_denied(message),
+            Error::FailedPrecondition(_) => tonic::Status::failed_precondition(message),
+            Error::Internal(cause) => {
+                tracing::error!(%cause, "request failed");
+                tonic::Status::internal("internal error")
+            }
+        }
+    }
+}
+
+impl From<crate::store::StoreError> for Error {
+    fn from(error: crate::store::StoreError) -> Self {
+        Self::internal(error)
+    }
+}
+
+impl From<crate::store::StoreError> for tonic::Status {
+    fn from(error: crate::store::StoreError) -> Self {
+        Error::from(error).into()
+    }
+}
+
+/// Result of a request handler.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn invalid_argument_carries_a_bad_request_detail() {
+        let status: tonic::Status =
+            Error::invalid("settings.appearance.primary_color", "expected #rrggbb").into();
+        assert_eq!(status.code(), tonic::Code::InvalidArgument);
+        assert!(status.message().contains("primary_color"));
+        let envelope = RpcStatus::decode(status.details()).unwrap();
+        assert_eq!(
+            envelope.details[0].type_url,
+            "type.googleapis.com/porthole.v1.BadRequest"
+        );
+        let bad = BadRequest::decode(envelope.details[0].value.as_slice()).unwrap();
+        assert_eq!(
+            bad.field_violations[0].field,
+            "settings.appearance.primary_color"
+        );
+    }
+
+    #[test]
+    fn internal_errors_hide_their_cause() {
+        let status: tonic::Status = Error::internal("connection refused to 10.0.0.1").into();
+        assert_eq!(status.code(), tonic::Code::Internal);
+        assert_eq!(status.message(), "internal error");
+    }
+}

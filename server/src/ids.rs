@@ -1,0 +1,64 @@
+//! Random identifiers and secrets, and the hash under which secrets are stored.
+
+use base64::Engine as _;
+use rand::RngCore as _;
+use sha2::Digest as _;
+
+/// A new opaque id such as `wgt_5f0c…` (96 random bits, hex).
+pub fn new_id(prefix: &str) -> String {
+    let mut bytes = [0u8; 12];
+    rand::rng().fill_bytes(&mut bytes);
+    format!("{prefix}_{}", hex(&bytes))
+}
+
+/// A new secret of `bytes` random bytes, URL-safe base64 without padding.
+pub fn new_secret(bytes: usize) -> String {
+    let mut buf = vec![0u8; bytes];
+    rand::rng().fill_bytes(&mut buf);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(buf)
+}
+
+/// A widget's public token: 32 lowercase hex characters.
+pub fn new_public_token() -> String {
+    let mut bytes = [0u8; 16];
+    rand::rng().fill_bytes(&mut bytes);
+    hex(&bytes)
+}
+
+/// SHA-256 of a secret token as hex: what the database keeps instead of the token.
+/// Tokens are 256-bit random values, so a fast hash is enough (no password stretching).
+pub fn token_hash(token: &str) -> String {
+    hex(&sha2::Sha256::digest(token.as_bytes()))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write as _;
+    bytes
+        .iter()
+        .fold(String::with_capacity(bytes.len() * 2), |mut out, b| {
+            let _ = write!(out, "{b:02x}");
+            out
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_prefixed_and_unique() {
+        let a = new_id("wgt");
+        assert!(a.starts_with("wgt_") && a.len() == 28);
+        assert_ne!(a, new_id("wgt"));
+        assert_eq!(new_public_token().len(), 32);
+        assert_eq!(new_secret(32).len(), 43);
+    }
+
+    #[test]
+    fn token_hash_is_sha256_hex() {
+        assert_eq!(
+            token_hash("abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+}

@@ -1,0 +1,602 @@
+//! Workspaces, users, memberships, refresh tokens and invites.
+
+use diesel::prelude::*;
+use diesel_async::RunQueryDsl;
+
+use super::models::{InviteRow, MembershipRow, RefreshTokenRow, UserRow, WorkspaceRow};
+use super::schema::{invites, memberships, refresh_tokens, users, workspaces};
+use super::{Store, StoreError, is_unique_violation, read, write};
+
+/// A member of a workspace with their account.
+#[derive(Clone, Debug)]
+pub struct MemberRow {
+    pub membership: MembershipRow,
+    pub user: UserRow,
+}
+
+/// What presenting a refresh token led to.
+#[derive(Debug)]
+pub enum RefreshOutcome {
+    /// The token was valid; it is now spent and the new one replaces it.
+    Rotated {
+        user: UserRow,
+        workspace: WorkspaceRow,
+        membership: MembershipRow,
+    },
+    /// The token had already been used: the whole family is now revoked.
+    Reused,
+    /// Unknown, expired, revoked, or the membership is gone.
+    Invalid,
+}
+
+/// What accepting an invite led to.
+#[derive(Debug)]
+pub enum AcceptOutcome {
+    /// The account is now a member.
+    Joined {
+        user: UserRow,
+        workspace: WorkspaceRow,
+        membership: MembershipRow,
+    },
+    /// No pending invite has this token.
+    NoSuchInvite,
+    /// The account is already a member of the workspace.
+    AlreadyMember,
+    /// A new account was to be created but the address got one meanwhile.
+    EmailTaken,
+}
+
+/// The account that accepts an invite.
+#[derive(Debug)]
+pub enum InviteAccount {
+    /// An account that exists (its password already checked).
+    Existing(UserRow),
+    /// An account to create.
+    New(UserRow),
+}
+
+/// What changing or removing a member led to.
+#[derive(Debug)]
+pub enum MemberChange {
+    /// Done.
+    Done(Option<MemberRow>),
+    /// No such member.
+    NotFound,
+    /// The workspace would be left without an owner.
+    LastOwner,
+}
+
+impl Store {
+    /// Creates a workspace and its owner in one transaction; `None` if the e-mail is taken.
+    pub async fn create_workspace_with_owner(
+        &self,
+        workspace: WorkspaceRow,
+        user: UserRow,
+    ) -> Result<Option<(WorkspaceRow, UserRow, MembershipRow)>, StoreError> {
+        let membership = MembershipRow {
+            workspace_id: workspace.id.clone(),
+            user_id: user.id.clone(),
+            role: "owner".to_owned(),
+            created_at: workspace.created_at,
+        };
+        let result = write!(self, |conn| {
+            diesel::insert_into(workspaces::table)
+                .values(&workspace)
+                .execute(conn)
+                .await?;
+            diesel::insert_into(users::table)
+                .values(&user)
+                .execute(conn)
+                .await?;
+            diesel::insert_into(memberships::table)
+                .values(&membership)
+                .execute(conn)
+                .await?;
+            Ok::<_, StoreError>(())
+        });
+        match result {
+            Ok(()) => Ok(Some((workspace, user, membership))),
+            Err(StoreError::Query(e)) if is_unique_violation(&e) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// The account with this (lower-cased) e-mail.
+    pub async fn user_by_email(&self, email: &str) -> Result<Option<UserRow>, StoreError> {
+        read!(self, |conn| {
+            Ok(users::table
+                .filter(users::email.eq(email))
+                .select(UserRow::as_select())
+                .first(conn)
+                .await
+                .optional()?)
+        })
+    }
+
+    /// The account's memberships with their workspaces, oldest first.
+    pub async fn memberships_of(
+        &self,
+        user_id: &str,
+    ) -> Result<Vec<(MembershipRow, WorkspaceRow)>, StoreError> {
+        read!(self, |conn| {
+            Ok(memberships::table
+                .inner_join(workspaces::table)
+                .filter(memberships::user_id.eq(user_id))
+                .order(memberships::created_at.asc())
+                .select((MembershipRow::as_select(), WorkspaceRow::as_select()))
+                .load(conn)
+                .await?)
+        })
+    }
+
+    /// The account, workspace and membership, if the user is a member.
+    pub async fn membership(
+        &self,
+        workspace_id: &str,
+        user_id: &str,
+    ) -> Result<Option<(UserRow, WorkspaceRow, MembershipRow)>, StoreError> {
+        read!(self, |conn| {
+            Ok(memberships::table
+                .inner_join(users::table)
+                .inner_join(workspaces::table)
+                .filter(memberships::workspace_id.eq(workspace_id))
+                .filter(memberships::user_id.eq(user_id))
+                .select((
+                    UserRow::as_select(),
+                    WorkspaceRow::as_select(),
+                    MembershipRow::as_select(),
+                ))
+                .first(conn)
+                .await
+                .optional()?)
+        })
+    }
+
+    /// Stores a new refresh token.
+    pub async fn insert_refresh_token(&self, row: RefreshTokenRow) -> Result<(), StoreError> {
+        write!(self, |conn| {
+            diesel::insert_into(refresh_tokens::table)
+                .values(&row)
+                .execute(conn)
+                .await?;
+            Ok(())
+        })
+    }
+
+    /// Spends the token with hash `token_hash` and stores `next` in its family, or
+    /// revokes the family if the token was already spent.
+    pub async fn rotate_refresh_token(
+        &self,
+        token_hash: &str,
+        now: i64,
+        mut next: RefreshTokenRow,
+    ) -> Result<RefreshOutcome, StoreError> {
+        write!(self, |conn| {
+            let Some(current) = refresh_tokens::table
+                .filter(refresh_tokens::token_hash.eq(token_hash))
+                .select(RefreshTokenRow::as_select())
+                .first(conn)
+                .await
+                .optional()?
+            else {
+                return Ok(RefreshOutcome::Invalid);
+            };
+            if current.revoked_at.is_some() || current.expires_at <= now {
+                return Ok(RefreshOutcome::Invalid);
+            }
+            // The conditional update makes two concurrent refreshes with the same token
+            // race safely: exactly one spends it, the other sees reuse.
+            let spent = diesel::update(refresh_tokens::table)
+                .filter(refresh_tokens::id.eq(&current.id))
+                .filter(refresh_tokens::used_at.is_null())
+                .set(refresh_tokens::used_at.eq(now))
+                .execute(conn)
+                .await?;
+            if spent == 0 {
+                diesel::update(refresh_tokens::table)
+                    .filter(refresh_tokens::family_id.eq(&current.family_id))
+                    .filter(refresh_tokens::revoked_at.is_null())
+                    .set(refresh_tokens::revoked_at.eq(now))
+                    .execute(conn)
+                    .await?;
+                return Ok(RefreshOutcome::Reused);
+            }
+            let Some((user, workspace, membership)) = memberships::table
+                .inner_join(users::table)
+                .inner_join(workspaces::table)
+                .filter(memberships::workspace_id.eq(&current.workspace_id))
+                .filter(memberships::user_id.eq(&current.user_id))
+                .select((
+                    UserRow::as_select(),
+                    WorkspaceRow::as_select(),
+                    MembershipRow::as_select(),
+                ))
+                .first(conn)
+                .await
+                .optional()?
+            else {
+                return Ok(RefreshOutcome::Invalid);
+            };
+            next.family_id = current.family_id;
+            next.user_id = current.user_id;
+            next.workspace_id = current.workspace_id;
+            diesel::insert_into(refresh_tokens::table)
+                .values(&next)
+                .execute(conn)
+                .await?;
+            Ok(RefreshOutcome::Rotated {
+                user,
+                workspace,
+                membership,
+            })
+        })
+    }
+
+    /// Revokes the family of the token with this hash; no-op for unknown tokens.
+    pub async fn revoke_refresh_family(
+        &self,
+        token_hash: &str,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        write!(self, |conn| {
+            let family: Option<String> = refresh_tokens::table
+                .filter(refresh_tokens::token_hash.eq(token_hash))
+                .select(refresh_tokens::family_id)
+                .first(conn)
+                .await
+                .optional()?;
+            if let Some(family) = family {
+                diesel::update(refresh_tokens::table)
+                    .filter(refresh_tokens::family_id.eq(family))
+                    .filter(refresh_tokens::revoked_at.is_null())
+                    .set(refresh_tokens::revoked_at.eq(now))
+                    .execute(conn)
+                    .await?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Updates a user's name and/or password hash; a new password revokes every refresh
+    /// token of the account.
+    pub async fn update_user(
+        &self,
+        user_id: &str,
+        display_name: Option<String>,
+        password_hash: Option<String>,
+        now: i64,
+    ) -> Result<Option<UserRow>, StoreError> {
+        write!(self, |conn| {
+            if let Some(name) = display_name {
+                diesel::update(users::table.find(user_id))
+                    .set(users::display_name.eq(name))
+                    .execute(conn)
+                    .await?;
+            }
+            if let Some(hash) = password_hash {
+                diesel::update(users::table.find(user_id))
+                    .set(users::password_hash.eq(hash))
+                    .execute(conn)
+                    .await?;
+                diesel::update(refresh_tokens::table)
+                    .filter(refresh_tokens::user_id.eq(user_id))
+                    .filter(refresh_tokens::revoked_at.is_null())
+                    .set(refresh_tokens::revoked_at.eq(now))
+                    .execute(conn)
+                    .await?;
+            }
+            Ok(users::table
+                .find(user_id)
+                .select(UserRow::as_select())
+                .first(conn)
+                .await
+                .optional()?)
+        })
+    }
+
+    /// The workspace with this id.
+    pub async fn workspace(&self, workspace_id: &str) -> Result<Option<WorkspaceRow>, StoreError> {
+        read!(self, |conn| {
+            Ok(workspaces::table
+                .find(workspace_id)
+                .select(WorkspaceRow::as_select())
+                .first(conn)
+                .await
+                .optional()?)
+        })
+    }
+
+    /// Renames a workspace.
+    pub async fn rename_workspace(
+        &self,
+        workspace_id: &str,
+        name: &str,
+    ) -> Result<Option<WorkspaceRow>, StoreError> {
+        write!(self, |conn| {
+            Ok(diesel::update(workspaces::table.find(workspace_id))
+                .set(workspaces::name.eq(name))
+                .returning(WorkspaceRow::as_returning())
+                .get_result(conn)
+                .await
+                .optional()?)
+        })
+    }
+
+    /// The workspace's members, oldest first.
+    pub async fn members(&self, workspace_id: &str) -> Result<Vec<MemberRow>, StoreError> {
+        let rows: Vec<(MembershipRow, UserRow)> = read!(self, |conn| {
+            Ok::<_, StoreError>(
+                memberships::table
+                    .inner_join(users::table)
+                    .filter(memberships::workspace_id.eq(workspace_id))
+                    .order((memberships::created_at.asc(), memberships::user_id.asc()))
+                    .select((MembershipRow::as_select(), UserRow::as_select()))
+                    .load(conn)
+                    .await?,
+            )
+        })?;
+        Ok(rows
+            .into_iter()
+            .map(|(membership, user)| MemberRow { membership, user })
+            .collect())
+    }
+
+    /// Changes a member's role (`Some(role)`) or removes them (`None`), refusing to leave the workspace without an owner. Removal revokes the member's
+    /// refresh tokens in this workspace.
+    pub async fn change_member(
+        &self,
+        workspace_id: &str,
+        user_id: &str,
+        new_role: Option<&str>,
+        now: i64,
+    ) -> Result<MemberChange, StoreError> {
+        write!(self, |conn| {
+            let Some(current) = memberships::table
+                .find((workspace_id, user_id))
+                .select(MembershipRow::as_select())
+                .first(conn)
+                .await
+                .optional()?
+            else {
+                return Ok(MemberChange::NotFound);
+            };
+            let loses_owner = current.role == "owner" && new_role != Some("owner");
+            if loses_owner {
+                let owners: i64 = memberships::table
+                    .filter(memberships::workspace_id.eq(workspace_id))
+                    .filter(memberships::role.eq("owner"))
+                    .count()
+                    .get_result(conn)
+                    .await?;
+                if owners <= 1 {
+                    return Ok(MemberChange::LastOwner);
+                }
+            }
+            match new_role {
+                Some(role) => {
+                    diesel::update(memberships::table.find((workspace_id, user_id)))
+                        .set(memberships::role.eq(role))
+                        .execute(conn)
+                        .await?;
+                    let (membership, user) = memberships::table
+                        .inner_join(users::table)
+                        .filter(memberships::workspace_id.eq(workspace_id))
+                        .filter(memberships::user_id.eq(user_id))
+                        .select((MembershipRow::as_select(), UserRow::as_select()))
+                        .first(conn)
+                        .await?;
+                    Ok(MemberChange::Done(Some(MemberRow { membership, user })))
+                }
+                None => {
+                    diesel::delete(memberships::table.find((workspace_id, user_id)))
+                        .execute(conn)
+                        .await?;
+                    diesel::update(refresh_tokens::table)
+                        .filter(refresh_tokens::user_id.eq(user_id))
+                        .filter(refresh_tokens::workspace_id.eq(workspace_id))
+                        .filter(refresh_tokens::revoked_at.is_null())
+                        .set(refresh_tokens::revoked_at.eq(now))
+                        .execute(conn)
+                        .await?;
+                    Ok(MemberChange::Done(None))
+                }
+            }
+        })
+    }
+
+    /// Stores an invite, revoking any pending one for the same address; `None` when the
+    /// address already belongs to a member.
+    pub async fn create_invite(&self, row: InviteRow) -> Result<Option<InviteRow>, StoreError> {
+        write!(self, |conn| {
+            let member: i64 = memberships::table
+                .inner_join(users::table)
+                .filter(memberships::workspace_id.eq(&row.workspace_id))
+                .filter(users::email.eq(&row.email))
+                .count()
+                .get_result(conn)
+                .await?;
+            if member > 0 {
+                return Ok(None);
+            }
+            diesel::update(invites::table)
+                .filter(invites::workspace_id.eq(&row.workspace_id))
+                .filter(invites::email.eq(&row.email))
+                .filter(invites::accepted_at.is_null())
+                .filter(invites::revoked_at.is_null())
+                .set(invites::revoked_at.eq(row.created_at))
+                .execute(conn)
+                .await?;
+            diesel::insert_into(invites::table)
+                .values(&row)
+                .execute(conn)
+                .await?;
+            Ok(Some(row))
+        })
+    }
+
+    /// Pending (not accepted, not revoked, not expired) invites, newest first.
+    pub async fn pending_invites(
+        &self,
+        workspace_id: &str,
+        now: i64,
+    ) -> Result<Vec<InviteRow>, StoreError> {
+        read!(self, |conn| {
+            Ok(invites::table
+                .filter(invites::workspace_id.eq(workspace_id))
+                .filter(invites::accepted_at.is_null())
+                .filter(invites::revoked_at.is_null())
+                .filter(invites::expires_at.gt(now))
+                .order(invites::created_at.desc())
+                .select(InviteRow::as_select())
+                .load(conn)
+                .await?)
+        })
+    }
+
+    /// Revokes a pending invite; false when there is none with this id in the workspace.
+    pub async fn revoke_invite(
+        &self,
+        workspace_id: &str,
+        invite_id: &str,
+        now: i64,
+    ) -> Result<bool, StoreError> {
+        write!(self, |conn| {
+            let changed = diesel::update(invites::table)
+                .filter(invites::id.eq(invite_id))
+                .filter(invites::workspace_id.eq(workspace_id))
+                .filter(invites::accepted_at.is_null())
+                .filter(invites::revoked_at.is_null())
+                .set(invites::revoked_at.eq(now))
+                .execute(conn)
+                .await?;
+            Ok(changed > 0)
+        })
+    }
+
+    /// The pending invite with this token hash, if usable at `now`.
+    pub async fn pending_invite_by_hash(
+        &self,
+        token_hash: &str,
+        now: i64,
+    ) -> Result<Option<InviteRow>, StoreError> {
+        read!(self, |conn| {
+            Ok(invites::table
+                .filter(invites::token_hash.eq(token_hash))
+                .filter(invites::accepted_at.is_null())
+                .filter(invites::revoked_at.is_null())
+                .filter(invites::expires_at.gt(now))
+                .select(InviteRow::as_select())
+                .first(conn)
+                .await
+                .optional()?)
+        })
+    }
+
+    /// Accepts the invite with `account`: an existing account (whose password the caller
+    /// has checked) or a new one to create. Spending the invite and joining are one
+    /// transaction, so two concurrent accepts cannot both join.
+    pub async fn accept_invite(
+        &self,
+        invite_id: &str,
+        account: InviteAccount,
+        now: i64,
+    ) -> Result<AcceptOutcome, StoreError> {
+        let result = write!(self, |conn| {
+            let spent = diesel::update(invites::table)
+                .filter(invites::id.eq(invite_id))
+                .filter(invites::accepted_at.is_null())
+                .filter(invites::revoked_at.is_null())
+                .filter(invites::expires_at.gt(now))
+                .set(invites::accepted_at.eq(now))
+                .returning(InviteRow::as_returning())
+                .get_result(conn)
+                .await
+                .optional()?;
+            let Some(invite) = spent else {
+                return Ok(AcceptOutcome::NoSuchInvite);
+            };
+            let user = match account {
+                InviteAccount::Existing(user) => user,
+                InviteAccount::New(user) => {
+                    diesel::insert_into(users::table)
+                        .values(&user)
+                        .execute(conn)
+                        .await?;
+                    user
+                }
+            };
+            let already: i64 = memberships::table
+                .filter(memberships::workspace_id.eq(&invite.workspace_id))
+                .filter(memberships::user_id.eq(&user.id))
+                .count()
+                .get_result(conn)
+                .await?;
+            if already > 0 {
+                return Err(StoreError::Query(
+                    diesel::result::Error::RollbackTransaction,
+                ));
+            }
+            let membership = MembershipRow {
+                workspace_id: invite.workspace_id.clone(),
+                user_id: user.id.clone(),
+                role: invite.role.clone(),
+                created_at: now,
+            };
+            diesel::insert_into(memberships::table)
+                .values(&membership)
+                .execute(conn)
+                .await?;
+            let workspace = workspaces::table
+                .find(&invite.workspace_id)
+                .select(WorkspaceRow::as_select())
+                .first(conn)
+                .await?;
+            Ok(AcceptOutcome::Joined {
+                user,
+                workspace,
+                membership,
+            })
+        });
+        match result {
+            // Rolled back on purpose: the invite stays usable.
+            Err(StoreError::Query(diesel::result::Error::RollbackTransaction)) => {
+                Ok(AcceptOutcome::AlreadyMember)
+            }
+            // An account with the invited address appeared meanwhile.
+            Err(StoreError::Query(e)) if is_unique_violation(&e) => Ok(AcceptOutcome::EmailTaken),
+            other => other,
+        }
+    }
+
+    /// Returns the named server secret, creating it with `generate` on first use (shared
+    /// by every replica through the database).
+    pub async fn server_secret(
+        &self,
+        name: &str,
+        generate: impl FnOnce() -> String + Send,
+    ) -> Result<String, StoreError> {
+        use super::schema::server_secrets;
+        let candidate = generate();
+        let now = super::now_ms();
+        write!(self, |conn| {
+            let existing: Option<String> = server_secrets::table
+                .find(name)
+                .select(server_secrets::value)
+                .first(conn)
+                .await
+                .optional()?;
+            if let Some(value) = existing {
+                return Ok(value);
+            }
+            diesel::insert_into(server_secrets::table)
+                .values((
+                    server_secrets::name.eq(name),
+                    server_secrets::value.eq(&candidate),
+                    server_secrets::created_at.eq(now),
+                ))
+                .execute(conn)
+                .await?;
+            Ok(candidate)
+        })
+    }
+}

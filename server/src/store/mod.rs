@@ -1,0 +1,251 @@
+//! The database: SQLite (default) or PostgreSQL behind one query code path.
+//!
+//! Query bodies are written once with diesel-async and expanded once per backend by the
+//! [`read!`] and [`write!`] macros (vaultwarden's `db_run!` idea). SQLite gets one writer
+//! connection and a pool of readers, so writes queue in the pool instead of failing with
+//! `SQLITE_BUSY`; PostgreSQL uses one pool for both.
+
+pub mod accounts;
+pub mod models;
+pub mod schema;
+pub mod widgets;
+
+use std::path::Path;
+use std::sync::Arc;
+
+use diesel::SqliteConnection;
+use diesel_async::pooled_connection::deadpool::Pool;
+use diesel_async::pooled_connection::{AsyncDieselConnectionManager, ManagerConfig};
+use diesel_async::sync_connection_wrapper::SyncConnectionWrapper;
+use diesel_async::{
+    AsyncConnection, AsyncMigrationHarness, AsyncPgConnection, SimpleAsyncConnection,
+};
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+use futures_util::FutureExt as _;
+
+use crate::config::DatabaseConfig;
+
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/sqlite");
+const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/postgres");
+
+/// SQLite connection usable from async code (queries run on the blocking pool).
+pub type SqliteConn = SyncConnectionWrapper<SqliteConnection>;
+
+/// A failure of the database itself (never a business outcome: those are return values).
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// A query failed.
+    #[error("database query failed: {0}")]
+    Query(#[from] diesel::result::Error),
+    /// No connection could be had.
+    #[error("database connection failed: {0}")]
+    Connection(String),
+    /// Migrations could not be applied.
+    #[error("database migration failed: {0}")]
+    Migration(String),
+}
+
+impl StoreError {
+    fn connection(error: impl std::fmt::Display) -> Self {
+        Self::Connection(error.to_string())
+    }
+}
+
+/// The connection pools of the configured backend.
+pub enum Backend {
+    /// SQLite: one writer, several readers, on one file in WAL mode.
+    Sqlite {
+        writer: Pool<SqliteConn>,
+        reader: Pool<SqliteConn>,
+    },
+    /// PostgreSQL.
+    Postgres(Pool<AsyncPgConnection>),
+}
+
+/// Handle to the database; cheap to clone.
+#[derive(Clone)]
+pub struct Store {
+    backend: Arc<Backend>,
+}
+
+/// Runs `$body` with `$conn: &mut impl AsyncConnection` from the read pool of whichever
+/// backend is configured. `$body` is an async block's contents returning
+/// `Result<_, StoreError>`.
+macro_rules! read {
+    ($store:expr, |$conn:ident| $body:block) => {
+        match $store.backend() {
+            $crate::store::Backend::Sqlite { reader, .. } => {
+                let mut pooled = reader
+                    .get()
+                    .await
+                    .map_err($crate::store::StoreError::from_pool)?;
+                let $conn = &mut *pooled;
+                $body
+            }
+            $crate::store::Backend::Postgres(pool) => {
+                let mut pooled = pool
+                    .get()
+                    .await
+                    .map_err($crate::store::StoreError::from_pool)?;
+                let $conn = &mut *pooled;
+                $body
+            }
+        }
+    };
+}
+
+/// Runs `$body` inside one write transaction of whichever backend is configured; an `Err`
+/// from `$body` rolls everything back.
+macro_rules! write {
+    ($store:expr, |$conn:ident| $body:block) => {
+        match $store.backend() {
+            $crate::store::Backend::Sqlite { writer, .. } => {
+                let mut pooled = writer
+                    .get()
+                    .await
+                    .map_err($crate::store::StoreError::from_pool)?;
+                diesel_async::AsyncConnection::transaction(&mut *pooled, async |$conn| $body).await
+            }
+            $crate::store::Backend::Postgres(pool) => {
+                let mut pooled = pool
+                    .get()
+                    .await
+                    .map_err($crate::store::StoreError::from_pool)?;
+                diesel_async::AsyncConnection::transaction(&mut *pooled, async |$conn| $body).await
+            }
+        }
+    };
+}
+pub(crate) use {read, write};
+
+impl StoreError {
+    #[doc(hidden)]
+    pub fn from_pool(error: impl std::fmt::Display) -> Self {
+        Self::connection(error)
+    }
+}
+
+impl Store {
+    /// Connects to the configured database and applies pending migrations.
+    pub async fn connect(config: &DatabaseConfig, pool_size: usize) -> Result<Self, StoreError> {
+        let backend = match config {
+            DatabaseConfig::Sqlite(path) => Self::open_sqlite(path, pool_size).await?,
+            DatabaseConfig::Postgres(url) => Self::open_postgres(url, pool_size).await?,
+        };
+        let store = Self {
+            backend: Arc::new(backend),
+        };
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    async fn open_sqlite(path: &Path, pool_size: usize) -> Result<Backend, StoreError> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| {
+                StoreError::Connection(format!("cannot create {}: {e}", dir.display()))
+            })?;
+        }
+        let url = path.to_string_lossy().into_owned();
+        let make = |size: usize| -> Result<Pool<SqliteConn>, StoreError> {
+            let mut manager_config = ManagerConfig::<SqliteConn>::default();
+            manager_config.custom_setup = Box::new(|url| {
+                async move {
+                    let mut conn = SqliteConn::establish(url).await?;
+                    // WAL lets readers run beside the writer; busy_timeout covers the
+                    // checkpointer and other processes; foreign keys are off by default.
+                    conn.batch_execute(
+                        "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+                         PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;",
+                    )
+                    .await
+                    .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
+                    Ok(conn)
+                }
+                .boxed()
+            });
+            let manager = AsyncDieselConnectionManager::<SqliteConn>::new_with_config(
+                url.clone(),
+                manager_config,
+            );
+            Pool::builder(manager)
+                .max_size(size)
+                .build()
+                .map_err(StoreError::connection)
+        };
+        Ok(Backend::Sqlite {
+            writer: make(1)?,
+            reader: make(pool_size.max(1))?,
+        })
+    }
+
+    async fn open_postgres(url: &str, pool_size: usize) -> Result<Backend, StoreError> {
+        let manager = AsyncDieselConnectionManager::<AsyncPgConnection>::new(url);
+        let pool = Pool::builder(manager)
+            .max_size(pool_size.max(1))
+            .build()
+            .map_err(StoreError::connection)?;
+        // Fail at start, with the cause, rather than on the first request.
+        drop(pool.get().await.map_err(StoreError::connection)?);
+        Ok(Backend::Postgres(pool))
+    }
+
+    /// Applies pending migrations (idempotent; safe with several replicas starting at once
+    /// on PostgreSQL, where diesel takes the migrations table lock).
+    pub async fn migrate(&self) -> Result<(), StoreError> {
+        let applied = match self.backend() {
+            Backend::Sqlite { writer, .. } => {
+                let conn = writer.get().await.map_err(StoreError::connection)?;
+                let mut harness = AsyncMigrationHarness::new(conn);
+                harness
+                    .run_pending_migrations(SQLITE_MIGRATIONS)
+                    .map(|v| v.len())
+            }
+            Backend::Postgres(pool) => {
+                let conn = pool.get().await.map_err(StoreError::connection)?;
+                let mut harness = AsyncMigrationHarness::new(conn);
+                harness
+                    .run_pending_migrations(POSTGRES_MIGRATIONS)
+                    .map(|v| v.len())
+            }
+        }
+        .map_err(|e| StoreError::Migration(e.to_string()))?;
+        if applied > 0 {
+            tracing::info!(applied, "database migrations applied");
+        }
+        Ok(())
+    }
+
+    /// The configured backend's pools.
+    pub fn backend(&self) -> &Backend {
+        &self.backend
+    }
+
+    /// "sqlite" or "postgres", for logs.
+    pub fn backend_name(&self) -> &'static str {
+        match self.backend() {
+            Backend::Sqlite { .. } => "sqlite",
+            Backend::Postgres(_) => "postgres",
+        }
+    }
+
+    /// Checks that the database answers (for readiness).
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        read!(self, |conn| {
+            conn.batch_execute("SELECT 1").await?;
+            Ok(())
+        })
+    }
+}
+
+/// The current time as Unix milliseconds, the unit every timestamp column uses.
+pub fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+/// Whether a query failed on a unique constraint.
+pub fn is_unique_violation(error: &diesel::result::Error) -> bool {
+    matches!(
+        error,
+        diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)
+    )
+}
