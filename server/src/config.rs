@@ -104,7 +104,8 @@ pub struct Config {
     pub data_dir: PathBuf,
     pub database: DatabaseConfig,
     pub redis_url: Option<String>,
-    pub public_url: String,
+    /// Explicit public base URL; `None` derives it from the bound address.
+    pub public_url: Option<String>,
     pub jwt_secret: Option<String>,
     pub access_token_ttl: Duration,
     pub refresh_token_ttl: Duration,
@@ -144,13 +145,8 @@ impl Config {
     /// Reads the configuration through `lookup`; unset and empty values take defaults.
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
         let get = |name: &'static str| -> (&'static str, String) {
-            let default = KEYS
-                .iter()
-                .find(|k| k.name == name)
-                .map_or("", |k| k.default);
-            let value = lookup(name)
-                .map(|v| v.trim().to_owned())
-                .filter(|v| !v.is_empty());
+            let default = KEYS.iter().find(|k| k.name == name).map_or("", |k| k.default);
+            let value = lookup(name).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
             (name, value.unwrap_or_else(|| default.to_owned()))
         };
         let fail = |key: &'static str, value: &str, reason: &str| ConfigError {
@@ -160,13 +156,8 @@ impl Config {
         };
 
         let (k, v) = get("PORTHOLE_LISTEN");
-        let listen: SocketAddr = v.parse().map_err(|_| {
-            fail(
-                k,
-                &v,
-                "expected IP:PORT, e.g. 127.0.0.1:8080 or 0.0.0.0:8080",
-            )
-        })?;
+        let listen: SocketAddr =
+            v.parse().map_err(|_| fail(k, &v, "expected IP:PORT, e.g. 127.0.0.1:8080 or 0.0.0.0:8080"))?;
 
         let (_, v) = get("PORTHOLE_DATA_DIR");
         let data_dir = PathBuf::from(v);
@@ -183,11 +174,7 @@ impl Config {
             url::Url::parse(&v).map_err(|e| fail(k, "<hidden>", &format!("not a URL: {e}")))?;
             DatabaseConfig::Postgres(v)
         } else {
-            return Err(fail(
-                k,
-                "<hidden>",
-                "expected postgres://…, sqlite://PATH or empty",
-            ));
+            return Err(fail(k, "<hidden>", "expected postgres://…, sqlite://PATH or empty"));
         };
 
         let (k, v) = get("REDIS_URL");
@@ -202,13 +189,13 @@ impl Config {
 
         let (k, v) = get("PORTHOLE_PUBLIC_URL");
         let public_url = if v.is_empty() {
-            format!("http://{listen}")
+            None
         } else {
             let url = url::Url::parse(&v).map_err(|e| fail(k, &v, &format!("not a URL: {e}")))?;
             if !matches!(url.scheme(), "http" | "https") {
                 return Err(fail(k, &v, "expected an http:// or https:// URL"));
             }
-            v.trim_end_matches('/').to_owned()
+            Some(v.trim_end_matches('/').to_owned())
         };
 
         let (k, v) = get("PORTHOLE_JWT_SECRET");
@@ -224,17 +211,11 @@ impl Config {
             let (k, v) = get(name);
             match v.parse::<u64>() {
                 Ok(n) if (min..=max).contains(&n) => Ok(n),
-                _ => Err(fail(
-                    k,
-                    &v,
-                    &format!("expected a whole number from {min} to {max}"),
-                )),
+                _ => Err(fail(k, &v, &format!("expected a whole number from {min} to {max}"))),
             }
         };
-        let access_token_ttl =
-            Duration::from_secs(number("PORTHOLE_ACCESS_TOKEN_TTL_SECS", 60, 86_400)?);
-        let refresh_token_ttl =
-            Duration::from_secs(number("PORTHOLE_REFRESH_TOKEN_TTL_DAYS", 1, 365)? * 86_400);
+        let access_token_ttl = Duration::from_secs(number("PORTHOLE_ACCESS_TOKEN_TTL_SECS", 60, 86_400)?);
+        let refresh_token_ttl = Duration::from_secs(number("PORTHOLE_REFRESH_TOKEN_TTL_DAYS", 1, 365)? * 86_400);
         let invite_ttl = Duration::from_secs(number("PORTHOLE_INVITE_TTL_DAYS", 1, 90)? * 86_400);
         let db_pool_size = usize::try_from(number("PORTHOLE_DB_POOL_SIZE", 1, 1024)?).unwrap_or(16);
 
@@ -264,8 +245,7 @@ impl Config {
 
     /// A configuration for tests: SQLite in `data_dir`, port 0, defaults elsewhere.
     pub fn for_tests(data_dir: PathBuf) -> Self {
-        let mut config =
-            Self::from_lookup(|_| None).unwrap_or_else(|_| unreachable!("defaults are valid"));
+        let mut config = Self::from_lookup(|_| None).unwrap_or_else(|_| unreachable!("defaults are valid"));
         config.listen = SocketAddr::from(([127, 0, 0, 1], 0));
         config.database = DatabaseConfig::Sqlite(data_dir.join("porthole.db"));
         config.data_dir = data_dir;
@@ -278,10 +258,7 @@ mod tests {
     use super::*;
 
     fn with(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
-        let pairs: Vec<(String, String)> = pairs
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect();
+        let pairs: Vec<(String, String)> = pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
         Config::from_lookup(move |key| pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone()))
     }
 
@@ -289,11 +266,8 @@ mod tests {
     fn defaults_start_a_sqlite_node_on_8080() {
         let config = with(&[]).unwrap();
         assert_eq!(config.listen.to_string(), "127.0.0.1:8080");
-        assert_eq!(
-            config.database,
-            DatabaseConfig::Sqlite(PathBuf::from("./data/porthole.db"))
-        );
-        assert_eq!(config.public_url, "http://127.0.0.1:8080");
+        assert_eq!(config.database, DatabaseConfig::Sqlite(PathBuf::from("./data/porthole.db")));
+        assert_eq!(config.public_url, None);
         assert!(config.redis_url.is_none());
     }
 
@@ -321,8 +295,7 @@ mod tests {
     /// `.env.example` is exactly what `porthole env-example` prints.
     #[test]
     fn env_example_is_current() {
-        let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../.env.example"))
-            .unwrap();
+        let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../.env.example")).unwrap();
         assert_eq!(
             text,
             env_example(),

@@ -36,10 +36,7 @@ pub enum Error {
 impl Error {
     /// A single invalid field.
     pub fn invalid(field: impl Into<String>, description: impl Into<String>) -> Self {
-        Self::InvalidArgument(vec![FieldViolation {
-            field: field.into(),
-            description: description.into(),
-        }])
+        Self::InvalidArgument(vec![FieldViolation { field: field.into(), description: description.into() }])
     }
 
     /// Credentials problem with a message for the client.
@@ -64,10 +61,7 @@ impl Error {
 }
 
 fn describe_violations(violations: &[FieldViolation]) -> String {
-    let parts: Vec<String> = violations
-        .iter()
-        .map(|v| format!("{}: {}", v.field, v.description))
-        .collect();
+    let parts: Vec<String> = violations.iter().map(|v| format!("{}: {}", v.field, v.description)).collect();
     format!("invalid request: {}", parts.join("; "))
 }
 
@@ -92,16 +86,9 @@ impl From<Error> for tonic::Status {
                     type_url: "type.googleapis.com/porthole.v1.BadRequest".to_owned(),
                     value: BadRequest { field_violations }.encode_to_vec(),
                 };
-                let envelope = RpcStatus {
-                    code: Code::InvalidArgument as i32,
-                    message: message.clone(),
-                    details: vec![detail],
-                };
-                tonic::Status::with_details(
-                    Code::InvalidArgument,
-                    message,
-                    envelope.encode_to_vec().into(),
-                )
+                let envelope =
+                    RpcStatus { code: Code::InvalidArgument as i32, message: message.clone(), details: vec![detail] };
+                tonic::Status::with_details(Code::InvalidArgument, message, envelope.encode_to_vec().into())
             }
             Error::NotFound(_) => tonic::Status::not_found(message),
             Error::AlreadyExists(_) => tonic::Status::already_exists(message),
@@ -137,20 +124,13 @@ mod tests {
 
     #[test]
     fn invalid_argument_carries_a_bad_request_detail() {
-        let status: tonic::Status =
-            Error::invalid("settings.appearance.primary_color", "expected #rrggbb").into();
+        let status: tonic::Status = Error::invalid("settings.appearance.primary_color", "expected #rrggbb").into();
         assert_eq!(status.code(), tonic::Code::InvalidArgument);
         assert!(status.message().contains("primary_color"));
         let envelope = RpcStatus::decode(status.details()).unwrap();
-        assert_eq!(
-            envelope.details[0].type_url,
-            "type.googleapis.com/porthole.v1.BadRequest"
-        );
+        assert_eq!(envelope.details[0].type_url, "type.googleapis.com/porthole.v1.BadRequest");
         let bad = BadRequest::decode(envelope.details[0].value.as_slice()).unwrap();
-        assert_eq!(
-            bad.field_violations[0].field,
-            "settings.appearance.primary_color"
-        );
+        assert_eq!(bad.field_violations[0].field, "settings.appearance.primary_color");
     }
 
     #[test]

@@ -26,6 +26,8 @@ use store::Store;
 /// What every request handler shares.
 pub struct AppState {
     pub config: Config,
+    /// Base URL browsers reach this server at (configured, or derived from the bound address).
+    pub public_url: String,
     pub store: Store,
     pub keys: auth::tokens::TokenKeys,
 }
@@ -36,38 +38,28 @@ pub enum StartError {
     #[error(transparent)]
     Store(#[from] store::StoreError),
     #[error("cannot listen on {addr}: {source}")]
-    Listen {
-        addr: SocketAddr,
-        source: std::io::Error,
-    },
+    Listen { addr: SocketAddr, source: std::io::Error },
     #[error("cannot create data directory {path}: {source}")]
-    DataDir {
-        path: String,
-        source: std::io::Error,
-    },
+    DataDir { path: String, source: std::io::Error },
     #[error("server reflection setup failed: {0}")]
     Reflection(String),
     #[error("server failed: {0}")]
     Serve(std::io::Error),
 }
 
-/// Opens the store (applying migrations) and loads the signing secret.
-pub async fn open_state(config: Config) -> Result<Arc<AppState>, StartError> {
-    std::fs::create_dir_all(&config.data_dir).map_err(|source| StartError::DataDir {
-        path: config.data_dir.display().to_string(),
-        source,
-    })?;
+/// Opens the store (applying migrations) and loads the signing secret; `bound` is the
+/// address actually listened on, for deriving the public URL.
+pub async fn open_state(config: Config, bound: SocketAddr) -> Result<Arc<AppState>, StartError> {
+    std::fs::create_dir_all(&config.data_dir)
+        .map_err(|source| StartError::DataDir { path: config.data_dir.display().to_string(), source })?;
     let store = Store::connect(&config.database, config.db_pool_size).await?;
     let secret = match &config.jwt_secret {
         Some(secret) => secret.clone(),
         None => store.server_secret("jwt", || ids::new_secret(48)).await?,
     };
     let keys = auth::tokens::TokenKeys::new(secret.as_bytes());
-    Ok(Arc::new(AppState {
-        config,
-        store,
-        keys,
-    }))
+    let public_url = config.public_url.clone().unwrap_or_else(|| format!("http://{bound}"));
+    Ok(Arc::new(AppState { config, public_url, store, keys }))
 }
 
 /// The whole HTTP app: gRPC (+ grpc-web) services behind the auth layer, plus plain HTTP.
@@ -76,23 +68,15 @@ pub fn router(state: Arc<AppState>) -> Result<Router, StartError> {
     // Every service is ready once the store is open; `/healthz` checks the database live.
     let reporter = health_reporter.clone();
     tokio::spawn(async move {
-        reporter
-            .set_serving::<AuthServiceServer<api::auth::AuthApi>>()
-            .await;
-        reporter
-            .set_serving::<WorkspaceServiceServer<api::workspace::WorkspaceApi>>()
-            .await;
-        reporter
-            .set_serving::<WidgetServiceServer<api::widget::WidgetApi>>()
-            .await;
+        reporter.set_serving::<AuthServiceServer<api::auth::AuthApi>>().await;
+        reporter.set_serving::<WorkspaceServiceServer<api::workspace::WorkspaceApi>>().await;
+        reporter.set_serving::<WidgetServiceServer<api::widget::WidgetApi>>().await;
     });
 
     let reflection = tonic_reflection::server::Builder::configure()
         .register_encoded_file_descriptor_set(porthole_proto::FILE_DESCRIPTOR_SET)
         .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET);
-    let reflection_v1 = reflection
-        .build_v1()
-        .map_err(|e| StartError::Reflection(e.to_string()))?;
+    let reflection_v1 = reflection.build_v1().map_err(|e| StartError::Reflection(e.to_string()))?;
     let reflection_v1alpha = tonic_reflection::server::Builder::configure()
         .register_encoded_file_descriptor_set(porthole_proto::FILE_DESCRIPTOR_SET)
         .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
@@ -102,21 +86,12 @@ pub fn router(state: Arc<AppState>) -> Result<Router, StartError> {
     let grpc = tonic::service::Routes::new(health_service)
         .add_service(reflection_v1)
         .add_service(reflection_v1alpha)
-        .add_service(AuthServiceServer::new(api::auth::AuthApi::new(
-            state.clone(),
-        )))
-        .add_service(WorkspaceServiceServer::new(
-            api::workspace::WorkspaceApi::new(state.clone()),
-        ))
-        .add_service(WidgetServiceServer::new(api::widget::WidgetApi::new(
-            state.clone(),
-        )))
+        .add_service(AuthServiceServer::new(api::auth::AuthApi::new(state.clone())))
+        .add_service(WorkspaceServiceServer::new(api::workspace::WorkspaceApi::new(state.clone())))
+        .add_service(WidgetServiceServer::new(api::widget::WidgetApi::new(state.clone())))
         .into_axum_router()
         // Order matters: grpc-web is translated first (outer), then the caller is checked.
-        .layer(axum::middleware::from_fn_with_state(
-            state.keys.clone(),
-            auth::layer::authenticate,
-        ))
+        .layer(axum::middleware::from_fn_with_state(state.keys.clone(), auth::layer::authenticate))
         .layer(tonic_web::GrpcWebLayer::new());
 
     Ok(web::routes(state, grpc))
@@ -128,13 +103,10 @@ pub async fn serve(
     router: Router,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), StartError> {
-    axum::serve(
-        listener,
-        router.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await
-    .map_err(StartError::Serve)
+    axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown)
+        .await
+        .map_err(StartError::Serve)
 }
 
 /// Opens everything and binds the configured address; returns the bound address and the
@@ -144,23 +116,14 @@ pub async fn start(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(SocketAddr, impl Future<Output = Result<(), StartError>>), StartError> {
     let addr = config.listen;
-    let listener = TcpListener::bind(addr)
-        .await
-        .map_err(|source| StartError::Listen { addr, source })?;
-    let local = listener
-        .local_addr()
-        .map_err(|source| StartError::Listen { addr, source })?;
-    let mut config = config;
-    if addr.port() == 0 && config.public_url.ends_with(":0") {
-        // Tests bind port 0: make derived URLs point at the real port.
-        config.public_url = format!("http://{local}");
-    }
-    let state = open_state(config).await?;
+    let listener = TcpListener::bind(addr).await.map_err(|source| StartError::Listen { addr, source })?;
+    let local = listener.local_addr().map_err(|source| StartError::Listen { addr, source })?;
+    let state = open_state(config, local).await?;
     tracing::info!(
         listen = %local,
         database = state.store.backend_name(),
         data_dir = %state.config.data_dir.display(),
-        public_url = %state.config.public_url,
+        public_url = %state.public_url,
         "porthole serving gRPC, grpc-web and HTTP"
     );
     let router = router(state)?;

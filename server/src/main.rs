@@ -20,9 +20,7 @@ Settings come from the environment (PORTHOLE_*, DATABASE_URL, REDIS_URL); see .e
 ";
 
 fn main() -> ExitCode {
-    let command = std::env::args()
-        .nth(1)
-        .unwrap_or_else(|| "serve".to_owned());
+    let command = std::env::args().nth(1).unwrap_or_else(|| "serve".to_owned());
     match command.as_str() {
         "help" | "--help" | "-h" => {
             print!("{USAGE}");
@@ -46,10 +44,7 @@ fn main() -> ExitCode {
         }
     };
     init_tracing(&config);
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(runtime) => runtime,
         Err(error) => {
             eprintln!("porthole: cannot start the async runtime: {error}");
@@ -58,9 +53,8 @@ fn main() -> ExitCode {
     };
     let result = runtime.block_on(async move {
         if command == "migrate" {
-            porthole_server::open_state(config)
-                .await
-                .map(|_| tracing::info!("migrations are up to date"))
+            let listen = config.listen;
+            porthole_server::open_state(config, listen).await.map(|_| tracing::info!("migrations are up to date"))
         } else {
             let (_, server) = porthole_server::start(config, shutdown_signal()).await?;
             server.await
@@ -79,9 +73,7 @@ fn main() -> ExitCode {
 fn init_tracing(config: &Config) {
     let filter = tracing_subscriber::EnvFilter::try_new(&config.log_filter)
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr);
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
     match config.log_format {
         LogFormat::Json => builder.json().init(),
         LogFormat::Text => builder.init(),

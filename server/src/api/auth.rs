@@ -64,18 +64,11 @@ fn session(
     refresh: (String, &RefreshTokenRow),
     now: i64,
 ) -> Result<pb::Session, Error> {
-    let role = Role::parse(&membership.role)
-        .ok_or_else(|| Error::internal(format!("stored role {:?}", membership.role)))?;
-    let agent = Agent {
-        user_id: user.id.clone(),
-        workspace_id: workspace.id.clone(),
-        role,
-    };
+    let role =
+        Role::parse(&membership.role).ok_or_else(|| Error::internal(format!("stored role {:?}", membership.role)))?;
+    let agent = Agent { user_id: user.id.clone(), workspace_id: workspace.id.clone(), role };
     let expires_at = now.saturating_add(millis(state.config.access_token_ttl));
-    let access_token = state
-        .keys
-        .issue_agent(&agent, now / 1000, expires_at / 1000)
-        .map_err(Error::internal)?;
+    let access_token = state.keys.issue_agent(&agent, now / 1000, expires_at / 1000).map_err(Error::internal)?;
     Ok(pb::Session {
         access_token,
         access_token_expire_time: Some(convert::timestamp(expires_at)),
@@ -104,30 +97,17 @@ async fn start_session(
 
 #[tonic::async_trait]
 impl AuthService for AuthApi {
-    async fn sign_up(
-        &self,
-        request: Request<pb::SignUpRequest>,
-    ) -> Result<Response<pb::SignUpResponse>, Status> {
+    async fn sign_up(&self, request: Request<pb::SignUpRequest>) -> Result<Response<pb::SignUpResponse>, Status> {
         let req = request.into_inner();
         let mut v = Violations::default();
         let email = rules::normalize_email("email", &req.email, &mut v);
         rules::check_password("password", &req.password, &mut v);
-        let display_name =
-            rules::check_name("display_name", &req.display_name, MAX_NAME_CHARS, &mut v);
-        let workspace_name = rules::check_name(
-            "workspace_name",
-            &req.workspace_name,
-            MAX_NAME_CHARS,
-            &mut v,
-        );
+        let display_name = rules::check_name("display_name", &req.display_name, MAX_NAME_CHARS, &mut v);
+        let workspace_name = rules::check_name("workspace_name", &req.workspace_name, MAX_NAME_CHARS, &mut v);
         v.into_result(())?;
 
         let now = now_ms();
-        let workspace = WorkspaceRow {
-            id: ids::new_id("ws"),
-            name: workspace_name,
-            created_at: now,
-        };
+        let workspace = WorkspaceRow { id: ids::new_id("ws"), name: workspace_name, created_at: now };
         let user = UserRow {
             id: ids::new_id("usr"),
             email,
@@ -135,28 +115,18 @@ impl AuthService for AuthApi {
             display_name,
             created_at: now,
         };
-        let Some((workspace, user, membership)) = self
-            .state
-            .store
-            .create_workspace_with_owner(workspace, user)
-            .await?
+        let Some((workspace, user, membership)) = self.state.store.create_workspace_with_owner(workspace, user).await?
         else {
-            return Err(Error::AlreadyExists(
-                "an account with this e-mail already exists; log in instead".into(),
-            )
-            .into());
+            return Err(
+                Error::AlreadyExists("an account with this e-mail already exists; log in instead".into()).into()
+            );
         };
         tracing::info!(user_id = %user.id, workspace_id = %workspace.id, "signed up");
         let session = start_session(&self.state, &user, &workspace, &membership).await?;
-        Ok(Response::new(pb::SignUpResponse {
-            session: Some(session),
-        }))
+        Ok(Response::new(pb::SignUpResponse { session: Some(session) }))
     }
 
-    async fn log_in(
-        &self,
-        request: Request<pb::LogInRequest>,
-    ) -> Result<Response<pb::LogInResponse>, Status> {
+    async fn log_in(&self, request: Request<pb::LogInRequest>) -> Result<Response<pb::LogInResponse>, Status> {
         let req = request.into_inner();
         let mut v = Violations::default();
         let email = req.email.trim().to_lowercase();
@@ -166,18 +136,12 @@ impl AuthService for AuthApi {
         if req.password.is_empty() {
             v.add("password", "must not be empty");
         } else if req.password.chars().count() > rules::MAX_PASSWORD_CHARS {
-            v.add(
-                "password",
-                format!("must be at most {} characters", rules::MAX_PASSWORD_CHARS),
-            );
+            v.add("password", format!("must be at most {} characters", rules::MAX_PASSWORD_CHARS));
         }
         v.into_result(())?;
 
         let user = self.state.store.user_by_email(&email).await?;
-        let stored_hash = user
-            .as_ref()
-            .map_or(password::DECOY_HASH, |u| u.password_hash.as_str())
-            .to_owned();
+        let stored_hash = user.as_ref().map_or(password::DECOY_HASH, |u| u.password_hash.as_str()).to_owned();
         let matches = password::verify(req.password, stored_hash).await?;
         let Some(user) = user.filter(|_| matches) else {
             return Err(Error::unauthenticated(WRONG_CREDENTIALS).into());
@@ -187,9 +151,7 @@ impl AuthService for AuthApi {
         let chosen = if req.workspace_id.is_empty() {
             memberships.into_iter().next()
         } else {
-            memberships
-                .into_iter()
-                .find(|(_, w)| w.id == req.workspace_id)
+            memberships.into_iter().find(|(_, w)| w.id == req.workspace_id)
         };
         let Some((membership, workspace)) = chosen else {
             return Err(Error::permission_denied(if req.workspace_id.is_empty() {
@@ -200,9 +162,7 @@ impl AuthService for AuthApi {
             .into());
         };
         let session = start_session(&self.state, &user, &workspace, &membership).await?;
-        Ok(Response::new(pb::LogInResponse {
-            session: Some(session),
-        }))
+        Ok(Response::new(pb::LogInResponse { session: Some(session) }))
     }
 
     async fn refresh_session(
@@ -216,65 +176,38 @@ impl AuthService for AuthApi {
         let now = now_ms();
         let (token, next) = new_refresh_token(&self.state, now);
         let hash = ids::token_hash(req.refresh_token.trim());
-        match self
-            .state
-            .store
-            .rotate_refresh_token(&hash, now, next.clone())
-            .await?
-        {
-            RefreshOutcome::Rotated {
-                user,
-                workspace,
-                membership,
-            } => {
-                let session = session(
-                    &self.state,
-                    &user,
-                    &workspace,
-                    &membership,
-                    (token, &next),
-                    now,
-                )?;
-                Ok(Response::new(pb::RefreshSessionResponse {
-                    session: Some(session),
-                }))
+        match self.state.store.rotate_refresh_token(&hash, now, next.clone()).await? {
+            RefreshOutcome::Rotated(m) => {
+                let (user, workspace, membership) = (m.user, m.workspace, m.membership);
+                let session = session(&self.state, &user, &workspace, &membership, (token, &next), now)?;
+                Ok(Response::new(pb::RefreshSessionResponse { session: Some(session) }))
             }
             RefreshOutcome::Reused => {
                 tracing::warn!("spent refresh token presented again; session family revoked");
-                Err(Error::unauthenticated("refresh token was already used, so the session was ended for safety; log in again").into())
+                Err(Error::unauthenticated(
+                    "refresh token was already used, so the session was ended for safety; log in again",
+                )
+                .into())
             }
-            RefreshOutcome::Invalid => Err(Error::unauthenticated(
-                "refresh token is invalid or expired; log in again",
-            )
-            .into()),
+            RefreshOutcome::Invalid => {
+                Err(Error::unauthenticated("refresh token is invalid or expired; log in again").into())
+            }
         }
     }
 
-    async fn log_out(
-        &self,
-        request: Request<pb::LogOutRequest>,
-    ) -> Result<Response<pb::LogOutResponse>, Status> {
+    async fn log_out(&self, request: Request<pb::LogOutRequest>) -> Result<Response<pb::LogOutResponse>, Status> {
         let req = request.into_inner();
         if req.refresh_token.trim().is_empty() {
             return Err(Error::invalid("refresh_token", "must not be empty").into());
         }
-        self.state
-            .store
-            .revoke_refresh_family(&ids::token_hash(req.refresh_token.trim()), now_ms())
-            .await?;
+        self.state.store.revoke_refresh_family(&ids::token_hash(req.refresh_token.trim()), now_ms()).await?;
         Ok(Response::new(pb::LogOutResponse {}))
     }
 
-    async fn get_me(
-        &self,
-        request: Request<pb::GetMeRequest>,
-    ) -> Result<Response<pb::GetMeResponse>, Status> {
+    async fn get_me(&self, request: Request<pb::GetMeRequest>) -> Result<Response<pb::GetMeResponse>, Status> {
         let agent = auth::agent(&request)?;
-        let Some((user, workspace, membership)) = self
-            .state
-            .store
-            .membership(&agent.workspace_id, &agent.user_id)
-            .await?
+        let Some((user, workspace, membership)) =
+            self.state.store.membership(&agent.workspace_id, &agent.user_id).await?
         else {
             return Err(Error::NotFound("membership").into());
         };
@@ -285,16 +218,11 @@ impl AuthService for AuthApi {
         }))
     }
 
-    async fn update_me(
-        &self,
-        request: Request<pb::UpdateMeRequest>,
-    ) -> Result<Response<pb::UpdateMeResponse>, Status> {
+    async fn update_me(&self, request: Request<pb::UpdateMeRequest>) -> Result<Response<pb::UpdateMeResponse>, Status> {
         let agent = auth::agent(&request)?;
         let req = request.into_inner();
         let mut v = Violations::default();
-        let display_name = req
-            .display_name
-            .map(|n| rules::check_name("display_name", &n, MAX_NAME_CHARS, &mut v));
+        let display_name = req.display_name.map(|n| rules::check_name("display_name", &n, MAX_NAME_CHARS, &mut v));
         if let Some(new_password) = &req.new_password {
             rules::check_password("new_password", new_password, &mut v);
             if req.current_password.is_empty() {
@@ -303,12 +231,7 @@ impl AuthService for AuthApi {
         }
         v.into_result(())?;
 
-        let Some((user, _, _)) = self
-            .state
-            .store
-            .membership(&agent.workspace_id, &agent.user_id)
-            .await?
-        else {
+        let Some((user, _, _)) = self.state.store.membership(&agent.workspace_id, &agent.user_id).await? else {
             return Err(Error::NotFound("membership").into());
         };
         let password_hash = match req.new_password {
@@ -326,9 +249,7 @@ impl AuthService for AuthApi {
             .update_user(&user.id, display_name, password_hash, now_ms())
             .await?
             .ok_or(Error::NotFound("account"))?;
-        Ok(Response::new(pb::UpdateMeResponse {
-            user: Some(convert::user(&user)),
-        }))
+        Ok(Response::new(pb::UpdateMeResponse { user: Some(convert::user(&user)) }))
     }
 
     async fn accept_invite(
@@ -340,8 +261,7 @@ impl AuthService for AuthApi {
             return Err(Error::invalid("invite_token", "must not be empty").into());
         }
         let now = now_ms();
-        let not_found =
-            || Error::NotFound("invite (it may have expired, been revoked or used already)");
+        let not_found = || Error::NotFound("invite (it may have expired, been revoked or used already)");
         let invite = self
             .state
             .store
@@ -362,8 +282,7 @@ impl AuthService for AuthApi {
             None => {
                 let mut v = Violations::default();
                 rules::check_password("password", &req.password, &mut v);
-                let display_name =
-                    rules::check_name("display_name", &req.display_name, MAX_NAME_CHARS, &mut v);
+                let display_name = rules::check_name("display_name", &req.display_name, MAX_NAME_CHARS, &mut v);
                 v.into_result(())?;
                 InviteAccount::New(UserRow {
                     id: ids::new_id("usr"),
@@ -374,28 +293,17 @@ impl AuthService for AuthApi {
                 })
             }
         };
-        match self
-            .state
-            .store
-            .accept_invite(&invite.id, account, now)
-            .await?
-        {
-            AcceptOutcome::Joined {
-                user,
-                workspace,
-                membership,
-            } => {
+        match self.state.store.accept_invite(&invite.id, account, now).await? {
+            AcceptOutcome::Joined(m) => {
+                let (user, workspace, membership) = (m.user, m.workspace, m.membership);
                 tracing::info!(user_id = %user.id, workspace_id = %workspace.id, "invite accepted");
                 let session = start_session(&self.state, &user, &workspace, &membership).await?;
-                Ok(Response::new(pb::AcceptInviteResponse {
-                    session: Some(session),
-                }))
+                Ok(Response::new(pb::AcceptInviteResponse { session: Some(session) }))
             }
             AcceptOutcome::NoSuchInvite => Err(not_found().into()),
-            AcceptOutcome::AlreadyMember => Err(Error::AlreadyExists(
-                "you are already a member of this workspace; log in instead".into(),
-            )
-            .into()),
+            AcceptOutcome::AlreadyMember => {
+                Err(Error::AlreadyExists("you are already a member of this workspace; log in instead".into()).into())
+            }
             AcceptOutcome::EmailTaken => Err(Error::AlreadyExists(
                 "an account with this e-mail was just created; try again with its password".into(),
             )

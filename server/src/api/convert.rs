@@ -9,10 +9,7 @@ use crate::store::models::{InviteRow, UserRow, WidgetRow, WorkspaceRow};
 
 /// Unix milliseconds as a protobuf timestamp.
 pub fn timestamp(ms: i64) -> prost_types::Timestamp {
-    prost_types::Timestamp {
-        seconds: ms.div_euclid(1000),
-        nanos: (ms.rem_euclid(1000) * 1_000_000) as i32,
-    }
+    prost_types::Timestamp { seconds: ms.div_euclid(1000), nanos: (ms.rem_euclid(1000) * 1_000_000) as i32 }
 }
 
 /// A stored role name as the proto enum (unknown names read as unspecified).
@@ -45,11 +42,7 @@ pub fn user(row: &UserRow) -> pb::User {
 }
 
 pub fn workspace(row: &WorkspaceRow) -> pb::Workspace {
-    pb::Workspace {
-        id: row.id.clone(),
-        name: row.name.clone(),
-        create_time: Some(timestamp(row.created_at)),
-    }
+    pb::Workspace { id: row.id.clone(), name: row.name.clone(), create_time: Some(timestamp(row.created_at)) }
 }
 
 pub fn member(row: &MemberRow) -> pb::Member {
@@ -98,11 +91,7 @@ pub fn stored_settings(row: &WidgetRow) -> dw::WidgetSettings {
 
 pub fn settings_to_proto(s: &dw::WidgetSettings) -> pb::WidgetSettings {
     let a = &s.appearance;
-    let day = |d: &dw::DayHours| pb::DayHours {
-        enabled: d.enabled,
-        start: d.start.clone(),
-        end: d.end.clone(),
-    };
+    let day = |d: &dw::DayHours| pb::DayHours { enabled: d.enabled, start: d.start.clone(), end: d.end.clone() };
     let h = &s.business_hours;
     pb::WidgetSettings {
         appearance: Some(pb::WidgetAppearance {
@@ -174,11 +163,7 @@ fn pre_chat_from_proto(value: i32) -> dw::PreChatField {
 pub fn settings_from_proto(p: pb::WidgetSettings) -> dw::WidgetSettings {
     let defaults = dw::WidgetSettings::default();
     let or = |value: String, default: &str| {
-        if value.trim().is_empty() {
-            default.to_owned()
-        } else {
-            value
-        }
+        if value.trim().is_empty() { default.to_owned() } else { value }
     };
 
     let appearance = match p.appearance {
@@ -195,11 +180,7 @@ pub fn settings_from_proto(p: pb::WidgetSettings) -> dw::WidgetSettings {
                     _ => dw::Position::BottomRight,
                 },
                 border_radius: a.border_radius.unwrap_or(d.border_radius),
-                launcher_size: if a.launcher_size == 0 {
-                    d.launcher_size
-                } else {
-                    a.launcher_size
-                },
+                launcher_size: if a.launcher_size == 0 { d.launcher_size } else { a.launcher_size },
                 logo_url: a.logo_url.trim().to_owned(),
                 font_family: a.font_family.trim().to_owned(),
                 show_branding: a.show_branding,
@@ -239,9 +220,7 @@ pub fn settings_from_proto(p: pb::WidgetSettings) -> dw::WidgetSettings {
             };
             dw::BusinessHours {
                 enabled: h.enabled,
-                time_zone: or(h.time_zone, &defaults.business_hours.time_zone)
-                    .trim()
-                    .to_owned(),
+                time_zone: or(h.time_zone, &defaults.business_hours.time_zone).trim().to_owned(),
                 days: [
                     day(h.monday),
                     day(h.tuesday),
@@ -278,11 +257,7 @@ mod tests {
         s.appearance.position = dw::Position::TopLeft;
         s.appearance.border_radius = 0;
         s.behavior.pre_chat_email = dw::PreChatField::Required;
-        s.business_hours.days[6] = dw::DayHours {
-            enabled: true,
-            start: "10:00".into(),
-            end: "24:00".into(),
-        };
+        s.business_hours.days[6] = dw::DayHours { enabled: true, start: "10:00".into(), end: "24:00".into() };
         s.allowed_domains = vec!["example.com".into()];
         s.handler = dw::Handler::AiBot;
         assert_eq!(settings_from_proto(settings_to_proto(&s)), s);
@@ -290,10 +265,7 @@ mod tests {
 
     #[test]
     fn unset_settings_take_defaults() {
-        assert_eq!(
-            settings_from_proto(pb::WidgetSettings::default()),
-            dw::WidgetSettings::default()
-        );
+        assert_eq!(settings_from_proto(pb::WidgetSettings::default()), dw::WidgetSettings::default());
     }
 
     #[test]

@@ -27,27 +27,14 @@ impl WidgetApi {
         Self { state }
     }
 
-    async fn change(
-        &self,
-        workspace_id: &str,
-        widget_id: &str,
-        change: WidgetChange,
-    ) -> Result<WidgetRow, Error> {
-        self.state
-            .store
-            .update_widget(workspace_id, widget_id, change)
-            .await?
-            .ok_or(Error::NotFound("widget"))
+    async fn change(&self, workspace_id: &str, widget_id: &str, change: WidgetChange) -> Result<WidgetRow, Error> {
+        self.state.store.update_widget(workspace_id, widget_id, change).await?.ok_or(Error::NotFound("widget"))
     }
 }
 
 /// Validated settings as stored JSON.
-fn settings_json(
-    settings: Option<pb::WidgetSettings>,
-    v: &mut Violations,
-) -> Result<String, Error> {
-    let settings =
-        convert::settings_from_proto(settings.unwrap_or_default()).validate("settings", v);
+fn settings_json(settings: Option<pb::WidgetSettings>, v: &mut Violations) -> Result<String, Error> {
+    let settings = convert::settings_from_proto(settings.unwrap_or_default()).validate("settings", v);
     serde_json::to_string(&settings).map_err(Error::internal)
 }
 
@@ -83,9 +70,7 @@ impl WidgetService for WidgetApi {
             updated_at: now,
         };
         let row = self.state.store.insert_widget(row).await?;
-        Ok(Response::new(pb::CreateWidgetResponse {
-            widget: Some(convert::widget(&row)),
-        }))
+        Ok(Response::new(pb::CreateWidgetResponse { widget: Some(convert::widget(&row)) }))
     }
 
     async fn list_widgets(
@@ -94,9 +79,7 @@ impl WidgetService for WidgetApi {
     ) -> Result<Response<pb::ListWidgetsResponse>, Status> {
         let agent = auth::agent(&request)?;
         let rows = self.state.store.widgets(&agent.workspace_id).await?;
-        Ok(Response::new(pb::ListWidgetsResponse {
-            widgets: rows.iter().map(convert::widget).collect(),
-        }))
+        Ok(Response::new(pb::ListWidgetsResponse { widgets: rows.iter().map(convert::widget).collect() }))
     }
 
     async fn get_widget(
@@ -110,9 +93,7 @@ impl WidgetService for WidgetApi {
             .widget(&agent.workspace_id, &request.get_ref().widget_id)
             .await?
             .ok_or(Error::NotFound("widget"))?;
-        Ok(Response::new(pb::GetWidgetResponse {
-            widget: Some(convert::widget(&row)),
-        }))
+        Ok(Response::new(pb::GetWidgetResponse { widget: Some(convert::widget(&row)) }))
     }
 
     async fn update_widget(
@@ -128,18 +109,9 @@ impl WidgetService for WidgetApi {
             None => None,
         };
         v.into_result(())?;
-        let change = WidgetChange {
-            name,
-            settings,
-            updated_at: now_ms(),
-            ..WidgetChange::default()
-        };
-        let row = self
-            .change(&agent.workspace_id, &req.widget_id, change)
-            .await?;
-        Ok(Response::new(pb::UpdateWidgetResponse {
-            widget: Some(convert::widget(&row)),
-        }))
+        let change = WidgetChange { name, settings, updated_at: now_ms(), ..WidgetChange::default() };
+        let row = self.change(&agent.workspace_id, &req.widget_id, change).await?;
+        Ok(Response::new(pb::UpdateWidgetResponse { widget: Some(convert::widget(&row)) }))
     }
 
     async fn delete_widget(
@@ -147,12 +119,7 @@ impl WidgetService for WidgetApi {
         request: Request<pb::DeleteWidgetRequest>,
     ) -> Result<Response<pb::DeleteWidgetResponse>, Status> {
         let agent = auth::agent(&request)?;
-        if !self
-            .state
-            .store
-            .delete_widget(&agent.workspace_id, &request.get_ref().widget_id)
-            .await?
-        {
+        if !self.state.store.delete_widget(&agent.workspace_id, &request.get_ref().widget_id).await? {
             return Err(Error::NotFound("widget").into());
         }
         Ok(Response::new(pb::DeleteWidgetResponse {}))
@@ -164,17 +131,9 @@ impl WidgetService for WidgetApi {
     ) -> Result<Response<pb::SetWidgetActiveResponse>, Status> {
         let agent = auth::agent(&request)?;
         let req = request.into_inner();
-        let change = WidgetChange {
-            active: Some(req.active),
-            updated_at: now_ms(),
-            ..WidgetChange::default()
-        };
-        let row = self
-            .change(&agent.workspace_id, &req.widget_id, change)
-            .await?;
-        Ok(Response::new(pb::SetWidgetActiveResponse {
-            widget: Some(convert::widget(&row)),
-        }))
+        let change = WidgetChange { active: Some(req.active), updated_at: now_ms(), ..WidgetChange::default() };
+        let row = self.change(&agent.workspace_id, &req.widget_id, change).await?;
+        Ok(Response::new(pb::SetWidgetActiveResponse { widget: Some(convert::widget(&row)) }))
     }
 
     async fn regenerate_widget_token(
@@ -187,12 +146,8 @@ impl WidgetService for WidgetApi {
             updated_at: now_ms(),
             ..WidgetChange::default()
         };
-        let row = self
-            .change(&agent.workspace_id, &request.get_ref().widget_id, change)
-            .await?;
-        Ok(Response::new(pb::RegenerateWidgetTokenResponse {
-            widget: Some(convert::widget(&row)),
-        }))
+        let row = self.change(&agent.workspace_id, &request.get_ref().widget_id, change).await?;
+        Ok(Response::new(pb::RegenerateWidgetTokenResponse { widget: Some(convert::widget(&row)) }))
     }
 
     async fn get_identity_secret(
@@ -206,9 +161,7 @@ impl WidgetService for WidgetApi {
             .widget(&agent.workspace_id, &request.get_ref().widget_id)
             .await?
             .ok_or(Error::NotFound("widget"))?;
-        Ok(Response::new(pb::GetIdentitySecretResponse {
-            identity_secret: row.identity_secret,
-        }))
+        Ok(Response::new(pb::GetIdentitySecretResponse { identity_secret: row.identity_secret }))
     }
 
     async fn rotate_identity_secret(
@@ -221,12 +174,8 @@ impl WidgetService for WidgetApi {
             updated_at: now_ms(),
             ..WidgetChange::default()
         };
-        let row = self
-            .change(&agent.workspace_id, &request.get_ref().widget_id, change)
-            .await?;
-        Ok(Response::new(pb::RotateIdentitySecretResponse {
-            identity_secret: row.identity_secret,
-        }))
+        let row = self.change(&agent.workspace_id, &request.get_ref().widget_id, change).await?;
+        Ok(Response::new(pb::RotateIdentitySecretResponse { identity_secret: row.identity_secret }))
     }
 
     async fn get_embed_snippet(
@@ -240,10 +189,7 @@ impl WidgetService for WidgetApi {
             .widget(&agent.workspace_id, &request.get_ref().widget_id)
             .await?
             .ok_or(Error::NotFound("widget"))?;
-        let (html, script_url) = embed_snippet(&self.state.config.public_url, &row.public_token);
-        Ok(Response::new(pb::GetEmbedSnippetResponse {
-            html,
-            script_url,
-        }))
+        let (html, script_url) = embed_snippet(&self.state.public_url, &row.public_token);
+        Ok(Response::new(pb::GetEmbedSnippetResponse { html, script_url }))
     }
 }

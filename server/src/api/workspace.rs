@@ -28,30 +28,19 @@ impl WorkspaceApi {
     }
 
     /// Refuses when `caller` would act on or grant the owner role without being one.
-    fn check_owner_rights(
-        caller: &Agent,
-        target_role: Option<Role>,
-        granted: Option<Role>,
-    ) -> Result<(), Error> {
+    fn check_owner_rights(caller: &Agent, target_role: Option<Role>, granted: Option<Role>) -> Result<(), Error> {
         let touches_owner = target_role == Some(Role::Owner) || granted == Some(Role::Owner);
         if touches_owner && caller.role != Role::Owner {
-            return Err(Error::permission_denied(
-                "only an owner can make, change or remove owners",
-            ));
+            return Err(Error::permission_denied("only an owner can make, change or remove owners"));
         }
         Ok(())
     }
 
     /// The target member's current role, or NOT_FOUND.
     async fn member_role(&self, workspace_id: &str, user_id: &str) -> Result<Role, Error> {
-        let (_, _, membership) = self
-            .state
-            .store
-            .membership(workspace_id, user_id)
-            .await?
-            .ok_or(Error::NotFound("member"))?;
-        Role::parse(&membership.role)
-            .ok_or_else(|| Error::internal(format!("stored role {:?}", membership.role)))
+        let (_, _, membership) =
+            self.state.store.membership(workspace_id, user_id).await?.ok_or(Error::NotFound("member"))?;
+        Role::parse(&membership.role).ok_or_else(|| Error::internal(format!("stored role {:?}", membership.role)))
     }
 }
 
@@ -62,15 +51,8 @@ impl WorkspaceService for WorkspaceApi {
         request: Request<pb::GetWorkspaceRequest>,
     ) -> Result<Response<pb::GetWorkspaceResponse>, Status> {
         let agent = auth::agent(&request)?;
-        let workspace = self
-            .state
-            .store
-            .workspace(&agent.workspace_id)
-            .await?
-            .ok_or(Error::NotFound("workspace"))?;
-        Ok(Response::new(pb::GetWorkspaceResponse {
-            workspace: Some(convert::workspace(&workspace)),
-        }))
+        let workspace = self.state.store.workspace(&agent.workspace_id).await?.ok_or(Error::NotFound("workspace"))?;
+        Ok(Response::new(pb::GetWorkspaceResponse { workspace: Some(convert::workspace(&workspace)) }))
     }
 
     async fn update_workspace(
@@ -81,15 +63,9 @@ impl WorkspaceService for WorkspaceApi {
         let mut v = Violations::default();
         let name = rules::check_name("name", &request.get_ref().name, 100, &mut v);
         v.into_result(())?;
-        let workspace = self
-            .state
-            .store
-            .rename_workspace(&agent.workspace_id, &name)
-            .await?
-            .ok_or(Error::NotFound("workspace"))?;
-        Ok(Response::new(pb::UpdateWorkspaceResponse {
-            workspace: Some(convert::workspace(&workspace)),
-        }))
+        let workspace =
+            self.state.store.rename_workspace(&agent.workspace_id, &name).await?.ok_or(Error::NotFound("workspace"))?;
+        Ok(Response::new(pb::UpdateWorkspaceResponse { workspace: Some(convert::workspace(&workspace)) }))
     }
 
     async fn list_members(
@@ -98,9 +74,7 @@ impl WorkspaceService for WorkspaceApi {
     ) -> Result<Response<pb::ListMembersResponse>, Status> {
         let agent = auth::agent(&request)?;
         let members = self.state.store.members(&agent.workspace_id).await?;
-        Ok(Response::new(pb::ListMembersResponse {
-            members: members.iter().map(convert::member).collect(),
-        }))
+        Ok(Response::new(pb::ListMembersResponse { members: members.iter().map(convert::member).collect() }))
     }
 
     async fn update_member(
@@ -114,27 +88,15 @@ impl WorkspaceService for WorkspaceApi {
         };
         let current = self.member_role(&agent.workspace_id, &req.user_id).await?;
         Self::check_owner_rights(&agent, Some(current), Some(role))?;
-        match self
-            .state
-            .store
-            .change_member(
-                &agent.workspace_id,
-                &req.user_id,
-                Some(role.as_str()),
-                now_ms(),
-            )
-            .await?
-        {
-            MemberChange::Done(Some(member)) => Ok(Response::new(pb::UpdateMemberResponse {
-                member: Some(convert::member(&member)),
-            })),
-            MemberChange::Done(None) | MemberChange::NotFound => {
-                Err(Error::NotFound("member").into())
+        match self.state.store.change_member(&agent.workspace_id, &req.user_id, Some(role.as_str()), now_ms()).await? {
+            MemberChange::Done(Some(member)) => {
+                Ok(Response::new(pb::UpdateMemberResponse { member: Some(convert::member(&member)) }))
             }
-            MemberChange::LastOwner => Err(Error::failed_precondition(
-                "the workspace needs at least one owner: make someone else owner first",
-            )
-            .into()),
+            MemberChange::Done(None) | MemberChange::NotFound => Err(Error::NotFound("member").into()),
+            MemberChange::LastOwner => {
+                Err(Error::failed_precondition("the workspace needs at least one owner: make someone else owner first")
+                    .into())
+            }
         }
     }
 
@@ -146,18 +108,13 @@ impl WorkspaceService for WorkspaceApi {
         let req = request.into_inner();
         let current = self.member_role(&agent.workspace_id, &req.user_id).await?;
         Self::check_owner_rights(&agent, Some(current), None)?;
-        match self
-            .state
-            .store
-            .change_member(&agent.workspace_id, &req.user_id, None, now_ms())
-            .await?
-        {
+        match self.state.store.change_member(&agent.workspace_id, &req.user_id, None, now_ms()).await? {
             MemberChange::Done(_) => Ok(Response::new(pb::RemoveMemberResponse {})),
             MemberChange::NotFound => Err(Error::NotFound("member").into()),
-            MemberChange::LastOwner => Err(Error::failed_precondition(
-                "the workspace needs at least one owner: make someone else owner first",
-            )
-            .into()),
+            MemberChange::LastOwner => {
+                Err(Error::failed_precondition("the workspace needs at least one owner: make someone else owner first")
+                    .into())
+            }
         }
     }
 
@@ -187,22 +144,14 @@ impl WorkspaceService for WorkspaceApi {
             token_hash: ids::token_hash(&token),
             invited_by: agent.user_id.clone(),
             created_at: now,
-            expires_at: now.saturating_add(
-                i64::try_from(self.state.config.invite_ttl.as_millis()).unwrap_or(i64::MAX),
-            ),
+            expires_at: now.saturating_add(i64::try_from(self.state.config.invite_ttl.as_millis()).unwrap_or(i64::MAX)),
             accepted_at: None,
             revoked_at: None,
         };
         let Some(invite) = self.state.store.create_invite(row).await? else {
-            return Err(Error::AlreadyExists(
-                "this address already belongs to a member of the workspace".into(),
-            )
-            .into());
+            return Err(Error::AlreadyExists("this address already belongs to a member of the workspace".into()).into());
         };
-        Ok(Response::new(pb::CreateInviteResponse {
-            invite: Some(convert::invite(&invite)),
-            invite_token: token,
-        }))
+        Ok(Response::new(pb::CreateInviteResponse { invite: Some(convert::invite(&invite)), invite_token: token }))
     }
 
     async fn list_invites(
@@ -210,14 +159,8 @@ impl WorkspaceService for WorkspaceApi {
         request: Request<pb::ListInvitesRequest>,
     ) -> Result<Response<pb::ListInvitesResponse>, Status> {
         let agent = auth::agent(&request)?;
-        let invites = self
-            .state
-            .store
-            .pending_invites(&agent.workspace_id, now_ms())
-            .await?;
-        Ok(Response::new(pb::ListInvitesResponse {
-            invites: invites.iter().map(convert::invite).collect(),
-        }))
+        let invites = self.state.store.pending_invites(&agent.workspace_id, now_ms()).await?;
+        Ok(Response::new(pb::ListInvitesResponse { invites: invites.iter().map(convert::invite).collect() }))
     }
 
     async fn revoke_invite(
@@ -225,12 +168,7 @@ impl WorkspaceService for WorkspaceApi {
         request: Request<pb::RevokeInviteRequest>,
     ) -> Result<Response<pb::RevokeInviteResponse>, Status> {
         let agent = auth::agent(&request)?;
-        if !self
-            .state
-            .store
-            .revoke_invite(&agent.workspace_id, &request.get_ref().invite_id, now_ms())
-            .await?
-        {
+        if !self.state.store.revoke_invite(&agent.workspace_id, &request.get_ref().invite_id, now_ms()).await? {
             return Err(Error::NotFound("invite").into());
         }
         Ok(Response::new(pb::RevokeInviteResponse {}))

@@ -12,16 +12,10 @@ use super::policy::{Access, access_for};
 use super::tokens::{TokenError, TokenKeys};
 
 /// Checks the caller of a gRPC request against the method's access rule.
-pub async fn authenticate(
-    State(keys): State<TokenKeys>,
-    mut request: Request,
-    next: Next,
-) -> Response {
+pub async fn authenticate(State(keys): State<TokenKeys>, mut request: Request, next: Next) -> Response {
     let path = request.uri().path();
     let Some(access) = access_for(path) else {
-        return reject(tonic::Status::unimplemented(format!(
-            "unknown method {path}"
-        )));
+        return reject(tonic::Status::unimplemented(format!("unknown method {path}")));
     };
     match access {
         Access::Public => {}
@@ -47,9 +41,7 @@ pub async fn authenticate(
             request.extensions_mut().insert(agent);
         }
         Access::Visitor => {
-            return reject(tonic::Status::unimplemented(
-                "the visitor API is not served by this version",
-            ));
+            return reject(tonic::Status::unimplemented("the visitor API is not served by this version"));
         }
     }
     next.run(request).await
@@ -57,16 +49,9 @@ pub async fn authenticate(
 
 /// The token of an `authorization: Bearer …` header.
 fn bearer(request: &Request) -> Option<&str> {
-    let value = request
-        .headers()
-        .get(http::header::AUTHORIZATION)?
-        .to_str()
-        .ok()?;
+    let value = request.headers().get(http::header::AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = value.split_once(' ')?;
-    scheme
-        .eq_ignore_ascii_case("bearer")
-        .then(|| token.trim())
-        .filter(|t| !t.is_empty())
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim()).filter(|t| !t.is_empty())
 }
 
 fn reject(status: tonic::Status) -> Response {

@@ -22,26 +22,18 @@ pub fn access_for(path: &str) -> Option<Access> {
     let (service, method) = path.strip_prefix('/')?.split_once('/')?;
     let access = match (service, method) {
         ("grpc.health.v1.Health", _) => Public,
-        ("grpc.reflection.v1.ServerReflection" | "grpc.reflection.v1alpha.ServerReflection", _) => {
-            Public
-        }
+        ("grpc.reflection.v1.ServerReflection" | "grpc.reflection.v1alpha.ServerReflection", _) => Public,
 
-        (
-            "porthole.v1.AuthService",
-            "SignUp" | "LogIn" | "RefreshSession" | "LogOut" | "AcceptInvite",
-        ) => Public,
+        ("porthole.v1.AuthService", "SignUp" | "LogIn" | "RefreshSession" | "LogOut" | "AcceptInvite") => Public,
         ("porthole.v1.AuthService", "GetMe" | "UpdateMe") => Member(Role::Agent),
 
         ("porthole.v1.WorkspaceService", "GetWorkspace" | "ListMembers") => Member(Role::Agent),
         (
             "porthole.v1.WorkspaceService",
-            "UpdateWorkspace" | "UpdateMember" | "RemoveMember" | "CreateInvite" | "ListInvites"
-            | "RevokeInvite",
+            "UpdateWorkspace" | "UpdateMember" | "RemoveMember" | "CreateInvite" | "ListInvites" | "RevokeInvite",
         ) => Member(Role::Admin),
 
-        ("porthole.v1.WidgetService", "ListWidgets" | "GetWidget" | "GetEmbedSnippet") => {
-            Member(Role::Agent)
-        }
+        ("porthole.v1.WidgetService", "ListWidgets" | "GetWidget" | "GetEmbedSnippet") => Member(Role::Agent),
         (
             "porthole.v1.WidgetService",
             "CreateWidget"
@@ -55,10 +47,7 @@ pub fn access_for(path: &str) -> Option<Access> {
 
         ("porthole.v1.ConversationService", _) => Member(Role::Agent),
 
-        (
-            "porthole.v1.VisitorService",
-            "GetWidgetConfig" | "StartSession" | "SubmitOfflineMessage",
-        ) => Public,
+        ("porthole.v1.VisitorService", "GetWidgetConfig" | "StartSession" | "SubmitOfflineMessage") => Public,
         ("porthole.v1.VisitorService", _) => Visitor,
 
         _ => return None,
@@ -74,8 +63,7 @@ mod tests {
     /// Every method of every Porthole service has a rule, and unknown paths have none.
     #[test]
     fn every_method_has_a_rule() {
-        let set =
-            prost_types::FileDescriptorSet::decode(porthole_proto::FILE_DESCRIPTOR_SET).unwrap();
+        let set = prost_types::FileDescriptorSet::decode(porthole_proto::FILE_DESCRIPTOR_SET).unwrap();
         let mut methods = 0;
         for file in set.file.iter().filter(|f| f.package() == "porthole.v1") {
             for service in &file.service {
@@ -86,10 +74,7 @@ mod tests {
                 }
             }
         }
-        assert!(
-            methods > 40,
-            "descriptor set looks incomplete: {methods} methods"
-        );
+        assert!(methods > 40, "descriptor set looks incomplete: {methods} methods");
         assert_eq!(access_for("/porthole.v1.Nope/Nope"), None);
         assert_eq!(access_for("/porthole.v1.AuthService/Nope"), None);
         assert_eq!(access_for("not a path"), None);
@@ -97,17 +82,8 @@ mod tests {
 
     #[test]
     fn admin_only_methods() {
-        assert_eq!(
-            access_for("/porthole.v1.WidgetService/CreateWidget"),
-            Some(Access::Member(Role::Admin))
-        );
-        assert_eq!(
-            access_for("/porthole.v1.WidgetService/ListWidgets"),
-            Some(Access::Member(Role::Agent))
-        );
-        assert_eq!(
-            access_for("/porthole.v1.AuthService/LogIn"),
-            Some(Access::Public)
-        );
+        assert_eq!(access_for("/porthole.v1.WidgetService/CreateWidget"), Some(Access::Member(Role::Admin)));
+        assert_eq!(access_for("/porthole.v1.WidgetService/ListWidgets"), Some(Access::Member(Role::Agent)));
+        assert_eq!(access_for("/porthole.v1.AuthService/LogIn"), Some(Access::Public));
     }
 }

@@ -75,17 +75,14 @@ impl TokenKeys {
     /// Checks signature, algorithm, audience and expiry of a member access token.
     pub fn verify_agent(&self, token: &str) -> Result<Agent, TokenError> {
         let data =
-            jsonwebtoken::decode::<AgentClaims>(token, &self.decoding, &self.agent_validation)
-                .map_err(|e| match e.kind() {
-                    jsonwebtoken::errors::ErrorKind::ExpiredSignature => TokenError::Expired,
-                    _ => TokenError::Invalid,
-                })?;
+            jsonwebtoken::decode::<AgentClaims>(token, &self.decoding, &self.agent_validation).map_err(|e| match e
+                .kind()
+            {
+                jsonwebtoken::errors::ErrorKind::ExpiredSignature => TokenError::Expired,
+                _ => TokenError::Invalid,
+            })?;
         let role = Role::parse(&data.claims.role).ok_or(TokenError::Invalid)?;
-        Ok(Agent {
-            user_id: data.claims.sub,
-            workspace_id: data.claims.ws,
-            role,
-        })
+        Ok(Agent { user_id: data.claims.sub, workspace_id: data.claims.ws, role })
     }
 }
 
@@ -95,11 +92,7 @@ mod tests {
     use base64::Engine as _;
 
     fn agent() -> Agent {
-        Agent {
-            user_id: "usr_1".into(),
-            workspace_id: "ws_1".into(),
-            role: Role::Admin,
-        }
+        Agent { user_id: "usr_1".into(), workspace_id: "ws_1".into(), role: Role::Admin }
     }
 
     fn now() -> i64 {
@@ -111,27 +104,18 @@ mod tests {
         let keys = TokenKeys::new(b"0123456789abcdef0123456789abcdef");
         let token = keys.issue_agent(&agent(), now(), now() + 60).unwrap();
         let back = keys.verify_agent(&token).unwrap();
-        assert_eq!(
-            (back.user_id.as_str(), back.workspace_id.as_str(), back.role),
-            ("usr_1", "ws_1", Role::Admin)
-        );
+        assert_eq!((back.user_id.as_str(), back.workspace_id.as_str(), back.role), ("usr_1", "ws_1", Role::Admin));
     }
 
     #[test]
     fn expired_forged_and_other_algorithms_are_refused() {
         let keys = TokenKeys::new(b"0123456789abcdef0123456789abcdef");
         let expired = keys.issue_agent(&agent(), now() - 120, now() - 60).unwrap();
-        assert!(matches!(
-            keys.verify_agent(&expired),
-            Err(TokenError::Expired)
-        ));
+        assert!(matches!(keys.verify_agent(&expired), Err(TokenError::Expired)));
 
         let other = TokenKeys::new(b"another secret another secret 00");
         let forged = other.issue_agent(&agent(), now(), now() + 60).unwrap();
-        assert!(matches!(
-            keys.verify_agent(&forged),
-            Err(TokenError::Invalid)
-        ));
+        assert!(matches!(keys.verify_agent(&forged), Err(TokenError::Invalid)));
 
         // Same secret, HS512: the pinned algorithm refuses it.
         let claims = AgentClaims {
@@ -148,10 +132,7 @@ mod tests {
             &EncodingKey::from_secret(b"0123456789abcdef0123456789abcdef"),
         )
         .unwrap();
-        assert!(matches!(
-            keys.verify_agent(&hs512),
-            Err(TokenError::Invalid)
-        ));
+        assert!(matches!(keys.verify_agent(&hs512), Err(TokenError::Invalid)));
 
         // alg "none" with no signature.
         let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;

@@ -68,15 +68,9 @@ pub fn is_email(email: &str) -> bool {
 pub fn check_password(field: &str, password: &str, violations: &mut Violations) {
     let chars = password.chars().count();
     if chars < MIN_PASSWORD_CHARS {
-        violations.add(
-            field,
-            format!("must be at least {MIN_PASSWORD_CHARS} characters"),
-        );
+        violations.add(field, format!("must be at least {MIN_PASSWORD_CHARS} characters"));
     } else if chars > MAX_PASSWORD_CHARS {
-        violations.add(
-            field,
-            format!("must be at most {MAX_PASSWORD_CHARS} characters"),
-        );
+        violations.add(field, format!("must be at most {MAX_PASSWORD_CHARS} characters"));
     }
 }
 
@@ -110,16 +104,11 @@ mod tests {
     #[test]
     fn emails() {
         assert!(is_email("a@b.co"));
-        for bad in [
-            "", "a", "a@b", "@b.co", "a@b.co ", "a b@c.de", "a@@b.co", "a@.co", "a@co.",
-        ] {
+        for bad in ["", "a", "a@b", "@b.co", "a@b.co ", "a b@c.de", "a@@b.co", "a@.co", "a@co."] {
             assert!(!is_email(bad), "{bad:?}");
         }
         let mut v = Violations::default();
-        assert_eq!(
-            normalize_email("email", "  Ann@Example.COM ", &mut v),
-            "ann@example.com"
-        );
+        assert_eq!(normalize_email("email", "  Ann@Example.COM ", &mut v), "ann@example.com");
         assert!(v.into_result(()).is_ok());
     }
 

@@ -13,18 +13,11 @@ pub struct Violations(Vec<FieldViolation>);
 impl Violations {
     /// Records that `field` is invalid.
     pub fn add(&mut self, field: impl Into<String>, description: impl Into<String>) {
-        self.0.push(FieldViolation {
-            field: field.into(),
-            description: description.into(),
-        });
+        self.0.push(FieldViolation { field: field.into(), description: description.into() });
     }
 
     /// `Ok(value)` if nothing was recorded, otherwise INVALID_ARGUMENT with every violation.
     pub fn into_result<T>(self, value: T) -> crate::error::Result<T> {
-        if self.0.is_empty() {
-            Ok(value)
-        } else {
-            Err(crate::error::Error::InvalidArgument(self.0))
-        }
+        if self.0.is_empty() { Ok(value) } else { Err(crate::error::Error::InvalidArgument(self.0)) }
     }
 }

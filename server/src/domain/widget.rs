@@ -83,9 +83,7 @@ impl Default for Texts {
             welcome_title: "Hi there!".to_owned(),
             welcome_message: "How can we help you today?".to_owned(),
             input_placeholder: "Type a message…".to_owned(),
-            offline_message:
-                "We're away right now. Leave a message and we'll get back to you by e-mail."
-                    .to_owned(),
+            offline_message: "We're away right now. Leave a message and we'll get back to you by e-mail.".to_owned(),
         }
     }
 }
@@ -101,11 +99,7 @@ pub struct Behavior {
 
 impl Default for Behavior {
     fn default() -> Self {
-        Self {
-            pre_chat_name: PreChatField::Hidden,
-            pre_chat_email: PreChatField::Hidden,
-            sound_enabled: true,
-        }
+        Self { pre_chat_name: PreChatField::Hidden, pre_chat_email: PreChatField::Hidden, sound_enabled: true }
     }
 }
 
@@ -130,11 +124,7 @@ pub struct BusinessHours {
 
 impl Default for BusinessHours {
     fn default() -> Self {
-        let workday = DayHours {
-            enabled: true,
-            start: "09:00".to_owned(),
-            end: "17:00".to_owned(),
-        };
+        let workday = DayHours { enabled: true, start: "09:00".to_owned(), end: "17:00".to_owned() };
         let weekend = DayHours::default();
         Self {
             enabled: false,
@@ -153,15 +143,7 @@ impl Default for BusinessHours {
 }
 
 /// Weekday names in the order of [`BusinessHours::days`], as the API names the fields.
-pub const WEEKDAYS: [&str; 7] = [
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-];
+pub const WEEKDAYS: [&str; 7] = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
 
 /// Everything configurable about a widget.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -183,29 +165,17 @@ impl WidgetSettings {
     /// normalises colours and domains to lower case.
     pub fn validate(mut self, prefix: &str, violations: &mut Violations) -> Self {
         let a = &mut self.appearance;
-        for (name, value) in [
-            ("primary_color", &mut a.primary_color),
-            ("text_color", &mut a.text_color),
-        ] {
+        for (name, value) in [("primary_color", &mut a.primary_color), ("text_color", &mut a.text_color)] {
             match normalize_color(value) {
                 Some(color) => *value = color,
-                None => violations.add(
-                    format!("{prefix}.appearance.{name}"),
-                    "must be a hex colour like #1f6feb",
-                ),
+                None => violations.add(format!("{prefix}.appearance.{name}"), "must be a hex colour like #1f6feb"),
             }
         }
         if a.border_radius > 32 {
-            violations.add(
-                format!("{prefix}.appearance.border_radius"),
-                "must be from 0 to 32 pixels",
-            );
+            violations.add(format!("{prefix}.appearance.border_radius"), "must be from 0 to 32 pixels");
         }
         if !(40..=96).contains(&a.launcher_size) {
-            violations.add(
-                format!("{prefix}.appearance.launcher_size"),
-                "must be from 40 to 96 pixels",
-            );
+            violations.add(format!("{prefix}.appearance.launcher_size"), "must be from 40 to 96 pixels");
         }
         if !a.logo_url.is_empty() && !is_safe_url(&a.logo_url) {
             violations.add(
@@ -214,9 +184,7 @@ impl WidgetSettings {
             );
         }
         let font_ok = a.font_family.len() <= 200
-            && a.font_family
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || " ,-'\"".contains(c));
+            && a.font_family.chars().all(|c| c.is_ascii_alphanumeric() || " ,-'\"".contains(c));
         if !font_ok {
             violations.add(
                 format!("{prefix}.appearance.font_family"),
@@ -232,21 +200,17 @@ impl WidgetSettings {
             ("offline_message", &t.offline_message),
         ] {
             if value.chars().count() > MAX_TEXT_CHARS {
-                violations.add(
-                    format!("{prefix}.texts.{name}"),
-                    format!("must be at most {MAX_TEXT_CHARS} characters"),
-                );
+                violations
+                    .add(format!("{prefix}.texts.{name}"), format!("must be at most {MAX_TEXT_CHARS} characters"));
             }
         }
 
         let hours = &self.business_hours;
-        if hours.enabled || !hours.time_zone.is_empty() {
-            if hours.time_zone.parse::<chrono_tz::Tz>().is_err() {
-                violations.add(
-                    format!("{prefix}.business_hours.time_zone"),
-                    "must be an IANA time zone name such as Europe/Berlin or America/New_York",
-                );
-            }
+        if (hours.enabled || !hours.time_zone.is_empty()) && hours.time_zone.parse::<chrono_tz::Tz>().is_err() {
+            violations.add(
+                format!("{prefix}.business_hours.time_zone"),
+                "must be an IANA time zone name such as Europe/Berlin or America/New_York",
+            );
         }
         for (day, name) in hours.days.iter().zip(WEEKDAYS) {
             if !day.enabled {
@@ -256,22 +220,13 @@ impl WidgetSettings {
             match (parse_hhmm(&day.start), parse_hhmm(&day.end)) {
                 (Some(start), Some(end)) if start < end && start < 24 * 60 => {}
                 (Some(_), Some(_)) => violations.add(field, "end must be after start"),
-                (None, _) => violations.add(
-                    format!("{field}.start"),
-                    "must be a time HH:MM from 00:00 to 23:59",
-                ),
-                (_, None) => violations.add(
-                    format!("{field}.end"),
-                    "must be a time HH:MM from 00:01 to 24:00",
-                ),
+                (None, _) => violations.add(format!("{field}.start"), "must be a time HH:MM from 00:00 to 23:59"),
+                (_, None) => violations.add(format!("{field}.end"), "must be a time HH:MM from 00:01 to 24:00"),
             }
         }
 
         if self.allowed_domains.len() > MAX_DOMAINS {
-            violations.add(
-                format!("{prefix}.allowed_domains"),
-                format!("must have at most {MAX_DOMAINS} entries"),
-            );
+            violations.add(format!("{prefix}.allowed_domains"), format!("must have at most {MAX_DOMAINS} entries"));
         }
         for (i, pattern) in self.allowed_domains.iter_mut().enumerate() {
             *pattern = pattern.trim().to_lowercase();
@@ -295,13 +250,7 @@ fn normalize_color(value: &str) -> Option<String> {
     }
     match hex.len() {
         6 => Some(format!("#{}", hex.to_lowercase())),
-        3 => Some(format!(
-            "#{}",
-            hex.chars()
-                .flat_map(|c| [c, c])
-                .collect::<String>()
-                .to_lowercase()
-        )),
+        3 => Some(format!("#{}", hex.chars().flat_map(|c| [c, c]).collect::<String>().to_lowercase())),
         _ => None,
     }
 }
@@ -324,8 +273,7 @@ fn is_safe_url(value: &str) -> bool {
     if value.starts_with('/') && !value.starts_with("//") {
         return !value.chars().any(|c| c.is_whitespace() || c.is_control());
     }
-    url::Url::parse(value)
-        .is_ok_and(|u| matches!(u.scheme(), "https" | "http") && u.host().is_some())
+    url::Url::parse(value).is_ok_and(|u| matches!(u.scheme(), "https" | "http") && u.host().is_some())
 }
 
 /// `host`, `host:port` or `*.host`, lower case, DNS labels only.
@@ -347,9 +295,7 @@ fn is_domain_pattern(pattern: &str) -> bool {
                 && label.len() <= 63
                 && !label.starts_with('-')
                 && !label.ends_with('-')
-                && label
-                    .chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+                && label.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
         })
 }
 
@@ -390,19 +336,14 @@ mod tests {
         let mut v = Violations::default();
         let s = settings.validate("settings", &mut v);
         v.into_result(s).map_err(|e| match e {
-            crate::error::Error::InvalidArgument(list) => {
-                list.into_iter().map(|f| f.field).collect()
-            }
+            crate::error::Error::InvalidArgument(list) => list.into_iter().map(|f| f.field).collect(),
             other => vec![other.to_string()],
         })
     }
 
     #[test]
     fn defaults_are_valid() {
-        assert_eq!(
-            check(WidgetSettings::default()).unwrap(),
-            WidgetSettings::default()
-        );
+        assert_eq!(check(WidgetSettings::default()).unwrap(), WidgetSettings::default());
     }
 
     #[test]
@@ -436,10 +377,7 @@ mod tests {
         s.allowed_domains = vec!["Shop.Example.com".into(), "localhost:3000".into()];
         let s = check(s).unwrap();
         assert_eq!(s.appearance.primary_color, "#aabbcc");
-        assert_eq!(
-            s.allowed_domains,
-            vec!["shop.example.com", "localhost:3000"]
-        );
+        assert_eq!(s.allowed_domains, vec!["shop.example.com", "localhost:3000"]);
     }
 
     #[test]
@@ -457,30 +395,12 @@ mod tests {
         let p = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
         assert!(origin_allowed("https://anything.test", &[]));
         assert!(origin_allowed("https://example.com", &p(&["example.com"])));
-        assert!(origin_allowed(
-            "http://example.com:8080",
-            &p(&["example.com"])
-        ));
-        assert!(!origin_allowed(
-            "https://evil-example.com",
-            &p(&["example.com"])
-        ));
-        assert!(origin_allowed(
-            "https://a.b.example.com",
-            &p(&["*.example.com"])
-        ));
-        assert!(!origin_allowed(
-            "https://example.com",
-            &p(&["*.example.com"])
-        ));
-        assert!(origin_allowed(
-            "http://localhost:3000",
-            &p(&["localhost:3000"])
-        ));
-        assert!(!origin_allowed(
-            "http://localhost:3001",
-            &p(&["localhost:3000"])
-        ));
+        assert!(origin_allowed("http://example.com:8080", &p(&["example.com"])));
+        assert!(!origin_allowed("https://evil-example.com", &p(&["example.com"])));
+        assert!(origin_allowed("https://a.b.example.com", &p(&["*.example.com"])));
+        assert!(!origin_allowed("https://example.com", &p(&["*.example.com"])));
+        assert!(origin_allowed("http://localhost:3000", &p(&["localhost:3000"])));
+        assert!(!origin_allowed("http://localhost:3001", &p(&["localhost:3000"])));
         assert!(!origin_allowed("null", &p(&["example.com"])));
     }
 }

@@ -14,15 +14,19 @@ pub struct MemberRow {
     pub user: UserRow,
 }
 
+/// An account's membership in a workspace, with both rows.
+#[derive(Clone, Debug)]
+pub struct Membership {
+    pub user: UserRow,
+    pub workspace: WorkspaceRow,
+    pub membership: MembershipRow,
+}
+
 /// What presenting a refresh token led to.
 #[derive(Debug)]
 pub enum RefreshOutcome {
     /// The token was valid; it is now spent and the new one replaces it.
-    Rotated {
-        user: UserRow,
-        workspace: WorkspaceRow,
-        membership: MembershipRow,
-    },
+    Rotated(Box<Membership>),
     /// The token had already been used: the whole family is now revoked.
     Reused,
     /// Unknown, expired, revoked, or the membership is gone.
@@ -33,11 +37,7 @@ pub enum RefreshOutcome {
 #[derive(Debug)]
 pub enum AcceptOutcome {
     /// The account is now a member.
-    Joined {
-        user: UserRow,
-        workspace: WorkspaceRow,
-        membership: MembershipRow,
-    },
+    Joined(Box<Membership>),
     /// No pending invite has this token.
     NoSuchInvite,
     /// The account is already a member of the workspace.
@@ -80,18 +80,9 @@ impl Store {
             created_at: workspace.created_at,
         };
         let result = write!(self, |conn| {
-            diesel::insert_into(workspaces::table)
-                .values(&workspace)
-                .execute(conn)
-                .await?;
-            diesel::insert_into(users::table)
-                .values(&user)
-                .execute(conn)
-                .await?;
-            diesel::insert_into(memberships::table)
-                .values(&membership)
-                .execute(conn)
-                .await?;
+            diesel::insert_into(workspaces::table).values(&workspace).execute(conn).await?;
+            diesel::insert_into(users::table).values(&user).execute(conn).await?;
+            diesel::insert_into(memberships::table).values(&membership).execute(conn).await?;
             Ok::<_, StoreError>(())
         });
         match result {
@@ -104,20 +95,12 @@ impl Store {
     /// The account with this (lower-cased) e-mail.
     pub async fn user_by_email(&self, email: &str) -> Result<Option<UserRow>, StoreError> {
         read!(self, |conn| {
-            Ok(users::table
-                .filter(users::email.eq(email))
-                .select(UserRow::as_select())
-                .first(conn)
-                .await
-                .optional()?)
+            Ok(users::table.filter(users::email.eq(email)).select(UserRow::as_select()).first(conn).await.optional()?)
         })
     }
 
     /// The account's memberships with their workspaces, oldest first.
-    pub async fn memberships_of(
-        &self,
-        user_id: &str,
-    ) -> Result<Vec<(MembershipRow, WorkspaceRow)>, StoreError> {
+    pub async fn memberships_of(&self, user_id: &str) -> Result<Vec<(MembershipRow, WorkspaceRow)>, StoreError> {
         read!(self, |conn| {
             Ok(memberships::table
                 .inner_join(workspaces::table)
@@ -141,11 +124,7 @@ impl Store {
                 .inner_join(workspaces::table)
                 .filter(memberships::workspace_id.eq(workspace_id))
                 .filter(memberships::user_id.eq(user_id))
-                .select((
-                    UserRow::as_select(),
-                    WorkspaceRow::as_select(),
-                    MembershipRow::as_select(),
-                ))
+                .select((UserRow::as_select(), WorkspaceRow::as_select(), MembershipRow::as_select()))
                 .first(conn)
                 .await
                 .optional()?)
@@ -155,10 +134,7 @@ impl Store {
     /// Stores a new refresh token.
     pub async fn insert_refresh_token(&self, row: RefreshTokenRow) -> Result<(), StoreError> {
         write!(self, |conn| {
-            diesel::insert_into(refresh_tokens::table)
-                .values(&row)
-                .execute(conn)
-                .await?;
+            diesel::insert_into(refresh_tokens::table).values(&row).execute(conn).await?;
             Ok(())
         })
     }
@@ -206,11 +182,7 @@ impl Store {
                 .inner_join(workspaces::table)
                 .filter(memberships::workspace_id.eq(&current.workspace_id))
                 .filter(memberships::user_id.eq(&current.user_id))
-                .select((
-                    UserRow::as_select(),
-                    WorkspaceRow::as_select(),
-                    MembershipRow::as_select(),
-                ))
+                .select((UserRow::as_select(), WorkspaceRow::as_select(), MembershipRow::as_select()))
                 .first(conn)
                 .await
                 .optional()?
@@ -220,24 +192,13 @@ impl Store {
             next.family_id = current.family_id;
             next.user_id = current.user_id;
             next.workspace_id = current.workspace_id;
-            diesel::insert_into(refresh_tokens::table)
-                .values(&next)
-                .execute(conn)
-                .await?;
-            Ok(RefreshOutcome::Rotated {
-                user,
-                workspace,
-                membership,
-            })
+            diesel::insert_into(refresh_tokens::table).values(&next).execute(conn).await?;
+            Ok(RefreshOutcome::Rotated(Box::new(Membership { user, workspace, membership })))
         })
     }
 
     /// Revokes the family of the token with this hash; no-op for unknown tokens.
-    pub async fn revoke_refresh_family(
-        &self,
-        token_hash: &str,
-        now: i64,
-    ) -> Result<(), StoreError> {
+    pub async fn revoke_refresh_family(&self, token_hash: &str, now: i64) -> Result<(), StoreError> {
         write!(self, |conn| {
             let family: Option<String> = refresh_tokens::table
                 .filter(refresh_tokens::token_hash.eq(token_hash))
@@ -268,16 +229,10 @@ impl Store {
     ) -> Result<Option<UserRow>, StoreError> {
         write!(self, |conn| {
             if let Some(name) = display_name {
-                diesel::update(users::table.find(user_id))
-                    .set(users::display_name.eq(name))
-                    .execute(conn)
-                    .await?;
+                diesel::update(users::table.find(user_id)).set(users::display_name.eq(name)).execute(conn).await?;
             }
             if let Some(hash) = password_hash {
-                diesel::update(users::table.find(user_id))
-                    .set(users::password_hash.eq(hash))
-                    .execute(conn)
-                    .await?;
+                diesel::update(users::table.find(user_id)).set(users::password_hash.eq(hash)).execute(conn).await?;
                 diesel::update(refresh_tokens::table)
                     .filter(refresh_tokens::user_id.eq(user_id))
                     .filter(refresh_tokens::revoked_at.is_null())
@@ -285,33 +240,19 @@ impl Store {
                     .execute(conn)
                     .await?;
             }
-            Ok(users::table
-                .find(user_id)
-                .select(UserRow::as_select())
-                .first(conn)
-                .await
-                .optional()?)
+            Ok(users::table.find(user_id).select(UserRow::as_select()).first(conn).await.optional()?)
         })
     }
 
     /// The workspace with this id.
     pub async fn workspace(&self, workspace_id: &str) -> Result<Option<WorkspaceRow>, StoreError> {
         read!(self, |conn| {
-            Ok(workspaces::table
-                .find(workspace_id)
-                .select(WorkspaceRow::as_select())
-                .first(conn)
-                .await
-                .optional()?)
+            Ok(workspaces::table.find(workspace_id).select(WorkspaceRow::as_select()).first(conn).await.optional()?)
         })
     }
 
     /// Renames a workspace.
-    pub async fn rename_workspace(
-        &self,
-        workspace_id: &str,
-        name: &str,
-    ) -> Result<Option<WorkspaceRow>, StoreError> {
+    pub async fn rename_workspace(&self, workspace_id: &str, name: &str) -> Result<Option<WorkspaceRow>, StoreError> {
         write!(self, |conn| {
             Ok(diesel::update(workspaces::table.find(workspace_id))
                 .set(workspaces::name.eq(name))
@@ -335,10 +276,7 @@ impl Store {
                     .await?,
             )
         })?;
-        Ok(rows
-            .into_iter()
-            .map(|(membership, user)| MemberRow { membership, user })
-            .collect())
+        Ok(rows.into_iter().map(|(membership, user)| MemberRow { membership, user }).collect())
     }
 
     /// Changes a member's role (`Some(role)`) or removes them (`None`), refusing to leave the workspace without an owner. Removal revokes the member's
@@ -388,9 +326,7 @@ impl Store {
                     Ok(MemberChange::Done(Some(MemberRow { membership, user })))
                 }
                 None => {
-                    diesel::delete(memberships::table.find((workspace_id, user_id)))
-                        .execute(conn)
-                        .await?;
+                    diesel::delete(memberships::table.find((workspace_id, user_id))).execute(conn).await?;
                     diesel::update(refresh_tokens::table)
                         .filter(refresh_tokens::user_id.eq(user_id))
                         .filter(refresh_tokens::workspace_id.eq(workspace_id))
@@ -426,20 +362,13 @@ impl Store {
                 .set(invites::revoked_at.eq(row.created_at))
                 .execute(conn)
                 .await?;
-            diesel::insert_into(invites::table)
-                .values(&row)
-                .execute(conn)
-                .await?;
+            diesel::insert_into(invites::table).values(&row).execute(conn).await?;
             Ok(Some(row))
         })
     }
 
     /// Pending (not accepted, not revoked, not expired) invites, newest first.
-    pub async fn pending_invites(
-        &self,
-        workspace_id: &str,
-        now: i64,
-    ) -> Result<Vec<InviteRow>, StoreError> {
+    pub async fn pending_invites(&self, workspace_id: &str, now: i64) -> Result<Vec<InviteRow>, StoreError> {
         read!(self, |conn| {
             Ok(invites::table
                 .filter(invites::workspace_id.eq(workspace_id))
@@ -454,12 +383,7 @@ impl Store {
     }
 
     /// Revokes a pending invite; false when there is none with this id in the workspace.
-    pub async fn revoke_invite(
-        &self,
-        workspace_id: &str,
-        invite_id: &str,
-        now: i64,
-    ) -> Result<bool, StoreError> {
+    pub async fn revoke_invite(&self, workspace_id: &str, invite_id: &str, now: i64) -> Result<bool, StoreError> {
         write!(self, |conn| {
             let changed = diesel::update(invites::table)
                 .filter(invites::id.eq(invite_id))
@@ -474,11 +398,7 @@ impl Store {
     }
 
     /// The pending invite with this token hash, if usable at `now`.
-    pub async fn pending_invite_by_hash(
-        &self,
-        token_hash: &str,
-        now: i64,
-    ) -> Result<Option<InviteRow>, StoreError> {
+    pub async fn pending_invite_by_hash(&self, token_hash: &str, now: i64) -> Result<Option<InviteRow>, StoreError> {
         read!(self, |conn| {
             Ok(invites::table
                 .filter(invites::token_hash.eq(token_hash))
@@ -518,10 +438,7 @@ impl Store {
             let user = match account {
                 InviteAccount::Existing(user) => user,
                 InviteAccount::New(user) => {
-                    diesel::insert_into(users::table)
-                        .values(&user)
-                        .execute(conn)
-                        .await?;
+                    diesel::insert_into(users::table).values(&user).execute(conn).await?;
                     user
                 }
             };
@@ -532,9 +449,7 @@ impl Store {
                 .get_result(conn)
                 .await?;
             if already > 0 {
-                return Err(StoreError::Query(
-                    diesel::result::Error::RollbackTransaction,
-                ));
+                return Err(StoreError::Query(diesel::result::Error::RollbackTransaction));
             }
             let membership = MembershipRow {
                 workspace_id: invite.workspace_id.clone(),
@@ -542,26 +457,14 @@ impl Store {
                 role: invite.role.clone(),
                 created_at: now,
             };
-            diesel::insert_into(memberships::table)
-                .values(&membership)
-                .execute(conn)
-                .await?;
-            let workspace = workspaces::table
-                .find(&invite.workspace_id)
-                .select(WorkspaceRow::as_select())
-                .first(conn)
-                .await?;
-            Ok(AcceptOutcome::Joined {
-                user,
-                workspace,
-                membership,
-            })
+            diesel::insert_into(memberships::table).values(&membership).execute(conn).await?;
+            let workspace =
+                workspaces::table.find(&invite.workspace_id).select(WorkspaceRow::as_select()).first(conn).await?;
+            Ok(AcceptOutcome::Joined(Box::new(Membership { user, workspace, membership })))
         });
         match result {
             // Rolled back on purpose: the invite stays usable.
-            Err(StoreError::Query(diesel::result::Error::RollbackTransaction)) => {
-                Ok(AcceptOutcome::AlreadyMember)
-            }
+            Err(StoreError::Query(diesel::result::Error::RollbackTransaction)) => Ok(AcceptOutcome::AlreadyMember),
             // An account with the invited address appeared meanwhile.
             Err(StoreError::Query(e)) if is_unique_violation(&e) => Ok(AcceptOutcome::EmailTaken),
             other => other,
@@ -579,12 +482,8 @@ impl Store {
         let candidate = generate();
         let now = super::now_ms();
         write!(self, |conn| {
-            let existing: Option<String> = server_secrets::table
-                .find(name)
-                .select(server_secrets::value)
-                .first(conn)
-                .await
-                .optional()?;
+            let existing: Option<String> =
+                server_secrets::table.find(name).select(server_secrets::value).first(conn).await.optional()?;
             if let Some(value) = existing {
                 return Ok(value);
             }

@@ -17,9 +17,7 @@ use diesel::SqliteConnection;
 use diesel_async::pooled_connection::deadpool::Pool;
 use diesel_async::pooled_connection::{AsyncDieselConnectionManager, ManagerConfig};
 use diesel_async::sync_connection_wrapper::SyncConnectionWrapper;
-use diesel_async::{
-    AsyncConnection, AsyncMigrationHarness, AsyncPgConnection, SimpleAsyncConnection,
-};
+use diesel_async::{AsyncConnection, AsyncMigrationHarness, AsyncPgConnection, SimpleAsyncConnection};
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 use futures_util::FutureExt as _;
 
@@ -54,10 +52,7 @@ impl StoreError {
 /// The connection pools of the configured backend.
 pub enum Backend {
     /// SQLite: one writer, several readers, on one file in WAL mode.
-    Sqlite {
-        writer: Pool<SqliteConn>,
-        reader: Pool<SqliteConn>,
-    },
+    Sqlite { writer: Pool<SqliteConn>, reader: Pool<SqliteConn> },
     /// PostgreSQL.
     Postgres(Pool<AsyncPgConnection>),
 }
@@ -75,18 +70,12 @@ macro_rules! read {
     ($store:expr, |$conn:ident| $body:block) => {
         match $store.backend() {
             $crate::store::Backend::Sqlite { reader, .. } => {
-                let mut pooled = reader
-                    .get()
-                    .await
-                    .map_err($crate::store::StoreError::from_pool)?;
+                let mut pooled = reader.get().await.map_err($crate::store::StoreError::from_pool)?;
                 let $conn = &mut *pooled;
                 $body
             }
             $crate::store::Backend::Postgres(pool) => {
-                let mut pooled = pool
-                    .get()
-                    .await
-                    .map_err($crate::store::StoreError::from_pool)?;
+                let mut pooled = pool.get().await.map_err($crate::store::StoreError::from_pool)?;
                 let $conn = &mut *pooled;
                 $body
             }
@@ -100,17 +89,11 @@ macro_rules! write {
     ($store:expr, |$conn:ident| $body:block) => {
         match $store.backend() {
             $crate::store::Backend::Sqlite { writer, .. } => {
-                let mut pooled = writer
-                    .get()
-                    .await
-                    .map_err($crate::store::StoreError::from_pool)?;
+                let mut pooled = writer.get().await.map_err($crate::store::StoreError::from_pool)?;
                 diesel_async::AsyncConnection::transaction(&mut *pooled, async |$conn| $body).await
             }
             $crate::store::Backend::Postgres(pool) => {
-                let mut pooled = pool
-                    .get()
-                    .await
-                    .map_err($crate::store::StoreError::from_pool)?;
+                let mut pooled = pool.get().await.map_err($crate::store::StoreError::from_pool)?;
                 diesel_async::AsyncConnection::transaction(&mut *pooled, async |$conn| $body).await
             }
         }
@@ -132,18 +115,15 @@ impl Store {
             DatabaseConfig::Sqlite(path) => Self::open_sqlite(path, pool_size).await?,
             DatabaseConfig::Postgres(url) => Self::open_postgres(url, pool_size).await?,
         };
-        let store = Self {
-            backend: Arc::new(backend),
-        };
+        let store = Self { backend: Arc::new(backend) };
         store.migrate().await?;
         Ok(store)
     }
 
     async fn open_sqlite(path: &Path, pool_size: usize) -> Result<Backend, StoreError> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|e| {
-                StoreError::Connection(format!("cannot create {}: {e}", dir.display()))
-            })?;
+            std::fs::create_dir_all(dir)
+                .map_err(|e| StoreError::Connection(format!("cannot create {}: {e}", dir.display())))?;
         }
         let url = path.to_string_lossy().into_owned();
         let make = |size: usize| -> Result<Pool<SqliteConn>, StoreError> {
@@ -163,27 +143,15 @@ impl Store {
                 }
                 .boxed()
             });
-            let manager = AsyncDieselConnectionManager::<SqliteConn>::new_with_config(
-                url.clone(),
-                manager_config,
-            );
-            Pool::builder(manager)
-                .max_size(size)
-                .build()
-                .map_err(StoreError::connection)
+            let manager = AsyncDieselConnectionManager::<SqliteConn>::new_with_config(url.clone(), manager_config);
+            Pool::builder(manager).max_size(size).build().map_err(StoreError::connection)
         };
-        Ok(Backend::Sqlite {
-            writer: make(1)?,
-            reader: make(pool_size.max(1))?,
-        })
+        Ok(Backend::Sqlite { writer: make(1)?, reader: make(pool_size.max(1))? })
     }
 
     async fn open_postgres(url: &str, pool_size: usize) -> Result<Backend, StoreError> {
         let manager = AsyncDieselConnectionManager::<AsyncPgConnection>::new(url);
-        let pool = Pool::builder(manager)
-            .max_size(pool_size.max(1))
-            .build()
-            .map_err(StoreError::connection)?;
+        let pool = Pool::builder(manager).max_size(pool_size.max(1)).build().map_err(StoreError::connection)?;
         // Fail at start, with the cause, rather than on the first request.
         drop(pool.get().await.map_err(StoreError::connection)?);
         Ok(Backend::Postgres(pool))
@@ -196,16 +164,12 @@ impl Store {
             Backend::Sqlite { writer, .. } => {
                 let conn = writer.get().await.map_err(StoreError::connection)?;
                 let mut harness = AsyncMigrationHarness::new(conn);
-                harness
-                    .run_pending_migrations(SQLITE_MIGRATIONS)
-                    .map(|v| v.len())
+                harness.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len())
             }
             Backend::Postgres(pool) => {
                 let conn = pool.get().await.map_err(StoreError::connection)?;
                 let mut harness = AsyncMigrationHarness::new(conn);
-                harness
-                    .run_pending_migrations(POSTGRES_MIGRATIONS)
-                    .map(|v| v.len())
+                harness.run_pending_migrations(POSTGRES_MIGRATIONS).map(|v| v.len())
             }
         }
         .map_err(|e| StoreError::Migration(e.to_string()))?;
@@ -244,8 +208,5 @@ pub fn now_ms() -> i64 {
 
 /// Whether a query failed on a unique constraint.
 pub fn is_unique_violation(error: &diesel::result::Error) -> bool {
-    matches!(
-        error,
-        diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)
-    )
+    matches!(error, diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _))
 }

@@ -24,10 +24,7 @@ impl Store {
     /// Stores a new widget.
     pub async fn insert_widget(&self, row: WidgetRow) -> Result<WidgetRow, StoreError> {
         write!(self, |conn| {
-            diesel::insert_into(widgets::table)
-                .values(&row)
-                .execute(conn)
-                .await?;
+            diesel::insert_into(widgets::table).values(&row).execute(conn).await?;
             Ok(row)
         })
     }
@@ -45,11 +42,7 @@ impl Store {
     }
 
     /// One widget of the workspace.
-    pub async fn widget(
-        &self,
-        workspace_id: &str,
-        widget_id: &str,
-    ) -> Result<Option<WidgetRow>, StoreError> {
+    pub async fn widget(&self, workspace_id: &str, widget_id: &str) -> Result<Option<WidgetRow>, StoreError> {
         read!(self, |conn| {
             Ok(widgets::table
                 .filter(widgets::workspace_id.eq(workspace_id))
@@ -62,10 +55,7 @@ impl Store {
     }
 
     /// The widget with this public token, whatever its workspace (visitor API entry point).
-    pub async fn widget_by_public_token(
-        &self,
-        token: &str,
-    ) -> Result<Option<WidgetRow>, StoreError> {
+    pub async fn widget_by_public_token(&self, token: &str) -> Result<Option<WidgetRow>, StoreError> {
         read!(self, |conn| {
             Ok(widgets::table
                 .filter(widgets::public_token.eq(token))
@@ -96,16 +86,10 @@ impl Store {
     }
 
     /// Deletes a widget of the workspace; false when there is none.
-    pub async fn delete_widget(
-        &self,
-        workspace_id: &str,
-        widget_id: &str,
-    ) -> Result<bool, StoreError> {
+    pub async fn delete_widget(&self, workspace_id: &str, widget_id: &str) -> Result<bool, StoreError> {
         write!(self, |conn| {
             let deleted = diesel::delete(
-                widgets::table
-                    .filter(widgets::workspace_id.eq(workspace_id))
-                    .filter(widgets::id.eq(widget_id)),
+                widgets::table.filter(widgets::workspace_id.eq(workspace_id)).filter(widgets::id.eq(widget_id)),
             )
             .execute(conn)
             .await?;

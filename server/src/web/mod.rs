@@ -27,12 +27,8 @@ pub fn routes(state: Arc<AppState>, grpc: Router) -> Router {
         ])
         .max_age(std::time::Duration::from_secs(86_400));
 
-    let http = Router::new()
-        .route("/healthz", get(healthz))
-        .with_state(state);
-    grpc.merge(http)
-        .layer(cors)
-        .layer(TraceLayer::new_for_http())
+    let http = Router::new().route("/healthz", get(healthz)).with_state(state);
+    grpc.merge(http).layer(cors).layer(TraceLayer::new_for_http())
 }
 
 /// 200 when the database answers, 503 otherwise.

@@ -1,0 +1,213 @@
+//! Test harness: starts the real server on port 0 against SQLite (a temp dir) or a
+//! PostgreSQL database created for the test and dropped afterwards, and talks to it
+//! through the real Rust client.
+
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+
+use diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection};
+use porthole_client::{Porthole, pb};
+use porthole_server::Config;
+use porthole_server::config::DatabaseConfig;
+use tokio::sync::oneshot;
+
+/// The JWT secret test servers use, so tests can forge tokens on purpose.
+pub const TEST_JWT_SECRET: &str = "test-secret-test-secret-test-secret-0123";
+
+/// Which database a test runs on.
+#[derive(Clone, Copy, Debug)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Where to create throwaway PostgreSQL databases.
+pub fn postgres_admin_url() -> String {
+    std::env::var("PORTHOLE_TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+/// A PostgreSQL database that exists for one test and is dropped with this guard.
+pub struct TempPostgres {
+    pub name: String,
+    pub url: String,
+}
+
+impl TempPostgres {
+    pub async fn create() -> Self {
+        let admin = postgres_admin_url();
+        let name = format!("porthole_test_{}", porthole_server::ids::new_id("db").trim_start_matches("db_"));
+        let mut conn = AsyncPgConnection::establish(&admin)
+            .await
+            .unwrap_or_else(|e| panic!("PostgreSQL needed for this test at {admin}: {e}"));
+        conn.batch_execute(&format!("CREATE DATABASE {name}")).await.unwrap();
+        let mut url = url::Url::parse(&admin).unwrap();
+        url.set_path(&name);
+        Self { name, url: url.to_string() }
+    }
+}
+
+impl Drop for TempPostgres {
+    fn drop(&mut self) {
+        let admin = postgres_admin_url();
+        let name = self.name.clone();
+        // Drop runs outside any runtime guarantee: use a short-lived one on its own thread.
+        let _ = std::thread::spawn(move || {
+            let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() else { return };
+            rt.block_on(async move {
+                if let Ok(mut conn) = AsyncPgConnection::establish(&admin).await {
+                    let _ = conn.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await;
+                }
+            });
+        })
+        .join();
+    }
+}
+
+/// A running server and a client connected to it.
+pub struct TestServer {
+    pub addr: std::net::SocketAddr,
+    pub url: String,
+    pub client: Porthole,
+    pub data_dir: PathBuf,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<()>>,
+    _tmp: Option<TempDir>,
+    _pg: Option<TempPostgres>,
+}
+
+/// A directory removed when dropped.
+pub struct TempDir(pub PathBuf);
+
+impl TempDir {
+    pub fn new() -> Self {
+        let dir = std::env::temp_dir().join(porthole_server::ids::new_id("porthole-test"));
+        std::fs::create_dir_all(&dir).unwrap();
+        Self(dir)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+impl TestServer {
+    pub async fn start(backend: Backend) -> Self {
+        Self::start_with(backend, |_| {}).await
+    }
+
+    /// Starts a server with a config adjusted by `tweak`.
+    pub async fn start_with(backend: Backend, tweak: impl FnOnce(&mut Config)) -> Self {
+        let tmp = TempDir::new();
+        let mut config = Config::for_tests(tmp.0.clone());
+        config.jwt_secret = Some(TEST_JWT_SECRET.to_owned());
+        config.db_pool_size = 4;
+        let pg = match backend {
+            Backend::Sqlite => None,
+            Backend::Postgres => {
+                let pg = TempPostgres::create().await;
+                config.database = DatabaseConfig::Postgres(pg.url.clone());
+                Some(pg)
+            }
+        };
+        tweak(&mut config);
+        let (stop, stopped) = oneshot::channel::<()>();
+        let (addr, server) = porthole_server::start(config, async move {
+            let _ = stopped.await;
+        })
+        .await
+        .unwrap();
+        let task = tokio::spawn(async move {
+            server.await.unwrap();
+        });
+        let url = format!("http://{addr}");
+        let client = Porthole::connect(url.clone()).await.unwrap();
+        Self {
+            addr,
+            url,
+            client,
+            data_dir: tmp.0.clone(),
+            stop: Some(stop),
+            task: Some(task),
+            _tmp: Some(tmp),
+            _pg: pg,
+        }
+    }
+
+    /// A new client on the same server with its own token.
+    pub fn new_client(&self) -> Porthole {
+        self.client.with_separate_token()
+    }
+
+    /// Stops the server gracefully and waits for it.
+    pub async fn stop(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            let _ = tokio::time::timeout(std::time::Duration::from_secs(10), task).await;
+        }
+    }
+}
+
+/// Signs up a new owner with a new workspace and returns a client using their token.
+pub async fn sign_up(server: &TestServer, email: &str, workspace: &str) -> (Porthole, pb::Session) {
+    let client = server.new_client();
+    let session = client
+        .auth()
+        .sign_up(pb::SignUpRequest {
+            email: email.into(),
+            password: "correct horse battery".into(),
+            display_name: format!("Owner of {workspace}"),
+            workspace_name: workspace.into(),
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .session
+        .unwrap();
+    client.set_token(Some(session.access_token.clone()));
+    (client, session)
+}
+
+/// The field names of a BadRequest detail in an INVALID_ARGUMENT status.
+pub fn violated_fields(status: &tonic::Status) -> Vec<String> {
+    use prost::Message as _;
+    #[derive(Clone, PartialEq, prost::Message)]
+    struct RpcStatus {
+        #[prost(int32, tag = "1")]
+        code: i32,
+        #[prost(string, tag = "2")]
+        message: String,
+        #[prost(message, repeated, tag = "3")]
+        details: Vec<prost_types::Any>,
+    }
+    assert_eq!(status.code(), tonic::Code::InvalidArgument, "{status:?}");
+    let envelope = RpcStatus::decode(status.details()).expect("status details");
+    envelope
+        .details
+        .iter()
+        .filter(|d| d.type_url == "type.googleapis.com/porthole.v1.BadRequest")
+        .flat_map(|d| pb::BadRequest::decode(d.value.as_slice()).unwrap().field_violations)
+        .map(|v| v.field)
+        .collect()
+}
+
+/// Declares a test that runs once on SQLite and once on PostgreSQL.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($name:ident) => {
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                super::$name($crate::common::Backend::Sqlite).await;
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                super::$name($crate::common::Backend::Postgres).await;
+            }
+        }
+    };
+}

@@ -1,0 +1,313 @@
+//! Widgets, tenant isolation and token checks through the real client, on both backends.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::{Backend, TEST_JWT_SECRET, TestServer, sign_up, violated_fields};
+use porthole_client::pb;
+use tonic::Code;
+
+async fn widget_lifecycle(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let (owner, _) = sign_up(&server, "w@example.com", "W").await;
+    let created = owner
+        .widgets()
+        .create_widget(pb::CreateWidgetRequest {
+            name: "Main site".into(),
+            settings: Some(pb::WidgetSettings {
+                appearance: Some(pb::WidgetAppearance {
+                    primary_color: "#F60".into(),
+                    border_radius: Some(0),
+                    position: pb::WidgetPosition::TopLeft.into(),
+                    show_branding: false,
+                    ..Default::default()
+                }),
+                allowed_domains: vec!["Example.com".into(), "*.example.com".into(), "localhost:3000".into()],
+                business_hours: Some(pb::BusinessHours {
+                    enabled: true,
+                    time_zone: "Europe/Berlin".into(),
+                    monday: Some(pb::DayHours { enabled: true, start: "09:00".into(), end: "17:30".into() }),
+                    ..Default::default()
+                }),
+                handler_type: pb::HandlerType::AiBot.into(),
+                ..Default::default()
+            }),
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .widget
+        .unwrap();
+    let settings = created.settings.clone().unwrap();
+    let appearance = settings.appearance.clone().unwrap();
+    assert_eq!(appearance.primary_color, "#ff6600");
+    assert_eq!(appearance.border_radius, Some(0));
+    assert_eq!(appearance.launcher_size, 60, "zero takes the default");
+    assert!(!appearance.show_branding);
+    assert_eq!(settings.texts.as_ref().unwrap().welcome_title, "Hi there!", "unset texts take defaults");
+    assert_eq!(settings.allowed_domains, vec!["example.com", "*.example.com", "localhost:3000"]);
+    assert_eq!(settings.handler_type(), pb::HandlerType::AiBot);
+    assert!(created.active);
+    assert_eq!(created.public_token.len(), 32);
+
+    let snippet = owner
+        .widgets()
+        .get_embed_snippet(pb::GetEmbedSnippetRequest { widget_id: created.id.clone() })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(snippet.script_url, format!("{}/widget/{}/loader.js", server.url, created.public_token));
+    assert_eq!(snippet.html, format!("<script src=\"{}\" async></script>", snippet.script_url));
+
+    // Update: name only keeps settings; settings replace whole.
+    let renamed = owner
+        .widgets()
+        .update_widget(pb::UpdateWidgetRequest {
+            widget_id: created.id.clone(),
+            name: Some("Shop".into()),
+            settings: None,
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .widget
+        .unwrap();
+    assert_eq!(renamed.name, "Shop");
+    assert_eq!(renamed.settings, created.settings);
+    let replaced = owner
+        .widgets()
+        .update_widget(pb::UpdateWidgetRequest {
+            widget_id: created.id.clone(),
+            name: None,
+            settings: Some(pb::WidgetSettings {
+                texts: Some(pb::WidgetTexts { welcome_title: "Hello!".into(), ..Default::default() }),
+                ..Default::default()
+            }),
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .widget
+        .unwrap();
+    let settings = replaced.settings.unwrap();
+    assert_eq!(settings.texts.unwrap().welcome_title, "Hello!");
+    assert_eq!(settings.appearance.unwrap().primary_color, "#1f6feb");
+    assert!(settings.allowed_domains.is_empty());
+
+    // Every bad field is named, and nothing is written.
+    let bad = owner
+        .widgets()
+        .update_widget(pb::UpdateWidgetRequest {
+            widget_id: created.id.clone(),
+            name: Some(String::new()),
+            settings: Some(pb::WidgetSettings {
+                appearance: Some(pb::WidgetAppearance {
+                    primary_color: "blue".into(),
+                    border_radius: Some(40),
+                    logo_url: "javascript:alert(1)".into(),
+                    ..Default::default()
+                }),
+                business_hours: Some(pb::BusinessHours {
+                    enabled: true,
+                    time_zone: "Mars/Olympus".into(),
+                    friday: Some(pb::DayHours { enabled: true, start: "18:00".into(), end: "09:00".into() }),
+                    ..Default::default()
+                }),
+                allowed_domains: vec!["ok.com".into(), "https://bad.com/path".into()],
+                ..Default::default()
+            }),
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(
+        violated_fields(&bad),
+        vec![
+            "name",
+            "settings.appearance.primary_color",
+            "settings.appearance.border_radius",
+            "settings.appearance.logo_url",
+            "settings.business_hours.time_zone",
+            "settings.business_hours.friday",
+            "settings.allowed_domains[1]",
+        ]
+    );
+    let unchanged = owner
+        .widgets()
+        .get_widget(pb::GetWidgetRequest { widget_id: created.id.clone() })
+        .await
+        .unwrap()
+        .into_inner()
+        .widget
+        .unwrap();
+    assert_eq!(unchanged.name, "Shop");
+
+    // Deactivate, new token, new secret, delete.
+    let off = owner
+        .widgets()
+        .set_widget_active(pb::SetWidgetActiveRequest { widget_id: created.id.clone(), active: false })
+        .await
+        .unwrap()
+        .into_inner()
+        .widget
+        .unwrap();
+    assert!(!off.active);
+    let regenerated = owner
+        .widgets()
+        .regenerate_widget_token(pb::RegenerateWidgetTokenRequest { widget_id: created.id.clone() })
+        .await
+        .unwrap()
+        .into_inner()
+        .widget
+        .unwrap();
+    assert_ne!(regenerated.public_token, created.public_token);
+    let secret = owner
+        .widgets()
+        .get_identity_secret(pb::GetIdentitySecretRequest { widget_id: created.id.clone() })
+        .await
+        .unwrap()
+        .into_inner()
+        .identity_secret;
+    let rotated = owner
+        .widgets()
+        .rotate_identity_secret(pb::RotateIdentitySecretRequest { widget_id: created.id.clone() })
+        .await
+        .unwrap()
+        .into_inner()
+        .identity_secret;
+    assert!(secret.len() >= 40 && rotated != secret);
+
+    let second = owner
+        .widgets()
+        .create_widget(pb::CreateWidgetRequest { name: "Docs".into(), settings: None })
+        .await
+        .unwrap()
+        .into_inner()
+        .widget
+        .unwrap();
+    let list = owner.widgets().list_widgets(pb::ListWidgetsRequest {}).await.unwrap().into_inner().widgets;
+    assert_eq!(list.iter().map(|w| w.name.as_str()).collect::<Vec<_>>(), vec!["Shop", "Docs"]);
+    owner.widgets().delete_widget(pb::DeleteWidgetRequest { widget_id: second.id.clone() }).await.unwrap();
+    let again = owner.widgets().delete_widget(pb::DeleteWidgetRequest { widget_id: second.id }).await.unwrap_err();
+    assert_eq!(again.code(), Code::NotFound);
+    server.stop().await;
+}
+on_both_backends!(widget_lifecycle);
+
+async fn tenants_are_isolated(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let (a, _) = sign_up(&server, "a@a.test", "A").await;
+    let (b, _) = sign_up(&server, "b@b.test", "B").await;
+    let widget = a
+        .widgets()
+        .create_widget(pb::CreateWidgetRequest { name: "A's".into(), settings: None })
+        .await
+        .unwrap()
+        .into_inner()
+        .widget
+        .unwrap();
+    let id = widget.id.clone();
+    let w = b.widgets();
+    let codes = [
+        w.clone().get_widget(pb::GetWidgetRequest { widget_id: id.clone() }).await.unwrap_err().code(),
+        w.clone()
+            .update_widget(pb::UpdateWidgetRequest { widget_id: id.clone(), name: Some("mine".into()), settings: None })
+            .await
+            .unwrap_err()
+            .code(),
+        w.clone().delete_widget(pb::DeleteWidgetRequest { widget_id: id.clone() }).await.unwrap_err().code(),
+        w.clone()
+            .set_widget_active(pb::SetWidgetActiveRequest { widget_id: id.clone(), active: false })
+            .await
+            .unwrap_err()
+            .code(),
+        w.clone()
+            .regenerate_widget_token(pb::RegenerateWidgetTokenRequest { widget_id: id.clone() })
+            .await
+            .unwrap_err()
+            .code(),
+        w.clone().get_identity_secret(pb::GetIdentitySecretRequest { widget_id: id.clone() }).await.unwrap_err().code(),
+        w.clone()
+            .rotate_identity_secret(pb::RotateIdentitySecretRequest { widget_id: id.clone() })
+            .await
+            .unwrap_err()
+            .code(),
+        w.clone().get_embed_snippet(pb::GetEmbedSnippetRequest { widget_id: id.clone() }).await.unwrap_err().code(),
+    ];
+    assert!(codes.iter().all(|c| *c == Code::NotFound), "{codes:?}");
+    assert!(w.clone().list_widgets(pb::ListWidgetsRequest {}).await.unwrap().into_inner().widgets.is_empty());
+
+    // Members and invites of A are invisible and untouchable for B.
+    let a_members = a.workspace().list_members(pb::ListMembersRequest {}).await.unwrap().into_inner().members;
+    let b_members = b.workspace().list_members(pb::ListMembersRequest {}).await.unwrap().into_inner().members;
+    assert_eq!(b_members.len(), 1);
+    assert_ne!(a_members[0].user_id, b_members[0].user_id);
+    let remove = b
+        .workspace()
+        .remove_member(pb::RemoveMemberRequest { user_id: a_members[0].user_id.clone() })
+        .await
+        .unwrap_err();
+    assert_eq!(remove.code(), Code::NotFound);
+    let invite = a
+        .workspace()
+        .create_invite(pb::CreateInviteRequest { email: "x@a.test".into(), role: pb::Role::Agent.into() })
+        .await
+        .unwrap()
+        .into_inner()
+        .invite
+        .unwrap();
+    let revoke =
+        b.workspace().revoke_invite(pb::RevokeInviteRequest { invite_id: invite.id.clone() }).await.unwrap_err();
+    assert_eq!(revoke.code(), Code::NotFound);
+    assert!(b.workspace().list_invites(pb::ListInvitesRequest {}).await.unwrap().into_inner().invites.is_empty());
+    a.workspace().revoke_invite(pb::RevokeInviteRequest { invite_id: invite.id }).await.unwrap();
+
+    // A's widget is untouched.
+    let still =
+        a.widgets().get_widget(pb::GetWidgetRequest { widget_id: id }).await.unwrap().into_inner().widget.unwrap();
+    assert_eq!(still, widget);
+    server.stop().await;
+}
+on_both_backends!(tenants_are_isolated);
+
+#[derive(serde::Serialize)]
+struct Claims<'a> {
+    sub: &'a str,
+    ws: &'a str,
+    role: &'a str,
+    aud: &'a str,
+    iat: i64,
+    exp: i64,
+}
+
+async fn bad_tokens_are_refused(backend: Backend) {
+    use jsonwebtoken::{Algorithm, EncodingKey, Header, encode};
+    let server = TestServer::start(backend).await;
+    let (_, session) = sign_up(&server, "t@t.test", "T").await;
+    let user = session.user.unwrap().id;
+    let ws = session.workspace.unwrap().id;
+    let now = chrono::Utc::now().timestamp();
+    let claims = |exp: i64| Claims { sub: &user, ws: &ws, role: "owner", aud: "porthole:agent", iat: now, exp };
+    let sign = |alg: Algorithm, secret: &str, exp: i64| {
+        encode(&Header::new(alg), &claims(exp), &EncodingKey::from_secret(secret.as_bytes())).unwrap()
+    };
+    let cases = [
+        ("missing", None),
+        ("garbage", Some("not.a.jwt".to_owned())),
+        ("expired", Some(sign(Algorithm::HS256, TEST_JWT_SECRET, now - 3600))),
+        ("forged", Some(sign(Algorithm::HS256, "some-other-secret-some-other-secret!!", now + 600))),
+        ("wrong algorithm", Some(sign(Algorithm::HS384, TEST_JWT_SECRET, now + 600))),
+    ];
+    for (name, token) in cases {
+        let client = server.new_client();
+        client.set_token(token);
+        let err = client.widgets().list_widgets(pb::ListWidgetsRequest {}).await.unwrap_err();
+        assert_eq!(err.code(), Code::Unauthenticated, "{name}: {err:?}");
+    }
+    // A correctly signed token still works, proving the cases above failed for their reason.
+    let client = server.new_client();
+    client.set_token(Some(sign(Algorithm::HS256, TEST_JWT_SECRET, now + 600)));
+    client.widgets().list_widgets(pb::ListWidgetsRequest {}).await.unwrap();
+    server.stop().await;
+}
+on_both_backends!(bad_tokens_are_refused);
