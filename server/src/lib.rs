@@ -62,26 +62,35 @@ pub async fn open_state(config: Config, bound: SocketAddr) -> Result<Arc<AppStat
     Ok(Arc::new(AppState { config, public_url, store, keys }))
 }
 
+/// The gRPC services this server answers, as reflection advertises them.
+const SERVED_SERVICES: &[&str] = &[
+    "grpc.health.v1.Health",
+    "grpc.reflection.v1.ServerReflection",
+    "porthole.v1.AuthService",
+    "porthole.v1.WorkspaceService",
+    "porthole.v1.WidgetService",
+];
+
+fn reflection() -> tonic_reflection::server::Builder<'static> {
+    SERVED_SERVICES.iter().fold(
+        tonic_reflection::server::Builder::configure()
+            .register_encoded_file_descriptor_set(porthole_proto::FILE_DESCRIPTOR_SET)
+            .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET),
+        |builder, name| builder.with_service_name(*name),
+    )
+}
+
 /// The whole HTTP app: gRPC (+ grpc-web) services behind the auth layer, plus plain HTTP.
-pub fn router(state: Arc<AppState>) -> Result<Router, StartError> {
+pub async fn router(state: Arc<AppState>) -> Result<Router, StartError> {
     let (health_reporter, health_service) = tonic_health::server::health_reporter();
     // Every service is ready once the store is open; `/healthz` checks the database live.
-    let reporter = health_reporter.clone();
-    tokio::spawn(async move {
-        reporter.set_serving::<AuthServiceServer<api::auth::AuthApi>>().await;
-        reporter.set_serving::<WorkspaceServiceServer<api::workspace::WorkspaceApi>>().await;
-        reporter.set_serving::<WidgetServiceServer<api::widget::WidgetApi>>().await;
-    });
+    health_reporter.set_serving::<AuthServiceServer<api::auth::AuthApi>>().await;
+    health_reporter.set_serving::<WorkspaceServiceServer<api::workspace::WorkspaceApi>>().await;
+    health_reporter.set_serving::<WidgetServiceServer<api::widget::WidgetApi>>().await;
 
-    let reflection = tonic_reflection::server::Builder::configure()
-        .register_encoded_file_descriptor_set(porthole_proto::FILE_DESCRIPTOR_SET)
-        .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET);
-    let reflection_v1 = reflection.build_v1().map_err(|e| StartError::Reflection(e.to_string()))?;
-    let reflection_v1alpha = tonic_reflection::server::Builder::configure()
-        .register_encoded_file_descriptor_set(porthole_proto::FILE_DESCRIPTOR_SET)
-        .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
-        .build_v1alpha()
-        .map_err(|e| StartError::Reflection(e.to_string()))?;
+    // v1 for current tools (buf curl), v1alpha for older ones (grpcurl).
+    let reflection_v1 = reflection().build_v1().map_err(|e| StartError::Reflection(e.to_string()))?;
+    let reflection_v1alpha = reflection().build_v1alpha().map_err(|e| StartError::Reflection(e.to_string()))?;
 
     let grpc = tonic::service::Routes::new(health_service)
         .add_service(reflection_v1)
@@ -126,6 +135,6 @@ pub async fn start(
         public_url = %state.public_url,
         "porthole serving gRPC, grpc-web and HTTP"
     );
-    let router = router(state)?;
+    let router = router(state).await?;
     Ok((local, serve(listener, router, shutdown)))
 }

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Runs every check and test of the project: the README's test command and what CI runs.
+# Needs PostgreSQL on 127.0.0.1:5432 (trust auth; override with PORTHOLE_TEST_POSTGRES_URL)
+# and Redis on 127.0.0.1:6379; .ci/run starts them when they are not running.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "npm packages"
+[ -d node_modules ] || npm ci --no-audit --no-fund
+
+step "proto: lint, generated TypeScript up to date, no breaking change against main"
+npm run -s lint:proto
+npm run -s check:generated
+if git rev-parse --verify -q main >/dev/null && git cat-file -e main:buf.yaml 2>/dev/null; then
+  npx buf breaking --against ".git#branch=main"
+else
+  echo "no landed proto on branch main yet: breaking-change check skipped"
+fi
+
+step "rust: format and lints"
+cargo fmt --all -- --check
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "web: lint, types, unit tests, builds"
+npm run -s lint:web
+npm run -s typecheck
+npm run -s test:sdk
+npm run -s build:web
+
+step "rust: unit and integration tests (SQLite and PostgreSQL)"
+cargo test --workspace --locked
+
+step "smoke: the built binary as a user starts it"
+scripts/smoke.sh
+
+echo
+echo "all checks passed"

@@ -1,0 +1,122 @@
+//! The one port from a browser's point of view: grpc-web over HTTP/1.1, CORS preflight
+//! for foreign origins, and plain HTTP health, spoken byte by byte over a TCP socket.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::{Backend, TestServer};
+use porthole_client::pb;
+use prost::Message as _;
+use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+
+/// Sends one HTTP/1.1 request and returns (status line + headers, body).
+async fn http1(addr: std::net::SocketAddr, head: &str, body: &[u8]) -> (String, Vec<u8>) {
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    stream.write_all(head.as_bytes()).await.unwrap();
+    stream.write_all(body).await.unwrap();
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).await.unwrap();
+    let split = raw.windows(4).position(|w| w == b"\r\n\r\n").expect("end of headers");
+    let headers = String::from_utf8_lossy(&raw[..split]).to_string();
+    let mut body = raw[split + 4..].to_vec();
+    if headers.to_ascii_lowercase().contains("transfer-encoding: chunked") {
+        body = dechunk(&body);
+    }
+    (headers, body)
+}
+
+fn dechunk(mut raw: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    loop {
+        let line_end = raw.windows(2).position(|w| w == b"\r\n").unwrap();
+        let size = usize::from_str_radix(std::str::from_utf8(&raw[..line_end]).unwrap().trim(), 16).unwrap();
+        raw = &raw[line_end + 2..];
+        if size == 0 {
+            return out;
+        }
+        out.extend_from_slice(&raw[..size]);
+        raw = &raw[size + 2..];
+    }
+}
+
+/// A grpc-web call over HTTP/1.1 as a browser makes it; returns the response message
+/// bytes (if any) and the trailer text.
+async fn grpc_web(addr: std::net::SocketAddr, path: &str, message: &[u8]) -> (String, Option<Vec<u8>>, String) {
+    let mut frame = vec![0u8];
+    frame.extend_from_slice(&u32::try_from(message.len()).unwrap().to_be_bytes());
+    frame.extend_from_slice(message);
+    let head = format!(
+        "POST {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/grpc-web+proto\r\nX-Grpc-Web: 1\r\n\
+         Origin: https://customer-site.example\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        frame.len()
+    );
+    let (headers, body) = http1(addr, &head, &frame).await;
+    let mut rest = body.as_slice();
+    let (mut data, mut trailers) = (None, String::new());
+    while rest.len() >= 5 {
+        let flag = rest[0];
+        let len = u32::from_be_bytes(rest[1..5].try_into().unwrap()) as usize;
+        let payload = &rest[5..5 + len];
+        if flag & 0x80 != 0 {
+            trailers = String::from_utf8_lossy(payload).to_string();
+        } else {
+            data = Some(payload.to_vec());
+        }
+        rest = &rest[5 + len..];
+    }
+    // An error before any message comes as a trailers-only response in the headers.
+    if trailers.is_empty() {
+        trailers = headers.clone();
+    }
+    (headers, data, trailers.to_ascii_lowercase().replace(": ", ":"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn grpc_web_over_http1_health_and_cors() {
+    let server = TestServer::start(Backend::Sqlite).await;
+
+    let (head, body) = http1(server.addr, "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", b"").await;
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    assert_eq!(body, b"ok\n");
+
+    // A foreign page's preflight for a grpc-web call with an Authorization header.
+    let (head, _) = http1(
+        server.addr,
+        "OPTIONS /porthole.v1.AuthService/LogIn HTTP/1.1\r\nHost: x\r\nOrigin: https://customer-site.example\r\n\
+         Access-Control-Request-Method: POST\r\n\
+         Access-Control-Request-Headers: authorization,content-type,x-grpc-web\r\nConnection: close\r\n\r\n",
+        b"",
+    )
+    .await;
+    let lower = head.to_ascii_lowercase();
+    assert!(lower.starts_with("http/1.1 200"), "{head}");
+    assert!(lower.contains("access-control-allow-origin: https://customer-site.example"), "{head}");
+    assert!(lower.contains("authorization"), "{head}");
+
+    // Sign up over grpc-web / HTTP/1.1.
+    let request = pb::SignUpRequest {
+        email: "web@example.com".into(),
+        password: "browser password".into(),
+        display_name: "Web".into(),
+        workspace_name: "Web Inc".into(),
+    };
+    let (head, data, trailers) =
+        grpc_web(server.addr, "/porthole.v1.AuthService/SignUp", &request.encode_to_vec()).await;
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    assert!(head.to_ascii_lowercase().contains("access-control-expose-headers"), "{head}");
+    assert!(trailers.contains("grpc-status:0"), "{trailers}");
+    let response = pb::SignUpResponse::decode(data.unwrap().as_slice()).unwrap();
+    assert_eq!(response.session.unwrap().user.unwrap().email, "web@example.com");
+
+    // Errors reach a browser as grpc-web trailers with the status and message.
+    let (_, _, trailers) = grpc_web(server.addr, "/porthole.v1.AuthService/SignUp", &request.encode_to_vec()).await;
+    assert!(trailers.contains("grpc-status:6"), "ALREADY_EXISTS expected: {trailers}");
+    let (_, _, trailers) =
+        grpc_web(server.addr, "/porthole.v1.WidgetService/ListWidgets", &pb::ListWidgetsRequest {}.encode_to_vec())
+            .await;
+    assert!(trailers.contains("grpc-status:16"), "UNAUTHENTICATED expected: {trailers}");
+    let (_, _, trailers) = grpc_web(server.addr, "/porthole.v1.Nope/Nothing", b"").await;
+    assert!(trailers.contains("grpc-status:12"), "UNIMPLEMENTED expected: {trailers}");
+    server.stop().await;
+}
