@@ -28,6 +28,9 @@ pub enum Error {
     /// The request is valid but the current state forbids it.
     #[error("{0}")]
     FailedPrecondition(String),
+    /// A position outside what exists (e.g. a feed cursor ahead of the log).
+    #[error("{0}")]
+    OutOfRange(String),
     /// A failure of ours; the cause is logged, never sent.
     #[error("internal error: {0}")]
     Internal(String),
@@ -95,6 +98,7 @@ impl From<Error> for tonic::Status {
             Error::Unauthenticated(_) => tonic::Status::unauthenticated(message),
             Error::PermissionDenied(_) => tonic::Status::permission_denied(message),
             Error::FailedPrecondition(_) => tonic::Status::failed_precondition(message),
+            Error::OutOfRange(_) => tonic::Status::out_of_range(message),
             Error::Internal(cause) => {
                 tracing::error!(%cause, "request failed");
                 tonic::Status::internal("internal error")

@@ -2,11 +2,13 @@
 //! `main.rs` and the integration tests start exactly the same thing.
 
 pub mod api;
+pub mod attachments;
 pub mod auth;
 pub mod config;
 pub mod domain;
 pub mod error;
 pub mod ids;
+pub mod realtime;
 pub mod store;
 pub mod web;
 
@@ -16,9 +18,12 @@ use std::sync::Arc;
 
 use axum::Router;
 use porthole_proto::v1::auth_service_server::AuthServiceServer;
+use porthole_proto::v1::conversation_service_server::ConversationServiceServer;
+use porthole_proto::v1::visitor_service_server::VisitorServiceServer;
 use porthole_proto::v1::widget_service_server::WidgetServiceServer;
 use porthole_proto::v1::workspace_service_server::WorkspaceServiceServer;
 use tokio::net::TcpListener;
+use tokio::sync::watch;
 
 pub use config::Config;
 use store::Store;
@@ -30,6 +35,17 @@ pub struct AppState {
     pub public_url: String,
     pub store: Store,
     pub keys: auth::tokens::TokenKeys,
+    pub bus: realtime::bus::Bus,
+    pub signer: attachments::Signer,
+    /// Turns true when the server starts shutting down; long-lived streams end then.
+    pub shutdown: watch::Receiver<bool>,
+}
+
+impl AppState {
+    /// What a feed needs from the state.
+    pub fn feed_source(&self) -> realtime::feed::FeedSource {
+        realtime::feed::FeedSource { store: self.store.clone(), bus: self.bus.clone(), shutdown: self.shutdown.clone() }
+    }
 }
 
 /// Why the server could not start.
@@ -45,11 +61,17 @@ pub enum StartError {
     Reflection(String),
     #[error("server failed: {0}")]
     Serve(std::io::Error),
+    #[error("cannot reach Redis: {0}")]
+    Bus(#[from] realtime::bus::BusError),
 }
 
 /// Opens the store (applying migrations) and loads the signing secret; `bound` is the
 /// address actually listened on, for deriving the public URL.
-pub async fn open_state(config: Config, bound: SocketAddr) -> Result<Arc<AppState>, StartError> {
+pub async fn open_state(
+    config: Config,
+    bound: SocketAddr,
+    shutdown: watch::Receiver<bool>,
+) -> Result<Arc<AppState>, StartError> {
     std::fs::create_dir_all(&config.data_dir)
         .map_err(|source| StartError::DataDir { path: config.data_dir.display().to_string(), source })?;
     let store = Store::connect(&config.database, config.db_pool_size).await?;
@@ -59,7 +81,12 @@ pub async fn open_state(config: Config, bound: SocketAddr) -> Result<Arc<AppStat
     };
     let keys = auth::tokens::TokenKeys::new(secret.as_bytes());
     let public_url = config.public_url.clone().unwrap_or_else(|| format!("http://{bound}"));
-    Ok(Arc::new(AppState { config, public_url, store, keys }))
+    let bus = match &config.redis_url {
+        Some(url) => realtime::bus::Bus::with_redis(url).await?,
+        None => realtime::bus::Bus::in_process(),
+    };
+    let signer = attachments::Signer::new(secret.as_bytes(), &public_url);
+    Ok(Arc::new(AppState { config, public_url, store, keys, bus, signer, shutdown }))
 }
 
 /// The gRPC services this server answers, as reflection advertises them.
@@ -69,7 +96,12 @@ const SERVED_SERVICES: &[&str] = &[
     "porthole.v1.AuthService",
     "porthole.v1.WorkspaceService",
     "porthole.v1.WidgetService",
+    "porthole.v1.ConversationService",
+    "porthole.v1.VisitorService",
 ];
+
+/// Largest gRPC message accepted: an attachment upload plus its envelope.
+const MAX_MESSAGE_BYTES: usize = attachments::MAX_BYTES + 64 * 1024;
 
 fn reflection() -> tonic_reflection::server::Builder<'static> {
     SERVED_SERVICES.iter().fold(
@@ -87,6 +119,8 @@ pub async fn router(state: Arc<AppState>) -> Result<Router, StartError> {
     health_reporter.set_serving::<AuthServiceServer<api::auth::AuthApi>>().await;
     health_reporter.set_serving::<WorkspaceServiceServer<api::workspace::WorkspaceApi>>().await;
     health_reporter.set_serving::<WidgetServiceServer<api::widget::WidgetApi>>().await;
+    health_reporter.set_serving::<ConversationServiceServer<api::conversation::ConversationApi>>().await;
+    health_reporter.set_serving::<VisitorServiceServer<api::visitor::VisitorApi>>().await;
 
     // v1 for current tools (buf curl), v1alpha for older ones (grpcurl).
     let reflection_v1 = reflection().build_v1().map_err(|e| StartError::Reflection(e.to_string()))?;
@@ -98,6 +132,14 @@ pub async fn router(state: Arc<AppState>) -> Result<Router, StartError> {
         .add_service(AuthServiceServer::new(api::auth::AuthApi::new(state.clone())))
         .add_service(WorkspaceServiceServer::new(api::workspace::WorkspaceApi::new(state.clone())))
         .add_service(WidgetServiceServer::new(api::widget::WidgetApi::new(state.clone())))
+        .add_service(
+            ConversationServiceServer::new(api::conversation::ConversationApi::new(state.clone()))
+                .max_decoding_message_size(MAX_MESSAGE_BYTES),
+        )
+        .add_service(
+            VisitorServiceServer::new(api::visitor::VisitorApi::new(state.clone()))
+                .max_decoding_message_size(MAX_MESSAGE_BYTES),
+        )
         .into_axum_router()
         // Order matters: grpc-web is translated first (outer), then the caller is checked.
         .layer(axum::middleware::from_fn_with_state(state.keys.clone(), auth::layer::authenticate))
@@ -127,7 +169,8 @@ pub async fn start(
     let addr = config.listen;
     let listener = TcpListener::bind(addr).await.map_err(|source| StartError::Listen { addr, source })?;
     let local = listener.local_addr().map_err(|source| StartError::Listen { addr, source })?;
-    let state = open_state(config, local).await?;
+    let (stop, stopping) = watch::channel(false);
+    let state = open_state(config, local, stopping).await?;
     tracing::info!(
         listen = %local,
         database = state.store.backend_name(),
@@ -135,6 +178,12 @@ pub async fn start(
         public_url = %state.public_url,
         "porthole serving gRPC, grpc-web and HTTP"
     );
-    let router = router(state).await?;
+    let router = router(state.clone()).await?;
+    tokio::spawn(realtime::presence::expire_visitors(state.clone()));
+    // Streams end first (they would hold graceful shutdown open), then connections drain.
+    let shutdown = async move {
+        shutdown.await;
+        let _ = stop.send(true);
+    };
     Ok((local, serve(listener, router, shutdown)))
 }

@@ -54,7 +54,10 @@ fn main() -> ExitCode {
     let result = runtime.block_on(async move {
         if command == "migrate" {
             let listen = config.listen;
-            porthole_server::open_state(config, listen).await.map(|_| tracing::info!("migrations are up to date"))
+            let (_stop, stopping) = tokio::sync::watch::channel(false);
+            porthole_server::open_state(config, listen, stopping)
+                .await
+                .map(|_| tracing::info!("migrations are up to date"))
         } else {
             let (_, server) = porthole_server::start(config, shutdown_signal()).await?;
             server.await

@@ -2,10 +2,13 @@
 
 use porthole_proto::v1 as pb;
 
+use crate::attachments::Signer;
 use crate::domain::account::Role;
+use crate::domain::conversation::{Priority, Sender, Status};
 use crate::domain::widget as dw;
+use crate::realtime::event::{BusMessage, ConversationView, EventBody, Typing, UpdateCause};
 use crate::store::accounts::MemberRow;
-use crate::store::models::{InviteRow, UserRow, WidgetRow, WorkspaceRow};
+use crate::store::models::{AttachmentRow, InviteRow, MessageRow, UserRow, VisitorRow, WidgetRow, WorkspaceRow};
 
 /// Unix milliseconds as a protobuf timestamp.
 pub fn timestamp(ms: i64) -> prost_types::Timestamp {
@@ -245,6 +248,206 @@ pub fn settings_from_proto(p: pb::WidgetSettings) -> dw::WidgetSettings {
             _ => dw::Handler::Agent,
         },
     }
+}
+
+pub fn status_to_proto(status: &str) -> pb::ConversationStatus {
+    match Status::parse(status) {
+        Some(Status::Pending) | None => pb::ConversationStatus::Pending,
+        Some(Status::Active) => pb::ConversationStatus::Active,
+        Some(Status::Waiting) => pb::ConversationStatus::Waiting,
+        Some(Status::Resolved) => pb::ConversationStatus::Resolved,
+        Some(Status::Closed) => pb::ConversationStatus::Closed,
+    }
+}
+
+/// A proto status; `None` for unspecified or unknown values.
+pub fn status_from_proto(value: i32) -> Option<Status> {
+    Some(match pb::ConversationStatus::try_from(value).ok()? {
+        pb::ConversationStatus::Pending => Status::Pending,
+        pb::ConversationStatus::Active => Status::Active,
+        pb::ConversationStatus::Waiting => Status::Waiting,
+        pb::ConversationStatus::Resolved => Status::Resolved,
+        pb::ConversationStatus::Closed => Status::Closed,
+        pb::ConversationStatus::Unspecified => return None,
+    })
+}
+
+pub fn priority_to_proto(priority: &str) -> pb::Priority {
+    match Priority::parse(priority) {
+        Some(Priority::Low) => pb::Priority::Low,
+        Some(Priority::Normal) | None => pb::Priority::Normal,
+        Some(Priority::High) => pb::Priority::High,
+        Some(Priority::Urgent) => pb::Priority::Urgent,
+    }
+}
+
+/// A proto priority; `None` for unspecified or unknown values.
+pub fn priority_from_proto(value: i32) -> Option<Priority> {
+    Some(match pb::Priority::try_from(value).ok()? {
+        pb::Priority::Low => Priority::Low,
+        pb::Priority::Normal => Priority::Normal,
+        pb::Priority::High => Priority::High,
+        pb::Priority::Urgent => Priority::Urgent,
+        pb::Priority::Unspecified => return None,
+    })
+}
+
+pub fn sender_to_proto(sender: &str) -> pb::SenderType {
+    match Sender::parse(sender) {
+        Some(Sender::Visitor) => pb::SenderType::Visitor,
+        Some(Sender::Agent) => pb::SenderType::Agent,
+        Some(Sender::Bot) => pb::SenderType::Bot,
+        Some(Sender::System) => pb::SenderType::System,
+        None => pb::SenderType::Unspecified,
+    }
+}
+
+fn opt_timestamp(ms: Option<i64>) -> Option<prost_types::Timestamp> {
+    ms.map(timestamp)
+}
+
+pub fn attachment(row: &AttachmentRow, signer: &Signer) -> pb::Attachment {
+    pb::Attachment {
+        id: row.id.clone(),
+        file_name: row.file_name.clone(),
+        content_type: row.content_type.clone(),
+        size_bytes: row.size_bytes,
+        url: signer.url(row),
+    }
+}
+
+pub fn message(row: &MessageRow, signer: &Signer) -> pb::Message {
+    let files: Vec<AttachmentRow> = serde_json::from_str(&row.attachments).unwrap_or_default();
+    pb::Message {
+        id: row.id.clone(),
+        conversation_id: row.conversation_id.clone(),
+        seq: row.seq,
+        sender_type: sender_to_proto(&row.sender_type).into(),
+        sender_id: row.sender_id.clone(),
+        sender_name: row.sender_name.clone(),
+        body: row.body.clone(),
+        internal: row.internal,
+        attachments: files.iter().map(|f| attachment(f, signer)).collect(),
+        client_key: row.client_key.clone(),
+        create_time: Some(timestamp(row.created_at)),
+    }
+}
+
+pub fn conversation(view: &ConversationView) -> pb::Conversation {
+    let row = &view.row;
+    pb::Conversation {
+        id: row.id.clone(),
+        widget_id: row.widget_id.clone(),
+        visitor_id: row.visitor_id.clone(),
+        visitor_name: view.visitor_name.clone(),
+        visitor_email: view.visitor_email.clone(),
+        status: status_to_proto(&row.status).into(),
+        priority: priority_to_proto(&row.priority).into(),
+        assignee_user_id: row.assignee_user_id.clone().unwrap_or_default(),
+        tags: serde_json::from_str(&row.tags).unwrap_or_default(),
+        source_url: row.source_url.clone(),
+        source_title: row.source_title.clone(),
+        last_message_preview: row.last_message_preview.clone(),
+        last_seq: row.last_seq,
+        agent_read_seq: row.agent_read_seq,
+        visitor_read_seq: row.visitor_read_seq,
+        unread_count: row.agent_unread,
+        rating: row.rating,
+        rating_comment: row.rating_comment.clone(),
+        create_time: Some(timestamp(row.created_at)),
+        last_message_time: Some(timestamp(row.last_message_at)),
+        first_response_time: opt_timestamp(row.first_response_at),
+        resolve_time: opt_timestamp(row.resolved_at),
+        close_time: opt_timestamp(row.closed_at),
+    }
+}
+
+pub fn visitor_conversation(view: &ConversationView) -> pb::VisitorConversation {
+    let row = &view.row;
+    pb::VisitorConversation {
+        id: row.id.clone(),
+        status: status_to_proto(&row.status).into(),
+        agent_name: view.assignee_name.clone(),
+        last_seq: row.visitor_last_seq,
+        agent_read_seq: row.agent_read_seq,
+        rating: row.rating,
+        create_time: Some(timestamp(row.created_at)),
+        last_message_time: Some(timestamp(row.last_message_at)),
+    }
+}
+
+pub fn visitor(row: &VisitorRow) -> pb::Visitor {
+    pb::Visitor { id: row.id.clone(), name: row.name.clone(), email: row.email.clone(), verified: row.verified }
+}
+
+pub fn visitor_profile(row: &VisitorRow) -> pb::VisitorProfile {
+    pb::VisitorProfile {
+        id: row.id.clone(),
+        name: row.name.clone(),
+        email: row.email.clone(),
+        verified: row.verified,
+        external_id: row.external_id.clone().unwrap_or_default(),
+        attributes: serde_json::from_str(&row.attributes).unwrap_or_default(),
+        current_url: row.current_url.clone(),
+        current_title: row.current_title.clone(),
+        referrer: row.referrer.clone(),
+        browser: row.browser.clone(),
+        os: row.os.clone(),
+        language: row.language.clone(),
+        time_zone: row.time_zone.clone(),
+        ip_address: row.ip_address.clone(),
+        online: row.online,
+        first_seen_time: Some(timestamp(row.first_seen_at)),
+        last_seen_time: Some(timestamp(row.last_seen_at)),
+        widget_id: row.widget_id.clone(),
+        page_views: row.page_views,
+    }
+}
+
+fn typing(t: &Typing) -> pb::TypingEvent {
+    pb::TypingEvent {
+        conversation_id: t.conversation_id.clone(),
+        sender_type: sender_to_proto(&t.sender_type).into(),
+        sender_id: t.sender_id.clone(),
+        name: t.name.clone(),
+        typing: t.typing,
+        internal: t.internal,
+    }
+}
+
+/// A bus message as the agents' feed shows it.
+pub fn workspace_event(item: &BusMessage, signer: &Signer) -> pb::watch_workspace_response::Event {
+    use pb::watch_workspace_response::Event as E;
+    match item {
+        BusMessage::Typing(t) => E::Typing(typing(t)),
+        BusMessage::Event(event) => match &event.body {
+            EventBody::ConversationCreated { conversation: c } => E::ConversationCreated(conversation(c)),
+            EventBody::ConversationUpdated { conversation: c, .. } => E::ConversationUpdated(conversation(c)),
+            EventBody::MessageCreated { message: m } => E::MessageCreated(message(m, signer)),
+            EventBody::VisitorUpdated { visitor } => E::VisitorUpdated(visitor_profile(visitor)),
+        },
+    }
+}
+
+/// A bus message as a visitor's feed shows it (`None`: nothing for visitors).
+pub fn visitor_event(item: &BusMessage, signer: &Signer) -> Option<pb::watch_visitor_feed_response::Event> {
+    use pb::watch_visitor_feed_response::Event as E;
+    Some(match item {
+        BusMessage::Typing(t) => E::Typing(pb::VisitorTypingEvent {
+            conversation_id: t.conversation_id.clone(),
+            typing: t.typing,
+            name: t.name.clone(),
+        }),
+        BusMessage::Event(event) => match &event.body {
+            EventBody::ConversationUpdated { conversation: c, cause: UpdateCause::AgentRead } => {
+                E::Read(pb::VisitorReadEvent { conversation_id: c.row.id.clone(), seq: c.row.agent_read_seq })
+            }
+            EventBody::ConversationCreated { conversation: c }
+            | EventBody::ConversationUpdated { conversation: c, .. } => E::ConversationUpdated(visitor_conversation(c)),
+            EventBody::MessageCreated { message: m } if !m.internal => E::MessageCreated(message(m, signer)),
+            EventBody::MessageCreated { .. } | EventBody::VisitorUpdated { .. } => return None,
+        },
+    })
 }
 
 #[cfg(test)]

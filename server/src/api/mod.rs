@@ -2,6 +2,9 @@
 //! encode the response. Proto types stop here.
 
 pub mod auth;
+pub mod chat;
+pub mod conversation;
 pub mod convert;
+pub mod visitor;
 pub mod widget;
 pub mod workspace;

@@ -41,7 +41,22 @@ pub async fn authenticate(State(keys): State<TokenKeys>, mut request: Request, n
             request.extensions_mut().insert(agent);
         }
         Access::Visitor => {
-            return reject(tonic::Status::unimplemented("the visitor API is not served by this version"));
+            let Some(token) = bearer(&request) else {
+                return reject(tonic::Status::unauthenticated(
+                    "missing visitor token: call StartSession and send `authorization: Bearer <visitor_token>`",
+                ));
+            };
+            match keys.verify_visitor(token) {
+                Ok(visitor) => {
+                    request.extensions_mut().insert(visitor);
+                }
+                Err(TokenError::Expired) => {
+                    return reject(tonic::Status::unauthenticated("visitor token expired; start a new session"));
+                }
+                Err(TokenError::Invalid) => {
+                    return reject(tonic::Status::unauthenticated("visitor token is invalid; start a new session"));
+                }
+            }
         }
     }
     next.run(request).await

@@ -17,6 +17,23 @@ pub struct Agent {
     pub role: Role,
 }
 
+/// A website visitor, as established by the auth layer from a visitor token.
+#[derive(Clone, Debug)]
+pub struct Visitor {
+    pub visitor_id: String,
+    pub workspace_id: String,
+    pub widget_id: String,
+}
+
+/// The caller of a visitor-only RPC (see [`agent`] for why a miss is internal).
+pub fn visitor<T>(request: &tonic::Request<T>) -> Result<Visitor, Error> {
+    request
+        .extensions()
+        .get::<Visitor>()
+        .cloned()
+        .ok_or_else(|| Error::internal("visitor credentials missing for a visitor-only method"))
+}
+
 /// The caller of an agent-only RPC. The auth layer guarantees it is present for every
 /// method whose policy requires a member, so a miss is a wiring bug (internal error).
 pub fn agent<T>(request: &tonic::Request<T>) -> Result<Agent, Error> {

@@ -47,7 +47,7 @@ pub fn access_for(path: &str) -> Option<Access> {
 
         ("porthole.v1.ConversationService", _) => Member(Role::Agent),
 
-        ("porthole.v1.VisitorService", "GetWidgetConfig" | "StartSession" | "SubmitOfflineMessage") => Public,
+        ("porthole.v1.VisitorService", "GetWidgetConfig" | "StartSession") => Public,
         ("porthole.v1.VisitorService", _) => Visitor,
 
         _ => return None,

@@ -5,11 +5,13 @@
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 
-use super::Agent;
+use super::{Agent, Visitor};
 use crate::domain::account::Role;
 
 /// Audience of member access tokens.
 const AGENT_AUDIENCE: &str = "porthole:agent";
+/// Audience of visitor tokens.
+const VISITOR_AUDIENCE: &str = "porthole:visitor";
 /// The only algorithm accepted; anything else in a token header is refused.
 const ALGORITHM: Algorithm = Algorithm::HS256;
 
@@ -18,6 +20,16 @@ struct AgentClaims {
     sub: String,
     ws: String,
     role: String,
+    aud: String,
+    iat: i64,
+    exp: i64,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct VisitorClaims {
+    sub: String,
+    ws: String,
+    wgt: String,
     aud: String,
     iat: i64,
     exp: i64,
@@ -38,6 +50,7 @@ pub struct TokenKeys {
     encoding: EncodingKey,
     decoding: DecodingKey,
     agent_validation: Validation,
+    visitor_validation: Validation,
 }
 
 impl TokenKeys {
@@ -47,10 +60,13 @@ impl TokenKeys {
         agent_validation.set_audience(&[AGENT_AUDIENCE]);
         agent_validation.set_required_spec_claims(&["exp", "sub", "aud"]);
         agent_validation.leeway = 5;
+        let mut visitor_validation = agent_validation.clone();
+        visitor_validation.set_audience(&[VISITOR_AUDIENCE]);
         Self {
             encoding: EncodingKey::from_secret(secret),
             decoding: DecodingKey::from_secret(secret),
             agent_validation,
+            visitor_validation,
         }
     }
 
@@ -86,6 +102,37 @@ impl TokenKeys {
     }
 }
 
+impl TokenKeys {
+    /// Issues a visitor token valid until `expires_at` (Unix seconds).
+    pub fn issue_visitor(
+        &self,
+        visitor: &Visitor,
+        issued_at: i64,
+        expires_at: i64,
+    ) -> Result<String, jsonwebtoken::errors::Error> {
+        let claims = VisitorClaims {
+            sub: visitor.visitor_id.clone(),
+            ws: visitor.workspace_id.clone(),
+            wgt: visitor.widget_id.clone(),
+            aud: VISITOR_AUDIENCE.to_owned(),
+            iat: issued_at,
+            exp: expires_at,
+        };
+        jsonwebtoken::encode(&Header::new(ALGORITHM), &claims, &self.encoding)
+    }
+
+    /// Checks signature, algorithm, audience and expiry of a visitor token.
+    pub fn verify_visitor(&self, token: &str) -> Result<Visitor, TokenError> {
+        let data = jsonwebtoken::decode::<VisitorClaims>(token, &self.decoding, &self.visitor_validation).map_err(
+            |e| match e.kind() {
+                jsonwebtoken::errors::ErrorKind::ExpiredSignature => TokenError::Expired,
+                _ => TokenError::Invalid,
+            },
+        )?;
+        Ok(Visitor { visitor_id: data.claims.sub, workspace_id: data.claims.ws, widget_id: data.claims.wgt })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -97,6 +144,17 @@ mod tests {
 
     fn now() -> i64 {
         chrono::Utc::now().timestamp()
+    }
+
+    #[test]
+    fn visitor_and_agent_tokens_do_not_mix() {
+        let keys = TokenKeys::new(b"0123456789abcdef0123456789abcdef");
+        let visitor = Visitor { visitor_id: "vis_1".into(), workspace_id: "ws_1".into(), widget_id: "wgt_1".into() };
+        let token = keys.issue_visitor(&visitor, now(), now() + 60).unwrap();
+        assert_eq!(keys.verify_visitor(&token).unwrap().visitor_id, "vis_1");
+        assert!(keys.verify_agent(&token).is_err());
+        let agent_token = keys.issue_agent(&agent(), now(), now() + 60).unwrap();
+        assert!(keys.verify_visitor(&agent_token).is_err());
     }
 
     #[test]

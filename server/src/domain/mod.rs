@@ -1,6 +1,9 @@
 //! The rules of the product, free of IO: roles, account input, widget settings.
 
 pub mod account;
+pub mod conversation;
+pub mod hours;
+pub mod visitor;
 pub mod widget;
 
 use porthole_proto::v1::FieldViolation;

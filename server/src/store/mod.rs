@@ -6,8 +6,11 @@
 //! `SQLITE_BUSY`; PostgreSQL uses one pool for both.
 
 pub mod accounts;
+pub mod conversations;
+pub mod events;
 pub mod models;
 pub mod schema;
+pub mod visitors;
 pub mod widgets;
 
 use std::path::Path;
@@ -41,6 +44,9 @@ pub enum StoreError {
     /// Migrations could not be applied.
     #[error("database migration failed: {0}")]
     Migration(String),
+    /// A stored JSON value could not be written or read.
+    #[error("stored value encoding failed: {0}")]
+    Encoding(#[from] serde_json::Error),
 }
 
 impl StoreError {

@@ -1,8 +1,12 @@
 //! Rows as they are stored. Conversions to proto types live in `api/`, rules in `domain/`.
 
 use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
 
-use super::schema::{invites, memberships, refresh_tokens, users, widgets, workspaces};
+use super::schema::{
+    attachments, conversations, events, invites, memberships, messages, refresh_tokens, users, visitors, widgets,
+    workspaces,
+};
 
 /// A workspace row.
 #[derive(Clone, Debug, Queryable, Selectable, Insertable)]
@@ -78,4 +82,109 @@ pub struct WidgetRow {
     pub settings: String,
     pub created_at: i64,
     pub updated_at: i64,
+}
+
+/// A website visitor. `attributes` is a JSON object of strings.
+#[derive(Clone, Debug, PartialEq, Queryable, Selectable, Insertable, Serialize, Deserialize)]
+#[diesel(table_name = visitors)]
+pub struct VisitorRow {
+    pub id: String,
+    pub workspace_id: String,
+    pub widget_id: String,
+    pub name: String,
+    pub email: String,
+    pub external_id: Option<String>,
+    pub verified: bool,
+    pub attributes: String,
+    pub current_url: String,
+    pub current_title: String,
+    pub referrer: String,
+    pub user_agent: String,
+    pub browser: String,
+    pub os: String,
+    pub language: String,
+    pub time_zone: String,
+    pub ip_address: String,
+    pub page_views: i64,
+    pub online: bool,
+    pub first_seen_at: i64,
+    pub last_seen_at: i64,
+}
+
+/// A conversation. `status` and `priority` are the lower-case names of
+/// `domain::conversation::{Status, Priority}`; `tags` is a JSON array of strings.
+#[derive(Clone, Debug, PartialEq, Queryable, Selectable, Insertable, Serialize, Deserialize)]
+#[diesel(table_name = conversations)]
+pub struct ConversationRow {
+    pub id: String,
+    pub workspace_id: String,
+    pub widget_id: String,
+    pub visitor_id: String,
+    pub status: String,
+    pub priority: String,
+    pub assignee_user_id: Option<String>,
+    pub tags: String,
+    pub source_url: String,
+    pub source_title: String,
+    pub last_message_preview: String,
+    pub last_seq: i64,
+    pub visitor_last_seq: i64,
+    pub agent_read_seq: i64,
+    pub visitor_read_seq: i64,
+    pub agent_unread: i64,
+    pub rating: i32,
+    pub rating_comment: String,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub last_message_at: i64,
+    pub first_response_at: Option<i64>,
+    pub resolved_at: Option<i64>,
+    pub closed_at: Option<i64>,
+}
+
+/// A message. `sender_type` is `visitor`, `agent`, `bot` or `system`; `attachments` is a
+/// JSON array of [`AttachmentRow`].
+#[derive(Clone, Debug, PartialEq, Queryable, Selectable, Insertable, Serialize, Deserialize)]
+#[diesel(table_name = messages)]
+pub struct MessageRow {
+    pub id: String,
+    pub workspace_id: String,
+    pub conversation_id: String,
+    pub seq: i64,
+    pub sender_type: String,
+    pub sender_id: String,
+    pub sender_name: String,
+    pub body: String,
+    pub internal: bool,
+    pub attachments: String,
+    pub client_key: String,
+    pub created_at: i64,
+}
+
+/// An uploaded file; the bytes live under the data directory.
+#[derive(Clone, Debug, PartialEq, Queryable, Selectable, Insertable, Serialize, Deserialize)]
+#[diesel(table_name = attachments)]
+pub struct AttachmentRow {
+    pub id: String,
+    pub workspace_id: String,
+    pub conversation_id: String,
+    pub uploader_id: String,
+    pub file_name: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+    pub message_id: Option<String>,
+    pub created_at: i64,
+}
+
+/// One entry of a workspace's event log; `body` is the JSON of `realtime::event::EventBody`.
+#[derive(Clone, Debug, Queryable, Selectable, Insertable)]
+#[diesel(table_name = events)]
+pub struct EventRow {
+    pub workspace_id: String,
+    pub seq: i64,
+    pub conversation_id: Option<String>,
+    pub visitor_id: Option<String>,
+    pub visitor_visible: bool,
+    pub body: String,
+    pub created_at: i64,
 }

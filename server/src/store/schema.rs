@@ -14,6 +14,7 @@ diesel::table! {
         id -> Text,
         name -> Text,
         created_at -> BigInt,
+        event_seq -> BigInt,
     }
 }
 
@@ -33,6 +34,7 @@ diesel::table! {
         user_id -> Text,
         role -> Text,
         created_at -> BigInt,
+        last_active_at -> Nullable<BigInt>,
     }
 }
 
@@ -79,7 +81,107 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    visitors (id) {
+        id -> Text,
+        workspace_id -> Text,
+        widget_id -> Text,
+        name -> Text,
+        email -> Text,
+        external_id -> Nullable<Text>,
+        verified -> Bool,
+        attributes -> Text,
+        current_url -> Text,
+        current_title -> Text,
+        referrer -> Text,
+        user_agent -> Text,
+        browser -> Text,
+        os -> Text,
+        language -> Text,
+        time_zone -> Text,
+        ip_address -> Text,
+        page_views -> BigInt,
+        online -> Bool,
+        first_seen_at -> BigInt,
+        last_seen_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    conversations (id) {
+        id -> Text,
+        workspace_id -> Text,
+        widget_id -> Text,
+        visitor_id -> Text,
+        status -> Text,
+        priority -> Text,
+        assignee_user_id -> Nullable<Text>,
+        tags -> Text,
+        source_url -> Text,
+        source_title -> Text,
+        last_message_preview -> Text,
+        last_seq -> BigInt,
+        visitor_last_seq -> BigInt,
+        agent_read_seq -> BigInt,
+        visitor_read_seq -> BigInt,
+        agent_unread -> BigInt,
+        rating -> Integer,
+        rating_comment -> Text,
+        created_at -> BigInt,
+        updated_at -> BigInt,
+        last_message_at -> BigInt,
+        first_response_at -> Nullable<BigInt>,
+        resolved_at -> Nullable<BigInt>,
+        closed_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    messages (id) {
+        id -> Text,
+        workspace_id -> Text,
+        conversation_id -> Text,
+        seq -> BigInt,
+        sender_type -> Text,
+        sender_id -> Text,
+        sender_name -> Text,
+        body -> Text,
+        internal -> Bool,
+        attachments -> Text,
+        client_key -> Text,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    attachments (id) {
+        id -> Text,
+        workspace_id -> Text,
+        conversation_id -> Text,
+        uploader_id -> Text,
+        file_name -> Text,
+        content_type -> Text,
+        size_bytes -> BigInt,
+        message_id -> Nullable<Text>,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    events (workspace_id, seq) {
+        workspace_id -> Text,
+        seq -> BigInt,
+        conversation_id -> Nullable<Text>,
+        visitor_id -> Nullable<Text>,
+        visitor_visible -> Bool,
+        body -> Text,
+        created_at -> BigInt,
+    }
+}
+
 diesel::joinable!(memberships -> users (user_id));
+diesel::joinable!(conversations -> visitors (visitor_id));
+diesel::joinable!(messages -> conversations (conversation_id));
 diesel::joinable!(memberships -> workspaces (workspace_id));
 diesel::allow_tables_to_appear_in_same_query!(
     server_secrets,
@@ -89,4 +191,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     refresh_tokens,
     invites,
     widgets,
+    visitors,
+    conversations,
+    messages,
+    attachments,
+    events,
 );

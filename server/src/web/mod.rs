@@ -3,8 +3,9 @@
 use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::State;
-use axum::http::{HeaderName, Method, StatusCode};
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use tower_http::cors::{AllowHeaders, AllowOrigin, CorsLayer};
 use tower_http::trace::TraceLayer;
@@ -27,7 +28,10 @@ pub fn routes(state: Arc<AppState>, grpc: Router) -> Router {
         ])
         .max_age(std::time::Duration::from_secs(86_400));
 
-    let http = Router::new().route("/healthz", get(healthz)).with_state(state);
+    let http = Router::new()
+        .route("/healthz", get(healthz))
+        .route("/attachments/{id}/{name}", get(download_attachment))
+        .with_state(state);
     grpc.merge(http).layer(cors).layer(TraceLayer::new_for_http())
 }
 
@@ -40,4 +44,53 @@ async fn healthz(State(state): State<Arc<AppState>>) -> (StatusCode, &'static st
             (StatusCode::SERVICE_UNAVAILABLE, "database unavailable\n")
         }
     }
+}
+
+/// Query of a signed attachment URL.
+#[derive(serde::Deserialize)]
+struct Signature {
+    exp: i64,
+    sig: String,
+}
+
+/// Serves an attachment to whoever holds a valid signed URL (only the conversation's
+/// visitor and the workspace's agents are ever given one).
+async fn download_attachment(
+    State(state): State<Arc<AppState>>,
+    Path((id, _name)): Path<(String, String)>,
+    Query(signature): Query<Signature>,
+) -> Response {
+    if !state.signer.verify(&id, signature.exp, &signature.sig) {
+        return (StatusCode::FORBIDDEN, "this link is invalid or has expired\n").into_response();
+    }
+    let row = match state.store.attachment(&id).await {
+        Ok(Some(row)) => row,
+        Ok(None) => return (StatusCode::NOT_FOUND, "attachment not found\n").into_response(),
+        Err(error) => {
+            tracing::error!(%error, "attachment lookup failed");
+            return (StatusCode::SERVICE_UNAVAILABLE, "try again later\n").into_response();
+        }
+    };
+    let path = crate::attachments::path(&state.config.data_dir, &row.workspace_id, &row.id);
+    let bytes = match tokio::fs::read(&path).await {
+        Ok(bytes) => bytes,
+        Err(error) => {
+            tracing::error!(%error, path = %path.display(), "attachment file unreadable");
+            return (StatusCode::NOT_FOUND, "attachment not found\n").into_response();
+        }
+    };
+    let mut headers = HeaderMap::new();
+    let content_type =
+        HeaderValue::from_str(&row.content_type).unwrap_or(HeaderValue::from_static("application/octet-stream"));
+    headers.insert(header::CONTENT_TYPE, content_type);
+    // Images show inline; everything else downloads. Nothing may run as a page.
+    let disposition = if row.content_type.starts_with("image/") { "inline" } else { "attachment" };
+    let name: String = url::form_urlencoded::byte_serialize(row.file_name.as_bytes()).collect();
+    if let Ok(value) = HeaderValue::from_str(&format!("{disposition}; filename*=UTF-8''{name}")) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("default-src 'none'; sandbox"));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, max-age=3600"));
+    (StatusCode::OK, headers, bytes).into_response()
 }

@@ -70,6 +70,8 @@ pub struct TestServer {
     pub url: String,
     pub client: Porthole,
     pub data_dir: PathBuf,
+    /// The database config the server uses (to start a second replica on it).
+    pub database: Option<DatabaseConfig>,
     stop: Option<oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<()>>,
     _tmp: Option<TempDir>,
@@ -113,6 +115,7 @@ impl TestServer {
             }
         };
         tweak(&mut config);
+        let database = Some(config.database.clone());
         let (stop, stopped) = oneshot::channel::<()>();
         let (addr, server) = porthole_server::start(config, async move {
             let _ = stopped.await;
@@ -129,6 +132,7 @@ impl TestServer {
             url,
             client,
             data_dir: tmp.0.clone(),
+            database,
             stop: Some(stop),
             task: Some(task),
             _tmp: Some(tmp),

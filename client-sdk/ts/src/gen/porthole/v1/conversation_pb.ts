@@ -1047,7 +1047,8 @@ export const UploadConversationAttachmentResponseSchema: GenMessage<UploadConver
  */
 export type WatchWorkspaceRequest = Message<"porthole.v1.WatchWorkspaceRequest"> & {
   /**
-   * Resume after this cursor (from an earlier event); empty starts from now.
+   * Resume after this cursor (from an earlier event); empty starts from now. The first
+   * response of every stream is a heartbeat carrying the starting cursor.
    *
    * @generated from field: string cursor = 1;
    */
@@ -1068,7 +1069,8 @@ export const WatchWorkspaceRequestSchema: GenMessage<WatchWorkspaceRequest> = /*
  */
 export type WatchWorkspaceResponse = Message<"porthole.v1.WatchWorkspaceResponse"> & {
   /**
-   * Opaque position of this event; pass the last one received to resume.
+   * Opaque position in the feed; pass the last one received to resume. Typing events and
+   * heartbeats are not stored and repeat the cursor of the last stored event.
    *
    * @generated from field: string cursor = 1;
    */

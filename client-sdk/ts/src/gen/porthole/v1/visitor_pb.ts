@@ -978,7 +978,8 @@ export const SubmitOfflineMessageResponseSchema: GenMessage<SubmitOfflineMessage
  */
 export type WatchVisitorFeedRequest = Message<"porthole.v1.WatchVisitorFeedRequest"> & {
   /**
-   * Resume after this cursor (from an earlier event); empty starts from now.
+   * Resume after this cursor (from an earlier event); empty starts from now. The first
+   * response of every stream is a heartbeat carrying the starting cursor.
    *
    * @generated from field: string cursor = 1;
    */
@@ -999,7 +1000,8 @@ export const WatchVisitorFeedRequestSchema: GenMessage<WatchVisitorFeedRequest> 
  */
 export type WatchVisitorFeedResponse = Message<"porthole.v1.WatchVisitorFeedResponse"> & {
   /**
-   * Opaque position of this event; pass the last one received to resume.
+   * Opaque position in the feed; pass the last one received to resume. Typing events and
+   * heartbeats are not stored and repeat the cursor of the last stored event.
    *
    * @generated from field: string cursor = 1;
    */
@@ -1141,10 +1143,11 @@ export const VisitorFeedHeartbeatSchema: GenMessage<VisitorFeedHeartbeat> = /*@_
 /**
  * The public API the embedded widget uses on behalf of a website visitor.
  *
- * GetWidgetConfig, StartSession and SubmitOfflineMessage take the widget's public token
- * in the request; every other call needs `authorization: Bearer <visitor_token>` from
- * StartSession. Browsers' `Origin` must match the widget's allowed domains
- * (PERMISSION_DENIED otherwise). A visitor reaches only their own conversations: anything
+ * GetWidgetConfig and StartSession take the widget's public token in the request; every
+ * other call needs `authorization: Bearer <visitor_token>` from StartSession. A browser's
+ * `Origin` must match the widget's allowed domains when a session starts or the config is
+ * read (PERMISSION_DENIED otherwise); callers without `Origin` (servers, SDKs) are not
+ * restricted by it. A visitor reaches only their own conversations: anything
  * else answers NOT_FOUND.
  *
  * @generated from service porthole.v1.VisitorService

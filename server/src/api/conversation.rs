@@ -1,0 +1,378 @@
+//! ConversationService: the agents' inbox, conversation actions, messages and the live
+//! workspace feed.
+
+use std::pin::Pin;
+use std::sync::Arc;
+
+use futures_util::Stream;
+use porthole_proto::v1 as pb;
+use porthole_proto::v1::conversation_service_server::ConversationService;
+use tokio_stream::wrappers::ReceiverStream;
+use tonic::{Request, Response, Status};
+
+use super::{chat, convert};
+use crate::AppState;
+use crate::auth::{self, Agent};
+use crate::domain::Violations;
+use crate::domain::conversation::Sender;
+use crate::error::Error;
+use crate::realtime::event::{BusMessage, Typing};
+use crate::realtime::feed::{self, Audience, FeedItem};
+use crate::store::conversations::{ConversationOp, ListFilter};
+
+/// Largest page of conversations or messages.
+const MAX_PAGE: i32 = 200;
+const DEFAULT_PAGE: i32 = 50;
+
+/// The ConversationService implementation.
+pub struct ConversationApi {
+    state: Arc<AppState>,
+}
+
+impl ConversationApi {
+    pub fn new(state: Arc<AppState>) -> Self {
+        Self { state }
+    }
+
+    async fn change(
+        &self,
+        agent: &Agent,
+        conversation_id: &str,
+        op: ConversationOp,
+    ) -> Result<pb::Conversation, Error> {
+        let view = chat::change(&self.state, &agent.workspace_id, conversation_id, None, op).await?;
+        Ok(convert::conversation(&view))
+    }
+
+    /// The conversation must exist in the caller's workspace.
+    async fn require_conversation(&self, agent: &Agent, conversation_id: &str) -> Result<String, Error> {
+        let view = self
+            .state
+            .store
+            .conversation(&agent.workspace_id, conversation_id, None)
+            .await?
+            .ok_or(Error::NotFound("conversation"))?;
+        Ok(view.row.visitor_id)
+    }
+}
+
+/// Page size from a request: 0 means the default; otherwise 1 to 200.
+pub fn page_size(field: &str, value: i32) -> Result<i64, Error> {
+    match value {
+        0 => Ok(i64::from(DEFAULT_PAGE)),
+        1..=MAX_PAGE => Ok(i64::from(value)),
+        _ => Err(Error::invalid(field, format!("must be from 1 to {MAX_PAGE} (0 for {DEFAULT_PAGE})"))),
+    }
+}
+
+fn decode_page_token(token: &str) -> Result<Option<(i64, String)>, Error> {
+    if token.is_empty() {
+        return Ok(None);
+    }
+    let bad = || Error::invalid("page_token", "must be a next_page_token from a previous response");
+    let (at, id) = token.split_once('.').ok_or_else(bad)?;
+    Ok(Some((at.parse().map_err(|_| bad())?, id.to_owned())))
+}
+
+type FeedStream = Pin<Box<dyn Stream<Item = Result<pb::WatchWorkspaceResponse, Status>> + Send>>;
+
+#[tonic::async_trait]
+impl ConversationService for ConversationApi {
+    async fn list_conversations(
+        &self,
+        request: Request<pb::ListConversationsRequest>,
+    ) -> Result<Response<pb::ListConversationsResponse>, Status> {
+        let agent = auth::agent(&request)?;
+        let req = request.into_inner();
+        let mut v = Violations::default();
+        let mut statuses = Vec::new();
+        for value in &req.statuses {
+            match convert::status_from_proto(*value) {
+                Some(status) => statuses.push(status),
+                None => v.add("statuses", "must list known statuses only"),
+            }
+        }
+        let assignee = match pb::AssigneeFilter::try_from(req.assignee) {
+            Ok(pb::AssigneeFilter::Mine) => Some(Some(agent.user_id.clone())),
+            Ok(pb::AssigneeFilter::Unassigned) => Some(None),
+            Ok(pb::AssigneeFilter::All | pb::AssigneeFilter::Unspecified) => None,
+            Err(_) => {
+                v.add("assignee", "unknown assignee filter");
+                None
+            }
+        };
+        let priority = if req.priority == 0 { None } else { convert::priority_from_proto(req.priority) };
+        if req.priority != 0 && priority.is_none() {
+            v.add("priority", "unknown priority");
+        }
+        let query = req.query.trim().to_lowercase();
+        if query.chars().count() > 200 {
+            v.add("query", "must be at most 200 characters");
+        }
+        let limit = page_size("page_size", req.page_size).unwrap_or_else(|e| {
+            if let Error::InvalidArgument(list) = e {
+                for f in list {
+                    v.add(f.field, f.description);
+                }
+            }
+            0
+        });
+        let before = decode_page_token(&req.page_token).unwrap_or_else(|_| {
+            v.add("page_token", "must be a next_page_token from a previous response");
+            None
+        });
+        v.into_result(())?;
+        let filter = ListFilter {
+            statuses,
+            assignee,
+            priority,
+            widget_id: Some(req.widget_id).filter(|w| !w.is_empty()),
+            query: Some(query).filter(|q| !q.is_empty()),
+            before,
+            limit,
+        };
+        let views = self.state.store.list_conversations(&agent.workspace_id, &filter).await?;
+        let next_page_token = match views.last() {
+            Some(last) if views.len() as i64 == limit => format!("{}.{}", last.row.last_message_at, last.row.id),
+            _ => String::new(),
+        };
+        Ok(Response::new(pb::ListConversationsResponse {
+            conversations: views.iter().map(convert::conversation).collect(),
+            next_page_token,
+        }))
+    }
+
+    async fn get_conversation(
+        &self,
+        request: Request<pb::GetConversationRequest>,
+    ) -> Result<Response<pb::GetConversationResponse>, Status> {
+        let agent = auth::agent(&request)?;
+        let id = &request.get_ref().conversation_id;
+        let view = self
+            .state
+            .store
+            .conversation(&agent.workspace_id, id, None)
+            .await?
+            .ok_or(Error::NotFound("conversation"))?;
+        let visitor = self.state.store.visitor(&agent.workspace_id, &view.row.visitor_id).await?;
+        Ok(Response::new(pb::GetConversationResponse {
+            conversation: Some(convert::conversation(&view)),
+            visitor: visitor.as_ref().map(convert::visitor_profile),
+        }))
+    }
+
+    async fn assign_conversation(
+        &self,
+        request: Request<pb::AssignConversationRequest>,
+    ) -> Result<Response<pb::AssignConversationResponse>, Status> {
+        let agent = auth::agent(&request)?;
+        let req = request.into_inner();
+        let assignee = Some(req.assignee_user_id).filter(|a| !a.is_empty());
+        let conversation = self.change(&agent, &req.conversation_id, ConversationOp::Assign(assignee)).await?;
+        Ok(Response::new(pb::AssignConversationResponse { conversation: Some(conversation) }))
+    }
+
+    async fn set_conversation_priority(
+        &self,
+        request: Request<pb::SetConversationPriorityRequest>,
+    ) -> Result<Response<pb::SetConversationPriorityResponse>, Status> {
+        let agent = auth::agent(&request)?;
+        let req = request.into_inner();
+        let priority = convert::priority_from_proto(req.priority)
+            .ok_or_else(|| Error::invalid("priority", "must be low, normal, high or urgent"))?;
+        let conversation = self.change(&agent, &req.conversation_id, ConversationOp::Priority(priority)).await?;
+        Ok(Response::new(pb::SetConversationPriorityResponse { conversation: Some(conversation) }))
+    }
+
+    async fn set_conversation_tags(
+        &self,
+        request: Request<pb::SetConversationTagsRequest>,
+    ) -> Result<Response<pb::SetConversationTagsResponse>, Status> {
+        let agent = auth::agent(&request)?;
+        let req = request.into_inner();
+        let mut v = Violations::default();
+        let mut tags: Vec<String> = Vec::new();
+        for (i, tag) in req.tags.iter().enumerate() {
+            let tag = tag.trim().to_owned();
+            if tag.is_empty() || tag.chars().count() > 40 || tag.chars().any(char::is_control) {
+                v.add(format!("tags[{i}]"), "must be 1 to 40 characters");
+            } else if !tags.contains(&tag) {
+                tags.push(tag);
+            }
+        }
+        if tags.len() > 20 {
+            v.add("tags", "at most 20 tags");
+        }
+        v.into_result(())?;
+        let conversation = self.change(&agent, &req.conversation_id, ConversationOp::Tags(tags)).await?;
+        Ok(Response::new(pb::SetConversationTagsResponse { conversation: Some(conversation) }))
+    }
+
+    async fn resolve_conversation(
+        &self,
+        request: Request<pb::ResolveConversationRequest>,
+    ) -> Result<Response<pb::ResolveConversationResponse>, Status> {
+        let agent = auth::agent(&request)?;
+        let conversation = self.change(&agent, &request.get_ref().conversation_id, ConversationOp::Resolve).await?;
+        Ok(Response::new(pb::ResolveConversationResponse { conversation: Some(conversation) }))
+    }
+
+    async fn close_conversation(
+        &self,
+        request: Request<pb::CloseConversationRequest>,
+    ) -> Result<Response<pb::CloseConversationResponse>, Status> {
+        let agent = auth::agent(&request)?;
+        let conversation = self.change(&agent, &request.get_ref().conversation_id, ConversationOp::Close).await?;
+        Ok(Response::new(pb::CloseConversationResponse { conversation: Some(conversation) }))
+    }
+
+    async fn reopen_conversation(
+        &self,
+        request: Request<pb::ReopenConversationRequest>,
+    ) -> Result<Response<pb::ReopenConversationResponse>, Status> {
+        let agent = auth::agent(&request)?;
+        let conversation = self.change(&agent, &request.get_ref().conversation_id, ConversationOp::Reopen).await?;
+        Ok(Response::new(pb::ReopenConversationResponse { conversation: Some(conversation) }))
+    }
+
+    async fn list_conversation_messages(
+        &self,
+        request: Request<pb::ListConversationMessagesRequest>,
+    ) -> Result<Response<pb::ListConversationMessagesResponse>, Status> {
+        let agent = auth::agent(&request)?;
+        let req = request.into_inner();
+        let limit = page_size("page_size", req.page_size)?;
+        self.require_conversation(&agent, &req.conversation_id).await?;
+        let (rows, has_more) = self.state.store.messages(&req.conversation_id, req.before_seq, limit, true).await?;
+        Ok(Response::new(pb::ListConversationMessagesResponse {
+            messages: rows.iter().map(|m| convert::message(m, &self.state.signer)).collect(),
+            has_more,
+        }))
+    }
+
+    async fn send_conversation_message(
+        &self,
+        request: Request<pb::SendConversationMessageRequest>,
+    ) -> Result<Response<pb::SendConversationMessageResponse>, Status> {
+        let agent = auth::agent(&request)?;
+        let req = request.into_inner();
+        let sender = match pb::SenderType::try_from(req.sender_type) {
+            Ok(pb::SenderType::Unspecified | pb::SenderType::Agent) => Sender::Agent,
+            Ok(pb::SenderType::Bot) => Sender::Bot,
+            Ok(pb::SenderType::System) => Sender::System,
+            Ok(pb::SenderType::Visitor) | Err(_) => {
+                return Err(Error::invalid("sender_type", "must be agent, bot or system").into());
+            }
+        };
+        let (sender_id, sender_name) = match sender {
+            Sender::Agent => {
+                let (user, _, _) = self
+                    .state
+                    .store
+                    .membership(&agent.workspace_id, &agent.user_id)
+                    .await?
+                    .ok_or(Error::NotFound("membership"))?;
+                (user.id, user.display_name)
+            }
+            Sender::Bot => (String::new(), "Bot".to_owned()),
+            _ => (String::new(), String::new()),
+        };
+        let message = chat::send(
+            &self.state,
+            chat::Outgoing {
+                workspace_id: agent.workspace_id,
+                conversation_id: req.conversation_id,
+                visitor_id: None,
+                sender,
+                sender_id,
+                sender_name,
+                body: req.body,
+                internal: req.internal,
+                attachment_ids: req.attachment_ids,
+                client_key: req.client_key,
+            },
+        )
+        .await?;
+        Ok(Response::new(pb::SendConversationMessageResponse { message: Some(message) }))
+    }
+
+    async fn set_agent_typing(
+        &self,
+        request: Request<pb::SetAgentTypingRequest>,
+    ) -> Result<Response<pb::SetAgentTypingResponse>, Status> {
+        let agent = auth::agent(&request)?;
+        let req = request.into_inner();
+        let visitor_id = self.require_conversation(&agent, &req.conversation_id).await?;
+        let (user, _, _) = self
+            .state
+            .store
+            .membership(&agent.workspace_id, &agent.user_id)
+            .await?
+            .ok_or(Error::NotFound("membership"))?;
+        self.state
+            .bus
+            .publish(BusMessage::Typing(Typing {
+                workspace_id: agent.workspace_id,
+                conversation_id: req.conversation_id,
+                visitor_id,
+                sender_type: Sender::Agent.as_str().to_owned(),
+                sender_id: user.id,
+                name: user.display_name,
+                typing: req.typing,
+                internal: req.internal,
+            }))
+            .await;
+        Ok(Response::new(pb::SetAgentTypingResponse {}))
+    }
+
+    async fn mark_conversation_read(
+        &self,
+        request: Request<pb::MarkConversationReadRequest>,
+    ) -> Result<Response<pb::MarkConversationReadResponse>, Status> {
+        let agent = auth::agent(&request)?;
+        let req = request.into_inner();
+        chat::change(&self.state, &agent.workspace_id, &req.conversation_id, None, ConversationOp::AgentRead(req.seq))
+            .await?;
+        Ok(Response::new(pb::MarkConversationReadResponse {}))
+    }
+
+    async fn upload_conversation_attachment(
+        &self,
+        request: Request<pb::UploadConversationAttachmentRequest>,
+    ) -> Result<Response<pb::UploadConversationAttachmentResponse>, Status> {
+        let agent = auth::agent(&request)?;
+        let req = request.into_inner();
+        self.require_conversation(&agent, &req.conversation_id).await?;
+        let attachment = chat::upload(
+            &self.state,
+            &agent.workspace_id,
+            &req.conversation_id,
+            &agent.user_id,
+            &req.file_name,
+            &req.data,
+        )
+        .await?;
+        Ok(Response::new(pb::UploadConversationAttachmentResponse { attachment: Some(attachment) }))
+    }
+
+    type WatchWorkspaceStream = FeedStream;
+
+    async fn watch_workspace(
+        &self,
+        request: Request<pb::WatchWorkspaceRequest>,
+    ) -> Result<Response<Self::WatchWorkspaceStream>, Status> {
+        let agent = auth::agent(&request)?;
+        let cursor = feed::parse_cursor(&request.get_ref().cursor)?;
+        let signer = self.state.signer.clone();
+        let audience = Audience::Agent(agent.user_id.clone());
+        let rx = feed::watch(self.state.feed_source(), agent.workspace_id, audience, cursor, move |item, cursor| {
+            let event = match item {
+                FeedItem::Heartbeat => pb::watch_workspace_response::Event::Heartbeat(pb::WorkspaceFeedHeartbeat {}),
+                FeedItem::Message(message) => convert::workspace_event(message, &signer),
+            };
+            Some(pb::WatchWorkspaceResponse { cursor: cursor.to_string(), event: Some(event) })
+        })
+        .await?;
+        Ok(Response::new(Box::pin(ReceiverStream::new(rx))))
+    }
+}

@@ -1,0 +1,618 @@
+//! VisitorService: the public API the widget uses on behalf of a website visitor.
+
+use std::net::SocketAddr;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use futures_util::Stream;
+use porthole_proto::v1 as pb;
+use porthole_proto::v1::visitor_service_server::VisitorService;
+use tokio_stream::wrappers::ReceiverStream;
+use tonic::{Request, Response, Status};
+
+use super::conversation::page_size;
+use super::{chat, convert};
+use crate::AppState;
+use crate::auth::{self, Visitor};
+use crate::domain::conversation::Sender;
+use crate::domain::widget::{PreChatField, origin_allowed};
+use crate::domain::{Violations, account, hours, visitor as rules};
+use crate::error::Error;
+use crate::ids;
+use crate::realtime::event::{BusMessage, Typing};
+use crate::realtime::feed::{self, Audience, FeedItem};
+use crate::store::conversations::ConversationOp;
+use crate::store::models::{ConversationRow, VisitorRow, WidgetRow};
+use crate::store::now_ms;
+use crate::store::visitors::VisitorChange;
+
+/// How long a visitor token lasts: the visitor stays the same person for a year.
+const VISITOR_TOKEN_DAYS: i64 = 365;
+/// An agent whose dashboard was connected this recently counts as online.
+const AGENT_ONLINE_WINDOW_MS: i64 = 60_000;
+
+/// The VisitorService implementation.
+pub struct VisitorApi {
+    state: Arc<AppState>,
+}
+
+type FeedStream = Pin<Box<dyn Stream<Item = Result<pb::WatchVisitorFeedResponse, Status>> + Send>>;
+
+/// What the request says about the browser.
+struct Client {
+    origin: Option<String>,
+    user_agent: String,
+    ip: String,
+}
+
+fn client<T>(request: &Request<T>) -> Client {
+    let header = |name: &str| request.metadata().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let ip = request
+        .extensions()
+        .get::<axum::extract::ConnectInfo<SocketAddr>>()
+        .map(|info| info.0.ip().to_string())
+        .unwrap_or_default();
+    Client { origin: header("origin"), user_agent: header("user-agent").unwrap_or_default(), ip }
+}
+
+impl VisitorApi {
+    pub fn new(state: Arc<AppState>) -> Self {
+        Self { state }
+    }
+
+    /// The active widget with this public token, if the caller's origin may use it.
+    async fn widget_for(&self, token: &str, origin: Option<&str>) -> Result<WidgetRow, Error> {
+        if token.trim().is_empty() {
+            return Err(Error::invalid("widget_token", "must not be empty"));
+        }
+        let widget = self
+            .state
+            .store
+            .widget_by_public_token(token.trim())
+            .await?
+            .filter(|w| w.active)
+            .ok_or(Error::NotFound("widget (unknown token, or the widget is turned off)"))?;
+        let settings = convert::stored_settings(&widget);
+        if let Some(origin) = origin
+            && !origin_allowed(origin, &settings.allowed_domains)
+        {
+            return Err(Error::permission_denied(format!(
+                "{origin} may not use this widget: add its domain to the widget's allowed domains"
+            )));
+        }
+        Ok(widget)
+    }
+
+    /// The caller's own widget (it must still be active).
+    async fn own_widget(&self, visitor: &Visitor) -> Result<WidgetRow, Error> {
+        self.state
+            .store
+            .widget(&visitor.workspace_id, &visitor.widget_id)
+            .await?
+            .filter(|w| w.active)
+            .ok_or(Error::NotFound("widget (it was turned off or deleted)"))
+    }
+
+    async fn own_visitor(&self, visitor: &Visitor) -> Result<VisitorRow, Error> {
+        self.state.store.visitor(&visitor.workspace_id, &visitor.visitor_id).await?.ok_or(Error::NotFound("visitor"))
+    }
+
+    fn token_for(&self, visitor: &Visitor) -> Result<String, Error> {
+        let now = now_ms() / 1000;
+        self.state.keys.issue_visitor(visitor, now, now + VISITOR_TOKEN_DAYS * 86_400).map_err(Error::internal)
+    }
+
+    /// Whether the team answers now: within business hours and (for human-handled widgets)
+    /// with an agent's dashboard connected.
+    async fn online(&self, widget: &WidgetRow) -> Result<bool, Error> {
+        let settings = convert::stored_settings(widget);
+        if !hours::is_open(&settings.business_hours, chrono::Utc::now()) {
+            return Ok(false);
+        }
+        if settings.handler != crate::domain::widget::Handler::Agent {
+            return Ok(true);
+        }
+        Ok(self.state.store.any_member_active(&widget.workspace_id, now_ms() - AGENT_ONLINE_WINDOW_MS).await?)
+    }
+
+    async fn update(&self, visitor: &Visitor, change: VisitorChange, page_views: i64) -> Result<VisitorRow, Error> {
+        let (row, events) = self
+            .state
+            .store
+            .update_visitor(&visitor.workspace_id, &visitor.visitor_id, change, page_views, true, now_ms())
+            .await?
+            .ok_or(Error::NotFound("visitor"))?;
+        chat::publish(&self.state, events).await;
+        Ok(row)
+    }
+
+    /// Opens the visitor's conversation on their widget (or returns the open one).
+    async fn open_conversation(
+        &self,
+        visitor: &Visitor,
+        source_url: &str,
+        source_title: &str,
+    ) -> Result<(pb::VisitorConversation, bool), Error> {
+        let now = now_ms();
+        let row = ConversationRow {
+            id: ids::new_id("cnv"),
+            workspace_id: visitor.workspace_id.clone(),
+            widget_id: visitor.widget_id.clone(),
+            visitor_id: visitor.visitor_id.clone(),
+            status: "pending".to_owned(),
+            priority: "normal".to_owned(),
+            assignee_user_id: None,
+            tags: "[]".to_owned(),
+            source_url: rules::clip(source_url, rules::MAX_URL_CHARS),
+            source_title: rules::clip(source_title, 500),
+            last_message_preview: String::new(),
+            last_seq: 0,
+            visitor_last_seq: 0,
+            agent_read_seq: 0,
+            visitor_read_seq: 0,
+            agent_unread: 0,
+            rating: 0,
+            rating_comment: String::new(),
+            created_at: now,
+            updated_at: now,
+            last_message_at: now,
+            first_response_at: None,
+            resolved_at: None,
+            closed_at: None,
+        };
+        let (view, resumed, events) = self.state.store.start_conversation(row).await?;
+        chat::publish(&self.state, events).await;
+        Ok((convert::visitor_conversation(&view), resumed))
+    }
+}
+
+#[tonic::async_trait]
+impl VisitorService for VisitorApi {
+    async fn get_widget_config(
+        &self,
+        request: Request<pb::GetWidgetConfigRequest>,
+    ) -> Result<Response<pb::GetWidgetConfigResponse>, Status> {
+        let client = client(&request);
+        let widget = self.widget_for(&request.get_ref().widget_token, client.origin.as_deref()).await?;
+        let online = self.online(&widget).await?;
+        let settings = convert::settings_to_proto(&convert::stored_settings(&widget));
+        Ok(Response::new(pb::GetWidgetConfigResponse {
+            config: Some(pb::WidgetConfig {
+                appearance: settings.appearance,
+                texts: settings.texts,
+                behavior: settings.behavior,
+                online,
+            }),
+        }))
+    }
+
+    async fn start_session(
+        &self,
+        request: Request<pb::StartSessionRequest>,
+    ) -> Result<Response<pb::StartSessionResponse>, Status> {
+        let client = client(&request);
+        let req = request.into_inner();
+        let widget = self.widget_for(&req.widget_token, client.origin.as_deref()).await?;
+        let (browser, os) = rules::browser_and_os(&client.user_agent);
+        let now = now_ms();
+
+        // Resume the same visitor when the browser kept a valid token of this widget.
+        let previous =
+            self.state.keys.verify_visitor(req.visitor_token.trim()).ok().filter(|v| v.widget_id == widget.id);
+        let existing = match &previous {
+            Some(v) => self.state.store.visitor(&v.workspace_id, &v.visitor_id).await?,
+            None => None,
+        };
+        let row = match existing {
+            Some(row) => {
+                let change = VisitorChange {
+                    user_agent: Some(rules::clip(&client.user_agent, 1000)),
+                    browser: Some(browser),
+                    os: Some(os),
+                    language: Some(rules::clip(&req.language, 35)).filter(|l| !l.is_empty()),
+                    time_zone: Some(rules::clip(&req.time_zone, 64)).filter(|t| !t.is_empty()),
+                    ip_address: Some(client.ip).filter(|ip| !ip.is_empty()),
+                    online: Some(true),
+                    last_seen_at: Some(now),
+                    ..VisitorChange::default()
+                };
+                let v = Visitor {
+                    visitor_id: row.id.clone(),
+                    workspace_id: row.workspace_id.clone(),
+                    widget_id: widget.id.clone(),
+                };
+                self.update(&v, change, 0).await?
+            }
+            None => {
+                let row = VisitorRow {
+                    id: ids::new_id("vis"),
+                    workspace_id: widget.workspace_id.clone(),
+                    widget_id: widget.id.clone(),
+                    name: String::new(),
+                    email: String::new(),
+                    external_id: None,
+                    verified: false,
+                    attributes: "{}".to_owned(),
+                    current_url: String::new(),
+                    current_title: String::new(),
+                    referrer: String::new(),
+                    user_agent: rules::clip(&client.user_agent, 1000),
+                    browser,
+                    os,
+                    language: rules::clip(&req.language, 35),
+                    time_zone: rules::clip(&req.time_zone, 64),
+                    ip_address: client.ip,
+                    page_views: 0,
+                    online: true,
+                    first_seen_at: now,
+                    last_seen_at: now,
+                };
+                self.state.store.insert_visitor(row).await?
+            }
+        };
+        let visitor =
+            Visitor { visitor_id: row.id.clone(), workspace_id: row.workspace_id.clone(), widget_id: widget.id };
+        Ok(Response::new(pb::StartSessionResponse {
+            visitor_token: self.token_for(&visitor)?,
+            visitor: Some(convert::visitor(&row)),
+        }))
+    }
+
+    async fn update_visitor(
+        &self,
+        request: Request<pb::UpdateVisitorRequest>,
+    ) -> Result<Response<pb::UpdateVisitorResponse>, Status> {
+        let visitor = auth::visitor(&request)?;
+        let req = request.into_inner();
+        let current = self.own_visitor(&visitor).await?;
+        let mut v = Violations::default();
+        let name = req.name.map(|n| n.trim().to_owned());
+        if name.as_ref().is_some_and(|n| n.chars().count() > 200 || n.chars().any(char::is_control)) {
+            v.add("name", "must be at most 200 characters without control characters");
+        }
+        let email = req.email.map(|e| e.trim().to_lowercase());
+        if email.as_ref().is_some_and(|e| !e.is_empty() && !account::is_email(e)) {
+            v.add("email", "must be an e-mail address like name@example.com");
+        }
+        let attributes = if req.attributes.is_empty() {
+            None
+        } else {
+            Some(rules::merge_attributes(&current.attributes, req.attributes, &mut v))
+        };
+        v.into_result(())?;
+        let change =
+            VisitorChange { name, email, attributes, last_seen_at: Some(now_ms()), ..VisitorChange::default() };
+        let row = self.update(&visitor, change, 0).await?;
+        Ok(Response::new(pb::UpdateVisitorResponse { visitor: Some(convert::visitor(&row)) }))
+    }
+
+    async fn identify_visitor(
+        &self,
+        request: Request<pb::IdentifyVisitorRequest>,
+    ) -> Result<Response<pb::IdentifyVisitorResponse>, Status> {
+        let visitor = auth::visitor(&request)?;
+        let req = request.into_inner();
+        let external_id = req.external_id.trim().to_owned();
+        let mut v = Violations::default();
+        if external_id.is_empty() || external_id.chars().count() > 200 {
+            v.add("external_id", "must be 1 to 200 characters");
+        }
+        if req.user_hash.trim().is_empty() {
+            v.add("user_hash", "must be hex(HMAC-SHA256(identity secret, external_id)) from your backend");
+        }
+        let email = req.email.trim().to_lowercase();
+        if !email.is_empty() && !account::is_email(&email) {
+            v.add("email", "must be an e-mail address like name@example.com");
+        }
+        v.into_result(())?;
+        let widget = self.own_widget(&visitor).await?;
+        if !rules::identity_verified(&widget.identity_secret, &external_id, &req.user_hash) {
+            return Err(Error::unauthenticated(
+                "user_hash does not match external_id: compute it on your server with the widget's identity secret",
+            )
+            .into());
+        }
+        let change = VisitorChange {
+            name: Some(rules::clip(&req.name, 200)).filter(|n| !n.is_empty()),
+            email: Some(email).filter(|e| !e.is_empty()),
+            last_seen_at: Some(now_ms()),
+            online: Some(true),
+            ..VisitorChange::default()
+        };
+        let (row, events) = self
+            .state
+            .store
+            .identify_visitor(&visitor.workspace_id, &visitor.visitor_id, &external_id, change, now_ms())
+            .await?
+            .ok_or(Error::NotFound("visitor"))?;
+        chat::publish(&self.state, events).await;
+        let identified = Visitor { visitor_id: row.id.clone(), ..visitor };
+        Ok(Response::new(pb::IdentifyVisitorResponse {
+            visitor_token: self.token_for(&identified)?,
+            visitor: Some(convert::visitor(&row)),
+        }))
+    }
+
+    async fn record_page_view(
+        &self,
+        request: Request<pb::RecordPageViewRequest>,
+    ) -> Result<Response<pb::RecordPageViewResponse>, Status> {
+        let visitor = auth::visitor(&request)?;
+        let client = client(&request);
+        let req = request.into_inner();
+        if req.url.chars().count() > rules::MAX_URL_CHARS {
+            return Err(Error::invalid("url", format!("must be at most {} characters", rules::MAX_URL_CHARS)).into());
+        }
+        let current = self.own_visitor(&visitor).await?;
+        let change = VisitorChange {
+            current_url: Some(req.url.trim().to_owned()),
+            current_title: Some(rules::clip(&req.title, 500)),
+            // The referrer that brought the visitor to the site: the first page's.
+            referrer: Some(rules::clip(&req.referrer, rules::MAX_URL_CHARS)).filter(|_| current.page_views == 0),
+            ip_address: Some(client.ip).filter(|ip| !ip.is_empty()),
+            online: Some(true),
+            last_seen_at: Some(now_ms()),
+            ..VisitorChange::default()
+        };
+        self.update(&visitor, change, 1).await?;
+        Ok(Response::new(pb::RecordPageViewResponse {}))
+    }
+
+    async fn heartbeat(
+        &self,
+        request: Request<pb::HeartbeatRequest>,
+    ) -> Result<Response<pb::HeartbeatResponse>, Status> {
+        let visitor = auth::visitor(&request)?;
+        let url = rules::clip(&request.get_ref().url, rules::MAX_URL_CHARS);
+        let change = VisitorChange {
+            current_url: Some(url).filter(|u| !u.is_empty()),
+            online: Some(true),
+            last_seen_at: Some(now_ms()),
+            ..VisitorChange::default()
+        };
+        self.update(&visitor, change, 0).await?;
+        Ok(Response::new(pb::HeartbeatResponse {}))
+    }
+
+    async fn start_conversation(
+        &self,
+        request: Request<pb::StartConversationRequest>,
+    ) -> Result<Response<pb::StartConversationResponse>, Status> {
+        let visitor = auth::visitor(&request)?;
+        let req = request.into_inner();
+        let widget = self.own_widget(&visitor).await?;
+        let settings = convert::stored_settings(&widget);
+        let row = self.own_visitor(&visitor).await?;
+        let mut missing = Vec::new();
+        if settings.behavior.pre_chat_name == PreChatField::Required && row.name.is_empty() {
+            missing.push("name");
+        }
+        if settings.behavior.pre_chat_email == PreChatField::Required && row.email.is_empty() {
+            missing.push("e-mail");
+        }
+        if !missing.is_empty() {
+            return Err(Error::failed_precondition(format!(
+                "this widget asks for the visitor's {} before chatting: call UpdateVisitor first",
+                missing.join(" and ")
+            ))
+            .into());
+        }
+        let (conversation, resumed) = self.open_conversation(&visitor, &req.source_url, &req.source_title).await?;
+        Ok(Response::new(pb::StartConversationResponse { conversation: Some(conversation), resumed }))
+    }
+
+    async fn list_visitor_conversations(
+        &self,
+        request: Request<pb::ListVisitorConversationsRequest>,
+    ) -> Result<Response<pb::ListVisitorConversationsResponse>, Status> {
+        let visitor = auth::visitor(&request)?;
+        let views = self.state.store.visitor_conversations(&visitor.workspace_id, &visitor.visitor_id).await?;
+        Ok(Response::new(pb::ListVisitorConversationsResponse {
+            conversations: views.iter().map(convert::visitor_conversation).collect(),
+        }))
+    }
+
+    async fn list_messages(
+        &self,
+        request: Request<pb::ListMessagesRequest>,
+    ) -> Result<Response<pb::ListMessagesResponse>, Status> {
+        let visitor = auth::visitor(&request)?;
+        let req = request.into_inner();
+        let limit = page_size("page_size", req.page_size)?;
+        self.state
+            .store
+            .conversation(&visitor.workspace_id, &req.conversation_id, Some(&visitor.visitor_id))
+            .await?
+            .ok_or(Error::NotFound("conversation"))?;
+        let (rows, has_more) = self.state.store.messages(&req.conversation_id, req.before_seq, limit, false).await?;
+        Ok(Response::new(pb::ListMessagesResponse {
+            messages: rows.iter().map(|m| convert::message(m, &self.state.signer)).collect(),
+            has_more,
+        }))
+    }
+
+    async fn send_message(
+        &self,
+        request: Request<pb::SendMessageRequest>,
+    ) -> Result<Response<pb::SendMessageResponse>, Status> {
+        let visitor = auth::visitor(&request)?;
+        let req = request.into_inner();
+        let row = self.own_visitor(&visitor).await?;
+        let message = chat::send(
+            &self.state,
+            chat::Outgoing {
+                workspace_id: visitor.workspace_id,
+                conversation_id: req.conversation_id,
+                visitor_id: Some(visitor.visitor_id.clone()),
+                sender: Sender::Visitor,
+                sender_id: visitor.visitor_id,
+                sender_name: if row.name.is_empty() { "Visitor".to_owned() } else { row.name },
+                body: req.body,
+                internal: false,
+                attachment_ids: req.attachment_ids,
+                client_key: req.client_key,
+            },
+        )
+        .await?;
+        Ok(Response::new(pb::SendMessageResponse { message: Some(message) }))
+    }
+
+    async fn set_typing(
+        &self,
+        request: Request<pb::SetTypingRequest>,
+    ) -> Result<Response<pb::SetTypingResponse>, Status> {
+        let visitor = auth::visitor(&request)?;
+        let req = request.into_inner();
+        self.state
+            .store
+            .conversation(&visitor.workspace_id, &req.conversation_id, Some(&visitor.visitor_id))
+            .await?
+            .ok_or(Error::NotFound("conversation"))?;
+        let row = self.own_visitor(&visitor).await?;
+        self.state
+            .bus
+            .publish(BusMessage::Typing(Typing {
+                workspace_id: visitor.workspace_id,
+                conversation_id: req.conversation_id,
+                visitor_id: visitor.visitor_id.clone(),
+                sender_type: Sender::Visitor.as_str().to_owned(),
+                sender_id: visitor.visitor_id,
+                name: row.name,
+                typing: req.typing,
+                internal: false,
+            }))
+            .await;
+        Ok(Response::new(pb::SetTypingResponse {}))
+    }
+
+    async fn mark_read(&self, request: Request<pb::MarkReadRequest>) -> Result<Response<pb::MarkReadResponse>, Status> {
+        let visitor = auth::visitor(&request)?;
+        let req = request.into_inner();
+        chat::change(
+            &self.state,
+            &visitor.workspace_id,
+            &req.conversation_id,
+            Some(&visitor.visitor_id),
+            ConversationOp::VisitorRead(req.seq),
+        )
+        .await?;
+        Ok(Response::new(pb::MarkReadResponse {}))
+    }
+
+    async fn upload_attachment(
+        &self,
+        request: Request<pb::UploadAttachmentRequest>,
+    ) -> Result<Response<pb::UploadAttachmentResponse>, Status> {
+        let visitor = auth::visitor(&request)?;
+        let req = request.into_inner();
+        self.state
+            .store
+            .conversation(&visitor.workspace_id, &req.conversation_id, Some(&visitor.visitor_id))
+            .await?
+            .ok_or(Error::NotFound("conversation"))?;
+        let attachment = chat::upload(
+            &self.state,
+            &visitor.workspace_id,
+            &req.conversation_id,
+            &visitor.visitor_id,
+            &req.file_name,
+            &req.data,
+        )
+        .await?;
+        Ok(Response::new(pb::UploadAttachmentResponse { attachment: Some(attachment) }))
+    }
+
+    async fn rate_conversation(
+        &self,
+        request: Request<pb::RateConversationRequest>,
+    ) -> Result<Response<pb::RateConversationResponse>, Status> {
+        let visitor = auth::visitor(&request)?;
+        let req = request.into_inner();
+        let mut v = Violations::default();
+        if !(1..=5).contains(&req.rating) {
+            v.add("rating", "must be from 1 to 5");
+        }
+        if req.comment.chars().count() > 2000 {
+            v.add("comment", "must be at most 2000 characters");
+        }
+        v.into_result(())?;
+        let view = chat::change(
+            &self.state,
+            &visitor.workspace_id,
+            &req.conversation_id,
+            Some(&visitor.visitor_id),
+            ConversationOp::Rate { rating: req.rating, comment: req.comment.trim().to_owned() },
+        )
+        .await?;
+        Ok(Response::new(pb::RateConversationResponse { conversation: Some(convert::visitor_conversation(&view)) }))
+    }
+
+    async fn submit_offline_message(
+        &self,
+        request: Request<pb::SubmitOfflineMessageRequest>,
+    ) -> Result<Response<pb::SubmitOfflineMessageResponse>, Status> {
+        let visitor = auth::visitor(&request)?;
+        let req = request.into_inner();
+        let mut v = Violations::default();
+        let email = account::normalize_email("email", &req.email, &mut v);
+        let message = req.message.trim().to_owned();
+        if message.is_empty() || message.chars().count() > crate::domain::conversation::MAX_BODY_CHARS {
+            v.add("message", "must be 1 to 10,000 characters");
+        }
+        let name = rules::clip(&req.name, 200);
+        v.into_result(())?;
+        self.own_widget(&visitor).await?;
+        let change = VisitorChange {
+            name: Some(name.clone()).filter(|n| !n.is_empty()),
+            email: Some(email),
+            last_seen_at: Some(now_ms()),
+            ..VisitorChange::default()
+        };
+        let row = self.update(&visitor, change, 0).await?;
+        let (conversation, _) = self.open_conversation(&visitor, &row.current_url, &row.current_title).await?;
+        chat::send(
+            &self.state,
+            chat::Outgoing {
+                workspace_id: visitor.workspace_id.clone(),
+                conversation_id: conversation.id.clone(),
+                visitor_id: Some(visitor.visitor_id.clone()),
+                sender: Sender::Visitor,
+                sender_id: visitor.visitor_id.clone(),
+                sender_name: if row.name.is_empty() { "Visitor".to_owned() } else { row.name.clone() },
+                body: message,
+                internal: false,
+                attachment_ids: Vec::new(),
+                client_key: ids::new_id("offline"),
+            },
+        )
+        .await?;
+        let view = self
+            .state
+            .store
+            .conversation(&visitor.workspace_id, &conversation.id, Some(&visitor.visitor_id))
+            .await?
+            .ok_or(Error::NotFound("conversation"))?;
+        Ok(Response::new(pb::SubmitOfflineMessageResponse { conversation: Some(convert::visitor_conversation(&view)) }))
+    }
+
+    type WatchVisitorFeedStream = FeedStream;
+
+    async fn watch_visitor_feed(
+        &self,
+        request: Request<pb::WatchVisitorFeedRequest>,
+    ) -> Result<Response<Self::WatchVisitorFeedStream>, Status> {
+        let visitor = auth::visitor(&request)?;
+        let cursor = feed::parse_cursor(&request.get_ref().cursor)?;
+        let signer = self.state.signer.clone();
+        let audience = Audience::Visitor(visitor.visitor_id.clone());
+        let rx = feed::watch(self.state.feed_source(), visitor.workspace_id, audience, cursor, move |item, cursor| {
+            let event = match item {
+                FeedItem::Heartbeat => pb::watch_visitor_feed_response::Event::Heartbeat(pb::VisitorFeedHeartbeat {}),
+                FeedItem::Message(message) => convert::visitor_event(message, &signer)?,
+            };
+            Some(pb::WatchVisitorFeedResponse { cursor: cursor.to_string(), event: Some(event) })
+        })
+        .await?;
+        Ok(Response::new(Box::pin(ReceiverStream::new(rx))))
+    }
+}

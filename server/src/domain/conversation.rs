@@ -1,0 +1,246 @@
+//! The conversation state machine, priorities, and message rules.
+
+/// Where a conversation stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Status {
+    Pending,
+    Active,
+    Waiting,
+    Resolved,
+    Closed,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Pending => "pending",
+            Status::Active => "active",
+            Status::Waiting => "waiting",
+            Status::Resolved => "resolved",
+            Status::Closed => "closed",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Self> {
+        Some(match name {
+            "pending" => Status::Pending,
+            "active" => Status::Active,
+            "waiting" => Status::Waiting,
+            "resolved" => Status::Resolved,
+            "closed" => Status::Closed,
+            _ => return None,
+        })
+    }
+
+    /// Open conversations are the ones a visitor continues instead of starting anew.
+    pub fn is_open(self) -> bool {
+        self != Status::Closed
+    }
+}
+
+/// How urgent a conversation is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Priority {
+    Low,
+    Normal,
+    High,
+    Urgent,
+}
+
+impl Priority {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Priority::Low => "low",
+            Priority::Normal => "normal",
+            Priority::High => "high",
+            Priority::Urgent => "urgent",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Self> {
+        Some(match name {
+            "low" => Priority::Low,
+            "normal" => Priority::Normal,
+            "high" => Priority::High,
+            "urgent" => Priority::Urgent,
+            _ => return None,
+        })
+    }
+}
+
+/// Who wrote a message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Sender {
+    Visitor,
+    Agent,
+    Bot,
+    System,
+}
+
+impl Sender {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Sender::Visitor => "visitor",
+            Sender::Agent => "agent",
+            Sender::Bot => "bot",
+            Sender::System => "system",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Self> {
+        Some(match name {
+            "visitor" => Sender::Visitor,
+            "agent" => Sender::Agent,
+            "bot" => Sender::Bot,
+            "system" => Sender::System,
+            _ => return None,
+        })
+    }
+}
+
+/// A transition that is not allowed, with a message for the client.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Refused(pub &'static str);
+
+/// Status after a message; `internal` notes and system messages change nothing.
+pub fn after_message(status: Status, sender: Sender, internal: bool, assigned: bool) -> Result<Status, Refused> {
+    if status == Status::Closed {
+        return Err(Refused(match sender {
+            Sender::Visitor => "this conversation is closed; start a new one",
+            _ => "this conversation is closed; reopen it first",
+        }));
+    }
+    if internal || sender == Sender::System {
+        return Ok(status);
+    }
+    Ok(match sender {
+        // The visitor writes: back to whoever handles it, reopening a resolved one.
+        Sender::Visitor => match status {
+            Status::Pending => Status::Pending,
+            _ if assigned => Status::Active,
+            _ => Status::Pending,
+        },
+        // An answer from our side: now we wait for the visitor.
+        Sender::Agent | Sender::Bot => Status::Waiting,
+        Sender::System => status,
+    })
+}
+
+/// Status after (un)assignment.
+pub fn after_assignment(status: Status, assigned: bool) -> Result<Status, Refused> {
+    match status {
+        Status::Closed => Err(Refused("this conversation is closed; reopen it first")),
+        Status::Pending if assigned => Ok(Status::Active),
+        Status::Active | Status::Waiting if !assigned => Ok(Status::Pending),
+        other => Ok(other),
+    }
+}
+
+/// Resolving is possible from any open, unresolved state.
+pub fn resolve(status: Status) -> Result<Status, Refused> {
+    match status {
+        Status::Pending | Status::Active | Status::Waiting => Ok(Status::Resolved),
+        Status::Resolved => Err(Refused("this conversation is already resolved")),
+        Status::Closed => Err(Refused("this conversation is closed")),
+    }
+}
+
+/// Closing is possible from any state but closed.
+pub fn close(status: Status) -> Result<Status, Refused> {
+    match status {
+        Status::Closed => Err(Refused("this conversation is already closed")),
+        _ => Ok(Status::Closed),
+    }
+}
+
+/// Reopening brings a resolved or closed conversation back to its handler.
+pub fn reopen(status: Status, assigned: bool) -> Result<Status, Refused> {
+    match status {
+        Status::Resolved | Status::Closed => Ok(if assigned { Status::Active } else { Status::Pending }),
+        _ => Err(Refused("only resolved or closed conversations can be reopened")),
+    }
+}
+
+/// Visitors rate resolved or closed conversations.
+pub fn can_rate(status: Status) -> Result<(), Refused> {
+    match status {
+        Status::Resolved | Status::Closed => Ok(()),
+        _ => Err(Refused("a conversation can be rated once it is resolved")),
+    }
+}
+
+/// Longest message body in characters.
+pub const MAX_BODY_CHARS: usize = 10_000;
+/// Longest idempotency key.
+pub const MAX_CLIENT_KEY_CHARS: usize = 64;
+/// Most attachments on one message.
+pub const MAX_ATTACHMENTS: usize = 10;
+
+/// First line of a body, shortened for conversation lists.
+pub fn preview(body: &str, attachments: usize) -> String {
+    let line = body.lines().find(|l| !l.trim().is_empty()).unwrap_or("").trim();
+    if line.is_empty() && attachments > 0 {
+        return if attachments == 1 { "📎 Attachment".to_owned() } else { format!("📎 {attachments} attachments") };
+    }
+    let mut out: String = line.chars().take(140).collect();
+    if line.chars().count() > 140 {
+        out.push('…');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use Status::*;
+
+    #[test]
+    fn messages_move_the_conversation() {
+        assert_eq!(after_message(Pending, Sender::Visitor, false, false), Ok(Pending));
+        assert_eq!(after_message(Pending, Sender::Agent, false, true), Ok(Waiting));
+        assert_eq!(after_message(Waiting, Sender::Visitor, false, true), Ok(Active));
+        assert_eq!(after_message(Resolved, Sender::Visitor, false, true), Ok(Active));
+        assert_eq!(after_message(Resolved, Sender::Visitor, false, false), Ok(Pending));
+        assert_eq!(after_message(Active, Sender::Bot, false, false), Ok(Waiting));
+        assert_eq!(after_message(Active, Sender::Agent, true, true), Ok(Active), "notes change nothing");
+        assert_eq!(after_message(Active, Sender::System, false, true), Ok(Active));
+        assert!(after_message(Closed, Sender::Visitor, false, true).is_err());
+        assert!(after_message(Closed, Sender::Agent, true, true).is_err());
+    }
+
+    #[test]
+    fn lifecycle() {
+        assert_eq!(after_assignment(Pending, true), Ok(Active));
+        assert_eq!(after_assignment(Waiting, false), Ok(Pending));
+        assert_eq!(after_assignment(Resolved, true), Ok(Resolved));
+        assert!(after_assignment(Closed, true).is_err());
+        assert_eq!(resolve(Waiting), Ok(Resolved));
+        assert!(resolve(Resolved).is_err());
+        assert_eq!(close(Resolved), Ok(Closed));
+        assert!(close(Closed).is_err());
+        assert_eq!(reopen(Closed, true), Ok(Active));
+        assert_eq!(reopen(Resolved, false), Ok(Pending));
+        assert!(reopen(Active, true).is_err());
+        assert!(can_rate(Resolved).is_ok() && can_rate(Active).is_err());
+    }
+
+    #[test]
+    fn names_round_trip() {
+        for s in [Pending, Active, Waiting, Resolved, Closed] {
+            assert_eq!(Status::parse(s.as_str()), Some(s));
+        }
+        for p in [Priority::Low, Priority::Normal, Priority::High, Priority::Urgent] {
+            assert_eq!(Priority::parse(p.as_str()), Some(p));
+        }
+        for s in [Sender::Visitor, Sender::Agent, Sender::Bot, Sender::System] {
+            assert_eq!(Sender::parse(s.as_str()), Some(s));
+        }
+    }
+
+    #[test]
+    fn previews() {
+        assert_eq!(preview("\n  hello there \nsecond", 0), "hello there");
+        assert_eq!(preview("", 2), "📎 2 attachments");
+        assert_eq!(preview(&"x".repeat(200), 0).chars().count(), 141);
+    }
+}

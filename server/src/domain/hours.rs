@@ -1,0 +1,74 @@
+//! Business hours: whether a widget's team is open at a given instant, in its time zone
+//! (daylight-saving changes included, since local time is computed per instant).
+
+use chrono::{DateTime, Datelike, Timelike, Utc};
+
+use super::widget::{BusinessHours, parse_hhmm};
+
+/// Whether `hours` are open at `now`. Disabled hours are always open; an unknown time zone
+/// (never stored: validation refuses it) counts as closed.
+pub fn is_open(hours: &BusinessHours, now: DateTime<Utc>) -> bool {
+    if !hours.enabled {
+        return true;
+    }
+    let Ok(tz) = hours.time_zone.parse::<chrono_tz::Tz>() else { return false };
+    let local = now.with_timezone(&tz);
+    let day = &hours.days[local.weekday().num_days_from_monday() as usize];
+    if !day.enabled {
+        return false;
+    }
+    let minute = local.hour() * 60 + local.minute();
+    match (parse_hhmm(&day.start), parse_hhmm(&day.end)) {
+        (Some(start), Some(end)) => start <= minute && minute < end,
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::widget::DayHours;
+    use chrono::TimeZone;
+
+    fn hours(tz: &str) -> BusinessHours {
+        let mut h = BusinessHours { enabled: true, time_zone: tz.into(), ..BusinessHours::default() };
+        h.days[6] = DayHours { enabled: true, start: "00:00".into(), end: "24:00".into() };
+        h
+    }
+
+    fn utc(y: i32, m: u32, d: u32, hh: u32, mm: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(y, m, d, hh, mm, 0).single().unwrap()
+    }
+
+    #[test]
+    fn weekday_windows_in_the_zone() {
+        let h = hours("Europe/Berlin");
+        // Monday 2026-11-23, 09:00 Berlin = 08:00 UTC (winter, UTC+1).
+        assert!(!is_open(&h, utc(2026, 11, 23, 7, 59)));
+        assert!(is_open(&h, utc(2026, 11, 23, 8, 0)));
+        assert!(is_open(&h, utc(2026, 11, 23, 15, 59)));
+        assert!(!is_open(&h, utc(2026, 11, 23, 16, 0)), "closes at 17:00 local");
+        // Saturday is closed by default; Sunday is open all day until midnight.
+        assert!(!is_open(&h, utc(2026, 11, 28, 12, 0)));
+        assert!(is_open(&h, utc(2026, 11, 29, 22, 59)), "23:59 Sunday local");
+        assert!(!is_open(&h, utc(2026, 11, 29, 23, 0)), "Monday 00:00 local is before 09:00");
+    }
+
+    #[test]
+    fn daylight_saving_shifts_the_utc_window() {
+        let h = hours("America/New_York");
+        // Friday 2026-03-06 (EST, UTC-5): 09:00 local = 14:00 UTC.
+        assert!(is_open(&h, utc(2026, 3, 6, 14, 0)));
+        assert!(!is_open(&h, utc(2026, 3, 6, 13, 0)));
+        // Monday 2026-03-09 (EDT after 8 March, UTC-4): 09:00 local = 13:00 UTC.
+        assert!(is_open(&h, utc(2026, 3, 9, 13, 0)));
+        assert!(!is_open(&h, utc(2026, 3, 9, 12, 59)));
+    }
+
+    #[test]
+    fn disabled_hours_are_always_open() {
+        let mut h = hours("UTC");
+        h.enabled = false;
+        assert!(is_open(&h, utc(2026, 11, 28, 3, 0)));
+    }
+}

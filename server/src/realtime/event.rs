@@ -1,0 +1,87 @@
+//! What happens in a workspace, as stored in the event log and carried on the bus.
+//!
+//! Durable events have a per-workspace sequence number (the feed cursor); typing
+//! indicators are ephemeral and never stored.
+
+use serde::{Deserialize, Serialize};
+
+use crate::store::models::{ConversationRow, MessageRow, VisitorRow};
+
+/// A conversation with the names lists show beside it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ConversationView {
+    pub row: ConversationRow,
+    pub visitor_name: String,
+    pub visitor_email: String,
+    /// Display name of the assignee; empty when unassigned.
+    pub assignee_name: String,
+}
+
+/// Why a conversation changed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UpdateCause {
+    Status,
+    Assignment,
+    Priority,
+    Tags,
+    Rating,
+    AgentRead,
+    VisitorRead,
+    Visitor,
+}
+
+/// The content of a durable event.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum EventBody {
+    ConversationCreated { conversation: ConversationView },
+    ConversationUpdated { conversation: ConversationView, cause: UpdateCause },
+    MessageCreated { message: MessageRow },
+    VisitorUpdated { visitor: VisitorRow },
+}
+
+/// A durable event: one row of a workspace's event log.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Event {
+    pub workspace_id: String,
+    /// Position in the workspace's log: 1, 2, 3, … in commit order, no gaps.
+    pub seq: i64,
+    /// The visitor whose feed may show it.
+    pub visitor_id: Option<String>,
+    /// Whether that visitor may see it (false for internal notes, agent-only changes).
+    pub visitor_visible: bool,
+    pub body: EventBody,
+}
+
+/// Someone started or stopped typing; delivered live only.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Typing {
+    pub workspace_id: String,
+    pub conversation_id: String,
+    pub visitor_id: String,
+    /// `visitor`, `agent` or `bot`.
+    pub sender_type: String,
+    pub sender_id: String,
+    pub name: String,
+    pub typing: bool,
+    /// An agent typing an internal note (never shown to the visitor).
+    pub internal: bool,
+}
+
+/// What the bus carries.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum BusMessage {
+    Event(Event),
+    Typing(Typing),
+}
+
+impl BusMessage {
+    /// The workspace whose subscribers receive it.
+    pub fn workspace_id(&self) -> &str {
+        match self {
+            BusMessage::Event(e) => &e.workspace_id,
+            BusMessage::Typing(t) => &t.workspace_id,
+        }
+    }
+}

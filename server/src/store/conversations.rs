@@ -1,0 +1,642 @@
+//! Conversations and messages: the write path (message, conversation update and event
+//! log entry in one transaction) and the queries behind inboxes and history.
+
+use diesel::prelude::*;
+use diesel_async::RunQueryDsl;
+
+use super::events::{NewEvent, append_events};
+use super::models::{AttachmentRow, ConversationRow, MessageRow};
+use super::schema::{attachments, conversations, memberships, messages, users, visitors};
+use super::{Store, StoreError, is_unique_violation, read, write};
+use crate::domain::conversation::{self as rules, Refused, Sender, Status};
+use crate::realtime::event::{ConversationView, Event, EventBody, UpdateCause};
+
+/// Loads a conversation with its visitor's and assignee's names (expanded per backend).
+macro_rules! load_view {
+    ($conn:ident, $filter:expr) => {{
+        let found: Option<(ConversationRow, String, String, Option<String>)> = conversations::table
+            .inner_join(visitors::table)
+            .left_join(users::table.on(conversations::assignee_user_id.eq(users::id.nullable())))
+            .filter($filter)
+            .select((ConversationRow::as_select(), visitors::name, visitors::email, users::display_name.nullable()))
+            .first($conn)
+            .await
+            .optional()?;
+        found.map(|(row, visitor_name, visitor_email, assignee)| ConversationView {
+            row,
+            visitor_name,
+            visitor_email,
+            assignee_name: assignee.unwrap_or_default(),
+        })
+    }};
+}
+
+/// A message to store.
+#[derive(Debug, Clone)]
+pub struct NewMessage {
+    pub workspace_id: String,
+    pub conversation_id: String,
+    /// When set, the conversation must belong to this visitor (visitor API).
+    pub visitor_id: Option<String>,
+    pub sender: Sender,
+    pub sender_id: String,
+    pub sender_name: String,
+    pub body: String,
+    pub internal: bool,
+    pub attachment_ids: Vec<String>,
+    pub client_key: String,
+    pub message_id: String,
+    pub now: i64,
+}
+
+/// What sending led to.
+#[derive(Debug)]
+pub enum SendOutcome {
+    /// Stored; publish the events.
+    Sent(MessageRow, Vec<Event>),
+    /// The idempotency key was used before: the original message.
+    Duplicate(MessageRow),
+    NotFound,
+    /// An attachment id is unknown, used already, or of another conversation.
+    BadAttachment(String),
+    Refused(Refused),
+}
+
+/// A change to a conversation.
+#[derive(Debug, Clone)]
+pub enum ConversationOp {
+    Assign(Option<String>),
+    Priority(rules::Priority),
+    Tags(Vec<String>),
+    Resolve,
+    Close,
+    Reopen,
+    Rate { rating: i32, comment: String },
+    AgentRead(i64),
+    VisitorRead(i64),
+}
+
+/// What a conversation change led to.
+#[derive(Debug)]
+pub enum ChangeOutcome {
+    Changed(Box<ConversationView>, Vec<Event>),
+    /// Nothing to do (e.g. a read mark that is not newer); the current state.
+    Unchanged(Box<ConversationView>),
+    NotFound,
+    /// The assignee is not a member of the workspace.
+    NoSuchAssignee,
+    Refused(Refused),
+}
+
+/// Filters of the agents' conversation list.
+#[derive(Debug, Default, Clone)]
+pub struct ListFilter {
+    pub statuses: Vec<Status>,
+    /// `Some(None)`: unassigned; `Some(Some(id))`: assigned to id.
+    pub assignee: Option<Option<String>>,
+    pub priority: Option<rules::Priority>,
+    pub widget_id: Option<String>,
+    /// Lower-cased search text.
+    pub query: Option<String>,
+    /// Keyset position: strictly older than (last_message_at, id).
+    pub before: Option<(i64, String)>,
+    pub limit: i64,
+}
+
+fn status_of(row: &ConversationRow) -> Status {
+    Status::parse(&row.status).unwrap_or(Status::Pending)
+}
+
+/// `%text%` for LIKE with `\` escaping the wildcards.
+fn like_pattern(text: &str) -> String {
+    let escaped = text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+impl Store {
+    /// The visitor's newest open conversation on the widget, or a new one.
+    pub async fn start_conversation(
+        &self,
+        row: ConversationRow,
+    ) -> Result<(ConversationView, bool, Vec<Event>), StoreError> {
+        let now = row.created_at;
+        write!(self, |conn| {
+            let open = load_view!(
+                conn,
+                conversations::visitor_id
+                    .eq(&row.visitor_id)
+                    .and(conversations::widget_id.eq(&row.widget_id))
+                    .and(conversations::status.ne(Status::Closed.as_str()))
+            );
+            if let Some(view) = open {
+                return Ok((view, true, Vec::new()));
+            }
+            diesel::insert_into(conversations::table).values(&row).execute(conn).await?;
+            let view = load_view!(conn, conversations::id.eq(&row.id))
+                .ok_or(StoreError::Query(diesel::result::Error::NotFound))?;
+            let events = append_events!(
+                conn,
+                &row.workspace_id,
+                now,
+                vec![NewEvent {
+                    conversation_id: Some(row.id.clone()),
+                    visitor_id: Some(row.visitor_id.clone()),
+                    visitor_visible: true,
+                    body: EventBody::ConversationCreated { conversation: view.clone() },
+                }]
+            );
+            Ok((view, false, events))
+        })
+    }
+
+    /// One conversation of the workspace (and of the visitor, when given).
+    pub async fn conversation(
+        &self,
+        workspace_id: &str,
+        conversation_id: &str,
+        visitor_id: Option<&str>,
+    ) -> Result<Option<ConversationView>, StoreError> {
+        read!(self, |conn| {
+            let view = load_view!(
+                conn,
+                conversations::id.eq(conversation_id).and(conversations::workspace_id.eq(workspace_id))
+            );
+            Ok(view.filter(|v| visitor_id.is_none_or(|id| v.row.visitor_id == id)))
+        })
+    }
+
+    /// The visitor's conversations, newest activity first.
+    pub async fn visitor_conversations(
+        &self,
+        workspace_id: &str,
+        visitor_id: &str,
+    ) -> Result<Vec<ConversationView>, StoreError> {
+        let rows: Vec<(ConversationRow, String, String, Option<String>)> = read!(self, |conn| {
+            Ok::<_, StoreError>(
+                conversations::table
+                    .inner_join(visitors::table)
+                    .left_join(users::table.on(conversations::assignee_user_id.eq(users::id.nullable())))
+                    .filter(conversations::workspace_id.eq(workspace_id))
+                    .filter(conversations::visitor_id.eq(visitor_id))
+                    .order((conversations::last_message_at.desc(), conversations::id.desc()))
+                    .limit(100)
+                    .select((
+                        ConversationRow::as_select(),
+                        visitors::name,
+                        visitors::email,
+                        users::display_name.nullable(),
+                    ))
+                    .load(conn)
+                    .await?,
+            )
+        })?;
+        Ok(rows
+            .into_iter()
+            .map(|(row, visitor_name, visitor_email, assignee)| ConversationView {
+                row,
+                visitor_name,
+                visitor_email,
+                assignee_name: assignee.unwrap_or_default(),
+            })
+            .collect())
+    }
+
+    /// The agents' inbox: filtered, searched, newest activity first, keyset-paged.
+    pub async fn list_conversations(
+        &self,
+        workspace_id: &str,
+        filter: &ListFilter,
+    ) -> Result<Vec<ConversationView>, StoreError> {
+        let rows: Vec<(ConversationRow, String, String, Option<String>)> = read!(self, |conn| {
+            let mut query = conversations::table
+                .inner_join(visitors::table)
+                .left_join(users::table.on(conversations::assignee_user_id.eq(users::id.nullable())))
+                .filter(conversations::workspace_id.eq(workspace_id))
+                .select((ConversationRow::as_select(), visitors::name, visitors::email, users::display_name.nullable()))
+                .order((conversations::last_message_at.desc(), conversations::id.desc()))
+                .limit(filter.limit)
+                .into_boxed();
+            if !filter.statuses.is_empty() {
+                query = query.filter(conversations::status.eq_any(filter.statuses.iter().map(|s| s.as_str())));
+            }
+            match &filter.assignee {
+                Some(Some(user)) => query = query.filter(conversations::assignee_user_id.eq(user.clone())),
+                Some(None) => query = query.filter(conversations::assignee_user_id.is_null()),
+                None => {}
+            }
+            if let Some(priority) = filter.priority {
+                query = query.filter(conversations::priority.eq(priority.as_str()));
+            }
+            if let Some(widget) = &filter.widget_id {
+                query = query.filter(conversations::widget_id.eq(widget.clone()));
+            }
+            if let Some(text) = &filter.query {
+                let pattern = like_pattern(text);
+                let in_messages = messages::table
+                    .filter(messages::conversation_id.eq(conversations::id))
+                    .filter(lower(messages::body).like(pattern.clone()).escape('\\'));
+                query = query.filter(
+                    lower(visitors::name)
+                        .like(pattern.clone())
+                        .escape('\\')
+                        .or(lower(visitors::email).like(pattern.clone()).escape('\\'))
+                        .or(diesel::dsl::exists(in_messages)),
+                );
+            }
+            if let Some((at, id)) = &filter.before {
+                query = query.filter(
+                    conversations::last_message_at
+                        .lt(*at)
+                        .or(conversations::last_message_at.eq(*at).and(conversations::id.lt(id.clone()))),
+                );
+            }
+            Ok::<_, StoreError>(query.load(conn).await?)
+        })?;
+        Ok(rows
+            .into_iter()
+            .map(|(row, visitor_name, visitor_email, assignee)| ConversationView {
+                row,
+                visitor_name,
+                visitor_email,
+                assignee_name: assignee.unwrap_or_default(),
+            })
+            .collect())
+    }
+
+    /// Stores a message: idempotent on (conversation, client key), gap-free `seq`,
+    /// conversation state and counters updated, event logged — all in one transaction.
+    pub async fn send_message(&self, new: NewMessage) -> Result<SendOutcome, StoreError> {
+        let result = write!(self, |conn| {
+            let duplicate = messages::table
+                .filter(messages::conversation_id.eq(&new.conversation_id))
+                .filter(messages::client_key.eq(&new.client_key))
+                .select(MessageRow::as_select())
+                .first(conn)
+                .await
+                .optional()?;
+            if let Some(original) = duplicate {
+                return Ok(SendOutcome::Duplicate(original));
+            }
+            let Some(current) = load_view!(
+                conn,
+                conversations::id.eq(&new.conversation_id).and(conversations::workspace_id.eq(&new.workspace_id))
+            ) else {
+                return Ok(SendOutcome::NotFound);
+            };
+            if new.visitor_id.as_ref().is_some_and(|v| *v != current.row.visitor_id) {
+                return Ok(SendOutcome::NotFound);
+            }
+            let before = status_of(&current.row);
+            let status =
+                match rules::after_message(before, new.sender, new.internal, current.row.assignee_user_id.is_some()) {
+                    Ok(status) => status,
+                    Err(refused) => return Ok(SendOutcome::Refused(refused)),
+                };
+
+            // Claim the attachments: unused ones of this conversation only.
+            let mut files: Vec<AttachmentRow> = Vec::new();
+            for id in &new.attachment_ids {
+                let claimed = diesel::update(
+                    attachments::table
+                        .filter(attachments::id.eq(id))
+                        .filter(attachments::conversation_id.eq(&new.conversation_id))
+                        .filter(attachments::message_id.is_null()),
+                )
+                .set(attachments::message_id.eq(&new.message_id))
+                .returning(AttachmentRow::as_returning())
+                .get_result(conn)
+                .await
+                .optional()?;
+                match claimed {
+                    Some(file) => files.push(file),
+                    None => return Ok(SendOutcome::BadAttachment(id.clone())),
+                }
+            }
+
+            let visible = !new.internal;
+            let from_us = matches!(new.sender, Sender::Agent | Sender::Bot) && visible;
+            let seq: i64 = diesel::update(conversations::table.find(&new.conversation_id))
+                .set(conversations::last_seq.eq(conversations::last_seq + 1))
+                .returning(conversations::last_seq)
+                .get_result(conn)
+                .await?;
+            let message = MessageRow {
+                id: new.message_id.clone(),
+                workspace_id: new.workspace_id.clone(),
+                conversation_id: new.conversation_id.clone(),
+                seq,
+                sender_type: new.sender.as_str().to_owned(),
+                sender_id: new.sender_id.clone(),
+                sender_name: new.sender_name.clone(),
+                body: new.body.clone(),
+                internal: new.internal,
+                attachments: serde_json::to_string(&files)?,
+                client_key: new.client_key.clone(),
+                created_at: new.now,
+            };
+            diesel::insert_into(messages::table).values(&message).execute(conn).await?;
+
+            let target = conversations::table.find(&new.conversation_id);
+            diesel::update(target)
+                .set((conversations::status.eq(status.as_str()), conversations::updated_at.eq(new.now)))
+                .execute(conn)
+                .await?;
+            if visible {
+                diesel::update(target)
+                    .set((
+                        conversations::visitor_last_seq.eq(seq),
+                        conversations::last_message_at.eq(new.now),
+                        conversations::last_message_preview.eq(rules::preview(&new.body, files.len())),
+                    ))
+                    .execute(conn)
+                    .await?;
+            }
+            match new.sender {
+                Sender::Visitor => {
+                    // The visitor has seen their own message.
+                    diesel::update(target)
+                        .set((
+                            conversations::agent_unread.eq(conversations::agent_unread + 1),
+                            conversations::visitor_read_seq.eq(seq),
+                        ))
+                        .execute(conn)
+                        .await?;
+                }
+                _ if from_us && current.row.first_response_at.is_none() => {
+                    diesel::update(target).set(conversations::first_response_at.eq(new.now)).execute(conn).await?;
+                }
+                _ => {}
+            }
+            if before == Status::Resolved && status != Status::Resolved {
+                diesel::update(target).set(conversations::resolved_at.eq(None::<i64>)).execute(conn).await?;
+            }
+
+            let mut new_events = vec![NewEvent {
+                conversation_id: Some(new.conversation_id.clone()),
+                visitor_id: Some(current.row.visitor_id.clone()),
+                visitor_visible: visible,
+                body: EventBody::MessageCreated { message: message.clone() },
+            }];
+            if status != before {
+                let view = load_view!(conn, conversations::id.eq(&new.conversation_id))
+                    .ok_or(StoreError::Query(diesel::result::Error::NotFound))?;
+                new_events.push(NewEvent {
+                    conversation_id: Some(new.conversation_id.clone()),
+                    visitor_id: Some(current.row.visitor_id.clone()),
+                    visitor_visible: true,
+                    body: EventBody::ConversationUpdated { conversation: view, cause: UpdateCause::Status },
+                });
+            }
+            let events = append_events!(conn, &new.workspace_id, new.now, new_events);
+            Ok(SendOutcome::Sent(message, events))
+        });
+        match result {
+            // Two retries raced past the duplicate check: the loser returns the winner's message.
+            Err(StoreError::Query(e)) if is_unique_violation(&e) => {
+                let original = read!(self, |conn| {
+                    Ok::<_, StoreError>(
+                        messages::table
+                            .filter(messages::conversation_id.eq(&new.conversation_id))
+                            .filter(messages::client_key.eq(&new.client_key))
+                            .select(MessageRow::as_select())
+                            .first(conn)
+                            .await
+                            .optional()?,
+                    )
+                })?;
+                Ok(original.map_or(SendOutcome::NotFound, SendOutcome::Duplicate))
+            }
+            other => other,
+        }
+    }
+
+    /// Applies `op` to a conversation of the workspace (and of the visitor, when given).
+    pub async fn change_conversation(
+        &self,
+        workspace_id: &str,
+        conversation_id: &str,
+        visitor_id: Option<&str>,
+        op: ConversationOp,
+        now: i64,
+    ) -> Result<ChangeOutcome, StoreError> {
+        write!(self, |conn| {
+            let Some(current) = load_view!(
+                conn,
+                conversations::id.eq(conversation_id).and(conversations::workspace_id.eq(workspace_id))
+            ) else {
+                return Ok(ChangeOutcome::NotFound);
+            };
+            if visitor_id.is_some_and(|v| v != current.row.visitor_id) {
+                return Ok(ChangeOutcome::NotFound);
+            }
+            let status = status_of(&current.row);
+            let assigned = current.row.assignee_user_id.is_some();
+            let target = conversations::table.find(conversation_id);
+            let (cause, visitor_visible) = match op {
+                ConversationOp::Assign(assignee) => {
+                    if let Some(user) = &assignee {
+                        let member: i64 = memberships::table
+                            .filter(memberships::workspace_id.eq(workspace_id))
+                            .filter(memberships::user_id.eq(user))
+                            .count()
+                            .get_result(conn)
+                            .await?;
+                        if member == 0 {
+                            return Ok(ChangeOutcome::NoSuchAssignee);
+                        }
+                    }
+                    if assignee == current.row.assignee_user_id {
+                        return Ok(ChangeOutcome::Unchanged(Box::new(current)));
+                    }
+                    let next = match rules::after_assignment(status, assignee.is_some()) {
+                        Ok(s) => s,
+                        Err(r) => return Ok(ChangeOutcome::Refused(r)),
+                    };
+                    diesel::update(target)
+                        .set((conversations::assignee_user_id.eq(&assignee), conversations::status.eq(next.as_str())))
+                        .execute(conn)
+                        .await?;
+                    (UpdateCause::Assignment, true)
+                }
+                ConversationOp::Priority(priority) => {
+                    diesel::update(target).set(conversations::priority.eq(priority.as_str())).execute(conn).await?;
+                    (UpdateCause::Priority, false)
+                }
+                ConversationOp::Tags(tags) => {
+                    diesel::update(target)
+                        .set(conversations::tags.eq(serde_json::to_string(&tags)?))
+                        .execute(conn)
+                        .await?;
+                    (UpdateCause::Tags, false)
+                }
+                ConversationOp::Resolve => {
+                    let next = match rules::resolve(status) {
+                        Ok(s) => s,
+                        Err(r) => return Ok(ChangeOutcome::Refused(r)),
+                    };
+                    diesel::update(target)
+                        .set((conversations::status.eq(next.as_str()), conversations::resolved_at.eq(now)))
+                        .execute(conn)
+                        .await?;
+                    (UpdateCause::Status, true)
+                }
+                ConversationOp::Close => {
+                    let next = match rules::close(status) {
+                        Ok(s) => s,
+                        Err(r) => return Ok(ChangeOutcome::Refused(r)),
+                    };
+                    diesel::update(target)
+                        .set((conversations::status.eq(next.as_str()), conversations::closed_at.eq(now)))
+                        .execute(conn)
+                        .await?;
+                    (UpdateCause::Status, true)
+                }
+                ConversationOp::Reopen => {
+                    let next = match rules::reopen(status, assigned) {
+                        Ok(s) => s,
+                        Err(r) => return Ok(ChangeOutcome::Refused(r)),
+                    };
+                    diesel::update(target)
+                        .set((
+                            conversations::status.eq(next.as_str()),
+                            conversations::resolved_at.eq(None::<i64>),
+                            conversations::closed_at.eq(None::<i64>),
+                        ))
+                        .execute(conn)
+                        .await?;
+                    (UpdateCause::Status, true)
+                }
+                ConversationOp::Rate { rating, comment } => {
+                    if let Err(r) = rules::can_rate(status) {
+                        return Ok(ChangeOutcome::Refused(r));
+                    }
+                    diesel::update(target)
+                        .set((conversations::rating.eq(rating), conversations::rating_comment.eq(comment)))
+                        .execute(conn)
+                        .await?;
+                    (UpdateCause::Rating, true)
+                }
+                ConversationOp::AgentRead(seq) => {
+                    let seq = seq.min(current.row.last_seq);
+                    if seq <= current.row.agent_read_seq {
+                        return Ok(ChangeOutcome::Unchanged(Box::new(current)));
+                    }
+                    let unread: i64 = messages::table
+                        .filter(messages::conversation_id.eq(conversation_id))
+                        .filter(messages::sender_type.eq(Sender::Visitor.as_str()))
+                        .filter(messages::seq.gt(seq))
+                        .count()
+                        .get_result(conn)
+                        .await?;
+                    diesel::update(target)
+                        .set((conversations::agent_read_seq.eq(seq), conversations::agent_unread.eq(unread)))
+                        .execute(conn)
+                        .await?;
+                    (UpdateCause::AgentRead, true)
+                }
+                ConversationOp::VisitorRead(seq) => {
+                    let seq = seq.min(current.row.last_seq);
+                    if seq <= current.row.visitor_read_seq {
+                        return Ok(ChangeOutcome::Unchanged(Box::new(current)));
+                    }
+                    diesel::update(target).set(conversations::visitor_read_seq.eq(seq)).execute(conn).await?;
+                    (UpdateCause::VisitorRead, false)
+                }
+            };
+            diesel::update(target).set(conversations::updated_at.eq(now)).execute(conn).await?;
+            let view = load_view!(conn, conversations::id.eq(conversation_id))
+                .ok_or(StoreError::Query(diesel::result::Error::NotFound))?;
+            let events = append_events!(
+                conn,
+                workspace_id,
+                now,
+                vec![NewEvent {
+                    conversation_id: Some(conversation_id.to_owned()),
+                    visitor_id: Some(view.row.visitor_id.clone()),
+                    visitor_visible,
+                    body: EventBody::ConversationUpdated { conversation: view.clone(), cause },
+                }]
+            );
+            Ok(ChangeOutcome::Changed(Box::new(view), events))
+        })
+    }
+
+    /// Up to `limit` messages below `before_seq` (0: from the newest), oldest first, and
+    /// whether older ones exist. Internal notes only when `include_internal`.
+    pub async fn messages(
+        &self,
+        conversation_id: &str,
+        before_seq: i64,
+        limit: i64,
+        include_internal: bool,
+    ) -> Result<(Vec<MessageRow>, bool), StoreError> {
+        let mut rows: Vec<MessageRow> = read!(self, |conn| {
+            let mut query = messages::table
+                .filter(messages::conversation_id.eq(conversation_id))
+                .order(messages::seq.desc())
+                .limit(limit + 1)
+                .select(MessageRow::as_select())
+                .into_boxed();
+            if before_seq > 0 {
+                query = query.filter(messages::seq.lt(before_seq));
+            }
+            if !include_internal {
+                query = query.filter(messages::internal.eq(false));
+            }
+            Ok::<_, StoreError>(query.load(conn).await?)
+        })?;
+        let has_more = rows.len() as i64 > limit;
+        rows.truncate(usize::try_from(limit).unwrap_or(0));
+        rows.reverse();
+        Ok((rows, has_more))
+    }
+
+    /// Stores an uploaded file's record (its bytes are already on disk).
+    pub async fn insert_attachment(&self, row: AttachmentRow) -> Result<AttachmentRow, StoreError> {
+        write!(self, |conn| {
+            diesel::insert_into(attachments::table).values(&row).execute(conn).await?;
+            Ok(row)
+        })
+    }
+
+    /// An attachment by id.
+    pub async fn attachment(&self, attachment_id: &str) -> Result<Option<AttachmentRow>, StoreError> {
+        read!(self, |conn| {
+            Ok(attachments::table
+                .find(attachment_id)
+                .select(AttachmentRow::as_select())
+                .first(conn)
+                .await
+                .optional()?)
+        })
+    }
+
+    /// Records that a member's dashboard feed is connected now (agent presence).
+    pub async fn touch_member(&self, workspace_id: &str, user_id: &str, now: i64) -> Result<(), StoreError> {
+        write!(self, |conn| {
+            diesel::update(memberships::table.find((workspace_id, user_id)))
+                .set(memberships::last_active_at.eq(now))
+                .execute(conn)
+                .await?;
+            Ok(())
+        })
+    }
+
+    /// Whether any member of the workspace had a feed connected since `since`.
+    pub async fn any_member_active(&self, workspace_id: &str, since: i64) -> Result<bool, StoreError> {
+        read!(self, |conn| {
+            let count: i64 = memberships::table
+                .filter(memberships::workspace_id.eq(workspace_id))
+                .filter(memberships::last_active_at.ge(since))
+                .count()
+                .get_result(conn)
+                .await?;
+            Ok(count > 0)
+        })
+    }
+}
+
+diesel::define_sql_function! {
+    /// SQL `lower()`, the same on SQLite and PostgreSQL.
+    fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text;
+}

@@ -1,0 +1,1165 @@
+//! Real-time chat through the real client: visitor ↔ agent round trip, resumable feeds,
+//! idempotent sends, isolation, search, identity, attachments — on SQLite and PostgreSQL,
+//! and across two server processes sharing PostgreSQL and Redis.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::time::Duration;
+
+use common::{Backend, TestServer, sign_up};
+use porthole_client::{Porthole, pb};
+use tokio_stream::StreamExt as _;
+use tonic::Code;
+
+type AgentFeed = tonic::Streaming<pb::WatchWorkspaceResponse>;
+type VisitorFeed = tonic::Streaming<pb::WatchVisitorFeedResponse>;
+use pb::watch_visitor_feed_response::Event as VisitorEvent;
+use pb::watch_workspace_response::Event as AgentEvent;
+
+const WAIT: Duration = Duration::from_secs(10);
+
+/// A workspace with one widget, its owner's client, and a visitor session on it.
+struct Setup {
+    agent: Porthole,
+    agent_id: String,
+    widget: pb::Widget,
+    visitor: Porthole,
+    visitor_id: String,
+}
+
+async fn setup(server: &TestServer, email: &str) -> Setup {
+    let (agent, session) = sign_up(server, email, "Chat Co").await;
+    let widget = agent
+        .widgets()
+        .create_widget(pb::CreateWidgetRequest { name: "Site".into(), settings: None })
+        .await
+        .unwrap()
+        .into_inner()
+        .widget
+        .unwrap();
+    let (visitor, visitor_id) = start_visitor(server, &widget.public_token).await;
+    Setup { agent, agent_id: session.user.unwrap().id, widget, visitor, visitor_id }
+}
+
+async fn start_visitor(server: &TestServer, widget_token: &str) -> (Porthole, String) {
+    let visitor = server.new_client();
+    let session = visitor
+        .visitor()
+        .start_session(pb::StartSessionRequest {
+            widget_token: widget_token.into(),
+            language: "de-DE".into(),
+            time_zone: "Europe/Berlin".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    visitor.set_token(Some(session.visitor_token));
+    (visitor, session.visitor.unwrap().id)
+}
+
+async fn start_conversation(visitor: &Porthole) -> pb::VisitorConversation {
+    visitor
+        .visitor()
+        .start_conversation(pb::StartConversationRequest {
+            source_url: "https://shop.example/pricing".into(),
+            source_title: "Pricing".into(),
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .conversation
+        .unwrap()
+}
+
+async fn visitor_says(visitor: &Porthole, conversation_id: &str, body: &str, key: &str) -> pb::Message {
+    visitor
+        .visitor()
+        .send_message(pb::SendMessageRequest {
+            conversation_id: conversation_id.into(),
+            body: body.into(),
+            client_key: key.into(),
+            attachment_ids: vec![],
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .message
+        .unwrap()
+}
+
+async fn agent_says(agent: &Porthole, conversation_id: &str, body: &str, internal: bool) -> pb::Message {
+    agent
+        .conversations()
+        .send_conversation_message(pb::SendConversationMessageRequest {
+            conversation_id: conversation_id.into(),
+            body: body.into(),
+            internal,
+            client_key: porthole_server::ids::new_id("k"),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .message
+        .unwrap()
+}
+
+async fn agent_feed(agent: &Porthole, cursor: &str) -> AgentFeed {
+    let mut feed = agent
+        .conversations()
+        .watch_workspace(pb::WatchWorkspaceRequest { cursor: cursor.into() })
+        .await
+        .unwrap()
+        .into_inner();
+    // The first response is a heartbeat carrying the starting cursor.
+    let first = next_agent(&mut feed).await;
+    assert!(matches!(first.event, Some(AgentEvent::Heartbeat(_))), "{first:?}");
+    feed
+}
+
+async fn visitor_feed(visitor: &Porthole, cursor: &str) -> VisitorFeed {
+    let mut feed = visitor
+        .visitor()
+        .watch_visitor_feed(pb::WatchVisitorFeedRequest { cursor: cursor.into() })
+        .await
+        .unwrap()
+        .into_inner();
+    let first = next_visitor(&mut feed).await;
+    assert!(matches!(first.event, Some(VisitorEvent::Heartbeat(_))), "{first:?}");
+    feed
+}
+
+async fn next_agent(feed: &mut AgentFeed) -> pb::WatchWorkspaceResponse {
+    tokio::time::timeout(WAIT, feed.next()).await.expect("agent feed timed out").expect("agent feed ended").unwrap()
+}
+
+async fn next_visitor(feed: &mut VisitorFeed) -> pb::WatchVisitorFeedResponse {
+    tokio::time::timeout(WAIT, feed.next()).await.expect("visitor feed timed out").expect("visitor feed ended").unwrap()
+}
+
+/// The next agent event that is not a heartbeat.
+async fn agent_event(feed: &mut AgentFeed) -> AgentEvent {
+    loop {
+        match next_agent(feed).await.event {
+            Some(AgentEvent::Heartbeat(_)) | None => continue,
+            Some(event) => return event,
+        }
+    }
+}
+
+async fn visitor_event(feed: &mut VisitorFeed) -> VisitorEvent {
+    loop {
+        match next_visitor(feed).await.event {
+            Some(VisitorEvent::Heartbeat(_)) | None => continue,
+            Some(event) => return event,
+        }
+    }
+}
+
+async fn round_trip(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let s = setup(&server, "rt@example.com").await;
+    let mut agents = agent_feed(&s.agent, "").await;
+    let mut visitor_events = visitor_feed(&s.visitor, "").await;
+
+    s.visitor
+        .visitor()
+        .update_visitor(pb::UpdateVisitorRequest {
+            name: Some("Vera".into()),
+            email: Some("Vera@Example.com".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let conversation = start_conversation(&s.visitor).await;
+    assert_eq!(conversation.status(), pb::ConversationStatus::Pending);
+    let again =
+        s.visitor.visitor().start_conversation(pb::StartConversationRequest::default()).await.unwrap().into_inner();
+    assert!(again.resumed, "the open conversation is continued");
+    assert_eq!(again.conversation.unwrap().id, conversation.id);
+
+    // Agents see the visitor change and the new conversation.
+    loop {
+        match agent_event(&mut agents).await {
+            AgentEvent::ConversationCreated(c) => {
+                assert_eq!(
+                    (c.id.as_str(), c.visitor_name.as_str(), c.visitor_email.as_str()),
+                    (conversation.id.as_str(), "Vera", "vera@example.com")
+                );
+                break;
+            }
+            AgentEvent::VisitorUpdated(v) => assert_eq!(v.id, s.visitor_id),
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    match visitor_event(&mut visitor_events).await {
+        VisitorEvent::ConversationUpdated(c) => assert_eq!(c.id, conversation.id),
+        other => panic!("unexpected {other:?}"),
+    }
+
+    // Visitor typing and message reach the agents.
+    s.visitor
+        .visitor()
+        .set_typing(pb::SetTypingRequest { conversation_id: conversation.id.clone(), typing: true })
+        .await
+        .unwrap();
+    match agent_event(&mut agents).await {
+        AgentEvent::Typing(t) => assert!(t.typing && t.sender_type() == pb::SenderType::Visitor && t.name == "Vera"),
+        other => panic!("unexpected {other:?}"),
+    }
+    let hello = visitor_says(&s.visitor, &conversation.id, "Hello <b>there</b>", "v-1").await;
+    assert_eq!((hello.seq, hello.body.as_str()), (1, "Hello <b>there</b>"), "stored as given");
+    match agent_event(&mut agents).await {
+        AgentEvent::MessageCreated(m) => assert_eq!(m.id, hello.id),
+        other => panic!("unexpected {other:?}"),
+    }
+    match visitor_event(&mut visitor_events).await {
+        VisitorEvent::MessageCreated(m) => assert_eq!(m.id, hello.id),
+        other => panic!("unexpected {other:?}"),
+    }
+
+    // Agent typing, a note and a reply: the visitor sees typing and the reply only.
+    s.agent
+        .conversations()
+        .set_agent_typing(pb::SetAgentTypingRequest {
+            conversation_id: conversation.id.clone(),
+            typing: true,
+            internal: true,
+        })
+        .await
+        .unwrap();
+    s.agent
+        .conversations()
+        .set_agent_typing(pb::SetAgentTypingRequest {
+            conversation_id: conversation.id.clone(),
+            typing: true,
+            internal: false,
+        })
+        .await
+        .unwrap();
+    let note = agent_says(&s.agent, &conversation.id, "VIP customer, be nice", true).await;
+    let reply = agent_says(&s.agent, &conversation.id, "Hi Vera! How can I help?", false).await;
+    assert_eq!((note.seq, reply.seq), (2, 3), "gap-free sequence, notes included");
+    match visitor_event(&mut visitor_events).await {
+        VisitorEvent::Typing(t) => assert!(t.typing),
+        other => panic!("unexpected {other:?}"),
+    }
+    match visitor_event(&mut visitor_events).await {
+        VisitorEvent::MessageCreated(m) => assert_eq!(m.id, reply.id, "the note is never sent to the visitor"),
+        other => panic!("unexpected {other:?}"),
+    }
+    match visitor_event(&mut visitor_events).await {
+        VisitorEvent::ConversationUpdated(c) => assert_eq!(c.status(), pb::ConversationStatus::Waiting),
+        other => panic!("unexpected {other:?}"),
+    }
+    let listed = s
+        .visitor
+        .visitor()
+        .list_messages(pb::ListMessagesRequest { conversation_id: conversation.id.clone(), ..Default::default() })
+        .await
+        .unwrap()
+        .into_inner()
+        .messages;
+    assert_eq!(listed.iter().map(|m| m.seq).collect::<Vec<_>>(), vec![1, 3], "notes never listed for visitors");
+    let all = s
+        .agent
+        .conversations()
+        .list_conversation_messages(pb::ListConversationMessagesRequest {
+            conversation_id: conversation.id.clone(),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .messages;
+    assert_eq!(all.iter().map(|m| (m.seq, m.internal)).collect::<Vec<_>>(), vec![(1, false), (2, true), (3, false)]);
+
+    // Read receipts both ways.
+    s.agent
+        .conversations()
+        .mark_conversation_read(pb::MarkConversationReadRequest { conversation_id: conversation.id.clone(), seq: 3 })
+        .await
+        .unwrap();
+    match visitor_event(&mut visitor_events).await {
+        VisitorEvent::Read(r) => assert_eq!(r.seq, 3),
+        other => panic!("unexpected {other:?}"),
+    }
+    s.visitor
+        .visitor()
+        .mark_read(pb::MarkReadRequest { conversation_id: conversation.id.clone(), seq: 3 })
+        .await
+        .unwrap();
+    let read_by_visitor = loop {
+        if let AgentEvent::ConversationUpdated(c) = agent_event(&mut agents).await
+            && c.visitor_read_seq == 3
+        {
+            break c;
+        }
+    };
+    assert_eq!((read_by_visitor.unread_count, read_by_visitor.agent_read_seq), (0, 3));
+    assert!(read_by_visitor.first_response_time.is_some());
+
+    // Rating needs a resolved conversation; resolve, rate, and the timestamps are kept.
+    let early = s
+        .visitor
+        .visitor()
+        .rate_conversation(pb::RateConversationRequest {
+            conversation_id: conversation.id.clone(),
+            rating: 5,
+            comment: String::new(),
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(early.code(), Code::FailedPrecondition);
+    let resolved = s
+        .agent
+        .conversations()
+        .resolve_conversation(pb::ResolveConversationRequest { conversation_id: conversation.id.clone() })
+        .await
+        .unwrap()
+        .into_inner()
+        .conversation
+        .unwrap();
+    assert_eq!(resolved.status(), pb::ConversationStatus::Resolved);
+    assert!(resolved.resolve_time.is_some());
+    let rated = s
+        .visitor
+        .visitor()
+        .rate_conversation(pb::RateConversationRequest {
+            conversation_id: conversation.id.clone(),
+            rating: 4,
+            comment: "quick".into(),
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .conversation
+        .unwrap();
+    assert_eq!(rated.rating, 4);
+    let bad = s
+        .visitor
+        .visitor()
+        .rate_conversation(pb::RateConversationRequest {
+            conversation_id: conversation.id.clone(),
+            rating: 9,
+            comment: String::new(),
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(bad.code(), Code::InvalidArgument);
+    let close = s
+        .agent
+        .conversations()
+        .close_conversation(pb::CloseConversationRequest { conversation_id: conversation.id.clone() })
+        .await
+        .unwrap();
+    assert_eq!(close.into_inner().conversation.unwrap().status(), pb::ConversationStatus::Closed);
+    let closed = s
+        .visitor
+        .visitor()
+        .send_message(pb::SendMessageRequest {
+            conversation_id: conversation.id.clone(),
+            body: "hey".into(),
+            client_key: "v-2".into(),
+            attachment_ids: vec![],
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(closed.code(), Code::FailedPrecondition);
+    let reopened = s
+        .agent
+        .conversations()
+        .reopen_conversation(pb::ReopenConversationRequest { conversation_id: conversation.id.clone() })
+        .await
+        .unwrap();
+    assert_eq!(reopened.into_inner().conversation.unwrap().status(), pb::ConversationStatus::Pending);
+
+    // Bad input is refused with the field named, nothing written.
+    let too_long = s
+        .visitor
+        .visitor()
+        .send_message(pb::SendMessageRequest {
+            conversation_id: conversation.id.clone(),
+            body: "x".repeat(10_001),
+            client_key: "v-3".into(),
+            attachment_ids: vec![],
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(common::violated_fields(&too_long), vec!["body"]);
+    let no_key = s
+        .visitor
+        .visitor()
+        .send_message(pb::SendMessageRequest {
+            conversation_id: conversation.id.clone(),
+            body: "hi".into(),
+            client_key: String::new(),
+            attachment_ids: vec![],
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(common::violated_fields(&no_key), vec!["client_key"]);
+    server.stop().await;
+}
+on_both_backends!(round_trip);
+
+async fn feed_resumes_after_a_cut_without_gaps_or_duplicates(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let s = setup(&server, "burst@example.com").await;
+    let conversation = start_conversation(&s.visitor).await;
+    let mut feed = visitor_feed(&s.visitor, "").await;
+    let mut agents = agent_feed(&s.agent, "").await;
+
+    const TOTAL: usize = 1000;
+    let sender = {
+        let visitor = s.visitor.clone();
+        let id = conversation.id.clone();
+        tokio::spawn(async move {
+            for i in 0..TOTAL {
+                visitor_says(&visitor, &id, &format!("m{i}"), &format!("burst-{i}")).await;
+            }
+        })
+    };
+
+    // Read part of the burst, then cut the stream in the middle of it.
+    let mut seen: Vec<i64> = Vec::new();
+    let mut cursor = String::new();
+    while seen.len() < 300 {
+        let response = next_visitor(&mut feed).await;
+        if let Some(VisitorEvent::MessageCreated(m)) = &response.event {
+            seen.push(m.seq);
+        }
+        cursor = response.cursor;
+    }
+    drop(feed);
+    tokio::time::sleep(Duration::from_millis(200)).await;
+
+    // Resume from the last cursor: the rest arrives exactly once, in order.
+    let mut feed = visitor_feed(&s.visitor, &cursor).await;
+    while seen.len() < TOTAL {
+        if let VisitorEvent::MessageCreated(m) = visitor_event(&mut feed).await {
+            seen.push(m.seq);
+        }
+    }
+    sender.await.unwrap();
+    assert_eq!(seen, (1..=TOTAL as i64).collect::<Vec<_>>(), "every message exactly once, in order");
+
+    // The agents' feed, never cut, saw every message too.
+    let mut agent_seqs = Vec::new();
+    while agent_seqs.len() < TOTAL {
+        if let AgentEvent::MessageCreated(m) = agent_event(&mut agents).await {
+            agent_seqs.push(m.seq);
+        }
+    }
+    assert_eq!(agent_seqs, (1..=TOTAL as i64).collect::<Vec<_>>());
+
+    // A stale-future cursor and garbage are refused clearly.
+    let ahead = s
+        .visitor
+        .visitor()
+        .watch_visitor_feed(pb::WatchVisitorFeedRequest { cursor: "999999999".into() })
+        .await
+        .unwrap_err();
+    assert_eq!(ahead.code(), Code::OutOfRange);
+    let garbage =
+        s.visitor.visitor().watch_visitor_feed(pb::WatchVisitorFeedRequest { cursor: "abc".into() }).await.unwrap_err();
+    assert_eq!(garbage.code(), Code::InvalidArgument);
+    server.stop().await;
+}
+on_both_backends!(feed_resumes_after_a_cut_without_gaps_or_duplicates);
+
+async fn retried_sends_create_one_message(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let s = setup(&server, "idem@example.com").await;
+    let conversation = start_conversation(&s.visitor).await;
+    let first = visitor_says(&s.visitor, &conversation.id, "only once", "same-key").await;
+    let retry = visitor_says(&s.visitor, &conversation.id, "only once", "same-key").await;
+    assert_eq!(first, retry);
+    // Concurrent retries of another key.
+    let tasks: Vec<_> = (0..8)
+        .map(|_| {
+            let visitor = s.visitor.clone();
+            let id = conversation.id.clone();
+            tokio::spawn(async move { visitor_says(&visitor, &id, "racing", "race-key").await })
+        })
+        .collect();
+    let mut ids = Vec::new();
+    for task in tasks {
+        ids.push(task.await.unwrap().id);
+    }
+    ids.dedup();
+    assert_eq!(ids.len(), 1, "one message for one key");
+    let messages = s
+        .agent
+        .conversations()
+        .list_conversation_messages(pb::ListConversationMessagesRequest {
+            conversation_id: conversation.id.clone(),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .messages;
+    assert_eq!(messages.iter().map(|m| m.seq).collect::<Vec<_>>(), vec![1, 2]);
+    server.stop().await;
+}
+on_both_backends!(retried_sends_create_one_message);
+
+async fn history_pages_backwards(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let s = setup(&server, "pages@example.com").await;
+    let conversation = start_conversation(&s.visitor).await;
+    for i in 1..=25 {
+        visitor_says(&s.visitor, &conversation.id, &format!("n{i}"), &format!("p{i}")).await;
+    }
+    let page = |before: i64| {
+        let visitor = s.visitor.clone();
+        let id = conversation.id.clone();
+        async move {
+            visitor
+                .visitor()
+                .list_messages(pb::ListMessagesRequest { conversation_id: id, before_seq: before, page_size: 10 })
+                .await
+                .unwrap()
+                .into_inner()
+        }
+    };
+    let newest = page(0).await;
+    assert_eq!(newest.messages.iter().map(|m| m.seq).collect::<Vec<_>>(), (16..=25).collect::<Vec<_>>());
+    assert!(newest.has_more);
+    let oldest = page(6).await;
+    assert_eq!(oldest.messages.iter().map(|m| m.seq).collect::<Vec<_>>(), (1..=5).collect::<Vec<_>>());
+    assert!(!oldest.has_more);
+    server.stop().await;
+}
+on_both_backends!(history_pages_backwards);
+
+async fn visitors_and_workspaces_are_isolated(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let s = setup(&server, "iso@example.com").await;
+    let a_conversation = start_conversation(&s.visitor).await;
+    visitor_says(&s.visitor, &a_conversation.id, "mine", "a-1").await;
+    let (other_visitor, _) = start_visitor(&server, &s.widget.public_token).await;
+    let b_conversation = start_conversation(&other_visitor).await;
+    assert_ne!(a_conversation.id, b_conversation.id);
+
+    let v = other_visitor.visitor();
+    let codes = [
+        v.clone()
+            .list_messages(pb::ListMessagesRequest { conversation_id: a_conversation.id.clone(), ..Default::default() })
+            .await
+            .unwrap_err()
+            .code(),
+        v.clone()
+            .send_message(pb::SendMessageRequest {
+                conversation_id: a_conversation.id.clone(),
+                body: "intrude".into(),
+                client_key: "x".into(),
+                attachment_ids: vec![],
+            })
+            .await
+            .unwrap_err()
+            .code(),
+        v.clone()
+            .set_typing(pb::SetTypingRequest { conversation_id: a_conversation.id.clone(), typing: true })
+            .await
+            .unwrap_err()
+            .code(),
+        v.clone()
+            .mark_read(pb::MarkReadRequest { conversation_id: a_conversation.id.clone(), seq: 1 })
+            .await
+            .unwrap_err()
+            .code(),
+        v.clone()
+            .rate_conversation(pb::RateConversationRequest {
+                conversation_id: a_conversation.id.clone(),
+                rating: 1,
+                comment: String::new(),
+            })
+            .await
+            .unwrap_err()
+            .code(),
+        v.clone()
+            .upload_attachment(pb::UploadAttachmentRequest {
+                conversation_id: a_conversation.id.clone(),
+                file_name: "a.txt".into(),
+                data: b"hi".to_vec(),
+            })
+            .await
+            .unwrap_err()
+            .code(),
+    ];
+    assert!(codes.iter().all(|c| *c == Code::NotFound), "{codes:?}");
+    let listed = v
+        .clone()
+        .list_visitor_conversations(pb::ListVisitorConversationsRequest {})
+        .await
+        .unwrap()
+        .into_inner()
+        .conversations;
+    assert_eq!(listed.iter().map(|c| c.id.as_str()).collect::<Vec<_>>(), vec![b_conversation.id.as_str()]);
+
+    // B's feed never shows A's conversation.
+    let mut b_feed = visitor_feed(&other_visitor, "").await;
+    visitor_says(&s.visitor, &a_conversation.id, "still mine", "a-2").await;
+    agent_says(&s.agent, &a_conversation.id, "secret note", true).await;
+    agent_says(&s.agent, &b_conversation.id, "hello B", false).await;
+    match visitor_event(&mut b_feed).await {
+        VisitorEvent::MessageCreated(m) => assert_eq!(m.body, "hello B"),
+        other => panic!("B saw {other:?}"),
+    }
+
+    // A visitor token is no agent token, and a foreign workspace sees nothing.
+    let as_agent =
+        s.visitor.conversations().list_conversations(pb::ListConversationsRequest::default()).await.unwrap_err();
+    assert_eq!(as_agent.code(), Code::Unauthenticated);
+    let (stranger, _) = sign_up(&server, "stranger@else.com", "Else").await;
+    let c = stranger.conversations();
+    let codes = [
+        c.clone()
+            .get_conversation(pb::GetConversationRequest { conversation_id: a_conversation.id.clone() })
+            .await
+            .unwrap_err()
+            .code(),
+        c.clone()
+            .list_conversation_messages(pb::ListConversationMessagesRequest {
+                conversation_id: a_conversation.id.clone(),
+                ..Default::default()
+            })
+            .await
+            .unwrap_err()
+            .code(),
+        c.clone()
+            .send_conversation_message(pb::SendConversationMessageRequest {
+                conversation_id: a_conversation.id.clone(),
+                body: "x".into(),
+                client_key: "k".into(),
+                ..Default::default()
+            })
+            .await
+            .unwrap_err()
+            .code(),
+        c.clone()
+            .resolve_conversation(pb::ResolveConversationRequest { conversation_id: a_conversation.id.clone() })
+            .await
+            .unwrap_err()
+            .code(),
+        c.clone()
+            .assign_conversation(pb::AssignConversationRequest {
+                conversation_id: a_conversation.id.clone(),
+                assignee_user_id: String::new(),
+            })
+            .await
+            .unwrap_err()
+            .code(),
+        c.clone()
+            .set_agent_typing(pb::SetAgentTypingRequest {
+                conversation_id: a_conversation.id.clone(),
+                typing: true,
+                internal: false,
+            })
+            .await
+            .unwrap_err()
+            .code(),
+    ];
+    assert!(codes.iter().all(|c| *c == Code::NotFound), "{codes:?}");
+    let theirs =
+        c.clone().list_conversations(pb::ListConversationsRequest::default()).await.unwrap().into_inner().conversations;
+    assert!(theirs.is_empty());
+    // Assigning to someone outside the workspace is refused.
+    let foreign = s
+        .agent
+        .conversations()
+        .assign_conversation(pb::AssignConversationRequest {
+            conversation_id: a_conversation.id.clone(),
+            assignee_user_id: "usr_nobody".into(),
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(foreign.code(), Code::NotFound);
+    let mine = s
+        .agent
+        .conversations()
+        .assign_conversation(pb::AssignConversationRequest {
+            conversation_id: a_conversation.id.clone(),
+            assignee_user_id: s.agent_id.clone(),
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .conversation
+        .unwrap();
+    assert_eq!((mine.assignee_user_id.as_str(), mine.status()), (s.agent_id.as_str(), pb::ConversationStatus::Active));
+    server.stop().await;
+}
+on_both_backends!(visitors_and_workspaces_are_isolated);
+
+async fn inbox_filters_search_and_pages(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let s = setup(&server, "inbox@example.com").await;
+    s.visitor
+        .visitor()
+        .update_visitor(pb::UpdateVisitorRequest { name: Some("Zoë Müller".into()), ..Default::default() })
+        .await
+        .unwrap();
+    let first = start_conversation(&s.visitor).await;
+    visitor_says(&s.visitor, &first.id, "My invoice #4711 is wrong (100% sure)", "i-1").await;
+    let (other, _) = start_visitor(&server, &s.widget.public_token).await;
+    other
+        .visitor()
+        .update_visitor(pb::UpdateVisitorRequest { email: Some("bob@corp.example".into()), ..Default::default() })
+        .await
+        .unwrap();
+    let second = start_conversation(&other).await;
+    visitor_says(&other, &second.id, "Where is my parcel?", "p-1").await;
+    agent_says(&s.agent, &second.id, "internal: check the courier", true).await;
+
+    let list = |req: pb::ListConversationsRequest| {
+        let agent = s.agent.clone();
+        async move { agent.conversations().list_conversations(req).await.unwrap().into_inner() }
+    };
+    let ids = |r: &pb::ListConversationsResponse| r.conversations.iter().map(|c| c.id.clone()).collect::<Vec<_>>();
+    let all = list(pb::ListConversationsRequest::default()).await;
+    assert_eq!(ids(&all), vec![second.id.clone(), first.id.clone()], "newest activity first");
+    assert_eq!(all.conversations[1].unread_count, 1);
+    assert_eq!(all.conversations[1].last_message_preview, "My invoice #4711 is wrong (100% sure)");
+    for (query, expected) in [
+        ("invoice", vec![first.id.clone()]),
+        ("ZOË", vec![first.id.clone()]),
+        ("corp.example", vec![second.id.clone()]),
+        ("100%", vec![first.id.clone()]),
+        ("courier", vec![second.id.clone()]),
+        ("nothing like this", vec![]),
+    ] {
+        let found = list(pb::ListConversationsRequest { query: query.into(), ..Default::default() }).await;
+        assert_eq!(ids(&found), expected, "search {query:?}");
+    }
+    s.agent
+        .conversations()
+        .set_conversation_priority(pb::SetConversationPriorityRequest {
+            conversation_id: first.id.clone(),
+            priority: pb::Priority::Urgent.into(),
+        })
+        .await
+        .unwrap();
+    s.agent
+        .conversations()
+        .set_conversation_tags(pb::SetConversationTagsRequest {
+            conversation_id: first.id.clone(),
+            tags: vec!["billing".into(), "billing".into(), "vip".into()],
+        })
+        .await
+        .unwrap();
+    let urgent =
+        list(pb::ListConversationsRequest { priority: pb::Priority::Urgent.into(), ..Default::default() }).await;
+    assert_eq!(ids(&urgent), vec![first.id.clone()]);
+    assert_eq!(urgent.conversations[0].tags, vec!["billing", "vip"]);
+    s.agent
+        .conversations()
+        .assign_conversation(pb::AssignConversationRequest {
+            conversation_id: second.id.clone(),
+            assignee_user_id: s.agent_id.clone(),
+        })
+        .await
+        .unwrap();
+    let mine =
+        list(pb::ListConversationsRequest { assignee: pb::AssigneeFilter::Mine.into(), ..Default::default() }).await;
+    assert_eq!(ids(&mine), vec![second.id.clone()]);
+    let unassigned =
+        list(pb::ListConversationsRequest { assignee: pb::AssigneeFilter::Unassigned.into(), ..Default::default() })
+            .await;
+    assert_eq!(ids(&unassigned), vec![first.id.clone()]);
+    let waiting = list(pb::ListConversationsRequest {
+        statuses: vec![pb::ConversationStatus::Active.into()],
+        ..Default::default()
+    })
+    .await;
+    assert_eq!(ids(&waiting), vec![second.id.clone()]);
+
+    // Paging: one per page.
+    let page1 = list(pb::ListConversationsRequest { page_size: 1, ..Default::default() }).await;
+    assert_eq!(ids(&page1), vec![second.id.clone()]);
+    let page2 = list(pb::ListConversationsRequest {
+        page_size: 1,
+        page_token: page1.next_page_token.clone(),
+        ..Default::default()
+    })
+    .await;
+    assert_eq!(ids(&page2), vec![first.id.clone()]);
+    let bad = s
+        .agent
+        .conversations()
+        .list_conversations(pb::ListConversationsRequest {
+            page_size: 500,
+            page_token: "nope".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(common::violated_fields(&bad), vec!["page_size", "page_token"]);
+    server.stop().await;
+}
+on_both_backends!(inbox_filters_search_and_pages);
+
+async fn identity_is_verified_by_hmac(backend: Backend) {
+    use hmac::{Hmac, Mac};
+    let server = TestServer::start(backend).await;
+    let s = setup(&server, "hmac@example.com").await;
+    let secret = s
+        .agent
+        .widgets()
+        .get_identity_secret(pb::GetIdentitySecretRequest { widget_id: s.widget.id.clone() })
+        .await
+        .unwrap()
+        .into_inner()
+        .identity_secret;
+    let sign = |id: &str| {
+        let mut mac = Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).unwrap();
+        mac.update(id.as_bytes());
+        mac.finalize().into_bytes().iter().map(|b| format!("{b:02x}")).collect::<String>()
+    };
+    let wrong = s
+        .visitor
+        .visitor()
+        .identify_visitor(pb::IdentifyVisitorRequest {
+            external_id: "user-1".into(),
+            user_hash: sign("user-2"),
+            ..Default::default()
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(wrong.code(), Code::Unauthenticated);
+    let conversation = start_conversation(&s.visitor).await;
+    let ok = s
+        .visitor
+        .visitor()
+        .identify_visitor(pb::IdentifyVisitorRequest {
+            external_id: "user-1".into(),
+            user_hash: sign("user-1"),
+            name: "Ida".into(),
+            email: "ida@example.com".into(),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    let visitor = ok.visitor.unwrap();
+    assert!(visitor.verified && visitor.name == "Ida");
+    assert_eq!(visitor.id, s.visitor_id);
+
+    // The same user on another device becomes the same visitor, with their conversation.
+    let (phone, phone_id) = start_visitor(&server, &s.widget.public_token).await;
+    assert_ne!(phone_id, s.visitor_id);
+    let again = phone
+        .visitor()
+        .identify_visitor(pb::IdentifyVisitorRequest {
+            external_id: "user-1".into(),
+            user_hash: sign("user-1"),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(again.visitor.unwrap().id, s.visitor_id);
+    phone.set_token(Some(again.visitor_token));
+    let theirs = phone
+        .visitor()
+        .list_visitor_conversations(pb::ListVisitorConversationsRequest {})
+        .await
+        .unwrap()
+        .into_inner()
+        .conversations;
+    assert_eq!(theirs[0].id, conversation.id);
+    server.stop().await;
+}
+on_both_backends!(identity_is_verified_by_hmac);
+
+async fn widget_rules_apply_to_visitors(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let (agent, _) = sign_up(&server, "rules@example.com", "Rules").await;
+    let widget = agent
+        .widgets()
+        .create_widget(pb::CreateWidgetRequest {
+            name: "Strict".into(),
+            settings: Some(pb::WidgetSettings {
+                allowed_domains: vec!["shop.example".into()],
+                behavior: Some(pb::WidgetBehavior {
+                    pre_chat_email: pb::PreChatField::Required.into(),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            }),
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .widget
+        .unwrap();
+    let start = |origin: Option<&'static str>| {
+        let client = server.new_client();
+        let token = widget.public_token.clone();
+        async move {
+            let mut request =
+                tonic::Request::new(pb::StartSessionRequest { widget_token: token, ..Default::default() });
+            if let Some(origin) = origin {
+                request.metadata_mut().insert("origin", origin.parse().unwrap());
+            }
+            client.visitor().start_session(request).await.map(|r| (client, r.into_inner()))
+        }
+    };
+    assert_eq!(start(Some("https://evil.example")).await.err().unwrap().code(), Code::PermissionDenied);
+    let (visitor, session) = start(Some("https://shop.example")).await.unwrap();
+    visitor.set_token(Some(session.visitor_token.clone()));
+    let config = visitor
+        .visitor()
+        .get_widget_config(pb::GetWidgetConfigRequest { widget_token: widget.public_token.clone() })
+        .await
+        .unwrap()
+        .into_inner()
+        .config
+        .unwrap();
+    assert!(!config.online, "no agent dashboard is connected");
+    // An agent's open feed makes the team online.
+    let _feed = agent_feed(&agent, "").await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let config = visitor
+        .visitor()
+        .get_widget_config(pb::GetWidgetConfigRequest { widget_token: widget.public_token.clone() })
+        .await
+        .unwrap()
+        .into_inner()
+        .config
+        .unwrap();
+    assert!(config.online);
+
+    // Required pre-chat e-mail.
+    let refused = visitor.visitor().start_conversation(pb::StartConversationRequest::default()).await.unwrap_err();
+    assert_eq!(refused.code(), Code::FailedPrecondition);
+    visitor
+        .visitor()
+        .update_visitor(pb::UpdateVisitorRequest { email: Some("me@shop.example".into()), ..Default::default() })
+        .await
+        .unwrap();
+    visitor.visitor().start_conversation(pb::StartConversationRequest::default()).await.unwrap();
+
+    // Offline form: a conversation agents see, with the message.
+    let offline = visitor
+        .visitor()
+        .submit_offline_message(pb::SubmitOfflineMessageRequest {
+            name: "Olga".into(),
+            email: "olga@shop.example".into(),
+            message: "Call me back".into(),
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .conversation
+        .unwrap();
+    let messages = agent
+        .conversations()
+        .list_conversation_messages(pb::ListConversationMessagesRequest {
+            conversation_id: offline.id.clone(),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .messages;
+    assert_eq!(messages.last().unwrap().body, "Call me back");
+    let bad = visitor
+        .visitor()
+        .submit_offline_message(pb::SubmitOfflineMessageRequest {
+            name: String::new(),
+            email: "nope".into(),
+            message: String::new(),
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(common::violated_fields(&bad), vec!["email", "message"]);
+
+    // A turned-off widget stops answering visitors.
+    agent
+        .widgets()
+        .set_widget_active(pb::SetWidgetActiveRequest { widget_id: widget.id.clone(), active: false })
+        .await
+        .unwrap();
+    let off = visitor
+        .visitor()
+        .get_widget_config(pb::GetWidgetConfigRequest { widget_token: widget.public_token.clone() })
+        .await
+        .unwrap_err();
+    assert_eq!(off.code(), Code::NotFound);
+    let unknown = visitor
+        .visitor()
+        .get_widget_config(pb::GetWidgetConfigRequest { widget_token: "nope".into() })
+        .await
+        .unwrap_err();
+    assert_eq!(unknown.code(), Code::NotFound);
+    server.stop().await;
+}
+on_both_backends!(widget_rules_apply_to_visitors);
+
+async fn attachments_are_sniffed_stored_and_served(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let s = setup(&server, "files@example.com").await;
+    let conversation = start_conversation(&s.visitor).await;
+    let png: Vec<u8> =
+        [0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, b'I', b'H', b'D', b'R', 1, 2, 3].to_vec();
+    let upload = |name: &str, data: Vec<u8>| {
+        let visitor = s.visitor.clone();
+        let request =
+            pb::UploadAttachmentRequest { conversation_id: conversation.id.clone(), file_name: name.into(), data };
+        async move { visitor.visitor().upload_attachment(request).await }
+    };
+    let attachment = upload("../../shot.exe", png.clone()).await.unwrap().into_inner().attachment.unwrap();
+    assert_eq!((attachment.content_type.as_str(), attachment.file_name.as_str()), ("image/png", "shot.exe"));
+    let elf = upload("a.png", vec![0x7f, b'E', b'L', b'F', 2, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0]).await.unwrap_err();
+    assert_eq!(elf.code(), Code::InvalidArgument);
+    let big = upload("big.txt", vec![b'a'; 10 * 1024 * 1024 + 1]).await.unwrap_err();
+    assert_eq!(big.code(), Code::InvalidArgument);
+
+    let sent = s
+        .visitor
+        .visitor()
+        .send_message(pb::SendMessageRequest {
+            conversation_id: conversation.id.clone(),
+            body: String::new(),
+            client_key: "with-file".into(),
+            attachment_ids: vec![attachment.id.clone()],
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .message
+        .unwrap();
+    assert_eq!(sent.attachments.len(), 1);
+    let reuse = s
+        .visitor
+        .visitor()
+        .send_message(pb::SendMessageRequest {
+            conversation_id: conversation.id.clone(),
+            body: "again".into(),
+            client_key: "reuse".into(),
+            attachment_ids: vec![attachment.id.clone()],
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(reuse.code(), Code::InvalidArgument);
+
+    let url = s
+        .agent
+        .conversations()
+        .list_conversation_messages(pb::ListConversationMessagesRequest {
+            conversation_id: conversation.id.clone(),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .messages[0]
+        .attachments[0]
+        .url
+        .clone();
+    let (status, headers, body) = http_get(&url).await;
+    assert_eq!(status, 200, "{headers}");
+    assert!(headers.to_ascii_lowercase().contains("content-type: image/png"), "{headers}");
+    assert!(headers.to_ascii_lowercase().contains("x-content-type-options: nosniff"));
+    assert_eq!(body, png);
+    let tampered = url.replace("sig=", "sig=00");
+    assert_eq!(http_get(&tampered).await.0, 403);
+    server.stop().await;
+}
+on_both_backends!(attachments_are_sniffed_stored_and_served);
+
+/// Minimal HTTP/1.1 GET returning (status, headers, body).
+async fn http_get(url: &str) -> (u16, String, Vec<u8>) {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    let parsed = url::Url::parse(url).unwrap();
+    let addr = format!("{}:{}", parsed.host_str().unwrap(), parsed.port().unwrap());
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let path = format!("{}?{}", parsed.path(), parsed.query().unwrap_or(""));
+    stream.write_all(format!("GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").as_bytes()).await.unwrap();
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).await.unwrap();
+    let split = raw.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
+    let head = String::from_utf8_lossy(&raw[..split]).to_string();
+    let status = head.split_whitespace().nth(1).unwrap().parse().unwrap();
+    (status, head, raw[split + 4..].to_vec())
+}
+
+/// Two server processes on one PostgreSQL and Redis: visitor on one, agent on the other.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_replicas_share_postgres_and_redis() {
+    let redis = std::env::var("PORTHOLE_TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into());
+    let redis_for_a = redis.clone();
+    let a = TestServer::start_with(Backend::Postgres, move |c| c.redis_url = Some(redis_for_a)).await;
+    let database = a.database.clone().unwrap();
+    let b = TestServer::start_with(Backend::Sqlite, move |c| {
+        c.database = database;
+        c.redis_url = Some(redis);
+    })
+    .await;
+
+    let s = setup(&a, "replicas@example.com").await;
+    // The agent works on replica B.
+    let agent_b = b.new_client();
+    let session = agent_b
+        .auth()
+        .log_in(pb::LogInRequest {
+            email: "replicas@example.com".into(),
+            password: "correct horse battery".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .session
+        .unwrap();
+    agent_b.set_token(Some(session.access_token));
+    let mut agents = agent_feed(&agent_b, "").await;
+    let mut visitor_events = visitor_feed(&s.visitor, "").await;
+
+    let conversation = start_conversation(&s.visitor).await;
+    s.visitor
+        .visitor()
+        .set_typing(pb::SetTypingRequest { conversation_id: conversation.id.clone(), typing: true })
+        .await
+        .unwrap();
+    let hello = visitor_says(&s.visitor, &conversation.id, "hello from replica A", "ra-1").await;
+    let mut saw_typing = false;
+    loop {
+        match agent_event(&mut agents).await {
+            AgentEvent::Typing(t) if t.typing => saw_typing = true,
+            AgentEvent::MessageCreated(m) => {
+                assert_eq!(m.id, hello.id);
+                break;
+            }
+            _ => {}
+        }
+    }
+    assert!(saw_typing, "typing crosses replicas");
+
+    agent_b
+        .conversations()
+        .set_agent_typing(pb::SetAgentTypingRequest {
+            conversation_id: conversation.id.clone(),
+            typing: true,
+            internal: false,
+        })
+        .await
+        .unwrap();
+    let reply = agent_says(&agent_b, &conversation.id, "hello from replica B", false).await;
+    let mut saw_typing = false;
+    loop {
+        match visitor_event(&mut visitor_events).await {
+            VisitorEvent::Typing(t) if t.typing => saw_typing = true,
+            VisitorEvent::MessageCreated(m) if m.id == reply.id => break,
+            _ => {}
+        }
+    }
+    assert!(saw_typing, "agent typing crosses replicas");
+    b.stop().await;
+    a.stop().await;
+}
