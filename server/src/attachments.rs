@@ -86,10 +86,10 @@ impl Signer {
         Self { key: key.to_vec(), public_url: public_url.trim_end_matches('/').to_owned() }
     }
 
-    fn signature(&self, attachment_id: &str, expires: i64) -> String {
-        let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(&self.key) else { return String::new() };
+    fn mac(&self, attachment_id: &str, expires: i64) -> Option<Hmac<Sha256>> {
+        let mut mac = Hmac::<Sha256>::new_from_slice(&self.key).ok()?;
         mac.update(format!("attachment:{attachment_id}:{expires}").as_bytes());
-        mac.finalize().into_bytes().iter().map(|b| format!("{b:02x}")).collect()
+        Some(mac)
     }
 
     /// An absolute download URL valid for about a day.
@@ -97,26 +97,13 @@ impl Signer {
         let now = chrono::Utc::now().timestamp();
         let expires = (now + URL_LIFETIME_SECS).div_euclid(3600) * 3600 + 3600;
         let name: String = url::form_urlencoded::byte_serialize(row.file_name.as_bytes()).collect();
-        format!(
-            "{}/attachments/{}/{}?exp={expires}&sig={}",
-            self.public_url,
-            row.id,
-            name,
-            self.signature(&row.id, expires)
-        )
+        let signature = self.mac(&row.id, expires).map(|m| hex::encode(m.finalize().into_bytes())).unwrap_or_default();
+        format!("{}/attachments/{}/{}?exp={expires}&sig={signature}", self.public_url, row.id, name)
     }
 
     /// Whether `sig` signs `attachment_id` until `expires`, and that is still in the future.
     pub fn verify(&self, attachment_id: &str, expires: i64, sig: &str) -> bool {
-        let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(&self.key) else { return false };
-        mac.update(format!("attachment:{attachment_id}:{expires}").as_bytes());
-        let Some(bytes) = (0..sig.len())
-            .step_by(2)
-            .map(|i| sig.get(i..i + 2).and_then(|h| u8::from_str_radix(h, 16).ok()))
-            .collect::<Option<Vec<u8>>>()
-        else {
-            return false;
-        };
+        let (Some(mac), Ok(bytes)) = (self.mac(attachment_id, expires), hex::decode(sig)) else { return false };
         expires > chrono::Utc::now().timestamp() && mac.verify_slice(&bytes).is_ok()
     }
 }

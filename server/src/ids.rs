@@ -8,7 +8,7 @@ use sha2::Digest as _;
 pub fn new_id(prefix: &str) -> String {
     let mut bytes = [0u8; 12];
     rand::rng().fill_bytes(&mut bytes);
-    format!("{prefix}_{}", hex(&bytes))
+    format!("{prefix}_{}", hex::encode(bytes))
 }
 
 /// A new secret of `bytes` random bytes, URL-safe base64 without padding.
@@ -22,21 +22,13 @@ pub fn new_secret(bytes: usize) -> String {
 pub fn new_public_token() -> String {
     let mut bytes = [0u8; 16];
     rand::rng().fill_bytes(&mut bytes);
-    hex(&bytes)
+    hex::encode(bytes)
 }
 
 /// SHA-256 of a secret token as hex: what the database keeps instead of the token.
 /// Tokens are 256-bit random values, so a fast hash is enough (no password stretching).
 pub fn token_hash(token: &str) -> String {
-    hex(&sha2::Sha256::digest(token.as_bytes()))
-}
-
-fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write as _;
-    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut out, b| {
-        let _ = write!(out, "{b:02x}");
-        out
-    })
+    hex::encode(sha2::Sha256::digest(token.as_bytes()))
 }
 
 #[cfg(test)]

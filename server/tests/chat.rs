@@ -819,7 +819,7 @@ async fn identity_is_verified_by_hmac(backend: Backend) {
     let sign = |id: &str| {
         let mut mac = Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).unwrap();
         mac.update(id.as_bytes());
-        mac.finalize().into_bytes().iter().map(|b| format!("{b:02x}")).collect::<String>()
+        hex::encode(mac.finalize().into_bytes())
     };
     let wrong = s
         .visitor

@@ -16,17 +16,10 @@ pub const MAX_URL_CHARS: usize = 2000;
 
 /// Whether `user_hash` is hex(HMAC-SHA256(secret, external_id)); compared in constant time.
 pub fn identity_verified(secret: &str, external_id: &str, user_hash: &str) -> bool {
-    let Some(expected) = decode_hex(user_hash.trim()) else { return false };
+    let Ok(expected) = hex::decode(user_hash.trim()) else { return false };
     let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(secret.as_bytes()) else { return false };
     mac.update(external_id.as_bytes());
     mac.verify_slice(&expected).is_ok()
-}
-
-fn decode_hex(text: &str) -> Option<Vec<u8>> {
-    if text.len() % 2 != 0 {
-        return None;
-    }
-    (0..text.len()).step_by(2).map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok()).collect()
 }
 
 /// Merges `changes` into `current` (an empty value removes the key), checking limits.
@@ -73,7 +66,8 @@ pub fn browser_and_os(user_agent: &str) -> (String, String) {
     };
     let os = match (known(parsed.os), known(&parsed.os_version)) {
         (os, _) if os.is_empty() => String::new(),
-        (os, version) if version.is_empty() || os.contains(&version) => os,
+        // "Windows 10" already names its version (woothee adds "NT 10.0").
+        (os, version) if version.is_empty() || os.chars().any(|c| c.is_ascii_digit()) => os,
         (os, version) => format!("{os} {version}"),
     };
     (browser, os)
@@ -93,7 +87,7 @@ mod tests {
         // hex(HMAC-SHA256("secret", "user-42")) computed independently (RFC 2104).
         let mut mac = Hmac::<Sha256>::new_from_slice(b"secret").unwrap();
         mac.update(b"user-42");
-        let hash: String = mac.finalize().into_bytes().iter().map(|b| format!("{b:02x}")).collect();
+        let hash = hex::encode(mac.finalize().into_bytes());
         assert!(identity_verified("secret", "user-42", &hash));
         assert!(identity_verified("secret", "user-42", &hash.to_uppercase()));
         assert!(!identity_verified("secret", "user-43", &hash));

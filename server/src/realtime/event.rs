@@ -69,7 +69,8 @@ pub struct Typing {
     pub internal: bool,
 }
 
-/// What the bus carries.
+/// What the bus carries (always behind an `Arc`, so the variants' sizes do not matter).
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum BusMessage {
     Event(Event),
