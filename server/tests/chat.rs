@@ -1163,3 +1163,64 @@ async fn two_replicas_share_postgres_and_redis() {
     b.stop().await;
     a.stop().await;
 }
+
+/// Redis goes away between two replicas: messages still arrive (read from the store's event
+/// log), and live fan-out resumes by itself when Redis returns.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn feeds_survive_a_redis_outage() {
+    let mut redis = common::OwnRedis::start().await;
+    let url = redis.url();
+    let url_a = url.clone();
+    let a = TestServer::start_with(Backend::Postgres, move |c| c.redis_url = Some(url_a)).await;
+    let database = a.database.clone().unwrap();
+    let b = TestServer::start_with(Backend::Sqlite, move |c| {
+        c.database = database;
+        c.redis_url = Some(url);
+    })
+    .await;
+    let s = setup(&a, "outage@example.com").await;
+    let agent_b = b.new_client();
+    let session = agent_b
+        .auth()
+        .log_in(pb::LogInRequest {
+            email: "outage@example.com".into(),
+            password: "correct horse battery".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .session
+        .unwrap();
+    agent_b.set_token(Some(session.access_token));
+    let mut agents = agent_feed(&agent_b, "").await;
+    let conversation = start_conversation(&s.visitor).await;
+
+    let next_body = async |agents: &mut AgentFeed| loop {
+        if let AgentEvent::MessageCreated(m) = agent_event(agents).await {
+            return m.body;
+        }
+    };
+
+    visitor_says(&s.visitor, &conversation.id, "before", "o-1").await;
+    assert_eq!(next_body(&mut agents).await, "before");
+
+    redis.kill();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let started = std::time::Instant::now();
+    visitor_says(&s.visitor, &conversation.id, "during", "o-2").await;
+    assert_eq!(next_body(&mut agents).await, "during", "delivered from the store while Redis is down");
+    let during = started.elapsed();
+
+    redis.restart().await;
+    // Wait until replica B's bus is live again, then live delivery resumes.
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let started = std::time::Instant::now();
+    visitor_says(&s.visitor, &conversation.id, "after", "o-3").await;
+    assert_eq!(next_body(&mut agents).await, "after");
+    let after = started.elapsed();
+    println!("cross-replica delivery: during outage {during:?}, after recovery {after:?}");
+    assert!(after < Duration::from_millis(900), "live again after recovery, not polled: {after:?}");
+    b.stop().await;
+    a.stop().await;
+}
