@@ -68,6 +68,11 @@ pub const KEYS: &[Key] = &[
         doc: "Maximum database connections of this process (SQLite: readers; writes use one connection).",
     },
     Key {
+        name: "PORTHOLE_DEMO",
+        default: "false",
+        doc: "true creates a demo workspace (demo@porthole.test / porthole-demo) with a widget shown at /demo.",
+    },
+    Key {
         name: "PORTHOLE_LOG",
         default: "info",
         doc: "Log filter in tracing's EnvFilter syntax, e.g. info,porthole_server=debug.",
@@ -111,6 +116,8 @@ pub struct Config {
     pub refresh_token_ttl: Duration,
     pub invite_ttl: Duration,
     pub db_pool_size: usize,
+    /// Seed the demo workspace and serve `/demo`.
+    pub demo: bool,
     pub log_filter: String,
     pub log_format: LogFormat,
 }
@@ -219,6 +226,13 @@ impl Config {
         let invite_ttl = Duration::from_secs(number("PORTHOLE_INVITE_TTL_DAYS", 1, 90)? * 86_400);
         let db_pool_size = usize::try_from(number("PORTHOLE_DB_POOL_SIZE", 1, 1024)?).unwrap_or(16);
 
+        let (k, v) = get("PORTHOLE_DEMO");
+        let demo = match v.as_str() {
+            "true" | "1" | "yes" => true,
+            "false" | "0" | "no" => false,
+            _ => return Err(fail(k, &v, "expected true or false")),
+        };
+
         let (_, log_filter) = get("PORTHOLE_LOG");
         let (k, v) = get("PORTHOLE_LOG_FORMAT");
         let log_format = match v.as_str() {
@@ -238,6 +252,7 @@ impl Config {
             refresh_token_ttl,
             invite_ttl,
             db_pool_size,
+            demo,
             log_filter,
             log_format,
         })

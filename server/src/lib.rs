@@ -61,6 +61,8 @@ pub enum StartError {
     Reflection(String),
     #[error("server failed: {0}")]
     Serve(std::io::Error),
+    #[error("demo setup failed: {0}")]
+    Demo(String),
     #[error("cannot reach Redis: {0}")]
     Bus(#[from] realtime::bus::BusError),
 }
@@ -178,6 +180,9 @@ pub async fn start(
         public_url = %state.public_url,
         "porthole serving gRPC, grpc-web and HTTP"
     );
+    if state.config.demo {
+        web::demo::seed(&state).await.map_err(|e| StartError::Demo(e.to_string()))?;
+    }
     let router = router(state.clone()).await?;
     tokio::spawn(realtime::presence::expire_visitors(state.clone()));
     // Streams end first (they would hold graceful shutdown open), then connections drain.

@@ -120,3 +120,33 @@ async fn grpc_web_over_http1_health_and_cors() {
     assert!(trailers.contains("grpc-status:12"), "UNIMPLEMENTED expected: {trailers}");
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn demo_page_embeds_the_seeded_widget() {
+    let server = TestServer::start_with(Backend::Sqlite, |c| c.demo = true).await;
+    let (head, body) = http1(server.addr, "GET /demo HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", b"").await;
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    let body = String::from_utf8(body).unwrap();
+    let start = body.find("/widget/").expect("snippet in the demo page");
+    let token = &body[start + "/widget/".len()..][..32];
+    // The demo owner can log in and sees that very widget.
+    let owner = server.new_client();
+    let session = owner
+        .auth()
+        .log_in(pb::LogInRequest {
+            email: porthole_server::web::demo::DEMO_EMAIL.into(),
+            password: porthole_server::web::demo::DEMO_PASSWORD.into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .session
+        .unwrap();
+    owner.set_token(Some(session.access_token));
+    let widgets = owner.widgets().list_widgets(pb::ListWidgetsRequest {}).await.unwrap().into_inner().widgets;
+    assert_eq!(widgets[0].public_token, token);
+    let (head, _) = http1(server.addr, "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", b"").await;
+    assert!(head.starts_with("HTTP/1.1 307") && head.contains("/app/"), "{head}");
+    server.stop().await;
+}

@@ -471,6 +471,14 @@ impl Store {
         }
     }
 
+    /// The named server value, if set.
+    pub async fn server_value(&self, name: &str) -> Result<Option<String>, StoreError> {
+        use super::schema::server_secrets;
+        read!(self, |conn| {
+            Ok(server_secrets::table.find(name).select(server_secrets::value).first(conn).await.optional()?)
+        })
+    }
+
     /// Returns the named server secret, creating it with `generate` on first use (shared
     /// by every replica through the database).
     pub async fn server_secret(

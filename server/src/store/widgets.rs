@@ -54,6 +54,13 @@ impl Store {
         })
     }
 
+    /// The widget with this id, whatever its workspace (server-internal use only).
+    pub async fn widget_anywhere(&self, widget_id: &str) -> Result<Option<WidgetRow>, StoreError> {
+        read!(self, |conn| {
+            Ok(widgets::table.find(widget_id).select(WidgetRow::as_select()).first(conn).await.optional()?)
+        })
+    }
+
     /// The widget with this public token, whatever its workspace (visitor API entry point).
     pub async fn widget_by_public_token(&self, token: &str) -> Result<Option<WidgetRow>, StoreError> {
         read!(self, |conn| {

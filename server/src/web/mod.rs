@@ -5,12 +5,15 @@ use std::sync::Arc;
 use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use tower_http::cors::{AllowHeaders, AllowOrigin, CorsLayer};
 use tower_http::trace::TraceLayer;
 
 use crate::AppState;
+
+pub mod assets;
+pub mod demo;
 
 /// Adds the HTTP routes to the gRPC router and wraps everything in CORS and tracing.
 pub fn routes(state: Arc<AppState>, grpc: Router) -> Router {
@@ -31,6 +34,13 @@ pub fn routes(state: Arc<AppState>, grpc: Router) -> Router {
     let http = Router::new()
         .route("/healthz", get(healthz))
         .route("/attachments/{id}/{name}", get(download_attachment))
+        .route("/widget/{token}/loader.js", get(assets::loader))
+        .route("/widget/assets/{*path}", get(assets::widget_file))
+        .route("/app", get(|| async { Redirect::permanent("/app/") }))
+        .route("/app/", get(assets::dashboard_file))
+        .route("/app/{*path}", get(assets::dashboard_file))
+        .route("/", get(|| async { Redirect::temporary("/app/") }))
+        .route("/demo", get(demo::page))
         .with_state(state);
     grpc.merge(http).layer(cors).layer(TraceLayer::new_for_http())
 }

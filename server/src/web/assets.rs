@@ -1,0 +1,94 @@
+//! The built widget and dashboard, embedded in the binary (read from disk in debug builds),
+//! served with validators and cache headers suited to each.
+
+use axum::extract::Path;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use rust_embed::{EmbeddedFile, RustEmbed};
+
+/// `widget-web/dist`: the loader and the lazily loaded chat app.
+#[derive(RustEmbed)]
+#[folder = "../widget-web/dist"]
+#[allow_missing = true]
+struct WidgetAssets;
+
+/// `admin-web/dist`: the dashboard (a single-page app under `/app/`).
+#[derive(RustEmbed)]
+#[folder = "../admin-web/dist"]
+#[allow_missing = true]
+struct DashboardAssets;
+
+/// How long browsers may reuse a file without asking.
+#[derive(Clone, Copy)]
+enum Caching {
+    /// Stable URLs whose content changes with releases (the loader): short.
+    Short,
+    /// Unhashed app files: an hour, then revalidate by ETag.
+    Hour,
+    /// Content-hashed file names: forever.
+    Immutable,
+    /// The dashboard's index.html: always revalidate.
+    Revalidate,
+}
+
+fn respond(file: EmbeddedFile, caching: Caching, request_headers: &HeaderMap) -> Response {
+    let etag = format!("\"{}\"", hex::encode(file.metadata.sha256_hash()));
+    let mut headers = HeaderMap::new();
+    if let Ok(value) = HeaderValue::from_str(&etag) {
+        headers.insert(header::ETAG, value);
+    }
+    let cache = match caching {
+        Caching::Short => "public, max-age=300",
+        Caching::Hour => "public, max-age=3600",
+        Caching::Immutable => "public, max-age=31536000, immutable",
+        Caching::Revalidate => "no-cache",
+    };
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    if request_headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()) == Some(etag.as_str()) {
+        return (StatusCode::NOT_MODIFIED, headers).into_response();
+    }
+    if let Ok(value) = HeaderValue::from_str(file.metadata.mimetype()) {
+        headers.insert(header::CONTENT_TYPE, value);
+    }
+    (StatusCode::OK, headers, file.data.into_owned()).into_response()
+}
+
+fn not_built(what: &str) -> Response {
+    (
+        StatusCode::NOT_FOUND,
+        format!("{what} not found (if this is a fresh checkout, build the web assets: npm ci && npm run build:web)\n"),
+    )
+        .into_response()
+}
+
+/// `GET /widget/{token}/loader.js`: the script the embed snippet loads. The token stays in
+/// the URL so the loader can read it from its own `src`.
+pub async fn loader(headers: HeaderMap) -> Response {
+    match WidgetAssets::get("loader.js") {
+        Some(file) => respond(file, Caching::Short, &headers),
+        None => not_built("widget loader"),
+    }
+}
+
+/// `GET /widget/assets/{*path}`: the chat app and its files.
+pub async fn widget_file(Path(path): Path<String>, headers: HeaderMap) -> Response {
+    match WidgetAssets::get(&path) {
+        Some(file) => respond(file, Caching::Hour, &headers),
+        None => not_built("widget file"),
+    }
+}
+
+/// `GET /app/{*path}`: dashboard files; any other path is a client-side route and gets
+/// `index.html`.
+pub async fn dashboard_file(path: Option<Path<String>>, headers: HeaderMap) -> Response {
+    let path = path.map(|Path(p)| p).unwrap_or_default();
+    if let Some(file) = DashboardAssets::get(&path).filter(|_| !path.is_empty()) {
+        let caching = if path.starts_with("assets/") { Caching::Immutable } else { Caching::Hour };
+        return respond(file, caching, &headers);
+    }
+    match DashboardAssets::get("index.html") {
+        Some(file) => respond(file, Caching::Revalidate, &headers),
+        None => not_built("dashboard"),
+    }
+}
