@@ -1224,3 +1224,78 @@ async fn feeds_survive_a_redis_outage() {
     b.stop().await;
     a.stop().await;
 }
+
+/// A feed whose reader stalls while thousands of events pass falls back to the store and
+/// still delivers each exactly once, in order (the server never buffers without bound).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stalled_reader_catches_up_from_the_store() {
+    let server = TestServer::start(Backend::Sqlite).await;
+    let s = setup(&server, "slow@example.com").await;
+    let conversation = start_conversation(&s.visitor).await;
+    let mut agents = agent_feed(&s.agent, "").await;
+    // More events than the bus keeps per subscriber (1024) plus the stream's buffers.
+    const TOTAL: i64 = 2500;
+    for i in 0..TOTAL {
+        visitor_says(&s.visitor, &conversation.id, &format!("s{i}"), &format!("slow-{i}")).await;
+    }
+    let mut seqs = Vec::new();
+    while seqs.len() < TOTAL as usize {
+        if let AgentEvent::MessageCreated(m) = agent_event(&mut agents).await {
+            seqs.push(m.seq);
+        }
+    }
+    assert_eq!(seqs, (1..=TOTAL).collect::<Vec<_>>());
+    server.stop().await;
+}
+
+async fn page_views_reach_the_agents(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let s = setup(&server, "pages-seen@example.com").await;
+    let mut agents = agent_feed(&s.agent, "").await;
+    s.visitor
+        .visitor()
+        .record_page_view(pb::RecordPageViewRequest {
+            url: "https://shop.example/cart".into(),
+            title: "Your cart".into(),
+            referrer: "https://search.example/?q=coffee".into(),
+        })
+        .await
+        .unwrap();
+    match agent_event(&mut agents).await {
+        AgentEvent::VisitorUpdated(v) => {
+            assert_eq!(
+                (v.current_url.as_str(), v.current_title.as_str(), v.page_views),
+                ("https://shop.example/cart", "Your cart", 1)
+            );
+            assert_eq!((v.language.as_str(), v.time_zone.as_str()), ("de-DE", "Europe/Berlin"));
+            assert_eq!(v.referrer, "https://search.example/?q=coffee");
+            assert!(v.online);
+        }
+        other => panic!("unexpected {other:?}"),
+    }
+    s.visitor
+        .visitor()
+        .record_page_view(pb::RecordPageViewRequest {
+            url: "https://shop.example/checkout".into(),
+            title: "Checkout".into(),
+            referrer: "https://shop.example/cart".into(),
+        })
+        .await
+        .unwrap();
+    match agent_event(&mut agents).await {
+        AgentEvent::VisitorUpdated(v) => {
+            assert_eq!((v.current_url.as_str(), v.page_views), ("https://shop.example/checkout", 2));
+            assert_eq!(v.referrer, "https://search.example/?q=coffee", "the referrer that brought them stays");
+        }
+        other => panic!("unexpected {other:?}"),
+    }
+    let too_long = s
+        .visitor
+        .visitor()
+        .record_page_view(pb::RecordPageViewRequest { url: "x".repeat(3000), ..Default::default() })
+        .await
+        .unwrap_err();
+    assert_eq!(too_long.code(), Code::InvalidArgument);
+    server.stop().await;
+}
+on_both_backends!(page_views_reach_the_agents);
