@@ -68,6 +68,11 @@ pub const KEYS: &[Key] = &[
         doc: "Maximum database connections of this process (SQLite: readers; writes use one connection).",
     },
     Key {
+        name: "PORTHOLE_AGENT_OFFLINE_GRACE_SECS",
+        default: "60",
+        doc: "How long an agent's dashboard may be disconnected before they count as offline (1 to 3600).",
+    },
+    Key {
         name: "PORTHOLE_DEMO",
         default: "false",
         doc: "true creates a demo workspace (demo@porthole.test / porthole-demo) with a widget shown at /demo.",
@@ -116,6 +121,8 @@ pub struct Config {
     pub refresh_token_ttl: Duration,
     pub invite_ttl: Duration,
     pub db_pool_size: usize,
+    /// How long an agent's dashboard may be disconnected before they count as offline.
+    pub agent_grace: Duration,
     /// Seed the demo workspace and serve `/demo`.
     pub demo: bool,
     pub log_filter: String,
@@ -226,6 +233,8 @@ impl Config {
         let invite_ttl = Duration::from_secs(number("PORTHOLE_INVITE_TTL_DAYS", 1, 90)? * 86_400);
         let db_pool_size = usize::try_from(number("PORTHOLE_DB_POOL_SIZE", 1, 1024)?).unwrap_or(16);
 
+        let agent_grace = Duration::from_secs(number("PORTHOLE_AGENT_OFFLINE_GRACE_SECS", 1, 3600)?);
+
         let (k, v) = get("PORTHOLE_DEMO");
         let demo = match v.as_str() {
             "true" | "1" | "yes" => true,
@@ -252,6 +261,7 @@ impl Config {
             refresh_token_ttl,
             invite_ttl,
             db_pool_size,
+            agent_grace,
             demo,
             log_filter,
             log_format,

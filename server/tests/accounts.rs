@@ -209,7 +209,11 @@ async fn invites_roles_and_members(backend: Backend) {
     let agent_id = session.user.unwrap().id;
     owner
         .workspace()
-        .update_member(pb::UpdateMemberRequest { user_id: agent_id.clone(), role: pb::Role::Admin.into() })
+        .update_member(pb::UpdateMemberRequest {
+            user_id: agent_id.clone(),
+            role: pb::Role::Admin.into(),
+            max_concurrent_chats: None,
+        })
         .await
         .unwrap();
     // The promoted member's next session carries the new role.
@@ -232,19 +236,27 @@ async fn invites_roles_and_members(backend: Backend) {
     let owner_id = members[0].user_id.clone();
     let demote = agent
         .workspace()
-        .update_member(pb::UpdateMemberRequest { user_id: owner_id.clone(), role: pb::Role::Agent.into() })
+        .update_member(pb::UpdateMemberRequest {
+            user_id: owner_id.clone(),
+            role: pb::Role::Agent.into(),
+            max_concurrent_chats: None,
+        })
         .await
         .unwrap_err();
     assert_eq!(demote.code(), Code::PermissionDenied);
     let last = owner
         .workspace()
-        .update_member(pb::UpdateMemberRequest { user_id: owner_id.clone(), role: pb::Role::Agent.into() })
+        .update_member(pb::UpdateMemberRequest {
+            user_id: owner_id.clone(),
+            role: pb::Role::Agent.into(),
+            max_concurrent_chats: None,
+        })
         .await
         .unwrap_err();
     assert_eq!(last.code(), Code::FailedPrecondition);
     let unspecified = owner
         .workspace()
-        .update_member(pb::UpdateMemberRequest { user_id: agent_id.clone(), role: 0 })
+        .update_member(pb::UpdateMemberRequest { user_id: agent_id.clone(), role: 0, max_concurrent_chats: None })
         .await
         .unwrap_err();
     assert_eq!(violated_fields(&unspecified), vec!["role"]);

@@ -140,11 +140,14 @@ async fn next_visitor(feed: &mut VisitorFeed) -> pb::WatchVisitorFeedResponse {
     tokio::time::timeout(WAIT, feed.next()).await.expect("visitor feed timed out").expect("visitor feed ended").unwrap()
 }
 
-/// The next agent event that is not a heartbeat.
+/// The next agent event that is not a heartbeat, presence or assignment notice (the
+/// routing tests look at those).
 async fn agent_event(feed: &mut AgentFeed) -> AgentEvent {
     loop {
         match next_agent(feed).await.event {
-            Some(AgentEvent::Heartbeat(_)) | None => continue,
+            Some(AgentEvent::Heartbeat(_) | AgentEvent::MemberUpdated(_) | AgentEvent::AssignedToYou(_)) | None => {
+                continue;
+            }
             Some(event) => return event,
         }
     }
@@ -174,8 +177,10 @@ async fn round_trip(backend: Backend) {
         })
         .await
         .unwrap();
+    // The owner's dashboard feed is open, so routing assigns the conversation at once.
     let conversation = start_conversation(&s.visitor).await;
-    assert_eq!(conversation.status(), pb::ConversationStatus::Pending);
+    assert_eq!(conversation.status(), pb::ConversationStatus::Active);
+    assert_eq!(conversation.agent_name, "Owner of Chat Co");
     let again =
         s.visitor.visitor().start_conversation(pb::StartConversationRequest::default()).await.unwrap().into_inner();
     assert!(again.resumed, "the open conversation is continued");
@@ -195,9 +200,19 @@ async fn round_trip(backend: Backend) {
             other => panic!("unexpected {other:?}"),
         }
     }
-    match visitor_event(&mut visitor_events).await {
-        VisitorEvent::ConversationUpdated(c) => assert_eq!(c.id, conversation.id),
-        other => panic!("unexpected {other:?}"),
+    loop {
+        match agent_event(&mut agents).await {
+            AgentEvent::ConversationUpdated(c) if c.assignee_user_id == s.agent_id => break,
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    for expected_agent in ["", "Owner of Chat Co"] {
+        match visitor_event(&mut visitor_events).await {
+            VisitorEvent::ConversationUpdated(c) => {
+                assert_eq!((c.id.as_str(), c.agent_name.as_str()), (conversation.id.as_str(), expected_agent))
+            }
+            other => panic!("unexpected {other:?}"),
+        }
     }
 
     // Visitor typing and message reach the agents.
@@ -375,7 +390,11 @@ async fn round_trip(backend: Backend) {
         .reopen_conversation(pb::ReopenConversationRequest { conversation_id: conversation.id.clone() })
         .await
         .unwrap();
-    assert_eq!(reopened.into_inner().conversation.unwrap().status(), pb::ConversationStatus::Pending);
+    assert_eq!(
+        reopened.into_inner().conversation.unwrap().status(),
+        pb::ConversationStatus::Active,
+        "back to its agent"
+    );
 
     // Bad input is refused with the field named, nothing written.
     let too_long = s

@@ -107,7 +107,7 @@ impl AuthService for AuthApi {
         v.into_result(())?;
 
         let now = now_ms();
-        let workspace = WorkspaceRow { id: ids::new_id("ws"), name: workspace_name, created_at: now };
+        let workspace = WorkspaceRow::new(ids::new_id("ws"), workspace_name, now);
         let user = UserRow {
             id: ids::new_id("usr"),
             email,

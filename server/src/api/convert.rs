@@ -5,9 +5,9 @@ use porthole_proto::v1 as pb;
 use crate::attachments::Signer;
 use crate::domain::account::Role;
 use crate::domain::conversation::{Priority, Sender, Status};
+use crate::domain::routing::{AgentStatus, Mode, Responder};
 use crate::domain::widget as dw;
-use crate::realtime::event::{BusMessage, ConversationView, EventBody, Typing, UpdateCause};
-use crate::store::accounts::MemberRow;
+use crate::realtime::event::{BusMessage, ConversationView, EventBody, MemberView, Typing, UpdateCause};
 use crate::store::models::{AttachmentRow, InviteRow, MessageRow, UserRow, VisitorRow, WidgetRow, WorkspaceRow};
 
 /// Unix milliseconds as a protobuf timestamp.
@@ -45,16 +45,17 @@ pub fn user(row: &UserRow) -> pb::User {
 }
 
 pub fn workspace(row: &WorkspaceRow) -> pb::Workspace {
-    pb::Workspace { id: row.id.clone(), name: row.name.clone(), create_time: Some(timestamp(row.created_at)) }
-}
-
-pub fn member(row: &MemberRow) -> pb::Member {
-    pb::Member {
-        user_id: row.user.id.clone(),
-        email: row.user.email.clone(),
-        display_name: row.user.display_name.clone(),
-        role: role_to_proto(&row.membership.role).into(),
-        join_time: Some(timestamp(row.membership.created_at)),
+    pb::Workspace {
+        id: row.id.clone(),
+        name: row.name.clone(),
+        create_time: Some(timestamp(row.created_at)),
+        routing_mode: match Mode::parse(&row.routing_mode) {
+            Mode::LeastLoaded => pb::RoutingMode::LeastLoaded,
+            Mode::RoundRobin => pb::RoutingMode::RoundRobin,
+            Mode::Manual => pb::RoutingMode::Manual,
+        }
+        .into(),
+        unassign_on_offline: row.unassign_on_offline,
     }
 }
 
@@ -140,6 +141,7 @@ pub fn settings_to_proto(s: &dw::WidgetSettings) -> pb::WidgetSettings {
             dw::Handler::Agent => pb::HandlerType::Agent,
             dw::Handler::AiBot => pb::HandlerType::AiBot,
             dw::Handler::Workflow => pb::HandlerType::Workflow,
+            dw::Handler::Hybrid => pb::HandlerType::Hybrid,
         }
         .into(),
     }
@@ -245,6 +247,7 @@ pub fn settings_from_proto(p: pb::WidgetSettings) -> dw::WidgetSettings {
         handler: match pb::HandlerType::try_from(p.handler_type) {
             Ok(pb::HandlerType::AiBot) => dw::Handler::AiBot,
             Ok(pb::HandlerType::Workflow) => dw::Handler::Workflow,
+            Ok(pb::HandlerType::Hybrid) => dw::Handler::Hybrid,
             _ => dw::Handler::Agent,
         },
     }
@@ -359,6 +362,58 @@ pub fn conversation(view: &ConversationView) -> pb::Conversation {
         first_response_time: opt_timestamp(row.first_response_at),
         resolve_time: opt_timestamp(row.resolved_at),
         close_time: opt_timestamp(row.closed_at),
+        responder: match Responder::parse(&row.responder) {
+            Responder::Agents => pb::Responder::Agents,
+            Responder::Bot => pb::Responder::Bot,
+            Responder::Workflow => pb::Responder::Workflow,
+        }
+        .into(),
+        queue_time: opt_timestamp(row.queued_at),
+        queue_position: i32::try_from(view.queue_position).unwrap_or(i32::MAX),
+    }
+}
+
+/// A routing mode from the proto; `None` for unspecified.
+pub fn mode_from_proto(value: i32) -> Option<Mode> {
+    match pb::RoutingMode::try_from(value).ok()? {
+        pb::RoutingMode::LeastLoaded => Some(Mode::LeastLoaded),
+        pb::RoutingMode::RoundRobin => Some(Mode::RoundRobin),
+        pb::RoutingMode::Manual => Some(Mode::Manual),
+        pb::RoutingMode::Unspecified => None,
+    }
+}
+
+pub fn agent_status_to_proto(status: &str) -> pb::AgentStatus {
+    match AgentStatus::parse(status) {
+        AgentStatus::Online => pb::AgentStatus::Online,
+        AgentStatus::Away => pb::AgentStatus::Away,
+        AgentStatus::Busy => pb::AgentStatus::Busy,
+        AgentStatus::Offline => pb::AgentStatus::Offline,
+    }
+}
+
+/// An agent status from the proto; `None` for unspecified.
+pub fn agent_status_from_proto(value: i32) -> Option<AgentStatus> {
+    match pb::AgentStatus::try_from(value).ok()? {
+        pb::AgentStatus::Online => Some(AgentStatus::Online),
+        pb::AgentStatus::Away => Some(AgentStatus::Away),
+        pb::AgentStatus::Busy => Some(AgentStatus::Busy),
+        pb::AgentStatus::Offline => Some(AgentStatus::Offline),
+        pb::AgentStatus::Unspecified => None,
+    }
+}
+
+pub fn member_view(view: &MemberView) -> pb::Member {
+    pb::Member {
+        user_id: view.user_id.clone(),
+        email: view.email.clone(),
+        display_name: view.display_name.clone(),
+        role: role_to_proto(&view.role).into(),
+        join_time: Some(timestamp(view.joined_at)),
+        status: agent_status_to_proto(&view.status).into(),
+        presence: agent_status_to_proto(&view.presence).into(),
+        max_concurrent_chats: i32::try_from(view.max_chats).unwrap_or(i32::MAX),
+        current_load: i32::try_from(view.load).unwrap_or(i32::MAX),
     }
 }
 
@@ -373,6 +428,8 @@ pub fn visitor_conversation(view: &ConversationView) -> pb::VisitorConversation 
         rating: row.rating,
         create_time: Some(timestamp(row.created_at)),
         last_message_time: Some(timestamp(row.last_message_at)),
+        queue_position: i32::try_from(view.queue_position).unwrap_or(i32::MAX),
+        with_bot: Responder::parse(&row.responder) == Responder::Bot,
     }
 }
 
@@ -425,6 +482,10 @@ pub fn workspace_event(item: &BusMessage, signer: &Signer) -> pb::watch_workspac
             EventBody::ConversationUpdated { conversation: c, .. } => E::ConversationUpdated(conversation(c)),
             EventBody::MessageCreated { message: m } => E::MessageCreated(message(m, signer)),
             EventBody::VisitorUpdated { visitor } => E::VisitorUpdated(visitor_profile(visitor)),
+            EventBody::AssignmentNotice { conversation: c, transfer, .. } => {
+                E::AssignedToYou(pb::AssignmentNotice { conversation: Some(conversation(c)), transfer: *transfer })
+            }
+            EventBody::MemberUpdated { member } => E::MemberUpdated(member_view(member)),
         },
     }
 }
@@ -445,7 +506,10 @@ pub fn visitor_event(item: &BusMessage, signer: &Signer) -> Option<pb::watch_vis
             EventBody::ConversationCreated { conversation: c }
             | EventBody::ConversationUpdated { conversation: c, .. } => E::ConversationUpdated(visitor_conversation(c)),
             EventBody::MessageCreated { message: m } if !m.internal => E::MessageCreated(message(m, signer)),
-            EventBody::MessageCreated { .. } | EventBody::VisitorUpdated { .. } => return None,
+            EventBody::MessageCreated { .. }
+            | EventBody::VisitorUpdated { .. }
+            | EventBody::AssignmentNotice { .. }
+            | EventBody::MemberUpdated { .. } => return None,
         },
     })
 }

@@ -15,6 +15,7 @@ use super::{chat, convert};
 use crate::AppState;
 use crate::auth::{self, Visitor};
 use crate::domain::conversation::Sender;
+use crate::domain::routing::{self, Responder};
 use crate::domain::widget::{PreChatField, origin_allowed};
 use crate::domain::{Violations, account, hours, visitor as rules};
 use crate::error::Error;
@@ -28,8 +29,6 @@ use crate::store::visitors::VisitorChange;
 
 /// How long a visitor token lasts: the visitor stays the same person for a year.
 const VISITOR_TOKEN_DAYS: i64 = 365;
-/// An agent whose dashboard was connected this recently counts as online.
-const AGENT_ONLINE_WINDOW_MS: i64 = 60_000;
 
 /// The VisitorService implementation.
 pub struct VisitorApi {
@@ -109,10 +108,9 @@ impl VisitorApi {
         if !hours::is_open(&settings.business_hours, chrono::Utc::now()) {
             return Ok(false);
         }
-        if settings.handler != crate::domain::widget::Handler::Agent {
-            return Ok(true);
-        }
-        Ok(self.state.store.any_member_active(&widget.workspace_id, now_ms() - AGENT_ONLINE_WINDOW_MS).await?)
+        let agents = self.state.store.any_agent_available(&widget.workspace_id, now_ms()).await?;
+        // A bot answers when humans cannot.
+        Ok(routing::first_responder(settings.handler, agents) != Responder::Agents || agents)
     }
 
     async fn update(&self, visitor: &Visitor, change: VisitorChange, page_views: i64) -> Result<VisitorRow, Error> {
@@ -134,6 +132,11 @@ impl VisitorApi {
         source_title: &str,
     ) -> Result<(pb::VisitorConversation, bool), Error> {
         let now = now_ms();
+        // The one routing decision: agents (queued, then assigned), the bot, or a workflow.
+        let widget = self.own_widget(visitor).await?;
+        let handler = convert::stored_settings(&widget).handler;
+        let agents = self.state.store.any_agent_available(&visitor.workspace_id, now).await?;
+        let responder = routing::first_responder(handler, agents);
         let row = ConversationRow {
             id: ids::new_id("cnv"),
             workspace_id: visitor.workspace_id.clone(),
@@ -159,6 +162,8 @@ impl VisitorApi {
             first_response_at: None,
             resolved_at: None,
             closed_at: None,
+            responder: responder.as_str().to_owned(),
+            queued_at: (responder == Responder::Agents).then_some(now),
         };
         let (view, resumed, events) = self.state.store.start_conversation(row).await?;
         chat::publish(&self.state, events).await;
@@ -545,6 +550,22 @@ impl VisitorService for VisitorApi {
         )
         .await?;
         Ok(Response::new(pb::RateConversationResponse { conversation: Some(convert::visitor_conversation(&view)) }))
+    }
+
+    async fn request_human(
+        &self,
+        request: Request<pb::RequestHumanRequest>,
+    ) -> Result<Response<pb::RequestHumanResponse>, Status> {
+        let visitor = auth::visitor(&request)?;
+        let view = chat::change(
+            &self.state,
+            &visitor.workspace_id,
+            &request.get_ref().conversation_id,
+            Some(&visitor.visitor_id),
+            ConversationOp::RequestHuman,
+        )
+        .await?;
+        Ok(Response::new(pb::RequestHumanResponse { conversation: Some(convert::visitor_conversation(&view)) }))
     }
 
     async fn submit_offline_message(

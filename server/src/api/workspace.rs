@@ -6,7 +6,7 @@ use porthole_proto::v1 as pb;
 use porthole_proto::v1::workspace_service_server::WorkspaceService;
 use tonic::{Request, Response, Status};
 
-use super::convert;
+use super::{chat, convert};
 use crate::AppState;
 use crate::auth::{self, Agent};
 use crate::domain::Violations;
@@ -36,6 +36,13 @@ impl WorkspaceApi {
         Ok(())
     }
 
+    /// One member with presence and load, or NOT_FOUND.
+    async fn member(&self, workspace_id: &str, user_id: &str) -> Result<pb::Member, Error> {
+        let workload = self.state.store.workload(workspace_id, now_ms()).await?;
+        let member = workload.members.iter().find(|m| m.user_id == user_id).ok_or(Error::NotFound("member"))?;
+        Ok(convert::member_view(member))
+    }
+
     /// The target member's current role, or NOT_FOUND.
     async fn member_role(&self, workspace_id: &str, user_id: &str) -> Result<Role, Error> {
         let (_, _, membership) =
@@ -60,11 +67,24 @@ impl WorkspaceService for WorkspaceApi {
         request: Request<pb::UpdateWorkspaceRequest>,
     ) -> Result<Response<pb::UpdateWorkspaceResponse>, Status> {
         let agent = auth::agent(&request)?;
+        let req = request.into_inner();
         let mut v = Violations::default();
-        let name = rules::check_name("name", &request.get_ref().name, 100, &mut v);
+        let name = req.name.map(|n| rules::check_name("name", &n, 100, &mut v));
+        let mode = req.routing_mode.map(convert::mode_from_proto);
+        if mode == Some(None) {
+            v.add("routing_mode", "must be least loaded, round robin or manual");
+        }
         v.into_result(())?;
-        let workspace =
+        if let Some(name) = name {
             self.state.store.rename_workspace(&agent.workspace_id, &name).await?.ok_or(Error::NotFound("workspace"))?;
+        }
+        let events = self
+            .state
+            .store
+            .set_routing(&agent.workspace_id, mode.flatten(), req.unassign_on_offline, now_ms())
+            .await?;
+        chat::publish(&self.state, events).await;
+        let workspace = self.state.store.workspace(&agent.workspace_id).await?.ok_or(Error::NotFound("workspace"))?;
         Ok(Response::new(pb::UpdateWorkspaceResponse { workspace: Some(convert::workspace(&workspace)) }))
     }
 
@@ -73,8 +93,10 @@ impl WorkspaceService for WorkspaceApi {
         request: Request<pb::ListMembersRequest>,
     ) -> Result<Response<pb::ListMembersResponse>, Status> {
         let agent = auth::agent(&request)?;
-        let members = self.state.store.members(&agent.workspace_id).await?;
-        Ok(Response::new(pb::ListMembersResponse { members: members.iter().map(convert::member).collect() }))
+        let workload = self.state.store.workload(&agent.workspace_id, now_ms()).await?;
+        Ok(Response::new(pb::ListMembersResponse {
+            members: workload.members.iter().map(convert::member_view).collect(),
+        }))
     }
 
     async fn update_member(
@@ -83,21 +105,41 @@ impl WorkspaceService for WorkspaceApi {
     ) -> Result<Response<pb::UpdateMemberResponse>, Status> {
         let agent = auth::agent(&request)?;
         let req = request.into_inner();
-        let Some(role) = convert::role_from_proto(req.role) else {
-            return Err(Error::invalid("role", "must be owner, admin or agent").into());
-        };
+        let role = convert::role_from_proto(req.role);
+        let mut v = Violations::default();
+        if role.is_none() && (req.role != 0 || req.max_concurrent_chats.is_none()) {
+            v.add("role", "must be owner, admin or agent");
+        }
+        if req.max_concurrent_chats.is_some_and(|n| !(1..=100).contains(&n)) {
+            v.add("max_concurrent_chats", "must be from 1 to 100");
+        }
+        v.into_result(())?;
         let current = self.member_role(&agent.workspace_id, &req.user_id).await?;
-        Self::check_owner_rights(&agent, Some(current), Some(role))?;
-        match self.state.store.change_member(&agent.workspace_id, &req.user_id, Some(role.as_str()), now_ms()).await? {
-            MemberChange::Done(Some(member)) => {
-                Ok(Response::new(pb::UpdateMemberResponse { member: Some(convert::member(&member)) }))
-            }
-            MemberChange::Done(None) | MemberChange::NotFound => Err(Error::NotFound("member").into()),
-            MemberChange::LastOwner => {
-                Err(Error::failed_precondition("the workspace needs at least one owner: make someone else owner first")
-                    .into())
+        if let Some(role) = role {
+            Self::check_owner_rights(&agent, Some(current), Some(role))?;
+            match self
+                .state
+                .store
+                .change_member(&agent.workspace_id, &req.user_id, Some(role.as_str()), now_ms())
+                .await?
+            {
+                MemberChange::Done(_) => {}
+                MemberChange::NotFound => return Err(Error::NotFound("member").into()),
+                MemberChange::LastOwner => {
+                    return Err(Error::failed_precondition(
+                        "the workspace needs at least one owner: make someone else owner first",
+                    )
+                    .into());
+                }
             }
         }
+        if let Some(capacity) = req.max_concurrent_chats {
+            let events =
+                self.state.store.set_member_capacity(&agent.workspace_id, &req.user_id, capacity, now_ms()).await?;
+            chat::publish(&self.state, events).await;
+        }
+        let member = self.member(&agent.workspace_id, &req.user_id).await?;
+        Ok(Response::new(pb::UpdateMemberResponse { member: Some(member) }))
     }
 
     async fn remove_member(
@@ -172,5 +214,35 @@ impl WorkspaceService for WorkspaceApi {
             return Err(Error::NotFound("invite").into());
         }
         Ok(Response::new(pb::RevokeInviteResponse {}))
+    }
+
+    async fn set_my_status(
+        &self,
+        request: Request<pb::SetMyStatusRequest>,
+    ) -> Result<Response<pb::SetMyStatusResponse>, Status> {
+        let agent = auth::agent(&request)?;
+        let status = convert::agent_status_from_proto(request.get_ref().status)
+            .ok_or_else(|| Error::invalid("status", "must be online, away, busy or offline"))?;
+        let (member, events) = self
+            .state
+            .store
+            .set_member_status(&agent.workspace_id, &agent.user_id, status, now_ms())
+            .await?
+            .ok_or(Error::NotFound("membership"))?;
+        chat::publish(&self.state, events).await;
+        Ok(Response::new(pb::SetMyStatusResponse { member: Some(convert::member_view(&member)) }))
+    }
+
+    async fn get_workload(
+        &self,
+        request: Request<pb::GetWorkloadRequest>,
+    ) -> Result<Response<pb::GetWorkloadResponse>, Status> {
+        let agent = auth::agent(&request)?;
+        let workload = self.state.store.workload(&agent.workspace_id, now_ms()).await?;
+        Ok(Response::new(pb::GetWorkloadResponse {
+            members: workload.members.iter().map(convert::member_view).collect(),
+            queue_length: i32::try_from(workload.queue_length).unwrap_or(i32::MAX),
+            oldest_queue_time: workload.oldest_queued_at.map(convert::timestamp),
+        }))
     }
 }

@@ -27,10 +27,11 @@ pub fn access_for(path: &str) -> Option<Access> {
         ("porthole.v1.AuthService", "SignUp" | "LogIn" | "RefreshSession" | "LogOut" | "AcceptInvite") => Public,
         ("porthole.v1.AuthService", "GetMe" | "UpdateMe") => Member(Role::Agent),
 
-        ("porthole.v1.WorkspaceService", "GetWorkspace" | "ListMembers") => Member(Role::Agent),
+        ("porthole.v1.WorkspaceService", "GetWorkspace" | "ListMembers" | "SetMyStatus") => Member(Role::Agent),
         (
             "porthole.v1.WorkspaceService",
-            "UpdateWorkspace" | "UpdateMember" | "RemoveMember" | "CreateInvite" | "ListInvites" | "RevokeInvite",
+            "UpdateWorkspace" | "UpdateMember" | "RemoveMember" | "CreateInvite" | "ListInvites" | "RevokeInvite"
+            | "GetWorkload",
         ) => Member(Role::Admin),
 
         ("porthole.v1.WidgetService", "ListWidgets" | "GetWidget" | "GetEmbedSnippet") => Member(Role::Agent),

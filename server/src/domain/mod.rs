@@ -3,6 +3,7 @@
 pub mod account;
 pub mod conversation;
 pub mod hours;
+pub mod routing;
 pub mod visitor;
 pub mod widget;
 

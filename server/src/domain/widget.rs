@@ -26,6 +26,8 @@ pub enum Handler {
     Agent,
     AiBot,
     Workflow,
+    /// Agents when one is available, else the AI bot.
+    Hybrid,
 }
 
 /// Whether the pre-chat form asks for a field.

@@ -15,6 +15,26 @@ pub struct ConversationView {
     pub visitor_email: String,
     /// Display name of the assignee; empty when unassigned.
     pub assignee_name: String,
+    /// Place in the queue for an agent (1 = next); 0 when not queued.
+    #[serde(default)]
+    pub queue_position: i64,
+}
+
+/// A member with their presence and load, as dashboards show it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MemberView {
+    pub user_id: String,
+    pub email: String,
+    pub display_name: String,
+    pub role: String,
+    pub joined_at: i64,
+    /// What they chose: online, away, busy, offline.
+    pub status: String,
+    /// What they are in effect (offline when their dashboard is disconnected).
+    pub presence: String,
+    pub max_chats: i64,
+    /// Open conversations assigned to them.
+    pub load: i64,
 }
 
 /// Why a conversation changed.
@@ -35,10 +55,28 @@ pub enum UpdateCause {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum EventBody {
-    ConversationCreated { conversation: ConversationView },
-    ConversationUpdated { conversation: ConversationView, cause: UpdateCause },
-    MessageCreated { message: MessageRow },
-    VisitorUpdated { visitor: VisitorRow },
+    ConversationCreated {
+        conversation: ConversationView,
+    },
+    ConversationUpdated {
+        conversation: ConversationView,
+        cause: UpdateCause,
+    },
+    MessageCreated {
+        message: MessageRow,
+    },
+    VisitorUpdated {
+        visitor: VisitorRow,
+    },
+    /// A conversation was given to `recipient` (their feed alone shows it).
+    AssignmentNotice {
+        conversation: ConversationView,
+        recipient: String,
+        transfer: bool,
+    },
+    MemberUpdated {
+        member: MemberView,
+    },
 }
 
 /// A durable event: one row of a workspace's event log.

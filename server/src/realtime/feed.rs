@@ -13,7 +13,7 @@ use std::time::Duration;
 use tokio::sync::{broadcast, mpsc, watch};
 
 use super::bus::{Bus, BusHealth};
-use super::event::{BusMessage, Event};
+use super::event::{BusMessage, Event, EventBody};
 use crate::error::Error;
 use crate::store::Store;
 use crate::store::events::EventFilter;
@@ -47,7 +47,10 @@ impl Audience {
 
     fn sees_event(&self, event: &Event) -> bool {
         match self {
-            Audience::Agent(_) => true,
+            Audience::Agent(user_id) => match &event.body {
+                EventBody::AssignmentNotice { recipient, .. } => recipient == user_id,
+                _ => true,
+            },
             Audience::Visitor(id) => event.visitor_visible && event.visitor_id.as_deref() == Some(id),
         }
     }
@@ -187,8 +190,13 @@ where
                 _ = presence.tick(), if member.is_some() => {
                     if let Some(user_id) = &member {
                         let now = crate::store::now_ms();
-                        if let Err(error) = self.source.store.touch_member(&self.workspace_id, user_id, now).await {
-                            tracing::warn!(%error, "could not record agent presence");
+                        match self.source.store.touch_member(&self.workspace_id, user_id, now).await {
+                            Ok(events) => {
+                                for event in events {
+                                    self.source.bus.publish(BusMessage::Event(event)).await;
+                                }
+                            }
+                            Err(error) => tracing::warn!(%error, "could not record agent presence"),
                         }
                     }
                     continue;
@@ -242,7 +250,9 @@ where
             let done = (events.len() as i64) < REPLAY_BATCH;
             for event in events {
                 let seq = event.seq;
-                self.send(FeedItem::Message(&BusMessage::Event(event))).await?;
+                if self.audience.sees_event(&event) {
+                    self.send(FeedItem::Message(&BusMessage::Event(event))).await?;
+                }
                 self.cursor = seq;
             }
             if done {

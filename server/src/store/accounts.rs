@@ -73,12 +73,8 @@ impl Store {
         workspace: WorkspaceRow,
         user: UserRow,
     ) -> Result<Option<(WorkspaceRow, UserRow, MembershipRow)>, StoreError> {
-        let membership = MembershipRow {
-            workspace_id: workspace.id.clone(),
-            user_id: user.id.clone(),
-            role: "owner".to_owned(),
-            created_at: workspace.created_at,
-        };
+        let membership =
+            MembershipRow::new(workspace.id.clone(), user.id.clone(), "owner".to_owned(), workspace.created_at);
         let result = write!(self, |conn| {
             diesel::insert_into(workspaces::table).values(&workspace).execute(conn).await?;
             diesel::insert_into(users::table).values(&user).execute(conn).await?;
@@ -451,12 +447,7 @@ impl Store {
             if already > 0 {
                 return Err(StoreError::Query(diesel::result::Error::RollbackTransaction));
             }
-            let membership = MembershipRow {
-                workspace_id: invite.workspace_id.clone(),
-                user_id: user.id.clone(),
-                role: invite.role.clone(),
-                created_at: now,
-            };
+            let membership = MembershipRow::new(invite.workspace_id.clone(), user.id.clone(), invite.role.clone(), now);
             diesel::insert_into(memberships::table).values(&membership).execute(conn).await?;
             let workspace =
                 workspaces::table.find(&invite.workspace_id).select(WorkspaceRow::as_select()).first(conn).await?;

@@ -6,7 +6,8 @@ use diesel_async::RunQueryDsl;
 
 use super::events::{NewEvent, append_events};
 use super::models::{AttachmentRow, ConversationRow, MessageRow};
-use super::schema::{attachments, conversations, memberships, messages, users, visitors};
+use super::routing::route_queue;
+use super::schema::{attachments, conversations, memberships, messages, users, visitors, workspaces};
 use super::{Store, StoreError, is_unique_violation, read, write};
 use crate::domain::conversation::{self as rules, Refused, Sender, Status};
 use crate::realtime::event::{ConversationView, Event, EventBody, UpdateCause};
@@ -14,22 +15,67 @@ use crate::realtime::event::{ConversationView, Event, EventBody, UpdateCause};
 /// Loads a conversation with its visitor's and assignee's names (expanded per backend).
 macro_rules! load_view {
     ($conn:ident, $filter:expr) => {{
-        let found: Option<(ConversationRow, String, String, Option<String>)> = conversations::table
-            .inner_join(visitors::table)
-            .left_join(users::table.on(conversations::assignee_user_id.eq(users::id.nullable())))
-            .filter($filter)
-            .select((ConversationRow::as_select(), visitors::name, visitors::email, users::display_name.nullable()))
-            .first($conn)
-            .await
-            .optional()?;
-        found.map(|(row, visitor_name, visitor_email, assignee)| ConversationView {
-            row,
-            visitor_name,
-            visitor_email,
-            assignee_name: assignee.unwrap_or_default(),
-        })
+        let found: Option<($crate::store::models::ConversationRow, String, String, Option<String>)> =
+            $crate::store::schema::conversations::table
+                .inner_join($crate::store::schema::visitors::table)
+                .left_join(
+                    $crate::store::schema::users::table.on($crate::store::schema::conversations::assignee_user_id
+                        .eq($crate::store::schema::users::id.nullable())),
+                )
+                .filter($filter)
+                .select((
+                    $crate::store::models::ConversationRow::as_select(),
+                    $crate::store::schema::visitors::name,
+                    $crate::store::schema::visitors::email,
+                    $crate::store::schema::users::display_name.nullable(),
+                ))
+                .first($conn)
+                .await
+                .optional()?;
+        match found {
+            Some((row, visitor_name, visitor_email, assignee)) => {
+                let queue_position = $crate::store::conversations::queue_position!($conn, &row);
+                Some($crate::realtime::event::ConversationView {
+                    row,
+                    visitor_name,
+                    visitor_email,
+                    assignee_name: assignee.unwrap_or_default(),
+                    queue_position,
+                })
+            }
+            None => None,
+        }
     }};
 }
+pub(crate) use load_view;
+
+/// 1 + the number of conversations queued ahead of `$row` in its workspace; 0 when it is
+/// not queued (expanded per backend).
+macro_rules! queue_position {
+    ($conn:ident, $row:expr) => {{
+        let row: &$crate::store::models::ConversationRow = $row;
+        match row.queued_at {
+            None => 0,
+            Some(queued_at) => {
+                let ahead: i64 = $crate::store::schema::conversations::table
+                    .filter($crate::store::schema::conversations::workspace_id.eq(&row.workspace_id))
+                    .filter($crate::store::schema::conversations::queued_at.is_not_null())
+                    .filter(
+                        $crate::store::schema::conversations::queued_at.lt(queued_at).or(
+                            $crate::store::schema::conversations::queued_at
+                                .eq(queued_at)
+                                .and($crate::store::schema::conversations::id.lt(&row.id)),
+                        ),
+                    )
+                    .count()
+                    .get_result($conn)
+                    .await?;
+                ahead + 1
+            }
+        }
+    }};
+}
+pub(crate) use queue_position;
 
 /// A message to store.
 #[derive(Debug, Clone)]
@@ -71,9 +117,14 @@ pub enum ConversationOp {
     Resolve,
     Close,
     Reopen,
-    Rate { rating: i32, comment: String },
+    Rate {
+        rating: i32,
+        comment: String,
+    },
     AgentRead(i64),
     VisitorRead(i64),
+    /// Hand a bot-answered conversation to the human agents (queued, then routed).
+    RequestHuman,
 }
 
 /// What a conversation change led to.
@@ -114,12 +165,37 @@ fn like_pattern(text: &str) -> String {
 }
 
 impl Store {
-    /// The visitor's newest open conversation on the widget, or a new one.
+    /// Views of joined rows, with queue positions for the queued ones.
+    async fn with_queue_positions(
+        &self,
+        rows: Vec<(ConversationRow, String, String, Option<String>)>,
+    ) -> Result<Vec<ConversationView>, StoreError> {
+        let mut views = Vec::with_capacity(rows.len());
+        for (row, visitor_name, visitor_email, assignee) in rows {
+            let queue_position = if row.queued_at.is_some() {
+                read!(self, |conn| { Ok::<_, StoreError>(queue_position!(conn, &row)) })?
+            } else {
+                0
+            };
+            views.push(ConversationView {
+                row,
+                visitor_name,
+                visitor_email,
+                assignee_name: assignee.unwrap_or_default(),
+                queue_position,
+            });
+        }
+        Ok(views)
+    }
+
+    /// The visitor's newest open conversation on the widget, or a new one (queued for an
+    /// agent and routed at once when `row.responder` is agents).
     pub async fn start_conversation(
         &self,
         row: ConversationRow,
     ) -> Result<(ConversationView, bool, Vec<Event>), StoreError> {
         let now = row.created_at;
+        let grace = self.agent_grace_ms();
         write!(self, |conn| {
             let open = load_view!(
                 conn,
@@ -132,19 +208,18 @@ impl Store {
                 return Ok((view, true, Vec::new()));
             }
             diesel::insert_into(conversations::table).values(&row).execute(conn).await?;
+            let created = load_view!(conn, conversations::id.eq(&row.id))
+                .ok_or(StoreError::Query(diesel::result::Error::NotFound))?;
+            let mut new = vec![NewEvent {
+                conversation_id: Some(row.id.clone()),
+                visitor_id: Some(row.visitor_id.clone()),
+                visitor_visible: true,
+                body: EventBody::ConversationCreated { conversation: created },
+            }];
+            new.extend(route_queue!(conn, &row.workspace_id, now, grace));
             let view = load_view!(conn, conversations::id.eq(&row.id))
                 .ok_or(StoreError::Query(diesel::result::Error::NotFound))?;
-            let events = append_events!(
-                conn,
-                &row.workspace_id,
-                now,
-                vec![NewEvent {
-                    conversation_id: Some(row.id.clone()),
-                    visitor_id: Some(row.visitor_id.clone()),
-                    visitor_visible: true,
-                    body: EventBody::ConversationCreated { conversation: view.clone() },
-                }]
-            );
+            let events = append_events!(conn, &row.workspace_id, now, new);
             Ok((view, false, events))
         })
     }
@@ -190,15 +265,7 @@ impl Store {
                     .await?,
             )
         })?;
-        Ok(rows
-            .into_iter()
-            .map(|(row, visitor_name, visitor_email, assignee)| ConversationView {
-                row,
-                visitor_name,
-                visitor_email,
-                assignee_name: assignee.unwrap_or_default(),
-            })
-            .collect())
+        self.with_queue_positions(rows).await
     }
 
     /// The agents' inbox: filtered, searched, newest activity first, keyset-paged.
@@ -252,20 +319,13 @@ impl Store {
             }
             Ok::<_, StoreError>(query.load(conn).await?)
         })?;
-        Ok(rows
-            .into_iter()
-            .map(|(row, visitor_name, visitor_email, assignee)| ConversationView {
-                row,
-                visitor_name,
-                visitor_email,
-                assignee_name: assignee.unwrap_or_default(),
-            })
-            .collect())
+        self.with_queue_positions(rows).await
     }
 
     /// Stores a message: idempotent on (conversation, client key), gap-free `seq`,
     /// conversation state and counters updated, event logged — all in one transaction.
     pub async fn send_message(&self, new: NewMessage) -> Result<SendOutcome, StoreError> {
+        let grace = self.agent_grace_ms();
         let result = write!(self, |conn| {
             let duplicate = messages::table
                 .filter(messages::conversation_id.eq(&new.conversation_id))
@@ -370,6 +430,14 @@ impl Store {
             if before == Status::Resolved && status != Status::Resolved {
                 diesel::update(target).set(conversations::resolved_at.eq(None::<i64>)).execute(conn).await?;
             }
+            // A visitor reopening an unassigned conversation joins the queue again.
+            let requeue = status == Status::Pending
+                && current.row.assignee_user_id.is_none()
+                && current.row.queued_at.is_none()
+                && current.row.responder == "agents";
+            if requeue {
+                diesel::update(target).set(conversations::queued_at.eq(new.now)).execute(conn).await?;
+            }
 
             let mut new_events = vec![NewEvent {
                 conversation_id: Some(new.conversation_id.clone()),
@@ -386,6 +454,9 @@ impl Store {
                     visitor_visible: true,
                     body: EventBody::ConversationUpdated { conversation: view, cause: UpdateCause::Status },
                 });
+            }
+            if requeue {
+                new_events.extend(route_queue!(conn, &new.workspace_id, new.now, grace));
             }
             let events = append_events!(conn, &new.workspace_id, new.now, new_events);
             Ok(SendOutcome::Sent(message, events))
@@ -419,6 +490,7 @@ impl Store {
         op: ConversationOp,
         now: i64,
     ) -> Result<ChangeOutcome, StoreError> {
+        let grace = self.agent_grace_ms();
         write!(self, |conn| {
             let Some(current) = load_view!(
                 conn,
@@ -432,6 +504,7 @@ impl Store {
             let status = status_of(&current.row);
             let assigned = current.row.assignee_user_id.is_some();
             let target = conversations::table.find(conversation_id);
+            let mut notice: Option<(String, bool)> = None;
             let (cause, visitor_visible) = match op {
                 ConversationOp::Assign(assignee) => {
                     if let Some(user) = &assignee {
@@ -452,10 +525,21 @@ impl Store {
                         Ok(s) => s,
                         Err(r) => return Ok(ChangeOutcome::Refused(r)),
                     };
+                    // Unassigned and open: back in the queue (by its age); assigned: out of it.
+                    let queued_at = match &assignee {
+                        Some(_) => None,
+                        None => Some(current.row.queued_at.unwrap_or(now)),
+                    };
                     diesel::update(target)
-                        .set((conversations::assignee_user_id.eq(&assignee), conversations::status.eq(next.as_str())))
+                        .set((
+                            conversations::assignee_user_id.eq(&assignee),
+                            conversations::status.eq(next.as_str()),
+                            conversations::queued_at.eq(queued_at),
+                            conversations::responder.eq("agents"),
+                        ))
                         .execute(conn)
                         .await?;
+                    notice = assignee.map(|user| (user, current.row.assignee_user_id.is_some()));
                     (UpdateCause::Assignment, true)
                 }
                 ConversationOp::Priority(priority) => {
@@ -475,7 +559,11 @@ impl Store {
                         Err(r) => return Ok(ChangeOutcome::Refused(r)),
                     };
                     diesel::update(target)
-                        .set((conversations::status.eq(next.as_str()), conversations::resolved_at.eq(now)))
+                        .set((
+                            conversations::status.eq(next.as_str()),
+                            conversations::resolved_at.eq(now),
+                            conversations::queued_at.eq(None::<i64>),
+                        ))
                         .execute(conn)
                         .await?;
                     (UpdateCause::Status, true)
@@ -486,7 +574,11 @@ impl Store {
                         Err(r) => return Ok(ChangeOutcome::Refused(r)),
                     };
                     diesel::update(target)
-                        .set((conversations::status.eq(next.as_str()), conversations::closed_at.eq(now)))
+                        .set((
+                            conversations::status.eq(next.as_str()),
+                            conversations::closed_at.eq(now),
+                            conversations::queued_at.eq(None::<i64>),
+                        ))
                         .execute(conn)
                         .await?;
                     (UpdateCause::Status, true)
@@ -496,15 +588,33 @@ impl Store {
                         Ok(s) => s,
                         Err(r) => return Ok(ChangeOutcome::Refused(r)),
                     };
+                    let queue = !assigned && current.row.responder == "agents";
                     diesel::update(target)
                         .set((
                             conversations::status.eq(next.as_str()),
                             conversations::resolved_at.eq(None::<i64>),
                             conversations::closed_at.eq(None::<i64>),
+                            conversations::queued_at.eq(if queue { Some(now) } else { None }),
                         ))
                         .execute(conn)
                         .await?;
                     (UpdateCause::Status, true)
+                }
+                ConversationOp::RequestHuman => {
+                    if status == Status::Closed {
+                        return Ok(ChangeOutcome::Refused(Refused("this conversation is closed; start a new one")));
+                    }
+                    if current.row.responder == "agents" {
+                        return Ok(ChangeOutcome::Unchanged(Box::new(current)));
+                    }
+                    diesel::update(target)
+                        .set((
+                            conversations::responder.eq("agents"),
+                            conversations::queued_at.eq(if assigned { None } else { Some(now) }),
+                        ))
+                        .execute(conn)
+                        .await?;
+                    (UpdateCause::Assignment, true)
                 }
                 ConversationOp::Rate { rating, comment } => {
                     if let Err(r) = rules::can_rate(status) {
@@ -546,17 +656,27 @@ impl Store {
             diesel::update(target).set(conversations::updated_at.eq(now)).execute(conn).await?;
             let view = load_view!(conn, conversations::id.eq(conversation_id))
                 .ok_or(StoreError::Query(diesel::result::Error::NotFound))?;
-            let events = append_events!(
-                conn,
-                workspace_id,
-                now,
-                vec![NewEvent {
+            let mut new = vec![NewEvent {
+                conversation_id: Some(conversation_id.to_owned()),
+                visitor_id: Some(view.row.visitor_id.clone()),
+                visitor_visible,
+                body: EventBody::ConversationUpdated { conversation: view.clone(), cause },
+            }];
+            if let Some((recipient, transfer)) = notice {
+                new.push(NewEvent {
                     conversation_id: Some(conversation_id.to_owned()),
-                    visitor_id: Some(view.row.visitor_id.clone()),
-                    visitor_visible,
-                    body: EventBody::ConversationUpdated { conversation: view.clone(), cause },
-                }]
-            );
+                    visitor_id: None,
+                    visitor_visible: false,
+                    body: EventBody::AssignmentNotice { conversation: view.clone(), recipient, transfer },
+                });
+            }
+            // Capacity freed or a conversation (re)queued: let routing act in the same transaction.
+            if matches!(cause, UpdateCause::Status | UpdateCause::Assignment) {
+                new.extend(route_queue!(conn, workspace_id, now, grace));
+            }
+            let view = load_view!(conn, conversations::id.eq(conversation_id))
+                .ok_or(StoreError::Query(diesel::result::Error::NotFound))?;
+            let events = append_events!(conn, workspace_id, now, new);
             Ok(ChangeOutcome::Changed(Box::new(view), events))
         })
     }
@@ -608,30 +728,6 @@ impl Store {
                 .first(conn)
                 .await
                 .optional()?)
-        })
-    }
-
-    /// Records that a member's dashboard feed is connected now (agent presence).
-    pub async fn touch_member(&self, workspace_id: &str, user_id: &str, now: i64) -> Result<(), StoreError> {
-        write!(self, |conn| {
-            diesel::update(memberships::table.find((workspace_id, user_id)))
-                .set(memberships::last_active_at.eq(now))
-                .execute(conn)
-                .await?;
-            Ok(())
-        })
-    }
-
-    /// Whether any member of the workspace had a feed connected since `since`.
-    pub async fn any_member_active(&self, workspace_id: &str, since: i64) -> Result<bool, StoreError> {
-        read!(self, |conn| {
-            let count: i64 = memberships::table
-                .filter(memberships::workspace_id.eq(workspace_id))
-                .filter(memberships::last_active_at.ge(since))
-                .count()
-                .get_result(conn)
-                .await?;
-            Ok(count > 0)
         })
     }
 }

@@ -9,6 +9,7 @@ pub mod accounts;
 pub mod conversations;
 pub mod events;
 pub mod models;
+pub mod routing;
 pub mod schema;
 pub mod visitors;
 pub mod widgets;
@@ -67,6 +68,8 @@ pub enum Backend {
 #[derive(Clone)]
 pub struct Store {
     backend: Arc<Backend>,
+    /// How long an agent's dashboard may be disconnected before they count as offline.
+    agent_grace_ms: i64,
 }
 
 /// Runs `$body` with `$conn: &mut impl AsyncConnection` from the read pool of whichever
@@ -121,7 +124,7 @@ impl Store {
             DatabaseConfig::Sqlite(path) => Self::open_sqlite(path, pool_size).await?,
             DatabaseConfig::Postgres(url) => Self::open_postgres(url, pool_size).await?,
         };
-        let store = Self { backend: Arc::new(backend) };
+        let store = Self { backend: Arc::new(backend), agent_grace_ms: 60_000 };
         store.migrate().await?;
         Ok(store)
     }
@@ -183,6 +186,17 @@ impl Store {
             tracing::info!(applied, "database migrations applied");
         }
         Ok(())
+    }
+
+    /// Sets the agent presence grace period.
+    pub fn with_agent_grace(mut self, grace: std::time::Duration) -> Self {
+        self.agent_grace_ms = i64::try_from(grace.as_millis()).unwrap_or(i64::MAX);
+        self
+    }
+
+    /// How long an agent's dashboard may be disconnected before they count as offline.
+    pub fn agent_grace_ms(&self) -> i64 {
+        self.agent_grace_ms
     }
 
     /// The configured backend's pools.

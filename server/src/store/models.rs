@@ -15,6 +15,33 @@ pub struct WorkspaceRow {
     pub id: String,
     pub name: String,
     pub created_at: i64,
+    /// `least_loaded`, `round_robin` or `manual`.
+    #[diesel(skip_insertion)]
+    pub routing_mode: String,
+    #[diesel(skip_insertion)]
+    pub unassign_on_offline: bool,
+}
+
+impl WorkspaceRow {
+    /// A new workspace with default routing.
+    pub fn new(id: String, name: String, created_at: i64) -> Self {
+        Self { id, name, created_at, routing_mode: "least_loaded".to_owned(), unassign_on_offline: false }
+    }
+}
+
+impl MembershipRow {
+    /// A new membership: online by default, capacity 5.
+    pub fn new(workspace_id: String, user_id: String, role: String, created_at: i64) -> Self {
+        Self {
+            workspace_id,
+            user_id,
+            role,
+            created_at,
+            status: "online".to_owned(),
+            max_chats: 5,
+            last_active_at: None,
+        }
+    }
 }
 
 /// A user account row.
@@ -36,6 +63,13 @@ pub struct MembershipRow {
     pub user_id: String,
     pub role: String,
     pub created_at: i64,
+    /// `online`, `away`, `busy` or `offline`: what the member chose.
+    #[diesel(skip_insertion)]
+    pub status: String,
+    #[diesel(skip_insertion)]
+    pub max_chats: i32,
+    #[diesel(skip_insertion)]
+    pub last_active_at: Option<i64>,
 }
 
 /// A refresh token row; only the SHA-256 of the token is stored.
@@ -140,6 +174,10 @@ pub struct ConversationRow {
     pub first_response_at: Option<i64>,
     pub resolved_at: Option<i64>,
     pub closed_at: Option<i64>,
+    /// `agents`, `bot` or `workflow`.
+    pub responder: String,
+    /// When it started waiting for an agent; `None` when not queued.
+    pub queued_at: Option<i64>,
 }
 
 /// A message. `sender_type` is `visitor`, `agent`, `bot` or `system`; `attachments` is a

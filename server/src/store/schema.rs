@@ -15,6 +15,8 @@ diesel::table! {
         name -> Text,
         created_at -> BigInt,
         event_seq -> BigInt,
+        routing_mode -> Text,
+        unassign_on_offline -> Bool,
     }
 }
 
@@ -35,6 +37,10 @@ diesel::table! {
         role -> Text,
         created_at -> BigInt,
         last_active_at -> Nullable<BigInt>,
+        status -> Text,
+        max_chats -> Integer,
+        last_assigned_at -> Nullable<BigInt>,
+        present -> Bool,
     }
 }
 
@@ -133,6 +139,8 @@ diesel::table! {
         first_response_at -> Nullable<BigInt>,
         resolved_at -> Nullable<BigInt>,
         closed_at -> Nullable<BigInt>,
+        responder -> Text,
+        queued_at -> Nullable<BigInt>,
     }
 }
 

@@ -27,7 +27,7 @@ pub async fn seed(state: &AppState) -> Result<(), Error> {
         return Ok(());
     }
     let now = now_ms();
-    let workspace = WorkspaceRow { id: ids::new_id("ws"), name: "Demo".to_owned(), created_at: now };
+    let workspace = WorkspaceRow::new(ids::new_id("ws"), "Demo".to_owned(), now);
     let owner = UserRow {
         id: ids::new_id("usr"),
         email: DEMO_EMAIL.to_owned(),

@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file porthole/v1/workspace.proto.
  */
 export const file_porthole_v1_workspace: GenFile = /*@__PURE__*/
-  fileDesc("Chtwb3J0aG9sZS92MS93b3Jrc3BhY2UucHJvdG8SC3BvcnRob2xlLnYxIlYKCVdvcmtzcGFjZRIKCgJpZBgBIAEoCRIMCgRuYW1lGAIgASgJEi8KC2NyZWF0ZV90aW1lGAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCKOAQoGTWVtYmVyEg8KB3VzZXJfaWQYASABKAkSDQoFZW1haWwYAiABKAkSFAoMZGlzcGxheV9uYW1lGAMgASgJEh8KBHJvbGUYBCABKA4yES5wb3J0aG9sZS52MS5Sb2xlEi0KCWpvaW5fdGltZRgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiwgEKBkludml0ZRIKCgJpZBgBIAEoCRINCgVlbWFpbBgCIAEoCRIfCgRyb2xlGAMgASgOMhEucG9ydGhvbGUudjEuUm9sZRIaChJpbnZpdGVkX2J5X3VzZXJfaWQYBCABKAkSLwoLY3JlYXRlX3RpbWUYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi8KC2V4cGlyZV90aW1lGAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCIVChNHZXRXb3Jrc3BhY2VSZXF1ZXN0IkEKFEdldFdvcmtzcGFjZVJlc3BvbnNlEikKCXdvcmtzcGFjZRgBIAEoCzIWLnBvcnRob2xlLnYxLldvcmtzcGFjZSImChZVcGRhdGVXb3Jrc3BhY2VSZXF1ZXN0EgwKBG5hbWUYASABKAkiRAoXVXBkYXRlV29ya3NwYWNlUmVzcG9uc2USKQoJd29ya3NwYWNlGAEgASgLMhYucG9ydGhvbGUudjEuV29ya3NwYWNlIhQKEkxpc3RNZW1iZXJzUmVxdWVzdCI7ChNMaXN0TWVtYmVyc1Jlc3BvbnNlEiQKB21lbWJlcnMYASADKAsyEy5wb3J0aG9sZS52MS5NZW1iZXIiRwoTVXBkYXRlTWVtYmVyUmVxdWVzdBIPCgd1c2VyX2lkGAEgASgJEh8KBHJvbGUYAiABKA4yES5wb3J0aG9sZS52MS5Sb2xlIjsKFFVwZGF0ZU1lbWJlclJlc3BvbnNlEiMKBm1lbWJlchgBIAEoCzITLnBvcnRob2xlLnYxLk1lbWJlciImChNSZW1vdmVNZW1iZXJSZXF1ZXN0Eg8KB3VzZXJfaWQYASABKAkiFgoUUmVtb3ZlTWVtYmVyUmVzcG9uc2UiRQoTQ3JlYXRlSW52aXRlUmVxdWVzdBINCgVlbWFpbBgBIAEoCRIfCgRyb2xlGAIgASgOMhEucG9ydGhvbGUudjEuUm9sZSJRChRDcmVhdGVJbnZpdGVSZXNwb25zZRIjCgZpbnZpdGUYASABKAsyEy5wb3J0aG9sZS52MS5JbnZpdGUSFAoMaW52aXRlX3Rva2VuGAIgASgJIhQKEkxpc3RJbnZpdGVzUmVxdWVzdCI7ChNMaXN0SW52aXRlc1Jlc3BvbnNlEiQKB2ludml0ZXMYASADKAsyEy5wb3J0aG9sZS52MS5JbnZpdGUiKAoTUmV2b2tlSW52aXRlUmVxdWVzdBIRCglpbnZpdGVfaWQYASABKAkiFgoUUmV2b2tlSW52aXRlUmVzcG9uc2UqTAoEUm9sZRIUChBST0xFX1VOU1BFQ0lGSUVEEAASDgoKUk9MRV9PV05FUhABEg4KClJPTEVfQURNSU4QAhIOCgpST0xFX0FHRU5UEAMyvQUKEFdvcmtzcGFjZVNlcnZpY2USUwoMR2V0V29ya3NwYWNlEiAucG9ydGhvbGUudjEuR2V0V29ya3NwYWNlUmVxdWVzdBohLnBvcnRob2xlLnYxLkdldFdvcmtzcGFjZVJlc3BvbnNlElwKD1VwZGF0ZVdvcmtzcGFjZRIjLnBvcnRob2xlLnYxLlVwZGF0ZVdvcmtzcGFjZVJlcXVlc3QaJC5wb3J0aG9sZS52MS5VcGRhdGVXb3Jrc3BhY2VSZXNwb25zZRJQCgtMaXN0TWVtYmVycxIfLnBvcnRob2xlLnYxLkxpc3RNZW1iZXJzUmVxdWVzdBogLnBvcnRob2xlLnYxLkxpc3RNZW1iZXJzUmVzcG9uc2USUwoMVXBkYXRlTWVtYmVyEiAucG9ydGhvbGUudjEuVXBkYXRlTWVtYmVyUmVxdWVzdBohLnBvcnRob2xlLnYxLlVwZGF0ZU1lbWJlclJlc3BvbnNlElMKDFJlbW92ZU1lbWJlchIgLnBvcnRob2xlLnYxLlJlbW92ZU1lbWJlclJlcXVlc3QaIS5wb3J0aG9sZS52MS5SZW1vdmVNZW1iZXJSZXNwb25zZRJTCgxDcmVhdGVJbnZpdGUSIC5wb3J0aG9sZS52MS5DcmVhdGVJbnZpdGVSZXF1ZXN0GiEucG9ydGhvbGUudjEuQ3JlYXRlSW52aXRlUmVzcG9uc2USUAoLTGlzdEludml0ZXMSHy5wb3J0aG9sZS52MS5MaXN0SW52aXRlc1JlcXVlc3QaIC5wb3J0aG9sZS52MS5MaXN0SW52aXRlc1Jlc3BvbnNlElMKDFJldm9rZUludml0ZRIgLnBvcnRob2xlLnYxLlJldm9rZUludml0ZVJlcXVlc3QaIS5wb3J0aG9sZS52MS5SZXZva2VJbnZpdGVSZXNwb25zZWIGcHJvdG8z", [file_google_protobuf_timestamp]);
+  fileDesc("Chtwb3J0aG9sZS92MS93b3Jrc3BhY2UucHJvdG8SC3BvcnRob2xlLnYxIqMBCglXb3Jrc3BhY2USCgoCaWQYASABKAkSDAoEbmFtZRgCIAEoCRIvCgtjcmVhdGVfdGltZRgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLgoMcm91dGluZ19tb2RlGAQgASgOMhgucG9ydGhvbGUudjEuUm91dGluZ01vZGUSGwoTdW5hc3NpZ25fb25fb2ZmbGluZRgFIAEoCCKYAgoGTWVtYmVyEg8KB3VzZXJfaWQYASABKAkSDQoFZW1haWwYAiABKAkSFAoMZGlzcGxheV9uYW1lGAMgASgJEh8KBHJvbGUYBCABKA4yES5wb3J0aG9sZS52MS5Sb2xlEi0KCWpvaW5fdGltZRgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASKAoGc3RhdHVzGAYgASgOMhgucG9ydGhvbGUudjEuQWdlbnRTdGF0dXMSKgoIcHJlc2VuY2UYByABKA4yGC5wb3J0aG9sZS52MS5BZ2VudFN0YXR1cxIcChRtYXhfY29uY3VycmVudF9jaGF0cxgIIAEoBRIUCgxjdXJyZW50X2xvYWQYCSABKAUiwgEKBkludml0ZRIKCgJpZBgBIAEoCRINCgVlbWFpbBgCIAEoCRIfCgRyb2xlGAMgASgOMhEucG9ydGhvbGUudjEuUm9sZRIaChJpbnZpdGVkX2J5X3VzZXJfaWQYBCABKAkSLwoLY3JlYXRlX3RpbWUYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi8KC2V4cGlyZV90aW1lGAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCIVChNHZXRXb3Jrc3BhY2VSZXF1ZXN0IkEKFEdldFdvcmtzcGFjZVJlc3BvbnNlEikKCXdvcmtzcGFjZRgBIAEoCzIWLnBvcnRob2xlLnYxLldvcmtzcGFjZSK0AQoWVXBkYXRlV29ya3NwYWNlUmVxdWVzdBIRCgRuYW1lGAEgASgJSACIAQESMwoMcm91dGluZ19tb2RlGAIgASgOMhgucG9ydGhvbGUudjEuUm91dGluZ01vZGVIAYgBARIgChN1bmFzc2lnbl9vbl9vZmZsaW5lGAMgASgISAKIAQFCBwoFX25hbWVCDwoNX3JvdXRpbmdfbW9kZUIWChRfdW5hc3NpZ25fb25fb2ZmbGluZSJEChdVcGRhdGVXb3Jrc3BhY2VSZXNwb25zZRIpCgl3b3Jrc3BhY2UYASABKAsyFi5wb3J0aG9sZS52MS5Xb3Jrc3BhY2UiFAoSTGlzdE1lbWJlcnNSZXF1ZXN0IjsKE0xpc3RNZW1iZXJzUmVzcG9uc2USJAoHbWVtYmVycxgBIAMoCzITLnBvcnRob2xlLnYxLk1lbWJlciKDAQoTVXBkYXRlTWVtYmVyUmVxdWVzdBIPCgd1c2VyX2lkGAEgASgJEh8KBHJvbGUYAiABKA4yES5wb3J0aG9sZS52MS5Sb2xlEiEKFG1heF9jb25jdXJyZW50X2NoYXRzGAMgASgFSACIAQFCFwoVX21heF9jb25jdXJyZW50X2NoYXRzIjsKFFVwZGF0ZU1lbWJlclJlc3BvbnNlEiMKBm1lbWJlchgBIAEoCzITLnBvcnRob2xlLnYxLk1lbWJlciImChNSZW1vdmVNZW1iZXJSZXF1ZXN0Eg8KB3VzZXJfaWQYASABKAkiFgoUUmVtb3ZlTWVtYmVyUmVzcG9uc2UiRQoTQ3JlYXRlSW52aXRlUmVxdWVzdBINCgVlbWFpbBgBIAEoCRIfCgRyb2xlGAIgASgOMhEucG9ydGhvbGUudjEuUm9sZSJRChRDcmVhdGVJbnZpdGVSZXNwb25zZRIjCgZpbnZpdGUYASABKAsyEy5wb3J0aG9sZS52MS5JbnZpdGUSFAoMaW52aXRlX3Rva2VuGAIgASgJIhQKEkxpc3RJbnZpdGVzUmVxdWVzdCI7ChNMaXN0SW52aXRlc1Jlc3BvbnNlEiQKB2ludml0ZXMYASADKAsyEy5wb3J0aG9sZS52MS5JbnZpdGUiKAoTUmV2b2tlSW52aXRlUmVxdWVzdBIRCglpbnZpdGVfaWQYASABKAkiFgoUUmV2b2tlSW52aXRlUmVzcG9uc2UiPgoSU2V0TXlTdGF0dXNSZXF1ZXN0EigKBnN0YXR1cxgBIAEoDjIYLnBvcnRob2xlLnYxLkFnZW50U3RhdHVzIjoKE1NldE15U3RhdHVzUmVzcG9uc2USIwoGbWVtYmVyGAEgASgLMhMucG9ydGhvbGUudjEuTWVtYmVyIhQKEkdldFdvcmtsb2FkUmVxdWVzdCKIAQoTR2V0V29ya2xvYWRSZXNwb25zZRIkCgdtZW1iZXJzGAEgAygLMhMucG9ydGhvbGUudjEuTWVtYmVyEhQKDHF1ZXVlX2xlbmd0aBgCIAEoBRI1ChFvbGRlc3RfcXVldWVfdGltZRgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAqjAEKC0FnZW50U3RhdHVzEhwKGEFHRU5UX1NUQVRVU19VTlNQRUNJRklFRBAAEhcKE0FHRU5UX1NUQVRVU19PTkxJTkUQARIVChFBR0VOVF9TVEFUVVNfQVdBWRACEhUKEUFHRU5UX1NUQVRVU19CVVNZEAMSGAoUQUdFTlRfU1RBVFVTX09GRkxJTkUQBCqBAQoLUm91dGluZ01vZGUSHAoYUk9VVElOR19NT0RFX1VOU1BFQ0lGSUVEEAASHQoZUk9VVElOR19NT0RFX0xFQVNUX0xPQURFRBABEhwKGFJPVVRJTkdfTU9ERV9ST1VORF9ST0JJThACEhcKE1JPVVRJTkdfTU9ERV9NQU5VQUwQAypMCgRSb2xlEhQKEFJPTEVfVU5TUEVDSUZJRUQQABIOCgpST0xFX09XTkVSEAESDgoKUk9MRV9BRE1JThACEg4KClJPTEVfQUdFTlQQAzLhBgoQV29ya3NwYWNlU2VydmljZRJTCgxHZXRXb3Jrc3BhY2USIC5wb3J0aG9sZS52MS5HZXRXb3Jrc3BhY2VSZXF1ZXN0GiEucG9ydGhvbGUudjEuR2V0V29ya3NwYWNlUmVzcG9uc2USXAoPVXBkYXRlV29ya3NwYWNlEiMucG9ydGhvbGUudjEuVXBkYXRlV29ya3NwYWNlUmVxdWVzdBokLnBvcnRob2xlLnYxLlVwZGF0ZVdvcmtzcGFjZVJlc3BvbnNlElAKC0xpc3RNZW1iZXJzEh8ucG9ydGhvbGUudjEuTGlzdE1lbWJlcnNSZXF1ZXN0GiAucG9ydGhvbGUudjEuTGlzdE1lbWJlcnNSZXNwb25zZRJTCgxVcGRhdGVNZW1iZXISIC5wb3J0aG9sZS52MS5VcGRhdGVNZW1iZXJSZXF1ZXN0GiEucG9ydGhvbGUudjEuVXBkYXRlTWVtYmVyUmVzcG9uc2USUwoMUmVtb3ZlTWVtYmVyEiAucG9ydGhvbGUudjEuUmVtb3ZlTWVtYmVyUmVxdWVzdBohLnBvcnRob2xlLnYxLlJlbW92ZU1lbWJlclJlc3BvbnNlElMKDENyZWF0ZUludml0ZRIgLnBvcnRob2xlLnYxLkNyZWF0ZUludml0ZVJlcXVlc3QaIS5wb3J0aG9sZS52MS5DcmVhdGVJbnZpdGVSZXNwb25zZRJQCgtMaXN0SW52aXRlcxIfLnBvcnRob2xlLnYxLkxpc3RJbnZpdGVzUmVxdWVzdBogLnBvcnRob2xlLnYxLkxpc3RJbnZpdGVzUmVzcG9uc2USUwoMUmV2b2tlSW52aXRlEiAucG9ydGhvbGUudjEuUmV2b2tlSW52aXRlUmVxdWVzdBohLnBvcnRob2xlLnYxLlJldm9rZUludml0ZVJlc3BvbnNlElAKC1NldE15U3RhdHVzEh8ucG9ydGhvbGUudjEuU2V0TXlTdGF0dXNSZXF1ZXN0GiAucG9ydGhvbGUudjEuU2V0TXlTdGF0dXNSZXNwb25zZRJQCgtHZXRXb3JrbG9hZBIfLnBvcnRob2xlLnYxLkdldFdvcmtsb2FkUmVxdWVzdBogLnBvcnRob2xlLnYxLkdldFdvcmtsb2FkUmVzcG9uc2ViBnByb3RvMw", [file_google_protobuf_timestamp]);
 
 /**
  * A tenant: one company's websites, widgets, people and conversations.
@@ -40,6 +40,20 @@ export type Workspace = Message<"porthole.v1.Workspace"> & {
    * @generated from field: google.protobuf.Timestamp create_time = 3;
    */
   createTime?: Timestamp | undefined;
+
+  /**
+   * How new conversations are assigned.
+   *
+   * @generated from field: porthole.v1.RoutingMode routing_mode = 4;
+   */
+  routingMode: RoutingMode;
+
+  /**
+   * Whether an agent who goes offline loses their open conversations back to the queue.
+   *
+   * @generated from field: bool unassign_on_offline = 5;
+   */
+  unassignOnOffline: boolean;
 };
 
 /**
@@ -89,6 +103,35 @@ export type Member = Message<"porthole.v1.Member"> & {
    * @generated from field: google.protobuf.Timestamp join_time = 5;
    */
   joinTime?: Timestamp | undefined;
+
+  /**
+   * The availability they chose.
+   *
+   * @generated from field: porthole.v1.AgentStatus status = 6;
+   */
+  status: AgentStatus;
+
+  /**
+   * Their effective presence: their status while their dashboard is connected, offline
+   * once it has been disconnected for the grace period.
+   *
+   * @generated from field: porthole.v1.AgentStatus presence = 7;
+   */
+  presence: AgentStatus;
+
+  /**
+   * Most conversations assigned to them at once.
+   *
+   * @generated from field: int32 max_concurrent_chats = 8;
+   */
+  maxConcurrentChats: number;
+
+  /**
+   * Open (pending, active or waiting) conversations assigned to them now.
+   *
+   * @generated from field: int32 current_load = 9;
+   */
+  currentLoad: number;
 };
 
 /**
@@ -197,11 +240,25 @@ export const GetWorkspaceResponseSchema: GenMessage<GetWorkspaceResponse> = /*@_
  */
 export type UpdateWorkspaceRequest = Message<"porthole.v1.UpdateWorkspaceRequest"> & {
   /**
-   * New name, 1 to 100 characters.
+   * New name, 1 to 100 characters; unchanged when unset.
    *
-   * @generated from field: string name = 1;
+   * @generated from field: optional string name = 1;
    */
-  name: string;
+  name?: string | undefined;
+
+  /**
+   * New routing mode; unchanged when unset.
+   *
+   * @generated from field: optional porthole.v1.RoutingMode routing_mode = 2;
+   */
+  routingMode?: RoutingMode | undefined;
+
+  /**
+   * New unassign-on-offline rule; unchanged when unset.
+   *
+   * @generated from field: optional bool unassign_on_offline = 3;
+   */
+  unassignOnOffline?: boolean | undefined;
 };
 
 /**
@@ -282,11 +339,18 @@ export type UpdateMemberRequest = Message<"porthole.v1.UpdateMemberRequest"> & {
   userId: string;
 
   /**
-   * The new role.
+   * The new role; unspecified leaves it unchanged.
    *
    * @generated from field: porthole.v1.Role role = 2;
    */
   role: Role;
+
+  /**
+   * New capacity, 1 to 100; unchanged when unset. At least one change is required.
+   *
+   * @generated from field: optional int32 max_concurrent_chats = 3;
+   */
+  maxConcurrentChats?: number | undefined;
 };
 
 /**
@@ -482,6 +546,187 @@ export const RevokeInviteResponseSchema: GenMessage<RevokeInviteResponse> = /*@_
   messageDesc(file_porthole_v1_workspace, 18);
 
 /**
+ * Request of WorkspaceService.SetMyStatus.
+ *
+ * @generated from message porthole.v1.SetMyStatusRequest
+ */
+export type SetMyStatusRequest = Message<"porthole.v1.SetMyStatusRequest"> & {
+  /**
+   * The new status.
+   *
+   * @generated from field: porthole.v1.AgentStatus status = 1;
+   */
+  status: AgentStatus;
+};
+
+/**
+ * Describes the message porthole.v1.SetMyStatusRequest.
+ * Use `create(SetMyStatusRequestSchema)` to create a new message.
+ */
+export const SetMyStatusRequestSchema: GenMessage<SetMyStatusRequest> = /*@__PURE__*/
+  messageDesc(file_porthole_v1_workspace, 19);
+
+/**
+ * Response of WorkspaceService.SetMyStatus.
+ *
+ * @generated from message porthole.v1.SetMyStatusResponse
+ */
+export type SetMyStatusResponse = Message<"porthole.v1.SetMyStatusResponse"> & {
+  /**
+   * The caller's membership after the change.
+   *
+   * @generated from field: porthole.v1.Member member = 1;
+   */
+  member?: Member | undefined;
+};
+
+/**
+ * Describes the message porthole.v1.SetMyStatusResponse.
+ * Use `create(SetMyStatusResponseSchema)` to create a new message.
+ */
+export const SetMyStatusResponseSchema: GenMessage<SetMyStatusResponse> = /*@__PURE__*/
+  messageDesc(file_porthole_v1_workspace, 20);
+
+/**
+ * Request of WorkspaceService.GetWorkload.
+ *
+ * @generated from message porthole.v1.GetWorkloadRequest
+ */
+export type GetWorkloadRequest = Message<"porthole.v1.GetWorkloadRequest"> & {
+};
+
+/**
+ * Describes the message porthole.v1.GetWorkloadRequest.
+ * Use `create(GetWorkloadRequestSchema)` to create a new message.
+ */
+export const GetWorkloadRequestSchema: GenMessage<GetWorkloadRequest> = /*@__PURE__*/
+  messageDesc(file_porthole_v1_workspace, 21);
+
+/**
+ * Response of WorkspaceService.GetWorkload.
+ *
+ * @generated from message porthole.v1.GetWorkloadResponse
+ */
+export type GetWorkloadResponse = Message<"porthole.v1.GetWorkloadResponse"> & {
+  /**
+   * Every member with presence, load and capacity.
+   *
+   * @generated from field: repeated porthole.v1.Member members = 1;
+   */
+  members: Member[];
+
+  /**
+   * Conversations waiting for an agent.
+   *
+   * @generated from field: int32 queue_length = 2;
+   */
+  queueLength: number;
+
+  /**
+   * When the longest-waiting queued conversation started waiting; unset when none waits.
+   *
+   * @generated from field: google.protobuf.Timestamp oldest_queue_time = 3;
+   */
+  oldestQueueTime?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message porthole.v1.GetWorkloadResponse.
+ * Use `create(GetWorkloadResponseSchema)` to create a new message.
+ */
+export const GetWorkloadResponseSchema: GenMessage<GetWorkloadResponse> = /*@__PURE__*/
+  messageDesc(file_porthole_v1_workspace, 22);
+
+/**
+ * An agent's availability.
+ *
+ * @generated from enum porthole.v1.AgentStatus
+ */
+export enum AgentStatus {
+  /**
+   * Not set; rejected where a status is required.
+   *
+   * @generated from enum value: AGENT_STATUS_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * Takes new conversations.
+   *
+   * @generated from enum value: AGENT_STATUS_ONLINE = 1;
+   */
+  ONLINE = 1,
+
+  /**
+   * Temporarily away: keeps their conversations, gets no new ones.
+   *
+   * @generated from enum value: AGENT_STATUS_AWAY = 2;
+   */
+  AWAY = 2,
+
+  /**
+   * Busy: keeps their conversations, gets no new ones.
+   *
+   * @generated from enum value: AGENT_STATUS_BUSY = 3;
+   */
+  BUSY = 3,
+
+  /**
+   * Not working (also the presence of a member whose dashboard is disconnected).
+   *
+   * @generated from enum value: AGENT_STATUS_OFFLINE = 4;
+   */
+  OFFLINE = 4,
+}
+
+/**
+ * Describes the enum porthole.v1.AgentStatus.
+ */
+export const AgentStatusSchema: GenEnum<AgentStatus> = /*@__PURE__*/
+  enumDesc(file_porthole_v1_workspace, 0);
+
+/**
+ * How new conversations find an agent.
+ *
+ * @generated from enum porthole.v1.RoutingMode
+ */
+export enum RoutingMode {
+  /**
+   * Not set; stored as least loaded.
+   *
+   * @generated from enum value: ROUTING_MODE_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * To the online agent with the lowest load under their capacity; ties in turn.
+   *
+   * @generated from enum value: ROUTING_MODE_LEAST_LOADED = 1;
+   */
+  LEAST_LOADED = 1,
+
+  /**
+   * To online agents with free capacity in turn, whatever their load.
+   *
+   * @generated from enum value: ROUTING_MODE_ROUND_ROBIN = 2;
+   */
+  ROUND_ROBIN = 2,
+
+  /**
+   * Nobody is assigned automatically; conversations wait until someone takes them.
+   *
+   * @generated from enum value: ROUTING_MODE_MANUAL = 3;
+   */
+  MANUAL = 3,
+}
+
+/**
+ * Describes the enum porthole.v1.RoutingMode.
+ */
+export const RoutingModeSchema: GenEnum<RoutingMode> = /*@__PURE__*/
+  enumDesc(file_porthole_v1_workspace, 1);
+
+/**
  * What a member may do in a workspace.
  *
  * @generated from enum porthole.v1.Role
@@ -520,7 +765,7 @@ export enum Role {
  * Describes the enum porthole.v1.Role.
  */
 export const RoleSchema: GenEnum<Role> = /*@__PURE__*/
-  enumDesc(file_porthole_v1_workspace, 0);
+  enumDesc(file_porthole_v1_workspace, 2);
 
 /**
  * A workspace (tenant) and the people in it. Every call needs an access token; the
@@ -622,6 +867,30 @@ export const WorkspaceService: GenService<{
     methodKind: "unary";
     input: typeof RevokeInviteRequestSchema;
     output: typeof RevokeInviteResponseSchema;
+  },
+  /**
+   * Sets the caller's own availability. Going online pulls waiting conversations.
+   * Any role.
+   * Errors: UNAUTHENTICATED, INVALID_ARGUMENT (unspecified status).
+   *
+   * @generated from rpc porthole.v1.WorkspaceService.SetMyStatus
+   */
+  setMyStatus: {
+    methodKind: "unary";
+    input: typeof SetMyStatusRequestSchema;
+    output: typeof SetMyStatusResponseSchema;
+  },
+  /**
+   * Returns each member's presence, load and capacity, and the queue of conversations
+   * waiting for an agent. Owner or admin.
+   * Errors: UNAUTHENTICATED, PERMISSION_DENIED.
+   *
+   * @generated from rpc porthole.v1.WorkspaceService.GetWorkload
+   */
+  getWorkload: {
+    methodKind: "unary";
+    input: typeof GetWorkloadRequestSchema;
+    output: typeof GetWorkloadResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_porthole_v1_workspace, 0);

@@ -1,0 +1,10 @@
+DROP INDEX conversations_assignee_idx;
+DROP INDEX conversations_queue_idx;
+ALTER TABLE conversations DROP COLUMN queued_at;
+ALTER TABLE conversations DROP COLUMN responder;
+ALTER TABLE memberships DROP COLUMN present;
+ALTER TABLE memberships DROP COLUMN last_assigned_at;
+ALTER TABLE memberships DROP COLUMN max_chats;
+ALTER TABLE memberships DROP COLUMN status;
+ALTER TABLE workspaces DROP COLUMN unassign_on_offline;
+ALTER TABLE workspaces DROP COLUMN routing_mode;

@@ -1,0 +1,188 @@
+//! Routing rules: who answers a new conversation, which agent gets the next one, and what
+//! an agent's presence is. Free of IO; the store applies them inside its transactions.
+
+use super::widget::Handler;
+
+/// How conversations find an agent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    LeastLoaded,
+    RoundRobin,
+    Manual,
+}
+
+impl Mode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::LeastLoaded => "least_loaded",
+            Mode::RoundRobin => "round_robin",
+            Mode::Manual => "manual",
+        }
+    }
+
+    /// Unknown stored values read as the default.
+    pub fn parse(name: &str) -> Self {
+        match name {
+            "round_robin" => Mode::RoundRobin,
+            "manual" => Mode::Manual,
+            _ => Mode::LeastLoaded,
+        }
+    }
+}
+
+/// An agent's chosen availability.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AgentStatus {
+    Online,
+    Away,
+    Busy,
+    Offline,
+}
+
+impl AgentStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AgentStatus::Online => "online",
+            AgentStatus::Away => "away",
+            AgentStatus::Busy => "busy",
+            AgentStatus::Offline => "offline",
+        }
+    }
+
+    pub fn parse(name: &str) -> Self {
+        match name {
+            "online" => AgentStatus::Online,
+            "away" => AgentStatus::Away,
+            "busy" => AgentStatus::Busy,
+            _ => AgentStatus::Offline,
+        }
+    }
+}
+
+/// What an agent is in effect: their chosen status while their dashboard is connected
+/// (seen within `grace_ms`), offline otherwise.
+pub fn presence(status: AgentStatus, last_active_at: Option<i64>, now: i64, grace_ms: i64) -> AgentStatus {
+    match last_active_at {
+        Some(seen) if now - seen <= grace_ms => status,
+        _ => AgentStatus::Offline,
+    }
+}
+
+/// Who answers a conversation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Responder {
+    Agents,
+    Bot,
+    Workflow,
+}
+
+impl Responder {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Responder::Agents => "agents",
+            Responder::Bot => "bot",
+            Responder::Workflow => "workflow",
+        }
+    }
+
+    pub fn parse(name: &str) -> Self {
+        match name {
+            "bot" => Responder::Bot,
+            "workflow" => Responder::Workflow,
+            _ => Responder::Agents,
+        }
+    }
+}
+
+/// The one place that decides who answers a new conversation (seed 004's "human if
+/// available, else AI" is `Hybrid`).
+pub fn first_responder(handler: Handler, agent_available: bool) -> Responder {
+    match handler {
+        Handler::Agent => Responder::Agents,
+        Handler::AiBot => Responder::Bot,
+        Handler::Workflow => Responder::Workflow,
+        Handler::Hybrid if agent_available => Responder::Agents,
+        Handler::Hybrid => Responder::Bot,
+    }
+}
+
+/// An agent who could take a conversation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Candidate {
+    pub user_id: String,
+    /// Open conversations assigned now.
+    pub load: i64,
+    pub capacity: i64,
+    /// Round-robin turn: `None` (never) goes first.
+    pub last_assigned_at: Option<i64>,
+}
+
+/// The agent who gets the next conversation, if anyone has room.
+pub fn pick(mode: Mode, candidates: &[Candidate]) -> Option<usize> {
+    let free = candidates.iter().enumerate().filter(|(_, c)| c.load < c.capacity);
+    let turn = |c: &Candidate| (c.last_assigned_at.unwrap_or(i64::MIN), c.user_id.clone());
+    match mode {
+        Mode::Manual => None,
+        Mode::LeastLoaded => free.min_by_key(|(_, c)| (c.load, turn(c))).map(|(i, _)| i),
+        Mode::RoundRobin => free.min_by_key(|(_, c)| turn(c)).map(|(i, _)| i),
+    }
+}
+
+/// The turn stamp for the next assignment: `now`, or just after the latest stamp when
+/// several assignments happen within one millisecond, so turns keep rotating.
+pub fn next_turn(candidates: &[Candidate], now: i64) -> i64 {
+    candidates.iter().filter_map(|c| c.last_assigned_at).max().map_or(now, |latest| now.max(latest + 1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn agent(id: &str, load: i64, capacity: i64, last: Option<i64>) -> Candidate {
+        Candidate { user_id: id.into(), load, capacity, last_assigned_at: last }
+    }
+
+    #[test]
+    fn least_loaded_with_turns_for_ties() {
+        let agents = vec![agent("a", 2, 5, Some(10)), agent("b", 1, 5, Some(20)), agent("c", 1, 5, Some(5))];
+        assert_eq!(pick(Mode::LeastLoaded, &agents), Some(2), "lowest load, then whoever waited longest");
+        let full = vec![agent("a", 5, 5, None), agent("b", 3, 3, None)];
+        assert_eq!(pick(Mode::LeastLoaded, &full), None, "nobody over capacity");
+    }
+
+    #[test]
+    fn round_robin_ignores_load() {
+        let agents = vec![agent("a", 0, 5, Some(30)), agent("b", 4, 5, Some(10)), agent("c", 5, 5, None)];
+        assert_eq!(pick(Mode::RoundRobin, &agents), Some(1), "c is full, b's turn");
+        assert_eq!(pick(Mode::Manual, &agents), None);
+    }
+
+    #[test]
+    fn turns_rotate_within_one_millisecond() {
+        let mut agents = vec![agent("a", 0, 9, None), agent("b", 0, 9, None), agent("c", 0, 9, None)];
+        let mut order = Vec::new();
+        for _ in 0..6 {
+            let i = pick(Mode::RoundRobin, &agents).unwrap();
+            order.push(agents[i].user_id.clone());
+            agents[i].load += 1;
+            agents[i].last_assigned_at = Some(next_turn(&agents, 1000));
+        }
+        assert_eq!(order, vec!["a", "b", "c", "a", "b", "c"]);
+    }
+
+    #[test]
+    fn presence_needs_a_connected_dashboard() {
+        assert_eq!(presence(AgentStatus::Online, Some(1000), 1500, 1000), AgentStatus::Online);
+        assert_eq!(presence(AgentStatus::Away, Some(1000), 1500, 1000), AgentStatus::Away);
+        assert_eq!(presence(AgentStatus::Online, Some(1000), 2500, 1000), AgentStatus::Offline);
+        assert_eq!(presence(AgentStatus::Online, None, 0, 1000), AgentStatus::Offline);
+    }
+
+    #[test]
+    fn hybrid_is_human_first() {
+        assert_eq!(first_responder(Handler::Hybrid, true), Responder::Agents);
+        assert_eq!(first_responder(Handler::Hybrid, false), Responder::Bot);
+        assert_eq!(first_responder(Handler::Agent, false), Responder::Agents);
+        assert_eq!(first_responder(Handler::AiBot, true), Responder::Bot);
+    }
+}
