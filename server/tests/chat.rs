@@ -200,11 +200,9 @@ async fn round_trip(backend: Backend) {
             other => panic!("unexpected {other:?}"),
         }
     }
-    loop {
-        match agent_event(&mut agents).await {
-            AgentEvent::ConversationUpdated(c) if c.assignee_user_id == s.agent_id => break,
-            other => panic!("unexpected {other:?}"),
-        }
+    match agent_event(&mut agents).await {
+        AgentEvent::ConversationUpdated(c) => assert_eq!(c.assignee_user_id, s.agent_id, "routed to the only agent"),
+        other => panic!("unexpected {other:?}"),
     }
     for expected_agent in ["", "Owner of Chat Co"] {
         match visitor_event(&mut visitor_events).await {

@@ -123,7 +123,7 @@ impl WorkspaceService for WorkspaceApi {
                 .change_member(&agent.workspace_id, &req.user_id, Some(role.as_str()), now_ms())
                 .await?
             {
-                MemberChange::Done(_) => {}
+                MemberChange::Done => {}
                 MemberChange::NotFound => return Err(Error::NotFound("member").into()),
                 MemberChange::LastOwner => {
                     return Err(Error::failed_precondition(
@@ -151,7 +151,7 @@ impl WorkspaceService for WorkspaceApi {
         let current = self.member_role(&agent.workspace_id, &req.user_id).await?;
         Self::check_owner_rights(&agent, Some(current), None)?;
         match self.state.store.change_member(&agent.workspace_id, &req.user_id, None, now_ms()).await? {
-            MemberChange::Done(_) => Ok(Response::new(pb::RemoveMemberResponse {})),
+            MemberChange::Done => Ok(Response::new(pb::RemoveMemberResponse {})),
             MemberChange::NotFound => Err(Error::NotFound("member").into()),
             MemberChange::LastOwner => {
                 Err(Error::failed_precondition("the workspace needs at least one owner: make someone else owner first")

@@ -159,7 +159,9 @@ where
 
         let mut heartbeat = tokio::time::interval_at(tokio::time::Instant::now() + HEARTBEAT, HEARTBEAT);
         let mut poll = tokio::time::interval(DEGRADED_POLL);
-        let mut presence = tokio::time::interval(PRESENCE_TOUCH);
+        // Touch well within the grace period, so a connected agent never looks gone.
+        let grace = Duration::from_millis(u64::try_from(self.source.store.agent_grace_ms()).unwrap_or(60_000));
+        let mut presence = tokio::time::interval(PRESENCE_TOUCH.min(grace / 3).max(Duration::from_millis(100)));
         let member = match &self.audience {
             Audience::Agent(user_id) => Some(user_id.clone()),
             Audience::Visitor(_) => None,

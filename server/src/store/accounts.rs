@@ -7,13 +7,6 @@ use super::models::{InviteRow, MembershipRow, RefreshTokenRow, UserRow, Workspac
 use super::schema::{invites, memberships, refresh_tokens, users, workspaces};
 use super::{Store, StoreError, is_unique_violation, read, write};
 
-/// A member of a workspace with their account.
-#[derive(Clone, Debug)]
-pub struct MemberRow {
-    pub membership: MembershipRow,
-    pub user: UserRow,
-}
-
 /// An account's membership in a workspace, with both rows.
 #[derive(Clone, Debug)]
 pub struct Membership {
@@ -59,7 +52,7 @@ pub enum InviteAccount {
 #[derive(Debug)]
 pub enum MemberChange {
     /// Done.
-    Done(Option<MemberRow>),
+    Done,
     /// No such member.
     NotFound,
     /// The workspace would be left without an owner.
@@ -259,22 +252,6 @@ impl Store {
         })
     }
 
-    /// The workspace's members, oldest first.
-    pub async fn members(&self, workspace_id: &str) -> Result<Vec<MemberRow>, StoreError> {
-        let rows: Vec<(MembershipRow, UserRow)> = read!(self, |conn| {
-            Ok::<_, StoreError>(
-                memberships::table
-                    .inner_join(users::table)
-                    .filter(memberships::workspace_id.eq(workspace_id))
-                    .order((memberships::created_at.asc(), memberships::user_id.asc()))
-                    .select((MembershipRow::as_select(), UserRow::as_select()))
-                    .load(conn)
-                    .await?,
-            )
-        })?;
-        Ok(rows.into_iter().map(|(membership, user)| MemberRow { membership, user }).collect())
-    }
-
     /// Changes a member's role (`Some(role)`) or removes them (`None`), refusing to leave the workspace without an owner. Removal revokes the member's
     /// refresh tokens in this workspace.
     pub async fn change_member(
@@ -312,14 +289,7 @@ impl Store {
                         .set(memberships::role.eq(role))
                         .execute(conn)
                         .await?;
-                    let (membership, user) = memberships::table
-                        .inner_join(users::table)
-                        .filter(memberships::workspace_id.eq(workspace_id))
-                        .filter(memberships::user_id.eq(user_id))
-                        .select((MembershipRow::as_select(), UserRow::as_select()))
-                        .first(conn)
-                        .await?;
-                    Ok(MemberChange::Done(Some(MemberRow { membership, user })))
+                    Ok(MemberChange::Done)
                 }
                 None => {
                     diesel::delete(memberships::table.find((workspace_id, user_id))).execute(conn).await?;
@@ -330,7 +300,7 @@ impl Store {
                         .set(refresh_tokens::revoked_at.eq(now))
                         .execute(conn)
                         .await?;
-                    Ok(MemberChange::Done(None))
+                    Ok(MemberChange::Done)
                 }
             }
         })

@@ -1,0 +1,338 @@
+//! Routing through the real client: 200 conversations arriving at once reach 5 agents of
+//! capacity 10 without overload, the rest queue in arrival order, freed capacity pulls the
+//! oldest, and a disconnected agent goes offline after the grace period — on SQLite, on
+//! PostgreSQL, and across two replicas sharing PostgreSQL and Redis.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::time::Duration;
+
+use common::{Backend, TestServer, sign_up};
+use porthole_client::{Porthole, pb};
+use tokio_stream::StreamExt as _;
+
+const AGENTS: usize = 5;
+const CAPACITY: i32 = 10;
+const CONVERSATIONS: usize = 200;
+
+/// An owner plus invited agents, each with capacity 10 and an open dashboard feed.
+struct Team {
+    owner: Porthole,
+    agents: Vec<(Porthole, String, tonic::Streaming<pb::WatchWorkspaceResponse>)>,
+    widget_token: String,
+}
+
+async fn team(server: &TestServer, email: &str) -> Team {
+    let (owner, session) = sign_up(server, email, "Routing Co").await;
+    let widget = owner
+        .widgets()
+        .create_widget(pb::CreateWidgetRequest { name: "Site".into(), settings: None })
+        .await
+        .unwrap()
+        .into_inner()
+        .widget
+        .unwrap();
+    let mut members = vec![(owner.clone(), session.user.unwrap().id)];
+    for i in 1..AGENTS {
+        let invite = owner
+            .workspace()
+            .create_invite(pb::CreateInviteRequest { email: format!("agent{i}-{email}"), role: pb::Role::Agent.into() })
+            .await
+            .unwrap()
+            .into_inner();
+        let agent = server.new_client();
+        let s = agent
+            .auth()
+            .accept_invite(pb::AcceptInviteRequest {
+                invite_token: invite.invite_token,
+                password: "agent password".into(),
+                display_name: format!("Agent {i}"),
+            })
+            .await
+            .unwrap()
+            .into_inner()
+            .session
+            .unwrap();
+        agent.set_token(Some(s.access_token));
+        members.push((agent, s.user.unwrap().id));
+    }
+    let mut agents = Vec::new();
+    for (client, user_id) in members {
+        owner
+            .workspace()
+            .update_member(pb::UpdateMemberRequest {
+                user_id: user_id.clone(),
+                role: 0,
+                max_concurrent_chats: Some(CAPACITY),
+            })
+            .await
+            .unwrap();
+        let feed =
+            client.conversations().watch_workspace(pb::WatchWorkspaceRequest::default()).await.unwrap().into_inner();
+        agents.push((client, user_id, feed));
+    }
+    // Every dashboard is connected once the workload shows them online.
+    wait_for(&owner, |w| w.members.iter().filter(|m| m.presence() == pb::AgentStatus::Online).count() == AGENTS).await;
+    Team { owner, agents, widget_token: widget.public_token }
+}
+
+async fn workload(owner: &Porthole) -> pb::GetWorkloadResponse {
+    owner.workspace().get_workload(pb::GetWorkloadRequest {}).await.unwrap().into_inner()
+}
+
+async fn wait_for(owner: &Porthole, done: impl Fn(&pb::GetWorkloadResponse) -> bool) -> pb::GetWorkloadResponse {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
+    loop {
+        let w = workload(owner).await;
+        if done(&w) {
+            return w;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "workload never reached the expected state: {w:?}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Starts a visitor and a conversation on `server`; returns the conversation id.
+async fn visitor_conversation(server: &TestServer, widget_token: String) -> String {
+    let visitor = server.new_client();
+    let session = visitor
+        .visitor()
+        .start_session(pb::StartSessionRequest { widget_token, ..Default::default() })
+        .await
+        .unwrap()
+        .into_inner();
+    visitor.set_token(Some(session.visitor_token));
+    visitor
+        .visitor()
+        .start_conversation(pb::StartConversationRequest::default())
+        .await
+        .unwrap()
+        .into_inner()
+        .conversation
+        .unwrap()
+        .id
+}
+
+/// Creates conversations concurrently, alternating between the given servers.
+async fn arrive(servers: &[&TestServer], widget_token: &str) {
+    let mut tasks = Vec::new();
+    for i in 0..CONVERSATIONS {
+        let server = servers[i % servers.len()];
+        let client_server = TestServerHandle { url: server.url.clone() };
+        let token = widget_token.to_owned();
+        tasks.push(tokio::spawn(async move { client_server.conversation(token).await }));
+    }
+    for task in tasks {
+        task.await.unwrap();
+    }
+}
+
+/// What a spawned task needs of a server (the server itself stays with the test).
+struct TestServerHandle {
+    url: String,
+}
+
+impl TestServerHandle {
+    async fn conversation(&self, widget_token: String) -> String {
+        let visitor = Porthole::connect(self.url.clone()).await.unwrap();
+        let session = visitor
+            .visitor()
+            .start_session(pb::StartSessionRequest { widget_token, ..Default::default() })
+            .await
+            .unwrap()
+            .into_inner();
+        visitor.set_token(Some(session.visitor_token));
+        visitor
+            .visitor()
+            .start_conversation(pb::StartConversationRequest::default())
+            .await
+            .unwrap()
+            .into_inner()
+            .conversation
+            .unwrap()
+            .id
+    }
+}
+
+/// The queued conversations, oldest first, checked to be numbered 1, 2, 3, … in arrival order.
+async fn check_queue(owner: &Porthole, expected: usize) -> Vec<pb::Conversation> {
+    let mut all = Vec::new();
+    let mut token = String::new();
+    loop {
+        let page = owner
+            .conversations()
+            .list_conversations(pb::ListConversationsRequest {
+                assignee: pb::AssigneeFilter::Unassigned.into(),
+                page_size: 200,
+                page_token: token,
+                ..Default::default()
+            })
+            .await
+            .unwrap()
+            .into_inner();
+        all.extend(page.conversations);
+        if page.next_page_token.is_empty() {
+            break;
+        }
+        token = page.next_page_token;
+    }
+    let mut queued: Vec<_> = all.into_iter().filter(|c| c.queue_position > 0).collect();
+    assert_eq!(queued.len(), expected, "queued conversations");
+    queued.sort_by_key(|c| c.queue_position);
+    assert_eq!(
+        queued.iter().map(|c| c.queue_position as usize).collect::<Vec<_>>(),
+        (1..=expected).collect::<Vec<_>>()
+    );
+    let times: Vec<_> = queued.iter().map(|c| c.queue_time.unwrap()).map(|t| (t.seconds, t.nanos)).collect();
+    assert!(times.windows(2).all(|w| w[0] <= w[1]), "queue positions follow arrival order");
+    assert!(queued.iter().all(|c| c.status() == pb::ConversationStatus::Pending && c.assignee_user_id.is_empty()));
+    queued
+}
+
+async fn assignment_under_load(servers: &[&TestServer], team: &mut Team) {
+    arrive(servers, &team.widget_token).await;
+    let w = workload(&team.owner).await;
+    let loads: Vec<i32> = w.members.iter().map(|m| m.current_load).collect();
+    assert_eq!(loads, vec![CAPACITY; AGENTS], "every agent full, nobody over capacity");
+    assert_eq!(w.queue_length as usize, CONVERSATIONS - AGENTS * CAPACITY as usize);
+    let queued = check_queue(&team.owner, CONVERSATIONS - AGENTS * CAPACITY as usize).await;
+
+    // An agent resolving one pulls the oldest queued conversation.
+    let (agent, agent_id, feed) = &mut team.agents[1];
+    let mine = agent
+        .conversations()
+        .list_conversations(pb::ListConversationsRequest {
+            assignee: pb::AssigneeFilter::Mine.into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .conversations;
+    assert_eq!(mine.len(), CAPACITY as usize);
+    agent
+        .conversations()
+        .resolve_conversation(pb::ResolveConversationRequest { conversation_id: mine[0].id.clone() })
+        .await
+        .unwrap();
+    let pulled = agent
+        .conversations()
+        .get_conversation(pb::GetConversationRequest { conversation_id: queued[0].id.clone() })
+        .await
+        .unwrap()
+        .into_inner()
+        .conversation
+        .unwrap();
+    assert_eq!(
+        (pulled.assignee_user_id.as_str(), pulled.status()),
+        (agent_id.as_str(), pb::ConversationStatus::Active)
+    );
+    // The agent's feed carries a distinct notice for it.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let item =
+            tokio::time::timeout_at(deadline, feed.next()).await.expect("no assignment notice").unwrap().unwrap();
+        if let Some(pb::watch_workspace_response::Event::AssignedToYou(n)) = item.event
+            && n.conversation.as_ref().unwrap().id == queued[0].id
+        {
+            break;
+        }
+    }
+    check_queue(&team.owner, CONVERSATIONS - AGENTS * CAPACITY as usize - 1).await;
+}
+
+async fn routing_on_one_node(backend: Backend) {
+    let server = TestServer::start_with(backend, |c| c.agent_grace = Duration::from_secs(2)).await;
+    let mut team = team(&server, "route@example.com").await;
+    assignment_under_load(&[&server], &mut team).await;
+
+    // An agent whose dashboard disconnects goes offline after the grace period.
+    let (_, gone_id, feed) = team.agents.pop().unwrap();
+    drop(feed);
+    let w = wait_for(&team.owner, |w| {
+        w.members.iter().any(|m| m.user_id == gone_id && m.presence() == pb::AgentStatus::Offline)
+    })
+    .await;
+    assert_eq!(w.members.iter().filter(|m| m.presence() == pb::AgentStatus::Online).count(), AGENTS - 1);
+
+    // Away agents keep their conversations but get no new ones.
+    let (away, away_id, _) = &team.agents[0];
+    away.workspace().set_my_status(pb::SetMyStatusRequest { status: pb::AgentStatus::Away.into() }).await.unwrap();
+    let w = workload(&team.owner).await;
+    let member = w.members.iter().find(|m| &m.user_id == away_id).unwrap();
+    assert_eq!((member.status(), member.current_load), (pb::AgentStatus::Away, CAPACITY));
+    server.stop().await;
+}
+
+mod one_node {
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sqlite() {
+        super::routing_on_one_node(super::Backend::Sqlite).await;
+    }
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn postgres() {
+        super::routing_on_one_node(super::Backend::Postgres).await;
+    }
+}
+
+/// Conversations arriving on two replicas at once are assigned as on one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn routing_across_two_replicas() {
+    let redis = std::env::var("PORTHOLE_TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into());
+    let redis_a = redis.clone();
+    let a = TestServer::start_with(Backend::Postgres, move |c| c.redis_url = Some(redis_a)).await;
+    let database = a.database.clone().unwrap();
+    let b = TestServer::start_with(Backend::Sqlite, move |c| {
+        c.database = database;
+        c.redis_url = Some(redis);
+    })
+    .await;
+    let mut team = team(&a, "replicas-route@example.com").await;
+    assignment_under_load(&[&a, &b], &mut team).await;
+    drop(team);
+    b.stop().await;
+    a.stop().await;
+}
+
+/// Manual mode queues everything; switching to round robin hands the queue out in turn.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn manual_mode_then_round_robin() {
+    let server = TestServer::start(Backend::Sqlite).await;
+    let team = team(&server, "manual@example.com").await;
+    team.owner
+        .workspace()
+        .update_workspace(pb::UpdateWorkspaceRequest {
+            routing_mode: Some(pb::RoutingMode::Manual.into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    for _ in 0..7 {
+        visitor_conversation(&server, team.widget_token.clone()).await;
+    }
+    let w = workload(&team.owner).await;
+    assert_eq!(w.queue_length, 7);
+    assert!(w.oldest_queue_time.is_some());
+    assert!(w.members.iter().all(|m| m.current_load == 0));
+    let updated = team
+        .owner
+        .workspace()
+        .update_workspace(pb::UpdateWorkspaceRequest {
+            routing_mode: Some(pb::RoutingMode::RoundRobin.into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .workspace
+        .unwrap();
+    assert_eq!(updated.routing_mode(), pb::RoutingMode::RoundRobin);
+    let w = workload(&team.owner).await;
+    assert_eq!(w.queue_length, 0);
+    let mut loads: Vec<i32> = w.members.iter().map(|m| m.current_load).collect();
+    loads.sort_unstable();
+    assert_eq!(loads, vec![1, 1, 1, 2, 2], "handed out in turn");
+    server.stop().await;
+}
