@@ -336,3 +336,91 @@ async fn manual_mode_then_round_robin() {
     assert_eq!(loads, vec![1, 1, 1, 2, 2], "handed out in turn");
     server.stop().await;
 }
+
+/// Hybrid widgets: the bot answers while no agent is available; the visitor's request for a
+/// human queues the conversation for agents. An agent going offline hands conversations back
+/// when the workspace says so.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hybrid_hand_over_and_unassign_on_offline() {
+    let server = TestServer::start(Backend::Sqlite).await;
+    let (owner, session) = sign_up(&server, "hybrid@example.com", "Hybrid").await;
+    let owner_id = session.user.unwrap().id;
+    let widget = owner
+        .widgets()
+        .create_widget(pb::CreateWidgetRequest {
+            name: "Bot first".into(),
+            settings: Some(pb::WidgetSettings { handler_type: pb::HandlerType::Hybrid.into(), ..Default::default() }),
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .widget
+        .unwrap();
+    let visitor = server.new_client();
+    let token = visitor
+        .visitor()
+        .start_session(pb::StartSessionRequest { widget_token: widget.public_token.clone(), ..Default::default() })
+        .await
+        .unwrap()
+        .into_inner()
+        .visitor_token;
+    visitor.set_token(Some(token));
+    let config = visitor
+        .visitor()
+        .get_widget_config(pb::GetWidgetConfigRequest { widget_token: widget.public_token.clone() })
+        .await
+        .unwrap()
+        .into_inner()
+        .config
+        .unwrap();
+    assert!(config.online, "the bot answers when no human can");
+    let with_bot = visitor
+        .visitor()
+        .start_conversation(pb::StartConversationRequest::default())
+        .await
+        .unwrap()
+        .into_inner()
+        .conversation
+        .unwrap();
+    assert!(with_bot.with_bot && with_bot.queue_position == 0);
+
+    // An agent arrives; the visitor asks for a human and gets them.
+    let _feed = owner.conversations().watch_workspace(pb::WatchWorkspaceRequest::default()).await.unwrap().into_inner();
+    wait_for(&owner, |w| w.members[0].presence() == pb::AgentStatus::Online).await;
+    let human = visitor
+        .visitor()
+        .request_human(pb::RequestHumanRequest { conversation_id: with_bot.id.clone() })
+        .await
+        .unwrap()
+        .into_inner()
+        .conversation
+        .unwrap();
+    assert!(!human.with_bot);
+    assert_eq!((human.status(), human.agent_name.as_str()), (pb::ConversationStatus::Active, "Owner of Hybrid"));
+
+    // Going offline hands the conversation back to the queue when the workspace says so.
+    owner
+        .workspace()
+        .update_workspace(pb::UpdateWorkspaceRequest { unassign_on_offline: Some(true), ..Default::default() })
+        .await
+        .unwrap();
+    owner.workspace().set_my_status(pb::SetMyStatusRequest { status: pb::AgentStatus::Offline.into() }).await.unwrap();
+    let back = owner
+        .conversations()
+        .get_conversation(pb::GetConversationRequest { conversation_id: with_bot.id.clone() })
+        .await
+        .unwrap()
+        .into_inner()
+        .conversation
+        .unwrap();
+    assert_eq!((back.assignee_user_id.as_str(), back.queue_position), ("", 1));
+    let w = workload(&owner).await;
+    assert_eq!((w.queue_length, w.members[0].status()), (1, pb::AgentStatus::Offline));
+    // Online again: the queue comes back to them.
+    owner.workspace().set_my_status(pb::SetMyStatusRequest { status: pb::AgentStatus::Online.into() }).await.unwrap();
+    let w = workload(&owner).await;
+    assert_eq!((w.queue_length, w.members[0].current_load, w.members[0].user_id.as_str()), (0, 1, owner_id.as_str()));
+    let bad = owner.workspace().set_my_status(pb::SetMyStatusRequest { status: 0 }).await.unwrap_err();
+    assert_eq!(bad.code(), tonic::Code::InvalidArgument);
+    server.stop().await;
+}
