@@ -35,5 +35,9 @@ cargo test --workspace --locked
 step "smoke: the built binary as a user starts it"
 scripts/smoke.sh
 
+step "bench: quick mode keeps the harness working (debug build; figures not meaningful)"
+cargo run --locked -q -p porthole-bench -- all --quick \
+  --server-bin "${CARGO_TARGET_DIR:-target}/debug/porthole" --json "$(mktemp)"
+
 echo
 echo "all checks passed"

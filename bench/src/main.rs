@@ -1,0 +1,144 @@
+//! `porthole-bench`: drives a real Porthole server through its real gRPC API and prints one
+//! summary line per scenario plus a JSON result. See BENCHMARKS.md for the method.
+//!
+//! Scenarios: `chat` (send→deliver latency to the visitor's and the agents' feeds, open-loop
+//! pacing), `ingest` (persisted messages per second), `startup` (time to serving, idle RSS).
+//! `--quick` runs each briefly with small numbers, so the test command keeps it working.
+
+mod process;
+mod scenarios;
+
+use std::process::ExitCode;
+use std::time::Duration;
+
+/// Command-line settings (every one has a default that finishes in minutes).
+#[derive(Clone, Debug)]
+pub struct Args {
+    pub scenario: String,
+    /// The `porthole` binary to start (a fresh data dir per run).
+    pub server_bin: String,
+    /// `DATABASE_URL` for the server; empty means SQLite.
+    pub database_url: String,
+    pub visitors: usize,
+    pub agents: usize,
+    /// Seconds between one visitor's messages.
+    pub interval: Duration,
+    pub duration: Duration,
+    pub warmup: Duration,
+    pub senders: usize,
+    /// Pin the server to CPU 1 and the bench to CPU 0.
+    pub pin: bool,
+    pub json: Option<String>,
+}
+
+impl Args {
+    fn parse() -> Result<Self, String> {
+        let mut args = Args {
+            scenario: "chat".into(),
+            server_bin: default_server_bin(),
+            database_url: String::new(),
+            visitors: 200,
+            agents: 5,
+            interval: Duration::from_secs(2),
+            duration: Duration::from_secs(20),
+            warmup: Duration::from_secs(3),
+            senders: 32,
+            pin: false,
+            json: None,
+        };
+        let mut quick = false;
+        let mut it = std::env::args().skip(1);
+        let seconds = |v: &str| v.parse::<f64>().map(Duration::from_secs_f64).map_err(|_| format!("bad seconds {v:?}"));
+        let count = |v: &str| v.parse::<usize>().map_err(|_| format!("bad number {v:?}"));
+        while let Some(flag) = it.next() {
+            if flag == "--quick" {
+                quick = true;
+                continue;
+            }
+            if flag == "--pin" {
+                args.pin = true;
+                continue;
+            }
+            if !flag.starts_with("--") {
+                args.scenario = flag;
+                continue;
+            }
+            let value = it.next().ok_or_else(|| format!("{flag} needs a value"))?;
+            match flag.as_str() {
+                "--server-bin" => args.server_bin = value,
+                "--database-url" => args.database_url = value,
+                "--visitors" => args.visitors = count(&value)?,
+                "--agents" => args.agents = count(&value)?,
+                "--interval" => args.interval = seconds(&value)?,
+                "--duration" => args.duration = seconds(&value)?,
+                "--warmup" => args.warmup = seconds(&value)?,
+                "--senders" => args.senders = count(&value)?,
+                "--json" => args.json = Some(value),
+                other => return Err(format!("unknown flag {other}")),
+            }
+        }
+        if quick {
+            args.visitors = args.visitors.min(20);
+            args.agents = args.agents.min(2);
+            args.interval = Duration::from_millis(500);
+            args.duration = Duration::from_secs(3);
+            args.warmup = Duration::from_millis(500);
+            args.senders = args.senders.min(4);
+        }
+        Ok(args)
+    }
+}
+
+fn default_server_bin() -> String {
+    let target = std::env::var("CARGO_TARGET_DIR").unwrap_or_else(|_| "target".into());
+    for profile in ["release", "debug"] {
+        let path = format!("{target}/{profile}/porthole");
+        if std::path::Path::new(&path).exists() {
+            return path;
+        }
+    }
+    format!("{target}/release/porthole")
+}
+
+const USAGE: &str = "usage: porthole-bench [chat|ingest|startup|all] [--quick] [--pin] [--server-bin PATH] \
+[--database-url URL] [--visitors N] [--agents N] [--interval SECS] [--duration SECS] [--warmup SECS] \
+[--senders N] [--json FILE]";
+
+fn main() -> ExitCode {
+    let args = match Args::parse() {
+        Ok(args) => args,
+        Err(error) => {
+            eprintln!("porthole-bench: {error}\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("porthole-bench: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    if args.pin {
+        process::pin_self(0);
+    }
+    let result = runtime.block_on(scenarios::run(&args));
+    match result {
+        Ok(results) => {
+            let json = serde_json::json!({ "machine": process::machine(), "results": results });
+            if let Some(path) = &args.json {
+                if let Err(error) = std::fs::write(path, format!("{json:#}\n")) {
+                    eprintln!("porthole-bench: cannot write {path}: {error}");
+                    return ExitCode::FAILURE;
+                }
+            } else {
+                println!("{json}");
+            }
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("porthole-bench: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}

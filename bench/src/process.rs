@@ -1,0 +1,130 @@
+//! The server under test as a child process: start it on a free port with a throwaway data
+//! directory, wait until it serves, read its RSS and CPU time from /proc, stop it.
+
+use std::io::{Read as _, Write as _};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// Why the server could not be run.
+#[derive(Debug, thiserror::Error)]
+pub enum ProcessError {
+    #[error("cannot start {bin}: {source} (build it with `cargo build --release -p porthole-server`)")]
+    Spawn { bin: String, source: std::io::Error },
+    #[error("the server did not answer /healthz within {0:?}")]
+    NotReady(Duration),
+    #[error("io: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// A running server.
+pub struct Server {
+    child: Child,
+    pub url: String,
+    pub started_in: Duration,
+    data_dir: std::path::PathBuf,
+}
+
+impl Server {
+    /// Starts `bin` on a free port (pinned to CPU 1 with `taskset` when `pin`).
+    pub fn start(bin: &str, database_url: &str, pin: bool) -> Result<Self, ProcessError> {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+        let data_dir = std::env::temp_dir().join(format!("porthole-bench-{}-{port}", std::process::id()));
+        std::fs::create_dir_all(&data_dir)?;
+        let mut command = if pin {
+            let mut c = Command::new("taskset");
+            c.args(["-c", "1", bin]);
+            c
+        } else {
+            Command::new(bin)
+        };
+        command
+            .arg("serve")
+            .env("PORTHOLE_LISTEN", format!("127.0.0.1:{port}"))
+            .env("PORTHOLE_DATA_DIR", &data_dir)
+            .env("PORTHOLE_LOG", "warn")
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit());
+        if !database_url.is_empty() {
+            command.env("DATABASE_URL", database_url);
+        }
+        let started = Instant::now();
+        let child = command.spawn().map_err(|source| ProcessError::Spawn { bin: bin.to_owned(), source })?;
+        let mut server = Self { child, url: format!("http://127.0.0.1:{port}"), started_in: Duration::ZERO, data_dir };
+        let limit = Duration::from_secs(60);
+        while started.elapsed() < limit {
+            if healthz(port) {
+                server.started_in = started.elapsed();
+                return Ok(server);
+            }
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        Err(ProcessError::NotReady(limit))
+    }
+
+    /// Resident memory in bytes.
+    pub fn rss_bytes(&self) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap_or_default();
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmRSS:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+            .map_or(0, |kb| kb * 1024)
+    }
+
+    /// User + system CPU time used so far.
+    pub fn cpu_time(&self) -> Duration {
+        let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.child.id())).unwrap_or_default();
+        // Fields after the command name (which may contain spaces) start after ") ".
+        let fields: Vec<&str> = stat.rsplit_once(") ").map(|(_, rest)| rest.split(' ').collect()).unwrap_or_default();
+        let ticks = |i: usize| fields.get(i).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
+        // utime and stime are fields 14 and 15 (1-based), i.e. 11 and 12 here; 100 ticks/s.
+        Duration::from_millis((ticks(11) + ticks(12)) * 10)
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.data_dir);
+    }
+}
+
+fn healthz(port: u16) -> bool {
+    let Ok(mut stream) = TcpStream::connect(("127.0.0.1", port)) else { return false };
+    let _ = stream.set_read_timeout(Some(Duration::from_millis(500)));
+    if stream.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").is_err() {
+        return false;
+    }
+    let mut head = [0u8; 12];
+    stream.read_exact(&mut head).is_ok() && head.ends_with(b"200")
+}
+
+/// Pins this process to one CPU (best effort, via `taskset`).
+pub fn pin_self(cpu: usize) {
+    let _ = Command::new("taskset")
+        .args(["-p", "-c", &cpu.to_string(), &std::process::id().to_string()])
+        .stdout(Stdio::null())
+        .status();
+}
+
+/// Facts about the machine for the result file, and CPU steal so far (from /proc/stat).
+pub fn machine() -> serde_json::Value {
+    let cpus = std::thread::available_parallelism().map_or(0, usize::from);
+    let model = std::fs::read_to_string("/proc/cpuinfo")
+        .unwrap_or_default()
+        .lines()
+        .find_map(|l| l.strip_prefix("model name").map(|v| v.trim_start_matches([' ', '\t', ':']).to_owned()))
+        .unwrap_or_default();
+    serde_json::json!({ "cpus": cpus, "model": model, "steal_percent": steal_percent() })
+}
+
+/// Share of CPU time stolen by the hypervisor since boot, in percent.
+pub fn steal_percent() -> f64 {
+    let stat = std::fs::read_to_string("/proc/stat").unwrap_or_default();
+    let Some(line) = stat.lines().find(|l| l.starts_with("cpu ")) else { return 0.0 };
+    let values: Vec<f64> = line.split_whitespace().skip(1).filter_map(|v| v.parse().ok()).collect();
+    let total: f64 = values.iter().sum();
+    if total == 0.0 { 0.0 } else { values.get(7).copied().unwrap_or(0.0) / total * 100.0 }
+}
