@@ -96,23 +96,7 @@ async fn wait_for(owner: &Porthole, done: impl Fn(&pb::GetWorkloadResponse) -> b
 
 /// Starts a visitor and a conversation on `server`; returns the conversation id.
 async fn visitor_conversation(server: &TestServer, widget_token: String) -> String {
-    let visitor = server.new_client();
-    let session = visitor
-        .visitor()
-        .start_session(pb::StartSessionRequest { widget_token, ..Default::default() })
-        .await
-        .unwrap()
-        .into_inner();
-    visitor.set_token(Some(session.visitor_token));
-    visitor
-        .visitor()
-        .start_conversation(pb::StartConversationRequest::default())
-        .await
-        .unwrap()
-        .into_inner()
-        .conversation
-        .unwrap()
-        .id
+    TestServerHandle { url: server.url.clone() }.conversation(widget_token).await
 }
 
 /// Creates conversations concurrently, alternating between the given servers.
