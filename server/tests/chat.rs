@@ -1109,32 +1109,10 @@ async fn http_get(url: &str) -> (u16, String, Vec<u8>) {
 /// Two server processes on one PostgreSQL and Redis: visitor on one, agent on the other.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_replicas_share_postgres_and_redis() {
-    let redis = std::env::var("PORTHOLE_TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into());
-    let redis_for_a = redis.clone();
-    let a = TestServer::start_with(Backend::Postgres, move |c| c.redis_url = Some(redis_for_a)).await;
-    let database = a.database.clone().unwrap();
-    let b = TestServer::start_with(Backend::Sqlite, move |c| {
-        c.database = database;
-        c.redis_url = Some(redis);
-    })
-    .await;
-
+    let (a, b) = common::replica_pair(common::test_redis_url()).await;
     let s = setup(&a, "replicas@example.com").await;
     // The agent works on replica B.
-    let agent_b = b.new_client();
-    let session = agent_b
-        .auth()
-        .log_in(pb::LogInRequest {
-            email: "replicas@example.com".into(),
-            password: "correct horse battery".into(),
-            ..Default::default()
-        })
-        .await
-        .unwrap()
-        .into_inner()
-        .session
-        .unwrap();
-    agent_b.set_token(Some(session.access_token));
+    let agent_b = common::log_in(&b, "replicas@example.com").await;
     let mut agents = agent_feed(&agent_b, "").await;
     let mut visitor_events = visitor_feed(&s.visitor, "").await;
 
@@ -1186,30 +1164,9 @@ async fn two_replicas_share_postgres_and_redis() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn feeds_survive_a_redis_outage() {
     let mut redis = common::OwnRedis::start().await;
-    let url = redis.url();
-    let url_a = url.clone();
-    let a = TestServer::start_with(Backend::Postgres, move |c| c.redis_url = Some(url_a)).await;
-    let database = a.database.clone().unwrap();
-    let b = TestServer::start_with(Backend::Sqlite, move |c| {
-        c.database = database;
-        c.redis_url = Some(url);
-    })
-    .await;
+    let (a, b) = common::replica_pair(redis.url()).await;
     let s = setup(&a, "outage@example.com").await;
-    let agent_b = b.new_client();
-    let session = agent_b
-        .auth()
-        .log_in(pb::LogInRequest {
-            email: "outage@example.com".into(),
-            password: "correct horse battery".into(),
-            ..Default::default()
-        })
-        .await
-        .unwrap()
-        .into_inner()
-        .session
-        .unwrap();
-    agent_b.set_token(Some(session.access_token));
+    let agent_b = common::log_in(&b, "outage@example.com").await;
     let mut agents = agent_feed(&agent_b, "").await;
     let conversation = start_conversation(&s.visitor).await;
 

@@ -264,15 +264,7 @@ mod one_node {
 /// Conversations arriving on two replicas at once are assigned as on one.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn routing_across_two_replicas() {
-    let redis = std::env::var("PORTHOLE_TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into());
-    let redis_a = redis.clone();
-    let a = TestServer::start_with(Backend::Postgres, move |c| c.redis_url = Some(redis_a)).await;
-    let database = a.database.clone().unwrap();
-    let b = TestServer::start_with(Backend::Sqlite, move |c| {
-        c.database = database;
-        c.redis_url = Some(redis);
-    })
-    .await;
+    let (a, b) = common::replica_pair(common::test_redis_url()).await;
     let mut team = team(&a, "replicas-route@example.com").await;
     assignment_under_load(&[&a, &b], &mut team).await;
     drop(team);

@@ -264,3 +264,40 @@ impl Drop for OwnRedis {
         self.kill();
     }
 }
+
+/// The Redis the replica tests use.
+pub fn test_redis_url() -> String {
+    std::env::var("PORTHOLE_TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into())
+}
+
+/// Two server processes on one fresh PostgreSQL database and the given Redis.
+pub async fn replica_pair(redis_url: String) -> (TestServer, TestServer) {
+    let for_a = redis_url.clone();
+    let a = TestServer::start_with(Backend::Postgres, move |c| c.redis_url = Some(for_a)).await;
+    let database = a.database.clone().unwrap();
+    let b = TestServer::start_with(Backend::Sqlite, move |c| {
+        c.database = database;
+        c.redis_url = Some(redis_url);
+    })
+    .await;
+    (a, b)
+}
+
+/// A client on `server` logged in as an account created by [`sign_up`].
+pub async fn log_in(server: &TestServer, email: &str) -> Porthole {
+    let client = server.new_client();
+    let session = client
+        .auth()
+        .log_in(pb::LogInRequest {
+            email: email.into(),
+            password: "correct horse battery".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .session
+        .unwrap();
+    client.set_token(Some(session.access_token));
+    client
+}
