@@ -1,5 +1,8 @@
+/// <reference types="vitest/config" />
 //! Builds the agent dashboard into dist/, served by the Porthole server under /app/.
 //! In development (`npm run dev -w admin-web`) gRPC calls are proxied to a local server.
+//! Unit tests (`npm test`) run here too, in happy-dom; end-to-end tests have their own
+//! config in e2e/.
 
 import tailwindcss from "@tailwindcss/vite";
 import react from "@vitejs/plugin-react";
@@ -12,6 +15,11 @@ export default defineConfig({
     proxy: {
       // Every Porthole RPC path starts with its package: /porthole.v1.AuthService/LogIn.
       "^/porthole\\.v1\\.": "http://127.0.0.1:8080",
+      "/attachments": "http://127.0.0.1:8080",
     },
+  },
+  test: {
+    include: ["src/**/*.test.{ts,tsx}"],
+    environment: "happy-dom",
   },
 });

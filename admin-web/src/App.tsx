@@ -1,30 +1,107 @@
-//! The dashboard shell: the sign-in screen until there is a session, then a placeholder.
+//! The dashboard: providers, and the routes (public account pages, then the signed-in shell).
 
-import type { Session } from "@porthole/client";
-import { useState } from "react";
-import { setAccessToken } from "./api";
-import { SignInScreen } from "./auth/SignInScreen";
+import { Code, ConnectError } from "@porthole/client";
+import * as Tooltip from "@radix-ui/react-tooltip";
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import type { ReactNode } from "react";
+import { BrowserRouter, Navigate, Route, Routes, useLocation } from "react-router";
+import { AcceptInviteScreen } from "./account/AcceptInviteScreen";
+import { SettingsScreen } from "./account/SettingsScreen";
+import { SignInScreen } from "./account/SignInScreen";
+import { SignUpScreen } from "./account/SignUpScreen";
+import { Toaster } from "./components/ui/Toast";
+import { InboxScreen } from "./inbox/InboxScreen";
+import { useSession } from "./lib/auth";
+import { AppShell } from "./shell/AppShell";
+import { NotFound } from "./shell/NotFound";
+import { TeamScreen } from "./team/TeamScreen";
+import { WidgetEditorScreen } from "./widgets/WidgetEditorScreen";
+import { WidgetsScreen } from "./widgets/WidgetsScreen";
 
-export function App() {
-  const [session, setSession] = useState<Session>();
+const queryClient = new QueryClient({
+  defaultOptions: {
+    queries: {
+      staleTime: 30_000,
+      refetchOnWindowFocus: false,
+      retry: (failures, error) => {
+        const code = ConnectError.from(error).code;
+        const final = [
+          Code.NotFound,
+          Code.PermissionDenied,
+          Code.InvalidArgument,
+          Code.Unauthenticated,
+        ];
+        return !final.includes(code) && failures < 2;
+      },
+    },
+  },
+});
 
-  if (!session) {
+function RequireSession({ children }: { children: ReactNode }) {
+  const current = useSession();
+  const location = useLocation();
+  if (!current) {
+    const next = location.pathname + location.search;
     return (
-      <SignInScreen
-        onSignedIn={(next) => {
-          setAccessToken(next.accessToken);
-          setSession(next);
-        }}
-      />
+      <Navigate to={`/login${next !== "/" ? `?next=${encodeURIComponent(next)}` : ""}`} replace />
     );
   }
+  return children;
+}
 
+function PublicOnly({ children }: { children: ReactNode }) {
+  const current = useSession();
+  const location = useLocation();
+  if (current) {
+    const next = new URLSearchParams(location.search).get("next");
+    return <Navigate to={next?.startsWith("/") ? next : "/inbox"} replace />;
+  }
+  return children;
+}
+
+export function App() {
   return (
-    <main className="mx-auto mt-24 max-w-xl px-4">
-      <h1 className="text-2xl font-semibold">
-        Signed in as {session.user?.displayName || session.user?.email}
-      </h1>
-      <p className="mt-2 text-slate-600">Workspace: {session.workspace?.name}</p>
-    </main>
+    <QueryClientProvider client={queryClient}>
+      <Tooltip.Provider delayDuration={300}>
+        <BrowserRouter basename="/app">
+          <Routes>
+            <Route
+              path="/login"
+              element={
+                <PublicOnly>
+                  <SignInScreen />
+                </PublicOnly>
+              }
+            />
+            <Route
+              path="/signup"
+              element={
+                <PublicOnly>
+                  <SignUpScreen />
+                </PublicOnly>
+              }
+            />
+            <Route path="/invite/:token" element={<AcceptInviteScreen />} />
+            <Route
+              element={
+                <RequireSession>
+                  <AppShell />
+                </RequireSession>
+              }
+            >
+              <Route index element={<Navigate to="/inbox" replace />} />
+              <Route path="/inbox" element={<InboxScreen />} />
+              <Route path="/inbox/:conversationId" element={<InboxScreen />} />
+              <Route path="/widgets" element={<WidgetsScreen />} />
+              <Route path="/widgets/:widgetId" element={<WidgetEditorScreen />} />
+              <Route path="/team" element={<TeamScreen />} />
+              <Route path="/settings" element={<SettingsScreen />} />
+              <Route path="*" element={<NotFound />} />
+            </Route>
+          </Routes>
+        </BrowserRouter>
+        <Toaster />
+      </Tooltip.Provider>
+    </QueryClientProvider>
   );
 }

@@ -1,0 +1,233 @@
+//! Personal settings: profile name, password, notifications and theme.
+
+import { Code, ConnectError } from "@porthole/client";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { type FormEvent, useState } from "react";
+import { Button } from "../components/ui/Button";
+import { cn } from "../components/ui/cn";
+import { Field, FormAlert, Input } from "../components/ui/Field";
+import { Card } from "../components/ui/misc";
+import { Switch } from "../components/ui/Switch";
+import { toast } from "../components/ui/Toast";
+import { keys } from "../inbox/cache";
+import { authClient } from "../lib/api";
+import { notificationPermission, playChime, requestNotifications } from "../lib/attention";
+import { useMe } from "../lib/auth";
+import { formErrors } from "../lib/errors";
+import { roleLabel } from "../lib/format";
+import { setPrefs, usePrefs } from "../lib/prefs";
+import { PageHeader } from "../shell/PageHeader";
+
+export function SettingsScreen() {
+  return (
+    <div className="h-full overflow-y-auto">
+      <PageHeader
+        title="Settings"
+        description="Your profile and how Porthole gets your attention."
+      />
+      <div className="mx-auto max-w-4xl space-y-6 px-4 pb-10 sm:px-8">
+        <ProfileCard />
+        <PasswordCard />
+        <NotificationsCard />
+        <AppearanceCard />
+      </div>
+    </div>
+  );
+}
+
+function ProfileCard() {
+  const qc = useQueryClient();
+  const me = useMe().data;
+  const [name, setName] = useState(me?.user?.displayName ?? "");
+  const [errors, setErrors] = useState<{ fields: Record<string, string>; form?: string }>({
+    fields: {},
+  });
+  const save = useMutation({
+    mutationFn: () => authClient.updateMe({ displayName: name }),
+    onSuccess: (res) => {
+      setErrors({ fields: {} });
+      if (me && res.user) qc.setQueryData(keys.me, { ...me, user: res.user });
+      void qc.invalidateQueries({ queryKey: keys.members });
+      toast("Profile saved");
+    },
+    onError: (e) => setErrors(formErrors(e)),
+  });
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    save.mutate();
+  };
+  return (
+    <Card
+      title="Profile"
+      description={`${me?.user?.email ?? ""} · ${me ? roleLabel[me.role] : ""} in ${me?.workspace?.name ?? ""}`}
+    >
+      <form onSubmit={submit} className="flex flex-wrap items-start gap-3" noValidate>
+        <Field
+          label="Display name"
+          hint="Colleagues see it, and visitors see it on your replies."
+          error={errors.fields.display_name}
+          className="min-w-60 flex-1"
+        >
+          {(p) => <Input {...p} value={name} onChange={(e) => setName(e.target.value)} />}
+        </Field>
+        <Button
+          type="submit"
+          variant="primary"
+          className="mt-6"
+          loading={save.isPending}
+          disabled={name === me?.user?.displayName}
+        >
+          Save
+        </Button>
+      </form>
+      <FormAlert>{errors.form}</FormAlert>
+    </Card>
+  );
+}
+
+function PasswordCard() {
+  const [current, setCurrent] = useState("");
+  const [next, setNext] = useState("");
+  const [errors, setErrors] = useState<{ fields: Record<string, string>; form?: string }>({
+    fields: {},
+  });
+  const save = useMutation({
+    mutationFn: () => authClient.updateMe({ currentPassword: current, newPassword: next }),
+    onSuccess: () => {
+      setErrors({ fields: {} });
+      setCurrent("");
+      setNext("");
+      toast("Password changed", { description: "Other devices must sign in again." });
+    },
+    onError: (e) => {
+      if (ConnectError.from(e).code === Code.PermissionDenied) {
+        setErrors({ fields: { current_password: "This is not your current password." } });
+      } else setErrors(formErrors(e));
+    },
+  });
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    save.mutate();
+  };
+  return (
+    <Card title="Password" description="Changing it signs you out everywhere else.">
+      <form onSubmit={submit} className="grid gap-4 sm:grid-cols-2" noValidate>
+        <Field label="Current password" error={errors.fields.current_password}>
+          {(p) => (
+            <Input
+              {...p}
+              type="password"
+              autoComplete="current-password"
+              value={current}
+              onChange={(e) => setCurrent(e.target.value)}
+            />
+          )}
+        </Field>
+        <Field
+          label="New password"
+          hint="At least 8 characters."
+          error={errors.fields.new_password}
+        >
+          {(p) => (
+            <Input
+              {...p}
+              type="password"
+              autoComplete="new-password"
+              value={next}
+              onChange={(e) => setNext(e.target.value)}
+            />
+          )}
+        </Field>
+        <div className="sm:col-span-2">
+          <FormAlert>{errors.form}</FormAlert>
+          <Button
+            type="submit"
+            variant="primary"
+            loading={save.isPending}
+            disabled={!current || !next}
+          >
+            Change password
+          </Button>
+        </div>
+      </form>
+    </Card>
+  );
+}
+
+function NotificationsCard() {
+  const prefs = usePrefs();
+  const [permission, setPermission] = useState(notificationPermission());
+  return (
+    <Card
+      title="Notifications"
+      description="For new conversations and messages you are not looking at."
+    >
+      <div className="space-y-5">
+        <div className="flex items-center justify-between gap-4">
+          <Switch
+            checked={prefs.sound}
+            onCheckedChange={(v) => setPrefs({ sound: v })}
+            label="Sound"
+            description="A soft chime in this browser."
+          />
+          <Button size="sm" variant="ghost" onClick={() => playChime()}>
+            Test
+          </Button>
+        </div>
+        <div className="space-y-2">
+          <Switch
+            checked={prefs.desktop && permission === "granted"}
+            disabled={permission !== "granted"}
+            onCheckedChange={(v) => setPrefs({ desktop: v })}
+            label="Desktop notifications"
+            description={
+              permission === "unsupported"
+                ? "This browser cannot show desktop notifications."
+                : permission === "denied"
+                  ? "Blocked in this browser's site settings. Allow them there to turn this on."
+                  : "Shown even when the dashboard tab is in the background."
+            }
+          />
+          {permission === "default" && (
+            <Button
+              size="sm"
+              onClick={async () => {
+                const result = await requestNotifications();
+                setPermission(result);
+                if (result === "granted") setPrefs({ desktop: true });
+              }}
+            >
+              Allow desktop notifications
+            </Button>
+          )}
+        </div>
+      </div>
+    </Card>
+  );
+}
+
+function AppearanceCard() {
+  const prefs = usePrefs();
+  return (
+    <Card title="Appearance">
+      <fieldset aria-label="Theme" className="flex gap-2">
+        {(["system", "light", "dark"] as const).map((theme) => (
+          <button
+            key={theme}
+            type="button"
+            aria-pressed={prefs.theme === theme}
+            onClick={() => setPrefs({ theme })}
+            className={cn(
+              "rounded-lg px-3 py-1.5 text-[13px] font-medium capitalize ring-1",
+              prefs.theme === theme
+                ? "bg-brand-50 text-brand-700 ring-brand-300 dark:bg-brand-500/15 dark:text-brand-300 dark:ring-brand-700"
+                : "ring-zinc-200 hover:bg-zinc-50 dark:ring-zinc-700 dark:hover:bg-zinc-800",
+            )}
+          >
+            {theme === "system" ? "Match system" : theme}
+          </button>
+        ))}
+      </fieldset>
+    </Card>
+  );
+}

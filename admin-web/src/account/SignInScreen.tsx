@@ -1,0 +1,90 @@
+//! Sign-in: e-mail and password, sent to AuthService.LogIn.
+
+import { Code, ConnectError } from "@porthole/client";
+import { useQueryClient } from "@tanstack/react-query";
+import { type FormEvent, useState } from "react";
+import { Link } from "react-router";
+import { Button } from "../components/ui/Button";
+import { Field, FormAlert, Input } from "../components/ui/Field";
+import { publicAuthClient } from "../lib/api";
+import { startSession } from "../lib/auth";
+import { formErrors } from "../lib/errors";
+import { AuthLayout } from "./AuthLayout";
+
+export function SignInScreen() {
+  const qc = useQueryClient();
+  const [email, setEmail] = useState("");
+  const [password, setPassword] = useState("");
+  const [pending, setPending] = useState(false);
+  const [errors, setErrors] = useState<{ fields: Record<string, string>; form?: string }>({
+    fields: {},
+  });
+
+  async function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    setPending(true);
+    setErrors({ fields: {} });
+    try {
+      const { session } = await publicAuthClient.logIn({ email, password });
+      if (session) startSession(qc, session);
+    } catch (error) {
+      if (ConnectError.from(error).code === Code.Unauthenticated) {
+        setErrors({ fields: {}, form: "Wrong e-mail or password." });
+      } else {
+        setErrors(formErrors(error));
+      }
+    } finally {
+      setPending(false);
+    }
+  }
+
+  return (
+    <AuthLayout
+      title="Sign in to Porthole"
+      subtitle="Welcome back. Your visitors are waiting."
+      footer={
+        <>
+          New here?{" "}
+          <Link
+            to="/signup"
+            className="font-medium text-brand-600 hover:underline dark:text-brand-400"
+          >
+            Create a workspace
+          </Link>
+        </>
+      }
+    >
+      <form onSubmit={submit} className="space-y-4" noValidate>
+        <Field label="E-mail" error={errors.fields.email}>
+          {(p) => (
+            <Input
+              {...p}
+              type="email"
+              autoComplete="username"
+              autoFocus
+              required
+              value={email}
+              onChange={(e) => setEmail(e.target.value)}
+            />
+          )}
+        </Field>
+        <Field label="Password" error={errors.fields.password}>
+          {(p) => (
+            <Input
+              {...p}
+              type="password"
+              autoComplete="current-password"
+              required
+              value={password}
+              onChange={(e) => setPassword(e.target.value)}
+            />
+          )}
+        </Field>
+        <FormAlert>{errors.form}</FormAlert>
+        <Button type="submit" variant="primary" className="w-full" loading={pending}>
+          Sign in
+        </Button>
+      </form>
+    </AuthLayout>
+  );
+}

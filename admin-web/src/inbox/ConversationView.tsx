@@ -1,0 +1,662 @@
+//! One conversation: header with assignment, priority, tags and status actions; the live
+//! message history with typing; the composer; and the visitor panel beside it.
+
+import { create } from "@bufbuild/protobuf";
+import { timestampNow } from "@bufbuild/protobuf/wkt";
+import {
+  type Attachment,
+  type Conversation,
+  ConversationStatus,
+  type Message,
+  MessageSchema,
+  Priority,
+  SenderType,
+} from "@porthole/client";
+import { useQueryClient } from "@tanstack/react-query";
+import {
+  ArrowLeft,
+  Check,
+  ChevronDown,
+  MessagesSquare,
+  MoreHorizontal,
+  PanelRight,
+  RotateCcw,
+  Star,
+  UserRound,
+} from "lucide-react";
+import {
+  Fragment,
+  useCallback,
+  useEffect,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+} from "react";
+import { Link } from "react-router";
+import { Button, IconButton } from "../components/ui/Button";
+import { cn } from "../components/ui/cn";
+import {
+  MenuContent,
+  MenuItem,
+  MenuLabel,
+  MenuRoot,
+  MenuSeparator,
+  MenuTrigger,
+} from "../components/ui/Menu";
+import { Avatar, Badge, EmptyState, Kbd, Spinner } from "../components/ui/misc";
+import { conversationClient } from "../lib/api";
+import { useMe } from "../lib/auth";
+import { describeError } from "../lib/errors";
+import { dayLabel, priorityLabel, statusLabel, toMillis, visitorLabel } from "../lib/format";
+import { newClientKey } from "../lib/ids";
+import { useConversationActions } from "./actions";
+import { Composer } from "./Composer";
+import { PriorityIcon } from "./ConversationList";
+import { keys } from "./cache";
+import { viewing } from "./FeedProvider";
+import { MessageItem } from "./MessageItem";
+import {
+  dropPending,
+  flattenMessages,
+  isPending,
+  type MessagesData,
+  mergeMessage,
+  PENDING_PREFIX,
+} from "./model";
+import { useConversation, useMembers, useMessages } from "./queries";
+import { shortcuts } from "./shortcuts";
+import { TagEditor } from "./TagEditor";
+import { useTypists } from "./typing";
+import { VisitorPanel } from "./VisitorPanel";
+
+export function NoConversation() {
+  return (
+    <EmptyState
+      icon={<MessagesSquare className="size-5" />}
+      title="Pick a conversation"
+      className="h-full w-full"
+    >
+      <p>Choose one from the list, or move through it with the keyboard.</p>
+      <p className="mt-3 flex flex-wrap justify-center gap-x-3 gap-y-1 text-xs">
+        <span>
+          <Kbd>j</Kbd> <Kbd>k</Kbd> next / previous
+        </span>
+        <span>
+          <Kbd>r</Kbd> reply
+        </span>
+        <span>
+          <Kbd>e</Kbd> resolve
+        </span>
+      </p>
+    </EmptyState>
+  );
+}
+
+const statusTone: Record<ConversationStatus, "neutral" | "amber" | "green" | "blue" | "brand"> = {
+  [ConversationStatus.UNSPECIFIED]: "neutral",
+  [ConversationStatus.PENDING]: "amber",
+  [ConversationStatus.ACTIVE]: "brand",
+  [ConversationStatus.WAITING]: "blue",
+  [ConversationStatus.RESOLVED]: "green",
+  [ConversationStatus.CLOSED]: "neutral",
+};
+
+/** Sending with optimistic display, retries with the same idempotency key. */
+function useSender(conversationId: string) {
+  const qc = useQueryClient();
+  const me = useMe().data?.user;
+  const [failed, setFailed] = useState<Set<string>>(new Set());
+
+  const write = useCallback(
+    async (m: Message) => {
+      setFailed((f) => {
+        const next = new Set(f);
+        next.delete(m.clientKey);
+        return next;
+      });
+      try {
+        const res = await conversationClient.sendConversationMessage({
+          conversationId,
+          body: m.body,
+          internal: m.internal,
+          clientKey: m.clientKey,
+          attachmentIds: m.attachments.map((a) => a.id),
+        });
+        const sent = res.message;
+        if (sent) {
+          qc.setQueryData<MessagesData>(keys.messages(conversationId), (old) =>
+            old ? mergeMessage(old, sent) : old,
+          );
+        }
+      } catch (error) {
+        console.warn("send failed", describeError(error));
+        setFailed((f) => new Set(f).add(m.clientKey));
+      }
+    },
+    [conversationId, qc],
+  );
+
+  const send = useCallback(
+    (body: string, internal: boolean, attachments: Attachment[]) => {
+      const clientKey = newClientKey();
+      const pending = create(MessageSchema, {
+        id: `${PENDING_PREFIX}${clientKey}`,
+        conversationId,
+        senderType: SenderType.AGENT,
+        senderId: me?.id ?? "",
+        senderName: me?.displayName ?? "",
+        body,
+        internal,
+        attachments,
+        clientKey,
+        createTime: timestampNow(),
+      });
+      qc.setQueryData<MessagesData>(keys.messages(conversationId), (old) =>
+        mergeMessage(old ?? { pages: [], pageParams: [] }, pending),
+      );
+      void write(pending);
+    },
+    [conversationId, me, qc, write],
+  );
+
+  const discard = useCallback(
+    (clientKey: string) => {
+      qc.setQueryData<MessagesData>(keys.messages(conversationId), (old) =>
+        old ? dropPending(old, clientKey) : old,
+      );
+      setFailed((f) => {
+        const next = new Set(f);
+        next.delete(clientKey);
+        return next;
+      });
+    },
+    [conversationId, qc],
+  );
+
+  return { send, retry: write, discard, failed };
+}
+
+export function ConversationView({
+  conversationId,
+  backTo,
+}: {
+  conversationId: string;
+  backTo: string;
+}) {
+  const detail = useConversation(conversationId);
+  const messages = useMessages(conversationId);
+  const actions = useConversationActions(conversationId);
+  const sender = useSender(conversationId);
+  const [panelOpen, setPanelOpen] = useState(
+    () => window.matchMedia("(min-width: 1280px)").matches,
+  );
+  const conversation = detail.data?.conversation;
+  const visitor = detail.data?.visitor;
+
+  useEffect(() => {
+    viewing.conversationId = conversationId;
+    return () => {
+      if (viewing.conversationId === conversationId) viewing.conversationId = undefined;
+    };
+  }, [conversationId]);
+
+  // Mark read while the agent is looking at it.
+  const lastSeq = conversation?.lastSeq ?? 0n;
+  const readSeq = conversation?.agentReadSeq ?? 0n;
+  const unread = conversation?.unreadCount ?? 0n;
+  const markRead = actions.markRead.mutate;
+  useEffect(() => {
+    if (!messages.data || lastSeq <= readSeq || (unread === 0n && lastSeq - readSeq < 1n)) return;
+    const mark = () => {
+      if (document.visibilityState === "visible" && document.hasFocus()) markRead(lastSeq);
+    };
+    mark();
+    window.addEventListener("focus", mark);
+    return () => window.removeEventListener("focus", mark);
+  }, [messages.data, lastSeq, readSeq, unread, markRead]);
+
+  const resolve = actions.resolve;
+  useEffect(() => {
+    shortcuts.resolve = () => {
+      const s = conversation?.status;
+      if (
+        s !== ConversationStatus.RESOLVED &&
+        s !== ConversationStatus.CLOSED &&
+        !resolve.isPending
+      )
+        resolve.mutate();
+    };
+    return () => {
+      shortcuts.resolve = undefined;
+    };
+  }, [conversation?.status, resolve]);
+
+  if (detail.isError) {
+    return (
+      <EmptyState title="This conversation could not be opened" className="w-full">
+        {describeError(detail.error)}
+        <div className="mt-3">
+          <Link to={backTo} className="font-medium text-brand-600">
+            Back to the inbox
+          </Link>
+        </div>
+      </EmptyState>
+    );
+  }
+
+  return (
+    <div className="flex min-h-0 w-full">
+      <section aria-label="Conversation" className="flex min-h-0 min-w-0 flex-1 flex-col">
+        <Header
+          conversation={conversation}
+          visitorName={conversation ? visitorLabel(conversation) : ""}
+          online={visitor?.online}
+          backTo={backTo}
+          actions={actions}
+          panelOpen={panelOpen}
+          onTogglePanel={() => setPanelOpen((o) => !o)}
+        />
+        <MessageList conversation={conversation} messages={messages} sender={sender} />
+        <TypingLine conversationId={conversationId} />
+        <Composer
+          conversationId={conversationId}
+          disabled={conversation?.status === ConversationStatus.CLOSED}
+          disabledReason="This conversation is closed. Reopen it to reply."
+          onSend={sender.send}
+        />
+      </section>
+      {panelOpen && (
+        <aside
+          aria-label="Visitor"
+          className="fixed inset-0 z-30 min-h-0 w-full overflow-y-auto border-l border-zinc-200 bg-white lg:static lg:z-auto lg:w-[300px] lg:shrink-0 dark:border-zinc-800 dark:bg-zinc-950"
+        >
+          <VisitorPanel
+            conversation={conversation}
+            visitor={visitor}
+            onClose={() => setPanelOpen(false)}
+          />
+        </aside>
+      )}
+    </div>
+  );
+}
+
+function Header({
+  conversation: c,
+  visitorName,
+  online,
+  backTo,
+  actions,
+  panelOpen,
+  onTogglePanel,
+}: {
+  conversation: Conversation | undefined;
+  visitorName: string;
+  online: boolean | undefined;
+  backTo: string;
+  actions: ReturnType<typeof useConversationActions>;
+  panelOpen: boolean;
+  onTogglePanel: () => void;
+}) {
+  const members = useMembers().data?.members ?? [];
+  const meId = useMe().data?.user?.id ?? "";
+  const assignee = members.find((m) => m.userId === c?.assigneeUserId);
+  const finished =
+    c?.status === ConversationStatus.RESOLVED || c?.status === ConversationStatus.CLOSED;
+
+  return (
+    <header className="flex min-h-14 flex-wrap items-center gap-x-2 gap-y-2 border-b border-zinc-200 px-3 py-2 sm:px-4 dark:border-zinc-800">
+      <Link
+        to={backTo}
+        aria-label="Back to the list"
+        className="-ml-1 rounded-md p-1.5 text-zinc-500 hover:bg-zinc-100 md:hidden dark:hover:bg-zinc-800"
+      >
+        <ArrowLeft className="size-4" />
+      </Link>
+      {c ? (
+        <>
+          <div className="flex min-w-0 flex-1 items-center gap-2.5">
+            <Avatar name={visitorName} seed={c.visitorId} size="sm" online={online} />
+            <div className="min-w-0">
+              <div className="flex items-center gap-2">
+                <h2 className="truncate text-sm font-semibold">{visitorName}</h2>
+                <Badge tone={statusTone[c.status]}>{statusLabel[c.status]}</Badge>
+              </div>
+              <p className="truncate text-xs text-zinc-500 dark:text-zinc-400">
+                {c.sourceTitle || c.sourceUrl || c.visitorEmail || "Started on your site"}
+              </p>
+            </div>
+          </div>
+          <div className="flex items-center gap-1">
+            <MenuRoot>
+              <MenuTrigger asChild>
+                <Button
+                  size="sm"
+                  variant="ghost"
+                  aria-label={`Assignee: ${assignee?.displayName ?? "nobody"}`}
+                >
+                  {assignee ? (
+                    <Avatar
+                      name={assignee.displayName || assignee.email}
+                      seed={assignee.userId}
+                      size="xs"
+                    />
+                  ) : (
+                    <UserRound className="size-3.5" />
+                  )}
+                  <span className="hidden max-w-28 truncate sm:inline">
+                    {assignee
+                      ? assignee.userId === meId
+                        ? "You"
+                        : assignee.displayName
+                      : "Unassigned"}
+                  </span>
+                  <ChevronDown className="size-3 text-zinc-400" />
+                </Button>
+              </MenuTrigger>
+              <MenuContent align="end">
+                <MenuLabel>Assign to</MenuLabel>
+                {c.assigneeUserId !== meId && (
+                  <MenuItem onSelect={() => actions.assign.mutate(meId)}>
+                    <UserRound className="size-3.5" /> Me
+                  </MenuItem>
+                )}
+                {members
+                  .filter((m) => m.userId !== meId)
+                  .map((m) => (
+                    <MenuItem key={m.userId} onSelect={() => actions.assign.mutate(m.userId)}>
+                      <Avatar
+                        name={m.displayName || m.email}
+                        seed={m.userId}
+                        size="xs"
+                        online={m.presence === 1}
+                      />
+                      <span className="truncate">{m.displayName || m.email}</span>
+                      {m.userId === c.assigneeUserId && <Check className="ml-auto size-3.5" />}
+                      {m.userId !== c.assigneeUserId && (
+                        <span className="ml-auto text-[11px] text-zinc-400 tabular-nums">
+                          {m.currentLoad}/{m.maxConcurrentChats}
+                        </span>
+                      )}
+                    </MenuItem>
+                  ))}
+                {c.assigneeUserId && (
+                  <>
+                    <MenuSeparator />
+                    <MenuItem onSelect={() => actions.assign.mutate("")}>Unassign</MenuItem>
+                  </>
+                )}
+              </MenuContent>
+            </MenuRoot>
+            <MenuRoot>
+              <MenuTrigger asChild>
+                <Button
+                  size="sm"
+                  variant="ghost"
+                  aria-label={`Priority: ${priorityLabel[c.priority]}`}
+                >
+                  <PriorityIcon priority={c.priority} />
+                  <span className="hidden sm:inline">{priorityLabel[c.priority]}</span>
+                </Button>
+              </MenuTrigger>
+              <MenuContent align="end">
+                <MenuLabel>Priority</MenuLabel>
+                {[Priority.URGENT, Priority.HIGH, Priority.NORMAL, Priority.LOW].map((p) => (
+                  <MenuItem key={p} onSelect={() => actions.priority.mutate(p)}>
+                    <PriorityIcon priority={p} /> {priorityLabel[p]}
+                    {p === c.priority && <Check className="ml-auto size-3.5" />}
+                  </MenuItem>
+                ))}
+              </MenuContent>
+            </MenuRoot>
+            <TagEditor tags={c.tags} onChange={(tags) => actions.tags.mutate(tags)} />
+            {finished ? (
+              <Button
+                size="sm"
+                onClick={() => actions.reopen.mutate()}
+                loading={actions.reopen.isPending}
+              >
+                <RotateCcw className="size-3.5" /> Reopen
+              </Button>
+            ) : (
+              <Button
+                size="sm"
+                variant="primary"
+                onClick={() => actions.resolve.mutate()}
+                loading={actions.resolve.isPending}
+                title="Resolve (e)"
+              >
+                <Check className="size-3.5" /> Resolve
+              </Button>
+            )}
+            <MenuRoot>
+              <MenuTrigger asChild>
+                <IconButton label="More actions" size="sm">
+                  <MoreHorizontal className="size-4" />
+                </IconButton>
+              </MenuTrigger>
+              <MenuContent align="end">
+                {c.status !== ConversationStatus.CLOSED && (
+                  <MenuItem onSelect={() => actions.close.mutate()}>Close conversation</MenuItem>
+                )}
+                {finished && <MenuItem onSelect={() => actions.reopen.mutate()}>Reopen</MenuItem>}
+              </MenuContent>
+            </MenuRoot>
+            <IconButton
+              label={panelOpen ? "Hide visitor details" : "Show visitor details"}
+              size="sm"
+              active={panelOpen}
+              onClick={onTogglePanel}
+            >
+              <PanelRight className="size-4" />
+            </IconButton>
+          </div>
+        </>
+      ) : (
+        <div className="h-5 w-48 animate-pulse rounded bg-zinc-100 dark:bg-zinc-800" />
+      )}
+    </header>
+  );
+}
+
+function MessageList({
+  conversation,
+  messages,
+  sender,
+}: {
+  conversation: Conversation | undefined;
+  messages: ReturnType<typeof useMessages>;
+  sender: ReturnType<typeof useSender>;
+}) {
+  const list = useMemo(() => flattenMessages(messages.data), [messages.data]);
+  const scroller = useRef<HTMLDivElement>(null);
+  const pinned = useRef(true);
+  const previousHeight = useRef(0);
+  const loadingOlder = useRef(false);
+
+  // Keep the view at the bottom as messages arrive, unless the agent scrolled up; keep the
+  // position steady when older messages are added above.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs after every change of the list
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (!el) return;
+    if (loadingOlder.current) {
+      el.scrollTop += el.scrollHeight - previousHeight.current;
+      loadingOlder.current = false;
+    } else if (pinned.current) {
+      el.scrollTop = el.scrollHeight;
+    }
+    previousHeight.current = el.scrollHeight;
+  }, [list]);
+
+  const onScroll = () => {
+    const el = scroller.current;
+    if (!el) return;
+    pinned.current = el.scrollHeight - el.scrollTop - el.clientHeight < 80;
+    if (el.scrollTop < 120 && messages.hasNextPage && !messages.isFetchingNextPage) {
+      loadingOlder.current = true;
+      previousHeight.current = el.scrollHeight;
+      void messages.fetchNextPage();
+    }
+  };
+
+  const lastMineSeen = conversation?.visitorReadSeq ?? 0n;
+
+  return (
+    <div
+      ref={scroller}
+      onScroll={onScroll}
+      className="min-h-0 flex-1 overflow-y-auto bg-zinc-50/60 px-3 pb-4 sm:px-6 dark:bg-zinc-900/30"
+      aria-live="polite"
+      aria-busy={messages.isPending}
+    >
+      {messages.isPending ? (
+        <div className="flex h-full items-center justify-center">
+          <Spinner className="size-5" />
+        </div>
+      ) : messages.isError ? (
+        <EmptyState title="Messages could not be loaded">
+          {describeError(messages.error)}
+        </EmptyState>
+      ) : (
+        <div className="mx-auto max-w-3xl">
+          {messages.hasNextPage ? (
+            <div className="py-3 text-center">
+              <Button
+                size="sm"
+                variant="ghost"
+                loading={messages.isFetchingNextPage}
+                onClick={() => {
+                  loadingOlder.current = true;
+                  previousHeight.current = scroller.current?.scrollHeight ?? 0;
+                  void messages.fetchNextPage();
+                }}
+              >
+                Load earlier messages
+              </Button>
+            </div>
+          ) : (
+            <ConversationStart conversation={conversation} />
+          )}
+          {list.map((m, i) => {
+            const prev = list[i - 1];
+            const day = dayLabel(m.createTime);
+            const newDay = !prev || dayLabel(prev.createTime) !== day;
+            const grouped =
+              !newDay &&
+              prev !== undefined &&
+              prev.senderType === m.senderType &&
+              prev.senderId === m.senderId &&
+              prev.internal === m.internal &&
+              toMillis(m.createTime) - toMillis(prev.createTime) < 5 * 60_000;
+            const failed = isPending(m) && sender.failed.has(m.clientKey);
+            return (
+              <Fragment key={m.id}>
+                {newDay && (
+                  <div className="my-4 flex items-center gap-3 text-[11px] font-medium text-zinc-400">
+                    <span className="h-px flex-1 bg-zinc-200 dark:bg-zinc-800" />
+                    {day}
+                    <span className="h-px flex-1 bg-zinc-200 dark:bg-zinc-800" />
+                  </div>
+                )}
+                <MessageItem
+                  message={m}
+                  grouped={grouped}
+                  failed={failed}
+                  onRetry={() => void sender.retry(m)}
+                  readByVisitor={
+                    m.senderType === SenderType.AGENT &&
+                    !m.internal &&
+                    !isPending(m) &&
+                    m.seq <= lastMineSeen &&
+                    list.slice(i + 1).every((n) => n.senderType !== SenderType.AGENT || n.internal)
+                  }
+                />
+              </Fragment>
+            );
+          })}
+          {conversation && conversation.rating > 0 && <RatingCard conversation={conversation} />}
+        </div>
+      )}
+    </div>
+  );
+}
+
+function ConversationStart({ conversation: c }: { conversation: Conversation | undefined }) {
+  if (!c) return null;
+  return (
+    <div className="py-6 text-center text-xs text-zinc-400">
+      Conversation started {c.sourceUrl ? "on " : ""}
+      {c.sourceUrl && (
+        <a
+          href={c.sourceUrl}
+          target="_blank"
+          rel="noopener noreferrer"
+          className="font-medium text-zinc-500 underline-offset-2 hover:underline"
+        >
+          {c.sourceTitle || c.sourceUrl}
+        </a>
+      )}
+    </div>
+  );
+}
+
+function RatingCard({ conversation: c }: { conversation: Conversation }) {
+  return (
+    <div className="mx-auto mt-6 max-w-sm rounded-xl bg-white p-4 text-center ring-1 ring-zinc-200 dark:bg-zinc-900 dark:ring-zinc-800">
+      <p className="text-xs font-medium text-zinc-500">The visitor rated this conversation</p>
+      <div
+        className="mt-2 flex justify-center gap-0.5"
+        role="img"
+        aria-label={`${c.rating} out of 5 stars`}
+      >
+        {[1, 2, 3, 4, 5].map((n) => (
+          <Star
+            key={n}
+            className={cn(
+              "size-5",
+              n <= c.rating ? "fill-amber-400 text-amber-400" : "text-zinc-300 dark:text-zinc-700",
+            )}
+          />
+        ))}
+      </div>
+      {c.ratingComment && (
+        <p className="mt-2 text-[13px] text-zinc-700 italic dark:text-zinc-300">
+          “{c.ratingComment}”
+        </p>
+      )}
+    </div>
+  );
+}
+
+function TypingLine({ conversationId }: { conversationId: string }) {
+  const typists = useTypists(conversationId);
+  const meId = useMe().data?.user?.id;
+  const others = typists.filter((t) => t.senderId !== meId);
+  if (others.length === 0) return <div className="h-0" />;
+  const t = others[0];
+  if (!t) return null;
+  const label = t.visitor
+    ? `${t.name || "The visitor"} is typing`
+    : t.internal
+      ? `${t.name} is writing a note`
+      : `${t.name} is replying`;
+  return (
+    <div
+      className="flex items-center gap-2 bg-zinc-50/60 px-6 py-1.5 text-xs text-zinc-500 dark:bg-zinc-900/30 dark:text-zinc-400"
+      aria-live="polite"
+    >
+      <span className="flex gap-0.5" aria-hidden>
+        {[0, 1, 2].map((i) => (
+          <span
+            key={i}
+            className="size-1.5 animate-blink rounded-full bg-zinc-400"
+            style={{ animationDelay: `${i * 0.15}s` }}
+          />
+        ))}
+      </span>
+      {label}
+    </div>
+  );
+}

@@ -1,0 +1,112 @@
+//! Keeps the workspace feed open while the dashboard is, applies its events to the query
+//! cache and raises attention (sound, desktop notification) for what the agent is not
+//! looking at. The feed also makes this member count as online for the widget.
+
+import { Code, ConnectError, type Conversation, type Message, SenderType } from "@porthole/client";
+import { useQueryClient } from "@tanstack/react-query";
+import { createContext, type ReactNode, useContext, useEffect, useRef, useState } from "react";
+import { useNavigate } from "react-router";
+import { conversationClient, session } from "../lib/api";
+import { notify, playChime } from "../lib/attention";
+import { toMillis, visitorLabel } from "../lib/format";
+import { applyFeedEvent, findConversation, keys } from "./cache";
+import { type FeedStatus, WorkspaceFeed } from "./feed";
+import { typingStore } from "./typing";
+
+const FeedStatusContext = createContext<FeedStatus>("connecting");
+
+export function useFeedStatus(): FeedStatus {
+  return useContext(FeedStatusContext);
+}
+
+/** The conversation on screen, so its own messages do not notify. */
+export const viewing: { conversationId: string | undefined } = { conversationId: undefined };
+
+function lookingAt(conversationId: string): boolean {
+  return (
+    viewing.conversationId === conversationId &&
+    document.visibilityState === "visible" &&
+    document.hasFocus()
+  );
+}
+
+export function FeedProvider({ meId, children }: { meId: string; children: ReactNode }) {
+  const qc = useQueryClient();
+  const navigate = useNavigate();
+  const navigateRef = useRef(navigate);
+  navigateRef.current = navigate;
+  const [status, setStatus] = useState<FeedStatus>("connecting");
+
+  useEffect(() => {
+    const open = (id: string) => navigateRef.current(`/inbox/${id}`);
+    const recent = (m: Message) => Date.now() - toMillis(m.createTime) < 120_000;
+    const onMessage = (m: Message) => {
+      typingStore.stopped(m.conversationId, m.senderId);
+      if (m.senderType !== SenderType.VISITOR || m.internal || !recent(m)) return;
+      if (lookingAt(m.conversationId)) return;
+      const c = findConversation(qc, m.conversationId);
+      if (c?.assigneeUserId && c.assigneeUserId !== meId) return;
+      playChime();
+      notify(
+        c ? visitorLabel(c) : m.senderName || "Visitor",
+        m.body || "Sent an attachment",
+        m.conversationId,
+        () => open(m.conversationId),
+      );
+    };
+    const onCreated = (c: Conversation) => {
+      if (lookingAt(c.id)) return;
+      playChime();
+      notify(
+        "New conversation",
+        `${visitorLabel(c)}${c.sourceTitle ? ` on ${c.sourceTitle}` : ""}`,
+        c.id,
+        () => open(c.id),
+      );
+    };
+    const onAssigned = (c: Conversation, transfer: boolean) => {
+      if (lookingAt(c.id)) return;
+      playChime();
+      notify(
+        transfer ? "Conversation transferred to you" : "Conversation assigned to you",
+        visitorLabel(c),
+        c.id,
+        () => open(c.id),
+      );
+    };
+
+    const feed = new WorkspaceFeed({
+      watch: (cursor, signal) => conversationClient.watchWorkspace({ cursor }, { signal }),
+      onEvent: (item) =>
+        applyFeedEvent(qc, item, meId, {
+          typing: (t) => typingStore.apply(t),
+          message: onMessage,
+          created: onCreated,
+          assigned: onAssigned,
+        }),
+      onReset: () => {
+        void qc.invalidateQueries({ queryKey: keys.allLists });
+        void qc.invalidateQueries({ queryKey: ["conversation"] });
+        void qc.invalidateQueries({ queryKey: ["messages"] });
+      },
+      onStatus: setStatus,
+      shouldRetry: async (error) => {
+        if (ConnectError.from(error).code !== Code.Unauthenticated) return true;
+        try {
+          return Boolean(await session.refresh(session.get()?.accessToken));
+        } catch {
+          return true;
+        }
+      },
+    });
+    feed.start();
+    const wake = () => feed.retryNow();
+    window.addEventListener("online", wake);
+    return () => {
+      window.removeEventListener("online", wake);
+      feed.stop();
+    };
+  }, [qc, meId]);
+
+  return <FeedStatusContext.Provider value={status}>{children}</FeedStatusContext.Provider>;
+}

@@ -1,0 +1,129 @@
+//! The inbox: the conversation list beside the open conversation (one at a time on phones),
+//! filters kept in the URL, and the keyboard shortcuts j/k (next/previous), r (reply), e
+//! (resolve).
+
+import { Priority } from "@porthole/client";
+import { useEffect, useMemo } from "react";
+import { useNavigate, useParams, useSearchParams } from "react-router";
+import { cn } from "../components/ui/cn";
+import { ConversationList } from "./ConversationList";
+import { ConversationView, NoConversation } from "./ConversationView";
+import {
+  type AssigneeChoice,
+  defaultFilter,
+  flattenList,
+  type InboxFilter,
+  type StatusFilter,
+} from "./model";
+import { useConversationList } from "./queries";
+import { shortcuts } from "./shortcuts";
+
+const STATUSES: StatusFilter[] = [
+  "open",
+  "pending",
+  "active",
+  "waiting",
+  "resolved",
+  "closed",
+  "all",
+];
+const ASSIGNEES: AssigneeChoice[] = ["mine", "unassigned", "all"];
+
+function readFilter(params: URLSearchParams): InboxFilter {
+  const status = params.get("status") as StatusFilter | null;
+  const assignee = params.get("assignee") as AssigneeChoice | null;
+  const priority = Number(params.get("priority") ?? 0) as Priority;
+  return {
+    status: status && STATUSES.includes(status) ? status : defaultFilter.status,
+    assignee: assignee && ASSIGNEES.includes(assignee) ? assignee : defaultFilter.assignee,
+    priority: Priority[priority] !== undefined ? priority : Priority.UNSPECIFIED,
+    query: params.get("q") ?? "",
+    widgetId: params.get("widget") ?? "",
+  };
+}
+
+function writeFilter(filter: InboxFilter): URLSearchParams {
+  const params = new URLSearchParams();
+  if (filter.status !== defaultFilter.status) params.set("status", filter.status);
+  if (filter.assignee !== defaultFilter.assignee) params.set("assignee", filter.assignee);
+  if (filter.priority !== Priority.UNSPECIFIED) params.set("priority", String(filter.priority));
+  if (filter.query) params.set("q", filter.query);
+  if (filter.widgetId) params.set("widget", filter.widgetId);
+  return params;
+}
+
+function isTyping(target: EventTarget | null): boolean {
+  if (!(target instanceof HTMLElement)) return false;
+  return target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName);
+}
+
+export function InboxScreen() {
+  const { conversationId } = useParams();
+  const [params, setParams] = useSearchParams();
+  const navigate = useNavigate();
+  const filter = useMemo(() => readFilter(params), [params]);
+  const list = useConversationList(filter);
+  const conversations = useMemo(() => flattenList(list.data), [list.data]);
+  const search = params.toString() ? `?${params.toString()}` : "";
+
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (event.metaKey || event.ctrlKey || event.altKey || isTyping(event.target)) return;
+      if (document.querySelector("[role=dialog],[role=alertdialog],[role=menu]")) return;
+      const index = conversations.findIndex((c) => c.id === conversationId);
+      if (event.key === "j" || event.key === "k") {
+        const next = event.key === "j" ? index + 1 : index - 1;
+        const target =
+          conversations[Math.max(0, Math.min(conversations.length - 1, index < 0 ? 0 : next))];
+        if (target) {
+          event.preventDefault();
+          navigate(`/inbox/${target.id}${search}`);
+          document
+            .getElementById(`conversation-${target.id}`)
+            ?.scrollIntoView({ block: "nearest" });
+        }
+      } else if (event.key === "r" && conversationId) {
+        event.preventDefault();
+        shortcuts.focusReply?.();
+      } else if (event.key === "e" && conversationId) {
+        event.preventDefault();
+        shortcuts.resolve?.();
+      } else if (event.key === "Escape" && conversationId) {
+        navigate(`/inbox${search}`);
+      }
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [conversations, conversationId, navigate, search]);
+
+  return (
+    <div className="flex h-full min-h-0">
+      <div
+        className={cn(
+          "min-h-0 w-full shrink-0 border-r border-zinc-200 md:flex md:w-[320px] lg:w-[360px] dark:border-zinc-800",
+          conversationId ? "hidden" : "flex",
+        )}
+      >
+        <ConversationList
+          filter={filter}
+          onFilter={(next) => setParams(writeFilter(next), { replace: true })}
+          list={list}
+          conversations={conversations}
+          selectedId={conversationId}
+          search={search}
+        />
+      </div>
+      <div className={cn("min-h-0 min-w-0 flex-1", conversationId ? "flex" : "hidden md:flex")}>
+        {conversationId ? (
+          <ConversationView
+            key={conversationId}
+            conversationId={conversationId}
+            backTo={`/inbox${search}`}
+          />
+        ) : (
+          <NoConversation />
+        )}
+      </div>
+    </div>
+  );
+}

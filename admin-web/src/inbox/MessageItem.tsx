@@ -1,0 +1,206 @@
+//! One message in the conversation: visitor on the left, team on the right, internal notes
+//! in amber, system lines centred; attachments as inline images or file links.
+
+import { type Attachment, type Message, SenderType } from "@porthole/client";
+import { AlertCircle, FileText, Lock, RotateCw } from "lucide-react";
+import { cn } from "../components/ui/cn";
+import { Avatar } from "../components/ui/misc";
+import { clockTime, formatBytes, fullTime } from "../lib/format";
+import { isPending } from "./model";
+
+/** Splits text into plain runs and http(s) links; never interprets HTML. */
+function linkify(text: string) {
+  const parts = text.split(/(https?:\/\/[^\s<>"']+)/g);
+  return parts.map((part, i) =>
+    /^https?:\/\//.test(part) ? (
+      <a
+        // biome-ignore lint/suspicious/noArrayIndexKey: positions in an immutable string
+        key={i}
+        href={part}
+        target="_blank"
+        rel="noopener noreferrer nofollow"
+        className="underline decoration-current/40 underline-offset-2 hover:decoration-current"
+      >
+        {part}
+      </a>
+    ) : (
+      part
+    ),
+  );
+}
+
+function Attachments({ attachments, mine }: { attachments: Attachment[]; mine: boolean }) {
+  if (attachments.length === 0) return null;
+  return (
+    <div className={cn("mt-1 flex flex-col gap-1.5", mine ? "items-end" : "items-start")}>
+      {attachments.map((a) =>
+        a.contentType.startsWith("image/") ? (
+          <a key={a.id} href={a.url} target="_blank" rel="noopener noreferrer" className="block">
+            <img
+              src={a.url}
+              alt={a.fileName}
+              loading="lazy"
+              className="max-h-60 max-w-[min(100%,320px)] rounded-lg object-cover ring-1 ring-zinc-200 dark:ring-zinc-700"
+            />
+          </a>
+        ) : (
+          <a
+            key={a.id}
+            href={a.url}
+            target="_blank"
+            rel="noopener noreferrer"
+            className="flex max-w-72 items-center gap-2 rounded-lg bg-white px-3 py-2 text-[13px] ring-1 ring-zinc-200 hover:bg-zinc-50 dark:bg-zinc-900 dark:ring-zinc-700 dark:hover:bg-zinc-800"
+          >
+            <FileText className="size-4 shrink-0 text-zinc-400" />
+            <span className="truncate font-medium">{a.fileName}</span>
+            <span className="shrink-0 text-xs text-zinc-400">{formatBytes(a.sizeBytes)}</span>
+          </a>
+        ),
+      )}
+    </div>
+  );
+}
+
+export function MessageItem({
+  message: m,
+  grouped,
+  failed,
+  onRetry,
+  readByVisitor,
+}: {
+  message: Message;
+  /** Same author as the previous message shortly before: no name or avatar. */
+  grouped: boolean;
+  failed?: boolean;
+  onRetry?: () => void;
+  readByVisitor?: boolean;
+}) {
+  if (m.senderType === SenderType.SYSTEM) {
+    return (
+      <div className="my-3 text-center text-xs text-zinc-500 dark:text-zinc-400">
+        {m.body} <span className="text-zinc-400">· {clockTime(m.createTime)}</span>
+      </div>
+    );
+  }
+  const visitor = m.senderType === SenderType.VISITOR;
+  const pending = isPending(m);
+  const name =
+    m.senderName || (visitor ? "Visitor" : m.senderType === SenderType.BOT ? "Bot" : "Agent");
+
+  if (m.internal) {
+    return (
+      <div className={cn("flex justify-end", grouped ? "mt-1" : "mt-4")} data-testid="note">
+        <div className="max-w-[min(85%,560px)]">
+          {!grouped && (
+            <div className="mb-1 flex items-center justify-end gap-1.5 text-[11px] text-amber-700 dark:text-amber-400">
+              <Lock className="size-3" />
+              <span className="font-medium">Internal note</span> · {name}
+            </div>
+          )}
+          <div
+            className={cn(
+              "rounded-xl border border-dashed border-amber-300 bg-amber-50 px-3 py-2 text-[13.5px] leading-relaxed break-words whitespace-pre-wrap text-amber-950 dark:border-amber-700/60 dark:bg-amber-500/10 dark:text-amber-100",
+              pending && "opacity-60",
+            )}
+            title={fullTime(m.createTime)}
+          >
+            {linkify(m.body)}
+            <Attachments attachments={m.attachments} mine />
+          </div>
+          <Meta m={m} pending={pending} failed={failed} onRetry={onRetry} mine />
+        </div>
+      </div>
+    );
+  }
+
+  return (
+    <div
+      className={cn(
+        "flex gap-2.5",
+        visitor ? "justify-start" : "justify-end",
+        grouped ? "mt-1" : "mt-4",
+      )}
+    >
+      {visitor && (
+        <div className="w-7 shrink-0">
+          {!grouped && <Avatar name={name} seed={m.senderId} size="sm" />}
+        </div>
+      )}
+      <div
+        className={cn(
+          "flex max-w-[min(80%,560px)] flex-col",
+          visitor ? "items-start" : "items-end",
+        )}
+      >
+        {!grouped && (
+          <div className="mb-1 px-1 text-[11px] text-zinc-500 dark:text-zinc-400">
+            <span className="font-medium text-zinc-700 dark:text-zinc-300">{name}</span>
+          </div>
+        )}
+        {(m.body || m.attachments.length === 0) && (
+          <div
+            title={fullTime(m.createTime)}
+            className={cn(
+              "rounded-2xl px-3.5 py-2 text-[13.5px] leading-relaxed break-words whitespace-pre-wrap",
+              visitor
+                ? "rounded-tl-md bg-zinc-100 text-zinc-900 dark:bg-zinc-800 dark:text-zinc-100"
+                : "rounded-tr-md bg-brand-600 text-white",
+              pending && "opacity-60",
+              failed && "ring-2 ring-red-400",
+            )}
+          >
+            {linkify(m.body)}
+          </div>
+        )}
+        <Attachments attachments={m.attachments} mine={!visitor} />
+        <Meta
+          m={m}
+          pending={pending}
+          failed={failed}
+          onRetry={onRetry}
+          mine={!visitor}
+          readByVisitor={readByVisitor}
+        />
+      </div>
+    </div>
+  );
+}
+
+function Meta({
+  m,
+  pending,
+  failed,
+  onRetry,
+  mine,
+  readByVisitor,
+}: {
+  m: Message;
+  pending: boolean;
+  failed?: boolean | undefined;
+  onRetry?: (() => void) | undefined;
+  mine: boolean;
+  readByVisitor?: boolean | undefined;
+}) {
+  if (failed) {
+    return (
+      <button
+        type="button"
+        onClick={onRetry}
+        className="mt-1 inline-flex items-center gap-1 px-1 text-[11px] font-medium text-red-600 hover:underline dark:text-red-400"
+      >
+        <AlertCircle className="size-3" /> Not sent · <RotateCw className="size-3" /> Retry
+      </button>
+    );
+  }
+  return (
+    <div
+      className={cn(
+        "mt-0.5 px-1 text-[10.5px] text-zinc-400 tabular-nums",
+        mine ? "text-right" : "text-left",
+      )}
+    >
+      {pending ? "Sending…" : clockTime(m.createTime)}
+      {!pending && readByVisitor && " · Seen"}
+    </div>
+  );
+}

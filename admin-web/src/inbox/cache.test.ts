@@ -1,0 +1,169 @@
+//! Feed events applied to a real TanStack QueryClient: lists, details and histories
+//! change in place, unread counts follow, duplicates are ignored.
+
+import { create } from "@bufbuild/protobuf";
+import {
+  ConversationStatus,
+  type GetConversationResponse,
+  GetConversationResponseSchema,
+  SenderType,
+  TypingEventSchema,
+  VisitorProfileSchema,
+  type WatchWorkspaceResponse,
+  WatchWorkspaceResponseSchema,
+} from "@porthole/client";
+import { QueryClient } from "@tanstack/react-query";
+import { describe, expect, test, vi } from "vitest";
+import { applyFeedEvent, keys } from "./cache";
+import {
+  defaultFilter,
+  flattenList,
+  flattenMessages,
+  type ListData,
+  type MessagesData,
+} from "./model";
+import { conversation, message, messagesPage, page } from "./testing";
+
+const me = "usr_me";
+
+function event(e: WatchWorkspaceResponse["event"], cursor = "1"): WatchWorkspaceResponse {
+  return create(WatchWorkspaceResponseSchema, { cursor, event: e });
+}
+
+function setup() {
+  const qc = new QueryClient();
+  const open = keys.list(defaultFilter);
+  const mine = keys.list({ ...defaultFilter, assignee: "mine" });
+  const resolved = keys.list({ ...defaultFilter, status: "resolved" });
+  qc.setQueryData<ListData>(open, {
+    pages: [page([conversation("c1", 100, { lastSeq: 1n, unreadCount: 1n })])],
+    pageParams: [""],
+  });
+  qc.setQueryData<ListData>(mine, { pages: [page([])], pageParams: [""] });
+  qc.setQueryData<ListData>(resolved, { pages: [page([])], pageParams: [""] });
+  const list = (key: readonly unknown[]) => flattenList(qc.getQueryData<ListData>(key));
+  return { qc, open, mine, resolved, list };
+}
+
+describe("applyFeedEvent", () => {
+  test("a new conversation lands in every list whose filter it matches", () => {
+    const { qc, open, mine, list } = setup();
+    const created = vi.fn();
+    applyFeedEvent(qc, event({ case: "conversationCreated", value: conversation("c2", 200) }), me, {
+      created,
+    });
+    expect(list(open).map((c) => c.id)).toEqual(["c2", "c1"]);
+    expect(list(mine)).toEqual([]);
+    expect(created).toHaveBeenCalledOnce();
+  });
+
+  test("an update moves a conversation between lists", () => {
+    const { qc, open, mine, resolved, list } = setup();
+    const assigned = conversation("c1", 100, {
+      assigneeUserId: me,
+      status: ConversationStatus.ACTIVE,
+    });
+    applyFeedEvent(qc, event({ case: "conversationUpdated", value: assigned }), me);
+    expect(list(mine).map((c) => c.id)).toEqual(["c1"]);
+    applyFeedEvent(
+      qc,
+      event({
+        case: "conversationUpdated",
+        value: { ...assigned, status: ConversationStatus.RESOLVED },
+      }),
+      me,
+    );
+    expect(list(open)).toEqual([]);
+    expect(list(mine)).toEqual([]);
+    expect(list(resolved).map((c) => c.id)).toEqual(["c1"]);
+  });
+
+  test("a visitor message raises the unread count once and moves the conversation up", () => {
+    const { qc, open, list } = setup();
+    applyFeedEvent(qc, event({ case: "conversationCreated", value: conversation("c2", 200) }), me);
+    const m = message("c1", 2, { body: "anyone there?" });
+    m.createTime = conversation("x", 300).lastMessageTime;
+    applyFeedEvent(qc, event({ case: "messageCreated", value: m }), me);
+    applyFeedEvent(qc, event({ case: "messageCreated", value: m }), me);
+    const [first] = list(open);
+    expect(first?.id).toBe("c1");
+    expect(first?.unreadCount).toBe(2n);
+    expect(first?.lastMessagePreview).toBe("anyone there?");
+  });
+
+  test("the server's conversation state wins over local counting", () => {
+    const { qc, open, list } = setup();
+    applyFeedEvent(qc, event({ case: "messageCreated", value: message("c1", 2) }), me);
+    applyFeedEvent(
+      qc,
+      event({
+        case: "conversationUpdated",
+        value: conversation("c1", 100, { lastSeq: 2n, unreadCount: 0n, agentReadSeq: 2n }),
+      }),
+      me,
+    );
+    expect(list(open)[0]?.unreadCount).toBe(0n);
+  });
+
+  test("messages reach an open history once; notes are kept for agents", () => {
+    const { qc } = setup();
+    qc.setQueryData<MessagesData>(keys.messages("c1"), {
+      pages: [messagesPage([message("c1", 1)], false)],
+      pageParams: [0n],
+    });
+    const note = message("c1", 2, { internal: true, senderType: SenderType.AGENT, body: "vip" });
+    applyFeedEvent(qc, event({ case: "messageCreated", value: note }), me);
+    applyFeedEvent(qc, event({ case: "messageCreated", value: note }), me);
+    const history = flattenMessages(qc.getQueryData<MessagesData>(keys.messages("c1")));
+    expect(history.map((m) => m.body)).toEqual(["message 1", "vip"]);
+  });
+
+  test("a message for a conversation nobody has loaded refetches the lists", async () => {
+    const { qc, open } = setup();
+    const spy = vi.spyOn(qc, "invalidateQueries");
+    applyFeedEvent(qc, event({ case: "messageCreated", value: message("c99", 4) }), me);
+    expect(spy).toHaveBeenCalledWith({ queryKey: keys.allLists });
+    expect(qc.getQueryState(open)?.isInvalidated).toBe(true);
+  });
+
+  test("visitor updates reach the open conversation's profile", () => {
+    const { qc } = setup();
+    const c = conversation("c1", 100);
+    qc.setQueryData(
+      keys.conversation("c1"),
+      create(GetConversationResponseSchema, {
+        conversation: c,
+        visitor: { id: c.visitorId, currentUrl: "https://a.test/" },
+      }),
+    );
+    const moved = create(VisitorProfileSchema, {
+      id: c.visitorId,
+      currentUrl: "https://a.test/pricing",
+      online: true,
+    });
+    applyFeedEvent(qc, event({ case: "visitorUpdated", value: moved }), me);
+    const detail = qc.getQueryData<GetConversationResponse>(keys.conversation("c1"));
+    expect(detail?.visitor?.currentUrl).toBe("https://a.test/pricing");
+  });
+
+  test("typing goes to its handler only", () => {
+    const { qc } = setup();
+    const typing = vi.fn();
+    applyFeedEvent(
+      qc,
+      event({
+        case: "typing",
+        value: create(TypingEventSchema, {
+          conversationId: "c1",
+          senderType: SenderType.VISITOR,
+          senderId: "v",
+          name: "Ada",
+          typing: true,
+        }),
+      }),
+      me,
+      { typing },
+    );
+    expect(typing).toHaveBeenCalledOnce();
+  });
+});

@@ -1,0 +1,154 @@
+//! Query keys of the dashboard and the bridge from feed events into the query cache: every
+//! cached list, conversation and history is updated in place, so screens re-render
+//! without refetching.
+
+import type {
+  Conversation,
+  GetConversationResponse,
+  ListMembersResponse,
+  Member,
+  Message,
+  VisitorProfile,
+  WatchWorkspaceResponse,
+} from "@porthole/client";
+import type { QueryClient } from "@tanstack/react-query";
+import {
+  applyMessage,
+  flattenList,
+  type InboxFilter,
+  type ListData,
+  type MessagesData,
+  mergeMessage,
+  upsertIntoList,
+} from "./model";
+
+export const keys = {
+  me: ["me"] as const,
+  members: ["members"] as const,
+  invites: ["invites"] as const,
+  widgets: ["widgets"] as const,
+  widget: (id: string) => ["widget", id] as const,
+  allLists: ["conversations"] as const,
+  list: (filter: InboxFilter) => ["conversations", filter] as const,
+  conversation: (id: string) => ["conversation", id] as const,
+  messages: (id: string) => ["messages", id] as const,
+  visitorHistory: (visitorId: string) => ["visitor-history", visitorId] as const,
+};
+
+function listQueries(qc: QueryClient) {
+  return qc.getQueriesData<ListData>({ queryKey: keys.allLists });
+}
+
+/** The freshest copy of a conversation anywhere in the cache. */
+export function findConversation(qc: QueryClient, id: string): Conversation | undefined {
+  const detail = qc.getQueryData<GetConversationResponse>(keys.conversation(id));
+  if (detail?.conversation) return detail.conversation;
+  for (const [, data] of listQueries(qc)) {
+    const found = flattenList(data).find((c) => c.id === id);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** Writes a changed or new conversation into every list and its detail entry. */
+export function upsertConversation(qc: QueryClient, c: Conversation, meId: string): void {
+  for (const [key, data] of listQueries(qc)) {
+    const filter = key[1] as InboxFilter | undefined;
+    if (!data || !filter) continue;
+    const next = upsertIntoList(data, c, filter, meId);
+    if (next !== data) qc.setQueryData(key, next);
+  }
+  qc.setQueryData<GetConversationResponse>(keys.conversation(c.id), (old) =>
+    old ? { ...old, conversation: c } : old,
+  );
+}
+
+/** Adds a message to its cached history and moves its conversation in every list. */
+export function applyMessageEvent(qc: QueryClient, m: Message, meId: string): void {
+  qc.setQueryData<MessagesData>(keys.messages(m.conversationId), (old) =>
+    old ? mergeMessage(old, m) : old,
+  );
+  const known = findConversation(qc, m.conversationId);
+  if (!known) {
+    // Not loaded anywhere: only the server knows where it goes.
+    void qc.invalidateQueries({ queryKey: keys.allLists });
+    return;
+  }
+  const updated = applyMessage(known, m);
+  if (updated !== known) upsertConversation(qc, updated, meId);
+  // Lists that held an older copy than `known` get the update too.
+  for (const [key, data] of listQueries(qc)) {
+    const filter = key[1] as InboxFilter | undefined;
+    if (!data || !filter) continue;
+    const copy = flattenList(data).find((c) => c.id === m.conversationId);
+    if (copy && copy.lastSeq < m.seq)
+      qc.setQueryData(key, upsertIntoList(data, applyMessage(copy, m), filter, meId));
+  }
+}
+
+function applyVisitor(qc: QueryClient, visitor: VisitorProfile): void {
+  for (const [key, data] of qc.getQueriesData<GetConversationResponse>({
+    queryKey: ["conversation"],
+  })) {
+    if (data?.visitor?.id === visitor.id) qc.setQueryData(key, { ...data, visitor });
+  }
+}
+
+function applyMember(qc: QueryClient, member: Member): void {
+  qc.setQueryData<ListMembersResponse>(keys.members, (old) =>
+    old
+      ? {
+          ...old,
+          members: old.members.map((m) => (m.userId === member.userId ? member : m)),
+        }
+      : old,
+  );
+}
+
+/** Hooks for what the cache alone cannot do (typing, notifications). */
+export interface FeedSideEffects {
+  typing?: (event: Extract<WatchWorkspaceResponse["event"], { case: "typing" }>["value"]) => void;
+  message?: (m: Message) => void;
+  created?: (c: Conversation) => void;
+  assigned?: (c: Conversation, transfer: boolean) => void;
+}
+
+/** Applies one feed item to the cache. */
+export function applyFeedEvent(
+  qc: QueryClient,
+  item: WatchWorkspaceResponse,
+  meId: string,
+  effects: FeedSideEffects = {},
+): void {
+  const event = item.event;
+  switch (event.case) {
+    case "conversationCreated":
+      upsertConversation(qc, event.value, meId);
+      effects.created?.(event.value);
+      break;
+    case "conversationUpdated":
+      upsertConversation(qc, event.value, meId);
+      break;
+    case "assignedToYou":
+      if (event.value.conversation) {
+        upsertConversation(qc, event.value.conversation, meId);
+        effects.assigned?.(event.value.conversation, event.value.transfer);
+      }
+      break;
+    case "messageCreated":
+      applyMessageEvent(qc, event.value, meId);
+      effects.message?.(event.value);
+      break;
+    case "typing":
+      effects.typing?.(event.value);
+      break;
+    case "visitorUpdated":
+      applyVisitor(qc, event.value);
+      break;
+    case "memberUpdated":
+      applyMember(qc, event.value);
+      break;
+    default:
+      break;
+  }
+}

@@ -1,0 +1,214 @@
+//! The inbox state rules: filters, live merges into lists, unread counts, dedupe.
+
+import { ConversationStatus, Priority, SenderType } from "@porthole/client";
+import { describe, expect, test } from "vitest";
+import {
+  applyMessage,
+  applyRead,
+  defaultFilter,
+  dropPending,
+  flattenList,
+  flattenMessages,
+  type InboxFilter,
+  type ListData,
+  matchesFilter,
+  mergeMessage,
+  PENDING_PREFIX,
+  previewOf,
+  unreadConversations,
+  upsertIntoList,
+} from "./model";
+import { conversation, message, messagesPage, page } from "./testing";
+
+const me = "usr_me";
+const ids = (data: ListData) => flattenList(data).map((c) => c.id);
+
+describe("matchesFilter", () => {
+  test("status, assignee, priority and widget", () => {
+    const c = conversation("a", 1, { assigneeUserId: me, priority: Priority.HIGH, widgetId: "w1" });
+    expect(matchesFilter(c, defaultFilter, me)).toBe(true);
+    expect(matchesFilter(c, { ...defaultFilter, status: "resolved" }, me)).toBe(false);
+    expect(matchesFilter(c, { ...defaultFilter, assignee: "mine" }, me)).toBe(true);
+    expect(matchesFilter(c, { ...defaultFilter, assignee: "unassigned" }, me)).toBe(false);
+    expect(matchesFilter(c, { ...defaultFilter, assignee: "mine" }, "usr_other")).toBe(false);
+    expect(matchesFilter(c, { ...defaultFilter, priority: Priority.URGENT }, me)).toBe(false);
+    expect(matchesFilter(c, { ...defaultFilter, widgetId: "w2" }, me)).toBe(false);
+    expect(
+      matchesFilter(
+        { ...c, status: ConversationStatus.CLOSED },
+        { ...defaultFilter, status: "all" },
+        me,
+      ),
+    ).toBe(true);
+  });
+
+  test("a search only the server can answer is unknown", () => {
+    const c = conversation("a", 1, { visitorName: "Ada Lovelace", lastMessagePreview: "hello" });
+    expect(matchesFilter(c, { ...defaultFilter, query: "ada" }, me)).toBe(true);
+    expect(matchesFilter(c, { ...defaultFilter, query: "norway" }, me)).toBe("unknown");
+  });
+});
+
+describe("upsertIntoList", () => {
+  const list = (): ListData => ({
+    pages: [
+      page([conversation("c3", 300), conversation("c2", 200)], "next"),
+      page([conversation("c1", 100)]),
+    ],
+    pageParams: ["", "next"],
+  });
+
+  test("a new conversation goes on top, page sizes and tokens are kept", () => {
+    const next = upsertIntoList(list(), conversation("c4", 400), defaultFilter, me);
+    expect(ids(next)).toEqual(["c4", "c3", "c2", "c1"]);
+    expect(next.pages[0]?.conversations).toHaveLength(2);
+    expect(next.pages[0]?.nextPageToken).toBe("next");
+    expect(next.pageParams).toEqual(["", "next"]);
+  });
+
+  test("new activity moves a conversation up, across pages", () => {
+    const next = upsertIntoList(list(), conversation("c1", 500), defaultFilter, me);
+    expect(ids(next)).toEqual(["c1", "c3", "c2"]);
+  });
+
+  test("a conversation that stops matching leaves the list", () => {
+    const resolved = conversation("c2", 200, { status: ConversationStatus.RESOLVED });
+    expect(ids(upsertIntoList(list(), resolved, defaultFilter, me))).toEqual(["c3", "c1"]);
+  });
+
+  test("an unknown search match is updated in place but never added", () => {
+    const filter: InboxFilter = { ...defaultFilter, query: "norway" };
+    const data = list();
+    expect(upsertIntoList(data, conversation("c9", 900), filter, me)).toBe(data);
+    const updated = upsertIntoList(data, conversation("c2", 250, { tags: ["vip"] }), filter, me);
+    expect(flattenList(updated).find((c) => c.id === "c2")?.tags).toEqual(["vip"]);
+  });
+
+  test("the same event twice changes nothing more (dedupe by id)", () => {
+    const once = upsertIntoList(list(), conversation("c4", 400), defaultFilter, me);
+    const twice = upsertIntoList(once, conversation("c4", 400), defaultFilter, me);
+    expect(ids(twice)).toEqual(["c4", "c3", "c2", "c1"]);
+  });
+
+  test("an old conversation below a page not fetched yet waits for that page", () => {
+    const data: ListData = { pages: [page([conversation("c3", 300)], "more")], pageParams: [""] };
+    expect(upsertIntoList(data, conversation("c0", 50), defaultFilter, me)).toBe(data);
+  });
+});
+
+describe("applyMessage", () => {
+  test("a visitor message updates preview, time, last seq and unread count", () => {
+    const c = conversation("c1", 100, { lastSeq: 2n, unreadCount: 1n });
+    const next = applyMessage(c, message("c1", 3, { body: "\n  Hi there \nmore" }));
+    expect(next.lastSeq).toBe(3n);
+    expect(next.unreadCount).toBe(2n);
+    expect(next.lastMessagePreview).toBe("Hi there");
+    expect(next.lastMessageTime).toEqual(message("c1", 3).createTime);
+  });
+
+  test("replayed or already counted messages change nothing", () => {
+    const c = conversation("c1", 100, { lastSeq: 5n, unreadCount: 1n });
+    expect(applyMessage(c, message("c1", 5))).toBe(c);
+    expect(applyMessage(c, message("c1", 4))).toBe(c);
+  });
+
+  test("agent replies are not unread; notes do not touch preview or time", () => {
+    const c = conversation("c1", 100, { lastSeq: 1n, lastMessagePreview: "old" });
+    const reply = applyMessage(
+      c,
+      message("c1", 2, { senderType: SenderType.AGENT, body: "answer" }),
+    );
+    expect(reply.unreadCount).toBe(0n);
+    expect(reply.lastMessagePreview).toBe("answer");
+    const note = applyMessage(
+      c,
+      message("c1", 2, { internal: true, senderType: SenderType.AGENT, body: "secret" }),
+    );
+    expect(note.lastMessagePreview).toBe("old");
+    expect(note.lastMessageTime).toEqual(c.lastMessageTime);
+    expect(note.lastSeq).toBe(2n);
+  });
+
+  test("reading clears the count", () => {
+    const c = conversation("c1", 100, { lastSeq: 4n, unreadCount: 3n });
+    expect(applyRead(c, 4n).unreadCount).toBe(0n);
+    expect(applyRead(applyRead(c, 4n), 2n).agentReadSeq).toBe(4n);
+  });
+});
+
+describe("previewOf", () => {
+  test("as the server computes it", () => {
+    expect(previewOf("\n  hello there \nsecond", 0)).toBe("hello there");
+    expect(previewOf("", 2)).toBe("📎 2 attachments");
+    expect(previewOf("", 1)).toBe("📎 Attachment");
+    expect(Array.from(previewOf("x".repeat(200), 0))).toHaveLength(141);
+  });
+});
+
+describe("messages", () => {
+  const history = () => ({
+    pages: [
+      messagesPage([message("c", 3), message("c", 4)], true),
+      messagesPage([message("c", 1), message("c", 2)], false),
+    ],
+    pageParams: [0n, 3n],
+  });
+
+  test("flatten is ascending across pages", () => {
+    expect(flattenMessages(history()).map((m) => m.seq)).toEqual([1n, 2n, 3n, 4n]);
+  });
+
+  test("live messages append in seq order and duplicates are dropped", () => {
+    let data = mergeMessage(history(), message("c", 6));
+    data = mergeMessage(data, message("c", 5));
+    data = mergeMessage(data, message("c", 5));
+    data = mergeMessage(data, message("c", 2));
+    expect(flattenMessages(data).map((m) => m.seq)).toEqual([1n, 2n, 3n, 4n, 5n, 6n]);
+  });
+
+  test("a confirmed message replaces its pending copy by client key", () => {
+    const pending = message("c", 0, {
+      id: `${PENDING_PREFIX}k1`,
+      clientKey: "k1",
+      senderType: SenderType.AGENT,
+    });
+    let data = mergeMessage(history(), pending);
+    expect(flattenMessages(data).at(-1)?.id).toBe(`${PENDING_PREFIX}k1`);
+    // A live message arriving while the send is pending stays before it.
+    data = mergeMessage(data, message("c", 5));
+    expect(
+      flattenMessages(data)
+        .map((m) => m.id)
+        .slice(-2),
+    ).toEqual(["msg_c_5", `${PENDING_PREFIX}k1`]);
+    data = mergeMessage(data, message("c", 6, { clientKey: "k1", senderType: SenderType.AGENT }));
+    expect(
+      flattenMessages(data)
+        .map((m) => m.id)
+        .slice(-2),
+    ).toEqual(["msg_c_5", "msg_c_6"]);
+    // The send answer arriving after the feed event is a duplicate.
+    expect(mergeMessage(data, message("c", 6, { clientKey: "k1" }))).toBe(data);
+  });
+
+  test("a failed send can be dropped", () => {
+    const pending = message("c", 0, { id: `${PENDING_PREFIX}k9`, clientKey: "k9" });
+    const data = dropPending(mergeMessage(history(), pending), "k9");
+    expect(flattenMessages(data).map((m) => m.seq)).toEqual([1n, 2n, 3n, 4n]);
+  });
+});
+
+test("unread conversations count open ones that are mine or nobody's", () => {
+  const list = [
+    conversation("a", 1, { unreadCount: 2n }),
+    conversation("b", 1, {
+      unreadCount: 1n,
+      assigneeUserId: me,
+      status: ConversationStatus.ACTIVE,
+    }),
+    conversation("c", 1, { unreadCount: 1n, assigneeUserId: "usr_other" }),
+    conversation("d", 1, { unreadCount: 1n, status: ConversationStatus.RESOLVED }),
+    conversation("e", 1, { unreadCount: 0n }),
+  ];
+  expect(unreadConversations(list, me)).toBe(2);
+});

@@ -1,0 +1,294 @@
+//! The inbox's state rules, without React or network: which conversations a filter shows,
+//! how live events change lists, messages and unread counts, and how duplicates are dropped.
+//!
+//! Lists are TanStack infinite-query data (pages of ListConversationsResponse, newest
+//! activity first); message histories are pages of ListConversationMessagesResponse, the
+//! newest page first, each page ascending by `seq`.
+
+import { create } from "@bufbuild/protobuf";
+import {
+  AssigneeFilter,
+  type Conversation,
+  ConversationStatus,
+  type ListConversationMessagesResponse,
+  ListConversationMessagesResponseSchema,
+  type ListConversationsResponse,
+  ListConversationsResponseSchema,
+  type Message,
+  Priority,
+  SenderType,
+} from "@porthole/client";
+import { toMillis } from "../lib/format";
+
+export type StatusFilter =
+  | "open"
+  | "pending"
+  | "active"
+  | "waiting"
+  | "resolved"
+  | "closed"
+  | "all";
+export type AssigneeChoice = "mine" | "unassigned" | "all";
+
+/** What the inbox list shows; also part of the list's query key. */
+export interface InboxFilter {
+  status: StatusFilter;
+  assignee: AssigneeChoice;
+  priority: Priority;
+  query: string;
+  widgetId: string;
+}
+
+export const defaultFilter: InboxFilter = {
+  status: "open",
+  assignee: "all",
+  priority: Priority.UNSPECIFIED,
+  query: "",
+  widgetId: "",
+};
+
+export const OPEN_STATUSES = [
+  ConversationStatus.PENDING,
+  ConversationStatus.ACTIVE,
+  ConversationStatus.WAITING,
+];
+
+export function statusesFor(status: StatusFilter): ConversationStatus[] {
+  switch (status) {
+    case "open":
+      return OPEN_STATUSES;
+    case "pending":
+      return [ConversationStatus.PENDING];
+    case "active":
+      return [ConversationStatus.ACTIVE];
+    case "waiting":
+      return [ConversationStatus.WAITING];
+    case "resolved":
+      return [ConversationStatus.RESOLVED];
+    case "closed":
+      return [ConversationStatus.CLOSED];
+    case "all":
+      return [];
+  }
+}
+
+export function assigneeFilterFor(choice: AssigneeChoice): AssigneeFilter {
+  return choice === "mine"
+    ? AssigneeFilter.MINE
+    : choice === "unassigned"
+      ? AssigneeFilter.UNASSIGNED
+      : AssigneeFilter.ALL;
+}
+
+/**
+ * Whether a conversation belongs in a list. `"unknown"` when only the server can tell
+ * (a search that may match message text): such a conversation is updated where it is
+ * shown but never added.
+ */
+export function matchesFilter(
+  c: Conversation,
+  filter: InboxFilter,
+  meId: string,
+): boolean | "unknown" {
+  const statuses = statusesFor(filter.status);
+  if (statuses.length > 0 && !statuses.includes(c.status)) return false;
+  if (filter.assignee === "mine" && c.assigneeUserId !== meId) return false;
+  if (filter.assignee === "unassigned" && c.assigneeUserId !== "") return false;
+  if (filter.priority !== Priority.UNSPECIFIED && c.priority !== filter.priority) return false;
+  if (filter.widgetId && c.widgetId !== filter.widgetId) return false;
+  const q = filter.query.trim().toLowerCase();
+  if (q) {
+    const haystack = `${c.visitorName}\n${c.visitorEmail}\n${c.lastMessagePreview}`.toLowerCase();
+    return haystack.includes(q) ? true : "unknown";
+  }
+  return true;
+}
+
+/** Newest activity first; ties by id descending, as the server orders them. */
+export function compareActivity(a: Conversation, b: Conversation): number {
+  const diff = toMillis(b.lastMessageTime) - toMillis(a.lastMessageTime);
+  if (diff !== 0) return diff;
+  return a.id < b.id ? 1 : a.id > b.id ? -1 : 0;
+}
+
+export interface ListData {
+  pages: ListConversationsResponse[];
+  pageParams: unknown[];
+}
+
+/** Every conversation of a list once, in page order. */
+export function flattenList(data: ListData | undefined): Conversation[] {
+  if (!data) return [];
+  const seen = new Set<string>();
+  const out: Conversation[] = [];
+  for (const page of data.pages) {
+    for (const c of page.conversations) {
+      if (seen.has(c.id)) continue;
+      seen.add(c.id);
+      out.push(c);
+    }
+  }
+  return out;
+}
+
+/** Puts `items` back into pages of the old sizes; the last page takes any difference. */
+function rechunk(data: ListData, items: Conversation[]): ListData {
+  let offset = 0;
+  const pages = data.pages.map((page, index) => {
+    const last = index === data.pages.length - 1;
+    const size = last ? Math.max(0, items.length - offset) : page.conversations.length;
+    const slice = items.slice(offset, offset + size);
+    offset += size;
+    return create(ListConversationsResponseSchema, {
+      conversations: slice,
+      nextPageToken: page.nextPageToken,
+    });
+  });
+  return { pages, pageParams: data.pageParams };
+}
+
+/**
+ * A list after a conversation changed or appeared: inserted, replaced, moved to its place
+ * by activity, or removed when it no longer matches the filter.
+ */
+export function upsertIntoList(
+  data: ListData,
+  conversation: Conversation,
+  filter: InboxFilter,
+  meId: string,
+): ListData {
+  const items = flattenList(data);
+  const index = items.findIndex((c) => c.id === conversation.id);
+  const match = matchesFilter(conversation, filter, meId);
+  if (match === false || (match === "unknown" && index < 0)) {
+    if (index < 0) return data;
+    items.splice(index, 1);
+    return rechunk(data, items);
+  }
+  if (index >= 0) items.splice(index, 1);
+  // A conversation older than everything loaded belongs to a page not fetched yet.
+  const last = items[items.length - 1];
+  const hasMore = data.pages[data.pages.length - 1]?.nextPageToken !== "";
+  if (index < 0 && hasMore && last && compareActivity(conversation, last) > 0) return data;
+  items.push(conversation);
+  items.sort(compareActivity);
+  return rechunk(data, items);
+}
+
+/** The list preview of a message, as the server computes it. */
+export function previewOf(body: string, attachments: number): string {
+  const line =
+    body
+      .split("\n")
+      .find((l) => l.trim() !== "")
+      ?.trim() ?? "";
+  if (!line && attachments > 0) {
+    return attachments === 1 ? "📎 Attachment" : `📎 ${attachments} attachments`;
+  }
+  const chars = Array.from(line);
+  return chars.length > 140 ? `${chars.slice(0, 140).join("")}…` : line;
+}
+
+/**
+ * A conversation after one of its messages was written. Messages at or below `lastSeq`
+ * are already counted (the list was fetched after them), so replays change nothing.
+ */
+export function applyMessage(c: Conversation, m: Message): Conversation {
+  if (m.seq <= c.lastSeq) return c;
+  const next: Conversation = { ...c, lastSeq: m.seq };
+  if (!m.internal) {
+    next.lastMessageTime = m.createTime;
+    next.lastMessagePreview = previewOf(m.body, m.attachments.length);
+    if (m.senderType === SenderType.VISITOR) next.unreadCount = c.unreadCount + 1n;
+  }
+  return next;
+}
+
+/** A conversation after the agent side read up to `seq` (optimistic MarkConversationRead). */
+export function applyRead(c: Conversation, seq: bigint): Conversation {
+  if (seq <= c.agentReadSeq) return c;
+  return { ...c, agentReadSeq: seq, unreadCount: 0n };
+}
+
+export interface MessagesData {
+  pages: ListConversationMessagesResponse[];
+  pageParams: unknown[];
+}
+
+/** Messages not yet confirmed by the server carry this id prefix and sort last. */
+export const PENDING_PREFIX = "pending:";
+
+export function isPending(m: Message): boolean {
+  return m.id.startsWith(PENDING_PREFIX);
+}
+
+function compareSeq(a: Message, b: Message): number {
+  if (isPending(a) !== isPending(b)) return isPending(a) ? 1 : -1;
+  return a.seq < b.seq ? -1 : a.seq > b.seq ? 1 : 0;
+}
+
+/** All messages of a history, oldest first, each once. */
+export function flattenMessages(data: MessagesData | undefined): Message[] {
+  if (!data) return [];
+  const seen = new Set<string>();
+  const out: Message[] = [];
+  for (let i = data.pages.length - 1; i >= 0; i--) {
+    for (const m of data.pages[i]?.messages ?? []) {
+      if (seen.has(m.id)) continue;
+      seen.add(m.id);
+      out.push(m);
+    }
+  }
+  return out;
+}
+
+/**
+ * A history after a message arrived (from the feed, a send answer or an optimistic send):
+ * a message already present by id is kept once; a confirmed message replaces the pending
+ * one with the same client key.
+ */
+export function mergeMessage(data: MessagesData, message: Message): MessagesData {
+  for (const page of data.pages) {
+    if (page.messages.some((m) => m.id === message.id)) return data;
+  }
+  const pages = data.pages.map((page) =>
+    !isPending(message) && message.clientKey
+      ? create(ListConversationMessagesResponseSchema, {
+          messages: page.messages.filter(
+            (m) => !(isPending(m) && m.clientKey === message.clientKey),
+          ),
+          hasMore: page.hasMore,
+        })
+      : page,
+  );
+  const newest = pages[0] ?? create(ListConversationMessagesResponseSchema, { hasMore: false });
+  const merged = [...newest.messages, message].sort(compareSeq);
+  pages[0] = create(ListConversationMessagesResponseSchema, {
+    messages: merged,
+    hasMore: newest.hasMore,
+  });
+  return { pages, pageParams: data.pageParams.length ? data.pageParams : [0n] };
+}
+
+/** A history without the pending message of `clientKey` (a send that failed for good). */
+export function dropPending(data: MessagesData, clientKey: string): MessagesData {
+  return {
+    pageParams: data.pageParams,
+    pages: data.pages.map((page) =>
+      create(ListConversationMessagesResponseSchema, {
+        messages: page.messages.filter((m) => !(isPending(m) && m.clientKey === clientKey)),
+        hasMore: page.hasMore,
+      }),
+    ),
+  };
+}
+
+/** Conversations needing attention: unread and open, mine or nobody's. */
+export function unreadConversations(conversations: Conversation[], meId: string): number {
+  return conversations.filter(
+    (c) =>
+      c.unreadCount > 0n &&
+      OPEN_STATUSES.includes(c.status) &&
+      (c.assigneeUserId === meId || c.assigneeUserId === ""),
+  ).length;
+}

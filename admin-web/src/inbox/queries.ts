@@ -1,0 +1,72 @@
+//! The inbox's queries: conversation lists by filter, one conversation, its messages, and
+//! the members (for assignment).
+
+import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
+import { conversationClient, workspaceClient } from "../lib/api";
+import { keys } from "./cache";
+import {
+  assigneeFilterFor,
+  type InboxFilter,
+  type ListData,
+  type MessagesData,
+  statusesFor,
+} from "./model";
+
+export function useConversationList(filter: InboxFilter) {
+  return useInfiniteQuery({
+    queryKey: keys.list(filter),
+    queryFn: ({ pageParam, signal }) =>
+      conversationClient.listConversations(
+        {
+          statuses: statusesFor(filter.status),
+          assignee: assigneeFilterFor(filter.assignee),
+          priority: filter.priority,
+          widgetId: filter.widgetId,
+          query: filter.query.trim(),
+          pageSize: 50,
+          pageToken: pageParam,
+        },
+        { signal },
+      ),
+    initialPageParam: "",
+    getNextPageParam: (last) => last.nextPageToken || undefined,
+    select: (data) => data as ListData,
+  });
+}
+
+export function useConversation(id: string | undefined) {
+  return useQuery({
+    queryKey: keys.conversation(id ?? ""),
+    queryFn: ({ signal }) =>
+      conversationClient.getConversation({ conversationId: id ?? "" }, { signal }),
+    enabled: Boolean(id),
+  });
+}
+
+export function useMessages(id: string | undefined) {
+  return useInfiniteQuery({
+    queryKey: keys.messages(id ?? ""),
+    queryFn: ({ pageParam, signal }) =>
+      conversationClient.listConversationMessages(
+        { conversationId: id ?? "", beforeSeq: pageParam, pageSize: 50 },
+        { signal },
+      ),
+    initialPageParam: 0n,
+    getNextPageParam: (last) =>
+      last.hasMore && last.messages[0] ? last.messages[0].seq : undefined,
+    enabled: Boolean(id),
+    // Live updates come from the feed; a refetch would drop pending messages.
+    staleTime: Number.POSITIVE_INFINITY,
+    select: (data) => data as MessagesData,
+  });
+}
+
+/** Members (for assignment and the team page); `fresh` refetches on every mount. */
+export function useMembers(fresh = false) {
+  return useQuery({
+    queryKey: keys.members,
+    queryFn: () => workspaceClient.listMembers({}),
+    staleTime: 60_000,
+    ...(fresh ? { refetchOnMount: "always" as const } : {}),
+  });
+}

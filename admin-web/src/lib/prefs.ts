@@ -1,0 +1,62 @@
+//! Per-browser preferences (theme, sound, desktop notifications), kept in localStorage.
+
+import { useSyncExternalStore } from "react";
+
+export interface Prefs {
+  theme: "system" | "light" | "dark";
+  sound: boolean;
+  desktop: boolean;
+}
+
+const KEY = "porthole.prefs";
+const defaults: Prefs = { theme: "system", sound: true, desktop: true };
+const listeners = new Set<() => void>();
+
+function load(): Prefs {
+  try {
+    const raw = localStorage.getItem(KEY);
+    return raw ? { ...defaults, ...(JSON.parse(raw) as Partial<Prefs>) } : defaults;
+  } catch {
+    return defaults;
+  }
+}
+
+let current: Prefs = typeof localStorage !== "undefined" ? load() : defaults;
+
+export function getPrefs(): Prefs {
+  return current;
+}
+
+export function setPrefs(change: Partial<Prefs>): void {
+  current = { ...current, ...change };
+  try {
+    localStorage.setItem(KEY, JSON.stringify(current));
+  } catch {
+    // Private mode: keep the choice for this page only.
+  }
+  for (const listener of listeners) listener();
+}
+
+function subscribe(listener: () => void) {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+export function usePrefs(): Prefs {
+  return useSyncExternalStore(subscribe, getPrefs);
+}
+
+const darkQuery =
+  typeof window !== "undefined" ? window.matchMedia("(prefers-color-scheme: dark)") : undefined;
+
+/** Puts the `dark` class on <html> from the theme choice and the system setting. */
+export function applyTheme(): void {
+  const { theme } = current;
+  const dark = theme === "dark" || (theme === "system" && (darkQuery?.matches ?? false));
+  document.documentElement.classList.toggle("dark", dark);
+}
+
+if (typeof window !== "undefined") {
+  subscribe(applyTheme);
+  darkQuery?.addEventListener("change", applyTheme);
+}
