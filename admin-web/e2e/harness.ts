@@ -127,3 +127,9 @@ export function visitorClient(baseUrl: string) {
     },
   };
 }
+
+/** The access token of the dashboard signed in on `page` (from its stored session). */
+export async function accessTokenOf(page: import("playwright-core").Page): Promise<string> {
+  const raw = await page.evaluate(() => localStorage.getItem("porthole.session"));
+  return (JSON.parse(raw ?? "{}") as { accessToken?: string }).accessToken ?? "";
+}

@@ -3,20 +3,29 @@
 import { Code, ConnectError } from "@porthole/client";
 import * as Tooltip from "@radix-ui/react-tooltip";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import type { ReactNode } from "react";
+import { lazy, type ReactNode, Suspense } from "react";
 import { BrowserRouter, Navigate, Route, Routes, useLocation } from "react-router";
 import { AcceptInviteScreen } from "./account/AcceptInviteScreen";
-import { SettingsScreen } from "./account/SettingsScreen";
 import { SignInScreen } from "./account/SignInScreen";
 import { SignUpScreen } from "./account/SignUpScreen";
+import { Spinner } from "./components/ui/misc";
 import { Toaster } from "./components/ui/Toast";
 import { InboxScreen } from "./inbox/InboxScreen";
 import { useSession } from "./lib/auth";
 import { AppShell } from "./shell/AppShell";
 import { NotFound } from "./shell/NotFound";
-import { TeamScreen } from "./team/TeamScreen";
-import { WidgetEditorScreen } from "./widgets/WidgetEditorScreen";
-import { WidgetsScreen } from "./widgets/WidgetsScreen";
+
+// Screens visited now and then load on first use; the inbox is in the main bundle.
+const SettingsScreen = lazy(() =>
+  import("./account/SettingsScreen").then((m) => ({ default: m.SettingsScreen })),
+);
+const TeamScreen = lazy(() => import("./team/TeamScreen").then((m) => ({ default: m.TeamScreen })));
+const WidgetsScreen = lazy(() =>
+  import("./widgets/WidgetsScreen").then((m) => ({ default: m.WidgetsScreen })),
+);
+const WidgetEditorScreen = lazy(() =>
+  import("./widgets/WidgetEditorScreen").then((m) => ({ default: m.WidgetEditorScreen })),
+);
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -36,6 +45,20 @@ const queryClient = new QueryClient({
     },
   },
 });
+
+function Lazy({ children }: { children: ReactNode }) {
+  return (
+    <Suspense
+      fallback={
+        <div className="flex h-full items-center justify-center">
+          <Spinner className="size-5" />
+        </div>
+      }
+    >
+      {children}
+    </Suspense>
+  );
+}
 
 function RequireSession({ children }: { children: ReactNode }) {
   const current = useSession();
@@ -92,10 +115,38 @@ export function App() {
               <Route index element={<Navigate to="/inbox" replace />} />
               <Route path="/inbox" element={<InboxScreen />} />
               <Route path="/inbox/:conversationId" element={<InboxScreen />} />
-              <Route path="/widgets" element={<WidgetsScreen />} />
-              <Route path="/widgets/:widgetId" element={<WidgetEditorScreen />} />
-              <Route path="/team" element={<TeamScreen />} />
-              <Route path="/settings" element={<SettingsScreen />} />
+              <Route
+                path="/widgets"
+                element={
+                  <Lazy>
+                    <WidgetsScreen />
+                  </Lazy>
+                }
+              />
+              <Route
+                path="/widgets/:widgetId"
+                element={
+                  <Lazy>
+                    <WidgetEditorScreen />
+                  </Lazy>
+                }
+              />
+              <Route
+                path="/team"
+                element={
+                  <Lazy>
+                    <TeamScreen />
+                  </Lazy>
+                }
+              />
+              <Route
+                path="/settings"
+                element={
+                  <Lazy>
+                    <SettingsScreen />
+                  </Lazy>
+                }
+              />
               <Route path="*" element={<NotFound />} />
             </Route>
           </Routes>

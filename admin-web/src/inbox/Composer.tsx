@@ -270,7 +270,7 @@ export function Composer({
             size="sm"
             variant={note ? "secondary" : "primary"}
             className={cn(
-              "ml-2",
+              "ml-auto sm:ml-2",
               note &&
                 "bg-amber-500 text-white ring-0 hover:bg-amber-400 dark:bg-amber-600 dark:hover:bg-amber-500",
             )}

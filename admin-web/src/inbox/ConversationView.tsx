@@ -207,7 +207,7 @@ export function ConversationView({
   const unread = conversation?.unreadCount ?? 0n;
   const markRead = actions.markRead.mutate;
   useEffect(() => {
-    if (!messages.data || lastSeq <= readSeq || (unread === 0n && lastSeq - readSeq < 1n)) return;
+    if (!messages.data || unread === 0n || lastSeq <= readSeq) return;
     const mark = () => {
       if (document.visibilityState === "visible" && document.hasFocus()) markRead(lastSeq);
     };
@@ -316,7 +316,7 @@ function Header({
       </Link>
       {c ? (
         <>
-          <div className="flex min-w-0 flex-1 items-center gap-2.5">
+          <div className="flex min-w-0 flex-1 basis-[calc(100%-2.5rem)] items-center gap-2.5 sm:basis-auto">
             <Avatar name={visitorName} seed={c.visitorId} size="sm" online={online} />
             <div className="min-w-0">
               <div className="flex items-center gap-2">
@@ -328,7 +328,7 @@ function Header({
               </p>
             </div>
           </div>
-          <div className="flex items-center gap-1">
+          <div className="flex w-full items-center justify-end gap-1 sm:w-auto">
             <MenuRoot>
               <MenuTrigger asChild>
                 <Button
@@ -507,6 +507,11 @@ function MessageList({
     <div
       ref={scroller}
       onScroll={onScroll}
+      onLoadCapture={() => {
+        // Images grow the list after layout: stay at the bottom if we were there.
+        const el = scroller.current;
+        if (el && pinned.current) el.scrollTop = el.scrollHeight;
+      }}
       className="min-h-0 flex-1 overflow-y-auto bg-zinc-50/60 px-3 pb-4 sm:px-6 dark:bg-zinc-900/30"
       aria-live="polite"
       aria-busy={messages.isPending}
