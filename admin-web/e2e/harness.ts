@@ -34,7 +34,12 @@ async function freePort(): Promise<number> {
 
 export interface RunningServer {
   url: string;
+  /** Stops the server and deletes its data directory. */
   stop: () => Promise<void>;
+  /** Stops the process only, keeping the data (for restart). */
+  kill: () => Promise<void>;
+  /** Starts it again on the same port with the same data. */
+  restart: () => Promise<void>;
   log: () => string;
 }
 
@@ -47,47 +52,63 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
   }
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), "porthole-e2e-"));
-  let output = "";
-  const child: ChildProcess = spawn(bin, ["serve"], {
-    env: {
-      ...process.env,
-      PORTHOLE_LISTEN: `127.0.0.1:${port}`,
-      PORTHOLE_DATA_DIR: dataDir,
-      PORTHOLE_DEMO: "false",
-      RUST_LOG: "warn",
-      ...env,
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  child.stdout?.on("data", (d) => {
-    output += d;
-  });
-  child.stderr?.on("data", (d) => {
-    output += d;
-  });
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`porthole exited early:\n${output}`);
-    try {
-      const res = await fetch(`${url}/healthz`);
-      if (res.ok) break;
-    } catch {
-      // Not listening yet.
+  let output = "";
+  let child: ChildProcess | undefined;
+
+  async function spawnServer() {
+    const proc = spawn(bin, ["serve"], {
+      env: {
+        ...process.env,
+        PORTHOLE_LISTEN: `127.0.0.1:${port}`,
+        PORTHOLE_DATA_DIR: dataDir,
+        PORTHOLE_DEMO: "false",
+        RUST_LOG: "warn",
+        ...env,
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    child = proc;
+    proc.stdout?.on("data", (d) => {
+      output += d;
+    });
+    proc.stderr?.on("data", (d) => {
+      output += d;
+    });
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      if (proc.exitCode !== null) throw new Error(`porthole exited early:\n${output}`);
+      try {
+        const res = await fetch(`${url}/healthz`);
+        if (res.ok) return;
+      } catch {
+        // Not listening yet.
+      }
+      if (Date.now() > deadline) throw new Error(`porthole did not become healthy:\n${output}`);
+      await new Promise((r) => setTimeout(r, 100));
     }
-    if (Date.now() > deadline) throw new Error(`porthole did not become healthy:\n${output}`);
-    await new Promise((r) => setTimeout(r, 100));
   }
+
+  async function kill() {
+    const proc = child;
+    if (!proc || proc.exitCode !== null) return;
+    const exited = new Promise((r) => proc.once("exit", r));
+    proc.kill("SIGTERM");
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+    if (proc.exitCode === null) {
+      proc.kill("SIGKILL");
+      await exited;
+    }
+  }
+
+  await spawnServer();
   return {
     url,
     log: () => output,
+    kill,
+    restart: spawnServer,
     stop: async () => {
-      if (child.exitCode === null) {
-        const exited = new Promise((r) => child.once("exit", r));
-        child.kill("SIGTERM");
-        await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-        if (child.exitCode === null) child.kill("SIGKILL");
-      }
+      await kill();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
