@@ -2,15 +2,17 @@
 
 import { type Conversation, ConversationStatus, Priority } from "@porthole/client";
 import type { UseInfiniteQueryResult } from "@tanstack/react-query";
-import { ChevronDown, Inbox, ListFilter, Search, X } from "lucide-react";
+import { BellRing, ChevronDown, Inbox, ListFilter, Search, X } from "lucide-react";
 import { memo, useEffect, useState } from "react";
 import { Link } from "react-router";
 import { Button } from "../components/ui/Button";
 import { cn } from "../components/ui/cn";
 import { MenuContent, MenuItem, MenuLabel, MenuRoot, MenuTrigger } from "../components/ui/Menu";
 import { Avatar, EmptyState, Spinner } from "../components/ui/misc";
+import { notificationPermission, requestNotifications } from "../lib/attention";
 import { useMe } from "../lib/auth";
 import { priorityLabel, shortAgo, visitorLabel } from "../lib/format";
+import { setPrefs, usePrefs } from "../lib/prefs";
 import { useFeedStatus } from "./FeedProvider";
 import type { AssigneeChoice, InboxFilter, ListData, StatusFilter } from "./model";
 import { useMembers } from "./queries";
@@ -190,6 +192,7 @@ export function ConversationList({
           </MenuRoot>
         </div>
       </div>
+      <NotificationOffer />
       <div className="min-h-0 flex-1 overflow-y-auto" aria-busy={list.isPending}>
         {list.isPending ? (
           <ListSkeleton />
@@ -386,6 +389,44 @@ function ListSkeleton() {
       <span className="sr-only">
         <Spinner />
       </span>
+    </div>
+  );
+}
+
+/** Asks for desktop notifications from a button (never on load), until answered or dismissed. */
+function NotificationOffer() {
+  const prefs = usePrefs();
+  const [permission, setPermission] = useState(notificationPermission());
+  if (!prefs.offerNotifications || permission !== "default") return null;
+  return (
+    <div className="flex items-start gap-3 border-b border-zinc-200 bg-brand-50/60 px-4 py-3 dark:border-zinc-800 dark:bg-brand-500/10">
+      <BellRing className="mt-0.5 size-4 shrink-0 text-brand-600 dark:text-brand-400" />
+      <div className="min-w-0 flex-1 text-[13px]">
+        <p className="font-medium">Never miss a chat</p>
+        <p className="text-zinc-600 dark:text-zinc-400">
+          Get a desktop notification when a visitor writes while you are elsewhere.
+        </p>
+        <Button
+          size="sm"
+          variant="primary"
+          className="mt-2"
+          onClick={async () => {
+            const answer = await requestNotifications();
+            setPermission(answer);
+            setPrefs({ offerNotifications: false, desktop: answer === "granted" });
+          }}
+        >
+          Turn on notifications
+        </Button>
+      </div>
+      <button
+        type="button"
+        aria-label="Not now"
+        onClick={() => setPrefs({ offerNotifications: false })}
+        className="rounded p-0.5 text-zinc-400 hover:text-zinc-700 dark:hover:text-zinc-200"
+      >
+        <X className="size-3.5" />
+      </button>
     </div>
   );
 }

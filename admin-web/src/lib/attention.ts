@@ -4,10 +4,14 @@
 import { getPrefs } from "./prefs";
 
 let audio: AudioContext | undefined;
+let lastChime = 0;
 
 /** A soft two-note chime made with Web Audio (no sound file to ship). */
 export function playChime(): void {
   if (!getPrefs().sound) return;
+  // One chime for a burst (a new conversation and its first message arrive together).
+  if (Date.now() - lastChime < 1500) return;
+  lastChime = Date.now();
   try {
     audio ??= new AudioContext();
     const ctx = audio;

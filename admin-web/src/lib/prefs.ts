@@ -6,10 +6,12 @@ export interface Prefs {
   theme: "system" | "light" | "dark";
   sound: boolean;
   desktop: boolean;
+  /** Whether the inbox may still offer to turn on desktop notifications. */
+  offerNotifications: boolean;
 }
 
 const KEY = "porthole.prefs";
-const defaults: Prefs = { theme: "system", sound: true, desktop: true };
+const defaults: Prefs = { theme: "system", sound: true, desktop: true, offerNotifications: true };
 const listeners = new Set<() => void>();
 
 function load(): Prefs {
