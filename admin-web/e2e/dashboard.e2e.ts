@@ -89,10 +89,27 @@ async function run(page: Page, consoleErrors: string[]) {
   await page.getByText("Widget saved").waitFor();
   await page.getByRole("button", { name: "Appearance" }).click();
   await shot(page, "widget-settings");
+  // Business hours: a day closing before it opens is refused next to that day.
+  await page.getByRole("button", { name: "Business hours" }).click();
+  await page.getByRole("switch", { name: /Use business hours/ }).click();
+  await page.getByLabel("monday closes").fill("08:00");
+  await page.getByRole("button", { name: "Save changes" }).click();
+  await page.getByText("end must be after start").waitFor();
+  await page.getByLabel("monday closes").fill("18:00");
+  await page.getByRole("button", { name: "Save changes" }).click();
+  await page.getByRole("button", { name: "Saved" }).waitFor();
+  await shot(page, "widget-hours");
   await page.getByRole("button", { name: "Install & security" }).click();
   const snippet = await page.getByTestId("embed-snippet").textContent();
   expect(snippet).toContain("<script");
   const token = (await page.getByTestId("public-token").textContent())?.trim() ?? "";
+  await page.getByLabel("Domains").fill("bad domain!");
+  await page.getByRole("button", { name: "Save changes" }).click();
+  await page.getByText("“bad domain!” must be a host name").waitFor();
+  await page.getByLabel("Domains").fill("acme.test\n*.acme.test");
+  await page.getByRole("button", { name: "Save changes" }).click();
+  await page.getByRole("button", { name: "Saved" }).waitFor();
+  await shot(page, "widget-install");
   expect(token.length).toBeGreaterThan(8);
 
   // Back to the inbox; a visitor writes.

@@ -522,7 +522,7 @@ function Editor({ widget }: { widget: Widget }) {
                   title="Allowed websites"
                   description="Only pages on these domains may show the widget; checked by the server. One per line; *.example.com allows subdomains. Empty allows any site."
                 >
-                  <Field label="Domains" error={errPrefix("settings.allowed_domains")}>
+                  <Field label="Domains" error={domainErrors(errors.fields, domainList)}>
                     {(p) => (
                       <Textarea
                         {...p}
@@ -556,6 +556,16 @@ function Editor({ widget }: { widget: Widget }) {
 /** Settings as JSON-comparable data (bigint-free). */
 function toPlain(s: WidgetSettings): unknown {
   return JSON.parse(JSON.stringify(s, (_k, v) => (typeof v === "bigint" ? v.toString() : v)));
+}
+
+/** The server names bad domains by index; say which entry is wrong. */
+function domainErrors(fields: Record<string, string>, domains: string[]): string | undefined {
+  const messages = Object.entries(fields).flatMap(([path, message]) => {
+    if (path === "settings.allowed_domains") return [message];
+    const index = /^settings\.allowed_domains\[(\d+)\]$/.exec(path)?.[1];
+    return index === undefined ? [] : [`“${domains[Number(index)] ?? ""}” ${message}`];
+  });
+  return messages.length > 0 ? messages.join(" · ") : undefined;
 }
 
 function sectionOf(path: string): Section {
@@ -721,7 +731,7 @@ function InstallCard({ widget }: { widget: Widget }) {
       {snippet.data ? (
         <div className="space-y-3">
           <pre
-            className="overflow-x-auto rounded-lg bg-zinc-950 p-3 font-mono text-xs leading-relaxed text-zinc-100"
+            className="rounded-lg bg-zinc-950 p-3 font-mono text-xs leading-relaxed break-all whitespace-pre-wrap text-zinc-100"
             data-testid="embed-snippet"
           >
             {snippet.data.html}

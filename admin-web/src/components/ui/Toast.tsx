@@ -24,10 +24,13 @@ export function toast(
   title: string,
   options: { description?: string; tone?: ToastItem["tone"] } = {},
 ): void {
+  const id = nextId++;
+  // Radix pauses its timer while the window is unfocused; never keep a toast for long.
+  setTimeout(() => remove(id), 6000);
   items = [
     ...items,
     {
-      id: nextId++,
+      id,
       title,
       tone: options.tone ?? "success",
       ...(options.description ? { description: options.description } : {}),
