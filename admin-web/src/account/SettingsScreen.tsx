@@ -1,24 +1,25 @@
 //! Personal settings: profile name, password, notifications and theme.
 
-import { Code, ConnectError } from "@porthole/client";
+import { Code, ConnectError, RoutingMode } from "@porthole/client";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { Button } from "../components/ui/Button";
 import { cn } from "../components/ui/cn";
-import { Field, FormAlert, Input } from "../components/ui/Field";
+import { Field, FormAlert, Input, Select } from "../components/ui/Field";
 import { Card } from "../components/ui/misc";
 import { Switch } from "../components/ui/Switch";
 import { toast } from "../components/ui/Toast";
 import { keys } from "../inbox/cache";
-import { authClient } from "../lib/api";
+import { authClient, workspaceClient } from "../lib/api";
 import { notificationPermission, playChime, requestNotifications } from "../lib/attention";
-import { useMe } from "../lib/auth";
+import { useIsAdmin, useMe } from "../lib/auth";
 import { formErrors } from "../lib/errors";
 import { roleLabel } from "../lib/format";
 import { setPrefs, usePrefs } from "../lib/prefs";
 import { PageHeader } from "../shell/PageHeader";
 
 export function SettingsScreen() {
+  const isAdmin = useIsAdmin();
   return (
     <div className="h-full overflow-y-auto">
       <PageHeader
@@ -28,6 +29,7 @@ export function SettingsScreen() {
       <div className="mx-auto max-w-4xl space-y-6 px-4 pb-10 sm:px-8">
         <ProfileCard />
         <PasswordCard />
+        {isAdmin && <WorkspaceCard />}
         <NotificationsCard />
         <AppearanceCard />
       </div>
@@ -164,12 +166,14 @@ function NotificationsCard() {
     >
       <div className="space-y-5">
         <div className="flex items-center justify-between gap-4">
-          <Switch
-            checked={prefs.sound}
-            onCheckedChange={(v) => setPrefs({ sound: v })}
-            label="Sound"
-            description="A soft chime in this browser."
-          />
+          <div className="flex-1">
+            <Switch
+              checked={prefs.sound}
+              onCheckedChange={(v) => setPrefs({ sound: v })}
+              label="Sound"
+              description="A soft chime in this browser."
+            />
+          </div>
           <Button size="sm" variant="ghost" onClick={() => playChime()}>
             Test
           </Button>
@@ -228,6 +232,95 @@ function AppearanceCard() {
           </button>
         ))}
       </fieldset>
+    </Card>
+  );
+}
+
+const routingLabel: Record<RoutingMode, string> = {
+  [RoutingMode.UNSPECIFIED]: "Least loaded",
+  [RoutingMode.LEAST_LOADED]: "Least loaded agent first",
+  [RoutingMode.ROUND_ROBIN]: "Round robin",
+  [RoutingMode.MANUAL]: "Manual: agents pick conversations",
+};
+
+/** Workspace name and routing (owners and admins). */
+function WorkspaceCard() {
+  const qc = useQueryClient();
+  const me = useMe().data;
+  const workspace = me?.workspace;
+  const [name, setName] = useState(workspace?.name ?? "");
+  const [routing, setRouting] = useState<RoutingMode>(
+    workspace?.routingMode || RoutingMode.LEAST_LOADED,
+  );
+  const [unassign, setUnassign] = useState(workspace?.unassignOnOffline ?? false);
+  const [errors, setErrors] = useState<{ fields: Record<string, string>; form?: string }>({
+    fields: {},
+  });
+  const save = useMutation({
+    mutationFn: () =>
+      workspaceClient.updateWorkspace({ name, routingMode: routing, unassignOnOffline: unassign }),
+    onSuccess: (res) => {
+      setErrors({ fields: {} });
+      if (me && res.workspace) qc.setQueryData(keys.me, { ...me, workspace: res.workspace });
+      toast("Workspace saved");
+    },
+    onError: (e) => setErrors(formErrors(e)),
+  });
+  const dirty =
+    name !== workspace?.name ||
+    routing !== (workspace?.routingMode || RoutingMode.LEAST_LOADED) ||
+    unassign !== workspace?.unassignOnOffline;
+  return (
+    <Card title="Workspace" description="How new conversations find an agent.">
+      <form
+        className="space-y-5"
+        noValidate
+        onSubmit={(e) => {
+          e.preventDefault();
+          save.mutate();
+        }}
+      >
+        <div className="grid gap-4 sm:grid-cols-2">
+          <Field label="Workspace name" error={errors.fields.name}>
+            {(p) => <Input {...p} value={name} onChange={(e) => setName(e.target.value)} />}
+          </Field>
+          <Field
+            label="Assignment"
+            error={errors.fields.routing_mode}
+            hint={
+              routing === RoutingMode.MANUAL
+                ? "New conversations wait in the inbox until someone takes them."
+                : "New conversations go to online agents with room, up to each one's limit."
+            }
+          >
+            {(p) => (
+              <Select
+                {...p}
+                value={routing}
+                onChange={(e) => setRouting(Number(e.target.value) as RoutingMode)}
+              >
+                {[RoutingMode.LEAST_LOADED, RoutingMode.ROUND_ROBIN, RoutingMode.MANUAL].map(
+                  (m) => (
+                    <option key={m} value={m}>
+                      {routingLabel[m]}
+                    </option>
+                  ),
+                )}
+              </Select>
+            )}
+          </Field>
+        </div>
+        <Switch
+          checked={unassign}
+          onCheckedChange={setUnassign}
+          label="Hand back conversations of agents who go offline"
+          description="Their open conversations return to the queue for someone else."
+        />
+        <FormAlert>{errors.form}</FormAlert>
+        <Button type="submit" variant="primary" loading={save.isPending} disabled={!dirty}>
+          Save workspace
+        </Button>
+      </form>
     </Card>
   );
 }

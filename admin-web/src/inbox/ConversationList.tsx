@@ -7,12 +7,20 @@ import { memo, useEffect, useState } from "react";
 import { Link } from "react-router";
 import { Button } from "../components/ui/Button";
 import { cn } from "../components/ui/cn";
-import { MenuContent, MenuItem, MenuLabel, MenuRoot, MenuTrigger } from "../components/ui/Menu";
+import {
+  MenuContent,
+  MenuItem,
+  MenuLabel,
+  MenuRoot,
+  MenuSeparator,
+  MenuTrigger,
+} from "../components/ui/Menu";
 import { Avatar, EmptyState, Spinner } from "../components/ui/misc";
 import { notificationPermission, requestNotifications } from "../lib/attention";
 import { useMe } from "../lib/auth";
 import { priorityLabel, shortAgo, visitorLabel } from "../lib/format";
 import { setPrefs, usePrefs } from "../lib/prefs";
+import { useWidgets } from "../widgets/queries";
 import { useFeedStatus } from "./FeedProvider";
 import type { AssigneeChoice, InboxFilter, ListData, StatusFilter } from "./model";
 import { useMembers } from "./queries";
@@ -53,6 +61,7 @@ export function ConversationList({
   const status = useFeedStatus();
   const meId = useMe().data?.user?.id ?? "";
   const members = useMembers().data?.members ?? [];
+  const widgets = useWidgets().data?.widgets ?? [];
 
   // Search as you type, once the typing pauses.
   useEffect(() => {
@@ -166,7 +175,8 @@ export function ConversationList({
                 aria-label={`Priority: ${priorityLabel[filter.priority]}`}
                 className={cn(
                   "px-1.5",
-                  filter.priority !== Priority.UNSPECIFIED && "text-brand-600 dark:text-brand-400",
+                  (filter.priority !== Priority.UNSPECIFIED || filter.widgetId !== "") &&
+                    "text-brand-600 dark:text-brand-400",
                 )}
               >
                 <ListFilter className="size-3.5" />
@@ -188,6 +198,20 @@ export function ConversationList({
                   {filter.priority === p && <span className="ml-auto text-brand-600">✓</span>}
                 </MenuItem>
               ))}
+              {widgets.length > 1 && (
+                <>
+                  <MenuSeparator />
+                  <MenuLabel>Widget</MenuLabel>
+                  {[{ id: "", name: "All widgets" }, ...widgets].map((w) => (
+                    <MenuItem key={w.id} onSelect={() => onFilter({ ...filter, widgetId: w.id })}>
+                      <span className="truncate">{w.name}</span>
+                      {filter.widgetId === w.id && (
+                        <span className="ml-auto text-brand-600">✓</span>
+                      )}
+                    </MenuItem>
+                  ))}
+                </>
+              )}
             </MenuContent>
           </MenuRoot>
         </div>

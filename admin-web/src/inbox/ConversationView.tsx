@@ -88,6 +88,9 @@ export function NoConversation() {
         <span>
           <Kbd>e</Kbd> resolve
         </span>
+        <span>
+          <Kbd>?</Kbd> all shortcuts
+        </span>
       </p>
     </EmptyState>
   );

@@ -3,9 +3,11 @@
 //! (resolve).
 
 import { Priority } from "@porthole/client";
-import { useEffect, useMemo } from "react";
+import { useEffect, useMemo, useState } from "react";
 import { useNavigate, useParams, useSearchParams } from "react-router";
 import { cn } from "../components/ui/cn";
+import { Dialog } from "../components/ui/Dialog";
+import { Kbd } from "../components/ui/misc";
 import { ConversationList } from "./ConversationList";
 import { ConversationView, NoConversation } from "./ConversationView";
 import {
@@ -65,6 +67,7 @@ export function InboxScreen() {
   const list = useConversationList(filter);
   const conversations = useMemo(() => flattenList(list.data), [list.data]);
   const search = params.toString() ? `?${params.toString()}` : "";
+  const [help, setHelp] = useState(false);
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
@@ -88,6 +91,9 @@ export function InboxScreen() {
       } else if (event.key === "e" && conversationId) {
         event.preventDefault();
         shortcuts.resolve?.();
+      } else if (event.key === "?") {
+        event.preventDefault();
+        setHelp(true);
       } else if (event.key === "Escape" && conversationId) {
         navigate(`/inbox${search}`);
       }
@@ -124,6 +130,31 @@ export function InboxScreen() {
           <NoConversation />
         )}
       </div>
+      <Dialog
+        open={help}
+        onOpenChange={setHelp}
+        title="Keyboard shortcuts"
+        description="In the inbox, when not typing."
+      >
+        <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-2 text-sm">
+          {[
+            ["j", "Next conversation"],
+            ["k", "Previous conversation"],
+            ["r", "Reply"],
+            ["e", "Resolve"],
+            ["Esc", "Back to the list"],
+            ["Enter", "Send (Shift+Enter: new line)"],
+            ["?", "This help"],
+          ].map(([key, what]) => (
+            <div key={key} className="contents">
+              <dt>
+                <Kbd>{key}</Kbd>
+              </dt>
+              <dd className="text-zinc-600 dark:text-zinc-400">{what}</dd>
+            </div>
+          ))}
+        </dl>
+      </Dialog>
     </div>
   );
 }

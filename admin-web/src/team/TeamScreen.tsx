@@ -53,6 +53,7 @@ export function TeamScreen() {
         }
       />
       <div className="mx-auto max-w-4xl space-y-6 px-4 pb-10 sm:px-8">
+        {isAdmin && <Workload members={members.data?.members ?? []} />}
         <section className="overflow-hidden rounded-xl ring-1 ring-zinc-200 dark:ring-zinc-800">
           {members.isPending ? (
             <div className="flex justify-center py-10">
@@ -363,5 +364,61 @@ function InviteDialog({
         </form>
       )}
     </Dialog>
+  );
+}
+
+/** Who is available now and how many visitors wait for an agent. */
+function Workload({ members }: { members: Member[] }) {
+  const workload = useQuery({
+    queryKey: ["workload"],
+    queryFn: () => workspaceClient.getWorkload({}),
+    refetchOnMount: "always",
+  });
+  const online = members.filter((m) => m.presence === AgentStatus.ONLINE);
+  const load = online.reduce((sum, m) => sum + m.currentLoad, 0);
+  const capacity = online.reduce((sum, m) => sum + m.maxConcurrentChats, 0);
+  const queue = workload.data?.queueLength ?? 0;
+  return (
+    <dl className="grid grid-cols-3 divide-x divide-zinc-100 rounded-xl bg-white ring-1 ring-zinc-200 dark:divide-zinc-800 dark:bg-zinc-900 dark:ring-zinc-800">
+      <Stat label="Online now" value={`${online.length} of ${members.length}`} />
+      <Stat label="Open chats / capacity" value={`${load} / ${capacity}`} />
+      <Stat
+        label="Waiting for an agent"
+        value={String(queue)}
+        detail={
+          queue > 0 && workload.data?.oldestQueueTime
+            ? `oldest since ${ago(workload.data.oldestQueueTime)}`
+            : undefined
+        }
+        alert={queue > 0}
+      />
+    </dl>
+  );
+}
+
+function Stat({
+  label,
+  value,
+  detail,
+  alert,
+}: {
+  label: string;
+  value: string;
+  detail?: string | undefined;
+  alert?: boolean;
+}) {
+  return (
+    <div className="px-5 py-4">
+      <dt className="text-xs text-zinc-500 dark:text-zinc-400">{label}</dt>
+      <dd
+        className={cn(
+          "mt-1 text-lg font-semibold tabular-nums",
+          alert && "text-amber-600 dark:text-amber-400",
+        )}
+      >
+        {value}
+      </dd>
+      {detail && <dd className="text-xs text-zinc-500">{detail}</dd>}
+    </div>
   );
 }
