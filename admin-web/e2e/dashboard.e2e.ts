@@ -112,6 +112,10 @@ async function run(page: Page, consoleErrors: string[]) {
   await shot(page, "widget-install");
   expect(token.length).toBeGreaterThan(8);
 
+  await page.getByRole("link", { name: "All widgets" }).click();
+  await page.getByRole("link", { name: /Main site/ }).waitFor();
+  await shot(page, "widgets");
+
   // Back to the inbox; a visitor writes.
   await page.getByRole("link", { name: /Inbox/ }).first().click();
   await page.getByText("All caught up").waitFor();
@@ -214,6 +218,8 @@ async function run(page: Page, consoleErrors: string[]) {
   const teammate = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page2 = await teammate.newPage();
   await page2.goto(link);
+  await page2.getByRole("heading", { name: "Join your team on Porthole" }).waitFor();
+  await shot(page2, "accept-invite");
   await page2.getByLabel("Your name").fill("Sam Agent");
   await page2.getByLabel("Password").fill("another long password");
   await page2.getByRole("button", { name: "Accept invitation" }).click();

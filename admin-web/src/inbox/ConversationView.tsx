@@ -14,6 +14,7 @@ import {
 } from "@porthole/client";
 import { useQueryClient } from "@tanstack/react-query";
 import {
+  ArrowDown,
   ArrowLeft,
   Check,
   ChevronDown,
@@ -477,10 +478,11 @@ function MessageList({
   const pinned = useRef(true);
   const previousHeight = useRef(0);
   const loadingOlder = useRef(false);
+  const newestId = useRef<string | undefined>(undefined);
+  const [newBelow, setNewBelow] = useState(false);
 
   // Keep the view at the bottom as messages arrive, unless the agent scrolled up; keep the
   // position steady when older messages are added above.
-  // biome-ignore lint/correctness/useExhaustiveDependencies: runs after every change of the list
   useLayoutEffect(() => {
     const el = scroller.current;
     if (!el) return;
@@ -489,7 +491,10 @@ function MessageList({
       loadingOlder.current = false;
     } else if (pinned.current) {
       el.scrollTop = el.scrollHeight;
+    } else if (newestId.current !== undefined && list.at(-1)?.id !== newestId.current) {
+      setNewBelow(true);
     }
+    newestId.current = list.at(-1)?.id;
     previousHeight.current = el.scrollHeight;
   }, [list]);
 
@@ -497,6 +502,7 @@ function MessageList({
     const el = scroller.current;
     if (!el) return;
     pinned.current = el.scrollHeight - el.scrollTop - el.clientHeight < 80;
+    if (pinned.current) setNewBelow(false);
     if (el.scrollTop < 120 && messages.hasNextPage && !messages.isFetchingNextPage) {
       loadingOlder.current = true;
       previousHeight.current = el.scrollHeight;
@@ -507,86 +513,103 @@ function MessageList({
   const lastMineSeen = conversation?.visitorReadSeq ?? 0n;
 
   return (
-    <div
-      ref={scroller}
-      onScroll={onScroll}
-      onLoadCapture={() => {
-        // Images grow the list after layout: stay at the bottom if we were there.
-        const el = scroller.current;
-        if (el && pinned.current) el.scrollTop = el.scrollHeight;
-      }}
-      className="min-h-0 flex-1 overflow-y-auto bg-zinc-50/60 px-3 pb-4 sm:px-6 dark:bg-zinc-900/30"
-      aria-live="polite"
-      aria-busy={messages.isPending}
-    >
-      {messages.isPending ? (
-        <div className="flex h-full items-center justify-center">
-          <Spinner className="size-5" />
-        </div>
-      ) : messages.isError ? (
-        <EmptyState title="Messages could not be loaded">
-          {describeError(messages.error)}
-        </EmptyState>
-      ) : (
-        <div className="mx-auto max-w-3xl">
-          {messages.hasNextPage ? (
-            <div className="py-3 text-center">
-              <Button
-                size="sm"
-                variant="ghost"
-                loading={messages.isFetchingNextPage}
-                onClick={() => {
-                  loadingOlder.current = true;
-                  previousHeight.current = scroller.current?.scrollHeight ?? 0;
-                  void messages.fetchNextPage();
-                }}
-              >
-                Load earlier messages
-              </Button>
-            </div>
-          ) : (
-            <ConversationStart conversation={conversation} />
-          )}
-          {list.map((m, i) => {
-            const prev = list[i - 1];
-            const day = dayLabel(m.createTime);
-            const newDay = !prev || dayLabel(prev.createTime) !== day;
-            const grouped =
-              !newDay &&
-              prev !== undefined &&
-              prev.senderType === m.senderType &&
-              prev.senderId === m.senderId &&
-              prev.internal === m.internal &&
-              toMillis(m.createTime) - toMillis(prev.createTime) < 5 * 60_000;
-            const failed = isPending(m) && sender.failed.has(m.clientKey);
-            return (
-              <Fragment key={m.id}>
-                {newDay && (
-                  <div className="my-4 flex items-center gap-3 text-[11px] font-medium text-zinc-400">
-                    <span className="h-px flex-1 bg-zinc-200 dark:bg-zinc-800" />
-                    {day}
-                    <span className="h-px flex-1 bg-zinc-200 dark:bg-zinc-800" />
-                  </div>
-                )}
-                <MessageItem
-                  message={m}
-                  grouped={grouped}
-                  failed={failed}
-                  onRetry={() => void sender.retry(m)}
-                  readByVisitor={
-                    m.senderType === SenderType.AGENT &&
-                    !m.internal &&
-                    !isPending(m) &&
-                    m.seq <= lastMineSeen &&
-                    list.slice(i + 1).every((n) => n.senderType !== SenderType.AGENT || n.internal)
-                  }
-                />
-              </Fragment>
-            );
-          })}
-          {conversation && conversation.rating > 0 && <RatingCard conversation={conversation} />}
-        </div>
+    <div className="relative flex min-h-0 flex-1 flex-col">
+      {newBelow && (
+        <button
+          type="button"
+          onClick={() => {
+            const el = scroller.current;
+            if (el) el.scrollTo({ top: el.scrollHeight, behavior: "smooth" });
+            setNewBelow(false);
+          }}
+          className="absolute bottom-3 left-1/2 z-10 inline-flex -translate-x-1/2 items-center gap-1 rounded-full bg-brand-600 px-3 py-1.5 text-xs font-medium text-white shadow-lg animate-pop-in hover:bg-brand-500"
+        >
+          <ArrowDown className="size-3.5" /> New messages
+        </button>
       )}
+      <div
+        ref={scroller}
+        onScroll={onScroll}
+        onLoadCapture={() => {
+          // Images grow the list after layout: stay at the bottom if we were there.
+          const el = scroller.current;
+          if (el && pinned.current) el.scrollTop = el.scrollHeight;
+        }}
+        className="min-h-0 flex-1 overflow-y-auto bg-zinc-50/60 px-3 pb-4 sm:px-6 dark:bg-zinc-900/30"
+        aria-live="polite"
+        aria-busy={messages.isPending}
+      >
+        {messages.isPending ? (
+          <div className="flex h-full items-center justify-center">
+            <Spinner className="size-5" />
+          </div>
+        ) : messages.isError ? (
+          <EmptyState title="Messages could not be loaded">
+            {describeError(messages.error)}
+          </EmptyState>
+        ) : (
+          <div className="mx-auto max-w-3xl">
+            {messages.hasNextPage ? (
+              <div className="py-3 text-center">
+                <Button
+                  size="sm"
+                  variant="ghost"
+                  loading={messages.isFetchingNextPage}
+                  onClick={() => {
+                    loadingOlder.current = true;
+                    previousHeight.current = scroller.current?.scrollHeight ?? 0;
+                    void messages.fetchNextPage();
+                  }}
+                >
+                  Load earlier messages
+                </Button>
+              </div>
+            ) : (
+              <ConversationStart conversation={conversation} />
+            )}
+            {list.map((m, i) => {
+              const prev = list[i - 1];
+              const day = dayLabel(m.createTime);
+              const newDay = !prev || dayLabel(prev.createTime) !== day;
+              const grouped =
+                !newDay &&
+                prev !== undefined &&
+                prev.senderType === m.senderType &&
+                prev.senderId === m.senderId &&
+                prev.internal === m.internal &&
+                toMillis(m.createTime) - toMillis(prev.createTime) < 5 * 60_000;
+              const failed = isPending(m) && sender.failed.has(m.clientKey);
+              return (
+                <Fragment key={m.id}>
+                  {newDay && (
+                    <div className="my-4 flex items-center gap-3 text-[11px] font-medium text-zinc-400">
+                      <span className="h-px flex-1 bg-zinc-200 dark:bg-zinc-800" />
+                      {day}
+                      <span className="h-px flex-1 bg-zinc-200 dark:bg-zinc-800" />
+                    </div>
+                  )}
+                  <MessageItem
+                    message={m}
+                    grouped={grouped}
+                    failed={failed}
+                    onRetry={() => void sender.retry(m)}
+                    readByVisitor={
+                      m.senderType === SenderType.AGENT &&
+                      !m.internal &&
+                      !isPending(m) &&
+                      m.seq <= lastMineSeen &&
+                      list
+                        .slice(i + 1)
+                        .every((n) => n.senderType !== SenderType.AGENT || n.internal)
+                    }
+                  />
+                </Fragment>
+              );
+            })}
+            {conversation && conversation.rating > 0 && <RatingCard conversation={conversation} />}
+          </div>
+        )}
+      </div>
     </div>
   );
 }
