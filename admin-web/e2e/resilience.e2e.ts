@@ -106,3 +106,45 @@ test("refresh from two tabs, server restart, live visitor page", async () => {
   ).toEqual(["Before the restart", "After the restart", "And once more"]);
   await context.close();
 });
+
+test("a long inbox pages in as the agent scrolls", async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  await page.goto(`${server.url}/app/signup`);
+  await page.getByLabel("Your name").fill("Paula Pager");
+  await page.getByLabel("Work e-mail").fill("paula@example.com");
+  await page.getByLabel("Password").fill("a long enough password");
+  await page.getByLabel("Company or workspace name").fill("Busy");
+  await page.getByRole("button", { name: "Create workspace" }).click();
+  await page.getByRole("heading", { name: "Inbox" }).waitFor();
+
+  const token = await accessTokenOf(page);
+  const widgets = createClient(
+    WidgetService,
+    createPortholeTransport(server.url, { getToken: () => token }),
+  );
+  const { widget } = await widgets.createWidget({ name: "Site" });
+  const total = 62;
+  const write = async (i: number) => {
+    const visitor = visitorClient(server.url);
+    await visitor.start(widget?.publicToken ?? "");
+    await visitor.client.updateVisitor({ name: `Visitor number ${i}` });
+    const { conversation } = await visitor.client.startConversation({});
+    await visitor.client.sendMessage({
+      conversationId: conversation?.id ?? "",
+      body: `Question ${i}`,
+      clientKey: "1",
+    });
+  };
+  for (let i = 0; i < total; i++) await write(i);
+  const rows = page.getByRole("list", { name: "Conversations" }).getByRole("link");
+  await expect.poll(() => rows.count()).toBeGreaterThanOrEqual(50);
+  await rows.last().scrollIntoViewIfNeeded();
+  await expect.poll(() => rows.count()).toBe(total);
+  // Newest first, each once.
+  const names = await rows.locator("span.truncate").allTextContents();
+  const visitors = names.filter((n) => n.startsWith("Visitor number"));
+  expect(new Set(visitors).size).toBe(total);
+  expect(visitors[0]).toBe(`Visitor number ${total - 1}`);
+  await context.close();
+});

@@ -15,6 +15,9 @@ import { shortcuts } from "./shortcuts";
 
 const MAX_BYTES = 10 * 1024 * 1024;
 
+/** Unsent replies by conversation, so switching conversations keeps what was typed. */
+const drafts = new Map<string, string>();
+
 interface Upload {
   key: string;
   name: string;
@@ -32,7 +35,12 @@ export function Composer({
   disabledReason?: string;
   onSend: (body: string, internal: boolean, attachments: Attachment[]) => void;
 }) {
-  const [text, setText] = useState("");
+  const [text, setTextState] = useState(() => drafts.get(conversationId) ?? "");
+  const setText = (value: string) => {
+    setTextState(value);
+    if (value) drafts.set(conversationId, value);
+    else drafts.delete(conversationId);
+  };
   const [note, setNote] = useState(false);
   const [uploads, setUploads] = useState<Upload[]>([]);
   const [dragging, setDragging] = useState(false);

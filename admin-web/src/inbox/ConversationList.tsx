@@ -256,7 +256,7 @@ export function ConversationList({
           </ul>
         )}
         {list.hasNextPage && (
-          <div className="p-3 text-center">
+          <div className="p-3 text-center" ref={loadMoreWhenVisible(list)}>
             <Button
               size="sm"
               variant="ghost"
@@ -453,4 +453,17 @@ function NotificationOffer() {
       </button>
     </div>
   );
+}
+
+/** Loads the next page when the "Load more" row scrolls into view. */
+function loadMoreWhenVisible(list: UseInfiniteQueryResult<ListData>) {
+  return (el: HTMLDivElement | null) => {
+    if (!el || typeof IntersectionObserver === "undefined") return;
+    const observer = new IntersectionObserver((entries) => {
+      if (entries.some((e) => e.isIntersecting) && !list.isFetchingNextPage)
+        void list.fetchNextPage();
+    });
+    observer.observe(el);
+    return () => observer.disconnect();
+  };
 }
