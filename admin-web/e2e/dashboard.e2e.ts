@@ -86,7 +86,7 @@ async function run(page: Page, consoleErrors: string[]) {
   await page.getByRole("button", { name: "Texts" }).click();
   await page.getByLabel("Welcome title").fill("Hello from Acme");
   await page.getByRole("button", { name: "Save changes" }).click();
-  await page.getByText("Widget saved").waitFor();
+  await page.getByText("Widget saved").first().waitFor();
   await page.getByRole("button", { name: "Appearance" }).click();
   await shot(page, "widget-settings");
   // Business hours: a day closing before it opens is refused next to that day.
@@ -191,7 +191,7 @@ async function run(page: Page, consoleErrors: string[]) {
   await page.getByRole("tab", { name: "Reply" }).click();
   await page.locator("body").click({ position: { x: 700, y: 400 } });
   await page.keyboard.press("e");
-  await page.getByText("Conversation resolved").waitFor();
+  await page.getByText("Conversation resolved").first().waitFor();
   await visitor.client.rateConversation({
     conversationId,
     rating: 5,

@@ -64,6 +64,39 @@ test("refresh from two tabs, server restart, live visitor page", async () => {
   await second.getByText("All caught up").waitFor();
   await second.close();
 
+  // Profile: a new name, a new password; this browser stays signed in after its access
+  // token expires (the password change revoked the old refresh tokens).
+  await page.getByRole("link", { name: "Settings" }).click();
+  await page.getByLabel("Display name").fill("Rita R.");
+  await page.getByRole("button", { name: "Save", exact: true }).click();
+  await page.getByText("Profile saved").first().waitFor();
+  await page.getByLabel("Current password").fill("wrong password");
+  await page.getByLabel("New password").fill("an even longer password");
+  await page.getByRole("button", { name: "Change password" }).click();
+  await page.getByText("This is not your current password.").waitFor();
+  await page.getByLabel("Current password").fill("a long enough password");
+  await page.getByRole("button", { name: "Change password" }).click();
+  await page.getByText("Password changed").first().waitFor();
+  await page.evaluate(() => {
+    const s = JSON.parse(localStorage.getItem("porthole.session") ?? "{}");
+    localStorage.setItem("porthole.session", JSON.stringify({ ...s, accessExpiresAt: 0 }));
+  });
+  await page.goto(`${server.url}/app/inbox`);
+  await page.getByRole("heading", { name: "Inbox" }).waitFor();
+  // Sign out, and in again with the new password.
+  await page.getByRole("button", { name: "Account menu" }).click();
+  await page.getByRole("menuitem", { name: "Sign out" }).click();
+  await page.getByLabel("E-mail").fill("rita@example.com");
+  await page.getByLabel("Password").fill("a long enough password");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByText("Wrong e-mail or password.").waitFor();
+  await page.getByLabel("Password").fill("an even longer password");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("heading", { name: "Inbox" }).waitFor();
+  await page.getByRole("button", { name: "Account menu" }).click();
+  await page.getByRole("menu").getByText("Rita R.").waitFor();
+  await page.keyboard.press("Escape");
+
   // A visitor starts a conversation; the agent opens it.
   const token = await accessTokenOf(page);
   const widgets = createClient(

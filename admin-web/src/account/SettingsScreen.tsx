@@ -10,7 +10,7 @@ import { Card } from "../components/ui/misc";
 import { Switch } from "../components/ui/Switch";
 import { toast } from "../components/ui/Toast";
 import { keys } from "../inbox/cache";
-import { authClient, workspaceClient } from "../lib/api";
+import { authClient, publicAuthClient, session, workspaceClient } from "../lib/api";
 import { notificationPermission, playChime, requestNotifications } from "../lib/attention";
 import { useIsAdmin, useMe } from "../lib/auth";
 import { formErrors } from "../lib/errors";
@@ -93,13 +93,24 @@ function PasswordCard() {
   const [errors, setErrors] = useState<{ fields: Record<string, string>; form?: string }>({
     fields: {},
   });
+  const me = useMe().data;
   const save = useMutation({
-    mutationFn: () => authClient.updateMe({ currentPassword: current, newPassword: next }),
+    mutationFn: async () => {
+      await authClient.updateMe({ currentPassword: current, newPassword: next });
+      // The change revoked every refresh token, this browser's too: sign in again with the
+      // new password so this session outlives its current access token.
+      const { session: renewed } = await publicAuthClient.logIn({
+        email: me?.user?.email ?? "",
+        password: next,
+        workspaceId: me?.workspace?.id ?? "",
+      });
+      if (renewed) session.set(renewed);
+    },
     onSuccess: () => {
       setErrors({ fields: {} });
       setCurrent("");
       setNext("");
-      toast("Password changed", { description: "Other devices must sign in again." });
+      toast("Password changed", { description: "Other browsers and devices must sign in again." });
     },
     onError: (e) => {
       if (ConnectError.from(e).code === Code.PermissionDenied) {
