@@ -149,6 +149,14 @@ test("busy inbox on desktop (dark) and phone", async () => {
   await page.getByText("Grace Hopper is typing").waitFor();
   await shot(page, "conversation-dark");
 
+  // Narrower windows keep everything reachable.
+  for (const width of [1024, 800]) {
+    await page.setViewportSize({ width, height: 760 });
+    await pane.getByRole("button", { name: "Resolve" }).waitFor();
+    await shot(page, `conversation-${width}`);
+  }
+  await page.setViewportSize({ width: 1440, height: 900 });
+
   // Keyboard: j/k move through the list.
   await page.locator("body").click({ position: { x: 900, y: 120 } });
   await page.keyboard.press("j");

@@ -271,14 +271,14 @@ export function Composer({
               e.target.value = "";
             }}
           />
-          <span className="ml-auto hidden text-[11px] text-zinc-400 sm:inline">
+          <span className="ml-auto hidden text-[11px] text-zinc-400 @xl:inline">
             <Kbd>Enter</Kbd> to send · <Kbd>Shift</Kbd>+<Kbd>Enter</Kbd> new line
           </span>
           <Button
             size="sm"
             variant={note ? "secondary" : "primary"}
             className={cn(
-              "ml-auto sm:ml-2",
+              "ml-auto @xl:ml-2",
               note &&
                 "bg-amber-500 text-white ring-0 hover:bg-amber-400 dark:bg-amber-600 dark:hover:bg-amber-500",
             )}

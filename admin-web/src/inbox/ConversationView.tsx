@@ -71,6 +71,8 @@ import { TagEditor } from "./TagEditor";
 import { useTypists } from "./typing";
 import { VisitorPanel } from "./VisitorPanel";
 
+const wideQuery = window.matchMedia("(min-width: 1280px)");
+
 export function NoConversation() {
   return (
     <EmptyState
@@ -192,9 +194,13 @@ export function ConversationView({
   const messages = useMessages(conversationId);
   const actions = useConversationActions(conversationId);
   const sender = useSender(conversationId);
-  const [panelOpen, setPanelOpen] = useState(
-    () => window.matchMedia("(min-width: 1280px)").matches,
-  );
+  // Beside the conversation on wide screens (open by default), a drawer below that.
+  const [panelOpen, setPanelOpen] = useState(() => wideQuery.matches);
+  useEffect(() => {
+    const follow = () => setPanelOpen(wideQuery.matches);
+    wideQuery.addEventListener("change", follow);
+    return () => wideQuery.removeEventListener("change", follow);
+  }, []);
   const conversation = detail.data?.conversation;
   const visitor = detail.data?.visitor;
 
@@ -251,7 +257,10 @@ export function ConversationView({
 
   return (
     <div className="flex min-h-0 w-full">
-      <section aria-label="Conversation" className="flex min-h-0 min-w-0 flex-1 flex-col">
+      <section
+        aria-label="Conversation"
+        className="@container flex min-h-0 min-w-0 flex-1 flex-col"
+      >
         <Header
           conversation={conversation}
           visitorName={conversation ? visitorLabel(conversation) : ""}
@@ -271,9 +280,18 @@ export function ConversationView({
         />
       </section>
       {panelOpen && (
+        <button
+          type="button"
+          aria-label="Close visitor details"
+          tabIndex={-1}
+          onClick={() => setPanelOpen(false)}
+          className="fixed inset-0 z-20 bg-zinc-950/30 animate-fade-in xl:hidden"
+        />
+      )}
+      {panelOpen && (
         <aside
           aria-label="Visitor"
-          className="fixed inset-0 z-30 min-h-0 w-full overflow-y-auto border-l border-zinc-200 bg-white lg:static lg:z-auto lg:w-[300px] lg:shrink-0 dark:border-zinc-800 dark:bg-zinc-950"
+          className="fixed inset-y-0 right-0 z-30 min-h-0 w-full overflow-y-auto border-l border-zinc-200 bg-white shadow-2xl sm:w-[340px] xl:static xl:z-auto xl:w-[300px] xl:shrink-0 xl:shadow-none dark:border-zinc-800 dark:bg-zinc-950"
         >
           <VisitorPanel
             conversation={conversation}
@@ -320,7 +338,7 @@ function Header({
       </Link>
       {c ? (
         <>
-          <div className="flex min-w-0 flex-1 basis-[calc(100%-2.5rem)] items-center gap-2.5 sm:basis-auto">
+          <div className="flex min-w-0 flex-1 basis-[calc(100%-2.5rem)] items-center gap-2.5 @2xl:basis-auto">
             <Avatar name={visitorName} seed={c.visitorId} size="sm" online={online} />
             <div className="min-w-0">
               <div className="flex items-center gap-2">
@@ -332,7 +350,7 @@ function Header({
               </p>
             </div>
           </div>
-          <div className="flex w-full items-center justify-end gap-1 sm:w-auto">
+          <div className="flex w-full items-center justify-end gap-1 @2xl:w-auto">
             <MenuRoot>
               <MenuTrigger asChild>
                 <Button

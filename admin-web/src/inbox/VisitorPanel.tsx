@@ -49,7 +49,7 @@ export function VisitorPanel({
   const attributes = Object.entries(visitor.attributes);
   return (
     <div className="pb-6">
-      <div className="flex items-center justify-between px-4 pt-3 lg:hidden">
+      <div className="flex items-center justify-between px-4 pt-3 xl:hidden">
         <span className="text-sm font-semibold">Visitor</span>
         <IconButton label="Close visitor details" size="sm" onClick={onClose}>
           <X className="size-4" />
