@@ -1,6 +1,6 @@
 //! The conversation list: search, filters, and rows with unread counts, kept live by the feed.
 
-import { type Conversation, ConversationStatus, Priority } from "@porthole/client";
+import { type Conversation, ConversationStatus, Priority, Responder } from "@porthole/client";
 import type { UseInfiniteQueryResult } from "@tanstack/react-query";
 import { BellRing, ChevronDown, Inbox, ListFilter, Search, X } from "lucide-react";
 import { memo, useEffect, useState } from "react";
@@ -377,7 +377,13 @@ const ConversationRow = memo(function ConversationRow({
               {ConversationStatus[c.status].charAt(0) +
                 ConversationStatus[c.status].slice(1).toLowerCase()}
             </span>
-            {assigneeName ? (
+            {c.responder === Responder.BOT ? (
+              <span className="text-violet-600 dark:text-violet-400">· Bot answering</span>
+            ) : c.queuePosition > 0 ? (
+              <span className="text-amber-600 dark:text-amber-400">
+                · #{c.queuePosition} in queue
+              </span>
+            ) : assigneeName ? (
               <span className="truncate">· {assigneeName}</span>
             ) : (
               <span>· Unassigned</span>

@@ -351,6 +351,15 @@ function Header({
             </div>
           </div>
           <div className="flex w-full items-center justify-end gap-1 @2xl:w-auto">
+            {!c.assigneeUserId && !finished && (
+              <Button
+                size="sm"
+                onClick={() => actions.assign.mutate(meId)}
+                loading={actions.assign.isPending}
+              >
+                Take it
+              </Button>
+            )}
             <MenuRoot>
               <MenuTrigger asChild>
                 <Button

@@ -14,7 +14,7 @@ import {
 } from "@porthole/client";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { ArrowLeft, Eye, EyeOff, RefreshCw, Trash2 } from "lucide-react";
-import { type ReactNode, useMemo, useState } from "react";
+import { type ReactNode, useEffect, useMemo, useState } from "react";
 import { Link, useNavigate, useParams } from "react-router";
 import { Button } from "../components/ui/Button";
 import { cn } from "../components/ui/cn";
@@ -96,6 +96,14 @@ function Editor({ widget }: { widget: Widget }) {
       JSON.stringify(
         toPlain({ ...pristine, allowedDomains: widget.settings?.allowedDomains ?? [] }),
       );
+
+  // Warn before leaving the page with unsaved changes.
+  useEffect(() => {
+    if (!dirty) return;
+    const warn = (event: BeforeUnloadEvent) => event.preventDefault();
+    window.addEventListener("beforeunload", warn);
+    return () => window.removeEventListener("beforeunload", warn);
+  }, [dirty]);
 
   const save = useMutation({
     mutationFn: () => widgetClient.updateWidget({ widgetId: widget.id, name, settings: full }),
