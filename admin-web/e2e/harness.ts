@@ -17,7 +17,9 @@ export const resultsDir = resolve(here, "../test-results");
 export function serverBinary(): string {
   if (process.env.PORTHOLE_BIN) return process.env.PORTHOLE_BIN;
   if (existsSync("/work/target/debug/porthole")) return "/work/target/debug/porthole";
-  return resolve(process.env.CARGO_TARGET_DIR ?? resolve(here, "../../target"), "debug/porthole");
+  // A relative CARGO_TARGET_DIR is relative to the repository root, where cargo runs.
+  const repoRoot = resolve(here, "../..");
+  return resolve(repoRoot, process.env.CARGO_TARGET_DIR ?? "target", "debug/porthole");
 }
 
 async function freePort(): Promise<number> {
