@@ -6,6 +6,23 @@ import { getPrefs } from "./prefs";
 let audio: AudioContext | undefined;
 let lastChime = 0;
 
+// Browsers only start audio after a user gesture: unlock it on the first one, so a chime
+// for a chat arriving later can play.
+if (typeof window !== "undefined" && typeof AudioContext !== "undefined") {
+  const unlock = () => {
+    try {
+      audio ??= new AudioContext();
+      void audio.resume();
+    } catch {
+      // No audio device.
+    }
+    window.removeEventListener("pointerdown", unlock);
+    window.removeEventListener("keydown", unlock);
+  };
+  window.addEventListener("pointerdown", unlock);
+  window.addEventListener("keydown", unlock);
+}
+
 /** A soft two-note chime made with Web Audio (no sound file to ship). */
 export function playChime(): void {
   if (!getPrefs().sound) return;
