@@ -6,6 +6,7 @@ import {
   ConversationStatus,
   GetMeResponseSchema,
   ListMembersResponseSchema,
+  ListWidgetsResponseSchema,
   type WatchWorkspaceResponse,
   WatchWorkspaceResponseSchema,
 } from "@porthole/client";
@@ -35,6 +36,8 @@ function renderInbox() {
     keys.members,
     create(ListMembersResponseSchema, { members: [{ userId: me, displayName: "Me" }] }),
   );
+  // Everything the screen reads is in the cache: no request leaves the test.
+  qc.setQueryData(keys.widgets, create(ListWidgetsResponseSchema, { widgets: [] }));
   qc.setQueryData<ListData>(keys.list(defaultFilter), {
     pages: [
       page([
