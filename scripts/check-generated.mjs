@@ -1,5 +1,5 @@
-//! Checks that client-sdk/ts/src/gen is exactly what `npm run generate` produces from
-//! proto/: regenerates into a temporary directory and compares file by file, so it works
+//! Checks that client-sdk/ts/src/gen and src/lean are exactly what `npm run generate`
+//! produces from proto/: regenerates into a temporary directory and compares file by file, so it works
 //! the same in a fresh clone and never touches the work tree.
 //!
 //! Exit codes: 0 up to date, 1 out of date, 2 could not generate.
@@ -11,7 +11,7 @@ import { delimiter, dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
-const genDir = "client-sdk/ts/src/gen";
+const genDirs = ["client-sdk/ts/src/gen", "client-sdk/ts/src/lean"];
 // buf finds `local: protoc-gen-es` on PATH, as under `npm run`.
 const env = {
   ...process.env,
@@ -42,32 +42,35 @@ try {
     process.exit(2);
   }
 
-  const fresh = join(outBase, genDir);
-  const committed = join(root, genDir);
-  const freshFiles = listFiles(fresh);
-  if (freshFiles.length === 0) {
-    console.error(`check:generated: buf generated nothing into ${genDir}; check buf.gen.yaml.`);
-    process.exit(2);
-  }
-  const committedFiles = new Set(listFiles(committed));
-
   const problems = [];
-  for (const file of freshFiles) {
-    if (!committedFiles.has(file)) {
-      problems.push(`missing   ${genDir}/${file}`);
-    } else if (!readFileSync(join(fresh, file)).equals(readFileSync(join(committed, file)))) {
-      problems.push(`outdated  ${genDir}/${file}`);
+  let generated = 0;
+  for (const genDir of genDirs) {
+    const fresh = join(outBase, genDir);
+    const committed = join(root, genDir);
+    const freshFiles = listFiles(fresh);
+    if (freshFiles.length === 0) {
+      console.error(`check:generated: buf generated nothing into ${genDir}; check buf.gen.yaml.`);
+      process.exit(2);
     }
-    committedFiles.delete(file);
-  }
-  for (const file of committedFiles) {
-    problems.push(`stale     ${genDir}/${file} (no longer generated)`);
+    generated += freshFiles.length;
+    const committedFiles = new Set(listFiles(committed));
+    for (const file of freshFiles) {
+      if (!committedFiles.has(file)) {
+        problems.push(`missing   ${genDir}/${file}`);
+      } else if (!readFileSync(join(fresh, file)).equals(readFileSync(join(committed, file)))) {
+        problems.push(`outdated  ${genDir}/${file}`);
+      }
+      committedFiles.delete(file);
+    }
+    for (const file of committedFiles) {
+      problems.push(`stale     ${genDir}/${file} (no longer generated)`);
+    }
   }
 
   if (problems.length > 0) {
     console.error(
       [
-        `check:generated: ${genDir} does not match proto/:`,
+        `check:generated: ${genDirs.join(" and ")} do not match proto/:`,
         ...problems.map((line) => `  ${line}`),
         "Run `npm run generate` and commit the result.",
       ].join("\n"),
@@ -77,14 +80,18 @@ try {
 
   // In a fresh clone the files compared above are the committed ones. In a work tree they
   // may not be yet: point that out without failing, so generate-then-test-then-commit works.
-  const git = spawnSync("git", ["status", "--porcelain", "--untracked-files=all", "--", genDir], {
-    cwd: root,
-    encoding: "utf8",
-  });
+  const git = spawnSync(
+    "git",
+    ["status", "--porcelain", "--untracked-files=all", "--", ...genDirs],
+    {
+      cwd: root,
+      encoding: "utf8",
+    },
+  );
   if (git.status === 0 && git.stdout.trim() !== "") {
     console.warn(`check:generated: up to date, but not committed yet:\n${git.stdout.trimEnd()}`);
   } else {
-    console.log(`check:generated: ${genDir} is up to date (${freshFiles.length} files).`);
+    console.log(`check:generated: ${genDirs.join(", ")} are up to date (${generated} files).`);
   }
 } finally {
   rmSync(outBase, { recursive: true, force: true });
