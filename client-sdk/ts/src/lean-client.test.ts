@@ -3,6 +3,7 @@
 
 import { BinaryWriter, base64Encode, WireType } from "@bufbuild/protobuf/wire";
 import { describe, expect, it } from "vitest";
+import { BadRequest } from "./lean/porthole/v1/errors.js";
 import {
   createLeanClient,
   GrpcCode,
@@ -11,7 +12,6 @@ import {
   VisitorServiceDefinition,
   WatchVisitorFeedResponse,
 } from "./lean.js";
-import { BadRequest } from "./lean/porthole/v1/errors.js";
 
 function frame(flag: number, bytes: Uint8Array): Uint8Array {
   const out = new Uint8Array(5 + bytes.length);
@@ -150,6 +150,8 @@ describe("lean grpc-web client", () => {
       baseUrl: "http://chat.test",
       fetch: async () => new Response("bad gateway", { status: 502 }),
     });
-    await expect(proxy.heartbeat({ url: "" })).rejects.toMatchObject({ code: GrpcCode.Unavailable });
+    await expect(proxy.heartbeat({ url: "" })).rejects.toMatchObject({
+      code: GrpcCode.Unavailable,
+    });
   });
 });
