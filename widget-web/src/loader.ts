@@ -1,10 +1,12 @@
-//! The tiny script a host page includes: keeps the `window.Porthole(...)` command queue
-//! working before the widget has loaded, then loads `widget.js` from beside itself and
-//! hands the queue over.
+//! The tiny script the embed snippet includes (`<script src=".../widget/{token}/loader.js"
+//! async>`). It installs `window.Porthole` as a command queue so calls made before the
+//! widget has loaded still work, boots with the token from its own URL (unless the tag has
+//! `data-manual-boot` or a `boot` is queued), and loads the chat app once the host page
+//! has finished loading, so it never competes with the page.
 
 interface Queue {
   (...args: unknown[]): void;
-  q?: ArrayLike<unknown>[];
+  q?: unknown[][];
 }
 
 const host = window as unknown as { Porthole?: Queue };
@@ -16,9 +18,24 @@ const queue: Queue =
   });
 host.Porthole = queue;
 
-const self = document.currentScript as HTMLScriptElement | null;
-import(/* @vite-ignore */ new URL("widget.js", self?.src ?? location.href).href).then(
-  (widget: { start(queued?: ArrayLike<unknown>[]): Queue }) => {
-    host.Porthole = widget.start(queue.q);
-  },
-);
+const script = document.currentScript as HTMLScriptElement | null;
+const src = script?.src ?? location.href;
+const token = /\/widget\/([^/]+)\/loader\.js/.exec(new URL(src).pathname)?.[1];
+queue.q ??= [];
+const queued = queue.q;
+if (
+  token &&
+  !script?.hasAttribute("data-manual-boot") &&
+  !queued.some((call) => call[0] === "boot")
+) {
+  queued.unshift(["boot", { widgetToken: decodeURIComponent(token) }]);
+}
+
+const load = () =>
+  import(/* @vite-ignore */ new URL("../assets/widget.js", src).href).then(
+    (widget: { start(queued?: unknown[][]): Queue }) => {
+      host.Porthole = widget.start(queue.q);
+    },
+  );
+if (document.readyState === "complete") setTimeout(load);
+else addEventListener("load", () => setTimeout(load));

@@ -1,0 +1,670 @@
+//! The visitor's side of a chat: the session with the server (token kept across reloads
+//! and tabs), the conversation, the live feed with reconnect and resume, sending with
+//! retries, typing, read marks, uploads, page views and heartbeats. It holds the state the
+//! view renders and calls `changed()` after every change; it never touches the DOM.
+
+import {
+  ConversationStatus,
+  createLeanClient,
+  GrpcCode,
+  type LeanClient,
+  PreChatField,
+  RpcError,
+  type Visitor,
+  type VisitorConversation,
+  VisitorServiceDefinition,
+  type WatchVisitorFeedResponse,
+  type WidgetConfig,
+} from "@porthole/client/lean";
+import {
+  attachmentProblem,
+  type ChatMessage,
+  fromServer,
+  lastSeq,
+  mergeMessages,
+  reconnectDelay,
+  unreadCount,
+} from "./state.js";
+import { fetchWithProgress } from "./upload.js";
+
+type Client = LeanClient<typeof VisitorServiceDefinition>;
+
+/** What the panel shows. */
+export type Screen = "loading" | "prechat" | "chat" | "offline" | "unavailable";
+
+/** Events the host page can listen to. */
+export interface ChatEvents {
+  ready: { visitorId: string };
+  open: Record<string, never>;
+  close: Record<string, never>;
+  message: { body: string; senderName: string; senderType: string };
+  unread: { count: number };
+}
+
+/** Options the chat starts with. */
+export interface ChatOptions {
+  baseUrl: string;
+  widgetToken: string;
+  /** Called after every state change. */
+  changed: () => void;
+  /** Delivers an event to the host page. */
+  emit: <K extends keyof ChatEvents>(name: K, detail: ChatEvents[K]) => void;
+  /** Plays the new-message sound (when the widget's settings allow it). */
+  chime: () => void;
+}
+
+const heartbeatMs = 30_000;
+const typingIdleMs = 3_000;
+const typingShownMs = 8_000;
+
+export class Chat {
+  config: WidgetConfig | undefined;
+  visitor: Visitor | undefined;
+  conversation: VisitorConversation | undefined;
+  messages: ChatMessage[] = [];
+  hasMore = false;
+  /** Name of the agent typing now, if any. */
+  agentTyping = "";
+  connection: "connecting" | "live" | "reconnecting" = "connecting";
+  /** Panel open and the page visible: new messages count as seen. */
+  attending = false;
+  /** Pre-chat answered in this browser. */
+  preChatDone = false;
+  offlineSent = false;
+  rated = false;
+  unavailable = false;
+  upload: { file: string; fraction: number } | undefined;
+  /** The last error to show near the composer or form, cleared by the next action. */
+  notice = "";
+  /** A field error from the server: which field, and why. */
+  fieldError: { field: string; text: string } | undefined;
+
+  private readonly client: Client;
+  private token = "";
+  private cursor = "";
+  private stopped = false;
+  private feed: AbortController | undefined;
+  private wake: (() => void) | undefined;
+  private timers: ReturnType<typeof setInterval>[] = [];
+  private typingSentAt = 0;
+  private typingIdle: ReturnType<typeof setTimeout> | undefined;
+  private agentTypingTimer: ReturnType<typeof setTimeout> | undefined;
+  private seenSeq = 0;
+  private lastUnread = 0;
+  private lastUrl = "";
+  private readonly unpatch: (() => void)[] = [];
+
+  constructor(private readonly options: ChatOptions) {
+    this.client = createLeanClient(VisitorServiceDefinition, {
+      baseUrl: options.baseUrl,
+      getToken: () => this.token,
+    });
+  }
+
+  /** The Porthole server's origin (attachment URLs are relative to it). */
+  get baseUrl(): string {
+    return this.options.baseUrl;
+  }
+
+  private get storageKey(): string {
+    return `porthole:${this.options.widgetToken}`;
+  }
+
+  /** Loads the widget's settings, resumes or starts the visitor session and goes live. */
+  async boot(language: string): Promise<void> {
+    const response = await this.client.getWidgetConfig({ widgetToken: this.options.widgetToken });
+    this.config = response.config;
+    const stored = readStorage(this.storageKey);
+    this.preChatDone = stored.preChatDone === "1";
+    const session = await this.client.startSession({
+      widgetToken: this.options.widgetToken,
+      visitorToken: stored.token ?? "",
+      language,
+      timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone ?? "",
+    });
+    this.setSession(session.visitorToken, session.visitor);
+    this.options.emit("ready", { visitorId: this.visitor?.id ?? "" });
+    this.trackNavigation();
+    this.timers.push(setInterval(() => void this.tick(), heartbeatMs));
+    const online = () => this.wake?.();
+    window.addEventListener("online", online);
+    this.unpatch.push(() => window.removeEventListener("online", online));
+    void this.runFeed();
+    this.options.changed();
+  }
+
+  /** Stops everything and forgets the visitor in this browser (e.g. on the host's log-out). */
+  shutdown(): void {
+    this.stopped = true;
+    this.feed?.abort();
+    for (const timer of this.timers) clearInterval(timer);
+    for (const undo of this.unpatch) undo();
+    localStorage.removeItem(this.storageKey);
+  }
+
+  /** Which panel screen applies now. */
+  get screen(): Screen {
+    if (this.unavailable) return "unavailable";
+    if (!this.config || !this.visitor) return "loading";
+    const open =
+      this.conversation &&
+      this.conversation.status !== ConversationStatus.CONVERSATION_STATUS_CLOSED;
+    if (!open && !this.config.online && !this.offlineSent) return "offline";
+    if (!this.conversation && this.needsPreChat()) return "prechat";
+    return "chat";
+  }
+
+  /** Which pre-chat fields to ask for: hidden, optional or required. */
+  preChatFields(): { name: PreChatField; email: PreChatField } {
+    const behavior = this.config?.behavior;
+    return {
+      name: behavior?.preChatName ?? PreChatField.PRE_CHAT_FIELD_HIDDEN,
+      email: behavior?.preChatEmail ?? PreChatField.PRE_CHAT_FIELD_HIDDEN,
+    };
+  }
+
+  private needsPreChat(): boolean {
+    if (this.preChatDone) return false;
+    const fields = this.preChatFields();
+    const asks = (field: PreChatField, value: string | undefined) =>
+      (field === PreChatField.PRE_CHAT_FIELD_OPTIONAL ||
+        field === PreChatField.PRE_CHAT_FIELD_REQUIRED) &&
+      !value;
+    return asks(fields.name, this.visitor?.name) || asks(fields.email, this.visitor?.email);
+  }
+
+  get unread(): number {
+    return unreadCount(this.messages, this.seenSeq);
+  }
+
+  /** Saves the pre-chat answers; the chat starts with the first message. */
+  async submitPreChat(name: string, email: string): Promise<boolean> {
+    return this.action(async () => {
+      const response = await this.client.updateVisitor({
+        name: name || undefined,
+        email: email || undefined,
+        attributes: {},
+      });
+      this.visitor = response.visitor;
+      this.preChatDone = true;
+      writeStorage(this.storageKey, { preChatDone: "1" });
+    });
+  }
+
+  /** Leaves a message while the team is offline. */
+  async submitOffline(name: string, email: string, message: string): Promise<boolean> {
+    return this.action(async () => {
+      const response = await this.client.submitOfflineMessage({ name, email, message });
+      this.offlineSent = true;
+      this.conversation = response.conversation;
+      await this.loadMessages();
+    });
+  }
+
+  /** Sends a message (optimistically shown at once) with any uploaded attachments. */
+  async send(body: string, attachmentIds: string[] = [], key: string = newKey()): Promise<void> {
+    const text = body.trim();
+    if (!text && attachmentIds.length === 0) return;
+    this.notice = "";
+    this.stopTyping();
+    const existing = this.messages.find((m) => m.key === key);
+    this.messages = mergeMessages(this.messages, [
+      {
+        key,
+        id: "",
+        seq: 0,
+        mine: true,
+        senderName: this.visitor?.name ?? "",
+        senderType: 1,
+        body: text,
+        attachments: existing?.attachments ?? [],
+        time: new Date(),
+        state: "sending",
+      },
+    ]);
+    this.options.changed();
+    try {
+      const conversationId = await this.ensureConversation();
+      const response = await this.client.sendMessage({
+        conversationId,
+        body: text,
+        clientKey: key,
+        attachmentIds,
+      });
+      if (response.message) this.addMessages([fromServer(response.message)]);
+    } catch (error) {
+      this.messages = this.messages.map((m) => (m.key === key ? { ...m, state: "failed" } : m));
+      this.notice = describe(error);
+      this.pendingAttachments.set(key, attachmentIds);
+    }
+    this.options.changed();
+  }
+
+  private readonly pendingAttachments = new Map<string, string[]>();
+
+  /** Sends a failed message again with the same key, so it cannot arrive twice. */
+  retry(key: string): void {
+    const line = this.messages.find((m) => m.key === key);
+    if (line) void this.send(line.body, this.pendingAttachments.get(key) ?? [], key);
+  }
+
+  /** Uploads a file (with progress) and sends it as a message. */
+  async attach(file: File): Promise<void> {
+    const problem = attachmentProblem(file);
+    if (problem) {
+      this.notice = problem;
+      this.noticeVars = { file: file.name };
+      this.options.changed();
+      return;
+    }
+    this.notice = "";
+    this.upload = { file: file.name, fraction: 0 };
+    this.options.changed();
+    try {
+      const conversationId = await this.ensureConversation();
+      const uploader = createLeanClient(VisitorServiceDefinition, {
+        baseUrl: this.options.baseUrl,
+        getToken: () => this.token,
+        fetch: fetchWithProgress((fraction) => {
+          this.upload = { file: file.name, fraction };
+          this.options.changed();
+        }),
+      });
+      const data = new Uint8Array(await file.arrayBuffer());
+      const response = await uploader.uploadAttachment({
+        conversationId,
+        fileName: file.name,
+        data,
+      });
+      this.upload = undefined;
+      if (response.attachment) await this.send("", [response.attachment.id]);
+    } catch (error) {
+      this.upload = undefined;
+      this.notice = "uploadFailed";
+      this.noticeVars = { file: file.name, why: describe(error) };
+      this.options.changed();
+    }
+  }
+
+  /** Placeholders for a notice that is a text key. */
+  noticeVars: Record<string, string> = {};
+
+  /** Called on every keystroke in the composer: tells the agent, at most every 3 s. */
+  typing(): void {
+    const conversationId = this.conversation?.id;
+    if (!conversationId) return;
+    const now = Date.now();
+    if (now - this.typingSentAt > typingIdleMs) {
+      this.typingSentAt = now;
+      this.client.setTyping({ conversationId, typing: true }).catch(() => {});
+    }
+    clearTimeout(this.typingIdle);
+    this.typingIdle = setTimeout(() => this.stopTyping(), typingIdleMs);
+  }
+
+  private stopTyping(): void {
+    clearTimeout(this.typingIdle);
+    const conversationId = this.conversation?.id;
+    if (this.typingSentAt && conversationId) {
+      this.typingSentAt = 0;
+      this.client.setTyping({ conversationId, typing: false }).catch(() => {});
+    }
+  }
+
+  /** Rates a resolved conversation. */
+  async rate(rating: number, comment: string): Promise<boolean> {
+    const conversationId = this.conversation?.id;
+    if (!conversationId) return false;
+    return this.action(async () => {
+      const response = await this.client.rateConversation({ conversationId, rating, comment });
+      this.conversation = response.conversation;
+      this.rated = true;
+    });
+  }
+
+  /** Hands a bot conversation to the human agents. */
+  async requestHuman(): Promise<void> {
+    const conversationId = this.conversation?.id;
+    if (!conversationId) return;
+    await this.action(async () => {
+      const response = await this.client.requestHuman({ conversationId });
+      this.conversation = response.conversation;
+    });
+  }
+
+  /** Loads the page of messages before the oldest one shown. */
+  async loadEarlier(): Promise<void> {
+    const oldest = this.messages.find((m) => m.seq > 0)?.seq ?? 0;
+    if (oldest > 0) await this.loadMessages(oldest);
+  }
+
+  /** Sets the visitor's custom attributes (from the host page). */
+  async setAttributes(attributes: Record<string, string>): Promise<void> {
+    const response = await this.client.updateVisitor({
+      name: undefined,
+      email: undefined,
+      attributes,
+    });
+    this.visitor = response.visitor;
+  }
+
+  /** Identifies the visitor as a signed-in user of the host site (HMAC from its backend). */
+  async identify(user: {
+    externalId: string;
+    userHash: string;
+    name?: string;
+    email?: string;
+  }): Promise<void> {
+    const response = await this.client.identifyVisitor({
+      externalId: user.externalId,
+      userHash: user.userHash,
+      name: user.name ?? "",
+      email: user.email ?? "",
+    });
+    const changed = response.visitorToken !== this.token;
+    this.setSession(response.visitorToken, response.visitor);
+    if (changed) {
+      // Another visitor's conversations follow the user: start over on the new token.
+      this.conversation = undefined;
+      this.messages = [];
+      this.cursor = "";
+      this.feed?.abort();
+    }
+    this.options.changed();
+  }
+
+  /** The panel opened or closed, or the page's visibility changed. */
+  setAttending(attending: boolean): void {
+    this.attending = attending;
+    if (attending) this.markSeen();
+    this.options.changed();
+  }
+
+  private setSession(token: string, visitor: Visitor | undefined): void {
+    this.token = token;
+    this.visitor = visitor;
+    writeStorage(this.storageKey, { token });
+  }
+
+  private async ensureConversation(): Promise<string> {
+    const open = this.conversation;
+    if (open && open.status !== ConversationStatus.CONVERSATION_STATUS_CLOSED) return open.id;
+    const response = await this.client.startConversation({
+      sourceUrl: location.href.slice(0, 2000),
+      sourceTitle: document.title.slice(0, 500),
+    });
+    if (!response.conversation) throw new RpcError(GrpcCode.Internal, "no conversation returned");
+    if (response.conversation.id !== open?.id) this.messages = [];
+    this.conversation = response.conversation;
+    if (response.resumed) await this.loadMessages();
+    return response.conversation.id;
+  }
+
+  /** Runs an action from a form: errors become the notice, and `false` is returned. */
+  private async action(run: () => Promise<void>): Promise<boolean> {
+    this.notice = "";
+    this.fieldError = undefined;
+    try {
+      await run();
+      return true;
+    } catch (error) {
+      const violation = error instanceof RpcError ? error.fieldViolations[0] : undefined;
+      if (violation) this.fieldError = { field: violation.field, text: violation.description };
+      this.notice = describe(error);
+      return false;
+    } finally {
+      this.options.changed();
+    }
+  }
+
+  private addMessages(lines: ChatMessage[]): void {
+    this.messages = mergeMessages(this.messages, lines);
+    if (this.attending) this.markSeen();
+    this.announceUnread();
+  }
+
+  private markSeen(): void {
+    const seq = lastSeq(this.messages);
+    const conversationId = this.conversation?.id;
+    if (!conversationId || seq <= this.seenSeq) return;
+    const teamUnread = this.unread > 0;
+    this.seenSeq = seq;
+    writeStorage(this.storageKey, { [`seen:${conversationId}`]: String(seq) });
+    if (teamUnread) this.client.markRead({ conversationId, seq }).catch(() => {});
+    this.announceUnread();
+  }
+
+  private announceUnread(): void {
+    const count = this.unread;
+    if (count !== this.lastUnread) {
+      this.lastUnread = count;
+      this.options.emit("unread", { count });
+    }
+  }
+
+  /** The visitor's newest conversation that is not closed, with its latest messages. */
+  private async loadConversation(): Promise<void> {
+    const response = await this.client.listVisitorConversations({});
+    const current = response.conversations.find(
+      (c) => c.status !== ConversationStatus.CONVERSATION_STATUS_CLOSED,
+    );
+    if (current?.id !== this.conversation?.id) this.messages = [];
+    this.conversation = current;
+    if (current) {
+      this.seenSeq = Number(readStorage(this.storageKey)[`seen:${current.id}`] ?? 0);
+      await this.loadMessages();
+    }
+  }
+
+  private async loadMessages(beforeSeq = 0): Promise<void> {
+    const conversationId = this.conversation?.id;
+    if (!conversationId) return;
+    const page = await this.client.listMessages({ conversationId, beforeSeq, pageSize: 50 });
+    if (beforeSeq === 0 || page.messages.length > 0) this.hasMore = page.hasMore;
+    this.addMessages(page.messages.map(fromServer));
+    this.options.changed();
+  }
+
+  /**
+   * Watches the feed until shutdown. A fresh start subscribes first and loads history
+   * after the first (heartbeat) item, so nothing written in between is missed; a resume
+   * passes the last cursor and the server replays what was missed, exactly once.
+   */
+  private async runFeed(): Promise<void> {
+    let attempt = 0;
+    while (!this.stopped) {
+      const abort = new AbortController();
+      this.feed = abort;
+      const fresh = this.cursor === "";
+      try {
+        let first = true;
+        for await (const item of this.client.watchVisitorFeed(
+          { cursor: this.cursor },
+          { signal: abort.signal },
+        )) {
+          if (first) {
+            first = false;
+            attempt = 0;
+            if (fresh) await this.loadConversation();
+            this.connection = "live";
+            this.options.changed();
+          }
+          this.cursor = item.cursor;
+          await this.apply(item.event);
+        }
+      } catch (error) {
+        if (this.stopped) return;
+        const code = error instanceof RpcError ? error.code : GrpcCode.Unknown;
+        if (code === GrpcCode.OutOfRange) this.cursor = "";
+        if (
+          code === GrpcCode.Unauthenticated ||
+          code === GrpcCode.NotFound ||
+          code === GrpcCode.PermissionDenied
+        ) {
+          if (!abort.signal.aborted) {
+            // The widget was deactivated or the session is no longer valid.
+            this.unavailable = true;
+            this.options.changed();
+            return;
+          }
+        }
+      }
+      if (this.stopped) return;
+      this.connection = "reconnecting";
+      this.options.changed();
+      // A deliberate restart (identify) reconnects at once; otherwise back off, or go
+      // as soon as the browser says it is online again.
+      if (!abort.signal.aborted) await this.sleep(reconnectDelay(attempt++));
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((done) => {
+      const timer = setTimeout(done, ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        done();
+      };
+    });
+  }
+
+  private async apply(event: WatchVisitorFeedResponse["event"]): Promise<void> {
+    if (!event) return;
+    switch (event.$case) {
+      case "messageCreated": {
+        const message = event.value;
+        if (message.conversationId !== this.conversation?.id) {
+          // A conversation the agent started (proactive message) or one from another tab.
+          await this.loadConversation();
+        } else {
+          this.addMessages([fromServer(message)]);
+        }
+        const line = fromServer(message);
+        if (!line.mine) {
+          this.agentTyping = "";
+          this.options.emit("message", {
+            body: message.body,
+            senderName: message.senderName,
+            senderType: ["", "visitor", "agent", "bot", "system"][message.senderType] ?? "",
+          });
+          if (!this.attending) this.options.chime();
+        }
+        break;
+      }
+      case "typing":
+        if (event.value.conversationId === this.conversation?.id) {
+          clearTimeout(this.agentTypingTimer);
+          this.agentTyping = event.value.typing ? event.value.name || " " : "";
+          if (event.value.typing) {
+            this.agentTypingTimer = setTimeout(() => {
+              this.agentTyping = "";
+              this.options.changed();
+            }, typingShownMs);
+          }
+        }
+        break;
+      case "read":
+        if (this.conversation && event.value.conversationId === this.conversation.id) {
+          this.conversation = {
+            ...this.conversation,
+            agentReadSeq: Math.max(this.conversation.agentReadSeq, event.value.seq),
+          };
+        }
+        break;
+      case "conversationUpdated":
+        if (!this.conversation || event.value.id === this.conversation.id) {
+          if (this.conversation?.id !== event.value.id) this.messages = [];
+          this.conversation = event.value;
+          if (event.value.status !== ConversationStatus.CONVERSATION_STATUS_RESOLVED)
+            this.rated = false;
+        }
+        break;
+      case "heartbeat":
+        break;
+    }
+    this.options.changed();
+  }
+
+  /** Every 30 s: heartbeat, and fresh online state and queue position. */
+  private async tick(): Promise<void> {
+    try {
+      await this.client.heartbeat({ url: location.href.slice(0, 2000) });
+      const config = await this.client.getWidgetConfig({ widgetToken: this.options.widgetToken });
+      this.config = config.config;
+      if (this.conversation?.queuePosition) {
+        const list = await this.client.listVisitorConversations({});
+        this.conversation =
+          list.conversations.find((c) => c.id === this.conversation?.id) ?? this.conversation;
+      }
+      this.options.changed();
+    } catch {
+      // The feed shows the connection state; the next tick tries again.
+    }
+  }
+
+  /** Records a page view now and on every single-page-app route change. */
+  private trackNavigation(): void {
+    const record = () => {
+      // Let the app set its new title first.
+      setTimeout(() => {
+        if (location.href === this.lastUrl || this.stopped) return;
+        this.lastUrl = location.href;
+        this.client
+          .recordPageView({
+            url: location.href.slice(0, 2000),
+            title: document.title.slice(0, 500),
+            referrer: document.referrer.slice(0, 2000),
+          })
+          .catch(() => {});
+      }, 50);
+    };
+    record();
+    for (const method of ["pushState", "replaceState"] as const) {
+      const original = history[method];
+      history[method] = function (this: History, ...args: Parameters<History["pushState"]>) {
+        const result = original.apply(this, args);
+        record();
+        return result;
+      };
+      this.unpatch.push(() => {
+        history[method] = original;
+      });
+    }
+    for (const name of ["popstate", "hashchange"]) {
+      window.addEventListener(name, record);
+      this.unpatch.push(() => window.removeEventListener(name, record));
+    }
+  }
+}
+
+/** A random idempotency key for a message. */
+function newKey(): string {
+  return (
+    crypto.randomUUID?.() ?? `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`
+  );
+}
+
+/** A person-readable reason for a failed call. */
+function describe(error: unknown): string {
+  if (error instanceof RpcError) {
+    const violation = error.fieldViolations[0];
+    return violation ? violation.description : error.message;
+  }
+  return error instanceof Error ? error.message : String(error);
+}
+
+function readStorage(key: string): Record<string, string> {
+  try {
+    return JSON.parse(localStorage.getItem(key) ?? "{}") as Record<string, string>;
+  } catch {
+    return {};
+  }
+}
+
+function writeStorage(key: string, values: Record<string, string>): void {
+  try {
+    localStorage.setItem(key, JSON.stringify({ ...readStorage(key), ...values }));
+  } catch {
+    // Storage may be full or blocked (private mode): the session just won't survive a reload.
+  }
+}

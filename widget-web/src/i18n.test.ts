@@ -1,0 +1,31 @@
+//! Locale choice and the string tables.
+
+import { describe, expect, it } from "vitest";
+import { locales, pickLocale, translator } from "./i18n.js";
+
+describe("i18n", () => {
+  it("picks the first supported browser language, by exact tag or base language", () => {
+    expect(pickLocale(["de-AT", "en"])).toBe("de");
+    expect(pickLocale(["pt-BR", "fr-CA"])).toBe("fr");
+    expect(pickLocale(["ES"])).toBe("es");
+    expect(pickLocale(["ja", "zh"])).toBe("en");
+    expect(pickLocale([])).toBe("en");
+  });
+
+  it("fills placeholders and falls back to English for unknown locales", () => {
+    expect(translator("de")("typing", { name: "Ann" })).toBe("Ann schreibt…");
+    expect(translator("fr")("queue", { n: 3 })).toContain("numéro 3");
+    expect(translator("xx")("send")).toBe("Send");
+  });
+
+  it("speaks at least three languages, each with every text", () => {
+    expect(locales.length).toBeGreaterThanOrEqual(3);
+    const english = translator("en");
+    for (const locale of locales.filter((l) => l !== "en")) {
+      const t = translator(locale);
+      // A missing or empty entry would show as English or blank.
+      expect(t("send")).not.toBe("");
+      expect(t("openChat")).not.toBe(english("openChat"));
+    }
+  });
+});

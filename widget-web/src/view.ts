@@ -1,0 +1,593 @@
+//! The widget's DOM, inside a shadow root: launcher, panel, message list, forms and
+//! composer. Text from the server is only ever set as text (never parsed as HTML), and
+//! links are built from `linkify`'s safe parts.
+
+import {
+  ConversationStatus,
+  PreChatField,
+  SenderType,
+  WidgetPosition,
+} from "@porthole/client/lean";
+import type { Chat } from "./chat.js";
+import type { TextKey } from "./i18n.js";
+import { deliveryMark, linkify } from "./state.js";
+import { css } from "./styles.js";
+
+type Translate = (key: TextKey, vars?: Record<string, string | number>) => string;
+
+const icons = {
+  chat: '<svg viewBox="0 0 24 24" fill="currentColor" aria-hidden="true"><path d="M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H8l-5 4V5a2 2 0 0 1 1-2z"/></svg>',
+  close:
+    '<svg viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2.4" stroke-linecap="round" aria-hidden="true"><path d="M6 6l12 12M18 6L6 18"/></svg>',
+  send: '<svg viewBox="0 0 24 24" fill="currentColor" aria-hidden="true"><path d="M3 20.5 21 12 3 3.5 3 10l12 2-12 2z"/></svg>',
+  clip: '<svg viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" aria-hidden="true"><path d="M21 11.5 12.5 20a5 5 0 0 1-7-7l9-9a3.5 3.5 0 0 1 5 5l-9 9a2 2 0 0 1-3-3l8-8"/></svg>',
+};
+
+/** Creates an element with attributes and children (strings become text nodes). */
+function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Record<string, string | boolean | ((e: Event) => void)> = {},
+  ...children: (Node | string | false | undefined)[]
+): HTMLElementTagNameMap[K] {
+  const el = document.createElement(tag);
+  for (const [name, value] of Object.entries(attrs)) {
+    if (typeof value === "function") el.addEventListener(name.slice(2), value);
+    else if (value === true) el.setAttribute(name, "");
+    else if (value !== false) el.setAttribute(name, value);
+  }
+  for (const child of children) if (child) el.append(child);
+  return el;
+}
+
+/** Static SVG markup from the icon table (never server data). */
+function icon(svg: string): HTMLSpanElement {
+  const span = h("span", { "aria-hidden": "true", style: "display:contents" });
+  span.innerHTML = svg;
+  return span;
+}
+
+/** The whole widget UI; `render()` brings it up to date with the chat state. */
+export class View {
+  readonly host = document.createElement("div");
+  private readonly root = h("div", { class: "root br" });
+  private readonly launcher: HTMLButtonElement;
+  private readonly badge = h("span", { class: "badge", hidden: true });
+  private readonly panel: HTMLDivElement;
+  private readonly title = h("h2", { id: "ph-title" });
+  private readonly subtitle = h("p");
+  private readonly logo = h("img", { alt: "", hidden: true });
+  private readonly conn = h("div", { class: "conn", role: "status", hidden: true });
+  private readonly body = h("div", { class: "body", role: "log", "aria-live": "polite" });
+  private readonly typingLine = h("div", { class: "typing", "aria-live": "polite" });
+  private readonly progress = h("div", { class: "prog", hidden: true });
+  private readonly error = h("div", { class: "err", role: "alert", hidden: true });
+  private readonly composer: HTMLFormElement;
+  private readonly input: HTMLTextAreaElement;
+  private readonly fileInput = h("input", { type: "file", hidden: true, tabindex: "-1" });
+  private readonly brand = h("div", { class: "brand" });
+  private readonly rows = new Map<string, { el: HTMLElement; sig: string }>();
+  private form: { screen: string; el: HTMLElement } | undefined;
+  private stars = 0;
+  private hiddenLauncher = false;
+  isOpen = false;
+
+  constructor(
+    private readonly chat: Chat,
+    private t: Translate,
+    private readonly onOpenChange: (open: boolean) => void,
+  ) {
+    const shadow = this.host.attachShadow({ mode: "open" });
+    this.host.setAttribute("data-porthole", "");
+    const style = h("style");
+    style.textContent = css;
+    this.launcher = h("button", {
+      class: "launcher",
+      type: "button",
+      "aria-expanded": "false",
+      onclick: () => this.toggle(),
+    });
+    this.panel = h("div", {
+      class: "panel",
+      role: "dialog",
+      "aria-labelledby": "ph-title",
+      hidden: true,
+    });
+    this.input = h("textarea", {
+      rows: "1",
+      oninput: () => {
+        this.chat.typing();
+        this.autosize();
+      },
+      onkeydown: (e) => {
+        const key = e as KeyboardEvent;
+        if (key.key === "Enter" && !key.shiftKey && !key.isComposing) {
+          key.preventDefault();
+          this.composer.requestSubmit();
+        }
+      },
+    });
+    this.fileInput.addEventListener("change", () => {
+      const file = this.fileInput.files?.[0];
+      this.fileInput.value = "";
+      if (file) void this.chat.attach(file);
+    });
+    this.composer = h(
+      "form",
+      {
+        class: "compose",
+        onsubmit: (e) => {
+          e.preventDefault();
+          const text = this.input.value;
+          if (!text.trim()) return;
+          this.input.value = "";
+          this.autosize();
+          void this.chat.send(text);
+        },
+      },
+      h(
+        "button",
+        { class: "ib", type: "button", "data-attach": "", onclick: () => this.fileInput.click() },
+        icon(icons.clip),
+      ),
+      this.fileInput,
+      this.input,
+      h("button", { class: "ib send", type: "submit", "data-send": "" }, icon(icons.send)),
+    );
+    const close = h(
+      "button",
+      { class: "x", type: "button", "data-close": "", onclick: () => this.setOpen(false) },
+      icon(icons.close),
+    );
+    this.panel.append(
+      h(
+        "div",
+        { class: "head" },
+        this.logo,
+        h("div", { class: "t" }, this.title, this.subtitle),
+        close,
+      ),
+      this.conn,
+      this.body,
+      this.typingLine,
+      this.progress,
+      this.error,
+      this.composer,
+      this.brand,
+    );
+    this.panel.addEventListener("keydown", (e) => {
+      if (e.key === "Escape") {
+        e.stopPropagation();
+        this.setOpen(false);
+      }
+    });
+    this.launcher.append(icon(icons.chat), this.badge);
+    this.root.append(this.panel, this.launcher);
+    shadow.append(style, this.root);
+  }
+
+  setTranslator(t: Translate): void {
+    this.t = t;
+    this.form = undefined;
+    this.rows.clear();
+    this.body.replaceChildren();
+    this.render();
+  }
+
+  toggle(): void {
+    this.setOpen(!this.isOpen);
+  }
+
+  setOpen(open: boolean): void {
+    if (open === this.isOpen) return;
+    this.isOpen = open;
+    this.render();
+    if (open) {
+      this.scrollToEnd();
+      ((this.form?.el.querySelector("input,textarea") as HTMLElement | null) ?? this.input).focus();
+    } else {
+      this.launcher.focus();
+    }
+    this.onOpenChange(open);
+  }
+
+  showLauncher(show: boolean): void {
+    this.hiddenLauncher = !show;
+    this.render();
+  }
+
+  /** Brings the DOM up to date with the chat's state. */
+  render(): void {
+    const { chat, t } = this;
+    const config = chat.config;
+    const a = config?.appearance;
+    const style = this.root.style;
+    style.setProperty("--p", a?.primaryColor || "#1f6feb");
+    style.setProperty("--pt", a?.textColor || "#ffffff");
+    style.setProperty("--r", `${a?.borderRadius ?? 12}px`);
+    style.setProperty("--ls", `${a?.launcherSize || 60}px`);
+    style.setProperty(
+      "--font",
+      a?.fontFamily || "system-ui,-apple-system,'Segoe UI',Roboto,sans-serif",
+    );
+    const corners: Partial<Record<WidgetPosition, string>> = {
+      [WidgetPosition.WIDGET_POSITION_BOTTOM_LEFT]: "bl",
+      [WidgetPosition.WIDGET_POSITION_TOP_RIGHT]: "tr",
+      [WidgetPosition.WIDGET_POSITION_TOP_LEFT]: "tl",
+    };
+    const corner = corners[a?.position ?? WidgetPosition.WIDGET_POSITION_UNSPECIFIED] ?? "br";
+    this.root.className = `root ${corner}${this.isOpen ? " open" : ""}`;
+
+    this.launcher.hidden = this.hiddenLauncher || !config || chat.unavailable;
+    this.launcher.setAttribute("aria-expanded", String(this.isOpen));
+    const unread = chat.unread;
+    this.launcher.setAttribute(
+      "aria-label",
+      unread
+        ? `${t("openChat")} (${t("unread", { n: unread })})`
+        : this.isOpen
+          ? t("closeChat")
+          : t("openChat"),
+    );
+    this.badge.hidden = unread === 0 || this.isOpen;
+    this.badge.textContent = unread > 9 ? "9+" : String(unread);
+
+    this.panel.hidden = !this.isOpen;
+    if (!this.isOpen || !config) return;
+    this.title.textContent = config.texts?.welcomeTitle || "Hi there!";
+    const agent = chat.conversation?.agentName;
+    this.subtitle.replaceChildren(
+      h("span", { class: config.online ? "dot on" : "dot" }),
+      agent || (config.online ? t("online") : t("offline")),
+    );
+    this.logo.hidden = !a?.logoUrl;
+    if (a?.logoUrl && this.logo.getAttribute("src") !== a.logoUrl) this.logo.src = a.logoUrl;
+    (this.panel.querySelector("[data-close]") as HTMLElement).setAttribute(
+      "aria-label",
+      t("closeChat"),
+    );
+    (this.panel.querySelector("[data-attach]") as HTMLElement).setAttribute(
+      "aria-label",
+      t("attach"),
+    );
+    (this.panel.querySelector("[data-send]") as HTMLElement).setAttribute("aria-label", t("send"));
+    this.input.placeholder = config.texts?.inputPlaceholder || "Type a message…";
+    this.input.setAttribute("aria-label", this.input.placeholder);
+    this.brand.hidden = a ? !a.showBranding : false;
+    this.brand.textContent = t("powered");
+
+    this.conn.hidden = chat.connection === "live" || chat.screen !== "chat";
+    this.conn.textContent = chat.connection === "connecting" ? t("connecting") : t("reconnecting");
+
+    const screen = chat.screen;
+    this.composer.hidden = screen !== "chat";
+    this.typingLine.hidden = screen !== "chat";
+    this.typingLine.textContent = chat.agentTyping
+      ? t("typing", { name: chat.agentTyping.trim() || t("someone") })
+      : "";
+    this.progress.hidden = !chat.upload;
+    if (chat.upload) {
+      const pct = Math.round(chat.upload.fraction * 100);
+      this.progress.replaceChildren(h("i", { style: `width:${pct}%` }));
+      this.progress.setAttribute("role", "progressbar");
+      this.progress.setAttribute("aria-valuenow", String(pct));
+      this.progress.setAttribute("aria-label", t("uploading", { file: chat.upload.file, pct }));
+    }
+    const notice = chat.notice;
+    const text =
+      notice && notice in { tooBig: 1, badType: 1, uploadFailed: 1 }
+        ? t(notice as TextKey, chat.noticeVars)
+        : notice;
+    this.error.hidden = !text || screen !== "chat";
+    this.error.textContent = text;
+
+    if (screen === "chat") this.renderChat();
+    else this.renderForm(screen);
+  }
+
+  private renderForm(screen: string): void {
+    const { chat, t } = this;
+    if (this.form?.screen !== screen) {
+      this.rows.clear();
+      const el =
+        screen === "prechat"
+          ? this.preChatForm()
+          : screen === "offline"
+            ? this.offlineForm()
+            : h("div", { class: "note" }, screen === "loading" ? t("connecting") : t("cantStart"));
+      this.form = { screen, el };
+      this.body.replaceChildren(el);
+    }
+    const error = this.form.el.querySelector(".e.server");
+    if (error) {
+      error.textContent = chat.notice;
+      (error as HTMLElement).hidden = !chat.notice;
+    }
+  }
+
+  private field(
+    name: string,
+    label: string,
+    type: string,
+    mode: PreChatField | "required",
+  ): HTMLElement | false {
+    if (
+      mode === PreChatField.PRE_CHAT_FIELD_HIDDEN ||
+      mode === PreChatField.PRE_CHAT_FIELD_UNSPECIFIED
+    )
+      return false;
+    const required = mode === "required" || mode === PreChatField.PRE_CHAT_FIELD_REQUIRED;
+    const control =
+      type === "textarea"
+        ? h("textarea", { name, required })
+        : h("input", { name, type, required, autocomplete: name === "email" ? "email" : "name" });
+    return h("label", {}, label, control);
+  }
+
+  private preChatForm(): HTMLElement {
+    const { chat, t } = this;
+    const fields = chat.preChatFields();
+    const form: HTMLFormElement = h(
+      "form",
+      {
+        class: "f",
+        "data-prechat": "",
+        novalidate: true,
+        onsubmit: (e) => {
+          e.preventDefault();
+          if (!this.check(form)) return;
+          const data = new FormData(form);
+          void chat.submitPreChat(String(data.get("name") ?? ""), String(data.get("email") ?? ""));
+        },
+      },
+      h("p", {}, t("preChatIntro")),
+      this.field("name", t("name"), "text", fields.name),
+      this.field("email", t("email"), "email", fields.email),
+      h("span", { class: "e server", role: "alert", hidden: true }),
+      h("button", { class: "btn", type: "submit" }, t("start")),
+    );
+    return form;
+  }
+
+  private offlineForm(): HTMLElement {
+    const { chat, t } = this;
+    const form: HTMLFormElement = h(
+      "form",
+      {
+        class: "f",
+        "data-offline": "",
+        novalidate: true,
+        onsubmit: (e) => {
+          e.preventDefault();
+          if (!this.check(form)) return;
+          const data = new FormData(form);
+          void chat.submitOffline(
+            String(data.get("name") ?? ""),
+            String(data.get("email") ?? ""),
+            String(data.get("message") ?? ""),
+          );
+        },
+      },
+      h(
+        "p",
+        {},
+        chat.config?.texts?.offlineMessage ||
+          "We're away right now. Leave a message and we'll get back to you by e-mail.",
+      ),
+      this.field("name", t("name"), "text", PreChatField.PRE_CHAT_FIELD_OPTIONAL),
+      this.field("email", t("email"), "email", "required"),
+      this.field("message", t("message"), "textarea", "required"),
+      h("span", { class: "e server", role: "alert", hidden: true }),
+      h("button", { class: "btn", type: "submit" }, t("offlineSend")),
+    );
+    return form;
+  }
+
+  /** Checks required fields and e-mail shape in the browser, with errors beside the fields. */
+  private check(form: HTMLFormElement): boolean {
+    let ok = true;
+    for (const el of Array.from(form.querySelectorAll("input,textarea")) as (
+      | HTMLInputElement
+      | HTMLTextAreaElement
+    )[]) {
+      el.parentElement?.querySelector(".e:not(.server)")?.remove();
+      const value = el.value.trim();
+      const problem =
+        el.required && !value
+          ? "required"
+          : el.type === "email" && value && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value)
+            ? "badEmail"
+            : "";
+      el.setAttribute("aria-invalid", String(!!problem));
+      if (problem) {
+        const id = `e-${el.name}`;
+        el.setAttribute("aria-describedby", id);
+        el.after(h("span", { class: "e", id }, this.t(problem as TextKey)));
+        if (ok) el.focus();
+        ok = false;
+      }
+    }
+    return ok;
+  }
+
+  private renderChat(): void {
+    const { chat, t } = this;
+    if (this.form) {
+      this.form = undefined;
+      this.body.replaceChildren();
+    }
+    const nearEnd = this.body.scrollHeight - this.body.scrollTop - this.body.clientHeight < 60;
+    const wanted: HTMLElement[] = [];
+    const keep = (key: string, sig: string, build: () => HTMLElement) => {
+      let row = this.rows.get(key);
+      if (!row || row.sig !== sig) {
+        row = { el: build(), sig };
+        this.rows.set(key, row);
+      }
+      wanted.push(row.el);
+    };
+    if (chat.hasMore) {
+      keep("more", "", () =>
+        h(
+          "button",
+          { class: "more", type: "button", onclick: () => void chat.loadEarlier() },
+          t("earlier"),
+        ),
+      );
+    }
+    const greeting = chat.config?.texts?.welcomeMessage || "How can we help you today?";
+    keep("greeting", greeting, () =>
+      h("div", { class: "row" }, h("div", { class: "bubble" }, greeting)),
+    );
+    if (chat.offlineSent)
+      keep("thanks", t("offlineThanks"), () => h("div", { class: "sys" }, t("offlineThanks")));
+    const readSeq = chat.conversation?.agentReadSeq ?? 0;
+    const lastMine = [...chat.messages].reverse().find((m) => m.mine)?.key;
+    for (const line of chat.messages) {
+      const mark = line.mine ? deliveryMark(line, readSeq) : "";
+      const showMark =
+        line.mine && (line.key === lastMine || mark === "failed" || mark === "sending");
+      keep(line.key, `${line.state}|${line.seq}|${showMark ? mark : ""}`, () =>
+        this.messageRow(line, showMark ? mark : ""),
+      );
+    }
+    const conv = chat.conversation;
+    if (conv?.queuePosition)
+      keep("queue", String(conv.queuePosition), () =>
+        h("div", { class: "sys", "data-queue": "" }, t("queue", { n: conv.queuePosition })),
+      );
+    if (conv?.withBot) {
+      keep("bot", "", () =>
+        h(
+          "div",
+          { class: "note" },
+          t("botNote"),
+          h(
+            "button",
+            { class: "btn2", type: "button", onclick: () => void chat.requestHuman() },
+            t("human"),
+          ),
+        ),
+      );
+    }
+    if (conv?.status === ConversationStatus.CONVERSATION_STATUS_RESOLVED) {
+      const done = chat.rated || conv.rating > 0;
+      keep("rate", `${done}`, () =>
+        done ? h("div", { class: "sys", "data-rated": "" }, t("rated")) : this.ratingForm(),
+      );
+    }
+    // appendChild moves existing nodes, so unchanged rows keep their DOM (and loaded images).
+    const current = Array.from(this.body.children);
+    if (current.length !== wanted.length || current.some((el, i) => el !== wanted[i])) {
+      this.body.replaceChildren(...wanted);
+    }
+    for (const key of this.rows.keys()) {
+      const row = this.rows.get(key);
+      if (row && !wanted.includes(row.el)) this.rows.delete(key);
+    }
+    if (nearEnd) this.scrollToEnd();
+  }
+
+  private messageRow(line: Chat["messages"][number], mark: string): HTMLElement {
+    const { t } = this;
+    if (line.senderType === SenderType.SENDER_TYPE_SYSTEM)
+      return h("div", { class: "sys" }, line.body);
+    const bubble = h("div", { class: "bubble" });
+    for (const part of linkify(line.body)) {
+      bubble.append(
+        "href" in part
+          ? h(
+              "a",
+              { href: part.href, target: "_blank", rel: "noopener noreferrer nofollow" },
+              part.text,
+            )
+          : part.text,
+      );
+    }
+    const base = this.chat.baseUrl;
+    for (const file of line.attachments) {
+      const href = new URL(file.url, base).href;
+      bubble.append(
+        h(
+          "a",
+          { class: "att", href, target: "_blank", rel: "noopener noreferrer" },
+          file.contentType.startsWith("image/")
+            ? h("img", { src: href, alt: file.fileName })
+            : h("span", { class: "file" }, `📎 ${file.fileName}`),
+        ),
+      );
+    }
+    if (!line.body && line.attachments.length === 0) bubble.hidden = true;
+    const who = line.mine ? "" : line.senderName || t("someone");
+    const markEl =
+      mark === "failed"
+        ? h(
+            "div",
+            { class: "mark bad" },
+            t("failed"),
+            h("button", { type: "button", onclick: () => this.chat.retry(line.key) }, t("retry")),
+          )
+        : mark
+          ? h("div", { class: "mark", "data-mark": mark }, t(mark as TextKey))
+          : false;
+    return h(
+      "div",
+      { class: line.mine ? "row me" : "row", "data-seq": String(line.seq) },
+      who && h("div", { class: "who" }, who),
+      bubble,
+      markEl,
+    );
+  }
+
+  private ratingForm(): HTMLElement {
+    const { chat, t } = this;
+    const comment = h("textarea", {
+      name: "comment",
+      "aria-label": t("comment"),
+      placeholder: t("comment"),
+    });
+    const stars = h("div", { class: "stars", role: "group", "aria-label": t("rate") });
+    const buttons = [1, 2, 3, 4, 5].map((n) =>
+      h(
+        "button",
+        {
+          type: "button",
+          "aria-label": t("rateStar", { n }),
+          "aria-pressed": String(n <= this.stars),
+          onclick: () => {
+            this.stars = n;
+            buttons.forEach((b, i) => {
+              b.setAttribute("aria-pressed", String(i < n));
+            });
+          },
+        },
+        "★",
+      ),
+    );
+    stars.append(...buttons);
+    return h(
+      "form",
+      {
+        class: "f",
+        "data-rating": "",
+        onsubmit: (e) => {
+          e.preventDefault();
+          if (this.stars > 0) void chat.rate(this.stars, comment.value);
+        },
+      },
+      h("p", {}, t("resolved")),
+      h("p", {}, t("rate")),
+      stars,
+      comment,
+      h("button", { class: "btn", type: "submit" }, t("rateSend")),
+    );
+  }
+
+  private autosize(): void {
+    this.input.style.height = "auto";
+    this.input.style.height = `${Math.min(120, this.input.scrollHeight)}px`;
+  }
+
+  private scrollToEnd(): void {
+    this.body.scrollTop = this.body.scrollHeight;
+  }
+}
