@@ -2,9 +2,12 @@
 //! summary line per scenario plus a JSON result. See BENCHMARKS.md for the method.
 //!
 //! Scenarios: `chat` (send→deliver latency to the visitor's and the agents' feeds, open-loop
-//! pacing), `ingest` (persisted messages per second), `startup` (time to serving, idle RSS).
+//! pacing), `ingest` (persisted messages per second), `startup` (time to serving, idle RSS),
+//! `compare` (the chat scenario against the Socket.IO peer in bench/peer, and the largest N
+//! each keeps p99 ≤ 50 ms at).
 //! `--quick` runs each briefly with small numbers, so the test command keeps it working.
 
+mod peer;
 mod process;
 mod scenarios;
 
@@ -29,6 +32,14 @@ pub struct Args {
     /// Pin the server to CPU 1 and the bench to CPU 0.
     pub pin: bool,
     pub json: Option<String>,
+    /// `--quick` was given (the compare scenario shortens its search too).
+    pub quick: bool,
+    /// The Socket.IO peer's package (bench/peer).
+    pub peer_dir: std::path::PathBuf,
+    /// The largest-N search stops here, so a run always ends.
+    pub search_max: usize,
+    /// Measured seconds per point of the largest-N search.
+    pub search_duration: Duration,
 }
 
 impl Args {
@@ -45,6 +56,10 @@ impl Args {
             senders: 32,
             pin: false,
             json: None,
+            quick: false,
+            peer_dir: std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("peer"),
+            search_max: 20_000,
+            search_duration: Duration::from_secs(10),
         };
         let mut quick = false;
         let mut it = std::env::args().skip(1);
@@ -74,6 +89,9 @@ impl Args {
                 "--warmup" => args.warmup = seconds(&value)?,
                 "--senders" => args.senders = count(&value)?,
                 "--json" => args.json = Some(value),
+                "--peer-dir" => args.peer_dir = value.into(),
+                "--search-max" => args.search_max = count(&value)?,
+                "--search-duration" => args.search_duration = seconds(&value)?,
                 other => return Err(format!("unknown flag {other}")),
             }
         }
@@ -84,6 +102,9 @@ impl Args {
             args.duration = Duration::from_secs(3);
             args.warmup = Duration::from_millis(500);
             args.senders = args.senders.min(4);
+            args.quick = true;
+            args.search_max = args.search_max.min(2 * args.visitors);
+            args.search_duration = Duration::from_secs(1);
         }
         Ok(args)
     }
@@ -100,9 +121,9 @@ fn default_server_bin() -> String {
     format!("{target}/release/porthole")
 }
 
-const USAGE: &str = "usage: porthole-bench [chat|ingest|startup|all] [--quick] [--pin] [--server-bin PATH] \
+const USAGE: &str = "usage: porthole-bench [chat|ingest|startup|compare|all] [--quick] [--pin] [--server-bin PATH] \
 [--database-url URL] [--visitors N] [--agents N] [--interval SECS] [--duration SECS] [--warmup SECS] \
-[--senders N] [--json FILE]";
+[--senders N] [--json FILE] [--peer-dir DIR] [--search-max N] [--search-duration SECS]";
 
 fn main() -> ExitCode {
     let args = match Args::parse() {

@@ -13,6 +13,8 @@ pub enum ProcessError {
     Spawn { bin: String, source: std::io::Error },
     #[error("the server did not answer /healthz within {0:?}")]
     NotReady(Duration),
+    #[error("the server exited before serving ({0})")]
+    Exited(std::process::ExitStatus),
     #[error("io: {0}")]
     Io(#[from] std::io::Error),
 }
@@ -28,26 +30,30 @@ pub struct Server {
 impl Server {
     /// Starts `bin` on a free port (pinned to CPU 1 with `taskset` when `pin`).
     pub fn start(bin: &str, database_url: &str, pin: bool) -> Result<Self, ProcessError> {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
-        let data_dir = std::env::temp_dir().join(format!("porthole-bench-{}-{port}", std::process::id()));
-        std::fs::create_dir_all(&data_dir)?;
-        let mut command = if pin {
-            let mut c = Command::new("taskset");
-            c.args(["-c", "1", bin]);
-            c
-        } else {
-            Command::new(bin)
-        };
+        let (port, data_dir) = free_port_and_dir("porthole-bench")?;
+        let mut command = pinned(bin, pin);
         command
             .arg("serve")
             .env("PORTHOLE_LISTEN", format!("127.0.0.1:{port}"))
             .env("PORTHOLE_DATA_DIR", &data_dir)
-            .env("PORTHOLE_LOG", "warn")
-            .stdout(Stdio::null())
-            .stderr(Stdio::inherit());
+            .env("PORTHOLE_LOG", "warn");
         if !database_url.is_empty() {
             command.env("DATABASE_URL", database_url);
         }
+        Self::launch(command, bin, port, data_dir)
+    }
+
+    /// Starts the Socket.IO peer (`node server.js` in `peer_dir`) the same way: free port,
+    /// throwaway data directory (its SQLite file goes there), CPU 1 when `pin`.
+    pub fn start_peer(peer_dir: &std::path::Path, pin: bool) -> Result<Self, ProcessError> {
+        let (port, data_dir) = free_port_and_dir("porthole-bench-peer")?;
+        let mut command = pinned("node", pin);
+        command.arg(peer_dir.join("server.js")).env("PORT", port.to_string()).env("DATA_DIR", &data_dir);
+        Self::launch(command, "node", port, data_dir)
+    }
+
+    fn launch(mut command: Command, bin: &str, port: u16, data_dir: std::path::PathBuf) -> Result<Self, ProcessError> {
+        command.stdout(Stdio::null()).stderr(Stdio::inherit());
         let started = Instant::now();
         let child = command.spawn().map_err(|source| ProcessError::Spawn { bin: bin.to_owned(), source })?;
         let mut server = Self { child, url: format!("http://127.0.0.1:{port}"), started_in: Duration::ZERO, data_dir };
@@ -57,6 +63,10 @@ impl Server {
                 server.started_in = started.elapsed();
                 return Ok(server);
             }
+            // A server that died (bad binary, missing module) will never answer: say so now.
+            if let Ok(Some(status)) = server.child.try_wait() {
+                return Err(ProcessError::Exited(status));
+            }
             std::thread::sleep(Duration::from_millis(2));
         }
         Err(ProcessError::NotReady(limit))
@@ -64,23 +74,51 @@ impl Server {
 
     /// Resident memory in bytes.
     pub fn rss_bytes(&self) -> u64 {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap_or_default();
-        status
-            .lines()
-            .find_map(|l| l.strip_prefix("VmRSS:"))
-            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
-            .map_or(0, |kb| kb * 1024)
+        rss_bytes_of(self.child.id())
     }
 
     /// User + system CPU time used so far.
     pub fn cpu_time(&self) -> Duration {
-        let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.child.id())).unwrap_or_default();
-        // Fields after the command name (which may contain spaces) start after ") ".
-        let fields: Vec<&str> = stat.rsplit_once(") ").map(|(_, rest)| rest.split(' ').collect()).unwrap_or_default();
-        let ticks = |i: usize| fields.get(i).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
-        // utime and stime are fields 14 and 15 (1-based), i.e. 11 and 12 here; 100 ticks/s.
-        Duration::from_millis((ticks(11) + ticks(12)) * 10)
+        cpu_time_of(self.child.id())
     }
+}
+
+/// Resident memory of process `pid` in bytes (0 if it is gone).
+pub fn rss_bytes_of(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        .map_or(0, |kb| kb * 1024)
+}
+
+/// User + system CPU time process `pid` has used so far (zero if it is gone).
+pub fn cpu_time_of(pid: u32) -> Duration {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    // Fields after the command name (which may contain spaces) start after ") ".
+    let fields: Vec<&str> = stat.rsplit_once(") ").map(|(_, rest)| rest.split(' ').collect()).unwrap_or_default();
+    let ticks = |i: usize| fields.get(i).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
+    // utime and stime are fields 14 and 15 (1-based), i.e. 11 and 12 here; 100 ticks/s.
+    Duration::from_millis((ticks(11) + ticks(12)) * 10)
+}
+
+/// `program`, run on CPU 1 through `taskset` when `pin`.
+fn pinned(program: &str, pin: bool) -> Command {
+    if pin {
+        let mut c = Command::new("taskset");
+        c.args(["-c", "1", program]);
+        c
+    } else {
+        Command::new(program)
+    }
+}
+
+fn free_port_and_dir(prefix: &str) -> Result<(u16, std::path::PathBuf), ProcessError> {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+    let data_dir = std::env::temp_dir().join(format!("{prefix}-{}-{port}", std::process::id()));
+    std::fs::create_dir_all(&data_dir)?;
+    Ok((port, data_dir))
 }
 
 impl Drop for Server {

@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use tokio_stream::StreamExt as _;
 
 use crate::Args;
-use crate::process::{Server, steal_percent};
+use crate::process::{Server, cpu_time_of, steal_percent};
 
 /// Visitors sharing one HTTP/2 connection (servers cap concurrent streams per connection).
 const VISITORS_PER_CONNECTION: usize = 100;
@@ -46,8 +46,17 @@ pub async fn run(args: &Args) -> Result<Vec<Value>, String> {
     if all || args.scenario == "chat" {
         results.push(chat(args).await?);
     }
+    if args.scenario == "compare" {
+        results.push(crate::peer::compare(args).await?);
+    } else if all {
+        // `all` is what the test command runs; without the peer installed it still runs the rest.
+        match crate::peer::missing(&args.peer_dir) {
+            None => results.push(crate::peer::compare(args).await?),
+            Some(why) => println!("compare: skipped: {why}"),
+        }
+    }
     if results.is_empty() {
-        return Err(format!("unknown scenario {:?}: chat, ingest, startup or all", args.scenario));
+        return Err(format!("unknown scenario {:?}: chat, ingest, startup, compare or all", args.scenario));
     }
     Ok(results)
 }
@@ -187,7 +196,7 @@ fn latency_of(origin: Instant, body: &str) -> Option<u64> {
     (origin.elapsed().as_micros() as u64).checked_sub(sent)
 }
 
-async fn chat(args: &Args) -> Result<Value, String> {
+pub async fn chat(args: &Args) -> Result<Value, String> {
     let server = Server::start(&args.server_bin, &args.database_url, args.pin).map_err(|e| e.to_string())?;
     let (owner, widget) = workspace(&server.url).await?;
     let origin = Instant::now();
@@ -248,6 +257,7 @@ async fn chat(args: &Args) -> Result<Value, String> {
     }
 
     let cpu_before = server.cpu_time();
+    let bench_cpu_before = cpu_time_of(std::process::id());
     let steal_before = steal_percent();
     let wall = Instant::now();
     let start = Instant::now() + Duration::from_millis(200);
@@ -259,9 +269,14 @@ async fn chat(args: &Args) -> Result<Value, String> {
         // a late send is measured from when it should have gone out).
         let phase = interval.mul_f64(v as f64 / args.visitors.max(1) as f64);
         senders.push(tokio::spawn(async move {
-            let (mut sent, mut errors) = (0u64, 0u64);
+            let (mut sent, mut errors, mut measured) = (0u64, 0u64, 0u64);
+            let mut first_error = None;
             let mut due = start + phase;
             while due < end {
+                // Sends due inside the window, so a search can tell whether deliveries went missing.
+                if due >= measure_from {
+                    measured += 1;
+                }
                 tokio::time::sleep_until(due.into()).await;
                 let result = client
                     .visitor()
@@ -274,27 +289,39 @@ async fn chat(args: &Args) -> Result<Value, String> {
                     .await;
                 match result {
                     Ok(_) => sent += 1,
-                    Err(_) => errors += 1,
+                    Err(error) => {
+                        errors += 1;
+                        first_error.get_or_insert_with(|| error.to_string());
+                    }
                 }
                 due += interval;
             }
-            (sent, errors)
+            (sent, errors, measured, first_error)
         }));
     }
-    let (mut sent, mut errors) = (0u64, 0u64);
+    let (mut sent, mut errors, mut measured_sent) = (0u64, 0u64, 0u64);
+    let mut first_error = None;
     for task in senders {
-        let (s, e) = task.await.map_err(|e| e.to_string())?;
+        let (s, e, m, why) = task.await.map_err(|e| e.to_string())?;
         sent += s;
         errors += e;
+        measured_sent += m;
+        first_error = first_error.or(why);
+    }
+    if let Some(why) = &first_error {
+        eprintln!("chat: first send error: {why}");
     }
     tokio::time::sleep(Duration::from_secs(1)).await;
-    let cpu = server.cpu_time().saturating_sub(cpu_before).as_secs_f64() / wall.elapsed().as_secs_f64() * 100.0;
+    let seconds = wall.elapsed().as_secs_f64();
+    let cpu = server.cpu_time().saturating_sub(cpu_before).as_secs_f64() / seconds * 100.0;
+    // The load generator's own CPU: near 100% of its core means it, not the server, set the pace.
+    let bench_cpu = cpu_time_of(std::process::id()).saturating_sub(bench_cpu_before).as_secs_f64() / seconds * 100.0;
     let rss = server.rss_bytes();
     let (v, a) = (summary(&to_visitor), summary(&to_agents));
     let rate = args.visitors as f64 / args.interval.as_secs_f64();
     println!(
         "chat: {} visitors, {} agents, {rate:.0} msg/s: to visitor p50 {} p99 {} p99.9 {} max {} ms; to agents p50 {} p99 {} \
-         p99.9 {} max {} ms; {errors} errors; server CPU {cpu:.0}% RSS {:.1} MB",
+         p99.9 {} max {} ms; {errors} errors; server CPU {cpu:.0}% RSS {:.1} MB; bench CPU {bench_cpu:.0}%",
         args.visitors,
         args.agents,
         v["p50_ms"],
@@ -309,8 +336,8 @@ async fn chat(args: &Args) -> Result<Value, String> {
     );
     drop(server);
     Ok(json!({ "scenario": "chat", "visitors": args.visitors, "agents": args.agents,
-        "interval_s": args.interval.as_secs_f64(), "messages_sent": sent, "errors": errors, "msgs_per_sec": rate,
-        "to_visitor": v, "to_agents": a, "server_cpu_percent": cpu, "server_rss_bytes": rss,
+        "interval_s": args.interval.as_secs_f64(), "messages_sent": sent, "measured_sent": measured_sent, "errors": errors, "first_error": first_error, "msgs_per_sec": rate,
+        "to_visitor": v, "to_agents": a, "server_cpu_percent": cpu, "server_rss_bytes": rss, "client_cpu_percent": bench_cpu,
         "steal_percent_since_boot": [steal_before, steal_percent()] }))
 }
 
