@@ -57,20 +57,30 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
   const url = `http://127.0.0.1:${port}`;
   let output = "";
   let child: ChildProcess | undefined;
+  let stopping = false;
 
   async function spawnServer() {
+    stopping = false;
     const proc = spawn(bin, ["serve"], {
       env: {
         ...process.env,
         PORTHOLE_LISTEN: `127.0.0.1:${port}`,
         PORTHOLE_DATA_DIR: dataDir,
         PORTHOLE_DEMO: "false",
-        RUST_LOG: "warn",
+        PORTHOLE_LOG: "warn",
         ...env,
       },
       stdio: ["ignore", "pipe", "pipe"],
     });
     child = proc;
+    // A server that dies on its own fails the test later with a bare ECONNREFUSED: say so
+    // here, with its output, so the cause is in the test log.
+    proc.once("exit", (code, signal) => {
+      if (stopping) return;
+      process.stderr.write(
+        `porthole on port ${port} exited unexpectedly (code ${code}, signal ${signal}); its output:\n${output}\n`,
+      );
+    });
     proc.stdout?.on("data", (d) => {
       output += d;
     });
@@ -95,6 +105,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
     const proc = child;
     if (!proc || proc.exitCode !== null) return;
     const exited = new Promise((r) => proc.once("exit", r));
+    stopping = true;
     proc.kill("SIGTERM");
     await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
     if (proc.exitCode === null) {
