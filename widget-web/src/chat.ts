@@ -92,6 +92,7 @@ export class Chat {
   private seenSeq = 0;
   private lastUnread = 0;
   private lastUrl = "";
+  private pageViews: Promise<void> = Promise.resolve();
   private readonly unpatch: (() => void)[] = [];
 
   constructor(private readonly options: ChatOptions) {
@@ -533,12 +534,6 @@ export class Chat {
     switch (event.$case) {
       case "messageCreated": {
         const message = event.value;
-        if (message.conversationId !== this.conversation?.id) {
-          // A conversation the agent started (proactive message) or one from another tab.
-          await this.loadConversation();
-        } else {
-          this.addMessages([fromServer(message)]);
-        }
         const line = fromServer(message);
         if (!line.mine) {
           this.agentTyping = "";
@@ -548,6 +543,12 @@ export class Chat {
             senderType: ["", "visitor", "agent", "bot", "system"][message.senderType] ?? "",
           });
           if (!this.attending) this.options.chime();
+        }
+        if (message.conversationId !== this.conversation?.id) {
+          // A conversation the agent started (proactive message) or one from another tab.
+          await this.loadConversation();
+        } else {
+          this.addMessages([line]);
         }
         break;
       }
@@ -609,13 +610,18 @@ export class Chat {
       setTimeout(() => {
         if (location.href === this.lastUrl || this.stopped) return;
         this.lastUrl = location.href;
-        this.client
-          .recordPageView({
-            url: location.href.slice(0, 2000),
-            title: document.title.slice(0, 500),
-            referrer: document.referrer.slice(0, 2000),
-          })
-          .catch(() => {});
+        const view = {
+          url: location.href.slice(0, 2000),
+          title: document.title.slice(0, 500),
+          referrer: document.referrer.slice(0, 2000),
+        };
+        // One at a time, so the server applies them in the order the visitor navigated.
+        this.pageViews = this.pageViews.then(() =>
+          this.client.recordPageView(view).then(
+            () => {},
+            () => {},
+          ),
+        );
       }, 50);
     };
     record();
