@@ -4,6 +4,7 @@
 //! attachments, rating, the offline form, hostile host CSS, a refused origin, the JS API
 //! and events, page views, and the phone layout. Screenshots go to widget-web/test-results.
 
+import { createHmac } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -153,6 +154,11 @@ describe("the widget on the demo page", () => {
     // Hostile text from both sides is shown as text.
     await composer(page).fill(`<img src=x onerror="window.__xss=1">`);
     await composer(page).press("Enter");
+    await feedEvent((e) =>
+      e.event.case === "messageCreated" && e.event.value.body.includes("__xss=1")
+        ? true
+        : undefined,
+    );
     await agent.reply(
       conversationId,
       `javascript:window.__xss=2 <a href="javascript:window.__xss=3">click</a>`,
@@ -400,6 +406,76 @@ describe("the widget on other sites", () => {
     await expect
       .poll(() => page.evaluate(() => (window as unknown as { log: string[] }).log.slice(6)))
       .toEqual(["unread:0", "open", "dom:open"]);
+
+    // While the tab is hidden, the unread count shows in the page title.
+    await page.evaluate(() => {
+      Object.defineProperty(document, "visibilityState", { value: "hidden", configurable: true });
+      document.dispatchEvent(new Event("visibilitychange"));
+    });
+    await agent.reply(created.conversationId, "Tracking number follows.");
+    await expect.poll(() => page.title()).toBe("(1) Checkout");
+    await page.evaluate(() => {
+      Object.defineProperty(document, "visibilityState", { value: "visible", configurable: true });
+      document.dispatchEvent(new Event("visibilitychange"));
+    });
+    await expect.poll(() => page.title()).toBe("Checkout");
+
+    // The host site identifies its signed-in user with an HMAC from its backend.
+    const secret = (await agent.widgets.getIdentitySecret({ widgetId: demoWidgetId }))
+      .identitySecret;
+    const userHash = createHmac("sha256", secret).update("user-42").digest("hex");
+    await page.evaluate(
+      (hash) =>
+        (window as unknown as { Porthole: (...a: unknown[]) => void }).Porthole("identify", {
+          externalId: "user-42",
+          userHash: hash,
+          name: "Linus T.",
+          email: "linus@example.com",
+        }),
+      userHash,
+    );
+    await expect
+      .poll(
+        async () =>
+          (await agent.conversations.getConversation({ conversationId: created.conversationId }))
+            .visitor?.verified,
+      )
+      .toBe(true);
+    await widget(page).getByText("Tracking number follows.").waitFor();
+    await context.close();
+  });
+
+  it("pages back through a long history", async () => {
+    const context = await browser.newContext();
+    const page = await visitorPage(context);
+    await launcher(page).click();
+    await widget(page).locator("form[data-prechat]").getByLabel("Name").fill("Ada");
+    await widget(page)
+      .locator("form[data-prechat]")
+      .getByRole("button", { name: "Start chat" })
+      .click();
+    await composer(page).fill("first");
+    await composer(page).press("Enter");
+    const created = await feedEvent((e) =>
+      e.event.case === "messageCreated" && e.event.value.senderName === "Ada"
+        ? e.event.value
+        : undefined,
+    );
+    for (let n = 1; n <= 60; n++) await agent.reply(created.conversationId, `line ${n}`);
+    await page.reload();
+    await launcher(page).click();
+    await widget(page).getByText("line 60").waitFor();
+    expect(await widget(page).getByText("first", { exact: true }).count()).toBe(0);
+    await widget(page).getByRole("button", { name: "Show earlier messages" }).click();
+    await widget(page).getByText("first", { exact: true }).waitFor();
+    const texts = await bubbles(page).allTextContents();
+    expect(texts.slice(1)).toEqual([
+      "first",
+      ...Array.from({ length: 60 }, (_, i) => `line ${i + 1}`),
+    ]);
+    expect(await widget(page).getByRole("button", { name: "Show earlier messages" }).count()).toBe(
+      0,
+    );
     await context.close();
   });
 
@@ -416,6 +492,11 @@ describe("the widget on other sites", () => {
     await form.getByLabel("Message").fill("Please call me back tomorrow.");
     await form.getByRole("button", { name: "Leave a message" }).click();
     await widget(page).getByText("Thanks! We'll get back to you by e-mail.").waitFor();
+    // Nobody is online: the visitor sees where they are in the queue.
+    await widget(page)
+      .getByText("You're number 1 in line. An agent will be with you shortly.")
+      .waitFor();
+    expect(await widget(page).getByText("We're away right now", { exact: true }).count()).toBe(1);
     await page.screenshot({ path: `${results}/desktop-offline.png` });
     const inbox = await agent.conversations.listConversations({ query: "night@example.com" });
     expect(inbox.conversations.map((c) => c.lastMessagePreview)).toContain(
