@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every check and test of the project: the README's test command and what CI runs.
 # Needs PostgreSQL on 127.0.0.1:5432 (trust auth; override with PORTHOLE_TEST_POSTGRES_URL)
-# and Redis on 127.0.0.1:6379; .ci/run starts them when they are not running.
+# and Redis on 127.0.0.1:6379; .ci/run starts them when they are not running. The browser
+# tests need Chromium at /usr/bin/chromium (or CHROMIUM_PATH); .ci/run installs it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -27,10 +28,22 @@ step "web: lint, types, unit tests, builds"
 npm run -s lint:web
 npm run -s typecheck
 npm run -s test:sdk
+npm run -s test -w admin-web
 npm run -s build:web
 
 step "rust: unit and integration tests (SQLite and PostgreSQL)"
 cargo test --workspace --locked
+
+# The browser tests drive the debug server binary, which serves the dist/ folders built by
+# the web step (debug builds read them from disk), in Debian's Chromium at /usr/bin/chromium
+# (`apt-get install -y chromium`, which .ci/run does; or set CHROMIUM_PATH).
+step "browser: dashboard end to end (Chromium)"
+cargo build --locked -q -p porthole-server --bin porthole
+PORTHOLE_BIN="$(cd "${CARGO_TARGET_DIR:-target}" && pwd)/debug/porthole"
+export PORTHOLE_BIN
+npm run -s e2e -w admin-web
+
+# -- widget end to end: its step is added here (uses the same PORTHOLE_BIN) --
 
 step "smoke: the built binary as a user starts it"
 scripts/smoke.sh
