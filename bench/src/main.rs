@@ -140,13 +140,15 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    // Read before pinning: a pinned process sees one CPU.
+    let machine = process::machine();
     if args.pin {
         process::pin_self(0);
     }
     let result = runtime.block_on(scenarios::run(&args));
     match result {
         Ok(results) => {
-            let json = serde_json::json!({ "machine": process::machine(), "results": results });
+            let json = serde_json::json!({ "machine": machine, "results": results });
             if let Some(path) = &args.json {
                 if let Err(error) = std::fs::write(path, format!("{json:#}\n")) {
                     eprintln!("porthole-bench: cannot write {path}: {error}");

@@ -17,8 +17,9 @@ const P99_LIMIT_MS: f64 = 50.0;
 /// A point also fails when fewer of the window's messages than this share arrived: a server that
 /// drops or holds back messages must not pass on the few it delivered quickly.
 const DELIVERED_MIN: f64 = 0.99;
-/// Points of one largest-N search at most (doubling, then halving the gap), so it always ends.
-const MAX_STEPS: usize = 12;
+/// Points of one largest-N search at most (doubling, then halving the gap, and the repeats of
+/// failed points), so it always ends.
+const MAX_STEPS: usize = 16;
 /// A load client at this share of a core or above may be what set the pace, not the server.
 const CLIENT_BOUND_PERCENT: f64 = 90.0;
 const INSTALL: &str = "npm ci --prefix bench/peer";
@@ -167,8 +168,9 @@ fn verdict(result: &Value) -> Result<(), String> {
 }
 
 /// The largest N (visitors, at `args`' agents and interval) that `target` passes `verdict` at:
-/// doubles from the first point until one fails or `--search-max`, then halves the gap until it
-/// is within 10%. `first` is the comparison run at `args.visitors`, reused as the first point.
+/// doubles from the first point until one fails (twice in a row) or `--search-max`, then halves
+/// the gap until it is within 10%. `first` is the comparison run at `args.visitors`, reused as
+/// the first point.
 async fn largest_n(args: &Args, target: Target, first: &Value) -> Value {
     let name = target.name();
     let mut step_args = args.clone();
@@ -179,6 +181,7 @@ async fn largest_n(args: &Args, target: Target, first: &Value) -> Value {
     let mut outcome = Ok(first.clone());
     // Quick mode only proves the search runs: the comparison point and one doubling.
     let max_steps = if args.quick { 2 } else { MAX_STEPS };
+    let mut retried = false;
     for _ in 0..max_steps {
         let judged = outcome.as_ref().map_err(String::clone).and_then(verdict);
         let client_cpu = outcome.as_ref().ok().and_then(|r| r["client_cpu_percent"].as_f64());
@@ -188,6 +191,16 @@ async fn largest_n(args: &Args, target: Target, first: &Value) -> Value {
         );
         steps.push(json!({ "visitors": n, "pass": judged.is_ok(), "why": judged.as_ref().err(),
             "client_cpu_percent": client_cpu, "result": outcome.as_ref().ok() }));
+        // On a shared machine one stall elsewhere can sink a point: a failure counts only when
+        // the same N fails again (not in quick mode, which only proves the search runs).
+        if judged.is_err() && !args.quick && !retried {
+            retried = true;
+            println!("compare[{name}] search: N={n}: once more before it counts as failed");
+            step_args.visitors = n;
+            outcome = point(&step_args, target).await;
+            continue;
+        }
+        retried = false;
         if judged.is_ok() {
             pass = n;
         } else {
@@ -204,7 +217,7 @@ async fn largest_n(args: &Args, target: Target, first: &Value) -> Value {
     }
     // When the client was near a full core at the first failing point, the limit may be its own.
     let client_bound = fail
-        .and_then(|f| steps.iter().find(|s| s["visitors"] == f && s["pass"] == false))
+        .and_then(|f| steps.iter().rev().find(|s| s["visitors"] == f && s["pass"] == false))
         .is_some_and(|s| s["client_cpu_percent"].as_f64().is_some_and(|c| c >= CLIENT_BOUND_PERCENT));
     json!({ "largest_passing_visitors": pass, "smallest_failing_visitors": fail,
         "capped_at_search_max": fail.is_none(), "client_bound": client_bound,
