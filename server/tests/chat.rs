@@ -1273,3 +1273,128 @@ async fn page_views_reach_the_agents(backend: Backend) {
     server.stop().await;
 }
 on_both_backends!(page_views_reach_the_agents);
+
+/// Live visitors are listed with their current page; an agent starts a conversation with
+/// one (a proactive message) that reaches the visitor's feed, is assigned to the agent, and
+/// is continued — not duplicated — by a second proactive message. Bad input writes nothing.
+async fn proactive_conversation_with_a_live_visitor(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let s = setup(&server, "proactive@example.com").await;
+    s.visitor
+        .visitor()
+        .record_page_view(pb::RecordPageViewRequest {
+            url: "https://shop.example/checkout".into(),
+            title: "Checkout".into(),
+            referrer: String::new(),
+        })
+        .await
+        .unwrap();
+    let live = s
+        .agent
+        .conversations()
+        .list_live_visitors(pb::ListLiveVisitorsRequest { widget_id: s.widget.id.clone(), page_size: 0 })
+        .await
+        .unwrap()
+        .into_inner()
+        .visitors;
+    assert_eq!(live.len(), 1, "{live:?}");
+    assert_eq!(live[0].id, s.visitor_id);
+    assert_eq!(live[0].current_url, "https://shop.example/checkout");
+    let other_widget = s
+        .agent
+        .conversations()
+        .list_live_visitors(pb::ListLiveVisitorsRequest { widget_id: "wgt_other".into(), page_size: 10 })
+        .await
+        .unwrap()
+        .into_inner()
+        .visitors;
+    assert!(other_widget.is_empty());
+    let bad_page = s
+        .agent
+        .conversations()
+        .list_live_visitors(pb::ListLiveVisitorsRequest { widget_id: String::new(), page_size: 501 })
+        .await
+        .unwrap_err();
+    assert_eq!(bad_page.code(), Code::InvalidArgument);
+
+    // An empty message or an unknown visitor creates nothing.
+    let empty = s
+        .agent
+        .conversations()
+        .start_visitor_conversation(pb::StartVisitorConversationRequest {
+            visitor_id: s.visitor_id.clone(),
+            body: "  ".into(),
+            client_key: "p0".into(),
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(empty.code(), Code::InvalidArgument);
+    let unknown = s
+        .agent
+        .conversations()
+        .start_visitor_conversation(pb::StartVisitorConversationRequest {
+            visitor_id: "vis_nobody".into(),
+            body: "Hi".into(),
+            client_key: "p0".into(),
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(unknown.code(), Code::NotFound);
+    let listed = s.visitor.visitor().list_visitor_conversations(pb::ListVisitorConversationsRequest {}).await.unwrap();
+    assert!(listed.into_inner().conversations.is_empty());
+
+    let mut feed = visitor_feed(&s.visitor, "").await;
+    let started = s
+        .agent
+        .conversations()
+        .start_visitor_conversation(pb::StartVisitorConversationRequest {
+            visitor_id: s.visitor_id.clone(),
+            body: "Need a hand with checkout?".into(),
+            client_key: "p1".into(),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    let conversation = started.conversation.unwrap();
+    assert!(!started.resumed);
+    assert_eq!(conversation.assignee_user_id, s.agent_id);
+    assert_eq!(conversation.source_url, "https://shop.example/checkout");
+    assert_eq!(started.message.unwrap().body, "Need a hand with checkout?");
+    let message = loop {
+        let item = next_visitor(&mut feed).await;
+        if let Some(VisitorEvent::MessageCreated(m)) = item.event {
+            break m;
+        }
+    };
+    assert_eq!(message.body, "Need a hand with checkout?");
+    assert_eq!(message.conversation_id, conversation.id);
+
+    // A second proactive message continues the open conversation.
+    let again = s
+        .agent
+        .conversations()
+        .start_visitor_conversation(pb::StartVisitorConversationRequest {
+            visitor_id: s.visitor_id.clone(),
+            body: "Still there?".into(),
+            client_key: "p2".into(),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(again.resumed);
+    assert_eq!(again.conversation.unwrap().id, conversation.id);
+    let history = s
+        .visitor
+        .visitor()
+        .list_messages(pb::ListMessagesRequest { conversation_id: conversation.id.clone(), ..Default::default() })
+        .await
+        .unwrap()
+        .into_inner()
+        .messages;
+    assert_eq!(
+        history.iter().map(|m| m.body.as_str()).collect::<Vec<_>>(),
+        ["Need a hand with checkout?", "Still there?"]
+    );
+    server.stop().await;
+}
+on_both_backends!(proactive_conversation_with_a_live_visitor);

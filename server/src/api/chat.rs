@@ -8,11 +8,13 @@ use crate::AppState;
 use crate::attachments;
 use crate::domain::Violations;
 use crate::domain::conversation::{self as rules, Sender};
+use crate::domain::routing::Responder;
+use crate::domain::visitor as visitor_rules;
 use crate::error::Error;
 use crate::ids;
 use crate::realtime::event::{BusMessage, ConversationView, Event};
 use crate::store::conversations::{ChangeOutcome, ConversationOp, NewMessage, SendOutcome};
-use crate::store::models::AttachmentRow;
+use crate::store::models::{AttachmentRow, ConversationRow};
 use crate::store::now_ms;
 
 /// A message as an API received it.
@@ -37,8 +39,54 @@ pub async fn publish(state: &AppState, events: Vec<Event>) {
     }
 }
 
-/// Validates, stores (idempotently) and publishes a message.
-pub async fn send(state: &AppState, out: Outgoing) -> Result<pb::Message, Error> {
+/// A new conversation of a visitor on a widget, before routing.
+pub struct NewConversation<'a> {
+    pub workspace_id: &'a str,
+    pub widget_id: &'a str,
+    pub visitor_id: &'a str,
+    pub source_url: &'a str,
+    pub source_title: &'a str,
+    pub responder: Responder,
+    /// Set when an agent starts the conversation themselves (it then skips the queue).
+    pub assignee_user_id: Option<String>,
+    pub now: i64,
+}
+
+/// The stored row of a conversation that is about to start.
+pub fn conversation_row(new: NewConversation<'_>) -> ConversationRow {
+    let queued = new.responder == Responder::Agents && new.assignee_user_id.is_none();
+    ConversationRow {
+        id: ids::new_id("cnv"),
+        workspace_id: new.workspace_id.to_owned(),
+        widget_id: new.widget_id.to_owned(),
+        visitor_id: new.visitor_id.to_owned(),
+        status: "pending".to_owned(),
+        priority: "normal".to_owned(),
+        assignee_user_id: new.assignee_user_id,
+        tags: "[]".to_owned(),
+        source_url: visitor_rules::clip(new.source_url, visitor_rules::MAX_URL_CHARS),
+        source_title: visitor_rules::clip(new.source_title, 500),
+        last_message_preview: String::new(),
+        last_seq: 0,
+        visitor_last_seq: 0,
+        agent_read_seq: 0,
+        visitor_read_seq: 0,
+        agent_unread: 0,
+        rating: 0,
+        rating_comment: String::new(),
+        created_at: new.now,
+        updated_at: new.now,
+        last_message_at: new.now,
+        first_response_at: None,
+        resolved_at: None,
+        closed_at: None,
+        responder: new.responder.as_str().to_owned(),
+        queued_at: queued.then_some(new.now),
+    }
+}
+
+/// Validates a message before anything is written for it.
+pub fn check(out: &Outgoing) -> Result<(), Error> {
     let mut v = Violations::default();
     let chars = out.body.chars().count();
     if chars > rules::MAX_BODY_CHARS {
@@ -60,8 +108,12 @@ pub async fn send(state: &AppState, out: Outgoing) -> Result<pb::Message, Error>
     if out.internal && out.sender == Sender::Visitor {
         v.add("internal", "visitors cannot write internal notes");
     }
-    v.into_result(())?;
+    v.into_result(())
+}
 
+/// Validates, stores (idempotently) and publishes a message.
+pub async fn send(state: &AppState, out: Outgoing) -> Result<pb::Message, Error> {
+    check(&out)?;
     let outcome = state
         .store
         .send_message(NewMessage {

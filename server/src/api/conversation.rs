@@ -15,14 +15,19 @@ use crate::AppState;
 use crate::auth::{self, Agent};
 use crate::domain::Violations;
 use crate::domain::conversation::Sender;
+use crate::domain::routing::Responder;
 use crate::error::Error;
 use crate::realtime::event::{BusMessage, Typing};
 use crate::realtime::feed::{self, Audience, FeedItem};
+use crate::realtime::presence;
 use crate::store::conversations::{ConversationOp, ListFilter};
+use crate::store::now_ms;
 
 /// Largest page of conversations or messages.
 const MAX_PAGE: i32 = 200;
 const DEFAULT_PAGE: i32 = 50;
+/// The most live visitors one call lists.
+const MAX_LIVE_VISITORS: i32 = 500;
 
 /// The ConversationService implementation.
 pub struct ConversationApi {
@@ -374,5 +379,85 @@ impl ConversationService for ConversationApi {
         })
         .await?;
         Ok(Response::new(Box::pin(ReceiverStream::new(rx))))
+    }
+
+    async fn list_live_visitors(
+        &self,
+        request: Request<pb::ListLiveVisitorsRequest>,
+    ) -> Result<Response<pb::ListLiveVisitorsResponse>, Status> {
+        let agent = auth::agent(&request)?;
+        let req = request.into_inner();
+        let limit = match req.page_size {
+            0 => 100,
+            1..=MAX_LIVE_VISITORS => i64::from(req.page_size),
+            _ => {
+                return Err(
+                    Error::invalid("page_size", format!("must be from 1 to {MAX_LIVE_VISITORS} (0 for 100)")).into()
+                );
+            }
+        };
+        let since = now_ms() - presence::OFFLINE_AFTER_MS;
+        let rows = self.state.store.recent_visitors(&agent.workspace_id, since, limit).await?;
+        let visitors = rows
+            .iter()
+            .filter(|row| req.widget_id.is_empty() || row.widget_id == req.widget_id)
+            .map(convert::visitor_profile)
+            .collect();
+        Ok(Response::new(pb::ListLiveVisitorsResponse { visitors }))
+    }
+
+    async fn start_visitor_conversation(
+        &self,
+        request: Request<pb::StartVisitorConversationRequest>,
+    ) -> Result<Response<pb::StartVisitorConversationResponse>, Status> {
+        let agent = auth::agent(&request)?;
+        let req = request.into_inner();
+        let (user, _, _) = self
+            .state
+            .store
+            .membership(&agent.workspace_id, &agent.user_id)
+            .await?
+            .ok_or(Error::NotFound("membership"))?;
+        let mut outgoing = chat::Outgoing {
+            workspace_id: agent.workspace_id.clone(),
+            conversation_id: String::new(),
+            visitor_id: None,
+            sender: Sender::Agent,
+            sender_id: user.id,
+            sender_name: user.display_name,
+            body: req.body,
+            internal: false,
+            attachment_ids: Vec::new(),
+            client_key: req.client_key,
+        };
+        // Nothing is created for a message that would be refused.
+        chat::check(&outgoing)?;
+        let visitor =
+            self.state.store.visitor(&agent.workspace_id, &req.visitor_id).await?.ok_or(Error::NotFound("visitor"))?;
+        let row = chat::conversation_row(chat::NewConversation {
+            workspace_id: &agent.workspace_id,
+            widget_id: &visitor.widget_id,
+            visitor_id: &visitor.id,
+            source_url: &visitor.current_url,
+            source_title: &visitor.current_title,
+            responder: Responder::Agents,
+            assignee_user_id: Some(agent.user_id.clone()),
+            now: now_ms(),
+        });
+        let (view, resumed, events) = self.state.store.start_conversation(row).await?;
+        chat::publish(&self.state, events).await;
+        outgoing.conversation_id = view.row.id.clone();
+        let message = chat::send(&self.state, outgoing).await?;
+        let view = self
+            .state
+            .store
+            .conversation(&agent.workspace_id, &view.row.id, None)
+            .await?
+            .ok_or(Error::NotFound("conversation"))?;
+        Ok(Response::new(pb::StartVisitorConversationResponse {
+            conversation: Some(convert::conversation(&view)),
+            message: Some(message),
+            resumed,
+        }))
     }
 }

@@ -23,7 +23,7 @@ use crate::ids;
 use crate::realtime::event::{BusMessage, Typing};
 use crate::realtime::feed::{self, Audience, FeedItem};
 use crate::store::conversations::ConversationOp;
-use crate::store::models::{ConversationRow, VisitorRow, WidgetRow};
+use crate::store::models::{VisitorRow, WidgetRow};
 use crate::store::now_ms;
 use crate::store::visitors::VisitorChange;
 
@@ -137,34 +137,16 @@ impl VisitorApi {
         let handler = convert::stored_settings(&widget).handler;
         let agents = self.state.store.any_agent_available(&visitor.workspace_id, now).await?;
         let responder = routing::first_responder(handler, agents);
-        let row = ConversationRow {
-            id: ids::new_id("cnv"),
-            workspace_id: visitor.workspace_id.clone(),
-            widget_id: visitor.widget_id.clone(),
-            visitor_id: visitor.visitor_id.clone(),
-            status: "pending".to_owned(),
-            priority: "normal".to_owned(),
+        let row = chat::conversation_row(chat::NewConversation {
+            workspace_id: &visitor.workspace_id,
+            widget_id: &visitor.widget_id,
+            visitor_id: &visitor.visitor_id,
+            source_url,
+            source_title,
+            responder,
             assignee_user_id: None,
-            tags: "[]".to_owned(),
-            source_url: rules::clip(source_url, rules::MAX_URL_CHARS),
-            source_title: rules::clip(source_title, 500),
-            last_message_preview: String::new(),
-            last_seq: 0,
-            visitor_last_seq: 0,
-            agent_read_seq: 0,
-            visitor_read_seq: 0,
-            agent_unread: 0,
-            rating: 0,
-            rating_comment: String::new(),
-            created_at: now,
-            updated_at: now,
-            last_message_at: now,
-            first_response_at: None,
-            resolved_at: None,
-            closed_at: None,
-            responder: responder.as_str().to_owned(),
-            queued_at: (responder == Responder::Agents).then_some(now),
-        };
+            now,
+        });
         let (view, resumed, events) = self.state.store.start_conversation(row).await?;
         chat::publish(&self.state, events).await;
         Ok((convert::visitor_conversation(&view), resumed))

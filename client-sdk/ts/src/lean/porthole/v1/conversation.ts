@@ -447,6 +447,44 @@ export interface TypingEvent {
 export interface WorkspaceFeedHeartbeat {
 }
 
+/** Request of ConversationService.ListLiveVisitors. */
+export interface ListLiveVisitorsRequest {
+  /** Only visitors of this widget; empty for every widget of the workspace. */
+  widgetId: string;
+  /** How many at most, 1 to 500; 0 means 100. */
+  pageSize: number;
+}
+
+/** Response of ConversationService.ListLiveVisitors. */
+export interface ListLiveVisitorsResponse {
+  /** The visitors online now, most recently active first. */
+  visitors: VisitorProfile[];
+}
+
+/** Request of ConversationService.StartVisitorConversation. */
+export interface StartVisitorConversationRequest {
+  /** The visitor to talk to. */
+  visitorId: string;
+  /** The first message, plain text, 1 to 10,000 characters. */
+  body: string;
+  /** Caller-generated unique key for the message, 1 to 64 characters. */
+  clientKey: string;
+}
+
+/** Response of ConversationService.StartVisitorConversation. */
+export interface StartVisitorConversationResponse {
+  /** The new or continued conversation. */
+  conversation:
+    | Conversation
+    | undefined;
+  /** The message written. */
+  message:
+    | Message
+    | undefined;
+  /** True when the visitor's open conversation was continued instead of a new one. */
+  resumed: boolean;
+}
+
 function createBaseVisitorProfile(): VisitorProfile {
   return {
     id: "",
@@ -2946,6 +2984,245 @@ export const WorkspaceFeedHeartbeat: MessageFns<WorkspaceFeedHeartbeat> = {
   },
 };
 
+function createBaseListLiveVisitorsRequest(): ListLiveVisitorsRequest {
+  return { widgetId: "", pageSize: 0 };
+}
+
+export const ListLiveVisitorsRequest: MessageFns<ListLiveVisitorsRequest> = {
+  encode(message: ListLiveVisitorsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.widgetId !== "") {
+      writer.uint32(10).string(message.widgetId);
+    }
+    if (message.pageSize !== 0) {
+      writer.uint32(16).int32(message.pageSize);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListLiveVisitorsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListLiveVisitorsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.widgetId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.pageSize = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+};
+
+function createBaseListLiveVisitorsResponse(): ListLiveVisitorsResponse {
+  return { visitors: [] };
+}
+
+export const ListLiveVisitorsResponse: MessageFns<ListLiveVisitorsResponse> = {
+  encode(message: ListLiveVisitorsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.visitors) {
+      VisitorProfile.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListLiveVisitorsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListLiveVisitorsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.visitors.push(VisitorProfile.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+};
+
+function createBaseStartVisitorConversationRequest(): StartVisitorConversationRequest {
+  return { visitorId: "", body: "", clientKey: "" };
+}
+
+export const StartVisitorConversationRequest: MessageFns<StartVisitorConversationRequest> = {
+  encode(message: StartVisitorConversationRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.visitorId !== "") {
+      writer.uint32(10).string(message.visitorId);
+    }
+    if (message.body !== "") {
+      writer.uint32(18).string(message.body);
+    }
+    if (message.clientKey !== "") {
+      writer.uint32(26).string(message.clientKey);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): StartVisitorConversationRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseStartVisitorConversationRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.visitorId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.body = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.clientKey = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+};
+
+function createBaseStartVisitorConversationResponse(): StartVisitorConversationResponse {
+  return { conversation: undefined, message: undefined, resumed: false };
+}
+
+export const StartVisitorConversationResponse: MessageFns<StartVisitorConversationResponse> = {
+  encode(message: StartVisitorConversationResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.conversation !== undefined) {
+      Conversation.encode(message.conversation, writer.uint32(10).fork()).join();
+    }
+    if (message.message !== undefined) {
+      Message.encode(message.message, writer.uint32(18).fork()).join();
+    }
+    if (message.resumed !== false) {
+      writer.uint32(24).bool(message.resumed);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): StartVisitorConversationResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseStartVisitorConversationResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.conversation = Conversation.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.message = Message.decode(reader, reader.uint32());
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.resumed = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+};
+
 /**
  * Conversations and messages as agents work them, and the live workspace feed.
  * Every call needs an access token (any role) and works inside the token's workspace;
@@ -3131,6 +3408,36 @@ export const ConversationServiceDefinition = {
       requestStream: false,
       responseType: WatchWorkspaceResponse as typeof WatchWorkspaceResponse,
       responseStream: true,
+      options: {},
+    },
+    /**
+     * Lists the visitors on the workspace's sites right now (seen within the last 75
+     * seconds), most recently active first. The workspace feed's `visitor_updated` events
+     * keep such a list current.
+     * Errors: UNAUTHENTICATED, INVALID_ARGUMENT (bad page size).
+     */
+    listLiveVisitors: {
+      name: "ListLiveVisitors",
+      requestType: ListLiveVisitorsRequest as typeof ListLiveVisitorsRequest,
+      requestStream: false,
+      responseType: ListLiveVisitorsResponse as typeof ListLiveVisitorsResponse,
+      responseStream: false,
+      options: {},
+    },
+    /**
+     * Starts a conversation with a visitor (a proactive message): creates it assigned to
+     * the caller, or continues the visitor's open conversation, and writes the caller's
+     * first message, which opens in the visitor's widget. A retry with the same
+     * `client_key` returns the original message.
+     * Errors: UNAUTHENTICATED, NOT_FOUND (unknown visitor), INVALID_ARGUMENT (empty or too
+     * long body, bad client key).
+     */
+    startVisitorConversation: {
+      name: "StartVisitorConversation",
+      requestType: StartVisitorConversationRequest as typeof StartVisitorConversationRequest,
+      requestStream: false,
+      responseType: StartVisitorConversationResponse as typeof StartVisitorConversationResponse,
+      responseStream: false,
       options: {},
     },
   },
