@@ -445,6 +445,41 @@ describe("the widget on other sites", () => {
     await context.close();
   });
 
+  it("opens by itself when an agent starts a conversation (proactive message)", async () => {
+    const context = await browser.newContext();
+    // Learn the visitor's id from the `ready` event, queued before the widget loads.
+    await context.addInitScript(() => {
+      const w = window as unknown as {
+        Porthole: { (...a: unknown[]): void; q?: unknown[][] };
+        visitorId?: string;
+      };
+      w.Porthole = (...args: unknown[]) => {
+        w.Porthole.q ??= [];
+        w.Porthole.q.push(args);
+      };
+      w.Porthole("on", "ready", (d: { visitorId: string }) => {
+        w.visitorId = d.visitorId;
+      });
+    });
+    const page = await visitorPage(context);
+    await expect
+      .poll(() => page.evaluate(() => (window as { visitorId?: string }).visitorId))
+      .toBeTruthy();
+    const visitorId = await page.evaluate(() => (window as { visitorId?: string }).visitorId ?? "");
+    const live = await agent.conversations.listLiveVisitors({ widgetId: demoWidgetId });
+    expect(live.visitors.map((v) => v.id)).toContain(visitorId);
+    await agent.conversations.startVisitorConversation({
+      visitorId,
+      body: "Hi! Need help choosing a roast?",
+      clientKey: crypto.randomUUID(),
+    });
+    await widget(page).getByRole("dialog").waitFor();
+    await widget(page).getByText("Hi! Need help choosing a roast?").waitFor();
+    // It never takes focus away from the host page.
+    expect(await page.evaluate(() => document.activeElement === document.body)).toBe(true);
+    await context.close();
+  });
+
   it("pages back through a long history", async () => {
     const context = await browser.newContext();
     const page = await visitorPage(context);

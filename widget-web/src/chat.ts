@@ -51,6 +51,8 @@ export interface ChatOptions {
   emit: <K extends keyof ChatEvents>(name: K, detail: ChatEvents[K]) => void;
   /** Plays the new-message sound (when the widget's settings allow it). */
   chime: () => void;
+  /** The team started a conversation with this visitor: show it. */
+  proactive: () => void;
 }
 
 const heartbeatMs = 30_000;
@@ -544,12 +546,15 @@ export class Chat {
           });
           if (!this.attending) this.options.chime();
         }
+        // The team writing before the visitor has said anything is a proactive message.
+        const proactive = !line.mine && !this.messages.some((m) => m.mine);
         if (message.conversationId !== this.conversation?.id) {
-          // A conversation the agent started (proactive message) or one from another tab.
+          // A conversation the agent started, or one from another tab.
           await this.loadConversation();
         } else {
           this.addMessages([line]);
         }
+        if (proactive) this.options.proactive();
         break;
       }
       case "typing":

@@ -177,11 +177,14 @@ export class View {
     this.setOpen(!this.isOpen);
   }
 
-  setOpen(open: boolean): void {
+  /** Opens or closes the panel; `focus` is false when the visitor did not ask for it. */
+  setOpen(open: boolean, focus = true): void {
     if (open === this.isOpen) return;
     this.isOpen = open;
     this.render();
-    if (open) {
+    if (!focus) {
+      // Opened for a proactive message: never take focus from the host page.
+    } else if (open) {
       this.scrollToEnd();
       ((this.form?.el.querySelector("input,textarea") as HTMLElement | null) ?? this.input).focus();
     } else {

@@ -46,6 +46,7 @@ function boot(options: BootOptions): void {
       updateTitle(chat);
     },
     emit,
+    proactive: () => view?.setOpen(true, false),
     chime: () => {
       soundOn = chat.config?.behavior ? chat.config.behavior.soundEnabled : true;
       if (soundOn) chime();
