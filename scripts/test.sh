@@ -10,6 +10,8 @@ step() { printf '\n== %s\n' "$*"; }
 
 step "npm packages"
 [ -d node_modules ] || npm ci --no-audit --no-fund
+# The bench's Socket.IO peer (its own package; better-sqlite3 builds a native module).
+[ -d bench/peer/node_modules ] || npm ci --no-audit --no-fund --prefix bench/peer
 
 step "proto: lint, generated TypeScript up to date, no breaking change against main"
 npm run -s lint:proto
@@ -29,6 +31,8 @@ npm run -s lint:web
 npm run -s typecheck
 npm run -s test:sdk
 npm run -s test -w admin-web
+npm run -s test -w widget-web
+# Builds both apps; the widget's build prints its raw/gzip/brotli sizes and fails over budget.
 npm run -s build:web
 
 step "rust: unit and integration tests (SQLite and PostgreSQL)"
@@ -43,7 +47,8 @@ PORTHOLE_BIN="$(cd "${CARGO_TARGET_DIR:-target}" && pwd)/debug/porthole"
 export PORTHOLE_BIN
 npm run -s e2e -w admin-web
 
-# -- widget end to end: its step is added here (uses the same PORTHOLE_BIN) --
+step "browser: widget end to end (Chromium)"
+npm run -s e2e -w widget-web
 
 step "smoke: the built binary as a user starts it"
 scripts/smoke.sh
