@@ -88,6 +88,7 @@ export function FeedProvider({ meId, children }: { meId: string; children: React
         void qc.invalidateQueries({ queryKey: keys.allLists });
         void qc.invalidateQueries({ queryKey: ["conversation"] });
         void qc.invalidateQueries({ queryKey: ["messages"] });
+        void qc.invalidateQueries({ queryKey: keys.liveVisitors });
       },
       onStatus: setStatus,
       shouldRetry: async (error) => {

@@ -6,6 +6,8 @@ import {
   ConversationStatus,
   type GetConversationResponse,
   GetConversationResponseSchema,
+  type ListLiveVisitorsResponse,
+  ListLiveVisitorsResponseSchema,
   SenderType,
   TypingEventSchema,
   VisitorProfileSchema,
@@ -144,6 +146,26 @@ describe("applyFeedEvent", () => {
     applyFeedEvent(qc, event({ case: "visitorUpdated", value: moved }), me);
     const detail = qc.getQueryData<GetConversationResponse>(keys.conversation("c1"));
     expect(detail?.visitor?.currentUrl).toBe("https://a.test/pricing");
+  });
+
+  test("visitor updates keep the live visitors list current", () => {
+    const { qc } = setup();
+    const here = (id: string, title: string, online = true) =>
+      create(VisitorProfileSchema, { id, currentTitle: title, online });
+    qc.setQueryData(
+      keys.liveVisitors,
+      create(ListLiveVisitorsResponseSchema, { visitors: [here("v1", "Home")] }),
+    );
+    const live = () =>
+      qc
+        .getQueryData<ListLiveVisitorsResponse>(keys.liveVisitors)
+        ?.visitors.map((v) => `${v.id}:${v.currentTitle}`);
+    applyFeedEvent(qc, event({ case: "visitorUpdated", value: here("v2", "Pricing") }), me);
+    expect(live()).toEqual(["v2:Pricing", "v1:Home"]);
+    applyFeedEvent(qc, event({ case: "visitorUpdated", value: here("v1", "Docs") }), me);
+    expect(live()).toEqual(["v1:Docs", "v2:Pricing"]);
+    applyFeedEvent(qc, event({ case: "visitorUpdated", value: here("v2", "", false) }), me);
+    expect(live()).toEqual(["v1:Docs"]);
   });
 
   test("typing goes to its handler only", () => {

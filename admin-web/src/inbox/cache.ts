@@ -5,6 +5,7 @@
 import type {
   Conversation,
   GetConversationResponse,
+  ListLiveVisitorsResponse,
   ListMembersResponse,
   Member,
   Message,
@@ -12,6 +13,7 @@ import type {
   WatchWorkspaceResponse,
 } from "@porthole/client";
 import type { QueryClient } from "@tanstack/react-query";
+import { mergeLiveVisitor } from "../visitors/live";
 import {
   applyMessage,
   flattenList,
@@ -33,6 +35,7 @@ export const keys = {
   conversation: (id: string) => ["conversation", id] as const,
   messages: (id: string) => ["messages", id] as const,
   visitorHistory: (visitorId: string) => ["visitor-history", visitorId] as const,
+  liveVisitors: ["live-visitors"] as const,
 };
 
 function listQueries(qc: QueryClient) {
@@ -92,6 +95,11 @@ function applyVisitor(qc: QueryClient, visitor: VisitorProfile): void {
   })) {
     if (data?.visitor?.id === visitor.id) qc.setQueryData(key, { ...data, visitor });
   }
+  qc.setQueryData<ListLiveVisitorsResponse>(keys.liveVisitors, (old) => {
+    if (!old) return old;
+    const visitors = mergeLiveVisitor(old.visitors, visitor);
+    return visitors === old.visitors ? old : { ...old, visitors };
+  });
 }
 
 function applyMember(qc: QueryClient, member: Member): void {

@@ -1,0 +1,58 @@
+//! The live visitors list follows feed updates; durations read well.
+
+import { create } from "@bufbuild/protobuf";
+import { timestampFromMs } from "@bufbuild/protobuf/wkt";
+import { type VisitorProfile, VisitorProfileSchema } from "@porthole/client";
+import { describe, expect, test } from "vitest";
+import { formatDuration, mergeLiveVisitor, pageLabel, sinceFirstSeen } from "./live";
+
+function visitor(id: string, init: Partial<Omit<VisitorProfile, "$typeName">> = {}) {
+  return create(VisitorProfileSchema, { id, online: true, ...init });
+}
+
+describe("mergeLiveVisitor", () => {
+  test("a new online visitor goes to the top", () => {
+    const list = [visitor("a"), visitor("b")];
+    expect(mergeLiveVisitor(list, visitor("c")).map((v) => v.id)).toEqual(["c", "a", "b"]);
+  });
+
+  test("an update replaces the old copy and moves it up", () => {
+    const list = [visitor("a"), visitor("b", { currentTitle: "Home" })];
+    const next = mergeLiveVisitor(list, visitor("b", { currentTitle: "Pricing" }));
+    expect(next.map((v) => [v.id, v.currentTitle])).toEqual([
+      ["b", "Pricing"],
+      ["a", ""],
+    ]);
+  });
+
+  test("an offline visitor leaves; an unknown offline one changes nothing", () => {
+    const list = [visitor("a"), visitor("b")];
+    expect(mergeLiveVisitor(list, visitor("a", { online: false })).map((v) => v.id)).toEqual(["b"]);
+    expect(mergeLiveVisitor(list, visitor("z", { online: false }))).toBe(list);
+  });
+});
+
+describe("durations", () => {
+  test("compact units", () => {
+    expect(formatDuration(0)).toBe("0s");
+    expect(formatDuration(45_900)).toBe("45s");
+    expect(formatDuration(252_000)).toBe("4m 12s");
+    expect(formatDuration(7_500_000)).toBe("2h 5m");
+    expect(formatDuration(3 * 86_400_000 + 4 * 3_600_000)).toBe("3d 4h");
+    expect(formatDuration(-5)).toBe("0s");
+  });
+
+  test("since first seen, and without a time", () => {
+    const v = visitor("a", { firstSeenTime: timestampFromMs(1_000_000) });
+    expect(sinceFirstSeen(v, 1_065_000)).toBe("1m 5s");
+    expect(sinceFirstSeen(visitor("b"), 1_065_000)).toBe("—");
+  });
+
+  test("page label prefers the title", () => {
+    expect(
+      pageLabel(visitor("a", { currentTitle: "Pricing", currentUrl: "https://x.test/p" })),
+    ).toBe("Pricing");
+    expect(pageLabel(visitor("a", { currentUrl: "https://x.test/p" }))).toBe("x.test/p");
+    expect(pageLabel(visitor("a"))).toBe("Unknown page");
+  });
+});
