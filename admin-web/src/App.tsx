@@ -20,6 +20,9 @@ const SettingsScreen = lazy(() =>
   import("./account/SettingsScreen").then((m) => ({ default: m.SettingsScreen })),
 );
 const TeamScreen = lazy(() => import("./team/TeamScreen").then((m) => ({ default: m.TeamScreen })));
+const LiveVisitorsScreen = lazy(() =>
+  import("./visitors/LiveVisitorsScreen").then((m) => ({ default: m.LiveVisitorsScreen })),
+);
 const WidgetsScreen = lazy(() =>
   import("./widgets/WidgetsScreen").then((m) => ({ default: m.WidgetsScreen })),
 );
@@ -115,6 +118,14 @@ export function App() {
               <Route index element={<Navigate to="/inbox" replace />} />
               <Route path="/inbox" element={<InboxScreen />} />
               <Route path="/inbox/:conversationId" element={<InboxScreen />} />
+              <Route
+                path="/visitors"
+                element={
+                  <Lazy>
+                    <LiveVisitorsScreen />
+                  </Lazy>
+                }
+              />
               <Route
                 path="/widgets"
                 element={

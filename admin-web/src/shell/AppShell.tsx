@@ -4,7 +4,7 @@
 import { AgentStatus } from "@porthole/client";
 import * as Tooltip from "@radix-ui/react-tooltip";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { Blocks, Inbox, LogOut, Monitor, Moon, Settings, Sun, Users } from "lucide-react";
+import { Blocks, Inbox, LogOut, Monitor, Moon, Radar, Settings, Sun, Users } from "lucide-react";
 import { type ReactNode, useEffect } from "react";
 import { NavLink, Outlet, useLocation, useMatch, useNavigate } from "react-router";
 import { LogoMark } from "../components/Logo";
@@ -69,6 +69,7 @@ function useUnreadCount(meId: string): number {
 
 const SECTION_TITLES: Record<string, string> = {
   inbox: "Inbox",
+  visitors: "Live visitors",
   widgets: "Widgets",
   team: "Team",
   settings: "Settings",
@@ -86,6 +87,13 @@ function Shell({ meId }: { meId: string }) {
 
   const nav = [
     { to: "/inbox", label: "Inbox", icon: <Inbox className="size-[18px]" />, badge: unread },
+    {
+      to: "/visitors",
+      label: "Live visitors",
+      short: "Visitors",
+      icon: <Radar className="size-[18px]" />,
+      badge: 0,
+    },
     ...(isAdmin
       ? [{ to: "/widgets", label: "Widgets", icon: <Blocks className="size-[18px]" />, badge: 0 }]
       : []),
@@ -129,7 +137,7 @@ function Shell({ meId }: { meId: string }) {
             }
           >
             {item.icon}
-            {item.label}
+            {"short" in item ? item.short : item.label}
             {item.badge > 0 && (
               <span className="absolute top-1 left-1/2 ml-1.5 min-w-4 rounded-full bg-brand-600 px-1 text-center text-[10px] leading-4 text-white">
                 {item.badge}
