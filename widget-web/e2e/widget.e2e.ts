@@ -98,6 +98,9 @@ describe("the widget on the demo page", () => {
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBe(1280);
 
     await launcher(page).click();
+    // The agent's dashboard feed is open: the team shows as online.
+    await widget(page).getByText("We reply in a few minutes").waitFor();
+    expect(await widget(page).locator(".head .dot.on").count()).toBe(1);
     const preChat = widget(page).locator("form[data-prechat]");
     await preChat.getByRole("button", { name: "Start chat" }).click();
     await expect.poll(() => preChat.getByText("Please fill this in.").count()).toBe(1);
@@ -278,6 +281,52 @@ describe("the widget on the demo page", () => {
     // Escape closes it and gives focus back to the launcher.
     await page.keyboard.press("Escape");
     await expect.poll(() => panel.isVisible()).toBe(false);
+    await context.close();
+  });
+});
+
+describe("keyboard and motion", () => {
+  it("is operable by keyboard with managed focus, and still under reduced motion", async () => {
+    const context = await browser.newContext({ reducedMotion: "reduce" });
+    const page = await visitorPage(context);
+    const focused = () =>
+      page.evaluate(() => {
+        const host = document.activeElement;
+        if (!host?.hasAttribute("data-porthole")) return host?.tagName ?? "";
+        const inner = host.shadowRoot?.activeElement;
+        return `widget:${inner?.className || inner?.tagName || ""}`;
+      });
+    for (let i = 0; i < 10 && (await focused()) !== "widget:launcher"; i++)
+      await page.keyboard.press("Tab");
+    expect(await focused()).toBe("widget:launcher");
+    expect(await launcher(page).getAttribute("aria-expanded")).toBe("false");
+    await page.keyboard.press("Enter");
+    await widget(page).getByRole("dialog").waitFor();
+    expect(await launcher(page).getAttribute("aria-expanded")).toBe("true");
+    // Focus moves into the panel (the first field of the pre-chat form).
+    expect(await focused()).toBe("widget:INPUT");
+    const motion = await widget(page)
+      .getByRole("dialog")
+      .evaluate((el) => getComputedStyle(el).transitionDuration);
+    expect(motion.split(",").every((d) => Number.parseFloat(d) === 0)).toBe(true);
+    await page.keyboard.press("Escape");
+    await expect.poll(() => widget(page).getByRole("dialog").isVisible()).toBe(false);
+    expect(await focused()).toBe("widget:launcher");
+    await context.close();
+  });
+});
+
+describe("languages", () => {
+  it("speaks the browser's language, and the host page can override it", async () => {
+    const context = await browser.newContext({ locale: "de-DE" });
+    const page = await visitorPage(context);
+    expect(await launcher(page).getAttribute("aria-label")).toBe("Chat öffnen");
+    await launcher(page).click();
+    await widget(page).getByRole("button", { name: "Chat starten" }).waitFor();
+    await page.evaluate(() =>
+      (window as unknown as { Porthole: (...a: unknown[]) => void }).Porthole("setLocale", "fr"),
+    );
+    await widget(page).getByRole("button", { name: "Démarrer" }).waitFor();
     await context.close();
   });
 });
@@ -532,6 +581,7 @@ describe("the widget on other sites", () => {
       .getByText("You're number 1 in line. An agent will be with you shortly.")
       .waitFor();
     expect(await widget(page).getByText("We're away right now", { exact: true }).count()).toBe(1);
+    expect(await widget(page).locator(".head .dot.on").count()).toBe(0);
     await page.screenshot({ path: `${results}/desktop-offline.png` });
     const inbox = await agent.conversations.listConversations({ query: "night@example.com" });
     expect(inbox.conversations.map((c) => c.lastMessagePreview)).toContain(

@@ -80,9 +80,11 @@ export class View {
     this.host.setAttribute("data-porthole", "");
     const style = h("style");
     style.textContent = css;
+    // Hidden until the configuration has arrived, so a refused widget never flashes.
     this.launcher = h("button", {
       class: "launcher",
       type: "button",
+      hidden: true,
       "aria-expanded": "false",
       onclick: () => this.toggle(),
     });
