@@ -129,7 +129,9 @@ function VisitorRow({
   onMessage: () => void;
 }) {
   const name = nameOf(v);
-  const device = [v.browser, v.os].filter(Boolean).join(" · ");
+  const device = [v.browser, v.os, v.pageViews > 1n ? `${v.pageViews} pages` : ""]
+    .filter(Boolean)
+    .join(" · ");
   return (
     <li
       aria-label={name}
@@ -160,10 +162,9 @@ function VisitorRow({
         )}
       </div>
       <div className="flex items-center justify-between gap-4 sm:justify-end">
-        <div className="text-xs text-zinc-500 sm:w-32 sm:text-right dark:text-zinc-400">
+        <div className="min-w-0 text-xs text-zinc-500 sm:w-40 sm:text-right dark:text-zinc-400">
           <p className="truncate" title="Widget">
             {widgetName ?? "Widget"}
-            {v.pageViews > 1n && ` · ${v.pageViews} pages`}
           </p>
           <p className="tabular-nums" title={`First seen ${fullTime(v.firstSeenTime)}`}>
             First seen {sinceFirstSeen(v, now)} ago
@@ -205,9 +206,7 @@ function MessageDialog({
       if (!conversation) return;
       upsertConversation(qc, conversation, meId);
       close();
-      toast(res.resumed ? "Message added to their open conversation" : "Message sent", {
-        description: "It opens in their widget.",
-      });
+      if (res.resumed) toast("Added to their open conversation");
       navigate(`/inbox/${conversation.id}`);
     },
     onError: (e) => setErrors(formErrors(e)),
