@@ -14,6 +14,7 @@ import {
   createClient,
   createPortholeTransport,
   PreChatField,
+  WidgetPosition,
   WorkspaceService,
 } from "@porthole/client";
 import type { Browser, BrowserContext, Page } from "playwright-core";
@@ -313,6 +314,110 @@ describe("keyboard and motion", () => {
     await expect.poll(() => widget(page).getByRole("dialog").isVisible()).toBe(false);
     expect(await focused()).toBe("widget:launcher");
     await context.close();
+  });
+});
+
+describe("settings from the dashboard", () => {
+  it("apply on the next load: colours, corner, size, radius, font, logo, texts, branding, sound", async () => {
+    const before = (await agent.widgets.getWidget({ widgetId: demoWidgetId })).widget?.settings;
+    if (!before?.appearance || !before.texts || !before.behavior)
+      throw new Error("demo widget without settings");
+    const changed = structuredClone(before);
+    Object.assign(changed.appearance ?? {}, {
+      primaryColor: "#e11d48",
+      textColor: "#fffbeb",
+      position: WidgetPosition.TOP_LEFT,
+      launcherSize: 72,
+      borderRadius: 4,
+      fontFamily: "Georgia, serif",
+      logoUrl: "/app/favicon.svg",
+      showBranding: false,
+    });
+    Object.assign(changed.texts ?? {}, {
+      welcomeTitle: "Northwind help desk",
+      inputPlaceholder: "Ask us anything",
+    });
+    Object.assign(changed.behavior ?? {}, {
+      soundEnabled: false,
+      preChatName: PreChatField.HIDDEN,
+      preChatEmail: PreChatField.HIDDEN,
+    });
+    await agent.widgets.updateWidget({ widgetId: demoWidgetId, settings: changed });
+    try {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+      // Count chimes: every chime starts oscillators.
+      await context.addInitScript(() => {
+        const w = window as unknown as { chimes: number };
+        w.chimes = 0;
+        const original = AudioContext.prototype.createOscillator;
+        AudioContext.prototype.createOscillator = function (this: AudioContext) {
+          w.chimes++;
+          return original.call(this);
+        };
+      });
+      const page = await visitorPage(context);
+      const look = await launcher(page).evaluate((el) => {
+        const s = getComputedStyle(el);
+        const box = el.getBoundingClientRect();
+        return {
+          background: s.backgroundColor,
+          color: s.color,
+          width: box.width,
+          left: box.left,
+          top: box.top,
+        };
+      });
+      expect(look).toEqual({
+        background: "rgb(225, 29, 72)",
+        color: "rgb(255, 251, 235)",
+        width: 72,
+        left: 20,
+        top: 20,
+      });
+      await launcher(page).click();
+      const panel = widget(page).getByRole("dialog");
+      expect(
+        await panel.evaluate((el) => [
+          getComputedStyle(el).borderRadius,
+          getComputedStyle(el).fontFamily,
+        ]),
+      ).toEqual(["4px", "Georgia, serif"]);
+      await widget(page).getByRole("heading", { name: "Northwind help desk" }).waitFor();
+      expect(await widget(page).locator(".head img").getAttribute("src")).toBe("/app/favicon.svg");
+      expect(await widget(page).getByText("Powered by Porthole").isVisible()).toBe(false);
+      const input = widget(page).getByRole("textbox", { name: "Ask us anything" });
+      await input.fill("Is the sound off?");
+      await input.press("Enter");
+      const created = await feedEvent((e) =>
+        e.event.case === "messageCreated" && e.event.value.body === "Is the sound off?"
+          ? e.event.value
+          : undefined,
+      );
+      await widget(page).locator("[data-close]").click();
+      await agent.reply(created.conversationId, "It is.");
+      await widget(page).locator(".badge", { hasText: "1" }).waitFor();
+      expect(await page.evaluate(() => (window as unknown as { chimes: number }).chimes)).toBe(0);
+
+      // With the sound setting on, the same message chimes.
+      await agent.widgets.updateWidget({
+        widgetId: demoWidgetId,
+        settings: {
+          ...changed,
+          behavior: { ...changed.behavior, soundEnabled: true } as typeof changed.behavior,
+        },
+      });
+      await page.reload();
+      await launcher(page).click();
+      await widget(page).locator("[data-close]").click();
+      await agent.reply(created.conversationId, "Now it is on.");
+      await expect
+        .poll(() => page.evaluate(() => (window as unknown as { chimes: number }).chimes))
+        .toBeGreaterThan(0);
+      await page.screenshot({ path: `${results}/desktop-custom-settings.png` });
+      await context.close();
+    } finally {
+      await agent.widgets.updateWidget({ widgetId: demoWidgetId, settings: before });
+    }
   });
 });
 
