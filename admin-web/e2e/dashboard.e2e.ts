@@ -88,6 +88,18 @@ async function run(page: Page, consoleErrors: string[]) {
   await page.getByRole("button", { name: "Save changes" }).click();
   await page.getByText("Widget saved").first().waitFor();
   await page.getByRole("button", { name: "Appearance" }).click();
+  // The live preview is the real widget (in a sandboxed frame), following unsaved edits.
+  const preview = page.frameLocator('[data-testid="widget-preview"]').locator("[data-porthole]");
+  await preview.getByRole("heading", { name: "Hello from Acme" }).waitFor();
+  const headerColour = () =>
+    preview.locator(".head").evaluate((el) => getComputedStyle(el).backgroundColor);
+  await expect.poll(headerColour).toBe("rgb(15, 118, 110)");
+  await page.getByLabel("Main colour", { exact: true }).fill("#b45309");
+  await expect.poll(headerColour).toBe("rgb(180, 83, 9)");
+  await page.getByRole("button", { name: "Offline", exact: true }).click();
+  await preview.getByRole("button", { name: "Leave a message" }).waitFor();
+  await page.getByRole("button", { name: "Conversation", exact: true }).click();
+  await page.getByLabel("Main colour", { exact: true }).fill("#0f766e");
   await shot(page, "widget-settings");
   // Business hours: a day closing before it opens is refused next to that day.
   await page.getByRole("button", { name: "Business hours" }).click();

@@ -1,6 +1,7 @@
 //! The JavaScript API a host page calls through `window.Porthole(command, ...args)`,
 //! typed. Calls made before the widget has loaded are queued by the loader and replayed.
 
+import type { WidgetConfig } from "@porthole/client/lean";
 import type { ChatEvents } from "./chat.js";
 
 /** Options of `boot`. The loader boots with the token from its own URL unless told not to. */
@@ -13,6 +14,19 @@ export interface BootOptions {
   locale?: string;
   /** Hide the launcher button (open the chat with `Porthole('open')` instead). */
   hideLauncher?: boolean;
+  /**
+   * The dashboard's live preview: show this configuration without talking to the server
+   * (update it with `Porthole('preview', preview)`). Not for websites.
+   */
+  preview?: PreviewOptions;
+}
+
+/** What the dashboard's preview shows. */
+export interface PreviewOptions {
+  /** The widget's settings as `GetWidgetConfig` returns them. */
+  config: WidgetConfig;
+  /** Which screen to show. */
+  screen: "chat" | "prechat" | "offline";
 }
 
 /** A signed-in user of the host site; `userHash` is computed by the site's backend. */
@@ -40,6 +54,8 @@ export interface PortholeApi {
   /** Sets custom attributes agents see in the visitor panel (an empty value removes one). */
   (command: "setAttributes", attributes: Record<string, string>): void;
   (command: "setLocale", locale: string): void;
+  /** Updates the dashboard preview (after `boot` with `preview`). */
+  (command: "preview", preview: PreviewOptions): void;
   <K extends EventName>(
     command: "on" | "off",
     event: K,

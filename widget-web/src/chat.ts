@@ -136,13 +136,53 @@ export class Chat {
     this.options.changed();
   }
 
+  /**
+   * Shows the widget with the given configuration and no server: the dashboard's live
+   * preview. Called again with new settings, it re-renders in place.
+   */
+  preview(
+    config: WidgetConfig,
+    screen: "chat" | "prechat" | "offline",
+    sample: { agent: string; visitor: string },
+  ): void {
+    this.previewing = true;
+    this.config = { ...config, online: screen !== "offline" };
+    this.preChatDone = screen !== "prechat";
+    this.visitor ??= { id: "preview", name: "", email: "", verified: false };
+    this.connection = "live";
+    if (this.messages.length === 0) {
+      const line = (seq: number, mine: boolean, body: string): ChatMessage => ({
+        key: `preview-${seq}`,
+        id: `preview-${seq}`,
+        seq,
+        mine,
+        senderName: mine ? "" : "Alex",
+        senderType: mine ? 1 : 2,
+        body,
+        attachments: [],
+        time: new Date(),
+        state: "sent",
+      });
+      this.messages = [line(1, true, sample.visitor), line(2, false, sample.agent)];
+      this.seenSeq = 2;
+    }
+    this.options.changed();
+  }
+
+  /** True in the dashboard's preview: nothing is sent anywhere. */
+  previewing = false;
+
   /** Stops everything and forgets the visitor in this browser (e.g. on the host's log-out). */
   shutdown(): void {
     this.stopped = true;
     this.feed?.abort();
     for (const timer of this.timers) clearInterval(timer);
     for (const undo of this.unpatch) undo();
-    localStorage.removeItem(this.storageKey);
+    try {
+      localStorage.removeItem(this.storageKey);
+    } catch {
+      // Storage blocked (sandboxed frame, private mode): nothing was kept.
+    }
   }
 
   /** Which panel screen applies now. */
@@ -208,6 +248,7 @@ export class Chat {
   async send(body: string, attachmentIds: string[] = [], key: string = newKey()): Promise<void> {
     const text = body.trim();
     if (!text && attachmentIds.length === 0) return;
+    if (this.previewing) return;
     this.notice = "";
     this.stopTyping();
     const existing = this.messages.find((m) => m.key === key);

@@ -47,6 +47,8 @@ const en = {
   newMessage: "New message",
   powered: "Powered by Porthole",
   cantStart: "The chat can't start right now. Please try again later.",
+  previewVisitor: "Hi! Do you ship to Norway?",
+  previewAgent: "We do: delivery takes 3–5 days.",
 };
 
 /** A key of the string table. */
@@ -98,6 +100,8 @@ const de: Table = {
   newMessage: "Neue Nachricht",
   powered: "Bereitgestellt von Porthole",
   cantStart: "Der Chat kann gerade nicht starten. Bitte versuchen Sie es später erneut.",
+  previewVisitor: "Hallo! Liefert ihr nach Norwegen?",
+  previewAgent: "Ja, die Lieferung dauert 3–5 Tage.",
 };
 
 const fr: Table = {
@@ -145,6 +149,8 @@ const fr: Table = {
   newMessage: "Nouveau message",
   powered: "Propulsé par Porthole",
   cantStart: "Le chat ne peut pas démarrer pour le moment. Réessayez plus tard.",
+  previewVisitor: "Bonjour ! Livrez-vous en Norvège ?",
+  previewAgent: "Oui : la livraison prend 3 à 5 jours.",
 };
 
 const es: Table = {
@@ -192,6 +198,8 @@ const es: Table = {
   newMessage: "Mensaje nuevo",
   powered: "Con la tecnología de Porthole",
   cantStart: "El chat no puede iniciarse ahora. Inténtalo más tarde.",
+  previewVisitor: "¡Hola! ¿Enviáis a Noruega?",
+  previewAgent: "Sí: el envío tarda de 3 a 5 días.",
 };
 
 const tables: Record<string, Table> = { en, de, fr, es };

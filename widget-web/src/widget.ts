@@ -1,7 +1,13 @@
 //! The embeddable chat widget: the entry the loader imports. `start` replays the commands
 //! the host page queued and returns the function installed as `window.Porthole`.
 
-import type { BootOptions, EventName, IdentifyOptions, PortholeApi } from "./api.js";
+import type {
+  BootOptions,
+  EventName,
+  IdentifyOptions,
+  PortholeApi,
+  PreviewOptions,
+} from "./api.js";
 import { Chat, type ChatEvents } from "./chat.js";
 import { pickLocale, translator } from "./i18n.js";
 import { chime, unlockAudio } from "./sound.js";
@@ -71,6 +77,13 @@ function boot(options: BootOptions): void {
     document.title = originalTitle.value;
   };
   instance = { chat, view, stop };
+  if (options.preview) {
+    const t = translator(locale);
+    booted = Promise.resolve();
+    preview(chat, options.preview, t);
+    view.setOpen(true, false);
+    return;
+  }
   booted = chat.boot(locale).catch((error: unknown) => {
     // A refused origin, an unknown or deactivated widget: stay invisible, say why once.
     console.error(
@@ -80,6 +93,13 @@ function boot(options: BootOptions): void {
       stop();
       instance = undefined;
     }
+  });
+}
+
+function preview(chat: Chat, options: PreviewOptions, t: ReturnType<typeof translator>): void {
+  chat.preview(options.config, options.screen, {
+    visitor: t("previewVisitor"),
+    agent: t("previewAgent"),
   });
 }
 
@@ -138,6 +158,10 @@ function run(command: unknown, args: unknown[]): void {
           return await chat.setAttributes(args[0] as Record<string, string>);
         case "setLocale":
           return view.setTranslator(translator(String(args[0])));
+        case "preview":
+          return chat.previewing
+            ? preview(chat, args[0] as PreviewOptions, translator("en"))
+            : undefined;
         default:
           console.warn(`Porthole: unknown command ${String(command)}`);
       }
