@@ -35,6 +35,17 @@ pub struct ConversationApi {
 }
 
 impl ConversationApi {
+    /// The calling agent's id and display name, as their messages are signed.
+    async fn author(&self, agent: &Agent) -> Result<(String, String), Error> {
+        let (user, _, _) = self
+            .state
+            .store
+            .membership(&agent.workspace_id, &agent.user_id)
+            .await?
+            .ok_or(Error::NotFound("membership"))?;
+        Ok((user.id, user.display_name))
+    }
+
     pub fn new(state: Arc<AppState>) -> Self {
         Self { state }
     }
@@ -270,15 +281,7 @@ impl ConversationService for ConversationApi {
             }
         };
         let (sender_id, sender_name) = match sender {
-            Sender::Agent => {
-                let (user, _, _) = self
-                    .state
-                    .store
-                    .membership(&agent.workspace_id, &agent.user_id)
-                    .await?
-                    .ok_or(Error::NotFound("membership"))?;
-                (user.id, user.display_name)
-            }
+            Sender::Agent => self.author(&agent).await?,
             Sender::Bot => (String::new(), "Bot".to_owned()),
             _ => (String::new(), String::new()),
         };
@@ -412,19 +415,14 @@ impl ConversationService for ConversationApi {
     ) -> Result<Response<pb::StartVisitorConversationResponse>, Status> {
         let agent = auth::agent(&request)?;
         let req = request.into_inner();
-        let (user, _, _) = self
-            .state
-            .store
-            .membership(&agent.workspace_id, &agent.user_id)
-            .await?
-            .ok_or(Error::NotFound("membership"))?;
+        let (sender_id, sender_name) = self.author(&agent).await?;
         let mut outgoing = chat::Outgoing {
             workspace_id: agent.workspace_id.clone(),
             conversation_id: String::new(),
             visitor_id: None,
             sender: Sender::Agent,
-            sender_id: user.id,
-            sender_name: user.display_name,
+            sender_id,
+            sender_name,
             body: req.body,
             internal: false,
             attachment_ids: Vec::new(),
