@@ -1,0 +1,97 @@
+//! Presence, queue and offline state across dashboard and widget, with the real widget on
+//! the demo page: with the only agent offline the widget shows the away state and the
+//! offline form; the visitor's message waits in the queue, which the inbox and the team
+//! view show; when the agent comes online the conversation is assigned to them at once and
+//! the widget shows who answers.
+
+import { join } from "node:path";
+import {
+  AgentStatus,
+  createClient,
+  createPortholeTransport,
+  WorkspaceService,
+} from "@porthole/client";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import {
+  accessTokenOf,
+  launchBrowser,
+  type RunningServer,
+  resultsDir,
+  startServer,
+} from "./harness";
+
+let server: RunningServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  server = await startServer({ PORTHOLE_DEMO: "true" });
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+const widget = (page: Page) => page.locator("[data-porthole]");
+
+async function setStatus(agent: Page, status: AgentStatus) {
+  const token = await accessTokenOf(agent);
+  const workspace = createClient(
+    WorkspaceService,
+    createPortholeTransport(server.url, { getToken: () => token }),
+  );
+  await workspace.setMyStatus({ status });
+}
+
+describe("presence", () => {
+  test("offline agent: away widget, queued message; online again: assigned and named", async () => {
+    const agentContext = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    const visitorContext = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const agent = await agentContext.newPage();
+    const visitor = await visitorContext.newPage();
+    await agent.goto(`${server.url}/app/login`);
+    await agent.getByLabel("E-mail").fill("demo@porthole.test");
+    await agent.getByLabel("Password").fill("porthole-demo");
+    await agent.getByRole("button", { name: "Sign in" }).click();
+    await agent.getByRole("heading", { name: "Inbox" }).waitFor();
+    await setStatus(agent, AgentStatus.OFFLINE);
+
+    // Nobody answers: the widget says so and offers the offline form.
+    await visitor.goto(`${server.url}/demo`);
+    await widget(visitor).locator(".launcher").click();
+    await widget(visitor).getByText("We're away right now", { exact: true }).waitFor();
+    const form = widget(visitor).locator("form[data-offline]");
+    await form.getByLabel("E-mail").fill("queued@example.com");
+    await form.getByLabel("Message").fill("Anyone there?");
+    await form.getByRole("button", { name: "Leave a message" }).click();
+    await widget(visitor)
+      .getByText(/You're number 1 in line/)
+      .waitFor();
+
+    // The inbox shows the waiting conversation with its place; the team view the queue.
+    await agent.goto(`${server.url}/app/inbox?status=all`);
+    await agent.getByText("#1 in queue").first().waitFor();
+    await agent.goto(`${server.url}/app/team`);
+    const waiting = agent.getByText("Waiting for an agent").locator("..");
+    await expect.poll(() => waiting.textContent()).toContain("1");
+    await agent.screenshot({ path: join(resultsDir, "team-queue.png") });
+
+    // Back online: the oldest waiting conversation is assigned to this agent at once.
+    await setStatus(agent, AgentStatus.ONLINE);
+    await widget(visitor).locator(".head").getByText("Demo Agent").waitFor();
+    await expect
+      .poll(() =>
+        widget(visitor)
+          .getByText(/number 1 in line/)
+          .count(),
+      )
+      .toBe(0);
+    await agent.goto(`${server.url}/app/inbox?status=all`);
+    await agent.getByText("Anyone there?").first().waitFor();
+    expect(await agent.getByText("#1 in queue").count()).toBe(0);
+    await agentContext.close();
+    await visitorContext.close();
+  });
+});
