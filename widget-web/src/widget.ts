@@ -18,7 +18,7 @@ export type { BootOptions, IdentifyOptions, PortholeApi } from "./api.js";
 type Listener = (detail: unknown) => void;
 
 const listeners = new Map<string, Set<Listener>>();
-let instance: { chat: Chat; view: View; stop: () => void } | undefined;
+let instance: { chat: Chat; view: View; locale: string; stop: () => void } | undefined;
 /** Commands that need a running chat wait for boot to finish. */
 let booted: Promise<void> = Promise.resolve();
 const originalTitle = { value: "" };
@@ -76,7 +76,7 @@ function boot(options: BootOptions): void {
     host.remove();
     document.title = originalTitle.value;
   };
-  instance = { chat, view, stop };
+  instance = { chat, view, locale, stop };
   if (options.preview) {
     const t = translator(locale);
     booted = Promise.resolve();
@@ -139,7 +139,7 @@ function run(command: unknown, args: unknown[]): void {
   void booted.then(async () => {
     const current = instance;
     if (!current) return;
-    const { chat, view } = current;
+    const { chat, view, locale } = current;
     try {
       switch (command) {
         case "open":
@@ -160,7 +160,7 @@ function run(command: unknown, args: unknown[]): void {
           return view.setTranslator(translator(String(args[0])));
         case "preview":
           return chat.previewing
-            ? preview(chat, args[0] as PreviewOptions, translator("en"))
+            ? preview(chat, args[0] as PreviewOptions, translator(locale))
             : undefined;
         default:
           console.warn(`Porthole: unknown command ${String(command)}`);
