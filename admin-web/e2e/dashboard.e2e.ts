@@ -1,29 +1,29 @@
-//! The dashboard end to end: sign up, create and edit a widget, a visitor's message arrives
-//! live, the agent replies and writes a note (which the visitor never gets), resolves, the
-//! visitor rates; then a teammate joins through an invite link and sees the same inbox.
+//! The dashboard end to end: sign up, create and edit a widget, paste its snippet into a
+//! site; a visitor writes in the real widget there and the message arrives live; the agent
+//! sees them typing, writes a note (which the widget never shows) and replies, resolves,
+//! and the visitor rates in the widget; then a teammate joins through an invite link and
+//! sees the same inbox.
 
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import {
-  launchBrowser,
-  type RunningServer,
-  resultsDir,
-  startServer,
-  visitorClient,
-} from "./harness";
+import { type HostSite, hostSite } from "../../widget-web/e2e/hostpage.js";
+import { launchBrowser, type RunningServer, resultsDir, startServer } from "./harness";
 
 let server: RunningServer;
 let browser: Browser;
+let site: HostSite;
 
 beforeAll(async () => {
   server = await startServer();
   browser = await launchBrowser();
+  site = await hostSite();
 });
 
 afterAll(async () => {
   await browser?.close();
   await server?.stop();
+  await site?.close();
 });
 
 async function shot(page: Page, name: string) {
@@ -87,6 +87,12 @@ async function run(page: Page, consoleErrors: string[]) {
   await page.getByLabel("Welcome title").fill("Hello from Acme");
   await page.getByRole("button", { name: "Save changes" }).click();
   await page.getByText("Widget saved").first().waitFor();
+  // Ask visitors for their name (required) and e-mail (optional) before the chat.
+  await page.getByRole("button", { name: "Pre-chat & sound" }).click();
+  await page.getByLabel("Ask for the name").selectOption({ label: "Required" });
+  await page.getByLabel("Ask for the e-mail").selectOption({ label: "Optional" });
+  await page.getByRole("button", { name: "Save changes" }).click();
+  await page.getByRole("button", { name: "Saved" }).waitFor();
   await page.getByRole("button", { name: "Appearance" }).click();
   // The live preview is the real widget (in a sandboxed frame), following unsaved edits.
   const preview = page.frameLocator('[data-testid="widget-preview"]').locator("[data-porthole]");
@@ -111,6 +117,10 @@ async function run(page: Page, consoleErrors: string[]) {
   await page.getByRole("button", { name: "Save changes" }).click();
   await page.getByRole("button", { name: "Saved" }).waitFor();
   await shot(page, "widget-hours");
+  // Off again, so the chat below does not depend on the time of day the test runs at.
+  await page.getByRole("switch", { name: /Use business hours/ }).click();
+  await page.getByRole("button", { name: "Save changes" }).click();
+  await page.getByRole("button", { name: "Saved" }).waitFor();
   await page.getByRole("button", { name: "Install & security" }).click();
   const snippet = await page.getByTestId("embed-snippet").textContent();
   expect(snippet).toContain("<script");
@@ -118,7 +128,8 @@ async function run(page: Page, consoleErrors: string[]) {
   await page.getByLabel("Domains").fill("bad domain!");
   await page.getByRole("button", { name: "Save changes" }).click();
   await page.getByText("“bad domain!” must be a host name").waitFor();
-  await page.getByLabel("Domains").fill("acme.test\n*.acme.test");
+  // The owner's site (served by this test on 127.0.0.1) and their production domains.
+  await page.getByLabel("Domains").fill("acme.test\n*.acme.test\n127.0.0.1");
   await page.getByRole("button", { name: "Save changes" }).click();
   await page.getByRole("button", { name: "Saved" }).waitFor();
   await shot(page, "widget-install");
@@ -128,30 +139,35 @@ async function run(page: Page, consoleErrors: string[]) {
   await page.getByRole("link", { name: /Main site/ }).waitFor();
   await shot(page, "widgets");
 
-  // Back to the inbox; a visitor writes.
+  // The owner pastes the snippet into their site (a second origin); a visitor opens it.
   await page.getByRole("link", { name: /Inbox/ }).first().click();
   await page.getByText("All caught up").waitFor();
-  const visitor = visitorClient(server.url);
-  await visitor.start(token);
-  await visitor.client.updateVisitor({
-    name: "Ada Lovelace",
-    email: "ada@example.org",
-    attributes: { plan: "pro" },
-  });
-  await visitor.client.recordPageView({
-    url: "https://acme.test/pricing",
-    title: "Pricing · Acme",
-  });
-  const started = await visitor.client.startConversation({
-    sourceUrl: "https://acme.test/pricing",
-    sourceTitle: "Pricing · Acme",
-  });
-  const conversationId = started.conversation?.id ?? "";
-  await visitor.client.sendMessage({
-    conversationId,
-    body: "Hello, do you ship to Norway?",
-    clientKey: "v-1",
-  });
+  site.page(
+    "/pricing",
+    `<!doctype html><html><head><title>Pricing · Acme</title></head><body>
+       <h1>Pricing</h1>
+       <script>
+         window.Porthole = window.Porthole || function () { (Porthole.q = Porthole.q || []).push(arguments); };
+         Porthole("setAttributes", { plan: "pro" });
+       </script>
+       ${snippet ?? ""}
+     </body></html>`,
+  );
+  const visitorContext = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const visitor = await visitorContext.newPage();
+  visitor.on("pageerror", (e) => consoleErrors.push(`visitor: ${String(e)}`));
+  await visitor.goto(`${site.url}/pricing`);
+  const widget = visitor.locator("[data-porthole]");
+  const widgetComposer = widget.getByRole("textbox", { name: "Type a message…" });
+  await widget.locator(".launcher").click();
+  await widget.getByRole("heading", { name: "Hello from Acme" }).waitFor();
+  const preChat = widget.locator("form[data-prechat]");
+  await preChat.getByLabel("Name").fill("Ada Lovelace");
+  await preChat.getByLabel("E-mail").fill("ada@example.org");
+  await preChat.getByRole("button", { name: "Start chat" }).click();
+  await widgetComposer.fill("Hello, do you ship to Norway?");
+  await widgetComposer.press("Enter");
+  await widget.getByText("Delivered").waitFor();
 
   // It appears live, unread.
   const row = page.getByRole("link", { name: /Ada Lovelace/ });
@@ -160,57 +176,54 @@ async function run(page: Page, consoleErrors: string[]) {
   await expect.poll(() => page.title()).toMatch(/^\(1\)/);
   await shot(page, "inbox-live");
 
-  // The agent opens it: the message is there, and it is marked read.
+  // The agent opens it: the message is there, it is marked read (the visitor sees "Read"),
+  // and the visitor panel shows the page, the pre-chat details and the attribute.
   await row.click();
   await conversationPane(page).getByText("Hello, do you ship to Norway?").waitFor();
   await expect.poll(() => page.title()).not.toMatch(/^\(/);
+  await widget.getByText("Read").waitFor();
   await page.getByTestId("current-page").getByText("Pricing · Acme").waitFor();
+  await page.getByText("ada@example.org").first().waitFor();
+  await page.getByText("pro", { exact: true }).first().waitFor();
 
-  // The visitor types, the agent sees it.
-  await visitor.client.setTyping({ conversationId, typing: true });
+  // The visitor types in the widget, the agent sees it.
+  await widgetComposer.pressSequentially("Also", { delay: 30 });
   await page.getByText("Ada Lovelace is typing").waitFor();
+  await widgetComposer.fill("");
 
-  // Reply with Enter.
-  const reply = page.getByLabel("Reply to the visitor");
-  await reply.fill("Yes, we ship to Norway in 3–5 days.");
-  await reply.press("Enter");
-  await conversationPane(page).getByText("Yes, we ship to Norway in 3–5 days.").waitFor();
-  await expect
-    .poll(async () =>
-      (await visitor.client.listMessages({ conversationId })).messages.map((m) => m.body),
-    )
-    .toContain("Yes, we ship to Norway in 3–5 days.");
-
-  // An internal note, visibly different, never reaches the visitor.
+  // An internal note, visibly different; then a reply with Enter. The widget shows the
+  // reply and never the note, although the note was written first.
   await page.getByRole("tab", { name: "Note" }).click();
   const note = page.getByLabel("Internal note");
   await note.fill("VIP: offer free shipping");
   await note.press("Enter");
   await page.getByTestId("note").getByText("VIP: offer free shipping").waitFor();
-  const agentSide = await visitor.client.listMessages({ conversationId });
-  expect(agentSide.messages.map((m) => m.body)).not.toContain("VIP: offer free shipping");
-  expect(agentSide.messages.every((m) => !m.internal)).toBe(true);
+  await page.getByRole("tab", { name: "Reply" }).click();
+  const reply = page.getByLabel("Reply to the visitor");
+  await reply.fill("Yes, we ship to Norway in 3–5 days.");
+  await reply.press("Enter");
+  await conversationPane(page).getByText("Yes, we ship to Norway in 3–5 days.").waitFor();
+  await widget.getByText("Yes, we ship to Norway in 3–5 days.").waitFor();
+  expect(await widget.getByText("VIP: offer free shipping").count()).toBe(0);
 
   // More from the visitor, live.
-  await visitor.client.sendMessage({
-    conversationId,
-    body: "Perfect, thank you!",
-    clientKey: "v-2",
-  });
+  await widgetComposer.fill("Perfect, thank you!");
+  await widgetComposer.press("Enter");
   await conversationPane(page).getByText("Perfect, thank you!").waitFor();
 
-  // Resolve with the keyboard (e), then the visitor rates.
-  await page.getByRole("tab", { name: "Reply" }).click();
+  // Resolve with the keyboard (e); the widget asks for a rating and the agent sees it.
   await page.locator("body").click({ position: { x: 700, y: 400 } });
   await page.keyboard.press("e");
   await page.getByText("Conversation resolved").first().waitFor();
-  await visitor.client.rateConversation({
-    conversationId,
-    rating: 5,
-    comment: "Fast and friendly",
-  });
+  const rating = widget.locator("form[data-rating]");
+  await rating.waitFor();
+  await rating.getByRole("button", { name: "5 of 5" }).click();
+  await rating.getByRole("textbox").fill("Fast and friendly");
+  await rating.getByRole("button", { name: "Send rating" }).click();
+  await widget.getByText("Thanks for your feedback!").waitFor();
   await conversationPane(page).getByText("“Fast and friendly”").waitFor();
   await shot(page, "conversation");
+  await visitor.screenshot({ path: join(resultsDir, "dashboard-visitor-rated.png") });
 
   // Invite a teammate.
   await page.getByRole("link", { name: "Team" }).click();
@@ -240,11 +253,8 @@ async function run(page: Page, consoleErrors: string[]) {
   await page2.getByRole("link", { name: /Ada Lovelace/ }).waitFor();
 
   // A new visitor message reopens the conversation; both dashboards see it live.
-  await visitor.client.sendMessage({
-    conversationId,
-    body: "One more question…",
-    clientKey: "v-3",
-  });
+  await widgetComposer.fill("One more question…");
+  await widgetComposer.press("Enter");
   await page2
     .getByRole("link", { name: /Ada Lovelace/ })
     .getByText("One more question…")
@@ -261,4 +271,5 @@ async function run(page: Page, consoleErrors: string[]) {
 
   expect(consoleErrors).toEqual([]);
   await teammate.close();
+  await visitorContext.close();
 }
