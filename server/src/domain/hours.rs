@@ -66,6 +66,38 @@ mod tests {
     }
 
     #[test]
+    fn on_the_days_the_clocks_change() {
+        let h = hours("Europe/Berlin");
+        // Sunday 2026-03-29: 02:00 local jumps to 03:00 (UTC+1 → UTC+2). Open 00:00–24:00
+        // local that day = 23:00 Saturday to 22:00 Sunday UTC: 23 hours.
+        assert!(!is_open(&h, utc(2026, 3, 28, 22, 59)), "Saturday 23:59 local is closed");
+        assert!(is_open(&h, utc(2026, 3, 28, 23, 0)), "Sunday 00:00 local");
+        assert!(is_open(&h, utc(2026, 3, 29, 1, 0)), "03:00 local, right after the jump");
+        assert!(is_open(&h, utc(2026, 3, 29, 21, 59)));
+        assert!(!is_open(&h, utc(2026, 3, 29, 22, 0)), "Monday 00:00 local (summer time)");
+        // Sunday 2026-10-25: 03:00 local falls back to 02:00 (UTC+2 → UTC+1): 25 hours.
+        assert!(is_open(&h, utc(2026, 10, 24, 22, 0)), "Sunday 00:00 local (summer time)");
+        assert!(is_open(&h, utc(2026, 10, 25, 0, 30)), "02:30 local, first time");
+        assert!(is_open(&h, utc(2026, 10, 25, 1, 30)), "02:30 local, second time");
+        assert!(is_open(&h, utc(2026, 10, 25, 22, 59)));
+        assert!(!is_open(&h, utc(2026, 10, 25, 23, 0)), "Monday 00:00 local (winter time)");
+        // A weekday window on the Monday after the spring change: 09:00 CEST = 07:00 UTC.
+        assert!(!is_open(&h, utc(2026, 3, 30, 6, 59)));
+        assert!(is_open(&h, utc(2026, 3, 30, 7, 0)));
+    }
+
+    #[test]
+    fn local_day_differs_from_the_utc_day() {
+        // Auckland is UTC+13 in December: Monday 09:00 local is Sunday 20:00 UTC.
+        let h = hours("Pacific/Auckland");
+        assert!(is_open(&h, utc(2026, 12, 6, 20, 0)), "Monday 09:00 local");
+        assert!(!is_open(&h, utc(2026, 12, 6, 19, 59)), "Monday 08:59 local");
+        // Sunday is open all day in this fixture: Saturday 11:00 UTC is Sunday 00:00 local.
+        assert!(is_open(&h, utc(2026, 12, 5, 11, 0)));
+        assert!(!is_open(&h, utc(2026, 12, 5, 10, 59)), "Saturday 23:59 local");
+    }
+
+    #[test]
     fn disabled_hours_are_always_open() {
         let mut h = hours("UTC");
         h.enabled = false;
