@@ -1,7 +1,8 @@
 //! Routing through the real client: 200 conversations arriving at once reach 5 agents of
 //! capacity 10 without overload, the rest queue in arrival order, freed capacity pulls the
 //! oldest, and a disconnected agent goes offline after the grace period — on SQLite, on
-//! PostgreSQL, and across two replicas sharing PostgreSQL and Redis.
+//! PostgreSQL, and across two replicas sharing PostgreSQL and Redis. Also manual and round
+//! robin modes, hybrid hand-over, unassign on offline, and transfers with their notice.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -398,5 +399,98 @@ async fn hybrid_hand_over_and_unassign_on_offline() {
     assert_eq!((w.queue_length, w.members[0].current_load, w.members[0].user_id.as_str()), (0, 1, owner_id.as_str()));
     let bad = owner.workspace().set_my_status(pb::SetMyStatusRequest { status: 0 }).await.unwrap_err();
     assert_eq!(bad.code(), tonic::Code::InvalidArgument);
+    server.stop().await;
+}
+
+/// Reads `feed` until `stop` matches an item, returning everything read before it.
+async fn read_until(
+    feed: &mut tonic::Streaming<pb::WatchWorkspaceResponse>,
+    stop: impl Fn(&pb::watch_workspace_response::Event) -> bool,
+) -> Vec<pb::watch_workspace_response::Event> {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    let mut seen = Vec::new();
+    loop {
+        let item = tokio::time::timeout_at(deadline, feed.next()).await.expect("feed went quiet").unwrap().unwrap();
+        let Some(event) = item.event else { continue };
+        if stop(&event) {
+            return seen;
+        }
+        seen.push(event);
+    }
+}
+
+/// A transfer moves the load from one agent to another, gives the new assignee a notice
+/// marked as a transfer, and gives the previous one none.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn transfer_between_agents() {
+    use pb::watch_workspace_response::Event;
+    let server = TestServer::start(Backend::Sqlite).await;
+    let mut team = team(&server, "transfer@example.com").await;
+    let conversation_id = visitor_conversation(&server, team.widget_token.clone()).await;
+    let first = team
+        .owner
+        .conversations()
+        .get_conversation(pb::GetConversationRequest { conversation_id: conversation_id.clone() })
+        .await
+        .unwrap()
+        .into_inner()
+        .conversation
+        .unwrap()
+        .assignee_user_id;
+    let from = team.agents.iter().position(|(_, id, _)| *id == first).expect("assigned to a team member");
+    let to = (from + 1) % AGENTS;
+    let to_id = team.agents[to].1.clone();
+
+    // The first assignee's feed has its (non-transfer) notice.
+    read_until(&mut team.agents[from].2, |e| {
+        matches!(e, Event::AssignedToYou(n) if n.conversation.as_ref().unwrap().id == conversation_id && !n.transfer)
+    })
+    .await;
+
+    team.owner
+        .conversations()
+        .assign_conversation(pb::AssignConversationRequest {
+            conversation_id: conversation_id.clone(),
+            assignee_user_id: to_id.clone(),
+        })
+        .await
+        .unwrap();
+    read_until(&mut team.agents[to].2, |e| {
+        matches!(e, Event::AssignedToYou(n) if n.conversation.as_ref().unwrap().id == conversation_id && n.transfer)
+    })
+    .await;
+    let w = workload(&team.owner).await;
+    let load = |id: &str| w.members.iter().find(|m| m.user_id == id).unwrap().current_load;
+    assert_eq!((load(&first), load(&to_id)), (0, 1));
+
+    // A later change marks the end of what the transfer produced: the previous assignee's
+    // feed shows the conversation moving, and no notice.
+    team.owner
+        .conversations()
+        .set_conversation_priority(pb::SetConversationPriorityRequest {
+            conversation_id: conversation_id.clone(),
+            priority: pb::Priority::High.into(),
+        })
+        .await
+        .unwrap();
+    let before = read_until(
+        &mut team.agents[from].2,
+        |e| matches!(e, Event::ConversationUpdated(c) if c.id == conversation_id && c.priority() == pb::Priority::High),
+    )
+    .await;
+    assert!(before.iter().any(|e| matches!(e, Event::ConversationUpdated(c) if c.assignee_user_id == to_id)));
+    assert!(!before.iter().any(|e| matches!(e, Event::AssignedToYou(_))), "no notice for the previous assignee");
+
+    // Someone outside the workspace cannot be given it.
+    let refused = team
+        .owner
+        .conversations()
+        .assign_conversation(pb::AssignConversationRequest {
+            conversation_id: conversation_id.clone(),
+            assignee_user_id: "usr_nobody".into(),
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(refused.code(), tonic::Code::NotFound);
     server.stop().await;
 }
