@@ -150,3 +150,28 @@ async fn demo_page_embeds_the_seeded_widget() {
     assert!(head.starts_with("HTTP/1.1 307") && head.contains("/app/"), "{head}");
     server.stop().await;
 }
+
+/// Unknown paths: a plain 404 for browsers (`/favicon.ico`), UNIMPLEMENTED for gRPC and
+/// grpc-web callers of a method that does not exist.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unknown_paths() {
+    let server = TestServer::start(Backend::Sqlite).await;
+    let (head, body) =
+        http1(server.addr, "GET /favicon.ico HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", b"").await;
+    assert!(head.starts_with("HTTP/1.1 404"), "{head}");
+    assert_eq!(body, b"not found\n");
+
+    let (_, data, trailers) = grpc_web(server.addr, "/porthole.v1.NoSuchService/Call", b"").await;
+    assert!(data.is_none());
+    assert!(trailers.contains("grpc-status:12"), "{trailers}");
+
+    // Over gRPC (HTTP/2) the same: the status a client can act on, not a transport error.
+    let channel = tonic::transport::Channel::from_shared(server.url.clone()).unwrap().connect().await.unwrap();
+    let mut grpc = tonic::client::Grpc::new(channel);
+    grpc.ready().await.unwrap();
+    let codec = tonic_prost::ProstCodec::<pb::GetMeRequest, pb::GetMeResponse>::default();
+    let path = tonic::codegen::http::uri::PathAndQuery::from_static("/porthole.v1.NoSuchService/Call");
+    let status = grpc.unary(tonic::Request::new(pb::GetMeRequest {}), path, codec).await.unwrap_err();
+    assert_eq!(status.code(), tonic::Code::Unimplemented, "{status:?}");
+    server.stop().await;
+}

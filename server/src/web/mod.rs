@@ -1,4 +1,5 @@
-//! Plain HTTP beside gRPC on the same port: health, and (later) static assets.
+//! Plain HTTP beside gRPC on the same port: health, attachments, static assets, the demo
+//! page, and the answer for paths that are none of these.
 
 use std::sync::Arc;
 
@@ -42,7 +43,22 @@ pub fn routes(state: Arc<AppState>, grpc: Router) -> Router {
         .route("/", get(|| async { Redirect::temporary("/app/") }))
         .route("/demo", get(demo::page))
         .with_state(state);
-    grpc.merge(http).layer(cors).layer(TraceLayer::new_for_http())
+    // Replaces the gRPC router's own fallback, which sits behind the grpc-web layer and so
+    // answered every unknown plain HTTP path (`/favicon.ico`) with 400.
+    grpc.merge(http).fallback(not_found).layer(cors).layer(TraceLayer::new_for_http())
+}
+
+/// Unknown paths: UNIMPLEMENTED for gRPC and grpc-web callers, a plain 404 for the rest.
+async fn not_found(headers: HeaderMap) -> Response {
+    let grpc = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/grpc"));
+    if grpc {
+        tonic::Status::unimplemented("no such method").into_http::<axum::body::Body>()
+    } else {
+        (StatusCode::NOT_FOUND, "not found\n").into_response()
+    }
 }
 
 /// 200 when the database answers, 503 otherwise.
