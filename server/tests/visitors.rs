@@ -16,6 +16,7 @@ use tonic::Code;
 /// A workspace with one widget, its owner's client, and a visitor session on it.
 struct Setup {
     agent: Porthole,
+    widget: pb::Widget,
     visitor: Porthole,
     visitor_id: String,
 }
@@ -30,15 +31,20 @@ async fn setup(server: &TestServer, email: &str) -> Setup {
         .into_inner()
         .widget
         .unwrap();
+    let (visitor, visitor_id) = start_visitor(server, &widget.public_token).await;
+    Setup { agent, widget, visitor, visitor_id }
+}
+
+async fn start_visitor(server: &TestServer, widget_token: &str) -> (Porthole, String) {
     let visitor = server.new_client();
     let session = visitor
         .visitor()
-        .start_session(pb::StartSessionRequest { widget_token: widget.public_token, ..Default::default() })
+        .start_session(pb::StartSessionRequest { widget_token: widget_token.into(), ..Default::default() })
         .await
         .unwrap()
         .into_inner();
     visitor.set_token(Some(session.visitor_token));
-    Setup { agent, visitor, visitor_id: session.visitor.unwrap().id }
+    (visitor, session.visitor.unwrap().id)
 }
 
 async fn view(visitor: &Porthole, path: &str) {
@@ -207,3 +213,43 @@ async fn a_pause_starts_a_new_visit(backend: Backend) {
     server.stop().await;
 }
 on_both_backends!(a_pause_starts_a_new_visit);
+
+/// When a browser identifies as a user the workspace already knows, the pages it viewed
+/// join that user's history (and the cap still holds).
+async fn identified_pages_follow_the_user(backend: Backend) {
+    use hmac::{Hmac, Mac};
+    let server = TestServer::start(backend).await;
+    let s = setup(&server, "identified@example.com").await;
+    let secret = s
+        .agent
+        .widgets()
+        .get_identity_secret(pb::GetIdentitySecretRequest { widget_id: s.widget.id.clone() })
+        .await
+        .unwrap()
+        .into_inner()
+        .identity_secret;
+    let identify = |visitor: Porthole| {
+        let mut mac = Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).unwrap();
+        mac.update(b"user-7");
+        let request = pb::IdentifyVisitorRequest {
+            external_id: "user-7".into(),
+            user_hash: hex::encode(mac.finalize().into_bytes()),
+            ..Default::default()
+        };
+        async move { visitor.visitor().identify_visitor(request).await.unwrap().into_inner().visitor.unwrap().id }
+    };
+    view(&s.visitor, "/laptop").await;
+    assert_eq!(identify(s.visitor.clone()).await, s.visitor_id);
+
+    let (phone, phone_id) = start_visitor(&server, &s.widget.public_token).await;
+    for i in 0..100 {
+        view(&phone, &format!("/phone/{i}")).await;
+    }
+    assert_eq!(identify(phone.clone()).await, s.visitor_id, "the phone becomes the known user");
+    let history = list(&s.agent, &s.visitor_id, 100, "").await;
+    assert_eq!(paths(&history), (0..100).rev().map(|i| format!("/phone/{i}")).collect::<Vec<_>>());
+    assert_eq!(history.next_page_token, "", "the laptop's oldest view went over the cap");
+    assert!(list(&s.agent, &phone_id, 0, "").await.page_views.is_empty());
+    server.stop().await;
+}
+on_both_backends!(identified_pages_follow_the_user);
