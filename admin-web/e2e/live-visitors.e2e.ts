@@ -1,7 +1,9 @@
 //! Live visitors end to end, with the real widget on the demo page: the visitor appears on
-//! the agent's Live visitors screen with the page they are on, moves to another page and
-//! the screen follows without a reload; the agent writes first, the visitor's widget opens
-//! by itself with the message, the visitor answers and the agent reads it in the inbox.
+//! the agent's Live visitors screen with the page they are on and their time on site, moves
+//! to another page and the screen follows without a reload; the agent writes first, the
+//! visitor's widget opens by itself with the message, the visitor answers and the agent
+//! reads it in the inbox, where the visitor panel lists the pages viewed and follows the
+//! visitor's next page live.
 
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
@@ -68,7 +70,9 @@ async function run(agent: Page, visitor: Page) {
   await row.getByText("Porthole demo — Northwind Coffee").waitFor();
   expect(await row.count()).toBe(1);
   await row.getByText(/^Visitor \w{4}$/).waitFor();
-  await row.getByText(/First seen \d+s ago/).waitFor();
+  await row.getByText(/^On site \d+s$/).waitFor();
+  // A first visit: "first seen" would only repeat the time on site.
+  expect(await row.getByText(/First seen/).count()).toBe(0);
   await row.getByText(/Chrom/).waitFor();
 
   // The visitor moves to another page of the single-page app: the row follows.
@@ -78,8 +82,8 @@ async function run(agent: Page, visitor: Page) {
   });
   await row.getByText("Pricing — Northwind Coffee").waitFor();
   await row.getByText(/\/demo\?page=pricing$/).waitFor();
-  // The time since first seen ticks on its own.
-  await row.getByText(/First seen [1-9]\d*s ago/).waitFor();
+  // The time on site ticks on its own.
+  await row.getByText(/^On site [1-9]\d*s$/).waitFor();
   await shot(agent, "live-visitors");
   // The same screen on a phone, in dark mode.
   await agent.setViewportSize({ width: 390, height: 844 });
@@ -115,4 +119,43 @@ async function run(agent: Page, visitor: Page) {
   await composer.press("Enter");
   await pane.getByText("Yes please, something fruity.").waitFor();
   await shot(agent, "live-visitors-conversation");
+
+  // The visitor panel beside the conversation lists the pages viewed, newest first.
+  const visitorPanel = agent.getByRole("complementary", { name: "Visitor" });
+  const pagesViewed = visitorPanel.getByRole("list", { name: "Pages viewed" });
+  const pageTitles = () => pagesViewed.getByRole("listitem").allInnerTexts();
+  await pagesViewed.getByText("Pricing — Northwind Coffee").waitFor();
+  let titles = await pageTitles();
+  expect(titles).toHaveLength(2);
+  expect(titles[0]).toMatch(/^Pricing — Northwind Coffee\s+\S+\/demo\?page=pricing\s+just now$/);
+  expect(titles[1]).toMatch(/^Porthole demo — Northwind Coffee\s/);
+  const first = pagesViewed.getByRole("link").first();
+  expect(await first.getAttribute("target")).toBe("_blank");
+  expect(await first.getAttribute("rel")).toBe("noopener noreferrer");
+  expect(await first.getAttribute("href")).toMatch(/\/demo\?page=pricing$/);
+
+  // The visitor opens another page: it appears on top without a reload.
+  await visitor.evaluate(() => {
+    document.title = "Beans — Northwind Coffee";
+    history.pushState({}, "", "/demo?page=beans");
+  });
+  await pagesViewed.getByText("Beans — Northwind Coffee").waitFor();
+  titles = await pageTitles();
+  expect(titles.map((t) => t.split("\n")[0])).toEqual([
+    "Beans — Northwind Coffee",
+    "Pricing — Northwind Coffee",
+    "Porthole demo — Northwind Coffee",
+  ]);
+  await visitorPanel.getByText("Visit started").waitFor();
+  await agent.waitForTimeout(300); // colour transitions
+  await visitorPanel.screenshot({ path: join(resultsDir, "visitor-panel-pages-viewed.png") });
+  // The same panel on a phone, in dark mode.
+  await agent.setViewportSize({ width: 390, height: 844 });
+  await agent.emulateMedia({ colorScheme: "dark" });
+  if (!(await visitorPanel.isVisible())) {
+    await agent.getByRole("button", { name: "Show visitor details" }).click();
+  }
+  await pagesViewed.getByText("Beans — Northwind Coffee").waitFor();
+  await agent.waitForTimeout(300);
+  await shot(agent, "visitor-panel-pages-viewed-phone-dark");
 }

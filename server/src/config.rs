@@ -73,6 +73,11 @@ pub const KEYS: &[Key] = &[
         doc: "How long an agent's dashboard may be disconnected before they count as offline (1 to 3600).",
     },
     Key {
+        name: "PORTHOLE_VISIT_TIMEOUT_SECS",
+        default: "1800",
+        doc: "How long a visitor may be inactive before their next page view or heartbeat starts a new visit, for time on site (60 to 86400).",
+    },
+    Key {
         name: "PORTHOLE_DEMO",
         default: "false",
         doc: "true creates a demo workspace (demo@porthole.test / porthole-demo) with a widget shown at /demo.",
@@ -123,6 +128,8 @@ pub struct Config {
     pub db_pool_size: usize,
     /// How long an agent's dashboard may be disconnected before they count as offline.
     pub agent_grace: Duration,
+    /// How long a visitor may be inactive before their next activity starts a new visit.
+    pub visit_timeout: Duration,
     /// Seed the demo workspace and serve `/demo`.
     pub demo: bool,
     pub log_filter: String,
@@ -234,6 +241,7 @@ impl Config {
         let db_pool_size = usize::try_from(number("PORTHOLE_DB_POOL_SIZE", 1, 1024)?).unwrap_or(16);
 
         let agent_grace = Duration::from_secs(number("PORTHOLE_AGENT_OFFLINE_GRACE_SECS", 1, 3600)?);
+        let visit_timeout = Duration::from_secs(number("PORTHOLE_VISIT_TIMEOUT_SECS", 60, 86_400)?);
 
         let (k, v) = get("PORTHOLE_DEMO");
         let demo = match v.as_str() {
@@ -262,6 +270,7 @@ impl Config {
             invite_ttl,
             db_pool_size,
             agent_grace,
+            visit_timeout,
             demo,
             log_filter,
             log_format,

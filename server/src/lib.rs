@@ -76,7 +76,10 @@ pub async fn open_state(
 ) -> Result<Arc<AppState>, StartError> {
     std::fs::create_dir_all(&config.data_dir)
         .map_err(|source| StartError::DataDir { path: config.data_dir.display().to_string(), source })?;
-    let store = Store::connect(&config.database, config.db_pool_size).await?.with_agent_grace(config.agent_grace);
+    let store = Store::connect(&config.database, config.db_pool_size)
+        .await?
+        .with_agent_grace(config.agent_grace)
+        .with_visit_timeout(config.visit_timeout);
     let secret = match &config.jwt_secret {
         Some(secret) => secret.clone(),
         None => store.server_secret("jwt", || ids::new_secret(48)).await?,

@@ -1,16 +1,19 @@
-//! The visitor beside the conversation: who they are, where they are right now (live from
-//! the feed), their device, custom attributes and earlier conversations.
+//! The visitor beside the conversation: who they are, where they are right now and the
+//! pages they viewed (live from the feed), their device, custom attributes and earlier
+//! conversations.
 
 import type { Conversation, VisitorProfile } from "@porthole/client";
 import { useQuery } from "@tanstack/react-query";
 import { BadgeCheck, ExternalLink, Globe, Mail, X } from "lucide-react";
-import type { ReactNode } from "react";
+import { type ReactNode, useEffect, useState } from "react";
 import { Link, useLocation } from "react-router";
-import { IconButton } from "../components/ui/Button";
+import { Button, IconButton } from "../components/ui/Button";
 import { Avatar, Badge } from "../components/ui/misc";
 import { conversationClient } from "../lib/api";
-import { ago, fullTime, shortAgo, statusLabel, visitorLabel } from "../lib/format";
+import { ago, fullTime, shortAgo, statusLabel, toMillis, visitorLabel } from "../lib/format";
 import { keys } from "./cache";
+import { flattenPageViews, pageViewTitle, stripScheme } from "./pageViews";
+import { usePageViews } from "./queries";
 
 function Row({ label, children }: { label: string; children: ReactNode }) {
   if (children === "" || children === undefined || children === null) return null;
@@ -104,6 +107,7 @@ export function VisitorPanel({
           <p className="text-[13px] text-zinc-400">Unknown</p>
         )}
       </Section>
+      <PagesViewed visitorId={visitor.id} />
       <Section title="Details">
         <dl>
           <Row label="Browser">{visitor.browser}</Row>
@@ -113,6 +117,9 @@ export function VisitorPanel({
           <Row label="IP address">{visitor.ipAddress}</Row>
           <Row label="Page views">{String(visitor.pageViews)}</Row>
           <Row label="Referrer">{visitor.referrer}</Row>
+          <Row label="Visit started">
+            {visitor.visitStartTime ? fullTime(visitor.visitStartTime) : ""}
+          </Row>
           <Row label="First seen">{fullTime(visitor.firstSeenTime)}</Row>
           <Row label="Last seen">{fullTime(visitor.lastSeenTime)}</Row>
           <Row label="User id">{visitor.externalId}</Row>
@@ -141,6 +148,106 @@ export function VisitorPanel({
       </Section>
       <PastConversations conversation={conversation} visitor={visitor} />
     </div>
+  );
+}
+
+/** The current time, every 30 s, so relative times stay true while the panel is open. */
+function useMinuteNow(): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 30_000);
+    return () => clearInterval(timer);
+  }, []);
+  return now;
+}
+
+/** Placeholder rows as tall as real ones, so the list does not jump when it arrives. */
+function PageViewSkeleton() {
+  return (
+    <div aria-hidden className="flex h-11 items-center gap-2 px-2">
+      <span className="h-3 flex-1 animate-pulse rounded bg-zinc-100 dark:bg-zinc-800" />
+      <span className="h-3 w-10 animate-pulse rounded bg-zinc-100 dark:bg-zinc-800" />
+    </div>
+  );
+}
+
+/**
+ * The pages the visitor viewed, newest first. The feed's `visitorUpdated` event refetches
+ * it when they open another page (cache.ts); "Show more" pages back through the server's
+ * last 100.
+ */
+function PagesViewed({ visitorId }: { visitorId: string }) {
+  const pages = usePageViews(visitorId);
+  const now = useMinuteNow();
+  const items = flattenPageViews(pages.data?.pages);
+  return (
+    <Section title="Pages viewed">
+      {pages.isPending ? (
+        <div role="status" aria-label="Loading pages viewed">
+          <PageViewSkeleton />
+          <PageViewSkeleton />
+          <PageViewSkeleton />
+        </div>
+      ) : pages.isError ? (
+        <p className="flex h-11 items-center gap-2 text-[13px] text-zinc-500 dark:text-zinc-400">
+          Pages could not be loaded.
+          <button
+            type="button"
+            className="font-medium text-brand-600 hover:underline"
+            onClick={() => void pages.refetch()}
+          >
+            Try again
+          </button>
+        </p>
+      ) : items.length === 0 ? (
+        <p className="flex h-11 items-center text-[13px] text-zinc-400">No pages recorded yet</p>
+      ) : (
+        <>
+          <ol aria-label="Pages viewed" className="-mx-2">
+            {items.map(({ key, view }) => (
+              <li key={key}>
+                <a
+                  href={view.url}
+                  target="_blank"
+                  rel="noopener noreferrer"
+                  title={view.url}
+                  className="group flex h-11 items-center gap-2 rounded-md px-2 text-[13px] hover:bg-zinc-50 dark:hover:bg-zinc-900"
+                >
+                  <span className="min-w-0 flex-1">
+                    <span className="block truncate font-medium text-zinc-800 dark:text-zinc-200">
+                      {pageViewTitle(view)}
+                    </span>
+                    <span className="block truncate text-xs text-zinc-500 dark:text-zinc-400">
+                      {stripScheme(view.url)}
+                    </span>
+                  </span>
+                  <time
+                    className="shrink-0 text-xs text-zinc-400 tabular-nums"
+                    dateTime={
+                      view.viewTime ? new Date(toMillis(view.viewTime)).toISOString() : undefined
+                    }
+                    title={fullTime(view.viewTime)}
+                  >
+                    {ago(view.viewTime, now)}
+                  </time>
+                </a>
+              </li>
+            ))}
+          </ol>
+          {pages.hasNextPage && (
+            <Button
+              size="sm"
+              variant="ghost"
+              className="mt-1 w-full"
+              loading={pages.isFetchingNextPage}
+              onClick={() => void pages.fetchNextPage()}
+            >
+              Show more
+            </Button>
+          )}
+        </>
+      )}
+    </Section>
   );
 }
 

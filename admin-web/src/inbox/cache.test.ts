@@ -148,6 +148,23 @@ describe("applyFeedEvent", () => {
     expect(detail?.visitor?.currentUrl).toBe("https://a.test/pricing");
   });
 
+  test("a new page view marks the visitor's page history stale; presence does not", () => {
+    const { qc } = setup();
+    const c = conversation("c1", 100);
+    const profile = (pageViews: bigint, online = true) =>
+      create(VisitorProfileSchema, { id: c.visitorId, pageViews, online });
+    qc.setQueryData(
+      keys.conversation("c1"),
+      create(GetConversationResponseSchema, { conversation: c, visitor: profile(1n) }),
+    );
+    qc.setQueryData(keys.pageViews(c.visitorId), { pages: [], pageParams: [] });
+    const stale = () => qc.getQueryState(keys.pageViews(c.visitorId))?.isInvalidated;
+    applyFeedEvent(qc, event({ case: "visitorUpdated", value: profile(1n, false) }), me);
+    expect(stale()).toBe(false);
+    applyFeedEvent(qc, event({ case: "visitorUpdated", value: profile(2n) }), me);
+    expect(stale()).toBe(true);
+  });
+
   test("visitor updates keep the live visitors list current", () => {
     const { qc } = setup();
     const here = (id: string, title: string, online = true) =>

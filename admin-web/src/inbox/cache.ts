@@ -23,6 +23,7 @@ import {
   mergeMessage,
   upsertIntoList,
 } from "./model";
+import { pageViewsChanged } from "./pageViews";
 
 export const keys = {
   me: ["me"] as const,
@@ -35,6 +36,7 @@ export const keys = {
   conversation: (id: string) => ["conversation", id] as const,
   messages: (id: string) => ["messages", id] as const,
   visitorHistory: (visitorId: string) => ["visitor-history", visitorId] as const,
+  pageViews: (visitorId: string) => ["page-views", visitorId] as const,
   liveVisitors: ["live-visitors"] as const,
 };
 
@@ -90,11 +92,19 @@ export function applyMessageEvent(qc: QueryClient, m: Message, meId: string): vo
 }
 
 function applyVisitor(qc: QueryClient, visitor: VisitorProfile): void {
+  let previous: VisitorProfile | undefined;
   for (const [key, data] of qc.getQueriesData<GetConversationResponse>({
     queryKey: ["conversation"],
   })) {
-    if (data?.visitor?.id === visitor.id) qc.setQueryData(key, { ...data, visitor });
+    if (data?.visitor?.id === visitor.id) {
+      previous = data.visitor;
+      qc.setQueryData(key, { ...data, visitor });
+    }
   }
+  // A new page view: the open visitor panel refetches its history (at most a few small
+  // pages); presence-only updates cost nothing.
+  if (pageViewsChanged(previous, visitor))
+    void qc.invalidateQueries({ queryKey: keys.pageViews(visitor.id) });
   qc.setQueryData<ListLiveVisitorsResponse>(keys.liveVisitors, (old) => {
     if (!old) return old;
     const visitors = mergeLiveVisitor(old.visitors, visitor);

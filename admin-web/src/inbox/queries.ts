@@ -1,5 +1,5 @@
-//! The inbox's queries: conversation lists by filter, one conversation, its messages, and
-//! the members (for assignment).
+//! The inbox's queries: conversation lists by filter, one conversation, its messages, the
+//! pages its visitor viewed, and the members (for assignment).
 
 import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import { conversationClient, workspaceClient } from "../lib/api";
@@ -40,6 +40,23 @@ export function useConversation(id: string | undefined) {
     queryFn: ({ signal }) =>
       conversationClient.getConversation({ conversationId: id ?? "" }, { signal }),
     enabled: Boolean(id),
+  });
+}
+
+/** The pages a visitor viewed, newest first, 20 at a time; the feed keeps it current. */
+export function usePageViews(visitorId: string) {
+  return useInfiniteQuery({
+    queryKey: keys.pageViews(visitorId),
+    queryFn: ({ pageParam, signal }) =>
+      conversationClient.listVisitorPageViews(
+        { visitorId, pageSize: 20, pageToken: pageParam },
+        { signal },
+      ),
+    initialPageParam: "",
+    getNextPageParam: (last) => last.nextPageToken || undefined,
+    enabled: Boolean(visitorId),
+    // `visitorUpdated` events invalidate it when a page is viewed (cache.ts).
+    staleTime: Number.POSITIVE_INFINITY,
   });
 }
 

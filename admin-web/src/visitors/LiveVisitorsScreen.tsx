@@ -1,5 +1,5 @@
-//! Live visitors: who is on the workspace's sites right now, on which page, since when,
-//! through which widget; kept current by the workspace feed (cache.ts), never polled. An
+//! Live visitors: who is on the workspace's sites right now, on which page, for how long
+//! (time on site in the current visit), through which widget; kept current by the workspace feed (cache.ts), never polled. An
 //! agent can write first: the message starts (or continues) a conversation assigned to
 //! them and pops up in the visitor's widget.
 
@@ -21,7 +21,7 @@ import { fullTime, visitorLabel } from "../lib/format";
 import { newClientKey } from "../lib/ids";
 import { PageHeader } from "../shell/PageHeader";
 import { useWidgets } from "../widgets/queries";
-import { pageLabel, sinceFirstSeen } from "./live";
+import { isReturning, pageLabel, sinceFirstSeen, timeOnSite } from "./live";
 
 function useLiveVisitors() {
   return useQuery({
@@ -108,8 +108,8 @@ export function LiveVisitorsScreen() {
           )}
         </section>
         <p className="mt-3 text-xs text-zinc-500 dark:text-zinc-400">
-          “First seen” counts from the visitor’s first visit with this browser, which may be an
-          earlier day.
+          “On site” counts from the start of the visitor’s current visit; a visit ends after 30
+          minutes without activity. Returning visitors also show when this browser was first seen.
         </p>
       </div>
       <MessageDialog visitor={messaging} onClose={() => setMessaging(undefined)} />
@@ -166,9 +166,17 @@ function VisitorRow({
           <p className="truncate" title="Widget">
             {widgetName ?? "Widget"}
           </p>
-          <p className="tabular-nums" title={`First seen ${fullTime(v.firstSeenTime)}`}>
-            First seen {sinceFirstSeen(v, now)} ago
+          <p
+            className="tabular-nums"
+            title={`Visit started ${fullTime(v.visitStartTime)} · first seen ${fullTime(v.firstSeenTime)}`}
+          >
+            On site {timeOnSite(v, now)}
           </p>
+          {isReturning(v) && (
+            <p className="truncate tabular-nums" title={fullTime(v.firstSeenTime)}>
+              First seen {sinceFirstSeen(v, now)} ago
+            </p>
+          )}
         </div>
         <Button size="sm" onClick={onMessage} aria-label={`Message ${name}`}>
           <MessageSquarePlus className="size-3.5" /> Message

@@ -4,7 +4,14 @@ import { create } from "@bufbuild/protobuf";
 import { timestampFromMs } from "@bufbuild/protobuf/wkt";
 import { type VisitorProfile, VisitorProfileSchema } from "@porthole/client";
 import { describe, expect, test } from "vitest";
-import { formatDuration, mergeLiveVisitor, pageLabel, sinceFirstSeen } from "./live";
+import {
+  formatDuration,
+  isReturning,
+  mergeLiveVisitor,
+  pageLabel,
+  sinceFirstSeen,
+  timeOnSite,
+} from "./live";
 
 function visitor(id: string, init: Partial<Omit<VisitorProfile, "$typeName">> = {}) {
   return create(VisitorProfileSchema, { id, online: true, ...init });
@@ -54,5 +61,28 @@ describe("durations", () => {
     ).toBe("Pricing");
     expect(pageLabel(visitor("a", { currentUrl: "https://x.test/p" }))).toBe("x.test/p");
     expect(pageLabel(visitor("a"))).toBe("Unknown page");
+  });
+});
+
+describe("time on site", () => {
+  test("counts from the start of the current visit, not from first seen", () => {
+    const v = visitor("a", {
+      firstSeenTime: timestampFromMs(1_000),
+      visitStartTime: timestampFromMs(86_400_000),
+    });
+    expect(timeOnSite(v, 86_400_000 + 252_000)).toBe("4m 12s");
+    expect(sinceFirstSeen(v, 86_400_000 + 252_000)).toBe("1d 0h");
+    expect(isReturning(v)).toBe(true);
+  });
+
+  test("a first visit is not returning; no visit start shows a dash", () => {
+    const first = visitor("a", {
+      firstSeenTime: timestampFromMs(5_000),
+      visitStartTime: timestampFromMs(5_000),
+    });
+    expect(isReturning(first)).toBe(false);
+    expect(timeOnSite(first, 50_000)).toBe("45s");
+    expect(timeOnSite(visitor("b"), 50_000)).toBe("—");
+    expect(isReturning(visitor("b"))).toBe(false);
   });
 });

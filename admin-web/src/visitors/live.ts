@@ -1,5 +1,5 @@
-//! Pure rules of the live visitors list: how a feed update changes it, and how long ago a
-//! visitor was first seen.
+//! Pure rules of the live visitors list: how a feed update changes it, how long a visitor
+//! has been on the site in this visit, and how long ago they were first seen.
 
 import type { VisitorProfile } from "@porthole/client";
 import { toMillis } from "../lib/format";
@@ -35,6 +35,25 @@ export function formatDuration(ms: number): string {
 export function sinceFirstSeen(visitor: VisitorProfile, now: number): string {
   const first = toMillis(visitor.firstSeenTime);
   return first ? formatDuration(now - first) : "—";
+}
+
+/**
+ * Time on site: how long the current visit has lasted (a visit ends after 30 minutes
+ * without activity; the server says when this one began).
+ */
+export function timeOnSite(visitor: VisitorProfile, now: number): string {
+  const start = toMillis(visitor.visitStartTime);
+  return start ? formatDuration(now - start) : "—";
+}
+
+/**
+ * Whether the visitor was here before this visit (first seen well before it began), so
+ * "first seen" says something the time on site does not.
+ */
+export function isReturning(visitor: VisitorProfile): boolean {
+  const start = toMillis(visitor.visitStartTime);
+  const first = toMillis(visitor.firstSeenTime);
+  return start > 0 && first > 0 && start - first > 60_000;
 }
 
 /** The page to show: its title, else its URL without the scheme. */

@@ -28,6 +28,9 @@ const MAX_PAGE: i32 = 200;
 const DEFAULT_PAGE: i32 = 50;
 /// The most live visitors one call lists.
 const MAX_LIVE_VISITORS: i32 = 500;
+/// The most page views one call lists, and how many when the request does not say.
+const MAX_PAGE_VIEWS: i32 = 100;
+const DEFAULT_PAGE_VIEWS: i32 = 20;
 
 /// The ConversationService implementation.
 pub struct ConversationApi {
@@ -88,6 +91,12 @@ fn decode_page_token(token: &str) -> Result<Option<(i64, String)>, Error> {
     let bad = || Error::invalid("page_token", "must be a next_page_token from a previous response");
     let (at, id) = token.split_once('.').ok_or_else(bad)?;
     Ok(Some((at.parse().map_err(|_| bad())?, id.to_owned())))
+}
+
+/// A page-view page token: `{viewed_at}.{id}` of the last view listed.
+fn decode_page_view_token(token: &str) -> Option<(i64, i64)> {
+    let (at, id) = token.split_once('.')?;
+    Some((at.parse().ok()?, id.parse().ok()?))
 }
 
 type FeedStream = Pin<Box<dyn Stream<Item = Result<pb::WatchWorkspaceResponse, Status>> + Send>>;
@@ -407,6 +416,50 @@ impl ConversationService for ConversationApi {
             .map(convert::visitor_profile)
             .collect();
         Ok(Response::new(pb::ListLiveVisitorsResponse { visitors }))
+    }
+
+    async fn list_visitor_page_views(
+        &self,
+        request: Request<pb::ListVisitorPageViewsRequest>,
+    ) -> Result<Response<pb::ListVisitorPageViewsResponse>, Status> {
+        let agent = auth::agent(&request)?;
+        let req = request.into_inner();
+        let mut v = Violations::default();
+        let visitor_id = req.visitor_id.trim();
+        if visitor_id.is_empty() {
+            v.add("visitor_id", "must not be empty: pass a visitor's id (vis_…)");
+        }
+        let limit = match req.page_size {
+            0 => i64::from(DEFAULT_PAGE_VIEWS),
+            1..=MAX_PAGE_VIEWS => i64::from(req.page_size),
+            _ => {
+                v.add("page_size", format!("must be from 1 to {MAX_PAGE_VIEWS} (0 for {DEFAULT_PAGE_VIEWS})"));
+                0
+            }
+        };
+        let before = if req.page_token.is_empty() {
+            None
+        } else {
+            let before = decode_page_view_token(&req.page_token);
+            if before.is_none() {
+                v.add("page_token", "must be a next_page_token from a previous response");
+            }
+            before
+        };
+        v.into_result(())?;
+        self.state.store.visitor(&agent.workspace_id, visitor_id).await?.ok_or(Error::NotFound("visitor"))?;
+        // One more than asked tells whether an older page exists.
+        let mut rows = self.state.store.page_views(&agent.workspace_id, visitor_id, before, limit + 1).await?;
+        let more = rows.len() as i64 > limit;
+        rows.truncate(usize::try_from(limit).unwrap_or(0));
+        let next_page_token = match rows.last() {
+            Some(last) if more => format!("{}.{}", last.viewed_at, last.id),
+            _ => String::new(),
+        };
+        Ok(Response::new(pb::ListVisitorPageViewsResponse {
+            page_views: rows.iter().map(convert::page_view).collect(),
+            next_page_token,
+        }))
     }
 
     async fn start_visitor_conversation(

@@ -8,7 +8,9 @@ use crate::domain::conversation::{Priority, Sender, Status};
 use crate::domain::routing::{AgentStatus, Mode, Responder};
 use crate::domain::widget as dw;
 use crate::realtime::event::{BusMessage, ConversationView, EventBody, MemberView, Typing, UpdateCause};
-use crate::store::models::{AttachmentRow, InviteRow, MessageRow, UserRow, VisitorRow, WidgetRow, WorkspaceRow};
+use crate::store::models::{
+    AttachmentRow, InviteRow, MessageRow, PageViewRow, UserRow, VisitorRow, WidgetRow, WorkspaceRow,
+};
 
 /// Unix milliseconds as a protobuf timestamp.
 pub fn timestamp(ms: i64) -> prost_types::Timestamp {
@@ -458,6 +460,16 @@ pub fn visitor_profile(row: &VisitorRow) -> pb::VisitorProfile {
         last_seen_time: Some(timestamp(row.last_seen_at)),
         widget_id: row.widget_id.clone(),
         page_views: row.page_views,
+        visit_start_time: Some(timestamp(row.visit_started_at)).filter(|_| row.visit_started_at > 0),
+    }
+}
+
+pub fn page_view(row: &PageViewRow) -> pb::PageView {
+    pb::PageView {
+        url: row.url.clone(),
+        title: row.title.clone(),
+        referrer: row.referrer.clone(),
+        view_time: Some(timestamp(row.viewed_at)),
     }
 }
 

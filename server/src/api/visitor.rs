@@ -25,7 +25,7 @@ use crate::realtime::feed::{self, Audience, FeedItem};
 use crate::store::conversations::ConversationOp;
 use crate::store::models::{VisitorRow, WidgetRow};
 use crate::store::now_ms;
-use crate::store::visitors::VisitorChange;
+use crate::store::visitors::{PageView, VisitorChange};
 
 /// How long a visitor token lasts: the visitor stays the same person for a year.
 const VISITOR_TOKEN_DAYS: i64 = 365;
@@ -113,11 +113,16 @@ impl VisitorApi {
         Ok(routing::first_responder(settings.handler, agents) != Responder::Agents || agents)
     }
 
-    async fn update(&self, visitor: &Visitor, change: VisitorChange, page_views: i64) -> Result<VisitorRow, Error> {
+    async fn update(
+        &self,
+        visitor: &Visitor,
+        change: VisitorChange,
+        page_view: Option<PageView>,
+    ) -> Result<VisitorRow, Error> {
         let (row, events) = self
             .state
             .store
-            .update_visitor(&visitor.workspace_id, &visitor.visitor_id, change, page_views, true, now_ms())
+            .update_visitor(&visitor.workspace_id, &visitor.visitor_id, change, page_view, true, now_ms())
             .await?
             .ok_or(Error::NotFound("visitor"))?;
         chat::publish(&self.state, events).await;
@@ -208,7 +213,7 @@ impl VisitorService for VisitorApi {
                     workspace_id: row.workspace_id.clone(),
                     widget_id: widget.id.clone(),
                 };
-                self.update(&v, change, 0).await?
+                self.update(&v, change, None).await?
             }
             None => {
                 let row = VisitorRow {
@@ -233,6 +238,7 @@ impl VisitorService for VisitorApi {
                     online: true,
                     first_seen_at: now,
                     last_seen_at: now,
+                    visit_started_at: now,
                 };
                 self.state.store.insert_visitor(row).await?
             }
@@ -269,7 +275,7 @@ impl VisitorService for VisitorApi {
         v.into_result(())?;
         let change =
             VisitorChange { name, email, attributes, last_seen_at: Some(now_ms()), ..VisitorChange::default() };
-        let row = self.update(&visitor, change, 0).await?;
+        let row = self.update(&visitor, change, None).await?;
         Ok(Response::new(pb::UpdateVisitorResponse { visitor: Some(convert::visitor(&row)) }))
     }
 
@@ -331,17 +337,22 @@ impl VisitorService for VisitorApi {
             return Err(Error::invalid("url", format!("must be at most {} characters", rules::MAX_URL_CHARS)).into());
         }
         let current = self.own_visitor(&visitor).await?;
+        let view = PageView {
+            url: req.url.trim().to_owned(),
+            title: rules::clip(&req.title, 500),
+            referrer: rules::clip(&req.referrer, rules::MAX_URL_CHARS),
+        };
         let change = VisitorChange {
-            current_url: Some(req.url.trim().to_owned()),
-            current_title: Some(rules::clip(&req.title, 500)),
+            current_url: Some(view.url.clone()),
+            current_title: Some(view.title.clone()),
             // The referrer that brought the visitor to the site: the first page's.
-            referrer: Some(rules::clip(&req.referrer, rules::MAX_URL_CHARS)).filter(|_| current.page_views == 0),
+            referrer: Some(view.referrer.clone()).filter(|_| current.page_views == 0),
             ip_address: Some(client.ip).filter(|ip| !ip.is_empty()),
             online: Some(true),
             last_seen_at: Some(now_ms()),
             ..VisitorChange::default()
         };
-        self.update(&visitor, change, 1).await?;
+        self.update(&visitor, change, Some(view)).await?;
         Ok(Response::new(pb::RecordPageViewResponse {}))
     }
 
@@ -357,7 +368,7 @@ impl VisitorService for VisitorApi {
             last_seen_at: Some(now_ms()),
             ..VisitorChange::default()
         };
-        self.update(&visitor, change, 0).await?;
+        self.update(&visitor, change, None).await?;
         Ok(Response::new(pb::HeartbeatResponse {}))
     }
 
@@ -571,7 +582,7 @@ impl VisitorService for VisitorApi {
             last_seen_at: Some(now_ms()),
             ..VisitorChange::default()
         };
-        let row = self.update(&visitor, change, 0).await?;
+        let row = self.update(&visitor, change, None).await?;
         let (conversation, _) = self.open_conversation(&visitor, &row.current_url, &row.current_title).await?;
         chat::send(
             &self.state,

@@ -46,6 +46,8 @@ pub fn access_for(path: &str) -> Option<Access> {
             | "RotateIdentitySecret",
         ) => Member(Role::Admin),
 
+        // Every agent works the whole inbox, including each visitor's details and the pages
+        // they viewed (ListVisitorPageViews).
         ("porthole.v1.ConversationService", _) => Member(Role::Agent),
 
         ("porthole.v1.VisitorService", "GetWidgetConfig" | "StartSession") => Public,
@@ -86,5 +88,11 @@ mod tests {
         assert_eq!(access_for("/porthole.v1.WidgetService/CreateWidget"), Some(Access::Member(Role::Admin)));
         assert_eq!(access_for("/porthole.v1.WidgetService/ListWidgets"), Some(Access::Member(Role::Agent)));
         assert_eq!(access_for("/porthole.v1.AuthService/LogIn"), Some(Access::Public));
+    }
+
+    #[test]
+    fn visitor_history_is_for_members_only() {
+        let path = "/porthole.v1.ConversationService/ListVisitorPageViews";
+        assert_eq!(access_for(path), Some(Access::Member(Role::Agent)));
     }
 }

@@ -14,6 +14,20 @@ const MAX_ATTRIBUTE_VALUE: usize = 1000;
 /// Longest URL, title or referrer kept.
 pub const MAX_URL_CHARS: usize = 2000;
 
+/// Page views kept per visitor: older ones are deleted as new ones arrive, so the history
+/// an agent sees is bounded and the table cannot grow without limit.
+pub const MAX_PAGE_VIEWS_KEPT: i64 = 100;
+/// Default time without any activity after which the next activity starts a new visit
+/// (the usual web-analytics session timeout).
+pub const DEFAULT_VISIT_TIMEOUT_SECS: u64 = 30 * 60;
+
+/// When the visit that the activity at `now` belongs to started: it continues the current
+/// visit (started at `visit_started_at`, last active at `last_seen_at`) unless more than
+/// `timeout_ms` passed without activity, or no visit was recorded yet (0).
+pub fn visit_start(visit_started_at: i64, last_seen_at: i64, now: i64, timeout_ms: i64) -> i64 {
+    if visit_started_at <= 0 || now.saturating_sub(last_seen_at) > timeout_ms { now } else { visit_started_at }
+}
+
 /// Whether `user_hash` is hex(HMAC-SHA256(secret, external_id)); compared in constant time.
 pub fn identity_verified(secret: &str, external_id: &str, user_hash: &str) -> bool {
     let Ok(expected) = hex::decode(user_hash.trim()) else { return false };
@@ -81,6 +95,19 @@ pub fn clip(text: &str, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_visit_continues_until_a_long_enough_pause() {
+        const MIN: i64 = 60_000;
+        let timeout = 30 * MIN;
+        // Activity within the timeout continues the visit, however long the visit is.
+        assert_eq!(visit_start(1_000, 1_000 + 29 * MIN, 1_000 + 59 * MIN, timeout), 1_000);
+        // Exactly the timeout still continues it; a millisecond more starts a new one.
+        assert_eq!(visit_start(1_000, 5_000, 5_000 + timeout, timeout), 1_000);
+        assert_eq!(visit_start(1_000, 5_000, 5_001 + timeout, timeout), 5_001 + timeout);
+        // The first activity ever starts one.
+        assert_eq!(visit_start(0, 5_000, 6_000, timeout), 6_000);
+    }
 
     #[test]
     fn hmac_identity() {

@@ -70,6 +70,8 @@ pub struct Store {
     backend: Arc<Backend>,
     /// How long an agent's dashboard may be disconnected before they count as offline.
     agent_grace_ms: i64,
+    /// How long a visitor may be inactive before their next activity starts a new visit.
+    visit_timeout_ms: i64,
 }
 
 /// Runs `$body` with `$conn: &mut impl AsyncConnection` from the read pool of whichever
@@ -124,7 +126,11 @@ impl Store {
             DatabaseConfig::Sqlite(path) => Self::open_sqlite(path, pool_size).await?,
             DatabaseConfig::Postgres(url) => Self::open_postgres(url, pool_size).await?,
         };
-        let store = Self { backend: Arc::new(backend), agent_grace_ms: 60_000 };
+        let store = Self {
+            backend: Arc::new(backend),
+            agent_grace_ms: 60_000,
+            visit_timeout_ms: 1000 * i64::try_from(crate::domain::visitor::DEFAULT_VISIT_TIMEOUT_SECS).unwrap_or(1800),
+        };
         store.migrate().await?;
         Ok(store)
     }
@@ -197,6 +203,17 @@ impl Store {
     /// How long an agent's dashboard may be disconnected before they count as offline.
     pub fn agent_grace_ms(&self) -> i64 {
         self.agent_grace_ms
+    }
+
+    /// Sets how long a visitor may be inactive before their next activity starts a new visit.
+    pub fn with_visit_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.visit_timeout_ms = i64::try_from(timeout.as_millis()).unwrap_or(i64::MAX);
+        self
+    }
+
+    /// How long a visitor may be inactive before their next activity starts a new visit.
+    pub fn visit_timeout_ms(&self) -> i64 {
+        self.visit_timeout_ms
     }
 
     /// The configured backend's pools.

@@ -4,8 +4,8 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::schema::{
-    attachments, conversations, events, invites, memberships, messages, refresh_tokens, users, visitors, widgets,
-    workspaces,
+    attachments, conversations, events, invites, memberships, messages, page_views, refresh_tokens, users, visitors,
+    widgets, workspaces,
 };
 
 /// A workspace row.
@@ -143,6 +143,35 @@ pub struct VisitorRow {
     pub online: bool,
     pub first_seen_at: i64,
     pub last_seen_at: i64,
+    /// When the current visit began (see `domain::visitor::visit_start`). Events logged
+    /// before the column existed lack it and read as 0.
+    #[serde(default)]
+    pub visit_started_at: i64,
+}
+
+/// One page a visitor viewed; `id` increases with every view recorded.
+#[derive(Clone, Debug, PartialEq, Queryable, Selectable)]
+#[diesel(table_name = page_views)]
+pub struct PageViewRow {
+    pub id: i64,
+    pub workspace_id: String,
+    pub visitor_id: String,
+    pub url: String,
+    pub title: String,
+    pub referrer: String,
+    pub viewed_at: i64,
+}
+
+/// A page view to record (the database assigns the id).
+#[derive(Clone, Debug, Insertable)]
+#[diesel(table_name = page_views)]
+pub struct NewPageView {
+    pub workspace_id: String,
+    pub visitor_id: String,
+    pub url: String,
+    pub title: String,
+    pub referrer: String,
+    pub viewed_at: i64,
 }
 
 /// A conversation. `status` and `priority` are the lower-case names of

@@ -110,6 +110,19 @@ diesel::table! {
         online -> Bool,
         first_seen_at -> BigInt,
         last_seen_at -> BigInt,
+        visit_started_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    page_views (id) {
+        id -> BigInt,
+        workspace_id -> Text,
+        visitor_id -> Text,
+        url -> Text,
+        title -> Text,
+        referrer -> Text,
+        viewed_at -> BigInt,
     }
 }
 
@@ -189,6 +202,7 @@ diesel::table! {
 
 diesel::joinable!(memberships -> users (user_id));
 diesel::joinable!(conversations -> visitors (visitor_id));
+diesel::joinable!(page_views -> visitors (visitor_id));
 diesel::joinable!(messages -> conversations (conversation_id));
 diesel::joinable!(memberships -> workspaces (workspace_id));
 diesel::allow_tables_to_appear_in_same_query!(
@@ -200,6 +214,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     invites,
     widgets,
     visitors,
+    page_views,
     conversations,
     messages,
     attachments,

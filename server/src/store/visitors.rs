@@ -1,12 +1,13 @@
-//! Website visitors: sessions, profile, identity, activity and presence.
+//! Website visitors: sessions, profile, identity, activity (visits, page views) and presence.
 
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 
 use super::events::{NewEvent, append_events};
-use super::models::VisitorRow;
-use super::schema::{conversations, visitors};
+use super::models::{NewPageView, PageViewRow, VisitorRow};
+use super::schema::{conversations, page_views, visitors};
 use super::{Store, StoreError, read, write};
+use crate::domain::visitor as rules;
 use crate::realtime::event::{Event, EventBody};
 
 /// A change to a visitor's profile or activity; `None` leaves a field as it is.
@@ -27,6 +28,48 @@ pub struct VisitorChange {
     pub ip_address: Option<String>,
     pub online: Option<bool>,
     pub last_seen_at: Option<i64>,
+    /// Set by the store from the activity rule, never by callers.
+    pub visit_started_at: Option<i64>,
+}
+
+/// A page the visitor opened, to add to their history.
+#[derive(Clone, Debug)]
+pub struct PageView {
+    pub url: String,
+    pub title: String,
+    pub referrer: String,
+}
+
+/// Applies the visit rule to an activity at `change.last_seen_at` (if any): it continues
+/// `before`'s visit or starts a new one.
+fn with_visit(mut change: VisitorChange, before: &VisitorRow, timeout_ms: i64) -> VisitorChange {
+    change.visit_started_at = change
+        .last_seen_at
+        .map(|seen| rules::visit_start(before.visit_started_at, before.last_seen_at, seen, timeout_ms));
+    change
+}
+
+/// Deletes all but the newest [`rules::MAX_PAGE_VIEWS_KEPT`] page views of a visitor.
+macro_rules! prune_page_views {
+    ($conn:expr, $visitor_id:expr) => {{
+        let oldest_kept: Option<(i64, i64)> = page_views::table
+            .filter(page_views::visitor_id.eq($visitor_id))
+            .order((page_views::viewed_at.desc(), page_views::id.desc()))
+            .offset(rules::MAX_PAGE_VIEWS_KEPT - 1)
+            .select((page_views::viewed_at, page_views::id))
+            .first($conn)
+            .await
+            .optional()?;
+        if let Some((at, id)) = oldest_kept {
+            diesel::delete(
+                page_views::table
+                    .filter(page_views::visitor_id.eq($visitor_id))
+                    .filter(page_views::viewed_at.lt(at).or(page_views::viewed_at.eq(at).and(page_views::id.lt(id)))),
+            )
+            .execute($conn)
+            .await?;
+        }
+    }};
 }
 
 fn visitor_event(visitor: &VisitorRow) -> NewEvent {
@@ -60,27 +103,42 @@ impl Store {
         })
     }
 
-    /// Applies `change`, adds `page_views`, and (when `announce`) logs a VisitorUpdated event
-    /// for agents. `None` when the visitor does not exist.
+    /// Applies `change` (an activity when it sets `last_seen_at`: it continues the current
+    /// visit or starts a new one), records `page_view` in the visitor's history (keeping the
+    /// newest [`rules::MAX_PAGE_VIEWS_KEPT`]), and (when `announce`) logs a VisitorUpdated
+    /// event for agents. `None` when the visitor does not exist.
     pub async fn update_visitor(
         &self,
         workspace_id: &str,
         visitor_id: &str,
         change: VisitorChange,
-        page_views: i64,
+        page_view: Option<PageView>,
         announce: bool,
         now: i64,
     ) -> Result<Option<(VisitorRow, Vec<Event>)>, StoreError> {
+        let timeout_ms = self.visit_timeout_ms();
         write!(self, |conn| {
             let target =
                 visitors::table.filter(visitors::workspace_id.eq(workspace_id)).filter(visitors::id.eq(visitor_id));
             let Some(before) = target.select(VisitorRow::as_select()).first(conn).await.optional()? else {
                 return Ok(None);
             };
-            diesel::update(target)
-                .set(visitors::page_views.eq(visitors::page_views + page_views))
-                .execute(conn)
-                .await?;
+            let change = with_visit(change, &before, timeout_ms);
+            if let Some(view) = &page_view {
+                diesel::update(target).set(visitors::page_views.eq(visitors::page_views + 1)).execute(conn).await?;
+                diesel::insert_into(page_views::table)
+                    .values(NewPageView {
+                        workspace_id: workspace_id.to_owned(),
+                        visitor_id: visitor_id.to_owned(),
+                        url: view.url.clone(),
+                        title: view.title.clone(),
+                        referrer: view.referrer.clone(),
+                        viewed_at: now,
+                    })
+                    .execute(conn)
+                    .await?;
+                prune_page_views!(conn, visitor_id);
+            }
             let visitor: VisitorRow =
                 diesel::update(target).set(&change).returning(VisitorRow::as_returning()).get_result(conn).await?;
             // Heartbeats are announced only when something agents see changed.
@@ -89,7 +147,8 @@ impl Store {
                 || visitor.name != before.name
                 || visitor.email != before.email
                 || visitor.attributes != before.attributes
-                || page_views > 0;
+                || visitor.visit_started_at != before.visit_started_at
+                || page_view.is_some();
             let events = if announce && changed {
                 append_events!(conn, workspace_id, now, vec![visitor_event(&visitor)])
             } else {
@@ -99,9 +158,36 @@ impl Store {
         })
     }
 
+    /// A visitor's page views, newest first: at most `limit`, strictly older than `before`
+    /// (`(viewed_at, id)` of the last one already listed) when given.
+    pub async fn page_views(
+        &self,
+        workspace_id: &str,
+        visitor_id: &str,
+        before: Option<(i64, i64)>,
+        limit: i64,
+    ) -> Result<Vec<PageViewRow>, StoreError> {
+        read!(self, |conn| {
+            let mut query = page_views::table
+                .filter(page_views::workspace_id.eq(workspace_id))
+                .filter(page_views::visitor_id.eq(visitor_id))
+                .into_boxed();
+            if let Some((at, id)) = before {
+                query = query
+                    .filter(page_views::viewed_at.lt(at).or(page_views::viewed_at.eq(at).and(page_views::id.lt(id))));
+            }
+            Ok(query
+                .order((page_views::viewed_at.desc(), page_views::id.desc()))
+                .limit(limit)
+                .select(PageViewRow::as_select())
+                .load(conn)
+                .await?)
+        })
+    }
+
     /// Marks `current` as the host site's user `external_id`. If another visitor of the
-    /// workspace already is that user, `current`'s conversations move to it and it is
-    /// returned instead, so the user's history follows them across devices.
+    /// workspace already is that user, `current`'s conversations and page views move to it
+    /// and it is returned instead, so the user's history follows them across devices.
     pub async fn identify_visitor(
         &self,
         workspace_id: &str,
@@ -110,7 +196,20 @@ impl Store {
         change: VisitorChange,
         now: i64,
     ) -> Result<Option<(VisitorRow, Vec<Event>)>, StoreError> {
+        let timeout_ms = self.visit_timeout_ms();
         write!(self, |conn| {
+            let Some(before) = visitors::table
+                .filter(visitors::workspace_id.eq(workspace_id))
+                .filter(visitors::id.eq(current))
+                .select(VisitorRow::as_select())
+                .first(conn)
+                .await
+                .optional()?
+            else {
+                return Ok(None);
+            };
+            // The visit going on is the one in this browser, whichever record it ends up on.
+            let change = with_visit(change, &before, timeout_ms);
             let known: Option<String> = visitors::table
                 .filter(visitors::workspace_id.eq(workspace_id))
                 .filter(visitors::external_id.eq(external_id))
@@ -124,6 +223,12 @@ impl Store {
                         .set(conversations::visitor_id.eq(&id))
                         .execute(conn)
                         .await?;
+                    // The pages seen in this browser join the user's history.
+                    diesel::update(page_views::table.filter(page_views::visitor_id.eq(current)))
+                        .set(page_views::visitor_id.eq(&id))
+                        .execute(conn)
+                        .await?;
+                    prune_page_views!(conn, &id);
                     id
                 }
                 _ => current.to_owned(),

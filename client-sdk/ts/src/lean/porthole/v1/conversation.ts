@@ -92,6 +92,12 @@ export interface VisitorProfile {
   widgetId: string;
   /** How many pages they viewed. */
   pageViews: number;
+  /**
+   * When their current visit began: their first page view, heartbeat or other activity
+   * after more than 30 minutes without any (the server's PORTHOLE_VISIT_TIMEOUT_SECS).
+   * Time on site is the time since then.
+   */
+  visitStartTime: Date | undefined;
 }
 
 export interface VisitorProfile_AttributesEntry {
@@ -485,6 +491,36 @@ export interface StartVisitorConversationResponse {
   resumed: boolean;
 }
 
+/** A page a visitor viewed. */
+export interface PageView {
+  /** The page's URL. */
+  url: string;
+  /** The page's title (may be empty). */
+  title: string;
+  /** The page's `document.referrer` (may be empty). */
+  referrer: string;
+  /** When it was viewed. */
+  viewTime: Date | undefined;
+}
+
+/** Request of ConversationService.ListVisitorPageViews. */
+export interface ListVisitorPageViewsRequest {
+  /** The visitor (`vis_…`). */
+  visitorId: string;
+  /** How many at most, 1 to 100; 0 means 20. */
+  pageSize: number;
+  /** Token from a previous response's `next_page_token`; empty starts at the newest. */
+  pageToken: string;
+}
+
+/** Response of ConversationService.ListVisitorPageViews. */
+export interface ListVisitorPageViewsResponse {
+  /** Page views, newest first. */
+  pageViews: PageView[];
+  /** Pass as `page_token` for the next (older) page; empty when there are no more. */
+  nextPageToken: string;
+}
+
 function createBaseVisitorProfile(): VisitorProfile {
   return {
     id: "",
@@ -506,6 +542,7 @@ function createBaseVisitorProfile(): VisitorProfile {
     lastSeenTime: undefined,
     widgetId: "",
     pageViews: 0,
+    visitStartTime: undefined,
   };
 }
 
@@ -567,6 +604,9 @@ export const VisitorProfile: MessageFns<VisitorProfile> = {
     }
     if (message.pageViews !== 0) {
       writer.uint32(152).int64(message.pageViews);
+    }
+    if (message.visitStartTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.visitStartTime), writer.uint32(162).fork()).join();
     }
     return writer;
   },
@@ -737,6 +777,14 @@ export const VisitorProfile: MessageFns<VisitorProfile> = {
             }
 
             message.pageViews = longToNumber(reader.int64());
+            continue;
+          }
+          case 20: {
+            if (tag !== 162) {
+              break;
+            }
+
+            message.visitStartTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
         }
@@ -3223,6 +3271,210 @@ export const StartVisitorConversationResponse: MessageFns<StartVisitorConversati
   },
 };
 
+function createBasePageView(): PageView {
+  return { url: "", title: "", referrer: "", viewTime: undefined };
+}
+
+export const PageView: MessageFns<PageView> = {
+  encode(message: PageView, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.url !== "") {
+      writer.uint32(10).string(message.url);
+    }
+    if (message.title !== "") {
+      writer.uint32(18).string(message.title);
+    }
+    if (message.referrer !== "") {
+      writer.uint32(26).string(message.referrer);
+    }
+    if (message.viewTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.viewTime), writer.uint32(34).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PageView {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePageView();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.url = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.title = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.referrer = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.viewTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+};
+
+function createBaseListVisitorPageViewsRequest(): ListVisitorPageViewsRequest {
+  return { visitorId: "", pageSize: 0, pageToken: "" };
+}
+
+export const ListVisitorPageViewsRequest: MessageFns<ListVisitorPageViewsRequest> = {
+  encode(message: ListVisitorPageViewsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.visitorId !== "") {
+      writer.uint32(10).string(message.visitorId);
+    }
+    if (message.pageSize !== 0) {
+      writer.uint32(16).int32(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      writer.uint32(26).string(message.pageToken);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListVisitorPageViewsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListVisitorPageViewsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.visitorId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.pageSize = reader.int32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.pageToken = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+};
+
+function createBaseListVisitorPageViewsResponse(): ListVisitorPageViewsResponse {
+  return { pageViews: [], nextPageToken: "" };
+}
+
+export const ListVisitorPageViewsResponse: MessageFns<ListVisitorPageViewsResponse> = {
+  encode(message: ListVisitorPageViewsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.pageViews) {
+      PageView.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.nextPageToken !== "") {
+      writer.uint32(18).string(message.nextPageToken);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListVisitorPageViewsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListVisitorPageViewsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.pageViews.push(PageView.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.nextPageToken = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+};
+
 /**
  * Conversations and messages as agents work them, and the live workspace feed.
  * Every call needs an access token (any role) and works inside the token's workspace;
@@ -3437,6 +3689,21 @@ export const ConversationServiceDefinition = {
       requestType: StartVisitorConversationRequest as typeof StartVisitorConversationRequest,
       requestStream: false,
       responseType: StartVisitorConversationResponse as typeof StartVisitorConversationResponse,
+      responseStream: false,
+      options: {},
+    },
+    /**
+     * Lists the pages a visitor of the workspace viewed, newest first, in pages. The server
+     * keeps each visitor's newest 100 page views. The workspace feed's `visitor_updated`
+     * event for the visitor says when a new view arrived.
+     * Errors: UNAUTHENTICATED, NOT_FOUND (no such visitor in the caller's workspace),
+     * INVALID_ARGUMENT (empty visitor id, page size outside 0 to 100, bad page token).
+     */
+    listVisitorPageViews: {
+      name: "ListVisitorPageViews",
+      requestType: ListVisitorPageViewsRequest as typeof ListVisitorPageViewsRequest,
+      requestStream: false,
+      responseType: ListVisitorPageViewsResponse as typeof ListVisitorPageViewsResponse,
       responseStream: false,
       options: {},
     },

@@ -1,0 +1,255 @@
+//! Visitor activity as agents see it, through the real client on SQLite and PostgreSQL:
+//! the pages a visitor viewed (newest first, paged, the newest 100 kept), the current visit
+//! (a pause longer than the visit timeout starts a new one), isolation between workspaces
+//! and bad input.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::time::Duration;
+
+use common::{Backend, TestServer, sign_up, violated_fields};
+use porthole_client::{Porthole, pb};
+use tonic::Code;
+
+/// A workspace with one widget, its owner's client, and a visitor session on it.
+struct Setup {
+    agent: Porthole,
+    widget: pb::Widget,
+    visitor: Porthole,
+    visitor_id: String,
+}
+
+async fn setup(server: &TestServer, email: &str) -> Setup {
+    let (agent, _) = sign_up(server, email, "Visits Co").await;
+    let widget = agent
+        .widgets()
+        .create_widget(pb::CreateWidgetRequest { name: "Site".into(), settings: None })
+        .await
+        .unwrap()
+        .into_inner()
+        .widget
+        .unwrap();
+    let (visitor, visitor_id) = start_visitor(server, &widget.public_token).await;
+    Setup { agent, widget, visitor, visitor_id }
+}
+
+async fn start_visitor(server: &TestServer, widget_token: &str) -> (Porthole, String) {
+    let visitor = server.new_client();
+    let session = visitor
+        .visitor()
+        .start_session(pb::StartSessionRequest { widget_token: widget_token.into(), ..Default::default() })
+        .await
+        .unwrap()
+        .into_inner();
+    visitor.set_token(Some(session.visitor_token));
+    (visitor, session.visitor.unwrap().id)
+}
+
+async fn view(visitor: &Porthole, path: &str) {
+    visitor
+        .visitor()
+        .record_page_view(pb::RecordPageViewRequest {
+            url: format!("https://shop.example{path}"),
+            title: format!("Title of {path}"),
+            referrer: "https://search.example/".into(),
+        })
+        .await
+        .unwrap();
+}
+
+async fn list(
+    agent: &Porthole,
+    visitor_id: &str,
+    page_size: i32,
+    page_token: &str,
+) -> pb::ListVisitorPageViewsResponse {
+    agent
+        .conversations()
+        .list_visitor_page_views(pb::ListVisitorPageViewsRequest {
+            visitor_id: visitor_id.into(),
+            page_size,
+            page_token: page_token.into(),
+        })
+        .await
+        .unwrap()
+        .into_inner()
+}
+
+fn paths(page: &pb::ListVisitorPageViewsResponse) -> Vec<String> {
+    page.page_views.iter().map(|v| v.url.trim_start_matches("https://shop.example").to_owned()).collect()
+}
+
+/// The visitor as the agents' live list shows them.
+async fn profile(agent: &Porthole, visitor_id: &str) -> pb::VisitorProfile {
+    let live =
+        agent.conversations().list_live_visitors(pb::ListLiveVisitorsRequest::default()).await.unwrap().into_inner();
+    live.visitors.into_iter().find(|v| v.id == visitor_id).expect("visitor is live")
+}
+
+fn millis(ts: Option<prost_types::Timestamp>) -> i64 {
+    let ts = ts.expect("timestamp set");
+    ts.seconds * 1000 + i64::from(ts.nanos / 1_000_000)
+}
+
+/// Page views are listed newest first in pages that end with an empty token, and only the
+/// newest 100 per visitor are kept.
+async fn page_views_are_listed_newest_first_and_capped(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let s = setup(&server, "pages@example.com").await;
+    assert!(list(&s.agent, &s.visitor_id, 0, "").await.page_views.is_empty(), "no views yet");
+
+    for i in 0..3 {
+        view(&s.visitor, &format!("/p/{i}")).await;
+    }
+    let first = list(&s.agent, &s.visitor_id, 2, "").await;
+    assert_eq!(paths(&first), ["/p/2", "/p/1"]);
+    let newest = &first.page_views[0];
+    assert_eq!((newest.title.as_str(), newest.referrer.as_str()), ("Title of /p/2", "https://search.example/"));
+    assert!(millis(newest.view_time) >= millis(first.page_views[1].view_time));
+    assert!(!first.next_page_token.is_empty());
+    let second = list(&s.agent, &s.visitor_id, 2, &first.next_page_token).await;
+    assert_eq!(paths(&second), ["/p/0"]);
+    assert_eq!(second.next_page_token, "", "the last page says so");
+
+    // 105 views in all: the 5 oldest are gone, the counter still counts every view.
+    for i in 3..105 {
+        view(&s.visitor, &format!("/p/{i}")).await;
+    }
+    let default_page = list(&s.agent, &s.visitor_id, 0, "").await;
+    assert_eq!(paths(&default_page), (85..105).rev().map(|i| format!("/p/{i}")).collect::<Vec<_>>(), "20 by default");
+    let mut all = Vec::new();
+    let mut token = String::new();
+    loop {
+        let page = list(&s.agent, &s.visitor_id, 30, &token).await;
+        assert!(page.page_views.len() <= 30);
+        all.extend(paths(&page));
+        if page.next_page_token.is_empty() {
+            break;
+        }
+        token = page.next_page_token;
+    }
+    assert_eq!(all, (5..105).rev().map(|i| format!("/p/{i}")).collect::<Vec<_>>());
+    let whole = list(&s.agent, &s.visitor_id, 100, "").await;
+    assert_eq!((whole.page_views.len(), whole.next_page_token.as_str()), (100, ""));
+    assert_eq!(profile(&s.agent, &s.visitor_id).await.page_views, 105);
+    server.stop().await;
+}
+on_both_backends!(page_views_are_listed_newest_first_and_capped);
+
+/// Another workspace's visitor does not exist for the caller; bad sizes and tokens are
+/// refused with the field to fix.
+async fn page_views_are_private_and_checked(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let s = setup(&server, "mine@example.com").await;
+    view(&s.visitor, "/secret").await;
+    let (other, _) = sign_up(&server, "other@example.com", "Other Co").await;
+
+    let call = |client: &Porthole, visitor_id: &str, page_size: i32, page_token: &str| {
+        let client = client.clone();
+        let request =
+            pb::ListVisitorPageViewsRequest { visitor_id: visitor_id.into(), page_size, page_token: page_token.into() };
+        async move { client.conversations().list_visitor_page_views(request).await }
+    };
+    let foreign = call(&other, &s.visitor_id, 0, "").await.unwrap_err();
+    assert_eq!(foreign.code(), Code::NotFound, "{foreign:?}");
+    let unknown = call(&s.agent, "vis_nobody", 0, "").await.unwrap_err();
+    assert_eq!(unknown.code(), Code::NotFound, "{unknown:?}");
+    let anonymous = server.new_client();
+    let refused = call(&anonymous, &s.visitor_id, 0, "").await.unwrap_err();
+    assert_eq!(refused.code(), Code::Unauthenticated);
+    // A visitor token is no agent token either.
+    let refused = call(&s.visitor, &s.visitor_id, 0, "").await.unwrap_err();
+    assert_eq!(refused.code(), Code::Unauthenticated, "{refused:?}");
+
+    for size in [101, -1] {
+        let status = call(&s.agent, &s.visitor_id, size, "").await.unwrap_err();
+        assert_eq!(violated_fields(&status), ["page_size"], "page_size {size}");
+    }
+    for token in ["nope", "12.x", "x.12", "12"] {
+        let status = call(&s.agent, &s.visitor_id, 0, token).await.unwrap_err();
+        assert_eq!(violated_fields(&status), ["page_token"], "page_token {token:?}");
+    }
+    let status = call(&s.agent, " ", 500, "bad").await.unwrap_err();
+    assert_eq!(violated_fields(&status), ["visitor_id", "page_size", "page_token"], "all problems at once");
+    // The visitor's own history is intact and visible to their workspace.
+    assert_eq!(paths(&list(&s.agent, &s.visitor_id, 0, "").await), ["/secret"]);
+    server.stop().await;
+}
+on_both_backends!(page_views_are_private_and_checked);
+
+/// The visit begins with the session; activity within the visit timeout continues it; a
+/// page view or a heartbeat after a longer pause starts a new one. First seen never moves.
+async fn a_pause_starts_a_new_visit(backend: Backend) {
+    const TIMEOUT: Duration = Duration::from_secs(3);
+    let server = TestServer::start_with(backend, |c| c.visit_timeout = TIMEOUT).await;
+    let s = setup(&server, "visits@example.com").await;
+    let start = profile(&s.agent, &s.visitor_id).await;
+    let first_seen = millis(start.first_seen_time);
+    assert_eq!(millis(start.visit_start_time), first_seen, "the first activity starts a visit");
+
+    // Activity within the timeout: the same visit.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    view(&s.visitor, "/a").await;
+    let same = profile(&s.agent, &s.visitor_id).await;
+    assert_eq!(millis(same.visit_start_time), first_seen);
+
+    // A page view after a longer pause starts a new visit at that view.
+    tokio::time::sleep(TIMEOUT + Duration::from_millis(500)).await;
+    view(&s.visitor, "/b").await;
+    let after_view = profile(&s.agent, &s.visitor_id).await;
+    let viewed_at = millis(list(&s.agent, &s.visitor_id, 1, "").await.page_views[0].view_time);
+    let second_visit = millis(after_view.visit_start_time);
+    assert!(second_visit >= first_seen + 3_000, "new visit: {second_visit} vs {first_seen}");
+    assert!((second_visit - viewed_at).abs() < 1_000, "it starts with the view: {second_visit} vs {viewed_at}");
+    assert_eq!(millis(after_view.first_seen_time), first_seen);
+
+    // So does a heartbeat.
+    tokio::time::sleep(TIMEOUT + Duration::from_millis(500)).await;
+    s.visitor.visitor().heartbeat(pb::HeartbeatRequest { url: "https://shop.example/b".into() }).await.unwrap();
+    let third_visit = millis(profile(&s.agent, &s.visitor_id).await.visit_start_time);
+    assert!(third_visit >= second_visit + 3_000, "new visit: {third_visit} vs {second_visit}");
+    server.stop().await;
+}
+on_both_backends!(a_pause_starts_a_new_visit);
+
+/// When a browser identifies as a user the workspace already knows, the pages it viewed
+/// join that user's history (and the cap still holds).
+async fn identified_pages_follow_the_user(backend: Backend) {
+    use hmac::{Hmac, Mac};
+    let server = TestServer::start(backend).await;
+    let s = setup(&server, "identified@example.com").await;
+    let secret = s
+        .agent
+        .widgets()
+        .get_identity_secret(pb::GetIdentitySecretRequest { widget_id: s.widget.id.clone() })
+        .await
+        .unwrap()
+        .into_inner()
+        .identity_secret;
+    let identify = |visitor: Porthole| {
+        let mut mac = Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).unwrap();
+        mac.update(b"user-7");
+        let request = pb::IdentifyVisitorRequest {
+            external_id: "user-7".into(),
+            user_hash: hex::encode(mac.finalize().into_bytes()),
+            ..Default::default()
+        };
+        async move { visitor.visitor().identify_visitor(request).await.unwrap().into_inner().visitor.unwrap().id }
+    };
+    view(&s.visitor, "/laptop").await;
+    assert_eq!(identify(s.visitor.clone()).await, s.visitor_id);
+
+    let (phone, phone_id) = start_visitor(&server, &s.widget.public_token).await;
+    for i in 0..100 {
+        view(&phone, &format!("/phone/{i}")).await;
+    }
+    assert_eq!(identify(phone.clone()).await, s.visitor_id, "the phone becomes the known user");
+    let history = list(&s.agent, &s.visitor_id, 100, "").await;
+    assert_eq!(paths(&history), (0..100).rev().map(|i| format!("/phone/{i}")).collect::<Vec<_>>());
+    assert_eq!(history.next_page_token, "", "the laptop's oldest view went over the cap");
+    assert!(list(&s.agent, &phone_id, 0, "").await.page_views.is_empty());
+    server.stop().await;
+}
+on_both_backends!(identified_pages_follow_the_user);
