@@ -36,6 +36,7 @@ export const keys = {
   messages: (id: string) => ["messages", id] as const,
   visitorHistory: (visitorId: string) => ["visitor-history", visitorId] as const,
   liveVisitors: ["live-visitors"] as const,
+  canned: ["canned-responses"] as const,
 };
 
 function listQueries(qc: QueryClient) {
