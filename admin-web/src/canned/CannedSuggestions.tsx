@@ -44,6 +44,8 @@ export interface CannedCompletion {
   /** Updates the caret after the text changed by typing. */
   onTextChange: (caret: number) => void;
   choose: (canned: CannedResponse) => void;
+  /** The body as it would be inserted (placeholders filled in). */
+  preview: (canned: CannedResponse) => string;
   setActive: (index: number) => void;
 }
 
@@ -149,6 +151,7 @@ export function useCannedCompletion({
     onKeyDown,
     onTextChange: setCaret,
     choose,
+    preview: (m) => fillPlaceholders(m.body, values),
     setActive,
   };
 }
@@ -209,7 +212,9 @@ export function CannedSuggestions({ completion: c }: { completion: CannedComplet
                 </span>
               )}
             </div>
-            <p className="mt-0.5 truncate text-xs text-zinc-500 dark:text-zinc-400">{m.body}</p>
+            <p className="mt-0.5 truncate text-xs text-zinc-500 dark:text-zinc-400">
+              {c.preview(m)}
+            </p>
           </div>
         ))}
       </div>

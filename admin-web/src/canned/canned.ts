@@ -71,7 +71,7 @@ export interface PlaceholderValues {
 export const PLACEHOLDERS: readonly { token: string; description: string }[] = [
   { token: "{{visitor.name}}", description: "the visitor's name, or “there” when unknown" },
   { token: "{{visitor.email}}", description: "the visitor's e-mail address (empty when unknown)" },
-  { token: "{{agent.name}}", description: "your display name" },
+  { token: "{{agent.name}}", description: "the display name of the agent who inserts it" },
 ];
 
 /**
