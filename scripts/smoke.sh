@@ -26,7 +26,7 @@ curl -fsS "$url/healthz" | grep -qx ok || { cat "$data/server.log"; echo "smoke:
 services=$(npx buf curl --protocol grpc --http2-prior-knowledge --list-services "$url")
 for s in grpc.health.v1.Health grpc.reflection.v1.ServerReflection porthole.v1.AuthService \
          porthole.v1.WorkspaceService porthole.v1.WidgetService porthole.v1.ConversationService \
-         porthole.v1.VisitorService; do
+         porthole.v1.VisitorService porthole.v1.CannedResponseService; do
   grep -qx "$s" <<<"$services" || { echo "smoke: $s not listed:"; echo "$services"; exit 1; }
 done
 

@@ -18,6 +18,7 @@ use std::sync::Arc;
 
 use axum::Router;
 use porthole_proto::v1::auth_service_server::AuthServiceServer;
+use porthole_proto::v1::canned_response_service_server::CannedResponseServiceServer;
 use porthole_proto::v1::conversation_service_server::ConversationServiceServer;
 use porthole_proto::v1::visitor_service_server::VisitorServiceServer;
 use porthole_proto::v1::widget_service_server::WidgetServiceServer;
@@ -103,6 +104,7 @@ const SERVED_SERVICES: &[&str] = &[
     "porthole.v1.WidgetService",
     "porthole.v1.ConversationService",
     "porthole.v1.VisitorService",
+    "porthole.v1.CannedResponseService",
 ];
 
 /// Largest gRPC message accepted: an attachment upload plus its envelope.
@@ -126,6 +128,7 @@ pub async fn router(state: Arc<AppState>) -> Result<Router, StartError> {
     health_reporter.set_serving::<WidgetServiceServer<api::widget::WidgetApi>>().await;
     health_reporter.set_serving::<ConversationServiceServer<api::conversation::ConversationApi>>().await;
     health_reporter.set_serving::<VisitorServiceServer<api::visitor::VisitorApi>>().await;
+    health_reporter.set_serving::<CannedResponseServiceServer<api::canned::CannedResponseApi>>().await;
 
     // v1 for current tools (buf curl), v1alpha for older ones (grpcurl).
     let reflection_v1 = reflection().build_v1().map_err(|e| StartError::Reflection(e.to_string()))?;
@@ -145,6 +148,7 @@ pub async fn router(state: Arc<AppState>) -> Result<Router, StartError> {
             VisitorServiceServer::new(api::visitor::VisitorApi::new(state.clone()))
                 .max_decoding_message_size(MAX_MESSAGE_BYTES),
         )
+        .add_service(CannedResponseServiceServer::new(api::canned::CannedResponseApi::new(state.clone())))
         .into_axum_router()
         // Order matters: grpc-web is translated first (outer), then the caller is checked.
         .layer(axum::middleware::from_fn_with_state(state.keys.clone(), auth::layer::authenticate))

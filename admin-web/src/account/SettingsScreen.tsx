@@ -1,8 +1,10 @@
-//! Personal settings: profile name, password, notifications and theme.
+//! Settings: profile name, password, the workspace (admins), canned responses, notifications
+//! and theme.
 
 import { Code, ConnectError, RoutingMode } from "@porthole/client";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
+import { CannedResponsesCard } from "../canned/CannedResponsesCard";
 import { Button } from "../components/ui/Button";
 import { cn } from "../components/ui/cn";
 import { Field, FormAlert, Input, Select } from "../components/ui/Field";
@@ -24,12 +26,13 @@ export function SettingsScreen() {
     <div className="h-full overflow-y-auto">
       <PageHeader
         title="Settings"
-        description="Your profile and how Porthole gets your attention."
+        description="Your profile, saved replies and how Porthole gets your attention."
       />
       <div className="mx-auto max-w-4xl space-y-6 px-4 pb-10 sm:px-8">
         <ProfileCard />
         <PasswordCard />
         {isAdmin && <WorkspaceCard />}
+        <CannedResponsesCard />
         <NotificationsCard />
         <AppearanceCard />
       </div>

@@ -1,14 +1,19 @@
 //! The reply box: reply or internal note, Enter sends and Shift+Enter breaks the line,
-//! files attached by button, paste or drop, typing reported to the visitor (never for notes).
+//! files attached by button, paste or drop, typing reported to the visitor (never for notes),
+//! canned responses inserted by typing `/shortcut` (the list then owns Enter, Tab, arrows
+//! and Escape).
 
 import type { Attachment } from "@porthole/client";
 import { Lock, Paperclip, SendHorizontal, X } from "lucide-react";
 import { type ClipboardEvent, type DragEvent, useEffect, useRef, useState } from "react";
+import { CannedSuggestions, useCannedCompletion } from "../canned/CannedSuggestions";
+import type { PlaceholderValues } from "../canned/canned";
 import { Button, IconButton } from "../components/ui/Button";
 import { cn } from "../components/ui/cn";
 import { Kbd, Spinner } from "../components/ui/misc";
 import { toastError } from "../components/ui/Toast";
 import { conversationClient } from "../lib/api";
+import { useMe } from "../lib/auth";
 import { describeError } from "../lib/errors";
 import { formatBytes } from "../lib/format";
 import { shortcuts } from "./shortcuts";
@@ -28,11 +33,14 @@ export function Composer({
   conversationId,
   disabled,
   disabledReason,
+  visitor,
   onSend,
 }: {
   conversationId: string;
   disabled?: boolean;
   disabledReason?: string;
+  /** The visitor's name and e-mail, for canned responses' placeholders. */
+  visitor?: { name: string; email: string };
   onSend: (body: string, internal: boolean, attachments: Attachment[]) => void;
 }) {
   const [text, setTextState] = useState(() => drafts.get(conversationId) ?? "");
@@ -46,6 +54,21 @@ export function Composer({
   const [dragging, setDragging] = useState(false);
   const area = useRef<HTMLTextAreaElement>(null);
   const fileInput = useRef<HTMLInputElement>(null);
+  const agentName = useMe().data?.user?.displayName ?? "";
+  const placeholderValues: PlaceholderValues = {
+    visitorName: visitor?.name ?? "",
+    visitorEmail: visitor?.email ?? "",
+    agentName,
+  };
+  const canned = useCannedCompletion({
+    text,
+    setText: (value) => {
+      setText(value);
+      setTyping(value !== "");
+    },
+    area,
+    values: placeholderValues,
+  });
   const typing = useRef<{
     sentAt: number;
     stopTimer?: ReturnType<typeof setTimeout>;
@@ -160,7 +183,7 @@ export function Composer({
         onDragLeave={() => setDragging(false)}
         onDrop={onDrop}
         className={cn(
-          "rounded-xl ring-1 transition-colors",
+          "relative rounded-xl ring-1 transition-colors",
           note
             ? "bg-amber-50 ring-amber-300 focus-within:ring-2 focus-within:ring-amber-400 dark:bg-amber-500/10 dark:ring-amber-700/60"
             : "bg-white ring-zinc-300 focus-within:ring-2 focus-within:ring-brand-500 dark:bg-zinc-900 dark:ring-zinc-700",
@@ -204,8 +227,10 @@ export function Composer({
             </span>
           )}
         </div>
+        <CannedSuggestions completion={canned} />
         <textarea
           ref={area}
+          {...canned.textareaProps}
           rows={2}
           aria-label={note ? "Internal note" : "Reply to the visitor"}
           placeholder={
@@ -216,9 +241,11 @@ export function Composer({
           onChange={(e) => {
             setText(e.target.value);
             setTyping(e.target.value !== "");
+            canned.onTextChange(e.target.selectionStart);
           }}
           onPaste={onPaste}
           onKeyDown={(e) => {
+            if (canned.onKeyDown(e)) return;
             if (e.key === "Enter" && !e.shiftKey && !e.nativeEvent.isComposing) {
               e.preventDefault();
               send();

@@ -276,6 +276,10 @@ export function ConversationView({
           conversationId={conversationId}
           disabled={conversation?.status === ConversationStatus.CLOSED}
           disabledReason="This conversation is closed. Reopen it to reply."
+          visitor={{
+            name: conversation?.visitorName ?? "",
+            email: conversation?.visitorEmail ?? "",
+          }}
           onSend={sender.send}
         />
       </section>

@@ -38,6 +38,7 @@ export const keys = {
   visitorHistory: (visitorId: string) => ["visitor-history", visitorId] as const,
   pageViews: (visitorId: string) => ["page-views", visitorId] as const,
   liveVisitors: ["live-visitors"] as const,
+  canned: ["canned-responses"] as const,
 };
 
 function listQueries(qc: QueryClient) {

@@ -6,6 +6,7 @@
 
 import {
   AuthService,
+  CannedResponseService,
   Code,
   ConnectError,
   ConversationService,
@@ -67,3 +68,4 @@ export const authClient = createClient(AuthService, transport);
 export const workspaceClient = createClient(WorkspaceService, transport);
 export const widgetClient = createClient(WidgetService, transport);
 export const conversationClient = createClient(ConversationService, transport);
+export const cannedClient = createClient(CannedResponseService, transport);

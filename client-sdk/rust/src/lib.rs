@@ -108,6 +108,11 @@ impl Porthole {
         pb::widget_service_client::WidgetServiceClient::new(self.authed())
     }
 
+    /// Canned responses: saved replies (any member lists, admins and owners manage).
+    pub fn canned(&self) -> pb::canned_response_service_client::CannedResponseServiceClient<Authed> {
+        pb::canned_response_service_client::CannedResponseServiceClient::new(self.authed())
+    }
+
     /// Conversations and the workspace feed (agents).
     pub fn conversations(&self) -> pb::conversation_service_client::ConversationServiceClient<Authed> {
         pb::conversation_service_client::ConversationServiceClient::new(self.authed())

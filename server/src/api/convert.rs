@@ -9,7 +9,7 @@ use crate::domain::routing::{AgentStatus, Mode, Responder};
 use crate::domain::widget as dw;
 use crate::realtime::event::{BusMessage, ConversationView, EventBody, MemberView, Typing, UpdateCause};
 use crate::store::models::{
-    AttachmentRow, InviteRow, MessageRow, PageViewRow, UserRow, VisitorRow, WidgetRow, WorkspaceRow,
+    AttachmentRow, CannedResponseRow, InviteRow, MessageRow, PageViewRow, UserRow, VisitorRow, WidgetRow, WorkspaceRow,
 };
 
 /// Unix milliseconds as a protobuf timestamp.
@@ -84,6 +84,18 @@ pub fn widget(row: &WidgetRow) -> pb::Widget {
         settings: Some(settings_to_proto(&settings)),
         create_time: Some(timestamp(row.created_at)),
         update_time: Some(timestamp(row.updated_at)),
+    }
+}
+
+pub fn canned_response(row: &CannedResponseRow) -> pb::CannedResponse {
+    pb::CannedResponse {
+        id: row.id.clone(),
+        shortcut: row.shortcut.clone(),
+        title: row.title.clone(),
+        body: row.body.clone(),
+        create_time: Some(timestamp(row.created_at)),
+        update_time: Some(timestamp(row.updated_at)),
+        created_by_user_id: row.created_by.clone(),
     }
 }
 

@@ -2,6 +2,7 @@
 //! encode the response. Proto types stop here.
 
 pub mod auth;
+pub mod canned;
 pub mod chat;
 pub mod conversation;
 pub mod convert;

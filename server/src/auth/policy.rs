@@ -50,6 +50,13 @@ pub fn access_for(path: &str) -> Option<Access> {
         // they viewed (ListVisitorPageViews).
         ("porthole.v1.ConversationService", _) => Member(Role::Agent),
 
+        // Agents use canned responses while chatting; admins and owners curate them.
+        ("porthole.v1.CannedResponseService", "ListCannedResponses") => Member(Role::Agent),
+        (
+            "porthole.v1.CannedResponseService",
+            "CreateCannedResponse" | "UpdateCannedResponse" | "DeleteCannedResponse",
+        ) => Member(Role::Admin),
+
         ("porthole.v1.VisitorService", "GetWidgetConfig" | "StartSession") => Public,
         ("porthole.v1.VisitorService", _) => Visitor,
 
@@ -88,6 +95,11 @@ mod tests {
         assert_eq!(access_for("/porthole.v1.WidgetService/CreateWidget"), Some(Access::Member(Role::Admin)));
         assert_eq!(access_for("/porthole.v1.WidgetService/ListWidgets"), Some(Access::Member(Role::Agent)));
         assert_eq!(access_for("/porthole.v1.AuthService/LogIn"), Some(Access::Public));
+        let canned = |method: &str| access_for(&format!("/porthole.v1.CannedResponseService/{method}"));
+        assert_eq!(canned("ListCannedResponses"), Some(Access::Member(Role::Agent)));
+        for method in ["CreateCannedResponse", "UpdateCannedResponse", "DeleteCannedResponse"] {
+            assert_eq!(canned(method), Some(Access::Member(Role::Admin)), "{method}");
+        }
     }
 
     #[test]

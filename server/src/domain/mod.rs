@@ -1,6 +1,8 @@
-//! The rules of the product, free of IO: roles, account input, widget settings.
+//! The rules of the product, free of IO: roles, account input, widget settings, canned
+//! responses.
 
 pub mod account;
+pub mod canned;
 pub mod conversation;
 pub mod hours;
 pub mod routing;

@@ -6,6 +6,7 @@
 //! `SQLITE_BUSY`; PostgreSQL uses one pool for both.
 
 pub mod accounts;
+pub mod canned;
 pub mod conversations;
 pub mod events;
 pub mod models;

@@ -4,8 +4,8 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::schema::{
-    attachments, conversations, events, invites, memberships, messages, page_views, refresh_tokens, users, visitors,
-    widgets, workspaces,
+    attachments, canned_responses, conversations, events, invites, memberships, messages, page_views, refresh_tokens,
+    users, visitors, widgets, workspaces,
 };
 
 /// A workspace row.
@@ -254,4 +254,18 @@ pub struct EventRow {
     pub visitor_visible: bool,
     pub body: String,
     pub created_at: i64,
+}
+
+/// A canned response row; `title` is empty when unset, `created_by` a user id.
+#[derive(Clone, Debug, Queryable, Selectable, Insertable)]
+#[diesel(table_name = canned_responses)]
+pub struct CannedResponseRow {
+    pub id: String,
+    pub workspace_id: String,
+    pub shortcut: String,
+    pub title: String,
+    pub body: String,
+    pub created_by: String,
+    pub created_at: i64,
+    pub updated_at: i64,
 }

@@ -200,6 +200,19 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    canned_responses (id) {
+        id -> Text,
+        workspace_id -> Text,
+        shortcut -> Text,
+        title -> Text,
+        body -> Text,
+        created_by -> Text,
+        created_at -> BigInt,
+        updated_at -> BigInt,
+    }
+}
+
 diesel::joinable!(memberships -> users (user_id));
 diesel::joinable!(conversations -> visitors (visitor_id));
 diesel::joinable!(page_views -> visitors (visitor_id));
@@ -219,4 +232,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     messages,
     attachments,
     events,
+    canned_responses,
 );
