@@ -1,6 +1,7 @@
 //! The dashboard end to end: sign up, create and edit a widget, paste its snippet into a
 //! site; a visitor writes in the real widget there and the message arrives live; the agent
-//! sees them typing, writes a note (which the widget never shows) and replies, resolves,
+//! sees them typing, writes a note (which the widget never shows) and replies with a canned
+//! response picked by its `/shortcut` (created in settings first), resolves,
 //! and the visitor rates in the widget; then a teammate joins through an invite link and
 //! sees the same inbox.
 
@@ -139,6 +140,19 @@ async function run(page: Page, consoleErrors: string[]) {
   await page.getByRole("link", { name: /Main site/ }).waitFor();
   await shot(page, "widgets");
 
+  // A canned response for a question the team gets every day.
+  await page.getByRole("link", { name: "Settings" }).click();
+  await page.getByRole("button", { name: "New", exact: true }).click();
+  const cannedDialog = page.getByRole("dialog", { name: "New canned response" });
+  await cannedDialog.getByLabel("Shortcut").fill("norway");
+  await cannedDialog.getByLabel("Title (optional)").fill("Shipping to Norway");
+  await cannedDialog
+    .getByLabel("Message")
+    .fill("Yes {{visitor.name}}, we ship to Norway in 3–5 days.");
+  await cannedDialog.getByRole("button", { name: "Add canned response" }).click();
+  await cannedDialog.waitFor({ state: "detached" });
+  await page.getByRole("list", { name: "Canned responses" }).getByText("/norway").waitFor();
+
   // The owner pastes the snippet into their site (a second origin); a visitor opens it.
   await page.getByRole("link", { name: /Inbox/ }).first().click();
   await page.getByText("All caught up").waitFor();
@@ -200,10 +214,16 @@ async function run(page: Page, consoleErrors: string[]) {
   await page.getByTestId("note").getByText("VIP: offer free shipping").waitFor();
   await page.getByRole("tab", { name: "Reply" }).click();
   const reply = page.getByLabel("Reply to the visitor");
-  await reply.fill("Yes, we ship to Norway in 3–5 days.");
+  await reply.click();
+  await reply.pressSequentially("/nor");
+  const suggestions = conversationPane(page).getByRole("listbox", { name: "Canned responses" });
+  await suggestions.getByText("Shipping to Norway").waitFor();
   await reply.press("Enter");
-  await conversationPane(page).getByText("Yes, we ship to Norway in 3–5 days.").waitFor();
-  await widget.getByText("Yes, we ship to Norway in 3–5 days.").waitFor();
+  const answer = "Yes Ada Lovelace, we ship to Norway in 3–5 days.";
+  await expect.poll(() => reply.inputValue()).toBe(answer);
+  await reply.press("Enter");
+  await conversationPane(page).getByText(answer).waitFor();
+  await widget.getByText(answer).waitFor();
   expect(await widget.getByText("VIP: offer free shipping").count()).toBe(0);
 
   // More from the visitor, live.
