@@ -173,3 +173,15 @@ pub async fn idle(args: &Args) -> Result<Value, String> {
         "streams_open_at_end": open_at_end, "steal_percent": steal.percent(),
         "target_kb_per_stream": TARGET_KB_PER_STREAM }))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn streams_are_spread_round_robin_from_127_0_0_1() {
+        assert_eq!(source_address(0, 4), IpAddr::V4(Ipv4Addr::new(127, 0, 0, 1)));
+        assert_eq!(source_address(3, 4), IpAddr::V4(Ipv4Addr::new(127, 0, 0, 4)));
+        assert_eq!(source_address(5, 4), IpAddr::V4(Ipv4Addr::new(127, 0, 0, 2)));
+    }
+}

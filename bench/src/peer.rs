@@ -28,12 +28,12 @@ const INSTALL: &str = "npm ci --prefix bench/peer";
 /// The figures `--runs` summarises for a compare run.
 pub const FIGURES: &[Figure] = &[
     figure("porthole to visitor p99", &["porthole", "to_visitor", "p99_ms"], "ms"),
-    figure("peer", &["peer", "to_visitor", "p99_ms"], "ms"),
+    figure("peer to visitor p99", &["peer", "to_visitor", "p99_ms"], "ms"),
     figure("porthole CPU", &["porthole", "server_cpu_percent"], "%"),
     figure("peer CPU", &["peer", "server_cpu_percent"], "%"),
     figure("largest N porthole", &["search", "porthole", "largest_passing_visitors"], ""),
-    figure("peer", &["search", "peer", "largest_passing_visitors"], ""),
-    figure("ratio", &["ratios_porthole_over_peer", "largest_n"], "×"),
+    figure("largest N peer", &["search", "peer", "largest_passing_visitors"], ""),
+    figure("largest N porthole/peer", &["ratios_porthole_over_peer", "largest_n"], "×"),
 ];
 
 /// Why the peer cannot run here, or `None` when node and the peer's packages are present.

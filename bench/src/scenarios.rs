@@ -103,7 +103,12 @@ pub async fn run(args: &Args) -> Result<Vec<Value>, String> {
 
 /// "sqlite" or "postgres": what the servers of this run use.
 fn backend_name(args: &Args) -> &'static str {
-    if args.database_url.is_empty() && args.backend == Backend::Sqlite { "sqlite" } else { "postgres" }
+    let postgres = if args.database_url.is_empty() {
+        args.backend == Backend::Postgres
+    } else {
+        args.database_url.starts_with("postgres")
+    };
+    if postgres { "postgres" } else { "sqlite" }
 }
 
 /// A server for one run, and the database made for it (dropped after the server stops:
@@ -461,7 +466,8 @@ async fn chat_load(args: &Args, servers: &[&Server], visitors_url: &str, agents_
 /// The figures `--runs` summarises for a replicas run.
 const REPLICAS_FIGURES: &[crate::runs::Figure] = &[
     figure("to agents p99, 2 processes", &["two_processes", "to_agents", "p99_ms"], "ms"),
-    figure("1 process", &["one_process", "to_agents", "p99_ms"], "ms"),
+    figure("to agents p99, 1 process", &["one_process", "to_agents", "p99_ms"], "ms"),
+    figure("to visitor p99, 2 processes", &["two_processes", "to_visitor", "p99_ms"], "ms"),
     figure("added p99", &["added_to_agents_p99_ms"], "ms"),
     figure("added p50", &["added_to_agents_p50_ms"], "ms"),
     figure("errors", &["errors"], ""),
@@ -542,4 +548,22 @@ async fn owner_token(owner: &Client) -> Result<Option<String>, String> {
         .session
         .ok_or("no session")?;
     Ok(Some(session.access_token))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The summary JSON is keyed by label: two figures with one label would lose one.
+    #[test]
+    fn summary_labels_are_unique_per_scenario() {
+        for figures in [CHAT_FIGURES, REPLICAS_FIGURES, crate::peer::FIGURES, crate::idle::FIGURES] {
+            let mut labels: Vec<_> = figures.iter().map(|f| f.label).collect();
+            labels.push("steal");
+            let count = labels.len();
+            labels.sort_unstable();
+            labels.dedup();
+            assert_eq!(labels.len(), count, "{labels:?}");
+        }
+    }
 }
