@@ -6,8 +6,9 @@
 #   bench/run-full.sh OUTPUT_DIR
 #
 # Environment: CARGO_TARGET_DIR (default target), RUNS (default 3), BENCH_ARGS (extra flags for
-# every scenario, e.g. "--quick" to try the script end to end in a minute or two),
-# POSTGRES_URL / REDIS_URL (defaults postgres://postgres@127.0.0.1:5432, redis://127.0.0.1:6379).
+# every scenario, e.g. "--quick" to try the script end to end in a minute or two), PROFILE
+# (release; "debug" only to try the script), POSTGRES_URL / REDIS_URL (defaults
+# postgres://postgres@127.0.0.1:5432, redis://127.0.0.1:6379).
 set -euo pipefail
 
 out=${1:?usage: bench/run-full.sh OUTPUT_DIR}
@@ -15,10 +16,15 @@ cd "$(dirname "$0")/.."
 target=${CARGO_TARGET_DIR:-target}
 mkdir -p "$out"
 
-cargo build --release --locked -p porthole-server -p porthole-bench
-bench="$target/release/porthole-bench"
+profile=${PROFILE:-release}
+if [ "$profile" = release ]; then
+  cargo build --release --locked -p porthole-server -p porthole-bench
+else
+  cargo build --locked -p porthole-server -p porthole-bench
+fi
+bench="$target/$profile/porthole-bench"
 # shellcheck disable=SC2206 # BENCH_ARGS is a list of flags on purpose
-common=(--server-bin "$target/release/porthole" --pin --runs "${RUNS:-3}"
+common=(--server-bin "$target/$profile/porthole" --pin --runs "${RUNS:-3}"
   --postgres-url "${POSTGRES_URL:-postgres://postgres@127.0.0.1:5432}"
   --redis-url "${REDIS_URL:-redis://127.0.0.1:6379}" ${BENCH_ARGS:-})
 chat_load=(--visitors 200 --agents 5 --interval 1 --duration 10 --warmup 2)

@@ -53,7 +53,8 @@ pub async fn run(args: &Args) -> Result<Vec<Value>, String> {
     if wants("startup") {
         let figures =
             [figure("to serving", &["startup_ms"], "ms"), scaled("idle RSS", &["idle_rss_bytes"], "MB", 1e-6)];
-        results.push(repeat(args, "startup", &figures, async || startup(args).await).await?);
+        let name = format!("startup[{}]", backend_name(args));
+        results.push(repeat(args, &name, &figures, async || startup(args).await).await?);
     }
     if wants("ingest") {
         let figures = [
