@@ -25,7 +25,7 @@ const CONCURRENCY: usize = 64;
 /// Ephemeral ports one source address may use here (the default range 32768–60999 has 28,232).
 const PORTS_PER_ADDRESS: usize = 25_000;
 /// File descriptors beyond one per stream (database, listeners, setup connections).
-const SPARE_FILES: u64 = 4096;
+const SPARE_FILES: u64 = 1024;
 /// Time for allocations to settle before RSS is read (`--quick`: a quarter).
 const SETTLE: Duration = Duration::from_secs(2);
 
