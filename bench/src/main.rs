@@ -2,14 +2,22 @@
 //! summary line per scenario plus a JSON result. See BENCHMARKS.md for the method.
 //!
 //! Scenarios: `chat` (send→deliver latency to the visitor's and the agents' feeds, open-loop
-//! pacing), `ingest` (persisted messages per second), `startup` (time to serving, idle RSS),
-//! `compare` (the chat scenario against the Socket.IO peer in bench/peer, and the largest N
-//! each keeps p99 ≤ 50 ms at).
+//! pacing, over gRPC or grpc-web), `ingest` (persisted messages per second), `startup` (time to
+//! serving, idle RSS), `compare` (the chat scenario against the Socket.IO peer in bench/peer,
+//! and the largest N each keeps p99 ≤ 50 ms at), `idle` (server memory per idle visitor feed,
+//! CPU while idle), `replicas` (what a second server process adds to delivery latency).
+//! Each runs `--runs` times and prints the median and range of its figures.
 //! `--quick` runs each briefly with small numbers, so the test command keeps it working.
 
+mod client;
+mod idle;
+mod infra;
 mod peer;
 mod process;
+mod runs;
 mod scenarios;
+
+use client::Protocol;
 
 use std::process::ExitCode;
 use std::time::Duration;
@@ -40,6 +48,33 @@ pub struct Args {
     pub search_max: usize,
     /// Measured seconds per point of the largest-N search.
     pub search_duration: Duration,
+    /// Wire protocol of the chat and idle clients.
+    pub protocol: Protocol,
+    /// `--protocol` was given (otherwise `all` runs chat and idle over both).
+    pub protocol_given: bool,
+    /// Runs per scenario (median and range reported).
+    pub runs: usize,
+    /// Database of the servers when `--database-url` is not given.
+    pub backend: Backend,
+    /// PostgreSQL server to create throwaway databases on (`--backend postgres`, `replicas`).
+    pub postgres_url: String,
+    /// Redis for `replicas`.
+    pub redis_url: String,
+    /// Idle visitor feeds to open (`idle`).
+    pub streams: usize,
+    /// Source addresses 127.0.0.1… to spread them over (more are used when needed).
+    pub source_addresses: usize,
+    /// How long `idle` measures the server's CPU with every feed open.
+    pub idle_window: Duration,
+}
+
+/// Which database a scenario's servers use.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    /// A SQLite file in the server's throwaway data directory.
+    Sqlite,
+    /// A PostgreSQL database created for the run and dropped after it.
+    Postgres,
 }
 
 impl Args {
@@ -60,8 +95,19 @@ impl Args {
             peer_dir: std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("peer"),
             search_max: 20_000,
             search_duration: Duration::from_secs(10),
+            protocol: Protocol::Grpc,
+            protocol_given: false,
+            runs: 3,
+            backend: Backend::Sqlite,
+            postgres_url: "postgres://postgres@127.0.0.1:5432".into(),
+            redis_url: std::env::var("REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into()),
+            streams: 10_000,
+            source_addresses: 4,
+            idle_window: Duration::from_secs(20),
         };
         let mut quick = false;
+        let mut runs_given = false;
+        let mut streams_given = false;
         let mut it = std::env::args().skip(1);
         let seconds = |v: &str| v.parse::<f64>().map(Duration::from_secs_f64).map_err(|_| format!("bad seconds {v:?}"));
         let count = |v: &str| v.parse::<usize>().map_err(|_| format!("bad number {v:?}"));
@@ -92,6 +138,29 @@ impl Args {
                 "--peer-dir" => args.peer_dir = value.into(),
                 "--search-max" => args.search_max = count(&value)?,
                 "--search-duration" => args.search_duration = seconds(&value)?,
+                "--protocol" => {
+                    args.protocol = client::Protocol::parse(&value)?;
+                    args.protocol_given = true;
+                }
+                "--runs" => {
+                    args.runs = count(&value)?.max(1);
+                    runs_given = true;
+                }
+                "--backend" => {
+                    args.backend = match value.as_str() {
+                        "sqlite" => Backend::Sqlite,
+                        "postgres" => Backend::Postgres,
+                        other => return Err(format!("unknown backend {other:?}: sqlite or postgres")),
+                    }
+                }
+                "--postgres-url" => args.postgres_url = value,
+                "--redis-url" => args.redis_url = value,
+                "--streams" => {
+                    args.streams = count(&value)?;
+                    streams_given = true;
+                }
+                "--source-addresses" => args.source_addresses = count(&value)?.max(1),
+                "--idle-window" => args.idle_window = seconds(&value)?,
                 other => return Err(format!("unknown flag {other}")),
             }
         }
@@ -105,6 +174,14 @@ impl Args {
             args.quick = true;
             args.search_max = args.search_max.min(2 * args.visitors);
             args.search_duration = Duration::from_secs(1);
+            if !runs_given {
+                args.runs = 1;
+            }
+            if !streams_given {
+                args.streams = 200;
+            }
+            args.source_addresses = args.source_addresses.min(2);
+            args.idle_window = args.idle_window.min(Duration::from_secs(1));
         }
         Ok(args)
     }
@@ -121,9 +198,11 @@ fn default_server_bin() -> String {
     format!("{target}/release/porthole")
 }
 
-const USAGE: &str = "usage: porthole-bench [chat|ingest|startup|compare|all] [--quick] [--pin] [--server-bin PATH] \
-[--database-url URL] [--visitors N] [--agents N] [--interval SECS] [--duration SECS] [--warmup SECS] \
-[--senders N] [--json FILE] [--peer-dir DIR] [--search-max N] [--search-duration SECS]";
+const USAGE: &str = "usage: porthole-bench [chat|ingest|startup|compare|idle|replicas|all] [--quick] [--pin] \
+[--runs N] [--server-bin PATH] [--protocol grpc|grpc-web] [--backend sqlite|postgres] [--database-url URL] \
+[--postgres-url URL] [--redis-url URL] [--visitors N] [--agents N] [--interval SECS] [--duration SECS] \
+[--warmup SECS] [--senders N] [--json FILE] [--peer-dir DIR] [--search-max N] [--search-duration SECS] \
+[--streams N] [--source-addresses N] [--idle-window SECS]";
 
 fn main() -> ExitCode {
     let args = match Args::parse() {

@@ -9,7 +9,8 @@ use std::time::Instant;
 use serde_json::{Value, json};
 
 use crate::Args;
-use crate::process::{Server, cpu_time_of, steal_percent};
+use crate::process::{Server, StealMeter, cpu_time_of};
+use crate::runs::{Figure, figure};
 use crate::scenarios::chat;
 
 /// Issue 7's bar for "max clients": p99 of both deliveries (visitor's and agents') at or under it.
@@ -23,6 +24,17 @@ const MAX_STEPS: usize = 16;
 /// A load client at this share of a core or above may be what set the pace, not the server.
 const CLIENT_BOUND_PERCENT: f64 = 90.0;
 const INSTALL: &str = "npm ci --prefix bench/peer";
+
+/// The figures `--runs` summarises for a compare run.
+pub const FIGURES: &[Figure] = &[
+    figure("porthole to visitor p99", &["porthole", "to_visitor", "p99_ms"], "ms"),
+    figure("peer to visitor p99", &["peer", "to_visitor", "p99_ms"], "ms"),
+    figure("porthole CPU", &["porthole", "server_cpu_percent"], "%"),
+    figure("peer CPU", &["peer", "server_cpu_percent"], "%"),
+    figure("largest N porthole", &["search", "porthole", "largest_passing_visitors"], ""),
+    figure("largest N peer", &["search", "peer", "largest_passing_visitors"], ""),
+    figure("largest N porthole/peer", &["ratios_porthole_over_peer", "largest_n"], "×"),
+];
 
 /// Why the peer cannot run here, or `None` when node and the peer's packages are present.
 pub fn missing(peer_dir: &Path) -> Option<String> {
@@ -95,7 +107,7 @@ fn peer_chat(args: &Args) -> Result<Value, String> {
         let line = line.map_err(|e| format!("reading the peer load client: {e}"))?;
         if line == "ready" {
             // The sends start now: the CPU window opens here, as it does in `chat`.
-            before = Some((Instant::now(), server.cpu_time(), cpu_time_of(pid), steal_percent()));
+            before = Some((Instant::now(), server.cpu_time(), cpu_time_of(pid), StealMeter::start()));
         } else if line.starts_with('{') {
             after = Some((line, Instant::now(), server.cpu_time(), cpu_time_of(pid)));
             break;
@@ -120,7 +132,7 @@ fn peer_chat(args: &Args) -> Result<Value, String> {
         fields.insert("server_cpu_percent".into(), json!(cpu));
         fields.insert("server_rss_bytes".into(), json!(rss));
         fields.insert("client_cpu_percent".into(), json!(client_cpu));
-        fields.insert("steal_percent_since_boot".into(), json!([steal0, steal_percent()]));
+        fields.insert("steal_percent".into(), json!(steal0.percent()));
     }
     let (v, a) = (&result["to_visitor"], &result["to_agents"]);
     println!(

@@ -15,8 +15,21 @@ pub enum ProcessError {
     NotReady(Duration),
     #[error("the server exited before serving ({0})")]
     Exited(std::process::ExitStatus),
+    #[error("{wanted} open files needed but the hard limit is {hard} (raise it as root, or lower --streams)")]
+    OpenFiles { wanted: u64, hard: u64 },
     #[error("io: {0}")]
     Io(#[from] std::io::Error),
+}
+
+/// What a server process is started with besides its port and data directory.
+#[derive(Clone, Debug, Default)]
+pub struct ServerEnv {
+    /// `DATABASE_URL`; empty means SQLite in the data directory.
+    pub database_url: String,
+    /// `REDIS_URL`; empty runs single-node fan-out.
+    pub redis_url: String,
+    /// RLIMIT_NOFILE to give the server (0 keeps what it inherits).
+    pub open_files: u64,
 }
 
 /// A running server.
@@ -29,7 +42,7 @@ pub struct Server {
 
 impl Server {
     /// Starts `bin` on a free port (pinned to CPU 1 with `taskset` when `pin`).
-    pub fn start(bin: &str, database_url: &str, pin: bool) -> Result<Self, ProcessError> {
+    pub fn start(bin: &str, env: &ServerEnv, pin: bool) -> Result<Self, ProcessError> {
         let (port, data_dir) = free_port_and_dir("porthole-bench")?;
         let mut command = pinned(bin, pin);
         command
@@ -37,10 +50,18 @@ impl Server {
             .env("PORTHOLE_LISTEN", format!("127.0.0.1:{port}"))
             .env("PORTHOLE_DATA_DIR", &data_dir)
             .env("PORTHOLE_LOG", "warn");
-        if !database_url.is_empty() {
-            command.env("DATABASE_URL", database_url);
+        if !env.database_url.is_empty() {
+            command.env("DATABASE_URL", &env.database_url);
         }
-        Self::launch(command, bin, port, data_dir)
+        if !env.redis_url.is_empty() {
+            command.env("REDIS_URL", &env.redis_url);
+        }
+        let server = Self::launch(command, bin, port, data_dir)?;
+        if env.open_files > 0 {
+            // The server only accepts sockets once it serves, so raising its limit now is in time.
+            set_open_files(Some(server.child.id()), env.open_files)?;
+        }
+        Ok(server)
     }
 
     /// Starts the Socket.IO peer (`node server.js` in `peer_dir`) the same way: free port,
@@ -81,6 +102,48 @@ impl Server {
     pub fn cpu_time(&self) -> Duration {
         cpu_time_of(self.child.id())
     }
+
+    /// Open file descriptors (sockets included), 0 if unreadable.
+    pub fn open_files(&self) -> usize {
+        std::fs::read_dir(format!("/proc/{}/fd", self.child.id())).map_or(0, Iterator::count)
+    }
+}
+
+/// Raises RLIMIT_NOFILE of `pid` (this process when `None`) to at least `wanted`: both limits
+/// when allowed (root), else the soft limit up to the hard one. Fails when that is not enough.
+pub fn set_open_files(pid: Option<u32>, wanted: u64) -> Result<(), ProcessError> {
+    use rustix::process::{Resource, Rlimit};
+    let (soft, hard) = open_files_limit(pid)?;
+    if soft >= wanted {
+        return Ok(());
+    }
+    let target = pid.and_then(|p| rustix::process::Pid::from_raw(p as i32));
+    let raise = Rlimit { current: Some(wanted), maximum: Some(wanted.max(hard)) };
+    if rustix::process::prlimit(target, Resource::Nofile, raise).is_ok() {
+        return Ok(());
+    }
+    let _ = rustix::process::prlimit(target, Resource::Nofile, Rlimit { current: Some(hard), maximum: Some(hard) });
+    if hard >= wanted { Ok(()) } else { Err(ProcessError::OpenFiles { wanted, hard }) }
+}
+
+/// Soft and hard RLIMIT_NOFILE of `pid` (this process when `None`), from /proc (unlimited reads
+/// as `u64::MAX`).
+fn open_files_limit(pid: Option<u32>) -> Result<(u64, u64), ProcessError> {
+    let who = pid.map_or_else(|| "self".to_owned(), |p| p.to_string());
+    let limits = std::fs::read_to_string(format!("/proc/{who}/limits"))?;
+    let value = |v: Option<&str>| match v {
+        Some("unlimited") => Some(u64::MAX),
+        Some(v) => v.parse().ok(),
+        None => None,
+    };
+    limits
+        .lines()
+        .find_map(|l| l.strip_prefix("Max open files"))
+        .and_then(|rest| {
+            let mut fields = rest.split_whitespace();
+            Some((value(fields.next())?, value(fields.next())?))
+        })
+        .ok_or_else(|| ProcessError::Io(std::io::Error::other(format!("no open-files limit in /proc/{who}/limits"))))
 }
 
 /// Resident memory of process `pid` in bytes (0 if it is gone).
@@ -160,9 +223,33 @@ pub fn machine() -> serde_json::Value {
 
 /// Share of CPU time stolen by the hypervisor since boot, in percent.
 pub fn steal_percent() -> f64 {
+    let (steal, total) = steal_and_total();
+    if total == 0.0 { 0.0 } else { steal / total * 100.0 }
+}
+
+/// All CPUs' steal and total ticks from /proc/stat's `cpu` line (user … steal; guest time is
+/// already counted in user, so it is left out of the total).
+fn steal_and_total() -> (f64, f64) {
     let stat = std::fs::read_to_string("/proc/stat").unwrap_or_default();
-    let Some(line) = stat.lines().find(|l| l.starts_with("cpu ")) else { return 0.0 };
-    let values: Vec<f64> = line.split_whitespace().skip(1).filter_map(|v| v.parse().ok()).collect();
-    let total: f64 = values.iter().sum();
-    if total == 0.0 { 0.0 } else { values.get(7).copied().unwrap_or(0.0) / total * 100.0 }
+    let Some(line) = stat.lines().find(|l| l.starts_with("cpu ")) else { return (0.0, 0.0) };
+    let values: Vec<f64> = line.split_whitespace().skip(1).take(8).filter_map(|v| v.parse().ok()).collect();
+    (values.get(7).copied().unwrap_or(0.0), values.iter().sum())
+}
+
+/// CPU steal over an interval: what share of all CPUs' time the hypervisor took between
+/// `start` and `percent` (a busy host shows here before it shows in latencies).
+pub struct StealMeter(f64, f64);
+
+impl StealMeter {
+    pub fn start() -> Self {
+        let (steal, total) = steal_and_total();
+        Self(steal, total)
+    }
+
+    /// Steal since `start`, in percent of all CPU time.
+    pub fn percent(&self) -> f64 {
+        let (steal, total) = steal_and_total();
+        let total = total - self.1;
+        if total <= 0.0 { 0.0 } else { (steal - self.0) / total * 100.0 }
+    }
 }

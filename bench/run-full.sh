@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# The full benchmark set of BENCHMARKS.md: builds release, runs every scenario (3 runs each,
+# pinned), writes one JSON (and the printed lines) per scenario into OUTPUT_DIR, and ends with
+# the summary lines. About 17 minutes of runs plus the build on a 2-vCPU machine; run it on a
+# quiet one.
+#
+#   bench/run-full.sh OUTPUT_DIR
+#
+# Environment: CARGO_TARGET_DIR (default target), RUNS (default 3), BENCH_ARGS (extra flags for
+# every scenario, e.g. "--quick" to try the script end to end in a minute or two), PROFILE
+# (release; "debug" only to try the script), POSTGRES_URL / REDIS_URL (defaults
+# postgres://postgres@127.0.0.1:5432, redis://127.0.0.1:6379).
+set -euo pipefail
+
+out=${1:?usage: bench/run-full.sh OUTPUT_DIR}
+cd "$(dirname "$0")/.."
+target=${CARGO_TARGET_DIR:-target}
+mkdir -p "$out"
+
+profile=${PROFILE:-release}
+if [ "$profile" = release ]; then
+  cargo build --release --locked -p porthole-server -p porthole-bench
+else
+  cargo build --locked -p porthole-server -p porthole-bench
+fi
+bench="$target/$profile/porthole-bench"
+# shellcheck disable=SC2206 # BENCH_ARGS is a list of flags on purpose
+common=(--server-bin "$target/$profile/porthole" --pin --runs "${RUNS:-3}"
+  --postgres-url "${POSTGRES_URL:-postgres://postgres@127.0.0.1:5432}"
+  --redis-url "${REDIS_URL:-redis://127.0.0.1:6379}" ${BENCH_ARGS:-})
+chat_load=(--visitors 200 --agents 5 --interval 1 --duration 10 --warmup 2)
+
+began=$(date +%s)
+run() {
+  local name=$1
+  shift
+  echo "== $name: porthole-bench $*"
+  local t0
+  t0=$(date +%s)
+  "$bench" "$@" "${common[@]}" --json "$out/$name.json" | tee "$out/$name.log"
+  echo "== $name took $(($(date +%s) - t0)) s"
+}
+
+run startup-sqlite startup
+run startup-postgres startup --backend postgres
+run ingest-sqlite ingest --senders 32 --duration 10 --warmup 2
+run ingest-postgres ingest --backend postgres --senders 32 --duration 10 --warmup 2
+run chat-grpc chat --protocol grpc "${chat_load[@]}"
+run chat-grpc-web chat --protocol grpc-web "${chat_load[@]}"
+run idle-grpc idle --protocol grpc --streams 10000 --idle-window 20
+run idle-grpc-web idle --protocol grpc-web --streams 10000 --idle-window 20
+run replicas replicas "${chat_load[@]}"
+if [ -d bench/peer/node_modules ]; then
+  run compare compare "${chat_load[@]}" --search-duration 5 --search-max 8000
+else
+  echo "== compare: skipped: install the peer with npm ci --prefix bench/peer"
+fi
+
+echo
+echo "== all summary lines ($(($(date +%s) - began)) s in all, JSON and logs in $out):"
+grep -h " summary, " "$out"/*.log
