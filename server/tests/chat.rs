@@ -525,6 +525,120 @@ async fn retried_sends_create_one_message(backend: Backend) {
 }
 on_both_backends!(retried_sends_create_one_message);
 
+/// Makes the database itself refuse to store messages whose body is `boom` (a failure
+/// inside the write transaction, not a business outcome).
+async fn refuse_boom_messages(server: &TestServer) {
+    use diesel::Connection as _;
+    use diesel::connection::SimpleConnection as _;
+    match server.database.as_ref().unwrap() {
+        porthole_server::config::DatabaseConfig::Sqlite(path) => {
+            let mut conn = diesel::SqliteConnection::establish(&path.to_string_lossy()).unwrap();
+            conn.batch_execute(
+                "CREATE TRIGGER boom BEFORE INSERT ON messages WHEN NEW.body = 'boom' \
+                 BEGIN SELECT RAISE(ABORT, 'boom refused'); END;",
+            )
+            .unwrap();
+        }
+        porthole_server::config::DatabaseConfig::Postgres(url) => {
+            use diesel_async::{AsyncConnection as _, SimpleAsyncConnection as _};
+            let mut conn = diesel_async::AsyncPgConnection::establish(url).await.unwrap();
+            conn.batch_execute(
+                "CREATE FUNCTION boom() RETURNS trigger AS $$ BEGIN \
+                   IF NEW.body = 'boom' THEN RAISE EXCEPTION 'boom refused'; END IF; RETURN NEW; \
+                 END $$ LANGUAGE plpgsql; \
+                 CREATE TRIGGER boom BEFORE INSERT ON messages FOR EACH ROW EXECUTE FUNCTION boom();",
+            )
+            .await
+            .unwrap();
+        }
+    }
+}
+
+/// Many conversations sending at once (on SQLite they share group-committed transactions):
+/// every message is stored once with gap-free seqs, a send the database refuses fails alone,
+/// and the agents' feed gets every message in event order.
+async fn concurrent_sends_from_many_conversations(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let s = setup(&server, "many@example.com").await;
+    refuse_boom_messages(&server).await;
+    let mut agents = agent_feed(&s.agent, "").await;
+
+    const VISITORS: usize = 12;
+    const TASKS: usize = 3;
+    const EACH: usize = 5;
+    let mut visitors = Vec::new();
+    for _ in 0..VISITORS {
+        let (visitor, _) = start_visitor(&server, &s.widget.public_token).await;
+        let conversation = start_conversation(&visitor).await;
+        visitors.push((visitor, conversation.id));
+    }
+    let mut tasks = Vec::new();
+    for (v, (visitor, id)) in visitors.iter().enumerate() {
+        for t in 0..TASKS {
+            let (visitor, id) = (visitor.clone(), id.clone());
+            tasks.push(tokio::spawn(async move {
+                for i in 0..EACH {
+                    visitor_says(&visitor, &id, &format!("v{v} t{t} m{i}"), &format!("k{t}-{i}")).await;
+                }
+            }));
+        }
+        let (visitor, id) = (visitor.clone(), id.clone());
+        tasks.push(tokio::spawn(async move {
+            let refused = visitor
+                .visitor()
+                .send_message(pb::SendMessageRequest {
+                    conversation_id: id,
+                    body: "boom".into(),
+                    client_key: "boom".into(),
+                    attachment_ids: vec![],
+                })
+                .await
+                .unwrap_err();
+            assert_eq!(refused.code(), Code::Internal);
+        }));
+    }
+    for task in tasks {
+        task.await.unwrap();
+    }
+
+    let mut all_ids = std::collections::HashSet::new();
+    for (v, (_, id)) in visitors.iter().enumerate() {
+        let messages = s
+            .agent
+            .conversations()
+            .list_conversation_messages(pb::ListConversationMessagesRequest {
+                conversation_id: id.clone(),
+                ..Default::default()
+            })
+            .await
+            .unwrap()
+            .into_inner()
+            .messages;
+        assert_eq!(messages.iter().map(|m| m.seq).collect::<Vec<_>>(), (1..=(TASKS * EACH) as i64).collect::<Vec<_>>());
+        let mut bodies: Vec<_> = messages.iter().map(|m| m.body.clone()).collect();
+        bodies.sort();
+        let mut expected: Vec<_> = (0..TASKS).flat_map(|t| (0..EACH).map(move |i| format!("v{v} t{t} m{i}"))).collect();
+        expected.sort();
+        assert_eq!(bodies, expected, "conversation {v} has every message once and nothing refused");
+        all_ids.extend(messages.into_iter().map(|m| m.id));
+    }
+
+    // The agents' feed: every message once, cursors strictly increasing.
+    let mut cursors = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    while seen.len() < VISITORS * TASKS * EACH {
+        let response = next_agent(&mut agents).await;
+        if let Some(AgentEvent::MessageCreated(m)) = &response.event {
+            assert!(seen.insert(m.id.clone()), "message {} delivered twice", m.id);
+            cursors.push(response.cursor.parse::<i64>().unwrap());
+        }
+    }
+    assert_eq!(seen, all_ids);
+    assert!(cursors.windows(2).all(|w| w[0] < w[1]), "events in log order");
+    server.stop().await;
+}
+on_both_backends!(concurrent_sends_from_many_conversations);
+
 async fn history_pages_backwards(backend: Backend) {
     let server = TestServer::start(backend).await;
     let s = setup(&server, "pages@example.com").await;

@@ -2,13 +2,14 @@
 //! log entry in one transaction) and the queries behind inboxes and history.
 
 use diesel::prelude::*;
-use diesel_async::RunQueryDsl;
+use diesel_async::pooled_connection::deadpool::Pool;
+use diesel_async::{AsyncConnection as _, RunQueryDsl};
 
 use super::events::{NewEvent, append_events};
 use super::models::{AttachmentRow, ConversationRow, MessageRow};
 use super::routing::route_queue;
 use super::schema::{attachments, conversations, memberships, messages, users, visitors, workspaces};
-use super::{Store, StoreError, is_unique_violation, read, write};
+use super::{Backend, SqliteWriter, Store, StoreError, is_unique_violation, read, run_blocking, write};
 use crate::domain::conversation::{self as rules, Refused, Sender, Status};
 use crate::realtime::event::{ConversationView, Event, EventBody, UpdateCause};
 
@@ -108,6 +109,13 @@ pub enum SendOutcome {
     Refused(Refused),
 }
 
+/// A send done but for appending its events to the log (which the caller does last, so the
+/// workspace row lock that append takes is held as briefly as possible).
+enum Staged {
+    Sent(MessageRow, Vec<NewEvent>),
+    Done(SendOutcome),
+}
+
 /// A change to a conversation.
 #[derive(Debug, Clone)]
 pub enum ConversationOp {
@@ -162,6 +170,149 @@ fn status_of(row: &ConversationRow) -> Status {
 fn like_pattern(text: &str) -> String {
     let escaped = text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
     format!("%{escaped}%")
+}
+
+/// The body of [`Store::send_message`]'s transaction but the event-log append (expanded per
+/// backend and connection type): evaluates to `Result<Staged, StoreError>`; `new: &NewMessage`.
+macro_rules! send_in_transaction {
+    ($conn:ident, $new:expr, $grace:expr) => {{
+        let new: &NewMessage = $new;
+        let grace: i64 = $grace;
+        // An async block, so that its early `return`s end only the send.
+        async {
+            // `get_result`, not `first`: the key is unique, and on SQLite the `LIMIT ?` that
+            // `first` binds makes every such statement compile twice (the planner looks at a
+            // bound LIMIT, so binding it expires the statement).
+            let duplicate = messages::table
+                .filter(messages::conversation_id.eq(&new.conversation_id))
+                .filter(messages::client_key.eq(&new.client_key))
+                .select(MessageRow::as_select())
+                .get_result($conn)
+                .await
+                .optional()?;
+            if let Some(original) = duplicate {
+                return Ok(Staged::Done(SendOutcome::Duplicate(original)));
+            }
+            // The row alone: names and queue place are only needed if an event shows the
+            // conversation, and then it is read again after the update below.
+            let Some(current) = conversations::table
+                .filter(conversations::id.eq(&new.conversation_id))
+                .filter(conversations::workspace_id.eq(&new.workspace_id))
+                .select(ConversationRow::as_select())
+                .get_result($conn)
+                .await
+                .optional()?
+            else {
+                return Ok(Staged::Done(SendOutcome::NotFound));
+            };
+            if new.visitor_id.as_ref().is_some_and(|v| *v != current.visitor_id) {
+                return Ok(Staged::Done(SendOutcome::NotFound));
+            }
+            let before = status_of(&current);
+            let status =
+                match rules::after_message(before, new.sender, new.internal, current.assignee_user_id.is_some()) {
+                    Ok(status) => status,
+                    Err(refused) => return Ok(Staged::Done(SendOutcome::Refused(refused))),
+                };
+
+            // Claim the attachments: unused ones of this conversation only.
+            let mut files: Vec<AttachmentRow> = Vec::new();
+            for id in &new.attachment_ids {
+                let claimed = diesel::update(
+                    attachments::table
+                        .filter(attachments::id.eq(id))
+                        .filter(attachments::conversation_id.eq(&new.conversation_id))
+                        .filter(attachments::message_id.is_null()),
+                )
+                .set(attachments::message_id.eq(&new.message_id))
+                .returning(AttachmentRow::as_returning())
+                .get_result($conn)
+                .await
+                .optional()?;
+                match claimed {
+                    Some(file) => files.push(file),
+                    None => return Ok(Staged::Done(SendOutcome::BadAttachment(id.clone()))),
+                }
+            }
+
+            let visible = !new.internal;
+            let from_us = matches!(new.sender, Sender::Agent | Sender::Bot) && visible;
+            let by_visitor = new.sender == Sender::Visitor;
+            // A visitor reopening an unassigned conversation joins the queue again.
+            let requeue = status == Status::Pending
+                && current.assignee_user_id.is_none()
+                && current.queued_at.is_none()
+                && current.responder == "agents";
+            // One statement for the whole conversation row; it also takes the row lock that
+            // makes `seq` gap-free. On the right of SET, `last_seq` is the old value (SQL
+            // semantics on both backends), so `last_seq + 1` is this message's seq everywhere.
+            let seq: i64 = diesel::update(conversations::table.find(&new.conversation_id))
+                .set((
+                    conversations::last_seq.eq(conversations::last_seq + 1),
+                    conversations::status.eq(status.as_str()),
+                    conversations::updated_at.eq(new.now),
+                    visible.then(|| {
+                        (
+                            conversations::visitor_last_seq.eq(conversations::last_seq + 1),
+                            conversations::last_message_at.eq(new.now),
+                            conversations::last_message_preview.eq(rules::preview(&new.body, files.len())),
+                        )
+                    }),
+                    // The visitor has seen their own message.
+                    by_visitor.then(|| {
+                        (
+                            conversations::agent_unread.eq(conversations::agent_unread + 1),
+                            conversations::visitor_read_seq.eq(conversations::last_seq + 1),
+                        )
+                    }),
+                    (from_us && current.first_response_at.is_none())
+                        .then(|| conversations::first_response_at.eq(new.now)),
+                    (before == Status::Resolved && status != Status::Resolved)
+                        .then(|| conversations::resolved_at.eq(None::<i64>)),
+                    requeue.then(|| conversations::queued_at.eq(new.now)),
+                ))
+                .returning(conversations::last_seq)
+                .get_result($conn)
+                .await?;
+            let message = MessageRow {
+                id: new.message_id.clone(),
+                workspace_id: new.workspace_id.clone(),
+                conversation_id: new.conversation_id.clone(),
+                seq,
+                sender_type: new.sender.as_str().to_owned(),
+                sender_id: new.sender_id.clone(),
+                sender_name: new.sender_name.clone(),
+                body: new.body.clone(),
+                internal: new.internal,
+                attachments: serde_json::to_string(&files)?,
+                client_key: new.client_key.clone(),
+                created_at: new.now,
+            };
+            diesel::insert_into(messages::table).values(&message).execute($conn).await?;
+
+            let mut new_events = vec![NewEvent {
+                conversation_id: Some(new.conversation_id.clone()),
+                visitor_id: Some(current.visitor_id.clone()),
+                visitor_visible: visible,
+                body: EventBody::MessageCreated { message: message.clone() },
+            }];
+            if status != before {
+                let view = load_view!($conn, conversations::id.eq(&new.conversation_id))
+                    .ok_or(StoreError::Query(diesel::result::Error::NotFound))?;
+                new_events.push(NewEvent {
+                    conversation_id: Some(new.conversation_id.clone()),
+                    visitor_id: Some(current.visitor_id.clone()),
+                    visitor_visible: true,
+                    body: EventBody::ConversationUpdated { conversation: view, cause: UpdateCause::Status },
+                });
+            }
+            if requeue {
+                new_events.extend(route_queue!($conn, &new.workspace_id, new.now, grace));
+            }
+            Ok::<_, StoreError>(Staged::Sent(message, new_events))
+        }
+        .await
+    }};
 }
 
 impl Store {
@@ -326,141 +477,22 @@ impl Store {
     /// conversation state and counters updated, event logged — all in one transaction.
     pub async fn send_message(&self, new: NewMessage) -> Result<SendOutcome, StoreError> {
         let grace = self.agent_grace_ms();
-        let result = write!(self, |conn| {
-            let duplicate = messages::table
-                .filter(messages::conversation_id.eq(&new.conversation_id))
-                .filter(messages::client_key.eq(&new.client_key))
-                .select(MessageRow::as_select())
-                .first(conn)
-                .await
-                .optional()?;
-            if let Some(original) = duplicate {
-                return Ok(SendOutcome::Duplicate(original));
+        let result = match self.backend() {
+            // The single writer takes sends in batches (group commit, see `SendQueue`).
+            Backend::Sqlite { sends, .. } => sends.send(new.clone(), grace).await,
+            Backend::Postgres(pool) => {
+                let mut pooled = pool.get().await.map_err(StoreError::from_pool)?;
+                pooled
+                    .transaction(async |conn| match send_in_transaction!(conn, &new, grace)? {
+                        Staged::Sent(message, new_events) => {
+                            let events = append_events!(conn, &new.workspace_id, new.now, new_events);
+                            Ok(SendOutcome::Sent(message, events))
+                        }
+                        Staged::Done(outcome) => Ok(outcome),
+                    })
+                    .await
             }
-            let Some(current) = load_view!(
-                conn,
-                conversations::id.eq(&new.conversation_id).and(conversations::workspace_id.eq(&new.workspace_id))
-            ) else {
-                return Ok(SendOutcome::NotFound);
-            };
-            if new.visitor_id.as_ref().is_some_and(|v| *v != current.row.visitor_id) {
-                return Ok(SendOutcome::NotFound);
-            }
-            let before = status_of(&current.row);
-            let status =
-                match rules::after_message(before, new.sender, new.internal, current.row.assignee_user_id.is_some()) {
-                    Ok(status) => status,
-                    Err(refused) => return Ok(SendOutcome::Refused(refused)),
-                };
-
-            // Claim the attachments: unused ones of this conversation only.
-            let mut files: Vec<AttachmentRow> = Vec::new();
-            for id in &new.attachment_ids {
-                let claimed = diesel::update(
-                    attachments::table
-                        .filter(attachments::id.eq(id))
-                        .filter(attachments::conversation_id.eq(&new.conversation_id))
-                        .filter(attachments::message_id.is_null()),
-                )
-                .set(attachments::message_id.eq(&new.message_id))
-                .returning(AttachmentRow::as_returning())
-                .get_result(conn)
-                .await
-                .optional()?;
-                match claimed {
-                    Some(file) => files.push(file),
-                    None => return Ok(SendOutcome::BadAttachment(id.clone())),
-                }
-            }
-
-            let visible = !new.internal;
-            let from_us = matches!(new.sender, Sender::Agent | Sender::Bot) && visible;
-            let seq: i64 = diesel::update(conversations::table.find(&new.conversation_id))
-                .set(conversations::last_seq.eq(conversations::last_seq + 1))
-                .returning(conversations::last_seq)
-                .get_result(conn)
-                .await?;
-            let message = MessageRow {
-                id: new.message_id.clone(),
-                workspace_id: new.workspace_id.clone(),
-                conversation_id: new.conversation_id.clone(),
-                seq,
-                sender_type: new.sender.as_str().to_owned(),
-                sender_id: new.sender_id.clone(),
-                sender_name: new.sender_name.clone(),
-                body: new.body.clone(),
-                internal: new.internal,
-                attachments: serde_json::to_string(&files)?,
-                client_key: new.client_key.clone(),
-                created_at: new.now,
-            };
-            diesel::insert_into(messages::table).values(&message).execute(conn).await?;
-
-            let target = conversations::table.find(&new.conversation_id);
-            diesel::update(target)
-                .set((conversations::status.eq(status.as_str()), conversations::updated_at.eq(new.now)))
-                .execute(conn)
-                .await?;
-            if visible {
-                diesel::update(target)
-                    .set((
-                        conversations::visitor_last_seq.eq(seq),
-                        conversations::last_message_at.eq(new.now),
-                        conversations::last_message_preview.eq(rules::preview(&new.body, files.len())),
-                    ))
-                    .execute(conn)
-                    .await?;
-            }
-            match new.sender {
-                Sender::Visitor => {
-                    // The visitor has seen their own message.
-                    diesel::update(target)
-                        .set((
-                            conversations::agent_unread.eq(conversations::agent_unread + 1),
-                            conversations::visitor_read_seq.eq(seq),
-                        ))
-                        .execute(conn)
-                        .await?;
-                }
-                _ if from_us && current.row.first_response_at.is_none() => {
-                    diesel::update(target).set(conversations::first_response_at.eq(new.now)).execute(conn).await?;
-                }
-                _ => {}
-            }
-            if before == Status::Resolved && status != Status::Resolved {
-                diesel::update(target).set(conversations::resolved_at.eq(None::<i64>)).execute(conn).await?;
-            }
-            // A visitor reopening an unassigned conversation joins the queue again.
-            let requeue = status == Status::Pending
-                && current.row.assignee_user_id.is_none()
-                && current.row.queued_at.is_none()
-                && current.row.responder == "agents";
-            if requeue {
-                diesel::update(target).set(conversations::queued_at.eq(new.now)).execute(conn).await?;
-            }
-
-            let mut new_events = vec![NewEvent {
-                conversation_id: Some(new.conversation_id.clone()),
-                visitor_id: Some(current.row.visitor_id.clone()),
-                visitor_visible: visible,
-                body: EventBody::MessageCreated { message: message.clone() },
-            }];
-            if status != before {
-                let view = load_view!(conn, conversations::id.eq(&new.conversation_id))
-                    .ok_or(StoreError::Query(diesel::result::Error::NotFound))?;
-                new_events.push(NewEvent {
-                    conversation_id: Some(new.conversation_id.clone()),
-                    visitor_id: Some(current.row.visitor_id.clone()),
-                    visitor_visible: true,
-                    body: EventBody::ConversationUpdated { conversation: view, cause: UpdateCause::Status },
-                });
-            }
-            if requeue {
-                new_events.extend(route_queue!(conn, &new.workspace_id, new.now, grace));
-            }
-            let events = append_events!(conn, &new.workspace_id, new.now, new_events);
-            Ok(SendOutcome::Sent(message, events))
-        });
+        };
         match result {
             // Two retries raced past the duplicate check: the loser returns the winner's message.
             Err(StoreError::Query(e)) if is_unique_violation(&e) => {
@@ -735,4 +767,93 @@ impl Store {
 diesel::define_sql_function! {
     /// SQL `lower()`, the same on SQLite and PostgreSQL.
     fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text;
+}
+
+/// SQLite group commit: message sends that arrive while the single writer is busy are
+/// stored together in its next transaction, each in its own savepoint, so one send that
+/// fails is rolled back alone and the others still commit. Without a backlog a batch is one
+/// send, so an idle server answers as fast as before.
+///
+/// Invariants are those of one send per transaction: each send's statements run in its
+/// savepoint in batch order, then the event-log rows of the sends that succeeded are
+/// appended in that order, and the batch commits as one; so `seq` and the workspace's
+/// `event_seq` stay gap-free and in commit order, and a retry whose original is in the same
+/// batch finds it in the duplicate check.
+#[derive(Clone)]
+pub struct SendQueue {
+    jobs: tokio::sync::mpsc::Sender<SendJob>,
+}
+
+struct SendJob {
+    new: NewMessage,
+    grace: i64,
+    reply: tokio::sync::oneshot::Sender<Result<SendOutcome, StoreError>>,
+}
+
+/// Most sends in one transaction (bounds how long one commit holds the others' answers).
+const MAX_BATCH: usize = 64;
+
+impl SendQueue {
+    /// Starts the writer task on the current tokio runtime; it ends when every clone of
+    /// the queue is dropped.
+    pub fn start(writer: Pool<SqliteWriter>) -> Self {
+        let (jobs, receiver) = tokio::sync::mpsc::channel(4 * MAX_BATCH);
+        tokio::spawn(Self::run(writer, receiver));
+        Self { jobs }
+    }
+
+    /// Stores one message through the next batch.
+    pub async fn send(&self, new: NewMessage, grace: i64) -> Result<SendOutcome, StoreError> {
+        let (reply, answer) = tokio::sync::oneshot::channel();
+        let stopped = || StoreError::Connection("the SQLite writer task has stopped".to_owned());
+        self.jobs.send(SendJob { new, grace, reply }).await.map_err(|_| stopped())?;
+        answer.await.map_err(|_| stopped())?
+    }
+
+    async fn run(writer: Pool<SqliteWriter>, mut receiver: tokio::sync::mpsc::Receiver<SendJob>) {
+        let mut batch = Vec::with_capacity(MAX_BATCH);
+        while receiver.recv_many(&mut batch, MAX_BATCH).await > 0 {
+            let (work, replies): (Vec<_>, Vec<_>) = batch.drain(..).map(|j| ((j.new, j.grace), j.reply)).unzip();
+            let outcomes = match writer.get().await {
+                Ok(mut conn) => {
+                    run_blocking(conn.transaction(async |conn| {
+                        let mut staged = Vec::with_capacity(work.len());
+                        for (new, grace) in &work {
+                            // Nested: a savepoint, rolled back alone when this send fails.
+                            staged.push(conn.transaction(async |conn| send_in_transaction!(conn, new, *grace)).await);
+                        }
+                        // The event-log appends last (as in a single send), in batch order.
+                        let mut outcomes = Vec::with_capacity(work.len());
+                        for ((new, _), staged) in work.iter().zip(staged) {
+                            outcomes.push(match staged {
+                                Ok(Staged::Sent(message, new_events)) => {
+                                    let events = append_events!(conn, &new.workspace_id, new.now, new_events);
+                                    Ok(SendOutcome::Sent(message, events))
+                                }
+                                Ok(Staged::Done(outcome)) => Ok(outcome),
+                                Err(error) => Err(error),
+                            });
+                        }
+                        Ok::<_, StoreError>(outcomes)
+                    }))
+                    .await
+                }
+                Err(error) => Err(StoreError::from_pool(error)),
+            };
+            match outcomes {
+                Ok(outcomes) => {
+                    for (reply, outcome) in replies.into_iter().zip(outcomes) {
+                        // The caller may have gone (request cancelled); what committed stays.
+                        let _ = reply.send(outcome);
+                    }
+                }
+                Err(error) => {
+                    let message = error.to_string();
+                    for reply in replies {
+                        let _ = reply.send(Err(StoreError::Batch(message.clone())));
+                    }
+                }
+            }
+        }
+    }
 }

@@ -76,10 +76,11 @@ impl Store {
     /// The workspace's newest event sequence number (0 before the first event).
     pub async fn latest_event_seq(&self, workspace_id: &str) -> Result<i64, StoreError> {
         read!(self, |conn| {
+            // A key lookup: `get_result` spares SQLite the re-prepare a bound `LIMIT` causes.
             Ok(workspaces::table
                 .find(workspace_id)
                 .select(workspaces::event_seq)
-                .first(conn)
+                .get_result(conn)
                 .await
                 .optional()?
                 .unwrap_or(0))

@@ -4,6 +4,11 @@
 //! [`read!`] and [`write!`] macros (vaultwarden's `db_run!` idea). SQLite gets one writer
 //! connection and a pool of readers, so writes queue in the pool instead of failing with
 //! `SQLITE_BUSY`; PostgreSQL uses one pool for both.
+//!
+//! SQLite readers hand each statement to tokio's blocking pool. The writer runs its
+//! statements inline instead ([`Inline`]) and `write!` runs the whole transaction on a
+//! thread allowed to block: one thread hand-off per transaction rather than one per
+//! statement, which is what bounded the single writer's throughput.
 
 pub mod accounts;
 pub mod canned;
@@ -15,16 +20,19 @@ pub mod schema;
 pub mod visitors;
 pub mod widgets;
 
+use std::error::Error as StdError;
+use std::future::Future;
 use std::path::Path;
 use std::sync::Arc;
 
 use diesel::SqliteConnection;
 use diesel_async::pooled_connection::deadpool::Pool;
 use diesel_async::pooled_connection::{AsyncDieselConnectionManager, ManagerConfig};
-use diesel_async::sync_connection_wrapper::SyncConnectionWrapper;
+use diesel_async::sync_connection_wrapper::{SpawnBlocking, SyncConnectionWrapper};
 use diesel_async::{AsyncConnection, AsyncMigrationHarness, AsyncPgConnection, SimpleAsyncConnection};
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 use futures_util::FutureExt as _;
+use futures_util::future::BoxFuture;
 
 use crate::config::DatabaseConfig;
 
@@ -33,6 +41,43 @@ const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations
 
 /// SQLite connection usable from async code (queries run on the blocking pool).
 pub type SqliteConn = SyncConnectionWrapper<SqliteConnection>;
+
+/// The SQLite writer: statements run on the calling thread; `write!` makes that a thread
+/// allowed to block (see [`run_blocking`]).
+pub type SqliteWriter = SyncConnectionWrapper<SqliteConnection, Inline>;
+
+/// Runs a diesel-async "blocking" task right where its future is polled.
+pub struct Inline;
+
+impl SpawnBlocking for Inline {
+    fn spawn_blocking<'a, R>(
+        &mut self,
+        task: impl FnOnce() -> R + Send + 'static,
+    ) -> BoxFuture<'a, Result<R, Box<dyn StdError + Send + Sync + 'static>>>
+    where
+        R: Send + 'static,
+    {
+        futures_util::future::lazy(move |_| Ok(task())).boxed()
+    }
+
+    fn get_runtime() -> Self {
+        Inline
+    }
+}
+
+/// Runs `work` (a write transaction on the [`Inline`] writer, whose futures never wait)
+/// to completion on the current thread, telling a multi-threaded tokio runtime to move its
+/// other tasks off this worker meanwhile; elsewhere (single-threaded test runtimes) it is
+/// simply awaited.
+#[doc(hidden)]
+pub async fn run_blocking<F: Future>(work: F) -> F::Output {
+    match tokio::runtime::Handle::try_current() {
+        Ok(handle) if handle.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread => {
+            tokio::task::block_in_place(move || handle.block_on(work))
+        }
+        _ => work.await,
+    }
+}
 
 /// A failure of the database itself (never a business outcome: those are return values).
 #[derive(Debug, thiserror::Error)]
@@ -46,6 +91,9 @@ pub enum StoreError {
     /// Migrations could not be applied.
     #[error("database migration failed: {0}")]
     Migration(String),
+    /// The transaction a batch of message sends shared failed (SQLite group commit).
+    #[error("database transaction failed: {0}")]
+    Batch(String),
     /// A stored JSON value could not be written or read.
     #[error("stored value encoding failed: {0}")]
     Encoding(#[from] serde_json::Error),
@@ -60,7 +108,12 @@ impl StoreError {
 /// The connection pools of the configured backend.
 pub enum Backend {
     /// SQLite: one writer, several readers, on one file in WAL mode.
-    Sqlite { writer: Pool<SqliteConn>, reader: Pool<SqliteConn> },
+    Sqlite {
+        writer: Pool<SqliteWriter>,
+        reader: Pool<SqliteConn>,
+        /// Message sends, batched onto `writer` (group commit).
+        sends: conversations::SendQueue,
+    },
     /// PostgreSQL.
     Postgres(Pool<AsyncPgConnection>),
 }
@@ -102,7 +155,10 @@ macro_rules! write {
         match $store.backend() {
             $crate::store::Backend::Sqlite { writer, .. } => {
                 let mut pooled = writer.get().await.map_err($crate::store::StoreError::from_pool)?;
-                diesel_async::AsyncConnection::transaction(&mut *pooled, async |$conn| $body).await
+                $crate::store::run_blocking(diesel_async::AsyncConnection::transaction(&mut *pooled, async |$conn| {
+                    $body
+                }))
+                .await
             }
             $crate::store::Backend::Postgres(pool) => {
                 let mut pooled = pool.get().await.map_err($crate::store::StoreError::from_pool)?;
@@ -142,27 +198,32 @@ impl Store {
                 .map_err(|e| StoreError::Connection(format!("cannot create {}: {e}", dir.display())))?;
         }
         let url = path.to_string_lossy().into_owned();
-        let make = |size: usize| -> Result<Pool<SqliteConn>, StoreError> {
-            let mut manager_config = ManagerConfig::<SqliteConn>::default();
-            manager_config.custom_setup = Box::new(|url| {
-                async move {
-                    let mut conn = SqliteConn::establish(url).await?;
-                    // WAL lets readers run beside the writer; busy_timeout covers the
-                    // checkpointer and other processes; foreign keys are off by default.
-                    conn.batch_execute(
-                        "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
-                         PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;",
-                    )
-                    .await
-                    .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
-                    Ok(conn)
-                }
-                .boxed()
-            });
-            let manager = AsyncDieselConnectionManager::<SqliteConn>::new_with_config(url.clone(), manager_config);
-            Pool::builder(manager).max_size(size).build().map_err(StoreError::connection)
-        };
-        Ok(Backend::Sqlite { writer: make(1)?, reader: make(pool_size.max(1))? })
+        // One setup for both connection types (they differ only in where statements run).
+        macro_rules! pool {
+            ($conn:ty, $size:expr) => {{
+                let mut manager_config = ManagerConfig::<$conn>::default();
+                manager_config.custom_setup = Box::new(|url| {
+                    async move {
+                        let mut conn = <$conn>::establish(url).await?;
+                        // WAL lets readers run beside the writer; busy_timeout covers the
+                        // checkpointer and other processes; foreign keys are off by default.
+                        conn.batch_execute(
+                            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+                             PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;",
+                        )
+                        .await
+                        .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
+                        Ok(conn)
+                    }
+                    .boxed()
+                });
+                let manager = AsyncDieselConnectionManager::<$conn>::new_with_config(url.clone(), manager_config);
+                Pool::builder(manager).max_size($size).build().map_err(StoreError::connection)
+            }};
+        }
+        let writer = pool!(SqliteWriter, 1)?;
+        let sends = conversations::SendQueue::start(writer.clone());
+        Ok(Backend::Sqlite { writer, reader: pool!(SqliteConn, pool_size.max(1))?, sends })
     }
 
     async fn open_postgres(url: &str, pool_size: usize) -> Result<Backend, StoreError> {

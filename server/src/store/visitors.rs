@@ -92,12 +92,14 @@ impl Store {
 
     /// The visitor with this id in this workspace.
     pub async fn visitor(&self, workspace_id: &str, visitor_id: &str) -> Result<Option<VisitorRow>, StoreError> {
+        // Every visitor request reads this: `get_result` (a key lookup) spares SQLite the
+        // re-prepare that the bound `LIMIT` of `first` causes.
         read!(self, |conn| {
             Ok(visitors::table
                 .filter(visitors::workspace_id.eq(workspace_id))
                 .filter(visitors::id.eq(visitor_id))
                 .select(VisitorRow::as_select())
-                .first(conn)
+                .get_result(conn)
                 .await
                 .optional()?)
         })
