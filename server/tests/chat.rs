@@ -1151,6 +1151,32 @@ async fn attachments_are_sniffed_stored_and_served(backend: Backend) {
     let big = upload("big.txt", vec![b'a'; 10 * 1024 * 1024 + 1]).await.unwrap_err();
     assert_eq!(big.code(), Code::InvalidArgument);
 
+    // One good file and one unknown id: refused, and the good one stays free to send.
+    let mixed = s
+        .visitor
+        .visitor()
+        .send_message(pb::SendMessageRequest {
+            conversation_id: conversation.id.clone(),
+            body: "two files".into(),
+            client_key: "mixed".into(),
+            attachment_ids: vec![attachment.id.clone(), "att_unknown".into()],
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(mixed.code(), Code::InvalidArgument);
+    assert!(mixed.message().contains("att_unknown"), "{}", mixed.message());
+    let twice = s
+        .visitor
+        .visitor()
+        .send_message(pb::SendMessageRequest {
+            conversation_id: conversation.id.clone(),
+            body: "same file twice".into(),
+            client_key: "twice".into(),
+            attachment_ids: vec![attachment.id.clone(), attachment.id.clone()],
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(twice.code(), Code::InvalidArgument);
     let sent = s
         .visitor
         .visitor()

@@ -215,23 +215,40 @@ macro_rules! send_in_transaction {
                     Err(refused) => return Ok(Staged::Done(SendOutcome::Refused(refused))),
                 };
 
-            // Claim the attachments: unused ones of this conversation only.
+            // Claim the attachments (unused ones of this conversation only) all at once; if
+            // any is missing, give the others back before answering, so a refused send
+            // leaves every file free for the next try.
             let mut files: Vec<AttachmentRow> = Vec::new();
-            for id in &new.attachment_ids {
-                let claimed = diesel::update(
+            if !new.attachment_ids.is_empty() {
+                let claimed: Vec<AttachmentRow> = diesel::update(
                     attachments::table
-                        .filter(attachments::id.eq(id))
+                        .filter(attachments::id.eq_any(&new.attachment_ids))
                         .filter(attachments::conversation_id.eq(&new.conversation_id))
                         .filter(attachments::message_id.is_null()),
                 )
                 .set(attachments::message_id.eq(&new.message_id))
                 .returning(AttachmentRow::as_returning())
-                .get_result($conn)
-                .await
-                .optional()?;
-                match claimed {
-                    Some(file) => files.push(file),
-                    None => return Ok(Staged::Done(SendOutcome::BadAttachment(id.clone()))),
+                .get_results($conn)
+                .await?;
+                if claimed.len() != new.attachment_ids.len() {
+                    diesel::update(attachments::table.filter(attachments::message_id.eq(&new.message_id)))
+                        .set(attachments::message_id.eq(None::<String>))
+                        .execute($conn)
+                        .await?;
+                    // The first id not claimed; with all claimed, the list named one twice.
+                    let bad = new
+                        .attachment_ids
+                        .iter()
+                        .enumerate()
+                        .find(|(i, id)| !claimed.iter().any(|f| f.id == **id) || new.attachment_ids[..*i].contains(id))
+                        .map_or_else(String::new, |(_, id)| id.clone());
+                    return Ok(Staged::Done(SendOutcome::BadAttachment(bad)));
+                }
+                // In the order the sender gave.
+                for id in &new.attachment_ids {
+                    if let Some(file) = claimed.iter().find(|f| f.id == *id) {
+                        files.push(file.clone());
+                    }
                 }
             }
 
