@@ -7,7 +7,6 @@ use std::sync::Arc;
 use futures_util::Stream;
 use porthole_proto::v1 as pb;
 use porthole_proto::v1::conversation_service_server::ConversationService;
-use tokio_stream::wrappers::ReceiverStream;
 use tonic::{Request, Response, Status};
 
 use super::{chat, convert};
@@ -390,7 +389,7 @@ impl ConversationService for ConversationApi {
             Some(pb::WatchWorkspaceResponse { cursor: cursor.to_string(), event: Some(event) })
         })
         .await?;
-        Ok(Response::new(Box::pin(ReceiverStream::new(rx))))
+        Ok(Response::new(Box::pin(rx)))
     }
 
     async fn list_live_visitors(

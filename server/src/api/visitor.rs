@@ -7,7 +7,6 @@ use std::sync::Arc;
 use futures_util::Stream;
 use porthole_proto::v1 as pb;
 use porthole_proto::v1::visitor_service_server::VisitorService;
-use tokio_stream::wrappers::ReceiverStream;
 use tonic::{Request, Response, Status};
 
 use super::conversation::page_size;
@@ -627,6 +626,6 @@ impl VisitorService for VisitorApi {
             Some(pb::WatchVisitorFeedResponse { cursor: cursor.to_string(), event: Some(event) })
         })
         .await?;
-        Ok(Response::new(Box::pin(ReceiverStream::new(rx))))
+        Ok(Response::new(Box::pin(rx)))
     }
 }

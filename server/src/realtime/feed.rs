@@ -92,15 +92,20 @@ pub struct FeedSource {
     pub shutdown: watch::Receiver<bool>,
 }
 
-/// Starts a feed task for `workspace_id` and returns the receiving end. `convert` turns
-/// each item into the wire message (with the cursor to put on it); `None` skips it.
+/// What a feed task sends: boxed, because a channel allocates its slots up front (a block
+/// of 32) and the wire messages are several hundred bytes each — unboxed, that block was
+/// most of an idle stream's memory.
+type Slot<T> = Box<Result<T, tonic::Status>>;
+
+/// Starts a feed task for `workspace_id` and returns the stream of its items. `convert`
+/// turns each item into the wire message (with the cursor to put on it); `None` skips it.
 pub async fn watch<T, F>(
     source: FeedSource,
     workspace_id: String,
     audience: Audience,
     cursor: Option<i64>,
     convert: F,
-) -> Result<mpsc::Receiver<Result<T, tonic::Status>>, Error>
+) -> Result<impl tokio_stream::Stream<Item = Result<T, tonic::Status>> + Send + 'static, Error>
 where
     T: Send + 'static,
     F: Fn(FeedItem<'_>, i64) -> Option<T> + Send + 'static,
@@ -117,10 +122,10 @@ where
         }
         Some(seq) => seq,
     };
-    let (tx, rx) = mpsc::channel(32);
+    let (tx, rx) = mpsc::channel::<Slot<T>>(32);
     let feed = Feed { source, workspace_id, audience, cursor, tx, convert };
     tokio::spawn(feed.run(live));
-    Ok(rx)
+    Ok(tokio_stream::StreamExt::map(tokio_stream::wrappers::ReceiverStream::new(rx), |slot| *slot))
 }
 
 struct Feed<T, F> {
@@ -128,7 +133,7 @@ struct Feed<T, F> {
     workspace_id: String,
     audience: Audience,
     cursor: i64,
-    tx: mpsc::Sender<Result<T, tonic::Status>>,
+    tx: mpsc::Sender<Slot<T>>,
     convert: F,
 }
 
@@ -147,7 +152,7 @@ where
 {
     async fn run(mut self, live: broadcast::Receiver<Arc<BusMessage>>) {
         if let Err(Stop::Failed(error)) = self.serve(live).await {
-            let _ = self.tx.send(Err(error.into())).await;
+            let _ = self.tx.send(Box::new(Err(error.into()))).await;
         }
     }
 
@@ -271,6 +276,6 @@ where
             _ => self.cursor,
         };
         let Some(out) = (self.convert)(item, cursor) else { return Ok(()) };
-        self.tx.send(Ok(out)).await.map_err(|_| Stop::Done)
+        self.tx.send(Box::new(Ok(out))).await.map_err(|_| Stop::Done)
     }
 }
