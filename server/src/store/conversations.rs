@@ -9,7 +9,7 @@ use super::events::{NewEvent, append_events};
 use super::models::{AttachmentRow, ConversationRow, MessageRow};
 use super::routing::route_queue;
 use super::schema::{attachments, conversations, memberships, messages, users, visitors, workspaces};
-use super::{Backend, SqliteWriter, Store, StoreError, is_unique_violation, read, run_inline, write};
+use super::{Backend, SqliteWriter, Store, StoreError, is_unique_violation, read, write};
 use crate::domain::conversation::{self as rules, Refused, Sender, Status};
 use crate::realtime::event::{ConversationView, Event, EventBody, UpdateCause};
 
@@ -833,7 +833,7 @@ impl SendQueue {
             let (work, replies): (Vec<_>, Vec<_>) = batch.drain(..).map(|j| ((j.new, j.grace), j.reply)).unzip();
             let outcomes = match writer.get().await {
                 Ok(mut conn) => {
-                    run_inline(conn.transaction(async |conn| {
+                    conn.transaction(async |conn| {
                         let mut staged = Vec::with_capacity(work.len());
                         for (new, grace) in &work {
                             // Nested: a savepoint, rolled back alone when this send fails.
@@ -852,7 +852,7 @@ impl SendQueue {
                             });
                         }
                         Ok::<_, StoreError>(outcomes)
-                    }))
+                    })
                     .await
                 }
                 Err(error) => Err(StoreError::from_pool(error)),

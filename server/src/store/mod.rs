@@ -21,7 +21,6 @@ pub mod visitors;
 pub mod widgets;
 
 use std::error::Error as StdError;
-use std::future::Future;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -42,8 +41,10 @@ const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations
 /// SQLite connection usable from async code (queries run on the blocking pool).
 pub type SqliteConn = SyncConnectionWrapper<SqliteConnection>;
 
-/// The SQLite writer: statements run on the calling thread; `write!` makes that a thread
-/// allowed to block (see [`run_inline`]).
+/// The SQLite writer: statements run on the calling worker, a transaction at a time, which
+/// blocks it for well under a millisecond per send. Measured: `block_in_place` around each
+/// transaction (a thread hand-off) made chat collapse at 400 visitors on one pinned core
+/// (p99 2.7 s at 88 % CPU, against 19 ms at 58 % when run inline).
 pub type SqliteWriter = SyncConnectionWrapper<SqliteConnection, Inline>;
 
 /// Runs a diesel-async "blocking" task right where its future is polled.
@@ -63,16 +64,6 @@ impl SpawnBlocking for Inline {
     fn get_runtime() -> Self {
         Inline
     }
-}
-
-/// Runs `work` (a write transaction on the [`Inline`] writer, whose futures never wait) on
-/// the current worker. Measured: `block_in_place` here (handing the worker's other tasks to
-/// another thread for each transaction) made the chat benchmark collapse at 400 visitors
-/// on one pinned core (p99 2.7 s, 88 % CPU) where running inline holds p99 at 19 ms (58 %);
-/// a transaction blocks its worker for well under a millisecond per send.
-#[doc(hidden)]
-pub async fn run_inline<F: Future>(work: F) -> F::Output {
-    work.await
 }
 
 /// A failure of the database itself (never a business outcome: those are return values).
@@ -151,8 +142,7 @@ macro_rules! write {
         match $store.backend() {
             $crate::store::Backend::Sqlite { writer, .. } => {
                 let mut pooled = writer.get().await.map_err($crate::store::StoreError::from_pool)?;
-                $crate::store::run_inline(diesel_async::AsyncConnection::transaction(&mut *pooled, async |$conn| $body))
-                    .await
+                diesel_async::AsyncConnection::transaction(&mut *pooled, async |$conn| $body).await
             }
             $crate::store::Backend::Postgres(pool) => {
                 let mut pooled = pool.get().await.map_err($crate::store::StoreError::from_pool)?;
