@@ -2,6 +2,8 @@
 //!
 //! Shared by the server and the Rust client SDK so both always speak the same contract.
 
+pub mod codec;
+
 /// Version 1 of the Porthole API (`porthole.v1`).
 pub mod v1 {
     #![allow(clippy::all, missing_docs)]

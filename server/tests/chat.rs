@@ -639,6 +639,78 @@ async fn concurrent_sends_from_many_conversations(backend: Backend) {
 }
 on_both_backends!(concurrent_sends_from_many_conversations);
 
+/// Visitors' feeds receive only their own visitor's events from the bus; with visitor and
+/// agent writing into the same conversations at once (so events are published in another
+/// order than they commit), each visitor's feed still shows each of its messages once, in
+/// log order, and nothing of other visitors or internal notes.
+async fn visitor_feeds_stay_ordered_under_concurrent_writers(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let s = setup(&server, "ordered@example.com").await;
+    const VISITORS: usize = 4;
+    const EACH: usize = 8;
+    let mut visitors = Vec::new();
+    for _ in 0..VISITORS {
+        let (visitor, _) = start_visitor(&server, &s.widget.public_token).await;
+        let conversation = start_conversation(&visitor).await;
+        let feed = visitor_feed(&visitor, "").await;
+        visitors.push((visitor, conversation.id, feed));
+    }
+    let mut tasks = Vec::new();
+    for (v, (visitor, id, _)) in visitors.iter().enumerate() {
+        for t in 0..2 {
+            let (visitor, id) = (visitor.clone(), id.clone());
+            tasks.push(tokio::spawn(async move {
+                for i in 0..EACH {
+                    visitor_says(&visitor, &id, &format!("v{v} t{t} m{i}"), &format!("o{t}-{i}")).await;
+                }
+            }));
+        }
+        for internal in [false, true] {
+            let (agent, id) = (s.agent.clone(), id.clone());
+            tasks.push(tokio::spawn(async move {
+                for i in 0..EACH {
+                    agent_says(&agent, &id, &format!("a{v} internal={internal} {i}"), internal).await;
+                }
+            }));
+        }
+    }
+    for task in tasks {
+        task.await.unwrap();
+    }
+
+    for (v, (_, id, feed)) in visitors.iter_mut().enumerate() {
+        let expected = 3 * EACH;
+        let mut seen = std::collections::HashSet::new();
+        let mut cursors = Vec::new();
+        while seen.len() < expected {
+            let response = next_visitor(feed).await;
+            if let Some(VisitorEvent::MessageCreated(m)) = &response.event {
+                assert_eq!(&m.conversation_id, id, "visitor {v} sees only their conversation");
+                assert!(!m.body.contains("internal=true"), "visitor {v} was shown a note: {}", m.body);
+                assert!(seen.insert(m.id.clone()), "message {} delivered twice to visitor {v}", m.id);
+                cursors.push(response.cursor.parse::<i64>().unwrap());
+            }
+        }
+        assert!(cursors.windows(2).all(|w| w[0] < w[1]), "visitor {v}: events in log order: {cursors:?}");
+        // Nothing more arrives (no duplicate after the last one).
+        let extra = tokio::time::timeout(Duration::from_millis(300), async {
+            loop {
+                match feed.next().await {
+                    Some(Ok(pb::WatchVisitorFeedResponse { event: Some(VisitorEvent::MessageCreated(m)), .. })) => {
+                        return Some(m);
+                    }
+                    Some(Ok(_)) => {}
+                    _ => return None,
+                }
+            }
+        })
+        .await;
+        assert!(matches!(extra, Err(_) | Ok(None)), "visitor {v} got more: {extra:?}");
+    }
+    server.stop().await;
+}
+on_both_backends!(visitor_feeds_stay_ordered_under_concurrent_writers);
+
 async fn history_pages_backwards(backend: Backend) {
     let server = TestServer::start(backend).await;
     let s = setup(&server, "pages@example.com").await;

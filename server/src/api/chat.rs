@@ -24,7 +24,8 @@ pub struct Outgoing {
     pub visitor_id: Option<String>,
     pub sender: Sender,
     pub sender_id: String,
-    pub sender_name: String,
+    /// `None` for a visitor: the store uses their current name.
+    pub sender_name: Option<String>,
     pub body: String,
     pub internal: bool,
     pub attachment_ids: Vec<String>,

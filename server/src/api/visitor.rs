@@ -434,7 +434,6 @@ impl VisitorService for VisitorApi {
     ) -> Result<Response<pb::SendMessageResponse>, Status> {
         let visitor = auth::visitor(&request)?;
         let req = request.into_inner();
-        let row = self.own_visitor(&visitor).await?;
         let message = chat::send(
             &self.state,
             chat::Outgoing {
@@ -443,7 +442,7 @@ impl VisitorService for VisitorApi {
                 visitor_id: Some(visitor.visitor_id.clone()),
                 sender: Sender::Visitor,
                 sender_id: visitor.visitor_id,
-                sender_name: if row.name.is_empty() { "Visitor".to_owned() } else { row.name },
+                sender_name: None,
                 body: req.body,
                 internal: false,
                 attachment_ids: req.attachment_ids,
@@ -591,7 +590,7 @@ impl VisitorService for VisitorApi {
                 visitor_id: Some(visitor.visitor_id.clone()),
                 sender: Sender::Visitor,
                 sender_id: visitor.visitor_id.clone(),
-                sender_name: if row.name.is_empty() { "Visitor".to_owned() } else { row.name.clone() },
+                sender_name: None,
                 body: message,
                 internal: false,
                 attachment_ids: Vec::new(),

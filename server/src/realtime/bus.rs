@@ -1,6 +1,12 @@
 //! The event bus: fans `BusMessage`s out to this process's live subscribers of a workspace,
 //! and, with Redis, to the other server replicas through pub/sub.
 //!
+//! A process has two kinds of subscriber per workspace: the workspace's (every message;
+//! agents' feeds) and one visitor's (messages about that visitor; their feeds). Routing by
+//! visitor keeps a message's cost independent of how many visitors are watching: a send
+//! wakes its own visitor's feeds and the agents', not every visitor feed of the workspace.
+//! Redis carries one channel per workspace; each replica routes what it receives locally.
+//!
 //! Delivery is best effort and live only; the store's event log is the truth. Subscribers
 //! resume from it when they lag (`RecvError::Lagged`) and when [`Bus::health`] changes.
 //!
@@ -43,8 +49,11 @@ use tokio::time::{Instant, timeout};
 
 use super::event::BusMessage;
 
-/// Messages a subscriber may fall behind by before it gets `RecvError::Lagged`.
+/// Messages a workspace subscriber may fall behind by before it gets `RecvError::Lagged`.
 pub const SUBSCRIBER_CAPACITY: usize = 1024;
+/// The same for a visitor subscriber: a visitor sees few messages, and a broadcast channel
+/// allocates all its slots up front, which every watching visitor pays for.
+pub const VISITOR_SUBSCRIBER_CAPACITY: usize = 16;
 /// Channel prefix; the workspace id follows.
 const CHANNEL_PREFIX: &str = "porthole:ws:";
 /// What the subscriber task listens to.
@@ -65,7 +74,7 @@ const MIN_BACKOFF: Duration = Duration::from_millis(100);
 const MAX_BACKOFF: Duration = Duration::from_secs(5);
 /// The hub sweeps workspaces without receivers once it holds at least this many entries.
 const SWEEP_MIN: usize = 64;
-/// At most this many workspaces keep an unsent event for republishing.
+/// At most this many workspaces and visitors keep an unsent event for republishing.
 const MAX_UNSENT: usize = 10_000;
 
 /// Health of cross-replica delivery, for feeds to decide whether to poll the store.
@@ -178,19 +187,28 @@ impl Bus {
         }
     }
 
-    /// Live messages of one workspace from now on. A subscriber more than
-    /// [`SUBSCRIBER_CAPACITY`] messages behind gets `RecvError::Lagged` and should replay
-    /// from the store.
+    /// Every live message of one workspace from now on (agents' feeds). A subscriber more
+    /// than [`SUBSCRIBER_CAPACITY`] messages behind gets `RecvError::Lagged` and should
+    /// replay from the store.
     pub fn subscribe(&self, workspace_id: &str) -> broadcast::Receiver<Arc<BusMessage>> {
         let mut hub = lock(&self.inner.shared.hub);
-        if hub.senders.len() >= hub.sweep_at {
-            hub.sweep();
+        hub.topic(workspace_id).all.get_or_insert_with(|| broadcast::channel(SUBSCRIBER_CAPACITY).0).subscribe()
+    }
+
+    /// The live messages about one visitor of a workspace from now on: events and typing
+    /// indicators whose `visitor_id` is theirs, whoever may see them (the feed decides).
+    /// [`VISITOR_SUBSCRIBER_CAPACITY`] behind gives `RecvError::Lagged`.
+    pub fn subscribe_visitor(&self, workspace_id: &str, visitor_id: &str) -> broadcast::Receiver<Arc<BusMessage>> {
+        let mut hub = lock(&self.inner.shared.hub);
+        let topic = hub.topic(workspace_id);
+        if topic.visitors.len() >= topic.sweep_at {
+            topic.sweep();
         }
-        if let Some(sender) = hub.senders.get(workspace_id) {
+        if let Some(sender) = topic.visitors.get(visitor_id) {
             return sender.subscribe();
         }
-        let (sender, receiver) = broadcast::channel(SUBSCRIBER_CAPACITY);
-        hub.senders.insert(workspace_id.to_owned(), sender);
+        let (sender, receiver) = broadcast::channel(VISITOR_SUBSCRIBER_CAPACITY);
+        topic.visitors.insert(visitor_id.to_owned(), sender);
         receiver
     }
 
@@ -204,7 +222,7 @@ impl Bus {
     pub fn local_workspaces(&self) -> usize {
         let mut hub = lock(&self.inner.shared.hub);
         hub.sweep();
-        hub.senders.len()
+        hub.topics.len()
     }
 }
 
@@ -215,24 +233,86 @@ struct Shared {
     health: watch::Sender<BusHealth>,
     /// Redis side; `None` in process.
     publisher: Option<Publisher>,
-    /// Newest durable event per workspace whose publish failed: (seq, event).
-    unsent: Mutex<HashMap<String, (i64, Arc<BusMessage>)>>,
+    /// Newest durable event whose publish failed, per workspace and per visitor: (seq, event).
+    unsent: Mutex<HashMap<UnsentKey, (i64, Arc<BusMessage>)>>,
     /// Wakes the subscriber task when a publish failed, or succeeded with events unsent.
     wake: Notify,
 }
 
+/// Whose newest unsent event an `unsent` entry is: the workspace's (what agents' feeds
+/// need to notice a gap) or one visitor's (what that visitor's feeds need).
+type UnsentKey = (String, Option<String>);
+
 /// This process's subscribers, by workspace.
 struct Hub {
-    senders: HashMap<String, broadcast::Sender<Arc<BusMessage>>>,
-    /// Sweep when `senders` reaches this size (amortises the sweep over subscribes).
+    topics: HashMap<String, Topic>,
+    /// Sweep when `topics` reaches this size (amortises the sweep over subscribes).
     sweep_at: usize,
 }
 
 impl Hub {
+    /// The workspace's topic, created if needed (sweeping first when the hub has grown).
+    fn topic(&mut self, workspace_id: &str) -> &mut Topic {
+        if self.topics.len() >= self.sweep_at {
+            self.sweep();
+        }
+        self.topics.entry(workspace_id.to_owned()).or_insert_with(Topic::new)
+    }
+
     /// Forgets workspaces nobody listens to any more.
     fn sweep(&mut self) {
-        self.senders.retain(|_, sender| sender.receiver_count() > 0);
-        self.sweep_at = (self.senders.len() * 2).max(SWEEP_MIN);
+        self.topics.retain(|_, topic| {
+            topic.sweep();
+            topic.is_watched()
+        });
+        self.sweep_at = (self.topics.len() * 2).max(SWEEP_MIN);
+    }
+}
+
+/// One workspace's subscribers in this process.
+struct Topic {
+    /// Every message (agents' feeds); created on the first such subscriber.
+    all: Option<broadcast::Sender<Arc<BusMessage>>>,
+    /// Messages about one visitor (their feeds), by visitor id.
+    visitors: HashMap<String, broadcast::Sender<Arc<BusMessage>>>,
+    /// Sweep `visitors` when it reaches this size.
+    sweep_at: usize,
+}
+
+impl Topic {
+    fn new() -> Self {
+        Self { all: None, visitors: HashMap::new(), sweep_at: SWEEP_MIN }
+    }
+
+    /// Forgets visitors nobody listens to any more.
+    fn sweep(&mut self) {
+        self.visitors.retain(|_, sender| sender.receiver_count() > 0);
+        self.sweep_at = (self.visitors.len() * 2).max(SWEEP_MIN);
+        if self.all.as_ref().is_some_and(|all| all.receiver_count() == 0) {
+            self.all = None;
+        }
+    }
+
+    /// Whether anybody listens (call after `sweep`, or it may count departed visitors).
+    fn is_watched(&self) -> bool {
+        self.all.is_some() || !self.visitors.is_empty()
+    }
+
+    /// Hands the message to the workspace's subscribers and to its visitor's; forgets a
+    /// visitor (or the workspace subscription) nobody listens to any more.
+    fn deliver(&mut self, message: &Arc<BusMessage>) {
+        if let Some(all) = &self.all {
+            // Fails only when nobody listens: nothing to deliver to.
+            if all.send(Arc::clone(message)).is_err() {
+                self.all = None;
+            }
+        }
+        let Some(visitor_id) = message.visitor_id() else { return };
+        if let Some(sender) = self.visitors.get(visitor_id)
+            && sender.send(Arc::clone(message)).is_err()
+        {
+            self.visitors.remove(visitor_id);
+        }
     }
 }
 
@@ -260,7 +340,7 @@ impl Shared {
     fn new(publisher: Option<Publisher>) -> Self {
         let link = LinkState { subscribed: true, publisher_ok: true, generation: 0 };
         Self {
-            hub: Mutex::new(Hub { senders: HashMap::new(), sweep_at: SWEEP_MIN }),
+            hub: Mutex::new(Hub { topics: HashMap::new(), sweep_at: SWEEP_MIN }),
             link: Mutex::new(link),
             health: watch::Sender::new(link.health()),
             publisher,
@@ -269,23 +349,24 @@ impl Shared {
         }
     }
 
-    /// Hands a message to this process's subscribers of its workspace; forgets the
-    /// workspace if nobody listens any more.
+    /// Hands a message to this process's subscribers of its workspace and its visitor;
+    /// forgets the workspace if nobody listens any more.
     fn deliver(&self, message: &Arc<BusMessage>) {
         let mut hub = lock(&self.hub);
         let workspace_id = message.workspace_id();
-        let Some(sender) = hub.senders.get(workspace_id) else { return };
-        if sender.receiver_count() == 0 {
-            hub.senders.remove(workspace_id);
-            return;
+        let Some(topic) = hub.topics.get_mut(workspace_id) else { return };
+        topic.deliver(message);
+        if !topic.is_watched() {
+            hub.topics.remove(workspace_id);
         }
-        // Fails only if the last receiver went away just now: nothing to deliver to.
-        let _ = sender.send(Arc::clone(message));
     }
 
     /// Whether anybody in this process listens to the workspace.
     fn has_subscribers(&self, workspace_id: &str) -> bool {
-        lock(&self.hub).senders.get(workspace_id).is_some_and(|sender| sender.receiver_count() > 0)
+        lock(&self.hub).topics.get(workspace_id).is_some_and(|topic| {
+            topic.all.as_ref().is_some_and(|all| all.receiver_count() > 0)
+                || topic.visitors.values().any(|sender| sender.receiver_count() > 0)
+        })
     }
 
     /// Changes the link state and publishes the resulting health if it changed.
@@ -342,35 +423,48 @@ impl Shared {
         }
     }
 
-    /// Keeps a durable event that did not reach Redis, if it is the workspace's newest.
+    /// Keeps a durable event that did not reach Redis if it is the newest of its workspace,
+    /// or of its visitor: other replicas' feeds notice a gap only from a later event of
+    /// what they watch, so each kind keeps its newest.
     fn remember_unsent(&self, message: &Arc<BusMessage>) {
         let BusMessage::Event(event) = &**message else { return };
         let mut unsent = lock(&self.unsent);
-        match unsent.get(&event.workspace_id) {
-            Some((seq, _)) if *seq >= event.seq => {}
-            None if unsent.len() >= MAX_UNSENT => {
-                tracing::warn!(workspace_id = event.workspace_id, "too many unsent bus events; not keeping this one");
-            }
-            _ => {
-                unsent.insert(event.workspace_id.clone(), (event.seq, Arc::clone(message)));
+        for key in unsent_keys(event) {
+            match unsent.get(&key) {
+                Some((seq, _)) if *seq >= event.seq => {}
+                None if unsent.len() >= MAX_UNSENT => {
+                    tracing::warn!(
+                        workspace_id = event.workspace_id,
+                        "too many unsent bus events; not keeping this one"
+                    );
+                }
+                _ => {
+                    unsent.insert(key, (event.seq, Arc::clone(message)));
+                }
             }
         }
     }
 
-    /// A newer (or the same) event of the workspace reached Redis: other replicas will see
-    /// any gap before it.
+    /// A newer (or the same) event of the workspace (or visitor) reached Redis: other
+    /// replicas will see any gap before it.
     fn forget_unsent(&self, message: &BusMessage) {
         let BusMessage::Event(event) = message else { return };
         let mut unsent = lock(&self.unsent);
-        if unsent.get(&event.workspace_id).is_some_and(|(seq, _)| *seq <= event.seq) {
-            unsent.remove(&event.workspace_id);
+        for key in unsent_keys(event) {
+            if unsent.get(&key).is_some_and(|(seq, _)| *seq <= event.seq) {
+                unsent.remove(&key);
+            }
         }
     }
 
     /// Publishes the kept events again; stops (keeping the rest) at the first failure.
     async fn flush_unsent(&self) {
         let Some(publisher) = &self.publisher else { return };
-        let pending: Vec<_> = lock(&self.unsent).drain().map(|(_, (_, message))| message).collect();
+        // An event kept under both its workspace and its visitor is sent once.
+        let mut pending: Vec<_> = lock(&self.unsent).drain().map(|(_, kept)| kept).collect();
+        pending.sort_by_key(|(seq, message)| (*seq, message.workspace_id().to_owned()));
+        pending.dedup_by_key(|(seq, message)| (*seq, message.workspace_id().to_owned()));
+        let pending: Vec<_> = pending.into_iter().map(|(_, message)| message).collect();
         tracing::info!(events = pending.len(), "republishing bus events that did not reach Redis");
         let mut pending = pending.into_iter();
         while let Some(message) = pending.next() {
@@ -390,6 +484,13 @@ impl Shared {
         }
         ok
     }
+}
+
+/// The `unsent` entries an event counts for: its workspace's, and its visitor's if it has one.
+fn unsent_keys(event: &super::event::Event) -> impl Iterator<Item = UnsentKey> + '_ {
+    let workspace = (event.workspace_id.clone(), None);
+    let visitor = event.visitor_id.as_ref().map(|id| (event.workspace_id.clone(), Some(id.clone())));
+    std::iter::once(workspace).chain(visitor)
 }
 
 /// The publishing side of the Redis link.
@@ -652,6 +753,7 @@ mod tests {
             seq,
             visitor_id: Some("vis_1".into()),
             visitor_visible: true,
+            visitor_prev_seq: Some(seq - 1),
             body: EventBody::MessageCreated {
                 message: MessageRow {
                     id: format!("msg_{seq}"),
@@ -797,7 +899,7 @@ mod tests {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn workspaces_without_subscribers_are_forgotten() {
         let bus = Bus::in_process();
-        let hub_size = || lock(&bus.inner.shared.hub).senders.len();
+        let hub_size = || lock(&bus.inner.shared.hub).topics.len();
 
         // Publishing to a workspace nobody watches any more forgets it.
         let receiver = bus.subscribe("wsp_once");
@@ -814,6 +916,58 @@ mod tests {
         }
         assert_eq!(bus.local_workspaces(), 1);
         assert_eq!(hub_size(), 1);
+        drop(kept);
+        assert_eq!(bus.local_workspaces(), 0);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_visitor_subscriber_gets_messages_about_that_visitor_only() {
+        let bus = Bus::in_process();
+        let mut workspace = bus.subscribe("wsp_a");
+        let mut visitor = bus.subscribe_visitor("wsp_a", "vis_1");
+        let mut same_visitor = bus.subscribe_visitor("wsp_a", "vis_1");
+        let mut other_visitor = bus.subscribe_visitor("wsp_a", "vis_2");
+        let mut other_workspace = bus.subscribe_visitor("wsp_b", "vis_1");
+
+        let about_visitor = event("wsp_a", 1);
+        bus.publish(about_visitor.clone()).await;
+        let typing = typing("wsp_a", "Ann");
+        bus.publish(typing.clone()).await;
+        let BusMessage::Event(mut no_visitor) = event("wsp_a", 2) else { unreachable!() };
+        no_visitor.visitor_id = None;
+        let no_visitor = BusMessage::Event(no_visitor);
+        bus.publish(no_visitor.clone()).await;
+
+        for receiver in [&mut visitor, &mut same_visitor] {
+            assert_eq!(recv_within(receiver, Duration::from_secs(1)).await, Some(about_visitor.clone()));
+            assert_eq!(recv_within(receiver, Duration::from_secs(1)).await, Some(typing.clone()));
+            assert!(matches!(receiver.try_recv(), Err(TryRecvError::Empty)));
+        }
+        for expected in [&about_visitor, &typing, &no_visitor] {
+            assert_eq!(recv_within(&mut workspace, Duration::from_secs(1)).await.as_ref(), Some(expected));
+        }
+        assert!(matches!(other_visitor.try_recv(), Err(TryRecvError::Empty)));
+        assert!(matches!(other_workspace.try_recv(), Err(TryRecvError::Empty)));
+
+        // Visitors who stop watching are forgotten; the workspace with them once nobody is left.
+        drop((visitor, same_visitor, workspace));
+        bus.publish(about_visitor.clone()).await;
+        assert_eq!(bus.local_workspaces(), 2);
+        drop((other_visitor, other_workspace));
+        assert_eq!(bus.local_workspaces(), 0);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn visitors_who_stopped_watching_are_swept() {
+        let bus = Bus::in_process();
+        let visitors = || lock(&bus.inner.shared.hub).topics.get("wsp_a").map_or(0, |topic| topic.visitors.len());
+        let kept = bus.subscribe_visitor("wsp_a", "vis_kept");
+        for i in 0..1000 {
+            drop(bus.subscribe_visitor("wsp_a", &format!("vis_{i}")));
+            assert!(visitors() <= SWEEP_MIN, "the workspace's visitors grew to {}", visitors());
+        }
+        assert_eq!(bus.local_workspaces(), 1);
+        assert_eq!(visitors(), 1);
         drop(kept);
         assert_eq!(bus.local_workspaces(), 0);
     }
@@ -849,12 +1003,14 @@ mod tests {
         let workspace = fresh_workspace();
         let mut on_a = a.subscribe(&workspace);
         let mut on_b = b.subscribe(&workspace);
+        let mut visitor_on_b = b.subscribe_visitor(&workspace, "vis_1");
         let mut elsewhere = b.subscribe(&fresh_workspace());
 
         let from_a = event(&workspace, 1);
         a.publish(from_a.clone()).await;
         expect_exactly_once(&mut on_a, &from_a).await;
         expect_exactly_once(&mut on_b, &from_a).await;
+        expect_exactly_once(&mut visitor_on_b, &from_a).await;
 
         let from_b = typing(&workspace, "Bea");
         b.publish(from_b.clone()).await;
@@ -938,6 +1094,7 @@ mod tests {
         let workspace = fresh_workspace();
         let mut on_a = a.subscribe(&workspace);
         let mut on_b = b.subscribe(&workspace);
+        let mut visitor_on_b = b.subscribe_visitor(&workspace, "vis_1");
 
         // Cut the publishers' connections (type normal) but not the subscriptions (pubsub).
         raw_command(&server.url(), redis::cmd("CLIENT").arg("KILL").arg("TYPE").arg("normal")).await;
@@ -952,7 +1109,9 @@ mod tests {
         // subscription never dropped), and the event reaches the other replica after all.
         let live = wait_for_health(&mut health_a, Duration::from_secs(5), |h| h != BusHealth::Degraded).await;
         assert_eq!(live, BusHealth::Live { generation: 0 });
+        // Kept under the workspace and the visitor, it is sent once.
         expect_exactly_once(&mut on_b, &lost).await;
+        expect_exactly_once(&mut visitor_on_b, &lost).await;
         assert_eq!(*b.health().borrow(), BusHealth::Live { generation: 0 });
     }
 }

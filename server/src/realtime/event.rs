@@ -89,6 +89,13 @@ pub struct Event {
     pub visitor_id: Option<String>,
     /// Whether that visitor may see it (false for internal notes, agent-only changes).
     pub visitor_visible: bool,
+    /// For an event the visitor may see: the `seq` of the one before it that they may see
+    /// (0 if none). A visitor's feed receives only their own events, so this is how it
+    /// tells "nothing of mine in between" from "an event of mine is still on its way".
+    /// `None` when unknown (read back from the log, or published by an older replica):
+    /// the feed then checks the store.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub visitor_prev_seq: Option<i64>,
     pub body: EventBody,
 }
 
@@ -121,6 +128,14 @@ impl BusMessage {
         match self {
             BusMessage::Event(e) => &e.workspace_id,
             BusMessage::Typing(t) => &t.workspace_id,
+        }
+    }
+
+    /// The visitor it is about, whose feeds receive it too (they decide what they show).
+    pub fn visitor_id(&self) -> Option<&str> {
+        match self {
+            BusMessage::Event(e) => e.visitor_id.as_deref(),
+            BusMessage::Typing(t) => Some(&t.visitor_id),
         }
     }
 }

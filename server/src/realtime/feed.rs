@@ -6,7 +6,18 @@
 //! (or skipping an invisible) event; since `seq` is gap-free and in commit order, a live
 //! event with `seq > cursor + 1` means the events in between are committed and are read
 //! from the store first.
+//!
+//! A visitor's feed receives only that visitor's messages from the bus, so its `seq`s jump
+//! by design; each event it may see carries `visitor_prev_seq`, the one of theirs before
+//! it. That at or below the cursor means nothing of theirs is missing.
+//!
+//! Events are published after their commit by whoever committed them, so they often arrive
+//! a little out of order (a batch of sends commits together, then each sender publishes).
+//! An event that does not follow the cursor is held back for up to [`GAP_WAIT`] while the
+//! missing one is on its way; if it does not come (its publisher was cancelled, or another
+//! replica's message was lost), the feed reads the gap from the store.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -26,6 +37,10 @@ const PRESENCE_TOUCH: Duration = Duration::from_secs(20);
 const DEGRADED_POLL: Duration = Duration::from_secs(1);
 /// Events read from the store per query when replaying.
 const REPLAY_BATCH: i64 = 500;
+/// How long a feed holds back an event while the one before it has not arrived live.
+pub const GAP_WAIT: Duration = Duration::from_millis(50);
+/// Most events a feed holds back; one more and it reads the gap from the store at once.
+const GAP_HOLD: usize = 64;
 
 /// Who is watching: decides which events are visible.
 #[derive(Clone, Debug)]
@@ -38,6 +53,14 @@ pub enum Audience {
 }
 
 impl Audience {
+    /// The bus subscription carrying what this audience may see (and a little more).
+    fn subscribe(&self, bus: &Bus, workspace_id: &str) -> broadcast::Receiver<Arc<BusMessage>> {
+        match self {
+            Audience::Agent(_) => bus.subscribe(workspace_id),
+            Audience::Visitor(id) => bus.subscribe_visitor(workspace_id, id),
+        }
+    }
+
     fn filter(&self) -> EventFilter {
         match self {
             Audience::Agent(_) => EventFilter::Workspace,
@@ -111,7 +134,7 @@ where
     F: Fn(FeedItem<'_>, i64) -> Option<T> + Send + 'static,
 {
     // Subscribe before reading the store so nothing committed after the read is missed.
-    let live = source.bus.subscribe(&workspace_id);
+    let live = audience.subscribe(&source.bus, &workspace_id);
     let latest = source.store.latest_event_seq(&workspace_id).await?;
     let cursor = match cursor {
         None => latest,
@@ -123,7 +146,7 @@ where
         Some(seq) => seq,
     };
     let (tx, rx) = mpsc::channel::<Slot<T>>(32);
-    let feed = Feed { source, workspace_id, audience, cursor, tx, convert };
+    let feed = Feed { source, workspace_id, audience, cursor, tx, convert, held: BTreeMap::new(), gap_deadline: None };
     tokio::spawn(feed.run(live));
     Ok(tokio_stream::StreamExt::map(tokio_stream::wrappers::ReceiverStream::new(rx), |slot| *slot))
 }
@@ -135,6 +158,11 @@ struct Feed<T, F> {
     cursor: i64,
     tx: mpsc::Sender<Slot<T>>,
     convert: F,
+    /// Live events that arrived before one they follow, by `seq` (see the module docs).
+    held: BTreeMap<i64, Arc<BusMessage>>,
+    /// When to stop waiting for the missing event and read the store; set while `held`
+    /// is not empty.
+    gap_deadline: Option<tokio::time::Instant>,
 }
 
 /// Why a feed stopped.
@@ -177,7 +205,7 @@ where
                 () = self.tx.closed() => return Ok(()),
                 _ = shutdown.changed() => return Ok(()),
                 received = live.recv() => match received {
-                    Ok(message) => self.deliver(&message).await?,
+                    Ok(message) => self.deliver(message).await?,
                     // Too slow for the live stream: catch up from the store instead of
                     // buffering without bound.
                     Err(broadcast::error::RecvError::Lagged(_)) => self.replay(None).await?,
@@ -194,6 +222,8 @@ where
                     self.replay(None).await?;
                 }
                 _ = poll.tick(), if degraded => self.replay(None).await?,
+                () = tokio::time::sleep_until(self.gap_deadline.unwrap_or_else(tokio::time::Instant::now)),
+                    if self.gap_deadline.is_some() => self.fill_gap().await?,
                 _ = presence.tick(), if member.is_some() => {
                     if let Some(user_id) = &member {
                         let now = crate::store::now_ms();
@@ -217,24 +247,75 @@ where
         }
     }
 
-    async fn deliver(&mut self, message: &BusMessage) -> Result<(), Stop> {
-        match message {
-            BusMessage::Event(event) => {
-                if event.seq <= self.cursor {
-                    return Ok(());
-                }
-                if event.seq > self.cursor + 1 {
-                    self.replay(Some(event.seq)).await?;
-                }
-                if self.audience.sees_event(event) {
-                    self.send(FeedItem::Message(message)).await?;
-                }
-                self.cursor = event.seq;
-                Ok(())
-            }
-            BusMessage::Typing(_) if self.audience.sees(message) => self.send(FeedItem::Message(message)).await,
-            BusMessage::Typing(_) => Ok(()),
+    async fn deliver(&mut self, message: Arc<BusMessage>) -> Result<(), Stop> {
+        let BusMessage::Event(event) = &*message else {
+            return if self.audience.sees(&message) { self.send(FeedItem::Message(&message)).await } else { Ok(()) };
+        };
+        if event.seq <= self.cursor {
+            return Ok(());
         }
+        // An event a visitor may not see leaves their cursor alone (one of theirs may
+        // precede it); an agent's feed has it pass through the order like any other.
+        if let Audience::Visitor(_) = self.audience
+            && !self.audience.sees_event(event)
+        {
+            return Ok(());
+        }
+        if !self.follows_cursor(event) {
+            self.held.insert(event.seq, Arc::clone(&message));
+            if self.held.len() > GAP_HOLD {
+                return self.fill_gap().await;
+            }
+            self.gap_deadline.get_or_insert_with(|| tokio::time::Instant::now() + GAP_WAIT);
+            return Ok(());
+        }
+        self.send_live(event, &message).await?;
+        // It may have been what held events were waiting for.
+        while let Some((&seq, next)) = self.held.first_key_value() {
+            let next = Arc::clone(next);
+            let BusMessage::Event(event) = &*next else { break };
+            if seq > self.cursor && !self.follows_cursor(event) {
+                break;
+            }
+            self.held.remove(&seq);
+            if seq > self.cursor {
+                self.send_live(event, &next).await?;
+            }
+        }
+        if self.held.is_empty() {
+            self.gap_deadline = None;
+        }
+        Ok(())
+    }
+
+    /// Whether nothing this feed shows can be missing between its cursor and `event`.
+    fn follows_cursor(&self, event: &Event) -> bool {
+        match &self.audience {
+            Audience::Agent(_) => event.seq == self.cursor + 1,
+            Audience::Visitor(_) => event.visitor_prev_seq.is_some_and(|prev| prev <= self.cursor),
+        }
+    }
+
+    /// Sends a live event that follows the cursor (if the audience sees it) and moves the
+    /// cursor to it.
+    async fn send_live(&mut self, event: &Event, message: &BusMessage) -> Result<(), Stop> {
+        if self.audience.sees_event(event) {
+            self.send(FeedItem::Message(message)).await?;
+        }
+        self.cursor = event.seq;
+        Ok(())
+    }
+
+    /// The event before the held ones did not arrive in time: reads everything up to the
+    /// newest held one from the store (which has them all: they were published after commit).
+    async fn fill_gap(&mut self) -> Result<(), Stop> {
+        let Some((&newest, _)) = self.held.last_key_value() else {
+            self.gap_deadline = None;
+            return Ok(());
+        };
+        self.held.clear();
+        self.gap_deadline = None;
+        self.replay(Some(newest + 1)).await
     }
 
     /// Sends every visible stored event after the cursor and below `before` (default: up
@@ -267,6 +348,11 @@ where
             }
         }
         self.cursor = self.cursor.max(before - 1);
+        // What was held back is in what was just read (or still ahead of it).
+        self.held.retain(|seq, _| *seq > self.cursor);
+        if self.held.is_empty() {
+            self.gap_deadline = None;
+        }
         Ok(())
     }
 
@@ -277,5 +363,172 @@ where
         };
         let Some(out) = (self.convert)(item, cursor) else { return Ok(()) };
         self.tx.send(Box::new(Ok(out))).await.map_err(|_| Stop::Done)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    use diesel::{ExpressionMethods as _, QueryDsl as _};
+    use diesel_async::RunQueryDsl as _;
+    use tokio_stream::StreamExt as _;
+
+    use super::*;
+    use crate::config::DatabaseConfig;
+    use crate::realtime::event::MemberView;
+    use crate::store::events::{NewEvent, append_events};
+    use crate::store::models::WorkspaceRow;
+    use crate::store::schema::workspaces;
+    use crate::store::{StoreError, write};
+
+    /// A store on a fresh SQLite file with one workspace; the folder is removed on drop.
+    struct Fixture {
+        dir: std::path::PathBuf,
+        store: Store,
+        bus: Bus,
+        _shutdown: watch::Sender<bool>,
+        source: FeedSource,
+    }
+
+    impl Drop for Fixture {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
+
+    const WORKSPACE: &str = "wsp_feed_test";
+
+    async fn fixture() -> Fixture {
+        let dir = std::env::temp_dir().join(crate::ids::new_id("porthole-feed-test"));
+        std::fs::create_dir_all(&dir).unwrap();
+        let store = Store::connect(&DatabaseConfig::Sqlite(dir.join("test.db")), 2).await.unwrap();
+        add_workspace(&store).await.unwrap();
+        let bus = Bus::in_process();
+        let (shutdown, receiver) = watch::channel(false);
+        let source = FeedSource { store: store.clone(), bus: bus.clone(), shutdown: receiver };
+        Fixture { dir, store, bus, _shutdown: shutdown, source }
+    }
+
+    async fn add_workspace(store: &Store) -> Result<(), StoreError> {
+        write!(store, |conn| {
+            diesel::insert_into(workspaces::table)
+                .values(&WorkspaceRow::new(WORKSPACE.into(), "Feed test".into(), 0))
+                .execute(conn)
+                .await?;
+            Ok::<_, StoreError>(())
+        })
+    }
+
+    /// An event about `visitor` (None: about nobody).
+    fn new_event(visitor: Option<&str>, visible: bool) -> NewEvent {
+        let member = MemberView {
+            user_id: "usr_1".into(),
+            email: String::new(),
+            display_name: String::new(),
+            role: "agent".into(),
+            joined_at: 0,
+            status: "online".into(),
+            presence: "online".into(),
+            max_chats: 1,
+            load: 0,
+        };
+        NewEvent {
+            conversation_id: None,
+            visitor_id: visitor.map(str::to_owned),
+            visitor_visible: visible,
+            body: EventBody::MemberUpdated { member },
+        }
+    }
+
+    async fn append(store: &Store, new: Vec<NewEvent>) -> Result<Vec<Event>, StoreError> {
+        write!(store, |conn| { Ok::<_, StoreError>(append_events!(conn, WORKSPACE, 0, new)) })
+    }
+
+    /// Logs `count` events visible to `visitor` and returns them as they would be published.
+    async fn log(store: &Store, count: usize, visitor: &str) -> Vec<Event> {
+        append(store, (0..count).map(|_| new_event(Some(visitor), true)).collect()).await.unwrap()
+    }
+
+    /// The `seq`s a feed sends, skipping heartbeats.
+    async fn open(fixture: &Fixture, audience: Audience) -> impl tokio_stream::Stream<Item = i64> + Unpin {
+        let source = FeedSource {
+            store: fixture.store.clone(),
+            bus: fixture.bus.clone(),
+            shutdown: fixture.source.shutdown.clone(),
+        };
+        let stream = watch(source, WORKSPACE.into(), audience, None, |item, cursor| match item {
+            FeedItem::Message(BusMessage::Event(_)) => Some(cursor),
+            _ => None,
+        })
+        .await
+        .unwrap();
+        Box::pin(stream.map(Result::unwrap))
+    }
+
+    async fn next(feed: &mut (impl tokio_stream::Stream<Item = i64> + Unpin)) -> i64 {
+        tokio::time::timeout(Duration::from_secs(5), feed.next()).await.expect("feed timed out").expect("feed ended")
+    }
+
+    async fn publish(bus: &Bus, event: &Event) {
+        bus.publish(BusMessage::Event(event.clone())).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn events_published_out_of_order_are_sent_in_order() {
+        let fixture = fixture().await;
+        let mut agent = open(&fixture, Audience::Agent("usr_a".into())).await;
+        let mut visitor = open(&fixture, Audience::Visitor("vis_1".into())).await;
+        let events = log(&fixture.store, 4, "vis_1").await;
+        assert_eq!(events.iter().map(|e| e.visitor_prev_seq).collect::<Vec<_>>(), [Some(0), Some(1), Some(2), Some(3)]);
+        for i in [2, 0, 3, 1] {
+            publish(&fixture.bus, &events[i]).await;
+        }
+        for feed in [&mut agent, &mut visitor] {
+            for seq in 1..=4 {
+                assert_eq!(next(feed).await, seq);
+            }
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn an_event_never_published_is_read_from_the_store() {
+        let fixture = fixture().await;
+        let mut agent = open(&fixture, Audience::Agent("usr_a".into())).await;
+        let mut visitor = open(&fixture, Audience::Visitor("vis_1".into())).await;
+        // Another visitor's event in between: the visitor's chain skips it.
+        let first = log(&fixture.store, 1, "vis_1").await;
+        let other = log(&fixture.store, 1, "vis_2").await;
+        let last = log(&fixture.store, 2, "vis_1").await;
+        assert_eq!(last[0].visitor_prev_seq, Some(1), "the chain skips other visitors' events");
+        // The first two never reach the bus (say their publisher was cancelled).
+        drop((first, other));
+        let started = std::time::Instant::now();
+        publish(&fixture.bus, &last[1]).await;
+        publish(&fixture.bus, &last[0]).await;
+        for seq in 1..=4 {
+            assert_eq!(next(&mut agent).await, seq);
+        }
+        assert!(started.elapsed() >= GAP_WAIT, "waited for the missing event before reading the store");
+        for seq in [1, 3, 4] {
+            assert_eq!(next(&mut visitor).await, seq);
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_visitor_chain_ignores_what_they_may_not_see() {
+        let fixture = fixture().await;
+        let mut visitor = open(&fixture, Audience::Visitor("vis_1".into())).await;
+        let seen = log(&fixture.store, 1, "vis_1").await;
+        // An internal note of their conversation: theirs, but not visible to them.
+        let note = append(&fixture.store, vec![new_event(Some("vis_1"), false)]).await.unwrap();
+        assert_eq!(note[0].visitor_prev_seq, None, "invisible events are not in the chain");
+        let after = log(&fixture.store, 1, "vis_1").await;
+        assert_eq!(after[0].visitor_prev_seq, Some(1));
+        for event in [&seen[0], &note[0], &after[0]] {
+            publish(&fixture.bus, event).await;
+        }
+        assert_eq!(next(&mut visitor).await, 1);
+        assert_eq!(next(&mut visitor).await, 3);
     }
 }

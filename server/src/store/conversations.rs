@@ -78,6 +78,9 @@ macro_rules! queue_position {
 }
 pub(crate) use queue_position;
 
+/// What a visitor who gave no name is called in messages.
+pub const VISITOR_FALLBACK_NAME: &str = "Visitor";
+
 /// A message to store.
 #[derive(Debug, Clone)]
 pub struct NewMessage {
@@ -87,7 +90,9 @@ pub struct NewMessage {
     pub visitor_id: Option<String>,
     pub sender: Sender,
     pub sender_id: String,
-    pub sender_name: String,
+    /// The name shown with the message; `None` for a visitor's message, whose name is read
+    /// from their row in the transaction (it saves the API a read before every send).
+    pub sender_name: Option<String>,
     pub body: String,
     pub internal: bool,
     pub attachment_ids: Vec<String>,
@@ -194,16 +199,33 @@ macro_rules! send_in_transaction {
                 return Ok(Staged::Done(SendOutcome::Duplicate(original)));
             }
             // The row alone: names and queue place are only needed if an event shows the
-            // conversation, and then it is read again after the update below.
-            let Some(current) = conversations::table
-                .filter(conversations::id.eq(&new.conversation_id))
-                .filter(conversations::workspace_id.eq(&new.workspace_id))
-                .select(ConversationRow::as_select())
-                .get_result($conn)
-                .await
-                .optional()?
-            else {
+            // conversation, and then it is read again after the update below. A visitor's
+            // own name comes with it.
+            let found: Option<(ConversationRow, Option<String>)> = match &new.sender_name {
+                Some(_) => conversations::table
+                    .filter(conversations::id.eq(&new.conversation_id))
+                    .filter(conversations::workspace_id.eq(&new.workspace_id))
+                    .select(ConversationRow::as_select())
+                    .get_result($conn)
+                    .await
+                    .optional()?
+                    .map(|row| (row, None)),
+                None => conversations::table
+                    .inner_join(visitors::table)
+                    .filter(conversations::id.eq(&new.conversation_id))
+                    .filter(conversations::workspace_id.eq(&new.workspace_id))
+                    .select((ConversationRow::as_select(), visitors::name.nullable()))
+                    .get_result($conn)
+                    .await
+                    .optional()?,
+            };
+            let Some((current, visitor_name)) = found else {
                 return Ok(Staged::Done(SendOutcome::NotFound));
+            };
+            let sender_name = match (&new.sender_name, visitor_name) {
+                (Some(given), _) => given.clone(),
+                (None, Some(name)) if !name.is_empty() => name,
+                (None, _) => VISITOR_FALLBACK_NAME.to_owned(),
             };
             if new.visitor_id.as_ref().is_some_and(|v| *v != current.visitor_id) {
                 return Ok(Staged::Done(SendOutcome::NotFound));
@@ -298,7 +320,7 @@ macro_rules! send_in_transaction {
                 seq,
                 sender_type: new.sender.as_str().to_owned(),
                 sender_id: new.sender_id.clone(),
-                sender_name: new.sender_name.clone(),
+                sender_name,
                 body: new.body.clone(),
                 internal: new.internal,
                 attachments: serde_json::to_string(&files)?,

@@ -36,7 +36,30 @@ macro_rules! append_events {
             .await?;
         let mut stored = Vec::with_capacity(new.len());
         let mut rows = Vec::with_capacity(new.len());
+        // Visitors of these events with the seq of their newest event they may see.
+        let mut newest_visible: Vec<(String, i64)> = Vec::new();
         for (seq, event) in (last - count + 1..).zip(new) {
+            // Each event a visitor may see names the one before it (their feeds find gaps
+            // with it). Read under the workspace row lock taken above, so no other
+            // transaction appends one of theirs in between.
+            let visitor_prev_seq = match (&event.visitor_id, event.visitor_visible) {
+                (Some(visitor_id), true) => Some(match newest_visible.iter_mut().find(|(id, _)| id == visitor_id) {
+                    Some((_, newest)) => std::mem::replace(newest, seq),
+                    None => {
+                        use $crate::store::schema::events as ev;
+                        let logged: Option<i64> = ev::table
+                            .filter(ev::workspace_id.eq(workspace_id))
+                            .filter(ev::visitor_id.eq(visitor_id))
+                            .filter(ev::visitor_visible.eq(true))
+                            .select(diesel::dsl::max(ev::seq))
+                            .get_result($conn)
+                            .await?;
+                        newest_visible.push((visitor_id.clone(), seq));
+                        logged.unwrap_or(0)
+                    }
+                }),
+                _ => None,
+            };
             rows.push($crate::store::models::EventRow {
                 workspace_id: workspace_id.to_owned(),
                 seq,
@@ -51,6 +74,7 @@ macro_rules! append_events {
                 seq,
                 visitor_id: event.visitor_id,
                 visitor_visible: event.visitor_visible,
+                visitor_prev_seq,
                 body: event.body,
             });
         }
@@ -120,6 +144,7 @@ impl Store {
                     seq: row.seq,
                     visitor_id: row.visitor_id,
                     visitor_visible: row.visitor_visible,
+                    visitor_prev_seq: None,
                     body: serde_json::from_str(&row.body)?,
                 })
             })
