@@ -12,6 +12,7 @@
 
 pub mod accounts;
 pub mod canned;
+pub mod checkpoint;
 pub mod conversations;
 pub mod events;
 pub mod models;
@@ -78,7 +79,7 @@ pub enum StoreError {
     /// Migrations could not be applied.
     #[error("database migration failed: {0}")]
     Migration(String),
-    /// The transaction a batch of message sends shared failed (SQLite group commit).
+    /// The transaction a batch of message sends shared failed (group commit).
     #[error("database transaction failed: {0}")]
     Batch(String),
     /// A stored JSON value could not be written or read.
@@ -98,8 +99,8 @@ pub enum Backend {
     Sqlite {
         writer: Pool<SqliteWriter>,
         reader: Pool<SqliteConn>,
-        /// Message sends, batched onto `writer` (group commit).
-        sends: conversations::SendQueue,
+        /// Checkpoints the WAL through `reader`, so the writer seldom has to.
+        _checkpointer: checkpoint::Checkpointer,
     },
     /// PostgreSQL.
     Postgres(Pool<AsyncPgConnection>),
@@ -109,6 +110,8 @@ pub enum Backend {
 #[derive(Clone)]
 pub struct Store {
     backend: Arc<Backend>,
+    /// Message sends, stored in batches (group commit).
+    sends: conversations::SendQueue,
     /// How long an agent's dashboard may be disconnected before they count as offline.
     agent_grace_ms: i64,
     /// How long a visitor may be inactive before their next activity starts a new visit.
@@ -167,8 +170,13 @@ impl Store {
             DatabaseConfig::Sqlite(path) => Self::open_sqlite(path, pool_size).await?,
             DatabaseConfig::Postgres(url) => Self::open_postgres(url, pool_size).await?,
         };
+        let sends = conversations::SendQueue::start(match &backend {
+            Backend::Sqlite { writer, .. } => conversations::SendWriter::Sqlite(writer.clone()),
+            Backend::Postgres(pool) => conversations::SendWriter::Postgres(pool.clone()),
+        });
         let store = Self {
             backend: Arc::new(backend),
+            sends,
             agent_grace_ms: 60_000,
             visit_timeout_ms: 1000 * i64::try_from(crate::domain::visitor::DEFAULT_VISIT_TIMEOUT_SECS).unwrap_or(1800),
         };
@@ -184,7 +192,7 @@ impl Store {
         let url = path.to_string_lossy().into_owned();
         // One setup for both connection types (they differ only in where statements run).
         macro_rules! pool {
-            ($conn:ty, $size:expr) => {{
+            ($conn:ty, $size:expr, $extra:expr) => {{
                 let mut manager_config = ManagerConfig::<$conn>::default();
                 manager_config.custom_setup = Box::new(|url| {
                     async move {
@@ -197,6 +205,7 @@ impl Store {
                         )
                         .await
                         .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
+                        conn.batch_execute($extra).await.map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
                         Ok(conn)
                     }
                     .boxed()
@@ -205,9 +214,11 @@ impl Store {
                 Pool::builder(manager).max_size($size).build().map_err(StoreError::connection)
             }};
         }
-        let writer = pool!(SqliteWriter, 1)?;
-        let sends = conversations::SendQueue::start(writer.clone());
-        Ok(Backend::Sqlite { writer, reader: pool!(SqliteConn, pool_size.max(1))?, sends })
+        // The writer checkpoints only when the WAL is large (see `checkpoint`).
+        let writer = pool!(SqliteWriter, 1, checkpoint::WRITER_SETUP)?;
+        let reader = pool!(SqliteConn, pool_size.max(1), "")?;
+        let _checkpointer = checkpoint::Checkpointer::start(reader.clone());
+        Ok(Backend::Sqlite { writer, reader, _checkpointer })
     }
 
     async fn open_postgres(url: &str, pool_size: usize) -> Result<Backend, StoreError> {
@@ -263,6 +274,11 @@ impl Store {
     }
 
     /// The configured backend's pools.
+    /// The group-commit queue message sends go through.
+    pub(crate) fn sends(&self) -> &conversations::SendQueue {
+        &self.sends
+    }
+
     pub fn backend(&self) -> &Backend {
         &self.backend
     }
