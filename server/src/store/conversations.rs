@@ -9,7 +9,7 @@ use super::events::{NewEvent, append_events};
 use super::models::{AttachmentRow, ConversationRow, MessageRow};
 use super::routing::route_queue;
 use super::schema::{attachments, conversations, memberships, messages, users, visitors, workspaces};
-use super::{SqliteWriter, Store, StoreError, is_unique_violation, read, write};
+use super::{Backend, SqliteWriter, Store, StoreError, is_unique_violation, read, write};
 use crate::domain::conversation::{self as rules, Refused, Sender, Status};
 use crate::realtime::event::{ConversationView, Event, EventBody, UpdateCause};
 
@@ -516,8 +516,22 @@ impl Store {
     /// conversation state and counters updated, event logged — all in one transaction.
     pub async fn send_message(&self, new: NewMessage) -> Result<SendOutcome, StoreError> {
         let grace = self.agent_grace_ms();
-        // Sends are stored in batches (group commit, see `SendQueue`).
-        let result = self.sends().send(new.clone(), grace).await;
+        let result = match self.backend() {
+            // The single writer takes sends in batches (group commit, see `SendQueue`).
+            Backend::Sqlite { sends, .. } => sends.send(new.clone(), grace).await,
+            Backend::Postgres(pool) => {
+                let mut pooled = pool.get().await.map_err(StoreError::from_pool)?;
+                pooled
+                    .transaction(async |conn| match send_in_transaction!(conn, &new, grace)? {
+                        Staged::Sent(message, new_events) => {
+                            let events = append_events!(conn, &new.workspace_id, new.now, new_events);
+                            Ok(SendOutcome::Sent(message, events))
+                        }
+                        Staged::Done(outcome) => Ok(outcome),
+                    })
+                    .await
+            }
+        };
         match result {
             // Two retries raced past the duplicate check: the loser returns the winner's message.
             Err(StoreError::Query(e)) if is_unique_violation(&e) => {
@@ -794,16 +808,10 @@ diesel::define_sql_function! {
     fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text;
 }
 
-/// Group commit: message sends that arrive while the previous batch is being stored share
-/// the next transaction, each in its own savepoint, so one send that fails is rolled back
-/// alone and the others still commit. Without a backlog a batch is one send, so an idle
-/// server answers as fast as without it.
-///
-/// On SQLite the single writer would serialise the sends anyway; batching shares one commit
-/// among them. On PostgreSQL every send takes the workspace row lock (its event-log
-/// sequence) and holds it through the commit's WAL flush, which bounded a workspace at about
-/// 500 sends a second; a batch holds it once. One batch at a time per process: concurrent
-/// batches would lock conversation rows in different orders and could deadlock each other.
+/// SQLite group commit: message sends that arrive while the single writer is busy are
+/// stored together in its next transaction, each in its own savepoint, so one send that
+/// fails is rolled back alone and the others still commit. Without a backlog a batch is one
+/// send, so an idle server answers as fast as before.
 ///
 /// Invariants are those of one send per transaction: each send's statements run in its
 /// savepoint in batch order, then the event-log rows of the sends that succeeded are
@@ -813,14 +821,6 @@ diesel::define_sql_function! {
 #[derive(Clone)]
 pub struct SendQueue {
     jobs: tokio::sync::mpsc::Sender<SendJob>,
-}
-
-/// Where a `SendQueue` stores its batches.
-pub enum SendWriter {
-    /// The SQLite writer connection.
-    Sqlite(Pool<SqliteWriter>),
-    /// A connection from the PostgreSQL pool, per batch.
-    Postgres(Pool<diesel_async::AsyncPgConnection>),
 }
 
 struct SendJob {
@@ -835,7 +835,7 @@ const MAX_BATCH: usize = 64;
 impl SendQueue {
     /// Starts the writer task on the current tokio runtime; it ends when every clone of
     /// the queue is dropped.
-    pub fn start(writer: SendWriter) -> Self {
+    pub fn start(writer: Pool<SqliteWriter>) -> Self {
         let (jobs, receiver) = tokio::sync::mpsc::channel(4 * MAX_BATCH);
         tokio::spawn(Self::run(writer, receiver));
         Self { jobs }
@@ -844,51 +844,40 @@ impl SendQueue {
     /// Stores one message through the next batch.
     pub async fn send(&self, new: NewMessage, grace: i64) -> Result<SendOutcome, StoreError> {
         let (reply, answer) = tokio::sync::oneshot::channel();
-        let stopped = || StoreError::Connection("the message writer task has stopped".to_owned());
+        let stopped = || StoreError::Connection("the SQLite writer task has stopped".to_owned());
         self.jobs.send(SendJob { new, grace, reply }).await.map_err(|_| stopped())?;
         answer.await.map_err(|_| stopped())?
     }
 
-    async fn run(writer: SendWriter, mut receiver: tokio::sync::mpsc::Receiver<SendJob>) {
+    async fn run(writer: Pool<SqliteWriter>, mut receiver: tokio::sync::mpsc::Receiver<SendJob>) {
         let mut batch = Vec::with_capacity(MAX_BATCH);
         while receiver.recv_many(&mut batch, MAX_BATCH).await > 0 {
             let (work, replies): (Vec<_>, Vec<_>) = batch.drain(..).map(|j| ((j.new, j.grace), j.reply)).unzip();
-            // One body for both backends (expanded per connection type).
-            macro_rules! store_batch {
-                ($pool:expr) => {
-                    match $pool.get().await {
-                        Ok(mut conn) => {
-                            conn.transaction(async |conn| {
-                                let mut staged = Vec::with_capacity(work.len());
-                                for (new, grace) in &work {
-                                    // Nested: a savepoint, rolled back alone when this send fails.
-                                    staged.push(
-                                        conn.transaction(async |conn| send_in_transaction!(conn, new, *grace)).await,
-                                    );
-                                }
-                                // The event-log appends last (as in a single send), in batch order.
-                                let mut outcomes = Vec::with_capacity(work.len());
-                                for ((new, _), staged) in work.iter().zip(staged) {
-                                    outcomes.push(match staged {
-                                        Ok(Staged::Sent(message, new_events)) => {
-                                            let events = append_events!(conn, &new.workspace_id, new.now, new_events);
-                                            Ok(SendOutcome::Sent(message, events))
-                                        }
-                                        Ok(Staged::Done(outcome)) => Ok(outcome),
-                                        Err(error) => Err(error),
-                                    });
-                                }
-                                Ok::<_, StoreError>(outcomes)
-                            })
-                            .await
+            let outcomes = match writer.get().await {
+                Ok(mut conn) => {
+                    conn.transaction(async |conn| {
+                        let mut staged = Vec::with_capacity(work.len());
+                        for (new, grace) in &work {
+                            // Nested: a savepoint, rolled back alone when this send fails.
+                            staged.push(conn.transaction(async |conn| send_in_transaction!(conn, new, *grace)).await);
                         }
-                        Err(error) => Err(StoreError::from_pool(error)),
-                    }
-                };
-            }
-            let outcomes = match &writer {
-                SendWriter::Sqlite(pool) => store_batch!(pool),
-                SendWriter::Postgres(pool) => store_batch!(pool),
+                        // The event-log appends last (as in a single send), in batch order.
+                        let mut outcomes = Vec::with_capacity(work.len());
+                        for ((new, _), staged) in work.iter().zip(staged) {
+                            outcomes.push(match staged {
+                                Ok(Staged::Sent(message, new_events)) => {
+                                    let events = append_events!(conn, &new.workspace_id, new.now, new_events);
+                                    Ok(SendOutcome::Sent(message, events))
+                                }
+                                Ok(Staged::Done(outcome)) => Ok(outcome),
+                                Err(error) => Err(error),
+                            });
+                        }
+                        Ok::<_, StoreError>(outcomes)
+                    })
+                    .await
+                }
+                Err(error) => Err(StoreError::from_pool(error)),
             };
             match outcomes {
                 Ok(outcomes) => {

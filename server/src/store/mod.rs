@@ -79,7 +79,7 @@ pub enum StoreError {
     /// Migrations could not be applied.
     #[error("database migration failed: {0}")]
     Migration(String),
-    /// The transaction a batch of message sends shared failed (group commit).
+    /// The transaction a batch of message sends shared failed (SQLite group commit).
     #[error("database transaction failed: {0}")]
     Batch(String),
     /// A stored JSON value could not be written or read.
@@ -99,6 +99,8 @@ pub enum Backend {
     Sqlite {
         writer: Pool<SqliteWriter>,
         reader: Pool<SqliteConn>,
+        /// Message sends, batched onto `writer` (group commit).
+        sends: conversations::SendQueue,
         /// Checkpoints the WAL through `reader`, so the writer seldom has to.
         _checkpointer: checkpoint::Checkpointer,
     },
@@ -110,8 +112,6 @@ pub enum Backend {
 #[derive(Clone)]
 pub struct Store {
     backend: Arc<Backend>,
-    /// Message sends, stored in batches (group commit).
-    sends: conversations::SendQueue,
     /// How long an agent's dashboard may be disconnected before they count as offline.
     agent_grace_ms: i64,
     /// How long a visitor may be inactive before their next activity starts a new visit.
@@ -170,13 +170,8 @@ impl Store {
             DatabaseConfig::Sqlite(path) => Self::open_sqlite(path, pool_size).await?,
             DatabaseConfig::Postgres(url) => Self::open_postgres(url, pool_size).await?,
         };
-        let sends = conversations::SendQueue::start(match &backend {
-            Backend::Sqlite { writer, .. } => conversations::SendWriter::Sqlite(writer.clone()),
-            Backend::Postgres(pool) => conversations::SendWriter::Postgres(pool.clone()),
-        });
         let store = Self {
             backend: Arc::new(backend),
-            sends,
             agent_grace_ms: 60_000,
             visit_timeout_ms: 1000 * i64::try_from(crate::domain::visitor::DEFAULT_VISIT_TIMEOUT_SECS).unwrap_or(1800),
         };
@@ -217,8 +212,9 @@ impl Store {
         // The writer checkpoints only when the WAL is large (see `checkpoint`).
         let writer = pool!(SqliteWriter, 1, checkpoint::WRITER_SETUP)?;
         let reader = pool!(SqliteConn, pool_size.max(1), "")?;
+        let sends = conversations::SendQueue::start(writer.clone());
         let _checkpointer = checkpoint::Checkpointer::start(reader.clone());
-        Ok(Backend::Sqlite { writer, reader, _checkpointer })
+        Ok(Backend::Sqlite { writer, reader, sends, _checkpointer })
     }
 
     async fn open_postgres(url: &str, pool_size: usize) -> Result<Backend, StoreError> {
@@ -274,11 +270,6 @@ impl Store {
     }
 
     /// The configured backend's pools.
-    /// The group-commit queue message sends go through.
-    pub(crate) fn sends(&self) -> &conversations::SendQueue {
-        &self.sends
-    }
-
     pub fn backend(&self) -> &Backend {
         &self.backend
     }
