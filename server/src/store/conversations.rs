@@ -818,6 +818,11 @@ diesel::define_sql_function! {
 /// appended in that order, and the batch commits as one; so `seq` and the workspace's
 /// `event_seq` stay gap-free and in commit order, and a retry whose original is in the same
 /// batch finds it in the duplicate check.
+///
+/// PostgreSQL sends keep a transaction each: the same batching there, on one connection
+/// whose statements run one round trip after another, stored 214 msg/s against 575 with a
+/// transaction per send (32 senders, measured 2026-12-02). Sharing the commit there needs the
+/// batch's statements pipelined, not a loop.
 #[derive(Clone)]
 pub struct SendQueue {
     jobs: tokio::sync::mpsc::Sender<SendJob>,
