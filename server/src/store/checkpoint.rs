@@ -53,7 +53,8 @@ impl Checkpointer {
     /// Starts checkpointing through `reader` (on the current runtime).
     pub fn start(reader: Pool<SqliteConn>) -> Self {
         let task = tokio::spawn(async move {
-            let mut tick = tokio::time::interval(EVERY);
+            // Not at once: the store is still being migrated.
+            let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + EVERY, EVERY);
             tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             loop {
                 tick.tick().await;

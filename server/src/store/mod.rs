@@ -193,10 +193,12 @@ impl Store {
                     async move {
                         let mut conn = <$conn>::establish(url).await?;
                         // WAL lets readers run beside the writer; busy_timeout covers the
-                        // checkpointer and other processes; foreign keys are off by default.
+                        // checkpointer and other processes, and comes first so that it also
+                        // covers switching a new file to WAL while another connection opens;
+                        // foreign keys are off by default.
                         conn.batch_execute(
-                            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
-                             PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;",
+                            "PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; \
+                             PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
                         )
                         .await
                         .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
