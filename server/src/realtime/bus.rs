@@ -293,6 +293,12 @@ impl Topic {
         }
     }
 
+    /// Whether anybody listens now (without sweeping).
+    fn has_receivers(&self) -> bool {
+        self.all.as_ref().is_some_and(|all| all.receiver_count() > 0)
+            || self.visitors.values().any(|sender| sender.receiver_count() > 0)
+    }
+
     /// Whether anybody listens (call after `sweep`, or it may count departed visitors).
     fn is_watched(&self) -> bool {
         self.all.is_some() || !self.visitors.is_empty()
@@ -363,10 +369,7 @@ impl Shared {
 
     /// Whether anybody in this process listens to the workspace.
     fn has_subscribers(&self, workspace_id: &str) -> bool {
-        lock(&self.hub).topics.get(workspace_id).is_some_and(|topic| {
-            topic.all.as_ref().is_some_and(|all| all.receiver_count() > 0)
-                || topic.visitors.values().any(|sender| sender.receiver_count() > 0)
-        })
+        lock(&self.hub).topics.get(workspace_id).is_some_and(Topic::has_receivers)
     }
 
     /// Changes the link state and publishes the resulting health if it changed.

@@ -387,8 +387,8 @@ mod tests {
         dir: std::path::PathBuf,
         store: Store,
         bus: Bus,
-        _shutdown: watch::Sender<bool>,
-        source: FeedSource,
+        /// Kept so the feeds' shutdown receivers stay open.
+        shutdown: watch::Sender<bool>,
     }
 
     impl Drop for Fixture {
@@ -405,9 +405,8 @@ mod tests {
         let store = Store::connect(&DatabaseConfig::Sqlite(dir.join("test.db")), 2).await.unwrap();
         add_workspace(&store).await.unwrap();
         let bus = Bus::in_process();
-        let (shutdown, receiver) = watch::channel(false);
-        let source = FeedSource { store: store.clone(), bus: bus.clone(), shutdown: receiver };
-        Fixture { dir, store, bus, _shutdown: shutdown, source }
+        let (shutdown, _) = watch::channel(false);
+        Fixture { dir, store, bus, shutdown }
     }
 
     async fn add_workspace(store: &Store) -> Result<(), StoreError> {
@@ -455,7 +454,7 @@ mod tests {
         let source = FeedSource {
             store: fixture.store.clone(),
             bus: fixture.bus.clone(),
-            shutdown: fixture.source.shutdown.clone(),
+            shutdown: fixture.shutdown.subscribe(),
         };
         let stream = watch(source, WORKSPACE.into(), audience, None, |item, cursor| match item {
             FeedItem::Message(BusMessage::Event(_)) => Some(cursor),
