@@ -1,7 +1,8 @@
 //! The visitor's side of a chat: the session with the server (token kept across reloads
-//! and tabs), the conversation, the live feed with reconnect and resume, sending with
-//! retries, typing, read marks, uploads, page views and heartbeats. It holds the state the
-//! view renders and calls `changed()` after every change; it never touches the DOM.
+//! and tabs), the conversation, the live feed (the shared resumable feed: reconnect, resume,
+//! idle watchdog), sending with retries, typing, read marks, uploads, page views and
+//! heartbeats. It holds the state the view renders and calls `changed()` after every
+//! change; it never touches the DOM.
 
 import {
   ConversationStatus,
@@ -17,15 +18,8 @@ import {
   type WatchVisitorFeedResponse,
   type WidgetConfig,
 } from "@porthole/client/lean";
-import {
-  attachmentProblem,
-  type ChatMessage,
-  fromServer,
-  lastSeq,
-  mergeMessages,
-  reconnectDelay,
-  unreadCount,
-} from "./state.js";
+import { attachmentProblem, type FeedStatus, ResumableFeed } from "@porthole/client/rules";
+import { type ChatMessage, fromServer, lastSeq, mergeMessages, unreadCount } from "./state.js";
 import { fetchWithProgress } from "./upload.js";
 
 type Client = LeanClient<typeof VisitorServiceDefinition>;
@@ -64,11 +58,11 @@ export class Chat {
   config: WidgetConfig | undefined;
   visitor: Visitor | undefined;
   conversation: VisitorConversation | undefined;
-  messages: ChatMessage[] = [];
+  messages: readonly ChatMessage[] = [];
   hasMore = false;
   /** Name of the agent typing now, if any. */
   agentTyping = "";
-  connection: "connecting" | "live" | "reconnecting" = "connecting";
+  connection: Exclude<FeedStatus, "stopped"> = "connecting";
   /** Panel open and the page visible: new messages count as seen. */
   attending = false;
   /** Pre-chat answered in this browser. */
@@ -84,10 +78,8 @@ export class Chat {
 
   private readonly client: Client;
   private token = "";
-  private cursor = "";
   private stopped = false;
-  private feed: AbortController | undefined;
-  private wake: (() => void) | undefined;
+  private readonly feed: ResumableFeed<WatchVisitorFeedResponse>;
   private timers: ReturnType<typeof setInterval>[] = [];
   private typingSentAt = 0;
   private typingIdle: ReturnType<typeof setTimeout> | undefined;
@@ -103,6 +95,7 @@ export class Chat {
       baseUrl: options.baseUrl,
       getToken: () => this.token,
     });
+    this.feed = this.watchFeed();
   }
 
   /** The Porthole server's origin (attachment URLs are relative to it). */
@@ -130,10 +123,11 @@ export class Chat {
     this.options.emit("ready", { visitorId: this.visitor?.id ?? "" });
     this.trackNavigation();
     this.timers.push(setInterval(() => void this.tick(), heartbeatMs));
-    const online = () => this.wake?.();
+    // Back online: reconnect now instead of after the backoff.
+    const online = () => this.feed.retryNow();
     window.addEventListener("online", online);
     this.unpatch.push(() => window.removeEventListener("online", online));
-    void this.runFeed();
+    this.feed.start();
     this.options.changed();
   }
 
@@ -176,7 +170,7 @@ export class Chat {
   /** Stops everything and forgets the visitor in this browser (e.g. on the host's log-out). */
   shutdown(): void {
     this.stopped = true;
-    this.feed?.abort();
+    this.feed.stop();
     for (const timer of this.timers) clearInterval(timer);
     for (const undo of this.unpatch) undo();
     try {
@@ -412,8 +406,7 @@ export class Chat {
       // Another visitor's conversations follow the user: start over on the new token.
       this.conversation = undefined;
       this.messages = [];
-      this.cursor = "";
-      this.feed?.abort();
+      this.feed.restart();
     }
     this.options.changed();
   }
@@ -511,65 +504,37 @@ export class Chat {
   }
 
   /**
-   * Watches the feed until shutdown. A fresh start subscribes first and loads history
-   * after the first (heartbeat) item, so nothing written in between is missed; a resume
-   * passes the last cursor and the server replays what was missed, exactly once.
+   * The visitor's feed, kept open until shutdown. A fresh start subscribes first and loads
+   * the conversation after the first (heartbeat) item, so nothing written in between is
+   * missed; a resume passes the last cursor and the server replays what was missed, exactly
+   * once. A stream silent for longer than three heartbeats is dropped and resumed.
    */
-  private async runFeed(): Promise<void> {
-    let attempt = 0;
-    while (!this.stopped) {
-      const abort = new AbortController();
-      this.feed = abort;
-      const fresh = this.cursor === "";
-      try {
-        let first = true;
-        for await (const item of this.client.watchVisitorFeed(
-          { cursor: this.cursor },
-          { signal: abort.signal },
-        )) {
-          if (first) {
-            first = false;
-            attempt = 0;
-            if (fresh) await this.loadConversation();
-            this.connection = "live";
-            this.options.changed();
-          }
-          this.cursor = item.cursor;
-          await this.apply(item.event);
-        }
-      } catch (error) {
-        if (this.stopped) return;
+  private watchFeed(): ResumableFeed<WatchVisitorFeedResponse> {
+    return new ResumableFeed<WatchVisitorFeedResponse>({
+      watch: (cursor, signal) => this.client.watchVisitorFeed({ cursor }, { signal }),
+      isHeartbeat: (item) => item.event?.$case === "heartbeat",
+      onReset: () => this.loadConversation(),
+      onEvent: (item) => this.apply(item.event),
+      onStatus: (status) => {
+        if (status === "stopped") return;
+        this.connection = status;
+        this.options.changed();
+      },
+      codeOf: (error) => (error instanceof RpcError ? error.code : undefined),
+      shouldRetry: (error) => {
         const code = error instanceof RpcError ? error.code : GrpcCode.Unknown;
-        if (code === GrpcCode.OutOfRange) this.cursor = "";
         if (
           code === GrpcCode.Unauthenticated ||
           code === GrpcCode.NotFound ||
           code === GrpcCode.PermissionDenied
         ) {
-          if (!abort.signal.aborted) {
-            // The widget was deactivated or the session is no longer valid.
-            this.unavailable = true;
-            this.options.changed();
-            return;
-          }
+          // The widget was deactivated or the session is no longer valid.
+          this.unavailable = true;
+          this.options.changed();
+          return false;
         }
-      }
-      if (this.stopped) return;
-      this.connection = "reconnecting";
-      this.options.changed();
-      // A deliberate restart (identify) reconnects at once; otherwise back off, or go
-      // as soon as the browser says it is online again.
-      if (!abort.signal.aborted) await this.sleep(reconnectDelay(attempt++));
-    }
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((done) => {
-      const timer = setTimeout(done, ms);
-      this.wake = () => {
-        clearTimeout(timer);
-        done();
-      };
+        return true;
+      },
     });
   }
 
@@ -626,8 +591,6 @@ export class Chat {
           if (event.value.status !== ConversationStatus.CONVERSATION_STATUS_RESOLVED)
             this.rated = false;
         }
-        break;
-      case "heartbeat":
         break;
     }
     this.options.changed();

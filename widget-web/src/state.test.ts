@@ -1,17 +1,15 @@
 //! The widget's state rules: merging history, feed replays and optimistic sends without
-//! gaps or duplicates, unread counts, delivery marks, reconnect delays, file checks, links.
+//! gaps or duplicates, unread counts, delivery marks. (Reconnect delays, file checks and
+//! links are shared rules, tested in client-sdk/ts/src/rules.)
 
 import { type Message, SenderType } from "@porthole/client/lean";
 import { describe, expect, it } from "vitest";
 import {
-  attachmentProblem,
   type ChatMessage,
   deliveryMark,
   fromServer,
   lastSeq,
-  linkify,
   mergeMessages,
-  reconnectDelay,
   unreadCount,
 } from "./state.js";
 
@@ -81,48 +79,5 @@ describe("unread and marks", () => {
     expect(deliveryMark({ ...sending("k"), state: "failed" }, 10)).toBe("failed");
     expect(deliveryMark(mine(5, "k"), 4)).toBe("delivered");
     expect(deliveryMark(mine(5, "k"), 5)).toBe("read");
-  });
-});
-
-describe("reconnectDelay", () => {
-  it("grows exponentially with jitter and stays under 10 s", () => {
-    expect(reconnectDelay(0, () => 0)).toBe(250);
-    expect(reconnectDelay(0, () => 1)).toBe(500);
-    expect(reconnectDelay(3, () => 1)).toBe(4000);
-    expect(reconnectDelay(50, () => 1)).toBe(10_000);
-    expect(reconnectDelay(50, () => 0)).toBe(5000);
-  });
-});
-
-describe("attachmentProblem", () => {
-  it("refuses files over 10 MiB and types the server refuses", () => {
-    expect(attachmentProblem({ name: "a.png", size: 1000, type: "image/png" })).toBeUndefined();
-    expect(attachmentProblem({ name: "notes.txt", size: 10, type: "" })).toBeUndefined();
-    expect(attachmentProblem({ name: "big.png", size: 11 * 1024 * 1024, type: "image/png" })).toBe(
-      "tooBig",
-    );
-    expect(attachmentProblem({ name: "run.exe", size: 10, type: "application/x-msdownload" })).toBe(
-      "badType",
-    );
-  });
-});
-
-describe("linkify", () => {
-  it("links web and e-mail addresses, trimming sentence punctuation", () => {
-    expect(linkify("see https://example.com/a?b=1, or mail ann@example.com.")).toEqual([
-      { text: "see " },
-      { text: "https://example.com/a?b=1", href: "https://example.com/a?b=1" },
-      { text: ", or mail " },
-      { text: "ann@example.com", href: "mailto:ann@example.com" },
-      { text: "." },
-    ]);
-    expect(linkify("www.example.org")).toEqual([
-      { text: "www.example.org", href: "https://www.example.org" },
-    ]);
-  });
-
-  it("never links javascript: or HTML", () => {
-    const body = `<img src=x onerror=alert(1)> javascript:alert(1) <a href="javascript:x">y</a>`;
-    expect(linkify(body)).toEqual([{ text: body }]);
   });
 });

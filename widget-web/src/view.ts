@@ -1,6 +1,6 @@
 //! The widget's DOM, inside a shadow root: launcher, panel, message list, forms and
 //! composer. Text from the server is only ever set as text (never parsed as HTML), and
-//! links are built from `linkify`'s safe parts.
+//! links are built from the safe parts of the shared `linkify` (`@porthole/client/rules`).
 
 import {
   ConversationStatus,
@@ -8,9 +8,10 @@ import {
   SenderType,
   WidgetPosition,
 } from "@porthole/client/lean";
+import { linkify } from "@porthole/client/rules";
 import type { Chat } from "./chat.js";
 import type { TextKey } from "./i18n.js";
-import { deliveryMark, linkify } from "./state.js";
+import { deliveryMark } from "./state.js";
 import { css } from "./styles.js";
 
 type Translate = (key: TextKey, vars?: Record<string, string | number>) => string;
