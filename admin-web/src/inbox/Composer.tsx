@@ -4,6 +4,7 @@
 //! and Escape).
 
 import type { Attachment } from "@porthole/client";
+import { maxAttachmentBytes } from "@porthole/client/rules";
 import { Lock, Paperclip, SendHorizontal, X } from "lucide-react";
 import { type ClipboardEvent, type DragEvent, useEffect, useRef, useState } from "react";
 import { CannedSuggestions, useCannedCompletion } from "../canned/CannedSuggestions";
@@ -17,8 +18,6 @@ import { useMe } from "../lib/auth";
 import { describeError } from "../lib/errors";
 import { formatBytes } from "../lib/format";
 import { shortcuts } from "./shortcuts";
-
-const MAX_BYTES = 10 * 1024 * 1024;
 
 /** Unsent replies by conversation, so switching conversations keeps what was typed. */
 const drafts = new Map<string, string>();
@@ -121,7 +120,9 @@ export function Composer({
 
   async function upload(files: FileList | File[]) {
     for (const file of Array.from(files)) {
-      if (file.size > MAX_BYTES) {
+      // Only the size: the server also takes any UTF-8 text, whatever the browser calls it,
+      // so the type is left to its answer.
+      if (file.size > maxAttachmentBytes) {
         toastError(`${file.name} is too big`, "Files can be up to 10 MB.");
         continue;
       }

@@ -2,29 +2,29 @@
 //! in amber, system lines centred; attachments as inline images or file links.
 
 import { type Attachment, type Message, SenderType } from "@porthole/client";
+import { linkify } from "@porthole/client/rules";
 import { AlertCircle, FileText, Lock, RotateCw } from "lucide-react";
 import { cn } from "../components/ui/cn";
 import { Avatar } from "../components/ui/misc";
 import { clockTime, formatBytes, fullTime } from "../lib/format";
 import { isPending } from "./model";
 
-/** Splits text into plain runs and http(s) links; never interprets HTML. */
-function linkify(text: string) {
-  const parts = text.split(/(https?:\/\/[^\s<>"']+)/g);
-  return parts.map((part, i) =>
-    /^https?:\/\//.test(part) ? (
+/** A body as text with its safe links (the shared link rule); never interprets HTML. */
+function Body({ text }: { text: string }) {
+  return linkify(text).map((part, i) =>
+    "href" in part ? (
       <a
         // biome-ignore lint/suspicious/noArrayIndexKey: positions in an immutable string
         key={i}
-        href={part}
+        href={part.href}
         target="_blank"
         rel="noopener noreferrer nofollow"
         className="underline decoration-current/40 underline-offset-2 hover:decoration-current"
       >
-        {part}
+        {part.text}
       </a>
     ) : (
-      part
+      part.text
     ),
   );
 }
@@ -104,7 +104,7 @@ export function MessageItem({
             )}
             title={fullTime(m.createTime)}
           >
-            {linkify(m.body)}
+            <Body text={m.body} />
             <Attachments attachments={m.attachments} mine />
           </div>
           <Meta m={m} pending={pending} failed={failed} onRetry={onRetry} mine />
@@ -149,7 +149,7 @@ export function MessageItem({
               failed && "ring-2 ring-red-400",
             )}
           >
-            {linkify(m.body)}
+            <Body text={m.body} />
           </div>
         )}
         <Attachments attachments={m.attachments} mine={!visitor} />

@@ -1,4 +1,5 @@
-//! The inbox state rules: filters, live merges into lists, unread counts, dedupe.
+//! The inbox state rules: filters, live merges into lists, unread counts, dedupe. (The
+//! preview text is a shared rule, tested in client-sdk/ts/src/rules.)
 
 import { ConversationStatus, Priority, SenderType } from "@porthole/client";
 import { describe, expect, test } from "vitest";
@@ -14,7 +15,6 @@ import {
   matchesFilter,
   mergeMessage,
   PENDING_PREFIX,
-  previewOf,
   unreadConversations,
   upsertIntoList,
 } from "./model";
@@ -133,15 +133,6 @@ describe("applyMessage", () => {
     const c = conversation("c1", 100, { lastSeq: 4n, unreadCount: 3n });
     expect(applyRead(c, 4n).unreadCount).toBe(0n);
     expect(applyRead(applyRead(c, 4n), 2n).agentReadSeq).toBe(4n);
-  });
-});
-
-describe("previewOf", () => {
-  test("as the server computes it", () => {
-    expect(previewOf("\n  hello there \nsecond", 0)).toBe("hello there");
-    expect(previewOf("", 2)).toBe("📎 2 attachments");
-    expect(previewOf("", 1)).toBe("📎 Attachment");
-    expect(Array.from(previewOf("x".repeat(200), 0))).toHaveLength(141);
   });
 });
 

@@ -1,5 +1,7 @@
 //! The inbox's state rules, without React or network: which conversations a filter shows,
-//! how live events change lists, messages and unread counts, and how duplicates are dropped.
+//! how live events change lists, messages and unread counts, and how duplicates are dropped
+//! (the message merge and preview text are the rules shared with the widget, from
+//! `@porthole/client/rules`; this file fits them to the query cache's pages).
 //!
 //! Lists are TanStack infinite-query data (pages of ListConversationsResponse, newest
 //! activity first); message histories are pages of ListConversationMessagesResponse, the
@@ -18,6 +20,7 @@ import {
   Priority,
   SenderType,
 } from "@porthole/client";
+import { type MessageIdentity, mergeMessages, previewText } from "@porthole/client/rules";
 import { toMillis } from "../lib/format";
 
 export type StatusFilter =
@@ -175,20 +178,6 @@ export function upsertIntoList(
   return rechunk(data, items);
 }
 
-/** The list preview of a message, as the server computes it. */
-export function previewOf(body: string, attachments: number): string {
-  const line =
-    body
-      .split("\n")
-      .find((l) => l.trim() !== "")
-      ?.trim() ?? "";
-  if (!line && attachments > 0) {
-    return attachments === 1 ? "📎 Attachment" : `📎 ${attachments} attachments`;
-  }
-  const chars = Array.from(line);
-  return chars.length > 140 ? `${chars.slice(0, 140).join("")}…` : line;
-}
-
 /**
  * A conversation after one of its messages was written. Messages at or below `lastSeq`
  * are already counted (the list was fetched after them), so replays change nothing.
@@ -198,7 +187,7 @@ export function applyMessage(c: Conversation, m: Message): Conversation {
   const next: Conversation = { ...c, lastSeq: m.seq };
   if (!m.internal) {
     next.lastMessageTime = m.createTime;
-    next.lastMessagePreview = previewOf(m.body, m.attachments.length);
+    next.lastMessagePreview = previewText(m.body, m.attachments.length);
     if (m.senderType === SenderType.VISITOR) next.unreadCount = c.unreadCount + 1n;
   }
   return next;
@@ -222,10 +211,13 @@ export function isPending(m: Message): boolean {
   return m.id.startsWith(PENDING_PREFIX);
 }
 
-function compareSeq(a: Message, b: Message): number {
-  if (isPending(a) !== isPending(b)) return isPending(a) ? 1 : -1;
-  return a.seq < b.seq ? -1 : a.seq > b.seq ? 1 : 0;
-}
+/** How the shared merge reads a message: pending ones are the optimistic copies. */
+const messageIdentity: MessageIdentity<Message> = {
+  stored: (m) => !isPending(m),
+  id: (m) => m.id,
+  clientKey: (m) => m.clientKey,
+  seq: (m) => m.seq,
+};
 
 /** All messages of a history, oldest first, each once. */
 export function flattenMessages(data: MessagesData | undefined): Message[] {
@@ -243,31 +235,30 @@ export function flattenMessages(data: MessagesData | undefined): Message[] {
 }
 
 /**
- * A history after a message arrived (from the feed, a send answer or an optimistic send):
- * a message already present by id is kept once; a confirmed message replaces the pending
- * one with the same client key.
+ * A history after a message arrived (from the feed, a send answer or an optimistic send),
+ * merged by the shared rule: a message already present by id is kept once; a confirmed
+ * message replaces the pending one with the same client key. Older pages keep what they
+ * hold; the newest page takes the rest, pending messages last.
  */
 export function mergeMessage(data: MessagesData, message: Message): MessagesData {
-  for (const page of data.pages) {
-    if (page.messages.some((m) => m.id === message.id)) return data;
-  }
-  const pages = data.pages.map((page) =>
-    !isPending(message) && message.clientKey
-      ? create(ListConversationMessagesResponseSchema, {
-          messages: page.messages.filter(
-            (m) => !(isPending(m) && m.clientKey === message.clientKey),
-          ),
+  const all = flattenMessages(data);
+  const merged = mergeMessages(all, [message], messageIdentity);
+  if (merged === all) return data;
+  const kept = new Set(merged);
+  const older = data.pages.slice(1).map((page) =>
+    page.messages.every((m) => kept.has(m))
+      ? page
+      : create(ListConversationMessagesResponseSchema, {
+          messages: page.messages.filter((m) => kept.has(m)),
           hasMore: page.hasMore,
-        })
-      : page,
+        }),
   );
-  const newest = pages[0] ?? create(ListConversationMessagesResponseSchema, { hasMore: false });
-  const merged = [...newest.messages, message].sort(compareSeq);
-  pages[0] = create(ListConversationMessagesResponseSchema, {
-    messages: merged,
-    hasMore: newest.hasMore,
+  const inOlder = new Set(older.flatMap((page) => page.messages));
+  const newest = create(ListConversationMessagesResponseSchema, {
+    messages: merged.filter((m) => !inOlder.has(m)),
+    hasMore: data.pages[0]?.hasMore ?? false,
   });
-  return { pages, pageParams: data.pageParams.length ? data.pageParams : [0n] };
+  return { pages: [newest, ...older], pageParams: data.pageParams.length ? data.pageParams : [0n] };
 }
 
 /** A history without the pending message of `clientKey` (a send that failed for good). */

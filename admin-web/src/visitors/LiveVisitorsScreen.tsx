@@ -4,6 +4,7 @@
 //! them and pops up in the visitor's widget.
 
 import type { VisitorProfile } from "@porthole/client";
+import { maxBodyChars } from "@porthole/client/rules";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { MessageSquarePlus, Radar } from "lucide-react";
 import { type FormEvent, useEffect, useMemo, useState } from "react";
@@ -251,7 +252,7 @@ function MessageDialog({
               rows={4}
               autoFocus
               value={body}
-              maxLength={10_000}
+              maxLength={maxBodyChars}
               placeholder="Hi! Can I help you find anything?"
               onChange={(e) => setBody(e.target.value)}
               onKeyDown={(e) => {
