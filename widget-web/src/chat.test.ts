@@ -8,11 +8,10 @@ import { WatchVisitorFeedRequest, WatchVisitorFeedResponse } from "@porthole/cli
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { Chat } from "./chat.js";
 
+/** One grpc-web frame: the flag byte, the big-endian length, the bytes. */
 function frame(flag: number, data: Uint8Array): Uint8Array {
-  const out = new Uint8Array(5 + data.length);
-  out[0] = flag;
+  const out = new Uint8Array([flag, 0, 0, 0, 0, ...data]);
   new DataView(out.buffer).setUint32(1, data.length);
-  out.set(data, 5);
   return out;
 }
 

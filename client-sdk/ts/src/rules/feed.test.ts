@@ -66,39 +66,26 @@ function scripted(
 }
 
 describe("ResumableFeed", () => {
-  test("resumes from the last cursor and hands each event on once", async () => {
+  test("resumes from the last cursor, and starts over when the server no longer has it", async () => {
     const { feed, cursors, events, statuses, onReset } = scripted([
       () => stream([heartbeat("10"), event("11"), event("12")], unavailable()),
-      () => stream([heartbeat("12"), event("13")], unavailable()),
-    ]);
-    feed.start();
-    await vi.waitFor(() => expect(cursors).toHaveLength(3));
-    feed.stop();
-    expect(cursors).toEqual(["", "12", "13"]);
-    expect(events).toEqual(["e11", "e12", "e13"]);
-    expect(onReset).toHaveBeenCalledTimes(1);
-    expect(statuses).toEqual([
-      "connecting",
-      "live",
-      "reconnecting",
-      "live",
-      "reconnecting",
-      "stopped",
-    ]);
-    expect(feed.lastCursor).toBe("13");
-  });
-
-  test("an expired cursor (OUT_OF_RANGE) starts over from now and resets", async () => {
-    const { feed, cursors, onReset } = scripted([
-      () => stream([heartbeat("5"), event("6")], unavailable()),
-      () => stream([], new CodedError(11)),
-      () => stream([heartbeat("40")]),
+      () => stream([heartbeat("12"), event("13")], new CodedError(11)),
+      () => stream([heartbeat("40"), event("41")]),
     ]);
     feed.start();
     await vi.waitFor(() => expect(cursors).toHaveLength(4));
     feed.stop();
-    expect(cursors).toEqual(["", "6", "", "40"]);
-    expect(onReset).toHaveBeenCalledTimes(2);
+    // A drop resumes after the last event; OUT_OF_RANGE (11) starts from now, and only the
+    // starts from now need a reset.
+    expect({ cursors, events, resets: onReset.mock.calls.length }).toEqual({
+      cursors: ["", "12", "", "41"],
+      events: ["e11", "e12", "e13", "e41"],
+      resets: 2,
+    });
+    expect(statuses.join(" ")).toBe(
+      "connecting live reconnecting live reconnecting live reconnecting stopped",
+    );
+    expect(feed.lastCursor).toBe("41");
   });
 
   test("the watchdog drops a silent stream and resumes it; heartbeats keep it open", async () => {
