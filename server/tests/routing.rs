@@ -494,3 +494,156 @@ async fn transfer_between_agents() {
     assert_eq!(refused.code(), tonic::Code::NotFound);
     server.stop().await;
 }
+
+/// A state-machine refusal caused by another writer changing the conversation first (a
+/// visitor's message reopens what an agent just resolved): expected under this load.
+fn refused_by_a_concurrent_change(status: tonic::Status) -> Result<(), tonic::Status> {
+    match status.code() {
+        tonic::Code::FailedPrecondition => Ok(()),
+        _ => Err(status),
+    }
+}
+
+/// One lock order for presence, routing and sends: visitors writing into queued and
+/// assigned conversations, agents reconnecting, changing status, replying, resolving and
+/// reopening, and the owner changing capacities, all at once. On PostgreSQL a send used to
+/// hold its conversation row while waiting for the workspace row that routing held while
+/// waiting for that conversation ("deadlock detected", answered as INTERNAL).
+async fn mixed_writers_never_deadlock(backend: Backend) {
+    const VISITORS: usize = 15;
+    const ROUNDS: usize = 12;
+    let server = TestServer::start(backend).await;
+    let team = team(&server, "locks@example.com").await;
+    for (_, user_id, _) in &team.agents {
+        team.owner
+            .workspace()
+            .update_member(pb::UpdateMemberRequest { user_id: user_id.clone(), role: 0, max_concurrent_chats: Some(1) })
+            .await
+            .unwrap();
+    }
+    // Five conversations assigned, the rest queued.
+    let mut visitors = Vec::new();
+    for _ in 0..VISITORS {
+        let visitor = Porthole::connect(server.url.clone()).await.unwrap();
+        let session = visitor
+            .visitor()
+            .start_session(pb::StartSessionRequest { widget_token: team.widget_token.clone(), ..Default::default() })
+            .await
+            .unwrap()
+            .into_inner();
+        visitor.set_token(Some(session.visitor_token));
+        let id = visitor
+            .visitor()
+            .start_conversation(pb::StartConversationRequest::default())
+            .await
+            .unwrap()
+            .into_inner()
+            .conversation
+            .unwrap()
+            .id;
+        visitors.push((visitor, id));
+    }
+    assert!(workload(&team.owner).await.queue_length > 0, "some conversations wait in the queue");
+
+    let mut tasks = tokio::task::JoinSet::new();
+    for (v, (visitor, id)) in visitors.into_iter().enumerate() {
+        tasks.spawn(async move {
+            for round in 0..ROUNDS {
+                let send = pb::SendMessageRequest {
+                    conversation_id: id.clone(),
+                    body: format!("visitor {v} round {round}"),
+                    client_key: format!("v{v}-r{round}"),
+                    attachment_ids: vec![],
+                };
+                visitor.visitor().send_message(send).await.map_err(|e| format!("visitor send: {e:?}"))?;
+                visitor
+                    .visitor()
+                    .heartbeat(pb::HeartbeatRequest::default())
+                    .await
+                    .map_err(|e| format!("heartbeat: {e:?}"))?;
+            }
+            Ok::<_, String>(())
+        });
+    }
+    let agents: Vec<(Porthole, String)> = team.agents.into_iter().map(|(client, id, _feed)| (client, id)).collect();
+    for (a, (agent, _)) in agents.iter().cloned().enumerate() {
+        tasks.spawn(async move {
+            for round in 0..ROUNDS {
+                // A dashboard reconnecting announces presence and may route.
+                let feed = agent
+                    .conversations()
+                    .watch_workspace(pb::WatchWorkspaceRequest::default())
+                    .await
+                    .map_err(|e| format!("watch: {e:?}"))?;
+                let status = if round % 2 == 0 { pb::AgentStatus::Away } else { pb::AgentStatus::Online };
+                agent
+                    .workspace()
+                    .set_my_status(pb::SetMyStatusRequest { status: status.into() })
+                    .await
+                    .map_err(|e| format!("status: {e:?}"))?;
+                let mine = agent
+                    .conversations()
+                    .list_conversations(pb::ListConversationsRequest {
+                        assignee: pb::AssigneeFilter::Mine.into(),
+                        ..Default::default()
+                    })
+                    .await
+                    .map_err(|e| format!("list: {e:?}"))?
+                    .into_inner()
+                    .conversations;
+                for conversation in mine.iter().take(2) {
+                    let reply = pb::SendConversationMessageRequest {
+                        conversation_id: conversation.id.clone(),
+                        body: format!("agent {a} round {round}"),
+                        client_key: format!("a{a}-r{round}-{}", conversation.id),
+                        ..Default::default()
+                    };
+                    agent
+                        .conversations()
+                        .send_conversation_message(reply)
+                        .await
+                        .map_err(|e| format!("reply: {e:?}"))?;
+                    let id = conversation.id.clone();
+                    // Resolving frees capacity (routing pulls the queue); reopening takes it back.
+                    agent
+                        .conversations()
+                        .resolve_conversation(pb::ResolveConversationRequest { conversation_id: id.clone() })
+                        .await
+                        .map(drop)
+                        .or_else(refused_by_a_concurrent_change)
+                        .map_err(|e| format!("resolve: {e:?}"))?;
+                    agent
+                        .conversations()
+                        .reopen_conversation(pb::ReopenConversationRequest { conversation_id: id })
+                        .await
+                        .map(drop)
+                        .or_else(refused_by_a_concurrent_change)
+                        .map_err(|e| format!("reopen: {e:?}"))?;
+                }
+                drop(feed);
+            }
+            Ok(())
+        });
+    }
+    let owner = team.owner.clone();
+    tasks.spawn(async move {
+        for round in 0..ROUNDS {
+            for (_, user_id) in &agents {
+                let capacity = 1 + (round % 2) as i32;
+                let change =
+                    pb::UpdateMemberRequest { user_id: user_id.clone(), role: 0, max_concurrent_chats: Some(capacity) };
+                owner.workspace().update_member(change).await.map_err(|e| format!("capacity: {e:?}"))?;
+            }
+        }
+        Ok(())
+    });
+    let mut failures = Vec::new();
+    while let Some(done) = tasks.join_next().await {
+        if let Err(failure) = done.unwrap() {
+            failures.push(failure);
+        }
+    }
+    assert!(failures.is_empty(), "calls failed under concurrent writers: {failures:#?}");
+    server.stop().await;
+}
+on_both_backends!(mixed_writers_never_deadlock);

@@ -261,7 +261,7 @@ impl Store {
         new_role: Option<&str>,
         now: i64,
     ) -> Result<MemberChange, StoreError> {
-        write!(self, |conn| {
+        write!(self, workspace = workspace_id, |conn| {
             let Some(current) = memberships::table
                 .find((workspace_id, user_id))
                 .select(MembershipRow::as_select())

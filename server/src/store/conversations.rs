@@ -9,7 +9,7 @@ use super::events::{NewEvent, append_events};
 use super::models::{AttachmentRow, ConversationRow, MessageRow};
 use super::routing::route_queue;
 use super::schema::{attachments, conversations, memberships, messages, users, visitors, workspaces};
-use super::{Backend, SqliteWriter, Store, StoreError, is_unique_violation, read, write};
+use super::{Backend, SqliteWriter, Store, StoreError, is_unique_violation, lock_workspace, read, write};
 use crate::domain::conversation::{self as rules, Refused, Sender, Status};
 use crate::realtime::event::{ConversationView, Event, EventBody, UpdateCause};
 
@@ -185,6 +185,9 @@ macro_rules! send_in_transaction {
         let grace: i64 = $grace;
         // An async block, so that its early `return`s end only the send.
         async {
+            // First, before the conversation row (see `lock_workspace`): the event-log
+            // append at the end needs this lock anyway.
+            lock_workspace!($conn, &new.workspace_id);
             // `get_result`, not `first`: the key is unique, and on SQLite the `LIMIT ?` that
             // `first` binds makes every such statement compile twice (the planner looks at a
             // bound LIMIT, so binding it expires the statement).
@@ -386,7 +389,7 @@ impl Store {
     ) -> Result<(ConversationView, bool, Vec<Event>), StoreError> {
         let now = row.created_at;
         let grace = self.agent_grace_ms();
-        write!(self, |conn| {
+        write!(self, workspace = &row.workspace_id, |conn| {
             let open = load_view!(
                 conn,
                 conversations::visitor_id
@@ -562,7 +565,7 @@ impl Store {
         now: i64,
     ) -> Result<ChangeOutcome, StoreError> {
         let grace = self.agent_grace_ms();
-        write!(self, |conn| {
+        write!(self, workspace = workspace_id, |conn| {
             let Some(current) = load_view!(
                 conn,
                 conversations::id.eq(conversation_id).and(conversations::workspace_id.eq(workspace_id))

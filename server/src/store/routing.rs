@@ -230,7 +230,7 @@ impl Store {
     /// waiting conversations.
     pub async fn touch_member(&self, workspace_id: &str, user_id: &str, now: i64) -> Result<Vec<Event>, StoreError> {
         let grace = self.agent_grace_ms();
-        write!(self, |conn| {
+        write!(self, workspace = workspace_id, |conn| {
             let Some(was_present) = memberships::table
                 .find((workspace_id, user_id))
                 .select(memberships::present)
@@ -266,7 +266,7 @@ impl Store {
         now: i64,
     ) -> Result<Option<(MemberView, Vec<Event>)>, StoreError> {
         let grace = self.agent_grace_ms();
-        write!(self, |conn| {
+        write!(self, workspace = workspace_id, |conn| {
             let changed = diesel::update(memberships::table.find((workspace_id, user_id)))
                 .set(memberships::status.eq(status.as_str()))
                 .execute(conn)
@@ -294,7 +294,7 @@ impl Store {
         now: i64,
     ) -> Result<Vec<Event>, StoreError> {
         let grace = self.agent_grace_ms();
-        write!(self, |conn| {
+        write!(self, workspace = workspace_id, |conn| {
             diesel::update(memberships::table.find((workspace_id, user_id)))
                 .set(memberships::max_chats.eq(max_chats))
                 .execute(conn)
@@ -316,7 +316,7 @@ impl Store {
         now: i64,
     ) -> Result<Vec<Event>, StoreError> {
         let grace = self.agent_grace_ms();
-        write!(self, |conn| {
+        write!(self, workspace = workspace_id, |conn| {
             if let Some(mode) = mode {
                 diesel::update(workspaces::table.find(workspace_id))
                     .set(workspaces::routing_mode.eq(mode.as_str()))
@@ -405,7 +405,7 @@ impl Store {
         })?;
         let mut all = Vec::new();
         for (workspace_id, user_id) in stale {
-            let events = write!(self, |conn| {
+            let events = write!(self, workspace = &workspace_id, |conn| {
                 let gone = diesel::update(
                     memberships::table
                         .filter(memberships::workspace_id.eq(&workspace_id))

@@ -119,7 +119,7 @@ impl Store {
         now: i64,
     ) -> Result<Option<(VisitorRow, Vec<Event>)>, StoreError> {
         let timeout_ms = self.visit_timeout_ms();
-        write!(self, |conn| {
+        write!(self, workspace = workspace_id, |conn| {
             let target =
                 visitors::table.filter(visitors::workspace_id.eq(workspace_id)).filter(visitors::id.eq(visitor_id));
             let Some(before) = target.select(VisitorRow::as_select()).first(conn).await.optional()? else {
@@ -199,7 +199,7 @@ impl Store {
         now: i64,
     ) -> Result<Option<(VisitorRow, Vec<Event>)>, StoreError> {
         let timeout_ms = self.visit_timeout_ms();
-        write!(self, |conn| {
+        write!(self, workspace = workspace_id, |conn| {
             let Some(before) = visitors::table
                 .filter(visitors::workspace_id.eq(workspace_id))
                 .filter(visitors::id.eq(current))
@@ -270,7 +270,7 @@ impl Store {
         })?;
         let mut all = Vec::new();
         for (workspace_id, visitor_id) in stale {
-            let events = write!(self, |conn| {
+            let events = write!(self, workspace = &workspace_id, |conn| {
                 // Conditional: a heartbeat that arrived meanwhile (or another replica) wins.
                 let visitor = diesel::update(
                     visitors::table
