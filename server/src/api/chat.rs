@@ -13,7 +13,7 @@ use crate::domain::visitor as visitor_rules;
 use crate::error::Error;
 use crate::ids;
 use crate::realtime::event::{BusMessage, ConversationView, Event};
-use crate::store::conversations::{ChangeOutcome, ConversationOp, NewMessage, SendOutcome};
+use crate::store::conversations::{ChangeOutcome, NewMessage, SendOutcome};
 use crate::store::models::{AttachmentRow, ConversationRow};
 use crate::store::now_ms;
 
@@ -147,15 +147,9 @@ pub async fn send(state: &AppState, out: Outgoing) -> Result<pb::Message, Error>
     }
 }
 
-/// Applies a conversation change and publishes it; returns the conversation after it.
-pub async fn change(
-    state: &AppState,
-    workspace_id: &str,
-    conversation_id: &str,
-    visitor_id: Option<&str>,
-    op: ConversationOp,
-) -> Result<ConversationView, Error> {
-    match state.store.change_conversation(workspace_id, conversation_id, visitor_id, op, now_ms()).await? {
+/// Publishes what a conversation change led to; returns the conversation after it.
+pub async fn conversation_changed(state: &AppState, outcome: ChangeOutcome) -> Result<ConversationView, Error> {
+    match outcome {
         ChangeOutcome::Changed(view, events) => {
             publish(state, events).await;
             Ok(*view)

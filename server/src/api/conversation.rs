@@ -19,8 +19,13 @@ use crate::error::Error;
 use crate::realtime::event::{BusMessage, Typing};
 use crate::realtime::feed::{self, Audience, FeedItem};
 use crate::realtime::presence;
-use crate::store::conversations::{ConversationOp, ListFilter};
+use crate::store::conversations::{ChangeOutcome, ConversationRef, ListFilter};
 use crate::store::now_ms;
+
+/// A conversation of the agent's workspace.
+fn target<'a>(agent: &'a Agent, conversation_id: &'a str) -> ConversationRef<'a> {
+    ConversationRef { workspace_id: &agent.workspace_id, conversation_id, visitor_id: None }
+}
 
 /// Largest page of conversations or messages.
 const MAX_PAGE: i32 = 200;
@@ -52,13 +57,9 @@ impl ConversationApi {
         Self { state }
     }
 
-    async fn change(
-        &self,
-        agent: &Agent,
-        conversation_id: &str,
-        op: ConversationOp,
-    ) -> Result<pb::Conversation, Error> {
-        let view = chat::change(&self.state, &agent.workspace_id, conversation_id, None, op).await?;
+    /// Publishes a change's outcome and answers with the conversation after it.
+    async fn changed(&self, outcome: ChangeOutcome) -> Result<pb::Conversation, Error> {
+        let view = chat::conversation_changed(&self.state, outcome).await?;
         Ok(convert::conversation(&view))
     }
 
@@ -192,7 +193,11 @@ impl ConversationService for ConversationApi {
         let agent = auth::agent(&request)?;
         let req = request.into_inner();
         let assignee = Some(req.assignee_user_id).filter(|a| !a.is_empty());
-        let conversation = self.change(&agent, &req.conversation_id, ConversationOp::Assign(assignee)).await?;
+        let conversation = self
+            .changed(
+                self.state.store.assign_conversation(target(&agent, &req.conversation_id), assignee, now_ms()).await?,
+            )
+            .await?;
         Ok(Response::new(pb::AssignConversationResponse { conversation: Some(conversation) }))
     }
 
@@ -204,7 +209,14 @@ impl ConversationService for ConversationApi {
         let req = request.into_inner();
         let priority = convert::priority_from_proto(req.priority)
             .ok_or_else(|| Error::invalid("priority", "must be low, normal, high or urgent"))?;
-        let conversation = self.change(&agent, &req.conversation_id, ConversationOp::Priority(priority)).await?;
+        let conversation = self
+            .changed(
+                self.state
+                    .store
+                    .set_conversation_priority(target(&agent, &req.conversation_id), priority, now_ms())
+                    .await?,
+            )
+            .await?;
         Ok(Response::new(pb::SetConversationPriorityResponse { conversation: Some(conversation) }))
     }
 
@@ -228,7 +240,11 @@ impl ConversationService for ConversationApi {
             v.add("tags", "at most 20 tags");
         }
         v.into_result(())?;
-        let conversation = self.change(&agent, &req.conversation_id, ConversationOp::Tags(tags)).await?;
+        let conversation = self
+            .changed(
+                self.state.store.set_conversation_tags(target(&agent, &req.conversation_id), &tags, now_ms()).await?,
+            )
+            .await?;
         Ok(Response::new(pb::SetConversationTagsResponse { conversation: Some(conversation) }))
     }
 
@@ -237,7 +253,14 @@ impl ConversationService for ConversationApi {
         request: Request<pb::ResolveConversationRequest>,
     ) -> Result<Response<pb::ResolveConversationResponse>, Status> {
         let agent = auth::agent(&request)?;
-        let conversation = self.change(&agent, &request.get_ref().conversation_id, ConversationOp::Resolve).await?;
+        let conversation = self
+            .changed(
+                self.state
+                    .store
+                    .resolve_conversation(target(&agent, &request.get_ref().conversation_id), now_ms())
+                    .await?,
+            )
+            .await?;
         Ok(Response::new(pb::ResolveConversationResponse { conversation: Some(conversation) }))
     }
 
@@ -246,7 +269,14 @@ impl ConversationService for ConversationApi {
         request: Request<pb::CloseConversationRequest>,
     ) -> Result<Response<pb::CloseConversationResponse>, Status> {
         let agent = auth::agent(&request)?;
-        let conversation = self.change(&agent, &request.get_ref().conversation_id, ConversationOp::Close).await?;
+        let conversation = self
+            .changed(
+                self.state
+                    .store
+                    .close_conversation(target(&agent, &request.get_ref().conversation_id), now_ms())
+                    .await?,
+            )
+            .await?;
         Ok(Response::new(pb::CloseConversationResponse { conversation: Some(conversation) }))
     }
 
@@ -255,7 +285,14 @@ impl ConversationService for ConversationApi {
         request: Request<pb::ReopenConversationRequest>,
     ) -> Result<Response<pb::ReopenConversationResponse>, Status> {
         let agent = auth::agent(&request)?;
-        let conversation = self.change(&agent, &request.get_ref().conversation_id, ConversationOp::Reopen).await?;
+        let conversation = self
+            .changed(
+                self.state
+                    .store
+                    .reopen_conversation(target(&agent, &request.get_ref().conversation_id), now_ms())
+                    .await?,
+            )
+            .await?;
         Ok(Response::new(pb::ReopenConversationResponse { conversation: Some(conversation) }))
     }
 
@@ -347,8 +384,9 @@ impl ConversationService for ConversationApi {
     ) -> Result<Response<pb::MarkConversationReadResponse>, Status> {
         let agent = auth::agent(&request)?;
         let req = request.into_inner();
-        chat::change(&self.state, &agent.workspace_id, &req.conversation_id, None, ConversationOp::AgentRead(req.seq))
-            .await?;
+        let outcome =
+            self.state.store.mark_read_by_agents(target(&agent, &req.conversation_id), req.seq, now_ms()).await?;
+        chat::conversation_changed(&self.state, outcome).await?;
         Ok(Response::new(pb::MarkConversationReadResponse {}))
     }
 

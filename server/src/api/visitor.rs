@@ -21,10 +21,15 @@ use crate::error::Error;
 use crate::ids;
 use crate::realtime::event::{BusMessage, Typing};
 use crate::realtime::feed::{self, Audience, FeedItem};
-use crate::store::conversations::ConversationOp;
+use crate::store::conversations::ConversationRef;
 use crate::store::models::{VisitorRow, WidgetRow};
 use crate::store::now_ms;
 use crate::store::visitors::{PageView, VisitorChange};
+
+/// A conversation of the calling visitor (anyone else's is "not found").
+fn mine<'a>(visitor: &'a auth::Visitor, conversation_id: &'a str) -> ConversationRef<'a> {
+    ConversationRef { workspace_id: &visitor.workspace_id, conversation_id, visitor_id: Some(&visitor.visitor_id) }
+}
 
 /// How long a visitor token lasts: the visitor stays the same person for a year.
 const VISITOR_TOKEN_DAYS: i64 = 365;
@@ -484,12 +489,9 @@ impl VisitorService for VisitorApi {
     async fn mark_read(&self, request: Request<pb::MarkReadRequest>) -> Result<Response<pb::MarkReadResponse>, Status> {
         let visitor = auth::visitor(&request)?;
         let req = request.into_inner();
-        chat::change(
+        chat::conversation_changed(
             &self.state,
-            &visitor.workspace_id,
-            &req.conversation_id,
-            Some(&visitor.visitor_id),
-            ConversationOp::VisitorRead(req.seq),
+            self.state.store.mark_read_by_visitor(mine(&visitor, &req.conversation_id), req.seq, now_ms()).await?,
         )
         .await?;
         Ok(Response::new(pb::MarkReadResponse {}))
@@ -532,12 +534,12 @@ impl VisitorService for VisitorApi {
             v.add("comment", "must be at most 2000 characters");
         }
         v.into_result(())?;
-        let view = chat::change(
+        let view = chat::conversation_changed(
             &self.state,
-            &visitor.workspace_id,
-            &req.conversation_id,
-            Some(&visitor.visitor_id),
-            ConversationOp::Rate { rating: req.rating, comment: req.comment.trim().to_owned() },
+            self.state
+                .store
+                .rate_conversation(mine(&visitor, &req.conversation_id), req.rating, req.comment.trim(), now_ms())
+                .await?,
         )
         .await?;
         Ok(Response::new(pb::RateConversationResponse { conversation: Some(convert::visitor_conversation(&view)) }))
@@ -548,12 +550,9 @@ impl VisitorService for VisitorApi {
         request: Request<pb::RequestHumanRequest>,
     ) -> Result<Response<pb::RequestHumanResponse>, Status> {
         let visitor = auth::visitor(&request)?;
-        let view = chat::change(
+        let view = chat::conversation_changed(
             &self.state,
-            &visitor.workspace_id,
-            &request.get_ref().conversation_id,
-            Some(&visitor.visitor_id),
-            ConversationOp::RequestHuman,
+            self.state.store.hand_to_agents(mine(&visitor, &request.get_ref().conversation_id), now_ms()).await?,
         )
         .await?;
         Ok(Response::new(pb::RequestHumanResponse { conversation: Some(convert::visitor_conversation(&view)) }))

@@ -370,17 +370,13 @@ where
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-    use diesel::{ExpressionMethods as _, QueryDsl as _};
-    use diesel_async::RunQueryDsl as _;
     use tokio_stream::StreamExt as _;
 
     use super::*;
     use crate::config::DatabaseConfig;
     use crate::realtime::event::MemberView;
-    use crate::store::events::{NewEvent, append_events};
-    use crate::store::models::WorkspaceRow;
-    use crate::store::schema::workspaces;
-    use crate::store::{StoreError, write};
+    use crate::store::StoreError;
+    use crate::store::events::NewEvent;
 
     /// A store on a fresh SQLite file with one workspace; the folder is removed on drop.
     struct Fixture {
@@ -410,13 +406,7 @@ mod tests {
     }
 
     async fn add_workspace(store: &Store) -> Result<(), StoreError> {
-        write!(store, |conn| {
-            diesel::insert_into(workspaces::table)
-                .values(&WorkspaceRow::new(WORKSPACE.into(), "Feed test".into(), 0))
-                .execute(conn)
-                .await?;
-            Ok::<_, StoreError>(())
-        })
+        store.insert_workspace(WORKSPACE, "Feed test", 0).await
     }
 
     /// An event about `visitor` (None: about nobody).
@@ -441,7 +431,7 @@ mod tests {
     }
 
     async fn append(store: &Store, new: Vec<NewEvent>) -> Result<Vec<Event>, StoreError> {
-        write!(store, |conn| { Ok::<_, StoreError>(append_events!(conn, WORKSPACE, 0, new)) })
+        store.append_events(WORKSPACE, 0, new).await
     }
 
     /// Logs `count` events visible to `visitor` and returns them as they would be published.

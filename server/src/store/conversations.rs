@@ -5,78 +5,13 @@ use diesel::prelude::*;
 use diesel_async::pooled_connection::deadpool::Pool;
 use diesel_async::{AsyncConnection as _, RunQueryDsl};
 
-use super::events::{NewEvent, append_events};
+use super::events::NewEvent;
 use super::models::{AttachmentRow, ConversationRow, MessageRow};
-use super::routing::route_queue;
-use super::schema::{attachments, conversations, memberships, messages, users, visitors, workspaces};
-use super::{Backend, SqliteWriter, Store, StoreError, is_unique_violation, lock_workspace, read, write};
+use super::queries::{Reads, Writes as _};
+use super::schema::{attachments, conversations, memberships, messages, users, visitors};
+use super::{Backend, SqliteWriter, Store, StoreError, is_unique_violation, read, write};
 use crate::domain::conversation::{self as rules, Refused, Sender, Status};
 use crate::realtime::event::{ConversationView, Event, EventBody, UpdateCause};
-
-/// Loads a conversation with its visitor's and assignee's names (expanded per backend).
-macro_rules! load_view {
-    ($conn:ident, $filter:expr) => {{
-        let found: Option<($crate::store::models::ConversationRow, String, String, Option<String>)> =
-            $crate::store::schema::conversations::table
-                .inner_join($crate::store::schema::visitors::table)
-                .left_join(
-                    $crate::store::schema::users::table.on($crate::store::schema::conversations::assignee_user_id
-                        .eq($crate::store::schema::users::id.nullable())),
-                )
-                .filter($filter)
-                .select((
-                    $crate::store::models::ConversationRow::as_select(),
-                    $crate::store::schema::visitors::name,
-                    $crate::store::schema::visitors::email,
-                    $crate::store::schema::users::display_name.nullable(),
-                ))
-                .first($conn)
-                .await
-                .optional()?;
-        match found {
-            Some((row, visitor_name, visitor_email, assignee)) => {
-                let queue_position = $crate::store::conversations::queue_position!($conn, &row);
-                Some($crate::realtime::event::ConversationView {
-                    row,
-                    visitor_name,
-                    visitor_email,
-                    assignee_name: assignee.unwrap_or_default(),
-                    queue_position,
-                })
-            }
-            None => None,
-        }
-    }};
-}
-pub(crate) use load_view;
-
-/// 1 + the number of conversations queued ahead of `$row` in its workspace; 0 when it is
-/// not queued (expanded per backend).
-macro_rules! queue_position {
-    ($conn:ident, $row:expr) => {{
-        let row: &$crate::store::models::ConversationRow = $row;
-        match row.queued_at {
-            None => 0,
-            Some(queued_at) => {
-                let ahead: i64 = $crate::store::schema::conversations::table
-                    .filter($crate::store::schema::conversations::workspace_id.eq(&row.workspace_id))
-                    .filter($crate::store::schema::conversations::queued_at.is_not_null())
-                    .filter(
-                        $crate::store::schema::conversations::queued_at.lt(queued_at).or(
-                            $crate::store::schema::conversations::queued_at
-                                .eq(queued_at)
-                                .and($crate::store::schema::conversations::id.lt(&row.id)),
-                        ),
-                    )
-                    .count()
-                    .get_result($conn)
-                    .await?;
-                ahead + 1
-            }
-        }
-    }};
-}
-pub(crate) use queue_position;
 
 /// What a visitor who gave no name is called in messages.
 pub const VISITOR_FALLBACK_NAME: &str = "Visitor";
@@ -114,30 +49,48 @@ pub enum SendOutcome {
     Refused(Refused),
 }
 
-/// A send done but for appending its events to the log (which the caller does last, so the
-/// workspace row lock that append takes is held as briefly as possible).
-enum Staged {
+/// A send done but for appending its events to the log (which the caller does last, in
+/// batch order on SQLite).
+pub(crate) enum Staged {
     Sent(MessageRow, Vec<NewEvent>),
     Done(SendOutcome),
 }
 
-/// A change to a conversation.
-#[derive(Debug, Clone)]
-pub enum ConversationOp {
-    Assign(Option<String>),
-    Priority(rules::Priority),
-    Tags(Vec<String>),
-    Resolve,
-    Close,
-    Reopen,
-    Rate {
-        rating: i32,
-        comment: String,
-    },
-    AgentRead(i64),
-    VisitorRead(i64),
-    /// Hand a bot-answered conversation to the human agents (queued, then routed).
-    RequestHuman,
+/// The conversation a change is for: of the workspace, and of the visitor when a visitor
+/// asks (anything else is "not found").
+#[derive(Clone, Copy, Debug)]
+pub struct ConversationRef<'a> {
+    pub workspace_id: &'a str,
+    pub conversation_id: &'a str,
+    pub visitor_id: Option<&'a str>,
+}
+
+impl ConversationRef<'_> {
+    /// The conversation as it is, if the caller may change it.
+    async fn current(&self, conn: &mut impl Reads) -> Result<Option<ConversationView>, StoreError> {
+        let view = conn.conversation_view(self.workspace_id, self.conversation_id).await?;
+        Ok(view.filter(|v| self.visitor_id.is_none_or(|id| v.row.visitor_id == id)))
+    }
+}
+
+/// How a change shows in the event log.
+#[derive(Debug)]
+pub(crate) struct ConversationChange {
+    pub cause: UpdateCause,
+    /// Whether the visitor's feed shows it.
+    pub visitor_visible: bool,
+    /// A new assignee's notice: (user id, whether it moved from another agent).
+    pub notice: Option<(String, bool)>,
+}
+
+impl ConversationChange {
+    fn seen_by_all(cause: UpdateCause) -> Self {
+        Self { cause, visitor_visible: true, notice: None }
+    }
+
+    fn seen_by_agents(cause: UpdateCause) -> Self {
+        Self { cause, visitor_visible: false, notice: None }
+    }
 }
 
 /// What a conversation change led to.
@@ -167,7 +120,7 @@ pub struct ListFilter {
     pub limit: i64,
 }
 
-fn status_of(row: &ConversationRow) -> Status {
+pub(crate) fn status_of(row: &ConversationRow) -> Status {
     Status::parse(&row.status).unwrap_or(Status::Pending)
 }
 
@@ -175,186 +128,6 @@ fn status_of(row: &ConversationRow) -> Status {
 fn like_pattern(text: &str) -> String {
     let escaped = text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
     format!("%{escaped}%")
-}
-
-/// The body of [`Store::send_message`]'s transaction but the event-log append (expanded per
-/// backend and connection type): evaluates to `Result<Staged, StoreError>`; `new: &NewMessage`.
-macro_rules! send_in_transaction {
-    ($conn:ident, $new:expr, $grace:expr) => {{
-        let new: &NewMessage = $new;
-        let grace: i64 = $grace;
-        // An async block, so that its early `return`s end only the send.
-        async {
-            // First, before the conversation row (see `lock_workspace`): the event-log
-            // append at the end needs this lock anyway.
-            lock_workspace!($conn, &new.workspace_id);
-            // `get_result`, not `first`: the key is unique, and on SQLite the `LIMIT ?` that
-            // `first` binds makes every such statement compile twice (the planner looks at a
-            // bound LIMIT, so binding it expires the statement).
-            let duplicate = messages::table
-                .filter(messages::conversation_id.eq(&new.conversation_id))
-                .filter(messages::client_key.eq(&new.client_key))
-                .select(MessageRow::as_select())
-                .get_result($conn)
-                .await
-                .optional()?;
-            if let Some(original) = duplicate {
-                return Ok(Staged::Done(SendOutcome::Duplicate(original)));
-            }
-            // The row alone: names and queue place are only needed if an event shows the
-            // conversation, and then it is read again after the update below. A visitor's
-            // own name comes with it.
-            let found: Option<(ConversationRow, Option<String>)> = match &new.sender_name {
-                Some(_) => conversations::table
-                    .filter(conversations::id.eq(&new.conversation_id))
-                    .filter(conversations::workspace_id.eq(&new.workspace_id))
-                    .select(ConversationRow::as_select())
-                    .get_result($conn)
-                    .await
-                    .optional()?
-                    .map(|row| (row, None)),
-                None => conversations::table
-                    .inner_join(visitors::table)
-                    .filter(conversations::id.eq(&new.conversation_id))
-                    .filter(conversations::workspace_id.eq(&new.workspace_id))
-                    .select((ConversationRow::as_select(), visitors::name.nullable()))
-                    .get_result($conn)
-                    .await
-                    .optional()?,
-            };
-            let Some((current, visitor_name)) = found else {
-                return Ok(Staged::Done(SendOutcome::NotFound));
-            };
-            let sender_name = match (&new.sender_name, visitor_name) {
-                (Some(given), _) => given.clone(),
-                (None, Some(name)) if !name.is_empty() => name,
-                (None, _) => VISITOR_FALLBACK_NAME.to_owned(),
-            };
-            if new.visitor_id.as_ref().is_some_and(|v| *v != current.visitor_id) {
-                return Ok(Staged::Done(SendOutcome::NotFound));
-            }
-            let before = status_of(&current);
-            let status =
-                match rules::after_message(before, new.sender, new.internal, current.assignee_user_id.is_some()) {
-                    Ok(status) => status,
-                    Err(refused) => return Ok(Staged::Done(SendOutcome::Refused(refused))),
-                };
-
-            // Claim the attachments (unused ones of this conversation only) all at once; if
-            // any is missing, give the others back before answering, so a refused send
-            // leaves every file free for the next try.
-            let mut files: Vec<AttachmentRow> = Vec::new();
-            if !new.attachment_ids.is_empty() {
-                let claimed: Vec<AttachmentRow> = diesel::update(
-                    attachments::table
-                        .filter(attachments::id.eq_any(&new.attachment_ids))
-                        .filter(attachments::conversation_id.eq(&new.conversation_id))
-                        .filter(attachments::message_id.is_null()),
-                )
-                .set(attachments::message_id.eq(&new.message_id))
-                .returning(AttachmentRow::as_returning())
-                .get_results($conn)
-                .await?;
-                if claimed.len() != new.attachment_ids.len() {
-                    diesel::update(attachments::table.filter(attachments::message_id.eq(&new.message_id)))
-                        .set(attachments::message_id.eq(None::<String>))
-                        .execute($conn)
-                        .await?;
-                    // The first id not claimed; with all claimed, the list named one twice.
-                    let bad = new
-                        .attachment_ids
-                        .iter()
-                        .enumerate()
-                        .find(|(i, id)| !claimed.iter().any(|f| f.id == **id) || new.attachment_ids[..*i].contains(id))
-                        .map_or_else(String::new, |(_, id)| id.clone());
-                    return Ok(Staged::Done(SendOutcome::BadAttachment(bad)));
-                }
-                // In the order the sender gave.
-                for id in &new.attachment_ids {
-                    if let Some(file) = claimed.iter().find(|f| f.id == *id) {
-                        files.push(file.clone());
-                    }
-                }
-            }
-
-            let visible = !new.internal;
-            let from_us = matches!(new.sender, Sender::Agent | Sender::Bot) && visible;
-            let by_visitor = new.sender == Sender::Visitor;
-            // A visitor reopening an unassigned conversation joins the queue again.
-            let requeue = status == Status::Pending
-                && current.assignee_user_id.is_none()
-                && current.queued_at.is_none()
-                && current.responder == "agents";
-            // One statement for the whole conversation row; it also takes the row lock that
-            // makes `seq` gap-free. On the right of SET, `last_seq` is the old value (SQL
-            // semantics on both backends), so `last_seq + 1` is this message's seq everywhere.
-            let seq: i64 = diesel::update(conversations::table.find(&new.conversation_id))
-                .set((
-                    conversations::last_seq.eq(conversations::last_seq + 1),
-                    conversations::status.eq(status.as_str()),
-                    conversations::updated_at.eq(new.now),
-                    visible.then(|| {
-                        (
-                            conversations::visitor_last_seq.eq(conversations::last_seq + 1),
-                            conversations::last_message_at.eq(new.now),
-                            conversations::last_message_preview.eq(rules::preview(&new.body, files.len())),
-                        )
-                    }),
-                    // The visitor has seen their own message.
-                    by_visitor.then(|| {
-                        (
-                            conversations::agent_unread.eq(conversations::agent_unread + 1),
-                            conversations::visitor_read_seq.eq(conversations::last_seq + 1),
-                        )
-                    }),
-                    (from_us && current.first_response_at.is_none())
-                        .then(|| conversations::first_response_at.eq(new.now)),
-                    (before == Status::Resolved && status != Status::Resolved)
-                        .then(|| conversations::resolved_at.eq(None::<i64>)),
-                    requeue.then(|| conversations::queued_at.eq(new.now)),
-                ))
-                .returning(conversations::last_seq)
-                .get_result($conn)
-                .await?;
-            let message = MessageRow {
-                id: new.message_id.clone(),
-                workspace_id: new.workspace_id.clone(),
-                conversation_id: new.conversation_id.clone(),
-                seq,
-                sender_type: new.sender.as_str().to_owned(),
-                sender_id: new.sender_id.clone(),
-                sender_name,
-                body: new.body.clone(),
-                internal: new.internal,
-                attachments: serde_json::to_string(&files)?,
-                client_key: new.client_key.clone(),
-                created_at: new.now,
-            };
-            diesel::insert_into(messages::table).values(&message).execute($conn).await?;
-
-            let mut new_events = vec![NewEvent {
-                conversation_id: Some(new.conversation_id.clone()),
-                visitor_id: Some(current.visitor_id.clone()),
-                visitor_visible: visible,
-                body: EventBody::MessageCreated { message: message.clone() },
-            }];
-            if status != before {
-                let view = load_view!($conn, conversations::id.eq(&new.conversation_id))
-                    .ok_or(StoreError::Query(diesel::result::Error::NotFound))?;
-                new_events.push(NewEvent {
-                    conversation_id: Some(new.conversation_id.clone()),
-                    visitor_id: Some(current.visitor_id.clone()),
-                    visitor_visible: true,
-                    body: EventBody::ConversationUpdated { conversation: view, cause: UpdateCause::Status },
-                });
-            }
-            if requeue {
-                new_events.extend(route_queue!($conn, &new.workspace_id, new.now, grace));
-            }
-            Ok::<_, StoreError>(Staged::Sent(message, new_events))
-        }
-        .await
-    }};
 }
 
 impl Store {
@@ -365,11 +138,8 @@ impl Store {
     ) -> Result<Vec<ConversationView>, StoreError> {
         let mut views = Vec::with_capacity(rows.len());
         for (row, visitor_name, visitor_email, assignee) in rows {
-            let queue_position = if row.queued_at.is_some() {
-                read!(self, |conn| { Ok::<_, StoreError>(queue_position!(conn, &row)) })?
-            } else {
-                0
-            };
+            let queue_position =
+                if row.queued_at.is_some() { read!(self, |conn| { conn.queue_position(&row).await })? } else { 0 };
             views.push(ConversationView {
                 row,
                 visitor_name,
@@ -389,30 +159,32 @@ impl Store {
     ) -> Result<(ConversationView, bool, Vec<Event>), StoreError> {
         let now = row.created_at;
         let grace = self.agent_grace_ms();
+        let missing = || StoreError::Query(diesel::result::Error::NotFound);
         write!(self, workspace = &row.workspace_id, |conn| {
-            let open = load_view!(
-                conn,
-                conversations::visitor_id
-                    .eq(&row.visitor_id)
-                    .and(conversations::widget_id.eq(&row.widget_id))
-                    .and(conversations::status.ne(Status::Closed.as_str()))
-            );
-            if let Some(view) = open {
+            let open: Option<String> = conversations::table
+                .filter(conversations::workspace_id.eq(&row.workspace_id))
+                .filter(conversations::visitor_id.eq(&row.visitor_id))
+                .filter(conversations::widget_id.eq(&row.widget_id))
+                .filter(conversations::status.ne(Status::Closed.as_str()))
+                .select(conversations::id)
+                .first(conn)
+                .await
+                .optional()?;
+            if let Some(open) = open {
+                let view = conn.conversation_view(&row.workspace_id, &open).await?.ok_or_else(missing)?;
                 return Ok((view, true, Vec::new()));
             }
             diesel::insert_into(conversations::table).values(&row).execute(conn).await?;
-            let created = load_view!(conn, conversations::id.eq(&row.id))
-                .ok_or(StoreError::Query(diesel::result::Error::NotFound))?;
+            let created = conn.conversation_view(&row.workspace_id, &row.id).await?.ok_or_else(missing)?;
             let mut new = vec![NewEvent {
                 conversation_id: Some(row.id.clone()),
                 visitor_id: Some(row.visitor_id.clone()),
                 visitor_visible: true,
                 body: EventBody::ConversationCreated { conversation: created },
             }];
-            new.extend(route_queue!(conn, &row.workspace_id, now, grace));
-            let view = load_view!(conn, conversations::id.eq(&row.id))
-                .ok_or(StoreError::Query(diesel::result::Error::NotFound))?;
-            let events = append_events!(conn, &row.workspace_id, now, new);
+            new.extend(conn.route_queue(&row.workspace_id, now, grace).await?);
+            let view = conn.conversation_view(&row.workspace_id, &row.id).await?.ok_or_else(missing)?;
+            let events = conn.append_events(&row.workspace_id, now, new).await?;
             Ok((view, false, events))
         })
     }
@@ -424,13 +196,8 @@ impl Store {
         conversation_id: &str,
         visitor_id: Option<&str>,
     ) -> Result<Option<ConversationView>, StoreError> {
-        read!(self, |conn| {
-            let view = load_view!(
-                conn,
-                conversations::id.eq(conversation_id).and(conversations::workspace_id.eq(workspace_id))
-            );
-            Ok(view.filter(|v| visitor_id.is_none_or(|id| v.row.visitor_id == id)))
-        })
+        let view = read!(self, |conn| { conn.conversation_view(workspace_id, conversation_id).await })?;
+        Ok(view.filter(|v| visitor_id.is_none_or(|id| v.row.visitor_id == id)))
     }
 
     /// The visitor's conversations, newest activity first.
@@ -525,9 +292,9 @@ impl Store {
             Backend::Postgres(pool) => {
                 let mut pooled = pool.get().await.map_err(StoreError::from_pool)?;
                 pooled
-                    .transaction(async |conn| match send_in_transaction!(conn, &new, grace)? {
+                    .transaction(async |conn| match conn.stage_send(&new, grace).await? {
                         Staged::Sent(message, new_events) => {
-                            let events = append_events!(conn, &new.workspace_id, new.now, new_events);
+                            let events = conn.append_events(&new.workspace_id, new.now, new_events).await?;
                             Ok(SendOutcome::Sent(message, events))
                         }
                         Staged::Done(outcome) => Ok(outcome),
@@ -555,203 +322,272 @@ impl Store {
         }
     }
 
-    /// Applies `op` to a conversation of the workspace (and of the visitor, when given).
-    pub async fn change_conversation(
+    /// Assigns a conversation to a member of the workspace, or unassigns it (`None`: back in
+    /// the queue by its age); the new assignee's feed gets a notice.
+    pub async fn assign_conversation(
         &self,
-        workspace_id: &str,
-        conversation_id: &str,
-        visitor_id: Option<&str>,
-        op: ConversationOp,
+        target: ConversationRef<'_>,
+        assignee: Option<String>,
         now: i64,
     ) -> Result<ChangeOutcome, StoreError> {
         let grace = self.agent_grace_ms();
-        write!(self, workspace = workspace_id, |conn| {
-            let Some(current) = load_view!(
-                conn,
-                conversations::id.eq(conversation_id).and(conversations::workspace_id.eq(workspace_id))
-            ) else {
-                return Ok(ChangeOutcome::NotFound);
+        write!(self, workspace = target.workspace_id, |conn| {
+            let Some(current) = target.current(conn).await? else { return Ok(ChangeOutcome::NotFound) };
+            if let Some(user) = &assignee {
+                let member: i64 = memberships::table
+                    .filter(memberships::workspace_id.eq(target.workspace_id))
+                    .filter(memberships::user_id.eq(user))
+                    .count()
+                    .get_result(conn)
+                    .await?;
+                if member == 0 {
+                    return Ok(ChangeOutcome::NoSuchAssignee);
+                }
+            }
+            if assignee == current.row.assignee_user_id {
+                return Ok(ChangeOutcome::Unchanged(Box::new(current)));
+            }
+            let next = match rules::after_assignment(status_of(&current.row), assignee.is_some()) {
+                Ok(s) => s,
+                Err(r) => return Ok(ChangeOutcome::Refused(r)),
             };
-            if visitor_id.is_some_and(|v| v != current.row.visitor_id) {
+            // Unassigned and open: back in the queue (by its age); assigned: out of it.
+            let queued_at = match &assignee {
+                Some(_) => None,
+                None => Some(current.row.queued_at.unwrap_or(now)),
+            };
+            diesel::update(conversations::table.find(target.conversation_id))
+                .set((
+                    conversations::assignee_user_id.eq(&assignee),
+                    conversations::status.eq(next.as_str()),
+                    conversations::queued_at.eq(queued_at),
+                    conversations::responder.eq("agents"),
+                ))
+                .execute(conn)
+                .await?;
+            let notice = assignee.map(|user| (user, current.row.assignee_user_id.is_some()));
+            let change = ConversationChange { cause: UpdateCause::Assignment, visitor_visible: true, notice };
+            conn.finish_change(target.workspace_id, target.conversation_id, change, now, grace).await
+        })
+    }
+
+    /// Sets a conversation's priority (agents only see it).
+    pub async fn set_conversation_priority(
+        &self,
+        target: ConversationRef<'_>,
+        priority: rules::Priority,
+        now: i64,
+    ) -> Result<ChangeOutcome, StoreError> {
+        let grace = self.agent_grace_ms();
+        write!(self, workspace = target.workspace_id, |conn| {
+            if target.current(conn).await?.is_none() {
                 return Ok(ChangeOutcome::NotFound);
             }
-            let status = status_of(&current.row);
+            diesel::update(conversations::table.find(target.conversation_id))
+                .set(conversations::priority.eq(priority.as_str()))
+                .execute(conn)
+                .await?;
+            let change = ConversationChange::seen_by_agents(UpdateCause::Priority);
+            conn.finish_change(target.workspace_id, target.conversation_id, change, now, grace).await
+        })
+    }
+
+    /// Replaces a conversation's tags (agents only see them).
+    pub async fn set_conversation_tags(
+        &self,
+        target: ConversationRef<'_>,
+        tags: &[String],
+        now: i64,
+    ) -> Result<ChangeOutcome, StoreError> {
+        let grace = self.agent_grace_ms();
+        let tags = serde_json::to_string(tags)?;
+        write!(self, workspace = target.workspace_id, |conn| {
+            if target.current(conn).await?.is_none() {
+                return Ok(ChangeOutcome::NotFound);
+            }
+            diesel::update(conversations::table.find(target.conversation_id))
+                .set(conversations::tags.eq(&tags))
+                .execute(conn)
+                .await?;
+            let change = ConversationChange::seen_by_agents(UpdateCause::Tags);
+            conn.finish_change(target.workspace_id, target.conversation_id, change, now, grace).await
+        })
+    }
+
+    /// Resolves a conversation (it leaves the queue; its agent's capacity is freed).
+    pub async fn resolve_conversation(
+        &self,
+        target: ConversationRef<'_>,
+        now: i64,
+    ) -> Result<ChangeOutcome, StoreError> {
+        let grace = self.agent_grace_ms();
+        write!(self, workspace = target.workspace_id, |conn| {
+            let Some(current) = target.current(conn).await? else { return Ok(ChangeOutcome::NotFound) };
+            let next = match rules::resolve(status_of(&current.row)) {
+                Ok(s) => s,
+                Err(r) => return Ok(ChangeOutcome::Refused(r)),
+            };
+            diesel::update(conversations::table.find(target.conversation_id))
+                .set((
+                    conversations::status.eq(next.as_str()),
+                    conversations::resolved_at.eq(now),
+                    conversations::queued_at.eq(None::<i64>),
+                ))
+                .execute(conn)
+                .await?;
+            let change = ConversationChange::seen_by_all(UpdateCause::Status);
+            conn.finish_change(target.workspace_id, target.conversation_id, change, now, grace).await
+        })
+    }
+
+    /// Closes a conversation for good (the visitor starts a new one next time).
+    pub async fn close_conversation(&self, target: ConversationRef<'_>, now: i64) -> Result<ChangeOutcome, StoreError> {
+        let grace = self.agent_grace_ms();
+        write!(self, workspace = target.workspace_id, |conn| {
+            let Some(current) = target.current(conn).await? else { return Ok(ChangeOutcome::NotFound) };
+            let next = match rules::close(status_of(&current.row)) {
+                Ok(s) => s,
+                Err(r) => return Ok(ChangeOutcome::Refused(r)),
+            };
+            diesel::update(conversations::table.find(target.conversation_id))
+                .set((
+                    conversations::status.eq(next.as_str()),
+                    conversations::closed_at.eq(now),
+                    conversations::queued_at.eq(None::<i64>),
+                ))
+                .execute(conn)
+                .await?;
+            let change = ConversationChange::seen_by_all(UpdateCause::Status);
+            conn.finish_change(target.workspace_id, target.conversation_id, change, now, grace).await
+        })
+    }
+
+    /// Reopens a resolved or closed conversation; unassigned, it joins the queue again.
+    pub async fn reopen_conversation(
+        &self,
+        target: ConversationRef<'_>,
+        now: i64,
+    ) -> Result<ChangeOutcome, StoreError> {
+        let grace = self.agent_grace_ms();
+        write!(self, workspace = target.workspace_id, |conn| {
+            let Some(current) = target.current(conn).await? else { return Ok(ChangeOutcome::NotFound) };
             let assigned = current.row.assignee_user_id.is_some();
-            let target = conversations::table.find(conversation_id);
-            let mut notice: Option<(String, bool)> = None;
-            let (cause, visitor_visible) = match op {
-                ConversationOp::Assign(assignee) => {
-                    if let Some(user) = &assignee {
-                        let member: i64 = memberships::table
-                            .filter(memberships::workspace_id.eq(workspace_id))
-                            .filter(memberships::user_id.eq(user))
-                            .count()
-                            .get_result(conn)
-                            .await?;
-                        if member == 0 {
-                            return Ok(ChangeOutcome::NoSuchAssignee);
-                        }
-                    }
-                    if assignee == current.row.assignee_user_id {
-                        return Ok(ChangeOutcome::Unchanged(Box::new(current)));
-                    }
-                    let next = match rules::after_assignment(status, assignee.is_some()) {
-                        Ok(s) => s,
-                        Err(r) => return Ok(ChangeOutcome::Refused(r)),
-                    };
-                    // Unassigned and open: back in the queue (by its age); assigned: out of it.
-                    let queued_at = match &assignee {
-                        Some(_) => None,
-                        None => Some(current.row.queued_at.unwrap_or(now)),
-                    };
-                    diesel::update(target)
-                        .set((
-                            conversations::assignee_user_id.eq(&assignee),
-                            conversations::status.eq(next.as_str()),
-                            conversations::queued_at.eq(queued_at),
-                            conversations::responder.eq("agents"),
-                        ))
-                        .execute(conn)
-                        .await?;
-                    notice = assignee.map(|user| (user, current.row.assignee_user_id.is_some()));
-                    (UpdateCause::Assignment, true)
-                }
-                ConversationOp::Priority(priority) => {
-                    diesel::update(target).set(conversations::priority.eq(priority.as_str())).execute(conn).await?;
-                    (UpdateCause::Priority, false)
-                }
-                ConversationOp::Tags(tags) => {
-                    diesel::update(target)
-                        .set(conversations::tags.eq(serde_json::to_string(&tags)?))
-                        .execute(conn)
-                        .await?;
-                    (UpdateCause::Tags, false)
-                }
-                ConversationOp::Resolve => {
-                    let next = match rules::resolve(status) {
-                        Ok(s) => s,
-                        Err(r) => return Ok(ChangeOutcome::Refused(r)),
-                    };
-                    diesel::update(target)
-                        .set((
-                            conversations::status.eq(next.as_str()),
-                            conversations::resolved_at.eq(now),
-                            conversations::queued_at.eq(None::<i64>),
-                        ))
-                        .execute(conn)
-                        .await?;
-                    (UpdateCause::Status, true)
-                }
-                ConversationOp::Close => {
-                    let next = match rules::close(status) {
-                        Ok(s) => s,
-                        Err(r) => return Ok(ChangeOutcome::Refused(r)),
-                    };
-                    diesel::update(target)
-                        .set((
-                            conversations::status.eq(next.as_str()),
-                            conversations::closed_at.eq(now),
-                            conversations::queued_at.eq(None::<i64>),
-                        ))
-                        .execute(conn)
-                        .await?;
-                    (UpdateCause::Status, true)
-                }
-                ConversationOp::Reopen => {
-                    let next = match rules::reopen(status, assigned) {
-                        Ok(s) => s,
-                        Err(r) => return Ok(ChangeOutcome::Refused(r)),
-                    };
-                    let queue = !assigned && current.row.responder == "agents";
-                    diesel::update(target)
-                        .set((
-                            conversations::status.eq(next.as_str()),
-                            conversations::resolved_at.eq(None::<i64>),
-                            conversations::closed_at.eq(None::<i64>),
-                            conversations::queued_at.eq(if queue { Some(now) } else { None }),
-                        ))
-                        .execute(conn)
-                        .await?;
-                    (UpdateCause::Status, true)
-                }
-                ConversationOp::RequestHuman => {
-                    if status == Status::Closed {
-                        return Ok(ChangeOutcome::Refused(Refused("this conversation is closed; start a new one")));
-                    }
-                    if current.row.responder == "agents" {
-                        return Ok(ChangeOutcome::Unchanged(Box::new(current)));
-                    }
-                    diesel::update(target)
-                        .set((
-                            conversations::responder.eq("agents"),
-                            conversations::queued_at.eq(if assigned { None } else { Some(now) }),
-                        ))
-                        .execute(conn)
-                        .await?;
-                    (UpdateCause::Assignment, true)
-                }
-                ConversationOp::Rate { rating, comment } => {
-                    if let Err(r) = rules::can_rate(status) {
-                        return Ok(ChangeOutcome::Refused(r));
-                    }
-                    diesel::update(target)
-                        .set((conversations::rating.eq(rating), conversations::rating_comment.eq(comment)))
-                        .execute(conn)
-                        .await?;
-                    (UpdateCause::Rating, true)
-                }
-                ConversationOp::AgentRead(seq) => {
-                    let seq = seq.min(current.row.last_seq);
-                    if seq <= current.row.agent_read_seq {
-                        return Ok(ChangeOutcome::Unchanged(Box::new(current)));
-                    }
-                    let unread: i64 = messages::table
-                        .filter(messages::conversation_id.eq(conversation_id))
-                        .filter(messages::sender_type.eq(Sender::Visitor.as_str()))
-                        .filter(messages::seq.gt(seq))
-                        .count()
-                        .get_result(conn)
-                        .await?;
-                    diesel::update(target)
-                        .set((conversations::agent_read_seq.eq(seq), conversations::agent_unread.eq(unread)))
-                        .execute(conn)
-                        .await?;
-                    (UpdateCause::AgentRead, true)
-                }
-                ConversationOp::VisitorRead(seq) => {
-                    let seq = seq.min(current.row.last_seq);
-                    if seq <= current.row.visitor_read_seq {
-                        return Ok(ChangeOutcome::Unchanged(Box::new(current)));
-                    }
-                    diesel::update(target).set(conversations::visitor_read_seq.eq(seq)).execute(conn).await?;
-                    (UpdateCause::VisitorRead, false)
-                }
+            let next = match rules::reopen(status_of(&current.row), assigned) {
+                Ok(s) => s,
+                Err(r) => return Ok(ChangeOutcome::Refused(r)),
             };
-            diesel::update(target).set(conversations::updated_at.eq(now)).execute(conn).await?;
-            let view = load_view!(conn, conversations::id.eq(conversation_id))
-                .ok_or(StoreError::Query(diesel::result::Error::NotFound))?;
-            let mut new = vec![NewEvent {
-                conversation_id: Some(conversation_id.to_owned()),
-                visitor_id: Some(view.row.visitor_id.clone()),
-                visitor_visible,
-                body: EventBody::ConversationUpdated { conversation: view.clone(), cause },
-            }];
-            if let Some((recipient, transfer)) = notice {
-                new.push(NewEvent {
-                    conversation_id: Some(conversation_id.to_owned()),
-                    visitor_id: None,
-                    visitor_visible: false,
-                    body: EventBody::AssignmentNotice { conversation: view.clone(), recipient, transfer },
-                });
+            let queue = !assigned && current.row.responder == "agents";
+            diesel::update(conversations::table.find(target.conversation_id))
+                .set((
+                    conversations::status.eq(next.as_str()),
+                    conversations::resolved_at.eq(None::<i64>),
+                    conversations::closed_at.eq(None::<i64>),
+                    conversations::queued_at.eq(if queue { Some(now) } else { None }),
+                ))
+                .execute(conn)
+                .await?;
+            let change = ConversationChange::seen_by_all(UpdateCause::Status);
+            conn.finish_change(target.workspace_id, target.conversation_id, change, now, grace).await
+        })
+    }
+
+    /// Hands a bot-answered conversation to the human agents (queued, then routed).
+    pub async fn hand_to_agents(&self, target: ConversationRef<'_>, now: i64) -> Result<ChangeOutcome, StoreError> {
+        let grace = self.agent_grace_ms();
+        write!(self, workspace = target.workspace_id, |conn| {
+            let Some(current) = target.current(conn).await? else { return Ok(ChangeOutcome::NotFound) };
+            if status_of(&current.row) == Status::Closed {
+                return Ok(ChangeOutcome::Refused(Refused("this conversation is closed; start a new one")));
             }
-            // Capacity freed or a conversation (re)queued: let routing act in the same transaction.
-            if matches!(cause, UpdateCause::Status | UpdateCause::Assignment) {
-                new.extend(route_queue!(conn, workspace_id, now, grace));
+            if current.row.responder == "agents" {
+                return Ok(ChangeOutcome::Unchanged(Box::new(current)));
             }
-            let view = load_view!(conn, conversations::id.eq(conversation_id))
-                .ok_or(StoreError::Query(diesel::result::Error::NotFound))?;
-            let events = append_events!(conn, workspace_id, now, new);
-            Ok(ChangeOutcome::Changed(Box::new(view), events))
+            let assigned = current.row.assignee_user_id.is_some();
+            diesel::update(conversations::table.find(target.conversation_id))
+                .set((
+                    conversations::responder.eq("agents"),
+                    conversations::queued_at.eq(if assigned { None } else { Some(now) }),
+                ))
+                .execute(conn)
+                .await?;
+            let change = ConversationChange::seen_by_all(UpdateCause::Assignment);
+            conn.finish_change(target.workspace_id, target.conversation_id, change, now, grace).await
+        })
+    }
+
+    /// Records the visitor's rating of a conversation.
+    pub async fn rate_conversation(
+        &self,
+        target: ConversationRef<'_>,
+        rating: i32,
+        comment: &str,
+        now: i64,
+    ) -> Result<ChangeOutcome, StoreError> {
+        let grace = self.agent_grace_ms();
+        write!(self, workspace = target.workspace_id, |conn| {
+            let Some(current) = target.current(conn).await? else { return Ok(ChangeOutcome::NotFound) };
+            if let Err(r) = rules::can_rate(status_of(&current.row)) {
+                return Ok(ChangeOutcome::Refused(r));
+            }
+            diesel::update(conversations::table.find(target.conversation_id))
+                .set((conversations::rating.eq(rating), conversations::rating_comment.eq(comment)))
+                .execute(conn)
+                .await?;
+            let change = ConversationChange::seen_by_all(UpdateCause::Rating);
+            conn.finish_change(target.workspace_id, target.conversation_id, change, now, grace).await
+        })
+    }
+
+    /// Marks the agents' side read up to `seq` (never backwards); recounts their unread.
+    pub async fn mark_read_by_agents(
+        &self,
+        target: ConversationRef<'_>,
+        seq: i64,
+        now: i64,
+    ) -> Result<ChangeOutcome, StoreError> {
+        let grace = self.agent_grace_ms();
+        write!(self, workspace = target.workspace_id, |conn| {
+            let Some(current) = target.current(conn).await? else { return Ok(ChangeOutcome::NotFound) };
+            let seq = seq.min(current.row.last_seq);
+            if seq <= current.row.agent_read_seq {
+                return Ok(ChangeOutcome::Unchanged(Box::new(current)));
+            }
+            let unread: i64 = messages::table
+                .filter(messages::conversation_id.eq(target.conversation_id))
+                .filter(messages::sender_type.eq(Sender::Visitor.as_str()))
+                .filter(messages::seq.gt(seq))
+                .count()
+                .get_result(conn)
+                .await?;
+            diesel::update(conversations::table.find(target.conversation_id))
+                .set((conversations::agent_read_seq.eq(seq), conversations::agent_unread.eq(unread)))
+                .execute(conn)
+                .await?;
+            let change = ConversationChange::seen_by_all(UpdateCause::AgentRead);
+            conn.finish_change(target.workspace_id, target.conversation_id, change, now, grace).await
+        })
+    }
+
+    /// Marks the visitor's side read up to `seq` (never backwards).
+    pub async fn mark_read_by_visitor(
+        &self,
+        target: ConversationRef<'_>,
+        seq: i64,
+        now: i64,
+    ) -> Result<ChangeOutcome, StoreError> {
+        let grace = self.agent_grace_ms();
+        write!(self, workspace = target.workspace_id, |conn| {
+            let Some(current) = target.current(conn).await? else { return Ok(ChangeOutcome::NotFound) };
+            let seq = seq.min(current.row.last_seq);
+            if seq <= current.row.visitor_read_seq {
+                return Ok(ChangeOutcome::Unchanged(Box::new(current)));
+            }
+            diesel::update(conversations::table.find(target.conversation_id))
+                .set(conversations::visitor_read_seq.eq(seq))
+                .execute(conn)
+                .await?;
+            let change = ConversationChange::seen_by_agents(UpdateCause::VisitorRead);
+            conn.finish_change(target.workspace_id, target.conversation_id, change, now, grace).await
         })
     }
 
@@ -867,14 +703,15 @@ impl SendQueue {
                         let mut staged = Vec::with_capacity(work.len());
                         for (new, grace) in &work {
                             // Nested: a savepoint, rolled back alone when this send fails.
-                            staged.push(conn.transaction(async |conn| send_in_transaction!(conn, new, *grace)).await);
+                            staged.push(conn.transaction(async |conn| conn.stage_send(new, *grace).await).await);
                         }
                         // The event-log appends last (as in a single send), in batch order.
                         let mut outcomes = Vec::with_capacity(work.len());
                         for ((new, _), staged) in work.iter().zip(staged) {
                             outcomes.push(match staged {
                                 Ok(Staged::Sent(message, new_events)) => {
-                                    let events = append_events!(conn, &new.workspace_id, new.now, new_events);
+                                    // An error here fails the whole batch: no send commits without its events.
+                                    let events = conn.append_events(&new.workspace_id, new.now, new_events).await?;
                                     Ok(SendOutcome::Sent(message, events))
                                 }
                                 Ok(Staged::Done(outcome)) => Ok(outcome),

@@ -9,7 +9,11 @@ use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 
 use super::models::EventRow;
+#[cfg(test)]
+use super::queries::Writes as _;
 use super::schema::{events, workspaces};
+#[cfg(test)]
+use super::write;
 use super::{Store, StoreError, read};
 use crate::realtime::event::{Event, EventBody};
 
@@ -21,71 +25,6 @@ pub struct NewEvent {
     pub visitor_visible: bool,
     pub body: EventBody,
 }
-
-/// Appends events to a workspace's log inside the current transaction and evaluates to
-/// the stored `Vec<Event>` (for publishing after commit). Expanded per backend.
-macro_rules! append_events {
-    ($conn:ident, $workspace_id:expr, $now:expr, $new:expr) => {{
-        let new: Vec<$crate::store::events::NewEvent> = $new;
-        let workspace_id: &str = $workspace_id;
-        let count = i64::try_from(new.len()).unwrap_or(i64::MAX);
-        let last: i64 = diesel::update($crate::store::schema::workspaces::table.find(workspace_id))
-            .set($crate::store::schema::workspaces::event_seq.eq($crate::store::schema::workspaces::event_seq + count))
-            .returning($crate::store::schema::workspaces::event_seq)
-            .get_result($conn)
-            .await?;
-        let mut stored = Vec::with_capacity(new.len());
-        let mut rows = Vec::with_capacity(new.len());
-        // Visitors of these events with the seq of their newest event they may see.
-        let mut newest_visible: Vec<(String, i64)> = Vec::new();
-        for (seq, event) in (last - count + 1..).zip(new) {
-            // Each event a visitor may see names the one before it (their feeds find gaps
-            // with it). Read under the workspace row lock taken above, so no other
-            // transaction appends one of theirs in between.
-            let visitor_prev_seq = match (&event.visitor_id, event.visitor_visible) {
-                (Some(visitor_id), true) => Some(match newest_visible.iter_mut().find(|(id, _)| id == visitor_id) {
-                    Some((_, newest)) => std::mem::replace(newest, seq),
-                    None => {
-                        use $crate::store::schema::events as ev;
-                        let logged: Option<i64> = ev::table
-                            .filter(ev::workspace_id.eq(workspace_id))
-                            .filter(ev::visitor_id.eq(visitor_id))
-                            .filter(ev::visitor_visible.eq(true))
-                            .select(diesel::dsl::max(ev::seq))
-                            .get_result($conn)
-                            .await?;
-                        newest_visible.push((visitor_id.clone(), seq));
-                        logged.unwrap_or(0)
-                    }
-                }),
-                _ => None,
-            };
-            rows.push($crate::store::models::EventRow {
-                workspace_id: workspace_id.to_owned(),
-                seq,
-                conversation_id: event.conversation_id,
-                visitor_id: event.visitor_id.clone(),
-                visitor_visible: event.visitor_visible,
-                body: serde_json::to_string(&event.body)?,
-                created_at: $now,
-            });
-            stored.push($crate::realtime::event::Event {
-                workspace_id: workspace_id.to_owned(),
-                seq,
-                visitor_id: event.visitor_id,
-                visitor_visible: event.visitor_visible,
-                visitor_prev_seq,
-                body: event.body,
-            });
-        }
-        // One statement per row: SQLite has no multi-row insert with optional columns.
-        for row in &rows {
-            diesel::insert_into($crate::store::schema::events::table).values(row).execute($conn).await?;
-        }
-        stored
-    }};
-}
-pub(crate) use append_events;
 
 /// Whose events a replay reads.
 #[derive(Clone, Debug)]
@@ -149,5 +88,26 @@ impl Store {
                 })
             })
             .collect()
+    }
+
+    /// Appends events to a workspace's log in a transaction of their own (feed tests).
+    #[cfg(test)]
+    pub(crate) async fn append_events(
+        &self,
+        workspace_id: &str,
+        now: i64,
+        new: Vec<NewEvent>,
+    ) -> Result<Vec<Event>, StoreError> {
+        write!(self, workspace = workspace_id, |conn| { conn.append_events(workspace_id, now, new).await })
+    }
+
+    /// Creates a bare workspace (feed tests).
+    #[cfg(test)]
+    pub(crate) async fn insert_workspace(&self, id: &str, name: &str, now: i64) -> Result<(), StoreError> {
+        let row = super::models::WorkspaceRow::new(id.to_owned(), name.to_owned(), now);
+        write!(self, |conn| {
+            diesel::insert_into(workspaces::table).values(&row).execute(conn).await?;
+            Ok(())
+        })
     }
 }

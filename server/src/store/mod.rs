@@ -16,6 +16,7 @@ pub mod checkpoint;
 pub mod conversations;
 pub mod events;
 pub mod models;
+pub(crate) mod queries;
 pub mod routing;
 pub mod schema;
 pub mod visitors;
@@ -141,12 +142,13 @@ macro_rules! read {
 /// Runs `$body` inside one write transaction of whichever backend is configured; an `Err`
 /// from `$body` rolls everything back.
 ///
-/// `write!(store, workspace = id, |conn| …)` first takes the workspace's row lock: every
-/// transaction that changes a workspace's rows must (see [`lock_workspace`]).
+/// `write!(store, workspace = id, |conn| …)` first takes the workspace's row lock, as every
+/// transaction that changes a workspace's conversations, members or visitors must (see
+/// [`queries::Writes::lock_workspace`]).
 macro_rules! write {
     ($store:expr, workspace = $workspace_id:expr, |$conn:ident| $body:block) => {
         $crate::store::write!($store, |$conn| {
-            $crate::store::lock_workspace!($conn, $workspace_id);
+            $crate::store::queries::Writes::lock_workspace($conn, $workspace_id).await?;
             $body
         })
     };
@@ -163,23 +165,7 @@ macro_rules! write {
         }
     };
 }
-/// Takes the row lock of workspace `$workspace_id` (a no-op update) in the current
-/// transaction.
-///
-/// **Invariant (lock order):** every write transaction that changes a workspace's rows
-/// takes this lock before any other row lock, so two transactions of one workspace never
-/// wait for each other's rows: on PostgreSQL a send used to hold its conversation row and
-/// wait for the workspace row (to number its events) while routing held the workspace row
-/// and waited to assign that conversation — "deadlock detected". On SQLite the single
-/// writer serialises transactions anyway and the statement costs one already-dirty page.
-macro_rules! lock_workspace {
-    ($conn:ident, $workspace_id:expr) => {{
-        use $crate::store::schema::workspaces as ws;
-        let workspace_id: &str = $workspace_id;
-        diesel::update(ws::table.find(workspace_id)).set(ws::event_seq.eq(ws::event_seq)).execute($conn).await?;
-    }};
-}
-pub(crate) use {lock_workspace, read, write};
+pub(crate) use {read, write};
 
 impl StoreError {
     #[doc(hidden)]

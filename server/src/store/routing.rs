@@ -9,190 +9,19 @@
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 
-use super::events::{NewEvent, append_events};
-use super::models::{ConversationRow, MembershipRow, UserRow};
+use super::events::NewEvent;
+use super::models::{MembershipRow, UserRow};
+use super::queries::Writes as _;
 use super::schema::{conversations, memberships, users, workspaces};
 use super::{Store, StoreError, read, write};
 use crate::domain::routing::{AgentStatus, Mode, presence};
-use crate::realtime::event::{Event, EventBody, MemberView, UpdateCause};
-
-/// Used by the macros below when they expand in this module.
-#[allow(unused_imports)]
-use super::conversations::{load_view, queue_position};
+use crate::realtime::event::{Event, EventBody, MemberView};
 
 /// Statuses in which a conversation counts toward its agent's load.
 pub const OPEN: [&str; 3] = ["pending", "active", "waiting"];
 
-/// Assigns queued conversations of a workspace, oldest first, to available agents as the
-/// routing mode says, and evaluates to the events to log. Takes the workspace lock.
-macro_rules! route_queue {
-    ($conn:ident, $workspace_id:expr, $now:expr, $grace_ms:expr) => {{
-        use $crate::domain::routing::{Candidate, Mode, next_turn, pick};
-        use $crate::store::routing::OPEN;
-        let workspace_id: &str = $workspace_id;
-        let now: i64 = $now;
-        let mut events: Vec<$crate::store::events::NewEvent> = Vec::new();
-        let mode: String = diesel::update(workspaces::table.find(workspace_id))
-            .set(workspaces::routing_mode.eq(workspaces::routing_mode))
-            .returning(workspaces::routing_mode)
-            .get_result($conn)
-            .await?;
-        let mode = Mode::parse(&mode);
-        let queued: Vec<(String, String)> = if mode == Mode::Manual {
-            Vec::new()
-        } else {
-            conversations::table
-                .filter(conversations::workspace_id.eq(workspace_id))
-                .filter(conversations::queued_at.is_not_null())
-                .filter(conversations::assignee_user_id.is_null())
-                .filter(conversations::status.eq_any(OPEN))
-                .order((conversations::queued_at.asc(), conversations::id.asc()))
-                .select((conversations::id, conversations::status))
-                .limit(1000)
-                .load($conn)
-                .await?
-        };
-        if !queued.is_empty() {
-            let members: Vec<(String, i32, Option<i64>)> = memberships::table
-                .filter(memberships::workspace_id.eq(workspace_id))
-                .filter(memberships::status.eq("online"))
-                .filter(memberships::last_active_at.ge(now - $grace_ms))
-                .select((memberships::user_id, memberships::max_chats, memberships::last_assigned_at))
-                .load($conn)
-                .await?;
-            let loads: Vec<(Option<String>, i64)> = conversations::table
-                .filter(conversations::workspace_id.eq(workspace_id))
-                .filter(conversations::assignee_user_id.is_not_null())
-                .filter(conversations::status.eq_any(OPEN))
-                .group_by(conversations::assignee_user_id)
-                .select((conversations::assignee_user_id, diesel::dsl::count_star()))
-                .load($conn)
-                .await?;
-            let mut candidates: Vec<Candidate> = members
-                .into_iter()
-                .map(|(user_id, capacity, last_assigned_at)| Candidate {
-                    load: loads.iter().find(|(u, _)| u.as_deref() == Some(&user_id)).map_or(0, |(_, n)| *n),
-                    user_id,
-                    capacity: i64::from(capacity),
-                    last_assigned_at,
-                })
-                .collect();
-            for (conversation_id, status) in queued {
-                let Some(index) = pick(mode, &candidates) else { break };
-                let turn = next_turn(&candidates, now);
-                let agent = &mut candidates[index];
-                let status = $crate::domain::conversation::Status::parse(&status)
-                    .unwrap_or($crate::domain::conversation::Status::Pending);
-                let next = $crate::domain::conversation::after_assignment(status, true).unwrap_or(status);
-                diesel::update(conversations::table.find(&conversation_id))
-                    .set((
-                        conversations::assignee_user_id.eq(&agent.user_id),
-                        conversations::status.eq(next.as_str()),
-                        conversations::queued_at.eq(None::<i64>),
-                        conversations::updated_at.eq(now),
-                    ))
-                    .execute($conn)
-                    .await?;
-                diesel::update(memberships::table.find((workspace_id, &agent.user_id)))
-                    .set(memberships::last_assigned_at.eq(turn))
-                    .execute($conn)
-                    .await?;
-                agent.load += 1;
-                agent.last_assigned_at = Some(turn);
-                let recipient = agent.user_id.clone();
-                if let Some(view) =
-                    $crate::store::conversations::load_view!($conn, conversations::id.eq(&conversation_id))
-                {
-                    events.push($crate::store::events::NewEvent {
-                        conversation_id: Some(conversation_id.clone()),
-                        visitor_id: Some(view.row.visitor_id.clone()),
-                        visitor_visible: true,
-                        body: EventBody::ConversationUpdated {
-                            conversation: view.clone(),
-                            cause: UpdateCause::Assignment,
-                        },
-                    });
-                    events.push($crate::store::events::NewEvent {
-                        conversation_id: Some(conversation_id.clone()),
-                        visitor_id: None,
-                        visitor_visible: false,
-                        body: EventBody::AssignmentNotice { conversation: view, recipient, transfer: false },
-                    });
-                }
-            }
-        }
-        events
-    }};
-}
-pub(crate) use route_queue;
-
-/// A member row with name and load, as dashboards show it (expanded per backend).
-macro_rules! member_view {
-    ($conn:ident, $workspace_id:expr, $user_id:expr, $now:expr, $grace_ms:expr) => {{
-        let found: Option<(MembershipRow, UserRow)> = memberships::table
-            .inner_join(users::table)
-            .filter(memberships::workspace_id.eq($workspace_id))
-            .filter(memberships::user_id.eq($user_id))
-            .select((MembershipRow::as_select(), UserRow::as_select()))
-            .first($conn)
-            .await
-            .optional()?;
-        match found {
-            Some((membership, user)) => {
-                let load: i64 = conversations::table
-                    .filter(conversations::workspace_id.eq($workspace_id))
-                    .filter(conversations::assignee_user_id.eq($user_id))
-                    .filter(conversations::status.eq_any(OPEN))
-                    .count()
-                    .get_result($conn)
-                    .await?;
-                Some(view_of(membership, user, load, $now, $grace_ms))
-            }
-            None => None,
-        }
-    }};
-}
-
-/// When the workspace hands an offline agent's conversations back, unassigns their open
-/// conversations into the queue (by age) and evaluates to the events (expanded per backend).
-macro_rules! unassign_if_configured {
-    ($conn:ident, $workspace_id:expr, $user_id:expr, $now:expr) => {{
-        let mut events: Vec<NewEvent> = Vec::new();
-        let unassign: bool =
-            workspaces::table.find($workspace_id).select(workspaces::unassign_on_offline).first($conn).await?;
-        if unassign {
-            let theirs: Vec<ConversationRow> = conversations::table
-                .filter(conversations::workspace_id.eq($workspace_id))
-                .filter(conversations::assignee_user_id.eq($user_id))
-                .filter(conversations::status.eq_any(OPEN))
-                .select(ConversationRow::as_select())
-                .load($conn)
-                .await?;
-            for row in theirs {
-                diesel::update(conversations::table.find(&row.id))
-                    .set((
-                        conversations::assignee_user_id.eq(None::<String>),
-                        conversations::status.eq("pending"),
-                        conversations::queued_at.eq(row.created_at),
-                        conversations::updated_at.eq($now),
-                    ))
-                    .execute($conn)
-                    .await?;
-                if let Some(view) = $crate::store::conversations::load_view!($conn, conversations::id.eq(&row.id)) {
-                    events.push(NewEvent {
-                        conversation_id: Some(row.id.clone()),
-                        visitor_id: Some(row.visitor_id.clone()),
-                        visitor_visible: true,
-                        body: EventBody::ConversationUpdated { conversation: view, cause: UpdateCause::Assignment },
-                    });
-                }
-            }
-        }
-        events
-    }};
-}
-
-fn view_of(membership: MembershipRow, user: UserRow, load: i64, now: i64, grace_ms: i64) -> MemberView {
+/// A member as dashboards show it, from their rows and load.
+pub(super) fn view_of(membership: MembershipRow, user: UserRow, load: i64, now: i64, grace_ms: i64) -> MemberView {
     let status = AgentStatus::parse(&membership.status);
     MemberView {
         presence: presence(status, membership.last_active_at, now, grace_ms).as_str().to_owned(),
@@ -248,11 +77,11 @@ impl Store {
                 return Ok(Vec::new());
             }
             let mut new = Vec::new();
-            if let Some(member) = member_view!(conn, workspace_id, user_id, now, grace) {
+            if let Some(member) = conn.member_view(workspace_id, user_id, now, grace).await? {
                 new.push(member_event(member));
             }
-            new.extend(route_queue!(conn, workspace_id, now, grace));
-            Ok(append_events!(conn, workspace_id, now, new))
+            new.extend(conn.route_queue(workspace_id, now, grace).await?);
+            conn.append_events(workspace_id, now, new).await
         })
     }
 
@@ -276,12 +105,12 @@ impl Store {
             }
             let mut new = Vec::new();
             if status == AgentStatus::Offline {
-                new.extend(unassign_if_configured!(conn, workspace_id, user_id, now));
+                new.extend(conn.unassign_if_configured(workspace_id, user_id, now).await?);
             }
-            new.extend(route_queue!(conn, workspace_id, now, grace));
-            let Some(member) = member_view!(conn, workspace_id, user_id, now, grace) else { return Ok(None) };
+            new.extend(conn.route_queue(workspace_id, now, grace).await?);
+            let Some(member) = conn.member_view(workspace_id, user_id, now, grace).await? else { return Ok(None) };
             new.push(member_event(member.clone()));
-            Ok(Some((member, append_events!(conn, workspace_id, now, new))))
+            Ok(Some((member, conn.append_events(workspace_id, now, new).await?)))
         })
     }
 
@@ -299,11 +128,11 @@ impl Store {
                 .set(memberships::max_chats.eq(max_chats))
                 .execute(conn)
                 .await?;
-            let mut new = route_queue!(conn, workspace_id, now, grace);
-            if let Some(member) = member_view!(conn, workspace_id, user_id, now, grace) {
+            let mut new = conn.route_queue(workspace_id, now, grace).await?;
+            if let Some(member) = conn.member_view(workspace_id, user_id, now, grace).await? {
                 new.push(member_event(member));
             }
-            Ok(append_events!(conn, workspace_id, now, new))
+            conn.append_events(workspace_id, now, new).await
         })
     }
 
@@ -329,8 +158,8 @@ impl Store {
                     .execute(conn)
                     .await?;
             }
-            let new = route_queue!(conn, workspace_id, now, grace);
-            Ok(append_events!(conn, workspace_id, now, new))
+            let new = conn.route_queue(workspace_id, now, grace).await?;
+            conn.append_events(workspace_id, now, new).await
         })
     }
 
@@ -419,12 +248,12 @@ impl Store {
                 if gone == 0 {
                     return Ok::<_, StoreError>(Vec::new());
                 }
-                let mut new = unassign_if_configured!(conn, &workspace_id, &user_id, now);
-                new.extend(route_queue!(conn, &workspace_id, now, grace));
-                if let Some(member) = member_view!(conn, &workspace_id, &user_id, now, grace) {
+                let mut new = conn.unassign_if_configured(&workspace_id, &user_id, now).await?;
+                new.extend(conn.route_queue(&workspace_id, now, grace).await?);
+                if let Some(member) = conn.member_view(&workspace_id, &user_id, now, grace).await? {
                     new.push(member_event(member));
                 }
-                Ok(append_events!(conn, &workspace_id, now, new))
+                conn.append_events(&workspace_id, now, new).await
             })?;
             all.extend(events);
         }

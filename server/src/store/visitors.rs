@@ -3,8 +3,9 @@
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 
-use super::events::{NewEvent, append_events};
+use super::events::NewEvent;
 use super::models::{NewPageView, PageViewRow, VisitorRow};
+use super::queries::Writes as _;
 use super::schema::{conversations, page_views, visitors};
 use super::{Store, StoreError, read, write};
 use crate::domain::visitor as rules;
@@ -47,29 +48,6 @@ fn with_visit(mut change: VisitorChange, before: &VisitorRow, timeout_ms: i64) -
         .last_seen_at
         .map(|seen| rules::visit_start(before.visit_started_at, before.last_seen_at, seen, timeout_ms));
     change
-}
-
-/// Deletes all but the newest [`rules::MAX_PAGE_VIEWS_KEPT`] page views of a visitor.
-macro_rules! prune_page_views {
-    ($conn:expr, $visitor_id:expr) => {{
-        let oldest_kept: Option<(i64, i64)> = page_views::table
-            .filter(page_views::visitor_id.eq($visitor_id))
-            .order((page_views::viewed_at.desc(), page_views::id.desc()))
-            .offset(rules::MAX_PAGE_VIEWS_KEPT - 1)
-            .select((page_views::viewed_at, page_views::id))
-            .first($conn)
-            .await
-            .optional()?;
-        if let Some((at, id)) = oldest_kept {
-            diesel::delete(
-                page_views::table
-                    .filter(page_views::visitor_id.eq($visitor_id))
-                    .filter(page_views::viewed_at.lt(at).or(page_views::viewed_at.eq(at).and(page_views::id.lt(id)))),
-            )
-            .execute($conn)
-            .await?;
-        }
-    }};
 }
 
 fn visitor_event(visitor: &VisitorRow) -> NewEvent {
@@ -139,7 +117,7 @@ impl Store {
                     })
                     .execute(conn)
                     .await?;
-                prune_page_views!(conn, visitor_id);
+                conn.prune_page_views(visitor_id).await?;
             }
             let visitor: VisitorRow =
                 diesel::update(target).set(&change).returning(VisitorRow::as_returning()).get_result(conn).await?;
@@ -152,7 +130,7 @@ impl Store {
                 || visitor.visit_started_at != before.visit_started_at
                 || page_view.is_some();
             let events = if announce && changed {
-                append_events!(conn, workspace_id, now, vec![visitor_event(&visitor)])
+                conn.append_events(workspace_id, now, vec![visitor_event(&visitor)]).await?
             } else {
                 Vec::new()
             };
@@ -230,7 +208,7 @@ impl Store {
                         .set(page_views::visitor_id.eq(&id))
                         .execute(conn)
                         .await?;
-                    prune_page_views!(conn, &id);
+                    conn.prune_page_views(&id).await?;
                     id
                 }
                 _ => current.to_owned(),
@@ -250,7 +228,7 @@ impl Store {
             else {
                 return Ok(None);
             };
-            let events = append_events!(conn, workspace_id, now, vec![visitor_event(&visitor)]);
+            let events = conn.append_events(workspace_id, now, vec![visitor_event(&visitor)]).await?;
             Ok(Some((visitor, events)))
         })
     }
@@ -284,7 +262,7 @@ impl Store {
                 .await
                 .optional()?;
                 Ok::<_, StoreError>(match visitor {
-                    Some(visitor) => append_events!(conn, &workspace_id, now, vec![visitor_event(&visitor)]),
+                    Some(visitor) => conn.append_events(&workspace_id, now, vec![visitor_event(&visitor)]).await?,
                     None => Vec::new(),
                 })
             })?;

@@ -1,0 +1,127 @@
+//! The queries that several store functions share, as named methods compiled once per
+//! connection type.
+//!
+//! A store function's body is written once and expanded per backend by [`read!`] and
+//! [`write!`](super::write); what such bodies share lives here instead of in more macros,
+//! so each shared query exists once per connection type (not once per call site), has a
+//! name in backtraces, and go-to-definition lands on it. The code is written once, in
+//! `queries/reads.rs` and `queries/writes.rs`; each module below compiles it for its
+//! connection type `Conn` (diesel's query types differ per backend, and generic functions
+//! over them need bounds that are longer than the queries).
+//!
+//! [`read!`]: super::read
+
+// Deliberate: one file, compiled once per connection type (see above).
+#![allow(clippy::duplicate_mod)]
+
+use super::StoreError;
+use super::conversations::{ChangeOutcome, ConversationChange, NewMessage, Staged};
+use super::events::NewEvent;
+use super::models::ConversationRow;
+use crate::realtime::event::{ConversationView, Event, MemberView};
+
+/// Reads that both transactions and plain reads use (every connection type).
+pub(crate) trait Reads {
+    /// A conversation of the workspace with its visitor's and assignee's names and its
+    /// place in the queue.
+    async fn conversation_view(
+        &mut self,
+        workspace_id: &str,
+        conversation_id: &str,
+    ) -> Result<Option<ConversationView>, StoreError>;
+
+    /// 1 + the number of conversations queued ahead of `row` in its workspace; 0 when it
+    /// is not queued.
+    async fn queue_position(&mut self, row: &ConversationRow) -> Result<i64, StoreError>;
+}
+
+/// What write transactions share (the writer connection types only).
+pub(crate) trait Writes: Reads {
+    /// Takes the workspace's row lock (a no-op update).
+    ///
+    /// **Invariant (lock order):** every write transaction that changes a workspace's
+    /// conversations, members or visitors takes this lock before any other row lock, so
+    /// two transactions of one workspace never wait for each other's rows. (On PostgreSQL
+    /// a send used to hold its conversation row and wait for the workspace row to number
+    /// its events, while routing held the workspace row and waited to assign that
+    /// conversation: "deadlock detected".) On SQLite the single writer serialises
+    /// transactions anyway, and the statement costs one page the transaction dirties later.
+    async fn lock_workspace(&mut self, workspace_id: &str) -> Result<(), StoreError>;
+
+    /// Appends events to the workspace's log and returns them as stored, for publishing
+    /// after commit (see `store::events` for the sequence invariant).
+    async fn append_events(
+        &mut self,
+        workspace_id: &str,
+        now: i64,
+        new: Vec<NewEvent>,
+    ) -> Result<Vec<Event>, StoreError>;
+
+    /// Assigns queued conversations, oldest first, to available agents as the routing mode
+    /// says; returns the events to log. Takes the workspace lock (see `store::routing`).
+    async fn route_queue(&mut self, workspace_id: &str, now: i64, grace_ms: i64) -> Result<Vec<NewEvent>, StoreError>;
+
+    /// A member with name and load, as dashboards show it.
+    async fn member_view(
+        &mut self,
+        workspace_id: &str,
+        user_id: &str,
+        now: i64,
+        grace_ms: i64,
+    ) -> Result<Option<MemberView>, StoreError>;
+
+    /// When the workspace hands an offline agent's conversations back, puts their open
+    /// conversations back in the queue (by age); returns the events.
+    async fn unassign_if_configured(
+        &mut self,
+        workspace_id: &str,
+        user_id: &str,
+        now: i64,
+    ) -> Result<Vec<NewEvent>, StoreError>;
+
+    /// Deletes all but the newest `domain::visitor::MAX_PAGE_VIEWS_KEPT` page views of a
+    /// visitor.
+    async fn prune_page_views(&mut self, visitor_id: &str) -> Result<(), StoreError>;
+
+    /// A message send but for appending its events (which the caller does last).
+    async fn stage_send(&mut self, new: &NewMessage, grace_ms: i64) -> Result<Staged, StoreError>;
+
+    /// What every conversation change ends with: the update time, the events, routing when
+    /// capacity or the queue changed, and the events appended.
+    async fn finish_change(
+        &mut self,
+        workspace_id: &str,
+        conversation_id: &str,
+        change: ConversationChange,
+        now: i64,
+        grace_ms: i64,
+    ) -> Result<ChangeOutcome, StoreError>;
+}
+
+/// The SQLite writer.
+#[path = "queries"]
+mod sqlite_writer {
+    type Conn = crate::store::SqliteWriter;
+    #[path = "reads.rs"]
+    mod reads;
+    #[path = "writes.rs"]
+    mod writes;
+}
+
+/// SQLite readers.
+#[path = "queries"]
+mod sqlite_reader {
+    type Conn = crate::store::SqliteConn;
+    #[path = "reads.rs"]
+    mod reads;
+}
+
+/// PostgreSQL.
+#[path = "queries"]
+mod postgres {
+    type Conn = diesel_async::AsyncPgConnection;
+    #[path = "reads.rs"]
+    mod reads;
+    #[path = "writes.rs"]
+    mod writes;
+}

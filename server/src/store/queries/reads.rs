@@ -1,0 +1,55 @@
+//! [`Reads`] for one connection type, `super::Conn` (compiled once per type, see
+//! `store::queries`).
+
+use diesel::prelude::*;
+use diesel_async::RunQueryDsl;
+
+use super::Conn;
+use crate::realtime::event::ConversationView;
+use crate::store::StoreError;
+use crate::store::models::ConversationRow;
+use crate::store::queries::Reads;
+use crate::store::schema::{conversations, users, visitors};
+
+impl Reads for Conn {
+    async fn conversation_view(
+        &mut self,
+        workspace_id: &str,
+        conversation_id: &str,
+    ) -> Result<Option<ConversationView>, StoreError> {
+        let found: Option<(ConversationRow, String, String, Option<String>)> = conversations::table
+            .inner_join(visitors::table)
+            .left_join(users::table.on(conversations::assignee_user_id.eq(users::id.nullable())))
+            .filter(conversations::id.eq(conversation_id))
+            .filter(conversations::workspace_id.eq(workspace_id))
+            .select((ConversationRow::as_select(), visitors::name, visitors::email, users::display_name.nullable()))
+            .get_result(self)
+            .await
+            .optional()?;
+        let Some((row, visitor_name, visitor_email, assignee)) = found else { return Ok(None) };
+        let queue_position = self.queue_position(&row).await?;
+        Ok(Some(ConversationView {
+            row,
+            visitor_name,
+            visitor_email,
+            assignee_name: assignee.unwrap_or_default(),
+            queue_position,
+        }))
+    }
+
+    async fn queue_position(&mut self, row: &ConversationRow) -> Result<i64, StoreError> {
+        let Some(queued_at) = row.queued_at else { return Ok(0) };
+        let ahead: i64 = conversations::table
+            .filter(conversations::workspace_id.eq(&row.workspace_id))
+            .filter(conversations::queued_at.is_not_null())
+            .filter(
+                conversations::queued_at
+                    .lt(queued_at)
+                    .or(conversations::queued_at.eq(queued_at).and(conversations::id.lt(&row.id))),
+            )
+            .count()
+            .get_result(self)
+            .await?;
+        Ok(ahead + 1)
+    }
+}

@@ -1,0 +1,479 @@
+//! [`Writes`] for one writer connection type, `super::Conn` (compiled once per type, see
+//! `store::queries`).
+
+use diesel::prelude::*;
+use diesel_async::RunQueryDsl;
+
+use super::Conn;
+use crate::domain::conversation::{self as rules, Sender, Status};
+use crate::domain::routing::{Candidate, Mode, next_turn, pick};
+use crate::domain::visitor::MAX_PAGE_VIEWS_KEPT;
+use crate::realtime::event::{Event, EventBody, MemberView, UpdateCause};
+use crate::store::StoreError;
+use crate::store::conversations::{
+    ChangeOutcome, ConversationChange, NewMessage, SendOutcome, Staged, VISITOR_FALLBACK_NAME,
+};
+use crate::store::events::NewEvent;
+use crate::store::models::{AttachmentRow, ConversationRow, EventRow, MembershipRow, MessageRow, UserRow};
+use crate::store::queries::{Reads, Writes};
+use crate::store::routing::{OPEN, view_of};
+use crate::store::schema::{
+    attachments, conversations, events, memberships, messages, page_views, users, visitors, workspaces,
+};
+
+impl Writes for Conn {
+    async fn lock_workspace(&mut self, workspace_id: &str) -> Result<(), StoreError> {
+        diesel::update(workspaces::table.find(workspace_id))
+            .set(workspaces::event_seq.eq(workspaces::event_seq))
+            .execute(self)
+            .await?;
+        Ok(())
+    }
+
+    async fn append_events(
+        &mut self,
+        workspace_id: &str,
+        now: i64,
+        new: Vec<NewEvent>,
+    ) -> Result<Vec<Event>, StoreError> {
+        let count = i64::try_from(new.len()).unwrap_or(i64::MAX);
+        let last: i64 = diesel::update(workspaces::table.find(workspace_id))
+            .set(workspaces::event_seq.eq(workspaces::event_seq + count))
+            .returning(workspaces::event_seq)
+            .get_result(self)
+            .await?;
+        let mut stored = Vec::with_capacity(new.len());
+        let mut rows = Vec::with_capacity(new.len());
+        // Visitors of these events with the seq of their newest event they may see.
+        let mut newest_visible: Vec<(String, i64)> = Vec::new();
+        for (seq, event) in (last - count + 1..).zip(new) {
+            // Each event a visitor may see names the one before it (their feeds find gaps
+            // with it). Read under the workspace row lock taken above, so no other
+            // transaction appends one of theirs in between.
+            let visitor_prev_seq = match (&event.visitor_id, event.visitor_visible) {
+                (Some(visitor_id), true) => Some(match newest_visible.iter_mut().find(|(id, _)| id == visitor_id) {
+                    Some((_, newest)) => std::mem::replace(newest, seq),
+                    None => {
+                        let logged: Option<i64> = events::table
+                            .filter(events::workspace_id.eq(workspace_id))
+                            .filter(events::visitor_id.eq(visitor_id))
+                            .filter(events::visitor_visible.eq(true))
+                            .select(diesel::dsl::max(events::seq))
+                            .get_result(self)
+                            .await?;
+                        newest_visible.push((visitor_id.clone(), seq));
+                        logged.unwrap_or(0)
+                    }
+                }),
+                _ => None,
+            };
+            rows.push(EventRow {
+                workspace_id: workspace_id.to_owned(),
+                seq,
+                conversation_id: event.conversation_id,
+                visitor_id: event.visitor_id.clone(),
+                visitor_visible: event.visitor_visible,
+                body: serde_json::to_string(&event.body)?,
+                created_at: now,
+            });
+            stored.push(Event {
+                workspace_id: workspace_id.to_owned(),
+                seq,
+                visitor_id: event.visitor_id,
+                visitor_visible: event.visitor_visible,
+                visitor_prev_seq,
+                body: event.body,
+            });
+        }
+        // One statement per row: SQLite has no multi-row insert with optional columns.
+        for row in &rows {
+            diesel::insert_into(crate::store::schema::events::table).values(row).execute(self).await?;
+        }
+        Ok(stored)
+    }
+
+    async fn route_queue(&mut self, workspace_id: &str, now: i64, grace_ms: i64) -> Result<Vec<NewEvent>, StoreError> {
+        let mut events: Vec<NewEvent> = Vec::new();
+        let mode: String = diesel::update(workspaces::table.find(workspace_id))
+            .set(workspaces::routing_mode.eq(workspaces::routing_mode))
+            .returning(workspaces::routing_mode)
+            .get_result(self)
+            .await?;
+        let mode = Mode::parse(&mode);
+        let queued: Vec<(String, String)> = if mode == Mode::Manual {
+            Vec::new()
+        } else {
+            conversations::table
+                .filter(conversations::workspace_id.eq(workspace_id))
+                .filter(conversations::queued_at.is_not_null())
+                .filter(conversations::assignee_user_id.is_null())
+                .filter(conversations::status.eq_any(OPEN))
+                .order((conversations::queued_at.asc(), conversations::id.asc()))
+                .select((conversations::id, conversations::status))
+                .limit(1000)
+                .load(self)
+                .await?
+        };
+        if !queued.is_empty() {
+            let members: Vec<(String, i32, Option<i64>)> = memberships::table
+                .filter(memberships::workspace_id.eq(workspace_id))
+                .filter(memberships::status.eq("online"))
+                .filter(memberships::last_active_at.ge(now - grace_ms))
+                .select((memberships::user_id, memberships::max_chats, memberships::last_assigned_at))
+                .load(self)
+                .await?;
+            let loads: Vec<(Option<String>, i64)> = conversations::table
+                .filter(conversations::workspace_id.eq(workspace_id))
+                .filter(conversations::assignee_user_id.is_not_null())
+                .filter(conversations::status.eq_any(OPEN))
+                .group_by(conversations::assignee_user_id)
+                .select((conversations::assignee_user_id, diesel::dsl::count_star()))
+                .load(self)
+                .await?;
+            let mut candidates: Vec<Candidate> = members
+                .into_iter()
+                .map(|(user_id, capacity, last_assigned_at)| Candidate {
+                    load: loads.iter().find(|(u, _)| u.as_deref() == Some(&user_id)).map_or(0, |(_, n)| *n),
+                    user_id,
+                    capacity: i64::from(capacity),
+                    last_assigned_at,
+                })
+                .collect();
+            for (conversation_id, status) in queued {
+                let Some(index) = pick(mode, &candidates) else { break };
+                let turn = next_turn(&candidates, now);
+                let agent = &mut candidates[index];
+                let status = rules::Status::parse(&status).unwrap_or(rules::Status::Pending);
+                let next = rules::after_assignment(status, true).unwrap_or(status);
+                diesel::update(conversations::table.find(&conversation_id))
+                    .set((
+                        conversations::assignee_user_id.eq(&agent.user_id),
+                        conversations::status.eq(next.as_str()),
+                        conversations::queued_at.eq(None::<i64>),
+                        conversations::updated_at.eq(now),
+                    ))
+                    .execute(self)
+                    .await?;
+                diesel::update(memberships::table.find((workspace_id, &agent.user_id)))
+                    .set(memberships::last_assigned_at.eq(turn))
+                    .execute(self)
+                    .await?;
+                agent.load += 1;
+                agent.last_assigned_at = Some(turn);
+                let recipient = agent.user_id.clone();
+                if let Some(view) = self.conversation_view(workspace_id, &conversation_id).await? {
+                    events.push(NewEvent {
+                        conversation_id: Some(conversation_id.clone()),
+                        visitor_id: Some(view.row.visitor_id.clone()),
+                        visitor_visible: true,
+                        body: EventBody::ConversationUpdated {
+                            conversation: view.clone(),
+                            cause: UpdateCause::Assignment,
+                        },
+                    });
+                    events.push(NewEvent {
+                        conversation_id: Some(conversation_id.clone()),
+                        visitor_id: None,
+                        visitor_visible: false,
+                        body: EventBody::AssignmentNotice { conversation: view, recipient, transfer: false },
+                    });
+                }
+            }
+        }
+        Ok(events)
+    }
+
+    async fn member_view(
+        &mut self,
+        workspace_id: &str,
+        user_id: &str,
+        now: i64,
+        grace_ms: i64,
+    ) -> Result<Option<MemberView>, StoreError> {
+        let found: Option<(MembershipRow, UserRow)> = memberships::table
+            .inner_join(users::table)
+            .filter(memberships::workspace_id.eq(workspace_id))
+            .filter(memberships::user_id.eq(user_id))
+            .select((MembershipRow::as_select(), UserRow::as_select()))
+            .get_result(self)
+            .await
+            .optional()?;
+        let Some((membership, user)) = found else { return Ok(None) };
+        let load: i64 = conversations::table
+            .filter(conversations::workspace_id.eq(workspace_id))
+            .filter(conversations::assignee_user_id.eq(user_id))
+            .filter(conversations::status.eq_any(OPEN))
+            .count()
+            .get_result(self)
+            .await?;
+        Ok(Some(view_of(membership, user, load, now, grace_ms)))
+    }
+
+    async fn unassign_if_configured(
+        &mut self,
+        workspace_id: &str,
+        user_id: &str,
+        now: i64,
+    ) -> Result<Vec<NewEvent>, StoreError> {
+        let mut events: Vec<NewEvent> = Vec::new();
+        let unassign: bool =
+            workspaces::table.find(workspace_id).select(workspaces::unassign_on_offline).first(self).await?;
+        if unassign {
+            let theirs: Vec<ConversationRow> = conversations::table
+                .filter(conversations::workspace_id.eq(workspace_id))
+                .filter(conversations::assignee_user_id.eq(user_id))
+                .filter(conversations::status.eq_any(OPEN))
+                .select(ConversationRow::as_select())
+                .load(self)
+                .await?;
+            for row in theirs {
+                diesel::update(conversations::table.find(&row.id))
+                    .set((
+                        conversations::assignee_user_id.eq(None::<String>),
+                        conversations::status.eq("pending"),
+                        conversations::queued_at.eq(row.created_at),
+                        conversations::updated_at.eq(now),
+                    ))
+                    .execute(self)
+                    .await?;
+                if let Some(view) = self.conversation_view(workspace_id, &row.id).await? {
+                    events.push(NewEvent {
+                        conversation_id: Some(row.id.clone()),
+                        visitor_id: Some(row.visitor_id.clone()),
+                        visitor_visible: true,
+                        body: EventBody::ConversationUpdated { conversation: view, cause: UpdateCause::Assignment },
+                    });
+                }
+            }
+        }
+        Ok(events)
+    }
+
+    async fn prune_page_views(&mut self, visitor_id: &str) -> Result<(), StoreError> {
+        let oldest_kept: Option<(i64, i64)> = page_views::table
+            .filter(page_views::visitor_id.eq(visitor_id))
+            .order((page_views::viewed_at.desc(), page_views::id.desc()))
+            .offset(MAX_PAGE_VIEWS_KEPT - 1)
+            .select((page_views::viewed_at, page_views::id))
+            .first(self)
+            .await
+            .optional()?;
+        if let Some((at, id)) = oldest_kept {
+            diesel::delete(
+                page_views::table
+                    .filter(page_views::visitor_id.eq(visitor_id))
+                    .filter(page_views::viewed_at.lt(at).or(page_views::viewed_at.eq(at).and(page_views::id.lt(id)))),
+            )
+            .execute(self)
+            .await?;
+        }
+        Ok(())
+    }
+
+    async fn stage_send(&mut self, new: &NewMessage, grace_ms: i64) -> Result<Staged, StoreError> {
+        // First, before the conversation row (see `lock_workspace`): the event-log
+        // append at the end needs this lock anyway.
+        self.lock_workspace(&new.workspace_id).await?;
+        // `get_result`, not `first`: the key is unique, and on SQLite the `LIMIT ?` that
+        // `first` binds makes every such statement compile twice (the planner looks at a
+        // bound LIMIT, so binding it expires the statement).
+        let duplicate = messages::table
+            .filter(messages::conversation_id.eq(&new.conversation_id))
+            .filter(messages::client_key.eq(&new.client_key))
+            .select(MessageRow::as_select())
+            .get_result(self)
+            .await
+            .optional()?;
+        if let Some(original) = duplicate {
+            return Ok(Staged::Done(SendOutcome::Duplicate(original)));
+        }
+        // The row alone: names and queue place are only needed if an event shows the
+        // conversation, and then it is read again after the update below. A visitor's
+        // own name comes with it.
+        let found: Option<(ConversationRow, Option<String>)> = match &new.sender_name {
+            Some(_) => conversations::table
+                .filter(conversations::id.eq(&new.conversation_id))
+                .filter(conversations::workspace_id.eq(&new.workspace_id))
+                .select(ConversationRow::as_select())
+                .get_result(self)
+                .await
+                .optional()?
+                .map(|row| (row, None)),
+            None => conversations::table
+                .inner_join(visitors::table)
+                .filter(conversations::id.eq(&new.conversation_id))
+                .filter(conversations::workspace_id.eq(&new.workspace_id))
+                .select((ConversationRow::as_select(), visitors::name.nullable()))
+                .get_result(self)
+                .await
+                .optional()?,
+        };
+        let Some((current, visitor_name)) = found else {
+            return Ok(Staged::Done(SendOutcome::NotFound));
+        };
+        let sender_name = match (&new.sender_name, visitor_name) {
+            (Some(given), _) => given.clone(),
+            (None, Some(name)) if !name.is_empty() => name,
+            (None, _) => VISITOR_FALLBACK_NAME.to_owned(),
+        };
+        if new.visitor_id.as_ref().is_some_and(|v| *v != current.visitor_id) {
+            return Ok(Staged::Done(SendOutcome::NotFound));
+        }
+        let before = crate::store::conversations::status_of(&current);
+        let status = match rules::after_message(before, new.sender, new.internal, current.assignee_user_id.is_some()) {
+            Ok(status) => status,
+            Err(refused) => return Ok(Staged::Done(SendOutcome::Refused(refused))),
+        };
+
+        // Claim the attachments (unused ones of this conversation only) all at once; if
+        // any is missing, give the others back before answering, so a refused send
+        // leaves every file free for the next try.
+        let mut files: Vec<AttachmentRow> = Vec::new();
+        if !new.attachment_ids.is_empty() {
+            let claimed: Vec<AttachmentRow> = diesel::update(
+                attachments::table
+                    .filter(attachments::id.eq_any(&new.attachment_ids))
+                    .filter(attachments::conversation_id.eq(&new.conversation_id))
+                    .filter(attachments::message_id.is_null()),
+            )
+            .set(attachments::message_id.eq(&new.message_id))
+            .returning(AttachmentRow::as_returning())
+            .get_results(self)
+            .await?;
+            if claimed.len() != new.attachment_ids.len() {
+                diesel::update(attachments::table.filter(attachments::message_id.eq(&new.message_id)))
+                    .set(attachments::message_id.eq(None::<String>))
+                    .execute(self)
+                    .await?;
+                // The first id not claimed; with all claimed, the list named one twice.
+                let bad = new
+                    .attachment_ids
+                    .iter()
+                    .enumerate()
+                    .find(|(i, id)| !claimed.iter().any(|f| f.id == **id) || new.attachment_ids[..*i].contains(id))
+                    .map_or_else(String::new, |(_, id)| id.clone());
+                return Ok(Staged::Done(SendOutcome::BadAttachment(bad)));
+            }
+            // In the order the sender gave.
+            for id in &new.attachment_ids {
+                if let Some(file) = claimed.iter().find(|f| f.id == *id) {
+                    files.push(file.clone());
+                }
+            }
+        }
+
+        let visible = !new.internal;
+        let from_us = matches!(new.sender, Sender::Agent | Sender::Bot) && visible;
+        let by_visitor = new.sender == Sender::Visitor;
+        // A visitor reopening an unassigned conversation joins the queue again.
+        let requeue = status == Status::Pending
+            && current.assignee_user_id.is_none()
+            && current.queued_at.is_none()
+            && current.responder == "agents";
+        // One statement for the whole conversation row; it also takes the row lock that
+        // makes `seq` gap-free. On the right of SET, `last_seq` is the old value (SQL
+        // semantics on both backends), so `last_seq + 1` is this message's seq everywhere.
+        let seq: i64 = diesel::update(conversations::table.find(&new.conversation_id))
+            .set((
+                conversations::last_seq.eq(conversations::last_seq + 1),
+                conversations::status.eq(status.as_str()),
+                conversations::updated_at.eq(new.now),
+                visible.then(|| {
+                    (
+                        conversations::visitor_last_seq.eq(conversations::last_seq + 1),
+                        conversations::last_message_at.eq(new.now),
+                        conversations::last_message_preview.eq(rules::preview(&new.body, files.len())),
+                    )
+                }),
+                // The visitor has seen their own message.
+                by_visitor.then(|| {
+                    (
+                        conversations::agent_unread.eq(conversations::agent_unread + 1),
+                        conversations::visitor_read_seq.eq(conversations::last_seq + 1),
+                    )
+                }),
+                (from_us && current.first_response_at.is_none()).then(|| conversations::first_response_at.eq(new.now)),
+                (before == Status::Resolved && status != Status::Resolved)
+                    .then(|| conversations::resolved_at.eq(None::<i64>)),
+                requeue.then(|| conversations::queued_at.eq(new.now)),
+            ))
+            .returning(conversations::last_seq)
+            .get_result(self)
+            .await?;
+        let message = MessageRow {
+            id: new.message_id.clone(),
+            workspace_id: new.workspace_id.clone(),
+            conversation_id: new.conversation_id.clone(),
+            seq,
+            sender_type: new.sender.as_str().to_owned(),
+            sender_id: new.sender_id.clone(),
+            sender_name,
+            body: new.body.clone(),
+            internal: new.internal,
+            attachments: serde_json::to_string(&files)?,
+            client_key: new.client_key.clone(),
+            created_at: new.now,
+        };
+        diesel::insert_into(messages::table).values(&message).execute(self).await?;
+
+        let mut new_events = vec![NewEvent {
+            conversation_id: Some(new.conversation_id.clone()),
+            visitor_id: Some(current.visitor_id.clone()),
+            visitor_visible: visible,
+            body: EventBody::MessageCreated { message: message.clone() },
+        }];
+        if status != before {
+            let view = self
+                .conversation_view(&new.workspace_id, &new.conversation_id)
+                .await?
+                .ok_or(StoreError::Query(diesel::result::Error::NotFound))?;
+            new_events.push(NewEvent {
+                conversation_id: Some(new.conversation_id.clone()),
+                visitor_id: Some(current.visitor_id.clone()),
+                visitor_visible: true,
+                body: EventBody::ConversationUpdated { conversation: view, cause: UpdateCause::Status },
+            });
+        }
+        if requeue {
+            new_events.extend(self.route_queue(&new.workspace_id, new.now, grace_ms).await?);
+        }
+        Ok(Staged::Sent(message, new_events))
+    }
+
+    async fn finish_change(
+        &mut self,
+        workspace_id: &str,
+        conversation_id: &str,
+        change: ConversationChange,
+        now: i64,
+        grace_ms: i64,
+    ) -> Result<ChangeOutcome, StoreError> {
+        let missing = || StoreError::Query(diesel::result::Error::NotFound);
+        diesel::update(conversations::table.find(conversation_id))
+            .set(conversations::updated_at.eq(now))
+            .execute(self)
+            .await?;
+        let view = self.conversation_view(workspace_id, conversation_id).await?.ok_or_else(missing)?;
+        let mut new = vec![NewEvent {
+            conversation_id: Some(conversation_id.to_owned()),
+            visitor_id: Some(view.row.visitor_id.clone()),
+            visitor_visible: change.visitor_visible,
+            body: EventBody::ConversationUpdated { conversation: view.clone(), cause: change.cause },
+        }];
+        if let Some((recipient, transfer)) = change.notice {
+            new.push(NewEvent {
+                conversation_id: Some(conversation_id.to_owned()),
+                visitor_id: None,
+                visitor_visible: false,
+                body: EventBody::AssignmentNotice { conversation: view, recipient, transfer },
+            });
+        }
+        // Capacity freed or a conversation (re)queued: let routing act in the same transaction.
+        if matches!(change.cause, UpdateCause::Status | UpdateCause::Assignment) {
+            new.extend(self.route_queue(workspace_id, now, grace_ms).await?);
+        }
+        let view = self.conversation_view(workspace_id, conversation_id).await?.ok_or_else(missing)?;
+        let events = self.append_events(workspace_id, now, new).await?;
+        Ok(ChangeOutcome::Changed(Box::new(view), events))
+    }
+}
