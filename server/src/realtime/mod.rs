@@ -5,3 +5,6 @@ pub mod bus;
 pub mod event;
 pub mod feed;
 pub mod presence;
+
+#[cfg(test)]
+mod golden;
