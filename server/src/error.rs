@@ -4,8 +4,17 @@
 //! can act on. Internal failures are logged here with their cause and reach the client
 //! only as "internal error".
 
-use porthole_proto::v1::{BadRequest, FieldViolation};
+use porthole_proto::v1::BadRequest;
 use prost::Message as _;
+
+/// One invalid request field and what is wrong with it (sent as a `BadRequest` detail).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FieldViolation {
+    /// The field's name as the proto spells it (`settings.brand_color`).
+    pub field: String,
+    /// What a person should change.
+    pub description: String,
+}
 
 /// Everything a request can fail with.
 #[derive(Debug, thiserror::Error)]
@@ -87,7 +96,13 @@ impl From<Error> for tonic::Status {
             Error::InvalidArgument(field_violations) => {
                 let detail = prost_types::Any {
                     type_url: "type.googleapis.com/porthole.v1.BadRequest".to_owned(),
-                    value: BadRequest { field_violations }.encode_to_vec(),
+                    value: BadRequest {
+                        field_violations: field_violations
+                            .into_iter()
+                            .map(|v| porthole_proto::v1::FieldViolation { field: v.field, description: v.description })
+                            .collect(),
+                    }
+                    .encode_to_vec(),
                 };
                 let envelope =
                     RpcStatus { code: Code::InvalidArgument as i32, message: message.clone(), details: vec![detail] };

@@ -17,12 +17,6 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::Router;
-use porthole_proto::v1::auth_service_server::AuthServiceServer;
-use porthole_proto::v1::canned_response_service_server::CannedResponseServiceServer;
-use porthole_proto::v1::conversation_service_server::ConversationServiceServer;
-use porthole_proto::v1::visitor_service_server::VisitorServiceServer;
-use porthole_proto::v1::widget_service_server::WidgetServiceServer;
-use porthole_proto::v1::workspace_service_server::WorkspaceServiceServer;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
@@ -95,65 +89,14 @@ pub async fn open_state(
     Ok(Arc::new(AppState { config, public_url, store, keys, bus, signer, shutdown }))
 }
 
-/// The gRPC services this server answers, as reflection advertises them.
-const SERVED_SERVICES: &[&str] = &[
-    "grpc.health.v1.Health",
-    "grpc.reflection.v1.ServerReflection",
-    "porthole.v1.AuthService",
-    "porthole.v1.WorkspaceService",
-    "porthole.v1.WidgetService",
-    "porthole.v1.ConversationService",
-    "porthole.v1.VisitorService",
-    "porthole.v1.CannedResponseService",
-];
-
-/// Largest gRPC message accepted: an attachment upload plus its envelope.
-const MAX_MESSAGE_BYTES: usize = attachments::MAX_BYTES + 64 * 1024;
-
-fn reflection() -> tonic_reflection::server::Builder<'static> {
-    SERVED_SERVICES.iter().fold(
-        tonic_reflection::server::Builder::configure()
-            .register_encoded_file_descriptor_set(porthole_proto::FILE_DESCRIPTOR_SET)
-            .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET),
-        |builder, name| builder.with_service_name(*name),
-    )
-}
-
 /// The whole HTTP app: gRPC (+ grpc-web) services behind the auth layer, plus plain HTTP.
 pub async fn router(state: Arc<AppState>) -> Result<Router, StartError> {
-    let (health_reporter, health_service) = tonic_health::server::health_reporter();
-    // Every service is ready once the store is open; `/healthz` checks the database live.
-    health_reporter.set_serving::<AuthServiceServer<api::auth::AuthApi>>().await;
-    health_reporter.set_serving::<WorkspaceServiceServer<api::workspace::WorkspaceApi>>().await;
-    health_reporter.set_serving::<WidgetServiceServer<api::widget::WidgetApi>>().await;
-    health_reporter.set_serving::<ConversationServiceServer<api::conversation::ConversationApi>>().await;
-    health_reporter.set_serving::<VisitorServiceServer<api::visitor::VisitorApi>>().await;
-    health_reporter.set_serving::<CannedResponseServiceServer<api::canned::CannedResponseApi>>().await;
-
-    // v1 for current tools (buf curl), v1alpha for older ones (grpcurl).
-    let reflection_v1 = reflection().build_v1().map_err(|e| StartError::Reflection(e.to_string()))?;
-    let reflection_v1alpha = reflection().build_v1alpha().map_err(|e| StartError::Reflection(e.to_string()))?;
-
-    let grpc = tonic::service::Routes::new(health_service)
-        .add_service(reflection_v1)
-        .add_service(reflection_v1alpha)
-        .add_service(AuthServiceServer::new(api::auth::AuthApi::new(state.clone())))
-        .add_service(WorkspaceServiceServer::new(api::workspace::WorkspaceApi::new(state.clone())))
-        .add_service(WidgetServiceServer::new(api::widget::WidgetApi::new(state.clone())))
-        .add_service(
-            ConversationServiceServer::new(api::conversation::ConversationApi::new(state.clone()))
-                .max_decoding_message_size(MAX_MESSAGE_BYTES),
-        )
-        .add_service(
-            VisitorServiceServer::new(api::visitor::VisitorApi::new(state.clone()))
-                .max_decoding_message_size(MAX_MESSAGE_BYTES),
-        )
-        .add_service(CannedResponseServiceServer::new(api::canned::CannedResponseApi::new(state.clone())))
-        .into_axum_router()
+    let grpc = api::routes(state.clone())
+        .await
+        .map_err(StartError::Reflection)?
         // Order matters: grpc-web is translated first (outer), then the caller is checked.
         .layer(axum::middleware::from_fn_with_state(state.keys.clone(), auth::layer::authenticate))
         .layer(tonic_web::GrpcWebLayer::new());
-
     Ok(web::routes(state, grpc))
 }
 

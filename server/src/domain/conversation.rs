@@ -194,6 +194,24 @@ mod tests {
     use super::*;
     use Status::*;
 
+    /// The browser clients show the same preview as the server (client-sdk rules/preview.ts
+    /// checks the same vectors).
+    #[test]
+    fn preview_matches_the_shared_vectors() {
+        #[derive(serde::Deserialize)]
+        struct Vector {
+            body: String,
+            attachments: usize,
+            preview: String,
+        }
+        let vectors: Vec<Vector> =
+            serde_json::from_str(include_str!("../../../client-sdk/ts/src/rules/preview-vectors.json")).unwrap();
+        assert!(vectors.len() >= 10);
+        for v in vectors {
+            assert_eq!(preview(&v.body, v.attachments), v.preview, "body {:?}, {} attachments", v.body, v.attachments);
+        }
+    }
+
     #[test]
     fn messages_move_the_conversation() {
         assert_eq!(after_message(Pending, Sender::Visitor, false, false), Ok(Pending));

@@ -9,7 +9,7 @@ pub mod routing;
 pub mod visitor;
 pub mod widget;
 
-use porthole_proto::v1::FieldViolation;
+use crate::error::FieldViolation;
 
 /// Collects field violations while checking a request, so every bad field is reported
 /// at once.
