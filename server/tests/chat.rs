@@ -525,6 +525,104 @@ async fn retried_sends_create_one_message(backend: Backend) {
 }
 on_both_backends!(retried_sends_create_one_message);
 
+/// A retried send is recognised by (conversation, client key), but only for a caller who
+/// may write in that conversation: replaying another tenant's conversation id and client
+/// key (or another visitor's) is "not found", never the original message (which could be
+/// an internal note with signed attachment links).
+async fn retried_send_lookup_stays_inside_the_callers_conversation(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let a = setup(&server, "tenant-a@example.com").await;
+    let conversation = start_conversation(&a.visitor).await;
+    visitor_says(&a.visitor, &conversation.id, "my order number is 1234", "visitor-key").await;
+    let note = a
+        .agent
+        .conversations()
+        .send_conversation_message(pb::SendConversationMessageRequest {
+            conversation_id: conversation.id.clone(),
+            body: "internal: refund approved".into(),
+            internal: true,
+            client_key: "note-key".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert!(note.into_inner().message.unwrap().internal);
+
+    // Inside the conversation, a key is its sender's: the visitor replaying the agent's key
+    // is refused (never shown the note); the agent's own retry gets the note back.
+    let replayed = a
+        .visitor
+        .visitor()
+        .send_message(pb::SendMessageRequest {
+            conversation_id: conversation.id.clone(),
+            body: "replay".into(),
+            client_key: "note-key".into(),
+            attachment_ids: vec![],
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(common::violated_fields(&replayed), vec!["client_key"]);
+    let retry = a
+        .agent
+        .conversations()
+        .send_conversation_message(pb::SendConversationMessageRequest {
+            conversation_id: conversation.id.clone(),
+            body: "internal: refund approved".into(),
+            internal: true,
+            client_key: "note-key".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .message
+        .unwrap();
+    assert_eq!((retry.seq, retry.internal), (2, true), "the agent's retry returns their note");
+
+    let b = setup(&server, "tenant-b@example.com").await;
+    for key in ["visitor-key", "note-key"] {
+        let as_agent = b
+            .agent
+            .conversations()
+            .send_conversation_message(pb::SendConversationMessageRequest {
+                conversation_id: conversation.id.clone(),
+                body: "replay".into(),
+                client_key: key.into(),
+                ..Default::default()
+            })
+            .await
+            .unwrap_err();
+        assert_eq!(as_agent.code(), Code::NotFound, "another workspace's agent, key {key}: {as_agent:?}");
+        let as_visitor = b
+            .visitor
+            .visitor()
+            .send_message(pb::SendMessageRequest {
+                conversation_id: conversation.id.clone(),
+                body: "replay".into(),
+                client_key: key.into(),
+                attachment_ids: vec![],
+            })
+            .await
+            .unwrap_err();
+        assert_eq!(as_visitor.code(), Code::NotFound, "another workspace's visitor, key {key}: {as_visitor:?}");
+        // Another visitor of the same widget.
+        let (neighbour, _) = start_visitor(&server, &a.widget.public_token).await;
+        let as_neighbour = neighbour
+            .visitor()
+            .send_message(pb::SendMessageRequest {
+                conversation_id: conversation.id.clone(),
+                body: "replay".into(),
+                client_key: key.into(),
+                attachment_ids: vec![],
+            })
+            .await
+            .unwrap_err();
+        assert_eq!(as_neighbour.code(), Code::NotFound, "another visitor, key {key}: {as_neighbour:?}");
+    }
+    server.stop().await;
+}
+on_both_backends!(retried_send_lookup_stays_inside_the_callers_conversation);
+
 /// Makes the database itself refuse to store messages whose body is `boom` (a failure
 /// inside the write transaction, not a business outcome).
 async fn refuse_boom_messages(server: &TestServer) {

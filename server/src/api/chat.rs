@@ -139,6 +139,10 @@ pub async fn send(state: &AppState, out: Outgoing) -> Result<pb::Message, Error>
         }
         SendOutcome::Duplicate(message) => Ok(convert::message(&message, &state.signer)),
         SendOutcome::NotFound => Err(Error::NotFound("conversation")),
+        SendOutcome::KeyInUse => Err(Error::invalid(
+            "client_key",
+            "already used by another sender's message in this conversation; send with a new key",
+        )),
         SendOutcome::BadAttachment(id) => Err(Error::invalid(
             "attachment_ids",
             format!("attachment {id} is unknown, belongs to another conversation, or was already sent"),

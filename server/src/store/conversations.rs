@@ -44,6 +44,8 @@ pub enum SendOutcome {
     /// The idempotency key was used before: the original message.
     Duplicate(MessageRow),
     NotFound,
+    /// The idempotency key is taken by another sender's message in the conversation.
+    KeyInUse,
     /// An attachment id is unknown, used already, or of another conversation.
     BadAttachment(String),
     Refused(Refused),
@@ -118,6 +120,17 @@ pub struct ListFilter {
     /// Keyset position: strictly older than (last_message_at, id).
     pub before: Option<(i64, String)>,
     pub limit: i64,
+}
+
+/// What a send whose key is already in the conversation gets: its original message when
+/// the same sender sent it (a retry), otherwise a refusal — never someone else's message,
+/// which may be an internal note the caller must not read.
+pub(crate) fn retried(original: MessageRow, new: &NewMessage) -> SendOutcome {
+    if original.sender_type == new.sender.as_str() && original.sender_id == new.sender_id {
+        SendOutcome::Duplicate(original)
+    } else {
+        SendOutcome::KeyInUse
+    }
 }
 
 pub(crate) fn status_of(row: &ConversationRow) -> Status {
@@ -308,6 +321,7 @@ impl Store {
                 let original = read!(self, |conn| {
                     Ok::<_, StoreError>(
                         messages::table
+                            .filter(messages::workspace_id.eq(&new.workspace_id))
                             .filter(messages::conversation_id.eq(&new.conversation_id))
                             .filter(messages::client_key.eq(&new.client_key))
                             .select(MessageRow::as_select())
@@ -316,7 +330,7 @@ impl Store {
                             .optional()?,
                     )
                 })?;
-                Ok(original.map_or(SendOutcome::NotFound, SendOutcome::Duplicate))
+                Ok(original.map_or(SendOutcome::NotFound, |original| retried(original, &new)))
             }
             other => other,
         }

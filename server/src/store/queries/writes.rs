@@ -11,7 +11,7 @@ use crate::domain::visitor::MAX_PAGE_VIEWS_KEPT;
 use crate::realtime::event::{Event, EventBody, MemberView, UpdateCause};
 use crate::store::StoreError;
 use crate::store::conversations::{
-    ChangeOutcome, ConversationChange, NewMessage, SendOutcome, Staged, VISITOR_FALLBACK_NAME,
+    ChangeOutcome, ConversationChange, NewMessage, SendOutcome, Staged, VISITOR_FALLBACK_NAME, retried,
 };
 use crate::store::events::NewEvent;
 use crate::store::models::{AttachmentRow, ConversationRow, EventRow, MembershipRow, MessageRow, UserRow};
@@ -274,19 +274,6 @@ impl Writes for Conn {
         // First, before the conversation row (see `lock_workspace`): the event-log
         // append at the end needs this lock anyway.
         self.lock_workspace(&new.workspace_id).await?;
-        // `get_result`, not `first`: the key is unique, and on SQLite the `LIMIT ?` that
-        // `first` binds makes every such statement compile twice (the planner looks at a
-        // bound LIMIT, so binding it expires the statement).
-        let duplicate = messages::table
-            .filter(messages::conversation_id.eq(&new.conversation_id))
-            .filter(messages::client_key.eq(&new.client_key))
-            .select(MessageRow::as_select())
-            .get_result(self)
-            .await
-            .optional()?;
-        if let Some(original) = duplicate {
-            return Ok(Staged::Done(SendOutcome::Duplicate(original)));
-        }
         // The row alone: names and queue place are only needed if an event shows the
         // conversation, and then it is read again after the update below. A visitor's
         // own name comes with it.
@@ -318,6 +305,21 @@ impl Writes for Conn {
         };
         if new.visitor_id.as_ref().is_some_and(|v| *v != current.visitor_id) {
             return Ok(Staged::Done(SendOutcome::NotFound));
+        }
+        // The retry check comes after the conversation is known to be the caller's: the key
+        // alone would hand anyone who replays an id and key the original message.
+        // `get_result`, not `first`: the key is unique, and on SQLite the `LIMIT ?` that
+        // `first` binds makes every such statement compile twice (the planner looks at a
+        // bound LIMIT, so binding it expires the statement).
+        let original = messages::table
+            .filter(messages::conversation_id.eq(&new.conversation_id))
+            .filter(messages::client_key.eq(&new.client_key))
+            .select(MessageRow::as_select())
+            .get_result(self)
+            .await
+            .optional()?;
+        if let Some(original) = original {
+            return Ok(Staged::Done(retried(original, new)));
         }
         let before = crate::store::conversations::status_of(&current);
         let status = match rules::after_message(before, new.sender, new.internal, current.assignee_user_id.is_some()) {

@@ -1752,9 +1752,12 @@ export const ConversationService: GenService<{
   },
   /**
    * Sends a reply or an internal note as the caller (or as a bot or the system, for
-   * integrations). A retry with the same `client_key` returns the original message.
-   * Errors: UNAUTHENTICATED, NOT_FOUND, INVALID_ARGUMENT (empty or too long body, visitor
-   * sender type, unknown attachment), FAILED_PRECONDITION (closed conversation).
+   * integrations). A retry with the same `client_key` by the same sender returns the
+   * original message.
+   * Errors: UNAUTHENTICATED, NOT_FOUND (no conversation of the caller's workspace),
+   * INVALID_ARGUMENT (empty or too long body, visitor sender type, unknown attachment,
+   * `client_key` already used by another sender in the conversation), FAILED_PRECONDITION
+   * (closed conversation).
    *
    * @generated from rpc porthole.v1.ConversationService.SendConversationMessage
    */

@@ -2926,8 +2926,9 @@ export const VisitorServiceDefinition = {
     },
     /**
      * Sends a message. A retry with the same `client_key` returns the original message.
-     * Errors: UNAUTHENTICATED, NOT_FOUND, INVALID_ARGUMENT (empty or too long body, unknown
-     * attachment), FAILED_PRECONDITION (conversation closed).
+     * Errors: UNAUTHENTICATED, NOT_FOUND (no conversation of this visitor), INVALID_ARGUMENT
+     * (empty or too long body, unknown attachment, `client_key` already used by another
+     * sender in the conversation), FAILED_PRECONDITION (conversation closed).
      */
     sendMessage: {
       name: "SendMessage",
