@@ -10,8 +10,6 @@ step() { printf '\n== %s\n' "$*"; }
 
 step "npm packages"
 [ -d node_modules ] || npm ci --no-audit --no-fund
-# The bench's Socket.IO peer (its own package; better-sqlite3 builds a native module).
-[ -d bench/peer/node_modules ] || npm ci --no-audit --no-fund --prefix bench/peer
 
 step "proto: lint, generated TypeScript up to date, no breaking change against main"
 npm run -s lint:proto

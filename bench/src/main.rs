@@ -7,6 +7,7 @@
 //! and the largest N each keeps p99 ≤ 50 ms at), `idle` (server memory per idle visitor feed,
 //! CPU while idle), `replicas` (what a second server process adds to delivery latency).
 //! Each runs `--runs` times and prints the median and range of its figures.
+//! `all` runs every scenario but `compare` (which needs the peer's npm install).
 //! `--quick` runs each briefly with small numbers, so the test command keeps it working.
 
 mod client;
