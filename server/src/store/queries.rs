@@ -33,6 +33,9 @@ pub(crate) trait Reads {
     /// 1 + the number of conversations queued ahead of `row` in its workspace; 0 when it
     /// is not queued.
     async fn queue_position(&mut self, row: &ConversationRow) -> Result<i64, StoreError>;
+
+    /// Each agent's number of open assigned conversations (agents with none are absent).
+    async fn agent_loads(&mut self, workspace_id: &str) -> Result<Vec<(String, i64)>, StoreError>;
 }
 
 /// What write transactions share (the writer connection types only).

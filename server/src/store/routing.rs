@@ -11,7 +11,7 @@ use diesel_async::RunQueryDsl;
 
 use super::events::NewEvent;
 use super::models::{MembershipRow, UserRow};
-use super::queries::Writes as _;
+use super::queries::{Reads as _, Writes as _};
 use super::schema::{conversations, memberships, users, workspaces};
 use super::{Store, StoreError, read, write};
 use crate::domain::routing::{AgentStatus, Mode, presence};
@@ -189,14 +189,7 @@ impl Store {
                 .select((MembershipRow::as_select(), UserRow::as_select()))
                 .load(conn)
                 .await?;
-            let loads: Vec<(Option<String>, i64)> = conversations::table
-                .filter(conversations::workspace_id.eq(workspace_id))
-                .filter(conversations::assignee_user_id.is_not_null())
-                .filter(conversations::status.eq_any(OPEN))
-                .group_by(conversations::assignee_user_id)
-                .select((conversations::assignee_user_id, diesel::dsl::count_star()))
-                .load(conn)
-                .await?;
+            let loads = conn.agent_loads(workspace_id).await?;
             let queued = conversations::table
                 .filter(conversations::workspace_id.eq(workspace_id))
                 .filter(conversations::queued_at.is_not_null())
@@ -208,7 +201,7 @@ impl Store {
             let members = rows
                 .into_iter()
                 .map(|(membership, user)| {
-                    let load = loads.iter().find(|(u, _)| u.as_deref() == Some(&user.id)).map_or(0, |(_, n)| *n);
+                    let load = loads.iter().find(|(u, _)| *u == user.id).map_or(0, |(_, n)| *n);
                     view_of(membership, user, load, now, grace)
                 })
                 .collect();

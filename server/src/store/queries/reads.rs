@@ -9,6 +9,7 @@ use crate::realtime::event::ConversationView;
 use crate::store::StoreError;
 use crate::store::models::ConversationRow;
 use crate::store::queries::Reads;
+use crate::store::routing::OPEN;
 use crate::store::schema::{conversations, users, visitors};
 
 impl Reads for Conn {
@@ -51,5 +52,17 @@ impl Reads for Conn {
             .get_result(self)
             .await?;
         Ok(ahead + 1)
+    }
+
+    async fn agent_loads(&mut self, workspace_id: &str) -> Result<Vec<(String, i64)>, StoreError> {
+        let loads: Vec<(Option<String>, i64)> = conversations::table
+            .filter(conversations::workspace_id.eq(workspace_id))
+            .filter(conversations::assignee_user_id.is_not_null())
+            .filter(conversations::status.eq_any(OPEN))
+            .group_by(conversations::assignee_user_id)
+            .select((conversations::assignee_user_id, diesel::dsl::count_star()))
+            .load(self)
+            .await?;
+        Ok(loads.into_iter().filter_map(|(user, n)| Some((user?, n))).collect())
     }
 }

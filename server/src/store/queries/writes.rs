@@ -122,18 +122,11 @@ impl Writes for Conn {
                 .select((memberships::user_id, memberships::max_chats, memberships::last_assigned_at))
                 .load(self)
                 .await?;
-            let loads: Vec<(Option<String>, i64)> = conversations::table
-                .filter(conversations::workspace_id.eq(workspace_id))
-                .filter(conversations::assignee_user_id.is_not_null())
-                .filter(conversations::status.eq_any(OPEN))
-                .group_by(conversations::assignee_user_id)
-                .select((conversations::assignee_user_id, diesel::dsl::count_star()))
-                .load(self)
-                .await?;
+            let loads = self.agent_loads(workspace_id).await?;
             let mut candidates: Vec<Candidate> = members
                 .into_iter()
                 .map(|(user_id, capacity, last_assigned_at)| Candidate {
-                    load: loads.iter().find(|(u, _)| u.as_deref() == Some(&user_id)).map_or(0, |(_, n)| *n),
+                    load: loads.iter().find(|(u, _)| *u == user_id).map_or(0, |(_, n)| *n),
                     user_id,
                     capacity: i64::from(capacity),
                     last_assigned_at,
