@@ -2,7 +2,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use common::{Backend, TEST_JWT_SECRET, TestServer, sign_up, violated_fields};
 use porthole_client::pb;

@@ -1,0 +1,18 @@
+//! The server's integration tests, as one binary (one link instead of one per topic): each
+//! module starts the real server on port 0 and drives it through the real client
+//! (`common::TestServer`), on SQLite and on a PostgreSQL database of its own, except
+//! `tidy`, which checks the repository's stated invariants on its source text.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+#[macro_use]
+mod common;
+
+mod accounts;
+mod canned;
+mod chat;
+mod http;
+mod routing;
+mod tidy;
+mod visitors;
+mod widgets;
