@@ -61,7 +61,8 @@ pub(crate) trait Writes: Reads {
     ) -> Result<Vec<Event>, StoreError>;
 
     /// Assigns queued conversations, oldest first, to available agents as the routing mode
-    /// says; returns the events to log. Takes the workspace lock (see `store::routing`).
+    /// says; returns the events to log. The caller must hold the workspace lock (every
+    /// workspace write transaction takes it first), which serialises assignments.
     async fn route_queue(&mut self, workspace_id: &str, now: i64, grace_ms: i64) -> Result<Vec<NewEvent>, StoreError>;
 
     /// A member with name and load, as dashboards show it.

@@ -1,8 +1,8 @@
 //! Routing in the store: assigning queued conversations to agents inside the writing
 //! transaction, agent presence and status, and the workload view.
 //!
-//! **Invariant:** every assignment decision of a workspace runs after taking that
-//! workspace's row lock (a no-op update of `workspaces`), so concurrent conversations on
+//! **Invariant:** every assignment decision of a workspace runs under that workspace's row
+//! lock, which its transaction took first (`Writes::lock_workspace`), so concurrent conversations on
 //! several replicas are assigned one at a time: no agent goes over capacity and no
 //! conversation is assigned twice. On SQLite the single writer gives the same.
 

@@ -94,11 +94,10 @@ impl Writes for Conn {
 
     async fn route_queue(&mut self, workspace_id: &str, now: i64, grace_ms: i64) -> Result<Vec<NewEvent>, StoreError> {
         let mut events: Vec<NewEvent> = Vec::new();
-        let mode: String = diesel::update(workspaces::table.find(workspace_id))
-            .set(workspaces::routing_mode.eq(workspaces::routing_mode))
-            .returning(workspaces::routing_mode)
-            .get_result(self)
-            .await?;
+        // A plain read: the caller holds the workspace lock already (lock order), which is
+        // what serialises assignments.
+        let mode: String =
+            workspaces::table.find(workspace_id).select(workspaces::routing_mode).get_result(self).await?;
         let mode = Mode::parse(&mode);
         let queued: Vec<(String, String)> = if mode == Mode::Manual {
             Vec::new()
