@@ -31,33 +31,19 @@ struct Setup {
 
 async fn setup(server: &TestServer, email: &str) -> Setup {
     let (agent, session) = sign_up(server, email, "Chat Co").await;
-    let widget = agent
-        .widgets()
-        .create_widget(pb::CreateWidgetRequest { name: "Site".into(), settings: None })
-        .await
-        .unwrap()
-        .into_inner()
-        .widget
-        .unwrap();
+    let widget = common::create_widget(&agent, "Site").await;
     let (visitor, visitor_id) = start_visitor(server, &widget.public_token).await;
     Setup { agent, agent_id: session.user.unwrap().id, widget, visitor, visitor_id }
 }
 
 async fn start_visitor(server: &TestServer, widget_token: &str) -> (Porthole, String) {
-    let visitor = server.new_client();
-    let session = visitor
-        .visitor()
-        .start_session(pb::StartSessionRequest {
-            widget_token: widget_token.into(),
-            language: "de-DE".into(),
-            time_zone: "Europe/Berlin".into(),
-            ..Default::default()
-        })
-        .await
-        .unwrap()
-        .into_inner();
-    visitor.set_token(Some(session.visitor_token));
-    (visitor, session.visitor.unwrap().id)
+    let request = pb::StartSessionRequest {
+        widget_token: widget_token.into(),
+        language: "de-DE".into(),
+        time_zone: "Europe/Berlin".into(),
+        ..Default::default()
+    };
+    common::start_session(server, request).await
 }
 
 async fn start_conversation(visitor: &Porthole) -> pb::VisitorConversation {

@@ -176,6 +176,32 @@ pub async fn sign_up(server: &TestServer, email: &str, workspace: &str) -> (Port
     (client, session)
 }
 
+/// Creates a widget with default settings in the owner's workspace.
+pub async fn create_widget(owner: &Porthole, name: &str) -> pb::Widget {
+    owner
+        .widgets()
+        .create_widget(pb::CreateWidgetRequest { name: name.into(), settings: None })
+        .await
+        .unwrap()
+        .into_inner()
+        .widget
+        .unwrap()
+}
+
+/// Starts a visitor session as `request` says; returns a client using its token and the
+/// visitor's id.
+pub async fn start_session(server: &TestServer, request: pb::StartSessionRequest) -> (Porthole, String) {
+    let visitor = server.new_client();
+    let session = visitor.visitor().start_session(request).await.unwrap().into_inner();
+    visitor.set_token(Some(session.visitor_token));
+    (visitor, session.visitor.unwrap().id)
+}
+
+/// Starts an anonymous visitor session on a widget.
+pub async fn start_visitor(server: &TestServer, widget_token: &str) -> (Porthole, String) {
+    start_session(server, pb::StartSessionRequest { widget_token: widget_token.into(), ..Default::default() }).await
+}
+
 /// The field names of a BadRequest detail in an INVALID_ARGUMENT status.
 pub fn violated_fields(status: &tonic::Status) -> Vec<String> {
     use prost::Message as _;

@@ -27,14 +27,7 @@ struct Team {
 
 async fn team(server: &TestServer, email: &str) -> Team {
     let (owner, session) = sign_up(server, email, "Routing Co").await;
-    let widget = owner
-        .widgets()
-        .create_widget(pb::CreateWidgetRequest { name: "Site".into(), settings: None })
-        .await
-        .unwrap()
-        .into_inner()
-        .widget
-        .unwrap();
+    let widget = common::create_widget(&owner, "Site").await;
     let mut members = vec![(owner.clone(), session.user.unwrap().id)];
     for i in 1..AGENTS {
         let invite = owner

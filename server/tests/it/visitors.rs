@@ -23,28 +23,9 @@ struct Setup {
 
 async fn setup(server: &TestServer, email: &str) -> Setup {
     let (agent, _) = sign_up(server, email, "Visits Co").await;
-    let widget = agent
-        .widgets()
-        .create_widget(pb::CreateWidgetRequest { name: "Site".into(), settings: None })
-        .await
-        .unwrap()
-        .into_inner()
-        .widget
-        .unwrap();
-    let (visitor, visitor_id) = start_visitor(server, &widget.public_token).await;
+    let widget = common::create_widget(&agent, "Site").await;
+    let (visitor, visitor_id) = common::start_visitor(server, &widget.public_token).await;
     Setup { agent, widget, visitor, visitor_id }
-}
-
-async fn start_visitor(server: &TestServer, widget_token: &str) -> (Porthole, String) {
-    let visitor = server.new_client();
-    let session = visitor
-        .visitor()
-        .start_session(pb::StartSessionRequest { widget_token: widget_token.into(), ..Default::default() })
-        .await
-        .unwrap()
-        .into_inner();
-    visitor.set_token(Some(session.visitor_token));
-    (visitor, session.visitor.unwrap().id)
 }
 
 async fn view(visitor: &Porthole, path: &str) {
@@ -241,7 +222,7 @@ async fn identified_pages_follow_the_user(backend: Backend) {
     view(&s.visitor, "/laptop").await;
     assert_eq!(identify(s.visitor.clone()).await, s.visitor_id);
 
-    let (phone, phone_id) = start_visitor(&server, &s.widget.public_token).await;
+    let (phone, phone_id) = common::start_visitor(&server, &s.widget.public_token).await;
     for i in 0..100 {
         view(&phone, &format!("/phone/{i}")).await;
     }
