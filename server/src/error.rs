@@ -123,8 +123,19 @@ impl From<Error> for tonic::Status {
 }
 
 impl From<crate::store::StoreError> for Error {
+    /// Keeps the whole cause chain for the log: diesel puts what went wrong in `source()`
+    /// (e.g. "unknown Status \"snoozed\" stored" below "Error deserializing field").
     fn from(error: crate::store::StoreError) -> Self {
-        Self::internal(error)
+        let mut text = error.to_string();
+        let mut cause = std::error::Error::source(&error);
+        while let Some(inner) = cause {
+            let line = inner.to_string();
+            if !text.ends_with(&line) {
+                text = format!("{text}: {line}");
+            }
+            cause = inner.source();
+        }
+        Self::Internal(text)
     }
 }
 

@@ -11,7 +11,7 @@ use super::convert;
 use crate::AppState;
 use crate::auth::{self, Agent, password};
 use crate::domain::Violations;
-use crate::domain::account::{self as rules, Role};
+use crate::domain::account as rules;
 use crate::error::Error;
 use crate::ids;
 use crate::store::accounts::{AcceptOutcome, InviteAccount, RefreshOutcome};
@@ -64,8 +64,7 @@ fn session(
     refresh: (String, &RefreshTokenRow),
     now: i64,
 ) -> Result<pb::Session, Error> {
-    let role =
-        Role::parse(&membership.role).ok_or_else(|| Error::internal(format!("stored role {:?}", membership.role)))?;
+    let role = membership.role;
     let agent = Agent { user_id: user.id.clone(), workspace_id: workspace.id.clone(), role };
     let expires_at = now.saturating_add(millis(state.config.access_token_ttl));
     let access_token = state.keys.issue_agent(&agent, now / 1000, expires_at / 1000).map_err(Error::internal)?;
@@ -76,7 +75,7 @@ fn session(
         refresh_token_expire_time: Some(convert::timestamp(refresh.1.expires_at)),
         user: Some(convert::user(user)),
         workspace: Some(convert::workspace(workspace)),
-        role: convert::role_to_proto(&membership.role).into(),
+        role: convert::role_to_proto(membership.role).into(),
     })
 }
 
@@ -214,7 +213,7 @@ impl AuthService for AuthApi {
         Ok(Response::new(pb::GetMeResponse {
             user: Some(convert::user(&user)),
             workspace: Some(convert::workspace(&workspace)),
-            role: convert::role_to_proto(&membership.role).into(),
+            role: convert::role_to_proto(membership.role).into(),
         }))
     }
 

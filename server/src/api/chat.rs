@@ -7,12 +7,13 @@ use super::convert;
 use crate::AppState;
 use crate::attachments;
 use crate::domain::Violations;
-use crate::domain::conversation::{self as rules, Sender};
+use crate::domain::conversation::{self as rules, Priority, Sender, Status};
 use crate::domain::routing::Responder;
 use crate::domain::visitor as visitor_rules;
 use crate::error::Error;
 use crate::ids;
-use crate::realtime::event::{BusMessage, ConversationView, Event};
+use crate::realtime::event::{BusMessage, Event};
+use crate::realtime::payload::ConversationView;
 use crate::store::conversations::{ChangeOutcome, NewMessage, SendOutcome};
 use crate::store::models::{AttachmentRow, ConversationRow};
 use crate::store::now_ms;
@@ -61,8 +62,8 @@ pub fn conversation_row(new: NewConversation<'_>) -> ConversationRow {
         workspace_id: new.workspace_id.to_owned(),
         widget_id: new.widget_id.to_owned(),
         visitor_id: new.visitor_id.to_owned(),
-        status: "pending".to_owned(),
-        priority: "normal".to_owned(),
+        status: Status::Pending,
+        priority: Priority::Normal,
         assignee_user_id: new.assignee_user_id,
         tags: "[]".to_owned(),
         source_url: visitor_rules::clip(new.source_url, visitor_rules::MAX_URL_CHARS),
@@ -81,7 +82,7 @@ pub fn conversation_row(new: NewConversation<'_>) -> ConversationRow {
         first_response_at: None,
         resolved_at: None,
         closed_at: None,
-        responder: new.responder.as_str().to_owned(),
+        responder: new.responder,
         queued_at: queued.then_some(new.now),
     }
 }
@@ -189,5 +190,5 @@ pub async fn upload(
     // Bytes first: a record never points at a missing file.
     attachments::save(&state.config.data_dir, workspace_id, &row.id, data).await?;
     let row = state.store.insert_attachment(row).await?;
-    Ok(convert::attachment(&row, &state.signer))
+    Ok(convert::attachment(&row.to_payload(), &state.signer))
 }

@@ -71,7 +71,7 @@ impl ConversationApi {
             .conversation(&agent.workspace_id, conversation_id, None)
             .await?
             .ok_or(Error::NotFound("conversation"))?;
-        Ok(view.row.visitor_id)
+        Ok(view.conversation.visitor_id)
     }
 }
 
@@ -158,7 +158,9 @@ impl ConversationService for ConversationApi {
         };
         let views = self.state.store.list_conversations(&agent.workspace_id, &filter).await?;
         let next_page_token = match views.last() {
-            Some(last) if views.len() as i64 == limit => format!("{}.{}", last.row.last_message_at, last.row.id),
+            Some(last) if views.len() as i64 == limit => {
+                format!("{}.{}", last.conversation.last_message_at, last.conversation.id)
+            }
             _ => String::new(),
         };
         Ok(Response::new(pb::ListConversationsResponse {
@@ -179,7 +181,7 @@ impl ConversationService for ConversationApi {
             .conversation(&agent.workspace_id, id, None)
             .await?
             .ok_or(Error::NotFound("conversation"))?;
-        let visitor = self.state.store.visitor(&agent.workspace_id, &view.row.visitor_id).await?;
+        let visitor = self.state.store.visitor(&agent.workspace_id, &view.conversation.visitor_id).await?;
         Ok(Response::new(pb::GetConversationResponse {
             conversation: Some(convert::conversation(&view)),
             visitor: visitor.as_ref().map(convert::visitor_profile),
@@ -368,7 +370,7 @@ impl ConversationService for ConversationApi {
                 workspace_id: agent.workspace_id,
                 conversation_id: req.conversation_id,
                 visitor_id,
-                sender_type: Sender::Agent.as_str().to_owned(),
+                sender_type: Sender::Agent,
                 sender_id: user.id,
                 name: user.display_name,
                 typing: req.typing,
@@ -534,12 +536,12 @@ impl ConversationService for ConversationApi {
         });
         let (view, resumed, events) = self.state.store.start_conversation(row).await?;
         chat::publish(&self.state, events).await;
-        outgoing.conversation_id = view.row.id.clone();
+        outgoing.conversation_id = view.conversation.id.clone();
         let message = chat::send(&self.state, outgoing).await?;
         let view = self
             .state
             .store
-            .conversation(&agent.workspace_id, &view.row.id, None)
+            .conversation(&agent.workspace_id, &view.conversation.id, None)
             .await?
             .ok_or(Error::NotFound("conversation"))?;
         Ok(Response::new(pb::StartVisitorConversationResponse {

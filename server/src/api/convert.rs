@@ -7,23 +7,21 @@ use crate::domain::account::Role;
 use crate::domain::conversation::{Priority, Sender, Status};
 use crate::domain::routing::{AgentStatus, Mode, Responder};
 use crate::domain::widget as dw;
-use crate::realtime::event::{BusMessage, ConversationView, EventBody, MemberView, Typing, UpdateCause};
-use crate::store::models::{
-    AttachmentRow, CannedResponseRow, InviteRow, MessageRow, PageViewRow, UserRow, VisitorRow, WidgetRow, WorkspaceRow,
-};
+use crate::realtime::event::{BusMessage, EventBody, Typing, UpdateCause};
+use crate::realtime::payload::{Attachment, Message, Visitor};
+use crate::realtime::payload::{ConversationView, MemberView};
+use crate::store::models::{CannedResponseRow, InviteRow, PageViewRow, UserRow, WidgetRow, WorkspaceRow};
 
 /// Unix milliseconds as a protobuf timestamp.
 pub fn timestamp(ms: i64) -> prost_types::Timestamp {
     prost_types::Timestamp { seconds: ms.div_euclid(1000), nanos: (ms.rem_euclid(1000) * 1_000_000) as i32 }
 }
 
-/// A stored role name as the proto enum (unknown names read as unspecified).
-pub fn role_to_proto(role: &str) -> pb::Role {
-    match Role::parse(role) {
-        Some(Role::Owner) => pb::Role::Owner,
-        Some(Role::Admin) => pb::Role::Admin,
-        Some(Role::Agent) => pb::Role::Agent,
-        None => pb::Role::Unspecified,
+pub fn role_to_proto(role: Role) -> pb::Role {
+    match role {
+        Role::Owner => pb::Role::Owner,
+        Role::Admin => pb::Role::Admin,
+        Role::Agent => pb::Role::Agent,
     }
 }
 
@@ -51,7 +49,7 @@ pub fn workspace(row: &WorkspaceRow) -> pb::Workspace {
         id: row.id.clone(),
         name: row.name.clone(),
         create_time: Some(timestamp(row.created_at)),
-        routing_mode: match Mode::parse(&row.routing_mode) {
+        routing_mode: match row.routing_mode {
             Mode::LeastLoaded => pb::RoutingMode::LeastLoaded,
             Mode::RoundRobin => pb::RoutingMode::RoundRobin,
             Mode::Manual => pb::RoutingMode::Manual,
@@ -65,7 +63,7 @@ pub fn invite(row: &InviteRow) -> pb::Invite {
     pb::Invite {
         id: row.id.clone(),
         email: row.email.clone(),
-        role: role_to_proto(&row.role).into(),
+        role: role_to_proto(row.role).into(),
         invited_by_user_id: row.invited_by.clone(),
         create_time: Some(timestamp(row.created_at)),
         expire_time: Some(timestamp(row.expires_at)),
@@ -267,13 +265,13 @@ pub fn settings_from_proto(p: pb::WidgetSettings) -> dw::WidgetSettings {
     }
 }
 
-pub fn status_to_proto(status: &str) -> pb::ConversationStatus {
-    match Status::parse(status) {
-        Some(Status::Pending) | None => pb::ConversationStatus::Pending,
-        Some(Status::Active) => pb::ConversationStatus::Active,
-        Some(Status::Waiting) => pb::ConversationStatus::Waiting,
-        Some(Status::Resolved) => pb::ConversationStatus::Resolved,
-        Some(Status::Closed) => pb::ConversationStatus::Closed,
+pub fn status_to_proto(status: Status) -> pb::ConversationStatus {
+    match status {
+        Status::Pending => pb::ConversationStatus::Pending,
+        Status::Active => pb::ConversationStatus::Active,
+        Status::Waiting => pb::ConversationStatus::Waiting,
+        Status::Resolved => pb::ConversationStatus::Resolved,
+        Status::Closed => pb::ConversationStatus::Closed,
     }
 }
 
@@ -289,12 +287,12 @@ pub fn status_from_proto(value: i32) -> Option<Status> {
     })
 }
 
-pub fn priority_to_proto(priority: &str) -> pb::Priority {
-    match Priority::parse(priority) {
-        Some(Priority::Low) => pb::Priority::Low,
-        Some(Priority::Normal) | None => pb::Priority::Normal,
-        Some(Priority::High) => pb::Priority::High,
-        Some(Priority::Urgent) => pb::Priority::Urgent,
+pub fn priority_to_proto(priority: Priority) -> pb::Priority {
+    match priority {
+        Priority::Low => pb::Priority::Low,
+        Priority::Normal => pb::Priority::Normal,
+        Priority::High => pb::Priority::High,
+        Priority::Urgent => pb::Priority::Urgent,
     }
 }
 
@@ -309,13 +307,12 @@ pub fn priority_from_proto(value: i32) -> Option<Priority> {
     })
 }
 
-pub fn sender_to_proto(sender: &str) -> pb::SenderType {
-    match Sender::parse(sender) {
-        Some(Sender::Visitor) => pb::SenderType::Visitor,
-        Some(Sender::Agent) => pb::SenderType::Agent,
-        Some(Sender::Bot) => pb::SenderType::Bot,
-        Some(Sender::System) => pb::SenderType::System,
-        None => pb::SenderType::Unspecified,
+pub fn sender_to_proto(sender: Sender) -> pb::SenderType {
+    match sender {
+        Sender::Visitor => pb::SenderType::Visitor,
+        Sender::Agent => pb::SenderType::Agent,
+        Sender::Bot => pb::SenderType::Bot,
+        Sender::System => pb::SenderType::System,
     }
 }
 
@@ -323,45 +320,44 @@ fn opt_timestamp(ms: Option<i64>) -> Option<prost_types::Timestamp> {
     ms.map(timestamp)
 }
 
-pub fn attachment(row: &AttachmentRow, signer: &Signer) -> pb::Attachment {
+pub fn attachment(file: &Attachment, signer: &Signer) -> pb::Attachment {
     pb::Attachment {
-        id: row.id.clone(),
-        file_name: row.file_name.clone(),
-        content_type: row.content_type.clone(),
-        size_bytes: row.size_bytes,
-        url: signer.url(row),
+        id: file.id.clone(),
+        file_name: file.file_name.clone(),
+        content_type: file.content_type.clone(),
+        size_bytes: file.size_bytes,
+        url: signer.url(&file.id, &file.file_name),
     }
 }
 
-pub fn message(row: &MessageRow, signer: &Signer) -> pb::Message {
-    let files: Vec<AttachmentRow> = serde_json::from_str(&row.attachments).unwrap_or_default();
+pub fn message(m: &Message, signer: &Signer) -> pb::Message {
     pb::Message {
-        id: row.id.clone(),
-        conversation_id: row.conversation_id.clone(),
-        seq: row.seq,
-        sender_type: sender_to_proto(&row.sender_type).into(),
-        sender_id: row.sender_id.clone(),
-        sender_name: row.sender_name.clone(),
-        body: row.body.clone(),
-        internal: row.internal,
-        attachments: files.iter().map(|f| attachment(f, signer)).collect(),
-        client_key: row.client_key.clone(),
-        create_time: Some(timestamp(row.created_at)),
+        id: m.id.clone(),
+        conversation_id: m.conversation_id.clone(),
+        seq: m.seq,
+        sender_type: sender_to_proto(m.sender_type).into(),
+        sender_id: m.sender_id.clone(),
+        sender_name: m.sender_name.clone(),
+        body: m.body.clone(),
+        internal: m.internal,
+        attachments: m.attachments.iter().map(|f| attachment(f, signer)).collect(),
+        client_key: m.client_key.clone(),
+        create_time: Some(timestamp(m.created_at)),
     }
 }
 
 pub fn conversation(view: &ConversationView) -> pb::Conversation {
-    let row = &view.row;
+    let row = &view.conversation;
     pb::Conversation {
         id: row.id.clone(),
         widget_id: row.widget_id.clone(),
         visitor_id: row.visitor_id.clone(),
         visitor_name: view.visitor_name.clone(),
         visitor_email: view.visitor_email.clone(),
-        status: status_to_proto(&row.status).into(),
-        priority: priority_to_proto(&row.priority).into(),
+        status: status_to_proto(row.status).into(),
+        priority: priority_to_proto(row.priority).into(),
         assignee_user_id: row.assignee_user_id.clone().unwrap_or_default(),
-        tags: serde_json::from_str(&row.tags).unwrap_or_default(),
+        tags: row.tags.clone(),
         source_url: row.source_url.clone(),
         source_title: row.source_title.clone(),
         last_message_preview: row.last_message_preview.clone(),
@@ -376,7 +372,7 @@ pub fn conversation(view: &ConversationView) -> pb::Conversation {
         first_response_time: opt_timestamp(row.first_response_at),
         resolve_time: opt_timestamp(row.resolved_at),
         close_time: opt_timestamp(row.closed_at),
-        responder: match Responder::parse(&row.responder) {
+        responder: match row.responder {
             Responder::Agents => pb::Responder::Agents,
             Responder::Bot => pb::Responder::Bot,
             Responder::Workflow => pb::Responder::Workflow,
@@ -397,8 +393,8 @@ pub fn mode_from_proto(value: i32) -> Option<Mode> {
     }
 }
 
-pub fn agent_status_to_proto(status: &str) -> pb::AgentStatus {
-    match AgentStatus::parse(status) {
+pub fn agent_status_to_proto(status: AgentStatus) -> pb::AgentStatus {
+    match status {
         AgentStatus::Online => pb::AgentStatus::Online,
         AgentStatus::Away => pb::AgentStatus::Away,
         AgentStatus::Busy => pb::AgentStatus::Busy,
@@ -422,20 +418,20 @@ pub fn member_view(view: &MemberView) -> pb::Member {
         user_id: view.user_id.clone(),
         email: view.email.clone(),
         display_name: view.display_name.clone(),
-        role: role_to_proto(&view.role).into(),
+        role: role_to_proto(view.role).into(),
         join_time: Some(timestamp(view.joined_at)),
-        status: agent_status_to_proto(&view.status).into(),
-        presence: agent_status_to_proto(&view.presence).into(),
+        status: agent_status_to_proto(view.status).into(),
+        presence: agent_status_to_proto(view.presence).into(),
         max_concurrent_chats: i32::try_from(view.max_chats).unwrap_or(i32::MAX),
         current_load: i32::try_from(view.load).unwrap_or(i32::MAX),
     }
 }
 
 pub fn visitor_conversation(view: &ConversationView) -> pb::VisitorConversation {
-    let row = &view.row;
+    let row = &view.conversation;
     pb::VisitorConversation {
         id: row.id.clone(),
-        status: status_to_proto(&row.status).into(),
+        status: status_to_proto(row.status).into(),
         agent_name: view.assignee_name.clone(),
         last_seq: row.visitor_last_seq,
         agent_read_seq: row.agent_read_seq,
@@ -443,15 +439,15 @@ pub fn visitor_conversation(view: &ConversationView) -> pb::VisitorConversation 
         create_time: Some(timestamp(row.created_at)),
         last_message_time: Some(timestamp(row.last_message_at)),
         queue_position: i32::try_from(view.queue_position).unwrap_or(i32::MAX),
-        with_bot: Responder::parse(&row.responder) == Responder::Bot,
+        with_bot: row.responder == Responder::Bot,
     }
 }
 
-pub fn visitor(row: &VisitorRow) -> pb::Visitor {
+pub fn visitor(row: &Visitor) -> pb::Visitor {
     pb::Visitor { id: row.id.clone(), name: row.name.clone(), email: row.email.clone(), verified: row.verified }
 }
 
-pub fn visitor_profile(row: &VisitorRow) -> pb::VisitorProfile {
+pub fn visitor_profile(row: &Visitor) -> pb::VisitorProfile {
     pb::VisitorProfile {
         id: row.id.clone(),
         name: row.name.clone(),
@@ -488,7 +484,7 @@ pub fn page_view(row: &PageViewRow) -> pb::PageView {
 fn typing(t: &Typing) -> pb::TypingEvent {
     pb::TypingEvent {
         conversation_id: t.conversation_id.clone(),
-        sender_type: sender_to_proto(&t.sender_type).into(),
+        sender_type: sender_to_proto(t.sender_type).into(),
         sender_id: t.sender_id.clone(),
         name: t.name.clone(),
         typing: t.typing,
@@ -525,7 +521,10 @@ pub fn visitor_event(item: &BusMessage, signer: &Signer) -> Option<pb::watch_vis
         }),
         BusMessage::Event(event) => match &event.body {
             EventBody::ConversationUpdated { conversation: c, cause: UpdateCause::AgentRead } => {
-                E::Read(pb::VisitorReadEvent { conversation_id: c.row.id.clone(), seq: c.row.agent_read_seq })
+                E::Read(pb::VisitorReadEvent {
+                    conversation_id: c.conversation.id.clone(),
+                    seq: c.conversation.agent_read_seq,
+                })
             }
             EventBody::ConversationCreated { conversation: c }
             | EventBody::ConversationUpdated { conversation: c, .. } => E::ConversationUpdated(visitor_conversation(c)),

@@ -21,6 +21,7 @@ use crate::error::Error;
 use crate::ids;
 use crate::realtime::event::{BusMessage, Typing};
 use crate::realtime::feed::{self, Audience, FeedItem};
+use crate::realtime::payload;
 use crate::store::conversations::ConversationRef;
 use crate::store::models::{VisitorRow, WidgetRow};
 use crate::store::now_ms;
@@ -96,7 +97,7 @@ impl VisitorApi {
             .ok_or(Error::NotFound("widget (it was turned off or deleted)"))
     }
 
-    async fn own_visitor(&self, visitor: &Visitor) -> Result<VisitorRow, Error> {
+    async fn own_visitor(&self, visitor: &Visitor) -> Result<payload::Visitor, Error> {
         self.state.store.visitor(&visitor.workspace_id, &visitor.visitor_id).await?.ok_or(Error::NotFound("visitor"))
     }
 
@@ -122,7 +123,7 @@ impl VisitorApi {
         visitor: &Visitor,
         change: VisitorChange,
         page_view: Option<PageView>,
-    ) -> Result<VisitorRow, Error> {
+    ) -> Result<payload::Visitor, Error> {
         let (row, events) = self
             .state
             .store
@@ -476,7 +477,7 @@ impl VisitorService for VisitorApi {
                 workspace_id: visitor.workspace_id,
                 conversation_id: req.conversation_id,
                 visitor_id: visitor.visitor_id.clone(),
-                sender_type: Sender::Visitor.as_str().to_owned(),
+                sender_type: Sender::Visitor,
                 sender_id: visitor.visitor_id,
                 name: row.name,
                 typing: req.typing,

@@ -47,7 +47,7 @@ impl WorkspaceApi {
     async fn member_role(&self, workspace_id: &str, user_id: &str) -> Result<Role, Error> {
         let (_, _, membership) =
             self.state.store.membership(workspace_id, user_id).await?.ok_or(Error::NotFound("member"))?;
-        Role::parse(&membership.role).ok_or_else(|| Error::internal(format!("stored role {:?}", membership.role)))
+        Ok(membership.role)
     }
 }
 
@@ -117,12 +117,7 @@ impl WorkspaceService for WorkspaceApi {
         let current = self.member_role(&agent.workspace_id, &req.user_id).await?;
         if let Some(role) = role {
             Self::check_owner_rights(&agent, Some(current), Some(role))?;
-            match self
-                .state
-                .store
-                .change_member(&agent.workspace_id, &req.user_id, Some(role.as_str()), now_ms())
-                .await?
-            {
+            match self.state.store.change_member(&agent.workspace_id, &req.user_id, Some(role), now_ms()).await? {
                 MemberChange::Done => {}
                 MemberChange::NotFound => return Err(Error::NotFound("member").into()),
                 MemberChange::LastOwner => {
@@ -182,7 +177,7 @@ impl WorkspaceService for WorkspaceApi {
             id: ids::new_id("inv"),
             workspace_id: agent.workspace_id.clone(),
             email,
-            role: role.as_str().to_owned(),
+            role,
             token_hash: ids::token_hash(&token),
             invited_by: agent.user_id.clone(),
             created_at: now,

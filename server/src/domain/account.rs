@@ -2,8 +2,10 @@
 
 use super::Violations;
 
-/// A member's role; declared from most to least powerful.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+/// A member's role; declared from most to least powerful. Stored and serialized as its
+/// lower-case name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Role {
     Owner,
     Admin,

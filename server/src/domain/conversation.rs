@@ -1,7 +1,8 @@
 //! The conversation state machine, priorities, and message rules.
 
-/// Where a conversation stands.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// Where a conversation stands. Stored and serialized as its lower-case name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Status {
     Pending,
     Active,
@@ -32,14 +33,21 @@ impl Status {
         })
     }
 
-    /// Open conversations are the ones a visitor continues instead of starting anew.
+    /// The statuses of open conversations: someone on our side still has to act. They count
+    /// towards an agent's load and are the ones routing queues; resolved and closed ones do
+    /// not. (A visitor still continues a resolved conversation instead of starting anew:
+    /// everything but closed.)
+    pub const OPEN: [Status; 3] = [Status::Pending, Status::Active, Status::Waiting];
+
+    /// Whether it is one of [`Status::OPEN`].
     pub fn is_open(self) -> bool {
-        self != Status::Closed
+        Self::OPEN.contains(&self)
     }
 }
 
-/// How urgent a conversation is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// How urgent a conversation is. Stored and serialized as its lower-case name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Priority {
     Low,
     Normal,
@@ -68,8 +76,9 @@ impl Priority {
     }
 }
 
-/// Who wrote a message.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// Who wrote a message. Stored and serialized as its lower-case name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Sender {
     Visitor,
     Agent,
@@ -246,7 +255,9 @@ mod tests {
     fn names_round_trip() {
         for s in [Pending, Active, Waiting, Resolved, Closed] {
             assert_eq!(Status::parse(s.as_str()), Some(s));
+            assert_eq!(serde_json::to_value(s).unwrap(), s.as_str());
         }
+        assert!(Pending.is_open() && Waiting.is_open() && !Resolved.is_open() && !Closed.is_open());
         for p in [Priority::Low, Priority::Normal, Priority::High, Priority::Urgent] {
             assert_eq!(Priority::parse(p.as_str()), Some(p));
         }

@@ -3,8 +3,9 @@
 
 use super::widget::Handler;
 
-/// How conversations find an agent.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// How conversations find an agent. Stored and serialized as its snake_case name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Mode {
     LeastLoaded,
     RoundRobin,
@@ -20,18 +21,19 @@ impl Mode {
         }
     }
 
-    /// Unknown stored values read as the default.
-    pub fn parse(name: &str) -> Self {
-        match name {
+    pub fn parse(name: &str) -> Option<Self> {
+        Some(match name {
+            "least_loaded" => Mode::LeastLoaded,
             "round_robin" => Mode::RoundRobin,
             "manual" => Mode::Manual,
-            _ => Mode::LeastLoaded,
-        }
+            _ => return None,
+        })
     }
 }
 
-/// An agent's chosen availability.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// An agent's chosen availability. Stored and serialized as its lower-case name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum AgentStatus {
     Online,
     Away,
@@ -49,13 +51,14 @@ impl AgentStatus {
         }
     }
 
-    pub fn parse(name: &str) -> Self {
-        match name {
+    pub fn parse(name: &str) -> Option<Self> {
+        Some(match name {
             "online" => AgentStatus::Online,
             "away" => AgentStatus::Away,
             "busy" => AgentStatus::Busy,
-            _ => AgentStatus::Offline,
-        }
+            "offline" => AgentStatus::Offline,
+            _ => return None,
+        })
     }
 }
 
@@ -68,8 +71,9 @@ pub fn presence(status: AgentStatus, last_active_at: Option<i64>, now: i64, grac
     }
 }
 
-/// Who answers a conversation.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// Who answers a conversation. Stored and serialized as its lower-case name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Responder {
     Agents,
     Bot,
@@ -85,12 +89,13 @@ impl Responder {
         }
     }
 
-    pub fn parse(name: &str) -> Self {
-        match name {
+    pub fn parse(name: &str) -> Option<Self> {
+        Some(match name {
+            "agents" => Responder::Agents,
             "bot" => Responder::Bot,
             "workflow" => Responder::Workflow,
-            _ => Responder::Agents,
-        }
+            _ => return None,
+        })
     }
 }
 

@@ -734,15 +734,16 @@ mod tests {
     use tokio::sync::broadcast::error::{RecvError, TryRecvError};
 
     use super::*;
+    use crate::domain::conversation::Sender;
     use crate::realtime::event::{Event, EventBody, Typing};
-    use crate::store::models::MessageRow;
+    use crate::realtime::payload::Message;
 
     fn typing(workspace_id: &str, name: &str) -> BusMessage {
         BusMessage::Typing(Typing {
             workspace_id: workspace_id.to_owned(),
             conversation_id: "cnv_1".into(),
             visitor_id: "vis_1".into(),
-            sender_type: "agent".into(),
+            sender_type: Sender::Agent,
             sender_id: "usr_1".into(),
             name: name.to_owned(),
             typing: true,
@@ -758,17 +759,17 @@ mod tests {
             visitor_visible: true,
             visitor_prev_seq: Some(seq - 1),
             body: EventBody::MessageCreated {
-                message: MessageRow {
+                message: Message {
                     id: format!("msg_{seq}"),
                     workspace_id: workspace_id.to_owned(),
                     conversation_id: "cnv_1".into(),
                     seq,
-                    sender_type: "visitor".into(),
+                    sender_type: Sender::Visitor,
                     sender_id: "vis_1".into(),
                     sender_name: "Visitor".into(),
                     body: "hello".into(),
                     internal: false,
-                    attachments: "[]".into(),
+                    attachments: Vec::new(),
                     client_key: String::new(),
                     created_at: 0,
                 },

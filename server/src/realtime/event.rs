@@ -1,41 +1,13 @@
-//! What happens in a workspace, as stored in the event log and carried on the bus.
+//! What happens in a workspace, as stored in the event log and carried on the bus (what the
+//! events carry is in `payload`).
 //!
 //! Durable events have a per-workspace sequence number (the feed cursor); typing
 //! indicators are ephemeral and never stored.
 
 use serde::{Deserialize, Serialize};
 
-use crate::store::models::{ConversationRow, MessageRow, VisitorRow};
-
-/// A conversation with the names lists show beside it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct ConversationView {
-    pub row: ConversationRow,
-    pub visitor_name: String,
-    pub visitor_email: String,
-    /// Display name of the assignee; empty when unassigned.
-    pub assignee_name: String,
-    /// Place in the queue for an agent (1 = next); 0 when not queued.
-    #[serde(default)]
-    pub queue_position: i64,
-}
-
-/// A member with their presence and load, as dashboards show it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct MemberView {
-    pub user_id: String,
-    pub email: String,
-    pub display_name: String,
-    pub role: String,
-    pub joined_at: i64,
-    /// What they chose: online, away, busy, offline.
-    pub status: String,
-    /// What they are in effect (offline when their dashboard is disconnected).
-    pub presence: String,
-    pub max_chats: i64,
-    /// Open conversations assigned to them.
-    pub load: i64,
-}
+use super::payload::{ConversationView, MemberView, Message, Visitor};
+use crate::domain::conversation::Sender;
 
 /// Why a conversation changed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -63,10 +35,10 @@ pub enum EventBody {
         cause: UpdateCause,
     },
     MessageCreated {
-        message: MessageRow,
+        message: Message,
     },
     VisitorUpdated {
-        visitor: VisitorRow,
+        visitor: Visitor,
     },
     /// A conversation was given to `recipient` (their feed alone shows it).
     AssignmentNotice {
@@ -105,8 +77,8 @@ pub struct Typing {
     pub workspace_id: String,
     pub conversation_id: String,
     pub visitor_id: String,
-    /// `visitor`, `agent` or `bot`.
-    pub sender_type: String,
+    /// A visitor, an agent or the bot.
+    pub sender_type: Sender,
     pub sender_id: String,
     pub name: String,
     pub typing: bool,

@@ -25,6 +25,7 @@ use tokio::sync::{broadcast, mpsc, watch};
 
 use super::bus::{Bus, BusHealth};
 use super::event::{BusMessage, Event, EventBody};
+use crate::domain::conversation::Sender;
 use crate::error::Error;
 use crate::store::Store;
 use crate::store::events::EventFilter;
@@ -83,7 +84,7 @@ impl Audience {
             (_, BusMessage::Event(event)) => self.sees_event(event),
             (Audience::Agent(_), BusMessage::Typing(_)) => true,
             (Audience::Visitor(id), BusMessage::Typing(t)) => {
-                t.visitor_id == *id && t.sender_type != "visitor" && !t.internal
+                t.visitor_id == *id && t.sender_type != Sender::Visitor && !t.internal
             }
         }
     }
@@ -374,7 +375,7 @@ mod tests {
 
     use super::*;
     use crate::config::DatabaseConfig;
-    use crate::realtime::event::MemberView;
+    use crate::realtime::payload::MemberView;
     use crate::store::StoreError;
     use crate::store::events::NewEvent;
 
@@ -415,10 +416,10 @@ mod tests {
             user_id: "usr_1".into(),
             email: String::new(),
             display_name: String::new(),
-            role: "agent".into(),
+            role: crate::domain::account::Role::Agent,
             joined_at: 0,
-            status: "online".into(),
-            presence: "online".into(),
+            status: crate::domain::routing::AgentStatus::Online,
+            presence: crate::domain::routing::AgentStatus::Online,
             max_chats: 1,
             load: 0,
         };

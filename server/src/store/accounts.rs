@@ -6,6 +6,7 @@ use diesel_async::RunQueryDsl;
 use super::models::{InviteRow, MembershipRow, RefreshTokenRow, UserRow, WorkspaceRow};
 use super::schema::{invites, memberships, refresh_tokens, users, workspaces};
 use super::{Store, StoreError, is_unique_violation, read, write};
+use crate::domain::account::Role;
 
 /// An account's membership in a workspace, with both rows.
 #[derive(Clone, Debug)]
@@ -66,8 +67,7 @@ impl Store {
         workspace: WorkspaceRow,
         user: UserRow,
     ) -> Result<Option<(WorkspaceRow, UserRow, MembershipRow)>, StoreError> {
-        let membership =
-            MembershipRow::new(workspace.id.clone(), user.id.clone(), "owner".to_owned(), workspace.created_at);
+        let membership = MembershipRow::new(workspace.id.clone(), user.id.clone(), Role::Owner, workspace.created_at);
         let result = write!(self, |conn| {
             diesel::insert_into(workspaces::table).values(&workspace).execute(conn).await?;
             diesel::insert_into(users::table).values(&user).execute(conn).await?;
@@ -258,7 +258,7 @@ impl Store {
         &self,
         workspace_id: &str,
         user_id: &str,
-        new_role: Option<&str>,
+        new_role: Option<Role>,
         now: i64,
     ) -> Result<MemberChange, StoreError> {
         write!(self, workspace = workspace_id, |conn| {
@@ -271,11 +271,11 @@ impl Store {
             else {
                 return Ok(MemberChange::NotFound);
             };
-            let loses_owner = current.role == "owner" && new_role != Some("owner");
+            let loses_owner = current.role == Role::Owner && new_role != Some(Role::Owner);
             if loses_owner {
                 let owners: i64 = memberships::table
                     .filter(memberships::workspace_id.eq(workspace_id))
-                    .filter(memberships::role.eq("owner"))
+                    .filter(memberships::role.eq(Role::Owner))
                     .count()
                     .get_result(conn)
                     .await?;
@@ -417,7 +417,7 @@ impl Store {
             if already > 0 {
                 return Err(StoreError::Query(diesel::result::Error::RollbackTransaction));
             }
-            let membership = MembershipRow::new(invite.workspace_id.clone(), user.id.clone(), invite.role.clone(), now);
+            let membership = MembershipRow::new(invite.workspace_id.clone(), user.id.clone(), invite.role, now);
             diesel::insert_into(memberships::table).values(&membership).execute(conn).await?;
             let workspace =
                 workspaces::table.find(&invite.workspace_id).select(WorkspaceRow::as_select()).first(conn).await?;

@@ -11,7 +11,9 @@ use super::queries::{Reads, Writes as _};
 use super::schema::{attachments, conversations, memberships, messages, users, visitors};
 use super::{Backend, SqliteWriter, Store, StoreError, is_unique_violation, read, write};
 use crate::domain::conversation::{self as rules, Refused, Sender, Status};
-use crate::realtime::event::{ConversationView, Event, EventBody, UpdateCause};
+use crate::domain::routing::Responder;
+use crate::realtime::event::{Event, EventBody, UpdateCause};
+use crate::realtime::payload::{ConversationView, Message};
 
 /// What a visitor who gave no name is called in messages.
 pub const VISITOR_FALLBACK_NAME: &str = "Visitor";
@@ -40,9 +42,9 @@ pub struct NewMessage {
 #[derive(Debug)]
 pub enum SendOutcome {
     /// Stored; publish the events.
-    Sent(MessageRow, Vec<Event>),
+    Sent(Message, Vec<Event>),
     /// The idempotency key was used before: the original message.
-    Duplicate(MessageRow),
+    Duplicate(Message),
     NotFound,
     /// The idempotency key is taken by another sender's message in the conversation.
     KeyInUse,
@@ -54,7 +56,7 @@ pub enum SendOutcome {
 /// A send done but for appending its events to the log (which the caller does last, in
 /// batch order on SQLite).
 pub(crate) enum Staged {
-    Sent(MessageRow, Vec<NewEvent>),
+    Sent(Message, Vec<NewEvent>),
     Done(SendOutcome),
 }
 
@@ -71,7 +73,7 @@ impl ConversationRef<'_> {
     /// The conversation as it is, if the caller may change it.
     async fn current(&self, conn: &mut impl Reads) -> Result<Option<ConversationView>, StoreError> {
         let view = conn.conversation_view(self.workspace_id, self.conversation_id).await?;
-        Ok(view.filter(|v| self.visitor_id.is_none_or(|id| v.row.visitor_id == id)))
+        Ok(view.filter(|v| self.visitor_id.is_none_or(|id| v.conversation.visitor_id == id)))
     }
 }
 
@@ -125,16 +127,12 @@ pub struct ListFilter {
 /// What a send whose key is already in the conversation gets: its original message when
 /// the same sender sent it (a retry), otherwise a refusal — never someone else's message,
 /// which may be an internal note the caller must not read.
-pub(crate) fn retried(original: MessageRow, new: &NewMessage) -> SendOutcome {
-    if original.sender_type == new.sender.as_str() && original.sender_id == new.sender_id {
-        SendOutcome::Duplicate(original)
+pub(crate) fn retried(original: &MessageRow, new: &NewMessage) -> Result<SendOutcome, StoreError> {
+    Ok(if original.sender_type == new.sender && original.sender_id == new.sender_id {
+        SendOutcome::Duplicate(original.to_payload()?)
     } else {
         SendOutcome::KeyInUse
-    }
-}
-
-pub(crate) fn status_of(row: &ConversationRow) -> Status {
-    Status::parse(&row.status).unwrap_or(Status::Pending)
+    })
 }
 
 /// `%text%` for LIKE with `\` escaping the wildcards.
@@ -151,10 +149,14 @@ impl Store {
     ) -> Result<Vec<ConversationView>, StoreError> {
         let mut views = Vec::with_capacity(rows.len());
         for (row, visitor_name, visitor_email, assignee) in rows {
-            let queue_position =
-                if row.queued_at.is_some() { read!(self, |conn| { conn.queue_position(&row).await })? } else { 0 };
+            let conversation = row.to_payload()?;
+            let queue_position = if conversation.queued_at.is_some() {
+                read!(self, |conn| { conn.queue_position(&conversation).await })?
+            } else {
+                0
+            };
             views.push(ConversationView {
-                row,
+                conversation,
                 visitor_name,
                 visitor_email,
                 assignee_name: assignee.unwrap_or_default(),
@@ -178,7 +180,7 @@ impl Store {
                 .filter(conversations::workspace_id.eq(&row.workspace_id))
                 .filter(conversations::visitor_id.eq(&row.visitor_id))
                 .filter(conversations::widget_id.eq(&row.widget_id))
-                .filter(conversations::status.ne(Status::Closed.as_str()))
+                .filter(conversations::status.ne(Status::Closed))
                 .select(conversations::id)
                 .first(conn)
                 .await
@@ -210,7 +212,7 @@ impl Store {
         visitor_id: Option<&str>,
     ) -> Result<Option<ConversationView>, StoreError> {
         let view = read!(self, |conn| { conn.conversation_view(workspace_id, conversation_id).await })?;
-        Ok(view.filter(|v| visitor_id.is_none_or(|id| v.row.visitor_id == id)))
+        Ok(view.filter(|v| visitor_id.is_none_or(|id| v.conversation.visitor_id == id)))
     }
 
     /// The visitor's conversations, newest activity first.
@@ -257,7 +259,7 @@ impl Store {
                 .limit(filter.limit)
                 .into_boxed();
             if !filter.statuses.is_empty() {
-                query = query.filter(conversations::status.eq_any(filter.statuses.iter().map(|s| s.as_str())));
+                query = query.filter(conversations::status.eq_any(filter.statuses.iter().copied()));
             }
             match &filter.assignee {
                 Some(Some(user)) => query = query.filter(conversations::assignee_user_id.eq(user.clone())),
@@ -265,7 +267,7 @@ impl Store {
                 None => {}
             }
             if let Some(priority) = filter.priority {
-                query = query.filter(conversations::priority.eq(priority.as_str()));
+                query = query.filter(conversations::priority.eq(priority));
             }
             if let Some(widget) = &filter.widget_id {
                 query = query.filter(conversations::widget_id.eq(widget.clone()));
@@ -330,7 +332,7 @@ impl Store {
                             .optional()?,
                     )
                 })?;
-                Ok(original.map_or(SendOutcome::NotFound, |original| retried(original, &new)))
+                original.map_or(Ok(SendOutcome::NotFound), |original| retried(&original, &new))
             }
             other => other,
         }
@@ -358,28 +360,28 @@ impl Store {
                     return Ok(ChangeOutcome::NoSuchAssignee);
                 }
             }
-            if assignee == current.row.assignee_user_id {
+            if assignee == current.conversation.assignee_user_id {
                 return Ok(ChangeOutcome::Unchanged(Box::new(current)));
             }
-            let next = match rules::after_assignment(status_of(&current.row), assignee.is_some()) {
+            let next = match rules::after_assignment(current.conversation.status, assignee.is_some()) {
                 Ok(s) => s,
                 Err(r) => return Ok(ChangeOutcome::Refused(r)),
             };
             // Unassigned and open: back in the queue (by its age); assigned: out of it.
             let queued_at = match &assignee {
                 Some(_) => None,
-                None => Some(current.row.queued_at.unwrap_or(now)),
+                None => Some(current.conversation.queued_at.unwrap_or(now)),
             };
             diesel::update(conversations::table.find(target.conversation_id))
                 .set((
                     conversations::assignee_user_id.eq(&assignee),
-                    conversations::status.eq(next.as_str()),
+                    conversations::status.eq(next),
                     conversations::queued_at.eq(queued_at),
-                    conversations::responder.eq("agents"),
+                    conversations::responder.eq(Responder::Agents),
                 ))
                 .execute(conn)
                 .await?;
-            let notice = assignee.map(|user| (user, current.row.assignee_user_id.is_some()));
+            let notice = assignee.map(|user| (user, current.conversation.assignee_user_id.is_some()));
             let change = ConversationChange { cause: UpdateCause::Assignment, visitor_visible: true, notice };
             conn.finish_change(target.workspace_id, target.conversation_id, change, now, grace).await
         })
@@ -398,7 +400,7 @@ impl Store {
                 return Ok(ChangeOutcome::NotFound);
             }
             diesel::update(conversations::table.find(target.conversation_id))
-                .set(conversations::priority.eq(priority.as_str()))
+                .set(conversations::priority.eq(priority))
                 .execute(conn)
                 .await?;
             let change = ConversationChange::seen_by_agents(UpdateCause::Priority);
@@ -437,13 +439,13 @@ impl Store {
         let grace = self.agent_grace_ms();
         write!(self, workspace = target.workspace_id, |conn| {
             let Some(current) = target.current(conn).await? else { return Ok(ChangeOutcome::NotFound) };
-            let next = match rules::resolve(status_of(&current.row)) {
+            let next = match rules::resolve(current.conversation.status) {
                 Ok(s) => s,
                 Err(r) => return Ok(ChangeOutcome::Refused(r)),
             };
             diesel::update(conversations::table.find(target.conversation_id))
                 .set((
-                    conversations::status.eq(next.as_str()),
+                    conversations::status.eq(next),
                     conversations::resolved_at.eq(now),
                     conversations::queued_at.eq(None::<i64>),
                 ))
@@ -459,13 +461,13 @@ impl Store {
         let grace = self.agent_grace_ms();
         write!(self, workspace = target.workspace_id, |conn| {
             let Some(current) = target.current(conn).await? else { return Ok(ChangeOutcome::NotFound) };
-            let next = match rules::close(status_of(&current.row)) {
+            let next = match rules::close(current.conversation.status) {
                 Ok(s) => s,
                 Err(r) => return Ok(ChangeOutcome::Refused(r)),
             };
             diesel::update(conversations::table.find(target.conversation_id))
                 .set((
-                    conversations::status.eq(next.as_str()),
+                    conversations::status.eq(next),
                     conversations::closed_at.eq(now),
                     conversations::queued_at.eq(None::<i64>),
                 ))
@@ -485,15 +487,15 @@ impl Store {
         let grace = self.agent_grace_ms();
         write!(self, workspace = target.workspace_id, |conn| {
             let Some(current) = target.current(conn).await? else { return Ok(ChangeOutcome::NotFound) };
-            let assigned = current.row.assignee_user_id.is_some();
-            let next = match rules::reopen(status_of(&current.row), assigned) {
+            let assigned = current.conversation.assignee_user_id.is_some();
+            let next = match rules::reopen(current.conversation.status, assigned) {
                 Ok(s) => s,
                 Err(r) => return Ok(ChangeOutcome::Refused(r)),
             };
-            let queue = !assigned && current.row.responder == "agents";
+            let queue = !assigned && current.conversation.responder == Responder::Agents;
             diesel::update(conversations::table.find(target.conversation_id))
                 .set((
-                    conversations::status.eq(next.as_str()),
+                    conversations::status.eq(next),
                     conversations::resolved_at.eq(None::<i64>),
                     conversations::closed_at.eq(None::<i64>),
                     conversations::queued_at.eq(if queue { Some(now) } else { None }),
@@ -510,16 +512,16 @@ impl Store {
         let grace = self.agent_grace_ms();
         write!(self, workspace = target.workspace_id, |conn| {
             let Some(current) = target.current(conn).await? else { return Ok(ChangeOutcome::NotFound) };
-            if status_of(&current.row) == Status::Closed {
+            if current.conversation.status == Status::Closed {
                 return Ok(ChangeOutcome::Refused(Refused("this conversation is closed; start a new one")));
             }
-            if current.row.responder == "agents" {
+            if current.conversation.responder == Responder::Agents {
                 return Ok(ChangeOutcome::Unchanged(Box::new(current)));
             }
-            let assigned = current.row.assignee_user_id.is_some();
+            let assigned = current.conversation.assignee_user_id.is_some();
             diesel::update(conversations::table.find(target.conversation_id))
                 .set((
-                    conversations::responder.eq("agents"),
+                    conversations::responder.eq(Responder::Agents),
                     conversations::queued_at.eq(if assigned { None } else { Some(now) }),
                 ))
                 .execute(conn)
@@ -540,7 +542,7 @@ impl Store {
         let grace = self.agent_grace_ms();
         write!(self, workspace = target.workspace_id, |conn| {
             let Some(current) = target.current(conn).await? else { return Ok(ChangeOutcome::NotFound) };
-            if let Err(r) = rules::can_rate(status_of(&current.row)) {
+            if let Err(r) = rules::can_rate(current.conversation.status) {
                 return Ok(ChangeOutcome::Refused(r));
             }
             diesel::update(conversations::table.find(target.conversation_id))
@@ -562,13 +564,13 @@ impl Store {
         let grace = self.agent_grace_ms();
         write!(self, workspace = target.workspace_id, |conn| {
             let Some(current) = target.current(conn).await? else { return Ok(ChangeOutcome::NotFound) };
-            let seq = seq.min(current.row.last_seq);
-            if seq <= current.row.agent_read_seq {
+            let seq = seq.min(current.conversation.last_seq);
+            if seq <= current.conversation.agent_read_seq {
                 return Ok(ChangeOutcome::Unchanged(Box::new(current)));
             }
             let unread: i64 = messages::table
                 .filter(messages::conversation_id.eq(target.conversation_id))
-                .filter(messages::sender_type.eq(Sender::Visitor.as_str()))
+                .filter(messages::sender_type.eq(Sender::Visitor))
                 .filter(messages::seq.gt(seq))
                 .count()
                 .get_result(conn)
@@ -592,8 +594,8 @@ impl Store {
         let grace = self.agent_grace_ms();
         write!(self, workspace = target.workspace_id, |conn| {
             let Some(current) = target.current(conn).await? else { return Ok(ChangeOutcome::NotFound) };
-            let seq = seq.min(current.row.last_seq);
-            if seq <= current.row.visitor_read_seq {
+            let seq = seq.min(current.conversation.last_seq);
+            if seq <= current.conversation.visitor_read_seq {
                 return Ok(ChangeOutcome::Unchanged(Box::new(current)));
             }
             diesel::update(conversations::table.find(target.conversation_id))
@@ -613,7 +615,7 @@ impl Store {
         before_seq: i64,
         limit: i64,
         include_internal: bool,
-    ) -> Result<(Vec<MessageRow>, bool), StoreError> {
+    ) -> Result<(Vec<Message>, bool), StoreError> {
         let mut rows: Vec<MessageRow> = read!(self, |conn| {
             let mut query = messages::table
                 .filter(messages::conversation_id.eq(conversation_id))
@@ -632,7 +634,8 @@ impl Store {
         let has_more = rows.len() as i64 > limit;
         rows.truncate(usize::try_from(limit).unwrap_or(0));
         rows.reverse();
-        Ok((rows, has_more))
+        let messages = rows.iter().map(MessageRow::to_payload).collect::<Result<_, _>>()?;
+        Ok((messages, has_more))
     }
 
     /// Stores an uploaded file's record (its bytes are already on disk).

@@ -13,6 +13,7 @@
 pub mod accounts;
 pub mod canned;
 pub mod checkpoint;
+mod columns;
 pub mod conversations;
 pub mod events;
 pub mod models;

@@ -3,6 +3,12 @@
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use super::StoreError;
+use crate::domain::account::Role;
+use crate::domain::conversation::{Priority, Sender, Status};
+use crate::domain::routing::{AgentStatus, Mode, Responder};
+use crate::realtime::payload::{Attachment, Conversation, Message, Visitor};
+
 use super::schema::{
     attachments, canned_responses, conversations, events, invites, memberships, messages, page_views, refresh_tokens,
     users, visitors, widgets, workspaces,
@@ -15,9 +21,8 @@ pub struct WorkspaceRow {
     pub id: String,
     pub name: String,
     pub created_at: i64,
-    /// `least_loaded`, `round_robin` or `manual`.
     #[diesel(skip_insertion)]
-    pub routing_mode: String,
+    pub routing_mode: Mode,
     #[diesel(skip_insertion)]
     pub unassign_on_offline: bool,
 }
@@ -25,19 +30,19 @@ pub struct WorkspaceRow {
 impl WorkspaceRow {
     /// A new workspace with default routing.
     pub fn new(id: String, name: String, created_at: i64) -> Self {
-        Self { id, name, created_at, routing_mode: "least_loaded".to_owned(), unassign_on_offline: false }
+        Self { id, name, created_at, routing_mode: Mode::LeastLoaded, unassign_on_offline: false }
     }
 }
 
 impl MembershipRow {
     /// A new membership: online by default, capacity 5.
-    pub fn new(workspace_id: String, user_id: String, role: String, created_at: i64) -> Self {
+    pub fn new(workspace_id: String, user_id: String, role: Role, created_at: i64) -> Self {
         Self {
             workspace_id,
             user_id,
             role,
             created_at,
-            status: "online".to_owned(),
+            status: AgentStatus::Online,
             max_chats: 5,
             last_active_at: None,
         }
@@ -55,17 +60,17 @@ pub struct UserRow {
     pub created_at: i64,
 }
 
-/// A membership row; `role` is `owner`, `admin` or `agent`.
+/// A membership row.
 #[derive(Clone, Debug, Queryable, Selectable, Insertable)]
 #[diesel(table_name = memberships)]
 pub struct MembershipRow {
     pub workspace_id: String,
     pub user_id: String,
-    pub role: String,
+    pub role: Role,
     pub created_at: i64,
-    /// `online`, `away`, `busy` or `offline`: what the member chose.
+    /// What the member chose.
     #[diesel(skip_insertion)]
-    pub status: String,
+    pub status: AgentStatus,
     #[diesel(skip_insertion)]
     pub max_chats: i32,
     #[diesel(skip_insertion)]
@@ -94,7 +99,7 @@ pub struct InviteRow {
     pub id: String,
     pub workspace_id: String,
     pub email: String,
-    pub role: String,
+    pub role: Role,
     pub token_hash: String,
     pub invited_by: String,
     pub created_at: i64,
@@ -119,7 +124,7 @@ pub struct WidgetRow {
 }
 
 /// A website visitor. `attributes` is a JSON object of strings.
-#[derive(Clone, Debug, PartialEq, Queryable, Selectable, Insertable, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Queryable, Selectable, Insertable)]
 #[diesel(table_name = visitors)]
 pub struct VisitorRow {
     pub id: String,
@@ -143,9 +148,7 @@ pub struct VisitorRow {
     pub online: bool,
     pub first_seen_at: i64,
     pub last_seen_at: i64,
-    /// When the current visit began (see `domain::visitor::visit_start`). Events logged
-    /// before the column existed lack it and read as 0.
-    #[serde(default)]
+    /// When the current visit began (see `domain::visitor::visit_start`).
     pub visit_started_at: i64,
 }
 
@@ -174,17 +177,16 @@ pub struct NewPageView {
     pub viewed_at: i64,
 }
 
-/// A conversation. `status` and `priority` are the lower-case names of
-/// `domain::conversation::{Status, Priority}`; `tags` is a JSON array of strings.
-#[derive(Clone, Debug, PartialEq, Queryable, Selectable, Insertable, Serialize, Deserialize)]
+/// A conversation; `tags` is a JSON array of strings.
+#[derive(Clone, Debug, PartialEq, Queryable, Selectable, Insertable)]
 #[diesel(table_name = conversations)]
 pub struct ConversationRow {
     pub id: String,
     pub workspace_id: String,
     pub widget_id: String,
     pub visitor_id: String,
-    pub status: String,
-    pub priority: String,
+    pub status: Status,
+    pub priority: Priority,
     pub assignee_user_id: Option<String>,
     pub tags: String,
     pub source_url: String,
@@ -203,22 +205,20 @@ pub struct ConversationRow {
     pub first_response_at: Option<i64>,
     pub resolved_at: Option<i64>,
     pub closed_at: Option<i64>,
-    /// `agents`, `bot` or `workflow`.
-    pub responder: String,
+    pub responder: Responder,
     /// When it started waiting for an agent; `None` when not queued.
     pub queued_at: Option<i64>,
 }
 
-/// A message. `sender_type` is `visitor`, `agent`, `bot` or `system`; `attachments` is a
-/// JSON array of [`AttachmentRow`].
-#[derive(Clone, Debug, PartialEq, Queryable, Selectable, Insertable, Serialize, Deserialize)]
+/// A message; `attachments` is a JSON array of [`AttachmentRow`]s as they were when sent.
+#[derive(Clone, Debug, PartialEq, Queryable, Selectable, Insertable)]
 #[diesel(table_name = messages)]
 pub struct MessageRow {
     pub id: String,
     pub workspace_id: String,
     pub conversation_id: String,
     pub seq: i64,
-    pub sender_type: String,
+    pub sender_type: Sender,
     pub sender_id: String,
     pub sender_name: String,
     pub body: String,
@@ -268,4 +268,107 @@ pub struct CannedResponseRow {
     pub created_by: String,
     pub created_at: i64,
     pub updated_at: i64,
+}
+
+// What events carry, built from the rows (see `realtime::payload`).
+
+impl ConversationRow {
+    /// The conversation as events carry it; unreadable `tags` is an error, not an empty list.
+    pub fn to_payload(&self) -> Result<Conversation, StoreError> {
+        Ok(Conversation {
+            id: self.id.clone(),
+            workspace_id: self.workspace_id.clone(),
+            widget_id: self.widget_id.clone(),
+            visitor_id: self.visitor_id.clone(),
+            status: self.status,
+            priority: self.priority,
+            assignee_user_id: self.assignee_user_id.clone(),
+            tags: serde_json::from_str(&self.tags)?,
+            source_url: self.source_url.clone(),
+            source_title: self.source_title.clone(),
+            last_message_preview: self.last_message_preview.clone(),
+            last_seq: self.last_seq,
+            visitor_last_seq: self.visitor_last_seq,
+            agent_read_seq: self.agent_read_seq,
+            visitor_read_seq: self.visitor_read_seq,
+            agent_unread: self.agent_unread,
+            rating: self.rating,
+            rating_comment: self.rating_comment.clone(),
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+            last_message_at: self.last_message_at,
+            first_response_at: self.first_response_at,
+            resolved_at: self.resolved_at,
+            closed_at: self.closed_at,
+            responder: self.responder,
+            queued_at: self.queued_at,
+        })
+    }
+}
+
+impl MessageRow {
+    /// The message as events carry it; unreadable `attachments` is an error.
+    pub fn to_payload(&self) -> Result<Message, StoreError> {
+        let files: Vec<AttachmentRow> = serde_json::from_str(&self.attachments)?;
+        Ok(Message {
+            id: self.id.clone(),
+            workspace_id: self.workspace_id.clone(),
+            conversation_id: self.conversation_id.clone(),
+            seq: self.seq,
+            sender_type: self.sender_type,
+            sender_id: self.sender_id.clone(),
+            sender_name: self.sender_name.clone(),
+            body: self.body.clone(),
+            internal: self.internal,
+            attachments: files.iter().map(AttachmentRow::to_payload).collect(),
+            client_key: self.client_key.clone(),
+            created_at: self.created_at,
+        })
+    }
+}
+
+impl AttachmentRow {
+    /// The attachment as messages carry it.
+    pub fn to_payload(&self) -> Attachment {
+        Attachment {
+            id: self.id.clone(),
+            workspace_id: self.workspace_id.clone(),
+            conversation_id: self.conversation_id.clone(),
+            uploader_id: self.uploader_id.clone(),
+            file_name: self.file_name.clone(),
+            content_type: self.content_type.clone(),
+            size_bytes: self.size_bytes,
+            message_id: self.message_id.clone(),
+            created_at: self.created_at,
+        }
+    }
+}
+
+impl VisitorRow {
+    /// The visitor as agents' events carry them (no user agent).
+    pub fn to_payload(&self) -> Visitor {
+        Visitor {
+            id: self.id.clone(),
+            workspace_id: self.workspace_id.clone(),
+            widget_id: self.widget_id.clone(),
+            name: self.name.clone(),
+            email: self.email.clone(),
+            external_id: self.external_id.clone(),
+            verified: self.verified,
+            attributes: self.attributes.clone(),
+            current_url: self.current_url.clone(),
+            current_title: self.current_title.clone(),
+            referrer: self.referrer.clone(),
+            browser: self.browser.clone(),
+            os: self.os.clone(),
+            language: self.language.clone(),
+            time_zone: self.time_zone.clone(),
+            ip_address: self.ip_address.clone(),
+            page_views: self.page_views,
+            online: self.online,
+            first_seen_at: self.first_seen_at,
+            last_seen_at: self.last_seen_at,
+            visit_started_at: self.visit_started_at,
+        }
+    }
 }

@@ -17,8 +17,8 @@
 use super::StoreError;
 use super::conversations::{ChangeOutcome, ConversationChange, NewMessage, Staged};
 use super::events::NewEvent;
-use super::models::ConversationRow;
-use crate::realtime::event::{ConversationView, Event, MemberView};
+use crate::realtime::event::Event;
+use crate::realtime::payload::{Conversation, ConversationView, MemberView};
 
 /// Reads that both transactions and plain reads use (every connection type).
 pub(crate) trait Reads {
@@ -32,7 +32,7 @@ pub(crate) trait Reads {
 
     /// 1 + the number of conversations queued ahead of `row` in its workspace; 0 when it
     /// is not queued.
-    async fn queue_position(&mut self, row: &ConversationRow) -> Result<i64, StoreError>;
+    async fn queue_position(&mut self, row: &Conversation) -> Result<i64, StoreError>;
 
     /// Each agent's number of open assigned conversations (agents with none are absent).
     async fn agent_loads(&mut self, workspace_id: &str) -> Result<Vec<(String, i64)>, StoreError>;

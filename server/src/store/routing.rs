@@ -14,18 +14,16 @@ use super::models::{MembershipRow, UserRow};
 use super::queries::{Reads as _, Writes as _};
 use super::schema::{conversations, memberships, users, workspaces};
 use super::{Store, StoreError, read, write};
+use crate::domain::conversation::Status;
 use crate::domain::routing::{AgentStatus, Mode, presence};
-use crate::realtime::event::{Event, EventBody, MemberView};
-
-/// Statuses in which a conversation counts toward its agent's load.
-pub const OPEN: [&str; 3] = ["pending", "active", "waiting"];
+use crate::realtime::event::{Event, EventBody};
+use crate::realtime::payload::MemberView;
 
 /// A member as dashboards show it, from their rows and load.
 pub(super) fn view_of(membership: MembershipRow, user: UserRow, load: i64, now: i64, grace_ms: i64) -> MemberView {
-    let status = AgentStatus::parse(&membership.status);
     MemberView {
-        presence: presence(status, membership.last_active_at, now, grace_ms).as_str().to_owned(),
-        status: status.as_str().to_owned(),
+        presence: presence(membership.status, membership.last_active_at, now, grace_ms),
+        status: membership.status,
         user_id: user.id,
         email: user.email,
         display_name: user.display_name,
@@ -97,7 +95,7 @@ impl Store {
         let grace = self.agent_grace_ms();
         write!(self, workspace = workspace_id, |conn| {
             let changed = diesel::update(memberships::table.find((workspace_id, user_id)))
-                .set(memberships::status.eq(status.as_str()))
+                .set(memberships::status.eq(status))
                 .execute(conn)
                 .await?;
             if changed == 0 {
@@ -148,7 +146,7 @@ impl Store {
         write!(self, workspace = workspace_id, |conn| {
             if let Some(mode) = mode {
                 diesel::update(workspaces::table.find(workspace_id))
-                    .set(workspaces::routing_mode.eq(mode.as_str()))
+                    .set(workspaces::routing_mode.eq(mode))
                     .execute(conn)
                     .await?;
             }
@@ -169,7 +167,7 @@ impl Store {
         read!(self, |conn| {
             let count: i64 = memberships::table
                 .filter(memberships::workspace_id.eq(workspace_id))
-                .filter(memberships::status.eq("online"))
+                .filter(memberships::status.eq(AgentStatus::Online))
                 .filter(memberships::last_active_at.ge(now - grace))
                 .count()
                 .get_result(conn)
@@ -194,7 +192,7 @@ impl Store {
                 .filter(conversations::workspace_id.eq(workspace_id))
                 .filter(conversations::queued_at.is_not_null())
                 .filter(conversations::assignee_user_id.is_null())
-                .filter(conversations::status.eq_any(OPEN));
+                .filter(conversations::status.eq_any(Status::OPEN));
             let queue_length: i64 = queued.clone().count().get_result(conn).await?;
             let oldest_queued_at: Option<i64> =
                 queued.select(diesel::dsl::min(conversations::queued_at)).first(conn).await?;

@@ -10,6 +10,7 @@ use super::schema::{conversations, page_views, visitors};
 use super::{Store, StoreError, read, write};
 use crate::domain::visitor as rules;
 use crate::realtime::event::{Event, EventBody};
+use crate::realtime::payload::Visitor;
 
 /// A change to a visitor's profile or activity; `None` leaves a field as it is.
 #[derive(Debug, Default, AsChangeset)]
@@ -55,21 +56,21 @@ fn visitor_event(visitor: &VisitorRow) -> NewEvent {
         conversation_id: None,
         visitor_id: Some(visitor.id.clone()),
         visitor_visible: false,
-        body: EventBody::VisitorUpdated { visitor: visitor.clone() },
+        body: EventBody::VisitorUpdated { visitor: visitor.to_payload() },
     }
 }
 
 impl Store {
     /// Stores a new visitor.
-    pub async fn insert_visitor(&self, row: VisitorRow) -> Result<VisitorRow, StoreError> {
+    pub async fn insert_visitor(&self, row: VisitorRow) -> Result<Visitor, StoreError> {
         write!(self, |conn| {
             diesel::insert_into(visitors::table).values(&row).execute(conn).await?;
-            Ok(row)
+            Ok(row.to_payload())
         })
     }
 
     /// The visitor with this id in this workspace.
-    pub async fn visitor(&self, workspace_id: &str, visitor_id: &str) -> Result<Option<VisitorRow>, StoreError> {
+    pub async fn visitor(&self, workspace_id: &str, visitor_id: &str) -> Result<Option<Visitor>, StoreError> {
         // Every visitor request reads this: `get_result` (a key lookup) spares SQLite the
         // re-prepare that the bound `LIMIT` of `first` causes.
         read!(self, |conn| {
@@ -79,7 +80,8 @@ impl Store {
                 .select(VisitorRow::as_select())
                 .get_result(conn)
                 .await
-                .optional()?)
+                .optional()?
+                .map(|row| row.to_payload()))
         })
     }
 
@@ -95,7 +97,7 @@ impl Store {
         page_view: Option<PageView>,
         announce: bool,
         now: i64,
-    ) -> Result<Option<(VisitorRow, Vec<Event>)>, StoreError> {
+    ) -> Result<Option<(Visitor, Vec<Event>)>, StoreError> {
         let timeout_ms = self.visit_timeout_ms();
         write!(self, workspace = workspace_id, |conn| {
             let target =
@@ -134,7 +136,7 @@ impl Store {
             } else {
                 Vec::new()
             };
-            Ok(Some((visitor, events)))
+            Ok(Some((visitor.to_payload(), events)))
         })
     }
 
@@ -175,7 +177,7 @@ impl Store {
         external_id: &str,
         change: VisitorChange,
         now: i64,
-    ) -> Result<Option<(VisitorRow, Vec<Event>)>, StoreError> {
+    ) -> Result<Option<(Visitor, Vec<Event>)>, StoreError> {
         let timeout_ms = self.visit_timeout_ms();
         write!(self, workspace = workspace_id, |conn| {
             let Some(before) = visitors::table
@@ -229,7 +231,7 @@ impl Store {
                 return Ok(None);
             };
             let events = conn.append_events(workspace_id, now, vec![visitor_event(&visitor)]).await?;
-            Ok(Some((visitor, events)))
+            Ok(Some((visitor.to_payload(), events)))
         })
     }
 
@@ -277,16 +279,17 @@ impl Store {
         workspace_id: &str,
         since: i64,
         limit: i64,
-    ) -> Result<Vec<VisitorRow>, StoreError> {
+    ) -> Result<Vec<Visitor>, StoreError> {
         read!(self, |conn| {
-            Ok(visitors::table
+            let rows: Vec<VisitorRow> = visitors::table
                 .filter(visitors::workspace_id.eq(workspace_id))
                 .filter(visitors::last_seen_at.ge(since))
                 .order(visitors::last_seen_at.desc())
                 .limit(limit)
                 .select(VisitorRow::as_select())
                 .load(conn)
-                .await?)
+                .await?;
+            Ok(rows.iter().map(VisitorRow::to_payload).collect())
         })
     }
 }

@@ -5,11 +5,11 @@ use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 
 use super::Conn;
-use crate::realtime::event::ConversationView;
+use crate::domain::conversation::Status;
+use crate::realtime::payload::{Conversation, ConversationView};
 use crate::store::StoreError;
 use crate::store::models::ConversationRow;
 use crate::store::queries::Reads;
-use crate::store::routing::OPEN;
 use crate::store::schema::{conversations, users, visitors};
 
 impl Reads for Conn {
@@ -28,9 +28,10 @@ impl Reads for Conn {
             .await
             .optional()?;
         let Some((row, visitor_name, visitor_email, assignee)) = found else { return Ok(None) };
-        let queue_position = self.queue_position(&row).await?;
+        let conversation = row.to_payload()?;
+        let queue_position = self.queue_position(&conversation).await?;
         Ok(Some(ConversationView {
-            row,
+            conversation,
             visitor_name,
             visitor_email,
             assignee_name: assignee.unwrap_or_default(),
@@ -38,7 +39,7 @@ impl Reads for Conn {
         }))
     }
 
-    async fn queue_position(&mut self, row: &ConversationRow) -> Result<i64, StoreError> {
+    async fn queue_position(&mut self, row: &Conversation) -> Result<i64, StoreError> {
         let Some(queued_at) = row.queued_at else { return Ok(0) };
         let ahead: i64 = conversations::table
             .filter(conversations::workspace_id.eq(&row.workspace_id))
@@ -58,7 +59,7 @@ impl Reads for Conn {
         let loads: Vec<(Option<String>, i64)> = conversations::table
             .filter(conversations::workspace_id.eq(workspace_id))
             .filter(conversations::assignee_user_id.is_not_null())
-            .filter(conversations::status.eq_any(OPEN))
+            .filter(conversations::status.eq_any(Status::OPEN))
             .group_by(conversations::assignee_user_id)
             .select((conversations::assignee_user_id, diesel::dsl::count_star()))
             .load(self)

@@ -6,9 +6,10 @@ use diesel_async::RunQueryDsl;
 
 use super::Conn;
 use crate::domain::conversation::{self as rules, Sender, Status};
-use crate::domain::routing::{Candidate, Mode, next_turn, pick};
+use crate::domain::routing::{AgentStatus, Candidate, Mode, Responder, next_turn, pick};
 use crate::domain::visitor::MAX_PAGE_VIEWS_KEPT;
-use crate::realtime::event::{Event, EventBody, MemberView, UpdateCause};
+use crate::realtime::event::{Event, EventBody, UpdateCause};
+use crate::realtime::payload::MemberView;
 use crate::store::StoreError;
 use crate::store::conversations::{
     ChangeOutcome, ConversationChange, NewMessage, SendOutcome, Staged, VISITOR_FALLBACK_NAME, retried,
@@ -16,7 +17,7 @@ use crate::store::conversations::{
 use crate::store::events::NewEvent;
 use crate::store::models::{AttachmentRow, ConversationRow, EventRow, MembershipRow, MessageRow, UserRow};
 use crate::store::queries::{Reads, Writes};
-use crate::store::routing::{OPEN, view_of};
+use crate::store::routing::view_of;
 use crate::store::schema::{
     attachments, conversations, events, memberships, messages, page_views, users, visitors, workspaces,
 };
@@ -96,17 +97,15 @@ impl Writes for Conn {
         let mut events: Vec<NewEvent> = Vec::new();
         // A plain read: the caller holds the workspace lock already (lock order), which is
         // what serialises assignments.
-        let mode: String =
-            workspaces::table.find(workspace_id).select(workspaces::routing_mode).get_result(self).await?;
-        let mode = Mode::parse(&mode);
-        let queued: Vec<(String, String)> = if mode == Mode::Manual {
+        let mode: Mode = workspaces::table.find(workspace_id).select(workspaces::routing_mode).get_result(self).await?;
+        let queued: Vec<(String, rules::Status)> = if mode == Mode::Manual {
             Vec::new()
         } else {
             conversations::table
                 .filter(conversations::workspace_id.eq(workspace_id))
                 .filter(conversations::queued_at.is_not_null())
                 .filter(conversations::assignee_user_id.is_null())
-                .filter(conversations::status.eq_any(OPEN))
+                .filter(conversations::status.eq_any(rules::Status::OPEN))
                 .order((conversations::queued_at.asc(), conversations::id.asc()))
                 .select((conversations::id, conversations::status))
                 .limit(1000)
@@ -116,7 +115,7 @@ impl Writes for Conn {
         if !queued.is_empty() {
             let members: Vec<(String, i32, Option<i64>)> = memberships::table
                 .filter(memberships::workspace_id.eq(workspace_id))
-                .filter(memberships::status.eq("online"))
+                .filter(memberships::status.eq(AgentStatus::Online))
                 .filter(memberships::last_active_at.ge(now - grace_ms))
                 .select((memberships::user_id, memberships::max_chats, memberships::last_assigned_at))
                 .load(self)
@@ -135,12 +134,11 @@ impl Writes for Conn {
                 let Some(index) = pick(mode, &candidates) else { break };
                 let turn = next_turn(&candidates, now);
                 let agent = &mut candidates[index];
-                let status = rules::Status::parse(&status).unwrap_or(rules::Status::Pending);
                 let next = rules::after_assignment(status, true).unwrap_or(status);
                 diesel::update(conversations::table.find(&conversation_id))
                     .set((
                         conversations::assignee_user_id.eq(&agent.user_id),
-                        conversations::status.eq(next.as_str()),
+                        conversations::status.eq(next),
                         conversations::queued_at.eq(None::<i64>),
                         conversations::updated_at.eq(now),
                     ))
@@ -156,7 +154,7 @@ impl Writes for Conn {
                 if let Some(view) = self.conversation_view(workspace_id, &conversation_id).await? {
                     events.push(NewEvent {
                         conversation_id: Some(conversation_id.clone()),
-                        visitor_id: Some(view.row.visitor_id.clone()),
+                        visitor_id: Some(view.conversation.visitor_id.clone()),
                         visitor_visible: true,
                         body: EventBody::ConversationUpdated {
                             conversation: view.clone(),
@@ -194,7 +192,7 @@ impl Writes for Conn {
         let load: i64 = conversations::table
             .filter(conversations::workspace_id.eq(workspace_id))
             .filter(conversations::assignee_user_id.eq(user_id))
-            .filter(conversations::status.eq_any(OPEN))
+            .filter(conversations::status.eq_any(rules::Status::OPEN))
             .count()
             .get_result(self)
             .await?;
@@ -214,7 +212,7 @@ impl Writes for Conn {
             let theirs: Vec<ConversationRow> = conversations::table
                 .filter(conversations::workspace_id.eq(workspace_id))
                 .filter(conversations::assignee_user_id.eq(user_id))
-                .filter(conversations::status.eq_any(OPEN))
+                .filter(conversations::status.eq_any(rules::Status::OPEN))
                 .select(ConversationRow::as_select())
                 .load(self)
                 .await?;
@@ -222,7 +220,7 @@ impl Writes for Conn {
                 diesel::update(conversations::table.find(&row.id))
                     .set((
                         conversations::assignee_user_id.eq(None::<String>),
-                        conversations::status.eq("pending"),
+                        conversations::status.eq(rules::Status::Pending),
                         conversations::queued_at.eq(row.created_at),
                         conversations::updated_at.eq(now),
                     ))
@@ -311,9 +309,9 @@ impl Writes for Conn {
             .await
             .optional()?;
         if let Some(original) = original {
-            return Ok(Staged::Done(retried(original, new)));
+            return Ok(Staged::Done(retried(&original, new)?));
         }
-        let before = crate::store::conversations::status_of(&current);
+        let before = current.status;
         let status = match rules::after_message(before, new.sender, new.internal, current.assignee_user_id.is_some()) {
             Ok(status) => status,
             Err(refused) => return Ok(Staged::Done(SendOutcome::Refused(refused))),
@@ -363,14 +361,14 @@ impl Writes for Conn {
         let requeue = status == Status::Pending
             && current.assignee_user_id.is_none()
             && current.queued_at.is_none()
-            && current.responder == "agents";
+            && current.responder == Responder::Agents;
         // One statement for the whole conversation row; it also takes the row lock that
         // makes `seq` gap-free. On the right of SET, `last_seq` is the old value (SQL
         // semantics on both backends), so `last_seq + 1` is this message's seq everywhere.
         let seq: i64 = diesel::update(conversations::table.find(&new.conversation_id))
             .set((
                 conversations::last_seq.eq(conversations::last_seq + 1),
-                conversations::status.eq(status.as_str()),
+                conversations::status.eq(status),
                 conversations::updated_at.eq(new.now),
                 visible.then(|| {
                     (
@@ -399,7 +397,7 @@ impl Writes for Conn {
             workspace_id: new.workspace_id.clone(),
             conversation_id: new.conversation_id.clone(),
             seq,
-            sender_type: new.sender.as_str().to_owned(),
+            sender_type: new.sender,
             sender_id: new.sender_id.clone(),
             sender_name,
             body: new.body.clone(),
@@ -409,6 +407,7 @@ impl Writes for Conn {
             created_at: new.now,
         };
         diesel::insert_into(messages::table).values(&message).execute(self).await?;
+        let message = message.to_payload()?;
 
         let mut new_events = vec![NewEvent {
             conversation_id: Some(new.conversation_id.clone()),
@@ -450,7 +449,7 @@ impl Writes for Conn {
         let view = self.conversation_view(workspace_id, conversation_id).await?.ok_or_else(missing)?;
         let mut new = vec![NewEvent {
             conversation_id: Some(conversation_id.to_owned()),
-            visitor_id: Some(view.row.visitor_id.clone()),
+            visitor_id: Some(view.conversation.visitor_id.clone()),
             visitor_visible: change.visitor_visible,
             body: EventBody::ConversationUpdated { conversation: view.clone(), cause: change.cause },
         }];

@@ -1,0 +1,166 @@
+//! What events carry: conversations, messages, visitors and members as feeds show them.
+//!
+//! These types are the format of the event log (`events.body`) and of the bus, so they
+//! change only compatibly: the store builds them from its rows, and every field added after
+//! v1 has `#[serde(default)]` (`realtime::golden` decodes the committed v1 fixtures). Field
+//! names and the JSON-in-a-string shape of `tags` and `attachments` are v1's, which mirrored
+//! the rows of the time.
+
+use serde::{Deserialize, Serialize};
+
+use crate::domain::account::Role;
+use crate::domain::conversation::{Priority, Sender, Status};
+use crate::domain::routing::{AgentStatus, Responder};
+
+/// A conversation's state.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Conversation {
+    pub id: String,
+    pub workspace_id: String,
+    pub widget_id: String,
+    pub visitor_id: String,
+    pub status: Status,
+    pub priority: Priority,
+    pub assignee_user_id: Option<String>,
+    #[serde(with = "json_in_string")]
+    pub tags: Vec<String>,
+    pub source_url: String,
+    pub source_title: String,
+    pub last_message_preview: String,
+    /// Sequence number of the latest message.
+    pub last_seq: i64,
+    /// Sequence number of the latest message the visitor may see (not an internal note).
+    pub visitor_last_seq: i64,
+    pub agent_read_seq: i64,
+    pub visitor_read_seq: i64,
+    pub agent_unread: i64,
+    /// 1–5; 0 when unrated.
+    pub rating: i32,
+    pub rating_comment: String,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub last_message_at: i64,
+    pub first_response_at: Option<i64>,
+    pub resolved_at: Option<i64>,
+    pub closed_at: Option<i64>,
+    pub responder: Responder,
+    /// When it started waiting for an agent; `None` when not queued.
+    pub queued_at: Option<i64>,
+}
+
+/// A conversation with the names lists show beside it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ConversationView {
+    /// Named `row` in v1's JSON.
+    #[serde(rename = "row")]
+    pub conversation: Conversation,
+    pub visitor_name: String,
+    pub visitor_email: String,
+    /// Display name of the assignee; empty when unassigned.
+    pub assignee_name: String,
+    /// Place in the queue for an agent (1 = next); 0 when not queued.
+    #[serde(default)]
+    pub queue_position: i64,
+}
+
+/// A message of a conversation.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Message {
+    pub id: String,
+    pub workspace_id: String,
+    pub conversation_id: String,
+    /// Position in the conversation: 1, 2, 3, …
+    pub seq: i64,
+    pub sender_type: Sender,
+    pub sender_id: String,
+    pub sender_name: String,
+    pub body: String,
+    /// An internal note: agents only.
+    pub internal: bool,
+    #[serde(with = "json_in_string")]
+    pub attachments: Vec<Attachment>,
+    /// The sender's idempotency key (the widget matches its pending messages by it).
+    pub client_key: String,
+    pub created_at: i64,
+}
+
+/// A file sent with a message.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Attachment {
+    pub id: String,
+    pub workspace_id: String,
+    pub conversation_id: String,
+    pub uploader_id: String,
+    pub file_name: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+    pub message_id: Option<String>,
+    pub created_at: i64,
+}
+
+/// A website visitor as agents see them. The user agent stays in the store (agents see the
+/// browser and OS parsed from it); the IP address is shown to agents, and visitor events
+/// never reach visitors' feeds.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Visitor {
+    pub id: String,
+    pub workspace_id: String,
+    pub widget_id: String,
+    pub name: String,
+    pub email: String,
+    pub external_id: Option<String>,
+    /// Identified by the site's signed identity token.
+    pub verified: bool,
+    /// A JSON object of strings, as the site set it.
+    pub attributes: String,
+    pub current_url: String,
+    pub current_title: String,
+    pub referrer: String,
+    pub browser: String,
+    pub os: String,
+    pub language: String,
+    pub time_zone: String,
+    pub ip_address: String,
+    pub page_views: i64,
+    pub online: bool,
+    pub first_seen_at: i64,
+    pub last_seen_at: i64,
+    /// When the current visit began (see `domain::visitor::visit_start`); 0 in events
+    /// logged before it existed.
+    #[serde(default)]
+    pub visit_started_at: i64,
+}
+
+/// A member with their presence and load, as dashboards show it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MemberView {
+    pub user_id: String,
+    pub email: String,
+    pub display_name: String,
+    pub role: Role,
+    pub joined_at: i64,
+    /// What they chose.
+    pub status: AgentStatus,
+    /// What they are in effect (offline when their dashboard is disconnected).
+    pub presence: AgentStatus,
+    pub max_chats: i64,
+    /// Open conversations assigned to them.
+    pub load: i64,
+}
+
+/// v1 wrote tags and attachments as JSON text inside the JSON (they were text columns);
+/// this keeps that shape on the wire while the Rust side has the values.
+mod json_in_string {
+    use serde::de::{DeserializeOwned, Error as _};
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<T: Serialize, S: Serializer>(value: &T, serializer: S) -> Result<S::Ok, S::Error> {
+        let text = serde_json::to_string(value).map_err(serde::ser::Error::custom)?;
+        serializer.serialize_str(&text)
+    }
+
+    pub fn deserialize<'de, T: DeserializeOwned, D: Deserializer<'de>>(deserializer: D) -> Result<T, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        serde_json::from_str(&text).map_err(D::Error::custom)
+    }
+}
