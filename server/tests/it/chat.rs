@@ -148,7 +148,37 @@ async fn visitor_event(feed: &mut VisitorFeed) -> VisitorEvent {
     }
 }
 
-async fn round_trip(backend: Backend) {
+/// A conversation the visitor started while the owner's feed was open (so it is routed to
+/// them at once), with both feeds past the events of its start.
+struct Chat {
+    server: TestServer,
+    s: Setup,
+    conversation: pb::VisitorConversation,
+    agents: AgentFeed,
+    visitor_events: VisitorFeed,
+}
+
+async fn chat_started(backend: Backend, email: &str) -> Chat {
+    let server = TestServer::start(backend).await;
+    let s = setup(&server, email).await;
+    let mut agents = agent_feed(&s.agent, "").await;
+    let mut visitor_events = visitor_feed(&s.visitor, "").await;
+    s.visitor
+        .visitor()
+        .update_visitor(pb::UpdateVisitorRequest { name: Some("Vera".into()), ..Default::default() })
+        .await
+        .unwrap();
+    let conversation = start_conversation(&s.visitor).await;
+    while !matches!(agent_event(&mut agents).await, AgentEvent::ConversationUpdated(c) if c.assignee_user_id == s.agent_id)
+    {
+    }
+    while !matches!(visitor_event(&mut visitor_events).await, VisitorEvent::ConversationUpdated(c) if !c.agent_name.is_empty())
+    {
+    }
+    Chat { server, s, conversation, agents, visitor_events }
+}
+
+async fn a_new_conversation_is_routed_and_announced(backend: Backend) {
     let server = TestServer::start(backend).await;
     let s = setup(&server, "rt@example.com").await;
     let mut agents = agent_feed(&s.agent, "").await;
@@ -198,6 +228,13 @@ async fn round_trip(backend: Backend) {
             other => panic!("unexpected {other:?}"),
         }
     }
+    server.stop().await;
+}
+on_both_backends!(a_new_conversation_is_routed_and_announced);
+
+async fn typing_messages_and_notes_reach_the_right_feeds(backend: Backend) {
+    let Chat { server, s, conversation, mut agents, mut visitor_events } =
+        chat_started(backend, "feeds@example.com").await;
 
     // Visitor typing and message reach the agents.
     s.visitor
@@ -221,24 +258,17 @@ async fn round_trip(backend: Backend) {
     }
 
     // Agent typing, a note and a reply: the visitor sees typing and the reply only.
-    s.agent
-        .conversations()
-        .set_agent_typing(pb::SetAgentTypingRequest {
-            conversation_id: conversation.id.clone(),
-            typing: true,
-            internal: true,
-        })
-        .await
-        .unwrap();
-    s.agent
-        .conversations()
-        .set_agent_typing(pb::SetAgentTypingRequest {
-            conversation_id: conversation.id.clone(),
-            typing: true,
-            internal: false,
-        })
-        .await
-        .unwrap();
+    for internal in [true, false] {
+        s.agent
+            .conversations()
+            .set_agent_typing(pb::SetAgentTypingRequest {
+                conversation_id: conversation.id.clone(),
+                typing: true,
+                internal,
+            })
+            .await
+            .unwrap();
+    }
     let note = agent_says(&s.agent, &conversation.id, "VIP customer, be nice", true).await;
     let reply = agent_says(&s.agent, &conversation.id, "Hi Vera! How can I help?", false).await;
     assert_eq!((note.seq, reply.seq), (2, 3), "gap-free sequence, notes included");
@@ -275,17 +305,28 @@ async fn round_trip(backend: Backend) {
         .into_inner()
         .messages;
     assert_eq!(all.iter().map(|m| (m.seq, m.internal)).collect::<Vec<_>>(), vec![(1, false), (2, true), (3, false)]);
+    server.stop().await;
+}
+on_both_backends!(typing_messages_and_notes_reach_the_right_feeds);
 
-    // Read receipts both ways.
+async fn read_receipts_travel_both_ways(backend: Backend) {
+    let Chat { server, s, conversation, mut agents, mut visitor_events } =
+        chat_started(backend, "reads@example.com").await;
+    visitor_says(&s.visitor, &conversation.id, "Hello", "v-1").await;
+    agent_says(&s.agent, &conversation.id, "a note", true).await;
+    agent_says(&s.agent, &conversation.id, "Hi Vera!", false).await;
+
     s.agent
         .conversations()
         .mark_conversation_read(pb::MarkConversationReadRequest { conversation_id: conversation.id.clone(), seq: 3 })
         .await
         .unwrap();
-    match visitor_event(&mut visitor_events).await {
-        VisitorEvent::Read(r) => assert_eq!(r.seq, 3),
-        other => panic!("unexpected {other:?}"),
-    }
+    let read = loop {
+        if let VisitorEvent::Read(r) = visitor_event(&mut visitor_events).await {
+            break r;
+        }
+    };
+    assert_eq!(read.seq, 3);
     s.visitor
         .visitor()
         .mark_read(pb::MarkReadRequest { conversation_id: conversation.id.clone(), seq: 3 })
@@ -300,6 +341,13 @@ async fn round_trip(backend: Backend) {
     };
     assert_eq!((read_by_visitor.unread_count, read_by_visitor.agent_read_seq), (0, 3));
     assert!(read_by_visitor.first_response_time.is_some());
+    server.stop().await;
+}
+on_both_backends!(read_receipts_travel_both_ways);
+
+async fn resolve_rate_close_and_reopen(backend: Backend) {
+    let Chat { server, s, conversation, .. } = chat_started(backend, "life@example.com").await;
+    visitor_says(&s.visitor, &conversation.id, "Hello", "v-1").await;
 
     // Rating needs a resolved conversation; resolve, rate, and the timestamps are kept.
     let early = s
@@ -379,8 +427,12 @@ async fn round_trip(backend: Backend) {
         pb::ConversationStatus::Active,
         "back to its agent"
     );
+    server.stop().await;
+}
+on_both_backends!(resolve_rate_close_and_reopen);
 
-    // Bad input is refused with the field named, nothing written.
+async fn bad_messages_are_refused_with_the_field_named(backend: Backend) {
+    let Chat { server, s, conversation, .. } = chat_started(backend, "bad@example.com").await;
     let too_long = s
         .visitor
         .visitor()
@@ -405,9 +457,19 @@ async fn round_trip(backend: Backend) {
         .await
         .unwrap_err();
     assert_eq!(common::violated_fields(&no_key), vec!["client_key"]);
+    // Nothing was written.
+    let listed = s
+        .visitor
+        .visitor()
+        .list_messages(pb::ListMessagesRequest { conversation_id: conversation.id.clone(), ..Default::default() })
+        .await
+        .unwrap()
+        .into_inner()
+        .messages;
+    assert!(listed.is_empty(), "{listed:?}");
     server.stop().await;
 }
-on_both_backends!(round_trip);
+on_both_backends!(bad_messages_are_refused_with_the_field_named);
 
 async fn feed_resumes_after_a_cut_without_gaps_or_duplicates(backend: Backend) {
     let server = TestServer::start(backend).await;
