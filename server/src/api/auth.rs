@@ -19,7 +19,6 @@ use crate::store::models::{MembershipRow, RefreshTokenRow, UserRow, WorkspaceRow
 use crate::store::now_ms;
 
 /// Longest workspace or display name.
-const MAX_NAME_CHARS: usize = 100;
 const WRONG_CREDENTIALS: &str = "wrong e-mail or password";
 
 /// The AuthService implementation.
@@ -101,8 +100,8 @@ impl AuthService for AuthApi {
         let mut v = Violations::default();
         let email = rules::normalize_email("email", &req.email, &mut v);
         rules::check_password("password", &req.password, &mut v);
-        let display_name = rules::check_name("display_name", &req.display_name, MAX_NAME_CHARS, &mut v);
-        let workspace_name = rules::check_name("workspace_name", &req.workspace_name, MAX_NAME_CHARS, &mut v);
+        let display_name = rules::check_name("display_name", &req.display_name, rules::MAX_NAME_CHARS, &mut v);
+        let workspace_name = rules::check_name("workspace_name", &req.workspace_name, rules::MAX_NAME_CHARS, &mut v);
         v.into_result(())?;
 
         let now = now_ms();
@@ -221,7 +220,8 @@ impl AuthService for AuthApi {
         let agent = auth::agent(&request)?;
         let req = request.into_inner();
         let mut v = Violations::default();
-        let display_name = req.display_name.map(|n| rules::check_name("display_name", &n, MAX_NAME_CHARS, &mut v));
+        let display_name =
+            req.display_name.map(|n| rules::check_name("display_name", &n, rules::MAX_NAME_CHARS, &mut v));
         if let Some(new_password) = &req.new_password {
             rules::check_password("new_password", new_password, &mut v);
             if req.current_password.is_empty() {
@@ -281,7 +281,7 @@ impl AuthService for AuthApi {
             None => {
                 let mut v = Violations::default();
                 rules::check_password("password", &req.password, &mut v);
-                let display_name = rules::check_name("display_name", &req.display_name, MAX_NAME_CHARS, &mut v);
+                let display_name = rules::check_name("display_name", &req.display_name, rules::MAX_NAME_CHARS, &mut v);
                 v.into_result(())?;
                 InviteAccount::New(UserRow {
                     id: ids::new_id("usr"),

@@ -6,32 +6,16 @@ use porthole_proto::v1 as pb;
 use super::convert;
 use crate::AppState;
 use crate::attachments;
-use crate::domain::Violations;
-use crate::domain::conversation::{self as rules, Priority, Sender, Status};
+use crate::domain::conversation::{MessageToSend, Priority, Status};
 use crate::domain::routing::Responder;
 use crate::domain::visitor as visitor_rules;
 use crate::error::Error;
 use crate::ids;
 use crate::realtime::event::{BusMessage, Event};
 use crate::realtime::payload::ConversationView;
-use crate::store::conversations::{ChangeOutcome, NewMessage, SendOutcome};
+use crate::store::conversations::{ChangeOutcome, SendOutcome};
 use crate::store::models::{AttachmentRow, ConversationRow};
 use crate::store::now_ms;
-
-/// A message as an API received it.
-pub struct Outgoing {
-    pub workspace_id: String,
-    pub conversation_id: String,
-    pub visitor_id: Option<String>,
-    pub sender: Sender,
-    pub sender_id: String,
-    /// `None` for a visitor: the store uses their current name.
-    pub sender_name: Option<String>,
-    pub body: String,
-    pub internal: bool,
-    pub attachment_ids: Vec<String>,
-    pub client_key: String,
-}
 
 /// Publishes events after their transaction committed (latency only: feeds that miss
 /// them read the store).
@@ -67,7 +51,7 @@ pub fn conversation_row(new: NewConversation<'_>) -> ConversationRow {
         assignee_user_id: new.assignee_user_id,
         tags: "[]".to_owned(),
         source_url: visitor_rules::clip(new.source_url, visitor_rules::MAX_URL_CHARS),
-        source_title: visitor_rules::clip(new.source_title, 500),
+        source_title: visitor_rules::clip(new.source_title, visitor_rules::MAX_TITLE_CHARS),
         last_message_preview: String::new(),
         last_seq: 0,
         visitor_last_seq: 0,
@@ -87,52 +71,10 @@ pub fn conversation_row(new: NewConversation<'_>) -> ConversationRow {
     }
 }
 
-/// Validates a message before anything is written for it.
-pub fn check(out: &Outgoing) -> Result<(), Error> {
-    let mut v = Violations::default();
-    let chars = out.body.chars().count();
-    if chars > rules::MAX_BODY_CHARS {
-        v.add("body", format!("must be at most {} characters (this one has {chars})", rules::MAX_BODY_CHARS));
-    }
-    if out.body.trim().is_empty() && out.attachment_ids.is_empty() {
-        v.add("body", "must not be empty unless attachments are sent");
-    }
-    let key_chars = out.client_key.chars().count();
-    if key_chars == 0 || key_chars > rules::MAX_CLIENT_KEY_CHARS {
-        v.add(
-            "client_key",
-            format!("must be 1 to {} characters, unique per message (e.g. a UUID)", rules::MAX_CLIENT_KEY_CHARS),
-        );
-    }
-    if out.attachment_ids.len() > rules::MAX_ATTACHMENTS {
-        v.add("attachment_ids", format!("at most {} attachments per message", rules::MAX_ATTACHMENTS));
-    }
-    if out.internal && out.sender == Sender::Visitor {
-        v.add("internal", "visitors cannot write internal notes");
-    }
-    v.into_result(())
-}
-
 /// Validates, stores (idempotently) and publishes a message.
-pub async fn send(state: &AppState, out: Outgoing) -> Result<pb::Message, Error> {
-    check(&out)?;
-    let outcome = state
-        .store
-        .send_message(NewMessage {
-            workspace_id: out.workspace_id,
-            conversation_id: out.conversation_id,
-            visitor_id: out.visitor_id,
-            sender: out.sender,
-            sender_id: out.sender_id,
-            sender_name: out.sender_name,
-            body: out.body,
-            internal: out.internal,
-            attachment_ids: out.attachment_ids,
-            client_key: out.client_key,
-            message_id: ids::new_id("msg"),
-            now: now_ms(),
-        })
-        .await?;
+pub async fn send(state: &AppState, message: MessageToSend) -> Result<pb::Message, Error> {
+    message.check()?;
+    let outcome = state.store.send_message(message).await?;
     match outcome {
         SendOutcome::Sent(message, events) => {
             publish(state, events).await;

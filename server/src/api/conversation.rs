@@ -13,9 +13,11 @@ use super::{chat, convert};
 use crate::AppState;
 use crate::auth::{self, Agent};
 use crate::domain::Violations;
-use crate::domain::conversation::Sender;
+use crate::domain::conversation::{self as rules, MessageToSend, Sender};
+use crate::domain::page;
 use crate::domain::routing::Responder;
 use crate::error::Error;
+use crate::ids;
 use crate::realtime::event::{BusMessage, Typing};
 use crate::realtime::feed::{self, Audience, FeedItem};
 use crate::realtime::presence;
@@ -26,15 +28,6 @@ use crate::store::now_ms;
 fn target<'a>(agent: &'a Agent, conversation_id: &'a str) -> ConversationRef<'a> {
     ConversationRef { workspace_id: &agent.workspace_id, conversation_id, visitor_id: None }
 }
-
-/// Largest page of conversations or messages.
-const MAX_PAGE: i32 = 200;
-const DEFAULT_PAGE: i32 = 50;
-/// The most live visitors one call lists.
-const MAX_LIVE_VISITORS: i32 = 500;
-/// The most page views one call lists, and how many when the request does not say.
-const MAX_PAGE_VIEWS: i32 = 100;
-const DEFAULT_PAGE_VIEWS: i32 = 20;
 
 /// The ConversationService implementation.
 pub struct ConversationApi {
@@ -75,30 +68,6 @@ impl ConversationApi {
     }
 }
 
-/// Page size from a request: 0 means the default; otherwise 1 to 200.
-pub fn page_size(field: &str, value: i32) -> Result<i64, Error> {
-    match value {
-        0 => Ok(i64::from(DEFAULT_PAGE)),
-        1..=MAX_PAGE => Ok(i64::from(value)),
-        _ => Err(Error::invalid(field, format!("must be from 1 to {MAX_PAGE} (0 for {DEFAULT_PAGE})"))),
-    }
-}
-
-fn decode_page_token(token: &str) -> Result<Option<(i64, String)>, Error> {
-    if token.is_empty() {
-        return Ok(None);
-    }
-    let bad = || Error::invalid("page_token", "must be a next_page_token from a previous response");
-    let (at, id) = token.split_once('.').ok_or_else(bad)?;
-    Ok(Some((at.parse().map_err(|_| bad())?, id.to_owned())))
-}
-
-/// A page-view page token: `{viewed_at}.{id}` of the last view listed.
-fn decode_page_view_token(token: &str) -> Option<(i64, i64)> {
-    let (at, id) = token.split_once('.')?;
-    Some((at.parse().ok()?, id.parse().ok()?))
-}
-
 type FeedStream = Pin<Box<dyn Stream<Item = Result<pb::WatchWorkspaceResponse, Status>> + Send>>;
 
 #[tonic::async_trait]
@@ -131,21 +100,11 @@ impl ConversationService for ConversationApi {
             v.add("priority", "unknown priority");
         }
         let query = req.query.trim().to_lowercase();
-        if query.chars().count() > 200 {
-            v.add("query", "must be at most 200 characters");
+        if query.chars().count() > rules::MAX_SEARCH_CHARS {
+            v.add("query", format!("must be at most {} characters", rules::MAX_SEARCH_CHARS));
         }
-        let limit = page_size("page_size", req.page_size).unwrap_or_else(|e| {
-            if let Error::InvalidArgument(list) = e {
-                for f in list {
-                    v.add(f.field, f.description);
-                }
-            }
-            0
-        });
-        let before = decode_page_token(&req.page_token).unwrap_or_else(|_| {
-            v.add("page_token", "must be a next_page_token from a previous response");
-            None
-        });
+        let limit = page::CONVERSATIONS.parse("page_size", req.page_size, &mut v);
+        let before = page::after("page_token", &req.page_token, &mut v);
         v.into_result(())?;
         let filter = ListFilter {
             statuses,
@@ -159,7 +118,7 @@ impl ConversationService for ConversationApi {
         let views = self.state.store.list_conversations(&agent.workspace_id, &filter).await?;
         let next_page_token = match views.last() {
             Some(last) if views.len() as i64 == limit => {
-                format!("{}.{}", last.conversation.last_message_at, last.conversation.id)
+                page::token(last.conversation.last_message_at, &last.conversation.id)
             }
             _ => String::new(),
         };
@@ -229,18 +188,7 @@ impl ConversationService for ConversationApi {
         let agent = auth::agent(&request)?;
         let req = request.into_inner();
         let mut v = Violations::default();
-        let mut tags: Vec<String> = Vec::new();
-        for (i, tag) in req.tags.iter().enumerate() {
-            let tag = tag.trim().to_owned();
-            if tag.is_empty() || tag.chars().count() > 40 || tag.chars().any(char::is_control) {
-                v.add(format!("tags[{i}]"), "must be 1 to 40 characters");
-            } else if !tags.contains(&tag) {
-                tags.push(tag);
-            }
-        }
-        if tags.len() > 20 {
-            v.add("tags", "at most 20 tags");
-        }
+        let tags = rules::tags(&req.tags, &mut v);
         v.into_result(())?;
         let conversation = self
             .changed(
@@ -304,7 +252,7 @@ impl ConversationService for ConversationApi {
     ) -> Result<Response<pb::ListConversationMessagesResponse>, Status> {
         let agent = auth::agent(&request)?;
         let req = request.into_inner();
-        let limit = page_size("page_size", req.page_size)?;
+        let limit = page::MESSAGES.checked("page_size", req.page_size)?;
         self.require_conversation(&agent, &req.conversation_id).await?;
         let (rows, has_more) = self.state.store.messages(&req.conversation_id, req.before_seq, limit, true).await?;
         Ok(Response::new(pb::ListConversationMessagesResponse {
@@ -334,7 +282,7 @@ impl ConversationService for ConversationApi {
         };
         let message = chat::send(
             &self.state,
-            chat::Outgoing {
+            MessageToSend {
                 workspace_id: agent.workspace_id,
                 conversation_id: req.conversation_id,
                 visitor_id: None,
@@ -345,6 +293,8 @@ impl ConversationService for ConversationApi {
                 internal: req.internal,
                 attachment_ids: req.attachment_ids,
                 client_key: req.client_key,
+                message_id: ids::new_id("msg"),
+                now: now_ms(),
             },
         )
         .await?;
@@ -438,15 +388,7 @@ impl ConversationService for ConversationApi {
     ) -> Result<Response<pb::ListLiveVisitorsResponse>, Status> {
         let agent = auth::agent(&request)?;
         let req = request.into_inner();
-        let limit = match req.page_size {
-            0 => 100,
-            1..=MAX_LIVE_VISITORS => i64::from(req.page_size),
-            _ => {
-                return Err(
-                    Error::invalid("page_size", format!("must be from 1 to {MAX_LIVE_VISITORS} (0 for 100)")).into()
-                );
-            }
-        };
+        let limit = page::LIVE_VISITORS.checked("page_size", req.page_size)?;
         let since = now_ms() - presence::OFFLINE_AFTER_MS;
         let rows = self.state.store.recent_visitors(&agent.workspace_id, since, limit).await?;
         let visitors = rows
@@ -468,23 +410,8 @@ impl ConversationService for ConversationApi {
         if visitor_id.is_empty() {
             v.add("visitor_id", "must not be empty: pass a visitor's id (vis_…)");
         }
-        let limit = match req.page_size {
-            0 => i64::from(DEFAULT_PAGE_VIEWS),
-            1..=MAX_PAGE_VIEWS => i64::from(req.page_size),
-            _ => {
-                v.add("page_size", format!("must be from 1 to {MAX_PAGE_VIEWS} (0 for {DEFAULT_PAGE_VIEWS})"));
-                0
-            }
-        };
-        let before = if req.page_token.is_empty() {
-            None
-        } else {
-            let before = decode_page_view_token(&req.page_token);
-            if before.is_none() {
-                v.add("page_token", "must be a next_page_token from a previous response");
-            }
-            before
-        };
+        let limit = page::PAGE_VIEWS.parse("page_size", req.page_size, &mut v);
+        let before = page::after("page_token", &req.page_token, &mut v);
         v.into_result(())?;
         self.state.store.visitor(&agent.workspace_id, visitor_id).await?.ok_or(Error::NotFound("visitor"))?;
         // One more than asked tells whether an older page exists.
@@ -492,7 +419,7 @@ impl ConversationService for ConversationApi {
         let more = rows.len() as i64 > limit;
         rows.truncate(usize::try_from(limit).unwrap_or(0));
         let next_page_token = match rows.last() {
-            Some(last) if more => format!("{}.{}", last.viewed_at, last.id),
+            Some(last) if more => page::token(last.viewed_at, last.id),
             _ => String::new(),
         };
         Ok(Response::new(pb::ListVisitorPageViewsResponse {
@@ -508,7 +435,7 @@ impl ConversationService for ConversationApi {
         let agent = auth::agent(&request)?;
         let req = request.into_inner();
         let (sender_id, sender_name) = self.author(&agent).await?;
-        let mut outgoing = chat::Outgoing {
+        let mut outgoing = MessageToSend {
             workspace_id: agent.workspace_id.clone(),
             conversation_id: String::new(),
             visitor_id: None,
@@ -519,9 +446,11 @@ impl ConversationService for ConversationApi {
             internal: false,
             attachment_ids: Vec::new(),
             client_key: req.client_key,
+            message_id: ids::new_id("msg"),
+            now: now_ms(),
         };
         // Nothing is created for a message that would be refused.
-        chat::check(&outgoing)?;
+        outgoing.check()?;
         let visitor =
             self.state.store.visitor(&agent.workspace_id, &req.visitor_id).await?.ok_or(Error::NotFound("visitor"))?;
         let row = chat::conversation_row(chat::NewConversation {

@@ -9,11 +9,11 @@ use porthole_proto::v1 as pb;
 use porthole_proto::v1::visitor_service_server::VisitorService;
 use tonic::{Request, Response, Status};
 
-use super::conversation::page_size;
 use super::{chat, convert};
 use crate::AppState;
 use crate::auth::{self, Visitor};
-use crate::domain::conversation::Sender;
+use crate::domain::conversation::{self as conversation_rules, MessageToSend, Sender};
+use crate::domain::page;
 use crate::domain::routing::{self, Responder};
 use crate::domain::widget::{PreChatField, origin_allowed};
 use crate::domain::{Violations, account, hours, visitor as rules};
@@ -203,11 +203,11 @@ impl VisitorService for VisitorApi {
         let row = match existing {
             Some(row) => {
                 let change = VisitorChange {
-                    user_agent: Some(rules::clip(&client.user_agent, 1000)),
+                    user_agent: Some(rules::clip(&client.user_agent, rules::MAX_USER_AGENT_CHARS)),
                     browser: Some(browser),
                     os: Some(os),
-                    language: Some(rules::clip(&req.language, 35)).filter(|l| !l.is_empty()),
-                    time_zone: Some(rules::clip(&req.time_zone, 64)).filter(|t| !t.is_empty()),
+                    language: Some(rules::clip(&req.language, rules::MAX_LANGUAGE_CHARS)).filter(|l| !l.is_empty()),
+                    time_zone: Some(rules::clip(&req.time_zone, rules::MAX_TIME_ZONE_CHARS)).filter(|t| !t.is_empty()),
                     ip_address: Some(client.ip).filter(|ip| !ip.is_empty()),
                     online: Some(true),
                     last_seen_at: Some(now),
@@ -233,11 +233,11 @@ impl VisitorService for VisitorApi {
                     current_url: String::new(),
                     current_title: String::new(),
                     referrer: String::new(),
-                    user_agent: rules::clip(&client.user_agent, 1000),
+                    user_agent: rules::clip(&client.user_agent, rules::MAX_USER_AGENT_CHARS),
                     browser,
                     os,
-                    language: rules::clip(&req.language, 35),
-                    time_zone: rules::clip(&req.time_zone, 64),
+                    language: rules::clip(&req.language, rules::MAX_LANGUAGE_CHARS),
+                    time_zone: rules::clip(&req.time_zone, rules::MAX_TIME_ZONE_CHARS),
                     ip_address: client.ip,
                     page_views: 0,
                     online: true,
@@ -265,8 +265,8 @@ impl VisitorService for VisitorApi {
         let current = self.own_visitor(&visitor).await?;
         let mut v = Violations::default();
         let name = req.name.map(|n| n.trim().to_owned());
-        if name.as_ref().is_some_and(|n| n.chars().count() > 200 || n.chars().any(char::is_control)) {
-            v.add("name", "must be at most 200 characters without control characters");
+        if name.as_ref().is_some_and(|n| n.chars().count() > rules::MAX_NAME_CHARS || n.chars().any(char::is_control)) {
+            v.add("name", format!("must be at most {} characters without control characters", rules::MAX_NAME_CHARS));
         }
         let email = req.email.map(|e| e.trim().to_lowercase());
         if email.as_ref().is_some_and(|e| !e.is_empty() && !account::is_email(e)) {
@@ -292,8 +292,8 @@ impl VisitorService for VisitorApi {
         let req = request.into_inner();
         let external_id = req.external_id.trim().to_owned();
         let mut v = Violations::default();
-        if external_id.is_empty() || external_id.chars().count() > 200 {
-            v.add("external_id", "must be 1 to 200 characters");
+        if external_id.is_empty() || external_id.chars().count() > rules::MAX_EXTERNAL_ID_CHARS {
+            v.add("external_id", format!("must be 1 to {} characters", rules::MAX_EXTERNAL_ID_CHARS));
         }
         if req.user_hash.trim().is_empty() {
             v.add("user_hash", "must be hex(HMAC-SHA256(identity secret, external_id)) from your backend");
@@ -311,7 +311,7 @@ impl VisitorService for VisitorApi {
             .into());
         }
         let change = VisitorChange {
-            name: Some(rules::clip(&req.name, 200)).filter(|n| !n.is_empty()),
+            name: Some(rules::clip(&req.name, rules::MAX_NAME_CHARS)).filter(|n| !n.is_empty()),
             email: Some(email).filter(|e| !e.is_empty()),
             last_seen_at: Some(now_ms()),
             online: Some(true),
@@ -344,7 +344,7 @@ impl VisitorService for VisitorApi {
         let current = self.own_visitor(&visitor).await?;
         let view = PageView {
             url: req.url.trim().to_owned(),
-            title: rules::clip(&req.title, 500),
+            title: rules::clip(&req.title, rules::MAX_TITLE_CHARS),
             referrer: rules::clip(&req.referrer, rules::MAX_URL_CHARS),
         };
         let change = VisitorChange {
@@ -421,7 +421,7 @@ impl VisitorService for VisitorApi {
     ) -> Result<Response<pb::ListMessagesResponse>, Status> {
         let visitor = auth::visitor(&request)?;
         let req = request.into_inner();
-        let limit = page_size("page_size", req.page_size)?;
+        let limit = page::MESSAGES.checked("page_size", req.page_size)?;
         self.state
             .store
             .conversation(&visitor.workspace_id, &req.conversation_id, Some(&visitor.visitor_id))
@@ -442,7 +442,7 @@ impl VisitorService for VisitorApi {
         let req = request.into_inner();
         let message = chat::send(
             &self.state,
-            chat::Outgoing {
+            MessageToSend {
                 workspace_id: visitor.workspace_id,
                 conversation_id: req.conversation_id,
                 visitor_id: Some(visitor.visitor_id.clone()),
@@ -453,6 +453,8 @@ impl VisitorService for VisitorApi {
                 internal: false,
                 attachment_ids: req.attachment_ids,
                 client_key: req.client_key,
+                message_id: ids::new_id("msg"),
+                now: now_ms(),
             },
         )
         .await?;
@@ -531,8 +533,8 @@ impl VisitorService for VisitorApi {
         if !(1..=5).contains(&req.rating) {
             v.add("rating", "must be from 1 to 5");
         }
-        if req.comment.chars().count() > 2000 {
-            v.add("comment", "must be at most 2000 characters");
+        if req.comment.chars().count() > conversation_rules::MAX_RATING_COMMENT_CHARS {
+            v.add("comment", format!("must be at most {} characters", conversation_rules::MAX_RATING_COMMENT_CHARS));
         }
         v.into_result(())?;
         let view = chat::conversation_changed(
@@ -568,10 +570,10 @@ impl VisitorService for VisitorApi {
         let mut v = Violations::default();
         let email = account::normalize_email("email", &req.email, &mut v);
         let message = req.message.trim().to_owned();
-        if message.is_empty() || message.chars().count() > crate::domain::conversation::MAX_BODY_CHARS {
-            v.add("message", "must be 1 to 10,000 characters");
+        if message.is_empty() || message.chars().count() > conversation_rules::MAX_BODY_CHARS {
+            v.add("message", format!("must be 1 to {} characters", conversation_rules::MAX_BODY_CHARS));
         }
-        let name = rules::clip(&req.name, 200);
+        let name = rules::clip(&req.name, rules::MAX_NAME_CHARS);
         v.into_result(())?;
         self.own_widget(&visitor).await?;
         let change = VisitorChange {
@@ -584,7 +586,7 @@ impl VisitorService for VisitorApi {
         let (conversation, _) = self.open_conversation(&visitor, &row.current_url, &row.current_title).await?;
         chat::send(
             &self.state,
-            chat::Outgoing {
+            MessageToSend {
                 workspace_id: visitor.workspace_id.clone(),
                 conversation_id: conversation.id.clone(),
                 visitor_id: Some(visitor.visitor_id.clone()),
@@ -595,6 +597,8 @@ impl VisitorService for VisitorApi {
                 internal: false,
                 attachment_ids: Vec::new(),
                 client_key: ids::new_id("offline"),
+                message_id: ids::new_id("msg"),
+                now: now_ms(),
             },
         )
         .await?;

@@ -54,7 +54,7 @@ impl WidgetService for WidgetApi {
         let agent = auth::agent(&request)?;
         let req = request.into_inner();
         let mut v = Violations::default();
-        let name = rules::check_name("name", &req.name, 100, &mut v);
+        let name = rules::check_name("name", &req.name, rules::MAX_NAME_CHARS, &mut v);
         let settings = settings_json(req.settings, &mut v)?;
         v.into_result(())?;
         let now = now_ms();
@@ -103,7 +103,7 @@ impl WidgetService for WidgetApi {
         let agent = auth::agent(&request)?;
         let req = request.into_inner();
         let mut v = Violations::default();
-        let name = req.name.map(|n| rules::check_name("name", &n, 100, &mut v));
+        let name = req.name.map(|n| rules::check_name("name", &n, rules::MAX_NAME_CHARS, &mut v));
         let settings = match req.settings {
             Some(settings) => Some(settings_json(Some(settings), &mut v)?),
             None => None,

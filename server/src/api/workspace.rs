@@ -11,6 +11,7 @@ use crate::AppState;
 use crate::auth::{self, Agent};
 use crate::domain::Violations;
 use crate::domain::account::{self as rules, Role};
+use crate::domain::routing;
 use crate::error::Error;
 use crate::ids;
 use crate::store::accounts::MemberChange;
@@ -69,7 +70,7 @@ impl WorkspaceService for WorkspaceApi {
         let agent = auth::agent(&request)?;
         let req = request.into_inner();
         let mut v = Violations::default();
-        let name = req.name.map(|n| rules::check_name("name", &n, 100, &mut v));
+        let name = req.name.map(|n| rules::check_name("name", &n, rules::MAX_NAME_CHARS, &mut v));
         let mode = req.routing_mode.map(convert::mode_from_proto);
         if mode == Some(None) {
             v.add("routing_mode", "must be least loaded, round robin or manual");
@@ -110,8 +111,8 @@ impl WorkspaceService for WorkspaceApi {
         if role.is_none() && (req.role != 0 || req.max_concurrent_chats.is_none()) {
             v.add("role", "must be owner, admin or agent");
         }
-        if req.max_concurrent_chats.is_some_and(|n| !(1..=100).contains(&n)) {
-            v.add("max_concurrent_chats", "must be from 1 to 100");
+        if req.max_concurrent_chats.is_some_and(|n| !(1..=routing::MAX_CONCURRENT_CHATS).contains(&n)) {
+            v.add("max_concurrent_chats", format!("must be from 1 to {}", routing::MAX_CONCURRENT_CHATS));
         }
         v.into_result(())?;
         let current = self.member_role(&agent.workspace_id, &req.user_id).await?;

@@ -38,6 +38,9 @@ impl Role {
     }
 }
 
+/// Longest name of a person, workspace or widget.
+pub const MAX_NAME_CHARS: usize = 100;
+
 /// Shortest password accepted.
 pub const MIN_PASSWORD_CHARS: usize = 8;
 /// Longest password accepted (bounds the hashing work a request can cause).

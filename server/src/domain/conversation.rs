@@ -1,5 +1,7 @@
 //! The conversation state machine, priorities, and message rules.
 
+use super::Violations;
+
 /// Where a conversation stands. Stored and serialized as its lower-case name.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -184,6 +186,82 @@ pub const MAX_BODY_CHARS: usize = 10_000;
 pub const MAX_CLIENT_KEY_CHARS: usize = 64;
 /// Most attachments on one message.
 pub const MAX_ATTACHMENTS: usize = 10;
+/// Most tags on a conversation, and the longest tag.
+pub const MAX_TAGS: usize = 20;
+pub const MAX_TAG_CHARS: usize = 40;
+/// Longest comment with a rating.
+pub const MAX_RATING_COMMENT_CHARS: usize = 2000;
+/// Longest inbox search text.
+pub const MAX_SEARCH_CHARS: usize = 200;
+
+/// A message to send, as an API received it (and the id and time it is stored with).
+#[derive(Debug, Clone)]
+pub struct MessageToSend {
+    pub workspace_id: String,
+    pub conversation_id: String,
+    /// When set, the conversation must belong to this visitor (visitor API).
+    pub visitor_id: Option<String>,
+    pub sender: Sender,
+    pub sender_id: String,
+    /// The name shown with the message; `None` for a visitor's message, whose name is read
+    /// from their row in the transaction (it saves the API a read before every send).
+    pub sender_name: Option<String>,
+    pub body: String,
+    pub internal: bool,
+    pub attachment_ids: Vec<String>,
+    /// The sender's idempotency key: a retry with the same key gets the original message.
+    pub client_key: String,
+    pub message_id: String,
+    pub now: i64,
+}
+
+impl MessageToSend {
+    /// Every field within its limits, checked before anything is written.
+    pub fn check(&self) -> crate::error::Result<()> {
+        let mut v = Violations::default();
+        let chars = self.body.chars().count();
+        if chars > MAX_BODY_CHARS {
+            v.add("body", format!("must be at most {MAX_BODY_CHARS} characters (this one has {chars})"));
+        }
+        if self.body.trim().is_empty() && self.attachment_ids.is_empty() {
+            v.add("body", "must not be empty unless attachments are sent");
+        }
+        let key_chars = self.client_key.chars().count();
+        if key_chars == 0 || key_chars > MAX_CLIENT_KEY_CHARS {
+            v.add(
+                "client_key",
+                format!("must be 1 to {MAX_CLIENT_KEY_CHARS} characters, unique per message (e.g. a UUID)"),
+            );
+        }
+        if self.attachment_ids.len() > MAX_ATTACHMENTS {
+            v.add("attachment_ids", format!("at most {MAX_ATTACHMENTS} attachments per message"));
+        }
+        if self.internal && self.sender == Sender::Visitor {
+            v.add("internal", "visitors cannot write internal notes");
+        }
+        v.into_result(())
+    }
+}
+
+/// A conversation's tags from a request: trimmed, without repeats, each 1 to
+/// [`MAX_TAG_CHARS`] characters, at most [`MAX_TAGS`]. The count is checked first, so a
+/// request with thousands of tags costs nothing more.
+pub fn tags(requested: &[String], v: &mut Violations) -> Vec<String> {
+    if requested.len() > MAX_TAGS {
+        v.add("tags", format!("at most {MAX_TAGS} tags (this request has {})", requested.len()));
+        return Vec::new();
+    }
+    let mut tags: Vec<String> = Vec::with_capacity(requested.len());
+    for (i, tag) in requested.iter().enumerate() {
+        let tag = tag.trim();
+        if tag.is_empty() || tag.chars().count() > MAX_TAG_CHARS || tag.chars().any(char::is_control) {
+            v.add(format!("tags[{i}]"), format!("must be 1 to {MAX_TAG_CHARS} characters"));
+        } else if !tags.iter().any(|t| t == tag) {
+            tags.push(tag.to_owned());
+        }
+    }
+    tags
+}
 
 /// First line of a body, shortened for conversation lists.
 pub fn preview(body: &str, attachments: usize) -> String {
@@ -264,6 +342,23 @@ mod tests {
         for s in [Sender::Visitor, Sender::Agent, Sender::Bot, Sender::System] {
             assert_eq!(Sender::parse(s.as_str()), Some(s));
         }
+    }
+
+    /// The count is checked before any other work: 60,000 copies of one tag used to be
+    /// de-duplicated (quadratically) down to one and accepted.
+    #[test]
+    fn tag_lists_are_counted_first() {
+        let mut v = Violations::default();
+        let many = vec!["vip".to_owned(); 60_000];
+        assert!(tags(&many, &mut v).is_empty());
+        assert!(v.into_result(()).is_err());
+        let mut v = Violations::default();
+        let given = [" vip ", "vip", "billing"].map(String::from);
+        assert_eq!(tags(&given, &mut v), ["vip", "billing"]);
+        assert!(v.into_result(()).is_ok());
+        let mut v = Violations::default();
+        tags(&["".to_owned(), "x".repeat(MAX_TAG_CHARS + 1)], &mut v);
+        assert!(v.into_result(()).is_err());
     }
 
     #[test]

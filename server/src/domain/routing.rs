@@ -3,6 +3,9 @@
 
 use super::widget::Handler;
 
+/// Most conversations one agent may be given at once (their `max_chats`).
+pub const MAX_CONCURRENT_CHATS: i32 = 100;
+
 /// How conversations find an agent. Stored and serialized as its snake_case name.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]

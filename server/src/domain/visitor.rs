@@ -11,8 +11,18 @@ use super::Violations;
 pub const MAX_ATTRIBUTES: usize = 50;
 const MAX_ATTRIBUTE_KEY: usize = 64;
 const MAX_ATTRIBUTE_VALUE: usize = 1000;
-/// Longest URL, title or referrer kept.
+/// Longest URL or referrer kept.
 pub const MAX_URL_CHARS: usize = 2000;
+/// Longest page title kept.
+pub const MAX_TITLE_CHARS: usize = 500;
+/// Longest visitor name.
+pub const MAX_NAME_CHARS: usize = 200;
+/// Longest id of the site's own user (identity verification).
+pub const MAX_EXTERNAL_ID_CHARS: usize = 200;
+/// Longest user agent, language tag and time zone kept (longer ones are cut).
+pub const MAX_USER_AGENT_CHARS: usize = 1000;
+pub const MAX_LANGUAGE_CHARS: usize = 35;
+pub const MAX_TIME_ZONE_CHARS: usize = 64;
 
 /// Page views kept per visitor: older ones are deleted as new ones arrive, so the history
 /// an agent sees is bounded and the table cannot grow without limit.

@@ -10,33 +10,13 @@ use super::models::{AttachmentRow, ConversationRow, MessageRow};
 use super::queries::{Reads, Writes as _};
 use super::schema::{attachments, conversations, memberships, messages, users, visitors};
 use super::{Backend, SqliteWriter, Store, StoreError, is_unique_violation, read, write};
-use crate::domain::conversation::{self as rules, Refused, Sender, Status};
+use crate::domain::conversation::{self as rules, MessageToSend, Refused, Sender, Status};
 use crate::domain::routing::Responder;
 use crate::realtime::event::{Event, EventBody, UpdateCause};
 use crate::realtime::payload::{ConversationView, Message};
 
 /// What a visitor who gave no name is called in messages.
 pub const VISITOR_FALLBACK_NAME: &str = "Visitor";
-
-/// A message to store.
-#[derive(Debug, Clone)]
-pub struct NewMessage {
-    pub workspace_id: String,
-    pub conversation_id: String,
-    /// When set, the conversation must belong to this visitor (visitor API).
-    pub visitor_id: Option<String>,
-    pub sender: Sender,
-    pub sender_id: String,
-    /// The name shown with the message; `None` for a visitor's message, whose name is read
-    /// from their row in the transaction (it saves the API a read before every send).
-    pub sender_name: Option<String>,
-    pub body: String,
-    pub internal: bool,
-    pub attachment_ids: Vec<String>,
-    pub client_key: String,
-    pub message_id: String,
-    pub now: i64,
-}
 
 /// What sending led to.
 #[derive(Debug)]
@@ -127,7 +107,7 @@ pub struct ListFilter {
 /// What a send whose key is already in the conversation gets: its original message when
 /// the same sender sent it (a retry), otherwise a refusal — never someone else's message,
 /// which may be an internal note the caller must not read.
-pub(crate) fn retried(original: &MessageRow, new: &NewMessage) -> Result<SendOutcome, StoreError> {
+pub(crate) fn retried(original: &MessageRow, new: &MessageToSend) -> Result<SendOutcome, StoreError> {
     Ok(if original.sender_type == new.sender && original.sender_id == new.sender_id {
         SendOutcome::Duplicate(original.to_payload()?)
     } else {
@@ -299,7 +279,7 @@ impl Store {
 
     /// Stores a message: idempotent on (conversation, client key), gap-free `seq`,
     /// conversation state and counters updated, event logged — all in one transaction.
-    pub async fn send_message(&self, new: NewMessage) -> Result<SendOutcome, StoreError> {
+    pub async fn send_message(&self, new: MessageToSend) -> Result<SendOutcome, StoreError> {
         let grace = self.agent_grace_ms();
         let result = match self.backend() {
             // The single writer takes sends in batches (group commit, see `SendQueue`).
@@ -685,7 +665,7 @@ pub struct SendQueue {
 }
 
 struct SendJob {
-    new: NewMessage,
+    new: MessageToSend,
     grace: i64,
     reply: tokio::sync::oneshot::Sender<Result<SendOutcome, StoreError>>,
 }
@@ -703,7 +683,7 @@ impl SendQueue {
     }
 
     /// Stores one message through the next batch.
-    pub async fn send(&self, new: NewMessage, grace: i64) -> Result<SendOutcome, StoreError> {
+    pub async fn send(&self, new: MessageToSend, grace: i64) -> Result<SendOutcome, StoreError> {
         let (reply, answer) = tokio::sync::oneshot::channel();
         let stopped = || StoreError::Connection("the SQLite writer task has stopped".to_owned());
         self.jobs.send(SendJob { new, grace, reply }).await.map_err(|_| stopped())?;

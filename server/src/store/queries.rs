@@ -15,8 +15,9 @@
 #![allow(clippy::duplicate_mod)]
 
 use super::StoreError;
-use super::conversations::{ChangeOutcome, ConversationChange, NewMessage, Staged};
+use super::conversations::{ChangeOutcome, ConversationChange, Staged};
 use super::events::NewEvent;
+use crate::domain::conversation::MessageToSend;
 use crate::realtime::event::Event;
 use crate::realtime::payload::{Conversation, ConversationView, MemberView};
 
@@ -88,7 +89,7 @@ pub(crate) trait Writes: Reads {
     async fn prune_page_views(&mut self, visitor_id: &str) -> Result<(), StoreError>;
 
     /// A message send but for appending its events (which the caller does last).
-    async fn stage_send(&mut self, new: &NewMessage, grace_ms: i64) -> Result<Staged, StoreError>;
+    async fn stage_send(&mut self, new: &MessageToSend, grace_ms: i64) -> Result<Staged, StoreError>;
 
     /// What every conversation change ends with: the update time, the events, routing when
     /// capacity or the queue changed, and the events appended.

@@ -5,14 +5,14 @@ use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 
 use super::Conn;
-use crate::domain::conversation::{self as rules, Sender, Status};
+use crate::domain::conversation::{self as rules, MessageToSend, Sender, Status};
 use crate::domain::routing::{AgentStatus, Candidate, Mode, Responder, next_turn, pick};
 use crate::domain::visitor::MAX_PAGE_VIEWS_KEPT;
 use crate::realtime::event::{Event, EventBody, UpdateCause};
 use crate::realtime::payload::MemberView;
 use crate::store::StoreError;
 use crate::store::conversations::{
-    ChangeOutcome, ConversationChange, NewMessage, SendOutcome, Staged, VISITOR_FALLBACK_NAME, retried,
+    ChangeOutcome, ConversationChange, SendOutcome, Staged, VISITOR_FALLBACK_NAME, retried,
 };
 use crate::store::events::NewEvent;
 use crate::store::models::{AttachmentRow, ConversationRow, EventRow, MembershipRow, MessageRow, UserRow};
@@ -260,7 +260,7 @@ impl Writes for Conn {
         Ok(())
     }
 
-    async fn stage_send(&mut self, new: &NewMessage, grace_ms: i64) -> Result<Staged, StoreError> {
+    async fn stage_send(&mut self, new: &MessageToSend, grace_ms: i64) -> Result<Staged, StoreError> {
         // First, before the conversation row (see `lock_workspace`): the event-log
         // append at the end needs this lock anyway.
         self.lock_workspace(&new.workspace_id).await?;
