@@ -2,13 +2,14 @@
 //! log entry in one transaction) and the queries behind inboxes and history.
 
 use diesel::prelude::*;
+use diesel_async::RunQueryDsl;
 use diesel_async::pooled_connection::deadpool::Pool;
-use diesel_async::{AsyncConnection as _, RunQueryDsl};
 
 use super::events::NewEvent;
 use super::models::{AttachmentRow, ConversationRow, MessageRow};
 use super::queries::{Reads, Writes as _};
 use super::schema::{attachments, conversations, memberships, messages, users, visitors};
+use super::transaction::transaction;
 use super::{Backend, SqliteWriter, Store, StoreError, is_unique_violation, read, write};
 use crate::domain::conversation::{self as rules, MessageToSend, Refused, Sender, Status};
 use crate::domain::routing::Responder;
@@ -286,15 +287,16 @@ impl Store {
             Backend::Sqlite { sends, .. } => sends.send(new.clone(), grace).await,
             Backend::Postgres(pool) => {
                 let mut pooled = pool.get().await.map_err(StoreError::from_pool)?;
-                pooled
-                    .transaction(async |conn| match conn.stage_send(&new, grace).await? {
+                let conn = &mut *pooled;
+                transaction!(conn, {
+                    match conn.stage_send(&new, grace).await? {
                         Staged::Sent(message, new_events) => {
                             let events = conn.append_events(&new.workspace_id, new.now, new_events).await?;
                             Ok(SendOutcome::Sent(message, events))
                         }
                         Staged::Done(outcome) => Ok(outcome),
-                    })
-                    .await
+                    }
+                })
             }
         };
         match result {
@@ -695,29 +697,33 @@ impl SendQueue {
         while receiver.recv_many(&mut batch, MAX_BATCH).await > 0 {
             let (work, replies): (Vec<_>, Vec<_>) = batch.drain(..).map(|j| ((j.new, j.grace), j.reply)).unzip();
             let outcomes = match writer.get().await {
-                Ok(mut conn) => {
-                    conn.transaction(async |conn| {
-                        let mut staged = Vec::with_capacity(work.len());
-                        for (new, grace) in &work {
-                            // Nested: a savepoint, rolled back alone when this send fails.
-                            staged.push(conn.transaction(async |conn| conn.stage_send(new, *grace).await).await);
-                        }
-                        // The event-log appends last (as in a single send), in batch order.
-                        let mut outcomes = Vec::with_capacity(work.len());
-                        for ((new, _), staged) in work.iter().zip(staged) {
-                            outcomes.push(match staged {
-                                Ok(Staged::Sent(message, new_events)) => {
-                                    // An error here fails the whole batch: no send commits without its events.
-                                    let events = conn.append_events(&new.workspace_id, new.now, new_events).await?;
-                                    Ok(SendOutcome::Sent(message, events))
-                                }
-                                Ok(Staged::Done(outcome)) => Ok(outcome),
-                                Err(error) => Err(error),
-                            });
-                        }
-                        Ok::<_, StoreError>(outcomes)
-                    })
-                    .await
+                Ok(mut pooled) => {
+                    let conn = &mut *pooled;
+                    let batch = async {
+                        transaction!(conn, {
+                            let mut staged = Vec::with_capacity(work.len());
+                            for (new, grace) in &work {
+                                // Nested: a savepoint, rolled back alone when this send fails.
+                                let one = async { transaction!(conn, { conn.stage_send(new, *grace).await }) };
+                                staged.push(one.await);
+                            }
+                            // The event-log appends last (as in a single send), in batch order.
+                            let mut outcomes = Vec::with_capacity(work.len());
+                            for ((new, _), staged) in work.iter().zip(staged) {
+                                outcomes.push(match staged {
+                                    Ok(Staged::Sent(message, new_events)) => {
+                                        // An error here fails the whole batch: no send commits without its events.
+                                        let events = conn.append_events(&new.workspace_id, new.now, new_events).await?;
+                                        Ok(SendOutcome::Sent(message, events))
+                                    }
+                                    Ok(Staged::Done(outcome)) => Ok(outcome),
+                                    Err(error) => Err(error),
+                                });
+                            }
+                            Ok(outcomes)
+                        })
+                    };
+                    batch.await
                 }
                 Err(error) => Err(StoreError::from_pool(error)),
             };

@@ -20,6 +20,7 @@ pub mod models;
 pub(crate) mod queries;
 pub mod routing;
 pub mod schema;
+mod transaction;
 pub mod visitors;
 pub mod widgets;
 
@@ -157,11 +158,13 @@ macro_rules! write {
         match $store.backend() {
             $crate::store::Backend::Sqlite { writer, .. } => {
                 let mut pooled = writer.get().await.map_err($crate::store::StoreError::from_pool)?;
-                diesel_async::AsyncConnection::transaction(&mut *pooled, async |$conn| $body).await
+                let $conn = &mut *pooled;
+                $crate::store::transaction::transaction!($conn, $body)
             }
             $crate::store::Backend::Postgres(pool) => {
                 let mut pooled = pool.get().await.map_err($crate::store::StoreError::from_pool)?;
-                diesel_async::AsyncConnection::transaction(&mut *pooled, async |$conn| $body).await
+                let $conn = &mut *pooled;
+                $crate::store::transaction::transaction!($conn, $body)
             }
         }
     };
