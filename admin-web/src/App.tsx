@@ -1,6 +1,7 @@
 //! The dashboard: providers, and the routes (public account pages, then the signed-in shell).
 
 import { Code, ConnectError } from "@porthole/client";
+import { throttleOf } from "@porthole/client/rules";
 import * as Tooltip from "@radix-ui/react-tooltip";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { lazy, type ReactNode, Suspense } from "react";
@@ -45,6 +46,9 @@ const queryClient = new QueryClient({
         ];
         return !final.includes(code) && failures < 2;
       },
+      // A throttled query waits what the server asked for; others keep TanStack's backoff.
+      retryDelay: (failures, error) =>
+        throttleOf(ConnectError.from(error)).retryAfterMs ?? Math.min(1000 * 2 ** failures, 30_000),
     },
   },
 });

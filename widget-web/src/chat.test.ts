@@ -1,10 +1,20 @@
-//! The chat's live feed against a scripted grpc-web server: heartbeats keep it open, and a
-//! stream that goes silent (no event, not even a heartbeat, for 45 s) is dropped and
-//! resumed from its cursor. The feed rules themselves are tested in client-sdk/ts/src/rules.
+//! The chat against a scripted grpc-web server. The live feed: heartbeats keep it open, and
+//! a stream that goes silent (no event, not even a heartbeat, for 45 s) is dropped and
+//! resumed from its cursor. Throttling: a send the server refuses with RESOURCE_EXHAUSTED
+//! stays pending with a note and goes again once after `retry-after`; page views wait
+//! silently. The shared rules themselves are tested in client-sdk/ts/src/rules.
 
 // @vitest-environment happy-dom
 
-import { WatchVisitorFeedRequest, WatchVisitorFeedResponse } from "@porthole/client/lean";
+import {
+  ConversationStatus,
+  SenderType,
+  SendMessageRequest,
+  SendMessageResponse,
+  StartConversationResponse,
+  WatchVisitorFeedRequest,
+  WatchVisitorFeedResponse,
+} from "@porthole/client/lean";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { Chat } from "./chat.js";
 
@@ -22,17 +32,71 @@ const heartbeat = (cursor: string) =>
     WatchVisitorFeedResponse.encode({ cursor, event: { $case: "heartbeat", value: {} } }).finish(),
   );
 
-/** A server whose unary answers are empty messages and whose feeds stay open until told. */
-function fakeServer() {
+/** A trailers-only answer as the server's rate limiter sends it. */
+function throttled(retryAfter?: string): Response {
+  const headers: Record<string, string> = {
+    "grpc-status": "8",
+    "grpc-message": encodeURIComponent("too many messages from this visitor; try again in 4 s"),
+  };
+  if (retryAfter) headers["retry-after"] = retryAfter;
+  return new Response(null, { headers });
+}
+
+/**
+ * A server whose feeds stay open until told. Unary calls take the next scripted answer of
+ * their method, if any; otherwise StartConversation opens `cnv_1`, SendMessage stores the
+ * message, and the rest answer with an empty message.
+ */
+function fakeServer(script: Record<string, Response[]> = {}) {
   const feeds: { cursor: string; send: (bytes: Uint8Array) => void }[] = [];
+  const calls: { method: string; at: number; request: Uint8Array }[] = [];
+  let seq = 0;
   const fetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
-    const method = String(input).split("/").pop();
+    const method = String(input).split("/").pop() ?? "";
     const headers = { "content-type": "application/grpc-web+proto" };
-    if (method !== "WatchVisitorFeed") {
-      const body = new Uint8Array([...frame(0, new Uint8Array()), ...ok]);
-      return new Response(body, { headers });
-    }
     const sent = (init?.body ?? new Uint8Array(5)) as Uint8Array;
+    if (method !== "WatchVisitorFeed") {
+      calls.push({ method, at: Date.now(), request: sent.slice(5) });
+      const scripted = script[method]?.shift();
+      if (scripted) return scripted;
+      let answer = new Uint8Array();
+      if (method === "StartConversation") {
+        answer = StartConversationResponse.encode({
+          conversation: {
+            id: "cnv_1",
+            status: ConversationStatus.CONVERSATION_STATUS_PENDING,
+            agentName: "",
+            lastSeq: 0,
+            agentReadSeq: 0,
+            rating: 0,
+            createTime: undefined,
+            lastMessageTime: undefined,
+            queuePosition: 0,
+            withBot: false,
+          },
+          resumed: false,
+        }).finish();
+      } else if (method === "SendMessage") {
+        const request = SendMessageRequest.decode(sent.slice(5));
+        seq += 1;
+        answer = SendMessageResponse.encode({
+          message: {
+            id: `msg_${seq}`,
+            conversationId: request.conversationId,
+            seq,
+            senderType: SenderType.SENDER_TYPE_VISITOR,
+            senderId: "vis_1",
+            senderName: "",
+            body: request.body,
+            internal: false,
+            attachments: [],
+            clientKey: request.clientKey,
+            createTime: new Date(),
+          },
+        }).finish();
+      }
+      return new Response(new Uint8Array([...frame(0, answer), ...ok]), { headers });
+    }
     const request = WatchVisitorFeedRequest.decode(sent.slice(5));
     const body = new ReadableStream<Uint8Array>({
       start(controller) {
@@ -44,7 +108,7 @@ function fakeServer() {
     });
     return new Response(body, { headers });
   };
-  return { feeds, fetch };
+  return { feeds, calls, fetch };
 }
 
 describe("the chat's feed", () => {
@@ -95,5 +159,118 @@ describe("the chat's feed", () => {
     server.feeds[1]?.send(heartbeat("7"));
     await vi.advanceTimersByTimeAsync(100);
     expect(chat.connection).toBe("live");
+  });
+});
+
+describe("when the server throttles", () => {
+  let server: ReturnType<typeof fakeServer>;
+  let chat: Chat;
+
+  async function boot(script: Record<string, Response[]>, wait = 100) {
+    server = fakeServer(script);
+    vi.stubGlobal("fetch", server.fetch);
+    chat = new Chat({
+      baseUrl: "http://chat.test",
+      widgetToken: "wtok",
+      changed: () => {},
+      emit: () => {},
+      chime: () => {},
+      proactive: () => {},
+    });
+    const booting = chat.boot("en");
+    await vi.advanceTimersByTimeAsync(wait);
+    await booting;
+  }
+  const sends = () =>
+    server.calls
+      .filter((c) => c.method === "SendMessage")
+      .map((c) => ({ at: c.at, key: SendMessageRequest.decode(c.request).clientKey }));
+
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+
+  afterEach(() => {
+    chat.shutdown();
+    vi.useRealTimers();
+    vi.unstubAllGlobals();
+  });
+
+  it("keeps a message pending, says when it goes again, and sends it after retry-after", async () => {
+    await boot({ SendMessage: [throttled("4")] });
+    const sending = chat.send("Hello?");
+    await vi.advanceTimersByTimeAsync(0);
+    expect(chat.messages.map((m) => [m.body, m.state])).toEqual([["Hello?", "sending"]]);
+    expect(chat.slowDown).toBe(4);
+    expect(chat.notice).toBe("");
+
+    // A message written meanwhile waits too instead of running into the limit.
+    const second = chat.send("Anyone there?");
+    await vi.advanceTimersByTimeAsync(3_900);
+    expect(sends()).toHaveLength(1);
+    expect(chat.messages.map((m) => m.state)).toEqual(["sending", "sending"]);
+
+    await vi.advanceTimersByTimeAsync(100);
+    await Promise.all([sending, second]);
+    const [first, again, other] = sends();
+    expect(again?.key).toBe(first?.key); // the same idempotency key: never sent twice
+    expect((again?.at ?? 0) - (first?.at ?? 0)).toBeGreaterThanOrEqual(4_000);
+    expect(other?.key).not.toBe(first?.key);
+    expect(chat.messages.map((m) => [m.body, m.state])).toEqual([
+      ["Hello?", "sent"],
+      ["Anyone there?", "sent"],
+    ]);
+    expect(chat.slowDown).toBe(0);
+  });
+
+  it("retries once only: a second refusal marks the message failed, kept for Retry", async () => {
+    await boot({ SendMessage: [throttled("2"), throttled("2")] });
+    const sending = chat.send("Hello?");
+    await vi.advanceTimersByTimeAsync(2_000);
+    await sending;
+    expect(sends()).toHaveLength(2);
+    expect(chat.messages.map((m) => [m.body, m.state])).toEqual([["Hello?", "failed"]]);
+    expect(chat.notice).toContain("too many messages");
+    expect(chat.slowDown).toBe(0);
+
+    const key = chat.messages[0]?.key ?? "";
+    const retried = chat.retry(key);
+    await vi.advanceTimersByTimeAsync(0);
+    await retried;
+    expect(sends().map((s) => s.key)).toEqual([key, key, key]);
+    expect(chat.messages.map((m) => m.state)).toEqual(["sent"]);
+  });
+
+  it("without retry-after, waits the normal backoff", async () => {
+    await boot({ SendMessage: [throttled()] });
+    const sending = chat.send("Hello?");
+    await vi.advanceTimersByTimeAsync(0);
+    expect(chat.slowDown).toBe(1);
+    await vi.advanceTimersByTimeAsync(500);
+    await sending;
+    expect(sends()).toHaveLength(2);
+    expect(chat.messages.map((m) => m.state)).toEqual(["sent"]);
+  });
+
+  it("a throttled page view waits silently, then goes again", async () => {
+    await boot({ RecordPageView: [throttled("3")] });
+    const views = () => server.calls.filter((c) => c.method === "RecordPageView");
+    expect(views()).toHaveLength(1);
+    expect(chat.slowDown).toBe(0);
+    await vi.advanceTimersByTimeAsync(2_800);
+    expect(views()).toHaveLength(1);
+    expect(chat.slowDown).toBe(0);
+    await vi.advanceTimersByTimeAsync(200);
+    expect(views()).toHaveLength(2);
+  });
+
+  it("a throttled session start waits, then starts", async () => {
+    await boot({ StartSession: [throttled("2")] }, 2_100);
+    expect(server.calls.map((c) => c.method)).toEqual([
+      "GetWidgetConfig",
+      "StartSession",
+      "StartSession",
+      "RecordPageView",
+    ]);
   });
 });

@@ -3,6 +3,11 @@
 //! idle watchdog), sending with retries, typing, read marks, uploads, page views and
 //! heartbeats. It holds the state the view renders and calls `changed()` after every
 //! change; it never touches the DOM.
+//!
+//! When the server throttles a call (RESOURCE_EXHAUSTED, or UNAVAILABLE with `retry-after`;
+//! `throttleOf` in `@porthole/client/rules`), the chat waits the delay it named and tries
+//! once more (`patient`): sends stay pending meanwhile and the visitor is told; page views,
+//! heartbeats and the session start wait silently.
 
 import {
   ConversationStatus,
@@ -18,11 +23,30 @@ import {
   type WatchVisitorFeedResponse,
   type WidgetConfig,
 } from "@porthole/client/lean";
-import { attachmentProblem, type FeedStatus, ResumableFeed } from "@porthole/client/rules";
-import { type ChatMessage, fromServer, lastSeq, mergeMessages, unreadCount } from "./state.js";
+import {
+  attachmentProblem,
+  type FeedStatus,
+  ResumableFeed,
+  retryDelay,
+  throttleOf,
+} from "@porthole/client/rules";
+import {
+  type ChatMessage,
+  fromServer,
+  lastSeq,
+  mergeMessages,
+  unreadCount,
+  unsent,
+} from "./state.js";
 import { fetchWithProgress } from "./upload.js";
 
 type Client = LeanClient<typeof VisitorServiceDefinition>;
+
+/**
+ * Calls that wait out a throttle together: the visitor's sends (messages, uploads, new
+ * conversations), tracking (page views, heartbeats), and the session start.
+ */
+type CallKind = "send" | "track" | "session";
 
 /** What the panel shows. */
 export type Screen = "loading" | "prechat" | "chat" | "offline" | "unavailable";
@@ -75,6 +99,8 @@ export class Chat {
   notice = "";
   /** A field error from the server: which field, and why. */
   fieldError: { field: string; text: string } | undefined;
+  /** Seconds until throttled sends go again, told to the visitor; 0 when none waits. */
+  slowDown = 0;
 
   private readonly client: Client;
   private token = "";
@@ -89,6 +115,8 @@ export class Chat {
   private lastUrl = "";
   private pageViews: Promise<void> = Promise.resolve();
   private readonly unpatch: (() => void)[] = [];
+  /** Until when (epoch ms) each kind of call waits because the server throttled it. */
+  private readonly holds: Record<CallKind, number> = { send: 0, track: 0, session: 0 };
 
   constructor(private readonly options: ChatOptions) {
     this.client = createLeanClient(VisitorServiceDefinition, {
@@ -109,16 +137,21 @@ export class Chat {
 
   /** Loads the widget's settings, resumes or starts the visitor session and goes live. */
   async boot(language: string): Promise<void> {
-    const response = await this.client.getWidgetConfig({ widgetToken: this.options.widgetToken });
+    const widgetToken = this.options.widgetToken;
+    const response = await this.patient("session", () =>
+      this.client.getWidgetConfig({ widgetToken }),
+    );
     this.config = response.config;
     const stored = readStorage(this.storageKey);
     this.preChatDone = stored.preChatDone === "1";
-    const session = await this.client.startSession({
-      widgetToken: this.options.widgetToken,
-      visitorToken: stored.token ?? "",
-      language,
-      timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone ?? "",
-    });
+    const session = await this.patient("session", () =>
+      this.client.startSession({
+        widgetToken,
+        visitorToken: stored.token ?? "",
+        language,
+        timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone ?? "",
+      }),
+    );
     this.setSession(session.visitorToken, session.visitor);
     this.options.emit("ready", { visitorId: this.visitor?.id ?? "" });
     this.trackNavigation();
@@ -232,7 +265,10 @@ export class Chat {
   /** Leaves a message while the team is offline. */
   async submitOffline(name: string, email: string, message: string): Promise<boolean> {
     return this.action(async () => {
-      const response = await this.client.submitOfflineMessage({ name, email, message });
+      // Starts a conversation: a throttled one waits and goes again, like a message.
+      const response = await this.patient("send", () =>
+        this.client.submitOfflineMessage({ name, email, message }),
+      );
       this.offlineSent = true;
       this.conversation = response.conversation;
       await this.loadMessages();
@@ -263,13 +299,15 @@ export class Chat {
     ]);
     this.options.changed();
     try {
-      const conversationId = await this.ensureConversation();
-      const response = await this.client.sendMessage({
-        conversationId,
-        body: text,
-        clientKey: key,
-        attachmentIds,
-      });
+      // Throttled, the line stays "sending" while the visitor is told when it goes again.
+      const response = await this.patient("send", async () =>
+        this.client.sendMessage({
+          conversationId: await this.ensureConversation(),
+          body: text,
+          clientKey: key,
+          attachmentIds,
+        }),
+      );
       if (response.message) this.addMessages([fromServer(response.message)]);
     } catch (error) {
       this.messages = this.messages.map((m) => (m.key === key ? { ...m, state: "failed" } : m));
@@ -300,7 +338,6 @@ export class Chat {
     this.upload = { file: file.name, fraction: 0 };
     this.options.changed();
     try {
-      const conversationId = await this.ensureConversation();
       const uploader = createLeanClient(VisitorServiceDefinition, {
         baseUrl: this.options.baseUrl,
         getToken: () => this.token,
@@ -310,10 +347,9 @@ export class Chat {
         }),
       });
       const data = new Uint8Array(await file.arrayBuffer());
-      const response = await uploader.uploadAttachment({
-        conversationId,
-        fileName: file.name,
-        data,
+      const response = await this.patient("send", async () => {
+        const conversationId = await this.ensureConversation();
+        return uploader.uploadAttachment({ conversationId, fileName: file.name, data });
       });
       this.upload = undefined;
       if (response.attachment) await this.send("", [response.attachment.id]);
@@ -432,10 +468,47 @@ export class Chat {
       sourceTitle: document.title.slice(0, 500),
     });
     if (!response.conversation) throw new RpcError(GrpcCode.Internal, "no conversation returned");
-    if (response.conversation.id !== open?.id) this.messages = [];
+    // A new conversation: the old one's lines go, the ones being sent into it stay.
+    if (response.conversation.id !== open?.id) this.messages = unsent(this.messages);
     this.conversation = response.conversation;
     if (response.resumed) await this.loadMessages();
     return response.conversation.id;
+  }
+
+  /**
+   * Runs a call; when the server throttles it, waits the delay the server named (the normal
+   * backoff when it named none) and runs it once more, leaving a second failure to the
+   * caller. Later calls of the same kind wait out that delay first instead of running into
+   * the limit again.
+   */
+  private async patient<T>(kind: CallKind, call: () => Promise<T>): Promise<T> {
+    await this.waitOut(kind);
+    try {
+      return await call();
+    } catch (error) {
+      const throttle = throttleOf(error);
+      if (!throttle.throttled) throw error;
+      this.holds[kind] = Math.max(this.holds[kind], Date.now() + retryDelay(throttle));
+      await this.waitOut(kind);
+      return call();
+    }
+  }
+
+  /** Waits until calls of `kind` may go again; for sends, the visitor sees how long. */
+  private async waitOut(kind: CallKind): Promise<void> {
+    const ms = this.holds[kind] - Date.now();
+    if (ms <= 0) return;
+    const told = kind === "send";
+    if (told) {
+      this.slowDown = Math.ceil(ms / 1000);
+      this.options.changed();
+    }
+    await new Promise((resolve) => setTimeout(resolve, ms));
+    if (told && this.holds.send <= Date.now()) {
+      this.slowDown = 0;
+      this.options.changed();
+    }
+    if (this.stopped) throw new RpcError(GrpcCode.Canceled, "the chat was shut down");
   }
 
   /** Runs an action from a form: errors become the notice, and `false` is returned. */
@@ -598,8 +671,12 @@ export class Chat {
 
   /** Every 30 s: heartbeat, and fresh online state and queue position. */
   private async tick(): Promise<void> {
+    // Throttled: the heartbeat waiting to go again stands in for this one.
+    if (this.holds.track > Date.now()) return;
     try {
-      await this.client.heartbeat({ url: location.href.slice(0, 2000) });
+      await this.patient("track", () =>
+        this.client.heartbeat({ url: location.href.slice(0, 2000) }),
+      );
       const config = await this.client.getWidgetConfig({ widgetToken: this.options.widgetToken });
       this.config = config.config;
       if (this.conversation?.queuePosition) {
@@ -627,7 +704,7 @@ export class Chat {
         };
         // One at a time, so the server applies them in the order the visitor navigated.
         this.pageViews = this.pageViews.then(() =>
-          this.client.recordPageView(view).then(
+          this.patient("track", () => this.client.recordPageView(view)).then(
             () => {},
             () => {},
           ),

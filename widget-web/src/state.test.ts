@@ -11,6 +11,7 @@ import {
   lastSeq,
   mergeMessages,
   unreadCount,
+  unsent,
 } from "./state.js";
 
 function message(seq: number, from: SenderType, clientKey = ""): Message {
@@ -63,6 +64,19 @@ describe("mergeMessages", () => {
   it("keeps unsent lines after stored ones, in the order written", () => {
     const merged = mergeMessages([], [sending("a"), agent(3), sending("b")]);
     expect(merged.map((m) => m.key)).toEqual(["msg_3", "a", "b"]);
+  });
+
+  it("a new conversation keeps only the visitor's unsent lines (sending or failed)", () => {
+    const list = [
+      agent(1),
+      mine(2, "k"),
+      sending("a"),
+      { ...sending("b"), state: "failed" as const },
+    ];
+    expect(unsent(list).map((m) => [m.key, m.state])).toEqual([
+      ["a", "sending"],
+      ["b", "failed"],
+    ]);
   });
 });
 

@@ -63,6 +63,14 @@ export function mergeMessages(
   return merge(list, incoming, lineIdentity);
 }
 
+/**
+ * The visitor's lines not stored yet (sending, waiting out a throttle, or failed): what a
+ * new conversation keeps from the list, so a message is never dropped before it is sent.
+ */
+export function unsent(list: readonly ChatMessage[]): readonly ChatMessage[] {
+  return list.filter((l) => l.mine && l.seq === 0);
+}
+
 /** Messages from the team (agents, bot, system) newer than what the visitor has seen. */
 export function unreadCount(list: readonly ChatMessage[], seenSeq: number): number {
   return list.filter((l) => !l.mine && l.seq > seenSeq).length;

@@ -43,7 +43,7 @@ button{cursor:pointer}
 .file{display:inline-flex;gap:6px;align-items:center;text-decoration:underline}
 .note{font-size:13px;background:#fff;border-radius:var(--r);padding:10px 12px;color:#3a3a40;display:flex;flex-direction:column;gap:8px}
 .typing{font-size:12px;color:#6b6b73;padding:0 16px 6px;min-height:18px;background:#f7f7f8}
-.err{color:#c2272d;font-size:12px;padding:4px 16px}
+.err,.wait{color:#c2272d;font-size:12px;padding:4px 16px}.wait{color:#5b5b63}
 .prog{height:3px;background:#e4e4e7}.prog i{display:block;height:100%;background:var(--p);transition:width .1s}
 .compose{display:flex;align-items:flex-end;gap:4px;padding:8px;border-top:1px solid #ececef;background:#fff}
 .compose textarea{flex:1;resize:none;max-height:120px;min-height:40px;padding:10px;border-radius:8px;outline:none}

@@ -62,6 +62,8 @@ export class View {
   private readonly typingLine = h("div", { class: "typing", "aria-live": "polite" });
   private readonly progress = h("div", { class: "prog", hidden: true });
   private readonly error = h("div", { class: "err", role: "alert", hidden: true });
+  /** The calm note while throttled sends wait to go again. */
+  private readonly wait = h("div", { class: "wait", role: "status", hidden: true });
   private readonly composer: HTMLFormElement;
   private readonly input: HTMLTextAreaElement;
   private readonly fileInput = h("input", { type: "file", hidden: true, tabindex: "-1" });
@@ -153,6 +155,7 @@ export class View {
       this.body,
       this.typingLine,
       this.progress,
+      this.wait,
       this.error,
       this.composer,
       this.brand,
@@ -285,6 +288,9 @@ export class View {
         : notice;
     this.error.hidden = !text || screen !== "chat";
     this.error.textContent = text;
+    const wait = chat.slowDown ? t("slowDown", { s: chat.slowDown }) : "";
+    this.wait.hidden = !wait || screen !== "chat";
+    this.wait.textContent = wait;
 
     if (screen === "chat") this.renderChat();
     else this.renderForm(screen);
@@ -305,8 +311,9 @@ export class View {
     }
     const error = this.form.el.querySelector(".e.server");
     if (error) {
-      error.textContent = chat.notice;
-      (error as HTMLElement).hidden = !chat.notice;
+      const text = chat.slowDown ? t("slowDown", { s: chat.slowDown }) : chat.notice;
+      error.textContent = text;
+      (error as HTMLElement).hidden = !text;
     }
   }
 

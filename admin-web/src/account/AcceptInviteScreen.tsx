@@ -8,7 +8,7 @@ import { Button } from "../components/ui/Button";
 import { Field, FormAlert, Input } from "../components/ui/Field";
 import { publicAuthClient } from "../lib/api";
 import { startSession, useSession } from "../lib/auth";
-import { formErrors } from "../lib/errors";
+import { signInErrors } from "../lib/errors";
 import { AuthLayout } from "./AuthLayout";
 
 export function AcceptInviteScreen() {
@@ -54,7 +54,7 @@ export function AcceptInviteScreen() {
           form: "You are already a member of this workspace. Sign in instead.",
         });
       } else {
-        setErrors(formErrors(error));
+        setErrors(signInErrors(error));
       }
     } finally {
       setPending(false);

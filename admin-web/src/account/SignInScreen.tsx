@@ -8,7 +8,7 @@ import { Button } from "../components/ui/Button";
 import { Field, FormAlert, Input } from "../components/ui/Field";
 import { publicAuthClient } from "../lib/api";
 import { startSession } from "../lib/auth";
-import { formErrors } from "../lib/errors";
+import { signInErrors } from "../lib/errors";
 import { AuthLayout } from "./AuthLayout";
 
 export function SignInScreen() {
@@ -31,7 +31,7 @@ export function SignInScreen() {
       if (ConnectError.from(error).code === Code.Unauthenticated) {
         setErrors({ fields: {}, form: "Wrong e-mail or password." });
       } else {
-        setErrors(formErrors(error));
+        setErrors(signInErrors(error));
       }
     } finally {
       setPending(false);

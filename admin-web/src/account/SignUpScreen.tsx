@@ -7,7 +7,7 @@ import { Button } from "../components/ui/Button";
 import { Field, FormAlert, Input } from "../components/ui/Field";
 import { publicAuthClient } from "../lib/api";
 import { startSession } from "../lib/auth";
-import { formErrors } from "../lib/errors";
+import { signInErrors } from "../lib/errors";
 import { AuthLayout } from "./AuthLayout";
 
 export function SignUpScreen() {
@@ -28,7 +28,7 @@ export function SignUpScreen() {
       const { session } = await publicAuthClient.signUp(form);
       if (session) startSession(qc, session);
     } catch (error) {
-      setErrors(formErrors(error));
+      setErrors(signInErrors(error));
     } finally {
       setPending(false);
     }

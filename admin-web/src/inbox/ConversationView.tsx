@@ -1,18 +1,7 @@
 //! One conversation: header with assignment, priority, tags and status actions; the live
 //! message history with typing; the composer; and the visitor panel beside it.
 
-import { create } from "@bufbuild/protobuf";
-import { timestampNow } from "@bufbuild/protobuf/wkt";
-import {
-  type Attachment,
-  type Conversation,
-  ConversationStatus,
-  type Message,
-  MessageSchema,
-  Priority,
-  SenderType,
-} from "@porthole/client";
-import { useQueryClient } from "@tanstack/react-query";
+import { type Conversation, ConversationStatus, Priority, SenderType } from "@porthole/client";
 import {
   ArrowDown,
   ArrowLeft,
@@ -25,15 +14,7 @@ import {
   Star,
   UserRound,
 } from "lucide-react";
-import {
-  Fragment,
-  useCallback,
-  useEffect,
-  useLayoutEffect,
-  useMemo,
-  useRef,
-  useState,
-} from "react";
+import { Fragment, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { Link } from "react-router";
 import { Button, IconButton } from "../components/ui/Button";
 import { cn } from "../components/ui/cn";
@@ -46,26 +27,17 @@ import {
   MenuTrigger,
 } from "../components/ui/Menu";
 import { Avatar, Badge, EmptyState, Kbd, Spinner } from "../components/ui/misc";
-import { conversationClient } from "../lib/api";
 import { useMe } from "../lib/auth";
 import { describeError } from "../lib/errors";
 import { dayLabel, priorityLabel, statusLabel, toMillis, visitorLabel } from "../lib/format";
-import { newClientKey } from "../lib/ids";
 import { useConversationActions } from "./actions";
 import { Composer } from "./Composer";
 import { PriorityIcon } from "./ConversationList";
-import { keys } from "./cache";
 import { viewing } from "./FeedProvider";
 import { MessageItem } from "./MessageItem";
-import {
-  dropPending,
-  flattenMessages,
-  isPending,
-  type MessagesData,
-  mergeMessage,
-  PENDING_PREFIX,
-} from "./model";
+import { flattenMessages, isPending } from "./model";
 import { useConversation, useMembers, useMessages } from "./queries";
+import { useSender } from "./sender";
 import { shortcuts } from "./shortcuts";
 import { TagEditor } from "./TagEditor";
 import { useTypists } from "./typing";
@@ -107,81 +79,6 @@ const statusTone: Record<ConversationStatus, "neutral" | "amber" | "green" | "bl
   [ConversationStatus.RESOLVED]: "green",
   [ConversationStatus.CLOSED]: "neutral",
 };
-
-/** Sending with optimistic display, retries with the same idempotency key. */
-function useSender(conversationId: string) {
-  const qc = useQueryClient();
-  const me = useMe().data?.user;
-  const [failed, setFailed] = useState<Set<string>>(new Set());
-
-  const write = useCallback(
-    async (m: Message) => {
-      setFailed((f) => {
-        const next = new Set(f);
-        next.delete(m.clientKey);
-        return next;
-      });
-      try {
-        const res = await conversationClient.sendConversationMessage({
-          conversationId,
-          body: m.body,
-          internal: m.internal,
-          clientKey: m.clientKey,
-          attachmentIds: m.attachments.map((a) => a.id),
-        });
-        const sent = res.message;
-        if (sent) {
-          qc.setQueryData<MessagesData>(keys.messages(conversationId), (old) =>
-            old ? mergeMessage(old, sent) : old,
-          );
-        }
-      } catch (error) {
-        console.warn("send failed", describeError(error));
-        setFailed((f) => new Set(f).add(m.clientKey));
-      }
-    },
-    [conversationId, qc],
-  );
-
-  const send = useCallback(
-    (body: string, internal: boolean, attachments: Attachment[]) => {
-      const clientKey = newClientKey();
-      const pending = create(MessageSchema, {
-        id: `${PENDING_PREFIX}${clientKey}`,
-        conversationId,
-        senderType: SenderType.AGENT,
-        senderId: me?.id ?? "",
-        senderName: me?.displayName ?? "",
-        body,
-        internal,
-        attachments,
-        clientKey,
-        createTime: timestampNow(),
-      });
-      qc.setQueryData<MessagesData>(keys.messages(conversationId), (old) =>
-        mergeMessage(old ?? { pages: [], pageParams: [] }, pending),
-      );
-      void write(pending);
-    },
-    [conversationId, me, qc, write],
-  );
-
-  const discard = useCallback(
-    (clientKey: string) => {
-      qc.setQueryData<MessagesData>(keys.messages(conversationId), (old) =>
-        old ? dropPending(old, clientKey) : old,
-      );
-      setFailed((f) => {
-        const next = new Set(f);
-        next.delete(clientKey);
-        return next;
-      });
-    },
-    [conversationId, qc],
-  );
-
-  return { send, retry: write, discard, failed };
-}
 
 export function ConversationView({
   conversationId,
@@ -623,6 +520,7 @@ function MessageList({
                     message={m}
                     grouped={grouped}
                     failed={failed}
+                    waitSeconds={isPending(m) ? sender.waiting.get(m.clientKey) : undefined}
                     onRetry={() => void sender.retry(m)}
                     readByVisitor={
                       m.senderType === SenderType.AGENT &&

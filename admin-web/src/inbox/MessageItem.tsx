@@ -65,6 +65,7 @@ export function MessageItem({
   message: m,
   grouped,
   failed,
+  waitSeconds,
   onRetry,
   readByVisitor,
 }: {
@@ -72,6 +73,8 @@ export function MessageItem({
   /** Same author as the previous message shortly before: no name or avatar. */
   grouped: boolean;
   failed?: boolean;
+  /** Throttled by the server: seconds until it is sent again. */
+  waitSeconds?: number | undefined;
   onRetry?: () => void;
   readByVisitor?: boolean;
 }) {
@@ -107,7 +110,14 @@ export function MessageItem({
             <Body text={m.body} />
             <Attachments attachments={m.attachments} mine />
           </div>
-          <Meta m={m} pending={pending} failed={failed} onRetry={onRetry} mine />
+          <Meta
+            m={m}
+            pending={pending}
+            failed={failed}
+            waitSeconds={waitSeconds}
+            onRetry={onRetry}
+            mine
+          />
         </div>
       </div>
     );
@@ -157,6 +167,7 @@ export function MessageItem({
           m={m}
           pending={pending}
           failed={failed}
+          waitSeconds={waitSeconds}
           onRetry={onRetry}
           mine={!visitor}
           readByVisitor={readByVisitor}
@@ -170,6 +181,7 @@ function Meta({
   m,
   pending,
   failed,
+  waitSeconds,
   onRetry,
   mine,
   readByVisitor,
@@ -177,6 +189,7 @@ function Meta({
   m: Message;
   pending: boolean;
   failed?: boolean | undefined;
+  waitSeconds?: number | undefined;
   onRetry?: (() => void) | undefined;
   mine: boolean;
   readByVisitor?: boolean | undefined;
@@ -190,6 +203,16 @@ function Meta({
       >
         <AlertCircle className="size-3" /> Not sent · <RotateCw className="size-3" /> Retry
       </button>
+    );
+  }
+  if (waitSeconds) {
+    return (
+      <div
+        role="status"
+        className="mt-1 px-1 text-right text-[11px] text-amber-700 dark:text-amber-400"
+      >
+        Too many requests — sending again in {waitSeconds} s
+      </div>
     );
   }
   return (

@@ -1,5 +1,6 @@
 //! The lean grpc-web client against hand-built grpc-web responses: framing split across
-//! chunks, streams, trailers-only errors with field violations, and lost connections.
+//! chunks, streams, trailers-only errors with field violations, lost connections, and the
+//! headers and trailers a failed call keeps (`retry-after`).
 
 import { BinaryWriter, base64Encode, WireType } from "@bufbuild/protobuf/wire";
 import { describe, expect, it } from "vitest";
@@ -152,6 +153,74 @@ describe("lean grpc-web client", () => {
     });
     await expect(proxy.heartbeat({ url: "" })).rejects.toMatchObject({
       code: GrpcCode.Unavailable,
+    });
+  });
+
+  it("keeps the answer's headers and trailers on the error (retry-after)", async () => {
+    const answer = (response: () => Response) =>
+      createLeanClient(VisitorServiceDefinition, {
+        baseUrl: "http://chat.test",
+        fetch: async () => response(),
+      })
+        .sendMessage({ conversationId: "c", body: "hi", clientKey: "k", attachmentIds: [] })
+        .then(
+          () => {
+            throw new Error("the call should have failed");
+          },
+          (e: unknown) => e as RpcError,
+        );
+
+    // Trailers-only: the status and retry-after arrive as headers.
+    const headersOnly = await answer(
+      () =>
+        new Response(null, {
+          headers: { "grpc-status": "8", "grpc-message": "slow%20down", "retry-after": "4" },
+        }),
+    );
+    expect(headersOnly.code).toBe(GrpcCode.ResourceExhausted);
+    expect(headersOnly.message).toBe("slow down");
+    expect(headersOnly.metadata.get("retry-after")).toBe("4");
+
+    // In a trailer frame, with the response headers kept beside the trailers.
+    const inTrailer = await answer(
+      () =>
+        new Response(
+          chunked(trailer("grpc-status: 14\r\ngrpc-message: busy\r\nRetry-After: 7\r\n")),
+          { headers: { "content-type": "application/grpc-web+proto", "x-served-by": "a" } },
+        ),
+    );
+    expect(inTrailer.code).toBe(GrpcCode.Unavailable);
+    expect(inTrailer.metadata.get("retry-after")).toBe("7");
+    expect(inTrailer.metadata.get("x-served-by")).toBe("a");
+
+    // A plain HTTP 429 from a proxy: UNAVAILABLE, with its Retry-After header.
+    const proxy = await answer(
+      () => new Response("slow down", { status: 429, headers: { "Retry-After": "30" } }),
+    );
+    expect(proxy.code).toBe(GrpcCode.Unavailable);
+    expect(proxy.metadata.get("retry-after")).toBe("30");
+
+    // No answer at all: no metadata.
+    const down = (await createLeanClient(VisitorServiceDefinition, {
+      baseUrl: "http://chat.test",
+      fetch: async () => {
+        throw new TypeError("Failed to fetch");
+      },
+    })
+      .heartbeat({ url: "" })
+      .catch((e: unknown) => e)) as RpcError;
+    expect([...down.metadata]).toEqual([]);
+  });
+
+  it("skips a trailer line that is not a header instead of failing the call", async () => {
+    const client = createLeanClient(VisitorServiceDefinition, {
+      baseUrl: "http://chat.test",
+      fetch: async () =>
+        new Response(chunked(trailer("grpc-status: 5\r\nbad name: x\r\ngrpc-message: gone\r\n"))),
+    });
+    await expect(client.heartbeat({ url: "" })).rejects.toMatchObject({
+      code: GrpcCode.NotFound,
+      message: "gone",
     });
   });
 });

@@ -5,6 +5,9 @@
 //! Framing follows the grpc-web protocol: each message is a 5-byte header (flag, big-endian
 //! length) and its bytes; the server ends with a trailer frame (flag 0x80) holding
 //! `grpc-status` and `grpc-message`, or sends them as headers when there is no body.
+//! A failed call keeps the answer's headers and trailers (`RpcError.metadata`), as
+//! Connect's `ConnectError` does, so `throttleOf` (`rules/throttle.ts`) reads
+//! `retry-after` from either.
 
 import { BinaryReader, type BinaryWriter } from "@bufbuild/protobuf/wire";
 import { BadRequest, type FieldViolation } from "./lean/porthole/v1/errors.js";
@@ -57,12 +60,16 @@ export const GrpcCode = {
   Unauthenticated: 16,
 } as const;
 
-/** A failed call: the gRPC code, the server's message and any field violations. */
+/**
+ * A failed call: the gRPC code, the server's message, any field violations, and the
+ * response's headers and trailers (`retry-after`, …); empty when no answer arrived.
+ */
 export class RpcError extends Error {
   constructor(
     readonly code: number,
     message: string,
     readonly fieldViolations: FieldViolation[] = [],
+    readonly metadata: Headers = new Headers(),
   ) {
     super(message);
     this.name = "RpcError";
@@ -134,11 +141,14 @@ async function* streamCall<O>(
     throw new RpcError(GrpcCode.Unavailable, "the chat server cannot be reached");
   }
   const headerStatus = response.headers.get("grpc-status");
-  if (headerStatus !== null) {
-    checkStatus(headerStatus, response.headers.get("grpc-message"), headerDetails(response));
-  }
+  if (headerStatus !== null) checkStatus(response.headers);
   if (!response.ok || !response.body) {
-    throw new RpcError(httpToCode(response.status), `HTTP ${response.status} from the chat server`);
+    throw new RpcError(
+      httpToCode(response.status),
+      `HTTP ${response.status} from the chat server`,
+      [],
+      response.headers,
+    );
   }
   if (headerStatus !== null) return; // Trailers-only answer with status OK: no messages.
   const reader = response.body.getReader();
@@ -153,11 +163,9 @@ async function* streamCall<O>(
         buffer = buffer.slice(5 + length);
         if (flag & 0x80) {
           const trailers = parseTrailers(data);
-          checkStatus(
-            trailers.get("grpc-status") ?? "2",
-            trailers.get("grpc-message") ?? null,
-            trailers.get("grpc-status-details-bin") ?? null,
-          );
+          // No status in the headers here, so adding them cannot change the outcome.
+          for (const [name, value] of response.headers) trailers.append(name, value);
+          checkStatus(trailers);
           return;
         }
         yield responseType.decode(data);
@@ -181,24 +189,25 @@ async function* streamCall<O>(
   }
 }
 
-function headerDetails(response: Response): string | null {
-  return response.headers.get("grpc-status-details-bin");
-}
-
-function parseTrailers(data: Uint8Array): Map<string, string> {
-  const trailers = new Map<string, string>();
+function parseTrailers(data: Uint8Array): Headers {
+  const trailers = new Headers();
   for (const line of new TextDecoder().decode(data).split("\r\n")) {
     const colon = line.indexOf(":");
-    if (colon > 0)
-      trailers.set(line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim());
+    try {
+      if (colon > 0) trailers.set(line.slice(0, colon).trim(), line.slice(colon + 1).trim());
+    } catch {
+      // Not a valid header line: skip it.
+    }
   }
   return trailers;
 }
 
-function checkStatus(status: string, message: string | null, details: string | null): void {
+/** Throws the call's error unless `metadata` (headers or trailers) says status OK. */
+function checkStatus(metadata: Headers): void {
+  const status = metadata.get("grpc-status") ?? "2";
   const code = Number(status);
   if (code === 0) return;
-  let text = message ?? "";
+  let text = metadata.get("grpc-message") ?? "";
   try {
     text = decodeURIComponent(text);
   } catch {
@@ -207,7 +216,8 @@ function checkStatus(status: string, message: string | null, details: string | n
   throw new RpcError(
     Number.isFinite(code) ? code : GrpcCode.Unknown,
     text || `gRPC status ${status}`,
-    violations(details),
+    violations(metadata.get("grpc-status-details-bin")),
+    metadata,
   );
 }
 

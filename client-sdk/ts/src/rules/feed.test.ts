@@ -88,6 +88,30 @@ describe("ResumableFeed", () => {
     expect(feed.lastCursor).toBe("41");
   });
 
+  test("a throttled stream waits the server's retry-after before it reconnects", async () => {
+    vi.useFakeTimers();
+    try {
+      const throttled = Object.assign(new CodedError(8), {
+        metadata: new Headers({ "retry-after": "20" }),
+      });
+      const { feed, cursors } = scripted([
+        () => stream([heartbeat("3")], throttled),
+        () => stream([], unavailable()),
+      ]);
+      feed.start();
+      await vi.advanceTimersByTimeAsync(19_000);
+      expect(cursors).toEqual([""]);
+      await vi.advanceTimersByTimeAsync(1_000);
+      expect(cursors).toEqual(["", "3"]);
+      // Without a retry-after, the normal backoff (1 ms here) applies again.
+      await vi.advanceTimersByTimeAsync(5);
+      expect(cursors.slice(0, 3)).toEqual(["", "3", "3"]);
+      feed.stop();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   test("the watchdog drops a silent stream and resumes it; heartbeats keep it open", async () => {
     const beats = (signal: AbortSignal) =>
       (async function* () {

@@ -1,7 +1,8 @@
 //! A live feed that stays open: a server stream of items with cursors (WatchVisitorFeed,
 //! WatchWorkspace), reopened after any drop from the last cursor with backoff, started over
 //! when the server no longer has that cursor, and dropped by an idle watchdog when nothing
-//! arrives for too long (a connection that died without an error). Generic over the item
+//! arrives for too long (a connection that died without an error). A stream the server
+//! throttled waits at least the `retry-after` it named (`throttle.ts`). Generic over the item
 //! type and the stream, so the widget's lean client and the dashboard's Connect client
 //! share it; it knows gRPC only as status numbers.
 //!
@@ -10,6 +11,7 @@
 //! The server sends nothing at or below the cursor, so a resumed stream has no duplicates.
 
 import { reconnectDelay } from "./backoff.js";
+import { throttleOf } from "./throttle.js";
 
 /** What the UI shows about the connection. */
 export type FeedStatus = "connecting" | "live" | "reconnecting" | "stopped";
@@ -43,7 +45,10 @@ export interface FeedOptions<T extends { cursor: string }> {
   codeOf: (error: unknown) => number | undefined;
   /** Whether to keep trying after this error; false stops the feed (e.g. signed out). */
   shouldRetry?: (error: unknown) => boolean | Promise<boolean>;
-  /** The wait before reconnect attempt `attempt` (0, 1, …); {@link reconnectDelay} by default. */
+  /**
+   * The wait before reconnect attempt `attempt` (0, 1, …); {@link reconnectDelay} by
+   * default. A throttled stream waits at least the server's `retry-after`.
+   */
   backoff?: (attempt: number) => number;
   /** Silence after which the stream is dropped and resumed; {@link feedIdleTimeoutMs} by default. */
   idleTimeoutMs?: number;
@@ -107,6 +112,8 @@ export class ResumableFeed<T extends { cursor: string }> {
     let attempt = 0;
     let everLive = false;
     while (this.running) {
+      /** What the server asked for when it throttled this stream; 0 otherwise. */
+      let retryAfterMs = 0;
       this.setStatus(everLive ? "reconnecting" : "connecting");
       const stream = new AbortController();
       this.stream = stream;
@@ -140,6 +147,7 @@ export class ResumableFeed<T extends { cursor: string }> {
         if (!this.running) break;
         // A stream we ended ourselves (watchdog, restart) needs no verdict.
         if (!stream.signal.aborted) {
+          retryAfterMs = throttleOf(error).retryAfterMs ?? 0;
           if (this.options.codeOf(error) === outOfRange) {
             this.cursor = "";
           } else if (this.options.shouldRetry && !(await this.options.shouldRetry(error))) {
@@ -153,7 +161,7 @@ export class ResumableFeed<T extends { cursor: string }> {
       if (!this.running) break;
       if (this.restarting) continue;
       this.setStatus("reconnecting");
-      await this.sleep((this.options.backoff ?? reconnectDelay)(attempt));
+      await this.sleep(Math.max(retryAfterMs, (this.options.backoff ?? reconnectDelay)(attempt)));
       attempt += 1;
     }
   }

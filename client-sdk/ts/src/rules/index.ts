@@ -1,6 +1,6 @@
 //! Entry point `@porthole/client/rules`: the client rules the widget and the dashboard
 //! share (links, preview text, limits, reconnect backoff, the resumable feed, message
-//! merge), as plain functions over plain data.
+//! merge, reading the server's throttling), as plain functions over plain data.
 //!
 //! Invariant: nothing under rules/ imports anything but its siblings (rules.test.ts checks
 //! it), so the widget bundle pulls in only the rules it calls and no protobuf runtime.
@@ -11,3 +11,4 @@ export * from "./limits.js";
 export * from "./links.js";
 export * from "./merge.js";
 export * from "./preview.js";
+export * from "./throttle.js";
