@@ -78,6 +78,11 @@ pub const KEYS: &[Key] = &[
         doc: "How long a visitor may be inactive before their next page view or heartbeat starts a new visit, for time on site (60 to 86400).",
     },
     Key {
+        name: "PORTHOLE_RATE_LIMITS",
+        default: "",
+        doc: "Rate-limit overrides as name=COUNT/PERIOD pairs, e.g. messages_per_visitor=20/10s,login_per_ip=20/5m (limits: login_per_ip, login_per_account, signup_per_ip, sessions_per_ip, sessions_per_widget, messages_per_visitor, upload_kib_per_visitor, page_views_per_visitor, heartbeats_per_visitor, calls_per_member); empty keeps the defaults; off disables them (load tests only).",
+    },
+    Key {
         name: "PORTHOLE_DEMO",
         default: "false",
         doc: "true creates a demo workspace (demo@porthole.test / porthole-demo) with a widget shown at /demo.",
@@ -132,6 +137,7 @@ pub struct Config {
     pub visit_timeout: Duration,
     /// Seed the demo workspace and serve `/demo`.
     pub demo: bool,
+    pub rate_limits: crate::limits::Rates,
     pub log_filter: String,
     pub log_format: LogFormat,
 }
@@ -243,6 +249,9 @@ impl Config {
         let agent_grace = Duration::from_secs(number("PORTHOLE_AGENT_OFFLINE_GRACE_SECS", 1, 3600)?);
         let visit_timeout = Duration::from_secs(number("PORTHOLE_VISIT_TIMEOUT_SECS", 60, 86_400)?);
 
+        let (k, v) = get("PORTHOLE_RATE_LIMITS");
+        let rate_limits = crate::limits::Rates::parse(&v).map_err(|reason| fail(k, &v, &reason))?;
+
         let (k, v) = get("PORTHOLE_DEMO");
         let demo = match v.as_str() {
             "true" | "1" | "yes" => true,
@@ -272,6 +281,7 @@ impl Config {
             agent_grace,
             visit_timeout,
             demo,
+            rate_limits,
             log_filter,
             log_format,
         })

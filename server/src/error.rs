@@ -40,6 +40,12 @@ pub enum Error {
     /// A position outside what exists (e.g. a feed cursor ahead of the log).
     #[error("{0}")]
     OutOfRange(String),
+    /// The caller did something too often (RESOURCE_EXHAUSTED with `retry-after`).
+    #[error("{message}; try again in {} s", retry_secs(*.retry_after))]
+    ResourceExhausted { message: String, retry_after: std::time::Duration },
+    /// The server is too busy for this now (UNAVAILABLE with `retry-after`).
+    #[error("{message}; try again in {} s", retry_secs(*.retry_after))]
+    Unavailable { message: String, retry_after: std::time::Duration },
     /// A failure of ours; the cause is logged, never sent.
     #[error("internal error: {0}")]
     Internal(String),
@@ -66,10 +72,29 @@ impl Error {
         Self::FailedPrecondition(message.into())
     }
 
+    /// A rate limit was hit; the caller may retry after `retry_after`.
+    pub fn exhausted(message: impl Into<String>, retry_after: std::time::Duration) -> Self {
+        Self::ResourceExhausted { message: message.into(), retry_after }
+    }
+
     /// An internal failure with its cause (logged when turned into a status).
     pub fn internal(cause: impl std::fmt::Display) -> Self {
         Self::Internal(cause.to_string())
     }
+}
+
+/// Whole seconds to wait, at least 1 (what `retry-after` carries).
+fn retry_secs(wait: std::time::Duration) -> u64 {
+    wait.as_secs() + u64::from(wait.subsec_nanos() > 0)
+}
+
+/// A status that tells the client when to retry, in the `retry-after` metadata (seconds).
+fn with_retry_after(code: tonic::Code, message: String, wait: std::time::Duration) -> tonic::Status {
+    let mut status = tonic::Status::new(code, message);
+    if let Ok(value) = retry_secs(wait).max(1).to_string().parse() {
+        status.metadata_mut().insert("retry-after", value);
+    }
+    status
 }
 
 fn describe_violations(violations: &[FieldViolation]) -> String {
@@ -114,6 +139,10 @@ impl From<Error> for tonic::Status {
             Error::PermissionDenied(_) => tonic::Status::permission_denied(message),
             Error::FailedPrecondition(_) => tonic::Status::failed_precondition(message),
             Error::OutOfRange(_) => tonic::Status::out_of_range(message),
+            Error::ResourceExhausted { retry_after, .. } => {
+                with_retry_after(Code::ResourceExhausted, message, retry_after)
+            }
+            Error::Unavailable { retry_after, .. } => with_retry_after(Code::Unavailable, message, retry_after),
             Error::Internal(cause) => {
                 tracing::error!(%cause, "request failed");
                 tonic::Status::internal("internal error")

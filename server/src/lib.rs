@@ -8,6 +8,7 @@ pub mod config;
 pub mod domain;
 pub mod error;
 pub mod ids;
+pub mod limits;
 pub mod realtime;
 pub mod store;
 pub mod web;
@@ -32,6 +33,7 @@ pub struct AppState {
     pub keys: auth::tokens::TokenKeys,
     pub bus: realtime::bus::Bus,
     pub signer: attachments::Signer,
+    pub limits: Arc<limits::Limiter>,
     /// Turns true when the server starts shutting down; long-lived streams end then.
     pub shutdown: watch::Receiver<bool>,
 }
@@ -86,7 +88,8 @@ pub async fn open_state(
         None => realtime::bus::Bus::in_process(),
     };
     let signer = attachments::Signer::new(secret.as_bytes(), &public_url);
-    Ok(Arc::new(AppState { config, public_url, store, keys, bus, signer, shutdown }))
+    let limits = Arc::new(limits::Limiter::new(&config.rate_limits));
+    Ok(Arc::new(AppState { config, public_url, store, keys, bus, signer, limits, shutdown }))
 }
 
 /// The whole HTTP app: gRPC (+ grpc-web) services behind the auth layer, plus plain HTTP.
@@ -95,7 +98,10 @@ pub async fn router(state: Arc<AppState>) -> Result<Router, StartError> {
         .await
         .map_err(StartError::Reflection)?
         // Order matters: grpc-web is translated first (outer), then the caller is checked.
-        .layer(axum::middleware::from_fn_with_state(state.keys.clone(), auth::layer::authenticate))
+        .layer(axum::middleware::from_fn_with_state(
+            auth::layer::Gate { keys: state.keys.clone(), limits: state.limits.clone() },
+            auth::layer::authenticate,
+        ))
         .layer(tonic_web::GrpcWebLayer::new());
     Ok(web::routes(state, grpc))
 }
@@ -118,6 +124,15 @@ pub async fn serve(
         .with_graceful_shutdown(shutdown)
         .await
         .map_err(StartError::Serve)
+}
+
+/// Forgets idle rate-limit buckets every minute, so their memory follows active callers.
+async fn prune_limits(limits: Arc<limits::Limiter>) {
+    let mut every = tokio::time::interval(std::time::Duration::from_secs(60));
+    loop {
+        every.tick().await;
+        limits.prune();
+    }
 }
 
 /// Opens everything and binds the configured address; returns the bound address and the
@@ -143,6 +158,7 @@ pub async fn start(
     }
     let router = router(state.clone()).await?;
     tokio::spawn(realtime::presence::expire_visitors(state.clone()));
+    tokio::spawn(prune_limits(state.limits.clone()));
     // Streams end first (they would hold graceful shutdown open), then connections drain.
     let shutdown = async move {
         shutdown.await;

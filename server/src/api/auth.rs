@@ -14,6 +14,7 @@ use crate::domain::Violations;
 use crate::domain::account as rules;
 use crate::error::Error;
 use crate::ids;
+use crate::limits::Limit;
 use crate::store::accounts::{AcceptOutcome, InviteAccount, RefreshOutcome};
 use crate::store::models::{MembershipRow, RefreshTokenRow, UserRow, WorkspaceRow};
 use crate::store::now_ms;
@@ -96,6 +97,7 @@ async fn start_session(
 #[tonic::async_trait]
 impl AuthService for AuthApi {
     async fn sign_up(&self, request: Request<pb::SignUpRequest>) -> Result<Response<pb::SignUpResponse>, Status> {
+        self.state.limits.check(Limit::SignupPerIp, &super::peer_ip(&request))?;
         let req = request.into_inner();
         let mut v = Violations::default();
         let email = rules::normalize_email("email", &req.email, &mut v);
@@ -125,6 +127,7 @@ impl AuthService for AuthApi {
     }
 
     async fn log_in(&self, request: Request<pb::LogInRequest>) -> Result<Response<pb::LogInResponse>, Status> {
+        let ip = super::peer_ip(&request);
         let req = request.into_inner();
         let mut v = Violations::default();
         let email = req.email.trim().to_lowercase();
@@ -137,11 +140,19 @@ impl AuthService for AuthApi {
             v.add("password", format!("must be at most {} characters", rules::MAX_PASSWORD_CHARS));
         }
         v.into_result(())?;
+        // Before the (deliberately expensive) hash: per address, and per account from anywhere.
+        self.state.limits.check(Limit::LoginPerIp, &ip)?;
+        if let Err(error) = self.state.limits.check(Limit::LoginPerAccount, &email) {
+            tracing::warn!(%email, %ip, "sign-in refused: too many attempts for this account");
+            return Err(error.into());
+        }
 
         let user = self.state.store.user_by_email(&email).await?;
         let stored_hash = user.as_ref().map_or(password::DECOY_HASH, |u| u.password_hash.as_str()).to_owned();
         let matches = password::verify(req.password, stored_hash).await?;
+        let known = user.is_some();
         let Some(user) = user.filter(|_| matches) else {
+            tracing::warn!(%email, %ip, known, "sign-in failed: wrong e-mail or password");
             return Err(Error::unauthenticated(WRONG_CREDENTIALS).into());
         };
 

@@ -33,6 +33,15 @@ const SERVED_SERVICES: &[&str] = &[
     "porthole.v1.CannedResponseService",
 ];
 
+/// The caller's IP address (the TCP peer), empty when unknown.
+pub(crate) fn peer_ip<T>(request: &tonic::Request<T>) -> String {
+    request
+        .extensions()
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|info| info.0.ip().to_string())
+        .unwrap_or_default()
+}
+
 /// Largest gRPC message accepted: an attachment upload plus its envelope.
 const MAX_MESSAGE_BYTES: usize = crate::attachments::MAX_BYTES + 64 * 1024;
 

@@ -1,6 +1,5 @@
 //! VisitorService: the public API the widget uses on behalf of a website visitor.
 
-use std::net::SocketAddr;
 use std::pin::Pin;
 use std::sync::Arc;
 
@@ -19,6 +18,7 @@ use crate::domain::widget::{PreChatField, origin_allowed};
 use crate::domain::{Violations, account, hours, visitor as rules};
 use crate::error::Error;
 use crate::ids;
+use crate::limits::Limit;
 use crate::realtime::event::{BusMessage, Typing};
 use crate::realtime::feed::{self, Audience, FeedItem};
 use crate::realtime::payload;
@@ -51,12 +51,11 @@ struct Client {
 
 fn client<T>(request: &Request<T>) -> Client {
     let header = |name: &str| request.metadata().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
-    let ip = request
-        .extensions()
-        .get::<axum::extract::ConnectInfo<SocketAddr>>()
-        .map(|info| info.0.ip().to_string())
-        .unwrap_or_default();
-    Client { origin: header("origin"), user_agent: header("user-agent").unwrap_or_default(), ip }
+    Client {
+        origin: header("origin"),
+        user_agent: header("user-agent").unwrap_or_default(),
+        ip: super::peer_ip(request),
+    }
 }
 
 impl VisitorApi {
@@ -189,7 +188,10 @@ impl VisitorService for VisitorApi {
     ) -> Result<Response<pb::StartSessionResponse>, Status> {
         let client = client(&request);
         let req = request.into_inner();
+        // Before any work: anonymous callers can reach this from anywhere.
+        self.state.limits.check(Limit::SessionsPerIp, &client.ip)?;
         let widget = self.widget_for(&req.widget_token, client.origin.as_deref()).await?;
+        self.state.limits.check(Limit::SessionsPerWidget, &widget.id)?;
         let (browser, os) = rules::browser_and_os(&client.user_agent);
         let now = now_ms();
 
@@ -336,6 +338,7 @@ impl VisitorService for VisitorApi {
         request: Request<pb::RecordPageViewRequest>,
     ) -> Result<Response<pb::RecordPageViewResponse>, Status> {
         let visitor = auth::visitor(&request)?;
+        self.state.limits.check(Limit::PageViewsPerVisitor, &visitor.visitor_id)?;
         let client = client(&request);
         let req = request.into_inner();
         if req.url.chars().count() > rules::MAX_URL_CHARS {
@@ -366,6 +369,7 @@ impl VisitorService for VisitorApi {
         request: Request<pb::HeartbeatRequest>,
     ) -> Result<Response<pb::HeartbeatResponse>, Status> {
         let visitor = auth::visitor(&request)?;
+        self.state.limits.check(Limit::HeartbeatsPerVisitor, &visitor.visitor_id)?;
         let url = rules::clip(&request.get_ref().url, rules::MAX_URL_CHARS);
         let change = VisitorChange {
             current_url: Some(url).filter(|u| !u.is_empty()),
@@ -439,6 +443,7 @@ impl VisitorService for VisitorApi {
         request: Request<pb::SendMessageRequest>,
     ) -> Result<Response<pb::SendMessageResponse>, Status> {
         let visitor = auth::visitor(&request)?;
+        self.state.limits.check(Limit::MessagesPerVisitor, &visitor.visitor_id)?;
         let req = request.into_inner();
         let message = chat::send(
             &self.state,
@@ -506,6 +511,8 @@ impl VisitorService for VisitorApi {
     ) -> Result<Response<pb::UploadAttachmentResponse>, Status> {
         let visitor = auth::visitor(&request)?;
         let req = request.into_inner();
+        let kib = u32::try_from(req.data.len().div_ceil(1024)).unwrap_or(u32::MAX);
+        self.state.limits.check_n(Limit::UploadKibPerVisitor, &visitor.visitor_id, kib)?;
         self.state
             .store
             .conversation(&visitor.workspace_id, &req.conversation_id, Some(&visitor.visitor_id))
@@ -566,6 +573,7 @@ impl VisitorService for VisitorApi {
         request: Request<pb::SubmitOfflineMessageRequest>,
     ) -> Result<Response<pb::SubmitOfflineMessageResponse>, Status> {
         let visitor = auth::visitor(&request)?;
+        self.state.limits.check(Limit::MessagesPerVisitor, &visitor.visitor_id)?;
         let req = request.into_inner();
         let mut v = Violations::default();
         let email = account::normalize_email("email", &req.email, &mut v);

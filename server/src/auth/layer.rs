@@ -8,11 +8,22 @@ use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse as _, Response};
 
+use std::sync::Arc;
+
 use super::policy::{Access, access_for};
 use super::tokens::{TokenError, TokenKeys};
+use crate::limits::{Limit, Limiter};
 
-/// Checks the caller of a gRPC request against the method's access rule.
-pub async fn authenticate(State(keys): State<TokenKeys>, mut request: Request, next: Next) -> Response {
+/// What the layer checks callers with.
+#[derive(Clone)]
+pub struct Gate {
+    pub keys: TokenKeys,
+    pub limits: Arc<Limiter>,
+}
+
+/// Checks the caller of a gRPC request against the method's access rule, and a member's
+/// calls against their rate limit.
+pub async fn authenticate(State(Gate { keys, limits }): State<Gate>, mut request: Request, next: Next) -> Response {
     let path = request.uri().path();
     let Some(access) = access_for(path) else {
         return reject(tonic::Status::unimplemented(format!("unknown method {path}")));
@@ -31,6 +42,9 @@ pub async fn authenticate(State(keys): State<TokenKeys>, mut request: Request, n
                     return reject(tonic::Status::unauthenticated(e.to_string()));
                 }
             };
+            if let Err(error) = limits.check(Limit::CallsPerMember, &agent.user_id) {
+                return reject(error.into());
+            }
             if !agent.role.at_least(required) {
                 return reject(tonic::Status::permission_denied(format!(
                     "this needs the {} role or higher; you are {}",

@@ -29,6 +29,8 @@ pub fn routes(state: Arc<AppState>, grpc: Router) -> Router {
             HeaderName::from_static("grpc-status"),
             HeaderName::from_static("grpc-message"),
             HeaderName::from_static("grpc-status-details-bin"),
+            // Throttled calls say when to retry; the widget runs on other sites' origins.
+            HeaderName::from_static("retry-after"),
         ])
         .max_age(std::time::Duration::from_secs(86_400));
 

@@ -106,6 +106,10 @@ impl TestServer {
         let mut config = Config::for_tests(tmp.0.clone());
         config.jwt_secret = Some(TEST_JWT_SECRET.to_owned());
         config.db_pool_size = 4;
+        // The tests are scripts sending at full speed from one address; the limits have
+        // their own tests (`limits`), which turn them on. The browser tests run the
+        // binary with the default limits.
+        config.rate_limits = porthole_server::limits::Rates::off();
         let pg = match backend {
             Backend::Sqlite => None,
             Backend::Postgres => {

@@ -105,6 +105,8 @@ async fn grpc_web_over_http1_health_and_cors() {
         grpc_web(server.addr, "/porthole.v1.AuthService/SignUp", &request.encode_to_vec()).await;
     assert!(head.starts_with("HTTP/1.1 200"), "{head}");
     assert!(head.to_ascii_lowercase().contains("access-control-expose-headers"), "{head}");
+    // A widget on another origin must be able to read when to retry a throttled call.
+    assert!(head.to_ascii_lowercase().contains("retry-after"), "{head}");
     assert!(trailers.contains("grpc-status:0"), "{trailers}");
     let response = pb::SignUpResponse::decode(data.unwrap().as_slice()).unwrap();
     assert_eq!(response.session.unwrap().user.unwrap().email, "web@example.com");

@@ -12,6 +12,7 @@ mod accounts;
 mod canned;
 mod chat;
 mod http;
+mod limits;
 mod routing;
 mod tidy;
 mod visitors;

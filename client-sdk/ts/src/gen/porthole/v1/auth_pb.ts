@@ -489,6 +489,13 @@ export const AcceptInviteResponseSchema: GenMessage<AcceptInviteResponse> = /*@_
  * scoped to one workspace; refresh tokens rotate on every use and reusing a spent one
  * revokes the whole session.
  *
+ * Rate limits (defaults; the operator may change them): LogIn 20 attempts per 5 minutes
+ * per IP address and 10 per 5 minutes per e-mail address; SignUp 5 per hour per IP
+ * address; every call that needs an access token (on any service) 600 per minute per
+ * user. Over a limit a call answers RESOURCE_EXHAUSTED with `retry-after` metadata (whole
+ * seconds). When too many passwords are being checked at once, SignUp, LogIn,
+ * AcceptInvite and UpdateProfile may answer UNAVAILABLE with `retry-after`.
+ *
  * @generated from service porthole.v1.AuthService
  */
 export const AuthService: GenService<{

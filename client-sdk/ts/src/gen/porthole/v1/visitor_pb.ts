@@ -1206,6 +1206,13 @@ export const VisitorFeedHeartbeatSchema: GenMessage<VisitorFeedHeartbeat> = /*@_
  * restricted by it. A visitor reaches only their own conversations: anything
  * else answers NOT_FOUND.
  *
+ * Rate limits (defaults; the operator may change them): StartSession 60 per 10 minutes
+ * per IP address and 3000 per 10 minutes per widget; SendMessage and
+ * SubmitOfflineMessage 20 per 10 s per visitor; UploadAttachment 50 MiB per hour per
+ * visitor; RecordPageView 60 and Heartbeat 12 per minute per visitor. A call over a limit
+ * answers RESOURCE_EXHAUSTED before doing anything, with `retry-after` metadata (whole
+ * seconds) saying when to try again.
+ *
  * @generated from service porthole.v1.VisitorService
  */
 export const VisitorService: GenService<{

@@ -2804,6 +2804,13 @@ export const VisitorFeedHeartbeat: MessageFns<VisitorFeedHeartbeat> = {
  * read (PERMISSION_DENIED otherwise); callers without `Origin` (servers, SDKs) are not
  * restricted by it. A visitor reaches only their own conversations: anything
  * else answers NOT_FOUND.
+ *
+ * Rate limits (defaults; the operator may change them): StartSession 60 per 10 minutes
+ * per IP address and 3000 per 10 minutes per widget; SendMessage and
+ * SubmitOfflineMessage 20 per 10 s per visitor; UploadAttachment 50 MiB per hour per
+ * visitor; RecordPageView 60 and Heartbeat 12 per minute per visitor. A call over a limit
+ * answers RESOURCE_EXHAUSTED before doing anything, with `retry-after` metadata (whole
+ * seconds) saying when to try again.
  */
 export type VisitorServiceDefinition = typeof VisitorServiceDefinition;
 export const VisitorServiceDefinition = {

@@ -1,0 +1,132 @@
+//! Rate limits as a caller meets them: RESOURCE_EXHAUSTED with a `retry-after`, for the one
+//! who floods and no one else (issue "Safe on the public internet", rate limits).
+
+use porthole_proto::v1 as pb;
+use tonic::Code;
+
+use porthole_server::limits::Rates;
+
+use crate::common::{self, Backend, TestServer, sign_up};
+
+/// The `retry-after` seconds of a throttled call.
+fn retry_after(status: &tonic::Status) -> u64 {
+    assert_eq!(status.code(), Code::ResourceExhausted, "{status:?}");
+    status.metadata().get("retry-after").expect("retry-after").to_str().unwrap().parse().unwrap()
+}
+
+fn message(conversation_id: &str, key: String) -> pb::SendMessageRequest {
+    pb::SendMessageRequest {
+        conversation_id: conversation_id.into(),
+        body: "hello".into(),
+        client_key: key,
+        attachment_ids: vec![],
+    }
+}
+
+/// One visitor sending as fast as they can is stopped at the default burst (20 per 10 s);
+/// another visitor of the same widget is not affected.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_flooding_visitor_is_throttled_and_no_one_else() {
+    let server = TestServer::start_with(Backend::Sqlite, |config| config.rate_limits = Rates::default()).await;
+    let (owner, _) = sign_up(&server, "flood@example.com", "Flood Co").await;
+    let widget = common::create_widget(&owner, "Site").await;
+    let (flooder, _) = common::start_visitor(&server, &widget.public_token).await;
+    let (other, _) = common::start_visitor(&server, &widget.public_token).await;
+    let start = pb::StartConversationRequest::default();
+    let flood_chat =
+        flooder.visitor().start_conversation(start.clone()).await.unwrap().into_inner().conversation.unwrap();
+    let other_chat = other.visitor().start_conversation(start).await.unwrap().into_inner().conversation.unwrap();
+
+    let mut sent = 0;
+    let mut refused = None;
+    for i in 0..40 {
+        match flooder.visitor().send_message(message(&flood_chat.id, format!("f-{i}"))).await {
+            Ok(_) => sent += 1,
+            Err(status) => {
+                refused = Some(status);
+                break;
+            }
+        }
+    }
+    let refused = refused.expect("40 messages at full speed all passed");
+    assert_eq!(sent, 20, "the default burst passes");
+    let wait = retry_after(&refused);
+    assert!((1..=10).contains(&wait), "retry-after {wait}");
+    assert!(refused.message().contains("too many messages"), "{}", refused.message());
+    other
+        .visitor()
+        .send_message(message(&other_chat.id, "o-1".into()))
+        .await
+        .expect("another visitor is not throttled");
+    // Nothing of the refused send was stored.
+    let listed = flooder
+        .visitor()
+        .list_messages(pb::ListMessagesRequest { conversation_id: flood_chat.id.clone(), ..Default::default() })
+        .await
+        .unwrap()
+        .into_inner()
+        .messages;
+    assert_eq!(listed.len(), 20);
+    server.stop().await;
+}
+
+/// Wrong passwords for one account stop being checked after ten in five minutes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sign_in_attempts_are_limited_per_account() {
+    let server = TestServer::start_with(Backend::Sqlite, |config| config.rate_limits = Rates::default()).await;
+    sign_up(&server, "target@example.com", "Target Co").await;
+    let client = server.new_client();
+    let attempt = || pb::LogInRequest {
+        email: "Target@Example.com".into(),
+        password: "wrong password".into(),
+        ..Default::default()
+    };
+    for _ in 0..10 {
+        let status = client.auth().log_in(attempt()).await.unwrap_err();
+        assert_eq!(status.code(), Code::Unauthenticated);
+    }
+    let status = client.auth().log_in(attempt()).await.unwrap_err();
+    assert!(retry_after(&status) >= 1);
+    // The right password is refused too until the bucket refills: the attacker learns nothing.
+    let right = pb::LogInRequest {
+        email: "target@example.com".into(),
+        password: "correct horse battery".into(),
+        ..Default::default()
+    };
+    assert_eq!(client.auth().log_in(right).await.unwrap_err().code(), Code::ResourceExhausted);
+    server.stop().await;
+}
+
+/// Anonymous sessions from one address are limited (60 per 10 minutes by default).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn anonymous_sessions_are_limited_per_address() {
+    let server = TestServer::start_with(Backend::Sqlite, |config| {
+        config.rate_limits = Rates::parse("sessions_per_ip=5/10m").unwrap();
+    })
+    .await;
+    let (owner, _) = sign_up(&server, "sessions@example.com", "Sessions Co").await;
+    let widget = common::create_widget(&owner, "Site").await;
+    for _ in 0..5 {
+        common::start_visitor(&server, &widget.public_token).await;
+    }
+    let request = pb::StartSessionRequest { widget_token: widget.public_token.clone(), ..Default::default() };
+    let status = server.new_client().visitor().start_session(request).await.unwrap_err();
+    assert!(retry_after(&status) >= 60, "a new session per two minutes: {status:?}");
+    server.stop().await;
+}
+
+/// A member's calls are limited per user, before the handler runs.
+async fn member_calls_are_limited(backend: Backend) {
+    let server = TestServer::start_with(backend, |config| {
+        config.rate_limits = Rates::parse("calls_per_member=5/1m").unwrap();
+    })
+    .await;
+    let (owner, _) = sign_up(&server, "calls@example.com", "Calls Co").await;
+    for _ in 0..5 {
+        owner.workspace().get_workspace(pb::GetWorkspaceRequest {}).await.unwrap();
+    }
+    let status = owner.workspace().get_workspace(pb::GetWorkspaceRequest {}).await.unwrap_err();
+    assert!(retry_after(&status) >= 1);
+    server.stop().await;
+}
+on_both_backends!(member_calls_are_limited);
