@@ -284,14 +284,7 @@ async fn typing_messages_and_notes_reach_the_right_feeds(backend: Backend) {
         VisitorEvent::ConversationUpdated(c) => assert_eq!(c.status(), pb::ConversationStatus::Waiting),
         other => panic!("unexpected {other:?}"),
     }
-    let listed = s
-        .visitor
-        .visitor()
-        .list_messages(pb::ListMessagesRequest { conversation_id: conversation.id.clone(), ..Default::default() })
-        .await
-        .unwrap()
-        .into_inner()
-        .messages;
+    let listed = common::visitor_messages(&s.visitor, &conversation.id).await;
     assert_eq!(listed.iter().map(|m| m.seq).collect::<Vec<_>>(), vec![1, 3], "notes never listed for visitors");
     let all = s
         .agent
@@ -458,14 +451,7 @@ async fn bad_messages_are_refused_with_the_field_named(backend: Backend) {
         .unwrap_err();
     assert_eq!(common::violated_fields(&no_key), vec!["client_key"]);
     // Nothing was written.
-    let listed = s
-        .visitor
-        .visitor()
-        .list_messages(pb::ListMessagesRequest { conversation_id: conversation.id.clone(), ..Default::default() })
-        .await
-        .unwrap()
-        .into_inner()
-        .messages;
+    let listed = common::visitor_messages(&s.visitor, &conversation.id).await;
     assert!(listed.is_empty(), "{listed:?}");
     server.stop().await;
 }
@@ -1741,14 +1727,7 @@ async fn proactive_conversation_with_a_live_visitor(backend: Backend) {
         .into_inner();
     assert!(again.resumed);
     assert_eq!(again.conversation.unwrap().id, conversation.id);
-    let history = s
-        .visitor
-        .visitor()
-        .list_messages(pb::ListMessagesRequest { conversation_id: conversation.id.clone(), ..Default::default() })
-        .await
-        .unwrap()
-        .into_inner()
-        .messages;
+    let history = common::visitor_messages(&s.visitor, &conversation.id).await;
     assert_eq!(
         history.iter().map(|m| m.body.as_str()).collect::<Vec<_>>(),
         ["Need a hand with checkout?", "Still there?"]

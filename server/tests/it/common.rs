@@ -206,6 +206,17 @@ pub async fn start_visitor(server: &TestServer, widget_token: &str) -> (Porthole
     start_session(server, pb::StartSessionRequest { widget_token: widget_token.into(), ..Default::default() }).await
 }
 
+/// The messages of a conversation as its visitor lists them (first page).
+pub async fn visitor_messages(visitor: &Porthole, conversation_id: &str) -> Vec<pb::Message> {
+    visitor
+        .visitor()
+        .list_messages(pb::ListMessagesRequest { conversation_id: conversation_id.into(), ..Default::default() })
+        .await
+        .unwrap()
+        .into_inner()
+        .messages
+}
+
 /// The field names of a BadRequest detail in an INVALID_ARGUMENT status.
 pub fn violated_fields(status: &tonic::Status) -> Vec<String> {
     use prost::Message as _;

@@ -59,13 +59,7 @@ async fn a_flooding_visitor_is_throttled_and_no_one_else() {
         .await
         .expect("another visitor is not throttled");
     // Nothing of the refused send was stored.
-    let listed = flooder
-        .visitor()
-        .list_messages(pb::ListMessagesRequest { conversation_id: flood_chat.id.clone(), ..Default::default() })
-        .await
-        .unwrap()
-        .into_inner()
-        .messages;
+    let listed = common::visitor_messages(&flooder, &flood_chat.id).await;
     assert_eq!(listed.len(), 20);
     server.stop().await;
 }
