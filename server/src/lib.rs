@@ -94,10 +94,13 @@ pub async fn open_state(
 
 /// The whole HTTP app: gRPC (+ grpc-web) services behind the auth layer, plus plain HTTP.
 pub async fn router(state: Arc<AppState>) -> Result<Router, StartError> {
+    let intake = Arc::new(api::intake::Intake::new().map_err(StartError::Reflection)?);
     let grpc = api::routes(state.clone())
         .await
         .map_err(StartError::Reflection)?
-        // Order matters: grpc-web is translated first (outer), then the caller is checked.
+        // Order matters: grpc-web is translated first (outer), then the caller is checked,
+        // then the request's size and text (api::intake), then the handler.
+        .layer(axum::middleware::from_fn_with_state(intake, api::intake::check))
         .layer(axum::middleware::from_fn_with_state(
             auth::layer::Gate { keys: state.keys.clone(), limits: state.limits.clone() },
             auth::layer::authenticate,

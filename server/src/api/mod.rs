@@ -6,6 +6,7 @@ pub mod canned;
 pub mod chat;
 pub mod conversation;
 pub mod convert;
+pub mod intake;
 pub mod visitor;
 pub mod widget;
 pub mod workspace;
@@ -42,9 +43,6 @@ pub(crate) fn peer_ip<T>(request: &tonic::Request<T>) -> String {
         .unwrap_or_default()
 }
 
-/// Largest gRPC message accepted: an attachment upload plus its envelope.
-const MAX_MESSAGE_BYTES: usize = crate::attachments::MAX_BYTES + 64 * 1024;
-
 fn reflection() -> tonic_reflection::server::Builder<'static> {
     SERVED_SERVICES.iter().fold(
         tonic_reflection::server::Builder::configure()
@@ -78,11 +76,11 @@ pub async fn routes(state: Arc<AppState>) -> Result<axum::Router, String> {
         .add_service(WidgetServiceServer::new(widget::WidgetApi::new(state.clone())))
         .add_service(
             ConversationServiceServer::new(conversation::ConversationApi::new(state.clone()))
-                .max_decoding_message_size(MAX_MESSAGE_BYTES),
+                .max_decoding_message_size(intake::MAX_UPLOAD_REQUEST_BYTES),
         )
         .add_service(
             VisitorServiceServer::new(visitor::VisitorApi::new(state.clone()))
-                .max_decoding_message_size(MAX_MESSAGE_BYTES),
+                .max_decoding_message_size(intake::MAX_UPLOAD_REQUEST_BYTES),
         )
         .add_service(CannedResponseServiceServer::new(canned::CannedResponseApi::new(state.clone())))
         .into_axum_router();

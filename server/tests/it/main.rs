@@ -12,6 +12,7 @@ mod accounts;
 mod canned;
 mod chat;
 mod http;
+mod intake;
 mod limits;
 mod routing;
 mod tidy;

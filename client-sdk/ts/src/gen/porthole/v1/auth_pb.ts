@@ -496,6 +496,10 @@ export const AcceptInviteResponseSchema: GenMessage<AcceptInviteResponse> = /*@_
  * seconds). When too many passwords are being checked at once, SignUp, LogIn,
  * AcceptInvite and UpdateProfile may answer UNAVAILABLE with `retry-after`.
  *
+ * Every request is at most 1 MiB (uploads: 10 MiB + 64 KiB) and no string in it may
+ * contain U+0000; otherwise the call answers INVALID_ARGUMENT before anything runs (a
+ * NUL names its field; an oversized request names `request`).
+ *
  * @generated from service porthole.v1.AuthService
  */
 export const AuthService: GenService<{

@@ -294,6 +294,10 @@ export const DeleteCannedResponseResponseSchema: GenMessage<DeleteCannedResponse
  * `{{visitor.name}}`, `{{visitor.email}}` and `{{agent.name}}`. The server stores and
  * returns them as written.
  *
+ * Every request is at most 1 MiB (uploads: 10 MiB + 64 KiB) and no string in it may
+ * contain U+0000; otherwise the call answers INVALID_ARGUMENT before anything runs (a
+ * NUL names its field; an oversized request names `request`).
+ *
  * @generated from service porthole.v1.CannedResponseService
  */
 export const CannedResponseService: GenService<{

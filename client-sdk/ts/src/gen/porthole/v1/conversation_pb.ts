@@ -1646,6 +1646,10 @@ export const AssigneeFilterSchema: GenEnum<AssigneeFilter> = /*@__PURE__*/
  * Every call needs an access token (any role) and works inside the token's workspace;
  * conversations of other workspaces answer NOT_FOUND.
  *
+ * Every request is at most 1 MiB (uploads: 10 MiB + 64 KiB) and no string in it may
+ * contain U+0000; otherwise the call answers INVALID_ARGUMENT before anything runs (a
+ * NUL names its field; an oversized request names `request`).
+ *
  * @generated from service porthole.v1.ConversationService
  */
 export const ConversationService: GenService<{

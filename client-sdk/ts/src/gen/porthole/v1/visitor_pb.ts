@@ -1213,6 +1213,10 @@ export const VisitorFeedHeartbeatSchema: GenMessage<VisitorFeedHeartbeat> = /*@_
  * answers RESOURCE_EXHAUSTED before doing anything, with `retry-after` metadata (whole
  * seconds) saying when to try again.
  *
+ * Every request is at most 256 KiB (UploadAttachment: 10 MiB + 64 KiB) and no string in
+ * it may contain U+0000; otherwise the call answers INVALID_ARGUMENT before anything runs
+ * (a NUL names its field; an oversized request names `request`).
+ *
  * @generated from service porthole.v1.VisitorService
  */
 export const VisitorService: GenService<{

@@ -3479,6 +3479,10 @@ export const ListVisitorPageViewsResponse: MessageFns<ListVisitorPageViewsRespon
  * Conversations and messages as agents work them, and the live workspace feed.
  * Every call needs an access token (any role) and works inside the token's workspace;
  * conversations of other workspaces answer NOT_FOUND.
+ *
+ * Every request is at most 1 MiB (uploads: 10 MiB + 64 KiB) and no string in it may
+ * contain U+0000; otherwise the call answers INVALID_ARGUMENT before anything runs (a
+ * NUL names its field; an oversized request names `request`).
  */
 export type ConversationServiceDefinition = typeof ConversationServiceDefinition;
 export const ConversationServiceDefinition = {

@@ -2811,6 +2811,10 @@ export const VisitorFeedHeartbeat: MessageFns<VisitorFeedHeartbeat> = {
  * visitor; RecordPageView 60 and Heartbeat 12 per minute per visitor. A call over a limit
  * answers RESOURCE_EXHAUSTED before doing anything, with `retry-after` metadata (whole
  * seconds) saying when to try again.
+ *
+ * Every request is at most 256 KiB (UploadAttachment: 10 MiB + 64 KiB) and no string in
+ * it may contain U+0000; otherwise the call answers INVALID_ARGUMENT before anything runs
+ * (a NUL names its field; an oversized request names `request`).
  */
 export type VisitorServiceDefinition = typeof VisitorServiceDefinition;
 export const VisitorServiceDefinition = {

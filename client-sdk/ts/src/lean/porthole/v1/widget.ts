@@ -1379,6 +1379,10 @@ export const GetEmbedSnippetResponse: MessageFns<GetEmbedSnippetResponse> = {
  * The chat widgets of a workspace (one per website or brand). Every call needs an access
  * token and works inside the token's workspace; widgets of other workspaces answer
  * NOT_FOUND.
+ *
+ * Every request is at most 1 MiB (uploads: 10 MiB + 64 KiB) and no string in it may
+ * contain U+0000; otherwise the call answers INVALID_ARGUMENT before anything runs (a
+ * NUL names its field; an oversized request names `request`).
  */
 export type WidgetServiceDefinition = typeof WidgetServiceDefinition;
 export const WidgetServiceDefinition = {

@@ -1517,6 +1517,10 @@ export const GetWorkloadResponse: MessageFns<GetWorkloadResponse> = {
 /**
  * A workspace (tenant) and the people in it. Every call needs an access token; the
  * workspace is always the one the token is scoped to, so no request names it.
+ *
+ * Every request is at most 1 MiB (uploads: 10 MiB + 64 KiB) and no string in it may
+ * contain U+0000; otherwise the call answers INVALID_ARGUMENT before anything runs (a
+ * NUL names its field; an oversized request names `request`).
  */
 export type WorkspaceServiceDefinition = typeof WorkspaceServiceDefinition;
 export const WorkspaceServiceDefinition = {
