@@ -102,7 +102,7 @@ pub async fn router(state: Arc<AppState>) -> Result<Router, StartError> {
         // then the request's size and text (api::intake), then the handler.
         .layer(axum::middleware::from_fn_with_state(intake, api::intake::check))
         .layer(axum::middleware::from_fn_with_state(
-            auth::layer::Gate { keys: state.keys.clone(), limits: state.limits.clone() },
+            auth::layer::Gate { keys: state.keys.clone(), limits: state.limits.clone(), store: state.store.clone() },
             auth::layer::authenticate,
         ))
         .layer(tonic_web::GrpcWebLayer::new());

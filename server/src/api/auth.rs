@@ -65,7 +65,12 @@ fn session(
     now: i64,
 ) -> Result<pb::Session, Error> {
     let role = membership.role;
-    let agent = Agent { user_id: user.id.clone(), workspace_id: workspace.id.clone(), role };
+    let agent = Agent {
+        user_id: user.id.clone(),
+        workspace_id: workspace.id.clone(),
+        role,
+        session_id: refresh.1.family_id.clone(),
+    };
     let expires_at = now.saturating_add(millis(state.config.access_token_ttl));
     let access_token = state.keys.issue_agent(&agent, now / 1000, expires_at / 1000).map_err(Error::internal)?;
     Ok(pb::Session {
@@ -185,10 +190,10 @@ impl AuthService for AuthApi {
         let now = now_ms();
         let (token, next) = new_refresh_token(&self.state, now);
         let hash = ids::token_hash(req.refresh_token.trim());
-        match self.state.store.rotate_refresh_token(&hash, now, next.clone()).await? {
-            RefreshOutcome::Rotated(m) => {
+        match self.state.store.rotate_refresh_token(&hash, now, next).await? {
+            RefreshOutcome::Rotated(m, stored) => {
                 let (user, workspace, membership) = (m.user, m.workspace, m.membership);
-                let session = session(&self.state, &user, &workspace, &membership, (token, &next), now)?;
+                let session = session(&self.state, &user, &workspace, &membership, (token, &stored), now)?;
                 Ok(Response::new(pb::RefreshSessionResponse { session: Some(session) }))
             }
             RefreshOutcome::Reused => {

@@ -13,17 +13,23 @@ use std::sync::Arc;
 use super::policy::{Access, access_for};
 use super::tokens::{TokenError, TokenKeys};
 use crate::limits::{Limit, Limiter};
+use crate::store::Store;
 
 /// What the layer checks callers with.
 #[derive(Clone)]
 pub struct Gate {
     pub keys: TokenKeys,
     pub limits: Arc<Limiter>,
+    pub store: Store,
 }
 
 /// Checks the caller of a gRPC request against the method's access rule, and a member's
 /// calls against their rate limit.
-pub async fn authenticate(State(Gate { keys, limits }): State<Gate>, mut request: Request, next: Next) -> Response {
+pub async fn authenticate(
+    State(Gate { keys, limits, store }): State<Gate>,
+    mut request: Request,
+    next: Next,
+) -> Response {
     let path = request.uri().path();
     let Some(access) = access_for(path) else {
         return reject(tonic::Status::unimplemented(format!("unknown method {path}")));
@@ -36,7 +42,7 @@ pub async fn authenticate(State(Gate { keys, limits }): State<Gate>, mut request
                     "missing access token: send `authorization: Bearer <access_token>`",
                 ));
             };
-            let agent = match keys.verify_agent(token) {
+            let mut agent = match keys.verify_agent(token) {
                 Ok(agent) => agent,
                 Err(e @ (TokenError::Expired | TokenError::Invalid)) => {
                     return reject(tonic::Status::unauthenticated(e.to_string()));
@@ -44,6 +50,17 @@ pub async fn authenticate(State(Gate { keys, limits }): State<Gate>, mut request
             };
             if let Err(error) = limits.check(Limit::CallsPerMember, &agent.user_id) {
                 return reject(error.into());
+            }
+            // Revocation takes effect on the next call: the session must still be live and
+            // the role is the stored one, not the token's.
+            match store.live_session_role(&agent.workspace_id, &agent.user_id, &agent.session_id).await {
+                Ok(Some(role)) => agent.role = role,
+                Ok(None) => {
+                    return reject(tonic::Status::unauthenticated(
+                        "this session has ended (signed out, password changed, or removed from the workspace); sign in again",
+                    ));
+                }
+                Err(error) => return reject(crate::error::Error::from(error).into()),
             }
             if !agent.role.at_least(required) {
                 return reject(tonic::Status::permission_denied(format!(

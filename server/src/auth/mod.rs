@@ -14,7 +14,11 @@ use crate::error::Error;
 pub struct Agent {
     pub user_id: String,
     pub workspace_id: String,
+    /// From the token at issue; the auth layer replaces it with the stored role.
     pub role: Role,
+    /// The session (refresh-token family) the access token belongs to: logging out,
+    /// changing the password or leaving the workspace ends it, and the token with it.
+    pub session_id: String,
 }
 
 /// A website visitor, as established by the auth layer from a visitor token.

@@ -20,6 +20,8 @@ struct AgentClaims {
     sub: String,
     ws: String,
     role: String,
+    /// The session (refresh-token family); tokens without one are refused.
+    sid: String,
     aud: String,
     iat: i64,
     exp: i64,
@@ -81,6 +83,7 @@ impl TokenKeys {
             sub: agent.user_id.clone(),
             ws: agent.workspace_id.clone(),
             role: agent.role.as_str().to_owned(),
+            sid: agent.session_id.clone(),
             aud: AGENT_AUDIENCE.to_owned(),
             iat: issued_at,
             exp: expires_at,
@@ -98,7 +101,7 @@ impl TokenKeys {
                 _ => TokenError::Invalid,
             })?;
         let role = Role::parse(&data.claims.role).ok_or(TokenError::Invalid)?;
-        Ok(Agent { user_id: data.claims.sub, workspace_id: data.claims.ws, role })
+        Ok(Agent { user_id: data.claims.sub, workspace_id: data.claims.ws, role, session_id: data.claims.sid })
     }
 }
 
@@ -139,7 +142,7 @@ mod tests {
     use base64::Engine as _;
 
     fn agent() -> Agent {
-        Agent { user_id: "usr_1".into(), workspace_id: "ws_1".into(), role: Role::Admin }
+        Agent { user_id: "usr_1".into(), workspace_id: "ws_1".into(), role: Role::Admin, session_id: "rtf_1".into() }
     }
 
     fn now() -> i64 {
@@ -180,6 +183,7 @@ mod tests {
             sub: "usr_1".into(),
             ws: "ws_1".into(),
             role: "owner".into(),
+            sid: "rtf_1".into(),
             aud: AGENT_AUDIENCE.into(),
             iat: now(),
             exp: now() + 60,

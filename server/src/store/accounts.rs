@@ -19,8 +19,9 @@ pub struct Membership {
 /// What presenting a refresh token led to.
 #[derive(Debug)]
 pub enum RefreshOutcome {
-    /// The token was valid; it is now spent and the new one replaces it.
-    Rotated(Box<Membership>),
+    /// The token was valid; it is now spent and the new one (as stored: in the spent one's
+    /// family) replaces it.
+    Rotated(Box<Membership>, Box<RefreshTokenRow>),
     /// The token had already been used: the whole family is now revoked.
     Reused,
     /// Unknown, expired, revoked, or the membership is gone.
@@ -182,7 +183,36 @@ impl Store {
             next.user_id = current.user_id;
             next.workspace_id = current.workspace_id;
             diesel::insert_into(refresh_tokens::table).values(&next).execute(conn).await?;
-            Ok(RefreshOutcome::Rotated(Box::new(Membership { user, workspace, membership })))
+            Ok(RefreshOutcome::Rotated(Box::new(Membership { user, workspace, membership }), Box::new(next)))
+        })
+    }
+
+    /// The member's current role while the session (refresh-token family) `session_id` is
+    /// live: `None` once they logged out of it, changed their password or left the
+    /// workspace. Read on every member call (two key lookups), so revocation is immediate.
+    pub async fn live_session_role(
+        &self,
+        workspace_id: &str,
+        user_id: &str,
+        session_id: &str,
+    ) -> Result<Option<Role>, StoreError> {
+        read!(self, |conn| {
+            let role: Option<Role> = memberships::table
+                .find((workspace_id, user_id))
+                .select(memberships::role)
+                .get_result(conn)
+                .await
+                .optional()?;
+            let Some(role) = role else { return Ok(None) };
+            let live: i64 = refresh_tokens::table
+                .filter(refresh_tokens::family_id.eq(session_id))
+                .filter(refresh_tokens::user_id.eq(user_id))
+                .filter(refresh_tokens::workspace_id.eq(workspace_id))
+                .filter(refresh_tokens::revoked_at.is_null())
+                .count()
+                .get_result(conn)
+                .await?;
+            Ok((live > 0).then_some(role))
         })
     }
 

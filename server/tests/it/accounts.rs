@@ -5,6 +5,7 @@
 use crate::common;
 
 use common::{Backend, TestServer, sign_up, violated_fields};
+use porthole_client::Porthole;
 use porthole_client::pb;
 use tonic::Code;
 
@@ -275,8 +276,9 @@ async fn invites_roles_and_members(backend: Backend) {
         .await
         .unwrap_err();
     assert_eq!(after.code(), Code::Unauthenticated);
+    // Their access token ends too (it used to authenticate until expiry: NOT_FOUND here).
     let gone = agent.auth().get_me(pb::GetMeRequest {}).await.unwrap_err();
-    assert_eq!(gone.code(), Code::NotFound);
+    assert_eq!(gone.code(), Code::Unauthenticated);
     let missing = owner.workspace().remove_member(pb::RemoveMemberRequest { user_id: agent_id }).await.unwrap_err();
     assert_eq!(missing.code(), Code::NotFound);
 
@@ -381,3 +383,67 @@ async fn profile_and_password_change(backend: Backend) {
     server.stop().await;
 }
 on_both_backends!(profile_and_password_change);
+
+/// Joins the owner's workspace as an admin through an invite; returns the new member's
+/// client, session and user id.
+async fn join_as_admin(server: &TestServer, owner: &Porthole, email: &str) -> (Porthole, pb::Session, String) {
+    let invite = owner
+        .workspace()
+        .create_invite(pb::CreateInviteRequest { email: email.into(), role: pb::Role::Admin.into() })
+        .await
+        .unwrap()
+        .into_inner();
+    let member = server.new_client();
+    let session = member
+        .auth()
+        .accept_invite(pb::AcceptInviteRequest {
+            invite_token: invite.invite_token,
+            password: "admin password".into(),
+            display_name: "Ada Admin".into(),
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .session
+        .unwrap();
+    member.set_token(Some(session.access_token.clone()));
+    let user_id = session.user.clone().unwrap().id;
+    (member, session, user_id)
+}
+
+/// Removing a member, demoting one and logging out take effect on the very next call,
+/// with the access token they still hold (it used to work until it expired).
+async fn revocation_takes_effect_on_the_next_call(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let (owner, _) = sign_up(&server, "boss@revoke.test", "Revoke").await;
+
+    // Demoted: admin rights end at once, though the token still says admin.
+    let (admin, _, admin_id) = join_as_admin(&server, &owner, "admin@revoke.test").await;
+    let invite = || pb::CreateInviteRequest { email: "x@revoke.test".into(), role: pb::Role::Agent.into() };
+    admin.workspace().create_invite(invite()).await.unwrap();
+    owner
+        .workspace()
+        .update_member(pb::UpdateMemberRequest {
+            user_id: admin_id.clone(),
+            role: pb::Role::Agent.into(),
+            max_concurrent_chats: None,
+        })
+        .await
+        .unwrap();
+    assert_eq!(admin.workspace().create_invite(invite()).await.unwrap_err().code(), Code::PermissionDenied);
+
+    // Removed: nothing of the workspace is readable any more.
+    admin.conversations().list_conversations(pb::ListConversationsRequest::default()).await.unwrap();
+    owner.workspace().remove_member(pb::RemoveMemberRequest { user_id: admin_id }).await.unwrap();
+    let removed = admin.conversations().list_conversations(pb::ListConversationsRequest::default()).await.unwrap_err();
+    assert_eq!(removed.code(), Code::Unauthenticated, "{removed:?}");
+
+    // Logged out: the access token of that session ends with it.
+    let (second, session, _) = join_as_admin(&server, &owner, "second@revoke.test").await;
+    second.workspace().get_workspace(pb::GetWorkspaceRequest {}).await.unwrap();
+    second.auth().log_out(pb::LogOutRequest { refresh_token: session.refresh_token }).await.unwrap();
+    let after = second.workspace().get_workspace(pb::GetWorkspaceRequest {}).await.unwrap_err();
+    assert_eq!(after.code(), Code::Unauthenticated);
+    server.stop().await;
+}
+on_both_backends!(revocation_takes_effect_on_the_next_call);

@@ -275,9 +275,19 @@ struct Claims<'a> {
     sub: &'a str,
     ws: &'a str,
     role: &'a str,
+    sid: &'a str,
     aud: &'a str,
     iat: i64,
     exp: i64,
+}
+
+/// The session id (`sid` claim) of a real access token.
+fn session_id_of(access_token: &str) -> String {
+    use base64::Engine as _;
+    let payload = access_token.split('.').nth(1).unwrap();
+    let json = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(payload).unwrap();
+    let claims: serde_json::Value = serde_json::from_slice(&json).unwrap();
+    claims["sid"].as_str().unwrap().to_owned()
 }
 
 async fn bad_tokens_are_refused(backend: Backend) {
@@ -286,8 +296,10 @@ async fn bad_tokens_are_refused(backend: Backend) {
     let (_, session) = sign_up(&server, "t@t.test", "T").await;
     let user = session.user.unwrap().id;
     let ws = session.workspace.unwrap().id;
+    let sid = session_id_of(&session.access_token);
     let now = chrono::Utc::now().timestamp();
-    let claims = |exp: i64| Claims { sub: &user, ws: &ws, role: "owner", aud: "porthole:agent", iat: now, exp };
+    let claims =
+        |exp: i64| Claims { sub: &user, ws: &ws, role: "owner", sid: &sid, aud: "porthole:agent", iat: now, exp };
     let sign = |alg: Algorithm, secret: &str, exp: i64| {
         encode(&Header::new(alg), &claims(exp), &EncodingKey::from_secret(secret.as_bytes())).unwrap()
     };

@@ -489,6 +489,12 @@ export const AcceptInviteResponseSchema: GenMessage<AcceptInviteResponse> = /*@_
  * scoped to one workspace; refresh tokens rotate on every use and reusing a spent one
  * revokes the whole session.
  *
+ * Revocation: every call with an access token checks, before it runs, that the token's
+ * session is still live and reads the member's current role. So LogOut, a password
+ * change and removal from the workspace end the access token on its next call
+ * (UNAUTHENTICATED), and a role change applies to the next call (PERMISSION_DENIED for
+ * what the new role may not do). An open WatchWorkspace stream is not yet ended by them.
+ *
  * Rate limits (defaults; the operator may change them): LogIn 20 attempts per 5 minutes
  * per IP address and 10 per 5 minutes per e-mail address; SignUp 5 per hour per IP
  * address; every call that needs an access token (on any service) 600 per minute per
@@ -555,7 +561,7 @@ export const AuthService: GenService<{
   },
   /**
    * Returns the signed-in user, the current workspace and the caller's role in it.
-   * Errors: UNAUTHENTICATED, NOT_FOUND (the account or membership was removed).
+   * Errors: UNAUTHENTICATED (including once the membership was removed).
    *
    * @generated from rpc porthole.v1.AuthService.GetMe
    */
@@ -566,8 +572,8 @@ export const AuthService: GenService<{
   },
   /**
    * Updates the signed-in user's profile. Changing the password needs the current one and
-   * revokes every refresh token of the account (all devices must log in again; the
-   * caller's access token keeps working until it expires).
+   * ends every session of the account: all refresh tokens are revoked and every access
+   * token, the caller's included, stops working on its next call (log in again).
    * Errors: UNAUTHENTICATED, INVALID_ARGUMENT (empty name, weak password),
    * PERMISSION_DENIED (wrong current password).
    *
