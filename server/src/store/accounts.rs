@@ -282,8 +282,11 @@ impl Store {
         })
     }
 
-    /// Changes a member's role (`Some(role)`) or removes them (`None`), refusing to leave the workspace without an owner. Removal revokes the member's
-    /// refresh tokens in this workspace.
+    /// Changes a member's role (`Some(role)`) or removes them (`None`), refusing to leave
+    /// the workspace without an owner. Removal revokes the member's refresh tokens in this
+    /// workspace. Either way, the pending invites they created for roles they may no longer
+    /// invite are revoked, so a demoted admin cannot come back through an admin invite they
+    /// sent before.
     pub async fn change_member(
         &self,
         workspace_id: &str,
@@ -312,6 +315,23 @@ impl Store {
                 if owners <= 1 {
                     return Ok(MemberChange::LastOwner);
                 }
+            }
+            // What they may still invite: owners anyone, admins everyone but owners.
+            let stale_roles: &[Role] = match new_role {
+                Some(Role::Owner) => &[],
+                Some(Role::Admin) => &[Role::Owner],
+                Some(Role::Agent) | None => &[Role::Owner, Role::Admin, Role::Agent],
+            };
+            if !stale_roles.is_empty() {
+                diesel::update(invites::table)
+                    .filter(invites::workspace_id.eq(workspace_id))
+                    .filter(invites::invited_by.eq(user_id))
+                    .filter(invites::role.eq_any(stale_roles.iter().copied()))
+                    .filter(invites::accepted_at.is_null())
+                    .filter(invites::revoked_at.is_null())
+                    .set(invites::revoked_at.eq(now))
+                    .execute(conn)
+                    .await?;
             }
             match new_role {
                 Some(role) => {

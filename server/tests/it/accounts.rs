@@ -438,6 +438,35 @@ async fn revocation_takes_effect_on_the_next_call(backend: Backend) {
     let removed = admin.conversations().list_conversations(pb::ListConversationsRequest::default()).await.unwrap_err();
     assert_eq!(removed.code(), Code::Unauthenticated, "{removed:?}");
 
+    // An admin invite sent before a demotion dies with it: no way back in as an admin.
+    let (third, _, third_id) = join_as_admin(&server, &owner, "third@revoke.test").await;
+    let backdoor = third
+        .workspace()
+        .create_invite(pb::CreateInviteRequest { email: "alt@revoke.test".into(), role: pb::Role::Admin.into() })
+        .await
+        .unwrap()
+        .into_inner();
+    owner
+        .workspace()
+        .update_member(pb::UpdateMemberRequest {
+            user_id: third_id,
+            role: pb::Role::Agent.into(),
+            max_concurrent_chats: None,
+        })
+        .await
+        .unwrap();
+    let spent = server
+        .new_client()
+        .auth()
+        .accept_invite(pb::AcceptInviteRequest {
+            invite_token: backdoor.invite_token,
+            password: "alt password".into(),
+            display_name: "Alt".into(),
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(spent.code(), Code::NotFound, "{spent:?}");
+
     // Logged out: the access token of that session ends with it.
     let (second, session, _) = join_as_admin(&server, &owner, "second@revoke.test").await;
     second.workspace().get_workspace(pb::GetWorkspaceRequest {}).await.unwrap();

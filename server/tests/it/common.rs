@@ -206,6 +206,18 @@ pub async fn start_visitor(server: &TestServer, widget_token: &str) -> (Porthole
     start_session(server, pb::StartSessionRequest { widget_token: widget_token.into(), ..Default::default() }).await
 }
 
+/// The visitor's open conversation on their widget, started if there is none.
+pub async fn open_conversation(visitor: &Porthole) -> pb::VisitorConversation {
+    visitor
+        .visitor()
+        .start_conversation(pb::StartConversationRequest::default())
+        .await
+        .unwrap()
+        .into_inner()
+        .conversation
+        .unwrap()
+}
+
 /// The messages of a conversation as its visitor lists them (first page).
 pub async fn visitor_messages(visitor: &Porthole, conversation_id: &str) -> Vec<pb::Message> {
     visitor

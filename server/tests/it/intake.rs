@@ -29,14 +29,7 @@ async fn nul_characters_are_refused_alike(backend: Backend) {
     assert_refused(anonymous.visitor().start_session(session).await.unwrap_err(), "language");
 
     let (visitor, _) = common::start_visitor(&server, &widget.public_token).await;
-    let conversation = visitor
-        .visitor()
-        .start_conversation(pb::StartConversationRequest::default())
-        .await
-        .unwrap()
-        .into_inner()
-        .conversation
-        .unwrap();
+    let conversation = common::open_conversation(&visitor).await;
     let send = |body: &str, key: &str| pb::SendMessageRequest {
         conversation_id: conversation.id.clone(),
         body: body.into(),
@@ -70,14 +63,7 @@ async fn requests_over_their_method_limit_are_refused(backend: Backend) {
     assert_refused(server.new_client().visitor().start_session(session).await.unwrap_err(), "request");
 
     let (visitor, _) = common::start_visitor(&server, &widget.public_token).await;
-    let conversation = visitor
-        .visitor()
-        .start_conversation(pb::StartConversationRequest::default())
-        .await
-        .unwrap()
-        .into_inner()
-        .conversation
-        .unwrap();
+    let conversation = common::open_conversation(&visitor).await;
     let upload = pb::UploadConversationAttachmentRequest {
         conversation_id: conversation.id.clone(),
         file_name: "big.txt".into(),

@@ -122,15 +122,7 @@ impl TestServerHandle {
             .unwrap()
             .into_inner();
         visitor.set_token(Some(session.visitor_token));
-        visitor
-            .visitor()
-            .start_conversation(pb::StartConversationRequest::default())
-            .await
-            .unwrap()
-            .into_inner()
-            .conversation
-            .unwrap()
-            .id
+        common::open_conversation(&visitor).await.id
     }
 }
 
@@ -344,14 +336,7 @@ async fn hybrid_hand_over_and_unassign_on_offline() {
         .config
         .unwrap();
     assert!(config.online, "the bot answers when no human can");
-    let with_bot = visitor
-        .visitor()
-        .start_conversation(pb::StartConversationRequest::default())
-        .await
-        .unwrap()
-        .into_inner()
-        .conversation
-        .unwrap();
+    let with_bot = common::open_conversation(&visitor).await;
     assert!(with_bot.with_bot && with_bot.queue_position == 0);
 
     // An agent arrives; the visitor asks for a human and gets them.
@@ -525,15 +510,7 @@ async fn mixed_writers_never_deadlock(backend: Backend) {
             .unwrap()
             .into_inner();
         visitor.set_token(Some(session.visitor_token));
-        let id = visitor
-            .visitor()
-            .start_conversation(pb::StartConversationRequest::default())
-            .await
-            .unwrap()
-            .into_inner()
-            .conversation
-            .unwrap()
-            .id;
+        let id = common::open_conversation(&visitor).await.id;
         visitors.push((visitor, id));
     }
     assert!(workload(&team.owner).await.queue_length > 0, "some conversations wait in the queue");
