@@ -63,6 +63,11 @@ pub const KEYS: &[Key] = &[
         doc: "How long an invite link stays valid, in days (1 to 90).",
     },
     Key {
+        name: "PORTHOLE_VISITOR_TOKEN_DAYS",
+        default: "30",
+        doc: "Lifetime of a visitor token in days (1 to 365); every visit renews it, so a visitor who stays away longer starts as a new visitor.",
+    },
+    Key {
         name: "PORTHOLE_DB_POOL_SIZE",
         default: "16",
         doc: "Maximum database connections of this process (SQLite: readers; writes use one connection).",
@@ -130,6 +135,7 @@ pub struct Config {
     pub access_token_ttl: Duration,
     pub refresh_token_ttl: Duration,
     pub invite_ttl: Duration,
+    pub visitor_token_ttl: Duration,
     pub db_pool_size: usize,
     /// How long an agent's dashboard may be disconnected before they count as offline.
     pub agent_grace: Duration,
@@ -244,6 +250,7 @@ impl Config {
         let access_token_ttl = Duration::from_secs(number("PORTHOLE_ACCESS_TOKEN_TTL_SECS", 60, 86_400)?);
         let refresh_token_ttl = Duration::from_secs(number("PORTHOLE_REFRESH_TOKEN_TTL_DAYS", 1, 365)? * 86_400);
         let invite_ttl = Duration::from_secs(number("PORTHOLE_INVITE_TTL_DAYS", 1, 90)? * 86_400);
+        let visitor_token_ttl = Duration::from_secs(number("PORTHOLE_VISITOR_TOKEN_DAYS", 1, 365)? * 86_400);
         let db_pool_size = usize::try_from(number("PORTHOLE_DB_POOL_SIZE", 1, 1024)?).unwrap_or(16);
 
         let agent_grace = Duration::from_secs(number("PORTHOLE_AGENT_OFFLINE_GRACE_SECS", 1, 3600)?);
@@ -277,6 +284,7 @@ impl Config {
             access_token_ttl,
             refresh_token_ttl,
             invite_ttl,
+            visitor_token_ttl,
             db_pool_size,
             agent_grace,
             visit_timeout,

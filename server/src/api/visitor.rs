@@ -32,9 +32,6 @@ fn mine<'a>(visitor: &'a auth::Visitor, conversation_id: &'a str) -> Conversatio
     ConversationRef { workspace_id: &visitor.workspace_id, conversation_id, visitor_id: Some(&visitor.visitor_id) }
 }
 
-/// How long a visitor token lasts: the visitor stays the same person for a year.
-const VISITOR_TOKEN_DAYS: i64 = 365;
-
 /// The VisitorService implementation.
 pub struct VisitorApi {
     state: Arc<AppState>,
@@ -102,7 +99,8 @@ impl VisitorApi {
 
     fn token_for(&self, visitor: &Visitor) -> Result<String, Error> {
         let now = now_ms() / 1000;
-        self.state.keys.issue_visitor(visitor, now, now + VISITOR_TOKEN_DAYS * 86_400).map_err(Error::internal)
+        let lifetime = i64::try_from(self.state.config.visitor_token_ttl.as_secs()).unwrap_or(30 * 86_400);
+        self.state.keys.issue_visitor(visitor, now, now + lifetime).map_err(Error::internal)
     }
 
     /// Whether the team answers now: within business hours and (for human-handled widgets)

@@ -79,6 +79,17 @@ pub async fn authenticate(
             };
             match keys.verify_visitor(token) {
                 Ok(visitor) => {
+                    // The site owner turning the widget off or deleting it ends its visitors'
+                    // tokens on their next call.
+                    match store.widget_active(&visitor.workspace_id, &visitor.widget_id).await {
+                        Ok(true) => {}
+                        Ok(false) => {
+                            return reject(tonic::Status::unauthenticated(
+                                "this chat was turned off or removed by the site; the visitor token no longer works",
+                            ));
+                        }
+                        Err(error) => return reject(crate::error::Error::from(error).into()),
+                    }
                     request.extensions_mut().insert(visitor);
                 }
                 Err(TokenError::Expired) => {

@@ -54,6 +54,21 @@ impl Store {
         })
     }
 
+    /// Whether the widget exists in the workspace and is turned on: a visitor token works
+    /// only while it does (checked on every visitor call, one key lookup).
+    pub async fn widget_active(&self, workspace_id: &str, widget_id: &str) -> Result<bool, StoreError> {
+        read!(self, |conn| {
+            let active: Option<bool> = widgets::table
+                .filter(widgets::workspace_id.eq(workspace_id))
+                .filter(widgets::id.eq(widget_id))
+                .select(widgets::active)
+                .get_result(conn)
+                .await
+                .optional()?;
+            Ok(active == Some(true))
+        })
+    }
+
     /// The widget with this id, whatever its workspace (server-internal use only).
     pub async fn widget_anywhere(&self, widget_id: &str) -> Result<Option<WidgetRow>, StoreError> {
         read!(self, |conn| {

@@ -234,3 +234,46 @@ async fn identified_pages_follow_the_user(backend: Backend) {
     server.stop().await;
 }
 on_both_backends!(identified_pages_follow_the_user);
+
+/// Turning a widget off or deleting it ends its visitors' tokens on their next call (they
+/// used to work for 365 days whatever the widget's state); tokens last the configured
+/// number of days.
+async fn visitor_tokens_end_with_their_widget(backend: Backend) {
+    let server = TestServer::start_with(backend, |config| {
+        config.visitor_token_ttl = std::time::Duration::from_secs(2 * 86_400);
+    })
+    .await;
+    let (owner, _) = common::sign_up(&server, "site@tokens.test", "Tokens").await;
+    let widget = common::create_widget(&owner, "Site").await;
+    let visitor = server.new_client();
+    let session = visitor
+        .visitor()
+        .start_session(pb::StartSessionRequest { widget_token: widget.public_token.clone(), ..Default::default() })
+        .await
+        .unwrap()
+        .into_inner();
+    visitor.set_token(Some(session.visitor_token.clone()));
+    let heartbeat = || pb::HeartbeatRequest { url: "https://site.test/".into() };
+    visitor.visitor().heartbeat(heartbeat()).await.unwrap();
+
+    // The token says when it expires: two days from now, as configured.
+    use base64::Engine as _;
+    let payload = session.visitor_token.split('.').nth(1).unwrap();
+    let claims: serde_json::Value =
+        serde_json::from_slice(&base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(payload).unwrap()).unwrap();
+    let lifetime = claims["exp"].as_i64().unwrap() - claims["iat"].as_i64().unwrap();
+    assert_eq!(lifetime, 2 * 86_400);
+
+    let set_active = |active| pb::SetWidgetActiveRequest { widget_id: widget.id.clone(), active };
+    owner.widgets().set_widget_active(set_active(false)).await.unwrap();
+    let off = visitor.visitor().heartbeat(heartbeat()).await.unwrap_err();
+    assert_eq!(off.code(), Code::Unauthenticated, "{off:?}");
+    owner.widgets().set_widget_active(set_active(true)).await.unwrap();
+    visitor.visitor().heartbeat(heartbeat()).await.unwrap();
+
+    owner.widgets().delete_widget(pb::DeleteWidgetRequest { widget_id: widget.id.clone() }).await.unwrap();
+    let deleted = visitor.visitor().heartbeat(heartbeat()).await.unwrap_err();
+    assert_eq!(deleted.code(), Code::Unauthenticated, "{deleted:?}");
+    server.stop().await;
+}
+on_both_backends!(visitor_tokens_end_with_their_widget);

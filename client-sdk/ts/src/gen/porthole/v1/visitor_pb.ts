@@ -1206,6 +1206,11 @@ export const VisitorFeedHeartbeatSchema: GenMessage<VisitorFeedHeartbeat> = /*@_
  * restricted by it. A visitor reaches only their own conversations: anything
  * else answers NOT_FOUND.
  *
+ * A visitor token lasts 30 days by default (the operator may change it) and every
+ * StartSession that resumes it issues a new one. It stops working (UNAUTHENTICATED) on the
+ * next call once its widget is turned off or deleted; an open WatchVisitorFeed stream is
+ * not yet ended by that.
+ *
  * Rate limits (defaults; the operator may change them): StartSession 60 per 10 minutes
  * per IP address and 3000 per 10 minutes per widget; SendMessage and
  * SubmitOfflineMessage 20 per 10 s per visitor; UploadAttachment 50 MiB per hour per
