@@ -19,7 +19,7 @@ use crate::domain::routing::Responder;
 use crate::error::Error;
 use crate::ids;
 use crate::realtime::event::{BusMessage, Typing};
-use crate::realtime::feed::{self, Audience, FeedItem};
+use crate::realtime::feed::{self, Audience, FeedItem, Grant};
 use crate::realtime::presence;
 use crate::store::conversations::{ChangeOutcome, ConversationRef, ListFilter};
 use crate::store::now_ms;
@@ -371,13 +371,23 @@ impl ConversationService for ConversationApi {
         let cursor = feed::parse_cursor(&request.get_ref().cursor)?;
         let signer = self.state.signer.clone();
         let audience = Audience::Agent(agent.user_id.clone());
-        let rx = feed::watch(self.state.feed_source(), agent.workspace_id, audience, cursor, move |item, cursor| {
-            let event = match item {
-                FeedItem::Heartbeat => pb::watch_workspace_response::Event::Heartbeat(pb::WorkspaceFeedHeartbeat {}),
-                FeedItem::Message(message) => convert::workspace_event(message, &signer),
-            };
-            Some(pb::WatchWorkspaceResponse { cursor: cursor.to_string(), event: Some(event) })
-        })
+        let grant = Grant::Member { user_id: agent.user_id.clone(), session_id: agent.session_id.clone() };
+        let rx = feed::watch(
+            self.state.feed_source(),
+            agent.workspace_id,
+            audience,
+            Some(grant),
+            cursor,
+            move |item, cursor| {
+                let event = match item {
+                    FeedItem::Heartbeat => {
+                        pb::watch_workspace_response::Event::Heartbeat(pb::WorkspaceFeedHeartbeat {})
+                    }
+                    FeedItem::Message(message) => convert::workspace_event(message, &signer),
+                };
+                Some(pb::WatchWorkspaceResponse { cursor: cursor.to_string(), event: Some(event) })
+            },
+        )
         .await?;
         Ok(Response::new(Box::pin(rx)))
     }

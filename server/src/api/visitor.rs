@@ -20,7 +20,7 @@ use crate::error::Error;
 use crate::ids;
 use crate::limits::Limit;
 use crate::realtime::event::{BusMessage, Typing};
-use crate::realtime::feed::{self, Audience, FeedItem};
+use crate::realtime::feed::{self, Audience, FeedItem, Grant};
 use crate::realtime::payload;
 use crate::store::conversations::ConversationRef;
 use crate::store::models::{VisitorRow, WidgetRow};
@@ -627,13 +627,23 @@ impl VisitorService for VisitorApi {
         let cursor = feed::parse_cursor(&request.get_ref().cursor)?;
         let signer = self.state.signer.clone();
         let audience = Audience::Visitor(visitor.visitor_id.clone());
-        let rx = feed::watch(self.state.feed_source(), visitor.workspace_id, audience, cursor, move |item, cursor| {
-            let event = match item {
-                FeedItem::Heartbeat => pb::watch_visitor_feed_response::Event::Heartbeat(pb::VisitorFeedHeartbeat {}),
-                FeedItem::Message(message) => convert::visitor_event(message, &signer)?,
-            };
-            Some(pb::WatchVisitorFeedResponse { cursor: cursor.to_string(), event: Some(event) })
-        })
+        let grant = Grant::Widget { widget_id: visitor.widget_id.clone() };
+        let rx = feed::watch(
+            self.state.feed_source(),
+            visitor.workspace_id,
+            audience,
+            Some(grant),
+            cursor,
+            move |item, cursor| {
+                let event = match item {
+                    FeedItem::Heartbeat => {
+                        pb::watch_visitor_feed_response::Event::Heartbeat(pb::VisitorFeedHeartbeat {})
+                    }
+                    FeedItem::Message(message) => convert::visitor_event(message, &signer)?,
+                };
+                Some(pb::WatchVisitorFeedResponse { cursor: cursor.to_string(), event: Some(event) })
+            },
+        )
         .await?;
         Ok(Response::new(Box::pin(rx)))
     }

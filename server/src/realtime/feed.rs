@@ -109,6 +109,20 @@ pub fn parse_cursor(cursor: &str) -> Result<Option<i64>, Error> {
     }
 }
 
+/// How often an open feed checks that its watcher may still watch.
+pub const ACCESS_CHECK: Duration = Duration::from_secs(5);
+
+/// What allows a watcher to watch, re-checked every [`ACCESS_CHECK`] while the feed is
+/// open: once it is gone (member removed, logged out, password changed; widget turned off
+/// or deleted) the feed ends with UNAUTHENTICATED.
+#[derive(Clone, Debug)]
+pub enum Grant {
+    /// A member's session (its refresh-token family) in the feed's workspace.
+    Member { user_id: String, session_id: String },
+    /// A visitor token's widget.
+    Widget { widget_id: String },
+}
+
 /// Everything a feed needs.
 pub struct FeedSource {
     pub store: Store,
@@ -127,6 +141,7 @@ pub async fn watch<T, F>(
     source: FeedSource,
     workspace_id: String,
     audience: Audience,
+    grant: Option<Grant>,
     cursor: Option<i64>,
     convert: F,
 ) -> Result<impl tokio_stream::Stream<Item = Result<T, tonic::Status>> + Send + 'static, Error>
@@ -147,7 +162,8 @@ where
         Some(seq) => seq,
     };
     let (tx, rx) = mpsc::channel::<Slot<T>>(32);
-    let feed = Feed { source, workspace_id, audience, cursor, tx, convert, held: BTreeMap::new(), gap_deadline: None };
+    let feed =
+        Feed { source, workspace_id, audience, grant, cursor, tx, convert, held: BTreeMap::new(), gap_deadline: None };
     tokio::spawn(feed.run(live));
     Ok(tokio_stream::StreamExt::map(tokio_stream::wrappers::ReceiverStream::new(rx), |slot| *slot))
 }
@@ -156,6 +172,8 @@ struct Feed<T, F> {
     source: FeedSource,
     workspace_id: String,
     audience: Audience,
+    /// `None` only in tests of the feed itself.
+    grant: Option<Grant>,
     cursor: i64,
     tx: mpsc::Sender<Slot<T>>,
     convert: F,
@@ -166,11 +184,34 @@ struct Feed<T, F> {
     gap_deadline: Option<tokio::time::Instant>,
 }
 
+/// Ends the feed when its grant is gone; a failing check is logged and the feed goes on
+/// (the next check decides).
+async fn check_grant(store: &Store, workspace_id: &str, grant: &Grant) -> Result<(), Stop> {
+    let (allowed, ended) = match grant {
+        Grant::Member { user_id, session_id } => (
+            store.live_session_role(workspace_id, user_id, session_id).await.map(|role| role.is_some()),
+            "this session has ended (signed out, password changed, or removed from the workspace); sign in again",
+        ),
+        Grant::Widget { widget_id } => {
+            (store.widget_active(workspace_id, widget_id).await, "this chat was turned off or removed by the site")
+        }
+    };
+    match allowed {
+        Ok(true) => Ok(()),
+        Ok(false) => Err(Stop::Failed(Error::unauthenticated(ended))),
+        Err(error) => {
+            tracing::warn!(%error, "could not re-check a feed's access; it stays open until the next check");
+            Ok(())
+        }
+    }
+}
+
 /// Why a feed stopped.
 enum Stop {
     /// The client went away or the server is shutting down.
     Done,
-    /// The store failed; the client is told and may resume from its cursor.
+    /// The store failed (the client is told and may resume from its cursor), or the
+    /// watcher's grant is gone (UNAUTHENTICATED).
     Failed(Error),
 }
 
@@ -201,6 +242,7 @@ where
             Audience::Visitor(_) => None,
         };
         let mut shutdown = self.source.shutdown.clone();
+        let mut access = tokio::time::interval_at(tokio::time::Instant::now() + ACCESS_CHECK, ACCESS_CHECK);
         loop {
             tokio::select! {
                 () = self.tx.closed() => return Ok(()),
@@ -236,6 +278,12 @@ where
                             }
                             Err(error) => tracing::warn!(%error, "could not record agent presence"),
                         }
+                    }
+                    continue;
+                }
+                _ = access.tick(), if self.grant.is_some() => {
+                    if let Some(grant) = &self.grant {
+                        check_grant(&self.source.store, &self.workspace_id, grant).await?;
                     }
                     continue;
                 }
@@ -447,7 +495,7 @@ mod tests {
             bus: fixture.bus.clone(),
             shutdown: fixture.shutdown.subscribe(),
         };
-        let stream = watch(source, WORKSPACE.into(), audience, None, |item, cursor| match item {
+        let stream = watch(source, WORKSPACE.into(), audience, None, None, |item, cursor| match item {
             FeedItem::Message(BusMessage::Event(_)) => Some(cursor),
             _ => None,
         })

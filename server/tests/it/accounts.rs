@@ -432,9 +432,28 @@ async fn revocation_takes_effect_on_the_next_call(backend: Backend) {
         .unwrap();
     assert_eq!(admin.workspace().create_invite(invite()).await.unwrap_err().code(), Code::PermissionDenied);
 
-    // Removed: nothing of the workspace is readable any more.
+    // Removed: nothing of the workspace is readable any more, and the feed open at the
+    // time ends within seconds (it used to keep delivering).
     admin.conversations().list_conversations(pb::ListConversationsRequest::default()).await.unwrap();
+    let mut feed = admin
+        .conversations()
+        .watch_workspace(pb::WatchWorkspaceRequest { cursor: String::new() })
+        .await
+        .unwrap()
+        .into_inner();
     owner.workspace().remove_member(pb::RemoveMemberRequest { user_id: admin_id }).await.unwrap();
+    let ended = tokio::time::timeout(std::time::Duration::from_secs(15), async {
+        loop {
+            match feed.message().await {
+                Ok(Some(_)) => continue,
+                Ok(None) => panic!("the feed ended without a status"),
+                Err(status) => return status,
+            }
+        }
+    })
+    .await
+    .expect("the removed member's feed is still open after 15 s");
+    assert_eq!(ended.code(), Code::Unauthenticated, "{ended:?}");
     let removed = admin.conversations().list_conversations(pb::ListConversationsRequest::default()).await.unwrap_err();
     assert_eq!(removed.code(), Code::Unauthenticated, "{removed:?}");
 

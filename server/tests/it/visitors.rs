@@ -265,7 +265,26 @@ async fn visitor_tokens_end_with_their_widget(backend: Backend) {
     assert_eq!(lifetime, 2 * 86_400);
 
     let set_active = |active| pb::SetWidgetActiveRequest { widget_id: widget.id.clone(), active };
+    let mut feed = visitor
+        .visitor()
+        .watch_visitor_feed(pb::WatchVisitorFeedRequest { cursor: String::new() })
+        .await
+        .unwrap()
+        .into_inner();
     owner.widgets().set_widget_active(set_active(false)).await.unwrap();
+    // The open feed ends within seconds too.
+    let ended = tokio::time::timeout(Duration::from_secs(15), async {
+        loop {
+            match feed.message().await {
+                Ok(Some(_)) => continue,
+                Ok(None) => panic!("the feed ended without a status"),
+                Err(status) => return status,
+            }
+        }
+    })
+    .await
+    .expect("the visitor's feed is still open 15 s after the widget was turned off");
+    assert_eq!(ended.code(), Code::Unauthenticated, "{ended:?}");
     let off = visitor.visitor().heartbeat(heartbeat()).await.unwrap_err();
     assert_eq!(off.code(), Code::Unauthenticated, "{off:?}");
     owner.widgets().set_widget_active(set_active(true)).await.unwrap();

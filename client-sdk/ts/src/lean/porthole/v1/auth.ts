@@ -1112,7 +1112,8 @@ export const AcceptInviteResponse: MessageFns<AcceptInviteResponse> = {
  * session is still live and reads the member's current role. So LogOut, a password
  * change and removal from the workspace end the access token on its next call
  * (UNAUTHENTICATED), and a role change applies to the next call (PERMISSION_DENIED for
- * what the new role may not do). An open WatchWorkspace stream is not yet ended by them.
+ * what the new role may not do). An open WatchWorkspace stream re-checks its session every
+ * 5 s and ends with UNAUTHENTICATED once it is gone.
  *
  * Rate limits (defaults; the operator may change them): LogIn 20 attempts per 5 minutes
  * per IP address and 10 per 5 minutes per e-mail address; SignUp 5 per hour per IP

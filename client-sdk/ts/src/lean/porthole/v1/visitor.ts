@@ -2807,8 +2807,8 @@ export const VisitorFeedHeartbeat: MessageFns<VisitorFeedHeartbeat> = {
  *
  * A visitor token lasts 30 days by default (the operator may change it) and every
  * StartSession that resumes it issues a new one. It stops working (UNAUTHENTICATED) on the
- * next call once its widget is turned off or deleted; an open WatchVisitorFeed stream is
- * not yet ended by that.
+ * next call once its widget is turned off or deleted, and an open WatchVisitorFeed stream
+ * (which re-checks every 5 s) ends with UNAUTHENTICATED.
  *
  * Rate limits (defaults; the operator may change them): StartSession 60 per 10 minutes
  * per IP address and 3000 per 10 minutes per widget; SendMessage and
