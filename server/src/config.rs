@@ -90,7 +90,7 @@ pub const KEYS: &[Key] = &[
     Key {
         name: "PORTHOLE_DEMO",
         default: "false",
-        doc: "true creates a demo workspace (demo@porthole.test / porthole-demo) with a widget shown at /demo.",
+        doc: "true creates a demo workspace (demo@porthole.test / porthole-demo) with a widget shown at /demo; false (the default) keeps the demo owner from signing in, should the workspace exist from an earlier start.",
     },
     Key {
         name: "PORTHOLE_LOG",

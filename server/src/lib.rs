@@ -158,6 +158,8 @@ pub async fn start(
     );
     if state.config.demo {
         web::demo::seed(&state).await.map_err(|e| StartError::Demo(e.to_string()))?;
+    } else {
+        web::demo::lock(&state).await.map_err(|e| StartError::Demo(e.to_string()))?;
     }
     let router = router(state.clone()).await?;
     tokio::spawn(realtime::presence::expire_visitors(state.clone()));

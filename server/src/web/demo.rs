@@ -21,9 +21,31 @@ pub const DEMO_PASSWORD: &str = "porthole-demo";
 /// Where the demo widget's id is remembered.
 const DEMO_WIDGET_KEY: &str = "demo_widget_id";
 
-/// Creates the demo workspace, owner and widget unless they exist.
+/// What the demo owner's password hash is while the demo is off: not a PHC string, so no
+/// password matches it.
+const LOCKED: &str = "!demo-off";
+
+/// The demo owner's password is public, so while the demo is off they cannot sign in:
+/// their password hash is replaced by one nothing matches, which also ends their sessions.
+pub async fn lock(state: &AppState) -> Result<(), Error> {
+    if let Some(owner) = state.store.user_by_email(DEMO_EMAIL).await?
+        && owner.password_hash != LOCKED
+    {
+        state.store.update_user(&owner.id, None, Some(LOCKED.to_owned()), now_ms()).await?;
+        tracing::info!(email = DEMO_EMAIL, "demo is off: the demo owner can no longer sign in");
+    }
+    Ok(())
+}
+
+/// Creates the demo workspace, owner and widget unless they exist (and unlocks the owner
+/// if a start without the demo locked them).
 pub async fn seed(state: &AppState) -> Result<(), Error> {
-    if state.store.user_by_email(DEMO_EMAIL).await?.is_some() {
+    if let Some(owner) = state.store.user_by_email(DEMO_EMAIL).await? {
+        if owner.password_hash == LOCKED {
+            let hash = crate::auth::password::hash(DEMO_PASSWORD.to_owned()).await?;
+            state.store.update_user(&owner.id, None, Some(hash), now_ms()).await?;
+            tracing::info!(email = DEMO_EMAIL, "demo owner unlocked");
+        }
         return Ok(());
     }
     let now = now_ms();

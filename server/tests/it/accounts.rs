@@ -495,3 +495,34 @@ async fn revocation_takes_effect_on_the_next_call(backend: Backend) {
     server.stop().await;
 }
 on_both_backends!(revocation_takes_effect_on_the_next_call);
+
+/// The demo owner's password is public: once the server restarts without the demo, that
+/// account cannot sign in (it used to); turning the demo back on restores it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_account_works_only_while_the_demo_is_on() {
+    let shared = std::env::temp_dir().join(porthole_server::ids::new_id("porthole-demo-test"));
+    let on_disk = |demo: bool| {
+        let shared = shared.clone();
+        move |config: &mut porthole_server::config::Config| {
+            config.demo = demo;
+            config.database = porthole_server::config::DatabaseConfig::Sqlite(shared.join("porthole.db"));
+            config.data_dir = shared;
+        }
+    };
+    let demo_login = || pb::LogInRequest {
+        email: "demo@porthole.test".into(),
+        password: "porthole-demo".into(),
+        ..Default::default()
+    };
+    for (demo, works) in [(true, true), (false, false), (true, true)] {
+        let server = TestServer::start_with(Backend::Sqlite, on_disk(demo)).await;
+        let result = server.new_client().auth().log_in(demo_login()).await;
+        match (works, result) {
+            (true, Ok(_)) => {}
+            (false, Err(status)) => assert_eq!(status.code(), Code::Unauthenticated, "{status:?}"),
+            (_, other) => panic!("demo {demo}: {other:?}"),
+        }
+        server.stop().await;
+    }
+    let _ = std::fs::remove_dir_all(&shared);
+}
