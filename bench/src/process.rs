@@ -52,7 +52,9 @@ impl Server {
             .env("PORTHOLE_LOG", "warn")
             // The bench's clients are scripts on one address measuring capacity, which the
             // per-address and per-visitor limits would cap.
-            .env("PORTHOLE_RATE_LIMITS", "off");
+            .env("PORTHOLE_RATE_LIMITS", "off")
+            // Scenarios sign up a workspace each (replicas share one database).
+            .env("PORTHOLE_SIGNUP", "open");
         if !env.database_url.is_empty() {
             command.env("DATABASE_URL", &env.database_url);
         }

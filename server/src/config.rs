@@ -88,6 +88,16 @@ pub const KEYS: &[Key] = &[
         doc: "Rate-limit overrides as name=COUNT/PERIOD pairs, e.g. messages_per_visitor=20/10s,login_per_ip=20/5m (limits: login_per_ip, login_per_account, signup_per_ip, sessions_per_ip, sessions_per_widget, messages_per_visitor, upload_kib_per_visitor, page_views_per_visitor, heartbeats_per_visitor, calls_per_member); empty keeps the defaults; off disables them (load tests only).",
     },
     Key {
+        name: "PORTHOLE_SIGNUP",
+        default: "first",
+        doc: "Who may sign up and create a workspace: first (the first sign-up creates the server's workspace, then people join by invitation; the demo workspace does not count), open (anyone: a hosted service) or invite-only (nobody).",
+    },
+    Key {
+        name: "PORTHOLE_TRUSTED_PROXIES",
+        default: "",
+        doc: "Comma-separated addresses or CIDR ranges of reverse proxies and load balancers whose X-Forwarded-For or Forwarded header names the client (e.g. 10.0.0.0/8,127.0.0.1); empty trusts none and uses the TCP peer. Rate limits and visitor IPs use this address.",
+    },
+    Key {
         name: "PORTHOLE_DEMO",
         default: "false",
         doc: "true creates a demo workspace (demo@porthole.test / porthole-demo) with a widget shown at /demo; false (the default) keeps the demo owner from signing in, should the workspace exist from an earlier start.",
@@ -144,6 +154,10 @@ pub struct Config {
     /// Seed the demo workspace and serve `/demo`.
     pub demo: bool,
     pub rate_limits: crate::limits::Rates,
+    /// Who may create a workspace with SignUp.
+    pub signup: crate::domain::account::SignUpPolicy,
+    /// Peers whose forwarding headers name the client.
+    pub trusted_proxies: crate::client_ip::TrustedProxies,
     pub log_filter: String,
     pub log_format: LogFormat,
 }
@@ -259,6 +273,13 @@ impl Config {
         let (k, v) = get("PORTHOLE_RATE_LIMITS");
         let rate_limits = crate::limits::Rates::parse(&v).map_err(|reason| fail(k, &v, &reason))?;
 
+        let (k, v) = get("PORTHOLE_SIGNUP");
+        let signup = crate::domain::account::SignUpPolicy::parse(&v)
+            .ok_or_else(|| fail(k, &v, "expected first, open or invite-only"))?;
+
+        let (k, v) = get("PORTHOLE_TRUSTED_PROXIES");
+        let trusted_proxies = crate::client_ip::TrustedProxies::parse(&v).map_err(|reason| fail(k, &v, &reason))?;
+
         let (k, v) = get("PORTHOLE_DEMO");
         let demo = match v.as_str() {
             "true" | "1" | "yes" => true,
@@ -290,6 +311,8 @@ impl Config {
             visit_timeout,
             demo,
             rate_limits,
+            signup,
+            trusted_proxies,
             log_filter,
             log_format,
         })
@@ -301,6 +324,8 @@ impl Config {
         config.listen = SocketAddr::from(([127, 0, 0, 1], 0));
         config.database = DatabaseConfig::Sqlite(data_dir.join("porthole.db"));
         config.data_dir = data_dir;
+        // Tests create many workspaces; the default policy has its own tests.
+        config.signup = crate::domain::account::SignUpPolicy::Open;
         config
     }
 }

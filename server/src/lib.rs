@@ -4,6 +4,7 @@
 pub mod api;
 pub mod attachments;
 pub mod auth;
+pub mod client_ip;
 pub mod config;
 pub mod domain;
 pub mod error;

@@ -1,6 +1,7 @@
 //! AuthService: sign-up, log-in, rotating refresh tokens, profile, invite acceptance.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use porthole_proto::v1 as pb;
@@ -11,13 +12,14 @@ use super::convert;
 use crate::AppState;
 use crate::auth::{self, Agent, password};
 use crate::domain::Violations;
-use crate::domain::account as rules;
+use crate::domain::account::{self as rules, SignUpPolicy};
 use crate::error::Error;
 use crate::ids;
 use crate::limits::Limit;
-use crate::store::accounts::{AcceptOutcome, InviteAccount, RefreshOutcome};
+use crate::store::accounts::{AcceptOutcome, InviteAccount, Membership, RefreshOutcome, SignUpGate, SignUpOutcome};
 use crate::store::models::{MembershipRow, RefreshTokenRow, UserRow, WorkspaceRow};
 use crate::store::now_ms;
+use crate::web::demo::DEMO_EMAIL;
 
 /// Longest workspace or display name.
 const WRONG_CREDENTIALS: &str = "wrong e-mail or password";
@@ -25,13 +27,34 @@ const WRONG_CREDENTIALS: &str = "wrong e-mail or password";
 /// The AuthService implementation.
 pub struct AuthApi {
     state: Arc<AppState>,
+    /// Set once sign-up under [`SignUpPolicy::FirstWorkspace`] is known to be closed: it
+    /// never opens again, so later asks need no query.
+    first_taken: AtomicBool,
 }
 
 impl AuthApi {
     pub fn new(state: Arc<AppState>) -> Self {
-        Self { state }
+        Self { state, first_taken: AtomicBool::new(false) }
+    }
+
+    /// Whether SignUp may create a workspace now.
+    async fn sign_up_open(&self) -> Result<bool, Error> {
+        Ok(match self.state.config.signup {
+            SignUpPolicy::Open => true,
+            SignUpPolicy::InviteOnly => false,
+            SignUpPolicy::FirstWorkspace => {
+                if self.first_taken.load(Ordering::Relaxed) {
+                    return Ok(false);
+                }
+                let taken = self.state.store.first_workspace_exists(DEMO_EMAIL).await?;
+                self.first_taken.fetch_or(taken, Ordering::Relaxed);
+                !taken
+            }
+        })
     }
 }
+
+const SIGN_UP_CLOSED: &str = "sign-up is closed on this server: ask an admin of your workspace for an invitation";
 
 fn millis(duration: Duration) -> i64 {
     i64::try_from(duration.as_millis()).unwrap_or(i64::MAX)
@@ -103,6 +126,10 @@ async fn start_session(
 impl AuthService for AuthApi {
     async fn sign_up(&self, request: Request<pb::SignUpRequest>) -> Result<Response<pb::SignUpResponse>, Status> {
         self.state.limits.check(Limit::SignupPerIp, &super::peer_ip(&request))?;
+        // Before any hashing: a closed server does no work for sign-up attempts.
+        if !self.sign_up_open().await? {
+            return Err(Error::PermissionDenied(SIGN_UP_CLOSED.into()).into());
+        }
         let req = request.into_inner();
         let mut v = Violations::default();
         let email = rules::normalize_email("email", &req.email, &mut v);
@@ -120,15 +147,39 @@ impl AuthService for AuthApi {
             display_name,
             created_at: now,
         };
-        let Some((workspace, user, membership)) = self.state.store.create_workspace_with_owner(workspace, user).await?
-        else {
-            return Err(
-                Error::AlreadyExists("an account with this e-mail already exists; log in instead".into()).into()
-            );
+        let gate = match self.state.config.signup {
+            SignUpPolicy::Open => SignUpGate::Always,
+            SignUpPolicy::FirstWorkspace => SignUpGate::FirstOnly { except_owner: DEMO_EMAIL },
+            SignUpPolicy::InviteOnly => return Err(Error::PermissionDenied(SIGN_UP_CLOSED.into()).into()),
+        };
+        let Membership { workspace, user, membership } = match self.state.store.sign_up(workspace, user, gate).await? {
+            SignUpOutcome::Created(created) => *created,
+            SignUpOutcome::EmailTaken => {
+                return Err(
+                    Error::AlreadyExists("an account with this e-mail already exists; log in instead".into()).into()
+                );
+            }
+            SignUpOutcome::Closed => {
+                self.first_taken.store(true, Ordering::Relaxed);
+                return Err(Error::PermissionDenied(SIGN_UP_CLOSED.into()).into());
+            }
         };
         tracing::info!(user_id = %user.id, workspace_id = %workspace.id, "signed up");
         let session = start_session(&self.state, &user, &workspace, &membership).await?;
         Ok(Response::new(pb::SignUpResponse { session: Some(session) }))
+    }
+
+    async fn get_sign_up_policy(
+        &self,
+        _request: Request<pb::GetSignUpPolicyRequest>,
+    ) -> Result<Response<pb::GetSignUpPolicyResponse>, Status> {
+        let policy = match self.state.config.signup {
+            SignUpPolicy::Open => pb::SignUpPolicy::Open,
+            SignUpPolicy::FirstWorkspace => pb::SignUpPolicy::FirstWorkspace,
+            SignUpPolicy::InviteOnly => pb::SignUpPolicy::InviteOnly,
+        };
+        let open = self.sign_up_open().await?;
+        Ok(Response::new(pb::GetSignUpPolicyResponse { policy: policy.into(), open }))
     }
 
     async fn log_in(&self, request: Request<pb::LogInRequest>) -> Result<Response<pb::LogInResponse>, Status> {

@@ -34,13 +34,9 @@ const SERVED_SERVICES: &[&str] = &[
     "porthole.v1.CannedResponseService",
 ];
 
-/// The caller's IP address (the TCP peer), empty when unknown.
+/// The caller's IP address (see [`crate::client_ip`]), empty when unknown.
 pub(crate) fn peer_ip<T>(request: &tonic::Request<T>) -> String {
-    request
-        .extensions()
-        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-        .map(|info| info.0.ip().to_string())
-        .unwrap_or_default()
+    request.extensions().get::<crate::client_ip::ClientIp>().map(|ip| ip.0.to_string()).unwrap_or_default()
 }
 
 fn reflection() -> tonic_reflection::server::Builder<'static> {

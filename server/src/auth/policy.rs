@@ -24,7 +24,10 @@ pub fn access_for(path: &str) -> Option<Access> {
         ("grpc.health.v1.Health", _) => Public,
         ("grpc.reflection.v1.ServerReflection" | "grpc.reflection.v1alpha.ServerReflection", _) => Public,
 
-        ("porthole.v1.AuthService", "SignUp" | "LogIn" | "RefreshSession" | "LogOut" | "AcceptInvite") => Public,
+        (
+            "porthole.v1.AuthService",
+            "SignUp" | "GetSignUpPolicy" | "LogIn" | "RefreshSession" | "LogOut" | "AcceptInvite",
+        ) => Public,
         ("porthole.v1.AuthService", "GetMe" | "UpdateMe") => Member(Role::Agent),
 
         ("porthole.v1.WorkspaceService", "GetWorkspace" | "ListMembers" | "SetMyStatus") => Member(Role::Agent),

@@ -38,6 +38,31 @@ impl Role {
     }
 }
 
+/// Who may create a workspace by signing up; the operator chooses (`PORTHOLE_SIGNUP`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SignUpPolicy {
+    /// Anyone (a hosted service).
+    Open,
+    /// Whoever creates the server's first workspace; everyone after joins by invitation.
+    /// The default: a self-hosted server is one company's, and an open sign-up form on it
+    /// would let anyone on the internet store data there.
+    FirstWorkspace,
+    /// Nobody; people join by invitation only.
+    InviteOnly,
+}
+
+impl SignUpPolicy {
+    /// Parses the setting's value.
+    pub fn parse(name: &str) -> Option<Self> {
+        match name {
+            "open" => Some(Self::Open),
+            "first" => Some(Self::FirstWorkspace),
+            "invite-only" => Some(Self::InviteOnly),
+            _ => None,
+        }
+    }
+}
+
 /// Longest name of a person, workspace or widget.
 pub const MAX_NAME_CHARS: usize = 100;
 

@@ -4,6 +4,7 @@ use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 
 use super::models::{InviteRow, MembershipRow, RefreshTokenRow, UserRow, WorkspaceRow};
+use super::queries::Reads as _;
 use super::schema::{invites, memberships, refresh_tokens, users, workspaces};
 use super::{Store, StoreError, is_unique_violation, read, write};
 use crate::domain::account::Role;
@@ -61,6 +62,30 @@ pub enum MemberChange {
     LastOwner,
 }
 
+/// Where sign-up may create a workspace.
+#[derive(Clone, Copy, Debug)]
+pub enum SignUpGate<'a> {
+    /// Anywhere.
+    Always,
+    /// Only while no workspace exists but those of the account with the e-mail
+    /// `except_owner` (the demo's).
+    FirstOnly { except_owner: &'a str },
+}
+
+/// What signing up led to.
+#[derive(Debug)]
+pub enum SignUpOutcome {
+    /// The workspace and its owner exist.
+    Created(Box<Membership>),
+    /// The e-mail already has an account.
+    EmailTaken,
+    /// The gate was shut: another workspace exists.
+    Closed,
+}
+
+/// The `server_secrets` row that records which sign-up created the first workspace.
+const FIRST_WORKSPACE: &str = "first_workspace";
+
 impl Store {
     /// Creates a workspace and its owner in one transaction; `None` if the e-mail is taken.
     pub async fn create_workspace_with_owner(
@@ -68,18 +93,68 @@ impl Store {
         workspace: WorkspaceRow,
         user: UserRow,
     ) -> Result<Option<(WorkspaceRow, UserRow, MembershipRow)>, StoreError> {
+        Ok(match self.sign_up(workspace, user, SignUpGate::Always).await? {
+            SignUpOutcome::Created(m) => Some((m.workspace, m.user, m.membership)),
+            SignUpOutcome::EmailTaken | SignUpOutcome::Closed => None,
+        })
+    }
+
+    /// Creates a workspace and its owner in one transaction, if `gate` lets it. Under
+    /// [`SignUpGate::FirstOnly`] the check and the claim are in that transaction, so of two
+    /// racing sign-ups one is first and the other is closed out.
+    pub async fn sign_up(
+        &self,
+        workspace: WorkspaceRow,
+        user: UserRow,
+        gate: SignUpGate<'_>,
+    ) -> Result<SignUpOutcome, StoreError> {
+        use super::schema::server_secrets;
         let membership = MembershipRow::new(workspace.id.clone(), user.id.clone(), Role::Owner, workspace.created_at);
         let result = write!(self, |conn| {
+            if let SignUpGate::FirstOnly { except_owner } = gate {
+                if conn.other_workspace(except_owner).await?.is_some() {
+                    return Ok(false);
+                }
+                // The claim: a second sign-up's insert waits for this transaction and then
+                // finds the row (PostgreSQL); SQLite runs one writer at a time anyway.
+                let claimed = diesel::insert_into(server_secrets::table)
+                    .values((
+                        server_secrets::name.eq(FIRST_WORKSPACE),
+                        server_secrets::value.eq(&workspace.id),
+                        server_secrets::created_at.eq(workspace.created_at),
+                    ))
+                    .on_conflict_do_nothing()
+                    .execute(conn)
+                    .await?;
+                if claimed == 0 {
+                    return Ok(false);
+                }
+            }
             diesel::insert_into(workspaces::table).values(&workspace).execute(conn).await?;
             diesel::insert_into(users::table).values(&user).execute(conn).await?;
             diesel::insert_into(memberships::table).values(&membership).execute(conn).await?;
-            Ok::<_, StoreError>(())
+            Ok::<_, StoreError>(true)
         });
         match result {
-            Ok(()) => Ok(Some((workspace, user, membership))),
-            Err(StoreError::Query(e)) if is_unique_violation(&e) => Ok(None),
+            Ok(true) => Ok(SignUpOutcome::Created(Box::new(Membership { user, workspace, membership }))),
+            Ok(false) => Ok(SignUpOutcome::Closed),
+            Err(StoreError::Query(e)) if is_unique_violation(&e) => Ok(SignUpOutcome::EmailTaken),
             Err(e) => Err(e),
         }
+    }
+
+    /// Whether a workspace exists that sign-up under [`SignUpGate::FirstOnly`] counts.
+    pub async fn first_workspace_exists(&self, except_owner: &str) -> Result<bool, StoreError> {
+        use super::schema::server_secrets;
+        read!(self, |conn| {
+            let claimed: Option<String> = server_secrets::table
+                .find(FIRST_WORKSPACE)
+                .select(server_secrets::name)
+                .first(conn)
+                .await
+                .optional()?;
+            Ok(claimed.is_some() || conn.other_workspace(except_owner).await?.is_some())
+        })
     }
 
     /// The account with this (lower-cased) e-mail.

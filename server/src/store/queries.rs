@@ -37,6 +37,10 @@ pub(crate) trait Reads {
 
     /// Each agent's number of open assigned conversations (agents with none are absent).
     async fn agent_loads(&mut self, workspace_id: &str) -> Result<Vec<(String, i64)>, StoreError>;
+
+    /// Some workspace that the account with e-mail `except_owner` (the demo owner) is not a
+    /// member of, if one exists.
+    async fn other_workspace(&mut self, except_owner: &str) -> Result<Option<String>, StoreError>;
 }
 
 /// What write transactions share (the writer connection types only).

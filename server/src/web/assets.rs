@@ -79,16 +79,45 @@ pub async fn widget_file(Path(path): Path<String>, headers: HeaderMap) -> Respon
     }
 }
 
+/// What the dashboard may load: its own scripts, styles, images and API only, so an
+/// injected script (from a visitor's message, say) has nowhere to come from and nowhere to
+/// send what it reads. Inline styles stay allowed: React and the widget set them, and a
+/// style cannot run code.
+const DASHBOARD_CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; \
+     img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; frame-src 'self'; \
+     frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'";
+
+/// The same for the widget preview page, which the dashboard itself frames (sandboxed).
+const PREVIEW_CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; \
+     img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; frame-src 'self'; \
+     frame-ancestors 'self'; base-uri 'none'; form-action 'self'; object-src 'none'";
+
+/// The dashboard's page that frames the real widget for its live preview.
+const PREVIEW_PAGE: &str = "widget-preview.html";
+
 /// `GET /app/{*path}`: dashboard files; any other path is a client-side route and gets
-/// `index.html`.
+/// `index.html`. Every answer carries the dashboard's security headers: no other site may
+/// frame it (clickjacking), nothing is content-sniffed, and its URLs (conversation ids)
+/// never leak as a referrer.
 pub async fn dashboard_file(path: Option<Path<String>>, headers: HeaderMap) -> Response {
     let path = path.map(|Path(p)| p).unwrap_or_default();
-    if let Some(file) = DashboardAssets::get(&path).filter(|_| !path.is_empty()) {
+    let mut response = if let Some(file) = DashboardAssets::get(&path).filter(|_| !path.is_empty()) {
         let caching = if path.starts_with("assets/") { Caching::Immutable } else { Caching::Hour };
-        return respond(file, caching, &headers);
+        respond(file, caching, &headers)
+    } else {
+        match DashboardAssets::get("index.html") {
+            Some(file) => respond(file, Caching::Revalidate, &headers),
+            None => not_built("dashboard"),
+        }
+    };
+    let out = response.headers_mut();
+    if path == PREVIEW_PAGE {
+        out.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(PREVIEW_CSP));
+    } else {
+        out.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(DASHBOARD_CSP));
+        out.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     }
-    match DashboardAssets::get("index.html") {
-        Some(file) => respond(file, Caching::Revalidate, &headers),
-        None => not_built("dashboard"),
-    }
+    out.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    out.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    response
 }

@@ -34,6 +34,7 @@ pub fn routes(state: Arc<AppState>, grpc: Router) -> Router {
         ])
         .max_age(std::time::Duration::from_secs(86_400));
 
+    let proxies = state.config.trusted_proxies.clone();
     let http = Router::new()
         .route("/healthz", get(healthz))
         .route("/attachments/{id}/{name}", get(download_attachment))
@@ -47,7 +48,11 @@ pub fn routes(state: Arc<AppState>, grpc: Router) -> Router {
         .with_state(state);
     // Replaces the gRPC router's own fallback, which sits behind the grpc-web layer and so
     // answered every unknown plain HTTP path (`/favicon.ico`) with 400.
-    grpc.merge(http).fallback(not_found).layer(cors).layer(TraceLayer::new_for_http())
+    grpc.merge(http)
+        .fallback(not_found)
+        .layer(cors)
+        .layer(axum::middleware::from_fn_with_state(proxies, crate::client_ip::record))
+        .layer(TraceLayer::new_for_http())
 }
 
 /// Unknown paths: UNIMPLEMENTED for gRPC and grpc-web callers, a plain 404 for the rest.

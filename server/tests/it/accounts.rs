@@ -526,3 +526,73 @@ async fn the_demo_account_works_only_while_the_demo_is_on() {
     }
     let _ = std::fs::remove_dir_all(&shared);
 }
+
+fn sign_up_request(email: &str) -> pb::SignUpRequest {
+    pb::SignUpRequest {
+        email: email.into(),
+        password: "correct horse battery".into(),
+        display_name: "Owner".into(),
+        workspace_name: "Company".into(),
+    }
+}
+
+/// Under the default policy the first sign-up creates the server's workspace and closes
+/// sign-up (the demo's workspace does not count); of racing sign-ups exactly one wins.
+async fn sign_up_closes_after_the_first_workspace(backend: Backend) {
+    let server = TestServer::start_with(backend, |config| {
+        config.signup = porthole_server::domain::account::SignUpPolicy::FirstWorkspace;
+        config.demo = true;
+    })
+    .await;
+    let anonymous = server.new_client();
+    let policy = anonymous.auth().get_sign_up_policy(pb::GetSignUpPolicyRequest {}).await.unwrap().into_inner();
+    assert_eq!(policy.policy(), pb::SignUpPolicy::FirstWorkspace);
+    assert!(policy.open, "the demo workspace does not close sign-up");
+
+    let attempts = (0..4).map(|i| {
+        let client = server.new_client();
+        async move { client.auth().sign_up(sign_up_request(&format!("first{i}@example.com"))).await }
+    });
+    let results = futures_util::future::join_all(attempts).await;
+    let won = results.iter().filter(|r| r.is_ok()).count();
+    assert_eq!(won, 1, "{results:?}");
+    for refused in results.iter().filter_map(|r| r.as_ref().err()) {
+        assert_eq!(refused.code(), Code::PermissionDenied, "{refused:?}");
+        assert!(refused.message().contains("invitation"), "{}", refused.message());
+    }
+    let policy = anonymous.auth().get_sign_up_policy(pb::GetSignUpPolicyRequest {}).await.unwrap().into_inner();
+    assert!(!policy.open);
+    let status = anonymous.auth().sign_up(sign_up_request("later@example.com")).await.unwrap_err();
+    assert_eq!(status.code(), Code::PermissionDenied);
+    server.stop().await;
+
+    // A server whose workspaces predate the policy counts them too.
+    let open = TestServer::start(backend).await;
+    sign_up(&open, "early@example.com", "Early Co").await;
+    let database = open.database.clone().unwrap();
+    let first = TestServer::start_with(Backend::Sqlite, move |config| {
+        config.database = database;
+        config.signup = porthole_server::domain::account::SignUpPolicy::FirstWorkspace;
+    })
+    .await;
+    let status = first.new_client().auth().sign_up(sign_up_request("next@example.com")).await.unwrap_err();
+    assert_eq!(status.code(), Code::PermissionDenied);
+    first.stop().await;
+    open.stop().await;
+}
+on_both_backends!(sign_up_closes_after_the_first_workspace);
+
+/// Invite-only: sign-up is refused before any work, and the policy says so.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn invite_only_refuses_every_sign_up() {
+    let server = TestServer::start_with(Backend::Sqlite, |config| {
+        config.signup = porthole_server::domain::account::SignUpPolicy::InviteOnly;
+    })
+    .await;
+    let client = server.new_client();
+    let policy = client.auth().get_sign_up_policy(pb::GetSignUpPolicyRequest {}).await.unwrap().into_inner();
+    assert_eq!((policy.policy(), policy.open), (pb::SignUpPolicy::InviteOnly, false));
+    let status = client.auth().sign_up(sign_up_request("first@example.com")).await.unwrap_err();
+    assert_eq!(status.code(), Code::PermissionDenied, "{status:?}");
+    server.stop().await;
+}

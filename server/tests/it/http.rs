@@ -177,3 +177,32 @@ async fn unknown_paths() {
     assert_eq!(status.code(), tonic::Code::Unimplemented, "{status:?}");
     server.stop().await;
 }
+
+/// The dashboard cannot be framed by another site, loads only this server's scripts, is
+/// never content-sniffed and leaks no referrer; its widget-preview page may be framed by
+/// the dashboard only.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_dashboard_carries_its_security_headers() {
+    let server = TestServer::start(Backend::Sqlite).await;
+    for path in ["/app/", "/app/inbox", "/app/widget-preview.html"] {
+        let head = format!("GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        let (head, _) = http1(server.addr, &head, b"").await;
+        let lower = head.to_ascii_lowercase();
+        let csp = lower
+            .lines()
+            .find_map(|line| line.strip_prefix("content-security-policy: "))
+            .unwrap_or_else(|| panic!("{path}: no CSP in {head}"));
+        assert!(csp.contains("script-src 'self'") && !csp.contains("unsafe-eval"), "{csp}");
+        assert!(!csp.contains("script-src 'self' 'unsafe-inline'"), "{csp}");
+        assert!(lower.contains("x-content-type-options: nosniff"), "{head}");
+        assert!(lower.contains("referrer-policy: no-referrer"), "{head}");
+        if path.ends_with("widget-preview.html") {
+            assert!(csp.contains("frame-ancestors 'self'"), "{csp}");
+            assert!(!lower.contains("x-frame-options"), "{head}");
+        } else {
+            assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+            assert!(lower.contains("x-frame-options: deny"), "{head}");
+        }
+    }
+    server.stop().await;
+}

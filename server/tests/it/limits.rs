@@ -124,3 +124,45 @@ async fn member_calls_are_limited(backend: Backend) {
     server.stop().await;
 }
 on_both_backends!(member_calls_are_limited);
+
+/// Behind a trusted proxy the forwarded client counts, not the proxy; from anyone else the
+/// header is ignored, so a client cannot pick a fresh address per request.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn limits_count_the_client_a_trusted_proxy_names() {
+    use porthole_server::client_ip::TrustedProxies;
+    let session = |widget: &str, forwarded_for: &str| {
+        let mut request =
+            tonic::Request::new(pb::StartSessionRequest { widget_token: widget.into(), ..Default::default() });
+        request.metadata_mut().insert("x-forwarded-for", forwarded_for.parse().unwrap());
+        request
+    };
+    for (trusted, separate) in [("127.0.0.1", true), ("10.0.0.0/8", false)] {
+        let server = TestServer::start_with(Backend::Sqlite, |config| {
+            config.rate_limits = Rates::parse("sessions_per_ip=2/10m").unwrap();
+            config.trusted_proxies = TrustedProxies::parse(trusted).unwrap();
+        })
+        .await;
+        let (owner, _) = sign_up(&server, "proxy@example.com", "Proxy Co").await;
+        let widget = common::create_widget(&owner, "Site").await.public_token;
+        let visitor = server.new_client();
+        for _ in 0..2 {
+            visitor.visitor().start_session(session(&widget, "198.51.100.1")).await.unwrap();
+        }
+        let status = visitor.visitor().start_session(session(&widget, "198.51.100.1")).await.unwrap_err();
+        retry_after(&status);
+        let other = visitor.visitor().start_session(session(&widget, "198.51.100.2")).await;
+        assert_eq!(other.is_ok(), separate, "trusted {trusted}: {other:?}");
+        if separate {
+            // Agents see the visitor's own address.
+            let listed = owner
+                .conversations()
+                .list_live_visitors(pb::ListLiveVisitorsRequest::default())
+                .await
+                .unwrap()
+                .into_inner();
+            let addresses: Vec<&str> = listed.visitors.iter().map(|v| v.ip_address.as_str()).collect();
+            assert!(addresses.contains(&"198.51.100.2"), "{addresses:?}");
+        }
+        server.stop().await;
+    }
+}

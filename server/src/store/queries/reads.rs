@@ -10,7 +10,7 @@ use crate::realtime::payload::{Conversation, ConversationView};
 use crate::store::StoreError;
 use crate::store::models::ConversationRow;
 use crate::store::queries::Reads;
-use crate::store::schema::{conversations, users, visitors};
+use crate::store::schema::{conversations, memberships, users, visitors, workspaces};
 
 impl Reads for Conn {
     async fn conversation_view(
@@ -65,5 +65,18 @@ impl Reads for Conn {
             .load(self)
             .await?;
         Ok(loads.into_iter().filter_map(|(user, n)| Some((user?, n))).collect())
+    }
+
+    async fn other_workspace(&mut self, except_owner: &str) -> Result<Option<String>, StoreError> {
+        let excepted = memberships::table
+            .inner_join(users::table)
+            .filter(users::email.eq(except_owner))
+            .select(memberships::workspace_id);
+        Ok(workspaces::table
+            .filter(diesel::dsl::not(workspaces::id.eq_any(excepted)))
+            .select(workspaces::id)
+            .first(self)
+            .await
+            .optional()?)
     }
 }

@@ -2,8 +2,8 @@
 // @generated from file porthole/v1/auth.proto (package porthole.v1, syntax proto3)
 /* eslint-disable */
 
-import type { GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
-import { fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
+import type { GenEnum, GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
+import { enumDesc, fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
 import type { Timestamp } from "@bufbuild/protobuf/wkt";
 import { file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
 import type { Role, Workspace } from "./workspace_pb.js";
@@ -14,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file porthole/v1/auth.proto.
  */
 export const file_porthole_v1_auth: GenFile = /*@__PURE__*/
-  fileDesc("ChZwb3J0aG9sZS92MS9hdXRoLnByb3RvEgtwb3J0aG9sZS52MSJoCgRVc2VyEgoKAmlkGAEgASgJEg0KBWVtYWlsGAIgASgJEhQKDGRpc3BsYXlfbmFtZRgDIAEoCRIvCgtjcmVhdGVfdGltZRgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAioAIKB1Nlc3Npb24SFAoMYWNjZXNzX3Rva2VuGAEgASgJEjwKGGFjY2Vzc190b2tlbl9leHBpcmVfdGltZRgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASFQoNcmVmcmVzaF90b2tlbhgDIAEoCRI9ChlyZWZyZXNoX3Rva2VuX2V4cGlyZV90aW1lGAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIfCgR1c2VyGAUgASgLMhEucG9ydGhvbGUudjEuVXNlchIpCgl3b3Jrc3BhY2UYBiABKAsyFi5wb3J0aG9sZS52MS5Xb3Jrc3BhY2USHwoEcm9sZRgHIAEoDjIRLnBvcnRob2xlLnYxLlJvbGUiXgoNU2lnblVwUmVxdWVzdBINCgVlbWFpbBgBIAEoCRIQCghwYXNzd29yZBgCIAEoCRIUCgxkaXNwbGF5X25hbWUYAyABKAkSFgoOd29ya3NwYWNlX25hbWUYBCABKAkiNwoOU2lnblVwUmVzcG9uc2USJQoHc2Vzc2lvbhgBIAEoCzIULnBvcnRob2xlLnYxLlNlc3Npb24iRQoMTG9nSW5SZXF1ZXN0Eg0KBWVtYWlsGAEgASgJEhAKCHBhc3N3b3JkGAIgASgJEhQKDHdvcmtzcGFjZV9pZBgDIAEoCSI2Cg1Mb2dJblJlc3BvbnNlEiUKB3Nlc3Npb24YASABKAsyFC5wb3J0aG9sZS52MS5TZXNzaW9uIi4KFVJlZnJlc2hTZXNzaW9uUmVxdWVzdBIVCg1yZWZyZXNoX3Rva2VuGAEgASgJIj8KFlJlZnJlc2hTZXNzaW9uUmVzcG9uc2USJQoHc2Vzc2lvbhgBIAEoCzIULnBvcnRob2xlLnYxLlNlc3Npb24iJgoNTG9nT3V0UmVxdWVzdBIVCg1yZWZyZXNoX3Rva2VuGAEgASgJIhAKDkxvZ091dFJlc3BvbnNlIg4KDEdldE1lUmVxdWVzdCJ8Cg1HZXRNZVJlc3BvbnNlEh8KBHVzZXIYASABKAsyES5wb3J0aG9sZS52MS5Vc2VyEikKCXdvcmtzcGFjZRgCIAEoCzIWLnBvcnRob2xlLnYxLldvcmtzcGFjZRIfCgRyb2xlGAMgASgOMhEucG9ydGhvbGUudjEuUm9sZSKDAQoPVXBkYXRlTWVSZXF1ZXN0EhkKDGRpc3BsYXlfbmFtZRgBIAEoCUgAiAEBEhkKDG5ld19wYXNzd29yZBgCIAEoCUgBiAEBEhgKEGN1cnJlbnRfcGFzc3dvcmQYAyABKAlCDwoNX2Rpc3BsYXlfbmFtZUIPCg1fbmV3X3Bhc3N3b3JkIjMKEFVwZGF0ZU1lUmVzcG9uc2USHwoEdXNlchgBIAEoCzIRLnBvcnRob2xlLnYxLlVzZXIiUwoTQWNjZXB0SW52aXRlUmVxdWVzdBIUCgxpbnZpdGVfdG9rZW4YASABKAkSEAoIcGFzc3dvcmQYAiABKAkSFAoMZGlzcGxheV9uYW1lGAMgASgJIj0KFEFjY2VwdEludml0ZVJlc3BvbnNlEiUKB3Nlc3Npb24YASABKAsyFC5wb3J0aG9sZS52MS5TZXNzaW9uMowECgtBdXRoU2VydmljZRJBCgZTaWduVXASGi5wb3J0aG9sZS52MS5TaWduVXBSZXF1ZXN0GhsucG9ydGhvbGUudjEuU2lnblVwUmVzcG9uc2USPgoFTG9nSW4SGS5wb3J0aG9sZS52MS5Mb2dJblJlcXVlc3QaGi5wb3J0aG9sZS52MS5Mb2dJblJlc3BvbnNlElkKDlJlZnJlc2hTZXNzaW9uEiIucG9ydGhvbGUudjEuUmVmcmVzaFNlc3Npb25SZXF1ZXN0GiMucG9ydGhvbGUudjEuUmVmcmVzaFNlc3Npb25SZXNwb25zZRJBCgZMb2dPdXQSGi5wb3J0aG9sZS52MS5Mb2dPdXRSZXF1ZXN0GhsucG9ydGhvbGUudjEuTG9nT3V0UmVzcG9uc2USPgoFR2V0TWUSGS5wb3J0aG9sZS52MS5HZXRNZVJlcXVlc3QaGi5wb3J0aG9sZS52MS5HZXRNZVJlc3BvbnNlEkcKCFVwZGF0ZU1lEhwucG9ydGhvbGUudjEuVXBkYXRlTWVSZXF1ZXN0Gh0ucG9ydGhvbGUudjEuVXBkYXRlTWVSZXNwb25zZRJTCgxBY2NlcHRJbnZpdGUSIC5wb3J0aG9sZS52MS5BY2NlcHRJbnZpdGVSZXF1ZXN0GiEucG9ydGhvbGUudjEuQWNjZXB0SW52aXRlUmVzcG9uc2ViBnByb3RvMw", [file_google_protobuf_timestamp, file_porthole_v1_workspace]);
+  fileDesc("ChZwb3J0aG9sZS92MS9hdXRoLnByb3RvEgtwb3J0aG9sZS52MSJoCgRVc2VyEgoKAmlkGAEgASgJEg0KBWVtYWlsGAIgASgJEhQKDGRpc3BsYXlfbmFtZRgDIAEoCRIvCgtjcmVhdGVfdGltZRgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAioAIKB1Nlc3Npb24SFAoMYWNjZXNzX3Rva2VuGAEgASgJEjwKGGFjY2Vzc190b2tlbl9leHBpcmVfdGltZRgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASFQoNcmVmcmVzaF90b2tlbhgDIAEoCRI9ChlyZWZyZXNoX3Rva2VuX2V4cGlyZV90aW1lGAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIfCgR1c2VyGAUgASgLMhEucG9ydGhvbGUudjEuVXNlchIpCgl3b3Jrc3BhY2UYBiABKAsyFi5wb3J0aG9sZS52MS5Xb3Jrc3BhY2USHwoEcm9sZRgHIAEoDjIRLnBvcnRob2xlLnYxLlJvbGUiXgoNU2lnblVwUmVxdWVzdBINCgVlbWFpbBgBIAEoCRIQCghwYXNzd29yZBgCIAEoCRIUCgxkaXNwbGF5X25hbWUYAyABKAkSFgoOd29ya3NwYWNlX25hbWUYBCABKAkiNwoOU2lnblVwUmVzcG9uc2USJQoHc2Vzc2lvbhgBIAEoCzIULnBvcnRob2xlLnYxLlNlc3Npb24iGAoWR2V0U2lnblVwUG9saWN5UmVxdWVzdCJSChdHZXRTaWduVXBQb2xpY3lSZXNwb25zZRIpCgZwb2xpY3kYASABKA4yGS5wb3J0aG9sZS52MS5TaWduVXBQb2xpY3kSDAoEb3BlbhgCIAEoCCJFCgxMb2dJblJlcXVlc3QSDQoFZW1haWwYASABKAkSEAoIcGFzc3dvcmQYAiABKAkSFAoMd29ya3NwYWNlX2lkGAMgASgJIjYKDUxvZ0luUmVzcG9uc2USJQoHc2Vzc2lvbhgBIAEoCzIULnBvcnRob2xlLnYxLlNlc3Npb24iLgoVUmVmcmVzaFNlc3Npb25SZXF1ZXN0EhUKDXJlZnJlc2hfdG9rZW4YASABKAkiPwoWUmVmcmVzaFNlc3Npb25SZXNwb25zZRIlCgdzZXNzaW9uGAEgASgLMhQucG9ydGhvbGUudjEuU2Vzc2lvbiImCg1Mb2dPdXRSZXF1ZXN0EhUKDXJlZnJlc2hfdG9rZW4YASABKAkiEAoOTG9nT3V0UmVzcG9uc2UiDgoMR2V0TWVSZXF1ZXN0InwKDUdldE1lUmVzcG9uc2USHwoEdXNlchgBIAEoCzIRLnBvcnRob2xlLnYxLlVzZXISKQoJd29ya3NwYWNlGAIgASgLMhYucG9ydGhvbGUudjEuV29ya3NwYWNlEh8KBHJvbGUYAyABKA4yES5wb3J0aG9sZS52MS5Sb2xlIoMBCg9VcGRhdGVNZVJlcXVlc3QSGQoMZGlzcGxheV9uYW1lGAEgASgJSACIAQESGQoMbmV3X3Bhc3N3b3JkGAIgASgJSAGIAQESGAoQY3VycmVudF9wYXNzd29yZBgDIAEoCUIPCg1fZGlzcGxheV9uYW1lQg8KDV9uZXdfcGFzc3dvcmQiMwoQVXBkYXRlTWVSZXNwb25zZRIfCgR1c2VyGAEgASgLMhEucG9ydGhvbGUudjEuVXNlciJTChNBY2NlcHRJbnZpdGVSZXF1ZXN0EhQKDGludml0ZV90b2tlbhgBIAEoCRIQCghwYXNzd29yZBgCIAEoCRIUCgxkaXNwbGF5X25hbWUYAyABKAkiPQoUQWNjZXB0SW52aXRlUmVzcG9uc2USJQoHc2Vzc2lvbhgBIAEoCzIULnBvcnRob2xlLnYxLlNlc3Npb24qiwEKDFNpZ25VcFBvbGljeRIeChpTSUdOX1VQX1BPTElDWV9VTlNQRUNJRklFRBAAEhcKE1NJR05fVVBfUE9MSUNZX09QRU4QARIiCh5TSUdOX1VQX1BPTElDWV9GSVJTVF9XT1JLU1BBQ0UQAhIeChpTSUdOX1VQX1BPTElDWV9JTlZJVEVfT05MWRADMuoECgtBdXRoU2VydmljZRJBCgZTaWduVXASGi5wb3J0aG9sZS52MS5TaWduVXBSZXF1ZXN0GhsucG9ydGhvbGUudjEuU2lnblVwUmVzcG9uc2USXAoPR2V0U2lnblVwUG9saWN5EiMucG9ydGhvbGUudjEuR2V0U2lnblVwUG9saWN5UmVxdWVzdBokLnBvcnRob2xlLnYxLkdldFNpZ25VcFBvbGljeVJlc3BvbnNlEj4KBUxvZ0luEhkucG9ydGhvbGUudjEuTG9nSW5SZXF1ZXN0GhoucG9ydGhvbGUudjEuTG9nSW5SZXNwb25zZRJZCg5SZWZyZXNoU2Vzc2lvbhIiLnBvcnRob2xlLnYxLlJlZnJlc2hTZXNzaW9uUmVxdWVzdBojLnBvcnRob2xlLnYxLlJlZnJlc2hTZXNzaW9uUmVzcG9uc2USQQoGTG9nT3V0EhoucG9ydGhvbGUudjEuTG9nT3V0UmVxdWVzdBobLnBvcnRob2xlLnYxLkxvZ091dFJlc3BvbnNlEj4KBUdldE1lEhkucG9ydGhvbGUudjEuR2V0TWVSZXF1ZXN0GhoucG9ydGhvbGUudjEuR2V0TWVSZXNwb25zZRJHCghVcGRhdGVNZRIcLnBvcnRob2xlLnYxLlVwZGF0ZU1lUmVxdWVzdBodLnBvcnRob2xlLnYxLlVwZGF0ZU1lUmVzcG9uc2USUwoMQWNjZXB0SW52aXRlEiAucG9ydGhvbGUudjEuQWNjZXB0SW52aXRlUmVxdWVzdBohLnBvcnRob2xlLnYxLkFjY2VwdEludml0ZVJlc3BvbnNlYgZwcm90bzM", [file_google_protobuf_timestamp, file_porthole_v1_workspace]);
 
 /**
  * A person with a Porthole account.
@@ -185,6 +185,49 @@ export const SignUpResponseSchema: GenMessage<SignUpResponse> = /*@__PURE__*/
   messageDesc(file_porthole_v1_auth, 3);
 
 /**
+ * Request of AuthService.GetSignUpPolicy.
+ *
+ * @generated from message porthole.v1.GetSignUpPolicyRequest
+ */
+export type GetSignUpPolicyRequest = Message<"porthole.v1.GetSignUpPolicyRequest"> & {
+};
+
+/**
+ * Describes the message porthole.v1.GetSignUpPolicyRequest.
+ * Use `create(GetSignUpPolicyRequestSchema)` to create a new message.
+ */
+export const GetSignUpPolicyRequestSchema: GenMessage<GetSignUpPolicyRequest> = /*@__PURE__*/
+  messageDesc(file_porthole_v1_auth, 4);
+
+/**
+ * Response of AuthService.GetSignUpPolicy.
+ *
+ * @generated from message porthole.v1.GetSignUpPolicyResponse
+ */
+export type GetSignUpPolicyResponse = Message<"porthole.v1.GetSignUpPolicyResponse"> & {
+  /**
+   * The server's rule.
+   *
+   * @generated from field: porthole.v1.SignUpPolicy policy = 1;
+   */
+  policy: SignUpPolicy;
+
+  /**
+   * Whether SignUp would create a workspace now (under FIRST_WORKSPACE: until one exists).
+   *
+   * @generated from field: bool open = 2;
+   */
+  open: boolean;
+};
+
+/**
+ * Describes the message porthole.v1.GetSignUpPolicyResponse.
+ * Use `create(GetSignUpPolicyResponseSchema)` to create a new message.
+ */
+export const GetSignUpPolicyResponseSchema: GenMessage<GetSignUpPolicyResponse> = /*@__PURE__*/
+  messageDesc(file_porthole_v1_auth, 5);
+
+/**
  * Request of AuthService.LogIn.
  *
  * @generated from message porthole.v1.LogInRequest
@@ -217,7 +260,7 @@ export type LogInRequest = Message<"porthole.v1.LogInRequest"> & {
  * Use `create(LogInRequestSchema)` to create a new message.
  */
 export const LogInRequestSchema: GenMessage<LogInRequest> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_auth, 4);
+  messageDesc(file_porthole_v1_auth, 6);
 
 /**
  * Response of AuthService.LogIn.
@@ -238,7 +281,7 @@ export type LogInResponse = Message<"porthole.v1.LogInResponse"> & {
  * Use `create(LogInResponseSchema)` to create a new message.
  */
 export const LogInResponseSchema: GenMessage<LogInResponse> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_auth, 5);
+  messageDesc(file_porthole_v1_auth, 7);
 
 /**
  * Request of AuthService.RefreshSession.
@@ -259,7 +302,7 @@ export type RefreshSessionRequest = Message<"porthole.v1.RefreshSessionRequest">
  * Use `create(RefreshSessionRequestSchema)` to create a new message.
  */
 export const RefreshSessionRequestSchema: GenMessage<RefreshSessionRequest> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_auth, 6);
+  messageDesc(file_porthole_v1_auth, 8);
 
 /**
  * Response of AuthService.RefreshSession.
@@ -280,7 +323,7 @@ export type RefreshSessionResponse = Message<"porthole.v1.RefreshSessionResponse
  * Use `create(RefreshSessionResponseSchema)` to create a new message.
  */
 export const RefreshSessionResponseSchema: GenMessage<RefreshSessionResponse> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_auth, 7);
+  messageDesc(file_porthole_v1_auth, 9);
 
 /**
  * Request of AuthService.LogOut.
@@ -301,7 +344,7 @@ export type LogOutRequest = Message<"porthole.v1.LogOutRequest"> & {
  * Use `create(LogOutRequestSchema)` to create a new message.
  */
 export const LogOutRequestSchema: GenMessage<LogOutRequest> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_auth, 8);
+  messageDesc(file_porthole_v1_auth, 10);
 
 /**
  * Response of AuthService.LogOut.
@@ -316,7 +359,7 @@ export type LogOutResponse = Message<"porthole.v1.LogOutResponse"> & {
  * Use `create(LogOutResponseSchema)` to create a new message.
  */
 export const LogOutResponseSchema: GenMessage<LogOutResponse> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_auth, 9);
+  messageDesc(file_porthole_v1_auth, 11);
 
 /**
  * Request of AuthService.GetMe.
@@ -331,7 +374,7 @@ export type GetMeRequest = Message<"porthole.v1.GetMeRequest"> & {
  * Use `create(GetMeRequestSchema)` to create a new message.
  */
 export const GetMeRequestSchema: GenMessage<GetMeRequest> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_auth, 10);
+  messageDesc(file_porthole_v1_auth, 12);
 
 /**
  * Response of AuthService.GetMe.
@@ -366,7 +409,7 @@ export type GetMeResponse = Message<"porthole.v1.GetMeResponse"> & {
  * Use `create(GetMeResponseSchema)` to create a new message.
  */
 export const GetMeResponseSchema: GenMessage<GetMeResponse> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_auth, 11);
+  messageDesc(file_porthole_v1_auth, 13);
 
 /**
  * Request of AuthService.UpdateMe. Unset fields are left unchanged.
@@ -401,7 +444,7 @@ export type UpdateMeRequest = Message<"porthole.v1.UpdateMeRequest"> & {
  * Use `create(UpdateMeRequestSchema)` to create a new message.
  */
 export const UpdateMeRequestSchema: GenMessage<UpdateMeRequest> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_auth, 12);
+  messageDesc(file_porthole_v1_auth, 14);
 
 /**
  * Response of AuthService.UpdateMe.
@@ -422,7 +465,7 @@ export type UpdateMeResponse = Message<"porthole.v1.UpdateMeResponse"> & {
  * Use `create(UpdateMeResponseSchema)` to create a new message.
  */
 export const UpdateMeResponseSchema: GenMessage<UpdateMeResponse> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_auth, 13);
+  messageDesc(file_porthole_v1_auth, 15);
 
 /**
  * Request of AuthService.AcceptInvite.
@@ -457,7 +500,7 @@ export type AcceptInviteRequest = Message<"porthole.v1.AcceptInviteRequest"> & {
  * Use `create(AcceptInviteRequestSchema)` to create a new message.
  */
 export const AcceptInviteRequestSchema: GenMessage<AcceptInviteRequest> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_auth, 14);
+  messageDesc(file_porthole_v1_auth, 16);
 
 /**
  * Response of AuthService.AcceptInvite.
@@ -478,7 +521,49 @@ export type AcceptInviteResponse = Message<"porthole.v1.AcceptInviteResponse"> &
  * Use `create(AcceptInviteResponseSchema)` to create a new message.
  */
 export const AcceptInviteResponseSchema: GenMessage<AcceptInviteResponse> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_auth, 15);
+  messageDesc(file_porthole_v1_auth, 17);
+
+/**
+ * Who may create a workspace with SignUp; the operator chooses (PORTHOLE_SIGNUP).
+ *
+ * @generated from enum porthole.v1.SignUpPolicy
+ */
+export enum SignUpPolicy {
+  /**
+   * Not set; never sent.
+   *
+   * @generated from enum value: SIGN_UP_POLICY_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * Anyone may sign up and create a workspace (a hosted service).
+   *
+   * @generated from enum value: SIGN_UP_POLICY_OPEN = 1;
+   */
+  OPEN = 1,
+
+  /**
+   * Sign-up creates the server's first workspace and then closes; everyone after joins by
+   * invitation. The demo workspace does not count. The default.
+   *
+   * @generated from enum value: SIGN_UP_POLICY_FIRST_WORKSPACE = 2;
+   */
+  FIRST_WORKSPACE = 2,
+
+  /**
+   * Nobody may sign up; people join by invitation only.
+   *
+   * @generated from enum value: SIGN_UP_POLICY_INVITE_ONLY = 3;
+   */
+  INVITE_ONLY = 3,
+}
+
+/**
+ * Describes the enum porthole.v1.SignUpPolicy.
+ */
+export const SignUpPolicySchema: GenEnum<SignUpPolicy> = /*@__PURE__*/
+  enumDesc(file_porthole_v1_auth, 0);
 
 /**
  * Accounts and sessions of the people who work in Porthole (owners, admins, agents).
@@ -511,9 +596,11 @@ export const AcceptInviteResponseSchema: GenMessage<AcceptInviteResponse> = /*@_
  */
 export const AuthService: GenService<{
   /**
-   * Creates a new workspace and its owner account, and starts a session. Public.
+   * Creates a new workspace and its owner account, and starts a session. Public, when the
+   * server's sign-up policy (GetSignUpPolicy) allows it.
    * Errors: INVALID_ARGUMENT (bad e-mail, weak password, empty names),
-   * ALREADY_EXISTS (the e-mail already has an account).
+   * ALREADY_EXISTS (the e-mail already has an account), PERMISSION_DENIED (sign-up is
+   * closed on this server: people join a workspace by invitation).
    *
    * @generated from rpc porthole.v1.AuthService.SignUp
    */
@@ -521,6 +608,17 @@ export const AuthService: GenService<{
     methodKind: "unary";
     input: typeof SignUpRequestSchema;
     output: typeof SignUpResponseSchema;
+  },
+  /**
+   * Tells whether SignUp would create a workspace now, so that a client offers the form
+   * only when it can succeed. Public; answers from memory once sign-up has closed.
+   *
+   * @generated from rpc porthole.v1.AuthService.GetSignUpPolicy
+   */
+  getSignUpPolicy: {
+    methodKind: "unary";
+    input: typeof GetSignUpPolicyRequestSchema;
+    output: typeof GetSignUpPolicyResponseSchema;
   },
   /**
    * Starts a session with e-mail and password. Public.

@@ -9,6 +9,21 @@ import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
 import { Timestamp } from "../../google/protobuf/timestamp.js";
 import { Role, Workspace } from "./workspace.js";
 
+/** Who may create a workspace with SignUp; the operator chooses (PORTHOLE_SIGNUP). */
+export enum SignUpPolicy {
+  /** SIGN_UP_POLICY_UNSPECIFIED - Not set; never sent. */
+  SIGN_UP_POLICY_UNSPECIFIED = 0,
+  /** SIGN_UP_POLICY_OPEN - Anyone may sign up and create a workspace (a hosted service). */
+  SIGN_UP_POLICY_OPEN = 1,
+  /**
+   * SIGN_UP_POLICY_FIRST_WORKSPACE - Sign-up creates the server's first workspace and then closes; everyone after joins by
+   * invitation. The demo workspace does not count. The default.
+   */
+  SIGN_UP_POLICY_FIRST_WORKSPACE = 2,
+  /** SIGN_UP_POLICY_INVITE_ONLY - Nobody may sign up; people join by invitation only. */
+  SIGN_UP_POLICY_INVITE_ONLY = 3,
+}
+
 /** A person with a Porthole account. */
 export interface User {
   /** Opaque identifier (`usr_…`). */
@@ -63,6 +78,18 @@ export interface SignUpRequest {
 export interface SignUpResponse {
   /** The session of the new owner. */
   session: Session | undefined;
+}
+
+/** Request of AuthService.GetSignUpPolicy. */
+export interface GetSignUpPolicyRequest {
+}
+
+/** Response of AuthService.GetSignUpPolicy. */
+export interface GetSignUpPolicyResponse {
+  /** The server's rule. */
+  policy: SignUpPolicy;
+  /** Whether SignUp would create a workspace now (under FIRST_WORKSPACE: until one exists). */
+  open: boolean;
 }
 
 /** Request of AuthService.LogIn. */
@@ -466,6 +493,98 @@ export const SignUpResponse: MessageFns<SignUpResponse> = {
             }
 
             message.session = Session.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+};
+
+function createBaseGetSignUpPolicyRequest(): GetSignUpPolicyRequest {
+  return {};
+}
+
+export const GetSignUpPolicyRequest: MessageFns<GetSignUpPolicyRequest> = {
+  encode(_: GetSignUpPolicyRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetSignUpPolicyRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetSignUpPolicyRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+};
+
+function createBaseGetSignUpPolicyResponse(): GetSignUpPolicyResponse {
+  return { policy: 0, open: false };
+}
+
+export const GetSignUpPolicyResponse: MessageFns<GetSignUpPolicyResponse> = {
+  encode(message: GetSignUpPolicyResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.policy !== 0) {
+      writer.uint32(8).int32(message.policy);
+    }
+    if (message.open !== false) {
+      writer.uint32(16).bool(message.open);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetSignUpPolicyResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetSignUpPolicyResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.policy = reader.int32() as any;
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.open = reader.bool();
             continue;
           }
         }
@@ -1132,15 +1251,29 @@ export const AuthServiceDefinition = {
   fullName: "porthole.v1.AuthService",
   methods: {
     /**
-     * Creates a new workspace and its owner account, and starts a session. Public.
+     * Creates a new workspace and its owner account, and starts a session. Public, when the
+     * server's sign-up policy (GetSignUpPolicy) allows it.
      * Errors: INVALID_ARGUMENT (bad e-mail, weak password, empty names),
-     * ALREADY_EXISTS (the e-mail already has an account).
+     * ALREADY_EXISTS (the e-mail already has an account), PERMISSION_DENIED (sign-up is
+     * closed on this server: people join a workspace by invitation).
      */
     signUp: {
       name: "SignUp",
       requestType: SignUpRequest as typeof SignUpRequest,
       requestStream: false,
       responseType: SignUpResponse as typeof SignUpResponse,
+      responseStream: false,
+      options: {},
+    },
+    /**
+     * Tells whether SignUp would create a workspace now, so that a client offers the form
+     * only when it can succeed. Public; answers from memory once sign-up has closed.
+     */
+    getSignUpPolicy: {
+      name: "GetSignUpPolicy",
+      requestType: GetSignUpPolicyRequest as typeof GetSignUpPolicyRequest,
+      requestStream: false,
+      responseType: GetSignUpPolicyResponse as typeof GetSignUpPolicyResponse,
       responseStream: false,
       options: {},
     },
