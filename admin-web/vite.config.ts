@@ -1,6 +1,8 @@
 /// <reference types="vitest/config" />
 //! Builds the agent dashboard into dist/, served by the Porthole server under /app/.
-//! In development (`npm run dev -w admin-web`) gRPC calls are proxied to a local server.
+//! In development (`npm run dev -w admin-web`) gRPC calls, attachments and the widget's
+//! files are proxied to a local server. Files in public/ (the widget preview's frame page)
+//! are copied to dist/ as they are.
 //! Unit tests (`npm test`) run here too, in happy-dom; end-to-end tests have their own
 //! config in e2e/.
 
@@ -16,6 +18,8 @@ export default defineConfig({
       // Every Porthole RPC path starts with its package: /porthole.v1.AuthService/LogIn.
       "^/porthole\\.v1\\.": "http://127.0.0.1:8080",
       "/attachments": "http://127.0.0.1:8080",
+      // The widget preview's frame (public/widget-preview.html) loads the real widget.js.
+      "/widget/": "http://127.0.0.1:8080",
     },
   },
   test: {

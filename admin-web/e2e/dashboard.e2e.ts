@@ -3,7 +3,7 @@
 //! sees them typing, writes a note (which the widget never shows) and replies with a canned
 //! response picked by its `/shortcut` (created in settings first), resolves,
 //! and the visitor rates in the widget; then a teammate joins through an invite link and
-//! sees the same inbox.
+//! sees the same inbox. Along the way, nothing breaks the server's Content-Security-Policy.
 
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
@@ -34,9 +34,20 @@ async function shot(page: Page, name: string) {
 describe("agent dashboard", () => {
   test("sign up, widget, live chat, note, resolve, invite", async () => {
     const owner = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    // Every frame keeps the Content-Security-Policy violations it sees.
+    await owner.addInitScript(() => {
+      const seen: string[] = [];
+      (window as unknown as { cspViolations: string[] }).cspViolations = seen;
+      document.addEventListener("securitypolicyviolation", (e) =>
+        seen.push(`${e.effectiveDirective} blocked ${e.blockedURI || "inline"} (${e.sourceFile})`),
+      );
+    });
     const page = await owner.newPage();
     const consoleErrors: string[] = [];
     page.on("pageerror", (e) => consoleErrors.push(String(e)));
+    page.on("console", (m) => {
+      if (m.text().includes("Content Security Policy")) consoleErrors.push(m.text());
+    });
     try {
       await run(page, consoleErrors);
     } catch (error) {
@@ -54,9 +65,34 @@ function conversationPane(page: Page) {
   return page.getByRole("region", { name: "Conversation" });
 }
 
+/** The Content-Security-Policy violations every frame of `page` has seen. */
+async function cspViolations(page: Page): Promise<string[]> {
+  const all: string[] = [];
+  for (const frame of page.frames()) {
+    all.push(
+      ...(await frame.evaluate(
+        () => (window as unknown as { cspViolations?: string[] }).cspViolations ?? [],
+      )),
+    );
+  }
+  return all;
+}
+
 async function run(page: Page, consoleErrors: string[]) {
+  // The dashboard is served with a strict Content-Security-Policy; only the widget
+  // preview's frame page may be framed, and only by the dashboard.
+  const dashboard = await page.goto(`${server.url}/app/`);
+  const headers = dashboard?.headers() ?? {};
+  expect(headers["content-security-policy"]).toContain("script-src 'self';");
+  expect(headers["content-security-policy"]).toContain("frame-ancestors 'none'");
+  expect(headers["x-frame-options"]).toBe("DENY");
+  const framePage = await fetch(`${server.url}/app/widget-preview.html`);
+  expect(framePage.status).toBe(200);
+  expect(await framePage.text()).toContain("widget-preview.js");
+  expect(framePage.headers.get("content-security-policy")).toContain("frame-ancestors 'self'");
+  expect(framePage.headers.get("x-frame-options")).toBeNull();
+
   // Sign up.
-  await page.goto(`${server.url}/app/`);
   await page.getByRole("link", { name: "Create a workspace" }).click();
   await page.getByLabel("Your name").fill("Olivia Owner");
   await page.getByLabel("Work e-mail").fill("olivia@example.com");
@@ -107,7 +143,14 @@ async function run(page: Page, consoleErrors: string[]) {
   await preview.getByRole("button", { name: "Leave a message" }).waitFor();
   await page.getByRole("button", { name: "Conversation", exact: true }).click();
   await page.getByLabel("Main colour", { exact: true }).fill("#0f766e");
+  await expect.poll(headerColour).toBe("rgb(15, 118, 110)");
   await shot(page, "widget-settings");
+  await page
+    .getByTestId("widget-preview")
+    .screenshot({ path: join(resultsDir, "widget-preview.png") });
+  // The dashboard and the preview's frame ran under the policy without breaking it.
+  expect(await cspViolations(page)).toEqual([]);
+  expect(consoleErrors).toEqual([]);
   // Business hours: a day closing before it opens is refused next to that day.
   await page.getByRole("button", { name: "Business hours" }).click();
   await page.getByRole("switch", { name: /Use business hours/ }).click();
@@ -290,6 +333,7 @@ async function run(page: Page, consoleErrors: string[]) {
   await page.getByRole("list", { name: "Members" }).getByText("Sam Agent").waitFor();
 
   expect(consoleErrors).toEqual([]);
+  expect(await cspViolations(page)).toEqual([]);
   await teammate.close();
   await visitorContext.close();
 }

@@ -68,6 +68,8 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
         PORTHOLE_DATA_DIR: dataDir,
         PORTHOLE_DEMO: "false",
         PORTHOLE_LOG: "warn",
+        // Tests sign up many workspaces; signup-policy.e2e.ts tests the server's default.
+        PORTHOLE_SIGNUP: "open",
         ...env,
       },
       stdio: ["ignore", "pipe", "pipe"],

@@ -1,4 +1,5 @@
-//! Sign-in: e-mail and password, sent to AuthService.LogIn.
+//! Sign-in: e-mail and password, sent to AuthService.LogIn. The link to sign-up shows only
+//! while the server's sign-up policy lets people sign up.
 
 import { Code, ConnectError } from "@porthole/client";
 import { useQueryClient } from "@tanstack/react-query";
@@ -10,9 +11,11 @@ import { publicAuthClient } from "../lib/api";
 import { startSession } from "../lib/auth";
 import { signInErrors } from "../lib/errors";
 import { AuthLayout } from "./AuthLayout";
+import { useSignUpPolicy } from "./queries";
 
 export function SignInScreen() {
   const qc = useQueryClient();
+  const policy = useSignUpPolicy();
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
   const [pending, setPending] = useState(false);
@@ -43,15 +46,24 @@ export function SignInScreen() {
       title="Sign in to Porthole"
       subtitle="Welcome back. Your visitors are waiting."
       footer={
-        <>
-          New here?{" "}
-          <Link
-            to="/signup"
-            className="font-medium text-brand-600 hover:underline dark:text-brand-400"
-          >
-            Create a workspace
-          </Link>
-        </>
+        policy.isPending ? (
+          // Keeps the line's height until the server has said whether sign-up is open.
+          <span aria-hidden className="invisible">
+            New here?
+          </span>
+        ) : policy.data?.open === false ? (
+          "New here? Ask a workspace admin for an invitation."
+        ) : (
+          <>
+            New here?{" "}
+            <Link
+              to="/signup"
+              className="font-medium text-brand-600 hover:underline dark:text-brand-400"
+            >
+              Create a workspace
+            </Link>
+          </>
+        )
       }
     >
       <form onSubmit={submit} className="space-y-4" noValidate>

@@ -39,6 +39,7 @@ export const keys = {
   pageViews: (visitorId: string) => ["page-views", visitorId] as const,
   liveVisitors: ["live-visitors"] as const,
   canned: ["canned-responses"] as const,
+  signUpPolicy: ["sign-up-policy"] as const,
 };
 
 function listQueries(qc: QueryClient) {

@@ -1,41 +1,24 @@
 //! The live preview of the real widget: `widget.js` from this server runs in a sandboxed
 //! frame (its own origin, `null`, so it cannot touch the dashboard) in preview mode, which
-//! shows the settings without talking to the server. Settings travel by `postMessage`; the
-//! frame accepts them only from the dashboard's origin, and the dashboard only listens to
-//! its own frame.
+//! shows the settings without talking to the server. The frame's page is a static file,
+//! `public/widget-preview.html` with its script beside it, so that it runs under the
+//! server's Content-Security-Policy (no inline script). Settings travel by `postMessage`;
+//! the frame accepts them only from the dashboard's origin, and the dashboard only listens
+//! to its own frame.
 
 import type { WidgetSettings } from "@porthole/client";
-import { useEffect, useMemo, useRef, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { cn } from "../components/ui/cn";
 
 type Screen = "chat" | "prechat" | "offline";
 
-/** The frame's page: loads the widget, boots it in preview mode, applies later settings. */
-function frameDocument(origin: string): string {
-  const src = JSON.stringify(`${origin}/widget/assets/widget.js`);
-  const parent = JSON.stringify(origin);
-  return `<!doctype html><html><head><meta charset="utf-8"><style>html,body{margin:0;height:100%;background:transparent}</style></head><body>
-<script type="module">
-const parentOrigin = ${parent};
-const { start } = await import(${src});
-const porthole = start([]);
-let booted = false;
-addEventListener("message", (event) => {
-  if (event.origin !== parentOrigin || event.source !== parent || event.data?.type !== "porthole:preview") return;
-  const preview = { config: event.data.config, screen: event.data.screen };
-  if (booted) porthole("preview", preview);
-  else porthole("boot", { widgetToken: "preview", preview, locale: "en" });
-  booted = true;
-});
-parent.postMessage({ type: "porthole:preview-ready" }, parentOrigin);
-</script></body></html>`;
-}
+/** The frame's page, under the dashboard's base path (`/app/`). */
+const frameUrl = `${import.meta.env.BASE_URL}widget-preview.html`;
 
 export function WidgetPreview({ settings }: { settings: WidgetSettings }) {
   const [screen, setScreen] = useState<Screen>("chat");
   const [ready, setReady] = useState(false);
   const frame = useRef<HTMLIFrameElement>(null);
-  const srcDoc = useMemo(() => frameDocument(window.location.origin), []);
 
   useEffect(() => {
     const onMessage = (event: MessageEvent) => {
@@ -95,7 +78,7 @@ export function WidgetPreview({ settings }: { settings: WidgetSettings }) {
         title="Widget preview"
         data-testid="widget-preview"
         sandbox="allow-scripts"
-        srcDoc={srcDoc}
+        src={frameUrl}
         className="h-[640px] w-full rounded-xl bg-[linear-gradient(135deg,#f4f4f5_25%,transparent_25%,transparent_50%,#f4f4f5_50%,#f4f4f5_75%,transparent_75%)] bg-[length:24px_24px] ring-1 ring-zinc-200 dark:bg-[linear-gradient(135deg,#18181b_25%,transparent_25%,transparent_50%,#18181b_50%,#18181b_75%,transparent_75%)] dark:ring-zinc-800"
       />
     </div>

@@ -87,9 +87,10 @@ const DASHBOARD_CSP: &str = "default-src 'self'; script-src 'self'; style-src 's
      img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; frame-src 'self'; \
      frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'";
 
-/// The same for the widget preview page, which the dashboard itself frames (sandboxed).
+/// The same for the widget preview page, which the dashboard itself frames (sandboxed);
+/// widgets' logos are https URLs on the customer's own site.
 const PREVIEW_CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; \
-     img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; frame-src 'self'; \
+     img-src 'self' data: blob: https:; font-src 'self' data:; connect-src 'self'; frame-src 'self'; \
      frame-ancestors 'self'; base-uri 'none'; form-action 'self'; object-src 'none'";
 
 /// The dashboard's page that frames the real widget for its live preview.
