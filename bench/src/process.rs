@@ -54,7 +54,11 @@ impl Server {
             // per-address and per-visitor limits would cap.
             .env("PORTHOLE_RATE_LIMITS", "off")
             // Scenarios sign up a workspace each (replicas share one database).
-            .env("PORTHOLE_SIGNUP", "open");
+            .env("PORTHOLE_SIGNUP", "open")
+            // Tens of thousands of streams from a few loopback addresses: the connection
+            // caps are for the public internet, not for measuring capacity.
+            .env("PORTHOLE_MAX_CONNECTIONS", "1000000")
+            .env("PORTHOLE_MAX_CONNECTIONS_PER_IP", "1000000");
         if !env.database_url.is_empty() {
             command.env("DATABASE_URL", &env.database_url);
         }

@@ -98,6 +98,21 @@ pub const KEYS: &[Key] = &[
         doc: "Comma-separated addresses or CIDR ranges of reverse proxies and load balancers whose X-Forwarded-For or Forwarded header names the client (e.g. 10.0.0.0/8,127.0.0.1); empty trusts none and uses the TCP peer. Rate limits and visitor IPs use this address.",
     },
     Key {
+        name: "PORTHOLE_MAX_CONNECTIONS",
+        default: "10000",
+        doc: "Most open connections (16 to 1000000); at the limit the server stops accepting until one closes. Keep it below the process's open-file limit (ulimit -n).",
+    },
+    Key {
+        name: "PORTHOLE_MAX_CONNECTIONS_PER_IP",
+        default: "256",
+        doc: "Most open connections from one address (1 to 1000000); more are closed at once. PORTHOLE_TRUSTED_PROXIES are exempt.",
+    },
+    Key {
+        name: "PORTHOLE_IDLE_TIMEOUT_SECS",
+        default: "60",
+        doc: "How long a connection may stay open with no request in progress (5 to 3600); a new connection must send its first request within 10 s.",
+    },
+    Key {
         name: "PORTHOLE_DEMO",
         default: "false",
         doc: "true creates a demo workspace (demo@porthole.test / porthole-demo) with a widget shown at /demo; false (the default) keeps the demo owner from signing in, should the workspace exist from an earlier start.",
@@ -158,6 +173,8 @@ pub struct Config {
     pub signup: crate::domain::account::SignUpPolicy,
     /// Peers whose forwarding headers name the client.
     pub trusted_proxies: crate::client_ip::TrustedProxies,
+    /// Caps and timeouts of TCP connections.
+    pub connections: crate::connections::ConnectionLimits,
     pub log_filter: String,
     pub log_format: LogFormat,
 }
@@ -280,6 +297,12 @@ impl Config {
         let (k, v) = get("PORTHOLE_TRUSTED_PROXIES");
         let trusted_proxies = crate::client_ip::TrustedProxies::parse(&v).map_err(|reason| fail(k, &v, &reason))?;
 
+        let connections = crate::connections::ConnectionLimits {
+            max: usize::try_from(number("PORTHOLE_MAX_CONNECTIONS", 16, 1_000_000)?).unwrap_or(10_000),
+            max_per_ip: usize::try_from(number("PORTHOLE_MAX_CONNECTIONS_PER_IP", 1, 1_000_000)?).unwrap_or(256),
+            idle: Duration::from_secs(number("PORTHOLE_IDLE_TIMEOUT_SECS", 5, 3600)?),
+        };
+
         let (k, v) = get("PORTHOLE_DEMO");
         let demo = match v.as_str() {
             "true" | "1" | "yes" => true,
@@ -313,6 +336,7 @@ impl Config {
             rate_limits,
             signup,
             trusted_proxies,
+            connections,
             log_filter,
             log_format,
         })

@@ -40,6 +40,9 @@ pub enum Error {
     /// A position outside what exists (e.g. a feed cursor ahead of the log).
     #[error("{0}")]
     OutOfRange(String),
+    /// The caller took too long to send its request (DEADLINE_EXCEEDED).
+    #[error("{0}")]
+    DeadlineExceeded(String),
     /// The caller did something too often (RESOURCE_EXHAUSTED with `retry-after`).
     #[error("{message}; try again in {} s", retry_secs(*.retry_after))]
     ResourceExhausted { message: String, retry_after: std::time::Duration },
@@ -139,6 +142,7 @@ impl From<Error> for tonic::Status {
             Error::PermissionDenied(_) => tonic::Status::permission_denied(message),
             Error::FailedPrecondition(_) => tonic::Status::failed_precondition(message),
             Error::OutOfRange(_) => tonic::Status::out_of_range(message),
+            Error::DeadlineExceeded(_) => tonic::Status::deadline_exceeded(message),
             Error::ResourceExhausted { retry_after, .. } => {
                 with_retry_after(Code::ResourceExhausted, message, retry_after)
             }

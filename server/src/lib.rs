@@ -6,11 +6,13 @@ pub mod attachments;
 pub mod auth;
 pub mod client_ip;
 pub mod config;
+pub mod connections;
 pub mod domain;
 pub mod error;
 pub mod ids;
 pub mod limits;
 pub mod realtime;
+pub mod slots;
 pub mod store;
 pub mod web;
 
@@ -35,6 +37,8 @@ pub struct AppState {
     pub bus: realtime::bus::Bus,
     pub signer: attachments::Signer,
     pub limits: Arc<limits::Limiter>,
+    /// The feeds open on this server, per watcher (capped).
+    pub open_feeds: Arc<slots::Slots<String>>,
     /// Turns true when the server starts shutting down; long-lived streams end then.
     pub shutdown: watch::Receiver<bool>,
 }
@@ -42,7 +46,12 @@ pub struct AppState {
 impl AppState {
     /// What a feed needs from the state.
     pub fn feed_source(&self) -> realtime::feed::FeedSource {
-        realtime::feed::FeedSource { store: self.store.clone(), bus: self.bus.clone(), shutdown: self.shutdown.clone() }
+        realtime::feed::FeedSource {
+            store: self.store.clone(),
+            bus: self.bus.clone(),
+            shutdown: self.shutdown.clone(),
+            open: self.open_feeds.clone(),
+        }
     }
 }
 
@@ -90,7 +99,8 @@ pub async fn open_state(
     };
     let signer = attachments::Signer::new(secret.as_bytes(), &public_url);
     let limits = Arc::new(limits::Limiter::new(&config.rate_limits));
-    Ok(Arc::new(AppState { config, public_url, store, keys, bus, signer, limits, shutdown }))
+    let open_feeds = Arc::default();
+    Ok(Arc::new(AppState { config, public_url, store, keys, bus, signer, limits, open_feeds, shutdown }))
 }
 
 /// The whole HTTP app: gRPC (+ grpc-web) services behind the auth layer, plus plain HTTP.
@@ -114,18 +124,10 @@ pub async fn router(state: Arc<AppState>) -> Result<Router, StartError> {
 pub async fn serve(
     listener: TcpListener,
     router: Router,
+    config: &Config,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), StartError> {
-    use axum::serve::ListenerExt as _;
-    // Feeds write many small frames: without TCP_NODELAY, Nagle's algorithm holds them
-    // back behind unacknowledged data (measured: +20 ms on a connection shared by visitors).
-    let listener = listener.tap_io(|tcp| {
-        if let Err(error) = tcp.set_nodelay(true) {
-            tracing::debug!(%error, "could not set TCP_NODELAY");
-        }
-    });
-    axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown)
+    connections::serve(listener, router, config.connections.clone(), config.trusted_proxies.clone(), shutdown)
         .await
         .map_err(StartError::Serve)
 }
@@ -170,5 +172,6 @@ pub async fn start(
         shutdown.await;
         let _ = stop.send(true);
     };
-    Ok((local, serve(listener, router, shutdown)))
+    let config = state.config.clone();
+    Ok((local, async move { serve(listener, router, &config, shutdown).await }))
 }

@@ -27,6 +27,13 @@ pub const MAX_MEMBER_REQUEST_BYTES: usize = 1024 * 1024;
 /// Largest upload: an attachment plus its envelope.
 pub const MAX_UPLOAD_REQUEST_BYTES: usize = crate::attachments::MAX_BYTES + 64 * 1024;
 
+/// How long a request's body may take to arrive (uploads: [`UPLOAD_BODY_TIME`]). A body
+/// is read whole before the handler runs, so a sender that stalls would otherwise hold
+/// its buffer and connection for as long as it likes.
+pub const BODY_TIME: std::time::Duration = std::time::Duration::from_secs(30);
+/// How long an upload's body may take: 10 MiB at 40 KiB/s.
+pub const UPLOAD_BODY_TIME: std::time::Duration = std::time::Duration::from_secs(256);
+
 /// The gRPC frame header: a compression flag and a big-endian length.
 const FRAME_HEADER: usize = 5;
 
@@ -61,10 +68,21 @@ pub async fn check(State(intake): State<Arc<Intake>>, request: Request, next: Ne
     // Health and reflection are not ours; tonic and their own limits handle them.
     let Some((limit, input)) = intake.methods.get(request.uri().path()) else { return next.run(request).await };
     let (parts, body) = request.into_parts();
-    let Ok(bytes) = axum::body::to_bytes(body, limit + FRAME_HEADER).await else {
-        let error =
-            Error::invalid("request", format!("the request is larger than this method's limit of {limit} bytes"));
-        return tonic::Status::from(error).into_http::<Body>().into_response();
+    let time = if *limit == MAX_UPLOAD_REQUEST_BYTES { UPLOAD_BODY_TIME } else { BODY_TIME };
+    let bytes = match tokio::time::timeout(time, axum::body::to_bytes(body, limit + FRAME_HEADER)).await {
+        Ok(Ok(bytes)) => bytes,
+        Ok(Err(_)) => {
+            let error =
+                Error::invalid("request", format!("the request is larger than this method's limit of {limit} bytes"));
+            return tonic::Status::from(error).into_http::<Body>().into_response();
+        }
+        Err(_) => {
+            let error = Error::DeadlineExceeded(format!(
+                "the request did not arrive within {} s; check the connection and send it again",
+                time.as_secs()
+            ));
+            return tonic::Status::from(error).into_http::<Body>().into_response();
+        }
     };
     if let Some(field) =
         message_of(&bytes).and_then(|m| DynamicMessage::decode(input.clone(), m).ok()).and_then(|m| nul_field(&m, ""))

@@ -27,9 +27,18 @@ use super::bus::{Bus, BusHealth};
 use super::event::{BusMessage, Event, EventBody};
 use crate::domain::conversation::Sender;
 use crate::error::Error;
+use crate::slots::{self, Slots};
 use crate::store::Store;
 use crate::store::events::EventFilter;
 
+/// Most feeds one visitor may hold open on a server at once (a tab each). Every feed is a
+/// task, a bus subscription and buffers: without a cap one visitor token held 1,000. A
+/// watcher over the cap is refused; its older feeds are not closed for it.
+pub const MAX_PER_VISITOR: usize = 16;
+/// Most feeds one member may hold open on a server at once (dashboards on several devices).
+pub const MAX_PER_MEMBER: usize = 32;
+/// When a watcher with all its feeds open may try again.
+const RETRY_FULL: Duration = Duration::from_secs(10);
 /// How often an idle feed sends a heartbeat.
 pub const HEARTBEAT: Duration = Duration::from_secs(15);
 /// How often an open agent feed refreshes its member's presence.
@@ -128,6 +137,8 @@ pub struct FeedSource {
     pub store: Store,
     pub bus: Bus,
     pub shutdown: watch::Receiver<bool>,
+    /// The feeds open on this server, per watcher (`m:` user id, `v:` visitor id).
+    pub open: Arc<Slots<String>>,
 }
 
 /// What a feed task sends: boxed, because a channel allocates its slots up front (a block
@@ -149,6 +160,16 @@ where
     T: Send + 'static,
     F: Fn(FeedItem<'_>, i64) -> Option<T> + Send + 'static,
 {
+    let (key, max, who) = match &audience {
+        Audience::Agent(user_id) => (format!("m:{user_id}"), MAX_PER_MEMBER, "member"),
+        Audience::Visitor(id) => (format!("v:{id}"), MAX_PER_VISITOR, "visitor"),
+    };
+    let Some(slot) = source.open.claim(key, max) else {
+        return Err(Error::exhausted(
+            format!("this {who} already has {max} live feeds open; close another tab or window"),
+            RETRY_FULL,
+        ));
+    };
     // Subscribe before reading the store so nothing committed after the read is missed.
     let live = audience.subscribe(&source.bus, &workspace_id);
     let latest = source.store.latest_event_seq(&workspace_id).await?;
@@ -162,8 +183,18 @@ where
         Some(seq) => seq,
     };
     let (tx, rx) = mpsc::channel::<Slot<T>>(32);
-    let feed =
-        Feed { source, workspace_id, audience, grant, cursor, tx, convert, held: BTreeMap::new(), gap_deadline: None };
+    let feed = Feed {
+        source,
+        workspace_id,
+        audience,
+        grant,
+        cursor,
+        tx,
+        convert,
+        held: BTreeMap::new(),
+        gap_deadline: None,
+        _slot: slot,
+    };
     tokio::spawn(feed.run(live));
     Ok(tokio_stream::StreamExt::map(tokio_stream::wrappers::ReceiverStream::new(rx), |slot| *slot))
 }
@@ -182,6 +213,8 @@ struct Feed<T, F> {
     /// When to stop waiting for the missing event and read the store; set while `held`
     /// is not empty.
     gap_deadline: Option<tokio::time::Instant>,
+    /// This feed's place among its watcher's open feeds, given back when the feed ends.
+    _slot: slots::Slot<String>,
 }
 
 /// Ends the feed when its grant is gone; a failing check is logged and the feed goes on
@@ -494,6 +527,7 @@ mod tests {
             store: fixture.store.clone(),
             bus: fixture.bus.clone(),
             shutdown: fixture.shutdown.subscribe(),
+            open: Arc::default(),
         };
         let stream = watch(source, WORKSPACE.into(), audience, None, None, |item, cursor| match item {
             FeedItem::Message(BusMessage::Event(_)) => Some(cursor),

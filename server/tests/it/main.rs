@@ -11,6 +11,7 @@ mod common;
 mod accounts;
 mod canned;
 mod chat;
+mod connections;
 mod http;
 mod intake;
 mod limits;

@@ -1648,7 +1648,8 @@ export const AssigneeFilterSchema: GenEnum<AssigneeFilter> = /*@__PURE__*/
  *
  * Every request is at most 1 MiB (uploads: 10 MiB + 64 KiB) and no string in it may
  * contain U+0000; otherwise the call answers INVALID_ARGUMENT before anything runs (a
- * NUL names its field; an oversized request names `request`).
+ * NUL names its field; an oversized request names `request`). A request whose body does
+ * not arrive within 30 s (uploads: 256 s) answers DEADLINE_EXCEEDED.
  *
  * @generated from service porthole.v1.ConversationService
  */
@@ -1809,8 +1810,9 @@ export const ConversationService: GenService<{
    * messages (with internal notes), typing, read marks, visitor presence and page views.
    * Replays everything after `cursor` first, then streams live, never sending an event
    * twice. Sends heartbeats when idle.
-   * Errors: UNAUTHENTICATED, OUT_OF_RANGE (cursor older than the retained event log:
-   * reload lists and watch with an empty cursor).
+   * Errors: UNAUTHENTICATED, OUT_OF_RANGE (cursor ahead of or older than the retained
+   * event log: reload lists and watch with an empty cursor), RESOURCE_EXHAUSTED (the
+   * member already holds 32 feeds open on this server; `retry-after` metadata).
    *
    * @generated from rpc porthole.v1.ConversationService.WatchWorkspace
    */

@@ -1220,7 +1220,8 @@ export const VisitorFeedHeartbeatSchema: GenMessage<VisitorFeedHeartbeat> = /*@_
  *
  * Every request is at most 256 KiB (UploadAttachment: 10 MiB + 64 KiB) and no string in
  * it may contain U+0000; otherwise the call answers INVALID_ARGUMENT before anything runs
- * (a NUL names its field; an oversized request names `request`).
+ * (a NUL names its field; an oversized request names `request`). A request whose body
+ * does not arrive within 30 s (UploadAttachment: 256 s) answers DEADLINE_EXCEEDED.
  *
  * @generated from service porthole.v1.VisitorService
  */
@@ -1415,8 +1416,9 @@ export const VisitorService: GenService<{
    * Streams the visitor's conversations live: messages (never internal notes), agent
    * typing, read marks, status changes. Replays everything after `cursor` first, then
    * streams live, never sending an event twice. Sends heartbeats when idle.
-   * Errors: UNAUTHENTICATED, OUT_OF_RANGE (cursor older than the retained event log:
-   * reload history and watch with an empty cursor).
+   * Errors: UNAUTHENTICATED, OUT_OF_RANGE (cursor ahead of or older than the retained
+   * event log: reload history and watch with an empty cursor), RESOURCE_EXHAUSTED (the
+   * visitor already holds 16 feeds open on this server; `retry-after` metadata).
    *
    * @generated from rpc porthole.v1.VisitorService.WatchVisitorFeed
    */

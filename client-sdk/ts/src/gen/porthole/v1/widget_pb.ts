@@ -590,7 +590,8 @@ export const GetEmbedSnippetResponseSchema: GenMessage<GetEmbedSnippetResponse> 
  *
  * Every request is at most 1 MiB (uploads: 10 MiB + 64 KiB) and no string in it may
  * contain U+0000; otherwise the call answers INVALID_ARGUMENT before anything runs (a
- * NUL names its field; an oversized request names `request`).
+ * NUL names its field; an oversized request names `request`). A request whose body does
+ * not arrive within 30 s (uploads: 256 s) answers DEADLINE_EXCEEDED.
  *
  * @generated from service porthole.v1.WidgetService
  */

@@ -3482,7 +3482,8 @@ export const ListVisitorPageViewsResponse: MessageFns<ListVisitorPageViewsRespon
  *
  * Every request is at most 1 MiB (uploads: 10 MiB + 64 KiB) and no string in it may
  * contain U+0000; otherwise the call answers INVALID_ARGUMENT before anything runs (a
- * NUL names its field; an oversized request names `request`).
+ * NUL names its field; an oversized request names `request`). A request whose body does
+ * not arrive within 30 s (uploads: 256 s) answers DEADLINE_EXCEEDED.
  */
 export type ConversationServiceDefinition = typeof ConversationServiceDefinition;
 export const ConversationServiceDefinition = {
@@ -3658,8 +3659,9 @@ export const ConversationServiceDefinition = {
      * messages (with internal notes), typing, read marks, visitor presence and page views.
      * Replays everything after `cursor` first, then streams live, never sending an event
      * twice. Sends heartbeats when idle.
-     * Errors: UNAUTHENTICATED, OUT_OF_RANGE (cursor older than the retained event log:
-     * reload lists and watch with an empty cursor).
+     * Errors: UNAUTHENTICATED, OUT_OF_RANGE (cursor ahead of or older than the retained
+     * event log: reload lists and watch with an empty cursor), RESOURCE_EXHAUSTED (the
+     * member already holds 32 feeds open on this server; `retry-after` metadata).
      */
     watchWorkspace: {
       name: "WatchWorkspace",
