@@ -113,6 +113,31 @@ pub const KEYS: &[Key] = &[
         doc: "How long a connection may stay open with no request in progress (5 to 3600); a new connection must send its first request within 10 s.",
     },
     Key {
+        name: "PORTHOLE_EVENT_RETENTION_DAYS",
+        default: "30",
+        doc: "Days the event log behind live feeds is kept (1 to 3650); a client resuming from an older cursor reloads instead.",
+    },
+    Key {
+        name: "PORTHOLE_EVENT_RETENTION_COUNT",
+        default: "1000000",
+        doc: "Most events kept per workspace (1000 to 1000000000), whatever their age.",
+    },
+    Key {
+        name: "PORTHOLE_UNSENT_UPLOAD_HOURS",
+        default: "24",
+        doc: "Hours an uploaded file may wait to be sent with a message before it is deleted (1 to 720).",
+    },
+    Key {
+        name: "PORTHOLE_IDLE_VISITOR_DAYS",
+        default: "30",
+        doc: "Days after their last visit that visitors who never started a conversation are deleted, with their page views (1 to 3650).",
+    },
+    Key {
+        name: "PORTHOLE_WORKSPACE_STORAGE_MB",
+        default: "1024",
+        doc: "Most megabytes (MiB) of attachments one workspace may store (1 to 10000000); uploads beyond it answer FAILED_PRECONDITION.",
+    },
+    Key {
         name: "PORTHOLE_DEMO",
         default: "false",
         doc: "true creates a demo workspace (demo@porthole.test / porthole-demo) with a widget shown at /demo; false (the default) keeps the demo owner from signing in, should the workspace exist from an earlier start.",
@@ -175,6 +200,8 @@ pub struct Config {
     pub trusted_proxies: crate::client_ip::TrustedProxies,
     /// Caps and timeouts of TCP connections.
     pub connections: crate::connections::ConnectionLimits,
+    /// What is kept, for how long, and how much.
+    pub retention: crate::retention::Retention,
     pub log_filter: String,
     pub log_format: LogFormat,
 }
@@ -303,6 +330,18 @@ impl Config {
             idle: Duration::from_secs(number("PORTHOLE_IDLE_TIMEOUT_SECS", 5, 3600)?),
         };
 
+        const DAY: u64 = 86_400;
+        let retention = crate::retention::Retention {
+            event_age: Duration::from_secs(number("PORTHOLE_EVENT_RETENTION_DAYS", 1, 3650)? * DAY),
+            event_count: i64::try_from(number("PORTHOLE_EVENT_RETENTION_COUNT", 1000, 1_000_000_000)?)
+                .unwrap_or(1_000_000),
+            unsent_upload_age: Duration::from_secs(number("PORTHOLE_UNSENT_UPLOAD_HOURS", 1, 720)? * 3600),
+            idle_visitor_age: Duration::from_secs(number("PORTHOLE_IDLE_VISITOR_DAYS", 1, 3650)? * DAY),
+            workspace_storage_bytes: i64::try_from(number("PORTHOLE_WORKSPACE_STORAGE_MB", 1, 10_000_000)? << 20)
+                .unwrap_or(1 << 30),
+            sweep_every: Duration::from_secs(600),
+        };
+
         let (k, v) = get("PORTHOLE_DEMO");
         let demo = match v.as_str() {
             "true" | "1" | "yes" => true,
@@ -337,6 +376,7 @@ impl Config {
             signup,
             trusted_proxies,
             connections,
+            retention,
             log_filter,
             log_format,
         })

@@ -12,6 +12,7 @@ pub mod error;
 pub mod ids;
 pub mod limits;
 pub mod realtime;
+pub mod retention;
 pub mod slots;
 pub mod store;
 pub mod web;
@@ -167,6 +168,7 @@ pub async fn start(
     let router = router(state.clone()).await?;
     tokio::spawn(realtime::presence::expire_visitors(state.clone()));
     tokio::spawn(prune_limits(state.limits.clone()));
+    tokio::spawn(retention::run(state.clone()));
     // Streams end first (they would hold graceful shutdown open), then connections drain.
     let shutdown = async move {
         shutdown.await;

@@ -118,6 +118,15 @@ pub async fn upload(
     data: &[u8],
 ) -> Result<pb::Attachment, Error> {
     let content_type = attachments::sniff(data)?;
+    // Checked before each upload; uploads racing at the limit may pass it by one file each.
+    let quota = state.config.retention.workspace_storage_bytes;
+    let size = i64::try_from(data.len()).unwrap_or(i64::MAX);
+    if state.store.attachment_bytes(workspace_id).await?.saturating_add(size) > quota {
+        return Err(Error::failed_precondition(format!(
+            "this workspace's file storage is full ({} MiB); files can be sent again once older ones are removed",
+            quota >> 20
+        )));
+    }
     let row = AttachmentRow {
         id: ids::new_id("att"),
         workspace_id: workspace_id.to_owned(),
@@ -125,7 +134,7 @@ pub async fn upload(
         uploader_id: uploader_id.to_owned(),
         file_name: attachments::clean_file_name(file_name),
         content_type: content_type.to_owned(),
-        size_bytes: i64::try_from(data.len()).unwrap_or(i64::MAX),
+        size_bytes: size,
         message_id: None,
         created_at: now_ms(),
     };

@@ -180,7 +180,18 @@ where
                 "cursor is ahead of this workspace's event log; reload and watch with an empty cursor".into(),
             ));
         }
-        Some(seq) => seq,
+        Some(seq) => {
+            // The log is pruned from its oldest end (`retention`): if events right after the
+            // cursor are gone, resuming would skip them silently.
+            let first_kept = source.store.oldest_event_seq(&workspace_id).await?.unwrap_or(latest + 1);
+            if seq + 1 < first_kept {
+                return Err(Error::OutOfRange(
+                    "cursor is older than this workspace's retained event log; reload and watch with an empty cursor"
+                        .into(),
+                ));
+            }
+            seq
+        }
     };
     let (tx, rx) = mpsc::channel::<Slot<T>>(32);
     let feed = Feed {

@@ -18,6 +18,7 @@ pub mod conversations;
 pub mod events;
 pub mod models;
 pub(crate) mod queries;
+pub mod retention;
 pub mod routing;
 pub mod schema;
 mod transaction;

@@ -15,6 +15,7 @@ mod connections;
 mod http;
 mod intake;
 mod limits;
+mod retention;
 mod routing;
 mod tidy;
 mod visitors;

@@ -1796,7 +1796,10 @@ export const ConversationService: GenService<{
   },
   /**
    * Uploads a file to attach to a later message in a conversation.
-   * Errors: UNAUTHENTICATED, NOT_FOUND, INVALID_ARGUMENT (too big, type not allowed).
+   * An upload not sent with a message within 24 hours (the operator's setting) is deleted.
+   * Errors: UNAUTHENTICATED, NOT_FOUND, INVALID_ARGUMENT (too big, type not allowed),
+   * FAILED_PRECONDITION (the workspace's file storage is full: 1 GiB unless the operator
+   * set another quota).
    *
    * @generated from rpc porthole.v1.ConversationService.UploadConversationAttachment
    */

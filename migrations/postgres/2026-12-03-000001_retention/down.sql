@@ -1,0 +1,2 @@
+DROP INDEX attachments_unsent_idx;
+DROP INDEX attachments_workspace_idx;
