@@ -9,7 +9,14 @@ import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { type HostSite, hostSite } from "../../widget-web/e2e/hostpage.js";
-import { launchBrowser, type RunningServer, resultsDir, startServer } from "./harness";
+import {
+  collectCspViolations,
+  cspViolations,
+  launchBrowser,
+  type RunningServer,
+  resultsDir,
+  startServer,
+} from "./harness";
 
 let server: RunningServer;
 let browser: Browser;
@@ -35,13 +42,7 @@ describe("agent dashboard", () => {
   test("sign up, widget, live chat, note, resolve, invite", async () => {
     const owner = await browser.newContext({ viewport: { width: 1440, height: 900 } });
     // Every frame keeps the Content-Security-Policy violations it sees.
-    await owner.addInitScript(() => {
-      const seen: string[] = [];
-      (window as unknown as { cspViolations: string[] }).cspViolations = seen;
-      document.addEventListener("securitypolicyviolation", (e) =>
-        seen.push(`${e.effectiveDirective} blocked ${e.blockedURI || "inline"} (${e.sourceFile})`),
-      );
-    });
+    await collectCspViolations(owner);
     const page = await owner.newPage();
     const consoleErrors: string[] = [];
     page.on("pageerror", (e) => consoleErrors.push(String(e)));
@@ -63,19 +64,6 @@ describe("agent dashboard", () => {
 
 function conversationPane(page: Page) {
   return page.getByRole("region", { name: "Conversation" });
-}
-
-/** The Content-Security-Policy violations every frame of `page` has seen. */
-async function cspViolations(page: Page): Promise<string[]> {
-  const all: string[] = [];
-  for (const frame of page.frames()) {
-    all.push(
-      ...(await frame.evaluate(
-        () => (window as unknown as { cspViolations?: string[] }).cspViolations ?? [],
-      )),
-    );
-  }
-  return all;
 }
 
 async function run(page: Page, consoleErrors: string[]) {

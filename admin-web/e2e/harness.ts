@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createClient, createPortholeTransport, VisitorService } from "@porthole/client/visitor";
-import { type Browser, chromium } from "playwright-core";
+import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const resultsDir = resolve(here, "../test-results");
@@ -174,4 +174,31 @@ export function visitorClient(baseUrl: string) {
 export async function accessTokenOf(page: import("playwright-core").Page): Promise<string> {
   const raw = await page.evaluate(() => localStorage.getItem("porthole.session"));
   return (JSON.parse(raw ?? "{}") as { accessToken?: string }).accessToken ?? "";
+}
+
+/**
+ * Makes every frame of every page in `context` keep the Content-Security-Policy violations
+ * it sees, for {@link cspViolations}. Call before opening pages.
+ */
+export async function collectCspViolations(context: BrowserContext): Promise<void> {
+  await context.addInitScript(() => {
+    const seen: string[] = [];
+    (window as unknown as { cspViolations: string[] }).cspViolations = seen;
+    document.addEventListener("securitypolicyviolation", (e) =>
+      seen.push(`${e.effectiveDirective} blocked ${e.blockedURI || "inline"} (${e.sourceFile})`),
+    );
+  });
+}
+
+/** The Content-Security-Policy violations every frame of `page` has seen. */
+export async function cspViolations(page: Page): Promise<string[]> {
+  const all: string[] = [];
+  for (const frame of page.frames()) {
+    all.push(
+      ...(await frame.evaluate(
+        () => (window as unknown as { cspViolations?: string[] }).cspViolations ?? [],
+      )),
+    );
+  }
+  return all;
 }

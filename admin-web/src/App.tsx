@@ -20,6 +20,9 @@ import { NotFound } from "./shell/NotFound";
 const SettingsScreen = lazy(() =>
   import("./account/SettingsScreen").then((m) => ({ default: m.SettingsScreen })),
 );
+const AuditLogScreen = lazy(() =>
+  import("./audit/AuditLogScreen").then((m) => ({ default: m.AuditLogScreen })),
+);
 const TeamScreen = lazy(() => import("./team/TeamScreen").then((m) => ({ default: m.TeamScreen })));
 const LiveVisitorsScreen = lazy(() =>
   import("./visitors/LiveVisitorsScreen").then((m) => ({ default: m.LiveVisitorsScreen })),
@@ -151,6 +154,14 @@ export function App() {
                 element={
                   <Lazy>
                     <TeamScreen />
+                  </Lazy>
+                }
+              />
+              <Route
+                path="/audit"
+                element={
+                  <Lazy>
+                    <AuditLogScreen />
                   </Lazy>
                 }
               />

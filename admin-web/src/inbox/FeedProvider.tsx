@@ -1,15 +1,24 @@
 //! Keeps the workspace feed open while the dashboard is, applies its events to the query
 //! cache and raises attention (sound, desktop notification) for what the agent is not
-//! looking at. The feed also makes this member count as online for the widget.
+//! looking at, and leaves a conversation whose visitor was erased. The feed also makes this
+//! member count as online for the widget.
 
-import { Code, ConnectError, type Conversation, type Message, SenderType } from "@porthole/client";
+import {
+  Code,
+  ConnectError,
+  type Conversation,
+  type Message,
+  SenderType,
+  type VisitorErased,
+} from "@porthole/client";
 import { useQueryClient } from "@tanstack/react-query";
 import { createContext, type ReactNode, useContext, useEffect, useRef, useState } from "react";
 import { useNavigate } from "react-router";
+import { toast } from "../components/ui/Toast";
 import { conversationClient, session } from "../lib/api";
 import { notify, playChime } from "../lib/attention";
 import { toMillis, visitorLabel } from "../lib/format";
-import { applyFeedEvent, findConversation, keys } from "./cache";
+import { applyFeedEvent, findConversation, isErasedConversation, keys } from "./cache";
 import { type FeedStatus, WorkspaceFeed } from "./feed";
 import { typingStore } from "./typing";
 
@@ -21,6 +30,12 @@ export function useFeedStatus(): FeedStatus {
 
 /** The conversation on screen, so its own messages do not notify. */
 export const viewing: { conversationId: string | undefined } = { conversationId: undefined };
+
+/**
+ * Visitors this tab is erasing: their `visitorErased` event may come before the call's
+ * answer, and the eraser gets their own toast (VisitorPrivacy.tsx), not a second one.
+ */
+export const erasingHere = new Set<string>();
 
 function lookingAt(conversationId: string): boolean {
   return (
@@ -74,6 +89,23 @@ export function FeedProvider({ meId, children }: { meId: string; children: React
         () => open(c.id),
       );
     };
+    const onErased = (erased: VisitorErased) => {
+      const open = viewing.conversationId;
+      const here = erasingHere.delete(erased.visitorId);
+      if (!open || !isErasedConversation(qc, erased, open)) return;
+      viewing.conversationId = undefined;
+      // Replaced, so Back does not lead to a conversation that no longer exists.
+      navigateRef.current(
+        { pathname: "/inbox", search: window.location.search },
+        { replace: true },
+      );
+      if (!here) {
+        toast("This visitor was erased", {
+          tone: "info",
+          description: "Their profile and conversations were deleted, so the conversation closed.",
+        });
+      }
+    };
 
     const feed = new WorkspaceFeed({
       watch: (cursor, signal) => conversationClient.watchWorkspace({ cursor }, { signal }),
@@ -83,6 +115,7 @@ export function FeedProvider({ meId, children }: { meId: string; children: React
           message: onMessage,
           created: onCreated,
           assigned: onAssigned,
+          erased: onErased,
         }),
       onReset: () => {
         void qc.invalidateQueries({ queryKey: keys.allLists });

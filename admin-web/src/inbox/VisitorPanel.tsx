@@ -1,6 +1,6 @@
 //! The visitor beside the conversation: who they are, where they are right now and the
 //! pages they viewed (live from the feed), their device, custom attributes and earlier
-//! conversations.
+//! conversations; for owners and admins, the privacy actions (export, erase).
 
 import type { Conversation, VisitorProfile } from "@porthole/client";
 import { useQuery } from "@tanstack/react-query";
@@ -10,10 +10,12 @@ import { Link, useLocation } from "react-router";
 import { Button, IconButton } from "../components/ui/Button";
 import { Avatar, Badge } from "../components/ui/misc";
 import { conversationClient } from "../lib/api";
+import { useIsAdmin } from "../lib/auth";
 import { ago, fullTime, shortAgo, statusLabel, toMillis, visitorLabel } from "../lib/format";
 import { keys } from "./cache";
 import { flattenPageViews, pageViewTitle, stripScheme } from "./pageViews";
 import { usePageViews } from "./queries";
+import { VisitorPrivacy } from "./VisitorPrivacy";
 
 function Row({ label, children }: { label: string; children: ReactNode }) {
   if (children === "" || children === undefined || children === null) return null;
@@ -45,6 +47,7 @@ export function VisitorPanel({
   visitor: VisitorProfile | undefined;
   onClose: () => void;
 }) {
+  const isAdmin = useIsAdmin();
   if (!conversation || !visitor) {
     return <div className="m-4 h-40 animate-pulse rounded-lg bg-zinc-100 dark:bg-zinc-900" />;
   }
@@ -147,6 +150,11 @@ export function VisitorPanel({
         </dl>
       </Section>
       <PastConversations conversation={conversation} visitor={visitor} />
+      {isAdmin && (
+        <Section title="Privacy">
+          <VisitorPrivacy visitor={visitor} name={name} />
+        </Section>
+      )}
     </div>
   );
 }

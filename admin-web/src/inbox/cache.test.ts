@@ -10,13 +10,14 @@ import {
   ListLiveVisitorsResponseSchema,
   SenderType,
   TypingEventSchema,
+  VisitorErasedSchema,
   VisitorProfileSchema,
   type WatchWorkspaceResponse,
   WatchWorkspaceResponseSchema,
 } from "@porthole/client";
 import { QueryClient } from "@tanstack/react-query";
 import { describe, expect, test, vi } from "vitest";
-import { applyFeedEvent, keys } from "./cache";
+import { applyFeedEvent, isErasedConversation, keys, removeVisitor } from "./cache";
 import {
   defaultFilter,
   flattenList,
@@ -183,6 +184,95 @@ describe("applyFeedEvent", () => {
     expect(live()).toEqual(["v1:Docs", "v2:Pricing"]);
     applyFeedEvent(qc, event({ case: "visitorUpdated", value: here("v2", "", false) }), me);
     expect(live()).toEqual(["v1:Docs"]);
+  });
+
+  test("an erased visitor's conversations leave every list and the cache", () => {
+    const { qc, open, mine, list } = setup();
+    const theirs = (id: string, at: number) =>
+      conversation(id, at, { visitorId: "vis_gone", assigneeUserId: me });
+    applyFeedEvent(qc, event({ case: "conversationCreated", value: theirs("c2", 200) }), me);
+    applyFeedEvent(qc, event({ case: "conversationCreated", value: theirs("c3", 300) }), me);
+    expect(list(open).map((c) => c.id)).toEqual(["c3", "c2", "c1"]);
+    expect(list(mine).map((c) => c.id)).toEqual(["c3", "c2"]);
+    // The open conversation, its history, the visitor's pages and past conversations.
+    qc.setQueryData(
+      keys.conversation("c2"),
+      create(GetConversationResponseSchema, {
+        conversation: theirs("c2", 200),
+        visitor: { id: "vis_gone" },
+      }),
+    );
+    qc.setQueryData<MessagesData>(keys.messages("c2"), {
+      pages: [messagesPage([message("c2", 1)], false)],
+      pageParams: [0n],
+    });
+    qc.setQueryData(keys.pageViews("vis_gone"), { pages: [], pageParams: [] });
+    qc.setQueryData(keys.visitorHistory("vis_gone"), { conversations: [] });
+    qc.setQueryData(
+      keys.liveVisitors,
+      create(ListLiveVisitorsResponseSchema, {
+        visitors: [
+          { id: "vis_gone", online: true },
+          { id: "vis_c1", online: true },
+        ],
+      }),
+    );
+    const erased = vi.fn();
+    applyFeedEvent(
+      qc,
+      event({
+        case: "visitorErased",
+        value: create(VisitorErasedSchema, {
+          visitorId: "vis_gone",
+          conversationIds: ["c2", "c3"],
+        }),
+      }),
+      me,
+      {
+        // Called while the cache still knows the visitor, so an open view can be found.
+        erased: () => erased(qc.getQueryData(keys.conversation("c2")) !== undefined),
+      },
+    );
+    expect(erased).toHaveBeenCalledWith(true);
+    expect(list(open).map((c) => c.id)).toEqual(["c1"]);
+    expect(list(mine)).toEqual([]);
+    for (const key of [
+      keys.conversation("c2"),
+      keys.messages("c2"),
+      keys.pageViews("vis_gone"),
+      keys.visitorHistory("vis_gone"),
+    ]) {
+      expect(qc.getQueryData(key)).toBeUndefined();
+    }
+    expect(
+      qc.getQueryData<ListLiveVisitorsResponse>(keys.liveVisitors)?.visitors.map((v) => v.id),
+    ).toEqual(["vis_c1"]);
+  });
+
+  test("an erasure also drops cached conversations of the visitor the event did not name", () => {
+    const { qc, open, list } = setup();
+    // Another tab's answer names no ids: the visitor id is enough.
+    removeVisitor(qc, "vis_c1");
+    expect(list(open)).toEqual([]);
+    // Replays and unknown visitors change nothing.
+    const before = qc.getQueryData<ListData>(open);
+    applyFeedEvent(
+      qc,
+      event({
+        case: "visitorErased",
+        value: create(VisitorErasedSchema, { visitorId: "vis_other", conversationIds: ["c9"] }),
+      }),
+      me,
+    );
+    expect(qc.getQueryData<ListData>(open)).toBe(before);
+  });
+
+  test("isErasedConversation finds the visitor's conversation by id or through the cache", () => {
+    const { qc } = setup();
+    const erased = create(VisitorErasedSchema, { visitorId: "vis_c1", conversationIds: [] });
+    expect(isErasedConversation(qc, erased, "c1")).toBe(true);
+    expect(isErasedConversation(qc, erased, "c7")).toBe(false);
+    expect(isErasedConversation(qc, { ...erased, conversationIds: ["c7"] }, "c7")).toBe(true);
   });
 
   test("typing goes to its handler only", () => {

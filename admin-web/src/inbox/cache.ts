@@ -9,6 +9,7 @@ import type {
   ListMembersResponse,
   Member,
   Message,
+  VisitorErased,
   VisitorProfile,
   WatchWorkspaceResponse,
 } from "@porthole/client";
@@ -21,6 +22,7 @@ import {
   type ListData,
   type MessagesData,
   mergeMessage,
+  removeFromList,
   upsertIntoList,
 } from "./model";
 import { pageViewsChanged } from "./pageViews";
@@ -40,6 +42,7 @@ export const keys = {
   liveVisitors: ["live-visitors"] as const,
   canned: ["canned-responses"] as const,
   signUpPolicy: ["sign-up-policy"] as const,
+  auditLog: ["audit-log"] as const,
 };
 
 function listQueries(qc: QueryClient) {
@@ -114,6 +117,50 @@ function applyVisitor(qc: QueryClient, visitor: VisitorProfile): void {
   });
 }
 
+/**
+ * Forgets an erased visitor: their conversations leave every list, and their profile,
+ * conversations, messages, page views and past conversations leave the cache. The ids the
+ * server named are dropped, and so is any cached conversation of the visitor it did not
+ * name (the erasing member's own answer names none).
+ */
+export function removeVisitor(
+  qc: QueryClient,
+  visitorId: string,
+  conversationIds: readonly string[] = [],
+): void {
+  const gone = new Set(conversationIds);
+  for (const [, data] of qc.getQueriesData<GetConversationResponse>({
+    queryKey: ["conversation"],
+  })) {
+    const c = data?.conversation;
+    if (c && (c.visitorId === visitorId || data.visitor?.id === visitorId)) gone.add(c.id);
+  }
+  for (const [key, data] of listQueries(qc)) {
+    if (!data) continue;
+    const next = removeFromList(data, (c) => c.visitorId === visitorId || gone.has(c.id));
+    if (next === data) continue;
+    for (const c of flattenList(data)) if (c.visitorId === visitorId) gone.add(c.id);
+    qc.setQueryData(key, next);
+  }
+  for (const id of gone) {
+    qc.removeQueries({ queryKey: keys.conversation(id), exact: true });
+    qc.removeQueries({ queryKey: keys.messages(id), exact: true });
+  }
+  qc.removeQueries({ queryKey: keys.pageViews(visitorId) });
+  qc.removeQueries({ queryKey: keys.visitorHistory(visitorId) });
+  qc.setQueryData<ListLiveVisitorsResponse>(keys.liveVisitors, (old) => {
+    if (!old?.visitors.some((v) => v.id === visitorId)) return old;
+    return { ...old, visitors: old.visitors.filter((v) => v.id !== visitorId) };
+  });
+}
+
+/** Whether conversation `id` is one of the erased visitor's (by the event, else the cache). */
+export function isErasedConversation(qc: QueryClient, erased: VisitorErased, id: string): boolean {
+  return (
+    erased.conversationIds.includes(id) || findConversation(qc, id)?.visitorId === erased.visitorId
+  );
+}
+
 function applyMember(qc: QueryClient, member: Member): void {
   qc.setQueryData<ListMembersResponse>(keys.members, (old) =>
     old
@@ -131,6 +178,8 @@ export interface FeedSideEffects {
   message?: (m: Message) => void;
   created?: (c: Conversation) => void;
   assigned?: (c: Conversation, transfer: boolean) => void;
+  /** Called before the visitor leaves the cache, so an open view of theirs can be found. */
+  erased?: (erased: VisitorErased) => void;
 }
 
 /** Applies one feed item to the cache. */
@@ -167,6 +216,10 @@ export function applyFeedEvent(
       break;
     case "memberUpdated":
       applyMember(qc, event.value);
+      break;
+    case "visitorErased":
+      effects.erased?.(event.value);
+      removeVisitor(qc, event.value.visitorId, event.value.conversationIds);
       break;
     default:
       break;

@@ -5,6 +5,7 @@ import { create } from "@bufbuild/protobuf";
 import {
   Code,
   ConnectError,
+  VisitorErasedSchema,
   type WatchWorkspaceResponse,
   WatchWorkspaceResponseSchema,
   WorkspaceFeedHeartbeatSchema,
@@ -24,6 +25,16 @@ function created(cursor: string, id: string): WatchWorkspaceResponse {
   return create(WatchWorkspaceResponseSchema, {
     cursor,
     event: { case: "conversationCreated", value: conversation(id, 1) },
+  });
+}
+
+function erased(cursor: string, visitorId: string, conversationIds: string[]) {
+  return create(WatchWorkspaceResponseSchema, {
+    cursor,
+    event: {
+      case: "visitorErased",
+      value: create(VisitorErasedSchema, { visitorId, conversationIds }),
+    },
   });
 }
 
@@ -161,4 +172,37 @@ test("stops when retrying makes no sense (signed out)", async () => {
   });
   feed.start();
   await vi.waitFor(() => expect(statuses.at(-1)).toBe("stopped"));
+});
+
+test("a visitor erasure is handed on once, in order, and moves the cursor", async () => {
+  const cursors: string[] = [];
+  const seen: string[] = [];
+  let calls = 0;
+  const feed = new WorkspaceFeed({
+    watch: (cursor, signal) => {
+      cursors.push(cursor);
+      calls += 1;
+      if (calls === 1)
+        return stream(
+          [created("20", "a"), erased("21", "vis_a", ["a"])],
+          new ConnectError("drop", Code.Unavailable),
+        );
+      // The server resumes after the cursor: nothing is repeated.
+      if (calls === 2) return stream([created("22", "b")]);
+      return never(signal);
+    },
+    onEvent: (item) => {
+      const e = item.event;
+      if (e.case === "conversationCreated") seen.push(`created ${e.value.id}`);
+      if (e.case === "visitorErased")
+        seen.push(`erased ${e.value.visitorId} ${e.value.conversationIds.join(",")}`);
+    },
+    onReset: () => {},
+    backoff: () => 1,
+  });
+  feed.start();
+  await vi.waitFor(() => expect(cursors).toHaveLength(3));
+  feed.stop();
+  expect(cursors).toEqual(["", "21", "22"]);
+  expect(seen).toEqual(["created a", "erased vis_a a", "created b"]);
 });

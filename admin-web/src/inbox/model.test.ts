@@ -15,6 +15,7 @@ import {
   matchesFilter,
   mergeMessage,
   PENDING_PREFIX,
+  removeFromList,
   unreadConversations,
   upsertIntoList,
 } from "./model";
@@ -93,6 +94,27 @@ describe("upsertIntoList", () => {
   test("an old conversation below a page not fetched yet waits for that page", () => {
     const data: ListData = { pages: [page([conversation("c3", 300)], "more")], pageParams: [""] };
     expect(upsertIntoList(data, conversation("c0", 50), defaultFilter, me)).toBe(data);
+  });
+});
+
+describe("removeFromList", () => {
+  test("drops the picked conversations across pages, keeping tokens", () => {
+    const data: ListData = {
+      pages: [
+        page([conversation("c3", 300), conversation("c2", 200, { visitorId: "vis_x" })], "next"),
+        page([conversation("c1", 100, { visitorId: "vis_x" }), conversation("c0", 50)]),
+      ],
+      pageParams: ["", "next"],
+    };
+    const next = removeFromList(data, (c) => c.visitorId === "vis_x");
+    expect(ids(next)).toEqual(["c3", "c0"]);
+    expect(next.pages[0]?.nextPageToken).toBe("next");
+    expect(next.pageParams).toEqual(["", "next"]);
+  });
+
+  test("a list without them is returned as it was", () => {
+    const data: ListData = { pages: [page([conversation("c1", 100)])], pageParams: [""] };
+    expect(removeFromList(data, (c) => c.visitorId === "vis_x")).toBe(data);
   });
 });
 

@@ -178,6 +178,13 @@ export function upsertIntoList(
   return rechunk(data, items);
 }
 
+/** A list without the conversations `drop` picks (an erased visitor's); unchanged if none. */
+export function removeFromList(data: ListData, drop: (c: Conversation) => boolean): ListData {
+  const items = flattenList(data);
+  const kept = items.filter((c) => !drop(c));
+  return kept.length === items.length ? data : rechunk(data, kept);
+}
+
 /**
  * A conversation after one of its messages was written. Messages at or below `lastSeq`
  * are already counted (the list was fetched after them), so replays change nothing.

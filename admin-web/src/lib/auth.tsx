@@ -26,6 +26,11 @@ export function useIsAdmin(): boolean {
   return role === Role.OWNER || role === Role.ADMIN;
 }
 
+/** Whether the signed-in member owns the workspace (the audit log is theirs alone). */
+export function useIsOwner(): boolean {
+  return useMe().data?.role === Role.OWNER;
+}
+
 export function startSession(qc: QueryClient, next: Session): void {
   qc.clear();
   session.set(next);

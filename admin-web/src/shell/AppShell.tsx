@@ -4,7 +4,18 @@
 import { AgentStatus } from "@porthole/client";
 import * as Tooltip from "@radix-ui/react-tooltip";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { Blocks, Inbox, LogOut, Monitor, Moon, Radar, Settings, Sun, Users } from "lucide-react";
+import {
+  Blocks,
+  Inbox,
+  LogOut,
+  Monitor,
+  Moon,
+  Radar,
+  ScrollText,
+  Settings,
+  Sun,
+  Users,
+} from "lucide-react";
 import { type ReactNode, useEffect } from "react";
 import { NavLink, Outlet, useLocation, useMatch, useNavigate } from "react-router";
 import { LogoMark } from "../components/Logo";
@@ -25,7 +36,7 @@ import { defaultFilter, flattenList, unreadConversations } from "../inbox/model"
 import { useConversationList, useMembers } from "../inbox/queries";
 import { workspaceClient } from "../lib/api";
 import { titleWith } from "../lib/attention";
-import { useIsAdmin, useMe, useSignOut } from "../lib/auth";
+import { useIsAdmin, useIsOwner, useMe, useSignOut } from "../lib/auth";
 import { describeError } from "../lib/errors";
 import { agentStatusLabel } from "../lib/format";
 import { setPrefs, usePrefs } from "../lib/prefs";
@@ -72,6 +83,7 @@ const SECTION_TITLES: Record<string, string> = {
   visitors: "Live visitors",
   widgets: "Widgets",
   team: "Team",
+  audit: "Audit log",
   settings: "Settings",
 };
 
@@ -79,6 +91,7 @@ function Shell({ meId }: { meId: string }) {
   const unread = useUnreadCount(meId);
   const location = useLocation();
   const isAdmin = useIsAdmin();
+  const isOwner = useIsOwner();
   const section = location.pathname.split("/")[1] ?? "inbox";
 
   useEffect(() => {
@@ -98,6 +111,17 @@ function Shell({ meId }: { meId: string }) {
       ? [{ to: "/widgets", label: "Widgets", icon: <Blocks className="size-[18px]" />, badge: 0 }]
       : []),
     { to: "/team", label: "Team", icon: <Users className="size-[18px]" />, badge: 0 },
+    ...(isOwner
+      ? [
+          {
+            to: "/audit",
+            label: "Audit log",
+            short: "Audit",
+            icon: <ScrollText className="size-[18px]" />,
+            badge: 0,
+          },
+        ]
+      : []),
     { to: "/settings", label: "Settings", icon: <Settings className="size-[18px]" />, badge: 0 },
   ];
 

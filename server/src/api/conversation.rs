@@ -383,13 +383,29 @@ impl ConversationService for ConversationApi {
                     FeedItem::Heartbeat => {
                         pb::watch_workspace_response::Event::Heartbeat(pb::WorkspaceFeedHeartbeat {})
                     }
-                    FeedItem::Message(message) => convert::workspace_event(message, &signer),
+                    FeedItem::Message(message) => convert::workspace_event(message, &signer)?,
                 };
                 Some(pb::WatchWorkspaceResponse { cursor: cursor.to_string(), event: Some(event) })
             },
         )
         .await?;
         Ok(Response::new(Box::pin(rx)))
+    }
+
+    async fn export_visitor_data(
+        &self,
+        request: Request<pb::ExportVisitorDataRequest>,
+    ) -> Result<Response<pb::ExportVisitorDataResponse>, Status> {
+        let agent = auth::agent(&request)?;
+        Ok(Response::new(super::privacy::export(&self.state, &agent, &request.get_ref().visitor_id).await?))
+    }
+
+    async fn erase_visitor(
+        &self,
+        request: Request<pb::EraseVisitorRequest>,
+    ) -> Result<Response<pb::EraseVisitorResponse>, Status> {
+        let agent = auth::agent(&request)?;
+        Ok(Response::new(super::privacy::erase(&self.state, &agent, &request.get_ref().visitor_id).await?))
     }
 
     async fn list_live_visitors(

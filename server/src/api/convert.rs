@@ -493,9 +493,10 @@ fn typing(t: &Typing) -> pb::TypingEvent {
 }
 
 /// A bus message as the agents' feed shows it.
-pub fn workspace_event(item: &BusMessage, signer: &Signer) -> pb::watch_workspace_response::Event {
+/// A bus message as the workspace feed shows it (`None`: nothing to show).
+pub fn workspace_event(item: &BusMessage, signer: &Signer) -> Option<pb::watch_workspace_response::Event> {
     use pb::watch_workspace_response::Event as E;
-    match item {
+    Some(match item {
         BusMessage::Typing(t) => E::Typing(typing(t)),
         BusMessage::Event(event) => match &event.body {
             EventBody::ConversationCreated { conversation: c } => E::ConversationCreated(conversation(c)),
@@ -506,8 +507,13 @@ pub fn workspace_event(item: &BusMessage, signer: &Signer) -> pb::watch_workspac
                 E::AssignedToYou(pb::AssignmentNotice { conversation: Some(conversation(c)), transfer: *transfer })
             }
             EventBody::MemberUpdated { member } => E::MemberUpdated(member_view(member)),
+            EventBody::VisitorErased { visitor_id, conversation_ids } => E::VisitorErased(pb::VisitorErased {
+                visitor_id: visitor_id.clone(),
+                conversation_ids: conversation_ids.clone(),
+            }),
+            EventBody::Erased => return None,
         },
-    }
+    })
 }
 
 /// A bus message as a visitor's feed shows it (`None`: nothing for visitors).
@@ -532,7 +538,9 @@ pub fn visitor_event(item: &BusMessage, signer: &Signer) -> Option<pb::watch_vis
             EventBody::MessageCreated { .. }
             | EventBody::VisitorUpdated { .. }
             | EventBody::AssignmentNotice { .. }
-            | EventBody::MemberUpdated { .. } => return None,
+            | EventBody::MemberUpdated { .. }
+            | EventBody::VisitorErased { .. }
+            | EventBody::Erased => return None,
         },
     })
 }

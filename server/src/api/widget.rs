@@ -6,6 +6,7 @@ use porthole_proto::v1 as pb;
 use porthole_proto::v1::widget_service_server::WidgetService;
 use tonic::{Request, Response, Status};
 
+use super::audit::{self, Action};
 use super::convert;
 use crate::AppState;
 use crate::auth;
@@ -60,7 +61,7 @@ impl WidgetService for WidgetApi {
         let now = now_ms();
         let row = WidgetRow {
             id: ids::new_id("wgt"),
-            workspace_id: agent.workspace_id,
+            workspace_id: agent.workspace_id.clone(),
             name,
             public_token: ids::new_public_token(),
             identity_secret: ids::new_secret(32),
@@ -70,6 +71,7 @@ impl WidgetService for WidgetApi {
             updated_at: now,
         };
         let row = self.state.store.insert_widget(row).await?;
+        audit::record(&self.state, &agent, Action::WidgetCreated, &row.id, format!("{:?}", row.name)).await;
         Ok(Response::new(pb::CreateWidgetResponse { widget: Some(convert::widget(&row)) }))
     }
 
@@ -109,8 +111,14 @@ impl WidgetService for WidgetApi {
             None => None,
         };
         v.into_result(())?;
+        let what = match (name.is_some(), settings.is_some()) {
+            (true, true) => "name and settings",
+            (true, false) => "name",
+            (false, _) => "settings",
+        };
         let change = WidgetChange { name, settings, updated_at: now_ms(), ..WidgetChange::default() };
         let row = self.change(&agent.workspace_id, &req.widget_id, change).await?;
+        audit::record(&self.state, &agent, Action::WidgetUpdated, &row.id, what).await;
         Ok(Response::new(pb::UpdateWidgetResponse { widget: Some(convert::widget(&row)) }))
     }
 
@@ -119,9 +127,11 @@ impl WidgetService for WidgetApi {
         request: Request<pb::DeleteWidgetRequest>,
     ) -> Result<Response<pb::DeleteWidgetResponse>, Status> {
         let agent = auth::agent(&request)?;
-        if !self.state.store.delete_widget(&agent.workspace_id, &request.get_ref().widget_id).await? {
+        let widget_id = &request.get_ref().widget_id;
+        if !self.state.store.delete_widget(&agent.workspace_id, widget_id).await? {
             return Err(Error::NotFound("widget").into());
         }
+        audit::record(&self.state, &agent, Action::WidgetDeleted, widget_id, "").await;
         Ok(Response::new(pb::DeleteWidgetResponse {}))
     }
 
@@ -133,6 +143,8 @@ impl WidgetService for WidgetApi {
         let req = request.into_inner();
         let change = WidgetChange { active: Some(req.active), updated_at: now_ms(), ..WidgetChange::default() };
         let row = self.change(&agent.workspace_id, &req.widget_id, change).await?;
+        let action = if req.active { Action::WidgetActivated } else { Action::WidgetDeactivated };
+        audit::record(&self.state, &agent, action, &row.id, "").await;
         Ok(Response::new(pb::SetWidgetActiveResponse { widget: Some(convert::widget(&row)) }))
     }
 
@@ -147,6 +159,7 @@ impl WidgetService for WidgetApi {
             ..WidgetChange::default()
         };
         let row = self.change(&agent.workspace_id, &request.get_ref().widget_id, change).await?;
+        audit::record(&self.state, &agent, Action::WidgetTokenRegenerated, &row.id, "").await;
         Ok(Response::new(pb::RegenerateWidgetTokenResponse { widget: Some(convert::widget(&row)) }))
     }
 
@@ -161,6 +174,7 @@ impl WidgetService for WidgetApi {
             .widget(&agent.workspace_id, &request.get_ref().widget_id)
             .await?
             .ok_or(Error::NotFound("widget"))?;
+        audit::record(&self.state, &agent, Action::IdentitySecretViewed, &row.id, "").await;
         Ok(Response::new(pb::GetIdentitySecretResponse { identity_secret: row.identity_secret }))
     }
 
@@ -175,6 +189,7 @@ impl WidgetService for WidgetApi {
             ..WidgetChange::default()
         };
         let row = self.change(&agent.workspace_id, &request.get_ref().widget_id, change).await?;
+        audit::record(&self.state, &agent, Action::IdentitySecretRotated, &row.id, "").await;
         Ok(Response::new(pb::RotateIdentitySecretResponse { identity_secret: row.identity_secret }))
     }
 

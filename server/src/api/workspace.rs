@@ -6,12 +6,13 @@ use porthole_proto::v1 as pb;
 use porthole_proto::v1::workspace_service_server::WorkspaceService;
 use tonic::{Request, Response, Status};
 
+use super::audit::{self, Action};
 use super::{chat, convert};
 use crate::AppState;
 use crate::auth::{self, Agent};
 use crate::domain::Violations;
 use crate::domain::account::{self as rules, Role};
-use crate::domain::routing;
+use crate::domain::{page, routing};
 use crate::error::Error;
 use crate::ids;
 use crate::store::accounts::MemberChange;
@@ -76,8 +77,8 @@ impl WorkspaceService for WorkspaceApi {
             v.add("routing_mode", "must be least loaded, round robin or manual");
         }
         v.into_result(())?;
-        if let Some(name) = name {
-            self.state.store.rename_workspace(&agent.workspace_id, &name).await?.ok_or(Error::NotFound("workspace"))?;
+        if let Some(name) = &name {
+            self.state.store.rename_workspace(&agent.workspace_id, name).await?.ok_or(Error::NotFound("workspace"))?;
         }
         let events = self
             .state
@@ -86,6 +87,17 @@ impl WorkspaceService for WorkspaceApi {
             .await?;
         chat::publish(&self.state, events).await;
         let workspace = self.state.store.workspace(&agent.workspace_id).await?.ok_or(Error::NotFound("workspace"))?;
+        let mut changed = Vec::new();
+        if name.is_some() {
+            changed.push(format!("name {:?}", workspace.name));
+        }
+        if let Some(mode) = mode.flatten() {
+            changed.push(format!("routing {}", mode.as_str()));
+        }
+        if let Some(unassign) = req.unassign_on_offline {
+            changed.push(format!("unassign on offline {unassign}"));
+        }
+        audit::record(&self.state, &agent, Action::WorkspaceUpdated, &agent.workspace_id, changed.join(", ")).await;
         Ok(Response::new(pb::UpdateWorkspaceResponse { workspace: Some(convert::workspace(&workspace)) }))
     }
 
@@ -119,6 +131,10 @@ impl WorkspaceService for WorkspaceApi {
         if let Some(role) = role {
             Self::check_owner_rights(&agent, Some(current), Some(role))?;
             match self.state.store.change_member(&agent.workspace_id, &req.user_id, Some(role), now_ms()).await? {
+                MemberChange::Done if current != role => {
+                    let detail = format!("role {} → {}", current.as_str(), role.as_str());
+                    audit::record(&self.state, &agent, Action::MemberRoleChanged, &req.user_id, detail).await;
+                }
                 MemberChange::Done => {}
                 MemberChange::NotFound => return Err(Error::NotFound("member").into()),
                 MemberChange::LastOwner => {
@@ -147,7 +163,11 @@ impl WorkspaceService for WorkspaceApi {
         let current = self.member_role(&agent.workspace_id, &req.user_id).await?;
         Self::check_owner_rights(&agent, Some(current), None)?;
         match self.state.store.change_member(&agent.workspace_id, &req.user_id, None, now_ms()).await? {
-            MemberChange::Done => Ok(Response::new(pb::RemoveMemberResponse {})),
+            MemberChange::Done => {
+                let detail = format!("was {}", current.as_str());
+                audit::record(&self.state, &agent, Action::MemberRemoved, &req.user_id, detail).await;
+                Ok(Response::new(pb::RemoveMemberResponse {}))
+            }
             MemberChange::NotFound => Err(Error::NotFound("member").into()),
             MemberChange::LastOwner => {
                 Err(Error::failed_precondition("the workspace needs at least one owner: make someone else owner first")
@@ -189,6 +209,8 @@ impl WorkspaceService for WorkspaceApi {
         let Some(invite) = self.state.store.create_invite(row).await? else {
             return Err(Error::AlreadyExists("this address already belongs to a member of the workspace".into()).into());
         };
+        let detail = format!("{} as {}", invite.email, invite.role.as_str());
+        audit::record(&self.state, &agent, Action::InviteCreated, &invite.id, detail).await;
         Ok(Response::new(pb::CreateInviteResponse { invite: Some(convert::invite(&invite)), invite_token: token }))
     }
 
@@ -206,9 +228,11 @@ impl WorkspaceService for WorkspaceApi {
         request: Request<pb::RevokeInviteRequest>,
     ) -> Result<Response<pb::RevokeInviteResponse>, Status> {
         let agent = auth::agent(&request)?;
-        if !self.state.store.revoke_invite(&agent.workspace_id, &request.get_ref().invite_id, now_ms()).await? {
+        let invite_id = &request.get_ref().invite_id;
+        if !self.state.store.revoke_invite(&agent.workspace_id, invite_id, now_ms()).await? {
             return Err(Error::NotFound("invite").into());
         }
+        audit::record(&self.state, &agent, Action::InviteRevoked, invite_id, "").await;
         Ok(Response::new(pb::RevokeInviteResponse {}))
     }
 
@@ -239,6 +263,29 @@ impl WorkspaceService for WorkspaceApi {
             members: workload.members.iter().map(convert::member_view).collect(),
             queue_length: i32::try_from(workload.queue_length).unwrap_or(i32::MAX),
             oldest_queue_time: workload.oldest_queued_at.map(convert::timestamp),
+        }))
+    }
+
+    async fn list_audit_log(
+        &self,
+        request: Request<pb::ListAuditLogRequest>,
+    ) -> Result<Response<pb::ListAuditLogResponse>, Status> {
+        let agent = auth::agent(&request)?;
+        let req = request.into_inner();
+        let mut v = Violations::default();
+        let limit = page::AUDIT.parse("page_size", req.page_size, &mut v);
+        let before = page::after("page_token", &req.page_token, &mut v);
+        v.into_result(())?;
+        let mut rows = self.state.store.audit_log(&agent.workspace_id, before, limit + 1).await?;
+        let more = rows.len() > usize::try_from(limit).unwrap_or(usize::MAX);
+        rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+        let next_page_token = match rows.last() {
+            Some(last) if more => page::token(last.created_at, &last.id),
+            _ => String::new(),
+        };
+        Ok(Response::new(pb::ListAuditLogResponse {
+            entries: rows.iter().map(audit::entry).collect(),
+            next_page_token,
         }))
     }
 }

@@ -37,6 +37,8 @@ pub fn access_for(path: &str) -> Option<Access> {
             | "GetWorkload",
         ) => Member(Role::Admin),
 
+        ("porthole.v1.WorkspaceService", "ListAuditLog") => Member(Role::Owner),
+
         ("porthole.v1.WidgetService", "ListWidgets" | "GetWidget" | "GetEmbedSnippet") => Member(Role::Agent),
         (
             "porthole.v1.WidgetService",
@@ -49,6 +51,8 @@ pub fn access_for(path: &str) -> Option<Access> {
             | "RotateIdentitySecret",
         ) => Member(Role::Admin),
 
+        // A visitor's data as a whole leaves the workspace or is destroyed: admins only.
+        ("porthole.v1.ConversationService", "ExportVisitorData" | "EraseVisitor") => Member(Role::Admin),
         // Every agent works the whole inbox, including each visitor's details and the pages
         // they viewed (ListVisitorPageViews).
         ("porthole.v1.ConversationService", _) => Member(Role::Agent),

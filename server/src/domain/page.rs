@@ -21,6 +21,8 @@ pub const CONVERSATIONS: PageSize = PageSize { default: 50, max: 200 };
 pub const MESSAGES: PageSize = PageSize { default: 50, max: 200 };
 /// Visitors on the site now.
 pub const LIVE_VISITORS: PageSize = PageSize { default: 100, max: 500 };
+/// Entries of the audit log.
+pub const AUDIT: PageSize = PageSize { default: 50, max: 200 };
 /// A visitor's page views.
 pub const PAGE_VIEWS: PageSize = PageSize { default: 20, max: 100 };
 

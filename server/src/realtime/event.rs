@@ -49,6 +49,14 @@ pub enum EventBody {
     MemberUpdated {
         member: MemberView,
     },
+    /// A visitor and their conversations were erased (EraseVisitor).
+    VisitorErased {
+        visitor_id: String,
+        conversation_ids: Vec<String>,
+    },
+    /// What remains of an event about an erased visitor: nothing but its place, so the log
+    /// stays gap-free. Feeds skip it.
+    Erased,
 }
 
 /// A durable event: one row of a workspace's event log.

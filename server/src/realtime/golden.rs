@@ -135,6 +135,11 @@ fn bodies() -> Vec<(&'static str, EventBody)> {
             EventBody::AssignmentNotice { conversation: conversation(), recipient: "usr_1".into(), transfer: true },
         ),
         ("member_updated", EventBody::MemberUpdated { member: member() }),
+        (
+            "visitor_erased",
+            EventBody::VisitorErased { visitor_id: "vis_1".into(), conversation_ids: vec!["cnv_1".into()] },
+        ),
+        ("erased", EventBody::Erased),
     ]
 }
 

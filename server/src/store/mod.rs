@@ -11,12 +11,14 @@
 //! statement, which is what bounded the single writer's throughput.
 
 pub mod accounts;
+pub mod audit;
 pub mod canned;
 pub mod checkpoint;
 mod columns;
 pub mod conversations;
 pub mod events;
 pub mod models;
+pub mod privacy;
 pub(crate) mod queries;
 pub mod retention;
 pub mod routing;

@@ -10,8 +10,8 @@ use crate::domain::routing::{AgentStatus, Mode, Responder};
 use crate::realtime::payload::{Attachment, Conversation, Message, Visitor};
 
 use super::schema::{
-    attachments, canned_responses, conversations, events, invites, memberships, messages, page_views, refresh_tokens,
-    users, visitors, widgets, workspaces,
+    attachments, audit_log, canned_responses, conversations, events, invites, memberships, messages, page_views,
+    refresh_tokens, users, visitors, widgets, workspaces,
 };
 
 /// A workspace row.
@@ -121,6 +121,20 @@ pub struct WidgetRow {
     pub settings: String,
     pub created_at: i64,
     pub updated_at: i64,
+}
+
+/// An administrative action (see `api::audit`).
+#[derive(Clone, Debug, PartialEq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = audit_log)]
+pub struct AuditRow {
+    pub id: String,
+    pub workspace_id: String,
+    pub actor_user_id: String,
+    pub actor_name: String,
+    pub action: String,
+    pub target_id: String,
+    pub detail: String,
+    pub created_at: i64,
 }
 
 /// A website visitor. `attributes` is a JSON object of strings.

@@ -201,6 +201,19 @@ diesel::table! {
 }
 
 diesel::table! {
+    audit_log (id) {
+        id -> Text,
+        workspace_id -> Text,
+        actor_user_id -> Text,
+        actor_name -> Text,
+        action -> Text,
+        target_id -> Text,
+        detail -> Text,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
     canned_responses (id) {
         id -> Text,
         workspace_id -> Text,
@@ -231,6 +244,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     conversations,
     messages,
     attachments,
+    audit_log,
     events,
     canned_responses,
 );

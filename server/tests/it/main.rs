@@ -15,6 +15,7 @@ mod connections;
 mod http;
 mod intake;
 mod limits;
+mod privacy;
 mod retention;
 mod routing;
 mod tidy;

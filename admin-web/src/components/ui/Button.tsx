@@ -3,7 +3,7 @@
 import { type ButtonHTMLAttributes, forwardRef } from "react";
 import { cn } from "./cn";
 
-type Variant = "primary" | "secondary" | "ghost" | "danger" | "subtle";
+type Variant = "primary" | "secondary" | "ghost" | "danger" | "danger-ghost" | "subtle";
 type Size = "sm" | "md";
 
 const variants: Record<Variant, string> = {
@@ -16,6 +16,9 @@ const variants: Record<Variant, string> = {
   subtle:
     "bg-zinc-100 text-zinc-800 hover:bg-zinc-200 dark:bg-zinc-800 dark:text-zinc-100 dark:hover:bg-zinc-700",
   danger: "bg-red-600 text-white shadow-sm hover:bg-red-500 active:bg-red-700",
+  /** A destructive action that opens a confirmation, beside quieter buttons. */
+  "danger-ghost":
+    "text-red-600 hover:bg-red-50 hover:text-red-700 dark:text-red-400 dark:hover:bg-red-500/10 dark:hover:text-red-300",
 };
 
 const sizes: Record<Size, string> = {

@@ -12,7 +12,130 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file porthole/v1/workspace.proto.
  */
 export const file_porthole_v1_workspace: GenFile = /*@__PURE__*/
-  fileDesc("Chtwb3J0aG9sZS92MS93b3Jrc3BhY2UucHJvdG8SC3BvcnRob2xlLnYxIqMBCglXb3Jrc3BhY2USCgoCaWQYASABKAkSDAoEbmFtZRgCIAEoCRIvCgtjcmVhdGVfdGltZRgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLgoMcm91dGluZ19tb2RlGAQgASgOMhgucG9ydGhvbGUudjEuUm91dGluZ01vZGUSGwoTdW5hc3NpZ25fb25fb2ZmbGluZRgFIAEoCCKYAgoGTWVtYmVyEg8KB3VzZXJfaWQYASABKAkSDQoFZW1haWwYAiABKAkSFAoMZGlzcGxheV9uYW1lGAMgASgJEh8KBHJvbGUYBCABKA4yES5wb3J0aG9sZS52MS5Sb2xlEi0KCWpvaW5fdGltZRgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASKAoGc3RhdHVzGAYgASgOMhgucG9ydGhvbGUudjEuQWdlbnRTdGF0dXMSKgoIcHJlc2VuY2UYByABKA4yGC5wb3J0aG9sZS52MS5BZ2VudFN0YXR1cxIcChRtYXhfY29uY3VycmVudF9jaGF0cxgIIAEoBRIUCgxjdXJyZW50X2xvYWQYCSABKAUiwgEKBkludml0ZRIKCgJpZBgBIAEoCRINCgVlbWFpbBgCIAEoCRIfCgRyb2xlGAMgASgOMhEucG9ydGhvbGUudjEuUm9sZRIaChJpbnZpdGVkX2J5X3VzZXJfaWQYBCABKAkSLwoLY3JlYXRlX3RpbWUYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi8KC2V4cGlyZV90aW1lGAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCIVChNHZXRXb3Jrc3BhY2VSZXF1ZXN0IkEKFEdldFdvcmtzcGFjZVJlc3BvbnNlEikKCXdvcmtzcGFjZRgBIAEoCzIWLnBvcnRob2xlLnYxLldvcmtzcGFjZSK0AQoWVXBkYXRlV29ya3NwYWNlUmVxdWVzdBIRCgRuYW1lGAEgASgJSACIAQESMwoMcm91dGluZ19tb2RlGAIgASgOMhgucG9ydGhvbGUudjEuUm91dGluZ01vZGVIAYgBARIgChN1bmFzc2lnbl9vbl9vZmZsaW5lGAMgASgISAKIAQFCBwoFX25hbWVCDwoNX3JvdXRpbmdfbW9kZUIWChRfdW5hc3NpZ25fb25fb2ZmbGluZSJEChdVcGRhdGVXb3Jrc3BhY2VSZXNwb25zZRIpCgl3b3Jrc3BhY2UYASABKAsyFi5wb3J0aG9sZS52MS5Xb3Jrc3BhY2UiFAoSTGlzdE1lbWJlcnNSZXF1ZXN0IjsKE0xpc3RNZW1iZXJzUmVzcG9uc2USJAoHbWVtYmVycxgBIAMoCzITLnBvcnRob2xlLnYxLk1lbWJlciKDAQoTVXBkYXRlTWVtYmVyUmVxdWVzdBIPCgd1c2VyX2lkGAEgASgJEh8KBHJvbGUYAiABKA4yES5wb3J0aG9sZS52MS5Sb2xlEiEKFG1heF9jb25jdXJyZW50X2NoYXRzGAMgASgFSACIAQFCFwoVX21heF9jb25jdXJyZW50X2NoYXRzIjsKFFVwZGF0ZU1lbWJlclJlc3BvbnNlEiMKBm1lbWJlchgBIAEoCzITLnBvcnRob2xlLnYxLk1lbWJlciImChNSZW1vdmVNZW1iZXJSZXF1ZXN0Eg8KB3VzZXJfaWQYASABKAkiFgoUUmVtb3ZlTWVtYmVyUmVzcG9uc2UiRQoTQ3JlYXRlSW52aXRlUmVxdWVzdBINCgVlbWFpbBgBIAEoCRIfCgRyb2xlGAIgASgOMhEucG9ydGhvbGUudjEuUm9sZSJRChRDcmVhdGVJbnZpdGVSZXNwb25zZRIjCgZpbnZpdGUYASABKAsyEy5wb3J0aG9sZS52MS5JbnZpdGUSFAoMaW52aXRlX3Rva2VuGAIgASgJIhQKEkxpc3RJbnZpdGVzUmVxdWVzdCI7ChNMaXN0SW52aXRlc1Jlc3BvbnNlEiQKB2ludml0ZXMYASADKAsyEy5wb3J0aG9sZS52MS5JbnZpdGUiKAoTUmV2b2tlSW52aXRlUmVxdWVzdBIRCglpbnZpdGVfaWQYASABKAkiFgoUUmV2b2tlSW52aXRlUmVzcG9uc2UiPgoSU2V0TXlTdGF0dXNSZXF1ZXN0EigKBnN0YXR1cxgBIAEoDjIYLnBvcnRob2xlLnYxLkFnZW50U3RhdHVzIjoKE1NldE15U3RhdHVzUmVzcG9uc2USIwoGbWVtYmVyGAEgASgLMhMucG9ydGhvbGUudjEuTWVtYmVyIhQKEkdldFdvcmtsb2FkUmVxdWVzdCKIAQoTR2V0V29ya2xvYWRSZXNwb25zZRIkCgdtZW1iZXJzGAEgAygLMhMucG9ydGhvbGUudjEuTWVtYmVyEhQKDHF1ZXVlX2xlbmd0aBgCIAEoBRI1ChFvbGRlc3RfcXVldWVfdGltZRgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAqjAEKC0FnZW50U3RhdHVzEhwKGEFHRU5UX1NUQVRVU19VTlNQRUNJRklFRBAAEhcKE0FHRU5UX1NUQVRVU19PTkxJTkUQARIVChFBR0VOVF9TVEFUVVNfQVdBWRACEhUKEUFHRU5UX1NUQVRVU19CVVNZEAMSGAoUQUdFTlRfU1RBVFVTX09GRkxJTkUQBCqBAQoLUm91dGluZ01vZGUSHAoYUk9VVElOR19NT0RFX1VOU1BFQ0lGSUVEEAASHQoZUk9VVElOR19NT0RFX0xFQVNUX0xPQURFRBABEhwKGFJPVVRJTkdfTU9ERV9ST1VORF9ST0JJThACEhcKE1JPVVRJTkdfTU9ERV9NQU5VQUwQAypMCgRSb2xlEhQKEFJPTEVfVU5TUEVDSUZJRUQQABIOCgpST0xFX09XTkVSEAESDgoKUk9MRV9BRE1JThACEg4KClJPTEVfQUdFTlQQAzLhBgoQV29ya3NwYWNlU2VydmljZRJTCgxHZXRXb3Jrc3BhY2USIC5wb3J0aG9sZS52MS5HZXRXb3Jrc3BhY2VSZXF1ZXN0GiEucG9ydGhvbGUudjEuR2V0V29ya3NwYWNlUmVzcG9uc2USXAoPVXBkYXRlV29ya3NwYWNlEiMucG9ydGhvbGUudjEuVXBkYXRlV29ya3NwYWNlUmVxdWVzdBokLnBvcnRob2xlLnYxLlVwZGF0ZVdvcmtzcGFjZVJlc3BvbnNlElAKC0xpc3RNZW1iZXJzEh8ucG9ydGhvbGUudjEuTGlzdE1lbWJlcnNSZXF1ZXN0GiAucG9ydGhvbGUudjEuTGlzdE1lbWJlcnNSZXNwb25zZRJTCgxVcGRhdGVNZW1iZXISIC5wb3J0aG9sZS52MS5VcGRhdGVNZW1iZXJSZXF1ZXN0GiEucG9ydGhvbGUudjEuVXBkYXRlTWVtYmVyUmVzcG9uc2USUwoMUmVtb3ZlTWVtYmVyEiAucG9ydGhvbGUudjEuUmVtb3ZlTWVtYmVyUmVxdWVzdBohLnBvcnRob2xlLnYxLlJlbW92ZU1lbWJlclJlc3BvbnNlElMKDENyZWF0ZUludml0ZRIgLnBvcnRob2xlLnYxLkNyZWF0ZUludml0ZVJlcXVlc3QaIS5wb3J0aG9sZS52MS5DcmVhdGVJbnZpdGVSZXNwb25zZRJQCgtMaXN0SW52aXRlcxIfLnBvcnRob2xlLnYxLkxpc3RJbnZpdGVzUmVxdWVzdBogLnBvcnRob2xlLnYxLkxpc3RJbnZpdGVzUmVzcG9uc2USUwoMUmV2b2tlSW52aXRlEiAucG9ydGhvbGUudjEuUmV2b2tlSW52aXRlUmVxdWVzdBohLnBvcnRob2xlLnYxLlJldm9rZUludml0ZVJlc3BvbnNlElAKC1NldE15U3RhdHVzEh8ucG9ydGhvbGUudjEuU2V0TXlTdGF0dXNSZXF1ZXN0GiAucG9ydGhvbGUudjEuU2V0TXlTdGF0dXNSZXNwb25zZRJQCgtHZXRXb3JrbG9hZBIfLnBvcnRob2xlLnYxLkdldFdvcmtsb2FkUmVxdWVzdBogLnBvcnRob2xlLnYxLkdldFdvcmtsb2FkUmVzcG9uc2ViBnByb3RvMw", [file_google_protobuf_timestamp]);
+  fileDesc("Chtwb3J0aG9sZS92MS93b3Jrc3BhY2UucHJvdG8SC3BvcnRob2xlLnYxIqcBCgpBdWRpdEVudHJ5EgoKAmlkGAEgASgJEi8KC2NyZWF0ZV90aW1lGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIVCg1hY3Rvcl91c2VyX2lkGAMgASgJEhIKCmFjdG9yX25hbWUYBCABKAkSDgoGYWN0aW9uGAUgASgJEhEKCXRhcmdldF9pZBgGIAEoCRIOCgZkZXRhaWwYByABKAkiPAoTTGlzdEF1ZGl0TG9nUmVxdWVzdBIRCglwYWdlX3NpemUYASABKAUSEgoKcGFnZV90b2tlbhgCIAEoCSJZChRMaXN0QXVkaXRMb2dSZXNwb25zZRIoCgdlbnRyaWVzGAEgAygLMhcucG9ydGhvbGUudjEuQXVkaXRFbnRyeRIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkiowEKCVdvcmtzcGFjZRIKCgJpZBgBIAEoCRIMCgRuYW1lGAIgASgJEi8KC2NyZWF0ZV90aW1lGAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIuCgxyb3V0aW5nX21vZGUYBCABKA4yGC5wb3J0aG9sZS52MS5Sb3V0aW5nTW9kZRIbChN1bmFzc2lnbl9vbl9vZmZsaW5lGAUgASgIIpgCCgZNZW1iZXISDwoHdXNlcl9pZBgBIAEoCRINCgVlbWFpbBgCIAEoCRIUCgxkaXNwbGF5X25hbWUYAyABKAkSHwoEcm9sZRgEIAEoDjIRLnBvcnRob2xlLnYxLlJvbGUSLQoJam9pbl90aW1lGAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIoCgZzdGF0dXMYBiABKA4yGC5wb3J0aG9sZS52MS5BZ2VudFN0YXR1cxIqCghwcmVzZW5jZRgHIAEoDjIYLnBvcnRob2xlLnYxLkFnZW50U3RhdHVzEhwKFG1heF9jb25jdXJyZW50X2NoYXRzGAggASgFEhQKDGN1cnJlbnRfbG9hZBgJIAEoBSLCAQoGSW52aXRlEgoKAmlkGAEgASgJEg0KBWVtYWlsGAIgASgJEh8KBHJvbGUYAyABKA4yES5wb3J0aG9sZS52MS5Sb2xlEhoKEmludml0ZWRfYnlfdXNlcl9pZBgEIAEoCRIvCgtjcmVhdGVfdGltZRgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLwoLZXhwaXJlX3RpbWUYBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIhUKE0dldFdvcmtzcGFjZVJlcXVlc3QiQQoUR2V0V29ya3NwYWNlUmVzcG9uc2USKQoJd29ya3NwYWNlGAEgASgLMhYucG9ydGhvbGUudjEuV29ya3NwYWNlIrQBChZVcGRhdGVXb3Jrc3BhY2VSZXF1ZXN0EhEKBG5hbWUYASABKAlIAIgBARIzCgxyb3V0aW5nX21vZGUYAiABKA4yGC5wb3J0aG9sZS52MS5Sb3V0aW5nTW9kZUgBiAEBEiAKE3VuYXNzaWduX29uX29mZmxpbmUYAyABKAhIAogBAUIHCgVfbmFtZUIPCg1fcm91dGluZ19tb2RlQhYKFF91bmFzc2lnbl9vbl9vZmZsaW5lIkQKF1VwZGF0ZVdvcmtzcGFjZVJlc3BvbnNlEikKCXdvcmtzcGFjZRgBIAEoCzIWLnBvcnRob2xlLnYxLldvcmtzcGFjZSIUChJMaXN0TWVtYmVyc1JlcXVlc3QiOwoTTGlzdE1lbWJlcnNSZXNwb25zZRIkCgdtZW1iZXJzGAEgAygLMhMucG9ydGhvbGUudjEuTWVtYmVyIoMBChNVcGRhdGVNZW1iZXJSZXF1ZXN0Eg8KB3VzZXJfaWQYASABKAkSHwoEcm9sZRgCIAEoDjIRLnBvcnRob2xlLnYxLlJvbGUSIQoUbWF4X2NvbmN1cnJlbnRfY2hhdHMYAyABKAVIAIgBAUIXChVfbWF4X2NvbmN1cnJlbnRfY2hhdHMiOwoUVXBkYXRlTWVtYmVyUmVzcG9uc2USIwoGbWVtYmVyGAEgASgLMhMucG9ydGhvbGUudjEuTWVtYmVyIiYKE1JlbW92ZU1lbWJlclJlcXVlc3QSDwoHdXNlcl9pZBgBIAEoCSIWChRSZW1vdmVNZW1iZXJSZXNwb25zZSJFChNDcmVhdGVJbnZpdGVSZXF1ZXN0Eg0KBWVtYWlsGAEgASgJEh8KBHJvbGUYAiABKA4yES5wb3J0aG9sZS52MS5Sb2xlIlEKFENyZWF0ZUludml0ZVJlc3BvbnNlEiMKBmludml0ZRgBIAEoCzITLnBvcnRob2xlLnYxLkludml0ZRIUCgxpbnZpdGVfdG9rZW4YAiABKAkiFAoSTGlzdEludml0ZXNSZXF1ZXN0IjsKE0xpc3RJbnZpdGVzUmVzcG9uc2USJAoHaW52aXRlcxgBIAMoCzITLnBvcnRob2xlLnYxLkludml0ZSIoChNSZXZva2VJbnZpdGVSZXF1ZXN0EhEKCWludml0ZV9pZBgBIAEoCSIWChRSZXZva2VJbnZpdGVSZXNwb25zZSI+ChJTZXRNeVN0YXR1c1JlcXVlc3QSKAoGc3RhdHVzGAEgASgOMhgucG9ydGhvbGUudjEuQWdlbnRTdGF0dXMiOgoTU2V0TXlTdGF0dXNSZXNwb25zZRIjCgZtZW1iZXIYASABKAsyEy5wb3J0aG9sZS52MS5NZW1iZXIiFAoSR2V0V29ya2xvYWRSZXF1ZXN0IogBChNHZXRXb3JrbG9hZFJlc3BvbnNlEiQKB21lbWJlcnMYASADKAsyEy5wb3J0aG9sZS52MS5NZW1iZXISFAoMcXVldWVfbGVuZ3RoGAIgASgFEjUKEW9sZGVzdF9xdWV1ZV90aW1lGAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCqMAQoLQWdlbnRTdGF0dXMSHAoYQUdFTlRfU1RBVFVTX1VOU1BFQ0lGSUVEEAASFwoTQUdFTlRfU1RBVFVTX09OTElORRABEhUKEUFHRU5UX1NUQVRVU19BV0FZEAISFQoRQUdFTlRfU1RBVFVTX0JVU1kQAxIYChRBR0VOVF9TVEFUVVNfT0ZGTElORRAEKoEBCgtSb3V0aW5nTW9kZRIcChhST1VUSU5HX01PREVfVU5TUEVDSUZJRUQQABIdChlST1VUSU5HX01PREVfTEVBU1RfTE9BREVEEAESHAoYUk9VVElOR19NT0RFX1JPVU5EX1JPQklOEAISFwoTUk9VVElOR19NT0RFX01BTlVBTBADKkwKBFJvbGUSFAoQUk9MRV9VTlNQRUNJRklFRBAAEg4KClJPTEVfT1dORVIQARIOCgpST0xFX0FETUlOEAISDgoKUk9MRV9BR0VOVBADMrYHChBXb3Jrc3BhY2VTZXJ2aWNlElMKDEdldFdvcmtzcGFjZRIgLnBvcnRob2xlLnYxLkdldFdvcmtzcGFjZVJlcXVlc3QaIS5wb3J0aG9sZS52MS5HZXRXb3Jrc3BhY2VSZXNwb25zZRJcCg9VcGRhdGVXb3Jrc3BhY2USIy5wb3J0aG9sZS52MS5VcGRhdGVXb3Jrc3BhY2VSZXF1ZXN0GiQucG9ydGhvbGUudjEuVXBkYXRlV29ya3NwYWNlUmVzcG9uc2USUAoLTGlzdE1lbWJlcnMSHy5wb3J0aG9sZS52MS5MaXN0TWVtYmVyc1JlcXVlc3QaIC5wb3J0aG9sZS52MS5MaXN0TWVtYmVyc1Jlc3BvbnNlElMKDFVwZGF0ZU1lbWJlchIgLnBvcnRob2xlLnYxLlVwZGF0ZU1lbWJlclJlcXVlc3QaIS5wb3J0aG9sZS52MS5VcGRhdGVNZW1iZXJSZXNwb25zZRJTCgxSZW1vdmVNZW1iZXISIC5wb3J0aG9sZS52MS5SZW1vdmVNZW1iZXJSZXF1ZXN0GiEucG9ydGhvbGUudjEuUmVtb3ZlTWVtYmVyUmVzcG9uc2USUwoMQ3JlYXRlSW52aXRlEiAucG9ydGhvbGUudjEuQ3JlYXRlSW52aXRlUmVxdWVzdBohLnBvcnRob2xlLnYxLkNyZWF0ZUludml0ZVJlc3BvbnNlElAKC0xpc3RJbnZpdGVzEh8ucG9ydGhvbGUudjEuTGlzdEludml0ZXNSZXF1ZXN0GiAucG9ydGhvbGUudjEuTGlzdEludml0ZXNSZXNwb25zZRJTCgxSZXZva2VJbnZpdGUSIC5wb3J0aG9sZS52MS5SZXZva2VJbnZpdGVSZXF1ZXN0GiEucG9ydGhvbGUudjEuUmV2b2tlSW52aXRlUmVzcG9uc2USUAoLU2V0TXlTdGF0dXMSHy5wb3J0aG9sZS52MS5TZXRNeVN0YXR1c1JlcXVlc3QaIC5wb3J0aG9sZS52MS5TZXRNeVN0YXR1c1Jlc3BvbnNlElAKC0dldFdvcmtsb2FkEh8ucG9ydGhvbGUudjEuR2V0V29ya2xvYWRSZXF1ZXN0GiAucG9ydGhvbGUudjEuR2V0V29ya2xvYWRSZXNwb25zZRJTCgxMaXN0QXVkaXRMb2cSIC5wb3J0aG9sZS52MS5MaXN0QXVkaXRMb2dSZXF1ZXN0GiEucG9ydGhvbGUudjEuTGlzdEF1ZGl0TG9nUmVzcG9uc2ViBnByb3RvMw", [file_google_protobuf_timestamp]);
+
+/**
+ * One administrative action.
+ *
+ * @generated from message porthole.v1.AuditEntry
+ */
+export type AuditEntry = Message<"porthole.v1.AuditEntry"> & {
+  /**
+   * Opaque identifier (`aud_…`).
+   *
+   * @generated from field: string id = 1;
+   */
+  id: string;
+
+  /**
+   * When it happened.
+   *
+   * @generated from field: google.protobuf.Timestamp create_time = 2;
+   */
+  createTime?: Timestamp | undefined;
+
+  /**
+   * Who did it (account id; empty for the server itself).
+   *
+   * @generated from field: string actor_user_id = 3;
+   */
+  actorUserId: string;
+
+  /**
+   * Their display name when they did it.
+   *
+   * @generated from field: string actor_name = 4;
+   */
+  actorName: string;
+
+  /**
+   * What was done, as `noun.verb`: `member.role_changed`, `member.removed`,
+   * `invite.created`, `invite.revoked`, `workspace.updated`, `widget.created`,
+   * `widget.updated`, `widget.deleted`, `widget.activated`, `widget.deactivated`,
+   * `widget.token_regenerated`, `widget.identity_secret_viewed`,
+   * `widget.identity_secret_rotated`, `visitor.exported`, `visitor.erased`.
+   *
+   * @generated from field: string action = 5;
+   */
+  action: string;
+
+  /**
+   * What it was done to (an id: `usr_…`, `inv_…`, `wgt_…`, `vis_…`, `ws_…`).
+   *
+   * @generated from field: string target_id = 6;
+   */
+  targetId: string;
+
+  /**
+   * A short human description (`role agent → admin`, `e-mail ann@example.com`).
+   *
+   * @generated from field: string detail = 7;
+   */
+  detail: string;
+};
+
+/**
+ * Describes the message porthole.v1.AuditEntry.
+ * Use `create(AuditEntrySchema)` to create a new message.
+ */
+export const AuditEntrySchema: GenMessage<AuditEntry> = /*@__PURE__*/
+  messageDesc(file_porthole_v1_workspace, 0);
+
+/**
+ * Request of WorkspaceService.ListAuditLog.
+ *
+ * @generated from message porthole.v1.ListAuditLogRequest
+ */
+export type ListAuditLogRequest = Message<"porthole.v1.ListAuditLogRequest"> & {
+  /**
+   * At most this many entries (1 to 200; 0 means 50).
+   *
+   * @generated from field: int32 page_size = 1;
+   */
+  pageSize: number;
+
+  /**
+   * Token from a previous response's `next_page_token`.
+   *
+   * @generated from field: string page_token = 2;
+   */
+  pageToken: string;
+};
+
+/**
+ * Describes the message porthole.v1.ListAuditLogRequest.
+ * Use `create(ListAuditLogRequestSchema)` to create a new message.
+ */
+export const ListAuditLogRequestSchema: GenMessage<ListAuditLogRequest> = /*@__PURE__*/
+  messageDesc(file_porthole_v1_workspace, 1);
+
+/**
+ * Response of WorkspaceService.ListAuditLog.
+ *
+ * @generated from message porthole.v1.ListAuditLogResponse
+ */
+export type ListAuditLogResponse = Message<"porthole.v1.ListAuditLogResponse"> & {
+  /**
+   * Newest first.
+   *
+   * @generated from field: repeated porthole.v1.AuditEntry entries = 1;
+   */
+  entries: AuditEntry[];
+
+  /**
+   * Pass as `page_token` for the next page; empty on the last page.
+   *
+   * @generated from field: string next_page_token = 2;
+   */
+  nextPageToken: string;
+};
+
+/**
+ * Describes the message porthole.v1.ListAuditLogResponse.
+ * Use `create(ListAuditLogResponseSchema)` to create a new message.
+ */
+export const ListAuditLogResponseSchema: GenMessage<ListAuditLogResponse> = /*@__PURE__*/
+  messageDesc(file_porthole_v1_workspace, 2);
 
 /**
  * A tenant: one company's websites, widgets, people and conversations.
@@ -61,7 +184,7 @@ export type Workspace = Message<"porthole.v1.Workspace"> & {
  * Use `create(WorkspaceSchema)` to create a new message.
  */
 export const WorkspaceSchema: GenMessage<Workspace> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_workspace, 0);
+  messageDesc(file_porthole_v1_workspace, 3);
 
 /**
  * A person's membership in a workspace.
@@ -139,7 +262,7 @@ export type Member = Message<"porthole.v1.Member"> & {
  * Use `create(MemberSchema)` to create a new message.
  */
 export const MemberSchema: GenMessage<Member> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_workspace, 1);
+  messageDesc(file_porthole_v1_workspace, 4);
 
 /**
  * An invitation that has not been accepted yet.
@@ -195,7 +318,7 @@ export type Invite = Message<"porthole.v1.Invite"> & {
  * Use `create(InviteSchema)` to create a new message.
  */
 export const InviteSchema: GenMessage<Invite> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_workspace, 2);
+  messageDesc(file_porthole_v1_workspace, 5);
 
 /**
  * Request of WorkspaceService.GetWorkspace.
@@ -210,7 +333,7 @@ export type GetWorkspaceRequest = Message<"porthole.v1.GetWorkspaceRequest"> & {
  * Use `create(GetWorkspaceRequestSchema)` to create a new message.
  */
 export const GetWorkspaceRequestSchema: GenMessage<GetWorkspaceRequest> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_workspace, 3);
+  messageDesc(file_porthole_v1_workspace, 6);
 
 /**
  * Response of WorkspaceService.GetWorkspace.
@@ -231,7 +354,7 @@ export type GetWorkspaceResponse = Message<"porthole.v1.GetWorkspaceResponse"> &
  * Use `create(GetWorkspaceResponseSchema)` to create a new message.
  */
 export const GetWorkspaceResponseSchema: GenMessage<GetWorkspaceResponse> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_workspace, 4);
+  messageDesc(file_porthole_v1_workspace, 7);
 
 /**
  * Request of WorkspaceService.UpdateWorkspace.
@@ -266,7 +389,7 @@ export type UpdateWorkspaceRequest = Message<"porthole.v1.UpdateWorkspaceRequest
  * Use `create(UpdateWorkspaceRequestSchema)` to create a new message.
  */
 export const UpdateWorkspaceRequestSchema: GenMessage<UpdateWorkspaceRequest> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_workspace, 5);
+  messageDesc(file_porthole_v1_workspace, 8);
 
 /**
  * Response of WorkspaceService.UpdateWorkspace.
@@ -287,7 +410,7 @@ export type UpdateWorkspaceResponse = Message<"porthole.v1.UpdateWorkspaceRespon
  * Use `create(UpdateWorkspaceResponseSchema)` to create a new message.
  */
 export const UpdateWorkspaceResponseSchema: GenMessage<UpdateWorkspaceResponse> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_workspace, 6);
+  messageDesc(file_porthole_v1_workspace, 9);
 
 /**
  * Request of WorkspaceService.ListMembers.
@@ -302,7 +425,7 @@ export type ListMembersRequest = Message<"porthole.v1.ListMembersRequest"> & {
  * Use `create(ListMembersRequestSchema)` to create a new message.
  */
 export const ListMembersRequestSchema: GenMessage<ListMembersRequest> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_workspace, 7);
+  messageDesc(file_porthole_v1_workspace, 10);
 
 /**
  * Response of WorkspaceService.ListMembers.
@@ -323,7 +446,7 @@ export type ListMembersResponse = Message<"porthole.v1.ListMembersResponse"> & {
  * Use `create(ListMembersResponseSchema)` to create a new message.
  */
 export const ListMembersResponseSchema: GenMessage<ListMembersResponse> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_workspace, 8);
+  messageDesc(file_porthole_v1_workspace, 11);
 
 /**
  * Request of WorkspaceService.UpdateMember.
@@ -358,7 +481,7 @@ export type UpdateMemberRequest = Message<"porthole.v1.UpdateMemberRequest"> & {
  * Use `create(UpdateMemberRequestSchema)` to create a new message.
  */
 export const UpdateMemberRequestSchema: GenMessage<UpdateMemberRequest> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_workspace, 9);
+  messageDesc(file_porthole_v1_workspace, 12);
 
 /**
  * Response of WorkspaceService.UpdateMember.
@@ -379,7 +502,7 @@ export type UpdateMemberResponse = Message<"porthole.v1.UpdateMemberResponse"> &
  * Use `create(UpdateMemberResponseSchema)` to create a new message.
  */
 export const UpdateMemberResponseSchema: GenMessage<UpdateMemberResponse> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_workspace, 10);
+  messageDesc(file_porthole_v1_workspace, 13);
 
 /**
  * Request of WorkspaceService.RemoveMember.
@@ -400,7 +523,7 @@ export type RemoveMemberRequest = Message<"porthole.v1.RemoveMemberRequest"> & {
  * Use `create(RemoveMemberRequestSchema)` to create a new message.
  */
 export const RemoveMemberRequestSchema: GenMessage<RemoveMemberRequest> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_workspace, 11);
+  messageDesc(file_porthole_v1_workspace, 14);
 
 /**
  * Response of WorkspaceService.RemoveMember.
@@ -415,7 +538,7 @@ export type RemoveMemberResponse = Message<"porthole.v1.RemoveMemberResponse"> &
  * Use `create(RemoveMemberResponseSchema)` to create a new message.
  */
 export const RemoveMemberResponseSchema: GenMessage<RemoveMemberResponse> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_workspace, 12);
+  messageDesc(file_porthole_v1_workspace, 15);
 
 /**
  * Request of WorkspaceService.CreateInvite.
@@ -443,7 +566,7 @@ export type CreateInviteRequest = Message<"porthole.v1.CreateInviteRequest"> & {
  * Use `create(CreateInviteRequestSchema)` to create a new message.
  */
 export const CreateInviteRequestSchema: GenMessage<CreateInviteRequest> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_workspace, 13);
+  messageDesc(file_porthole_v1_workspace, 16);
 
 /**
  * Response of WorkspaceService.CreateInvite.
@@ -471,7 +594,7 @@ export type CreateInviteResponse = Message<"porthole.v1.CreateInviteResponse"> &
  * Use `create(CreateInviteResponseSchema)` to create a new message.
  */
 export const CreateInviteResponseSchema: GenMessage<CreateInviteResponse> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_workspace, 14);
+  messageDesc(file_porthole_v1_workspace, 17);
 
 /**
  * Request of WorkspaceService.ListInvites.
@@ -486,7 +609,7 @@ export type ListInvitesRequest = Message<"porthole.v1.ListInvitesRequest"> & {
  * Use `create(ListInvitesRequestSchema)` to create a new message.
  */
 export const ListInvitesRequestSchema: GenMessage<ListInvitesRequest> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_workspace, 15);
+  messageDesc(file_porthole_v1_workspace, 18);
 
 /**
  * Response of WorkspaceService.ListInvites.
@@ -507,7 +630,7 @@ export type ListInvitesResponse = Message<"porthole.v1.ListInvitesResponse"> & {
  * Use `create(ListInvitesResponseSchema)` to create a new message.
  */
 export const ListInvitesResponseSchema: GenMessage<ListInvitesResponse> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_workspace, 16);
+  messageDesc(file_porthole_v1_workspace, 19);
 
 /**
  * Request of WorkspaceService.RevokeInvite.
@@ -528,7 +651,7 @@ export type RevokeInviteRequest = Message<"porthole.v1.RevokeInviteRequest"> & {
  * Use `create(RevokeInviteRequestSchema)` to create a new message.
  */
 export const RevokeInviteRequestSchema: GenMessage<RevokeInviteRequest> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_workspace, 17);
+  messageDesc(file_porthole_v1_workspace, 20);
 
 /**
  * Response of WorkspaceService.RevokeInvite.
@@ -543,7 +666,7 @@ export type RevokeInviteResponse = Message<"porthole.v1.RevokeInviteResponse"> &
  * Use `create(RevokeInviteResponseSchema)` to create a new message.
  */
 export const RevokeInviteResponseSchema: GenMessage<RevokeInviteResponse> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_workspace, 18);
+  messageDesc(file_porthole_v1_workspace, 21);
 
 /**
  * Request of WorkspaceService.SetMyStatus.
@@ -564,7 +687,7 @@ export type SetMyStatusRequest = Message<"porthole.v1.SetMyStatusRequest"> & {
  * Use `create(SetMyStatusRequestSchema)` to create a new message.
  */
 export const SetMyStatusRequestSchema: GenMessage<SetMyStatusRequest> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_workspace, 19);
+  messageDesc(file_porthole_v1_workspace, 22);
 
 /**
  * Response of WorkspaceService.SetMyStatus.
@@ -585,7 +708,7 @@ export type SetMyStatusResponse = Message<"porthole.v1.SetMyStatusResponse"> & {
  * Use `create(SetMyStatusResponseSchema)` to create a new message.
  */
 export const SetMyStatusResponseSchema: GenMessage<SetMyStatusResponse> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_workspace, 20);
+  messageDesc(file_porthole_v1_workspace, 23);
 
 /**
  * Request of WorkspaceService.GetWorkload.
@@ -600,7 +723,7 @@ export type GetWorkloadRequest = Message<"porthole.v1.GetWorkloadRequest"> & {
  * Use `create(GetWorkloadRequestSchema)` to create a new message.
  */
 export const GetWorkloadRequestSchema: GenMessage<GetWorkloadRequest> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_workspace, 21);
+  messageDesc(file_porthole_v1_workspace, 24);
 
 /**
  * Response of WorkspaceService.GetWorkload.
@@ -635,7 +758,7 @@ export type GetWorkloadResponse = Message<"porthole.v1.GetWorkloadResponse"> & {
  * Use `create(GetWorkloadResponseSchema)` to create a new message.
  */
 export const GetWorkloadResponseSchema: GenMessage<GetWorkloadResponse> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_workspace, 22);
+  messageDesc(file_porthole_v1_workspace, 25);
 
 /**
  * An agent's availability.
@@ -896,6 +1019,19 @@ export const WorkspaceService: GenService<{
     methodKind: "unary";
     input: typeof GetWorkloadRequestSchema;
     output: typeof GetWorkloadResponseSchema;
+  },
+  /**
+   * Lists the workspace's administrative actions, newest first: member, role and invite
+   * changes, widget changes, identity-secret reads and rotations, widget token changes,
+   * visitor exports and erasures. Owners only.
+   * Errors: UNAUTHENTICATED, PERMISSION_DENIED, INVALID_ARGUMENT (bad page size or token).
+   *
+   * @generated from rpc porthole.v1.WorkspaceService.ListAuditLog
+   */
+  listAuditLog: {
+    methodKind: "unary";
+    input: typeof ListAuditLogRequestSchema;
+    output: typeof ListAuditLogResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_porthole_v1_workspace, 0);

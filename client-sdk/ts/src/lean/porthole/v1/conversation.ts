@@ -420,7 +420,47 @@ export interface WatchWorkspaceResponse {
     | //
     /** A member's status, presence, load or capacity changed. */
     { $case: "memberUpdated"; value: Member }
+    | //
+    /** A visitor was erased (EraseVisitor): drop them and their conversations. */
+    { $case: "visitorErased"; value: VisitorErased }
     | undefined;
+}
+
+/** A visitor and everything about them was erased. */
+export interface VisitorErased {
+  /** The erased visitor's id. */
+  visitorId: string;
+  /** Their conversations, now gone. */
+  conversationIds: string[];
+}
+
+/** Request of ConversationService.ExportVisitorData. */
+export interface ExportVisitorDataRequest {
+  /** The visitor (`vis_…`). */
+  visitorId: string;
+}
+
+/** Response of ConversationService.ExportVisitorData. */
+export interface ExportVisitorDataResponse {
+  /**
+   * The document, UTF-8 JSON: `{"visitor": {…}, "page_views": […], "conversations":
+   * [{…, "messages": […]}], "exported_at": "RFC 3339"}`.
+   */
+  json: string;
+  /** A file name for it (`visitor-vis_….json`). */
+  fileName: string;
+}
+
+/** Request of ConversationService.EraseVisitor. */
+export interface EraseVisitorRequest {
+  /** The visitor (`vis_…`). */
+  visitorId: string;
+}
+
+/** Response of ConversationService.EraseVisitor. */
+export interface EraseVisitorResponse {
+  /** How many conversations were erased with the visitor. */
+  conversations: number;
 }
 
 /** A conversation was given to the watching agent. */
@@ -2737,6 +2777,9 @@ export const WatchWorkspaceResponse: MessageFns<WatchWorkspaceResponse> = {
       case "memberUpdated":
         Member.encode(message.event.value, writer.uint32(74).fork()).join();
         break;
+      case "visitorErased":
+        VisitorErased.encode(message.event.value, writer.uint32(82).fork()).join();
+        break;
     }
     return writer;
   },
@@ -2824,6 +2867,266 @@ export const WatchWorkspaceResponse: MessageFns<WatchWorkspaceResponse> = {
             }
 
             message.event = { $case: "memberUpdated", value: Member.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.event = { $case: "visitorErased", value: VisitorErased.decode(reader, reader.uint32()) };
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+};
+
+function createBaseVisitorErased(): VisitorErased {
+  return { visitorId: "", conversationIds: [] };
+}
+
+export const VisitorErased: MessageFns<VisitorErased> = {
+  encode(message: VisitorErased, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.visitorId !== "") {
+      writer.uint32(10).string(message.visitorId);
+    }
+    for (const v of message.conversationIds) {
+      writer.uint32(18).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): VisitorErased {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseVisitorErased();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.visitorId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.conversationIds.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+};
+
+function createBaseExportVisitorDataRequest(): ExportVisitorDataRequest {
+  return { visitorId: "" };
+}
+
+export const ExportVisitorDataRequest: MessageFns<ExportVisitorDataRequest> = {
+  encode(message: ExportVisitorDataRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.visitorId !== "") {
+      writer.uint32(10).string(message.visitorId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ExportVisitorDataRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseExportVisitorDataRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.visitorId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+};
+
+function createBaseExportVisitorDataResponse(): ExportVisitorDataResponse {
+  return { json: "", fileName: "" };
+}
+
+export const ExportVisitorDataResponse: MessageFns<ExportVisitorDataResponse> = {
+  encode(message: ExportVisitorDataResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.json !== "") {
+      writer.uint32(10).string(message.json);
+    }
+    if (message.fileName !== "") {
+      writer.uint32(18).string(message.fileName);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ExportVisitorDataResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseExportVisitorDataResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.json = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.fileName = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+};
+
+function createBaseEraseVisitorRequest(): EraseVisitorRequest {
+  return { visitorId: "" };
+}
+
+export const EraseVisitorRequest: MessageFns<EraseVisitorRequest> = {
+  encode(message: EraseVisitorRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.visitorId !== "") {
+      writer.uint32(10).string(message.visitorId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): EraseVisitorRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseEraseVisitorRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.visitorId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+};
+
+function createBaseEraseVisitorResponse(): EraseVisitorResponse {
+  return { conversations: 0 };
+}
+
+export const EraseVisitorResponse: MessageFns<EraseVisitorResponse> = {
+  encode(message: EraseVisitorResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.conversations !== 0) {
+      writer.uint32(8).int32(message.conversations);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): EraseVisitorResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseEraseVisitorResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.conversations = reader.int32();
             continue;
           }
         }
@@ -3672,6 +3975,38 @@ export const ConversationServiceDefinition = {
       requestStream: false,
       responseType: WatchWorkspaceResponse as typeof WatchWorkspaceResponse,
       responseStream: true,
+      options: {},
+    },
+    /**
+     * Everything stored about one visitor, as one JSON document: profile and attributes,
+     * page views, and every conversation with its messages (internal notes included) and
+     * attachments (with download links valid for a day). For answering a person's request
+     * for their data. Owner or admin; recorded in the audit log.
+     * Errors: UNAUTHENTICATED, PERMISSION_DENIED (agents), INVALID_ARGUMENT (empty id),
+     * NOT_FOUND (no such visitor in this workspace).
+     */
+    exportVisitorData: {
+      name: "ExportVisitorData",
+      requestType: ExportVisitorDataRequest as typeof ExportVisitorDataRequest,
+      requestStream: false,
+      responseType: ExportVisitorDataResponse as typeof ExportVisitorDataResponse,
+      responseStream: false,
+      options: {},
+    },
+    /**
+     * Erases a visitor for good: profile, page views, conversations, messages, attachments
+     * (their files too), and what the event log held about them. Open workspace feeds get
+     * `visitor_erased`; the visitor's own token then starts a new anonymous visitor. Owner
+     * or admin; recorded in the audit log (the record names the visitor's id only).
+     * Errors: UNAUTHENTICATED, PERMISSION_DENIED (agents), INVALID_ARGUMENT (empty id),
+     * NOT_FOUND (no such visitor in this workspace).
+     */
+    eraseVisitor: {
+      name: "EraseVisitor",
+      requestType: EraseVisitorRequest as typeof EraseVisitorRequest,
+      requestStream: false,
+      responseType: EraseVisitorResponse as typeof EraseVisitorResponse,
+      responseStream: false,
       options: {},
     },
     /**

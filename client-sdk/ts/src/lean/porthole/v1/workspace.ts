@@ -46,6 +46,48 @@ export enum Role {
   ROLE_AGENT = 3,
 }
 
+/** One administrative action. */
+export interface AuditEntry {
+  /** Opaque identifier (`aud_…`). */
+  id: string;
+  /** When it happened. */
+  createTime:
+    | Date
+    | undefined;
+  /** Who did it (account id; empty for the server itself). */
+  actorUserId: string;
+  /** Their display name when they did it. */
+  actorName: string;
+  /**
+   * What was done, as `noun.verb`: `member.role_changed`, `member.removed`,
+   * `invite.created`, `invite.revoked`, `workspace.updated`, `widget.created`,
+   * `widget.updated`, `widget.deleted`, `widget.activated`, `widget.deactivated`,
+   * `widget.token_regenerated`, `widget.identity_secret_viewed`,
+   * `widget.identity_secret_rotated`, `visitor.exported`, `visitor.erased`.
+   */
+  action: string;
+  /** What it was done to (an id: `usr_…`, `inv_…`, `wgt_…`, `vis_…`, `ws_…`). */
+  targetId: string;
+  /** A short human description (`role agent → admin`, `e-mail ann@example.com`). */
+  detail: string;
+}
+
+/** Request of WorkspaceService.ListAuditLog. */
+export interface ListAuditLogRequest {
+  /** At most this many entries (1 to 200; 0 means 50). */
+  pageSize: number;
+  /** Token from a previous response's `next_page_token`. */
+  pageToken: string;
+}
+
+/** Response of WorkspaceService.ListAuditLog. */
+export interface ListAuditLogResponse {
+  /** Newest first. */
+  entries: AuditEntry[];
+  /** Pass as `page_token` for the next page; empty on the last page. */
+  nextPageToken: string;
+}
+
 /** A tenant: one company's websites, widgets, people and conversations. */
 export interface Workspace {
   /** Opaque identifier (`ws_…`). */
@@ -236,6 +278,232 @@ export interface GetWorkloadResponse {
   /** When the longest-waiting queued conversation started waiting; unset when none waits. */
   oldestQueueTime: Date | undefined;
 }
+
+function createBaseAuditEntry(): AuditEntry {
+  return { id: "", createTime: undefined, actorUserId: "", actorName: "", action: "", targetId: "", detail: "" };
+}
+
+export const AuditEntry: MessageFns<AuditEntry> = {
+  encode(message: AuditEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.createTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.createTime), writer.uint32(18).fork()).join();
+    }
+    if (message.actorUserId !== "") {
+      writer.uint32(26).string(message.actorUserId);
+    }
+    if (message.actorName !== "") {
+      writer.uint32(34).string(message.actorName);
+    }
+    if (message.action !== "") {
+      writer.uint32(42).string(message.action);
+    }
+    if (message.targetId !== "") {
+      writer.uint32(50).string(message.targetId);
+    }
+    if (message.detail !== "") {
+      writer.uint32(58).string(message.detail);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AuditEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAuditEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.createTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.actorUserId = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.actorName = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.action = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.targetId = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.detail = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+};
+
+function createBaseListAuditLogRequest(): ListAuditLogRequest {
+  return { pageSize: 0, pageToken: "" };
+}
+
+export const ListAuditLogRequest: MessageFns<ListAuditLogRequest> = {
+  encode(message: ListAuditLogRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.pageSize !== 0) {
+      writer.uint32(8).int32(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      writer.uint32(18).string(message.pageToken);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListAuditLogRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListAuditLogRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.pageSize = reader.int32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.pageToken = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+};
+
+function createBaseListAuditLogResponse(): ListAuditLogResponse {
+  return { entries: [], nextPageToken: "" };
+}
+
+export const ListAuditLogResponse: MessageFns<ListAuditLogResponse> = {
+  encode(message: ListAuditLogResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.entries) {
+      AuditEntry.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.nextPageToken !== "") {
+      writer.uint32(18).string(message.nextPageToken);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListAuditLogResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListAuditLogResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.entries.push(AuditEntry.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.nextPageToken = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+};
 
 function createBaseWorkspace(): Workspace {
   return { id: "", name: "", createTime: undefined, routingMode: 0, unassignOnOffline: false };
@@ -1653,6 +1921,20 @@ export const WorkspaceServiceDefinition = {
       requestType: GetWorkloadRequest as typeof GetWorkloadRequest,
       requestStream: false,
       responseType: GetWorkloadResponse as typeof GetWorkloadResponse,
+      responseStream: false,
+      options: {},
+    },
+    /**
+     * Lists the workspace's administrative actions, newest first: member, role and invite
+     * changes, widget changes, identity-secret reads and rotations, widget token changes,
+     * visitor exports and erasures. Owners only.
+     * Errors: UNAUTHENTICATED, PERMISSION_DENIED, INVALID_ARGUMENT (bad page size or token).
+     */
+    listAuditLog: {
+      name: "ListAuditLog",
+      requestType: ListAuditLogRequest as typeof ListAuditLogRequest,
+      requestStream: false,
+      responseType: ListAuditLogResponse as typeof ListAuditLogResponse,
       responseStream: false,
       options: {},
     },
