@@ -116,10 +116,47 @@ struct RpcStatus {
     details: Vec<prost_types::Any>,
 }
 
+/// Most violations one answer carries, and most characters of any text in it: a status
+/// travels in HTTP/2 headers, which clients cap (16 KiB by default), so a request that
+/// echoed a huge field name (an attribute key) or had hundreds of bad entries was answered
+/// with a protocol error (INTERNAL on the client) instead of INVALID_ARGUMENT.
+const MAX_VIOLATIONS_SENT: usize = 20;
+const MAX_TEXT_SENT: usize = 200;
+const MAX_MESSAGE_SENT: usize = 2048;
+
+/// `text` cut to `max` characters, marked with an ellipsis when cut.
+fn clip(text: String, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text,
+    }
+}
+
 impl From<Error> for tonic::Status {
     fn from(error: Error) -> Self {
         use tonic::Code;
-        let message = error.to_string();
+        let error = match error {
+            Error::InvalidArgument(violations) => {
+                let more = violations.len().saturating_sub(MAX_VIOLATIONS_SENT);
+                let mut kept: Vec<FieldViolation> = violations
+                    .into_iter()
+                    .take(MAX_VIOLATIONS_SENT)
+                    .map(|v| FieldViolation {
+                        field: clip(v.field, MAX_TEXT_SENT),
+                        description: clip(v.description, MAX_TEXT_SENT),
+                    })
+                    .collect();
+                if more > 0 {
+                    kept.push(FieldViolation {
+                        field: "request".to_owned(),
+                        description: format!("and {more} more problems like these"),
+                    });
+                }
+                Error::InvalidArgument(kept)
+            }
+            other => other,
+        };
+        let message = clip(error.to_string(), MAX_MESSAGE_SENT);
         match error {
             Error::InvalidArgument(field_violations) => {
                 let detail = prost_types::Any {

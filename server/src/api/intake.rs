@@ -71,9 +71,13 @@ pub async fn check(State(intake): State<Arc<Intake>>, request: Request, next: Ne
     let time = if *limit == MAX_UPLOAD_REQUEST_BYTES { UPLOAD_BODY_TIME } else { BODY_TIME };
     let bytes = match tokio::time::timeout(time, axum::body::to_bytes(body, limit + FRAME_HEADER)).await {
         Ok(Ok(bytes)) => bytes,
-        Ok(Err(_)) => {
-            let error =
-                Error::invalid("request", format!("the request is larger than this method's limit of {limit} bytes"));
+        Ok(Err(error)) => {
+            let too_large = error.into_inner().downcast_ref::<http_body_util::LengthLimitError>().is_some();
+            let error = if too_large {
+                Error::invalid("request", format!("the request is larger than this method's limit of {limit} bytes"))
+            } else {
+                Error::invalid("request", "the request body could not be read (for grpc-web-text: is it base64?)")
+            };
             return tonic::Status::from(error).into_http::<Body>().into_response();
         }
         Err(_) => {
@@ -84,13 +88,19 @@ pub async fn check(State(intake): State<Arc<Intake>>, request: Request, next: Ne
             return tonic::Status::from(error).into_http::<Body>().into_response();
         }
     };
-    if let Some(field) =
-        message_of(&bytes).and_then(|m| DynamicMessage::decode(input.clone(), m).ok()).and_then(|m| nul_field(&m, ""))
-    {
-        let error = Error::invalid(field, "must not contain the NUL character (U+0000)");
+    // Every request is read here anyway; one that is not a well-formed message is the
+    // caller's mistake (INVALID_ARGUMENT), where tonic's decoder answered INTERNAL.
+    let refused = match message_of(&bytes) {
+        None => Some(Error::invalid("request", "must be exactly one uncompressed gRPC message frame")),
+        Some(message) => match DynamicMessage::decode(input.clone(), message) {
+            Err(error) => Some(Error::invalid("request", format!("is not a valid {}: {error}", input.name()))),
+            Ok(message) => nul_field(&message, "")
+                .map(|field| Error::invalid(field, "must not contain the NUL character (U+0000)")),
+        },
+    };
+    if let Some(error) = refused {
         return tonic::Status::from(error).into_http::<Body>().into_response();
     }
-    // A body that does not decode goes on: tonic answers it as it always did.
     next.run(Request::from_parts(parts, Body::from(bytes))).await
 }
 
@@ -98,7 +108,7 @@ pub async fn check(State(intake): State<Arc<Intake>>, request: Request, next: Ne
 fn message_of(body: &[u8]) -> Option<&[u8]> {
     let (header, rest) = body.split_at_checked(FRAME_HEADER)?;
     let length = usize::try_from(u32::from_be_bytes([header[1], header[2], header[3], header[4]])).ok()?;
-    (header[0] == 0).then(|| rest.get(..length)).flatten()
+    (header[0] == 0 && rest.len() == length).then_some(rest)
 }
 
 /// The path of the first string field (at any depth) holding U+0000.

@@ -28,3 +28,6 @@ impl Violations {
         if self.0.is_empty() { Ok(value) } else { Err(crate::error::Error::InvalidArgument(self.0)) }
     }
 }
+
+#[cfg(test)]
+mod properties;

@@ -260,7 +260,8 @@ fn normalize_color(value: &str) -> Option<String> {
 /// Minutes since midnight of `HH:MM`; `24:00` is 1440.
 pub fn parse_hhmm(value: &str) -> Option<u32> {
     let (h, m) = value.split_once(':')?;
-    if h.len() != 2 || m.len() != 2 {
+    // Digits only: integer parsing alone would take "+9".
+    if h.len() != 2 || m.len() != 2 || !h.bytes().chain(m.bytes()).all(|b| b.is_ascii_digit()) {
         return None;
     }
     let (h, m): (u32, u32) = (h.parse().ok()?, m.parse().ok()?);

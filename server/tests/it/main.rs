@@ -16,6 +16,7 @@ mod http;
 mod intake;
 mod limits;
 mod privacy;
+mod properties;
 mod retention;
 mod routing;
 mod tidy;
