@@ -99,7 +99,7 @@ pub async fn open_state(
         None => realtime::bus::Bus::in_process(),
     };
     let signer = attachments::Signer::new(secret.as_bytes(), &public_url);
-    let limits = Arc::new(limits::Limiter::new(&config.rate_limits));
+    let limits = Arc::new(limits::Limiter::new(&config.rate_limits).shared_through(bus.clone()));
     let open_feeds = Arc::default();
     Ok(Arc::new(AppState { config, public_url, store, keys, bus, signer, limits, open_feeds, shutdown }))
 }

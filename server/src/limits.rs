@@ -4,8 +4,10 @@
 //! Each [`Limit`] is a bucket per key (an IP address, an e-mail, a visitor, a user): it
 //! holds `count` cells and refills `count` per `per`, so a burst of `count` passes and the
 //! sustained rate is `count / per`. A caller over it gets RESOURCE_EXHAUSTED with a
-//! `retry-after` (seconds). The buckets live in this process (GCRA, the `governor`
-//! crate); with several replicas each enforces its own.
+//! `retry-after` (seconds). Without Redis the buckets live in this process (GCRA, the
+//! `governor` crate). With `REDIS_URL` every replica spends from the same bucket: the same
+//! GCRA in one Lua script on Redis (`Bus::spend_shared`, one round trip per check); while
+//! Redis is away or slower than 250 ms, each process's own bucket decides.
 
 use std::collections::HashMap;
 use std::num::NonZeroU32;
@@ -180,7 +182,10 @@ fn parse_period(text: &str) -> Option<Duration> {
 
 /// The buckets of every limit.
 pub struct Limiter {
-    buckets: HashMap<Limit, (Duration, DefaultKeyedRateLimiter<String>)>,
+    buckets: HashMap<Limit, (Rate, DefaultKeyedRateLimiter<String>)>,
+    /// With Redis: the buckets every replica shares (the process's own decide while Redis
+    /// is away).
+    shared: Option<crate::realtime::bus::Bus>,
 }
 
 impl Limiter {
@@ -190,20 +195,36 @@ impl Limiter {
             let Some(rate) = rates.get(limit) else { continue };
             let Some(count) = NonZeroU32::new(rate.count) else { continue };
             let Some(quota) = Quota::with_period(rate.per / rate.count) else { continue };
-            buckets.insert(limit, (rate.per, RateLimiter::keyed(quota.allow_burst(count))));
+            buckets.insert(limit, (rate, RateLimiter::keyed(quota.allow_burst(count))));
         }
-        Self { buckets }
+        Self { buckets, shared: None }
+    }
+
+    /// Shares the buckets between replicas through the bus's Redis (a no-op without it).
+    pub fn shared_through(mut self, bus: crate::realtime::bus::Bus) -> Self {
+        self.shared = Some(bus);
+        self
     }
 
     /// Takes one cell of `key`'s bucket, or RESOURCE_EXHAUSTED saying when to retry.
-    pub fn check(&self, limit: Limit, key: &str) -> Result<(), Error> {
-        self.check_n(limit, key, 1)
+    pub async fn check(&self, limit: Limit, key: &str) -> Result<(), Error> {
+        self.check_n(limit, key, 1).await
     }
 
     /// Takes `cost` cells at once (e.g. KiB of an upload).
-    pub fn check_n(&self, limit: Limit, key: &str, cost: u32) -> Result<(), Error> {
-        let Some((period, bucket)) = self.buckets.get(&limit) else { return Ok(()) };
+    pub async fn check_n(&self, limit: Limit, key: &str, cost: u32) -> Result<(), Error> {
+        let Some((rate, bucket)) = self.buckets.get(&limit) else { return Ok(()) };
         let Some(cost) = NonZeroU32::new(cost) else { return Ok(()) };
+        if let Some(bus) = &self.shared {
+            let interval = rate.per / rate.count;
+            let name = format!("{}:{key}", limit.name());
+            match bus.spend_shared(&name, interval, rate.per, cost.get()).await {
+                Some(None) => return Ok(()),
+                Some(Some(wait)) => return Err(Error::exhausted(limit.what(), wait)),
+                None => {}
+            }
+        }
+        let period = &rate.per;
         let key = key.to_owned();
         let wait = match bucket.check_key_n(&key, cost) {
             Ok(Ok(())) => return Ok(()),
@@ -229,28 +250,29 @@ mod tests {
 
     use super::*;
 
-    #[test]
-    fn a_burst_passes_then_the_caller_waits() {
+    #[tokio::test]
+    async fn a_burst_passes_then_the_caller_waits() {
         let rates = Rates::parse("messages_per_visitor=3/1m").unwrap();
         let limiter = Limiter::new(&rates);
         for _ in 0..3 {
-            limiter.check(Limit::MessagesPerVisitor, "vis_1").unwrap();
+            limiter.check(Limit::MessagesPerVisitor, "vis_1").await.unwrap();
         }
-        let Err(Error::ResourceExhausted { message, retry_after }) = limiter.check(Limit::MessagesPerVisitor, "vis_1")
+        let Err(Error::ResourceExhausted { message, retry_after }) =
+            limiter.check(Limit::MessagesPerVisitor, "vis_1").await
         else {
             panic!("the fourth message passed")
         };
         assert!(message.contains("too many messages"), "{message}");
         assert!(retry_after > Duration::from_secs(15) && retry_after <= Duration::from_secs(20), "{retry_after:?}");
-        limiter.check(Limit::MessagesPerVisitor, "vis_2").unwrap();
+        limiter.check(Limit::MessagesPerVisitor, "vis_2").await.unwrap();
     }
 
-    #[test]
-    fn costs_above_the_bucket_are_refused() {
+    #[tokio::test]
+    async fn costs_above_the_bucket_are_refused() {
         let limiter = Limiter::new(&Rates::parse("upload_kib_per_visitor=100/1h").unwrap());
-        assert!(limiter.check_n(Limit::UploadKibPerVisitor, "v", 101).is_err());
-        limiter.check_n(Limit::UploadKibPerVisitor, "v", 100).unwrap();
-        assert!(limiter.check_n(Limit::UploadKibPerVisitor, "v", 1).is_err());
+        assert!(limiter.check_n(Limit::UploadKibPerVisitor, "v", 101).await.is_err());
+        limiter.check_n(Limit::UploadKibPerVisitor, "v", 100).await.unwrap();
+        assert!(limiter.check_n(Limit::UploadKibPerVisitor, "v", 1).await.is_err());
     }
 
     #[test]

@@ -125,7 +125,7 @@ async fn start_session(
 #[tonic::async_trait]
 impl AuthService for AuthApi {
     async fn sign_up(&self, request: Request<pb::SignUpRequest>) -> Result<Response<pb::SignUpResponse>, Status> {
-        self.state.limits.check(Limit::SignupPerIp, &super::peer_ip(&request))?;
+        self.state.limits.check(Limit::SignupPerIp, &super::peer_ip(&request)).await?;
         // Before any hashing: a closed server does no work for sign-up attempts.
         if !self.sign_up_open().await? {
             return Err(Error::PermissionDenied(SIGN_UP_CLOSED.into()).into());
@@ -197,8 +197,8 @@ impl AuthService for AuthApi {
         }
         v.into_result(())?;
         // Before the (deliberately expensive) hash: per address, and per account from anywhere.
-        self.state.limits.check(Limit::LoginPerIp, &ip)?;
-        if let Err(error) = self.state.limits.check(Limit::LoginPerAccount, &email) {
+        self.state.limits.check(Limit::LoginPerIp, &ip).await?;
+        if let Err(error) = self.state.limits.check(Limit::LoginPerAccount, &email).await {
             tracing::warn!(%email, %ip, "sign-in refused: too many attempts for this account");
             return Err(error.into());
         }

@@ -187,9 +187,9 @@ impl VisitorService for VisitorApi {
         let client = client(&request);
         let req = request.into_inner();
         // Before any work: anonymous callers can reach this from anywhere.
-        self.state.limits.check(Limit::SessionsPerIp, &client.ip)?;
+        self.state.limits.check(Limit::SessionsPerIp, &client.ip).await?;
         let widget = self.widget_for(&req.widget_token, client.origin.as_deref()).await?;
-        self.state.limits.check(Limit::SessionsPerWidget, &widget.id)?;
+        self.state.limits.check(Limit::SessionsPerWidget, &widget.id).await?;
         let (browser, os) = rules::browser_and_os(&client.user_agent);
         let now = now_ms();
 
@@ -336,7 +336,7 @@ impl VisitorService for VisitorApi {
         request: Request<pb::RecordPageViewRequest>,
     ) -> Result<Response<pb::RecordPageViewResponse>, Status> {
         let visitor = auth::visitor(&request)?;
-        self.state.limits.check(Limit::PageViewsPerVisitor, &visitor.visitor_id)?;
+        self.state.limits.check(Limit::PageViewsPerVisitor, &visitor.visitor_id).await?;
         let client = client(&request);
         let req = request.into_inner();
         if req.url.chars().count() > rules::MAX_URL_CHARS {
@@ -367,7 +367,7 @@ impl VisitorService for VisitorApi {
         request: Request<pb::HeartbeatRequest>,
     ) -> Result<Response<pb::HeartbeatResponse>, Status> {
         let visitor = auth::visitor(&request)?;
-        self.state.limits.check(Limit::HeartbeatsPerVisitor, &visitor.visitor_id)?;
+        self.state.limits.check(Limit::HeartbeatsPerVisitor, &visitor.visitor_id).await?;
         let url = rules::clip(&request.get_ref().url, rules::MAX_URL_CHARS);
         let change = VisitorChange {
             current_url: Some(url).filter(|u| !u.is_empty()),
@@ -441,7 +441,7 @@ impl VisitorService for VisitorApi {
         request: Request<pb::SendMessageRequest>,
     ) -> Result<Response<pb::SendMessageResponse>, Status> {
         let visitor = auth::visitor(&request)?;
-        self.state.limits.check(Limit::MessagesPerVisitor, &visitor.visitor_id)?;
+        self.state.limits.check(Limit::MessagesPerVisitor, &visitor.visitor_id).await?;
         let req = request.into_inner();
         let message = chat::send(
             &self.state,
@@ -510,7 +510,7 @@ impl VisitorService for VisitorApi {
         let visitor = auth::visitor(&request)?;
         let req = request.into_inner();
         let kib = u32::try_from(req.data.len().div_ceil(1024)).unwrap_or(u32::MAX);
-        self.state.limits.check_n(Limit::UploadKibPerVisitor, &visitor.visitor_id, kib)?;
+        self.state.limits.check_n(Limit::UploadKibPerVisitor, &visitor.visitor_id, kib).await?;
         self.state
             .store
             .conversation(&visitor.workspace_id, &req.conversation_id, Some(&visitor.visitor_id))
@@ -571,7 +571,7 @@ impl VisitorService for VisitorApi {
         request: Request<pb::SubmitOfflineMessageRequest>,
     ) -> Result<Response<pb::SubmitOfflineMessageResponse>, Status> {
         let visitor = auth::visitor(&request)?;
-        self.state.limits.check(Limit::MessagesPerVisitor, &visitor.visitor_id)?;
+        self.state.limits.check(Limit::MessagesPerVisitor, &visitor.visitor_id).await?;
         let req = request.into_inner();
         let mut v = Violations::default();
         let email = account::normalize_email("email", &req.email, &mut v);

@@ -48,7 +48,7 @@ pub async fn authenticate(
                     return reject(tonic::Status::unauthenticated(e.to_string()));
                 }
             };
-            if let Err(error) = limits.check(Limit::CallsPerMember, &agent.user_id) {
+            if let Err(error) = limits.check(Limit::CallsPerMember, &agent.user_id).await {
                 return reject(error.into());
             }
             // Revocation takes effect on the next call: the session must still be live and

@@ -60,6 +60,32 @@ const CHANNEL_PREFIX: &str = "porthole:ws:";
 const CHANNEL_PATTERN: &str = "porthole:ws:*";
 /// Longest a publish waits for Redis.
 const PUBLISH_TIMEOUT: Duration = Duration::from_secs(1);
+/// Shared rate-limit buckets: key prefix, and how long a check waits for Redis before the
+/// process's own bucket decides.
+const RATE_PREFIX: &str = "porthole:rl:";
+const RATE_TIMEOUT: Duration = Duration::from_millis(250);
+/// GCRA (the algorithm `governor` runs in process): the bucket is the time at which it
+/// will be empty again (TAT). A spend conforms if, after adding `cost` intervals, the TAT
+/// is at most `period` ahead of now; returns 0, or the milliseconds until it would.
+/// KEYS[1] bucket; ARGV interval ms, period ms, cost. Redis's own clock serves every replica.
+const GCRA_SCRIPT: &str = r"
+local now_parts = redis.call('TIME')
+local now = tonumber(now_parts[1]) * 1000 + math.floor(tonumber(now_parts[2]) / 1000)
+local interval = tonumber(ARGV[1])
+local period = tonumber(ARGV[2])
+local cost = tonumber(ARGV[3])
+if interval * cost > period then
+  return period
+end
+local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
+if tat < now then tat = now end
+local new_tat = tat + interval * cost
+if new_tat - now > period then
+  return new_tat - now - period
+end
+redis.call('SET', KEYS[1], new_tat, 'PX', new_tat - now + 1000)
+return 0
+";
 /// Longest a PING (keep-alive or probe) waits for Redis.
 const PING_TIMEOUT: Duration = Duration::from_secs(2);
 /// Longest opening the pub/sub connection and subscribing may take.
@@ -184,6 +210,43 @@ impl Bus {
         });
         if let Err(error) = remote.await {
             tracing::error!(%error, "publishing to Redis panicked");
+        }
+    }
+
+    /// Spends `cost` cells of the rate bucket `key` that every replica shares, by GCRA in
+    /// one Lua script on Redis's clock: `interval` per cell, a burst of `period`'s worth.
+    /// `Some(None)`: allowed; `Some(Some(wait))`: refused until then; `None`: no shared
+    /// bucket now (no Redis, or it failed or was slow), and the caller uses its own. The
+    /// bus owns the process's Redis link, so shared buckets ride on it.
+    pub async fn spend_shared(
+        &self,
+        key: &str,
+        interval: Duration,
+        period: Duration,
+        cost: u32,
+    ) -> Option<Option<Duration>> {
+        let shared = &self.inner.shared;
+        let publisher = shared.publisher.as_ref()?;
+        if !shared.publisher_ok() {
+            return None;
+        }
+        let mut command = redis::cmd("EVAL");
+        command
+            .arg(GCRA_SCRIPT)
+            .arg(1)
+            .arg(format!("{RATE_PREFIX}{key}"))
+            .arg(u64::try_from(interval.as_millis()).unwrap_or(u64::MAX).max(1))
+            .arg(u64::try_from(period.as_millis()).unwrap_or(u64::MAX))
+            .arg(cost);
+        let mut manager = publisher.manager();
+        match timeout(RATE_TIMEOUT, command.query_async::<i64>(&mut manager)).await {
+            Ok(Ok(wait_ms)) if wait_ms <= 0 => Some(None),
+            Ok(Ok(wait_ms)) => Some(Some(Duration::from_millis(wait_ms.unsigned_abs()))),
+            Ok(Err(error)) => {
+                tracing::debug!(%error, "shared rate limit unavailable; using this process's");
+                None
+            }
+            Err(_) => None,
         }
     }
 

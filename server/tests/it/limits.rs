@@ -166,3 +166,38 @@ async fn limits_count_the_client_a_trusted_proxy_names() {
         server.stop().await;
     }
 }
+
+/// With Redis, replicas enforce one limit: sessions started on either count against the
+/// same bucket.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn replicas_share_one_limit_through_redis() {
+    let redis = common::test_redis_url();
+    let for_a = redis.clone();
+    let a = TestServer::start_with(Backend::Postgres, move |config| {
+        config.redis_url = Some(for_a);
+        config.rate_limits = Rates::parse("sessions_per_widget=3/10m").unwrap();
+    })
+    .await;
+    let database = a.database.clone().unwrap();
+    let b = TestServer::start_with(Backend::Sqlite, move |config| {
+        config.database = database;
+        config.redis_url = Some(redis);
+        config.rate_limits = Rates::parse("sessions_per_widget=3/10m").unwrap();
+    })
+    .await;
+    let (owner, _) = sign_up(&a, "shared@example.com", "Shared Co").await;
+    let widget = common::create_widget(&owner, "Site").await.public_token;
+    let start = |server: &TestServer| {
+        let client = server.new_client();
+        let request = pb::StartSessionRequest { widget_token: widget.clone(), ..Default::default() };
+        async move { client.visitor().start_session(request).await }
+    };
+    start(&a).await.unwrap();
+    start(&b).await.unwrap();
+    start(&a).await.unwrap();
+    let refused = start(&b).await.unwrap_err();
+    assert!(retry_after(&refused) >= 60, "{refused:?}");
+    assert_eq!(start(&a).await.unwrap_err().code(), Code::ResourceExhausted);
+    b.stop().await;
+    a.stop().await;
+}
