@@ -349,7 +349,12 @@ impl Config {
             _ => return Err(fail(k, &v, "expected true or false")),
         };
 
-        let (_, log_filter) = get("PORTHOLE_LOG");
+        let (k, log_filter) = get("PORTHOLE_LOG");
+        // Checked here so a typo stops the server with its key named, instead of quietly
+        // logging at the default level.
+        if let Err(error) = tracing_subscriber::EnvFilter::try_new(&log_filter) {
+            return Err(fail(k, &log_filter, &format!("not a log filter ({error}); e.g. info,porthole_server=debug")));
+        }
         let (k, v) = get("PORTHOLE_LOG_FORMAT");
         let log_format = match v.as_str() {
             "text" => LogFormat::Text,
@@ -423,6 +428,8 @@ mod tests {
         assert_eq!(err.key, "PORTHOLE_JWT_SECRET");
         let err = with(&[("PORTHOLE_ACCESS_TOKEN_TTL_SECS", "5")]).unwrap_err();
         assert_eq!(err.key, "PORTHOLE_ACCESS_TOKEN_TTL_SECS");
+        let err = with(&[("PORTHOLE_LOG", "info,porthole_server=loud")]).unwrap_err();
+        assert_eq!(err.key, "PORTHOLE_LOG");
         let err = with(&[("PORTHOLE_LOG_FORMAT", "xml")]).unwrap_err();
         assert_eq!(err.key, "PORTHOLE_LOG_FORMAT");
     }

@@ -74,6 +74,7 @@ fn main() -> ExitCode {
 }
 
 fn init_tracing(config: &Config) {
+    // `Config` refused a filter that does not parse; "info" only guards the impossible.
     let filter = tracing_subscriber::EnvFilter::try_new(&config.log_filter)
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
