@@ -73,6 +73,20 @@ pub async fn save(data_dir: &Path, workspace_id: &str, attachment_id: &str, data
     Ok(())
 }
 
+/// Deletes the files of attachment records already deleted from the store (expired
+/// uploads, an erased visitor's). A file that is already gone is fine; any other failure is
+/// logged with `why` and the rest are still deleted.
+pub async fn remove_files(data_dir: &Path, rows: &[crate::store::models::AttachmentRow], why: &str) {
+    for row in rows {
+        let file = path(data_dir, &row.workspace_id, &row.id);
+        if let Err(error) = tokio::fs::remove_file(&file).await
+            && error.kind() != std::io::ErrorKind::NotFound
+        {
+            tracing::error!(%error, path = %file.display(), why, "an attachment's file could not be deleted");
+        }
+    }
+}
+
 /// Signs and checks download URLs.
 #[derive(Clone)]
 pub struct Signer {

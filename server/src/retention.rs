@@ -68,14 +68,7 @@ pub async fn sweep(state: &AppState) -> Result<Swept, crate::store::StoreError> 
         if expired.is_empty() {
             break;
         }
-        for row in &expired {
-            let path = crate::attachments::path(&state.config.data_dir, &row.workspace_id, &row.id);
-            if let Err(error) = tokio::fs::remove_file(&path).await
-                && error.kind() != std::io::ErrorKind::NotFound
-            {
-                tracing::warn!(%error, path = %path.display(), "could not delete an expired upload's file");
-            }
-        }
+        crate::attachments::remove_files(&state.config.data_dir, &expired, "expired upload").await;
         swept.uploads += expired.len();
     }
     loop {

@@ -125,14 +125,7 @@ pub async fn erase(state: &AppState, agent: &Agent, visitor_id: &str) -> Result<
     let id = required_id(visitor_id)?;
     let erased =
         state.store.erase_visitor(&agent.workspace_id, id, now_ms()).await?.ok_or(Error::NotFound("visitor"))?;
-    for row in &erased.attachments {
-        let path = crate::attachments::path(&state.config.data_dir, &row.workspace_id, &row.id);
-        if let Err(error) = tokio::fs::remove_file(&path).await
-            && error.kind() != std::io::ErrorKind::NotFound
-        {
-            tracing::error!(%error, path = %path.display(), "an erased visitor's file could not be deleted");
-        }
-    }
+    crate::attachments::remove_files(&state.config.data_dir, &erased.attachments, "visitor erased").await;
     chat::publish(state, erased.events).await;
     let conversations = erased.conversation_ids.len();
     audit::record(state, agent, Action::VisitorErased, id, conversations_detail(conversations)).await;
