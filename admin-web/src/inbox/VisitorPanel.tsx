@@ -180,7 +180,7 @@ function PageViewSkeleton() {
 }
 
 /**
- * The pages the visitor viewed, newest first. The feed's `visitorUpdated` event refetches
+ * The pages the visitor viewed, newest first. The feed's `visitorChanged` event refetches
  * it when they open another page (cache.ts); "Show more" pages back through the server's
  * last 100.
  */

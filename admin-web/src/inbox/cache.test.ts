@@ -1,7 +1,9 @@
 //! Feed events applied to a real TanStack QueryClient: lists, details and histories
-//! change in place, unread counts follow, duplicates are ignored.
+//! change in place, unread counts follow, duplicates are ignored, visitor changes merge and
+//! refetch the live list only for arrivals, once per burst.
 
-import { create } from "@bufbuild/protobuf";
+import { create, type MessageInitShape } from "@bufbuild/protobuf";
+import { timestampFromMs } from "@bufbuild/protobuf/wkt";
 import {
   ConversationStatus,
   type GetConversationResponse,
@@ -10,12 +12,14 @@ import {
   ListLiveVisitorsResponseSchema,
   SenderType,
   TypingEventSchema,
+  VisitorChangeSchema,
   VisitorErasedSchema,
+  type VisitorProfile,
   VisitorProfileSchema,
   type WatchWorkspaceResponse,
   WatchWorkspaceResponseSchema,
 } from "@porthole/client";
-import { QueryClient } from "@tanstack/react-query";
+import { QueryClient, QueryObserver } from "@tanstack/react-query";
 import { describe, expect, test, vi } from "vitest";
 import { applyFeedEvent, isErasedConversation, keys, removeVisitor } from "./cache";
 import {
@@ -294,5 +298,207 @@ describe("applyFeedEvent", () => {
       { typing },
     );
     expect(typing).toHaveBeenCalledOnce();
+  });
+});
+
+describe("visitorChanged", () => {
+  const changed = (id: string, init: MessageInitShape<typeof VisitorChangeSchema>) =>
+    event({ case: "visitorChanged", value: create(VisitorChangeSchema, { id, ...init }) });
+  const here = (id: string, title: string, init: Partial<Omit<VisitorProfile, "$typeName">> = {}) =>
+    create(VisitorProfileSchema, { id, currentTitle: title, online: true, ...init });
+
+  /** A conversation open on screen with its visitor's profile and page views. */
+  function openConversation(qc: QueryClient) {
+    const c = conversation("c1", 100);
+    qc.setQueryData(
+      keys.conversation("c1"),
+      create(GetConversationResponseSchema, {
+        conversation: c,
+        visitor: here(c.visitorId, "Home", {
+          name: "Ada",
+          currentUrl: "https://a.test/",
+          attributes: { plan: "free" },
+          pageViews: 1n,
+          lastSeenTime: timestampFromMs(1_000),
+        }),
+      }),
+    );
+    qc.setQueryData(keys.pageViews(c.visitorId), { pages: [], pageParams: [] });
+    return {
+      visitorId: c.visitorId,
+      profile: () => qc.getQueryData<GetConversationResponse>(keys.conversation("c1"))?.visitor,
+      pagesStale: () => qc.getQueryState(keys.pageViews(c.visitorId))?.isInvalidated,
+    };
+  }
+
+  /**
+   * The live visitors list on screen, answered by the test: `answer` settles the oldest
+   * ListLiveVisitors call still open.
+   */
+  function liveScreen(qc: QueryClient, visitors: VisitorProfile[]) {
+    qc.setQueryData(keys.liveVisitors, create(ListLiveVisitorsResponseSchema, { visitors }));
+    const open: ((r: ListLiveVisitorsResponse) => void)[] = [];
+    let fetches = 0;
+    const observer = new QueryObserver(qc, {
+      queryKey: keys.liveVisitors,
+      queryFn: () => {
+        fetches++;
+        return new Promise<ListLiveVisitorsResponse>((resolve) => open.push(resolve));
+      },
+      staleTime: Number.POSITIVE_INFINITY,
+    });
+    const stop = observer.subscribe(() => {});
+    const settle = () => new Promise((done) => setTimeout(done, 0));
+    return {
+      fetches: () => fetches,
+      stop,
+      settle,
+      answer: async (answer: VisitorProfile[]) => {
+        open.shift()?.(create(ListLiveVisitorsResponseSchema, { visitors: answer }));
+        await settle();
+      },
+      rows: () =>
+        qc
+          .getQueryData<ListLiveVisitorsResponse>(keys.liveVisitors)
+          ?.visitors.map((v) => `${v.id}:${v.currentTitle}`),
+    };
+  }
+
+  test("a change merges into the open conversation's visitor", () => {
+    const { qc } = setup();
+    const open = openConversation(qc);
+    applyFeedEvent(
+      qc,
+      changed(open.visitorId, {
+        currentUrl: "https://a.test/pricing",
+        currentTitle: "Pricing",
+        attributes: { values: { plan: "pro" } },
+        lastSeenTime: timestampFromMs(2_000),
+      }),
+      me,
+    );
+    const profile = open.profile();
+    expect(profile?.currentUrl).toBe("https://a.test/pricing");
+    expect(profile?.currentTitle).toBe("Pricing");
+    expect(profile?.attributes).toEqual({ plan: "pro" });
+    expect(profile?.lastSeenTime).toEqual(timestampFromMs(2_000));
+    // Not in the change: kept.
+    expect(profile?.name).toBe("Ada");
+    expect(profile?.online).toBe(true);
+    expect(profile?.pageViews).toBe(1n);
+    // Another visitor's change leaves the profile alone.
+    applyFeedEvent(qc, changed("vis_other", { name: "Bo" }), me);
+    expect(open.profile()).toBe(profile);
+  });
+
+  test("page views are refetched only when the change carries their count", () => {
+    const { qc } = setup();
+    const open = openConversation(qc);
+    applyFeedEvent(qc, changed(open.visitorId, { online: false }), me);
+    applyFeedEvent(
+      qc,
+      changed(open.visitorId, { name: "Ada L.", lastSeenTime: timestampFromMs(3) }),
+      me,
+    );
+    expect(open.pagesStale()).toBe(false);
+    applyFeedEvent(qc, changed(open.visitorId, { currentTitle: "Docs", pageViews: 2n }), me);
+    expect(open.pagesStale()).toBe(true);
+    expect(open.profile()?.pageViews).toBe(2n);
+  });
+
+  test("the live list: activity moves up, a profile edit stays put, a departure leaves", async () => {
+    const { qc } = setup();
+    const live = liveScreen(qc, [here("v1", "Home"), here("v2", "Docs")]);
+    applyFeedEvent(qc, changed("v2", { currentTitle: "Pricing", pageViews: 2n }), me);
+    expect(live.rows()).toEqual(["v2:Pricing", "v1:Home"]);
+    applyFeedEvent(qc, changed("v1", { name: "Ada" }), me);
+    expect(live.rows()).toEqual(["v2:Pricing", "v1:Home"]);
+    applyFeedEvent(qc, changed("v1", { lastSeenTime: timestampFromMs(9) }), me);
+    expect(live.rows()).toEqual(["v1:Home", "v2:Pricing"]);
+    const [v1] = qc.getQueryData<ListLiveVisitorsResponse>(keys.liveVisitors)?.visitors ?? [];
+    expect(v1?.name).toBe("Ada");
+    applyFeedEvent(qc, changed("v2", { online: false }), me);
+    expect(live.rows()).toEqual(["v1:Home"]);
+    await live.settle();
+    expect(live.fetches()).toBe(0);
+    live.stop();
+  });
+
+  test("a visitor the list lacks coming online refetches it; going offline does not", async () => {
+    const { qc } = setup();
+    const live = liveScreen(qc, [here("v1", "Home")]);
+    applyFeedEvent(qc, changed("v9", { online: false }), me);
+    applyFeedEvent(qc, changed("v9", { currentTitle: "Docs" }), me);
+    await live.settle();
+    expect(live.fetches()).toBe(0);
+    expect(live.rows()).toEqual(["v1:Home"]);
+    applyFeedEvent(qc, changed("v2", { online: true, currentTitle: "Pricing" }), me);
+    await live.settle();
+    expect(live.fetches()).toBe(1);
+    await live.answer([here("v2", "Pricing"), here("v1", "Home")]);
+    expect(live.rows()).toEqual(["v2:Pricing", "v1:Home"]);
+    expect(live.fetches()).toBe(1);
+    live.stop();
+  });
+
+  test("a burst of arrivals is one fetch, and one more for those its answer may predate", async () => {
+    const { qc } = setup();
+    const live = liveScreen(qc, []);
+    for (const id of ["v1", "v2", "v3", "v4", "v5"]) {
+      applyFeedEvent(qc, changed(id, { online: true }), me);
+    }
+    await live.settle();
+    expect(live.fetches()).toBe(1);
+    // The answer left out the last arrivals: the second fetch brings them.
+    await live.answer([here("v1", "A"), here("v2", "B")]);
+    expect(live.fetches()).toBe(2);
+    await live.answer([here("v1", "A"), here("v2", "B"), here("v3", "C"), here("v4", "D")]);
+    expect(live.rows()).toHaveLength(4);
+    expect(live.fetches()).toBe(2);
+    // Quiet again: the next arrival fetches at once.
+    applyFeedEvent(qc, changed("v6", { online: true }), me);
+    await live.settle();
+    expect(live.fetches()).toBe(3);
+    await live.answer([]);
+    live.stop();
+  });
+
+  test("an arrival during a fetch started elsewhere joins it and fetches once more", async () => {
+    const { qc } = setup();
+    const live = liveScreen(qc, []);
+    // The screen opening, or a feed reset.
+    void qc.refetchQueries({ queryKey: keys.liveVisitors });
+    applyFeedEvent(qc, changed("v1", { online: true }), me);
+    await live.settle();
+    expect(live.fetches()).toBe(1);
+    await live.answer([]);
+    expect(live.fetches()).toBe(2);
+    await live.answer([here("v1", "Home")]);
+    expect(live.rows()).toEqual(["v1:Home"]);
+    live.stop();
+  });
+
+  test("a departure while the list is being fetched fetches once more after it", async () => {
+    const { qc } = setup();
+    const live = liveScreen(qc, [here("v1", "Home")]);
+    applyFeedEvent(qc, changed("v2", { online: true }), me);
+    await live.settle();
+    expect(live.fetches()).toBe(1);
+    applyFeedEvent(qc, changed("v1", { online: false }), me);
+    expect(live.rows()).toEqual([]);
+    // The answer was read before v1 left.
+    await live.answer([here("v2", "Docs"), here("v1", "Home")]);
+    expect(live.fetches()).toBe(2);
+    await live.answer([here("v2", "Docs")]);
+    expect(live.rows()).toEqual(["v2:Docs"]);
+    live.stop();
+  });
+
+  test("no cached live list: nothing to keep current, nothing fetched", () => {
+    const { qc } = setup();
+    const spy = vi.spyOn(qc, "invalidateQueries");
+    applyFeedEvent(qc, changed("v2", { online: true }), me);
+    expect(spy).not.toHaveBeenCalled();
+    expect(qc.getQueryData(keys.liveVisitors)).toBeUndefined();
   });
 });

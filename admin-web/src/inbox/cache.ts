@@ -9,12 +9,14 @@ import type {
   ListMembersResponse,
   Member,
   Message,
+  VisitorChange,
   VisitorErased,
   VisitorProfile,
   WatchWorkspaceResponse,
 } from "@porthole/client";
 import type { QueryClient } from "@tanstack/react-query";
-import { mergeLiveVisitor } from "../visitors/live";
+import { applyVisitorChange } from "../visitors/change";
+import { applyLiveVisitorChange, isArrival, mergeLiveVisitor } from "../visitors/live";
 import {
   applyMessage,
   flattenList,
@@ -96,25 +98,109 @@ export function applyMessageEvent(qc: QueryClient, m: Message, meId: string): vo
   }
 }
 
-function applyVisitor(qc: QueryClient, visitor: VisitorProfile): void {
+/**
+ * Rewrites the visitor's profile in every cached conversation of theirs; returns the profile
+ * held before, if any.
+ */
+function updateConversationVisitor(
+  qc: QueryClient,
+  visitorId: string,
+  update: (profile: VisitorProfile) => VisitorProfile,
+): VisitorProfile | undefined {
   let previous: VisitorProfile | undefined;
   for (const [key, data] of qc.getQueriesData<GetConversationResponse>({
     queryKey: ["conversation"],
   })) {
-    if (data?.visitor?.id === visitor.id) {
+    if (data?.visitor?.id === visitorId) {
       previous = data.visitor;
-      qc.setQueryData(key, { ...data, visitor });
+      qc.setQueryData(key, { ...data, visitor: update(data.visitor) });
     }
   }
-  // A new page view: the open visitor panel refetches its history (at most a few small
-  // pages); presence-only updates cost nothing.
-  if (pageViewsChanged(previous, visitor))
-    void qc.invalidateQueries({ queryKey: keys.pageViews(visitor.id) });
+  return previous;
+}
+
+/** Refetches the visitor's page views if a panel shows them (at most a few small pages). */
+function refreshPageViews(qc: QueryClient, visitorId: string): void {
+  void qc.invalidateQueries({ queryKey: keys.pageViews(visitorId) });
+}
+
+/**
+ * The live-visitors refetch each client runs for the feed, if any, and whether one more is
+ * due after it.
+ */
+const liveRefetches = new WeakMap<QueryClient, { again: boolean }>();
+
+/** Whether an answer to ListLiveVisitors is on its way (or about to be asked for). */
+function liveFetchPending(qc: QueryClient): boolean {
+  return liveRefetches.has(qc) || qc.getQueryState(keys.liveVisitors)?.fetchStatus === "fetching";
+}
+
+/**
+ * Refetches the live visitors, one fetch at a time, so that a burst of arrivals costs one or
+ * two fetches rather than one each: a call while a fetch is on its way joins it
+ * (`cancelRefetch: false`) and asks for one more after it, since its answer may predate
+ * what the call was for.
+ */
+function refetchLiveVisitors(qc: QueryClient): void {
+  const running = liveRefetches.get(qc);
+  if (running) {
+    running.again = true;
+    return;
+  }
+  // A fetch someone else started (the screen opening, a feed reset) may predate it too.
+  const round = { again: qc.getQueryState(keys.liveVisitors)?.fetchStatus === "fetching" };
+  liveRefetches.set(qc, round);
+  void qc
+    .invalidateQueries({ queryKey: keys.liveVisitors, exact: true }, { cancelRefetch: false })
+    .finally(() => {
+      liveRefetches.delete(qc);
+      if (round.again) refetchLiveVisitors(qc);
+    });
+}
+
+/**
+ * A visitor's whole profile (`visitorUpdated`, from servers before `visitorChanged`): it
+ * replaces the cached copies and is merged into the live list.
+ */
+function applyVisitor(qc: QueryClient, visitor: VisitorProfile): void {
+  const previous = updateConversationVisitor(qc, visitor.id, () => visitor);
+  // A new page view: the open visitor panel refetches its history; presence-only updates
+  // cost nothing.
+  if (pageViewsChanged(previous, visitor)) refreshPageViews(qc, visitor.id);
+  const listed = qc
+    .getQueryData<ListLiveVisitorsResponse>(keys.liveVisitors)
+    ?.visitors.some((v) => v.id === visitor.id);
   qc.setQueryData<ListLiveVisitorsResponse>(keys.liveVisitors, (old) => {
     if (!old) return old;
     const visitors = mergeLiveVisitor(old.visitors, visitor);
     return visitors === old.visitors ? old : { ...old, visitors };
   });
+  // An answer on its way may predate this arrival or departure and undo it.
+  if ((!visitor.online || !listed) && liveFetchPending(qc)) refetchLiveVisitors(qc);
+}
+
+/**
+ * What changed about a visitor (`visitorChanged`): applied to the cached copies of their
+ * profile and to the live list. A visitor coming online whom the list lacks is fetched with
+ * the list: the change alone is no profile to show.
+ */
+function applyVisitorChangeEvent(qc: QueryClient, change: VisitorChange): void {
+  updateConversationVisitor(qc, change.id, (profile) => applyVisitorChange(profile, change));
+  // The count comes only when it moved, i.e. with a new page view.
+  if (change.pageViews !== undefined) refreshPageViews(qc, change.id);
+  const live = qc.getQueryState<ListLiveVisitorsResponse>(keys.liveVisitors);
+  if (!live) return; // The list is not cached: nothing to keep current.
+  if (isArrival(live.data?.visitors ?? [], change)) {
+    refetchLiveVisitors(qc);
+    return;
+  }
+  qc.setQueryData<ListLiveVisitorsResponse>(keys.liveVisitors, (old) => {
+    if (!old) return old;
+    const visitors = applyLiveVisitorChange(old.visitors, change);
+    return visitors === old.visitors ? old : { ...old, visitors };
+  });
+  // An answer on its way may predate this departure and list them again.
+  if (change.online === false && liveFetchPending(qc)) refetchLiveVisitors(qc);
 }
 
 /**
@@ -210,6 +296,9 @@ export function applyFeedEvent(
       break;
     case "typing":
       effects.typing?.(event.value);
+      break;
+    case "visitorChanged":
+      applyVisitorChangeEvent(qc, event.value);
       break;
     case "visitorUpdated":
       applyVisitor(qc, event.value);

@@ -5,8 +5,9 @@ import type { ListVisitorPageViewsResponse, PageView, VisitorProfile } from "@po
 import { toMillis } from "../lib/format";
 
 /**
- * Whether a `visitorUpdated` event may have brought page views the cached history lacks:
- * the count moved, or there is no earlier copy to compare with.
+ * Whether a `visitorUpdated` event (a whole profile) may have brought page views the cached
+ * history lacks: the count moved, or there is no earlier copy to compare with. A
+ * `visitorChanged` event says so itself: it carries `pageViews` only when the count moved.
  */
 export function pageViewsChanged(
   previous: VisitorProfile | undefined,

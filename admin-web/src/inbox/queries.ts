@@ -55,7 +55,8 @@ export function usePageViews(visitorId: string) {
     initialPageParam: "",
     getNextPageParam: (last) => last.nextPageToken || undefined,
     enabled: Boolean(visitorId),
-    // `visitorUpdated` events invalidate it when a page is viewed (cache.ts).
+    // Feed events (`visitorChanged`, `visitorUpdated`) invalidate it when a page is viewed
+    // (cache.ts).
     staleTime: Number.POSITIVE_INFINITY,
   });
 }

@@ -1,11 +1,13 @@
-//! The live visitors list follows feed updates; durations read well.
+//! The live visitors list follows feed updates and changes; durations read well.
 
-import { create } from "@bufbuild/protobuf";
+import { create, type MessageInitShape } from "@bufbuild/protobuf";
 import { timestampFromMs } from "@bufbuild/protobuf/wkt";
-import { type VisitorProfile, VisitorProfileSchema } from "@porthole/client";
+import { VisitorChangeSchema, type VisitorProfile, VisitorProfileSchema } from "@porthole/client";
 import { describe, expect, test } from "vitest";
 import {
+  applyLiveVisitorChange,
   formatDuration,
+  isArrival,
   isReturning,
   mergeLiveVisitor,
   pageLabel,
@@ -36,6 +38,52 @@ describe("mergeLiveVisitor", () => {
     const list = [visitor("a"), visitor("b")];
     expect(mergeLiveVisitor(list, visitor("a", { online: false })).map((v) => v.id)).toEqual(["b"]);
     expect(mergeLiveVisitor(list, visitor("z", { online: false }))).toBe(list);
+  });
+});
+
+describe("applyLiveVisitorChange", () => {
+  const change = (id: string, init: MessageInitShape<typeof VisitorChangeSchema>) =>
+    create(VisitorChangeSchema, { id, ...init });
+  const rows = (list: VisitorProfile[]) => list.map((v) => `${v.id}:${v.currentTitle}:${v.name}`);
+
+  test("activity merges the change and moves the visitor to the top", () => {
+    const list = [visitor("a"), visitor("b", { currentTitle: "Home", name: "Bo" })];
+    const next = applyLiveVisitorChange(list, change("b", { currentTitle: "Pricing" }));
+    expect(rows(next)).toEqual(["b:Pricing:Bo", "a::"]);
+    const seen = applyLiveVisitorChange(list, change("b", { lastSeenTime: timestampFromMs(5) }));
+    expect(seen.map((v) => v.id)).toEqual(["b", "a"]);
+    expect(seen[0]?.lastSeenTime).toEqual(timestampFromMs(5));
+  });
+
+  test("a profile edit is merged where the visitor is", () => {
+    const list = [visitor("a"), visitor("b", { currentTitle: "Home" })];
+    expect(rows(applyLiveVisitorChange(list, change("b", { name: "Bo" })))).toEqual([
+      "a::",
+      "b:Home:Bo",
+    ]);
+  });
+
+  test("a listed visitor who left goes", () => {
+    const list = [visitor("a"), visitor("b")];
+    expect(applyLiveVisitorChange(list, change("a", { online: false })).map((v) => v.id)).toEqual([
+      "b",
+    ]);
+  });
+
+  test("a visitor the list lacks changes nothing: a change is no profile to show", () => {
+    const list = [visitor("a")];
+    expect(applyLiveVisitorChange(list, change("z", { online: true, currentTitle: "X" }))).toBe(
+      list,
+    );
+    expect(applyLiveVisitorChange(list, change("z", { online: false }))).toBe(list);
+  });
+
+  test("an arrival is an unlisted visitor coming online", () => {
+    const list = [visitor("a")];
+    expect(isArrival(list, change("z", { online: true }))).toBe(true);
+    expect(isArrival(list, change("a", { online: true }))).toBe(false);
+    expect(isArrival(list, change("z", { online: false }))).toBe(false);
+    expect(isArrival(list, change("z", { currentTitle: "Pricing" }))).toBe(false);
   });
 });
 

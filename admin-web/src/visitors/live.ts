@@ -1,13 +1,15 @@
 //! Pure rules of the live visitors list: how a feed update changes it, how long a visitor
 //! has been on the site in this visit, and how long ago they were first seen.
 
-import type { VisitorProfile } from "@porthole/client";
+import type { VisitorChange, VisitorProfile } from "@porthole/client";
 import { toMillis } from "../lib/format";
+import { applyVisitorChange, isActivity } from "./change";
 
 /**
- * The list after a `visitorUpdated` event: an online visitor moves to the top (the server
- * lists the most recently active first and an update means activity), an offline one
- * leaves. Returns `list` itself when nothing changes.
+ * The list after a `visitorUpdated` event (a whole profile, from servers before
+ * `visitorChanged`): an online visitor moves to the top (the server lists the most recently
+ * active first and an update means activity), an offline one leaves. Returns `list` itself
+ * when nothing changes.
  */
 export function mergeLiveVisitor(
   list: VisitorProfile[],
@@ -16,6 +18,30 @@ export function mergeLiveVisitor(
   const rest = list.filter((v) => v.id !== visitor.id);
   if (!visitor.online) return rest.length === list.length ? list : rest;
   return [visitor, ...rest];
+}
+
+/**
+ * The list after a `visitorChanged` event: a listed visitor who left goes; one who is
+ * active moves to the top with the change applied; a profile edit is applied in place.
+ * Returns `list` itself when it does not hold the visitor: a change is no profile to show,
+ * so a new arrival has to be fetched (see {@link isArrival}).
+ */
+export function applyLiveVisitorChange(
+  list: VisitorProfile[],
+  change: VisitorChange,
+): VisitorProfile[] {
+  const listed = list.find((v) => v.id === change.id);
+  if (!listed) return list;
+  const rest = () => list.filter((v) => v !== listed);
+  if (change.online === false) return rest();
+  const visitor = applyVisitorChange(listed, change);
+  if (isActivity(change)) return [visitor, ...rest()];
+  return list.map((v) => (v === listed ? visitor : v));
+}
+
+/** Whether the change brings a visitor online whom the list does not hold yet. */
+export function isArrival(list: readonly VisitorProfile[], change: VisitorChange): boolean {
+  return change.online === true && !list.some((v) => v.id === change.id);
 }
 
 /** "45s", "4m 12s", "2h 5m", "3d 4h": a compact, second-precise duration. */

@@ -8,7 +8,7 @@ use crate::domain::conversation::{Priority, Sender, Status};
 use crate::domain::routing::{AgentStatus, Mode, Responder};
 use crate::domain::widget as dw;
 use crate::realtime::event::{BusMessage, EventBody, Typing, UpdateCause};
-use crate::realtime::payload::{Attachment, Message, Visitor};
+use crate::realtime::payload::{Attachment, Message, Visitor, VisitorDelta};
 use crate::realtime::payload::{ConversationView, MemberView};
 use crate::store::models::{CannedResponseRow, InviteRow, PageViewRow, UserRow, WidgetRow, WorkspaceRow};
 
@@ -472,6 +472,32 @@ pub fn visitor_profile(row: &Visitor) -> pb::VisitorProfile {
     }
 }
 
+fn visitor_change(id: &str, d: &VisitorDelta) -> pb::VisitorChange {
+    pb::VisitorChange {
+        id: id.to_owned(),
+        name: d.name.clone(),
+        email: d.email.clone(),
+        verified: d.verified,
+        external_id: d.external_id.clone(),
+        attributes: d
+            .attributes
+            .as_deref()
+            .map(|json| pb::VisitorAttributes { values: serde_json::from_str(json).unwrap_or_default() }),
+        current_url: d.current_url.clone(),
+        current_title: d.current_title.clone(),
+        referrer: d.referrer.clone(),
+        browser: d.browser.clone(),
+        os: d.os.clone(),
+        language: d.language.clone(),
+        time_zone: d.time_zone.clone(),
+        ip_address: d.ip_address.clone(),
+        online: d.online,
+        last_seen_time: d.last_seen_at.map(timestamp),
+        page_views: d.page_views,
+        visit_start_time: d.visit_started_at.filter(|at| *at > 0).map(timestamp),
+    }
+}
+
 pub fn page_view(row: &PageViewRow) -> pb::PageView {
     pb::PageView {
         url: row.url.clone(),
@@ -503,6 +529,7 @@ pub fn workspace_event(item: &BusMessage, signer: &Signer) -> Option<pb::watch_w
             EventBody::ConversationUpdated { conversation: c, .. } => E::ConversationUpdated(conversation(c)),
             EventBody::MessageCreated { message: m } => E::MessageCreated(message(m, signer)),
             EventBody::VisitorUpdated { visitor } => E::VisitorUpdated(visitor_profile(visitor)),
+            EventBody::VisitorChanged { visitor_id, changes } => E::VisitorChanged(visitor_change(visitor_id, changes)),
             EventBody::AssignmentNotice { conversation: c, transfer, .. } => {
                 E::AssignedToYou(pb::AssignmentNotice { conversation: Some(conversation(c)), transfer: *transfer })
             }
@@ -537,6 +564,7 @@ pub fn visitor_event(item: &BusMessage, signer: &Signer) -> Option<pb::watch_vis
             EventBody::MessageCreated { message: m } if !m.internal => E::MessageCreated(message(m, signer)),
             EventBody::MessageCreated { .. }
             | EventBody::VisitorUpdated { .. }
+            | EventBody::VisitorChanged { .. }
             | EventBody::AssignmentNotice { .. }
             | EventBody::MemberUpdated { .. }
             | EventBody::VisitorErased { .. }

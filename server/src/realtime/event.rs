@@ -6,7 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::payload::{ConversationView, MemberView, Message, Visitor};
+use super::payload::{ConversationView, MemberView, Message, Visitor, VisitorDelta};
 use crate::domain::conversation::Sender;
 
 /// Why a conversation changed.
@@ -37,8 +37,15 @@ pub enum EventBody {
     MessageCreated {
         message: Message,
     },
+    /// A visitor's whole profile: what servers logged before `VisitorChanged`; kept so that
+    /// their logs still replay.
     VisitorUpdated {
         visitor: Visitor,
+    },
+    /// What changed about a visitor (came, left, moved to a page, profile).
+    VisitorChanged {
+        visitor_id: String,
+        changes: VisitorDelta,
     },
     /// A conversation was given to `recipient` (their feed alone shows it).
     AssignmentNotice {

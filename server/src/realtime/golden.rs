@@ -11,7 +11,7 @@
 use std::path::PathBuf;
 
 use super::event::{BusMessage, Event, EventBody, Typing, UpdateCause};
-use super::payload::{Attachment, Conversation, ConversationView, MemberView, Message, Visitor};
+use super::payload::{Attachment, Conversation, ConversationView, MemberView, Message, Visitor, VisitorDelta};
 use crate::domain::account::Role;
 use crate::domain::conversation::{Priority, Sender, Status};
 use crate::domain::routing::{AgentStatus, Responder};
@@ -106,6 +106,17 @@ fn visitor() -> Visitor {
     }
 }
 
+/// A page view's change: the page, the count and the time, nothing else.
+fn visitor_changes() -> VisitorDelta {
+    VisitorDelta {
+        current_url: Some("https://shop.example/checkout".into()),
+        current_title: Some("Checkout".into()),
+        page_views: Some(4),
+        last_seen_at: Some(1_764_000_120_000),
+        ..VisitorDelta::default()
+    }
+}
+
 fn member() -> MemberView {
     MemberView {
         user_id: "usr_1".into(),
@@ -130,6 +141,7 @@ fn bodies() -> Vec<(&'static str, EventBody)> {
         ),
         ("message_created", EventBody::MessageCreated { message: message() }),
         ("visitor_updated", EventBody::VisitorUpdated { visitor: visitor() }),
+        ("visitor_changed", EventBody::VisitorChanged { visitor_id: "vis_1".into(), changes: visitor_changes() }),
         (
             "assignment_notice",
             EventBody::AssignmentNotice { conversation: conversation(), recipient: "usr_1".into(), transfer: true },

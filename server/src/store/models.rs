@@ -7,7 +7,7 @@ use super::StoreError;
 use crate::domain::account::Role;
 use crate::domain::conversation::{Priority, Sender, Status};
 use crate::domain::routing::{AgentStatus, Mode, Responder};
-use crate::realtime::payload::{Attachment, Conversation, Message, Visitor};
+use crate::realtime::payload::{Attachment, Conversation, Message, Visitor, VisitorDelta};
 
 use super::schema::{
     attachments, audit_log, canned_responses, conversations, events, invites, memberships, messages, page_views,
@@ -359,6 +359,33 @@ impl AttachmentRow {
 }
 
 impl VisitorRow {
+    /// What differs in `self` from `before` (the same visitor earlier), as agents' events
+    /// carry it; the user agent stays out, as in [`Self::to_payload`].
+    pub fn changes_since(&self, before: &VisitorRow) -> VisitorDelta {
+        fn changed<T: PartialEq + Clone>(before: &T, after: &T) -> Option<T> {
+            (before != after).then(|| after.clone())
+        }
+        VisitorDelta {
+            name: changed(&before.name, &self.name),
+            email: changed(&before.email, &self.email),
+            external_id: changed(&before.external_id, &self.external_id).flatten(),
+            verified: changed(&before.verified, &self.verified),
+            attributes: changed(&before.attributes, &self.attributes),
+            current_url: changed(&before.current_url, &self.current_url),
+            current_title: changed(&before.current_title, &self.current_title),
+            referrer: changed(&before.referrer, &self.referrer),
+            browser: changed(&before.browser, &self.browser),
+            os: changed(&before.os, &self.os),
+            language: changed(&before.language, &self.language),
+            time_zone: changed(&before.time_zone, &self.time_zone),
+            ip_address: changed(&before.ip_address, &self.ip_address),
+            page_views: changed(&before.page_views, &self.page_views),
+            online: changed(&before.online, &self.online),
+            last_seen_at: changed(&before.last_seen_at, &self.last_seen_at),
+            visit_started_at: changed(&before.visit_started_at, &self.visit_started_at),
+        }
+    }
+
     /// The visitor as agents' events carry them (no user agent).
     pub fn to_payload(&self) -> Visitor {
         Visitor {

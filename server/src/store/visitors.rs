@@ -10,7 +10,7 @@ use super::schema::{conversations, page_views, visitors};
 use super::{Store, StoreError, read, write};
 use crate::domain::visitor as rules;
 use crate::realtime::event::{Event, EventBody};
-use crate::realtime::payload::Visitor;
+use crate::realtime::payload::{Visitor, VisitorDelta};
 
 /// A change to a visitor's profile or activity; `None` leaves a field as it is.
 #[derive(Debug, Default, AsChangeset)]
@@ -51,12 +51,14 @@ fn with_visit(mut change: VisitorChange, before: &VisitorRow, timeout_ms: i64) -
     change
 }
 
-fn visitor_event(visitor: &VisitorRow) -> NewEvent {
+/// The event telling agents what changed about a visitor (only that: the log and the bus
+/// carry a page view, not the visitor's attributes).
+fn visitor_event(visitor_id: &str, changes: VisitorDelta) -> NewEvent {
     NewEvent {
         conversation_id: None,
-        visitor_id: Some(visitor.id.clone()),
+        visitor_id: Some(visitor_id.to_owned()),
         visitor_visible: false,
-        body: EventBody::VisitorUpdated { visitor: visitor.to_payload() },
+        body: EventBody::VisitorChanged { visitor_id: visitor_id.to_owned(), changes },
     }
 }
 
@@ -87,7 +89,7 @@ impl Store {
 
     /// Applies `change` (an activity when it sets `last_seen_at`: it continues the current
     /// visit or starts a new one), records `page_view` in the visitor's history (keeping the
-    /// newest [`rules::MAX_PAGE_VIEWS_KEPT`]), and (when `announce`) logs a VisitorUpdated
+    /// newest [`rules::MAX_PAGE_VIEWS_KEPT`]), and (when `announce`) logs a VisitorChanged
     /// event for agents. `None` when the visitor does not exist.
     pub async fn update_visitor(
         &self,
@@ -132,7 +134,13 @@ impl Store {
                 || visitor.visit_started_at != before.visit_started_at
                 || page_view.is_some();
             let events = if announce && changed {
-                conn.append_events(workspace_id, now, vec![visitor_event(&visitor)]).await?
+                let mut changes = visitor.changes_since(&before);
+                // Their first page view is when agents first hear of them: say that they are
+                // here, so that a dashboard not listing them yet fetches them.
+                if before.page_views == 0 && page_view.is_some() {
+                    changes.online = Some(visitor.online);
+                }
+                conn.append_events(workspace_id, now, vec![visitor_event(&visitor.id, changes)]).await?
             } else {
                 Vec::new()
             };
@@ -192,15 +200,18 @@ impl Store {
             };
             // The visit going on is the one in this browser, whichever record it ends up on.
             let change = with_visit(change, &before, timeout_ms);
-            let known: Option<String> = visitors::table
+            let known = visitors::table
                 .filter(visitors::workspace_id.eq(workspace_id))
                 .filter(visitors::external_id.eq(external_id))
-                .select(visitors::id)
+                .select(VisitorRow::as_select())
                 .first(conn)
                 .await
                 .optional()?;
-            let target_id = match known {
-                Some(id) if id != current => {
+            // The record the identity ends up on, as it was: what the event reports is
+            // measured against it.
+            let target_before = match known {
+                Some(row) if row.id != current => {
+                    let id = &row.id;
                     diesel::update(conversations::table.filter(conversations::visitor_id.eq(current)))
                         .set(conversations::visitor_id.eq(&id))
                         .execute(conn)
@@ -210,13 +221,14 @@ impl Store {
                         .set(page_views::visitor_id.eq(&id))
                         .execute(conn)
                         .await?;
-                    conn.prune_page_views(&id).await?;
-                    id
+                    conn.prune_page_views(id).await?;
+                    row
                 }
-                _ => current.to_owned(),
+                _ => before,
             };
-            let target =
-                visitors::table.filter(visitors::workspace_id.eq(workspace_id)).filter(visitors::id.eq(&target_id));
+            let target = visitors::table
+                .filter(visitors::workspace_id.eq(workspace_id))
+                .filter(visitors::id.eq(&target_before.id));
             diesel::update(target)
                 .set((visitors::external_id.eq(external_id), visitors::verified.eq(true)))
                 .execute(conn)
@@ -230,7 +242,8 @@ impl Store {
             else {
                 return Ok(None);
             };
-            let events = conn.append_events(workspace_id, now, vec![visitor_event(&visitor)]).await?;
+            let event = visitor_event(&visitor.id, visitor.changes_since(&target_before));
+            let events = conn.append_events(workspace_id, now, vec![event]).await?;
             Ok(Some((visitor.to_payload(), events)))
         })
     }
@@ -252,21 +265,20 @@ impl Store {
         for (workspace_id, visitor_id) in stale {
             let events = write!(self, workspace = &workspace_id, |conn| {
                 // Conditional: a heartbeat that arrived meanwhile (or another replica) wins.
-                let visitor = diesel::update(
+                let went_offline = diesel::update(
                     visitors::table
                         .filter(visitors::id.eq(&visitor_id))
                         .filter(visitors::online.eq(true))
                         .filter(visitors::last_seen_at.lt(cutoff)),
                 )
                 .set(visitors::online.eq(false))
-                .returning(VisitorRow::as_returning())
-                .get_result(conn)
-                .await
-                .optional()?;
-                Ok::<_, StoreError>(match visitor {
-                    Some(visitor) => conn.append_events(&workspace_id, now, vec![visitor_event(&visitor)]).await?,
-                    None => Vec::new(),
-                })
+                .execute(conn)
+                .await?;
+                if went_offline == 0 {
+                    return Ok::<_, StoreError>(Vec::new());
+                }
+                let changes = VisitorDelta { online: Some(false), ..VisitorDelta::default() };
+                conn.append_events(&workspace_id, now, vec![visitor_event(&visitor_id, changes)]).await
             })?;
             all.extend(events);
         }

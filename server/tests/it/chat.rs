@@ -212,7 +212,7 @@ async fn a_new_conversation_is_routed_and_announced(backend: Backend) {
                 );
                 break;
             }
-            AgentEvent::VisitorUpdated(v) => assert_eq!(v.id, s.visitor_id),
+            AgentEvent::VisitorChanged(v) => assert_eq!(v.id, s.visitor_id),
             other => panic!("unexpected {other:?}"),
         }
     }
@@ -1566,9 +1566,14 @@ async fn a_stalled_reader_catches_up_from_the_store() {
     server.stop().await;
 }
 
+/// A page view reaches the agents as what changed (the page, the count), not the whole
+/// visitor: 50 KB of custom attributes and the IP address stay out of the event.
 async fn page_views_reach_the_agents(backend: Backend) {
     let server = TestServer::start(backend).await;
     let s = setup(&server, "pages-seen@example.com").await;
+    let attributes: std::collections::HashMap<String, String> =
+        (0..50).map(|i| (format!("plan-{i}"), "x".repeat(1000))).collect();
+    s.visitor.visitor().update_visitor(pb::UpdateVisitorRequest { attributes, ..Default::default() }).await.unwrap();
     let mut agents = agent_feed(&s.agent, "").await;
     s.visitor
         .visitor()
@@ -1580,14 +1585,20 @@ async fn page_views_reach_the_agents(backend: Backend) {
         .await
         .unwrap();
     match agent_event(&mut agents).await {
-        AgentEvent::VisitorUpdated(v) => {
+        AgentEvent::VisitorChanged(v) => {
+            assert_eq!(v.id, s.visitor_id);
             assert_eq!(
-                (v.current_url.as_str(), v.current_title.as_str(), v.page_views),
-                ("https://shop.example/cart", "Your cart", 1)
+                (v.current_url.as_deref(), v.current_title.as_deref(), v.page_views),
+                (Some("https://shop.example/cart"), Some("Your cart"), Some(1))
             );
-            assert_eq!((v.language.as_str(), v.time_zone.as_str()), ("de-DE", "Europe/Berlin"));
-            assert_eq!(v.referrer, "https://search.example/?q=coffee");
-            assert!(v.online);
+            assert_eq!(v.referrer.as_deref(), Some("https://search.example/?q=coffee"));
+            assert_eq!(v.online, Some(true), "their first page view says they are here");
+            assert_eq!(
+                (&v.attributes, &v.ip_address, &v.language, &v.name),
+                (&None, &None, &None, &None),
+                "unchanged: left out"
+            );
+            assert!(prost::Message::encoded_len(&v) < 300, "{} bytes", prost::Message::encoded_len(&v));
         }
         other => panic!("unexpected {other:?}"),
     }
@@ -1601,9 +1612,10 @@ async fn page_views_reach_the_agents(backend: Backend) {
         .await
         .unwrap();
     match agent_event(&mut agents).await {
-        AgentEvent::VisitorUpdated(v) => {
-            assert_eq!((v.current_url.as_str(), v.page_views), ("https://shop.example/checkout", 2));
-            assert_eq!(v.referrer, "https://search.example/?q=coffee", "the referrer that brought them stays");
+        AgentEvent::VisitorChanged(v) => {
+            assert_eq!((v.current_url.as_deref(), v.page_views), (Some("https://shop.example/checkout"), Some(2)));
+            assert_eq!(v.referrer, None, "the referrer that brought them stays");
+            assert_eq!(v.online, None, "already known to be here");
         }
         other => panic!("unexpected {other:?}"),
     }

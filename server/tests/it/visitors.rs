@@ -220,7 +220,23 @@ async fn identified_pages_follow_the_user(backend: Backend) {
         async move { visitor.visitor().identify_visitor(request).await.unwrap().into_inner().visitor.unwrap().id }
     };
     view(&s.visitor, "/laptop").await;
+    let mut agents =
+        s.agent.conversations().watch_workspace(pb::WatchWorkspaceRequest::default()).await.unwrap().into_inner();
     assert_eq!(identify(s.visitor.clone()).await, s.visitor_id);
+    // Agents hear what changed: the identity, nothing of what stayed.
+    use pb::watch_workspace_response::Event;
+    use tokio_stream::StreamExt as _;
+    let change = loop {
+        let item = tokio::time::timeout(Duration::from_secs(10), agents.next()).await.unwrap().unwrap().unwrap();
+        if let Some(Event::VisitorChanged(change)) = item.event {
+            break change;
+        }
+    };
+    assert_eq!(
+        (change.id.as_str(), change.external_id.as_deref(), change.verified),
+        (s.visitor_id.as_str(), Some("user-7"), Some(true))
+    );
+    assert_eq!((change.current_url, change.page_views, change.attributes), (None, None, None));
 
     let (phone, phone_id) = common::start_visitor(&server, &s.widget.public_token).await;
     for i in 0..100 {

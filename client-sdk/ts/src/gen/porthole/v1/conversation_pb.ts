@@ -16,7 +16,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file porthole/v1/conversation.proto.
  */
 export const file_porthole_v1_conversation: GenFile = /*@__PURE__*/
-  fileDesc("Ch5wb3J0aG9sZS92MS9jb252ZXJzYXRpb24ucHJvdG8SC3BvcnRob2xlLnYxIr4ECg5WaXNpdG9yUHJvZmlsZRIKCgJpZBgBIAEoCRIMCgRuYW1lGAIgASgJEg0KBWVtYWlsGAMgASgJEhAKCHZlcmlmaWVkGAQgASgIEhMKC2V4dGVybmFsX2lkGAUgASgJEj8KCmF0dHJpYnV0ZXMYBiADKAsyKy5wb3J0aG9sZS52MS5WaXNpdG9yUHJvZmlsZS5BdHRyaWJ1dGVzRW50cnkSEwoLY3VycmVudF91cmwYByABKAkSFQoNY3VycmVudF90aXRsZRgIIAEoCRIQCghyZWZlcnJlchgJIAEoCRIPCgdicm93c2VyGAogASgJEgoKAm9zGAsgASgJEhAKCGxhbmd1YWdlGAwgASgJEhEKCXRpbWVfem9uZRgNIAEoCRISCgppcF9hZGRyZXNzGA4gASgJEg4KBm9ubGluZRgPIAEoCBIzCg9maXJzdF9zZWVuX3RpbWUYECABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjIKDmxhc3Rfc2Vlbl90aW1lGBEgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIRCgl3aWRnZXRfaWQYEiABKAkSEgoKcGFnZV92aWV3cxgTIAEoAxI0ChB2aXNpdF9zdGFydF90aW1lGBQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBoxCg9BdHRyaWJ1dGVzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ASKwBgoMQ29udmVyc2F0aW9uEgoKAmlkGAEgASgJEhEKCXdpZGdldF9pZBgCIAEoCRISCgp2aXNpdG9yX2lkGAMgASgJEhQKDHZpc2l0b3JfbmFtZRgEIAEoCRIVCg12aXNpdG9yX2VtYWlsGAUgASgJEi8KBnN0YXR1cxgGIAEoDjIfLnBvcnRob2xlLnYxLkNvbnZlcnNhdGlvblN0YXR1cxInCghwcmlvcml0eRgHIAEoDjIVLnBvcnRob2xlLnYxLlByaW9yaXR5EhgKEGFzc2lnbmVlX3VzZXJfaWQYCCABKAkSDAoEdGFncxgJIAMoCRISCgpzb3VyY2VfdXJsGAogASgJEhQKDHNvdXJjZV90aXRsZRgLIAEoCRIcChRsYXN0X21lc3NhZ2VfcHJldmlldxgMIAEoCRIQCghsYXN0X3NlcRgNIAEoAxIWCg5hZ2VudF9yZWFkX3NlcRgOIAEoAxIYChB2aXNpdG9yX3JlYWRfc2VxGA8gASgDEhQKDHVucmVhZF9jb3VudBgQIAEoAxIOCgZyYXRpbmcYESABKAUSFgoOcmF0aW5nX2NvbW1lbnQYEiABKAkSLwoLY3JlYXRlX3RpbWUYEyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjUKEWxhc3RfbWVzc2FnZV90aW1lGBQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBI3ChNmaXJzdF9yZXNwb25zZV90aW1lGBUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIwCgxyZXNvbHZlX3RpbWUYFiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi4KCmNsb3NlX3RpbWUYFyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEikKCXJlc3BvbmRlchgYIAEoDjIWLnBvcnRob2xlLnYxLlJlc3BvbmRlchIuCgpxdWV1ZV90aW1lGBkgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIWCg5xdWV1ZV9wb3NpdGlvbhgaIAEoBSLuAQoYTGlzdENvbnZlcnNhdGlvbnNSZXF1ZXN0EjEKCHN0YXR1c2VzGAEgAygOMh8ucG9ydGhvbGUudjEuQ29udmVyc2F0aW9uU3RhdHVzEi0KCGFzc2lnbmVlGAIgASgOMhsucG9ydGhvbGUudjEuQXNzaWduZWVGaWx0ZXISJwoIcHJpb3JpdHkYAyABKA4yFS5wb3J0aG9sZS52MS5Qcmlvcml0eRIRCgl3aWRnZXRfaWQYBCABKAkSDQoFcXVlcnkYBSABKAkSEQoJcGFnZV9zaXplGAYgASgFEhIKCnBhZ2VfdG9rZW4YByABKAkiZgoZTGlzdENvbnZlcnNhdGlvbnNSZXNwb25zZRIwCg1jb252ZXJzYXRpb25zGAEgAygLMhkucG9ydGhvbGUudjEuQ29udmVyc2F0aW9uEhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSIxChZHZXRDb252ZXJzYXRpb25SZXF1ZXN0EhcKD2NvbnZlcnNhdGlvbl9pZBgBIAEoCSJ4ChdHZXRDb252ZXJzYXRpb25SZXNwb25zZRIvCgxjb252ZXJzYXRpb24YASABKAsyGS5wb3J0aG9sZS52MS5Db252ZXJzYXRpb24SLAoHdmlzaXRvchgCIAEoCzIbLnBvcnRob2xlLnYxLlZpc2l0b3JQcm9maWxlIk4KGUFzc2lnbkNvbnZlcnNhdGlvblJlcXVlc3QSFwoPY29udmVyc2F0aW9uX2lkGAEgASgJEhgKEGFzc2lnbmVlX3VzZXJfaWQYAiABKAkiTQoaQXNzaWduQ29udmVyc2F0aW9uUmVzcG9uc2USLwoMY29udmVyc2F0aW9uGAEgASgLMhkucG9ydGhvbGUudjEuQ29udmVyc2F0aW9uImIKHlNldENvbnZlcnNhdGlvblByaW9yaXR5UmVxdWVzdBIXCg9jb252ZXJzYXRpb25faWQYASABKAkSJwoIcHJpb3JpdHkYAiABKA4yFS5wb3J0aG9sZS52MS5Qcmlvcml0eSJSCh9TZXRDb252ZXJzYXRpb25Qcmlvcml0eVJlc3BvbnNlEi8KDGNvbnZlcnNhdGlvbhgBIAEoCzIZLnBvcnRob2xlLnYxLkNvbnZlcnNhdGlvbiJDChpTZXRDb252ZXJzYXRpb25UYWdzUmVxdWVzdBIXCg9jb252ZXJzYXRpb25faWQYASABKAkSDAoEdGFncxgCIAMoCSJOChtTZXRDb252ZXJzYXRpb25UYWdzUmVzcG9uc2USLwoMY29udmVyc2F0aW9uGAEgASgLMhkucG9ydGhvbGUudjEuQ29udmVyc2F0aW9uIjUKGlJlc29sdmVDb252ZXJzYXRpb25SZXF1ZXN0EhcKD2NvbnZlcnNhdGlvbl9pZBgBIAEoCSJOChtSZXNvbHZlQ29udmVyc2F0aW9uUmVzcG9uc2USLwoMY29udmVyc2F0aW9uGAEgASgLMhkucG9ydGhvbGUudjEuQ29udmVyc2F0aW9uIjMKGENsb3NlQ29udmVyc2F0aW9uUmVxdWVzdBIXCg9jb252ZXJzYXRpb25faWQYASABKAkiTAoZQ2xvc2VDb252ZXJzYXRpb25SZXNwb25zZRIvCgxjb252ZXJzYXRpb24YASABKAsyGS5wb3J0aG9sZS52MS5Db252ZXJzYXRpb24iNAoZUmVvcGVuQ29udmVyc2F0aW9uUmVxdWVzdBIXCg9jb252ZXJzYXRpb25faWQYASABKAkiTQoaUmVvcGVuQ29udmVyc2F0aW9uUmVzcG9uc2USLwoMY29udmVyc2F0aW9uGAEgASgLMhkucG9ydGhvbGUudjEuQ29udmVyc2F0aW9uImEKH0xpc3RDb252ZXJzYXRpb25NZXNzYWdlc1JlcXVlc3QSFwoPY29udmVyc2F0aW9uX2lkGAEgASgJEhIKCmJlZm9yZV9zZXEYAiABKAMSEQoJcGFnZV9zaXplGAMgASgFIlwKIExpc3RDb252ZXJzYXRpb25NZXNzYWdlc1Jlc3BvbnNlEiYKCG1lc3NhZ2VzGAEgAygLMhQucG9ydGhvbGUudjEuTWVzc2FnZRIQCghoYXNfbW9yZRgCIAEoCCKzAQoeU2VuZENvbnZlcnNhdGlvbk1lc3NhZ2VSZXF1ZXN0EhcKD2NvbnZlcnNhdGlvbl9pZBgBIAEoCRIMCgRib2R5GAIgASgJEhAKCGludGVybmFsGAMgASgIEhIKCmNsaWVudF9rZXkYBCABKAkSFgoOYXR0YWNobWVudF9pZHMYBSADKAkSLAoLc2VuZGVyX3R5cGUYBiABKA4yFy5wb3J0aG9sZS52MS5TZW5kZXJUeXBlIkgKH1NlbmRDb252ZXJzYXRpb25NZXNzYWdlUmVzcG9uc2USJQoHbWVzc2FnZRgBIAEoCzIULnBvcnRob2xlLnYxLk1lc3NhZ2UiUgoVU2V0QWdlbnRUeXBpbmdSZXF1ZXN0EhcKD2NvbnZlcnNhdGlvbl9pZBgBIAEoCRIOCgZ0eXBpbmcYAiABKAgSEAoIaW50ZXJuYWwYAyABKAgiGAoWU2V0QWdlbnRUeXBpbmdSZXNwb25zZSJDChtNYXJrQ29udmVyc2F0aW9uUmVhZFJlcXVlc3QSFwoPY29udmVyc2F0aW9uX2lkGAEgASgJEgsKA3NlcRgCIAEoAyIeChxNYXJrQ29udmVyc2F0aW9uUmVhZFJlc3BvbnNlIl8KI1VwbG9hZENvbnZlcnNhdGlvbkF0dGFjaG1lbnRSZXF1ZXN0EhcKD2NvbnZlcnNhdGlvbl9pZBgBIAEoCRIRCglmaWxlX25hbWUYAiABKAkSDAoEZGF0YRgDIAEoDCJTCiRVcGxvYWRDb252ZXJzYXRpb25BdHRhY2htZW50UmVzcG9uc2USKwoKYXR0YWNobWVudBgBIAEoCzIXLnBvcnRob2xlLnYxLkF0dGFjaG1lbnQiJwoVV2F0Y2hXb3Jrc3BhY2VSZXF1ZXN0Eg4KBmN1cnNvchgBIAEoCSKVBAoWV2F0Y2hXb3Jrc3BhY2VSZXNwb25zZRIOCgZjdXJzb3IYASABKAkSOQoUY29udmVyc2F0aW9uX2NyZWF0ZWQYAiABKAsyGS5wb3J0aG9sZS52MS5Db252ZXJzYXRpb25IABI5ChRjb252ZXJzYXRpb25fdXBkYXRlZBgDIAEoCzIZLnBvcnRob2xlLnYxLkNvbnZlcnNhdGlvbkgAEi8KD21lc3NhZ2VfY3JlYXRlZBgEIAEoCzIULnBvcnRob2xlLnYxLk1lc3NhZ2VIABIqCgZ0eXBpbmcYBSABKAsyGC5wb3J0aG9sZS52MS5UeXBpbmdFdmVudEgAEjYKD3Zpc2l0b3JfdXBkYXRlZBgGIAEoCzIbLnBvcnRob2xlLnYxLlZpc2l0b3JQcm9maWxlSAASOAoJaGVhcnRiZWF0GAcgASgLMiMucG9ydGhvbGUudjEuV29ya3NwYWNlRmVlZEhlYXJ0YmVhdEgAEjgKD2Fzc2lnbmVkX3RvX3lvdRgIIAEoCzIdLnBvcnRob2xlLnYxLkFzc2lnbm1lbnROb3RpY2VIABItCg5tZW1iZXJfdXBkYXRlZBgJIAEoCzITLnBvcnRob2xlLnYxLk1lbWJlckgAEjQKDnZpc2l0b3JfZXJhc2VkGAogASgLMhoucG9ydGhvbGUudjEuVmlzaXRvckVyYXNlZEgAQgcKBWV2ZW50Ij0KDVZpc2l0b3JFcmFzZWQSEgoKdmlzaXRvcl9pZBgBIAEoCRIYChBjb252ZXJzYXRpb25faWRzGAIgAygJIi4KGEV4cG9ydFZpc2l0b3JEYXRhUmVxdWVzdBISCgp2aXNpdG9yX2lkGAEgASgJIjwKGUV4cG9ydFZpc2l0b3JEYXRhUmVzcG9uc2USDAoEanNvbhgBIAEoCRIRCglmaWxlX25hbWUYAiABKAkiKQoTRXJhc2VWaXNpdG9yUmVxdWVzdBISCgp2aXNpdG9yX2lkGAEgASgJIi0KFEVyYXNlVmlzaXRvclJlc3BvbnNlEhUKDWNvbnZlcnNhdGlvbnMYASABKAUiVQoQQXNzaWdubWVudE5vdGljZRIvCgxjb252ZXJzYXRpb24YASABKAsyGS5wb3J0aG9sZS52MS5Db252ZXJzYXRpb24SEAoIdHJhbnNmZXIYAiABKAgilwEKC1R5cGluZ0V2ZW50EhcKD2NvbnZlcnNhdGlvbl9pZBgBIAEoCRIsCgtzZW5kZXJfdHlwZRgCIAEoDjIXLnBvcnRob2xlLnYxLlNlbmRlclR5cGUSEQoJc2VuZGVyX2lkGAMgASgJEgwKBG5hbWUYBCABKAkSDgoGdHlwaW5nGAUgASgIEhAKCGludGVybmFsGAYgASgIIhgKFldvcmtzcGFjZUZlZWRIZWFydGJlYXQiPwoXTGlzdExpdmVWaXNpdG9yc1JlcXVlc3QSEQoJd2lkZ2V0X2lkGAEgASgJEhEKCXBhZ2Vfc2l6ZRgCIAEoBSJJChhMaXN0TGl2ZVZpc2l0b3JzUmVzcG9uc2USLQoIdmlzaXRvcnMYASADKAsyGy5wb3J0aG9sZS52MS5WaXNpdG9yUHJvZmlsZSJXCh9TdGFydFZpc2l0b3JDb252ZXJzYXRpb25SZXF1ZXN0EhIKCnZpc2l0b3JfaWQYASABKAkSDAoEYm9keRgCIAEoCRISCgpjbGllbnRfa2V5GAMgASgJIosBCiBTdGFydFZpc2l0b3JDb252ZXJzYXRpb25SZXNwb25zZRIvCgxjb252ZXJzYXRpb24YASABKAsyGS5wb3J0aG9sZS52MS5Db252ZXJzYXRpb24SJQoHbWVzc2FnZRgCIAEoCzIULnBvcnRob2xlLnYxLk1lc3NhZ2USDwoHcmVzdW1lZBgDIAEoCCJnCghQYWdlVmlldxILCgN1cmwYASABKAkSDQoFdGl0bGUYAiABKAkSEAoIcmVmZXJyZXIYAyABKAkSLQoJdmlld190aW1lGAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJYChtMaXN0VmlzaXRvclBhZ2VWaWV3c1JlcXVlc3QSEgoKdmlzaXRvcl9pZBgBIAEoCRIRCglwYWdlX3NpemUYAiABKAUSEgoKcGFnZV90b2tlbhgDIAEoCSJiChxMaXN0VmlzaXRvclBhZ2VWaWV3c1Jlc3BvbnNlEikKCnBhZ2Vfdmlld3MYASADKAsyFS5wb3J0aG9sZS52MS5QYWdlVmlldxIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkqcwoIUHJpb3JpdHkSGAoUUFJJT1JJVFlfVU5TUEVDSUZJRUQQABIQCgxQUklPUklUWV9MT1cQARITCg9QUklPUklUWV9OT1JNQUwQAhIRCg1QUklPUklUWV9ISUdIEAMSEwoPUFJJT1JJVFlfVVJHRU5UEAQqZwoJUmVzcG9uZGVyEhkKFVJFU1BPTkRFUl9VTlNQRUNJRklFRBAAEhQKEFJFU1BPTkRFUl9BR0VOVFMQARIRCg1SRVNQT05ERVJfQk9UEAISFgoSUkVTUE9OREVSX1dPUktGTE9XEAMqhAEKDkFzc2lnbmVlRmlsdGVyEh8KG0FTU0lHTkVFX0ZJTFRFUl9VTlNQRUNJRklFRBAAEhcKE0FTU0lHTkVFX0ZJTFRFUl9BTEwQARIYChRBU1NJR05FRV9GSUxURVJfTUlORRACEh4KGkFTU0lHTkVFX0ZJTFRFUl9VTkFTU0lHTkVEEAMy7Q8KE0NvbnZlcnNhdGlvblNlcnZpY2USYgoRTGlzdENvbnZlcnNhdGlvbnMSJS5wb3J0aG9sZS52MS5MaXN0Q29udmVyc2F0aW9uc1JlcXVlc3QaJi5wb3J0aG9sZS52MS5MaXN0Q29udmVyc2F0aW9uc1Jlc3BvbnNlElwKD0dldENvbnZlcnNhdGlvbhIjLnBvcnRob2xlLnYxLkdldENvbnZlcnNhdGlvblJlcXVlc3QaJC5wb3J0aG9sZS52MS5HZXRDb252ZXJzYXRpb25SZXNwb25zZRJlChJBc3NpZ25Db252ZXJzYXRpb24SJi5wb3J0aG9sZS52MS5Bc3NpZ25Db252ZXJzYXRpb25SZXF1ZXN0GicucG9ydGhvbGUudjEuQXNzaWduQ29udmVyc2F0aW9uUmVzcG9uc2USdAoXU2V0Q29udmVyc2F0aW9uUHJpb3JpdHkSKy5wb3J0aG9sZS52MS5TZXRDb252ZXJzYXRpb25Qcmlvcml0eVJlcXVlc3QaLC5wb3J0aG9sZS52MS5TZXRDb252ZXJzYXRpb25Qcmlvcml0eVJlc3BvbnNlEmgKE1NldENvbnZlcnNhdGlvblRhZ3MSJy5wb3J0aG9sZS52MS5TZXRDb252ZXJzYXRpb25UYWdzUmVxdWVzdBooLnBvcnRob2xlLnYxLlNldENvbnZlcnNhdGlvblRhZ3NSZXNwb25zZRJoChNSZXNvbHZlQ29udmVyc2F0aW9uEicucG9ydGhvbGUudjEuUmVzb2x2ZUNvbnZlcnNhdGlvblJlcXVlc3QaKC5wb3J0aG9sZS52MS5SZXNvbHZlQ29udmVyc2F0aW9uUmVzcG9uc2USYgoRQ2xvc2VDb252ZXJzYXRpb24SJS5wb3J0aG9sZS52MS5DbG9zZUNvbnZlcnNhdGlvblJlcXVlc3QaJi5wb3J0aG9sZS52MS5DbG9zZUNvbnZlcnNhdGlvblJlc3BvbnNlEmUKElJlb3BlbkNvbnZlcnNhdGlvbhImLnBvcnRob2xlLnYxLlJlb3BlbkNvbnZlcnNhdGlvblJlcXVlc3QaJy5wb3J0aG9sZS52MS5SZW9wZW5Db252ZXJzYXRpb25SZXNwb25zZRJ3ChhMaXN0Q29udmVyc2F0aW9uTWVzc2FnZXMSLC5wb3J0aG9sZS52MS5MaXN0Q29udmVyc2F0aW9uTWVzc2FnZXNSZXF1ZXN0Gi0ucG9ydGhvbGUudjEuTGlzdENvbnZlcnNhdGlvbk1lc3NhZ2VzUmVzcG9uc2USdAoXU2VuZENvbnZlcnNhdGlvbk1lc3NhZ2USKy5wb3J0aG9sZS52MS5TZW5kQ29udmVyc2F0aW9uTWVzc2FnZVJlcXVlc3QaLC5wb3J0aG9sZS52MS5TZW5kQ29udmVyc2F0aW9uTWVzc2FnZVJlc3BvbnNlElkKDlNldEFnZW50VHlwaW5nEiIucG9ydGhvbGUudjEuU2V0QWdlbnRUeXBpbmdSZXF1ZXN0GiMucG9ydGhvbGUudjEuU2V0QWdlbnRUeXBpbmdSZXNwb25zZRJrChRNYXJrQ29udmVyc2F0aW9uUmVhZBIoLnBvcnRob2xlLnYxLk1hcmtDb252ZXJzYXRpb25SZWFkUmVxdWVzdBopLnBvcnRob2xlLnYxLk1hcmtDb252ZXJzYXRpb25SZWFkUmVzcG9uc2USgwEKHFVwbG9hZENvbnZlcnNhdGlvbkF0dGFjaG1lbnQSMC5wb3J0aG9sZS52MS5VcGxvYWRDb252ZXJzYXRpb25BdHRhY2htZW50UmVxdWVzdBoxLnBvcnRob2xlLnYxLlVwbG9hZENvbnZlcnNhdGlvbkF0dGFjaG1lbnRSZXNwb25zZRJbCg5XYXRjaFdvcmtzcGFjZRIiLnBvcnRob2xlLnYxLldhdGNoV29ya3NwYWNlUmVxdWVzdBojLnBvcnRob2xlLnYxLldhdGNoV29ya3NwYWNlUmVzcG9uc2UwARJiChFFeHBvcnRWaXNpdG9yRGF0YRIlLnBvcnRob2xlLnYxLkV4cG9ydFZpc2l0b3JEYXRhUmVxdWVzdBomLnBvcnRob2xlLnYxLkV4cG9ydFZpc2l0b3JEYXRhUmVzcG9uc2USUwoMRXJhc2VWaXNpdG9yEiAucG9ydGhvbGUudjEuRXJhc2VWaXNpdG9yUmVxdWVzdBohLnBvcnRob2xlLnYxLkVyYXNlVmlzaXRvclJlc3BvbnNlEl8KEExpc3RMaXZlVmlzaXRvcnMSJC5wb3J0aG9sZS52MS5MaXN0TGl2ZVZpc2l0b3JzUmVxdWVzdBolLnBvcnRob2xlLnYxLkxpc3RMaXZlVmlzaXRvcnNSZXNwb25zZRJ3ChhTdGFydFZpc2l0b3JDb252ZXJzYXRpb24SLC5wb3J0aG9sZS52MS5TdGFydFZpc2l0b3JDb252ZXJzYXRpb25SZXF1ZXN0Gi0ucG9ydGhvbGUudjEuU3RhcnRWaXNpdG9yQ29udmVyc2F0aW9uUmVzcG9uc2USawoUTGlzdFZpc2l0b3JQYWdlVmlld3MSKC5wb3J0aG9sZS52MS5MaXN0VmlzaXRvclBhZ2VWaWV3c1JlcXVlc3QaKS5wb3J0aG9sZS52MS5MaXN0VmlzaXRvclBhZ2VWaWV3c1Jlc3BvbnNlYgZwcm90bzM", [file_google_protobuf_timestamp, file_porthole_v1_chat, file_porthole_v1_workspace]);
+  fileDesc("Ch5wb3J0aG9sZS92MS9jb252ZXJzYXRpb24ucHJvdG8SC3BvcnRob2xlLnYxIr4ECg5WaXNpdG9yUHJvZmlsZRIKCgJpZBgBIAEoCRIMCgRuYW1lGAIgASgJEg0KBWVtYWlsGAMgASgJEhAKCHZlcmlmaWVkGAQgASgIEhMKC2V4dGVybmFsX2lkGAUgASgJEj8KCmF0dHJpYnV0ZXMYBiADKAsyKy5wb3J0aG9sZS52MS5WaXNpdG9yUHJvZmlsZS5BdHRyaWJ1dGVzRW50cnkSEwoLY3VycmVudF91cmwYByABKAkSFQoNY3VycmVudF90aXRsZRgIIAEoCRIQCghyZWZlcnJlchgJIAEoCRIPCgdicm93c2VyGAogASgJEgoKAm9zGAsgASgJEhAKCGxhbmd1YWdlGAwgASgJEhEKCXRpbWVfem9uZRgNIAEoCRISCgppcF9hZGRyZXNzGA4gASgJEg4KBm9ubGluZRgPIAEoCBIzCg9maXJzdF9zZWVuX3RpbWUYECABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjIKDmxhc3Rfc2Vlbl90aW1lGBEgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIRCgl3aWRnZXRfaWQYEiABKAkSEgoKcGFnZV92aWV3cxgTIAEoAxI0ChB2aXNpdF9zdGFydF90aW1lGBQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBoxCg9BdHRyaWJ1dGVzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ASKwBgoMQ29udmVyc2F0aW9uEgoKAmlkGAEgASgJEhEKCXdpZGdldF9pZBgCIAEoCRISCgp2aXNpdG9yX2lkGAMgASgJEhQKDHZpc2l0b3JfbmFtZRgEIAEoCRIVCg12aXNpdG9yX2VtYWlsGAUgASgJEi8KBnN0YXR1cxgGIAEoDjIfLnBvcnRob2xlLnYxLkNvbnZlcnNhdGlvblN0YXR1cxInCghwcmlvcml0eRgHIAEoDjIVLnBvcnRob2xlLnYxLlByaW9yaXR5EhgKEGFzc2lnbmVlX3VzZXJfaWQYCCABKAkSDAoEdGFncxgJIAMoCRISCgpzb3VyY2VfdXJsGAogASgJEhQKDHNvdXJjZV90aXRsZRgLIAEoCRIcChRsYXN0X21lc3NhZ2VfcHJldmlldxgMIAEoCRIQCghsYXN0X3NlcRgNIAEoAxIWCg5hZ2VudF9yZWFkX3NlcRgOIAEoAxIYChB2aXNpdG9yX3JlYWRfc2VxGA8gASgDEhQKDHVucmVhZF9jb3VudBgQIAEoAxIOCgZyYXRpbmcYESABKAUSFgoOcmF0aW5nX2NvbW1lbnQYEiABKAkSLwoLY3JlYXRlX3RpbWUYEyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjUKEWxhc3RfbWVzc2FnZV90aW1lGBQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBI3ChNmaXJzdF9yZXNwb25zZV90aW1lGBUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIwCgxyZXNvbHZlX3RpbWUYFiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi4KCmNsb3NlX3RpbWUYFyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEikKCXJlc3BvbmRlchgYIAEoDjIWLnBvcnRob2xlLnYxLlJlc3BvbmRlchIuCgpxdWV1ZV90aW1lGBkgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIWCg5xdWV1ZV9wb3NpdGlvbhgaIAEoBSLuAQoYTGlzdENvbnZlcnNhdGlvbnNSZXF1ZXN0EjEKCHN0YXR1c2VzGAEgAygOMh8ucG9ydGhvbGUudjEuQ29udmVyc2F0aW9uU3RhdHVzEi0KCGFzc2lnbmVlGAIgASgOMhsucG9ydGhvbGUudjEuQXNzaWduZWVGaWx0ZXISJwoIcHJpb3JpdHkYAyABKA4yFS5wb3J0aG9sZS52MS5Qcmlvcml0eRIRCgl3aWRnZXRfaWQYBCABKAkSDQoFcXVlcnkYBSABKAkSEQoJcGFnZV9zaXplGAYgASgFEhIKCnBhZ2VfdG9rZW4YByABKAkiZgoZTGlzdENvbnZlcnNhdGlvbnNSZXNwb25zZRIwCg1jb252ZXJzYXRpb25zGAEgAygLMhkucG9ydGhvbGUudjEuQ29udmVyc2F0aW9uEhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSIxChZHZXRDb252ZXJzYXRpb25SZXF1ZXN0EhcKD2NvbnZlcnNhdGlvbl9pZBgBIAEoCSJ4ChdHZXRDb252ZXJzYXRpb25SZXNwb25zZRIvCgxjb252ZXJzYXRpb24YASABKAsyGS5wb3J0aG9sZS52MS5Db252ZXJzYXRpb24SLAoHdmlzaXRvchgCIAEoCzIbLnBvcnRob2xlLnYxLlZpc2l0b3JQcm9maWxlIk4KGUFzc2lnbkNvbnZlcnNhdGlvblJlcXVlc3QSFwoPY29udmVyc2F0aW9uX2lkGAEgASgJEhgKEGFzc2lnbmVlX3VzZXJfaWQYAiABKAkiTQoaQXNzaWduQ29udmVyc2F0aW9uUmVzcG9uc2USLwoMY29udmVyc2F0aW9uGAEgASgLMhkucG9ydGhvbGUudjEuQ29udmVyc2F0aW9uImIKHlNldENvbnZlcnNhdGlvblByaW9yaXR5UmVxdWVzdBIXCg9jb252ZXJzYXRpb25faWQYASABKAkSJwoIcHJpb3JpdHkYAiABKA4yFS5wb3J0aG9sZS52MS5Qcmlvcml0eSJSCh9TZXRDb252ZXJzYXRpb25Qcmlvcml0eVJlc3BvbnNlEi8KDGNvbnZlcnNhdGlvbhgBIAEoCzIZLnBvcnRob2xlLnYxLkNvbnZlcnNhdGlvbiJDChpTZXRDb252ZXJzYXRpb25UYWdzUmVxdWVzdBIXCg9jb252ZXJzYXRpb25faWQYASABKAkSDAoEdGFncxgCIAMoCSJOChtTZXRDb252ZXJzYXRpb25UYWdzUmVzcG9uc2USLwoMY29udmVyc2F0aW9uGAEgASgLMhkucG9ydGhvbGUudjEuQ29udmVyc2F0aW9uIjUKGlJlc29sdmVDb252ZXJzYXRpb25SZXF1ZXN0EhcKD2NvbnZlcnNhdGlvbl9pZBgBIAEoCSJOChtSZXNvbHZlQ29udmVyc2F0aW9uUmVzcG9uc2USLwoMY29udmVyc2F0aW9uGAEgASgLMhkucG9ydGhvbGUudjEuQ29udmVyc2F0aW9uIjMKGENsb3NlQ29udmVyc2F0aW9uUmVxdWVzdBIXCg9jb252ZXJzYXRpb25faWQYASABKAkiTAoZQ2xvc2VDb252ZXJzYXRpb25SZXNwb25zZRIvCgxjb252ZXJzYXRpb24YASABKAsyGS5wb3J0aG9sZS52MS5Db252ZXJzYXRpb24iNAoZUmVvcGVuQ29udmVyc2F0aW9uUmVxdWVzdBIXCg9jb252ZXJzYXRpb25faWQYASABKAkiTQoaUmVvcGVuQ29udmVyc2F0aW9uUmVzcG9uc2USLwoMY29udmVyc2F0aW9uGAEgASgLMhkucG9ydGhvbGUudjEuQ29udmVyc2F0aW9uImEKH0xpc3RDb252ZXJzYXRpb25NZXNzYWdlc1JlcXVlc3QSFwoPY29udmVyc2F0aW9uX2lkGAEgASgJEhIKCmJlZm9yZV9zZXEYAiABKAMSEQoJcGFnZV9zaXplGAMgASgFIlwKIExpc3RDb252ZXJzYXRpb25NZXNzYWdlc1Jlc3BvbnNlEiYKCG1lc3NhZ2VzGAEgAygLMhQucG9ydGhvbGUudjEuTWVzc2FnZRIQCghoYXNfbW9yZRgCIAEoCCKzAQoeU2VuZENvbnZlcnNhdGlvbk1lc3NhZ2VSZXF1ZXN0EhcKD2NvbnZlcnNhdGlvbl9pZBgBIAEoCRIMCgRib2R5GAIgASgJEhAKCGludGVybmFsGAMgASgIEhIKCmNsaWVudF9rZXkYBCABKAkSFgoOYXR0YWNobWVudF9pZHMYBSADKAkSLAoLc2VuZGVyX3R5cGUYBiABKA4yFy5wb3J0aG9sZS52MS5TZW5kZXJUeXBlIkgKH1NlbmRDb252ZXJzYXRpb25NZXNzYWdlUmVzcG9uc2USJQoHbWVzc2FnZRgBIAEoCzIULnBvcnRob2xlLnYxLk1lc3NhZ2UiUgoVU2V0QWdlbnRUeXBpbmdSZXF1ZXN0EhcKD2NvbnZlcnNhdGlvbl9pZBgBIAEoCRIOCgZ0eXBpbmcYAiABKAgSEAoIaW50ZXJuYWwYAyABKAgiGAoWU2V0QWdlbnRUeXBpbmdSZXNwb25zZSJDChtNYXJrQ29udmVyc2F0aW9uUmVhZFJlcXVlc3QSFwoPY29udmVyc2F0aW9uX2lkGAEgASgJEgsKA3NlcRgCIAEoAyIeChxNYXJrQ29udmVyc2F0aW9uUmVhZFJlc3BvbnNlIl8KI1VwbG9hZENvbnZlcnNhdGlvbkF0dGFjaG1lbnRSZXF1ZXN0EhcKD2NvbnZlcnNhdGlvbl9pZBgBIAEoCRIRCglmaWxlX25hbWUYAiABKAkSDAoEZGF0YRgDIAEoDCJTCiRVcGxvYWRDb252ZXJzYXRpb25BdHRhY2htZW50UmVzcG9uc2USKwoKYXR0YWNobWVudBgBIAEoCzIXLnBvcnRob2xlLnYxLkF0dGFjaG1lbnQiJwoVV2F0Y2hXb3Jrc3BhY2VSZXF1ZXN0Eg4KBmN1cnNvchgBIAEoCSLMBAoWV2F0Y2hXb3Jrc3BhY2VSZXNwb25zZRIOCgZjdXJzb3IYASABKAkSOQoUY29udmVyc2F0aW9uX2NyZWF0ZWQYAiABKAsyGS5wb3J0aG9sZS52MS5Db252ZXJzYXRpb25IABI5ChRjb252ZXJzYXRpb25fdXBkYXRlZBgDIAEoCzIZLnBvcnRob2xlLnYxLkNvbnZlcnNhdGlvbkgAEi8KD21lc3NhZ2VfY3JlYXRlZBgEIAEoCzIULnBvcnRob2xlLnYxLk1lc3NhZ2VIABIqCgZ0eXBpbmcYBSABKAsyGC5wb3J0aG9sZS52MS5UeXBpbmdFdmVudEgAEjYKD3Zpc2l0b3JfdXBkYXRlZBgGIAEoCzIbLnBvcnRob2xlLnYxLlZpc2l0b3JQcm9maWxlSAASOAoJaGVhcnRiZWF0GAcgASgLMiMucG9ydGhvbGUudjEuV29ya3NwYWNlRmVlZEhlYXJ0YmVhdEgAEjgKD2Fzc2lnbmVkX3RvX3lvdRgIIAEoCzIdLnBvcnRob2xlLnYxLkFzc2lnbm1lbnROb3RpY2VIABItCg5tZW1iZXJfdXBkYXRlZBgJIAEoCzITLnBvcnRob2xlLnYxLk1lbWJlckgAEjQKDnZpc2l0b3JfZXJhc2VkGAogASgLMhoucG9ydGhvbGUudjEuVmlzaXRvckVyYXNlZEgAEjUKD3Zpc2l0b3JfY2hhbmdlZBgLIAEoCzIaLnBvcnRob2xlLnYxLlZpc2l0b3JDaGFuZ2VIAEIHCgVldmVudCKxBQoNVmlzaXRvckNoYW5nZRIKCgJpZBgBIAEoCRIRCgRuYW1lGAIgASgJSACIAQESEgoFZW1haWwYAyABKAlIAYgBARIVCgh2ZXJpZmllZBgEIAEoCEgCiAEBEhgKC2V4dGVybmFsX2lkGAUgASgJSAOIAQESMgoKYXR0cmlidXRlcxgGIAEoCzIeLnBvcnRob2xlLnYxLlZpc2l0b3JBdHRyaWJ1dGVzEhgKC2N1cnJlbnRfdXJsGAcgASgJSASIAQESGgoNY3VycmVudF90aXRsZRgIIAEoCUgFiAEBEhUKCHJlZmVycmVyGAkgASgJSAaIAQESFAoHYnJvd3NlchgKIAEoCUgHiAEBEg8KAm9zGAsgASgJSAiIAQESFQoIbGFuZ3VhZ2UYDCABKAlICYgBARIWCgl0aW1lX3pvbmUYDSABKAlICogBARIXCgppcF9hZGRyZXNzGA4gASgJSAuIAQESEwoGb25saW5lGA8gASgISAyIAQESMgoObGFzdF9zZWVuX3RpbWUYESABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhcKCnBhZ2Vfdmlld3MYEyABKANIDYgBARI0ChB2aXNpdF9zdGFydF90aW1lGBQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcEIHCgVfbmFtZUIICgZfZW1haWxCCwoJX3ZlcmlmaWVkQg4KDF9leHRlcm5hbF9pZEIOCgxfY3VycmVudF91cmxCEAoOX2N1cnJlbnRfdGl0bGVCCwoJX3JlZmVycmVyQgoKCF9icm93c2VyQgUKA19vc0ILCglfbGFuZ3VhZ2VCDAoKX3RpbWVfem9uZUINCgtfaXBfYWRkcmVzc0IJCgdfb25saW5lQg0KC19wYWdlX3ZpZXdzIn4KEVZpc2l0b3JBdHRyaWJ1dGVzEjoKBnZhbHVlcxgBIAMoCzIqLnBvcnRob2xlLnYxLlZpc2l0b3JBdHRyaWJ1dGVzLlZhbHVlc0VudHJ5Gi0KC1ZhbHVlc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEiPQoNVmlzaXRvckVyYXNlZBISCgp2aXNpdG9yX2lkGAEgASgJEhgKEGNvbnZlcnNhdGlvbl9pZHMYAiADKAkiLgoYRXhwb3J0VmlzaXRvckRhdGFSZXF1ZXN0EhIKCnZpc2l0b3JfaWQYASABKAkiPAoZRXhwb3J0VmlzaXRvckRhdGFSZXNwb25zZRIMCgRqc29uGAEgASgJEhEKCWZpbGVfbmFtZRgCIAEoCSIpChNFcmFzZVZpc2l0b3JSZXF1ZXN0EhIKCnZpc2l0b3JfaWQYASABKAkiLQoURXJhc2VWaXNpdG9yUmVzcG9uc2USFQoNY29udmVyc2F0aW9ucxgBIAEoBSJVChBBc3NpZ25tZW50Tm90aWNlEi8KDGNvbnZlcnNhdGlvbhgBIAEoCzIZLnBvcnRob2xlLnYxLkNvbnZlcnNhdGlvbhIQCgh0cmFuc2ZlchgCIAEoCCKXAQoLVHlwaW5nRXZlbnQSFwoPY29udmVyc2F0aW9uX2lkGAEgASgJEiwKC3NlbmRlcl90eXBlGAIgASgOMhcucG9ydGhvbGUudjEuU2VuZGVyVHlwZRIRCglzZW5kZXJfaWQYAyABKAkSDAoEbmFtZRgEIAEoCRIOCgZ0eXBpbmcYBSABKAgSEAoIaW50ZXJuYWwYBiABKAgiGAoWV29ya3NwYWNlRmVlZEhlYXJ0YmVhdCI/ChdMaXN0TGl2ZVZpc2l0b3JzUmVxdWVzdBIRCgl3aWRnZXRfaWQYASABKAkSEQoJcGFnZV9zaXplGAIgASgFIkkKGExpc3RMaXZlVmlzaXRvcnNSZXNwb25zZRItCgh2aXNpdG9ycxgBIAMoCzIbLnBvcnRob2xlLnYxLlZpc2l0b3JQcm9maWxlIlcKH1N0YXJ0VmlzaXRvckNvbnZlcnNhdGlvblJlcXVlc3QSEgoKdmlzaXRvcl9pZBgBIAEoCRIMCgRib2R5GAIgASgJEhIKCmNsaWVudF9rZXkYAyABKAkiiwEKIFN0YXJ0VmlzaXRvckNvbnZlcnNhdGlvblJlc3BvbnNlEi8KDGNvbnZlcnNhdGlvbhgBIAEoCzIZLnBvcnRob2xlLnYxLkNvbnZlcnNhdGlvbhIlCgdtZXNzYWdlGAIgASgLMhQucG9ydGhvbGUudjEuTWVzc2FnZRIPCgdyZXN1bWVkGAMgASgIImcKCFBhZ2VWaWV3EgsKA3VybBgBIAEoCRINCgV0aXRsZRgCIAEoCRIQCghyZWZlcnJlchgDIAEoCRItCgl2aWV3X3RpbWUYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIlgKG0xpc3RWaXNpdG9yUGFnZVZpZXdzUmVxdWVzdBISCgp2aXNpdG9yX2lkGAEgASgJEhEKCXBhZ2Vfc2l6ZRgCIAEoBRISCgpwYWdlX3Rva2VuGAMgASgJImIKHExpc3RWaXNpdG9yUGFnZVZpZXdzUmVzcG9uc2USKQoKcGFnZV92aWV3cxgBIAMoCzIVLnBvcnRob2xlLnYxLlBhZ2VWaWV3EhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSpzCghQcmlvcml0eRIYChRQUklPUklUWV9VTlNQRUNJRklFRBAAEhAKDFBSSU9SSVRZX0xPVxABEhMKD1BSSU9SSVRZX05PUk1BTBACEhEKDVBSSU9SSVRZX0hJR0gQAxITCg9QUklPUklUWV9VUkdFTlQQBCpnCglSZXNwb25kZXISGQoVUkVTUE9OREVSX1VOU1BFQ0lGSUVEEAASFAoQUkVTUE9OREVSX0FHRU5UUxABEhEKDVJFU1BPTkRFUl9CT1QQAhIWChJSRVNQT05ERVJfV09SS0ZMT1cQAyqEAQoOQXNzaWduZWVGaWx0ZXISHwobQVNTSUdORUVfRklMVEVSX1VOU1BFQ0lGSUVEEAASFwoTQVNTSUdORUVfRklMVEVSX0FMTBABEhgKFEFTU0lHTkVFX0ZJTFRFUl9NSU5FEAISHgoaQVNTSUdORUVfRklMVEVSX1VOQVNTSUdORUQQAzLtDwoTQ29udmVyc2F0aW9uU2VydmljZRJiChFMaXN0Q29udmVyc2F0aW9ucxIlLnBvcnRob2xlLnYxLkxpc3RDb252ZXJzYXRpb25zUmVxdWVzdBomLnBvcnRob2xlLnYxLkxpc3RDb252ZXJzYXRpb25zUmVzcG9uc2USXAoPR2V0Q29udmVyc2F0aW9uEiMucG9ydGhvbGUudjEuR2V0Q29udmVyc2F0aW9uUmVxdWVzdBokLnBvcnRob2xlLnYxLkdldENvbnZlcnNhdGlvblJlc3BvbnNlEmUKEkFzc2lnbkNvbnZlcnNhdGlvbhImLnBvcnRob2xlLnYxLkFzc2lnbkNvbnZlcnNhdGlvblJlcXVlc3QaJy5wb3J0aG9sZS52MS5Bc3NpZ25Db252ZXJzYXRpb25SZXNwb25zZRJ0ChdTZXRDb252ZXJzYXRpb25Qcmlvcml0eRIrLnBvcnRob2xlLnYxLlNldENvbnZlcnNhdGlvblByaW9yaXR5UmVxdWVzdBosLnBvcnRob2xlLnYxLlNldENvbnZlcnNhdGlvblByaW9yaXR5UmVzcG9uc2USaAoTU2V0Q29udmVyc2F0aW9uVGFncxInLnBvcnRob2xlLnYxLlNldENvbnZlcnNhdGlvblRhZ3NSZXF1ZXN0GigucG9ydGhvbGUudjEuU2V0Q29udmVyc2F0aW9uVGFnc1Jlc3BvbnNlEmgKE1Jlc29sdmVDb252ZXJzYXRpb24SJy5wb3J0aG9sZS52MS5SZXNvbHZlQ29udmVyc2F0aW9uUmVxdWVzdBooLnBvcnRob2xlLnYxLlJlc29sdmVDb252ZXJzYXRpb25SZXNwb25zZRJiChFDbG9zZUNvbnZlcnNhdGlvbhIlLnBvcnRob2xlLnYxLkNsb3NlQ29udmVyc2F0aW9uUmVxdWVzdBomLnBvcnRob2xlLnYxLkNsb3NlQ29udmVyc2F0aW9uUmVzcG9uc2USZQoSUmVvcGVuQ29udmVyc2F0aW9uEiYucG9ydGhvbGUudjEuUmVvcGVuQ29udmVyc2F0aW9uUmVxdWVzdBonLnBvcnRob2xlLnYxLlJlb3BlbkNvbnZlcnNhdGlvblJlc3BvbnNlEncKGExpc3RDb252ZXJzYXRpb25NZXNzYWdlcxIsLnBvcnRob2xlLnYxLkxpc3RDb252ZXJzYXRpb25NZXNzYWdlc1JlcXVlc3QaLS5wb3J0aG9sZS52MS5MaXN0Q29udmVyc2F0aW9uTWVzc2FnZXNSZXNwb25zZRJ0ChdTZW5kQ29udmVyc2F0aW9uTWVzc2FnZRIrLnBvcnRob2xlLnYxLlNlbmRDb252ZXJzYXRpb25NZXNzYWdlUmVxdWVzdBosLnBvcnRob2xlLnYxLlNlbmRDb252ZXJzYXRpb25NZXNzYWdlUmVzcG9uc2USWQoOU2V0QWdlbnRUeXBpbmcSIi5wb3J0aG9sZS52MS5TZXRBZ2VudFR5cGluZ1JlcXVlc3QaIy5wb3J0aG9sZS52MS5TZXRBZ2VudFR5cGluZ1Jlc3BvbnNlEmsKFE1hcmtDb252ZXJzYXRpb25SZWFkEigucG9ydGhvbGUudjEuTWFya0NvbnZlcnNhdGlvblJlYWRSZXF1ZXN0GikucG9ydGhvbGUudjEuTWFya0NvbnZlcnNhdGlvblJlYWRSZXNwb25zZRKDAQocVXBsb2FkQ29udmVyc2F0aW9uQXR0YWNobWVudBIwLnBvcnRob2xlLnYxLlVwbG9hZENvbnZlcnNhdGlvbkF0dGFjaG1lbnRSZXF1ZXN0GjEucG9ydGhvbGUudjEuVXBsb2FkQ29udmVyc2F0aW9uQXR0YWNobWVudFJlc3BvbnNlElsKDldhdGNoV29ya3NwYWNlEiIucG9ydGhvbGUudjEuV2F0Y2hXb3Jrc3BhY2VSZXF1ZXN0GiMucG9ydGhvbGUudjEuV2F0Y2hXb3Jrc3BhY2VSZXNwb25zZTABEmIKEUV4cG9ydFZpc2l0b3JEYXRhEiUucG9ydGhvbGUudjEuRXhwb3J0VmlzaXRvckRhdGFSZXF1ZXN0GiYucG9ydGhvbGUudjEuRXhwb3J0VmlzaXRvckRhdGFSZXNwb25zZRJTCgxFcmFzZVZpc2l0b3ISIC5wb3J0aG9sZS52MS5FcmFzZVZpc2l0b3JSZXF1ZXN0GiEucG9ydGhvbGUudjEuRXJhc2VWaXNpdG9yUmVzcG9uc2USXwoQTGlzdExpdmVWaXNpdG9ycxIkLnBvcnRob2xlLnYxLkxpc3RMaXZlVmlzaXRvcnNSZXF1ZXN0GiUucG9ydGhvbGUudjEuTGlzdExpdmVWaXNpdG9yc1Jlc3BvbnNlEncKGFN0YXJ0VmlzaXRvckNvbnZlcnNhdGlvbhIsLnBvcnRob2xlLnYxLlN0YXJ0VmlzaXRvckNvbnZlcnNhdGlvblJlcXVlc3QaLS5wb3J0aG9sZS52MS5TdGFydFZpc2l0b3JDb252ZXJzYXRpb25SZXNwb25zZRJrChRMaXN0VmlzaXRvclBhZ2VWaWV3cxIoLnBvcnRob2xlLnYxLkxpc3RWaXNpdG9yUGFnZVZpZXdzUmVxdWVzdBopLnBvcnRob2xlLnYxLkxpc3RWaXNpdG9yUGFnZVZpZXdzUmVzcG9uc2ViBnByb3RvMw", [file_google_protobuf_timestamp, file_porthole_v1_chat, file_porthole_v1_workspace]);
 
 /**
  * A website visitor as agents see them.
@@ -1147,7 +1147,9 @@ export type WatchWorkspaceResponse = Message<"porthole.v1.WatchWorkspaceResponse
     case: "typing";
   } | {
     /**
-     * A visitor came, left or moved to another page.
+     * A visitor's whole profile: what servers before `visitor_changed` sent when a visitor
+     * came, left or moved to another page. No longer sent for new changes; a feed resumed
+     * from an event those servers logged may still carry it.
      *
      * @generated from field: porthole.v1.VisitorProfile visitor_updated = 6;
      */
@@ -1186,6 +1188,15 @@ export type WatchWorkspaceResponse = Message<"porthole.v1.WatchWorkspaceResponse
      */
     value: VisitorErased;
     case: "visitorErased";
+  } | {
+    /**
+     * A visitor came, left, moved to another page or changed their profile: only what
+     * changed, to apply to the profile already held.
+     *
+     * @generated from field: porthole.v1.VisitorChange visitor_changed = 11;
+     */
+    value: VisitorChange;
+    case: "visitorChanged";
   } | { case: undefined; value?: undefined };
 };
 
@@ -1195,6 +1206,171 @@ export type WatchWorkspaceResponse = Message<"porthole.v1.WatchWorkspaceResponse
  */
 export const WatchWorkspaceResponseSchema: GenMessage<WatchWorkspaceResponse> = /*@__PURE__*/
   messageDesc(file_porthole_v1_conversation, 29);
+
+/**
+ * What changed about a visitor: each field is set only when its value changed (a page view
+ * carries the page, not the visitor's attributes), except `online`, which is also set on a
+ * visitor's first page view (when agents first hear of them). Apply the set fields to the
+ * profile already held (ListLiveVisitors, GetConversation); a client holding none fetches
+ * it when it needs one, e.g. when `online` is true for a visitor it does not list yet.
+ *
+ * @generated from message porthole.v1.VisitorChange
+ */
+export type VisitorChange = Message<"porthole.v1.VisitorChange"> & {
+  /**
+   * The visitor (`vis_…`).
+   *
+   * @generated from field: string id = 1;
+   */
+  id: string;
+
+  /**
+   * New name.
+   *
+   * @generated from field: optional string name = 2;
+   */
+  name?: string | undefined;
+
+  /**
+   * New e-mail address.
+   *
+   * @generated from field: optional string email = 3;
+   */
+  email?: string | undefined;
+
+  /**
+   * Whether the host site now verifies the identity.
+   *
+   * @generated from field: optional bool verified = 4;
+   */
+  verified?: boolean | undefined;
+
+  /**
+   * The host site's user id they were identified as.
+   *
+   * @generated from field: optional string external_id = 5;
+   */
+  externalId?: string | undefined;
+
+  /**
+   * The whole new set of custom attributes, when any changed.
+   *
+   * @generated from field: porthole.v1.VisitorAttributes attributes = 6;
+   */
+  attributes?: VisitorAttributes | undefined;
+
+  /**
+   * Page they are on now.
+   *
+   * @generated from field: optional string current_url = 7;
+   */
+  currentUrl?: string | undefined;
+
+  /**
+   * Title of that page.
+   *
+   * @generated from field: optional string current_title = 8;
+   */
+  currentTitle?: string | undefined;
+
+  /**
+   * Referrer of the first page view.
+   *
+   * @generated from field: optional string referrer = 9;
+   */
+  referrer?: string | undefined;
+
+  /**
+   * Browser name and version.
+   *
+   * @generated from field: optional string browser = 10;
+   */
+  browser?: string | undefined;
+
+  /**
+   * Operating system.
+   *
+   * @generated from field: optional string os = 11;
+   */
+  os?: string | undefined;
+
+  /**
+   * Browser language.
+   *
+   * @generated from field: optional string language = 12;
+   */
+  language?: string | undefined;
+
+  /**
+   * Browser time zone.
+   *
+   * @generated from field: optional string time_zone = 13;
+   */
+  timeZone?: string | undefined;
+
+  /**
+   * IP address of the latest request.
+   *
+   * @generated from field: optional string ip_address = 14;
+   */
+  ipAddress?: string | undefined;
+
+  /**
+   * Whether they are on the site now.
+   *
+   * @generated from field: optional bool online = 15;
+   */
+  online?: boolean | undefined;
+
+  /**
+   * Last seen.
+   *
+   * @generated from field: google.protobuf.Timestamp last_seen_time = 17;
+   */
+  lastSeenTime?: Timestamp | undefined;
+
+  /**
+   * How many pages they viewed.
+   *
+   * @generated from field: optional int64 page_views = 19;
+   */
+  pageViews?: bigint | undefined;
+
+  /**
+   * When their current visit began (see `VisitorProfile.visit_start_time`).
+   *
+   * @generated from field: google.protobuf.Timestamp visit_start_time = 20;
+   */
+  visitStartTime?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message porthole.v1.VisitorChange.
+ * Use `create(VisitorChangeSchema)` to create a new message.
+ */
+export const VisitorChangeSchema: GenMessage<VisitorChange> = /*@__PURE__*/
+  messageDesc(file_porthole_v1_conversation, 30);
+
+/**
+ * A visitor's custom attributes as a whole (a message, so "unchanged" differs from "empty").
+ *
+ * @generated from message porthole.v1.VisitorAttributes
+ */
+export type VisitorAttributes = Message<"porthole.v1.VisitorAttributes"> & {
+  /**
+   * Name to value, as the site or the pre-chat form set them.
+   *
+   * @generated from field: map<string, string> values = 1;
+   */
+  values: { [key: string]: string };
+};
+
+/**
+ * Describes the message porthole.v1.VisitorAttributes.
+ * Use `create(VisitorAttributesSchema)` to create a new message.
+ */
+export const VisitorAttributesSchema: GenMessage<VisitorAttributes> = /*@__PURE__*/
+  messageDesc(file_porthole_v1_conversation, 31);
 
 /**
  * A visitor and everything about them was erased.
@@ -1222,7 +1398,7 @@ export type VisitorErased = Message<"porthole.v1.VisitorErased"> & {
  * Use `create(VisitorErasedSchema)` to create a new message.
  */
 export const VisitorErasedSchema: GenMessage<VisitorErased> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_conversation, 30);
+  messageDesc(file_porthole_v1_conversation, 32);
 
 /**
  * Request of ConversationService.ExportVisitorData.
@@ -1243,7 +1419,7 @@ export type ExportVisitorDataRequest = Message<"porthole.v1.ExportVisitorDataReq
  * Use `create(ExportVisitorDataRequestSchema)` to create a new message.
  */
 export const ExportVisitorDataRequestSchema: GenMessage<ExportVisitorDataRequest> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_conversation, 31);
+  messageDesc(file_porthole_v1_conversation, 33);
 
 /**
  * Response of ConversationService.ExportVisitorData.
@@ -1272,7 +1448,7 @@ export type ExportVisitorDataResponse = Message<"porthole.v1.ExportVisitorDataRe
  * Use `create(ExportVisitorDataResponseSchema)` to create a new message.
  */
 export const ExportVisitorDataResponseSchema: GenMessage<ExportVisitorDataResponse> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_conversation, 32);
+  messageDesc(file_porthole_v1_conversation, 34);
 
 /**
  * Request of ConversationService.EraseVisitor.
@@ -1293,7 +1469,7 @@ export type EraseVisitorRequest = Message<"porthole.v1.EraseVisitorRequest"> & {
  * Use `create(EraseVisitorRequestSchema)` to create a new message.
  */
 export const EraseVisitorRequestSchema: GenMessage<EraseVisitorRequest> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_conversation, 33);
+  messageDesc(file_porthole_v1_conversation, 35);
 
 /**
  * Response of ConversationService.EraseVisitor.
@@ -1314,7 +1490,7 @@ export type EraseVisitorResponse = Message<"porthole.v1.EraseVisitorResponse"> &
  * Use `create(EraseVisitorResponseSchema)` to create a new message.
  */
 export const EraseVisitorResponseSchema: GenMessage<EraseVisitorResponse> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_conversation, 34);
+  messageDesc(file_porthole_v1_conversation, 36);
 
 /**
  * A conversation was given to the watching agent.
@@ -1342,7 +1518,7 @@ export type AssignmentNotice = Message<"porthole.v1.AssignmentNotice"> & {
  * Use `create(AssignmentNoticeSchema)` to create a new message.
  */
 export const AssignmentNoticeSchema: GenMessage<AssignmentNotice> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_conversation, 35);
+  messageDesc(file_porthole_v1_conversation, 37);
 
 /**
  * Someone is typing in a conversation, or stopped.
@@ -1398,7 +1574,7 @@ export type TypingEvent = Message<"porthole.v1.TypingEvent"> & {
  * Use `create(TypingEventSchema)` to create a new message.
  */
 export const TypingEventSchema: GenMessage<TypingEvent> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_conversation, 36);
+  messageDesc(file_porthole_v1_conversation, 38);
 
 /**
  * A keep-alive with no content.
@@ -1413,7 +1589,7 @@ export type WorkspaceFeedHeartbeat = Message<"porthole.v1.WorkspaceFeedHeartbeat
  * Use `create(WorkspaceFeedHeartbeatSchema)` to create a new message.
  */
 export const WorkspaceFeedHeartbeatSchema: GenMessage<WorkspaceFeedHeartbeat> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_conversation, 37);
+  messageDesc(file_porthole_v1_conversation, 39);
 
 /**
  * Request of ConversationService.ListLiveVisitors.
@@ -1441,7 +1617,7 @@ export type ListLiveVisitorsRequest = Message<"porthole.v1.ListLiveVisitorsReque
  * Use `create(ListLiveVisitorsRequestSchema)` to create a new message.
  */
 export const ListLiveVisitorsRequestSchema: GenMessage<ListLiveVisitorsRequest> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_conversation, 38);
+  messageDesc(file_porthole_v1_conversation, 40);
 
 /**
  * Response of ConversationService.ListLiveVisitors.
@@ -1462,7 +1638,7 @@ export type ListLiveVisitorsResponse = Message<"porthole.v1.ListLiveVisitorsResp
  * Use `create(ListLiveVisitorsResponseSchema)` to create a new message.
  */
 export const ListLiveVisitorsResponseSchema: GenMessage<ListLiveVisitorsResponse> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_conversation, 39);
+  messageDesc(file_porthole_v1_conversation, 41);
 
 /**
  * Request of ConversationService.StartVisitorConversation.
@@ -1497,7 +1673,7 @@ export type StartVisitorConversationRequest = Message<"porthole.v1.StartVisitorC
  * Use `create(StartVisitorConversationRequestSchema)` to create a new message.
  */
 export const StartVisitorConversationRequestSchema: GenMessage<StartVisitorConversationRequest> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_conversation, 40);
+  messageDesc(file_porthole_v1_conversation, 42);
 
 /**
  * Response of ConversationService.StartVisitorConversation.
@@ -1532,7 +1708,7 @@ export type StartVisitorConversationResponse = Message<"porthole.v1.StartVisitor
  * Use `create(StartVisitorConversationResponseSchema)` to create a new message.
  */
 export const StartVisitorConversationResponseSchema: GenMessage<StartVisitorConversationResponse> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_conversation, 41);
+  messageDesc(file_porthole_v1_conversation, 43);
 
 /**
  * A page a visitor viewed.
@@ -1574,7 +1750,7 @@ export type PageView = Message<"porthole.v1.PageView"> & {
  * Use `create(PageViewSchema)` to create a new message.
  */
 export const PageViewSchema: GenMessage<PageView> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_conversation, 42);
+  messageDesc(file_porthole_v1_conversation, 44);
 
 /**
  * Request of ConversationService.ListVisitorPageViews.
@@ -1609,7 +1785,7 @@ export type ListVisitorPageViewsRequest = Message<"porthole.v1.ListVisitorPageVi
  * Use `create(ListVisitorPageViewsRequestSchema)` to create a new message.
  */
 export const ListVisitorPageViewsRequestSchema: GenMessage<ListVisitorPageViewsRequest> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_conversation, 43);
+  messageDesc(file_porthole_v1_conversation, 45);
 
 /**
  * Response of ConversationService.ListVisitorPageViews.
@@ -1637,7 +1813,7 @@ export type ListVisitorPageViewsResponse = Message<"porthole.v1.ListVisitorPageV
  * Use `create(ListVisitorPageViewsResponseSchema)` to create a new message.
  */
 export const ListVisitorPageViewsResponseSchema: GenMessage<ListVisitorPageViewsResponse> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_conversation, 44);
+  messageDesc(file_porthole_v1_conversation, 46);
 
 /**
  * How urgent a conversation is.

@@ -406,7 +406,11 @@ export interface WatchWorkspaceResponse {
     /** Someone started or stopped typing. */
     { $case: "typing"; value: TypingEvent }
     | //
-    /** A visitor came, left or moved to another page. */
+    /**
+     * A visitor's whole profile: what servers before `visitor_changed` sent when a visitor
+     * came, left or moved to another page. No longer sent for new changes; a feed resumed
+     * from an event those servers logged may still carry it.
+     */
     { $case: "visitorUpdated"; value: VisitorProfile }
     | //
     /** Nothing happened for a while; keeps the stream alive through proxies. */
@@ -423,7 +427,102 @@ export interface WatchWorkspaceResponse {
     | //
     /** A visitor was erased (EraseVisitor): drop them and their conversations. */
     { $case: "visitorErased"; value: VisitorErased }
+    | //
+    /**
+     * A visitor came, left, moved to another page or changed their profile: only what
+     * changed, to apply to the profile already held.
+     */
+    { $case: "visitorChanged"; value: VisitorChange }
     | undefined;
+}
+
+/**
+ * What changed about a visitor: each field is set only when its value changed (a page view
+ * carries the page, not the visitor's attributes), except `online`, which is also set on a
+ * visitor's first page view (when agents first hear of them). Apply the set fields to the
+ * profile already held (ListLiveVisitors, GetConversation); a client holding none fetches
+ * it when it needs one, e.g. when `online` is true for a visitor it does not list yet.
+ */
+export interface VisitorChange {
+  /** The visitor (`vis_…`). */
+  id: string;
+  /** New name. */
+  name?:
+    | string
+    | undefined;
+  /** New e-mail address. */
+  email?:
+    | string
+    | undefined;
+  /** Whether the host site now verifies the identity. */
+  verified?:
+    | boolean
+    | undefined;
+  /** The host site's user id they were identified as. */
+  externalId?:
+    | string
+    | undefined;
+  /** The whole new set of custom attributes, when any changed. */
+  attributes:
+    | VisitorAttributes
+    | undefined;
+  /** Page they are on now. */
+  currentUrl?:
+    | string
+    | undefined;
+  /** Title of that page. */
+  currentTitle?:
+    | string
+    | undefined;
+  /** Referrer of the first page view. */
+  referrer?:
+    | string
+    | undefined;
+  /** Browser name and version. */
+  browser?:
+    | string
+    | undefined;
+  /** Operating system. */
+  os?:
+    | string
+    | undefined;
+  /** Browser language. */
+  language?:
+    | string
+    | undefined;
+  /** Browser time zone. */
+  timeZone?:
+    | string
+    | undefined;
+  /** IP address of the latest request. */
+  ipAddress?:
+    | string
+    | undefined;
+  /** Whether they are on the site now. */
+  online?:
+    | boolean
+    | undefined;
+  /** Last seen. */
+  lastSeenTime:
+    | Date
+    | undefined;
+  /** How many pages they viewed. */
+  pageViews?:
+    | number
+    | undefined;
+  /** When their current visit began (see `VisitorProfile.visit_start_time`). */
+  visitStartTime: Date | undefined;
+}
+
+/** A visitor's custom attributes as a whole (a message, so "unchanged" differs from "empty"). */
+export interface VisitorAttributes {
+  /** Name to value, as the site or the pre-chat form set them. */
+  values: { [key: string]: string };
+}
+
+export interface VisitorAttributes_ValuesEntry {
+  key: string;
+  value: string;
 }
 
 /** A visitor and everything about them was erased. */
@@ -2780,6 +2879,9 @@ export const WatchWorkspaceResponse: MessageFns<WatchWorkspaceResponse> = {
       case "visitorErased":
         VisitorErased.encode(message.event.value, writer.uint32(82).fork()).join();
         break;
+      case "visitorChanged":
+        VisitorChange.encode(message.event.value, writer.uint32(90).fork()).join();
+        break;
     }
     return writer;
   },
@@ -2875,6 +2977,372 @@ export const WatchWorkspaceResponse: MessageFns<WatchWorkspaceResponse> = {
             }
 
             message.event = { $case: "visitorErased", value: VisitorErased.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.event = { $case: "visitorChanged", value: VisitorChange.decode(reader, reader.uint32()) };
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+};
+
+function createBaseVisitorChange(): VisitorChange {
+  return {
+    id: "",
+    name: undefined,
+    email: undefined,
+    verified: undefined,
+    externalId: undefined,
+    attributes: undefined,
+    currentUrl: undefined,
+    currentTitle: undefined,
+    referrer: undefined,
+    browser: undefined,
+    os: undefined,
+    language: undefined,
+    timeZone: undefined,
+    ipAddress: undefined,
+    online: undefined,
+    lastSeenTime: undefined,
+    pageViews: undefined,
+    visitStartTime: undefined,
+  };
+}
+
+export const VisitorChange: MessageFns<VisitorChange> = {
+  encode(message: VisitorChange, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.name !== undefined) {
+      writer.uint32(18).string(message.name);
+    }
+    if (message.email !== undefined) {
+      writer.uint32(26).string(message.email);
+    }
+    if (message.verified !== undefined) {
+      writer.uint32(32).bool(message.verified);
+    }
+    if (message.externalId !== undefined) {
+      writer.uint32(42).string(message.externalId);
+    }
+    if (message.attributes !== undefined) {
+      VisitorAttributes.encode(message.attributes, writer.uint32(50).fork()).join();
+    }
+    if (message.currentUrl !== undefined) {
+      writer.uint32(58).string(message.currentUrl);
+    }
+    if (message.currentTitle !== undefined) {
+      writer.uint32(66).string(message.currentTitle);
+    }
+    if (message.referrer !== undefined) {
+      writer.uint32(74).string(message.referrer);
+    }
+    if (message.browser !== undefined) {
+      writer.uint32(82).string(message.browser);
+    }
+    if (message.os !== undefined) {
+      writer.uint32(90).string(message.os);
+    }
+    if (message.language !== undefined) {
+      writer.uint32(98).string(message.language);
+    }
+    if (message.timeZone !== undefined) {
+      writer.uint32(106).string(message.timeZone);
+    }
+    if (message.ipAddress !== undefined) {
+      writer.uint32(114).string(message.ipAddress);
+    }
+    if (message.online !== undefined) {
+      writer.uint32(120).bool(message.online);
+    }
+    if (message.lastSeenTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.lastSeenTime), writer.uint32(138).fork()).join();
+    }
+    if (message.pageViews !== undefined) {
+      writer.uint32(152).int64(message.pageViews);
+    }
+    if (message.visitStartTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.visitStartTime), writer.uint32(162).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): VisitorChange {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseVisitorChange();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.email = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.verified = reader.bool();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.externalId = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.attributes = VisitorAttributes.decode(reader, reader.uint32());
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.currentUrl = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.currentTitle = reader.string();
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.referrer = reader.string();
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.browser = reader.string();
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.os = reader.string();
+            continue;
+          }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.language = reader.string();
+            continue;
+          }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.timeZone = reader.string();
+            continue;
+          }
+          case 14: {
+            if (tag !== 114) {
+              break;
+            }
+
+            message.ipAddress = reader.string();
+            continue;
+          }
+          case 15: {
+            if (tag !== 120) {
+              break;
+            }
+
+            message.online = reader.bool();
+            continue;
+          }
+          case 17: {
+            if (tag !== 138) {
+              break;
+            }
+
+            message.lastSeenTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 19: {
+            if (tag !== 152) {
+              break;
+            }
+
+            message.pageViews = longToNumber(reader.int64());
+            continue;
+          }
+          case 20: {
+            if (tag !== 162) {
+              break;
+            }
+
+            message.visitStartTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+};
+
+function createBaseVisitorAttributes(): VisitorAttributes {
+  return { values: {} };
+}
+
+export const VisitorAttributes: MessageFns<VisitorAttributes> = {
+  encode(message: VisitorAttributes, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    globalThis.Object.entries(message.values).forEach(([key, value]: [string, string]) => {
+      VisitorAttributes_ValuesEntry.encode({ key: key as any, value }, writer.uint32(10).fork()).join();
+    });
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): VisitorAttributes {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseVisitorAttributes();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            const entry1 = VisitorAttributes_ValuesEntry.decode(reader, reader.uint32());
+            if (entry1.value !== undefined) {
+              message.values[entry1.key] = entry1.value;
+            }
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+};
+
+function createBaseVisitorAttributes_ValuesEntry(): VisitorAttributes_ValuesEntry {
+  return { key: "", value: "" };
+}
+
+export const VisitorAttributes_ValuesEntry: MessageFns<VisitorAttributes_ValuesEntry> = {
+  encode(message: VisitorAttributes_ValuesEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== "") {
+      writer.uint32(18).string(message.value);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): VisitorAttributes_ValuesEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseVisitorAttributes_ValuesEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.value = reader.string();
             continue;
           }
         }
