@@ -115,7 +115,7 @@ pub const KEYS: &[Key] = &[
     Key {
         name: "PORTHOLE_EVENT_RETENTION_DAYS",
         default: "30",
-        doc: "Days the event log behind live feeds is kept (1 to 3650); a client resuming from an older cursor reloads instead.",
+        doc: "Days the event log behind live feeds is kept (1 to 3650); a client resuming from an older cursor reloads instead. Finished background jobs (sent e-mails) are kept as long.",
     },
     Key {
         name: "PORTHOLE_EVENT_RETENTION_COUNT",
@@ -136,6 +136,21 @@ pub const KEYS: &[Key] = &[
         name: "PORTHOLE_WORKSPACE_STORAGE_MB",
         default: "1024",
         doc: "Most megabytes (MiB) of attachments one workspace may store (1 to 10000000); uploads beyond it answer FAILED_PRECONDITION.",
+    },
+    Key {
+        name: "PORTHOLE_SMTP_URL",
+        default: "",
+        doc: "SMTP server for e-mail (invitations): smtp://host:port in the clear, smtp://host:587?tls=required for STARTTLS, smtps://host:465 for TLS, with user:password@ before the host if it needs them; empty turns e-mail off (invitations are then links to hand over).",
+    },
+    Key {
+        name: "PORTHOLE_SMTP_PASSWORD_FILE",
+        default: "",
+        doc: "A file whose content (trailing newline removed) is the SMTP password, instead of writing it in PORTHOLE_SMTP_URL.",
+    },
+    Key {
+        name: "PORTHOLE_SMTP_FROM",
+        default: "",
+        doc: "The sender of Porthole's e-mail, e.g. Porthole <chat@example.com>; required with PORTHOLE_SMTP_URL.",
     },
     Key {
         name: "PORTHOLE_DEMO",
@@ -202,6 +217,10 @@ pub struct Config {
     pub connections: crate::connections::ConnectionLimits,
     /// What is kept, for how long, and how much.
     pub retention: crate::retention::Retention,
+    /// Where e-mail goes; `None` when no SMTP server is configured.
+    pub mail: Option<crate::jobs::mail::MailSettings>,
+    /// How long a failed job waits before its first retry (not a setting: tests shorten it).
+    pub first_job_retry: Duration,
     pub log_filter: String,
     pub log_format: LogFormat,
 }
@@ -342,6 +361,30 @@ impl Config {
             sweep_every: Duration::from_secs(600),
         };
 
+        let (url_key, url) = get("PORTHOLE_SMTP_URL");
+        let (password_key, password_file) = get("PORTHOLE_SMTP_PASSWORD_FILE");
+        let (from_key, from) = get("PORTHOLE_SMTP_FROM");
+        let mail = if url.is_empty() {
+            None
+        } else {
+            let mut parsed = url::Url::parse(&url).map_err(|e| fail(url_key, "(hidden)", &e.to_string()))?;
+            if !password_file.is_empty() {
+                let password = std::fs::read_to_string(&password_file)
+                    .map_err(|e| fail(password_key, &password_file, &format!("cannot read it: {e}")))?;
+                parsed
+                    .set_password(Some(password.trim_end_matches(['\r', '\n'])))
+                    .map_err(|()| fail(password_key, &password_file, "this URL cannot carry a password"))?;
+            }
+            if from.is_empty() {
+                return Err(fail(from_key, "", "set the sender address, e.g. Porthole <chat@example.com>"));
+            }
+            // The URL may hold the password: never echo it back.
+            Some(
+                crate::jobs::mail::MailSettings::new(parsed.as_str(), &from)
+                    .map_err(|e| fail(url_key, "(hidden)", &e))?,
+            )
+        };
+
         let (k, v) = get("PORTHOLE_DEMO");
         let demo = match v.as_str() {
             "true" | "1" | "yes" => true,
@@ -382,6 +425,8 @@ impl Config {
             trusted_proxies,
             connections,
             retention,
+            mail,
+            first_job_retry: crate::domain::job::FIRST_RETRY,
             log_filter,
             log_format,
         })
@@ -409,6 +454,30 @@ mod tests {
     }
 
     #[test]
+    fn the_smtp_password_may_come_from_a_file() {
+        let dir = std::env::temp_dir().join(crate::ids::new_id("porthole-config-test"));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("smtp-password");
+        std::fs::write(&file, "s3cret\n").unwrap();
+        let config = with(&[
+            ("PORTHOLE_SMTP_URL", "smtp://chat@mail.example.com:587?tls=required"),
+            ("PORTHOLE_SMTP_PASSWORD_FILE", file.to_str().unwrap()),
+            ("PORTHOLE_SMTP_FROM", "Porthole <chat@example.com>"),
+        ])
+        .unwrap();
+        assert!(config.mail.is_some());
+        assert!(with(&[]).unwrap().mail.is_none(), "e-mail is off by default");
+        let missing = with(&[
+            ("PORTHOLE_SMTP_URL", "smtp://chat@mail.example.com"),
+            ("PORTHOLE_SMTP_PASSWORD_FILE", "/nonexistent/smtp-password"),
+            ("PORTHOLE_SMTP_FROM", "Porthole <chat@example.com>"),
+        ])
+        .unwrap_err();
+        assert_eq!(missing.key, "PORTHOLE_SMTP_PASSWORD_FILE");
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
     fn defaults_start_a_sqlite_node_on_8080() {
         let config = with(&[]).unwrap();
         assert_eq!(config.listen.to_string(), "127.0.0.1:8080");
@@ -432,6 +501,12 @@ mod tests {
         assert_eq!(err.key, "PORTHOLE_LOG");
         let err = with(&[("PORTHOLE_LOG_FORMAT", "xml")]).unwrap_err();
         assert_eq!(err.key, "PORTHOLE_LOG_FORMAT");
+        let err = with(&[("PORTHOLE_SMTP_URL", "smtp://mail.example.com")]).unwrap_err();
+        assert_eq!(err.key, "PORTHOLE_SMTP_FROM", "a sender is required");
+        let err =
+            with(&[("PORTHOLE_SMTP_URL", "gopher://user:hunter2@x"), ("PORTHOLE_SMTP_FROM", "a@b.c")]).unwrap_err();
+        assert_eq!(err.key, "PORTHOLE_SMTP_URL");
+        assert!(!err.to_string().contains("hunter2"), "{err}");
     }
 
     #[test]

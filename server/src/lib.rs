@@ -10,6 +10,7 @@ pub mod connections;
 pub mod domain;
 pub mod error;
 pub mod ids;
+pub mod jobs;
 pub mod limits;
 pub mod realtime;
 pub mod retention;
@@ -40,6 +41,10 @@ pub struct AppState {
     pub limits: Arc<limits::Limiter>,
     /// The feeds open on this server, per watcher (capped).
     pub open_feeds: Arc<slots::Slots<String>>,
+    /// Sends e-mail; `None` when no SMTP server is configured.
+    pub mailer: Option<jobs::mail::Mailer>,
+    /// Wakes this process's job worker when a job was written.
+    pub jobs: jobs::worker::Wake,
     /// Turns true when the server starts shutting down; long-lived streams end then.
     pub shutdown: watch::Receiver<bool>,
 }
@@ -71,6 +76,8 @@ pub enum StartError {
     Serve(std::io::Error),
     #[error("demo setup failed: {0}")]
     Demo(String),
+    #[error("e-mail setup failed: {0}")]
+    Mail(String),
     #[error("cannot reach Redis: {0}")]
     Bus(#[from] realtime::bus::BusError),
 }
@@ -101,7 +108,9 @@ pub async fn open_state(
     let signer = attachments::Signer::new(secret.as_bytes(), &public_url);
     let limits = Arc::new(limits::Limiter::new(&config.rate_limits).shared_through(bus.clone()));
     let open_feeds = Arc::default();
-    Ok(Arc::new(AppState { config, public_url, store, keys, bus, signer, limits, open_feeds, shutdown }))
+    let mailer = config.mail.as_ref().map(jobs::mail::Mailer::new).transpose().map_err(StartError::Mail)?;
+    let jobs = jobs::worker::Wake::default();
+    Ok(Arc::new(AppState { config, public_url, store, keys, bus, signer, limits, open_feeds, mailer, jobs, shutdown }))
 }
 
 /// The whole HTTP app: gRPC (+ grpc-web) services behind the auth layer, plus plain HTTP.
@@ -169,6 +178,7 @@ pub async fn start(
     tokio::spawn(realtime::presence::expire_visitors(state.clone()));
     tokio::spawn(prune_limits(state.limits.clone()));
     tokio::spawn(retention::run(state.clone()));
+    tokio::spawn(jobs::worker::run(state.clone()));
     // Streams end first (they would hold graceful shutdown open), then connections drain.
     let shutdown = async move {
         shutdown.await;

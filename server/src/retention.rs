@@ -1,6 +1,6 @@
-//! What the server keeps, and for how long: the sweeper that prunes the event log, expires
-//! uploads that were never sent and forgets visitors who never chatted, and the per-
-//! workspace storage quota for attachments. Without these the event log and the uploads
+//! What the server keeps, and for how long: the sweeper that prunes the event log (and
+//! finished jobs as old), expires uploads that were never sent and forgets visitors who
+//! never chatted, and the per-workspace storage quota for attachments. Without these the event log and the uploads
 //! directory only grew (5,000 anonymous sessions left 5,000 visitor rows; 200 MiB of unsent
 //! uploads stayed forever).
 
@@ -34,6 +34,7 @@ pub struct Swept {
     pub events: u64,
     pub uploads: usize,
     pub visitors: usize,
+    pub jobs: usize,
 }
 
 /// Sweeps every `sweep_every` until shutdown.
@@ -78,5 +79,7 @@ pub async fn sweep(state: &AppState) -> Result<Swept, crate::store::StoreError> 
         }
         swept.visitors += removed;
     }
+    // Finished jobs are kept as long as events, for owners to look back at.
+    swept.jobs = state.store.prune_jobs(ago(rules.event_age)).await?;
     Ok(swept)
 }

@@ -261,6 +261,8 @@ function InviteDialog({
   const [email, setEmail] = useState("");
   const [role, setRole] = useState<Role>(Role.AGENT);
   const [link, setLink] = useState<string>();
+  // Whether the server e-mails the link (it has SMTP configured).
+  const [emailed, setEmailed] = useState(false);
   const [errors, setErrors] = useState<{ fields: Record<string, string>; form?: string }>({
     fields: {},
   });
@@ -268,6 +270,7 @@ function InviteDialog({
     mutationFn: () => workspaceClient.createInvite({ email, role }),
     onSuccess: (res) => {
       setLink(`${window.location.origin}/app/invite/${res.inviteToken}`);
+      setEmailed(res.emailed);
       void qc.invalidateQueries({ queryKey: keys.invites });
     },
     onError: (e) => setErrors(formErrors(e)),
@@ -289,10 +292,12 @@ function InviteDialog({
     <Dialog
       open={open}
       onOpenChange={close}
-      title={link ? "Invitation ready" : "Invite a teammate"}
+      title={link ? (emailed ? "Invitation sent" : "Invitation ready") : "Invite a teammate"}
       description={
         link
-          ? `Send this link to ${email}. It works once; it is shown only now.`
+          ? emailed
+            ? `We are e-mailing ${email} a link to join. You can also hand it over yourself: it works once and is shown only now.`
+            : `Send this link to ${email}. It works once; it is shown only now.`
           : "They get a link to choose a name and password."
       }
     >

@@ -15,6 +15,7 @@ use crate::domain::account::{self as rules, Role};
 use crate::domain::{page, routing};
 use crate::error::Error;
 use crate::ids;
+use crate::jobs::{Job, NewJob, mail};
 use crate::store::accounts::MemberChange;
 use crate::store::models::InviteRow;
 use crate::store::now_ms;
@@ -43,6 +44,24 @@ impl WorkspaceApi {
         let workload = self.state.store.workload(workspace_id, now_ms()).await?;
         let member = workload.members.iter().find(|m| m.user_id == user_id).ok_or(Error::NotFound("member"))?;
         Ok(convert::member_view(member))
+    }
+
+    /// The job e-mailing the invitation `row` (whose secret is `token`) to the invitee.
+    async fn invitation_email(&self, inviter: &Agent, row: &InviteRow, token: &str) -> Result<NewJob, Error> {
+        let (user, workspace, _) = self
+            .state
+            .store
+            .membership(&inviter.workspace_id, &inviter.user_id)
+            .await?
+            .ok_or(Error::NotFound("member"))?;
+        let link = format!("{}/app/invite/{token}", self.state.public_url.trim_end_matches('/'));
+        let days = self.state.config.invite_ttl.as_secs() / 86_400;
+        let email = mail::invitation(&row.email, &workspace.name, &user.display_name, row.role.as_str(), &link, days);
+        Ok(NewJob {
+            workspace_id: Some(row.workspace_id.clone()),
+            summary: format!("Invitation to {}", row.email),
+            job: Job::Email(email),
+        })
     }
 
     /// The target member's current role, or NOT_FOUND.
@@ -206,12 +225,23 @@ impl WorkspaceService for WorkspaceApi {
             accepted_at: None,
             revoked_at: None,
         };
-        let Some(invite) = self.state.store.create_invite(row).await? else {
+        let email = match &self.state.mailer {
+            Some(_) => Some(self.invitation_email(&agent, &row, &token).await?),
+            None => None,
+        };
+        let Some(invite) = self.state.store.create_invite(row, email.as_ref()).await? else {
             return Err(Error::AlreadyExists("this address already belongs to a member of the workspace".into()).into());
         };
+        if email.is_some() {
+            self.state.jobs.job_written();
+        }
         let detail = format!("{} as {}", invite.email, invite.role.as_str());
         audit::record(&self.state, &agent, Action::InviteCreated, &invite.id, detail).await;
-        Ok(Response::new(pb::CreateInviteResponse { invite: Some(convert::invite(&invite)), invite_token: token }))
+        Ok(Response::new(pb::CreateInviteResponse {
+            invite: Some(convert::invite(&invite)),
+            invite_token: token,
+            emailed: email.is_some(),
+        }))
     }
 
     async fn list_invites(

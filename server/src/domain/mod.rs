@@ -5,6 +5,7 @@ pub mod account;
 pub mod canned;
 pub mod conversation;
 pub mod hours;
+pub mod job;
 pub mod page;
 pub mod routing;
 pub mod visitor;

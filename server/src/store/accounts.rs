@@ -4,7 +4,7 @@ use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 
 use super::models::{InviteRow, MembershipRow, RefreshTokenRow, UserRow, WorkspaceRow};
-use super::queries::Reads as _;
+use super::queries::{Reads as _, Writes as _};
 use super::schema::{invites, memberships, refresh_tokens, users, workspaces};
 use super::{Store, StoreError, is_unique_violation, read, write};
 use crate::domain::account::Role;
@@ -431,9 +431,14 @@ impl Store {
         })
     }
 
-    /// Stores an invite, revoking any pending one for the same address; `None` when the
-    /// address already belongs to a member.
-    pub async fn create_invite(&self, row: InviteRow) -> Result<Option<InviteRow>, StoreError> {
+    /// Stores an invite, revoking any pending one for the same address, and the job that
+    /// e-mails its link when `email` is given (in one transaction); `None` when the address
+    /// already belongs to a member.
+    pub async fn create_invite(
+        &self,
+        row: InviteRow,
+        email: Option<&crate::jobs::NewJob>,
+    ) -> Result<Option<InviteRow>, StoreError> {
         write!(self, |conn| {
             let member: i64 = memberships::table
                 .inner_join(users::table)
@@ -454,6 +459,10 @@ impl Store {
                 .execute(conn)
                 .await?;
             diesel::insert_into(invites::table).values(&row).execute(conn).await?;
+            // The e-mail exists exactly when the invitation does.
+            if let Some(job) = email {
+                conn.enqueue_job(job, row.created_at).await?;
+            }
             Ok(Some(row))
         })
     }

@@ -10,6 +10,7 @@ use diesel::sql_types::Text;
 
 use crate::domain::account::Role;
 use crate::domain::conversation::{Priority, Sender, Status};
+use crate::domain::job::JobState;
 use crate::domain::routing::{AgentStatus, Mode, Responder};
 
 /// Implements the column traits for enums with `as_str(self) -> &'static str` and
@@ -64,7 +65,7 @@ macro_rules! text_columns {
     )*};
 }
 
-text_columns!(Status, Priority, Sender, Responder, Role, AgentStatus, Mode);
+text_columns!(Status, Priority, Sender, Responder, Role, AgentStatus, Mode, JobState);
 
 #[cfg(test)]
 mod tests {

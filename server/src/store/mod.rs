@@ -17,6 +17,7 @@ pub mod checkpoint;
 mod columns;
 pub mod conversations;
 pub mod events;
+pub mod jobs;
 pub mod models;
 pub mod privacy;
 pub(crate) mod queries;

@@ -6,11 +6,12 @@ use serde::{Deserialize, Serialize};
 use super::StoreError;
 use crate::domain::account::Role;
 use crate::domain::conversation::{Priority, Sender, Status};
+use crate::domain::job::JobState;
 use crate::domain::routing::{AgentStatus, Mode, Responder};
 use crate::realtime::payload::{Attachment, Conversation, Message, Visitor, VisitorDelta};
 
 use super::schema::{
-    attachments, audit_log, canned_responses, conversations, events, invites, memberships, messages, page_views,
+    attachments, audit_log, canned_responses, conversations, events, invites, jobs, memberships, messages, page_views,
     refresh_tokens, users, visitors, widgets, workspaces,
 };
 
@@ -135,6 +136,31 @@ pub struct AuditRow {
     pub target_id: String,
     pub detail: String,
     pub created_at: i64,
+}
+
+/// A background job (see `jobs`). `payload` is the `jobs::Job` as JSON, cleared when done.
+#[derive(Clone, Debug, PartialEq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = jobs)]
+pub struct JobRow {
+    pub id: String,
+    pub workspace_id: Option<String>,
+    pub kind: String,
+    pub summary: String,
+    pub payload: String,
+    pub state: JobState,
+    /// Attempts started so far (a claim counts one).
+    pub attempts: i32,
+    pub max_attempts: i32,
+    /// When it is due (its first attempt, or the next retry).
+    pub run_at: i64,
+    /// The worker holding it while running.
+    pub locked_by: Option<String>,
+    /// When that worker's lease ends; after it, another worker may claim the job.
+    pub locked_until: Option<i64>,
+    /// Why the last attempt failed ("" if none did).
+    pub last_error: String,
+    pub created_at: i64,
+    pub updated_at: i64,
 }
 
 /// A website visitor. `attributes` is a JSON object of strings.

@@ -92,6 +92,19 @@ pub(crate) trait Writes: Reads {
     /// visitor.
     async fn prune_page_views(&mut self, visitor_id: &str) -> Result<(), StoreError>;
 
+    /// Writes a job, due now (inside the transaction of what causes it); returns its id.
+    async fn enqueue_job(&mut self, new: &crate::jobs::NewJob, now: i64) -> Result<String, StoreError>;
+
+    /// Marks the jobs `ids` that are still claimable (due and queued, or running past
+    /// their lease) as running under `worker` until `now + lease_ms`; returns those.
+    async fn mark_claimed(
+        &mut self,
+        ids: &[String],
+        worker: &str,
+        now: i64,
+        lease_ms: i64,
+    ) -> Result<Vec<super::models::JobRow>, StoreError>;
+
     /// A message send but for appending its events (which the caller does last).
     async fn stage_send(&mut self, new: &MessageToSend, grace_ms: i64) -> Result<Staged, StoreError>;
 

@@ -226,6 +226,25 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    jobs (id) {
+        id -> Text,
+        workspace_id -> Nullable<Text>,
+        kind -> Text,
+        summary -> Text,
+        payload -> Text,
+        state -> Text,
+        attempts -> Integer,
+        max_attempts -> Integer,
+        run_at -> BigInt,
+        locked_by -> Nullable<Text>,
+        locked_until -> Nullable<BigInt>,
+        last_error -> Text,
+        created_at -> BigInt,
+        updated_at -> BigInt,
+    }
+}
+
 diesel::joinable!(memberships -> users (user_id));
 diesel::joinable!(conversations -> visitors (visitor_id));
 diesel::joinable!(page_views -> visitors (visitor_id));
@@ -247,4 +266,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     audit_log,
     events,
     canned_responses,
+    jobs,
 );

@@ -6,6 +6,7 @@ use diesel_async::RunQueryDsl;
 
 use super::Conn;
 use crate::domain::conversation::{self as rules, MessageToSend, Sender, Status};
+use crate::domain::job::JobState;
 use crate::domain::routing::{AgentStatus, Candidate, Mode, Responder, next_turn, pick};
 use crate::domain::visitor::MAX_PAGE_VIEWS_KEPT;
 use crate::realtime::event::{Event, EventBody, UpdateCause};
@@ -15,11 +16,11 @@ use crate::store::conversations::{
     ChangeOutcome, ConversationChange, SendOutcome, Staged, VISITOR_FALLBACK_NAME, retried,
 };
 use crate::store::events::NewEvent;
-use crate::store::models::{AttachmentRow, ConversationRow, EventRow, MembershipRow, MessageRow, UserRow};
+use crate::store::models::{AttachmentRow, ConversationRow, EventRow, JobRow, MembershipRow, MessageRow, UserRow};
 use crate::store::queries::{Reads, Writes};
 use crate::store::routing::view_of;
 use crate::store::schema::{
-    attachments, conversations, events, memberships, messages, page_views, users, visitors, workspaces,
+    attachments, conversations, events, jobs, memberships, messages, page_views, users, visitors, workspaces,
 };
 
 impl Writes for Conn {
@@ -258,6 +259,53 @@ impl Writes for Conn {
             .await?;
         }
         Ok(())
+    }
+
+    async fn enqueue_job(&mut self, new: &crate::jobs::NewJob, now: i64) -> Result<String, StoreError> {
+        let row = JobRow {
+            id: crate::ids::new_id("job"),
+            workspace_id: new.workspace_id.clone(),
+            kind: new.job.kind().to_owned(),
+            summary: new.summary.clone(),
+            payload: serde_json::to_string(&new.job)?,
+            state: JobState::Queued,
+            attempts: 0,
+            max_attempts: new.job.max_attempts(),
+            run_at: now,
+            locked_by: None,
+            locked_until: None,
+            last_error: String::new(),
+            created_at: now,
+            updated_at: now,
+        };
+        diesel::insert_into(jobs::table).values(&row).execute(self).await?;
+        Ok(row.id)
+    }
+
+    async fn mark_claimed(
+        &mut self,
+        ids: &[String],
+        worker: &str,
+        now: i64,
+        lease_ms: i64,
+    ) -> Result<Vec<JobRow>, StoreError> {
+        // The claim conditions again: on PostgreSQL a row another worker claimed between
+        // the select and this update no longer matches (the update re-reads it).
+        let claimable = jobs::state
+            .eq(JobState::Queued)
+            .and(jobs::run_at.le(now))
+            .or(jobs::state.eq(JobState::Running).and(jobs::locked_until.lt(now)));
+        Ok(diesel::update(jobs::table.filter(jobs::id.eq_any(ids)).filter(claimable))
+            .set((
+                jobs::state.eq(JobState::Running),
+                jobs::attempts.eq(jobs::attempts + 1),
+                jobs::locked_by.eq(worker),
+                jobs::locked_until.eq(now.saturating_add(lease_ms)),
+                jobs::updated_at.eq(now),
+            ))
+            .returning(JobRow::as_returning())
+            .get_results(self)
+            .await?)
     }
 
     async fn stage_send(&mut self, new: &MessageToSend, grace_ms: i64) -> Result<Staged, StoreError> {

@@ -231,6 +231,12 @@ export interface CreateInviteResponse {
     | undefined;
   /** The secret to hand to the invitee (shown once; only its hash is stored). */
   inviteToken: string;
+  /**
+   * Whether the server e-mails the invitation link to the invitee (it has SMTP configured:
+   * PORTHOLE_SMTP_URL). The e-mail is sent in the background and retried; when false, hand
+   * the link over yourself.
+   */
+  emailed: boolean;
 }
 
 /** Request of WorkspaceService.ListInvites. */
@@ -1369,7 +1375,7 @@ export const CreateInviteRequest: MessageFns<CreateInviteRequest> = {
 };
 
 function createBaseCreateInviteResponse(): CreateInviteResponse {
-  return { invite: undefined, inviteToken: "" };
+  return { invite: undefined, inviteToken: "", emailed: false };
 }
 
 export const CreateInviteResponse: MessageFns<CreateInviteResponse> = {
@@ -1379,6 +1385,9 @@ export const CreateInviteResponse: MessageFns<CreateInviteResponse> = {
     }
     if (message.inviteToken !== "") {
       writer.uint32(18).string(message.inviteToken);
+    }
+    if (message.emailed !== false) {
+      writer.uint32(24).bool(message.emailed);
     }
     return writer;
   },
@@ -1410,6 +1419,14 @@ export const CreateInviteResponse: MessageFns<CreateInviteResponse> = {
             }
 
             message.inviteToken = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.emailed = reader.bool();
             continue;
           }
         }

@@ -1,0 +1,177 @@
+//! E-mail: the messages Porthole sends (text and HTML) and the SMTP client that sends them
+//! (`lettre`, the maintained Rust mail client: message building with correct MIME and header
+//! encoding, SMTP with STARTTLS or TLS over rustls, connection pooling).
+
+use std::time::Duration;
+
+use lettre::message::{Mailbox, MultiPart};
+use lettre::{AsyncSmtpTransport, AsyncTransport as _, Message, Tokio1Executor};
+use serde::{Deserialize, Serialize};
+
+/// One e-mail to send.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Email {
+    /// The recipient's address.
+    pub to: String,
+    pub subject: String,
+    /// The plain-text body.
+    pub text: String,
+    /// The same as HTML.
+    pub html: String,
+}
+
+/// Why an e-mail was not sent.
+#[derive(Debug, thiserror::Error)]
+pub enum MailError {
+    /// The recipient's or sender's address does not parse: retrying cannot help.
+    #[error("bad address: {0}")]
+    Address(String),
+    /// The message could not be built: retrying cannot help.
+    #[error("cannot build the message: {0}")]
+    Build(String),
+    /// The SMTP server refused for good (a 5xx reply).
+    #[error("the mail server refused: {0}")]
+    Refused(String),
+    /// The SMTP server could not be reached or answered "try later".
+    #[error("the mail server failed: {0}")]
+    Unavailable(String),
+}
+
+impl MailError {
+    /// Whether another attempt may succeed.
+    pub fn is_transient(&self) -> bool {
+        matches!(self, MailError::Unavailable(_))
+    }
+}
+
+/// How long one SMTP conversation may take before it counts as failed (and is retried).
+const SMTP_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Where and as whom to send e-mail: the checked settings (the client itself is built
+/// inside the runtime, as its connection pool spawns a task).
+#[derive(Clone)]
+pub struct MailSettings {
+    url: String,
+    from: Mailbox,
+}
+
+impl std::fmt::Debug for MailSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The URL may hold the SMTP password.
+        f.debug_struct("MailSettings").field("from", &self.from.to_string()).finish_non_exhaustive()
+    }
+}
+
+impl MailSettings {
+    /// `url` is `smtp://host:port` in the clear, `smtp://…?tls=required` for STARTTLS or
+    /// `smtps://…` for TLS, with credentials as `user:password@`; `from` is the sender.
+    pub fn new(url: &str, from: &str) -> Result<Self, String> {
+        let from: Mailbox = from.parse().map_err(|e| format!("the sender address {from:?} does not parse: {e}"))?;
+        AsyncSmtpTransport::<Tokio1Executor>::from_url(url).map_err(|e| format!("the SMTP URL does not parse: {e}"))?;
+        Ok(Self { url: url.to_owned(), from })
+    }
+}
+
+/// Sends e-mail through the configured SMTP server.
+#[derive(Clone)]
+pub struct Mailer {
+    transport: AsyncSmtpTransport<Tokio1Executor>,
+    from: Mailbox,
+}
+
+impl Mailer {
+    /// The client for `settings` (inside a Tokio runtime).
+    pub fn new(settings: &MailSettings) -> Result<Self, String> {
+        let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(&settings.url)
+            .map_err(|e| format!("the SMTP URL does not parse: {e}"))?
+            .timeout(Some(SMTP_TIMEOUT))
+            .build();
+        Ok(Self { transport, from: settings.from.clone() })
+    }
+
+    /// Sends `email`.
+    pub async fn send(&self, email: &Email) -> Result<(), MailError> {
+        let to: Mailbox = email.to.parse().map_err(|e| MailError::Address(format!("{:?}: {e}", email.to)))?;
+        let message = Message::builder()
+            .from(self.from.clone())
+            .to(to)
+            .subject(email.subject.clone())
+            .multipart(MultiPart::alternative_plain_html(email.text.clone(), email.html.clone()))
+            .map_err(|e| MailError::Build(e.to_string()))?;
+        match self.transport.send(message).await {
+            Ok(_) => Ok(()),
+            Err(error) if error.is_permanent() => Err(MailError::Refused(error.to_string())),
+            Err(error) => Err(MailError::Unavailable(error.to_string())),
+        }
+    }
+}
+
+/// Escapes text for HTML element content and attribute values.
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The invitation to join a workspace: who invited, as what, and the link to accept.
+pub fn invitation(to: &str, workspace: &str, inviter: &str, role: &str, link: &str, expires_in_days: u64) -> Email {
+    let subject = format!("{inviter} invited you to {workspace} on Porthole");
+    let text = format!(
+        "{inviter} invited you to join {workspace} on Porthole with the {role} role, to answer \
+         the chats of its website's visitors.\n\nAccept the invitation:\n{link}\n\nThe link works \
+         once and expires in {expires_in_days} days. If you did not expect this, ignore this e-mail.\n"
+    );
+    let html = format!(
+        "<!doctype html><html><body style=\"font-family: sans-serif; line-height: 1.5\">\
+         <p>{inviter} invited you to join <strong>{workspace}</strong> on Porthole with the {role} role, \
+         to answer the chats of its website's visitors.</p>\
+         <p><a href=\"{link}\" style=\"display: inline-block; padding: 10px 16px; background: #4f46e5; \
+         color: #fff; border-radius: 6px; text-decoration: none\">Accept the invitation</a></p>\
+         <p style=\"color: #555; font-size: 14px\">The link works once and expires in {expires_in_days} days. \
+         If you did not expect this, ignore this e-mail.</p></body></html>",
+        inviter = escape(inviter),
+        workspace = escape(workspace),
+        role = escape(role),
+        link = escape(link),
+    );
+    Email { to: to.to_owned(), subject, text, html }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn html_is_escaped_and_text_is_not() {
+        let email = invitation(
+            "ada@example.com",
+            "<Acme & Co>",
+            "Grace \"G\"",
+            "admin",
+            "https://chat.example/app/invite/pin_x?a=1&b=2",
+            7,
+        );
+        assert_eq!(email.subject, "Grace \"G\" invited you to <Acme & Co> on Porthole");
+        assert!(email.text.contains("with the admin role") && email.text.contains("<Acme & Co>"));
+        assert!(email.html.contains("&lt;Acme &amp; Co&gt;") && email.html.contains("Grace &quot;G&quot;"));
+        assert!(email.html.contains("href=\"https://chat.example/app/invite/pin_x?a=1&amp;b=2\""));
+        assert!(!email.html.contains("<Acme"));
+    }
+
+    #[test]
+    fn bad_settings_are_refused() {
+        assert!(MailSettings::new("smtp://127.0.0.1:2525", "not an address").is_err());
+        assert!(MailSettings::new("gopher://x", "Porthole <noreply@example.com>").is_err());
+        let settings = MailSettings::new("smtps://user:secret@127.0.0.1:2525", "Porthole <noreply@example.com>");
+        assert!(!format!("{:?}", settings.unwrap()).contains("secret"), "the password stays out of logs");
+    }
+}

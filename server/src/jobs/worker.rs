@@ -1,0 +1,137 @@
+//! The job worker: claims due jobs under a lease, runs them, records how each attempt ended,
+//! and sleeps until the next job is due or a new one is written.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::Notify;
+
+use super::Job;
+use super::mail::MailError;
+use crate::AppState;
+use crate::domain::job::retry_delay;
+use crate::store::models::JobRow;
+use crate::store::now_ms;
+
+/// Jobs claimed at once (run side by side).
+const BATCH: i64 = 8;
+/// How long one attempt may run before it counts as failed.
+const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(60);
+/// How long a claim holds: past it, another worker takes the job over (this one died).
+/// Longer than an attempt may run, so a live worker never loses a job it is running.
+pub const LEASE: Duration = Duration::from_secs(300);
+/// The longest sleep without a look at the store: jobs written by another replica, or
+/// whose worker died, are found within this.
+const LONGEST_NAP: Duration = Duration::from_secs(15);
+
+/// Wakes this process's worker when a job was written (cheap; other replicas find it on
+/// their next look).
+#[derive(Clone, Debug, Default)]
+pub struct Wake(Arc<Notify>);
+
+impl Wake {
+    /// Tells the worker that a job is due now.
+    pub fn job_written(&self) {
+        self.0.notify_one();
+    }
+}
+
+/// Why an attempt failed.
+#[derive(Debug, thiserror::Error)]
+enum AttemptError {
+    #[error(transparent)]
+    Mail(#[from] MailError),
+    #[error("e-mail is not configured on this server (PORTHOLE_SMTP_URL)")]
+    NoMailer,
+    #[error("the job's payload does not decode: {0}")]
+    Payload(#[from] serde_json::Error),
+    #[error("the attempt took longer than {0:?}")]
+    Timeout(Duration),
+}
+
+impl AttemptError {
+    /// Whether another attempt may succeed.
+    fn is_transient(&self) -> bool {
+        match self {
+            AttemptError::Mail(error) => error.is_transient(),
+            // The operator may configure SMTP and restart.
+            AttemptError::NoMailer | AttemptError::Timeout(_) => true,
+            AttemptError::Payload(_) => false,
+        }
+    }
+}
+
+/// Runs jobs until shutdown.
+pub async fn run(state: Arc<AppState>) {
+    let worker = crate::ids::new_id("wrk");
+    let mut shutdown = state.shutdown.clone();
+    let lease_ms = i64::try_from(LEASE.as_millis()).unwrap_or(i64::MAX);
+    loop {
+        let claimed = match state.store.claim_jobs(&worker, now_ms(), BATCH, lease_ms).await {
+            Ok(claimed) => claimed,
+            Err(error) => {
+                tracing::warn!(%error, "claiming jobs failed; trying again shortly");
+                Vec::new()
+            }
+        };
+        if !claimed.is_empty() {
+            futures_util::future::join_all(claimed.into_iter().map(|job| attempt(&state, &worker, job))).await;
+            continue;
+        }
+        let nap = match state.store.next_job_due().await {
+            Ok(Some(at)) => Duration::from_millis(u64::try_from(at.saturating_sub(now_ms())).unwrap_or(0)),
+            Ok(None) => LONGEST_NAP,
+            Err(error) => {
+                tracing::warn!(%error, "reading the job queue failed");
+                LONGEST_NAP
+            }
+        };
+        tokio::select! {
+            _ = shutdown.changed() => return,
+            _ = state.jobs.0.notified() => {}
+            _ = tokio::time::sleep(nap.clamp(Duration::from_millis(50), LONGEST_NAP)) => {}
+        }
+    }
+}
+
+/// Runs one claimed job and records the outcome.
+async fn attempt(state: &AppState, worker: &str, job: JobRow) {
+    let outcome = match tokio::time::timeout(ATTEMPT_TIMEOUT, perform(state, &job.payload)).await {
+        Ok(outcome) => outcome,
+        Err(_) => Err(AttemptError::Timeout(ATTEMPT_TIMEOUT)),
+    };
+    let now = now_ms();
+    let recorded = match &outcome {
+        Ok(()) => state.store.finish_job(&job.id, worker, job.attempts, now).await,
+        Err(error) => {
+            let attempts = u32::try_from(job.attempts).unwrap_or(0);
+            let retry_at = (error.is_transient() && job.attempts < job.max_attempts).then(|| {
+                let delay = retry_delay(attempts, rand::random::<f64>(), state.config.first_job_retry);
+                now.saturating_add(i64::try_from(delay.as_millis()).unwrap_or(i64::MAX))
+            });
+            if retry_at.is_some() {
+                tracing::warn!(job = %job.id, kind = %job.kind, attempt = job.attempts, %error, "job failed; will retry");
+            } else {
+                tracing::error!(job = %job.id, kind = %job.kind, attempt = job.attempts, %error, "job failed for good");
+            }
+            state.store.fail_job(&job.id, worker, job.attempts, &error.to_string(), retry_at, now).await
+        }
+    };
+    match recorded {
+        Ok(true) => {}
+        // Its lease ended and another worker took it over; that one's outcome counts.
+        Ok(false) => tracing::warn!(job = %job.id, "job was taken over by another worker before it ended"),
+        Err(error) => tracing::warn!(job = %job.id, %error, "recording the job's outcome failed; it runs again"),
+    }
+}
+
+/// What the job does.
+async fn perform(state: &AppState, payload: &str) -> Result<(), AttemptError> {
+    match serde_json::from_str::<Job>(payload)? {
+        Job::Email(email) => {
+            let mailer = state.mailer.as_ref().ok_or(AttemptError::NoMailer)?;
+            mailer.send(&email).await?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,219 @@
+//! Background jobs: invitations e-mailed through the real SMTP client to a local SMTP
+//! server, retried when it says "later", given up when it refuses; leases that pass a dead
+//! worker's job to another; concurrent claimers that never share a job.
+
+use std::collections::HashSet;
+use std::time::Duration;
+
+use porthole_client::pb;
+use porthole_server::config::DatabaseConfig;
+use porthole_server::domain::job::JobState;
+use porthole_server::jobs::mail::{Email, MailSettings};
+use porthole_server::jobs::{Job, NewJob};
+use porthole_server::store::{Store, now_ms};
+
+use crate::common::{Backend, TempDir, TempPostgres, TestServer, sign_up};
+use crate::mailbox::{Answer, Mailbox};
+
+async fn mail_server(backend: Backend, mailbox: &Mailbox) -> TestServer {
+    let url = mailbox.url();
+    TestServer::start_with(backend, move |config| {
+        config.mail = Some(MailSettings::new(&url, "Porthole <chat@porthole.test>").unwrap());
+        config.first_job_retry = Duration::from_millis(100);
+    })
+    .await
+}
+
+/// The store the server uses, opened beside it (to look at its jobs).
+async fn store_of(server: &TestServer) -> Store {
+    let database = server.database.clone().unwrap_or(DatabaseConfig::Sqlite(server.data_dir.join("porthole.db")));
+    Store::connect(&database, 1).await.unwrap()
+}
+
+async fn invite(owner: &porthole_client::Porthole, email: &str) -> pb::CreateInviteResponse {
+    owner
+        .workspace()
+        .create_invite(pb::CreateInviteRequest { email: email.into(), role: pb::Role::Agent.into() })
+        .await
+        .unwrap()
+        .into_inner()
+}
+
+/// Waits until the workspace's job for `summary` is in `state`; returns it.
+async fn job_in_state(
+    store: &Store,
+    workspace_id: &str,
+    summary: &str,
+    state: JobState,
+) -> porthole_server::store::models::JobRow {
+    for _ in 0..100 {
+        let jobs = store.jobs_of(workspace_id, 50).await.unwrap();
+        if let Some(job) = jobs.iter().find(|j| j.summary == summary && j.state == state) {
+            return job.clone();
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("no {state:?} job {summary:?} in {:?}", store.jobs_of(workspace_id, 50).await.unwrap());
+}
+
+/// With SMTP configured an invitation is e-mailed (text and HTML, the inviter and the
+/// workspace named) and the link in it accepts the invitation; the job ends done with its
+/// payload, which held the secret link, cleared.
+async fn invitations_are_emailed(backend: Backend) {
+    let mailbox = Mailbox::start().await;
+    let server = mail_server(backend, &mailbox).await;
+    let (owner, session) = sign_up(&server, "owner@mail.test", "Mail Co").await;
+    let workspace_id = session.workspace.unwrap().id;
+    let created = invite(&owner, "ada@mail.test").await;
+    assert!(created.emailed);
+
+    let received = mailbox.wait_for(1).await;
+    assert_eq!(received[0].to, ["ada@mail.test"]);
+    let text = received[0].text();
+    assert!(text.contains("Subject: ") && text.contains("Mail Co on Porthole"), "{text}");
+    assert!(text.contains("text/plain") && text.contains("text/html"), "{text}");
+    let link = format!("{}/app/invite/{}", server.url, created.invite_token);
+    assert!(text.contains(&link), "no {link} in {text}");
+
+    let accepted = server
+        .new_client()
+        .auth()
+        .accept_invite(pb::AcceptInviteRequest {
+            invite_token: created.invite_token.clone(),
+            password: "a long enough password".into(),
+            display_name: "Ada".into(),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(accepted.session.unwrap().workspace.unwrap().id, workspace_id);
+
+    let store = store_of(&server).await;
+    let job = job_in_state(&store, &workspace_id, "Invitation to ada@mail.test", JobState::Done).await;
+    assert_eq!((job.attempts, job.payload.as_str(), job.kind.as_str()), (1, "{}", "email"));
+    server.stop().await;
+}
+on_both_backends!(invitations_are_emailed);
+
+/// "Try later" from the mail server is retried with backoff until it takes the message;
+/// a refusal for good ends the job as failed at once, with the reason kept.
+async fn failed_sends_are_retried_or_given_up(backend: Backend) {
+    let mailbox = Mailbox::start().await;
+    mailbox.script(&[Answer::TryLater, Answer::TryLater]);
+    let server = mail_server(backend, &mailbox).await;
+    let (owner, session) = sign_up(&server, "owner@retry.test", "Retry Co").await;
+    let workspace_id = session.workspace.unwrap().id;
+    let store = store_of(&server).await;
+
+    invite(&owner, "later@retry.test").await;
+    let received = mailbox.wait_for(1).await;
+    assert_eq!(received[0].to, ["later@retry.test"]);
+    assert_eq!(mailbox.answered(), [Answer::TryLater, Answer::TryLater, Answer::Accept]);
+    let job = job_in_state(&store, &workspace_id, "Invitation to later@retry.test", JobState::Done).await;
+    assert_eq!((job.attempts, job.last_error.as_str()), (3, ""));
+
+    mailbox.script(&[Answer::Refuse]);
+    invite(&owner, "nobody@retry.test").await;
+    let job = job_in_state(&store, &workspace_id, "Invitation to nobody@retry.test", JobState::Failed).await;
+    assert_eq!(job.attempts, 1, "a refusal for good is not retried");
+    assert!(job.last_error.contains("550"), "{}", job.last_error);
+    assert_eq!(mailbox.received().len(), 1);
+    server.stop().await;
+}
+on_both_backends!(failed_sends_are_retried_or_given_up);
+
+/// Without SMTP, invitations are links to hand over: nothing is queued.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_smtp_nothing_is_emailed() {
+    let server = TestServer::start(Backend::Sqlite).await;
+    let (owner, session) = sign_up(&server, "owner@nomail.test", "No Mail").await;
+    assert!(!invite(&owner, "ada@nomail.test").await.emailed);
+    let store = store_of(&server).await;
+    assert!(store.jobs_of(&session.workspace.unwrap().id, 10).await.unwrap().is_empty());
+    server.stop().await;
+}
+
+/// A fresh database with no server (and so no worker) on it.
+async fn bare_store(backend: &Backend) -> (Store, Option<TempPostgres>, TempDir) {
+    let dir = TempDir::new();
+    let (database, pg) = match backend {
+        Backend::Sqlite => (DatabaseConfig::Sqlite(dir.0.join("jobs.db")), None),
+        Backend::Postgres => {
+            let pg = TempPostgres::create().await;
+            (DatabaseConfig::Postgres(pg.url.clone()), Some(pg))
+        }
+    };
+    (Store::connect(&database, 8).await.unwrap(), pg, dir)
+}
+
+fn email_job(n: usize) -> NewJob {
+    NewJob {
+        workspace_id: None,
+        summary: format!("job {n}"),
+        job: Job::Email(Email {
+            to: format!("{n}@jobs.test"),
+            subject: "s".into(),
+            text: "t".into(),
+            html: "h".into(),
+        }),
+    }
+}
+
+/// A worker that dies mid-job (its lease runs out) loses the job to another, which runs it
+/// as a second attempt; the first worker's late outcome changes nothing.
+async fn a_dead_workers_job_passes_to_another(backend: Backend) {
+    let (store, _pg, _dir) = bare_store(&backend).await;
+    let id = store.enqueue_job(&email_job(1), now_ms()).await.unwrap();
+    let first = store.claim_jobs("wrk_a", now_ms(), 8, 200).await.unwrap();
+    assert_eq!((first.len(), first[0].id.as_str(), first[0].attempts), (1, id.as_str(), 1));
+    assert!(store.claim_jobs("wrk_b", now_ms(), 8, 200).await.unwrap().is_empty(), "leased to a");
+
+    tokio::time::sleep(Duration::from_millis(250)).await;
+    let second = store.claim_jobs("wrk_b", now_ms(), 8, 60_000).await.unwrap();
+    assert_eq!((second.len(), second[0].attempts, second[0].locked_by.as_deref()), (1, 2, Some("wrk_b")));
+    assert!(!store.finish_job(&id, "wrk_a", 1, now_ms()).await.unwrap(), "a's lease is over");
+    assert!(!store.fail_job(&id, "wrk_a", 1, "late", None, now_ms()).await.unwrap());
+    assert!(store.finish_job(&id, "wrk_b", 2, now_ms()).await.unwrap());
+    let job = store.job(&id).await.unwrap().unwrap();
+    assert_eq!((job.state, job.payload.as_str(), job.locked_by), (JobState::Done, "{}", None));
+    assert_eq!(store.next_job_due().await.unwrap(), None);
+
+    // A retry waits for its time.
+    let id = store.enqueue_job(&email_job(2), now_ms()).await.unwrap();
+    let claimed = store.claim_jobs("wrk_a", now_ms(), 8, 60_000).await.unwrap();
+    let retry_at = now_ms() + 60_000;
+    assert!(store.fail_job(&id, "wrk_a", claimed[0].attempts, "451 later", Some(retry_at), now_ms()).await.unwrap());
+    assert!(store.claim_jobs("wrk_a", now_ms(), 8, 60_000).await.unwrap().is_empty());
+    assert_eq!(store.next_job_due().await.unwrap(), Some(retry_at));
+    assert_eq!(store.claim_jobs("wrk_a", retry_at, 8, 60_000).await.unwrap().len(), 1);
+}
+on_both_backends!(a_dead_workers_job_passes_to_another);
+
+/// Workers claiming at the same time never get the same job, and every job is claimed.
+async fn concurrent_claims_never_share_a_job(backend: Backend) {
+    let (store, _pg, _dir) = bare_store(&backend).await;
+    const JOBS: usize = 200;
+    for n in 0..JOBS {
+        store.enqueue_job(&email_job(n), now_ms()).await.unwrap();
+    }
+    let claimers = (0..4).map(|w| {
+        let store = store.clone();
+        tokio::spawn(async move {
+            let mut mine = Vec::new();
+            loop {
+                let claimed = store.claim_jobs(&format!("wrk_{w}"), now_ms(), 8, 60_000).await.unwrap();
+                if claimed.is_empty() {
+                    return mine;
+                }
+                mine.extend(claimed.into_iter().map(|j| j.id));
+            }
+        })
+    });
+    let mut all = Vec::new();
+    for claimer in claimers {
+        all.extend(claimer.await.unwrap());
+    }
+    let unique: HashSet<_> = all.iter().collect();
+    assert_eq!((all.len(), unique.len()), (JOBS, JOBS));
+}
+on_both_backends!(concurrent_claims_never_share_a_job);
