@@ -41,6 +41,11 @@ pub enum Limit {
     HeartbeatsPerVisitor,
     /// Calls one member makes to the agents' API.
     CallsPerMember,
+    /// Password-reset e-mails requested from one IP address.
+    PasswordResetPerIp,
+    /// Password-reset e-mails sent to one account (beyond it requests are answered as
+    /// usual but send nothing, so the inbox cannot be flooded).
+    PasswordResetPerAccount,
 }
 
 /// `count` per `per` (a burst of `count`, refilled evenly over `per`).
@@ -52,7 +57,7 @@ pub struct Rate {
 
 impl Limit {
     /// Every limit, in the order `PORTHOLE_RATE_LIMITS` documents them.
-    pub const ALL: [Limit; 10] = [
+    pub const ALL: [Limit; 12] = [
         Limit::LoginPerIp,
         Limit::LoginPerAccount,
         Limit::SignupPerIp,
@@ -63,6 +68,8 @@ impl Limit {
         Limit::PageViewsPerVisitor,
         Limit::HeartbeatsPerVisitor,
         Limit::CallsPerMember,
+        Limit::PasswordResetPerIp,
+        Limit::PasswordResetPerAccount,
     ];
 
     /// Its name in `PORTHOLE_RATE_LIMITS`.
@@ -78,6 +85,8 @@ impl Limit {
             Limit::PageViewsPerVisitor => "page_views_per_visitor",
             Limit::HeartbeatsPerVisitor => "heartbeats_per_visitor",
             Limit::CallsPerMember => "calls_per_member",
+            Limit::PasswordResetPerIp => "password_reset_per_ip",
+            Limit::PasswordResetPerAccount => "password_reset_per_account",
         }
     }
 
@@ -98,6 +107,8 @@ impl Limit {
             // The widget sends one every 25 s while the page is open.
             Limit::HeartbeatsPerVisitor => rate(12, 60),
             Limit::CallsPerMember => rate(600, 60),
+            Limit::PasswordResetPerIp => rate(10, 3600),
+            Limit::PasswordResetPerAccount => rate(3, 3600),
         }
     }
 
@@ -113,6 +124,7 @@ impl Limit {
             Limit::PageViewsPerVisitor => "too many page views",
             Limit::HeartbeatsPerVisitor => "too many heartbeats",
             Limit::CallsPerMember => "too many requests",
+            Limit::PasswordResetPerIp | Limit::PasswordResetPerAccount => "too many password-reset requests",
         }
     }
 }

@@ -1,4 +1,5 @@
-//! AuthService: sign-up, log-in, rotating refresh tokens, profile, invite acceptance.
+//! AuthService: sign-up, log-in, rotating refresh tokens, profile, invite acceptance
+//! (password reset is `api::password_reset`).
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -316,6 +317,24 @@ impl AuthService for AuthApi {
             .await?
             .ok_or(Error::NotFound("account"))?;
         Ok(Response::new(pb::UpdateMeResponse { user: Some(convert::user(&user)) }))
+    }
+
+    async fn request_password_reset(
+        &self,
+        request: Request<pb::RequestPasswordResetRequest>,
+    ) -> Result<Response<pb::RequestPasswordResetResponse>, Status> {
+        let ip = super::peer_ip(&request);
+        super::password_reset::request(&self.state, &ip, request.into_inner()).await?;
+        Ok(Response::new(pb::RequestPasswordResetResponse {}))
+    }
+
+    async fn reset_password(
+        &self,
+        request: Request<pb::ResetPasswordRequest>,
+    ) -> Result<Response<pb::ResetPasswordResponse>, Status> {
+        let ip = super::peer_ip(&request);
+        super::password_reset::reset(&self.state, &ip, request.into_inner()).await?;
+        Ok(Response::new(pb::ResetPasswordResponse {}))
     }
 
     async fn accept_invite(

@@ -8,6 +8,7 @@ pub mod chat;
 pub mod conversation;
 pub mod convert;
 pub mod intake;
+pub mod password_reset;
 pub mod privacy;
 pub mod visitor;
 pub mod widget;

@@ -26,7 +26,14 @@ pub fn access_for(path: &str) -> Option<Access> {
 
         (
             "porthole.v1.AuthService",
-            "SignUp" | "GetSignUpPolicy" | "LogIn" | "RefreshSession" | "LogOut" | "AcceptInvite",
+            "SignUp"
+            | "GetSignUpPolicy"
+            | "LogIn"
+            | "RefreshSession"
+            | "LogOut"
+            | "AcceptInvite"
+            | "RequestPasswordReset"
+            | "ResetPassword",
         ) => Public,
         ("porthole.v1.AuthService", "GetMe" | "UpdateMe") => Member(Role::Agent),
 

@@ -71,6 +71,9 @@ pub const MIN_PASSWORD_CHARS: usize = 8;
 /// Longest password accepted (bounds the hashing work a request can cause).
 pub const MAX_PASSWORD_CHARS: usize = 256;
 
+/// How long a password-reset link works.
+pub const PASSWORD_RESET_TTL: std::time::Duration = std::time::Duration::from_secs(3600);
+
 /// Trims and lower-cases an e-mail address, recording a violation if it is not one.
 pub fn normalize_email(field: &str, email: &str, violations: &mut Violations) -> String {
     let email = email.trim().to_lowercase();

@@ -146,6 +146,31 @@ pub fn invitation(to: &str, workspace: &str, inviter: &str, role: &str, link: &s
     Email { to: to.to_owned(), subject, text, html }
 }
 
+/// A link for setting a new password.
+pub fn password_reset(to: &str, name: &str, link: &str, expires_in_minutes: u64) -> Email {
+    let subject = "Set a new Porthole password".to_owned();
+    let text = format!(
+        "Hello {name},\n\nsomeone (we hope you) asked to set a new password for your Porthole \
+         account {to}. Choose it here:\n{link}\n\nThe link works once and expires in \
+         {expires_in_minutes} minutes; setting the password signs you out everywhere. If you did \
+         not ask, ignore this e-mail: your password stays as it is.\n"
+    );
+    let html = format!(
+        "<!doctype html><html><body style=\"font-family: sans-serif; line-height: 1.5\">\
+         <p>Hello {name},</p><p>someone (we hope you) asked to set a new password for your \
+         Porthole account {to}.</p>\
+         <p><a href=\"{link}\" style=\"display: inline-block; padding: 10px 16px; background: #4f46e5; \
+         color: #fff; border-radius: 6px; text-decoration: none\">Choose a new password</a></p>\
+         <p style=\"color: #555; font-size: 14px\">The link works once and expires in {expires_in_minutes} \
+         minutes; setting the password signs you out everywhere. If you did not ask, ignore this \
+         e-mail: your password stays as it is.</p></body></html>",
+        name = escape(name),
+        to = escape(to),
+        link = escape(link),
+    );
+    Email { to: to.to_owned(), subject, text, html }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

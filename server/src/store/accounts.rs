@@ -3,9 +3,9 @@
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 
-use super::models::{InviteRow, MembershipRow, RefreshTokenRow, UserRow, WorkspaceRow};
+use super::models::{InviteRow, MembershipRow, PasswordResetRow, RefreshTokenRow, UserRow, WorkspaceRow};
 use super::queries::{Reads as _, Writes as _};
-use super::schema::{invites, memberships, refresh_tokens, users, workspaces};
+use super::schema::{invites, memberships, password_resets, refresh_tokens, users, workspaces};
 use super::{Store, StoreError, is_unique_violation, read, write};
 use crate::domain::account::Role;
 
@@ -326,13 +326,7 @@ impl Store {
                 diesel::update(users::table.find(user_id)).set(users::display_name.eq(name)).execute(conn).await?;
             }
             if let Some(hash) = password_hash {
-                diesel::update(users::table.find(user_id)).set(users::password_hash.eq(hash)).execute(conn).await?;
-                diesel::update(refresh_tokens::table)
-                    .filter(refresh_tokens::user_id.eq(user_id))
-                    .filter(refresh_tokens::revoked_at.is_null())
-                    .set(refresh_tokens::revoked_at.eq(now))
-                    .execute(conn)
-                    .await?;
+                conn.set_password(user_id, &hash, now).await?;
             }
             Ok(users::table.find(user_id).select(UserRow::as_select()).first(conn).await.optional()?)
         })
@@ -464,6 +458,57 @@ impl Store {
                 conn.enqueue_job(job, row.created_at).await?;
             }
             Ok(Some(row))
+        })
+    }
+
+    /// Stores a password-reset link for its account and the job that e-mails it, in one
+    /// transaction; links the account had not used yet stop working (the newest counts).
+    pub async fn create_password_reset(
+        &self,
+        row: PasswordResetRow,
+        email: &crate::jobs::NewJob,
+    ) -> Result<(), StoreError> {
+        write!(self, |conn| {
+            diesel::delete(
+                password_resets::table
+                    .filter(password_resets::user_id.eq(&row.user_id))
+                    .filter(password_resets::used_at.is_null()),
+            )
+            .execute(conn)
+            .await?;
+            diesel::insert_into(password_resets::table).values(&row).execute(conn).await?;
+            conn.enqueue_job(email, row.created_at).await?;
+            Ok(())
+        })
+    }
+
+    /// Spends the reset link with this token hash, if it is unused and unexpired, and sets
+    /// its account's password (ending every session of the account), in one transaction.
+    /// Returns the account's id; `None` for an unknown, used or expired link.
+    pub async fn reset_password(
+        &self,
+        token_hash: &str,
+        password_hash: &str,
+        now: i64,
+    ) -> Result<Option<String>, StoreError> {
+        write!(self, |conn| {
+            // Conditional: of two racing uses of one link, one wins.
+            let Some(user_id) = diesel::update(
+                password_resets::table
+                    .filter(password_resets::token_hash.eq(token_hash))
+                    .filter(password_resets::used_at.is_null())
+                    .filter(password_resets::expires_at.gt(now)),
+            )
+            .set(password_resets::used_at.eq(now))
+            .returning(password_resets::user_id)
+            .get_result::<String>(conn)
+            .await
+            .optional()?
+            else {
+                return Ok(None);
+            };
+            conn.set_password(&user_id, password_hash, now).await?;
+            Ok(Some(user_id))
         })
     }
 

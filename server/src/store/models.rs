@@ -12,7 +12,7 @@ use crate::realtime::payload::{Attachment, Conversation, Message, Visitor, Visit
 
 use super::schema::{
     attachments, audit_log, canned_responses, conversations, events, invites, jobs, memberships, messages, page_views,
-    refresh_tokens, users, visitors, widgets, workspaces,
+    password_resets, refresh_tokens, users, visitors, widgets, workspaces,
 };
 
 /// A workspace row.
@@ -136,6 +136,18 @@ pub struct AuditRow {
     pub target_id: String,
     pub detail: String,
     pub created_at: i64,
+}
+
+/// A password-reset link: its token's hash, when it expires and when it was used.
+#[derive(Clone, Debug, PartialEq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = password_resets)]
+pub struct PasswordResetRow {
+    pub id: String,
+    pub user_id: String,
+    pub token_hash: String,
+    pub created_at: i64,
+    pub expires_at: i64,
+    pub used_at: Option<i64>,
 }
 
 /// A background job (see `jobs`). `payload` is the `jobs::Job` as JSON, cleared when done.

@@ -92,6 +92,10 @@ pub(crate) trait Writes: Reads {
     /// visitor.
     async fn prune_page_views(&mut self, visitor_id: &str) -> Result<(), StoreError>;
 
+    /// Sets an account's password hash and ends every session of the account (its refresh
+    /// tokens are revoked; access tokens stop at their next call).
+    async fn set_password(&mut self, user_id: &str, password_hash: &str, now: i64) -> Result<(), StoreError>;
+
     /// Writes a job, due now (inside the transaction of what causes it); returns its id.
     async fn enqueue_job(&mut self, new: &crate::jobs::NewJob, now: i64) -> Result<String, StoreError>;
 

@@ -245,6 +245,17 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    password_resets (id) {
+        id -> Text,
+        user_id -> Text,
+        token_hash -> Text,
+        created_at -> BigInt,
+        expires_at -> BigInt,
+        used_at -> Nullable<BigInt>,
+    }
+}
+
 diesel::joinable!(memberships -> users (user_id));
 diesel::joinable!(conversations -> visitors (visitor_id));
 diesel::joinable!(page_views -> visitors (visitor_id));
@@ -267,4 +278,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     events,
     canned_responses,
     jobs,
+    password_resets,
 );

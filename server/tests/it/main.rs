@@ -17,6 +17,7 @@ mod intake;
 mod jobs;
 mod limits;
 mod mailbox;
+mod password_reset;
 mod privacy;
 mod properties;
 mod retention;

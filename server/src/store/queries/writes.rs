@@ -20,7 +20,8 @@ use crate::store::models::{AttachmentRow, ConversationRow, EventRow, JobRow, Mem
 use crate::store::queries::{Reads, Writes};
 use crate::store::routing::view_of;
 use crate::store::schema::{
-    attachments, conversations, events, jobs, memberships, messages, page_views, users, visitors, workspaces,
+    attachments, conversations, events, jobs, memberships, messages, page_views, refresh_tokens, users, visitors,
+    workspaces,
 };
 
 impl Writes for Conn {
@@ -258,6 +259,17 @@ impl Writes for Conn {
             .execute(self)
             .await?;
         }
+        Ok(())
+    }
+
+    async fn set_password(&mut self, user_id: &str, password_hash: &str, now: i64) -> Result<(), StoreError> {
+        diesel::update(users::table.find(user_id)).set(users::password_hash.eq(password_hash)).execute(self).await?;
+        diesel::update(refresh_tokens::table)
+            .filter(refresh_tokens::user_id.eq(user_id))
+            .filter(refresh_tokens::revoked_at.is_null())
+            .set(refresh_tokens::revoked_at.eq(now))
+            .execute(self)
+            .await?;
         Ok(())
     }
 

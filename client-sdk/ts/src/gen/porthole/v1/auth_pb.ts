@@ -14,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file porthole/v1/auth.proto.
  */
 export const file_porthole_v1_auth: GenFile = /*@__PURE__*/
-  fileDesc("ChZwb3J0aG9sZS92MS9hdXRoLnByb3RvEgtwb3J0aG9sZS52MSJoCgRVc2VyEgoKAmlkGAEgASgJEg0KBWVtYWlsGAIgASgJEhQKDGRpc3BsYXlfbmFtZRgDIAEoCRIvCgtjcmVhdGVfdGltZRgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAioAIKB1Nlc3Npb24SFAoMYWNjZXNzX3Rva2VuGAEgASgJEjwKGGFjY2Vzc190b2tlbl9leHBpcmVfdGltZRgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASFQoNcmVmcmVzaF90b2tlbhgDIAEoCRI9ChlyZWZyZXNoX3Rva2VuX2V4cGlyZV90aW1lGAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIfCgR1c2VyGAUgASgLMhEucG9ydGhvbGUudjEuVXNlchIpCgl3b3Jrc3BhY2UYBiABKAsyFi5wb3J0aG9sZS52MS5Xb3Jrc3BhY2USHwoEcm9sZRgHIAEoDjIRLnBvcnRob2xlLnYxLlJvbGUiXgoNU2lnblVwUmVxdWVzdBINCgVlbWFpbBgBIAEoCRIQCghwYXNzd29yZBgCIAEoCRIUCgxkaXNwbGF5X25hbWUYAyABKAkSFgoOd29ya3NwYWNlX25hbWUYBCABKAkiNwoOU2lnblVwUmVzcG9uc2USJQoHc2Vzc2lvbhgBIAEoCzIULnBvcnRob2xlLnYxLlNlc3Npb24iGAoWR2V0U2lnblVwUG9saWN5UmVxdWVzdCJSChdHZXRTaWduVXBQb2xpY3lSZXNwb25zZRIpCgZwb2xpY3kYASABKA4yGS5wb3J0aG9sZS52MS5TaWduVXBQb2xpY3kSDAoEb3BlbhgCIAEoCCJFCgxMb2dJblJlcXVlc3QSDQoFZW1haWwYASABKAkSEAoIcGFzc3dvcmQYAiABKAkSFAoMd29ya3NwYWNlX2lkGAMgASgJIjYKDUxvZ0luUmVzcG9uc2USJQoHc2Vzc2lvbhgBIAEoCzIULnBvcnRob2xlLnYxLlNlc3Npb24iLgoVUmVmcmVzaFNlc3Npb25SZXF1ZXN0EhUKDXJlZnJlc2hfdG9rZW4YASABKAkiPwoWUmVmcmVzaFNlc3Npb25SZXNwb25zZRIlCgdzZXNzaW9uGAEgASgLMhQucG9ydGhvbGUudjEuU2Vzc2lvbiImCg1Mb2dPdXRSZXF1ZXN0EhUKDXJlZnJlc2hfdG9rZW4YASABKAkiEAoOTG9nT3V0UmVzcG9uc2UiDgoMR2V0TWVSZXF1ZXN0InwKDUdldE1lUmVzcG9uc2USHwoEdXNlchgBIAEoCzIRLnBvcnRob2xlLnYxLlVzZXISKQoJd29ya3NwYWNlGAIgASgLMhYucG9ydGhvbGUudjEuV29ya3NwYWNlEh8KBHJvbGUYAyABKA4yES5wb3J0aG9sZS52MS5Sb2xlIoMBCg9VcGRhdGVNZVJlcXVlc3QSGQoMZGlzcGxheV9uYW1lGAEgASgJSACIAQESGQoMbmV3X3Bhc3N3b3JkGAIgASgJSAGIAQESGAoQY3VycmVudF9wYXNzd29yZBgDIAEoCUIPCg1fZGlzcGxheV9uYW1lQg8KDV9uZXdfcGFzc3dvcmQiMwoQVXBkYXRlTWVSZXNwb25zZRIfCgR1c2VyGAEgASgLMhEucG9ydGhvbGUudjEuVXNlciJTChNBY2NlcHRJbnZpdGVSZXF1ZXN0EhQKDGludml0ZV90b2tlbhgBIAEoCRIQCghwYXNzd29yZBgCIAEoCRIUCgxkaXNwbGF5X25hbWUYAyABKAkiPQoUQWNjZXB0SW52aXRlUmVzcG9uc2USJQoHc2Vzc2lvbhgBIAEoCzIULnBvcnRob2xlLnYxLlNlc3Npb24qiwEKDFNpZ25VcFBvbGljeRIeChpTSUdOX1VQX1BPTElDWV9VTlNQRUNJRklFRBAAEhcKE1NJR05fVVBfUE9MSUNZX09QRU4QARIiCh5TSUdOX1VQX1BPTElDWV9GSVJTVF9XT1JLU1BBQ0UQAhIeChpTSUdOX1VQX1BPTElDWV9JTlZJVEVfT05MWRADMuoECgtBdXRoU2VydmljZRJBCgZTaWduVXASGi5wb3J0aG9sZS52MS5TaWduVXBSZXF1ZXN0GhsucG9ydGhvbGUudjEuU2lnblVwUmVzcG9uc2USXAoPR2V0U2lnblVwUG9saWN5EiMucG9ydGhvbGUudjEuR2V0U2lnblVwUG9saWN5UmVxdWVzdBokLnBvcnRob2xlLnYxLkdldFNpZ25VcFBvbGljeVJlc3BvbnNlEj4KBUxvZ0luEhkucG9ydGhvbGUudjEuTG9nSW5SZXF1ZXN0GhoucG9ydGhvbGUudjEuTG9nSW5SZXNwb25zZRJZCg5SZWZyZXNoU2Vzc2lvbhIiLnBvcnRob2xlLnYxLlJlZnJlc2hTZXNzaW9uUmVxdWVzdBojLnBvcnRob2xlLnYxLlJlZnJlc2hTZXNzaW9uUmVzcG9uc2USQQoGTG9nT3V0EhoucG9ydGhvbGUudjEuTG9nT3V0UmVxdWVzdBobLnBvcnRob2xlLnYxLkxvZ091dFJlc3BvbnNlEj4KBUdldE1lEhkucG9ydGhvbGUudjEuR2V0TWVSZXF1ZXN0GhoucG9ydGhvbGUudjEuR2V0TWVSZXNwb25zZRJHCghVcGRhdGVNZRIcLnBvcnRob2xlLnYxLlVwZGF0ZU1lUmVxdWVzdBodLnBvcnRob2xlLnYxLlVwZGF0ZU1lUmVzcG9uc2USUwoMQWNjZXB0SW52aXRlEiAucG9ydGhvbGUudjEuQWNjZXB0SW52aXRlUmVxdWVzdBohLnBvcnRob2xlLnYxLkFjY2VwdEludml0ZVJlc3BvbnNlYgZwcm90bzM", [file_google_protobuf_timestamp, file_porthole_v1_workspace]);
+  fileDesc("ChZwb3J0aG9sZS92MS9hdXRoLnByb3RvEgtwb3J0aG9sZS52MSJoCgRVc2VyEgoKAmlkGAEgASgJEg0KBWVtYWlsGAIgASgJEhQKDGRpc3BsYXlfbmFtZRgDIAEoCRIvCgtjcmVhdGVfdGltZRgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAioAIKB1Nlc3Npb24SFAoMYWNjZXNzX3Rva2VuGAEgASgJEjwKGGFjY2Vzc190b2tlbl9leHBpcmVfdGltZRgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASFQoNcmVmcmVzaF90b2tlbhgDIAEoCRI9ChlyZWZyZXNoX3Rva2VuX2V4cGlyZV90aW1lGAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIfCgR1c2VyGAUgASgLMhEucG9ydGhvbGUudjEuVXNlchIpCgl3b3Jrc3BhY2UYBiABKAsyFi5wb3J0aG9sZS52MS5Xb3Jrc3BhY2USHwoEcm9sZRgHIAEoDjIRLnBvcnRob2xlLnYxLlJvbGUiXgoNU2lnblVwUmVxdWVzdBINCgVlbWFpbBgBIAEoCRIQCghwYXNzd29yZBgCIAEoCRIUCgxkaXNwbGF5X25hbWUYAyABKAkSFgoOd29ya3NwYWNlX25hbWUYBCABKAkiNwoOU2lnblVwUmVzcG9uc2USJQoHc2Vzc2lvbhgBIAEoCzIULnBvcnRob2xlLnYxLlNlc3Npb24iGAoWR2V0U2lnblVwUG9saWN5UmVxdWVzdCJSChdHZXRTaWduVXBQb2xpY3lSZXNwb25zZRIpCgZwb2xpY3kYASABKA4yGS5wb3J0aG9sZS52MS5TaWduVXBQb2xpY3kSDAoEb3BlbhgCIAEoCCJFCgxMb2dJblJlcXVlc3QSDQoFZW1haWwYASABKAkSEAoIcGFzc3dvcmQYAiABKAkSFAoMd29ya3NwYWNlX2lkGAMgASgJIjYKDUxvZ0luUmVzcG9uc2USJQoHc2Vzc2lvbhgBIAEoCzIULnBvcnRob2xlLnYxLlNlc3Npb24iLgoVUmVmcmVzaFNlc3Npb25SZXF1ZXN0EhUKDXJlZnJlc2hfdG9rZW4YASABKAkiPwoWUmVmcmVzaFNlc3Npb25SZXNwb25zZRIlCgdzZXNzaW9uGAEgASgLMhQucG9ydGhvbGUudjEuU2Vzc2lvbiImCg1Mb2dPdXRSZXF1ZXN0EhUKDXJlZnJlc2hfdG9rZW4YASABKAkiEAoOTG9nT3V0UmVzcG9uc2UiDgoMR2V0TWVSZXF1ZXN0InwKDUdldE1lUmVzcG9uc2USHwoEdXNlchgBIAEoCzIRLnBvcnRob2xlLnYxLlVzZXISKQoJd29ya3NwYWNlGAIgASgLMhYucG9ydGhvbGUudjEuV29ya3NwYWNlEh8KBHJvbGUYAyABKA4yES5wb3J0aG9sZS52MS5Sb2xlIoMBCg9VcGRhdGVNZVJlcXVlc3QSGQoMZGlzcGxheV9uYW1lGAEgASgJSACIAQESGQoMbmV3X3Bhc3N3b3JkGAIgASgJSAGIAQESGAoQY3VycmVudF9wYXNzd29yZBgDIAEoCUIPCg1fZGlzcGxheV9uYW1lQg8KDV9uZXdfcGFzc3dvcmQiMwoQVXBkYXRlTWVSZXNwb25zZRIfCgR1c2VyGAEgASgLMhEucG9ydGhvbGUudjEuVXNlciJTChNBY2NlcHRJbnZpdGVSZXF1ZXN0EhQKDGludml0ZV90b2tlbhgBIAEoCRIQCghwYXNzd29yZBgCIAEoCRIUCgxkaXNwbGF5X25hbWUYAyABKAkiPQoUQWNjZXB0SW52aXRlUmVzcG9uc2USJQoHc2Vzc2lvbhgBIAEoCzIULnBvcnRob2xlLnYxLlNlc3Npb24iLAobUmVxdWVzdFBhc3N3b3JkUmVzZXRSZXF1ZXN0Eg0KBWVtYWlsGAEgASgJIh4KHFJlcXVlc3RQYXNzd29yZFJlc2V0UmVzcG9uc2UiQQoUUmVzZXRQYXNzd29yZFJlcXVlc3QSEwoLcmVzZXRfdG9rZW4YASABKAkSFAoMbmV3X3Bhc3N3b3JkGAIgASgJIhcKFVJlc2V0UGFzc3dvcmRSZXNwb25zZSqLAQoMU2lnblVwUG9saWN5Eh4KGlNJR05fVVBfUE9MSUNZX1VOU1BFQ0lGSUVEEAASFwoTU0lHTl9VUF9QT0xJQ1lfT1BFThABEiIKHlNJR05fVVBfUE9MSUNZX0ZJUlNUX1dPUktTUEFDRRACEh4KGlNJR05fVVBfUE9MSUNZX0lOVklURV9PTkxZEAMyrwYKC0F1dGhTZXJ2aWNlEkEKBlNpZ25VcBIaLnBvcnRob2xlLnYxLlNpZ25VcFJlcXVlc3QaGy5wb3J0aG9sZS52MS5TaWduVXBSZXNwb25zZRJcCg9HZXRTaWduVXBQb2xpY3kSIy5wb3J0aG9sZS52MS5HZXRTaWduVXBQb2xpY3lSZXF1ZXN0GiQucG9ydGhvbGUudjEuR2V0U2lnblVwUG9saWN5UmVzcG9uc2USPgoFTG9nSW4SGS5wb3J0aG9sZS52MS5Mb2dJblJlcXVlc3QaGi5wb3J0aG9sZS52MS5Mb2dJblJlc3BvbnNlElkKDlJlZnJlc2hTZXNzaW9uEiIucG9ydGhvbGUudjEuUmVmcmVzaFNlc3Npb25SZXF1ZXN0GiMucG9ydGhvbGUudjEuUmVmcmVzaFNlc3Npb25SZXNwb25zZRJBCgZMb2dPdXQSGi5wb3J0aG9sZS52MS5Mb2dPdXRSZXF1ZXN0GhsucG9ydGhvbGUudjEuTG9nT3V0UmVzcG9uc2USPgoFR2V0TWUSGS5wb3J0aG9sZS52MS5HZXRNZVJlcXVlc3QaGi5wb3J0aG9sZS52MS5HZXRNZVJlc3BvbnNlEkcKCFVwZGF0ZU1lEhwucG9ydGhvbGUudjEuVXBkYXRlTWVSZXF1ZXN0Gh0ucG9ydGhvbGUudjEuVXBkYXRlTWVSZXNwb25zZRJTCgxBY2NlcHRJbnZpdGUSIC5wb3J0aG9sZS52MS5BY2NlcHRJbnZpdGVSZXF1ZXN0GiEucG9ydGhvbGUudjEuQWNjZXB0SW52aXRlUmVzcG9uc2USawoUUmVxdWVzdFBhc3N3b3JkUmVzZXQSKC5wb3J0aG9sZS52MS5SZXF1ZXN0UGFzc3dvcmRSZXNldFJlcXVlc3QaKS5wb3J0aG9sZS52MS5SZXF1ZXN0UGFzc3dvcmRSZXNldFJlc3BvbnNlElYKDVJlc2V0UGFzc3dvcmQSIS5wb3J0aG9sZS52MS5SZXNldFBhc3N3b3JkUmVxdWVzdBoiLnBvcnRob2xlLnYxLlJlc2V0UGFzc3dvcmRSZXNwb25zZWIGcHJvdG8z", [file_google_protobuf_timestamp, file_porthole_v1_workspace]);
 
 /**
  * A person with a Porthole account.
@@ -524,6 +524,86 @@ export const AcceptInviteResponseSchema: GenMessage<AcceptInviteResponse> = /*@_
   messageDesc(file_porthole_v1_auth, 17);
 
 /**
+ * Request of AuthService.RequestPasswordReset.
+ *
+ * @generated from message porthole.v1.RequestPasswordResetRequest
+ */
+export type RequestPasswordResetRequest = Message<"porthole.v1.RequestPasswordResetRequest"> & {
+  /**
+   * The account's e-mail address (at most 254 characters).
+   *
+   * @generated from field: string email = 1;
+   */
+  email: string;
+};
+
+/**
+ * Describes the message porthole.v1.RequestPasswordResetRequest.
+ * Use `create(RequestPasswordResetRequestSchema)` to create a new message.
+ */
+export const RequestPasswordResetRequestSchema: GenMessage<RequestPasswordResetRequest> = /*@__PURE__*/
+  messageDesc(file_porthole_v1_auth, 18);
+
+/**
+ * Response of AuthService.RequestPasswordReset: the same whether or not an account has
+ * the address.
+ *
+ * @generated from message porthole.v1.RequestPasswordResetResponse
+ */
+export type RequestPasswordResetResponse = Message<"porthole.v1.RequestPasswordResetResponse"> & {
+};
+
+/**
+ * Describes the message porthole.v1.RequestPasswordResetResponse.
+ * Use `create(RequestPasswordResetResponseSchema)` to create a new message.
+ */
+export const RequestPasswordResetResponseSchema: GenMessage<RequestPasswordResetResponse> = /*@__PURE__*/
+  messageDesc(file_porthole_v1_auth, 19);
+
+/**
+ * Request of AuthService.ResetPassword.
+ *
+ * @generated from message porthole.v1.ResetPasswordRequest
+ */
+export type ResetPasswordRequest = Message<"porthole.v1.ResetPasswordRequest"> & {
+  /**
+   * The token from the reset link (`prs_…`).
+   *
+   * @generated from field: string reset_token = 1;
+   */
+  resetToken: string;
+
+  /**
+   * The new password: 8 to 256 characters.
+   *
+   * @generated from field: string new_password = 2;
+   */
+  newPassword: string;
+};
+
+/**
+ * Describes the message porthole.v1.ResetPasswordRequest.
+ * Use `create(ResetPasswordRequestSchema)` to create a new message.
+ */
+export const ResetPasswordRequestSchema: GenMessage<ResetPasswordRequest> = /*@__PURE__*/
+  messageDesc(file_porthole_v1_auth, 20);
+
+/**
+ * Response of AuthService.ResetPassword.
+ *
+ * @generated from message porthole.v1.ResetPasswordResponse
+ */
+export type ResetPasswordResponse = Message<"porthole.v1.ResetPasswordResponse"> & {
+};
+
+/**
+ * Describes the message porthole.v1.ResetPasswordResponse.
+ * Use `create(ResetPasswordResponseSchema)` to create a new message.
+ */
+export const ResetPasswordResponseSchema: GenMessage<ResetPasswordResponse> = /*@__PURE__*/
+  messageDesc(file_porthole_v1_auth, 21);
+
+/**
  * Who may create a workspace with SignUp; the operator chooses (PORTHOLE_SIGNUP).
  *
  * @generated from enum porthole.v1.SignUpPolicy
@@ -698,6 +778,38 @@ export const AuthService: GenService<{
     methodKind: "unary";
     input: typeof AcceptInviteRequestSchema;
     output: typeof AcceptInviteResponseSchema;
+  },
+  /**
+   * E-mails a one-use link for setting a new password, valid for an hour, to the account
+   * with this address if there is one (its earlier unused links stop working). Public. The
+   * answer is the same whether or not the address has an account, so it tells nobody who
+   * has one; at most 3 links an hour go to one account (further requests answer the same
+   * and send nothing). The link is `{public URL}/app/reset-password/{token}`.
+   * Errors: INVALID_ARGUMENT (not an e-mail address), FAILED_PRECONDITION (this server
+   * cannot send e-mail: its operator has not set PORTHOLE_SMTP_URL), RESOURCE_EXHAUSTED
+   * (over 10 requests an hour from one IP address).
+   *
+   * @generated from rpc porthole.v1.AuthService.RequestPasswordReset
+   */
+  requestPasswordReset: {
+    methodKind: "unary";
+    input: typeof RequestPasswordResetRequestSchema;
+    output: typeof RequestPasswordResetResponseSchema;
+  },
+  /**
+   * Sets a new password with the token of a reset link, spends the link, and ends every
+   * session of the account (sign in again with the new password). Public (the token is
+   * the credential).
+   * Errors: INVALID_ARGUMENT (empty token, weak password), NOT_FOUND (unknown, expired or
+   * already used link), RESOURCE_EXHAUSTED (LogIn's per-IP limit: each try counts),
+   * UNAVAILABLE (too many passwords being hashed at once; `retry-after`).
+   *
+   * @generated from rpc porthole.v1.AuthService.ResetPassword
+   */
+  resetPassword: {
+    methodKind: "unary";
+    input: typeof ResetPasswordRequestSchema;
+    output: typeof ResetPasswordResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_porthole_v1_auth, 0);
