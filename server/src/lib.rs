@@ -120,7 +120,9 @@ pub async fn router(state: Arc<AppState>) -> Result<Router, StartError> {
         .await
         .map_err(StartError::Reflection)?
         // Order matters: grpc-web is translated first (outer), then the caller is checked,
-        // then the request's size and text (api::intake), then the handler.
+        // then the request's size and text (api::intake), then the handler, in a task of
+        // its own so that it ends even if the caller leaves (api::detached).
+        .layer(axum::middleware::from_fn(api::detached::run_to_end))
         .layer(axum::middleware::from_fn_with_state(intake, api::intake::check))
         .layer(axum::middleware::from_fn_with_state(
             auth::layer::Gate { keys: state.keys.clone(), limits: state.limits.clone(), store: state.store.clone() },
@@ -179,6 +181,9 @@ pub async fn start(
     tokio::spawn(prune_limits(state.limits.clone()));
     tokio::spawn(retention::run(state.clone()));
     tokio::spawn(jobs::worker::run(state.clone()));
+    if state.config.redis_url.is_some() {
+        tokio::spawn(realtime::recovery::republish_recent(state.clone()));
+    }
     // Streams end first (they would hold graceful shutdown open), then connections drain.
     let shutdown = async move {
         shutdown.await;

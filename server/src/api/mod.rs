@@ -7,6 +7,7 @@ pub mod canned;
 pub mod chat;
 pub mod conversation;
 pub mod convert;
+pub mod detached;
 pub mod intake;
 pub mod password_reset;
 pub mod privacy;

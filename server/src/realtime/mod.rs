@@ -6,6 +6,7 @@ pub mod event;
 pub mod feed;
 pub mod payload;
 pub mod presence;
+pub mod recovery;
 
 #[cfg(test)]
 mod golden;

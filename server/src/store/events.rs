@@ -35,6 +35,19 @@ pub enum EventFilter {
     Visitor(String),
 }
 
+/// An event as read back from the log (its place in the visitor's chain is not stored:
+/// feeds check the store for it).
+fn logged(row: EventRow) -> Result<Event, StoreError> {
+    Ok(Event {
+        workspace_id: row.workspace_id,
+        seq: row.seq,
+        visitor_id: row.visitor_id,
+        visitor_visible: row.visitor_visible,
+        visitor_prev_seq: None,
+        body: serde_json::from_str(&row.body)?,
+    })
+}
+
 impl Store {
     /// The workspace's newest event sequence number (0 before the first event).
     pub async fn latest_event_seq(&self, workspace_id: &str) -> Result<i64, StoreError> {
@@ -76,18 +89,27 @@ impl Store {
             }
             Ok::<_, StoreError>(query.load(conn).await?)
         })?;
-        rows.into_iter()
-            .map(|row| {
-                Ok(Event {
-                    workspace_id: row.workspace_id,
-                    seq: row.seq,
-                    visitor_id: row.visitor_id,
-                    visitor_visible: row.visitor_visible,
-                    visitor_prev_seq: None,
-                    body: serde_json::from_str(&row.body)?,
-                })
-            })
-            .collect()
+        rows.into_iter().map(logged).collect()
+    }
+
+    /// The workspace's events logged at or after `since`, at most the newest `limit`, oldest
+    /// first (what a restarted replica publishes again, see `realtime::recovery`).
+    pub async fn events_since(&self, workspace_id: &str, since: i64, limit: i64) -> Result<Vec<Event>, StoreError> {
+        let latest = self.latest_event_seq(workspace_id).await?;
+        let rows: Vec<EventRow> = read!(self, |conn| {
+            // By sequence (the primary key), not by time: no scan of the whole log.
+            Ok::<_, StoreError>(
+                events::table
+                    .filter(events::workspace_id.eq(workspace_id))
+                    .filter(events::seq.gt(latest.saturating_sub(limit)))
+                    .filter(events::created_at.ge(since))
+                    .order(events::seq.asc())
+                    .select(EventRow::as_select())
+                    .load(conn)
+                    .await?,
+            )
+        })?;
+        rows.into_iter().map(logged).collect()
     }
 
     /// Appends events to a workspace's log in a transaction of their own (feed tests).

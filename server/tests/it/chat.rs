@@ -1747,3 +1747,122 @@ async fn proactive_conversation_with_a_live_visitor(backend: Backend) {
     server.stop().await;
 }
 on_both_backends!(proactive_conversation_with_a_live_visitor);
+
+/// A send whose caller goes away mid-call (a dropped connection, a client timeout) still
+/// ends: if it was stored, it reaches the feeds without a retry, and it leaves no
+/// transaction holding the workspace (found by `porthole-bench chaos`: the stored message
+/// reached no feed, and on PostgreSQL an abandoned transaction kept the workspace's row
+/// locked until the pool discarded its connection, stalling every send for seconds).
+async fn abandoned_sends_still_reach_the_feeds(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let s = setup(&server, "abandoned@example.com").await;
+    let conversation = start_conversation(&s.visitor).await;
+    let mut agents = agent_feed(&s.agent, "").await;
+    let mut visitors = visitor_feed(&s.visitor, "").await;
+    let (other, _) = start_visitor(&server, &s.widget.public_token).await;
+    let other_conversation = start_conversation(&other).await;
+    agent_event(&mut agents).await; // the other visitor's conversation
+
+    for attempt in 0..24u64 {
+        let key = format!("abandoned-{attempt}");
+        let mut client = s.visitor.visitor();
+        let call = client.send_message(pb::SendMessageRequest {
+            conversation_id: conversation.id.clone(),
+            body: key.clone(),
+            client_key: key.clone(),
+            attachment_ids: vec![],
+        });
+        // Given up after 1 to 12 ms: before, during or after the store's commit.
+        let _ = tokio::time::timeout(Duration::from_millis(1 + attempt % 12), call).await;
+        // Whatever was stored is what a retry gets back (stored now if it was not).
+        let id = visitor_says(&s.visitor, &conversation.id, &key, &key).await.id;
+        // It reaches both feeds with nothing after it to reveal a gap.
+        let to_visitor = loop {
+            if let VisitorEvent::MessageCreated(m) = visitor_event(&mut visitors).await {
+                break m.id;
+            }
+        };
+        assert_eq!(to_visitor, id, "attempt {attempt}");
+        let to_agents = loop {
+            if let AgentEvent::MessageCreated(m) = agent_event(&mut agents).await {
+                break m.id;
+            }
+        };
+        assert_eq!(to_agents, id, "attempt {attempt}");
+        // Another visitor's send goes through at once: nothing holds the workspace.
+        let quick = tokio::time::timeout(
+            Duration::from_secs(3),
+            visitor_says(&other, &other_conversation.id, "still here", &format!("other-{attempt}")),
+        )
+        .await;
+        assert!(quick.is_ok(), "a send waited on an abandoned one (attempt {attempt})");
+        agent_event(&mut agents).await; // the other visitor's message
+    }
+    server.stop().await;
+}
+on_both_backends!(abandoned_sends_still_reach_the_feeds);
+
+/// A replica killed between a commit and its publish leaves a message the other replicas'
+/// feeds never heard of; when it starts again it publishes the last minute's events again,
+/// and they arrive (once: feeds drop what they have).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_restarted_replica_publishes_what_a_crash_held_back() {
+    let (a, b) = common::replica_pair(common::test_redis_url()).await;
+    let s = setup(&a, "held-back@example.com").await;
+    let conversation = start_conversation(&s.visitor).await;
+    let agent_b = common::log_in(&b, "held-back@example.com").await;
+    let mut agents = agent_feed(&agent_b, "").await;
+    let mut visitor_events = visitor_feed(&s.visitor, "").await;
+    let workspace_id = agent_b.workspace().get_workspace(pb::GetWorkspaceRequest {}).await.unwrap();
+    let workspace_id = workspace_id.into_inner().workspace.unwrap().id;
+
+    // Committed but never published: what a process killed right after the commit leaves.
+    let store = porthole_server::store::Store::connect(&a.database.clone().unwrap(), 1).await.unwrap();
+    let held_back = porthole_server::domain::conversation::MessageToSend {
+        workspace_id,
+        conversation_id: conversation.id.clone(),
+        visitor_id: Some(s.visitor_id.clone()),
+        sender: porthole_server::domain::conversation::Sender::Visitor,
+        sender_id: s.visitor_id.clone(),
+        sender_name: None,
+        body: "held back".into(),
+        internal: false,
+        attachment_ids: vec![],
+        client_key: "held-back-1".into(),
+        message_id: porthole_server::ids::new_id("msg"),
+        now: porthole_server::store::now_ms(),
+    };
+    let id = held_back.message_id.clone();
+    store.send_message(held_back).await.unwrap();
+    // Nothing tells the feeds yet (other events, such as routing's, may pass).
+    while let Ok(event) = tokio::time::timeout(Duration::from_millis(500), agent_event(&mut agents)).await {
+        assert!(!matches!(event, AgentEvent::MessageCreated(_)), "{event:?}");
+    }
+
+    // "A" starts again: a third process on the same database and Redis.
+    let database = a.database.clone().unwrap();
+    let restarted = TestServer::start_with(Backend::Sqlite, move |c| {
+        c.database = database;
+        c.redis_url = Some(common::test_redis_url());
+    })
+    .await;
+    let to_agents = loop {
+        if let AgentEvent::MessageCreated(m) = agent_event(&mut agents).await {
+            break m.id;
+        }
+    };
+    assert_eq!(to_agents, id);
+    let to_visitor = loop {
+        if let VisitorEvent::MessageCreated(m) = visitor_event(&mut visitor_events).await {
+            break m.id;
+        }
+    };
+    assert_eq!(to_visitor, id);
+    // Once: what was published again and the feed already had is dropped.
+    while let Ok(event) = tokio::time::timeout(Duration::from_millis(500), agent_event(&mut agents)).await {
+        assert!(!matches!(event, AgentEvent::MessageCreated(_)), "again: {event:?}");
+    }
+    restarted.stop().await;
+    b.stop().await;
+    a.stop().await;
+}
