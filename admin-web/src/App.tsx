@@ -7,6 +7,8 @@ import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { lazy, type ReactNode, Suspense } from "react";
 import { BrowserRouter, Navigate, Route, Routes, useLocation } from "react-router";
 import { AcceptInviteScreen } from "./account/AcceptInviteScreen";
+import { ForgotPasswordScreen } from "./account/ForgotPasswordScreen";
+import { ResetPasswordScreen } from "./account/ResetPasswordScreen";
 import { SignInScreen } from "./account/SignInScreen";
 import { SignUpScreen } from "./account/SignUpScreen";
 import { Spinner } from "./components/ui/misc";
@@ -114,7 +116,17 @@ export function App() {
                 </PublicOnly>
               }
             />
+            <Route
+              path="/reset-password"
+              element={
+                <PublicOnly>
+                  <ForgotPasswordScreen />
+                </PublicOnly>
+              }
+            />
+            {/* Links from e-mails: they work whether or not this browser is signed in. */}
             <Route path="/invite/:token" element={<AcceptInviteScreen />} />
+            <Route path="/reset-password/:token" element={<ResetPasswordScreen />} />
             <Route
               element={
                 <RequireSession>

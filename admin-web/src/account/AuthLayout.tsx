@@ -34,3 +34,39 @@ export function AuthLayout({
     </main>
   );
 }
+
+/**
+ * The card's content when it says something instead of showing a form: an icon, the
+ * message (announced to screen readers), more detail, and what to do next.
+ */
+export function AuthNotice({
+  icon,
+  tone = "brand",
+  message,
+  detail,
+  children,
+}: {
+  icon: ReactNode;
+  tone?: "brand" | "green" | "amber";
+  message: ReactNode;
+  detail?: ReactNode;
+  children?: ReactNode;
+}) {
+  const tones = {
+    brand: "bg-brand-50 text-brand-600 dark:bg-brand-500/10 dark:text-brand-400",
+    green: "bg-emerald-50 text-emerald-600 dark:bg-emerald-500/10 dark:text-emerald-400",
+    amber: "bg-amber-50 text-amber-600 dark:bg-amber-500/10 dark:text-amber-400",
+  };
+  return (
+    <div className="flex flex-col items-center text-center">
+      <div className={`mb-3 flex size-10 items-center justify-center rounded-full ${tones[tone]}`}>
+        {icon}
+      </div>
+      <p role="status" className="text-sm text-zinc-700 dark:text-zinc-300">
+        {message}
+      </p>
+      {detail && <p className="mt-2 text-[13px] text-zinc-500 dark:text-zinc-400">{detail}</p>}
+      {children && <div className="mt-5 flex w-full flex-col gap-2">{children}</div>}
+    </div>
+  );
+}

@@ -1,4 +1,5 @@
-//! Sign-in: e-mail and password, sent to AuthService.LogIn. The link to sign-up shows only
+//! Sign-in: e-mail and password, sent to AuthService.LogIn. "Forgot password?" leads to
+//! the reset request, taking the e-mail typed so far along. The link to sign-up shows only
 //! while the server's sign-up policy lets people sign up.
 
 import { Code, ConnectError } from "@porthole/client";
@@ -11,6 +12,7 @@ import { publicAuthClient } from "../lib/api";
 import { startSession } from "../lib/auth";
 import { signInErrors } from "../lib/errors";
 import { AuthLayout } from "./AuthLayout";
+import type { ForgotPasswordState } from "./ForgotPasswordScreen";
 import { useSignUpPolicy } from "./queries";
 
 export function SignInScreen() {
@@ -92,6 +94,15 @@ export function SignInScreen() {
             />
           )}
         </Field>
+        <div className="-mt-2 flex justify-end">
+          <Link
+            to="/reset-password"
+            state={{ email: email.trim() } satisfies ForgotPasswordState}
+            className="text-[13px] font-medium text-brand-600 hover:underline dark:text-brand-400"
+          >
+            Forgot password?
+          </Link>
+        </div>
         <FormAlert>{errors.form}</FormAlert>
         <Button type="submit" variant="primary" className="w-full" loading={pending}>
           Sign in

@@ -43,7 +43,8 @@ export function formErrors(error: unknown): { fields: Record<string, string>; fo
 
 /**
  * {@link formErrors} for the screens that check a password (sign-in, sign-up, accepting an
- * invitation), where a throttled call means too many attempts.
+ * invitation, a new password from a reset link), where a throttled call means too many
+ * attempts.
  */
 export function signInErrors(error: unknown): { fields: Record<string, string>; form?: string } {
   const throttle = throttleOf(ConnectError.from(error));

@@ -26,6 +26,20 @@ const sizes: Record<Size, string> = {
   md: "h-9 gap-2 rounded-lg px-3.5 text-sm",
 };
 
+/** A button's classes, for a link that looks like one (a `<Link>` to another screen). */
+export function buttonClasses(
+  variant: Variant = "secondary",
+  size: Size = "md",
+  className?: string,
+) {
+  return cn(
+    "inline-flex shrink-0 items-center justify-center font-medium whitespace-nowrap transition-colors select-none disabled:cursor-not-allowed disabled:opacity-60",
+    variants[variant],
+    sizes[size],
+    className,
+  );
+}
+
 export interface ButtonProps extends ButtonHTMLAttributes<HTMLButtonElement> {
   variant?: Variant;
   size?: Size;
@@ -41,12 +55,7 @@ export const Button = forwardRef<HTMLButtonElement, ButtonProps>(function Button
       ref={ref}
       type={type ?? "button"}
       disabled={disabled || loading}
-      className={cn(
-        "inline-flex shrink-0 items-center justify-center font-medium whitespace-nowrap transition-colors select-none disabled:cursor-not-allowed disabled:opacity-60",
-        variants[variant],
-        sizes[size],
-        className,
-      )}
+      className={buttonClasses(variant, size, className)}
       {...rest}
     >
       {loading && (
