@@ -50,6 +50,9 @@ run chat-grpc-web chat --protocol grpc-web "${chat_load[@]}"
 run idle-grpc idle --protocol grpc --streams 10000 --idle-window 20
 run idle-grpc-web idle --protocol grpc-web --streams 10000 --idle-window 20
 run replicas replicas "${chat_load[@]}"
+# Issue 14: one visitor flooding at 1,000 msg/s, limits on and off; kill -9 under load.
+run flood flood "${chat_load[@]}"
+run chaos chaos --duration 30 --visitors 50
 # P2 of issue 7: 10,000 visitor streams and 1,000 msg/s on PostgreSQL.
 run p2-postgres chat --backend postgres --visitors 10000 --agents 5 --interval 10 --duration 10 --warmup 2
 # The Socket.IO peer (its own npm package; better-sqlite3 builds a native module).

@@ -14,7 +14,7 @@ use tokio_stream::StreamExt as _;
 
 use crate::Args;
 use crate::client::Client;
-use crate::process::{StealMeter, set_open_files};
+use crate::process::{ServerEnv, StealMeter, set_open_files};
 use crate::runs::{Figure, figure, scaled};
 use crate::scenarios::{start_server, visitor_session, workspace};
 
@@ -51,7 +51,7 @@ pub async fn idle(args: &Args) -> Result<Value, String> {
     let addresses = args.source_addresses.max(streams.div_ceil(PORTS_PER_ADDRESS)).max(1);
     let open_files = streams as u64 + SPARE_FILES;
     set_open_files(None, open_files).map_err(|e| format!("idle: this process: {e}"))?;
-    let started = start_server(args, "", open_files).await?;
+    let started = start_server(args, ServerEnv { open_files, ..Default::default() }).await?;
     let server = &started.server;
     let protocol = args.protocol;
     let (_, widget) = workspace(protocol, &server.url).await?;

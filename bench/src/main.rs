@@ -5,12 +5,16 @@
 //! pacing, over gRPC or grpc-web), `ingest` (persisted messages per second), `startup` (time to
 //! serving, idle RSS), `compare` (the chat scenario against the Socket.IO peer in bench/peer,
 //! and the largest N each keeps p99 ≤ 50 ms at), `idle` (server memory per idle visitor feed,
-//! CPU while idle), `replicas` (what a second server process adds to delivery latency).
+//! CPU while idle), `replicas` (what a second server process adds to delivery latency),
+//! `chaos` (servers and Redis killed and restarted, feeds cut, under chat load: every
+//! acknowledged message must still reach every feed once, in order).
 //! Each runs `--runs` times and prints the median and range of its figures.
 //! `all` runs every scenario but `compare` (which needs the peer's npm install).
 //! `--quick` runs each briefly with small numbers, so the test command keeps it working.
 
+mod chaos;
 mod client;
+mod flood;
 mod idle;
 mod infra;
 mod peer;
@@ -67,6 +71,8 @@ pub struct Args {
     pub source_addresses: usize,
     /// How long `idle` measures the server's CPU with every feed open.
     pub idle_window: Duration,
+    /// Messages per second the one flooding visitor tries to send (`flood`).
+    pub flood_rate: f64,
 }
 
 /// Which database a scenario's servers use.
@@ -105,6 +111,7 @@ impl Args {
             streams: 10_000,
             source_addresses: 4,
             idle_window: Duration::from_secs(20),
+            flood_rate: 1000.0,
         };
         let mut quick = false;
         let mut runs_given = false;
@@ -162,6 +169,7 @@ impl Args {
                 }
                 "--source-addresses" => args.source_addresses = count(&value)?.max(1),
                 "--idle-window" => args.idle_window = seconds(&value)?,
+                "--flood-rate" => args.flood_rate = value.parse().map_err(|_| format!("bad rate {value:?}"))?,
                 other => return Err(format!("unknown flag {other}")),
             }
         }
@@ -199,11 +207,11 @@ fn default_server_bin() -> String {
     format!("{target}/release/porthole")
 }
 
-const USAGE: &str = "usage: porthole-bench [chat|ingest|startup|compare|idle|replicas|all] [--quick] [--pin] \
+const USAGE: &str = "usage: porthole-bench [chat|ingest|startup|compare|idle|replicas|flood|chaos|all] [--quick] [--pin] \
 [--runs N] [--server-bin PATH] [--protocol grpc|grpc-web] [--backend sqlite|postgres] [--database-url URL] \
 [--postgres-url URL] [--redis-url URL] [--visitors N] [--agents N] [--interval SECS] [--duration SECS] \
 [--warmup SECS] [--senders N] [--json FILE] [--peer-dir DIR] [--search-max N] [--search-duration SECS] \
-[--streams N] [--source-addresses N] [--idle-window SECS]";
+[--streams N] [--source-addresses N] [--idle-window SECS] [--flood-rate MSGS_PER_SEC]";
 
 fn main() -> ExitCode {
     let args = match Args::parse() {

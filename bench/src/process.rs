@@ -1,5 +1,6 @@
 //! The server under test as a child process: start it on a free port with a throwaway data
-//! directory, wait until it serves, read its RSS and CPU time from /proc, stop it.
+//! directory, wait until it serves, read its RSS and CPU time from /proc, kill and restart it
+//! (`chaos`), stop it. Also a throwaway `redis-server` the bench owns, for the same reasons.
 
 use std::io::{Read as _, Write as _};
 use std::net::TcpStream;
@@ -17,6 +18,10 @@ pub enum ProcessError {
     Exited(std::process::ExitStatus),
     #[error("{wanted} open files needed but the hard limit is {hard} (raise it as root, or lower --streams)")]
     OpenFiles { wanted: u64, hard: u64 },
+    #[error("cannot start redis-server: {0}")]
+    RedisSpawn(std::io::Error),
+    #[error("`redis-server` did not answer PING within {0:?}")]
+    RedisNotReady(Duration),
     #[error("io: {0}")]
     Io(#[from] std::io::Error),
 }
@@ -30,7 +35,13 @@ pub struct ServerEnv {
     pub redis_url: String,
     /// RLIMIT_NOFILE to give the server (0 keeps what it inherits).
     pub open_files: u64,
+    /// `PORTHOLE_RATE_LIMITS`; empty turns every limit off (the bench's clients are scripts
+    /// on one address measuring capacity, which the per-address and per-visitor limits would cap).
+    pub rate_limits: String,
 }
+
+/// Builds the command that starts a server (again, on `restart`).
+type CommandRecipe = Box<dyn Fn() -> Command + Send + Sync>;
 
 /// A running server.
 pub struct Server {
@@ -38,68 +49,115 @@ pub struct Server {
     pub url: String,
     pub started_in: Duration,
     data_dir: std::path::PathBuf,
+    port: u16,
+    bin: String,
+    recipe: CommandRecipe,
+    /// RLIMIT_NOFILE to give each process started (0 keeps what it inherits).
+    open_files: u64,
 }
 
 impl Server {
     /// Starts `bin` on a free port (pinned to CPU 1 with `taskset` when `pin`).
     pub fn start(bin: &str, env: &ServerEnv, pin: bool) -> Result<Self, ProcessError> {
         let (port, data_dir) = free_port_and_dir("porthole-bench")?;
-        let mut command = pinned(bin, pin);
-        command
-            .arg("serve")
-            .env("PORTHOLE_LISTEN", format!("127.0.0.1:{port}"))
-            .env("PORTHOLE_DATA_DIR", &data_dir)
-            .env("PORTHOLE_LOG", "warn")
-            // The bench's clients are scripts on one address measuring capacity, which the
-            // per-address and per-visitor limits would cap.
-            .env("PORTHOLE_RATE_LIMITS", "off")
-            // Scenarios sign up a workspace each (replicas share one database).
-            .env("PORTHOLE_SIGNUP", "open")
-            // Tens of thousands of streams from a few loopback addresses: the connection
-            // caps are for the public internet, not for measuring capacity.
-            .env("PORTHOLE_MAX_CONNECTIONS", "1000000")
-            .env("PORTHOLE_MAX_CONNECTIONS_PER_IP", "1000000");
-        if !env.database_url.is_empty() {
-            command.env("DATABASE_URL", &env.database_url);
-        }
-        if !env.redis_url.is_empty() {
-            command.env("REDIS_URL", &env.redis_url);
-        }
-        let server = Self::launch(command, bin, port, data_dir)?;
-        if env.open_files > 0 {
-            // The server only accepts sockets once it serves, so raising its limit now is in time.
-            set_open_files(Some(server.child.id()), env.open_files)?;
-        }
-        Ok(server)
+        let (program, env, dir) = (bin.to_owned(), env.clone(), data_dir.clone());
+        let recipe = move || {
+            let mut command = pinned(&program, pin);
+            command
+                .arg("serve")
+                .env("PORTHOLE_LISTEN", format!("127.0.0.1:{port}"))
+                .env("PORTHOLE_DATA_DIR", &dir)
+                .env("PORTHOLE_LOG", "warn")
+                .env("PORTHOLE_RATE_LIMITS", if env.rate_limits.is_empty() { "off" } else { env.rate_limits.as_str() })
+                // Scenarios sign up a workspace each (replicas share one database).
+                .env("PORTHOLE_SIGNUP", "open")
+                // Tens of thousands of streams from a few loopback addresses: the connection
+                // caps are for the public internet, not for measuring capacity.
+                .env("PORTHOLE_MAX_CONNECTIONS", "1000000")
+                .env("PORTHOLE_MAX_CONNECTIONS_PER_IP", "1000000");
+            if !env.database_url.is_empty() {
+                command.env("DATABASE_URL", &env.database_url);
+            }
+            if !env.redis_url.is_empty() {
+                command.env("REDIS_URL", &env.redis_url);
+            }
+            command
+        };
+        Self::launch(Box::new(recipe), bin, port, data_dir, env.open_files)
     }
 
     /// Starts the Socket.IO peer (`node server.js` in `peer_dir`) the same way: free port,
     /// throwaway data directory (its SQLite file goes there), CPU 1 when `pin`.
     pub fn start_peer(peer_dir: &std::path::Path, pin: bool) -> Result<Self, ProcessError> {
         let (port, data_dir) = free_port_and_dir("porthole-bench-peer")?;
-        let mut command = pinned("node", pin);
-        command.arg(peer_dir.join("server.js")).env("PORT", port.to_string()).env("DATA_DIR", &data_dir);
-        Self::launch(command, "node", port, data_dir)
+        let (script, dir) = (peer_dir.join("server.js"), data_dir.clone());
+        let recipe = move || {
+            let mut command = pinned("node", pin);
+            command.arg(&script).env("PORT", port.to_string()).env("DATA_DIR", &dir);
+            command
+        };
+        Self::launch(Box::new(recipe), "node", port, data_dir, 0)
     }
 
-    fn launch(mut command: Command, bin: &str, port: u16, data_dir: std::path::PathBuf) -> Result<Self, ProcessError> {
-        command.stdout(Stdio::null()).stderr(Stdio::inherit());
+    fn launch(
+        recipe: CommandRecipe,
+        bin: &str,
+        port: u16,
+        data_dir: std::path::PathBuf,
+        open_files: u64,
+    ) -> Result<Self, ProcessError> {
         let started = Instant::now();
-        let child = command.spawn().map_err(|source| ProcessError::Spawn { bin: bin.to_owned(), source })?;
-        let mut server = Self { child, url: format!("http://127.0.0.1:{port}"), started_in: Duration::ZERO, data_dir };
+        let child = spawn(&recipe, bin)?;
+        let mut server = Self {
+            child,
+            url: format!("http://127.0.0.1:{port}"),
+            started_in: Duration::ZERO,
+            data_dir,
+            port,
+            bin: bin.to_owned(),
+            recipe,
+            open_files,
+        };
+        server.started_in = server.wait_until_serving(started)?;
+        Ok(server)
+    }
+
+    /// Waits for `/healthz` (then raises the open-files limit); the time since `started`.
+    fn wait_until_serving(&mut self, started: Instant) -> Result<Duration, ProcessError> {
         let limit = Duration::from_secs(60);
         while started.elapsed() < limit {
-            if healthz(port) {
-                server.started_in = started.elapsed();
-                return Ok(server);
+            if healthz(self.port) {
+                let serving_after = started.elapsed();
+                if self.open_files > 0 {
+                    // The server only accepts sockets once it serves, so raising its limit now is in time.
+                    set_open_files(Some(self.child.id()), self.open_files)?;
+                }
+                return Ok(serving_after);
             }
             // A server that died (bad binary, missing module) will never answer: say so now.
-            if let Ok(Some(status)) = server.child.try_wait() {
+            if let Ok(Some(status)) = self.child.try_wait() {
                 return Err(ProcessError::Exited(status));
             }
             std::thread::sleep(Duration::from_millis(2));
         }
         Err(ProcessError::NotReady(limit))
+    }
+
+    /// Kills the process with SIGKILL, as a crash or `kill -9` would: no shutdown, open
+    /// connections reset. Its port and data directory stay for `restart`.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// Starts the same server again (killing it first if it still runs) on the same port,
+    /// data directory and environment, so clients reconnect to the same URL; returns the time
+    /// to serving. Blocks the calling thread until it serves.
+    pub fn restart(&mut self) -> Result<Duration, ProcessError> {
+        self.kill();
+        let started = Instant::now();
+        self.child = spawn(&self.recipe, &self.bin)?;
+        self.wait_until_serving(started)
     }
 
     /// Resident memory in bytes.
@@ -116,6 +174,84 @@ impl Server {
     pub fn open_files(&self) -> usize {
         std::fs::read_dir(format!("/proc/{}/fd", self.child.id())).map_or(0, Iterator::count)
     }
+}
+
+/// How long a started `redis-server` may take to answer PING.
+const REDIS_READY_LIMIT: Duration = Duration::from_secs(10);
+
+/// A `redis-server` of the bench's own on a free loopback port, without persistence (a
+/// restart brings it back empty, as a crashed cache would): scenarios that restart Redis
+/// must not touch the one other tests share.
+pub struct RedisServer {
+    child: Child,
+    port: u16,
+    /// `REDIS_URL` for servers.
+    pub url: String,
+}
+
+impl RedisServer {
+    /// Starts it and waits until it answers PING.
+    pub fn start() -> Result<Self, ProcessError> {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+        let child = spawn_redis(port)?;
+        let mut redis = Self { child, port, url: format!("redis://127.0.0.1:{port}") };
+        redis.wait_until_ready(Instant::now())?;
+        Ok(redis)
+    }
+
+    /// Kills it with SIGKILL: connections reset, everything it held is gone.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// Starts it again (killing it first if it still runs) on the same port, empty; returns
+    /// the time until it answered PING.
+    pub fn restart(&mut self) -> Result<Duration, ProcessError> {
+        self.kill();
+        let started = Instant::now();
+        self.child = spawn_redis(self.port)?;
+        self.wait_until_ready(started)
+    }
+
+    fn wait_until_ready(&mut self, started: Instant) -> Result<Duration, ProcessError> {
+        while started.elapsed() < REDIS_READY_LIMIT {
+            if crate::infra::redis_unreachable(&self.url).is_none() {
+                return Ok(started.elapsed());
+            }
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return Err(ProcessError::Exited(status));
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        Err(ProcessError::RedisNotReady(REDIS_READY_LIMIT))
+    }
+}
+
+impl Drop for RedisServer {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+/// `None` when a `redis-server` binary runs here, else why not.
+pub fn redis_server_missing() -> Option<String> {
+    match Command::new("redis-server").arg("--version").stdout(Stdio::null()).stderr(Stdio::null()).status() {
+        Ok(status) if status.success() => None,
+        Ok(status) => Some(format!("`redis-server --version` failed ({status})")),
+        Err(error) => Some(format!("cannot run `redis-server`: {error}")),
+    }
+}
+
+fn spawn_redis(port: u16) -> Result<Child, ProcessError> {
+    Command::new("redis-server")
+        .args(["--port", &port.to_string(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
+        // Nothing is written with persistence off; a scratch directory all the same.
+        .current_dir(std::env::temp_dir())
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .map_err(ProcessError::RedisSpawn)
 }
 
 /// Raises RLIMIT_NOFILE of `pid` (this process when `None`) to at least `wanted`: both limits
@@ -184,6 +320,13 @@ fn pinned(program: &str, pin: bool) -> Command {
     } else {
         Command::new(program)
     }
+}
+
+/// Spawns what `recipe` builds, its stdout discarded and its stderr (the server's log) shown.
+fn spawn(recipe: &CommandRecipe, bin: &str) -> Result<Child, ProcessError> {
+    let mut command = recipe();
+    command.stdout(Stdio::null()).stderr(Stdio::inherit());
+    command.spawn().map_err(|source| ProcessError::Spawn { bin: bin.to_owned(), source })
 }
 
 fn free_port_and_dir(prefix: &str) -> Result<(u16, std::path::PathBuf), ProcessError> {

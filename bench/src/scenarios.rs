@@ -36,7 +36,7 @@ fn summary(h: &Shared) -> Value {
     json!({ "count": h.len(), "p50_ms": ms(0.5), "p99_ms": ms(0.99), "p999_ms": ms(0.999), "max_ms": h.max() as f64 / 1000.0 })
 }
 
-const SCENARIOS: &[&str] = &["startup", "ingest", "chat", "compare", "idle", "replicas", "all"];
+const SCENARIOS: &[&str] = &["startup", "ingest", "chat", "compare", "idle", "replicas", "flood", "chaos", "all"];
 
 /// Runs the scenario(s) named in `args`, each `args.runs` times.
 pub async fn run(args: &Args) -> Result<Vec<Value>, String> {
@@ -88,6 +88,9 @@ pub async fn run(args: &Args) -> Result<Vec<Value>, String> {
             results.push(repeat(&args, &name, crate::idle::FIGURES, async || crate::idle::idle(&args).await).await?);
         }
     }
+    if wants("flood") {
+        results.push(repeat(args, "flood", crate::flood::FIGURES, async || crate::flood::flood(args).await).await?);
+    }
     if wants("replicas") {
         let missing = match postgres_unreachable(&args.postgres_url).await {
             Some(why) => Some(why),
@@ -97,6 +100,22 @@ pub async fn run(args: &Args) -> Result<Vec<Value>, String> {
             Some(why) if all => println!("replicas: skipped: {why}"),
             Some(why) => return Err(format!("replicas: {why}")),
             None => results.push(repeat(args, "replicas", REPLICAS_FIGURES, async || replicas(args).await).await?),
+        }
+    }
+    if wants("chaos") {
+        // It starts its own Redis (it restarts it), so it needs the binary, not a server.
+        let missing = match postgres_unreachable(&args.postgres_url).await {
+            Some(why) => Some(why),
+            None => crate::process::redis_server_missing(),
+        };
+        match missing {
+            Some(why) if all => println!("chaos: skipped: {why}"),
+            Some(why) => return Err(format!("chaos: {why}")),
+            None => {
+                results.push(
+                    repeat(args, "chaos", crate::chaos::FIGURES, async || crate::chaos::chaos(args).await).await?,
+                );
+            }
         }
     }
     Ok(results)
@@ -127,21 +146,21 @@ impl Started {
 }
 
 /// Starts a server as `args` say: SQLite in its data dir, `--database-url`, or a fresh
-/// PostgreSQL database (`--backend postgres`); `redis_url` may be empty.
-pub async fn start_server(args: &Args, redis_url: &str, open_files: u64) -> Result<Started, String> {
+/// PostgreSQL database (`--backend postgres`); `env`'s database URL is set here.
+pub async fn start_server(args: &Args, env: ServerEnv) -> Result<Started, String> {
     let database = if args.database_url.is_empty() && args.backend == Backend::Postgres {
         Some(TempDatabase::create(&args.postgres_url).await?)
     } else {
         None
     };
     let database_url = database.as_ref().map_or_else(|| args.database_url.clone(), |d| d.url.clone());
-    let env = ServerEnv { database_url, redis_url: redis_url.to_owned(), open_files };
+    let env = ServerEnv { database_url, ..env };
     let server = Server::start(&args.server_bin, &env, args.pin).map_err(|e| e.to_string())?;
     Ok(Started { server, database })
 }
 
 async fn startup(args: &Args) -> Result<Value, String> {
-    let started = start_server(args, "", 0).await?;
+    let started = start_server(args, ServerEnv::default()).await?;
     let server = &started.server;
     tokio::time::sleep(Duration::from_secs(1)).await;
     let rss = server.rss_bytes();
@@ -201,7 +220,7 @@ pub async fn visitor_session(connection: &Client, widget_token: &str) -> Result<
 }
 
 /// A visitor with a session and a conversation, on `connection`; and its visitor token.
-async fn visitor(connection: &Client, widget_token: &str) -> Result<(Client, String, String), String> {
+pub async fn visitor(connection: &Client, widget_token: &str) -> Result<(Client, String, String), String> {
     let client = connection.with_separate_token();
     let token = visitor_session(connection, widget_token).await?;
     client.set_token(Some(token.clone()));
@@ -217,7 +236,7 @@ async fn visitor(connection: &Client, widget_token: &str) -> Result<(Client, Str
 }
 
 async fn ingest(args: &Args) -> Result<Value, String> {
-    let started = start_server(args, "", 0).await?;
+    let started = start_server(args, ServerEnv::default()).await?;
     let server = &started.server;
     let (_, widget) = workspace(args.protocol, &server.url).await?;
     let connection = Client::connect(args.protocol, &server.url, None).await?;
@@ -297,15 +316,22 @@ const CHAT_FIGURES: &[crate::runs::Figure] = &[
 
 /// The chat scenario on one server of its own.
 pub async fn chat(args: &Args) -> Result<Value, String> {
-    let started = start_server(args, "", 0).await?;
+    let started = start_server(args, ServerEnv::default()).await?;
     let server = &started.server;
-    chat_load(args, &[server], &server.url, &server.url).await
+    chat_load(args, &[server], &server.url, &server.url, 0.0).await
 }
 
 /// The chat load: visitors (sessions, conversations, feeds, sends) on `visitors_url`, agents'
 /// workspace feeds on `agents_url` (another replica in `replicas`); CPU and RSS are the sums
-/// over `servers`.
-async fn chat_load(args: &Args, servers: &[&Server], visitors_url: &str, agents_url: &str) -> Result<Value, String> {
+/// over `servers`. With `flood_rate` > 0 one more visitor sends that many messages a second
+/// through the same window (`flood`); their fate is under `flood` in the result.
+pub async fn chat_load(
+    args: &Args,
+    servers: &[&Server],
+    visitors_url: &str,
+    agents_url: &str,
+    flood_rate: f64,
+) -> Result<Value, String> {
     let protocol = args.protocol;
     let (owner, widget) = workspace(protocol, visitors_url).await?;
     let origin = Instant::now();
@@ -385,6 +411,13 @@ async fn chat_load(args: &Args, servers: &[&Server], visitors_url: &str, agents_
     let wall = Instant::now();
     let start = Instant::now() + Duration::from_millis(200);
     let end = start.max(measure_from) + args.duration;
+    let flooder = if flood_rate > 0.0 {
+        let connection = Client::connect(protocol, visitors_url, None).await?;
+        let (client, conversation, _) = visitor(&connection, &widget).await?;
+        Some(tokio::spawn(crate::flood::flooder(client, conversation, flood_rate, start, end)))
+    } else {
+        None
+    };
     let mut senders = Vec::new();
     for (v, (client, conversation)) in visitors.into_iter().enumerate() {
         let interval = args.interval;
@@ -434,6 +467,10 @@ async fn chat_load(args: &Args, servers: &[&Server], visitors_url: &str, agents_
     if let Some(why) = &first_error {
         eprintln!("chat: first send error: {why}");
     }
+    let flood = match flooder {
+        Some(task) => task.await.map_err(|e| e.to_string())?,
+        None => Value::Null,
+    };
     tokio::time::sleep(Duration::from_secs(1)).await;
     let seconds = wall.elapsed().as_secs_f64();
     let cpu = server_cpu().saturating_sub(cpu_before).as_secs_f64() / seconds * 100.0;
@@ -461,7 +498,7 @@ async fn chat_load(args: &Args, servers: &[&Server], visitors_url: &str, agents_
     Ok(json!({ "scenario": "chat", "protocol": protocol.name(), "visitors": args.visitors, "agents": args.agents,
         "interval_s": args.interval.as_secs_f64(), "messages_sent": sent, "measured_sent": measured_sent, "errors": errors, "first_error": first_error, "msgs_per_sec": rate,
         "to_visitor": v, "to_agents": a, "server_cpu_percent": cpu, "server_rss_bytes": rss, "client_cpu_percent": bench_cpu,
-        "steal_percent": steal.percent() }))
+        "steal_percent": steal.percent(), "flood": flood }))
 }
 
 /// The figures `--runs` summarises for a replicas run.
@@ -489,22 +526,22 @@ async fn replicas(args: &Args) -> Result<Value, String> {
     }
     println!("replicas: two processes, visitors on the first, agents' feeds on the second");
     let two = {
-        let first = start_server(&args, &args.redis_url, 0).await?;
+        let first = start_server(&args, ServerEnv { redis_url: args.redis_url.clone(), ..Default::default() }).await?;
         // Started after the first has migrated the database, on the same database.
         let env = ServerEnv {
             database_url: first.database_url().to_owned(),
             redis_url: args.redis_url.clone(),
-            open_files: 0,
+            ..Default::default()
         };
         let second = Server::start(&args.server_bin, &env, args.pin).map_err(|e| e.to_string())?;
-        let result = chat_load(&args, &[&first.server, &second], &first.server.url, &second.url).await?;
+        let result = chat_load(&args, &[&first.server, &second], &first.server.url, &second.url, 0.0).await?;
         drop(second);
         result
     };
     println!("replicas: the same load on one process");
     let one = {
-        let only = start_server(&args, &args.redis_url, 0).await?;
-        chat_load(&args, &[&only.server], &only.server.url, &only.server.url).await?
+        let only = start_server(&args, ServerEnv { redis_url: args.redis_url.clone(), ..Default::default() }).await?;
+        chat_load(&args, &[&only.server], &only.server.url, &only.server.url, 0.0).await?
     };
     let at = |r: &Value, q: &str| r["to_agents"][q].as_f64().unwrap_or(f64::NAN);
     let added_p99 = at(&two, "p99_ms") - at(&one, "p99_ms");
@@ -536,7 +573,7 @@ async fn replicas(args: &Args) -> Result<Value, String> {
 }
 
 /// A fresh access token for the bench owner (each agent connection logs in anew).
-async fn owner_token(owner: &Client) -> Result<Option<String>, String> {
+pub async fn owner_token(owner: &Client) -> Result<Option<String>, String> {
     let me = owner.auth().get_me(pb::GetMeRequest {}).await.map_err(|e| e.to_string())?.into_inner();
     let email = me.user.ok_or("no user")?.email;
     let session = owner
@@ -558,7 +595,14 @@ mod tests {
     /// The summary JSON is keyed by label: two figures with one label would lose one.
     #[test]
     fn summary_labels_are_unique_per_scenario() {
-        for figures in [CHAT_FIGURES, REPLICAS_FIGURES, crate::peer::FIGURES, crate::idle::FIGURES] {
+        for figures in [
+            CHAT_FIGURES,
+            REPLICAS_FIGURES,
+            crate::peer::FIGURES,
+            crate::idle::FIGURES,
+            crate::flood::FIGURES,
+            crate::chaos::FIGURES,
+        ] {
             let mut labels: Vec<_> = figures.iter().map(|f| f.label).collect();
             labels.push("steal");
             let count = labels.len();
