@@ -5,12 +5,13 @@ use porthole_proto::v1 as pb;
 use crate::attachments::Signer;
 use crate::domain::account::Role;
 use crate::domain::conversation::{Priority, Sender, Status};
+use crate::domain::job::JobState;
 use crate::domain::routing::{AgentStatus, Mode, Responder};
 use crate::domain::widget as dw;
 use crate::realtime::event::{BusMessage, EventBody, Typing, UpdateCause};
 use crate::realtime::payload::{Attachment, Message, Visitor, VisitorDelta};
 use crate::realtime::payload::{ConversationView, MemberView};
-use crate::store::models::{CannedResponseRow, InviteRow, PageViewRow, UserRow, WidgetRow, WorkspaceRow};
+use crate::store::models::{CannedResponseRow, InviteRow, JobRow, PageViewRow, UserRow, WidgetRow, WorkspaceRow};
 
 /// Unix milliseconds as a protobuf timestamp.
 pub fn timestamp(ms: i64) -> prost_types::Timestamp {
@@ -495,6 +496,28 @@ fn visitor_change(id: &str, d: &VisitorDelta) -> pb::VisitorChange {
         last_seen_time: d.last_seen_at.map(timestamp),
         page_views: d.page_views,
         visit_start_time: d.visit_started_at.filter(|at| *at > 0).map(timestamp),
+    }
+}
+
+/// A background job as owners see it (never its payload: it may hold a secret link).
+pub fn job(row: &JobRow) -> pb::Job {
+    let state = match row.state {
+        JobState::Queued => pb::JobState::Queued,
+        JobState::Running => pb::JobState::Running,
+        JobState::Done => pb::JobState::Done,
+        JobState::Failed => pb::JobState::Failed,
+    };
+    pb::Job {
+        id: row.id.clone(),
+        kind: row.kind.clone(),
+        summary: row.summary.clone(),
+        state: state.into(),
+        attempts: row.attempts,
+        max_attempts: row.max_attempts,
+        last_error: row.last_error.clone(),
+        create_time: Some(timestamp(row.created_at)),
+        update_time: Some(timestamp(row.updated_at)),
+        next_attempt_time: (row.state == JobState::Queued).then(|| timestamp(row.run_at)),
     }
 }
 

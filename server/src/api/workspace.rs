@@ -318,4 +318,25 @@ impl WorkspaceService for WorkspaceApi {
             next_page_token,
         }))
     }
+
+    async fn list_jobs(&self, request: Request<pb::ListJobsRequest>) -> Result<Response<pb::ListJobsResponse>, Status> {
+        let agent = auth::agent(&request)?;
+        let req = request.into_inner();
+        let mut v = Violations::default();
+        let limit = page::JOBS.parse("page_size", req.page_size, &mut v);
+        let before = page::after("page_token", &req.page_token, &mut v);
+        v.into_result(())?;
+        let mut rows = self.state.store.jobs_of(&agent.workspace_id, before, limit + 1).await?;
+        let more = rows.len() > usize::try_from(limit).unwrap_or(usize::MAX);
+        rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+        let next_page_token = match rows.last() {
+            Some(last) if more => page::token(last.created_at, &last.id),
+            _ => String::new(),
+        };
+        Ok(Response::new(pb::ListJobsResponse {
+            jobs: rows.iter().map(convert::job).collect(),
+            next_page_token,
+            email_enabled: self.state.mailer.is_some(),
+        }))
+    }
 }

@@ -23,6 +23,8 @@ pub const MESSAGES: PageSize = PageSize { default: 50, max: 200 };
 pub const LIVE_VISITORS: PageSize = PageSize { default: 100, max: 500 };
 /// Entries of the audit log.
 pub const AUDIT: PageSize = PageSize { default: 50, max: 200 };
+/// Background jobs (owners' view).
+pub const JOBS: PageSize = PageSize { default: 50, max: 200 };
 /// A visitor's page views.
 pub const PAGE_VIEWS: PageSize = PageSize { default: 20, max: 100 };
 

@@ -162,16 +162,25 @@ impl Store {
         })
     }
 
-    /// The workspace's newest `limit` jobs, newest first.
-    pub async fn jobs_of(&self, workspace_id: &str, limit: i64) -> Result<Vec<JobRow>, StoreError> {
+    /// Up to `limit` of the workspace's jobs, newest first, before the keyset `before`
+    /// (`(created_at, id)` of the last job of the previous page).
+    pub async fn jobs_of(
+        &self,
+        workspace_id: &str,
+        before: Option<(i64, String)>,
+        limit: i64,
+    ) -> Result<Vec<JobRow>, StoreError> {
         read!(self, |conn| {
-            Ok(jobs::table
+            let mut query = jobs::table
                 .filter(jobs::workspace_id.eq(workspace_id))
                 .order((jobs::created_at.desc(), jobs::id.desc()))
                 .limit(limit)
                 .select(JobRow::as_select())
-                .load(conn)
-                .await?)
+                .into_boxed();
+            if let Some((at, id)) = before.clone() {
+                query = query.filter(jobs::created_at.lt(at).or(jobs::created_at.eq(at).and(jobs::id.lt(id))));
+            }
+            Ok(query.load(conn).await?)
         })
     }
 

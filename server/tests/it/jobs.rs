@@ -47,13 +47,13 @@ async fn job_in_state(
     state: JobState,
 ) -> porthole_server::store::models::JobRow {
     for _ in 0..100 {
-        let jobs = store.jobs_of(workspace_id, 50).await.unwrap();
+        let jobs = store.jobs_of(workspace_id, None, 50).await.unwrap();
         if let Some(job) = jobs.iter().find(|j| j.summary == summary && j.state == state) {
             return job.clone();
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    panic!("no {state:?} job {summary:?} in {:?}", store.jobs_of(workspace_id, 50).await.unwrap());
+    panic!("no {state:?} job {summary:?} in {:?}", store.jobs_of(workspace_id, None, 50).await.unwrap());
 }
 
 /// With SMTP configured an invitation is e-mailed (text and HTML, the inviter and the
@@ -86,11 +86,25 @@ async fn invitations_are_emailed(backend: Backend) {
         .await
         .unwrap()
         .into_inner();
-    assert_eq!(accepted.session.unwrap().workspace.unwrap().id, workspace_id);
+    let ada_session = accepted.session.unwrap();
+    assert_eq!(ada_session.workspace.as_ref().unwrap().id, workspace_id);
 
     let store = store_of(&server).await;
     let job = job_in_state(&store, &workspace_id, "Invitation to ada@mail.test", JobState::Done).await;
     assert_eq!((job.attempts, job.payload.as_str(), job.kind.as_str()), (1, "{}", "email"));
+
+    // Owners see it; admins and agents may not.
+    let listed = owner.workspace().list_jobs(pb::ListJobsRequest::default()).await.unwrap().into_inner();
+    assert!(listed.email_enabled);
+    let shown = listed.jobs.iter().find(|j| j.id == job.id).unwrap();
+    assert_eq!(
+        (shown.kind.as_str(), shown.summary.as_str(), shown.state(), shown.attempts, shown.next_attempt_time),
+        ("email", "Invitation to ada@mail.test", pb::JobState::Done, 1, None)
+    );
+    let ada = server.new_client();
+    ada.set_token(Some(ada_session.access_token));
+    let refused = ada.workspace().list_jobs(pb::ListJobsRequest::default()).await.unwrap_err();
+    assert_eq!(refused.code(), tonic::Code::PermissionDenied);
     server.stop().await;
 }
 on_both_backends!(invitations_are_emailed);
@@ -117,6 +131,18 @@ async fn failed_sends_are_retried_or_given_up(backend: Backend) {
     let job = job_in_state(&store, &workspace_id, "Invitation to nobody@retry.test", JobState::Failed).await;
     assert_eq!(job.attempts, 1, "a refusal for good is not retried");
     assert!(job.last_error.contains("550"), "{}", job.last_error);
+    // Pages of one: newest (the failed one) first, then the done one.
+    let first = owner.workspace().list_jobs(pb::ListJobsRequest { page_size: 1, page_token: String::new() }).await;
+    let first = first.unwrap().into_inner();
+    assert_eq!((first.jobs.len(), first.jobs[0].state()), (1, pb::JobState::Failed));
+    assert!(first.jobs[0].last_error.contains("550"));
+    let second = owner
+        .workspace()
+        .list_jobs(pb::ListJobsRequest { page_size: 1, page_token: first.next_page_token })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(second.jobs[0].summary, "Invitation to later@retry.test");
     assert_eq!(mailbox.received().len(), 1);
     server.stop().await;
 }
@@ -129,7 +155,9 @@ async fn without_smtp_nothing_is_emailed() {
     let (owner, session) = sign_up(&server, "owner@nomail.test", "No Mail").await;
     assert!(!invite(&owner, "ada@nomail.test").await.emailed);
     let store = store_of(&server).await;
-    assert!(store.jobs_of(&session.workspace.unwrap().id, 10).await.unwrap().is_empty());
+    assert!(store.jobs_of(&session.workspace.unwrap().id, None, 10).await.unwrap().is_empty());
+    let listed = owner.workspace().list_jobs(pb::ListJobsRequest::default()).await.unwrap().into_inner();
+    assert!(!listed.email_enabled && listed.jobs.is_empty());
     server.stop().await;
 }
 

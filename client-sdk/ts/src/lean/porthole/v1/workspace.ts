@@ -8,6 +8,20 @@
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
 import { Timestamp } from "../../google/protobuf/timestamp.js";
 
+/** Where a background job stands. */
+export enum JobState {
+  /** JOB_STATE_UNSPECIFIED - Not set. */
+  JOB_STATE_UNSPECIFIED = 0,
+  /** JOB_STATE_QUEUED - Waiting for its first attempt or a retry. */
+  JOB_STATE_QUEUED = 1,
+  /** JOB_STATE_RUNNING - A worker is running it. */
+  JOB_STATE_RUNNING = 2,
+  /** JOB_STATE_DONE - Done. */
+  JOB_STATE_DONE = 3,
+  /** JOB_STATE_FAILED - Given up: its last attempt failed, or retrying could not help. */
+  JOB_STATE_FAILED = 4,
+}
+
 /** An agent's availability. */
 export enum AgentStatus {
   /** AGENT_STATUS_UNSPECIFIED - Not set; rejected where a status is required. */
@@ -86,6 +100,58 @@ export interface ListAuditLogResponse {
   entries: AuditEntry[];
   /** Pass as `page_token` for the next page; empty on the last page. */
   nextPageToken: string;
+}
+
+/** Request of WorkspaceService.ListJobs. */
+export interface ListJobsRequest {
+  /** At most this many jobs (1 to 200; 0 means 50). */
+  pageSize: number;
+  /** Token from a previous response's `next_page_token`. */
+  pageToken: string;
+}
+
+/** Response of WorkspaceService.ListJobs. */
+export interface ListJobsResponse {
+  /** Newest first. */
+  jobs: Job[];
+  /** Pass as `page_token` for the next page; empty on the last page. */
+  nextPageToken: string;
+  /**
+   * Whether this server sends e-mail (its operator set PORTHOLE_SMTP_URL). When false no
+   * e-mail job is written, and invitations are links to hand over.
+   */
+  emailEnabled: boolean;
+}
+
+/**
+ * A piece of background work: written with what caused it, run by a worker, retried with
+ * backoff (10 s doubling, at most an hour) until its last attempt.
+ */
+export interface Job {
+  /** Opaque identifier (`job_…`). */
+  id: string;
+  /** What it does: `email`. */
+  kind: string;
+  /** One line about it, e.g. "Invitation to ada@example.com". */
+  summary: string;
+  /** Where it stands. */
+  state: JobState;
+  /** Attempts started so far. */
+  attempts: number;
+  /** Attempts it gets before it fails. */
+  maxAttempts: number;
+  /** Why the last attempt failed; empty if none did. */
+  lastError: string;
+  /** When it was written. */
+  createTime:
+    | Date
+    | undefined;
+  /** When its state last changed. */
+  updateTime:
+    | Date
+    | undefined;
+  /** When the next attempt is due (queued jobs only). */
+  nextAttemptTime: Date | undefined;
 }
 
 /** A tenant: one company's websites, widgets, people and conversations. */
@@ -496,6 +562,287 @@ export const ListAuditLogResponse: MessageFns<ListAuditLogResponse> = {
             }
 
             message.nextPageToken = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+};
+
+function createBaseListJobsRequest(): ListJobsRequest {
+  return { pageSize: 0, pageToken: "" };
+}
+
+export const ListJobsRequest: MessageFns<ListJobsRequest> = {
+  encode(message: ListJobsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.pageSize !== 0) {
+      writer.uint32(8).int32(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      writer.uint32(18).string(message.pageToken);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListJobsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListJobsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.pageSize = reader.int32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.pageToken = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+};
+
+function createBaseListJobsResponse(): ListJobsResponse {
+  return { jobs: [], nextPageToken: "", emailEnabled: false };
+}
+
+export const ListJobsResponse: MessageFns<ListJobsResponse> = {
+  encode(message: ListJobsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.jobs) {
+      Job.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.nextPageToken !== "") {
+      writer.uint32(18).string(message.nextPageToken);
+    }
+    if (message.emailEnabled !== false) {
+      writer.uint32(24).bool(message.emailEnabled);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListJobsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListJobsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.jobs.push(Job.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.nextPageToken = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.emailEnabled = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+};
+
+function createBaseJob(): Job {
+  return {
+    id: "",
+    kind: "",
+    summary: "",
+    state: 0,
+    attempts: 0,
+    maxAttempts: 0,
+    lastError: "",
+    createTime: undefined,
+    updateTime: undefined,
+    nextAttemptTime: undefined,
+  };
+}
+
+export const Job: MessageFns<Job> = {
+  encode(message: Job, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.kind !== "") {
+      writer.uint32(18).string(message.kind);
+    }
+    if (message.summary !== "") {
+      writer.uint32(26).string(message.summary);
+    }
+    if (message.state !== 0) {
+      writer.uint32(32).int32(message.state);
+    }
+    if (message.attempts !== 0) {
+      writer.uint32(40).int32(message.attempts);
+    }
+    if (message.maxAttempts !== 0) {
+      writer.uint32(48).int32(message.maxAttempts);
+    }
+    if (message.lastError !== "") {
+      writer.uint32(58).string(message.lastError);
+    }
+    if (message.createTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.createTime), writer.uint32(66).fork()).join();
+    }
+    if (message.updateTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.updateTime), writer.uint32(74).fork()).join();
+    }
+    if (message.nextAttemptTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.nextAttemptTime), writer.uint32(82).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Job {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseJob();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.kind = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.summary = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.state = reader.int32() as any;
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.attempts = reader.int32();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.maxAttempts = reader.int32();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.lastError = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.createTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.updateTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.nextAttemptTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
         }
@@ -1952,6 +2299,21 @@ export const WorkspaceServiceDefinition = {
       requestType: ListAuditLogRequest as typeof ListAuditLogRequest,
       requestStream: false,
       responseType: ListAuditLogResponse as typeof ListAuditLogResponse,
+      responseStream: false,
+      options: {},
+    },
+    /**
+     * Lists the workspace's background jobs (so far the e-mails it sends: invitations),
+     * newest first: queued, running, done or failed, with their attempts and last error, and
+     * whether this server sends e-mail at all. Finished jobs are kept as long as events
+     * (PORTHOLE_EVENT_RETENTION_DAYS). Owners only.
+     * Errors: UNAUTHENTICATED, PERMISSION_DENIED, INVALID_ARGUMENT (bad page size or token).
+     */
+    listJobs: {
+      name: "ListJobs",
+      requestType: ListJobsRequest as typeof ListJobsRequest,
+      requestStream: false,
+      responseType: ListJobsResponse as typeof ListJobsResponse,
       responseStream: false,
       options: {},
     },
