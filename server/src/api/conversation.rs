@@ -295,6 +295,7 @@ impl ConversationService for ConversationApi {
                 client_key: req.client_key,
                 message_id: ids::new_id("msg"),
                 now: now_ms(),
+                notify: Vec::new(),
             },
         )
         .await?;
@@ -474,6 +475,7 @@ impl ConversationService for ConversationApi {
             client_key: req.client_key,
             message_id: ids::new_id("msg"),
             now: now_ms(),
+            notify: Vec::new(),
         };
         // Nothing is created for a message that would be refused.
         outgoing.check()?;

@@ -9,6 +9,7 @@ pub mod conversation;
 pub mod convert;
 pub mod detached;
 pub mod intake;
+pub mod notify;
 pub mod password_reset;
 pub mod privacy;
 pub mod visitor;

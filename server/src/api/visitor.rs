@@ -8,7 +8,7 @@ use porthole_proto::v1 as pb;
 use porthole_proto::v1::visitor_service_server::VisitorService;
 use tonic::{Request, Response, Status};
 
-use super::{chat, convert};
+use super::{chat, convert, notify};
 use crate::AppState;
 use crate::auth::{self, Visitor};
 use crate::domain::conversation::{self as conversation_rules, MessageToSend, Sender};
@@ -458,6 +458,7 @@ impl VisitorService for VisitorApi {
                 client_key: req.client_key,
                 message_id: ids::new_id("msg"),
                 now: now_ms(),
+                notify: Vec::new(),
             },
         )
         .await?;
@@ -590,6 +591,15 @@ impl VisitorService for VisitorApi {
         };
         let row = self.update(&visitor, change, None).await?;
         let (conversation, _) = self.open_conversation(&visitor, &row.current_url, &row.current_title).await?;
+        let offline = notify::Offline {
+            workspace_id: &visitor.workspace_id,
+            conversation_id: &conversation.id,
+            visitor_name: &row.name,
+            visitor_email: &row.email,
+            body: &message,
+        };
+        let notify = notify::offline_message(&self.state, &offline).await?;
+        let emailing = !notify.is_empty();
         chat::send(
             &self.state,
             MessageToSend {
@@ -605,9 +615,13 @@ impl VisitorService for VisitorApi {
                 client_key: ids::new_id("offline"),
                 message_id: ids::new_id("msg"),
                 now: now_ms(),
+                notify,
             },
         )
         .await?;
+        if emailing {
+            self.state.jobs.job_written();
+        }
         let view = self
             .state
             .store

@@ -213,6 +213,8 @@ pub struct MessageToSend {
     pub client_key: String,
     pub message_id: String,
     pub now: i64,
+    /// Background jobs to write with the message (e-mails about it), only if it is stored.
+    pub notify: Vec<crate::jobs::NewJob>,
 }
 
 impl MessageToSend {

@@ -251,6 +251,7 @@ proptest! {
             client_key: client_key.clone(),
             message_id: "msg_1".into(),
             now: 0,
+            notify: Vec::new(),
         };
         let valid = chars(&body) <= conversation::MAX_BODY_CHARS
             && (!body.trim().is_empty() || attachments > 0)

@@ -18,6 +18,9 @@ pub struct Email {
     pub text: String,
     /// The same as HTML.
     pub html: String,
+    /// Where replies go (a visitor's address), if not to the sender.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reply_to: Option<String>,
 }
 
 /// Why an e-mail was not sent.
@@ -92,9 +95,12 @@ impl Mailer {
     /// Sends `email`.
     pub async fn send(&self, email: &Email) -> Result<(), MailError> {
         let to: Mailbox = email.to.parse().map_err(|e| MailError::Address(format!("{:?}: {e}", email.to)))?;
-        let message = Message::builder()
-            .from(self.from.clone())
-            .to(to)
+        let mut message = Message::builder().from(self.from.clone()).to(to);
+        if let Some(reply_to) = &email.reply_to {
+            let reply_to: Mailbox = reply_to.parse().map_err(|e| MailError::Address(format!("{reply_to:?}: {e}")))?;
+            message = message.reply_to(reply_to);
+        }
+        let message = message
             .subject(email.subject.clone())
             .multipart(MultiPart::alternative_plain_html(email.text.clone(), email.html.clone()))
             .map_err(|e| MailError::Build(e.to_string()))?;
@@ -143,7 +149,7 @@ pub fn invitation(to: &str, workspace: &str, inviter: &str, role: &str, link: &s
         role = escape(role),
         link = escape(link),
     );
-    Email { to: to.to_owned(), subject, text, html }
+    Email { to: to.to_owned(), subject, text, html, reply_to: None }
 }
 
 /// A link for setting a new password.
@@ -168,7 +174,49 @@ pub fn password_reset(to: &str, name: &str, link: &str, expires_in_minutes: u64)
         to = escape(to),
         link = escape(link),
     );
-    Email { to: to.to_owned(), subject, text, html }
+    Email { to: to.to_owned(), subject, text, html, reply_to: None }
+}
+
+/// A visitor's offline message, to a member who answers them: who wrote, what, and the
+/// link to the conversation; replies go to the visitor.
+pub struct OfflineMessage<'a> {
+    pub workspace: &'a str,
+    pub visitor_name: &'a str,
+    pub visitor_email: &'a str,
+    pub body: &'a str,
+    pub link: &'a str,
+}
+
+/// The offline message `m` as an e-mail to `to`.
+pub fn offline_message(to: &str, m: &OfflineMessage<'_>) -> Email {
+    let who = if m.visitor_name.is_empty() {
+        m.visitor_email.to_owned()
+    } else {
+        format!("{} <{}>", m.visitor_name, m.visitor_email)
+    };
+    let subject = format!("Offline message on {}: {}", m.workspace, crate::domain::conversation::preview(m.body, 0));
+    let text = format!(
+        "{who} left a message while nobody was online at {workspace}:\n\n{body}\n\nAnswer in \
+         Porthole: {link}\nor reply to this e-mail to write to them directly.\n",
+        workspace = m.workspace,
+        body = m.body,
+        link = m.link,
+    );
+    let html = format!(
+        "<!doctype html><html><body style=\"font-family: sans-serif; line-height: 1.5\">\
+         <p><strong>{who}</strong> left a message while nobody was online at {workspace}:</p>\
+         <blockquote style=\"margin: 0; padding: 8px 12px; border-left: 3px solid #4f46e5; \
+         white-space: pre-wrap\">{body}</blockquote>\
+         <p><a href=\"{link}\" style=\"display: inline-block; padding: 10px 16px; background: #4f46e5; \
+         color: #fff; border-radius: 6px; text-decoration: none\">Answer in Porthole</a></p>\
+         <p style=\"color: #555; font-size: 14px\">Or reply to this e-mail to write to them directly.</p>\
+         </body></html>",
+        who = escape(&who),
+        workspace = escape(m.workspace),
+        body = escape(m.body),
+        link = escape(m.link),
+    );
+    Email { to: to.to_owned(), subject, text, html, reply_to: Some(m.visitor_email.to_owned()) }
 }
 
 #[cfg(test)]

@@ -1831,6 +1831,7 @@ async fn a_restarted_replica_publishes_what_a_crash_held_back() {
         client_key: "held-back-1".into(),
         message_id: porthole_server::ids::new_id("msg"),
         now: porthole_server::store::now_ms(),
+        notify: Vec::new(),
     };
     let id = held_back.message_id.clone();
     store.send_message(held_back).await.unwrap();

@@ -183,6 +183,7 @@ fn email_job(n: usize) -> NewJob {
             subject: "s".into(),
             text: "t".into(),
             html: "h".into(),
+            reply_to: None,
         }),
     }
 }
@@ -245,3 +246,49 @@ async fn concurrent_claims_never_share_a_job(backend: Backend) {
     assert_eq!((all.len(), unique.len()), (JOBS, JOBS));
 }
 on_both_backends!(concurrent_claims_never_share_a_job);
+
+/// A visitor's offline message is e-mailed to the owners and admins (not to agents), with
+/// the message, a link to the conversation, and replies going to the visitor.
+async fn offline_messages_are_emailed_to_owners_and_admins(backend: Backend) {
+    let mailbox = Mailbox::start().await;
+    let server = mail_server(backend, &mailbox).await;
+    let (owner, _) = sign_up(&server, "owner@offline.test", "Offline Co").await;
+    let invited = invite(&owner, "agent@offline.test").await;
+    mailbox.wait_for(1).await;
+    server
+        .new_client()
+        .auth()
+        .accept_invite(pb::AcceptInviteRequest {
+            invite_token: invited.invite_token,
+            password: "a long enough password".into(),
+            display_name: "Agent".into(),
+        })
+        .await
+        .unwrap();
+    let widget = crate::common::create_widget(&owner, "Site").await;
+    let (visitor, _) = crate::common::start_visitor(&server, &widget.public_token).await;
+    let left = visitor
+        .visitor()
+        .submit_offline_message(pb::SubmitOfflineMessageRequest {
+            name: "Vera <script>".into(),
+            email: "vera@visitor.test".into(),
+            message: "Do you ship to Norway?\nThanks!".into(),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    let conversation_id = left.conversation.unwrap().id;
+
+    let mails = mailbox.wait_for(2).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(mailbox.received().len(), 2, "the agent gets none: {:?}", mailbox.received());
+    let mail = &mails[1];
+    assert_eq!(mail.to, ["owner@offline.test"]);
+    let text = mail.text();
+    assert!(text.contains("Reply-To: vera@visitor.test"), "{text}");
+    assert!(text.contains("Do you ship to Norway?"), "{text}");
+    assert!(text.contains(&format!("{}/app/inbox/{conversation_id}", server.url)), "{text}");
+    assert!(text.contains("Vera &lt;script&gt;") && !text.contains("<strong>Vera <script>"), "escaped in HTML");
+    server.stop().await;
+}
+on_both_backends!(offline_messages_are_emailed_to_owners_and_admins);

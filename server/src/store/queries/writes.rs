@@ -468,6 +468,10 @@ impl Writes for Conn {
         };
         diesel::insert_into(messages::table).values(&message).execute(self).await?;
         let message = message.to_payload()?;
+        // Its e-mails exist exactly when it does (a same-key retry above writes none).
+        for job in &new.notify {
+            self.enqueue_job(job, new.now).await?;
+        }
 
         let mut new_events = vec![NewEvent {
             conversation_id: Some(new.conversation_id.clone()),

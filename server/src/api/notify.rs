@@ -1,0 +1,46 @@
+//! Who is told about what by e-mail: the jobs a change writes with itself, built here from
+//! the workspace's members. So far: a visitor's offline message goes to the workspace's
+//! owners and admins (every member's own switches are issue 15's notification settings).
+
+use crate::AppState;
+use crate::domain::account::Role;
+use crate::error::Error;
+use crate::jobs::mail::{self, OfflineMessage};
+use crate::jobs::{Job, NewJob};
+use crate::store::now_ms;
+
+/// A visitor's offline message as it is about to be stored.
+pub struct Offline<'a> {
+    pub workspace_id: &'a str,
+    pub conversation_id: &'a str,
+    pub visitor_name: &'a str,
+    pub visitor_email: &'a str,
+    pub body: &'a str,
+}
+
+/// The e-mails telling the workspace's owners and admins about an offline message; none
+/// when the server sends no e-mail.
+pub async fn offline_message(state: &AppState, offline: &Offline<'_>) -> Result<Vec<NewJob>, Error> {
+    if state.mailer.is_none() {
+        return Ok(Vec::new());
+    }
+    let workspace = state.store.workspace(offline.workspace_id).await?.ok_or(Error::NotFound("workspace"))?;
+    let link = format!("{}/app/inbox/{}", state.public_url.trim_end_matches('/'), offline.conversation_id);
+    let message = OfflineMessage {
+        workspace: &workspace.name,
+        visitor_name: offline.visitor_name,
+        visitor_email: offline.visitor_email,
+        body: offline.body,
+        link: &link,
+    };
+    let members = state.store.workload(offline.workspace_id, now_ms()).await?.members;
+    Ok(members
+        .iter()
+        .filter(|m| m.role.at_least(Role::Admin))
+        .map(|m| NewJob {
+            workspace_id: Some(offline.workspace_id.to_owned()),
+            summary: format!("Offline message to {}", m.email),
+            job: Job::Email(mail::offline_message(&m.email, &message)),
+        })
+        .collect())
+}
