@@ -279,7 +279,8 @@ async function run(page: Page, consoleErrors: string[]) {
   // Invite a teammate.
   await page.getByRole("link", { name: "Team" }).click();
   await page.getByRole("button", { name: "Invite teammate" }).click();
-  await page.getByLabel("E-mail").fill("sam@example.com");
+  // In the dialog: the navigation's "E-mail deliveries" is labelled "E-mail…" too.
+  await page.getByRole("dialog").getByLabel("E-mail").fill("sam@example.com");
   await page.getByRole("button", { name: "Create invitation" }).click();
   const link = await page.getByLabel("Invitation link").inputValue();
   expect(link).toContain("/app/invite/");

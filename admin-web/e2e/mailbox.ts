@@ -1,7 +1,7 @@
 //! A local SMTP server for the end-to-end tests: it speaks enough SMTP (plain, no TLS, no
 //! auth) for the server's mail client (lettre) to deliver to it over TCP, possibly several
-//! messages on one connection, and keeps what it receives. The Rust tests have the same
-//! thing in server/tests/it/mailbox.rs.
+//! messages on one connection, and keeps what it receives; it can refuse chosen recipients.
+//! The Rust tests have the same thing in server/tests/it/mailbox.rs.
 
 import { createServer, type Socket } from "node:net";
 
@@ -36,14 +36,23 @@ export function linkIn(mail: ReceivedMail, pathPrefix: string): string {
   return found[0];
 }
 
-export async function startMailbox(): Promise<Mailbox> {
+export interface MailboxOptions {
+  /**
+   * A recipient this returns a reply for is refused at `RCPT TO` with it (e.g.
+   * `["550-5.1.1 No such user", "550 5.1.1 Try another address"]`, a multi-line reply), as a
+   * real mail server refuses an unknown address for good.
+   */
+  refuse?: (address: string) => string[] | undefined;
+}
+
+export async function startMailbox(options: MailboxOptions = {}): Promise<Mailbox> {
   const received: ReceivedMail[] = [];
   const sockets = new Set<Socket>();
   const server = createServer((socket) => {
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));
     socket.on("error", () => socket.destroy());
-    converse(socket, (mail) => received.push(mail));
+    converse(socket, (mail) => received.push(mail), options.refuse ?? (() => undefined));
   });
   await new Promise<void>((done, fail) => {
     server.once("error", fail);
@@ -74,7 +83,11 @@ export async function startMailbox(): Promise<Mailbox> {
 }
 
 /** One SMTP conversation: commands line by line, and between DATA and `.` the message. */
-function converse(socket: Socket, deliver: (mail: ReceivedMail) => void): void {
+function converse(
+  socket: Socket,
+  deliver: (mail: ReceivedMail) => void,
+  refuse: (address: string) => string[] | undefined,
+): void {
   let buffer = "";
   let to: string[] = [];
   /** The message being received, while in DATA. */
@@ -105,8 +118,14 @@ function converse(socket: Socket, deliver: (mail: ReceivedMail) => void): void {
         reply("250-mailbox.test");
         reply("250 8BITMIME");
       } else if (command.startsWith("RCPT TO:")) {
-        to.push(line.slice(8).trim().replace(/^</, "").replace(/>$/, ""));
-        reply("250 OK");
+        const address = line.slice(8).trim().replace(/^</, "").replace(/>$/, "");
+        const refusal = refuse(address);
+        if (refusal) {
+          for (const refusalLine of refusal) reply(refusalLine);
+        } else {
+          to.push(address);
+          reply("250 OK");
+        }
       } else if (command === "DATA") {
         data = [];
         reply("354 go ahead");

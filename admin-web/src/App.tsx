@@ -25,6 +25,9 @@ const SettingsScreen = lazy(() =>
 const AuditLogScreen = lazy(() =>
   import("./audit/AuditLogScreen").then((m) => ({ default: m.AuditLogScreen })),
 );
+const DeliveriesScreen = lazy(() =>
+  import("./deliveries/DeliveriesScreen").then((m) => ({ default: m.DeliveriesScreen })),
+);
 const TeamScreen = lazy(() => import("./team/TeamScreen").then((m) => ({ default: m.TeamScreen })));
 const LiveVisitorsScreen = lazy(() =>
   import("./visitors/LiveVisitorsScreen").then((m) => ({ default: m.LiveVisitorsScreen })),
@@ -174,6 +177,14 @@ export function App() {
                 element={
                   <Lazy>
                     <AuditLogScreen />
+                  </Lazy>
+                }
+              />
+              <Route
+                path="/deliveries"
+                element={
+                  <Lazy>
+                    <DeliveriesScreen />
                   </Lazy>
                 }
               />

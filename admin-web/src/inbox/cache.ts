@@ -45,6 +45,7 @@ export const keys = {
   canned: ["canned-responses"] as const,
   signUpPolicy: ["sign-up-policy"] as const,
   auditLog: ["audit-log"] as const,
+  jobs: ["jobs"] as const,
 };
 
 function listQueries(qc: QueryClient) {

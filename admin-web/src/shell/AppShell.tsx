@@ -12,6 +12,7 @@ import {
   Moon,
   Radar,
   ScrollText,
+  Send,
   Settings,
   Sun,
   Users,
@@ -84,6 +85,7 @@ const SECTION_TITLES: Record<string, string> = {
   widgets: "Widgets",
   team: "Team",
   audit: "Audit log",
+  deliveries: "E-mail deliveries",
   settings: "Settings",
 };
 
@@ -118,6 +120,13 @@ function Shell({ meId }: { meId: string }) {
             label: "Audit log",
             short: "Audit",
             icon: <ScrollText className="size-[18px]" />,
+            badge: 0,
+          },
+          {
+            to: "/deliveries",
+            label: "E-mail deliveries",
+            short: "E-mail",
+            icon: <Send className="size-[18px]" />,
             badge: 0,
           },
         ]

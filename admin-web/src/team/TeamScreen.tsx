@@ -272,6 +272,8 @@ function InviteDialog({
       setLink(`${window.location.origin}/app/invite/${res.inviteToken}`);
       setEmailed(res.emailed);
       void qc.invalidateQueries({ queryKey: keys.invites });
+      // An e-mailed invitation is a new delivery.
+      if (res.emailed) void qc.invalidateQueries({ queryKey: keys.jobs });
     },
     onError: (e) => setErrors(formErrors(e)),
   });
