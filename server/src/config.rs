@@ -221,6 +221,9 @@ pub struct Config {
     pub mail: Option<crate::jobs::mail::MailSettings>,
     /// How long a failed job waits before its first retry (not a setting: tests shorten it).
     pub first_job_retry: Duration,
+    /// How long an agent's reply may stay unread before it is e-mailed to the visitor (not a
+    /// setting: tests shorten it).
+    pub unread_reply_delay: Duration,
     pub log_filter: String,
     pub log_format: LogFormat,
 }
@@ -427,6 +430,7 @@ impl Config {
             retention,
             mail,
             first_job_retry: crate::domain::job::FIRST_RETRY,
+            unread_reply_delay: crate::domain::job::UNREAD_REPLY_DELAY,
             log_filter,
             log_format,
         })

@@ -9,7 +9,7 @@ use porthole_proto::v1 as pb;
 use porthole_proto::v1::conversation_service_server::ConversationService;
 use tonic::{Request, Response, Status};
 
-use super::{chat, convert};
+use super::{chat, convert, notify};
 use crate::AppState;
 use crate::auth::{self, Agent};
 use crate::domain::Violations;
@@ -280,6 +280,14 @@ impl ConversationService for ConversationApi {
             Sender::Bot => (String::new(), "Bot".to_owned()),
             _ => (String::new(), String::new()),
         };
+        let message_id = ids::new_id("msg");
+        let visible_reply = !req.internal && matches!(sender, Sender::Agent | Sender::Bot);
+        let notify = if visible_reply && self.state.mailer.is_some() {
+            notify::unread_reply(&self.state, &agent.workspace_id, &req.conversation_id, &message_id).await?
+        } else {
+            Vec::new()
+        };
+        let emailing = !notify.is_empty();
         let message = chat::send(
             &self.state,
             MessageToSend {
@@ -293,12 +301,16 @@ impl ConversationService for ConversationApi {
                 internal: req.internal,
                 attachment_ids: req.attachment_ids,
                 client_key: req.client_key,
-                message_id: ids::new_id("msg"),
+                message_id,
                 now: now_ms(),
-                notify: Vec::new(),
+                notify,
             },
         )
         .await?;
+        if emailing {
+            // Not due yet: the worker learns when it is.
+            self.state.jobs.job_written();
+        }
         Ok(Response::new(pb::SendConversationMessageResponse { message: Some(message) }))
     }
 

@@ -1,6 +1,7 @@
-//! Who is told about what by e-mail: the jobs a change writes with itself, built here from
-//! the workspace's members. So far: a visitor's offline message goes to the workspace's
-//! owners and admins (every member's own switches are issue 15's notification settings).
+//! Who is told about what by e-mail: the jobs a change writes with itself. So far: a
+//! visitor's offline message goes to the workspace's owners and admins (every member's own
+//! switches are issue 15's notification settings), and our replies a visitor has not read
+//! a few minutes later go to the visitor.
 
 use crate::AppState;
 use crate::domain::account::Role;
@@ -8,6 +9,7 @@ use crate::error::Error;
 use crate::jobs::mail::{self, OfflineMessage};
 use crate::jobs::{Job, NewJob};
 use crate::store::now_ms;
+use std::time::Duration;
 
 /// A visitor's offline message as it is about to be stored.
 pub struct Offline<'a> {
@@ -41,6 +43,34 @@ pub async fn offline_message(state: &AppState, offline: &Offline<'_>) -> Result<
             workspace_id: Some(offline.workspace_id.to_owned()),
             summary: format!("Offline message to {}", m.email),
             job: Job::Email(mail::offline_message(&m.email, &message)),
+            delay: Duration::ZERO,
         })
         .collect())
+}
+
+/// The job that e-mails the visitor our reply `message_id` (with any other unread ones) if
+/// it is still unread after the configured delay; none when the visitor gave no address
+/// (or the conversation is not the workspace's: the send then answers NOT_FOUND).
+pub async fn unread_reply(
+    state: &AppState,
+    workspace_id: &str,
+    conversation_id: &str,
+    message_id: &str,
+) -> Result<Vec<NewJob>, Error> {
+    let Some(view) = state.store.conversation(workspace_id, conversation_id, None).await? else {
+        return Ok(Vec::new());
+    };
+    if view.visitor_email.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(vec![NewJob {
+        workspace_id: Some(workspace_id.to_owned()),
+        summary: format!("Unread reply to {}", view.visitor_email),
+        job: Job::VisitorReply {
+            workspace_id: workspace_id.to_owned(),
+            conversation_id: conversation_id.to_owned(),
+            message_id: message_id.to_owned(),
+        },
+        delay: state.config.unread_reply_delay,
+    }])
 }

@@ -50,8 +50,12 @@ pub async fn request(state: &AppState, ip: &str, req: pb::RequestPasswordResetRe
     };
     let link = format!("{}/app/reset-password/{token}", state.public_url.trim_end_matches('/'));
     let email = mail::password_reset(&user.email, &user.display_name, &link, PASSWORD_RESET_TTL.as_secs() / 60);
-    let job =
-        NewJob { workspace_id: None, summary: format!("Password reset for {}", user.email), job: Job::Email(email) };
+    let job = NewJob {
+        workspace_id: None,
+        summary: format!("Password reset for {}", user.email),
+        job: Job::Email(email),
+        delay: std::time::Duration::ZERO,
+    };
     state.store.create_password_reset(row, &job).await?;
     state.jobs.job_written();
     tracing::info!(user_id = %user.id, %ip, "password reset link e-mailed");

@@ -61,6 +61,7 @@ impl WorkspaceApi {
             workspace_id: Some(row.workspace_id.clone()),
             summary: format!("Invitation to {}", row.email),
             job: Job::Email(email),
+            delay: std::time::Duration::ZERO,
         })
     }
 

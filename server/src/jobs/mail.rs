@@ -219,6 +219,55 @@ pub fn offline_message(to: &str, m: &OfflineMessage<'_>) -> Email {
     Email { to: to.to_owned(), subject, text, html, reply_to: Some(m.visitor_email.to_owned()) }
 }
 
+/// Our replies a visitor has not read, as an e-mail to them: each with who wrote it, and
+/// where to answer (the page the conversation started on; an e-mail reply reaches nobody,
+/// so there is no Reply-To).
+pub fn unread_replies(to: &str, unread: &crate::store::replies::UnreadReplies) -> Email {
+    let first_name = unread.visitor_name.split_whitespace().next().unwrap_or("");
+    let hello = if first_name.is_empty() { "Hello,".to_owned() } else { format!("Hello {first_name},") };
+    let subject = match unread.replies.as_slice() {
+        [one] => format!("{} replied to you at {}", one.sender_name, unread.workspace_name),
+        _ => format!("{} new replies from {}", unread.replies.len(), unread.workspace_name),
+    };
+    let mut text = format!("{hello}\n\nyou have a reply from {} you have not read yet:\n\n", unread.workspace_name);
+    let mut quotes = String::new();
+    for reply in &unread.replies {
+        text.push_str(&format!("{}:\n{}\n\n", reply.sender_name, reply.body));
+        quotes.push_str(&format!(
+            "<p style=\"margin: 12px 0 4px; color: #555; font-size: 14px\">{}</p>\
+             <blockquote style=\"margin: 0; padding: 8px 12px; border-left: 3px solid #4f46e5; \
+             white-space: pre-wrap\">{}</blockquote>",
+            escape(&reply.sender_name),
+            escape(&reply.body)
+        ));
+    }
+    let answer = if unread.source_url.is_empty() {
+        String::new()
+    } else {
+        format!("Answer in the chat on {}", unread.source_url)
+    };
+    text.push_str(&answer);
+    text.push_str("\n\nReplies to this e-mail are not read: please answer in the chat.\n");
+    let button = if unread.source_url.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "<p><a href=\"{}\" style=\"display: inline-block; padding: 10px 16px; background: #4f46e5; \
+             color: #fff; border-radius: 6px; text-decoration: none\">Answer in the chat</a></p>",
+            escape(&unread.source_url)
+        )
+    };
+    let html = format!(
+        "<!doctype html><html><body style=\"font-family: sans-serif; line-height: 1.5\">\
+         <p>{hello}</p><p>you have a reply from {workspace} you have not read yet:</p>{quotes}{button}\
+         <p style=\"color: #555; font-size: 14px\">Replies to this e-mail are not read: please answer in \
+         the chat.</p></body></html>",
+        hello = escape(&hello),
+        workspace = escape(&unread.workspace_name),
+    );
+    Email { to: to.to_owned(), subject, text, html, reply_to: None }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -19,13 +19,17 @@ use serde::{Deserialize, Serialize};
 pub enum Job {
     /// Send one e-mail.
     Email(mail::Email),
+    /// E-mail a visitor our replies they have not read, if this message is still the last
+    /// of them when the job runs (so several quick replies make one e-mail, and a reply
+    /// read in the widget meanwhile makes none).
+    VisitorReply { workspace_id: String, conversation_id: String, message_id: String },
 }
 
 impl Job {
     /// The `kind` column.
     pub fn kind(&self) -> &'static str {
         match self {
-            Job::Email(_) => "email",
+            Job::Email(_) | Job::VisitorReply { .. } => "email",
         }
     }
 
@@ -34,7 +38,7 @@ impl Job {
         match self {
             // With the backoff of `domain::job`, eight attempts span about 40 minutes: long
             // enough for a mail server's restart, short enough for an invitation to matter.
-            Job::Email(_) => 8,
+            Job::Email(_) | Job::VisitorReply { .. } => 8,
         }
     }
 }
@@ -49,4 +53,6 @@ pub struct NewJob {
     /// payload is cleared when the job is done, the summary stays.
     pub summary: String,
     pub job: Job,
+    /// How long after it is written it is first due (zero: at once).
+    pub delay: std::time::Duration,
 }

@@ -7,7 +7,7 @@ use std::time::Duration;
 use tokio::sync::Notify;
 
 use super::Job;
-use super::mail::MailError;
+use super::mail::{self, MailError};
 use crate::AppState;
 use crate::domain::job::retry_delay;
 use crate::store::models::JobRow;
@@ -47,6 +47,8 @@ enum AttemptError {
     Payload(#[from] serde_json::Error),
     #[error("the attempt took longer than {0:?}")]
     Timeout(Duration),
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
 }
 
 impl AttemptError {
@@ -55,7 +57,7 @@ impl AttemptError {
         match self {
             AttemptError::Mail(error) => error.is_transient(),
             // The operator may configure SMTP and restart.
-            AttemptError::NoMailer | AttemptError::Timeout(_) => true,
+            AttemptError::NoMailer | AttemptError::Timeout(_) | AttemptError::Store(_) => true,
             AttemptError::Payload(_) => false,
         }
     }
@@ -102,7 +104,9 @@ async fn attempt(state: &AppState, worker: &str, job: JobRow) {
     };
     let now = now_ms();
     let recorded = match &outcome {
-        Ok(()) => state.store.finish_job(&job.id, worker, job.attempts, now).await,
+        Ok(Done::Sent) => state.store.finish_job(&job.id, worker, job.attempts, now).await,
+        // Nothing happened, so there is nothing for owners to see.
+        Ok(Done::NothingToDo) => state.store.forget_job(&job.id, worker, job.attempts).await,
         Err(error) => {
             let attempts = u32::try_from(job.attempts).unwrap_or(0);
             let retry_at = (error.is_transient() && job.attempts < job.max_attempts).then(|| {
@@ -125,13 +129,29 @@ async fn attempt(state: &AppState, worker: &str, job: JobRow) {
     }
 }
 
+/// How an attempt that did not fail ended.
+enum Done {
+    Sent,
+    /// The job found nothing to do (a reply read meanwhile).
+    NothingToDo,
+}
+
 /// What the job does.
-async fn perform(state: &AppState, payload: &str) -> Result<(), AttemptError> {
+async fn perform(state: &AppState, payload: &str) -> Result<Done, AttemptError> {
+    let mailer = state.mailer.as_ref().ok_or(AttemptError::NoMailer)?;
     match serde_json::from_str::<Job>(payload)? {
-        Job::Email(email) => {
-            let mailer = state.mailer.as_ref().ok_or(AttemptError::NoMailer)?;
-            mailer.send(&email).await?;
+        Job::Email(email) => mailer.send(&email).await?,
+        Job::VisitorReply { workspace_id, conversation_id, message_id } => {
+            let Some(unread) = state.store.unread_replies(&workspace_id, &conversation_id).await? else {
+                return Ok(Done::NothingToDo); // the conversation is gone (erased)
+            };
+            // Read meanwhile, or a later reply's job will send them all: nothing to do.
+            let last = unread.replies.last().map(|r| r.message_id.as_str());
+            if unread.visitor_email.is_empty() || last != Some(message_id.as_str()) {
+                return Ok(Done::NothingToDo);
+            }
+            mailer.send(&mail::unread_replies(&unread.visitor_email, &unread)).await?;
         }
     }
-    Ok(())
+    Ok(Done::Sent)
 }

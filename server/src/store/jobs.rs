@@ -102,6 +102,23 @@ impl Store {
         })
     }
 
+    /// Deletes job `id` that `worker`'s attempt `attempt` found nothing to do for; `false`
+    /// when the job is no longer that worker's.
+    pub async fn forget_job(&self, id: &str, worker: &str, attempt: i32) -> Result<bool, StoreError> {
+        write!(self, |conn| {
+            let deleted = diesel::delete(
+                jobs::table
+                    .find(id)
+                    .filter(jobs::locked_by.eq(worker))
+                    .filter(jobs::attempts.eq(attempt))
+                    .filter(jobs::state.eq(JobState::Running)),
+            )
+            .execute(conn)
+            .await?;
+            Ok(deleted == 1)
+        })
+    }
+
     /// Records that `worker`'s attempt `attempt` of job `id` failed with `error`: it is
     /// queued again for `retry_at`, or, when that is `None` (no attempts left, or retrying
     /// cannot help), marked failed. `false` when the job is no longer that worker's.

@@ -21,6 +21,7 @@ pub mod jobs;
 pub mod models;
 pub mod privacy;
 pub(crate) mod queries;
+pub mod replies;
 pub mod retention;
 pub mod routing;
 pub mod schema;

@@ -96,7 +96,8 @@ pub(crate) trait Writes: Reads {
     /// tokens are revoked; access tokens stop at their next call).
     async fn set_password(&mut self, user_id: &str, password_hash: &str, now: i64) -> Result<(), StoreError>;
 
-    /// Writes a job, due now (inside the transaction of what causes it); returns its id.
+    /// Writes a job, due after its delay (inside the transaction of what causes it);
+    /// returns its id.
     async fn enqueue_job(&mut self, new: &crate::jobs::NewJob, now: i64) -> Result<String, StoreError>;
 
     /// Marks the jobs `ids` that are still claimable (due and queued, or running past

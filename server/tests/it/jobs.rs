@@ -185,6 +185,7 @@ fn email_job(n: usize) -> NewJob {
             html: "h".into(),
             reply_to: None,
         }),
+        delay: Duration::ZERO,
     }
 }
 
@@ -292,3 +293,93 @@ async fn offline_messages_are_emailed_to_owners_and_admins(backend: Backend) {
     server.stop().await;
 }
 on_both_backends!(offline_messages_are_emailed_to_owners_and_admins);
+
+/// Our replies a visitor has not read a while later are e-mailed to them: quick replies in
+/// one e-mail; none when they read them in time, for internal notes, or without an address;
+/// jobs that found nothing to do leave no trace for owners.
+async fn unread_replies_are_emailed_to_the_visitor(backend: Backend) {
+    let mailbox = Mailbox::start().await;
+    let url = mailbox.url();
+    let server = TestServer::start_with(backend, move |config| {
+        config.mail = Some(MailSettings::new(&url, "Porthole <chat@porthole.test>").unwrap());
+        config.unread_reply_delay = Duration::from_millis(400);
+    })
+    .await;
+    let (owner, session) = sign_up(&server, "owner@replies.test", "Replies Co").await;
+    let workspace_id = session.workspace.unwrap().id;
+    let widget = crate::common::create_widget(&owner, "Site").await;
+    let (visitor, _) = crate::common::start_visitor(&server, &widget.public_token).await;
+    visitor
+        .visitor()
+        .update_visitor(pb::UpdateVisitorRequest {
+            name: Some("Vera Lynn".into()),
+            email: Some("vera@visitor.test".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let conversation = crate::common::open_conversation(&visitor).await;
+    let reply = |body: &'static str, internal: bool| {
+        let (owner, id) = (owner.clone(), conversation.id.clone());
+        async move {
+            owner
+                .conversations()
+                .send_conversation_message(pb::SendConversationMessageRequest {
+                    conversation_id: id,
+                    body: body.into(),
+                    internal,
+                    client_key: body.into(),
+                    ..Default::default()
+                })
+                .await
+                .unwrap()
+                .into_inner()
+                .message
+                .unwrap()
+        }
+    };
+    reply("First answer", false).await;
+    reply("A note for the team", true).await;
+    reply("Second answer", false).await;
+    let mails = mailbox.wait_for(1).await;
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    assert_eq!(mailbox.received().len(), 1, "two quick replies, one e-mail");
+    assert_eq!(mails[0].to, ["vera@visitor.test"]);
+    let text = mails[0].text();
+    assert!(text.contains("Hello Vera,") && text.contains("First answer") && text.contains("Second answer"), "{text}");
+    assert!(!text.contains("A note for the team"), "internal notes stay internal");
+    assert!(text.contains("2 new replies from Replies Co"), "{text}");
+
+    // Read in the widget in time: nothing is sent.
+    let third = reply("Third answer", false).await;
+    visitor
+        .visitor()
+        .mark_read(pb::MarkReadRequest { conversation_id: conversation.id.clone(), seq: third.seq })
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(1000)).await;
+    assert_eq!(mailbox.received().len(), 1, "a reply read in time is not e-mailed");
+
+    // Owners see the one e-mail sent; the jobs that found nothing to do are gone.
+    let store = store_of(&server).await;
+    let jobs = store.jobs_of(&workspace_id, None, 10).await.unwrap();
+    assert_eq!(jobs.len(), 1, "{jobs:?}");
+    assert_eq!((jobs[0].summary.as_str(), jobs[0].state), ("Unread reply to vera@visitor.test", JobState::Done));
+
+    // A visitor without an address gets no job at all.
+    let (silent, _) = crate::common::start_visitor(&server, &widget.public_token).await;
+    let quiet = crate::common::open_conversation(&silent).await;
+    owner
+        .conversations()
+        .send_conversation_message(pb::SendConversationMessageRequest {
+            conversation_id: quiet.id,
+            body: "Anyone there?".into(),
+            client_key: "quiet-1".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(store.jobs_of(&workspace_id, None, 10).await.unwrap().len(), 1);
+    server.stop().await;
+}
+on_both_backends!(unread_replies_are_emailed_to_the_visitor);

@@ -283,7 +283,7 @@ impl Writes for Conn {
             state: JobState::Queued,
             attempts: 0,
             max_attempts: new.job.max_attempts(),
-            run_at: now,
+            run_at: now.saturating_add(i64::try_from(new.delay.as_millis()).unwrap_or(i64::MAX)),
             locked_by: None,
             locked_until: None,
             last_error: String::new(),
