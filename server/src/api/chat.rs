@@ -71,13 +71,18 @@ pub fn conversation_row(new: NewConversation<'_>) -> ConversationRow {
     }
 }
 
-/// Validates, stores (idempotently) and publishes a message.
+/// Validates, stores (idempotently) and publishes a message, and wakes the job worker for
+/// the jobs written with it.
 pub async fn send(state: &AppState, message: MessageToSend) -> Result<pb::Message, Error> {
     message.check()?;
+    let with_jobs = !message.notify.is_empty();
     let outcome = state.store.send_message(message).await?;
     match outcome {
         SendOutcome::Sent(message, events) => {
             publish(state, events).await;
+            if with_jobs {
+                state.jobs.job_written();
+            }
             Ok(convert::message(&message, &state.signer))
         }
         SendOutcome::Duplicate(message) => Ok(convert::message(&message, &state.signer)),

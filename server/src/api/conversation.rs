@@ -287,7 +287,6 @@ impl ConversationService for ConversationApi {
         } else {
             Vec::new()
         };
-        let emailing = !notify.is_empty();
         let message = chat::send(
             &self.state,
             MessageToSend {
@@ -307,10 +306,6 @@ impl ConversationService for ConversationApi {
             },
         )
         .await?;
-        if emailing {
-            // Not due yet: the worker learns when it is.
-            self.state.jobs.job_written();
-        }
         Ok(Response::new(pb::SendConversationMessageResponse { message: Some(message) }))
     }
 

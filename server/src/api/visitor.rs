@@ -599,7 +599,6 @@ impl VisitorService for VisitorApi {
             body: &message,
         };
         let notify = notify::offline_message(&self.state, &offline).await?;
-        let emailing = !notify.is_empty();
         chat::send(
             &self.state,
             MessageToSend {
@@ -619,9 +618,6 @@ impl VisitorService for VisitorApi {
             },
         )
         .await?;
-        if emailing {
-            self.state.jobs.job_written();
-        }
         let view = self
             .state
             .store

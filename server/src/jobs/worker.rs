@@ -30,7 +30,8 @@ const LONGEST_NAP: Duration = Duration::from_secs(15);
 pub struct Wake(Arc<Notify>);
 
 impl Wake {
-    /// Tells the worker that a job is due now.
+    /// Tells the worker that a job was written: it claims what is due and sleeps until the
+    /// next one is (a delayed job included).
     pub fn job_written(&self) {
         self.0.notify_one();
     }
