@@ -30,12 +30,16 @@ const refusal = [
   "550 5.1.1 spaces. Learn more at https://support.example.com/mail/?p=NoSuchUser",
 ];
 
+/** Whether the mail server still refuses `refused` (until the owner's retry). */
+let refusing = true;
 let mailbox: Mailbox;
 let server: RunningServer;
 let browser: Browser;
 
 beforeAll(async () => {
-  mailbox = await startMailbox({ refuse: (to) => (to === refused ? refusal : undefined) });
+  mailbox = await startMailbox({
+    refuse: (to) => (refusing && to === refused ? refusal : undefined),
+  });
   server = await startServer({
     PORTHOLE_SMTP_URL: mailbox.url,
     PORTHOLE_SMTP_FROM: "Porthole <chat@example.com>",
@@ -152,6 +156,13 @@ test("invitations e-mailed from the Team screen are listed as done or failed", a
     await failedRow.getByRole("button", { name: "Show all" }).click();
     expect(await failedRow.textContent()).toContain("NoSuchUser");
     await shot(page, "deliveries-error-whole");
+
+    // The address's mailbox exists now: the owner tries again and it is delivered.
+    refusing = false;
+    await failedRow.getByRole("button", { name: `Try again: Invitation to ${refused}` }).click();
+    const retried = await refreshUntil(page, `Invitation to ${refused}`, "Done");
+    expect(retried).toContain("1 of 8");
+    expect(mailbox.received()).toHaveLength(2);
 
     await page.setViewportSize({ width: 390, height: 844 });
     await page.emulateMedia({ colorScheme: "dark" });

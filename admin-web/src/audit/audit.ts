@@ -23,6 +23,7 @@ export const AUDIT_ACTION_LABELS: Readonly<Record<string, string>> = {
   "widget.identity_secret_rotated": "rotated a widget's identity secret",
   "visitor.exported": "exported a visitor's data",
   "visitor.erased": "erased a visitor",
+  "job.retried": "retried a failed e-mail",
 };
 
 /** The readable label of an action; one this dashboard does not know yet shows as sent. */

@@ -2,11 +2,11 @@
 //! workspace's behalf (so far invitations to teammates; `ListJobs`), newest first, 50 at a
 //! time with "Load more": each with its state, attempts, last error and times, and a notice
 //! when the server sends no e-mail at all. Not fed by the workspace feed: read when opened,
-//! when the window regains focus, and on "Refresh". There is nothing to act on here: the
-//! server retries by itself and offers no resend.
+//! when the window regains focus, and on "Refresh". The server retries by itself; a failed
+//! job can be tried again by hand ("Try again", `RetryJob`).
 
 import { type Job, JobState } from "@porthole/client";
-import { useInfiniteQuery } from "@tanstack/react-query";
+import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
 import { MailX, RefreshCw, Send } from "lucide-react";
 import { useEffect, useState } from "react";
 import { Button } from "../components/ui/Button";
@@ -227,6 +227,7 @@ function JobRow({ job, now }: { job: Job; now: number }) {
             {next}
           </span>
         )}
+        {job.state === JobState.FAILED && <RetryButton job={job} />}
       </td>
       <td
         className={`${inlineCell} text-xs text-zinc-600 tabular-nums sm:text-[13px] sm:whitespace-nowrap dark:text-zinc-400`}
@@ -248,6 +249,32 @@ function JobRow({ job, now }: { job: Job; now: number }) {
         <Time ts={job.updateTime} now={now} main="ago" />
       </td>
     </tr>
+  );
+}
+
+/** Runs a failed job again with fresh attempts; the list is read again after. */
+function RetryButton({ job }: { job: Job }) {
+  const qc = useQueryClient();
+  const retry = useMutation({
+    mutationFn: () => workspaceClient.retryJob({ jobId: job.id }),
+    onSettled: () => qc.invalidateQueries({ queryKey: keys.jobs }),
+  });
+  return (
+    <span className="ml-1.5 inline-block sm:mt-2 sm:ml-0 sm:block">
+      <Button
+        size="sm"
+        loading={retry.isPending}
+        onClick={() => retry.mutate()}
+        aria-label={`Try again: ${job.summary || job.id}`}
+      >
+        Try again
+      </Button>
+      {retry.error && (
+        <span role="alert" className="mt-1 block text-xs text-red-700 dark:text-red-300">
+          {describeError(retry.error)}
+        </span>
+      )}
+    </span>
   );
 }
 

@@ -32,6 +32,7 @@ pub enum Action {
     IdentitySecretRotated,
     VisitorExported,
     VisitorErased,
+    JobRetried,
 }
 
 impl Action {
@@ -53,6 +54,7 @@ impl Action {
             Action::IdentitySecretRotated => "widget.identity_secret_rotated",
             Action::VisitorExported => "visitor.exported",
             Action::VisitorErased => "visitor.erased",
+            Action::JobRetried => "job.retried",
         }
     }
 }

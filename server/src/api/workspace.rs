@@ -340,4 +340,24 @@ impl WorkspaceService for WorkspaceApi {
             email_enabled: self.state.mailer.is_some(),
         }))
     }
+
+    async fn retry_job(&self, request: Request<pb::RetryJobRequest>) -> Result<Response<pb::RetryJobResponse>, Status> {
+        let agent = auth::agent(&request)?;
+        let job_id = &request.get_ref().job_id;
+        let Some(job) = self.state.store.retry_job(&agent.workspace_id, job_id, now_ms()).await? else {
+            return match self.state.store.job(job_id).await? {
+                Some(job) if job.workspace_id.as_deref() == Some(agent.workspace_id.as_str()) => {
+                    Err(Error::failed_precondition(format!(
+                        "only a failed job can be retried; this one is {}",
+                        job.state.as_str()
+                    ))
+                    .into())
+                }
+                _ => Err(Error::NotFound("job").into()),
+            };
+        };
+        self.state.jobs.job_written();
+        audit::record(&self.state, &agent, Action::JobRetried, &job.id, job.summary.clone()).await;
+        Ok(Response::new(pb::RetryJobResponse { job: Some(convert::job(&job)) }))
+    }
 }

@@ -44,7 +44,7 @@ pub fn access_for(path: &str) -> Option<Access> {
             | "GetWorkload",
         ) => Member(Role::Admin),
 
-        ("porthole.v1.WorkspaceService", "ListAuditLog" | "ListJobs") => Member(Role::Owner),
+        ("porthole.v1.WorkspaceService", "ListAuditLog" | "ListJobs" | "RetryJob") => Member(Role::Owner),
 
         ("porthole.v1.WidgetService", "ListWidgets" | "GetWidget" | "GetEmbedSnippet") => Member(Role::Agent),
         (

@@ -201,6 +201,30 @@ impl Store {
         })
     }
 
+    /// Queues the workspace's failed job `id` again, due `now`, with its attempts counted
+    /// from zero; `None` (nothing changed) when the workspace has no failed job `id`.
+    pub async fn retry_job(&self, workspace_id: &str, id: &str, now: i64) -> Result<Option<JobRow>, StoreError> {
+        write!(self, |conn| {
+            let retried = diesel::update(
+                jobs::table
+                    .filter(jobs::workspace_id.eq(workspace_id))
+                    .filter(jobs::id.eq(id))
+                    .filter(jobs::state.eq(JobState::Failed)),
+            )
+            .set((
+                jobs::state.eq(JobState::Queued),
+                jobs::attempts.eq(0),
+                jobs::run_at.eq(now),
+                jobs::updated_at.eq(now),
+            ))
+            .returning(JobRow::as_returning())
+            .get_result(conn)
+            .await
+            .optional()?;
+            Ok(retried)
+        })
+    }
+
     /// A job by id (tests and owners' views).
     pub async fn job(&self, id: &str) -> Result<Option<JobRow>, StoreError> {
         read!(self, |conn| { Ok(jobs::table.find(id).select(JobRow::as_select()).get_result(conn).await.optional()?) })

@@ -143,7 +143,22 @@ async fn failed_sends_are_retried_or_given_up(backend: Backend) {
         .unwrap()
         .into_inner();
     assert_eq!(second.jobs[0].summary, "Invitation to later@retry.test");
-    assert_eq!(mailbox.received().len(), 1);
+
+    assert_eq!(mailbox.received().len(), 1, "the refused one was not delivered");
+    // The owner retries the failed one by hand once the mailbox accepts it.
+    let retried = owner.workspace().retry_job(pb::RetryJobRequest { job_id: job.id.clone() }).await.unwrap();
+    assert_eq!(retried.into_inner().job.unwrap().state(), pb::JobState::Queued);
+    let received = mailbox.wait_for(2).await;
+    assert_eq!(received[1].to, ["nobody@retry.test"]);
+    let job = job_in_state(&store, &workspace_id, "Invitation to nobody@retry.test", JobState::Done).await;
+    assert_eq!(job.attempts, 1, "attempts counted afresh");
+    let done = owner.workspace().retry_job(pb::RetryJobRequest { job_id: job.id.clone() }).await.unwrap_err();
+    assert_eq!(done.code(), tonic::Code::FailedPrecondition, "{done:?}");
+    let missing = owner.workspace().retry_job(pb::RetryJobRequest { job_id: "job_nope".into() }).await.unwrap_err();
+    assert_eq!(missing.code(), tonic::Code::NotFound);
+    let (other, _) = sign_up(&server, "other@retry.test", "Other Co").await;
+    let foreign = other.workspace().retry_job(pb::RetryJobRequest { job_id: job.id.clone() }).await.unwrap_err();
+    assert_eq!(foreign.code(), tonic::Code::NotFound, "another workspace's job does not exist for them");
     server.stop().await;
 }
 on_both_backends!(failed_sends_are_retried_or_given_up);

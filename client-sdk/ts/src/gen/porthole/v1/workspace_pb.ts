@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file porthole/v1/workspace.proto.
  */
 export const file_porthole_v1_workspace: GenFile = /*@__PURE__*/
-  fileDesc("Chtwb3J0aG9sZS92MS93b3Jrc3BhY2UucHJvdG8SC3BvcnRob2xlLnYxIqcBCgpBdWRpdEVudHJ5EgoKAmlkGAEgASgJEi8KC2NyZWF0ZV90aW1lGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIVCg1hY3Rvcl91c2VyX2lkGAMgASgJEhIKCmFjdG9yX25hbWUYBCABKAkSDgoGYWN0aW9uGAUgASgJEhEKCXRhcmdldF9pZBgGIAEoCRIOCgZkZXRhaWwYByABKAkiPAoTTGlzdEF1ZGl0TG9nUmVxdWVzdBIRCglwYWdlX3NpemUYASABKAUSEgoKcGFnZV90b2tlbhgCIAEoCSJZChRMaXN0QXVkaXRMb2dSZXNwb25zZRIoCgdlbnRyaWVzGAEgAygLMhcucG9ydGhvbGUudjEuQXVkaXRFbnRyeRIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkiOAoPTGlzdEpvYnNSZXF1ZXN0EhEKCXBhZ2Vfc2l6ZRgBIAEoBRISCgpwYWdlX3Rva2VuGAIgASgJImIKEExpc3RKb2JzUmVzcG9uc2USHgoEam9icxgBIAMoCzIQLnBvcnRob2xlLnYxLkpvYhIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkSFQoNZW1haWxfZW5hYmxlZBgDIAEoCCKrAgoDSm9iEgoKAmlkGAEgASgJEgwKBGtpbmQYAiABKAkSDwoHc3VtbWFyeRgDIAEoCRIkCgVzdGF0ZRgEIAEoDjIVLnBvcnRob2xlLnYxLkpvYlN0YXRlEhAKCGF0dGVtcHRzGAUgASgFEhQKDG1heF9hdHRlbXB0cxgGIAEoBRISCgpsYXN0X2Vycm9yGAcgASgJEi8KC2NyZWF0ZV90aW1lGAggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIvCgt1cGRhdGVfdGltZRgJIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASNQoRbmV4dF9hdHRlbXB0X3RpbWUYCiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIqMBCglXb3Jrc3BhY2USCgoCaWQYASABKAkSDAoEbmFtZRgCIAEoCRIvCgtjcmVhdGVfdGltZRgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLgoMcm91dGluZ19tb2RlGAQgASgOMhgucG9ydGhvbGUudjEuUm91dGluZ01vZGUSGwoTdW5hc3NpZ25fb25fb2ZmbGluZRgFIAEoCCKYAgoGTWVtYmVyEg8KB3VzZXJfaWQYASABKAkSDQoFZW1haWwYAiABKAkSFAoMZGlzcGxheV9uYW1lGAMgASgJEh8KBHJvbGUYBCABKA4yES5wb3J0aG9sZS52MS5Sb2xlEi0KCWpvaW5fdGltZRgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASKAoGc3RhdHVzGAYgASgOMhgucG9ydGhvbGUudjEuQWdlbnRTdGF0dXMSKgoIcHJlc2VuY2UYByABKA4yGC5wb3J0aG9sZS52MS5BZ2VudFN0YXR1cxIcChRtYXhfY29uY3VycmVudF9jaGF0cxgIIAEoBRIUCgxjdXJyZW50X2xvYWQYCSABKAUiwgEKBkludml0ZRIKCgJpZBgBIAEoCRINCgVlbWFpbBgCIAEoCRIfCgRyb2xlGAMgASgOMhEucG9ydGhvbGUudjEuUm9sZRIaChJpbnZpdGVkX2J5X3VzZXJfaWQYBCABKAkSLwoLY3JlYXRlX3RpbWUYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi8KC2V4cGlyZV90aW1lGAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCIVChNHZXRXb3Jrc3BhY2VSZXF1ZXN0IkEKFEdldFdvcmtzcGFjZVJlc3BvbnNlEikKCXdvcmtzcGFjZRgBIAEoCzIWLnBvcnRob2xlLnYxLldvcmtzcGFjZSK0AQoWVXBkYXRlV29ya3NwYWNlUmVxdWVzdBIRCgRuYW1lGAEgASgJSACIAQESMwoMcm91dGluZ19tb2RlGAIgASgOMhgucG9ydGhvbGUudjEuUm91dGluZ01vZGVIAYgBARIgChN1bmFzc2lnbl9vbl9vZmZsaW5lGAMgASgISAKIAQFCBwoFX25hbWVCDwoNX3JvdXRpbmdfbW9kZUIWChRfdW5hc3NpZ25fb25fb2ZmbGluZSJEChdVcGRhdGVXb3Jrc3BhY2VSZXNwb25zZRIpCgl3b3Jrc3BhY2UYASABKAsyFi5wb3J0aG9sZS52MS5Xb3Jrc3BhY2UiFAoSTGlzdE1lbWJlcnNSZXF1ZXN0IjsKE0xpc3RNZW1iZXJzUmVzcG9uc2USJAoHbWVtYmVycxgBIAMoCzITLnBvcnRob2xlLnYxLk1lbWJlciKDAQoTVXBkYXRlTWVtYmVyUmVxdWVzdBIPCgd1c2VyX2lkGAEgASgJEh8KBHJvbGUYAiABKA4yES5wb3J0aG9sZS52MS5Sb2xlEiEKFG1heF9jb25jdXJyZW50X2NoYXRzGAMgASgFSACIAQFCFwoVX21heF9jb25jdXJyZW50X2NoYXRzIjsKFFVwZGF0ZU1lbWJlclJlc3BvbnNlEiMKBm1lbWJlchgBIAEoCzITLnBvcnRob2xlLnYxLk1lbWJlciImChNSZW1vdmVNZW1iZXJSZXF1ZXN0Eg8KB3VzZXJfaWQYASABKAkiFgoUUmVtb3ZlTWVtYmVyUmVzcG9uc2UiRQoTQ3JlYXRlSW52aXRlUmVxdWVzdBINCgVlbWFpbBgBIAEoCRIfCgRyb2xlGAIgASgOMhEucG9ydGhvbGUudjEuUm9sZSJiChRDcmVhdGVJbnZpdGVSZXNwb25zZRIjCgZpbnZpdGUYASABKAsyEy5wb3J0aG9sZS52MS5JbnZpdGUSFAoMaW52aXRlX3Rva2VuGAIgASgJEg8KB2VtYWlsZWQYAyABKAgiFAoSTGlzdEludml0ZXNSZXF1ZXN0IjsKE0xpc3RJbnZpdGVzUmVzcG9uc2USJAoHaW52aXRlcxgBIAMoCzITLnBvcnRob2xlLnYxLkludml0ZSIoChNSZXZva2VJbnZpdGVSZXF1ZXN0EhEKCWludml0ZV9pZBgBIAEoCSIWChRSZXZva2VJbnZpdGVSZXNwb25zZSI+ChJTZXRNeVN0YXR1c1JlcXVlc3QSKAoGc3RhdHVzGAEgASgOMhgucG9ydGhvbGUudjEuQWdlbnRTdGF0dXMiOgoTU2V0TXlTdGF0dXNSZXNwb25zZRIjCgZtZW1iZXIYASABKAsyEy5wb3J0aG9sZS52MS5NZW1iZXIiFAoSR2V0V29ya2xvYWRSZXF1ZXN0IogBChNHZXRXb3JrbG9hZFJlc3BvbnNlEiQKB21lbWJlcnMYASADKAsyEy5wb3J0aG9sZS52MS5NZW1iZXISFAoMcXVldWVfbGVuZ3RoGAIgASgFEjUKEW9sZGVzdF9xdWV1ZV90aW1lGAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCp8CghKb2JTdGF0ZRIZChVKT0JfU1RBVEVfVU5TUEVDSUZJRUQQABIUChBKT0JfU1RBVEVfUVVFVUVEEAESFQoRSk9CX1NUQVRFX1JVTk5JTkcQAhISCg5KT0JfU1RBVEVfRE9ORRADEhQKEEpPQl9TVEFURV9GQUlMRUQQBCqMAQoLQWdlbnRTdGF0dXMSHAoYQUdFTlRfU1RBVFVTX1VOU1BFQ0lGSUVEEAASFwoTQUdFTlRfU1RBVFVTX09OTElORRABEhUKEUFHRU5UX1NUQVRVU19BV0FZEAISFQoRQUdFTlRfU1RBVFVTX0JVU1kQAxIYChRBR0VOVF9TVEFUVVNfT0ZGTElORRAEKoEBCgtSb3V0aW5nTW9kZRIcChhST1VUSU5HX01PREVfVU5TUEVDSUZJRUQQABIdChlST1VUSU5HX01PREVfTEVBU1RfTE9BREVEEAESHAoYUk9VVElOR19NT0RFX1JPVU5EX1JPQklOEAISFwoTUk9VVElOR19NT0RFX01BTlVBTBADKkwKBFJvbGUSFAoQUk9MRV9VTlNQRUNJRklFRBAAEg4KClJPTEVfT1dORVIQARIOCgpST0xFX0FETUlOEAISDgoKUk9MRV9BR0VOVBADMv8HChBXb3Jrc3BhY2VTZXJ2aWNlElMKDEdldFdvcmtzcGFjZRIgLnBvcnRob2xlLnYxLkdldFdvcmtzcGFjZVJlcXVlc3QaIS5wb3J0aG9sZS52MS5HZXRXb3Jrc3BhY2VSZXNwb25zZRJcCg9VcGRhdGVXb3Jrc3BhY2USIy5wb3J0aG9sZS52MS5VcGRhdGVXb3Jrc3BhY2VSZXF1ZXN0GiQucG9ydGhvbGUudjEuVXBkYXRlV29ya3NwYWNlUmVzcG9uc2USUAoLTGlzdE1lbWJlcnMSHy5wb3J0aG9sZS52MS5MaXN0TWVtYmVyc1JlcXVlc3QaIC5wb3J0aG9sZS52MS5MaXN0TWVtYmVyc1Jlc3BvbnNlElMKDFVwZGF0ZU1lbWJlchIgLnBvcnRob2xlLnYxLlVwZGF0ZU1lbWJlclJlcXVlc3QaIS5wb3J0aG9sZS52MS5VcGRhdGVNZW1iZXJSZXNwb25zZRJTCgxSZW1vdmVNZW1iZXISIC5wb3J0aG9sZS52MS5SZW1vdmVNZW1iZXJSZXF1ZXN0GiEucG9ydGhvbGUudjEuUmVtb3ZlTWVtYmVyUmVzcG9uc2USUwoMQ3JlYXRlSW52aXRlEiAucG9ydGhvbGUudjEuQ3JlYXRlSW52aXRlUmVxdWVzdBohLnBvcnRob2xlLnYxLkNyZWF0ZUludml0ZVJlc3BvbnNlElAKC0xpc3RJbnZpdGVzEh8ucG9ydGhvbGUudjEuTGlzdEludml0ZXNSZXF1ZXN0GiAucG9ydGhvbGUudjEuTGlzdEludml0ZXNSZXNwb25zZRJTCgxSZXZva2VJbnZpdGUSIC5wb3J0aG9sZS52MS5SZXZva2VJbnZpdGVSZXF1ZXN0GiEucG9ydGhvbGUudjEuUmV2b2tlSW52aXRlUmVzcG9uc2USUAoLU2V0TXlTdGF0dXMSHy5wb3J0aG9sZS52MS5TZXRNeVN0YXR1c1JlcXVlc3QaIC5wb3J0aG9sZS52MS5TZXRNeVN0YXR1c1Jlc3BvbnNlElAKC0dldFdvcmtsb2FkEh8ucG9ydGhvbGUudjEuR2V0V29ya2xvYWRSZXF1ZXN0GiAucG9ydGhvbGUudjEuR2V0V29ya2xvYWRSZXNwb25zZRJTCgxMaXN0QXVkaXRMb2cSIC5wb3J0aG9sZS52MS5MaXN0QXVkaXRMb2dSZXF1ZXN0GiEucG9ydGhvbGUudjEuTGlzdEF1ZGl0TG9nUmVzcG9uc2USRwoITGlzdEpvYnMSHC5wb3J0aG9sZS52MS5MaXN0Sm9ic1JlcXVlc3QaHS5wb3J0aG9sZS52MS5MaXN0Sm9ic1Jlc3BvbnNlYgZwcm90bzM", [file_google_protobuf_timestamp]);
+  fileDesc("Chtwb3J0aG9sZS92MS93b3Jrc3BhY2UucHJvdG8SC3BvcnRob2xlLnYxIqcBCgpBdWRpdEVudHJ5EgoKAmlkGAEgASgJEi8KC2NyZWF0ZV90aW1lGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIVCg1hY3Rvcl91c2VyX2lkGAMgASgJEhIKCmFjdG9yX25hbWUYBCABKAkSDgoGYWN0aW9uGAUgASgJEhEKCXRhcmdldF9pZBgGIAEoCRIOCgZkZXRhaWwYByABKAkiPAoTTGlzdEF1ZGl0TG9nUmVxdWVzdBIRCglwYWdlX3NpemUYASABKAUSEgoKcGFnZV90b2tlbhgCIAEoCSJZChRMaXN0QXVkaXRMb2dSZXNwb25zZRIoCgdlbnRyaWVzGAEgAygLMhcucG9ydGhvbGUudjEuQXVkaXRFbnRyeRIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkiOAoPTGlzdEpvYnNSZXF1ZXN0EhEKCXBhZ2Vfc2l6ZRgBIAEoBRISCgpwYWdlX3Rva2VuGAIgASgJImIKEExpc3RKb2JzUmVzcG9uc2USHgoEam9icxgBIAMoCzIQLnBvcnRob2xlLnYxLkpvYhIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkSFQoNZW1haWxfZW5hYmxlZBgDIAEoCCIhCg9SZXRyeUpvYlJlcXVlc3QSDgoGam9iX2lkGAEgASgJIjEKEFJldHJ5Sm9iUmVzcG9uc2USHQoDam9iGAEgASgLMhAucG9ydGhvbGUudjEuSm9iIqsCCgNKb2ISCgoCaWQYASABKAkSDAoEa2luZBgCIAEoCRIPCgdzdW1tYXJ5GAMgASgJEiQKBXN0YXRlGAQgASgOMhUucG9ydGhvbGUudjEuSm9iU3RhdGUSEAoIYXR0ZW1wdHMYBSABKAUSFAoMbWF4X2F0dGVtcHRzGAYgASgFEhIKCmxhc3RfZXJyb3IYByABKAkSLwoLY3JlYXRlX3RpbWUYCCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi8KC3VwZGF0ZV90aW1lGAkgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBI1ChFuZXh0X2F0dGVtcHRfdGltZRgKIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiowEKCVdvcmtzcGFjZRIKCgJpZBgBIAEoCRIMCgRuYW1lGAIgASgJEi8KC2NyZWF0ZV90aW1lGAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIuCgxyb3V0aW5nX21vZGUYBCABKA4yGC5wb3J0aG9sZS52MS5Sb3V0aW5nTW9kZRIbChN1bmFzc2lnbl9vbl9vZmZsaW5lGAUgASgIIpgCCgZNZW1iZXISDwoHdXNlcl9pZBgBIAEoCRINCgVlbWFpbBgCIAEoCRIUCgxkaXNwbGF5X25hbWUYAyABKAkSHwoEcm9sZRgEIAEoDjIRLnBvcnRob2xlLnYxLlJvbGUSLQoJam9pbl90aW1lGAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIoCgZzdGF0dXMYBiABKA4yGC5wb3J0aG9sZS52MS5BZ2VudFN0YXR1cxIqCghwcmVzZW5jZRgHIAEoDjIYLnBvcnRob2xlLnYxLkFnZW50U3RhdHVzEhwKFG1heF9jb25jdXJyZW50X2NoYXRzGAggASgFEhQKDGN1cnJlbnRfbG9hZBgJIAEoBSLCAQoGSW52aXRlEgoKAmlkGAEgASgJEg0KBWVtYWlsGAIgASgJEh8KBHJvbGUYAyABKA4yES5wb3J0aG9sZS52MS5Sb2xlEhoKEmludml0ZWRfYnlfdXNlcl9pZBgEIAEoCRIvCgtjcmVhdGVfdGltZRgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLwoLZXhwaXJlX3RpbWUYBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIhUKE0dldFdvcmtzcGFjZVJlcXVlc3QiQQoUR2V0V29ya3NwYWNlUmVzcG9uc2USKQoJd29ya3NwYWNlGAEgASgLMhYucG9ydGhvbGUudjEuV29ya3NwYWNlIrQBChZVcGRhdGVXb3Jrc3BhY2VSZXF1ZXN0EhEKBG5hbWUYASABKAlIAIgBARIzCgxyb3V0aW5nX21vZGUYAiABKA4yGC5wb3J0aG9sZS52MS5Sb3V0aW5nTW9kZUgBiAEBEiAKE3VuYXNzaWduX29uX29mZmxpbmUYAyABKAhIAogBAUIHCgVfbmFtZUIPCg1fcm91dGluZ19tb2RlQhYKFF91bmFzc2lnbl9vbl9vZmZsaW5lIkQKF1VwZGF0ZVdvcmtzcGFjZVJlc3BvbnNlEikKCXdvcmtzcGFjZRgBIAEoCzIWLnBvcnRob2xlLnYxLldvcmtzcGFjZSIUChJMaXN0TWVtYmVyc1JlcXVlc3QiOwoTTGlzdE1lbWJlcnNSZXNwb25zZRIkCgdtZW1iZXJzGAEgAygLMhMucG9ydGhvbGUudjEuTWVtYmVyIoMBChNVcGRhdGVNZW1iZXJSZXF1ZXN0Eg8KB3VzZXJfaWQYASABKAkSHwoEcm9sZRgCIAEoDjIRLnBvcnRob2xlLnYxLlJvbGUSIQoUbWF4X2NvbmN1cnJlbnRfY2hhdHMYAyABKAVIAIgBAUIXChVfbWF4X2NvbmN1cnJlbnRfY2hhdHMiOwoUVXBkYXRlTWVtYmVyUmVzcG9uc2USIwoGbWVtYmVyGAEgASgLMhMucG9ydGhvbGUudjEuTWVtYmVyIiYKE1JlbW92ZU1lbWJlclJlcXVlc3QSDwoHdXNlcl9pZBgBIAEoCSIWChRSZW1vdmVNZW1iZXJSZXNwb25zZSJFChNDcmVhdGVJbnZpdGVSZXF1ZXN0Eg0KBWVtYWlsGAEgASgJEh8KBHJvbGUYAiABKA4yES5wb3J0aG9sZS52MS5Sb2xlImIKFENyZWF0ZUludml0ZVJlc3BvbnNlEiMKBmludml0ZRgBIAEoCzITLnBvcnRob2xlLnYxLkludml0ZRIUCgxpbnZpdGVfdG9rZW4YAiABKAkSDwoHZW1haWxlZBgDIAEoCCIUChJMaXN0SW52aXRlc1JlcXVlc3QiOwoTTGlzdEludml0ZXNSZXNwb25zZRIkCgdpbnZpdGVzGAEgAygLMhMucG9ydGhvbGUudjEuSW52aXRlIigKE1Jldm9rZUludml0ZVJlcXVlc3QSEQoJaW52aXRlX2lkGAEgASgJIhYKFFJldm9rZUludml0ZVJlc3BvbnNlIj4KElNldE15U3RhdHVzUmVxdWVzdBIoCgZzdGF0dXMYASABKA4yGC5wb3J0aG9sZS52MS5BZ2VudFN0YXR1cyI6ChNTZXRNeVN0YXR1c1Jlc3BvbnNlEiMKBm1lbWJlchgBIAEoCzITLnBvcnRob2xlLnYxLk1lbWJlciIUChJHZXRXb3JrbG9hZFJlcXVlc3QiiAEKE0dldFdvcmtsb2FkUmVzcG9uc2USJAoHbWVtYmVycxgBIAMoCzITLnBvcnRob2xlLnYxLk1lbWJlchIUCgxxdWV1ZV9sZW5ndGgYAiABKAUSNQoRb2xkZXN0X3F1ZXVlX3RpbWUYAyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wKnwKCEpvYlN0YXRlEhkKFUpPQl9TVEFURV9VTlNQRUNJRklFRBAAEhQKEEpPQl9TVEFURV9RVUVVRUQQARIVChFKT0JfU1RBVEVfUlVOTklORxACEhIKDkpPQl9TVEFURV9ET05FEAMSFAoQSk9CX1NUQVRFX0ZBSUxFRBAEKowBCgtBZ2VudFN0YXR1cxIcChhBR0VOVF9TVEFUVVNfVU5TUEVDSUZJRUQQABIXChNBR0VOVF9TVEFUVVNfT05MSU5FEAESFQoRQUdFTlRfU1RBVFVTX0FXQVkQAhIVChFBR0VOVF9TVEFUVVNfQlVTWRADEhgKFEFHRU5UX1NUQVRVU19PRkZMSU5FEAQqgQEKC1JvdXRpbmdNb2RlEhwKGFJPVVRJTkdfTU9ERV9VTlNQRUNJRklFRBAAEh0KGVJPVVRJTkdfTU9ERV9MRUFTVF9MT0FERUQQARIcChhST1VUSU5HX01PREVfUk9VTkRfUk9CSU4QAhIXChNST1VUSU5HX01PREVfTUFOVUFMEAMqTAoEUm9sZRIUChBST0xFX1VOU1BFQ0lGSUVEEAASDgoKUk9MRV9PV05FUhABEg4KClJPTEVfQURNSU4QAhIOCgpST0xFX0FHRU5UEAMyyAgKEFdvcmtzcGFjZVNlcnZpY2USUwoMR2V0V29ya3NwYWNlEiAucG9ydGhvbGUudjEuR2V0V29ya3NwYWNlUmVxdWVzdBohLnBvcnRob2xlLnYxLkdldFdvcmtzcGFjZVJlc3BvbnNlElwKD1VwZGF0ZVdvcmtzcGFjZRIjLnBvcnRob2xlLnYxLlVwZGF0ZVdvcmtzcGFjZVJlcXVlc3QaJC5wb3J0aG9sZS52MS5VcGRhdGVXb3Jrc3BhY2VSZXNwb25zZRJQCgtMaXN0TWVtYmVycxIfLnBvcnRob2xlLnYxLkxpc3RNZW1iZXJzUmVxdWVzdBogLnBvcnRob2xlLnYxLkxpc3RNZW1iZXJzUmVzcG9uc2USUwoMVXBkYXRlTWVtYmVyEiAucG9ydGhvbGUudjEuVXBkYXRlTWVtYmVyUmVxdWVzdBohLnBvcnRob2xlLnYxLlVwZGF0ZU1lbWJlclJlc3BvbnNlElMKDFJlbW92ZU1lbWJlchIgLnBvcnRob2xlLnYxLlJlbW92ZU1lbWJlclJlcXVlc3QaIS5wb3J0aG9sZS52MS5SZW1vdmVNZW1iZXJSZXNwb25zZRJTCgxDcmVhdGVJbnZpdGUSIC5wb3J0aG9sZS52MS5DcmVhdGVJbnZpdGVSZXF1ZXN0GiEucG9ydGhvbGUudjEuQ3JlYXRlSW52aXRlUmVzcG9uc2USUAoLTGlzdEludml0ZXMSHy5wb3J0aG9sZS52MS5MaXN0SW52aXRlc1JlcXVlc3QaIC5wb3J0aG9sZS52MS5MaXN0SW52aXRlc1Jlc3BvbnNlElMKDFJldm9rZUludml0ZRIgLnBvcnRob2xlLnYxLlJldm9rZUludml0ZVJlcXVlc3QaIS5wb3J0aG9sZS52MS5SZXZva2VJbnZpdGVSZXNwb25zZRJQCgtTZXRNeVN0YXR1cxIfLnBvcnRob2xlLnYxLlNldE15U3RhdHVzUmVxdWVzdBogLnBvcnRob2xlLnYxLlNldE15U3RhdHVzUmVzcG9uc2USUAoLR2V0V29ya2xvYWQSHy5wb3J0aG9sZS52MS5HZXRXb3JrbG9hZFJlcXVlc3QaIC5wb3J0aG9sZS52MS5HZXRXb3JrbG9hZFJlc3BvbnNlElMKDExpc3RBdWRpdExvZxIgLnBvcnRob2xlLnYxLkxpc3RBdWRpdExvZ1JlcXVlc3QaIS5wb3J0aG9sZS52MS5MaXN0QXVkaXRMb2dSZXNwb25zZRJHCghMaXN0Sm9icxIcLnBvcnRob2xlLnYxLkxpc3RKb2JzUmVxdWVzdBodLnBvcnRob2xlLnYxLkxpc3RKb2JzUmVzcG9uc2USRwoIUmV0cnlKb2ISHC5wb3J0aG9sZS52MS5SZXRyeUpvYlJlcXVlc3QaHS5wb3J0aG9sZS52MS5SZXRyeUpvYlJlc3BvbnNlYgZwcm90bzM", [file_google_protobuf_timestamp]);
 
 /**
  * One administrative action.
@@ -53,7 +53,7 @@ export type AuditEntry = Message<"porthole.v1.AuditEntry"> & {
    * `invite.created`, `invite.revoked`, `workspace.updated`, `widget.created`,
    * `widget.updated`, `widget.deleted`, `widget.activated`, `widget.deactivated`,
    * `widget.token_regenerated`, `widget.identity_secret_viewed`,
-   * `widget.identity_secret_rotated`, `visitor.exported`, `visitor.erased`.
+   * `widget.identity_secret_rotated`, `visitor.exported`, `visitor.erased`, `job.retried`.
    *
    * @generated from field: string action = 5;
    */
@@ -202,6 +202,48 @@ export const ListJobsResponseSchema: GenMessage<ListJobsResponse> = /*@__PURE__*
   messageDesc(file_porthole_v1_workspace, 4);
 
 /**
+ * Request of WorkspaceService.RetryJob.
+ *
+ * @generated from message porthole.v1.RetryJobRequest
+ */
+export type RetryJobRequest = Message<"porthole.v1.RetryJobRequest"> & {
+  /**
+   * The failed job (`job_…`).
+   *
+   * @generated from field: string job_id = 1;
+   */
+  jobId: string;
+};
+
+/**
+ * Describes the message porthole.v1.RetryJobRequest.
+ * Use `create(RetryJobRequestSchema)` to create a new message.
+ */
+export const RetryJobRequestSchema: GenMessage<RetryJobRequest> = /*@__PURE__*/
+  messageDesc(file_porthole_v1_workspace, 5);
+
+/**
+ * Response of WorkspaceService.RetryJob.
+ *
+ * @generated from message porthole.v1.RetryJobResponse
+ */
+export type RetryJobResponse = Message<"porthole.v1.RetryJobResponse"> & {
+  /**
+   * The job, queued again.
+   *
+   * @generated from field: porthole.v1.Job job = 1;
+   */
+  job?: Job | undefined;
+};
+
+/**
+ * Describes the message porthole.v1.RetryJobResponse.
+ * Use `create(RetryJobResponseSchema)` to create a new message.
+ */
+export const RetryJobResponseSchema: GenMessage<RetryJobResponse> = /*@__PURE__*/
+  messageDesc(file_porthole_v1_workspace, 6);
+
+/**
  * A piece of background work: written with what caused it, run by a worker, retried with
  * backoff (10 s doubling, at most an hour) until its last attempt.
  *
@@ -284,7 +326,7 @@ export type Job = Message<"porthole.v1.Job"> & {
  * Use `create(JobSchema)` to create a new message.
  */
 export const JobSchema: GenMessage<Job> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_workspace, 5);
+  messageDesc(file_porthole_v1_workspace, 7);
 
 /**
  * A tenant: one company's websites, widgets, people and conversations.
@@ -333,7 +375,7 @@ export type Workspace = Message<"porthole.v1.Workspace"> & {
  * Use `create(WorkspaceSchema)` to create a new message.
  */
 export const WorkspaceSchema: GenMessage<Workspace> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_workspace, 6);
+  messageDesc(file_porthole_v1_workspace, 8);
 
 /**
  * A person's membership in a workspace.
@@ -411,7 +453,7 @@ export type Member = Message<"porthole.v1.Member"> & {
  * Use `create(MemberSchema)` to create a new message.
  */
 export const MemberSchema: GenMessage<Member> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_workspace, 7);
+  messageDesc(file_porthole_v1_workspace, 9);
 
 /**
  * An invitation that has not been accepted yet.
@@ -467,7 +509,7 @@ export type Invite = Message<"porthole.v1.Invite"> & {
  * Use `create(InviteSchema)` to create a new message.
  */
 export const InviteSchema: GenMessage<Invite> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_workspace, 8);
+  messageDesc(file_porthole_v1_workspace, 10);
 
 /**
  * Request of WorkspaceService.GetWorkspace.
@@ -482,7 +524,7 @@ export type GetWorkspaceRequest = Message<"porthole.v1.GetWorkspaceRequest"> & {
  * Use `create(GetWorkspaceRequestSchema)` to create a new message.
  */
 export const GetWorkspaceRequestSchema: GenMessage<GetWorkspaceRequest> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_workspace, 9);
+  messageDesc(file_porthole_v1_workspace, 11);
 
 /**
  * Response of WorkspaceService.GetWorkspace.
@@ -503,7 +545,7 @@ export type GetWorkspaceResponse = Message<"porthole.v1.GetWorkspaceResponse"> &
  * Use `create(GetWorkspaceResponseSchema)` to create a new message.
  */
 export const GetWorkspaceResponseSchema: GenMessage<GetWorkspaceResponse> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_workspace, 10);
+  messageDesc(file_porthole_v1_workspace, 12);
 
 /**
  * Request of WorkspaceService.UpdateWorkspace.
@@ -538,7 +580,7 @@ export type UpdateWorkspaceRequest = Message<"porthole.v1.UpdateWorkspaceRequest
  * Use `create(UpdateWorkspaceRequestSchema)` to create a new message.
  */
 export const UpdateWorkspaceRequestSchema: GenMessage<UpdateWorkspaceRequest> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_workspace, 11);
+  messageDesc(file_porthole_v1_workspace, 13);
 
 /**
  * Response of WorkspaceService.UpdateWorkspace.
@@ -559,7 +601,7 @@ export type UpdateWorkspaceResponse = Message<"porthole.v1.UpdateWorkspaceRespon
  * Use `create(UpdateWorkspaceResponseSchema)` to create a new message.
  */
 export const UpdateWorkspaceResponseSchema: GenMessage<UpdateWorkspaceResponse> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_workspace, 12);
+  messageDesc(file_porthole_v1_workspace, 14);
 
 /**
  * Request of WorkspaceService.ListMembers.
@@ -574,7 +616,7 @@ export type ListMembersRequest = Message<"porthole.v1.ListMembersRequest"> & {
  * Use `create(ListMembersRequestSchema)` to create a new message.
  */
 export const ListMembersRequestSchema: GenMessage<ListMembersRequest> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_workspace, 13);
+  messageDesc(file_porthole_v1_workspace, 15);
 
 /**
  * Response of WorkspaceService.ListMembers.
@@ -595,7 +637,7 @@ export type ListMembersResponse = Message<"porthole.v1.ListMembersResponse"> & {
  * Use `create(ListMembersResponseSchema)` to create a new message.
  */
 export const ListMembersResponseSchema: GenMessage<ListMembersResponse> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_workspace, 14);
+  messageDesc(file_porthole_v1_workspace, 16);
 
 /**
  * Request of WorkspaceService.UpdateMember.
@@ -630,7 +672,7 @@ export type UpdateMemberRequest = Message<"porthole.v1.UpdateMemberRequest"> & {
  * Use `create(UpdateMemberRequestSchema)` to create a new message.
  */
 export const UpdateMemberRequestSchema: GenMessage<UpdateMemberRequest> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_workspace, 15);
+  messageDesc(file_porthole_v1_workspace, 17);
 
 /**
  * Response of WorkspaceService.UpdateMember.
@@ -651,7 +693,7 @@ export type UpdateMemberResponse = Message<"porthole.v1.UpdateMemberResponse"> &
  * Use `create(UpdateMemberResponseSchema)` to create a new message.
  */
 export const UpdateMemberResponseSchema: GenMessage<UpdateMemberResponse> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_workspace, 16);
+  messageDesc(file_porthole_v1_workspace, 18);
 
 /**
  * Request of WorkspaceService.RemoveMember.
@@ -672,7 +714,7 @@ export type RemoveMemberRequest = Message<"porthole.v1.RemoveMemberRequest"> & {
  * Use `create(RemoveMemberRequestSchema)` to create a new message.
  */
 export const RemoveMemberRequestSchema: GenMessage<RemoveMemberRequest> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_workspace, 17);
+  messageDesc(file_porthole_v1_workspace, 19);
 
 /**
  * Response of WorkspaceService.RemoveMember.
@@ -687,7 +729,7 @@ export type RemoveMemberResponse = Message<"porthole.v1.RemoveMemberResponse"> &
  * Use `create(RemoveMemberResponseSchema)` to create a new message.
  */
 export const RemoveMemberResponseSchema: GenMessage<RemoveMemberResponse> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_workspace, 18);
+  messageDesc(file_porthole_v1_workspace, 20);
 
 /**
  * Request of WorkspaceService.CreateInvite.
@@ -715,7 +757,7 @@ export type CreateInviteRequest = Message<"porthole.v1.CreateInviteRequest"> & {
  * Use `create(CreateInviteRequestSchema)` to create a new message.
  */
 export const CreateInviteRequestSchema: GenMessage<CreateInviteRequest> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_workspace, 19);
+  messageDesc(file_porthole_v1_workspace, 21);
 
 /**
  * Response of WorkspaceService.CreateInvite.
@@ -752,7 +794,7 @@ export type CreateInviteResponse = Message<"porthole.v1.CreateInviteResponse"> &
  * Use `create(CreateInviteResponseSchema)` to create a new message.
  */
 export const CreateInviteResponseSchema: GenMessage<CreateInviteResponse> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_workspace, 20);
+  messageDesc(file_porthole_v1_workspace, 22);
 
 /**
  * Request of WorkspaceService.ListInvites.
@@ -767,7 +809,7 @@ export type ListInvitesRequest = Message<"porthole.v1.ListInvitesRequest"> & {
  * Use `create(ListInvitesRequestSchema)` to create a new message.
  */
 export const ListInvitesRequestSchema: GenMessage<ListInvitesRequest> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_workspace, 21);
+  messageDesc(file_porthole_v1_workspace, 23);
 
 /**
  * Response of WorkspaceService.ListInvites.
@@ -788,7 +830,7 @@ export type ListInvitesResponse = Message<"porthole.v1.ListInvitesResponse"> & {
  * Use `create(ListInvitesResponseSchema)` to create a new message.
  */
 export const ListInvitesResponseSchema: GenMessage<ListInvitesResponse> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_workspace, 22);
+  messageDesc(file_porthole_v1_workspace, 24);
 
 /**
  * Request of WorkspaceService.RevokeInvite.
@@ -809,7 +851,7 @@ export type RevokeInviteRequest = Message<"porthole.v1.RevokeInviteRequest"> & {
  * Use `create(RevokeInviteRequestSchema)` to create a new message.
  */
 export const RevokeInviteRequestSchema: GenMessage<RevokeInviteRequest> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_workspace, 23);
+  messageDesc(file_porthole_v1_workspace, 25);
 
 /**
  * Response of WorkspaceService.RevokeInvite.
@@ -824,7 +866,7 @@ export type RevokeInviteResponse = Message<"porthole.v1.RevokeInviteResponse"> &
  * Use `create(RevokeInviteResponseSchema)` to create a new message.
  */
 export const RevokeInviteResponseSchema: GenMessage<RevokeInviteResponse> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_workspace, 24);
+  messageDesc(file_porthole_v1_workspace, 26);
 
 /**
  * Request of WorkspaceService.SetMyStatus.
@@ -845,7 +887,7 @@ export type SetMyStatusRequest = Message<"porthole.v1.SetMyStatusRequest"> & {
  * Use `create(SetMyStatusRequestSchema)` to create a new message.
  */
 export const SetMyStatusRequestSchema: GenMessage<SetMyStatusRequest> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_workspace, 25);
+  messageDesc(file_porthole_v1_workspace, 27);
 
 /**
  * Response of WorkspaceService.SetMyStatus.
@@ -866,7 +908,7 @@ export type SetMyStatusResponse = Message<"porthole.v1.SetMyStatusResponse"> & {
  * Use `create(SetMyStatusResponseSchema)` to create a new message.
  */
 export const SetMyStatusResponseSchema: GenMessage<SetMyStatusResponse> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_workspace, 26);
+  messageDesc(file_porthole_v1_workspace, 28);
 
 /**
  * Request of WorkspaceService.GetWorkload.
@@ -881,7 +923,7 @@ export type GetWorkloadRequest = Message<"porthole.v1.GetWorkloadRequest"> & {
  * Use `create(GetWorkloadRequestSchema)` to create a new message.
  */
 export const GetWorkloadRequestSchema: GenMessage<GetWorkloadRequest> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_workspace, 27);
+  messageDesc(file_porthole_v1_workspace, 29);
 
 /**
  * Response of WorkspaceService.GetWorkload.
@@ -916,7 +958,7 @@ export type GetWorkloadResponse = Message<"porthole.v1.GetWorkloadResponse"> & {
  * Use `create(GetWorkloadResponseSchema)` to create a new message.
  */
 export const GetWorkloadResponseSchema: GenMessage<GetWorkloadResponse> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_workspace, 28);
+  messageDesc(file_porthole_v1_workspace, 30);
 
 /**
  * Where a background job stands.
@@ -1252,6 +1294,19 @@ export const WorkspaceService: GenService<{
     methodKind: "unary";
     input: typeof ListJobsRequestSchema;
     output: typeof ListJobsResponseSchema;
+  },
+  /**
+   * Runs a failed job again, at once, with a fresh set of attempts (say, after fixing the
+   * mail server or a typo'd address's mailbox). Owners only.
+   * Errors: UNAUTHENTICATED, PERMISSION_DENIED, NOT_FOUND (no such job in the workspace),
+   * FAILED_PRECONDITION (the job has not failed: it is queued, running or done).
+   *
+   * @generated from rpc porthole.v1.WorkspaceService.RetryJob
+   */
+  retryJob: {
+    methodKind: "unary";
+    input: typeof RetryJobRequestSchema;
+    output: typeof RetryJobResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_porthole_v1_workspace, 0);

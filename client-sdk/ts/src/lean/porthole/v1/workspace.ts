@@ -77,7 +77,7 @@ export interface AuditEntry {
    * `invite.created`, `invite.revoked`, `workspace.updated`, `widget.created`,
    * `widget.updated`, `widget.deleted`, `widget.activated`, `widget.deactivated`,
    * `widget.token_regenerated`, `widget.identity_secret_viewed`,
-   * `widget.identity_secret_rotated`, `visitor.exported`, `visitor.erased`.
+   * `widget.identity_secret_rotated`, `visitor.exported`, `visitor.erased`, `job.retried`.
    */
   action: string;
   /** What it was done to (an id: `usr_…`, `inv_…`, `wgt_…`, `vis_…`, `ws_…`). */
@@ -121,6 +121,18 @@ export interface ListJobsResponse {
    * e-mail job is written, and invitations are links to hand over.
    */
   emailEnabled: boolean;
+}
+
+/** Request of WorkspaceService.RetryJob. */
+export interface RetryJobRequest {
+  /** The failed job (`job_…`). */
+  jobId: string;
+}
+
+/** Response of WorkspaceService.RetryJob. */
+export interface RetryJobResponse {
+  /** The job, queued again. */
+  job: Job | undefined;
 }
 
 /**
@@ -687,6 +699,98 @@ export const ListJobsResponse: MessageFns<ListJobsResponse> = {
             }
 
             message.emailEnabled = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+};
+
+function createBaseRetryJobRequest(): RetryJobRequest {
+  return { jobId: "" };
+}
+
+export const RetryJobRequest: MessageFns<RetryJobRequest> = {
+  encode(message: RetryJobRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.jobId !== "") {
+      writer.uint32(10).string(message.jobId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RetryJobRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRetryJobRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.jobId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+};
+
+function createBaseRetryJobResponse(): RetryJobResponse {
+  return { job: undefined };
+}
+
+export const RetryJobResponse: MessageFns<RetryJobResponse> = {
+  encode(message: RetryJobResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.job !== undefined) {
+      Job.encode(message.job, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RetryJobResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRetryJobResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.job = Job.decode(reader, reader.uint32());
             continue;
           }
         }
@@ -2314,6 +2418,20 @@ export const WorkspaceServiceDefinition = {
       requestType: ListJobsRequest as typeof ListJobsRequest,
       requestStream: false,
       responseType: ListJobsResponse as typeof ListJobsResponse,
+      responseStream: false,
+      options: {},
+    },
+    /**
+     * Runs a failed job again, at once, with a fresh set of attempts (say, after fixing the
+     * mail server or a typo'd address's mailbox). Owners only.
+     * Errors: UNAUTHENTICATED, PERMISSION_DENIED, NOT_FOUND (no such job in the workspace),
+     * FAILED_PRECONDITION (the job has not failed: it is queued, running or done).
+     */
+    retryJob: {
+      name: "RetryJob",
+      requestType: RetryJobRequest as typeof RetryJobRequest,
+      requestStream: false,
+      responseType: RetryJobResponse as typeof RetryJobResponse,
       responseStream: false,
       options: {},
     },
