@@ -56,3 +56,64 @@ pub struct NewJob {
     /// How long after it is written it is first due (zero: at once).
     pub delay: std::time::Duration,
 }
+
+/// Golden tests of the `payload` column: jobs written by an earlier version (still queued
+/// or failed, so still run or retried) must decode with today's types. Each fixture is what
+/// its version wrote; never rewrite a released one, add a new version beside it.
+#[cfg(test)]
+mod golden {
+    use super::Job;
+    use super::mail::Email;
+
+    /// One sample per kind; the match makes a new kind fail to compile until it has one.
+    fn samples() -> Vec<(&'static str, Job)> {
+        let samples = vec![
+            (
+                "email",
+                Job::Email(Email {
+                    to: "ada@example.com".into(),
+                    subject: "Grace invited you to Acme on Porthole".into(),
+                    text: "Accept the invitation:\nhttps://chat.example/app/invite/pin_x\n".into(),
+                    html: "<p><a href=\"https://chat.example/app/invite/pin_x\">Accept the invitation</a></p>".into(),
+                    reply_to: None,
+                }),
+            ),
+            (
+                "visitor_reply",
+                Job::VisitorReply {
+                    workspace_id: "wsp_1".into(),
+                    conversation_id: "cnv_1".into(),
+                    message_id: "msg_1".into(),
+                },
+            ),
+        ];
+        for (name, job) in &samples {
+            let fixture = match job {
+                Job::Email(_) => "email",
+                Job::VisitorReply { .. } => "visitor_reply",
+            };
+            assert_eq!(fixture, *name);
+        }
+        samples
+    }
+
+    #[test]
+    fn payloads_of_v1_still_decode_and_round_trip() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/jobs/fixtures/v1");
+        for (name, sample) in samples() {
+            let text = std::fs::read_to_string(dir.join(format!("{name}.json"))).unwrap();
+            let decoded: Job = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{name} no longer decodes: {e}"));
+            assert_eq!(decoded, sample, "{name}");
+            let original: serde_json::Value = serde_json::from_str(&text).unwrap();
+            assert_eq!(serde_json::to_value(&decoded).unwrap(), original, "{name} lost or changed a field");
+        }
+    }
+
+    /// A job written before `reply_to` existed reads as having none.
+    #[test]
+    fn a_field_added_later_has_a_default() {
+        let email_without_reply_to = r#"{"kind":"email","to":"a@b.c","subject":"s","text":"t","html":"h"}"#;
+        let Job::Email(email) = serde_json::from_str(email_without_reply_to).unwrap() else { panic!("kind") };
+        assert_eq!(email.reply_to, None, "a field added later has a default");
+    }
+}
