@@ -18,23 +18,29 @@ use ipnet::IpNet;
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct TrustedProxies(Vec<IpNet>);
 
+/// Parses comma-separated addresses and CIDR ranges (`10.0.0.0/8,127.0.0.1,::1`); an
+/// address alone is a range of one.
+pub fn parse_networks(text: &str) -> Result<Vec<IpNet>, String> {
+    let mut nets = Vec::new();
+    for item in text.split(',').map(str::trim).filter(|item| !item.is_empty()) {
+        let net = match item.parse::<IpNet>() {
+            Ok(net) => net,
+            Err(_) => match item.parse::<IpAddr>() {
+                Ok(ip) => IpNet::from(ip),
+                Err(_) => {
+                    return Err(format!("{item:?} is neither an IP address nor a CIDR range like 10.0.0.0/8"));
+                }
+            },
+        };
+        nets.push(net);
+    }
+    Ok(nets)
+}
+
 impl TrustedProxies {
     /// Parses `10.0.0.0/8,127.0.0.1,::1`; empty trusts nobody.
     pub fn parse(text: &str) -> Result<Self, String> {
-        let mut nets = Vec::new();
-        for item in text.split(',').map(str::trim).filter(|item| !item.is_empty()) {
-            let net = match item.parse::<IpNet>() {
-                Ok(net) => net,
-                Err(_) => match item.parse::<IpAddr>() {
-                    Ok(ip) => IpNet::from(ip),
-                    Err(_) => {
-                        return Err(format!("{item:?} is neither an IP address nor a CIDR range like 10.0.0.0/8"));
-                    }
-                },
-            };
-            nets.push(net);
-        }
-        Ok(Self(nets))
+        parse_networks(text).map(Self)
     }
 
     /// Whether `ip` is one of the trusted proxies.

@@ -85,7 +85,7 @@ pub const KEYS: &[Key] = &[
     Key {
         name: "PORTHOLE_RATE_LIMITS",
         default: "",
-        doc: "Rate-limit overrides as name=COUNT/PERIOD pairs, e.g. messages_per_visitor=20/10s,login_per_ip=20/5m (limits: login_per_ip, login_per_account, signup_per_ip, sessions_per_ip, sessions_per_widget, messages_per_visitor, upload_kib_per_visitor, page_views_per_visitor, heartbeats_per_visitor, calls_per_member, password_reset_per_ip, password_reset_per_account); empty keeps the defaults; off disables them (load tests only).",
+        doc: "Rate-limit overrides as name=COUNT/PERIOD pairs, e.g. messages_per_visitor=20/10s,login_per_ip=20/5m (limits: login_per_ip, login_per_account, signup_per_ip, sessions_per_ip, sessions_per_widget, messages_per_visitor, upload_kib_per_visitor, page_views_per_visitor, heartbeats_per_visitor, calls_per_member, password_reset_per_ip, password_reset_per_account, webhook_sends_per_workspace); empty keeps the defaults; off disables them (load tests only).",
     },
     Key {
         name: "PORTHOLE_SIGNUP",
@@ -96,6 +96,11 @@ pub const KEYS: &[Key] = &[
         name: "PORTHOLE_TRUSTED_PROXIES",
         default: "",
         doc: "Comma-separated addresses or CIDR ranges of reverse proxies and load balancers whose X-Forwarded-For or Forwarded header names the client (e.g. 10.0.0.0/8,127.0.0.1); empty trusts none and uses the TCP peer. Rate limits and visitor IPs use this address.",
+    },
+    Key {
+        name: "PORTHOLE_WEBHOOK_ALLOW_NETWORKS",
+        default: "",
+        doc: "Comma-separated addresses or CIDR ranges that webhook deliveries may reach although they are private, loopback or reserved (e.g. 10.20.0.0/16 for a receiver inside your network); empty allows public addresses only.",
     },
     Key {
         name: "PORTHOLE_MAX_CONNECTIONS",
@@ -213,6 +218,8 @@ pub struct Config {
     pub signup: crate::domain::account::SignUpPolicy,
     /// Peers whose forwarding headers name the client.
     pub trusted_proxies: crate::client_ip::TrustedProxies,
+    /// Which addresses webhook deliveries may reach.
+    pub webhook_addresses: crate::domain::webhook::AddressPolicy,
     /// Caps and timeouts of TCP connections.
     pub connections: crate::connections::ConnectionLimits,
     /// What is kept, for how long, and how much.
@@ -346,6 +353,11 @@ impl Config {
         let (k, v) = get("PORTHOLE_TRUSTED_PROXIES");
         let trusted_proxies = crate::client_ip::TrustedProxies::parse(&v).map_err(|reason| fail(k, &v, &reason))?;
 
+        let (k, v) = get("PORTHOLE_WEBHOOK_ALLOW_NETWORKS");
+        let webhook_addresses = crate::domain::webhook::AddressPolicy {
+            allowed: crate::client_ip::parse_networks(&v).map_err(|reason| fail(k, &v, &reason))?,
+        };
+
         let connections = crate::connections::ConnectionLimits {
             max: usize::try_from(number("PORTHOLE_MAX_CONNECTIONS", 16, 1_000_000)?).unwrap_or(10_000),
             max_per_ip: usize::try_from(number("PORTHOLE_MAX_CONNECTIONS_PER_IP", 1, 1_000_000)?).unwrap_or(256),
@@ -426,6 +438,7 @@ impl Config {
             rate_limits,
             signup,
             trusted_proxies,
+            webhook_addresses,
             connections,
             retention,
             mail,

@@ -17,6 +17,7 @@ pub mod retention;
 pub mod slots;
 pub mod store;
 pub mod web;
+pub mod webhooks;
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -45,6 +46,8 @@ pub struct AppState {
     pub mailer: Option<jobs::mail::Mailer>,
     /// Wakes this process's job worker when a job was written.
     pub jobs: jobs::worker::Wake,
+    /// Sends webhook deliveries; wakes the dispatcher when events were logged.
+    pub webhooks: webhooks::Webhooks,
     /// Turns true when the server starts shutting down; long-lived streams end then.
     pub shutdown: watch::Receiver<bool>,
 }
@@ -78,6 +81,8 @@ pub enum StartError {
     Demo(String),
     #[error("e-mail setup failed: {0}")]
     Mail(String),
+    #[error("{0}")]
+    Webhooks(String),
     #[error("cannot reach Redis: {0}")]
     Bus(#[from] realtime::bus::BusError),
 }
@@ -110,7 +115,23 @@ pub async fn open_state(
     let open_feeds = Arc::default();
     let mailer = config.mail.as_ref().map(jobs::mail::Mailer::new).transpose().map_err(StartError::Mail)?;
     let jobs = jobs::worker::Wake::default();
-    Ok(Arc::new(AppState { config, public_url, store, keys, bus, signer, limits, open_feeds, mailer, jobs, shutdown }))
+    let sender = webhooks::client::Sender::new(config.webhook_addresses.clone())
+        .map_err(|e| StartError::Webhooks(e.to_string()))?;
+    let webhooks = webhooks::Webhooks::new(sender);
+    Ok(Arc::new(AppState {
+        config,
+        public_url,
+        store,
+        keys,
+        bus,
+        signer,
+        limits,
+        open_feeds,
+        mailer,
+        jobs,
+        webhooks,
+        shutdown,
+    }))
 }
 
 /// The whole HTTP app: gRPC (+ grpc-web) services behind the auth layer, plus plain HTTP.
@@ -181,6 +202,7 @@ pub async fn start(
     tokio::spawn(prune_limits(state.limits.clone()));
     tokio::spawn(retention::run(state.clone()));
     tokio::spawn(jobs::worker::run(state.clone()));
+    tokio::spawn(webhooks::dispatch(state.clone()));
     if state.config.redis_url.is_some() {
         tokio::spawn(realtime::recovery::republish_recent(state.clone()));
     }

@@ -46,6 +46,9 @@ pub enum Limit {
     /// Password-reset e-mails sent to one account (beyond it requests are answered as
     /// usual but send nothing, so the inbox cannot be flooded).
     PasswordResetPerAccount,
+    /// Webhook tests and redeliveries one workspace asks for (each makes a request to a
+    /// URL its admins chose).
+    WebhookSendsPerWorkspace,
 }
 
 /// `count` per `per` (a burst of `count`, refilled evenly over `per`).
@@ -57,7 +60,7 @@ pub struct Rate {
 
 impl Limit {
     /// Every limit, in the order `PORTHOLE_RATE_LIMITS` documents them.
-    pub const ALL: [Limit; 12] = [
+    pub const ALL: [Limit; 13] = [
         Limit::LoginPerIp,
         Limit::LoginPerAccount,
         Limit::SignupPerIp,
@@ -70,6 +73,7 @@ impl Limit {
         Limit::CallsPerMember,
         Limit::PasswordResetPerIp,
         Limit::PasswordResetPerAccount,
+        Limit::WebhookSendsPerWorkspace,
     ];
 
     /// Its name in `PORTHOLE_RATE_LIMITS`.
@@ -87,6 +91,7 @@ impl Limit {
             Limit::CallsPerMember => "calls_per_member",
             Limit::PasswordResetPerIp => "password_reset_per_ip",
             Limit::PasswordResetPerAccount => "password_reset_per_account",
+            Limit::WebhookSendsPerWorkspace => "webhook_sends_per_workspace",
         }
     }
 
@@ -109,6 +114,7 @@ impl Limit {
             Limit::CallsPerMember => rate(600, 60),
             Limit::PasswordResetPerIp => rate(10, 3600),
             Limit::PasswordResetPerAccount => rate(3, 3600),
+            Limit::WebhookSendsPerWorkspace => rate(30, 60),
         }
     }
 
@@ -125,6 +131,7 @@ impl Limit {
             Limit::HeartbeatsPerVisitor => "too many heartbeats",
             Limit::CallsPerMember => "too many requests",
             Limit::PasswordResetPerIp | Limit::PasswordResetPerAccount => "too many password-reset requests",
+            Limit::WebhookSendsPerWorkspace => "too many webhook tests and redeliveries",
         }
     }
 }

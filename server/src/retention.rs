@@ -1,5 +1,5 @@
 //! What the server keeps, and for how long: the sweeper that prunes the event log (and
-//! finished jobs as old), expires uploads that were never sent and forgets visitors who
+//! finished jobs and webhook deliveries as old), expires uploads that were never sent and forgets visitors who
 //! never chatted, and the per-workspace storage quota for attachments. Without these the event log and the uploads
 //! directory only grew (5,000 anonymous sessions left 5,000 visitor rows; 200 MiB of unsent
 //! uploads stayed forever).
@@ -35,6 +35,7 @@ pub struct Swept {
     pub uploads: usize,
     pub visitors: usize,
     pub jobs: usize,
+    pub deliveries: usize,
 }
 
 /// Sweeps every `sweep_every` until shutdown.
@@ -81,5 +82,7 @@ pub async fn sweep(state: &AppState) -> Result<Swept, crate::store::StoreError> 
     }
     // Finished jobs are kept as long as events, for owners to look back at.
     swept.jobs = state.store.prune_jobs(ago(rules.event_age)).await?;
+    // So are finished webhook deliveries.
+    swept.deliveries = state.store.prune_deliveries(ago(rules.event_age)).await?;
     Ok(swept)
 }

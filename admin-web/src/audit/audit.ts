@@ -24,6 +24,10 @@ export const AUDIT_ACTION_LABELS: Readonly<Record<string, string>> = {
   "visitor.exported": "exported a visitor's data",
   "visitor.erased": "erased a visitor",
   "job.retried": "retried a failed e-mail",
+  "webhook.created": "added a webhook",
+  "webhook.updated": "changed a webhook",
+  "webhook.deleted": "deleted a webhook",
+  "webhook.secret_rotated": "rotated a webhook's signing secret",
 };
 
 /** The readable label of an action; one this dashboard does not know yet shows as sent. */

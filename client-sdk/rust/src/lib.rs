@@ -113,6 +113,11 @@ impl Porthole {
         pb::canned_response_service_client::CannedResponseServiceClient::new(self.authed())
     }
 
+    /// Webhook endpoints and their delivery log (admins and owners).
+    pub fn webhooks(&self) -> pb::webhook_service_client::WebhookServiceClient<Authed> {
+        pb::webhook_service_client::WebhookServiceClient::new(self.authed())
+    }
+
     /// Conversations and the workspace feed (agents).
     pub fn conversations(&self) -> pb::conversation_service_client::ConversationServiceClient<Authed> {
         pb::conversation_service_client::ConversationServiceClient::new(self.authed())

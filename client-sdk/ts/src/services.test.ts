@@ -24,6 +24,7 @@ describe("generated services", () => {
       "porthole.v1.CannedResponseService",
       "porthole.v1.ConversationService",
       "porthole.v1.VisitorService",
+      "porthole.v1.WebhookService",
       "porthole.v1.WidgetService",
       "porthole.v1.WorkspaceService",
     ]);

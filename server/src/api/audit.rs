@@ -33,6 +33,10 @@ pub enum Action {
     VisitorExported,
     VisitorErased,
     JobRetried,
+    WebhookCreated,
+    WebhookUpdated,
+    WebhookDeleted,
+    WebhookSecretRotated,
 }
 
 impl Action {
@@ -55,6 +59,10 @@ impl Action {
             Action::VisitorExported => "visitor.exported",
             Action::VisitorErased => "visitor.erased",
             Action::JobRetried => "job.retried",
+            Action::WebhookCreated => "webhook.created",
+            Action::WebhookUpdated => "webhook.updated",
+            Action::WebhookDeleted => "webhook.deleted",
+            Action::WebhookSecretRotated => "webhook.secret_rotated",
         }
     }
 }

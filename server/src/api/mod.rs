@@ -13,6 +13,7 @@ pub mod notify;
 pub mod password_reset;
 pub mod privacy;
 pub mod visitor;
+pub mod webhook;
 pub mod widget;
 pub mod workspace;
 
@@ -22,6 +23,7 @@ use porthole_proto::v1::auth_service_server::AuthServiceServer;
 use porthole_proto::v1::canned_response_service_server::CannedResponseServiceServer;
 use porthole_proto::v1::conversation_service_server::ConversationServiceServer;
 use porthole_proto::v1::visitor_service_server::VisitorServiceServer;
+use porthole_proto::v1::webhook_service_server::WebhookServiceServer;
 use porthole_proto::v1::widget_service_server::WidgetServiceServer;
 use porthole_proto::v1::workspace_service_server::WorkspaceServiceServer;
 
@@ -37,6 +39,7 @@ const SERVED_SERVICES: &[&str] = &[
     "porthole.v1.ConversationService",
     "porthole.v1.VisitorService",
     "porthole.v1.CannedResponseService",
+    "porthole.v1.WebhookService",
 ];
 
 /// The caller's IP address (see [`crate::client_ip`]), empty when unknown.
@@ -64,6 +67,7 @@ pub async fn routes(state: Arc<AppState>) -> Result<axum::Router, String> {
     health_reporter.set_serving::<ConversationServiceServer<conversation::ConversationApi>>().await;
     health_reporter.set_serving::<VisitorServiceServer<visitor::VisitorApi>>().await;
     health_reporter.set_serving::<CannedResponseServiceServer<canned::CannedResponseApi>>().await;
+    health_reporter.set_serving::<WebhookServiceServer<webhook::WebhookApi>>().await;
 
     // v1 for current tools (buf curl), v1alpha for older ones (grpcurl).
     let reflection_v1 = reflection().build_v1().map_err(|e| e.to_string())?;
@@ -84,6 +88,7 @@ pub async fn routes(state: Arc<AppState>) -> Result<axum::Router, String> {
                 .max_decoding_message_size(intake::MAX_UPLOAD_REQUEST_BYTES),
         )
         .add_service(CannedResponseServiceServer::new(canned::CannedResponseApi::new(state.clone())))
+        .add_service(WebhookServiceServer::new(webhook::WebhookApi::new(state.clone())))
         .into_axum_router();
     Ok(grpc)
 }

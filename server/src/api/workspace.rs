@@ -327,7 +327,7 @@ impl WorkspaceService for WorkspaceApi {
         let limit = page::JOBS.parse("page_size", req.page_size, &mut v);
         let before = page::after("page_token", &req.page_token, &mut v);
         v.into_result(())?;
-        let mut rows = self.state.store.jobs_of(&agent.workspace_id, before, limit + 1).await?;
+        let mut rows = self.state.store.jobs_of(&agent.workspace_id, "email", before, limit + 1).await?;
         let more = rows.len() > usize::try_from(limit).unwrap_or(usize::MAX);
         rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
         let next_page_token = match rows.last() {

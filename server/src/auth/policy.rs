@@ -71,6 +71,9 @@ pub fn access_for(path: &str) -> Option<Access> {
             "CreateCannedResponse" | "UpdateCannedResponse" | "DeleteCannedResponse",
         ) => Member(Role::Admin),
 
+        // Webhooks send the workspace's conversations elsewhere: admins and owners.
+        ("porthole.v1.WebhookService", _) => Member(Role::Admin),
+
         ("porthole.v1.VisitorService", "GetWidgetConfig" | "StartSession") => Public,
         ("porthole.v1.VisitorService", _) => Visitor,
 

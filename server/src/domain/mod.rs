@@ -9,6 +9,7 @@ pub mod job;
 pub mod page;
 pub mod routing;
 pub mod visitor;
+pub mod webhook;
 pub mod widget;
 
 use crate::error::FieldViolation;

@@ -219,6 +219,29 @@ pub fn offline_message(to: &str, m: &OfflineMessage<'_>) -> Email {
     Email { to: to.to_owned(), subject, text, html, reply_to: Some(m.visitor_email.to_owned()) }
 }
 
+/// Tells an owner that Porthole switched off a webhook endpoint that kept failing.
+pub fn webhook_disabled(to: &str, workspace: &str, url: &str, reason: &str, link: &str) -> Email {
+    let subject = format!("A webhook of {workspace} was disabled");
+    let text = format!(
+        "Porthole stopped sending events to {url}:\n\n{reason}\n\nEvents that happen while it is \
+         off are not sent. Look at its deliveries, fix the receiver and enable it again:\n{link}\n"
+    );
+    let html = format!(
+        "<!doctype html><html><body style=\"font-family: sans-serif; line-height: 1.5\">\
+         <p>Porthole stopped sending events to <code>{url}</code>:</p>\
+         <blockquote style=\"margin: 0; padding: 8px 12px; border-left: 3px solid #dc2626\">{reason}</blockquote>\
+         <p>Events that happen while it is off are not sent. Look at its deliveries, fix the receiver \
+         and enable it again.</p>\
+         <p><a href=\"{link}\" style=\"display: inline-block; padding: 10px 16px; background: #4f46e5; \
+         color: #fff; border-radius: 6px; text-decoration: none\">Open webhooks</a></p>\
+         </body></html>",
+        url = escape(url),
+        reason = escape(reason),
+        link = escape(link),
+    );
+    Email { to: to.to_owned(), subject, text, html, reply_to: None }
+}
+
 /// Our replies a visitor has not read, as an e-mail to them: each with who wrote it, and
 /// where to answer (the page the conversation started on; an e-mail reply reaches nobody,
 /// so there is no Reply-To).

@@ -1,5 +1,5 @@
 //! Durable background work: what a job does ([`Job`]), the worker that runs jobs
-//! ([`worker`]) and the e-mail they send ([`mail`]).
+//! ([`worker`]) and the e-mail they send ([`mail`]); webhook deliveries are `webhooks`.
 //!
 //! A job is a row written in the same transaction as what causes it (an invitation, …), so
 //! it exists exactly when its cause does; workers claim due jobs under a lease, run them,
@@ -23,6 +23,8 @@ pub enum Job {
     /// of them when the job runs (so several quick replies make one e-mail, and a reply
     /// read in the widget meanwhile makes none).
     VisitorReply { workspace_id: String, conversation_id: String, message_id: String },
+    /// Make an attempt of a webhook delivery (`webhooks`; the body is the delivery's).
+    Webhook { delivery_id: String },
 }
 
 impl Job {
@@ -30,6 +32,7 @@ impl Job {
     pub fn kind(&self) -> &'static str {
         match self {
             Job::Email(_) | Job::VisitorReply { .. } => "email",
+            Job::Webhook { .. } => "webhook",
         }
     }
 
@@ -39,6 +42,7 @@ impl Job {
             // With the backoff of `domain::job`, eight attempts span about 40 minutes: long
             // enough for a mail server's restart, short enough for an invitation to matter.
             Job::Email(_) | Job::VisitorReply { .. } => 8,
+            Job::Webhook { .. } => crate::domain::webhook::MAX_ATTEMPTS,
         }
     }
 }
@@ -86,11 +90,13 @@ mod golden {
                     message_id: "msg_1".into(),
                 },
             ),
+            ("webhook", Job::Webhook { delivery_id: "whd_1".into() }),
         ];
         for (name, job) in &samples {
             let fixture = match job {
                 Job::Email(_) => "email",
                 Job::VisitorReply { .. } => "visitor_reply",
+                Job::Webhook { .. } => "webhook",
             };
             assert_eq!(fixture, *name);
         }

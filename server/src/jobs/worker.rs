@@ -12,6 +12,8 @@ use crate::AppState;
 use crate::domain::job::retry_delay;
 use crate::store::models::JobRow;
 use crate::store::now_ms;
+use crate::store::webhooks::AfterAttempt;
+use crate::webhooks;
 
 /// Jobs claimed at once (run side by side).
 const BATCH: i64 = 8;
@@ -50,6 +52,9 @@ enum AttemptError {
     Timeout(Duration),
     #[error(transparent)]
     Store(#[from] crate::store::StoreError),
+    /// A webhook delivery's attempt failed (its record is written with the retry decision).
+    #[error("{error}")]
+    Webhook { delivery_id: String, outcome: Option<webhooks::client::Outcome>, error: String, retryable: bool },
 }
 
 impl AttemptError {
@@ -60,6 +65,7 @@ impl AttemptError {
             // The operator may configure SMTP and restart.
             AttemptError::NoMailer | AttemptError::Timeout(_) | AttemptError::Store(_) => true,
             AttemptError::Payload(_) => false,
+            AttemptError::Webhook { retryable, .. } => *retryable,
         }
     }
 }
@@ -99,13 +105,13 @@ pub async fn run(state: Arc<AppState>) {
 
 /// Runs one claimed job and records the outcome.
 async fn attempt(state: &AppState, worker: &str, job: JobRow) {
-    let outcome = match tokio::time::timeout(ATTEMPT_TIMEOUT, perform(state, &job.payload)).await {
+    let outcome = match tokio::time::timeout(ATTEMPT_TIMEOUT, perform(state, &job)).await {
         Ok(outcome) => outcome,
         Err(_) => Err(AttemptError::Timeout(ATTEMPT_TIMEOUT)),
     };
     let now = now_ms();
     let recorded = match &outcome {
-        Ok(Done::Sent) => state.store.finish_job(&job.id, worker, job.attempts, now).await,
+        Ok(Done::Sent) | Ok(Done::Delivered { .. }) => state.store.finish_job(&job.id, worker, job.attempts, now).await,
         // Nothing happened, so there is nothing for owners to see.
         Ok(Done::NothingToDo) => state.store.forget_job(&job.id, worker, job.attempts).await,
         Err(error) => {
@@ -114,6 +120,13 @@ async fn attempt(state: &AppState, worker: &str, job: JobRow) {
                 let delay = retry_delay(attempts, rand::random::<f64>(), state.config.first_job_retry);
                 now.saturating_add(i64::try_from(delay.as_millis()).unwrap_or(i64::MAX))
             });
+            if let AttemptError::Webhook { delivery_id, outcome, error, .. } = error {
+                let after = retry_at.map_or(AfterAttempt::Failed, AfterAttempt::RetryAt);
+                if let Err(e) = webhooks::record(state, delivery_id, job.attempts, outcome.as_ref(), error, after).await
+                {
+                    tracing::warn!(job = %job.id, error = %e, "recording a webhook attempt failed");
+                }
+            }
             if retry_at.is_some() {
                 tracing::warn!(job = %job.id, kind = %job.kind, attempt = job.attempts, %error, "job failed; will retry");
             } else {
@@ -122,6 +135,12 @@ async fn attempt(state: &AppState, worker: &str, job: JobRow) {
             state.store.fail_job(&job.id, worker, job.attempts, &error.to_string(), retry_at, now).await
         }
     };
+    if let Ok(Done::Delivered { delivery_id, outcome }) = &outcome {
+        let recorded = webhooks::record(state, delivery_id, job.attempts, Some(outcome), "", AfterAttempt::Succeeded);
+        if let Err(error) = recorded.await {
+            tracing::warn!(job = %job.id, %error, "recording a webhook delivery failed");
+        }
+    }
     match recorded {
         Ok(true) => {}
         // Its lease ended and another worker took it over; that one's outcome counts.
@@ -133,14 +152,23 @@ async fn attempt(state: &AppState, worker: &str, job: JobRow) {
 /// How an attempt that did not fail ended.
 enum Done {
     Sent,
-    /// The job found nothing to do (a reply read meanwhile).
+    /// The job found nothing to do (a reply read meanwhile, a delivery deleted).
     NothingToDo,
+    /// A webhook receiver answered 2xx.
+    Delivered {
+        delivery_id: String,
+        outcome: webhooks::client::Outcome,
+    },
 }
 
 /// What the job does.
-async fn perform(state: &AppState, payload: &str) -> Result<Done, AttemptError> {
+async fn perform(state: &AppState, row: &JobRow) -> Result<Done, AttemptError> {
+    let job = serde_json::from_str::<Job>(&row.payload)?;
+    if let Job::Webhook { delivery_id } = job {
+        return deliver(state, delivery_id, row.attempts).await;
+    }
     let mailer = state.mailer.as_ref().ok_or(AttemptError::NoMailer)?;
-    match serde_json::from_str::<Job>(payload)? {
+    match job {
         Job::Email(email) => mailer.send(&email).await?,
         Job::VisitorReply { workspace_id, conversation_id, message_id } => {
             let Some(unread) = state.store.unread_replies(&workspace_id, &conversation_id).await? else {
@@ -153,6 +181,28 @@ async fn perform(state: &AppState, payload: &str) -> Result<Done, AttemptError> 
             }
             mailer.send(&mail::unread_replies(&unread.visitor_email, &unread)).await?;
         }
+        Job::Webhook { .. } => {}
     }
     Ok(Done::Sent)
+}
+
+/// One attempt of a webhook delivery.
+async fn deliver(state: &AppState, delivery_id: String, attempt: i32) -> Result<Done, AttemptError> {
+    match webhooks::attempt(state, &delivery_id, attempt).await? {
+        // Deleted with its endpoint: nothing to do, nothing to show.
+        webhooks::Attempted::Gone => Ok(Done::NothingToDo),
+        webhooks::Attempted::Disabled => Err(AttemptError::Webhook {
+            delivery_id,
+            outcome: None,
+            error: "not sent: the endpoint is disabled (enable it, then redeliver)".to_owned(),
+            retryable: false,
+        }),
+        webhooks::Attempted::Sent(outcome) if outcome.succeeded() => Ok(Done::Delivered { delivery_id, outcome }),
+        webhooks::Attempted::Sent(outcome) => Err(AttemptError::Webhook {
+            delivery_id,
+            error: outcome.error.clone(),
+            retryable: outcome.retryable,
+            outcome: Some(outcome),
+        }),
+    }
 }

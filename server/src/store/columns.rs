@@ -12,6 +12,7 @@ use crate::domain::account::Role;
 use crate::domain::conversation::{Priority, Sender, Status};
 use crate::domain::job::JobState;
 use crate::domain::routing::{AgentStatus, Mode, Responder};
+use crate::domain::webhook::DeliveryState;
 
 /// Implements the column traits for enums with `as_str(self) -> &'static str` and
 /// `parse(&str) -> Option<Self>`. Binding goes through the name's `&'static str`, so the SQL
@@ -65,7 +66,7 @@ macro_rules! text_columns {
     )*};
 }
 
-text_columns!(Status, Priority, Sender, Responder, Role, AgentStatus, Mode, JobState);
+text_columns!(Status, Priority, Sender, Responder, Role, AgentStatus, Mode, JobState, DeliveryState);
 
 #[cfg(test)]
 mod tests {

@@ -179,17 +179,19 @@ impl Store {
         })
     }
 
-    /// Up to `limit` of the workspace's jobs, newest first, before the keyset `before`
-    /// (`(created_at, id)` of the last job of the previous page).
+    /// Up to `limit` of the workspace's jobs of `kind` (`Job::kind`), newest first, before
+    /// the keyset `before` (`(created_at, id)` of the last job of the previous page).
     pub async fn jobs_of(
         &self,
         workspace_id: &str,
+        kind: &str,
         before: Option<(i64, String)>,
         limit: i64,
     ) -> Result<Vec<JobRow>, StoreError> {
         read!(self, |conn| {
             let mut query = jobs::table
                 .filter(jobs::workspace_id.eq(workspace_id))
+                .filter(jobs::kind.eq(kind))
                 .order((jobs::created_at.desc(), jobs::id.desc()))
                 .limit(limit)
                 .select(JobRow::as_select())

@@ -27,6 +27,7 @@ pub mod routing;
 pub mod schema;
 mod transaction;
 pub mod visitors;
+pub mod webhooks;
 pub mod widgets;
 
 use std::error::Error as StdError;

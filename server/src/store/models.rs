@@ -8,11 +8,12 @@ use crate::domain::account::Role;
 use crate::domain::conversation::{Priority, Sender, Status};
 use crate::domain::job::JobState;
 use crate::domain::routing::{AgentStatus, Mode, Responder};
+use crate::domain::webhook::DeliveryState;
 use crate::realtime::payload::{Attachment, Conversation, Message, Visitor, VisitorDelta};
 
 use super::schema::{
     attachments, audit_log, canned_responses, conversations, events, invites, jobs, memberships, messages, page_views,
-    password_resets, refresh_tokens, users, visitors, widgets, workspaces,
+    password_resets, refresh_tokens, users, visitors, webhook_deliveries, webhooks, widgets, workspaces,
 };
 
 /// A workspace row.
@@ -171,6 +172,54 @@ pub struct JobRow {
     pub locked_until: Option<i64>,
     /// Why the last attempt failed ("" if none did).
     pub last_error: String,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+/// A webhook endpoint (see `store::webhooks`). `event_types` is a JSON array of names.
+#[derive(Clone, Debug, PartialEq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = webhooks)]
+pub struct WebhookRow {
+    pub id: String,
+    pub workspace_id: String,
+    pub url: String,
+    pub description: String,
+    pub event_types: String,
+    pub secret: String,
+    pub enabled: bool,
+    pub disabled_reason: String,
+    /// The last event sequence number turned into deliveries.
+    pub event_cursor: i64,
+    pub failed_in_a_row: i32,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+impl WebhookRow {
+    /// The subscribed event type names (unknown names, which only an older or newer server
+    /// could have written, are skipped).
+    pub fn event_type_names(&self) -> Vec<String> {
+        serde_json::from_str(&self.event_types).unwrap_or_default()
+    }
+}
+
+/// One event sent to one endpoint; its attempts run as a job.
+#[derive(Clone, Debug, PartialEq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = webhook_deliveries)]
+pub struct DeliveryRow {
+    pub id: String,
+    pub webhook_id: String,
+    pub workspace_id: String,
+    pub event_type: String,
+    /// The request body exactly as sent.
+    pub payload: String,
+    pub state: DeliveryState,
+    pub attempts: i32,
+    pub next_attempt_at: Option<i64>,
+    pub response_status: i32,
+    pub latency_ms: i64,
+    pub error: String,
+    pub response_excerpt: String,
     pub created_at: i64,
     pub updated_at: i64,
 }

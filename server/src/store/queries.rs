@@ -100,6 +100,14 @@ pub(crate) trait Writes: Reads {
     /// returns its id.
     async fn enqueue_job(&mut self, new: &crate::jobs::NewJob, now: i64) -> Result<String, StoreError>;
 
+    /// Writes a pending delivery of `webhook` and the job that makes its attempts.
+    async fn write_delivery(
+        &mut self,
+        webhook: &super::models::WebhookRow,
+        delivery: &super::webhooks::NewDelivery,
+        now: i64,
+    ) -> Result<super::models::DeliveryRow, StoreError>;
+
     /// Marks the jobs `ids` that are still claimable (due and queued, or running past
     /// their lease) as running under `worker` until `now + lease_ms`; returns those.
     async fn mark_claimed(

@@ -256,11 +256,48 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    webhooks (id) {
+        id -> Text,
+        workspace_id -> Text,
+        url -> Text,
+        description -> Text,
+        event_types -> Text,
+        secret -> Text,
+        enabled -> Bool,
+        disabled_reason -> Text,
+        event_cursor -> BigInt,
+        failed_in_a_row -> Integer,
+        created_at -> BigInt,
+        updated_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    webhook_deliveries (id) {
+        id -> Text,
+        webhook_id -> Text,
+        workspace_id -> Text,
+        event_type -> Text,
+        payload -> Text,
+        state -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Nullable<BigInt>,
+        response_status -> Integer,
+        latency_ms -> BigInt,
+        error -> Text,
+        response_excerpt -> Text,
+        created_at -> BigInt,
+        updated_at -> BigInt,
+    }
+}
+
 diesel::joinable!(memberships -> users (user_id));
 diesel::joinable!(conversations -> visitors (visitor_id));
 diesel::joinable!(page_views -> visitors (visitor_id));
 diesel::joinable!(messages -> conversations (conversation_id));
 diesel::joinable!(memberships -> workspaces (workspace_id));
+diesel::joinable!(webhook_deliveries -> webhooks (webhook_id));
 diesel::allow_tables_to_appear_in_same_query!(
     server_secrets,
     workspaces,
@@ -279,4 +316,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     canned_responses,
     jobs,
     password_resets,
+    webhooks,
+    webhook_deliveries,
 );

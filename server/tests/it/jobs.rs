@@ -47,13 +47,13 @@ async fn job_in_state(
     state: JobState,
 ) -> porthole_server::store::models::JobRow {
     for _ in 0..100 {
-        let jobs = store.jobs_of(workspace_id, None, 50).await.unwrap();
+        let jobs = store.jobs_of(workspace_id, "email", None, 50).await.unwrap();
         if let Some(job) = jobs.iter().find(|j| j.summary == summary && j.state == state) {
             return job.clone();
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    panic!("no {state:?} job {summary:?} in {:?}", store.jobs_of(workspace_id, None, 50).await.unwrap());
+    panic!("no {state:?} job {summary:?} in {:?}", store.jobs_of(workspace_id, "email", None, 50).await.unwrap());
 }
 
 /// With SMTP configured an invitation is e-mailed (text and HTML, the inviter and the
@@ -170,7 +170,7 @@ async fn without_smtp_nothing_is_emailed() {
     let (owner, session) = sign_up(&server, "owner@nomail.test", "No Mail").await;
     assert!(!invite(&owner, "ada@nomail.test").await.emailed);
     let store = store_of(&server).await;
-    assert!(store.jobs_of(&session.workspace.unwrap().id, None, 10).await.unwrap().is_empty());
+    assert!(store.jobs_of(&session.workspace.unwrap().id, "email", None, 10).await.unwrap().is_empty());
     let listed = owner.workspace().list_jobs(pb::ListJobsRequest::default()).await.unwrap().into_inner();
     assert!(!listed.email_enabled && listed.jobs.is_empty());
     server.stop().await;
@@ -377,7 +377,7 @@ async fn unread_replies_are_emailed_to_the_visitor(backend: Backend) {
 
     // Owners see the one e-mail sent; the jobs that found nothing to do are gone.
     let store = store_of(&server).await;
-    let jobs = store.jobs_of(&workspace_id, None, 10).await.unwrap();
+    let jobs = store.jobs_of(&workspace_id, "email", None, 10).await.unwrap();
     assert_eq!(jobs.len(), 1, "{jobs:?}");
     assert_eq!((jobs[0].summary.as_str(), jobs[0].state), ("Unread reply to vera@visitor.test", JobState::Done));
 
@@ -394,7 +394,7 @@ async fn unread_replies_are_emailed_to_the_visitor(backend: Backend) {
         })
         .await
         .unwrap();
-    assert_eq!(store.jobs_of(&workspace_id, None, 10).await.unwrap().len(), 1);
+    assert_eq!(store.jobs_of(&workspace_id, "email", None, 10).await.unwrap().len(), 1);
     server.stop().await;
 }
 on_both_backends!(unread_replies_are_emailed_to_the_visitor);

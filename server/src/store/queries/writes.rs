@@ -9,6 +9,7 @@ use crate::domain::conversation::{self as rules, MessageToSend, Sender, Status};
 use crate::domain::job::JobState;
 use crate::domain::routing::{AgentStatus, Candidate, Mode, Responder, next_turn, pick};
 use crate::domain::visitor::MAX_PAGE_VIEWS_KEPT;
+use crate::domain::webhook::DeliveryState;
 use crate::realtime::event::{Event, EventBody, UpdateCause};
 use crate::realtime::payload::MemberView;
 use crate::store::StoreError;
@@ -16,13 +17,16 @@ use crate::store::conversations::{
     ChangeOutcome, ConversationChange, SendOutcome, Staged, VISITOR_FALLBACK_NAME, retried,
 };
 use crate::store::events::NewEvent;
-use crate::store::models::{AttachmentRow, ConversationRow, EventRow, JobRow, MembershipRow, MessageRow, UserRow};
+use crate::store::models::{
+    AttachmentRow, ConversationRow, DeliveryRow, EventRow, JobRow, MembershipRow, MessageRow, UserRow, WebhookRow,
+};
 use crate::store::queries::{Reads, Writes};
 use crate::store::routing::view_of;
 use crate::store::schema::{
     attachments, conversations, events, jobs, memberships, messages, page_views, refresh_tokens, users, visitors,
-    workspaces,
+    webhook_deliveries, workspaces,
 };
+use crate::store::webhooks::{NewDelivery, delivery_job};
 
 impl Writes for Conn {
     async fn lock_workspace(&mut self, workspace_id: &str) -> Result<(), StoreError> {
@@ -292,6 +296,33 @@ impl Writes for Conn {
         };
         diesel::insert_into(jobs::table).values(&row).execute(self).await?;
         Ok(row.id)
+    }
+
+    async fn write_delivery(
+        &mut self,
+        webhook: &WebhookRow,
+        delivery: &NewDelivery,
+        now: i64,
+    ) -> Result<DeliveryRow, StoreError> {
+        let row = DeliveryRow {
+            id: delivery.id.clone(),
+            webhook_id: webhook.id.clone(),
+            workspace_id: webhook.workspace_id.clone(),
+            event_type: delivery.event_type.clone(),
+            payload: delivery.payload.clone(),
+            state: DeliveryState::Pending,
+            attempts: 0,
+            next_attempt_at: Some(now),
+            response_status: 0,
+            latency_ms: 0,
+            error: String::new(),
+            response_excerpt: String::new(),
+            created_at: now,
+            updated_at: now,
+        };
+        diesel::insert_into(webhook_deliveries::table).values(&row).execute(self).await?;
+        self.enqueue_job(&delivery_job(webhook, delivery), now).await?;
+        Ok(row)
     }
 
     async fn mark_claimed(

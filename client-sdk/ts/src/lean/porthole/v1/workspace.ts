@@ -77,10 +77,11 @@ export interface AuditEntry {
    * `invite.created`, `invite.revoked`, `workspace.updated`, `widget.created`,
    * `widget.updated`, `widget.deleted`, `widget.activated`, `widget.deactivated`,
    * `widget.token_regenerated`, `widget.identity_secret_viewed`,
-   * `widget.identity_secret_rotated`, `visitor.exported`, `visitor.erased`, `job.retried`.
+   * `widget.identity_secret_rotated`, `visitor.exported`, `visitor.erased`, `job.retried`,
+   * `webhook.created`, `webhook.updated`, `webhook.deleted`, `webhook.secret_rotated`.
    */
   action: string;
-  /** What it was done to (an id: `usr_…`, `inv_…`, `wgt_…`, `vis_…`, `ws_…`). */
+  /** What it was done to (an id: `usr_…`, `inv_…`, `wgt_…`, `vis_…`, `ws_…`, `whk_…`). */
   targetId: string;
   /** A short human description (`role agent → admin`, `e-mail ann@example.com`). */
   detail: string;
@@ -2407,7 +2408,8 @@ export const WorkspaceServiceDefinition = {
       options: {},
     },
     /**
-     * Lists the workspace's background jobs (so far the e-mails it sends: invitations),
+     * Lists the workspace's e-mail jobs (invitations, offline messages, unread replies,
+     * notices; webhook deliveries have their own log, WebhookService.ListWebhookDeliveries),
      * newest first: queued, running, done or failed, with their attempts and last error, and
      * whether this server sends e-mail at all. Finished jobs are kept as long as events
      * (PORTHOLE_EVENT_RETENTION_DAYS). Owners only.

@@ -1,0 +1,189 @@
+//! What a webhook delivery's body says (documented in `proto/porthole/v1/webhooks.md`):
+//! which logged events an endpoint hears of, and their JSON. This is a public format: fields
+//! are only ever added; `fixtures/` holds one body per type as released and a test keeps
+//! them so.
+
+use serde::Serialize;
+
+use crate::domain::conversation::Status;
+use crate::domain::webhook::EventType;
+use crate::realtime::event::{Event, EventBody, UpdateCause};
+use crate::realtime::payload::{ConversationView, Message};
+
+/// A delivery's body.
+#[derive(Clone, Debug, Serialize)]
+pub struct Envelope {
+    /// Unique per event and endpoint (`evt_…`); the same on redelivery, so receivers can
+    /// ignore a body they already handled.
+    pub id: String,
+    #[serde(rename = "type")]
+    pub event_type: &'static str,
+    /// When it happened (RFC 3339, UTC, milliseconds).
+    pub created_at: String,
+    pub workspace_id: String,
+    pub data: Data,
+}
+
+/// The event's subject.
+#[derive(Clone, Debug, Serialize)]
+#[serde(untagged)]
+pub enum Data {
+    Conversation { conversation: ConversationData },
+    Message { message: MessageData },
+    Visitor { visitor: VisitorData },
+    Test { webhook_id: String, message: &'static str },
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ConversationData {
+    pub id: String,
+    pub widget_id: String,
+    pub status: &'static str,
+    pub priority: &'static str,
+    /// `null` when unassigned.
+    pub assignee: Option<Person>,
+    pub tags: Vec<String>,
+    /// 1–5; `null` when unrated.
+    pub rating: Option<i32>,
+    pub rating_comment: String,
+    pub source_url: String,
+    pub visitor: VisitorRef,
+    /// Link to the conversation in the dashboard.
+    pub url: String,
+    pub created_at: String,
+    pub first_response_at: Option<String>,
+    pub resolved_at: Option<String>,
+    pub closed_at: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Person {
+    pub id: String,
+    pub name: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct VisitorRef {
+    pub id: String,
+    pub name: String,
+    pub email: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct MessageData {
+    pub id: String,
+    pub conversation_id: String,
+    /// Position in the conversation: 1, 2, 3, …
+    pub seq: i64,
+    /// `visitor`, `agent`, `bot` or `system`.
+    pub sender_type: &'static str,
+    pub sender_id: String,
+    pub sender_name: String,
+    pub body: String,
+    /// An internal note: agents only, never shown to the visitor.
+    pub internal: bool,
+    pub attachments: Vec<AttachmentData>,
+    pub created_at: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct AttachmentData {
+    pub id: String,
+    pub file_name: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct VisitorData {
+    pub id: String,
+    /// The site's own id for this person.
+    pub external_id: String,
+    /// Identified with the site's signed identity token.
+    pub verified: bool,
+    pub name: String,
+    pub email: String,
+}
+
+/// RFC 3339 in UTC with milliseconds.
+pub fn time(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms).unwrap_or_default().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+/// Which webhook event a logged event is, if any. `visitor.identified` needs the visitor's
+/// current name and e-mail, which the caller reads (the event carries only what changed).
+pub fn event_type_of(event: &Event) -> Option<EventType> {
+    match &event.body {
+        EventBody::ConversationCreated { .. } => Some(EventType::ConversationCreated),
+        EventBody::ConversationUpdated { conversation, cause } => {
+            let c = &conversation.conversation;
+            match cause {
+                UpdateCause::Assignment if c.assignee_user_id.is_some() => Some(EventType::ConversationAssigned),
+                UpdateCause::Status if c.status == Status::Resolved => Some(EventType::ConversationResolved),
+                UpdateCause::Status if c.status == Status::Closed => Some(EventType::ConversationClosed),
+                UpdateCause::Rating if c.rating > 0 => Some(EventType::ConversationRated),
+                _ => None,
+            }
+        }
+        EventBody::MessageCreated { .. } => Some(EventType::MessageCreated),
+        EventBody::VisitorChanged { changes, .. } if changes.external_id.is_some() => {
+            Some(EventType::VisitorIdentified)
+        }
+        _ => None,
+    }
+}
+
+/// The data of a conversation event.
+pub fn conversation(view: &ConversationView, public_url: &str) -> Data {
+    let c = &view.conversation;
+    Data::Conversation {
+        conversation: ConversationData {
+            id: c.id.clone(),
+            widget_id: c.widget_id.clone(),
+            status: c.status.as_str(),
+            priority: c.priority.as_str(),
+            assignee: c.assignee_user_id.as_ref().map(|id| Person { id: id.clone(), name: view.assignee_name.clone() }),
+            tags: c.tags.clone(),
+            rating: (c.rating > 0).then_some(c.rating),
+            rating_comment: c.rating_comment.clone(),
+            source_url: c.source_url.clone(),
+            visitor: VisitorRef {
+                id: c.visitor_id.clone(),
+                name: view.visitor_name.clone(),
+                email: view.visitor_email.clone(),
+            },
+            url: format!("{}/app/inbox/{}", public_url.trim_end_matches('/'), c.id),
+            created_at: time(c.created_at),
+            first_response_at: c.first_response_at.map(time),
+            resolved_at: c.resolved_at.map(time),
+            closed_at: c.closed_at.map(time),
+        },
+    }
+}
+
+/// The data of a `message.created` event.
+pub fn message(m: &Message) -> Data {
+    Data::Message {
+        message: MessageData {
+            id: m.id.clone(),
+            conversation_id: m.conversation_id.clone(),
+            seq: m.seq,
+            sender_type: m.sender_type.as_str(),
+            sender_id: m.sender_id.clone(),
+            sender_name: m.sender_name.clone(),
+            body: m.body.clone(),
+            internal: m.internal,
+            attachments: m
+                .attachments
+                .iter()
+                .map(|a| AttachmentData {
+                    id: a.id.clone(),
+                    file_name: a.file_name.clone(),
+                    content_type: a.content_type.clone(),
+                    size_bytes: a.size_bytes,
+                })
+                .collect(),
+            created_at: time(m.created_at),
+        },
+    }
+}
