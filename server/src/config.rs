@@ -158,6 +158,16 @@ pub const KEYS: &[Key] = &[
         doc: "The sender of Porthole's e-mail, e.g. Porthole <chat@example.com>; required with PORTHOLE_SMTP_URL.",
     },
     Key {
+        name: "PORTHOLE_JOB_RETRY_SECS",
+        default: "10",
+        doc: "Seconds before a failed background job (e-mail, webhook delivery) is first retried (1 to 600); each further retry waits twice as long, at most an hour.",
+    },
+    Key {
+        name: "PORTHOLE_JOB_LEASE_SECS",
+        default: "300",
+        doc: "How long a worker's claim on a job lasts (10 to 3600): if its process dies, the job runs again after this. An attempt may take half of it, at most 60 s.",
+    },
+    Key {
         name: "PORTHOLE_DEMO",
         default: "false",
         doc: "true creates a demo workspace (demo@porthole.test / porthole-demo) with a widget shown at /demo; false (the default) keeps the demo owner from signing in, should the workspace exist from an earlier start.",
@@ -226,8 +236,10 @@ pub struct Config {
     pub retention: crate::retention::Retention,
     /// Where e-mail goes; `None` when no SMTP server is configured.
     pub mail: Option<crate::jobs::mail::MailSettings>,
-    /// How long a failed job waits before its first retry (not a setting: tests shorten it).
+    /// How long a failed job waits before its first retry.
     pub first_job_retry: Duration,
+    /// How long a worker's claim on a job lasts.
+    pub job_lease: Duration,
     /// How long an agent's reply may stay unread before it is e-mailed to the visitor (not a
     /// setting: tests shorten it).
     pub unread_reply_delay: Duration,
@@ -378,6 +390,8 @@ impl Config {
 
         let (url_key, url) = get("PORTHOLE_SMTP_URL");
         let (password_key, password_file) = get("PORTHOLE_SMTP_PASSWORD_FILE");
+        let first_job_retry = Duration::from_secs(number("PORTHOLE_JOB_RETRY_SECS", 1, 600)?);
+        let job_lease = Duration::from_secs(number("PORTHOLE_JOB_LEASE_SECS", 10, 3600)?);
         let (from_key, from) = get("PORTHOLE_SMTP_FROM");
         let mail = if url.is_empty() {
             None
@@ -442,7 +456,8 @@ impl Config {
             connections,
             retention,
             mail,
-            first_job_retry: crate::domain::job::FIRST_RETRY,
+            first_job_retry,
+            job_lease,
             unread_reply_delay: crate::domain::job::UNREAD_REPLY_DELAY,
             log_filter,
             log_format,

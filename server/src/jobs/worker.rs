@@ -17,11 +17,10 @@ use crate::webhooks;
 
 /// Jobs claimed at once (run side by side).
 const BATCH: i64 = 8;
-/// How long one attempt may run before it counts as failed.
+/// The longest an attempt may run before it counts as failed; at most half the lease
+/// (`Config::job_lease`: past it, another worker takes the job over, this one having
+/// died), so a live worker never loses a job it is running.
 const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(60);
-/// How long a claim holds: past it, another worker takes the job over (this one died).
-/// Longer than an attempt may run, so a live worker never loses a job it is running.
-pub const LEASE: Duration = Duration::from_secs(300);
 /// The longest sleep without a look at the store: jobs written by another replica, or
 /// whose worker died, are found within this.
 const LONGEST_NAP: Duration = Duration::from_secs(15);
@@ -74,7 +73,7 @@ impl AttemptError {
 pub async fn run(state: Arc<AppState>) {
     let worker = crate::ids::new_id("wrk");
     let mut shutdown = state.shutdown.clone();
-    let lease_ms = i64::try_from(LEASE.as_millis()).unwrap_or(i64::MAX);
+    let lease_ms = i64::try_from(state.config.job_lease.as_millis()).unwrap_or(i64::MAX);
     loop {
         let claimed = match state.store.claim_jobs(&worker, now_ms(), BATCH, lease_ms).await {
             Ok(claimed) => claimed,
@@ -105,9 +104,10 @@ pub async fn run(state: Arc<AppState>) {
 
 /// Runs one claimed job and records the outcome.
 async fn attempt(state: &AppState, worker: &str, job: JobRow) {
-    let outcome = match tokio::time::timeout(ATTEMPT_TIMEOUT, perform(state, &job)).await {
+    let limit = ATTEMPT_TIMEOUT.min(state.config.job_lease / 2);
+    let outcome = match tokio::time::timeout(limit, perform(state, &job)).await {
         Ok(outcome) => outcome,
-        Err(_) => Err(AttemptError::Timeout(ATTEMPT_TIMEOUT)),
+        Err(_) => Err(AttemptError::Timeout(limit)),
     };
     let now = now_ms();
     let recorded = match &outcome {

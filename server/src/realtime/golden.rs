@@ -16,7 +16,7 @@ use crate::domain::account::Role;
 use crate::domain::conversation::{Priority, Sender, Status};
 use crate::domain::routing::{AgentStatus, Responder};
 
-fn conversation() -> ConversationView {
+pub(crate) fn conversation() -> ConversationView {
     ConversationView {
         conversation: Conversation {
             id: "cnv_1".into(),
@@ -53,7 +53,7 @@ fn conversation() -> ConversationView {
     }
 }
 
-fn message() -> Message {
+pub(crate) fn message() -> Message {
     Message {
         id: "msg_1".into(),
         workspace_id: "wsp_1".into(),

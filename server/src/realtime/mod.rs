@@ -9,4 +9,4 @@ pub mod presence;
 pub mod recovery;
 
 #[cfg(test)]
-mod golden;
+pub(crate) mod golden;

@@ -187,3 +187,130 @@ pub fn message(m: &Message) -> Data {
         },
     }
 }
+
+/// Golden tests of the body format: customers' receivers parse it, so what a sample event
+/// sends must stay what `fixtures/v1/` says (fields may be added to the fixtures with the
+/// code, never changed or removed). A new type: add a sample and run the tests once with
+/// `PORTHOLE_BLESS=1`.
+#[cfg(test)]
+mod golden {
+    use super::*;
+    use crate::realtime::golden::{conversation, message};
+
+    fn envelope(event_type: EventType, data: Data) -> Envelope {
+        Envelope {
+            id: "evt_1".into(),
+            event_type: event_type.as_str(),
+            created_at: time(1_764_000_100_000),
+            workspace_id: "wsp_1".into(),
+            data,
+        }
+    }
+
+    fn samples() -> Vec<(&'static str, Envelope)> {
+        vec![
+            (
+                "conversation",
+                envelope(EventType::ConversationAssigned, super::conversation(&conversation(), "https://chat.example")),
+            ),
+            ("message", envelope(EventType::MessageCreated, super::message(&message()))),
+            (
+                "visitor",
+                envelope(
+                    EventType::VisitorIdentified,
+                    Data::Visitor {
+                        visitor: VisitorData {
+                            id: "vis_1".into(),
+                            external_id: "customer-42".into(),
+                            verified: true,
+                            name: "Ada".into(),
+                            email: "ada@example.com".into(),
+                        },
+                    },
+                ),
+            ),
+            (
+                "test",
+                envelope(EventType::Test, Data::Test { webhook_id: "whk_1".into(), message: "A test from Porthole." }),
+            ),
+        ]
+    }
+
+    #[test]
+    fn bodies_are_what_v1_sent() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/webhooks/fixtures/v1");
+        let bless = std::env::var_os("PORTHOLE_BLESS").is_some();
+        for (name, sample) in samples() {
+            let path = dir.join(format!("{name}.json"));
+            let now = serde_json::to_value(&sample).unwrap();
+            if bless && !path.exists() {
+                std::fs::create_dir_all(&dir).unwrap();
+                std::fs::write(&path, serde_json::to_string_pretty(&now).unwrap() + "\n").unwrap();
+            }
+            let text = std::fs::read_to_string(&path)
+                .unwrap_or_else(|e| panic!("{}: {e} (new type? run once with PORTHOLE_BLESS=1)", path.display()));
+            let released: serde_json::Value = serde_json::from_str(&text).unwrap();
+            assert_eq!(now, released, "{name}: the body changed from what v1 sent");
+        }
+    }
+
+    /// Which logged events are which webhook events.
+    #[test]
+    fn events_map_to_their_types() {
+        use crate::realtime::event::Event;
+        let event = |body| Event {
+            workspace_id: "wsp_1".into(),
+            seq: 1,
+            visitor_id: None,
+            visitor_visible: false,
+            visitor_prev_seq: None,
+            body,
+        };
+        let with = |status, cause, assignee: Option<&str>, rating| {
+            let mut view = conversation();
+            view.conversation.status = status;
+            view.conversation.assignee_user_id = assignee.map(Into::into);
+            view.conversation.rating = rating;
+            event(EventBody::ConversationUpdated { conversation: view, cause })
+        };
+        assert_eq!(
+            event_type_of(&event(EventBody::ConversationCreated { conversation: conversation() })),
+            Some(EventType::ConversationCreated)
+        );
+        assert_eq!(
+            event_type_of(&with(Status::Active, UpdateCause::Assignment, Some("usr_1"), 0)),
+            Some(EventType::ConversationAssigned)
+        );
+        assert_eq!(event_type_of(&with(Status::Pending, UpdateCause::Assignment, None, 0)), None, "unassigned");
+        assert_eq!(
+            event_type_of(&with(Status::Resolved, UpdateCause::Status, None, 0)),
+            Some(EventType::ConversationResolved)
+        );
+        assert_eq!(
+            event_type_of(&with(Status::Closed, UpdateCause::Status, None, 0)),
+            Some(EventType::ConversationClosed)
+        );
+        assert_eq!(event_type_of(&with(Status::Active, UpdateCause::Status, None, 0)), None, "reopened");
+        assert_eq!(
+            event_type_of(&with(Status::Resolved, UpdateCause::Rating, None, 4)),
+            Some(EventType::ConversationRated)
+        );
+        assert_eq!(event_type_of(&with(Status::Active, UpdateCause::Tags, None, 0)), None);
+        assert_eq!(
+            event_type_of(&event(EventBody::MessageCreated { message: message() })),
+            Some(EventType::MessageCreated)
+        );
+        let identified =
+            crate::realtime::payload::VisitorDelta { external_id: Some("c-1".into()), ..Default::default() };
+        assert_eq!(
+            event_type_of(&event(EventBody::VisitorChanged { visitor_id: "vis_1".into(), changes: identified })),
+            Some(EventType::VisitorIdentified)
+        );
+        let moved =
+            crate::realtime::payload::VisitorDelta { current_url: Some("https://x".into()), ..Default::default() };
+        assert_eq!(
+            event_type_of(&event(EventBody::VisitorChanged { visitor_id: "vis_1".into(), changes: moved })),
+            None
+        );
+    }
+}

@@ -1816,6 +1816,10 @@ async fn a_restarted_replica_publishes_what_a_crash_held_back() {
     let workspace_id = agent_b.workspace().get_workspace(pb::GetWorkspaceRequest {}).await.unwrap();
     let workspace_id = workspace_id.into_inner().workspace.unwrap().id;
 
+    // Let the events of the setup (the agent coming online, routing) pass first: a later
+    // event would reveal the gap below and fill it from the store.
+    while tokio::time::timeout(Duration::from_millis(500), agent_event(&mut agents)).await.is_ok() {}
+
     // Committed but never published: what a process killed right after the commit leaves.
     let store = porthole_server::store::Store::connect(&a.database.clone().unwrap(), 1).await.unwrap();
     let held_back = porthole_server::domain::conversation::MessageToSend {

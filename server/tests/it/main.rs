@@ -25,5 +25,6 @@ mod retention;
 mod routing;
 mod tidy;
 mod visitors;
+mod webhook_crash;
 mod webhooks;
 mod widgets;

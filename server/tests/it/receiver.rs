@@ -34,6 +34,10 @@ struct Inner {
     /// Answers for the next requests, in order; then `otherwise`.
     script: VecDeque<u16>,
     otherwise: u16,
+    /// Answer 500 to attempts up to this one (a retry storm), before the script.
+    fail_attempts_up_to: u32,
+    /// How long each answer takes.
+    delay: Duration,
 }
 
 /// The receiver; stops when dropped.
@@ -62,13 +66,24 @@ impl Receiver {
         inner.otherwise = otherwise;
     }
 
+    /// Answers 500 to every delivery's attempts up to `attempt` (each delivery then
+    /// succeeds on the next), whatever the script says.
+    pub fn fail_attempts_up_to(&self, attempt: u32) {
+        self.inner.lock().unwrap().fail_attempts_up_to = attempt;
+    }
+
+    /// Takes `delay` over every answer (so attempts are in flight when a server dies).
+    pub fn slow(&self, delay: Duration) {
+        self.inner.lock().unwrap().delay = delay;
+    }
+
     pub fn got(&self) -> Vec<Delivery> {
         self.inner.lock().unwrap().got.clone()
     }
 
-    /// Waits until `done` holds for what was received (at most 30 s).
+    /// Waits until `done` holds for what was received (at most 60 s).
     pub async fn wait_until(&self, what: &str, done: impl Fn(&[Delivery]) -> bool) -> Vec<Delivery> {
-        for _ in 0..600 {
+        for _ in 0..1200 {
             let got = self.got();
             if done(&got) {
                 return got;
@@ -87,13 +102,17 @@ impl Drop for Receiver {
 
 async fn receive(State(inner): State<Arc<Mutex<Inner>>>, headers: HeaderMap, body: Bytes) -> (StatusCode, String) {
     let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+    let delay = inner.lock().unwrap().delay;
+    tokio::time::sleep(delay).await;
     let mut inner = inner.lock().unwrap();
-    let status = inner.script.pop_front().unwrap_or(inner.otherwise);
+    let attempt: u32 = header("porthole-attempt").parse().unwrap_or(0);
+    let status =
+        if attempt <= inner.fail_attempts_up_to { 500 } else { inner.script.pop_front().unwrap_or(inner.otherwise) };
     inner.got.push(Delivery {
         signature: header("porthole-signature"),
         delivery_id: header("porthole-delivery"),
         event_type: header("porthole-event"),
-        attempt: header("porthole-attempt").parse().unwrap_or(0),
+        attempt,
         body: String::from_utf8_lossy(&body).into_owned(),
         status,
     });
