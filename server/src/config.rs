@@ -85,7 +85,7 @@ pub const KEYS: &[Key] = &[
     Key {
         name: "PORTHOLE_RATE_LIMITS",
         default: "",
-        doc: "Rate-limit overrides as name=COUNT/PERIOD pairs, e.g. messages_per_visitor=20/10s,login_per_ip=20/5m (limits: login_per_ip, login_per_account, signup_per_ip, sessions_per_ip, sessions_per_widget, messages_per_visitor, upload_kib_per_visitor, page_views_per_visitor, heartbeats_per_visitor, calls_per_member, password_reset_per_ip, password_reset_per_account, webhook_sends_per_workspace); empty keeps the defaults; off disables them (load tests only).",
+        doc: "Rate-limit overrides as name=COUNT/PERIOD pairs, e.g. messages_per_visitor=20/10s,login_per_ip=20/5m (limits: login_per_ip, login_per_account, signup_per_ip, sessions_per_ip, sessions_per_widget, messages_per_visitor, upload_kib_per_visitor, page_views_per_visitor, heartbeats_per_visitor, calls_per_member, password_reset_per_ip, password_reset_per_account, test_sends_per_workspace); empty keeps the defaults; off disables them (load tests only).",
     },
     Key {
         name: "PORTHOLE_SIGNUP",
@@ -243,6 +243,9 @@ pub struct Config {
     /// How long an agent's reply may stay unread before it is e-mailed to the visitor (not a
     /// setting: tests shorten it).
     pub unread_reply_delay: Duration,
+    /// How long a visitor's message may stay unread by its assignee before it is e-mailed
+    /// to them (not a setting: tests shorten it).
+    pub unseen_message_delay: Duration,
     pub log_filter: String,
     pub log_format: LogFormat,
 }
@@ -459,6 +462,7 @@ impl Config {
             first_job_retry,
             job_lease,
             unread_reply_delay: crate::domain::job::UNREAD_REPLY_DELAY,
+            unseen_message_delay: crate::domain::notification::UNSEEN_MESSAGE_DELAY,
             log_filter,
             log_format,
         })

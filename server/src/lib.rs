@@ -12,6 +12,7 @@ pub mod error;
 pub mod ids;
 pub mod jobs;
 pub mod limits;
+pub mod notifications;
 pub mod realtime;
 pub mod retention;
 pub mod slots;
@@ -48,6 +49,8 @@ pub struct AppState {
     pub jobs: jobs::worker::Wake,
     /// Sends webhook deliveries; wakes the dispatcher when events were logged.
     pub webhooks: webhooks::Webhooks,
+    /// Signs Web Push; wakes the notifier when events were logged.
+    pub notifier: notifications::Notifier,
     /// Turns true when the server starts shutting down; long-lived streams end then.
     pub shutdown: watch::Receiver<bool>,
 }
@@ -82,7 +85,7 @@ pub enum StartError {
     #[error("e-mail setup failed: {0}")]
     Mail(String),
     #[error("{0}")]
-    Webhooks(String),
+    Outbound(String),
     #[error("cannot reach Redis: {0}")]
     Bus(#[from] realtime::bus::BusError),
 }
@@ -116,8 +119,17 @@ pub async fn open_state(
     let mailer = config.mail.as_ref().map(jobs::mail::Mailer::new).transpose().map_err(StartError::Mail)?;
     let jobs = jobs::worker::Wake::default();
     let sender = webhooks::client::Sender::new(config.webhook_addresses.clone())
-        .map_err(|e| StartError::Webhooks(e.to_string()))?;
+        .map_err(|e| StartError::Outbound(e.to_string()))?;
     let webhooks = webhooks::Webhooks::new(sender);
+    let vapid_key = store.server_secret("vapid", notifications::push::Pusher::generate_key).await?;
+    // Push services contact the operator through the VAPID subject: the mail sender, or
+    // the server's own address.
+    let subject = match &config.mail {
+        Some(mail) => format!("mailto:{}", mail.from_address()),
+        None => public_url.clone(),
+    };
+    let pusher = notifications::push::Pusher::new(&vapid_key, subject).map_err(StartError::Outbound)?;
+    let notifier = notifications::Notifier::new(pusher);
     Ok(Arc::new(AppState {
         config,
         public_url,
@@ -130,6 +142,7 @@ pub async fn open_state(
         mailer,
         jobs,
         webhooks,
+        notifier,
         shutdown,
     }))
 }
@@ -203,6 +216,7 @@ pub async fn start(
     tokio::spawn(retention::run(state.clone()));
     tokio::spawn(jobs::worker::run(state.clone()));
     tokio::spawn(webhooks::dispatch(state.clone()));
+    tokio::spawn(notifications::run(state.clone()));
     if state.config.redis_url.is_some() {
         tokio::spawn(realtime::recovery::republish_recent(state.clone()));
     }

@@ -46,9 +46,9 @@ pub enum Limit {
     /// Password-reset e-mails sent to one account (beyond it requests are answered as
     /// usual but send nothing, so the inbox cannot be flooded).
     PasswordResetPerAccount,
-    /// Webhook tests and redeliveries one workspace asks for (each makes a request to a
-    /// URL its admins chose).
-    WebhookSendsPerWorkspace,
+    /// Webhook tests and redeliveries, and test pushes, one workspace asks for (each makes
+    /// requests to URLs its members chose).
+    TestSendsPerWorkspace,
 }
 
 /// `count` per `per` (a burst of `count`, refilled evenly over `per`).
@@ -73,7 +73,7 @@ impl Limit {
         Limit::CallsPerMember,
         Limit::PasswordResetPerIp,
         Limit::PasswordResetPerAccount,
-        Limit::WebhookSendsPerWorkspace,
+        Limit::TestSendsPerWorkspace,
     ];
 
     /// Its name in `PORTHOLE_RATE_LIMITS`.
@@ -91,7 +91,7 @@ impl Limit {
             Limit::CallsPerMember => "calls_per_member",
             Limit::PasswordResetPerIp => "password_reset_per_ip",
             Limit::PasswordResetPerAccount => "password_reset_per_account",
-            Limit::WebhookSendsPerWorkspace => "webhook_sends_per_workspace",
+            Limit::TestSendsPerWorkspace => "test_sends_per_workspace",
         }
     }
 
@@ -114,7 +114,7 @@ impl Limit {
             Limit::CallsPerMember => rate(600, 60),
             Limit::PasswordResetPerIp => rate(10, 3600),
             Limit::PasswordResetPerAccount => rate(3, 3600),
-            Limit::WebhookSendsPerWorkspace => rate(30, 60),
+            Limit::TestSendsPerWorkspace => rate(30, 60),
         }
     }
 
@@ -131,7 +131,7 @@ impl Limit {
             Limit::HeartbeatsPerVisitor => "too many heartbeats",
             Limit::CallsPerMember => "too many requests",
             Limit::PasswordResetPerIp | Limit::PasswordResetPerAccount => "too many password-reset requests",
-            Limit::WebhookSendsPerWorkspace => "too many webhook tests and redeliveries",
+            Limit::TestSendsPerWorkspace => "too many tests and redeliveries",
         }
     }
 }

@@ -118,6 +118,11 @@ impl Porthole {
         pb::webhook_service_client::WebhookServiceClient::new(self.authed())
     }
 
+    /// Notification settings and push browsers (every member; defaults: admins).
+    pub fn notifications(&self) -> pb::notification_service_client::NotificationServiceClient<Authed> {
+        pb::notification_service_client::NotificationServiceClient::new(self.authed())
+    }
+
     /// Conversations and the workspace feed (agents).
     pub fn conversations(&self) -> pb::conversation_service_client::ConversationServiceClient<Authed> {
         pb::conversation_service_client::ConversationServiceClient::new(self.authed())

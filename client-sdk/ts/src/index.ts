@@ -4,6 +4,7 @@
 export * from "./gen/porthole/v1/auth_pb.js";
 export * from "./gen/porthole/v1/canned_pb.js";
 export * from "./gen/porthole/v1/conversation_pb.js";
+export * from "./gen/porthole/v1/notification_pb.js";
 export * from "./gen/porthole/v1/webhook_pb.js";
 export * from "./gen/porthole/v1/widget_pb.js";
 export * from "./gen/porthole/v1/workspace_pb.js";

@@ -18,10 +18,12 @@ use crate::store::models::{AttachmentRow, ConversationRow};
 use crate::store::now_ms;
 
 /// Publishes events after their transaction committed (latency only: feeds that miss
-/// them read the store), and tells the webhook dispatcher (which reads the log).
+/// them read the store), and tells the webhook dispatcher and the notifier (which read
+/// the log).
 pub async fn publish(state: &AppState, events: Vec<Event>) {
     if !events.is_empty() {
         state.webhooks.events_logged();
+        state.notifier.events_logged();
     }
     for event in events {
         state.bus.publish(BusMessage::Event(event)).await;

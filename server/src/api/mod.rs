@@ -9,6 +9,7 @@ pub mod conversation;
 pub mod convert;
 pub mod detached;
 pub mod intake;
+pub mod notification;
 pub mod notify;
 pub mod password_reset;
 pub mod privacy;
@@ -22,6 +23,7 @@ use std::sync::Arc;
 use porthole_proto::v1::auth_service_server::AuthServiceServer;
 use porthole_proto::v1::canned_response_service_server::CannedResponseServiceServer;
 use porthole_proto::v1::conversation_service_server::ConversationServiceServer;
+use porthole_proto::v1::notification_service_server::NotificationServiceServer;
 use porthole_proto::v1::visitor_service_server::VisitorServiceServer;
 use porthole_proto::v1::webhook_service_server::WebhookServiceServer;
 use porthole_proto::v1::widget_service_server::WidgetServiceServer;
@@ -40,6 +42,7 @@ const SERVED_SERVICES: &[&str] = &[
     "porthole.v1.VisitorService",
     "porthole.v1.CannedResponseService",
     "porthole.v1.WebhookService",
+    "porthole.v1.NotificationService",
 ];
 
 /// The caller's IP address (see [`crate::client_ip`]), empty when unknown.
@@ -68,6 +71,7 @@ pub async fn routes(state: Arc<AppState>) -> Result<axum::Router, String> {
     health_reporter.set_serving::<VisitorServiceServer<visitor::VisitorApi>>().await;
     health_reporter.set_serving::<CannedResponseServiceServer<canned::CannedResponseApi>>().await;
     health_reporter.set_serving::<WebhookServiceServer<webhook::WebhookApi>>().await;
+    health_reporter.set_serving::<NotificationServiceServer<notification::NotificationApi>>().await;
 
     // v1 for current tools (buf curl), v1alpha for older ones (grpcurl).
     let reflection_v1 = reflection().build_v1().map_err(|e| e.to_string())?;
@@ -89,6 +93,7 @@ pub async fn routes(state: Arc<AppState>) -> Result<axum::Router, String> {
         )
         .add_service(CannedResponseServiceServer::new(canned::CannedResponseApi::new(state.clone())))
         .add_service(WebhookServiceServer::new(webhook::WebhookApi::new(state.clone())))
+        .add_service(NotificationServiceServer::new(notification::NotificationApi::new(state.clone())))
         .into_axum_router();
     Ok(grpc)
 }

@@ -1,10 +1,10 @@
-//! Who is told about what by e-mail: the jobs a change writes with itself. So far: a
-//! visitor's offline message goes to the workspace's owners and admins (every member's own
-//! switches are issue 15's notification settings), and our replies a visitor has not read
-//! a few minutes later go to the visitor.
+//! Who is told about what by e-mail when it happens: the jobs a change writes with itself.
+//! A visitor's offline message goes to every member whose settings say so (by default
+//! everyone), and our replies a visitor has not read a few minutes later go to the visitor.
+//! What members are told of the rest of the event log is `notifications`.
 
 use crate::AppState;
-use crate::domain::account::Role;
+use crate::domain::notification::{Channel, Notice};
 use crate::error::Error;
 use crate::jobs::mail::{self, OfflineMessage};
 use crate::jobs::{Job, NewJob};
@@ -20,8 +20,8 @@ pub struct Offline<'a> {
     pub body: &'a str,
 }
 
-/// The e-mails telling the workspace's owners and admins about an offline message; none
-/// when the server sends no e-mail.
+/// The e-mails telling members about an offline message (per their settings); none when
+/// the server sends no e-mail.
 pub async fn offline_message(state: &AppState, offline: &Offline<'_>) -> Result<Vec<NewJob>, Error> {
     if state.mailer.is_none() {
         return Ok(Vec::new());
@@ -36,9 +36,10 @@ pub async fn offline_message(state: &AppState, offline: &Offline<'_>) -> Result<
         link: &link,
     };
     let members = state.store.workload(offline.workspace_id, now_ms()).await?.members;
+    let settings = state.store.notification_settings(offline.workspace_id).await?;
     Ok(members
         .iter()
-        .filter(|m| m.role.at_least(Role::Admin))
+        .filter(|m| settings.of(&m.user_id).on(Notice::OfflineMessage, Channel::Email))
         .map(|m| NewJob {
             workspace_id: Some(offline.workspace_id.to_owned()),
             summary: format!("Offline message to {}", m.email),

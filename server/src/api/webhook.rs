@@ -220,7 +220,7 @@ impl WebhookService for WebhookApi {
     ) -> Result<Response<pb::SendTestWebhookResponse>, Status> {
         let agent = auth::agent(&request)?;
         let row = self.webhook(&agent, &request.get_ref().webhook_id).await?;
-        self.state.limits.check(Limit::WebhookSendsPerWorkspace, &agent.workspace_id).await?;
+        self.state.limits.check(Limit::TestSendsPerWorkspace, &agent.workspace_id).await?;
         let sent = self.state.store.enqueue_delivery(&row, &webhooks::test_delivery(&row), now_ms()).await?;
         self.state.jobs.job_written();
         Ok(Response::new(pb::SendTestWebhookResponse { delivery: Some(delivery(&sent)) }))
@@ -265,7 +265,7 @@ impl WebhookService for WebhookApi {
         if !row.enabled {
             return Err(Error::failed_precondition("the webhook is disabled; enable it, then redeliver").into());
         }
-        self.state.limits.check(Limit::WebhookSendsPerWorkspace, &agent.workspace_id).await?;
+        self.state.limits.check(Limit::TestSendsPerWorkspace, &agent.workspace_id).await?;
         let sent = self.state.store.enqueue_delivery(&row, &webhooks::redelivery(&original), now_ms()).await?;
         self.state.jobs.job_written();
         Ok(Response::new(pb::RedeliverWebhookResponse { delivery: Some(delivery(&sent)) }))

@@ -71,6 +71,10 @@ pub fn access_for(path: &str) -> Option<Access> {
             "CreateCannedResponse" | "UpdateCannedResponse" | "DeleteCannedResponse",
         ) => Member(Role::Admin),
 
+        // Everyone manages their own notifications; the workspace's defaults are admins'.
+        ("porthole.v1.NotificationService", "UpdateWorkspaceNotificationDefaults") => Member(Role::Admin),
+        ("porthole.v1.NotificationService", _) => Member(Role::Agent),
+
         // Webhooks send the workspace's conversations elsewhere: admins and owners.
         ("porthole.v1.WebhookService", _) => Member(Role::Admin),
 

@@ -6,6 +6,7 @@ pub mod canned;
 pub mod conversation;
 pub mod hours;
 pub mod job;
+pub mod notification;
 pub mod page;
 pub mod routing;
 pub mod visitor;

@@ -66,6 +66,11 @@ impl std::fmt::Debug for MailSettings {
 }
 
 impl MailSettings {
+    /// The sender's address (`chat@example.com`).
+    pub fn from_address(&self) -> String {
+        self.from.email.to_string()
+    }
+
     /// `url` is `smtp://host:port` in the clear, `smtp://…?tls=required` for STARTTLS or
     /// `smtps://…` for TLS, with credentials as `user:password@`; `from` is the sender.
     pub fn new(url: &str, from: &str) -> Result<Self, String> {
@@ -287,6 +292,123 @@ pub fn unread_replies(to: &str, unread: &crate::store::replies::UnreadReplies) -
          the chat.</p></body></html>",
         hello = escape(&hello),
         workspace = escape(&unread.workspace_name),
+    );
+    Email { to: to.to_owned(), subject, text, html, reply_to: None }
+}
+
+/// A button-styled link, as every notice ends with.
+fn button(link: &str, label: &str) -> String {
+    format!(
+        "<p><a href=\"{}\" style=\"display: inline-block; padding: 10px 16px; background: #4f46e5; \
+         color: #fff; border-radius: 6px; text-decoration: none\">{}</a></p>",
+        escape(link),
+        escape(label)
+    )
+}
+
+/// The footer of a member's notice: why they got it and where to change that.
+fn settings_footer(settings_link: &str) -> (String, String) {
+    (
+        format!("\nYou get this because of your notification settings: {settings_link}\n"),
+        format!(
+            "<p style=\"color: #555; font-size: 13px\">You get this because of your \
+             <a href=\"{}\">notification settings</a>.</p>",
+            escape(settings_link)
+        ),
+    )
+}
+
+/// What a notice to a member is about.
+pub struct MemberNotice<'a> {
+    pub workspace: &'a str,
+    pub visitor: &'a str,
+    /// The conversation in the dashboard.
+    pub link: &'a str,
+    pub settings_link: &'a str,
+}
+
+/// A visitor started a conversation.
+pub fn new_conversation(to: &str, n: &MemberNotice<'_>, first_message: &str) -> Email {
+    let subject =
+        format!("New conversation on {}: {}", n.workspace, crate::domain::conversation::preview(first_message, 0));
+    let (footer_text, footer_html) = settings_footer(n.settings_link);
+    let text = format!(
+        "{visitor} started a conversation at {workspace}:\n\n{first_message}\n\nAnswer in Porthole: {link}\n{footer_text}",
+        visitor = n.visitor,
+        workspace = n.workspace,
+        link = n.link,
+    );
+    let html = format!(
+        "<!doctype html><html><body style=\"font-family: sans-serif; line-height: 1.5\">\
+         <p><strong>{visitor}</strong> started a conversation at {workspace}:</p>\
+         <blockquote style=\"margin: 0; padding: 8px 12px; border-left: 3px solid #4f46e5; \
+         white-space: pre-wrap\">{body}</blockquote>{button}{footer_html}</body></html>",
+        visitor = escape(n.visitor),
+        workspace = escape(n.workspace),
+        body = escape(first_message),
+        button = button(n.link, "Answer in Porthole"),
+    );
+    Email { to: to.to_owned(), subject, text, html, reply_to: None }
+}
+
+/// A conversation was assigned (or transferred) to the member.
+pub fn assigned(to: &str, n: &MemberNotice<'_>, transfer: bool, last_message: &str) -> Email {
+    let how = if transfer { "transferred" } else { "assigned" };
+    let subject = format!("Conversation {how} to you: {}", n.visitor);
+    let (footer_text, footer_html) = settings_footer(n.settings_link);
+    let quoted = if last_message.is_empty() { String::new() } else { format!("\n\n{last_message}") };
+    let text = format!(
+        "The conversation with {visitor} at {workspace} was {how} to you.{quoted}\n\nOpen it: {link}\n{footer_text}",
+        visitor = n.visitor,
+        workspace = n.workspace,
+        link = n.link,
+    );
+    let html = format!(
+        "<!doctype html><html><body style=\"font-family: sans-serif; line-height: 1.5\">\
+         <p>The conversation with <strong>{visitor}</strong> at {workspace} was {how} to you.</p>\
+         {quote}{button}{footer_html}</body></html>",
+        visitor = escape(n.visitor),
+        workspace = escape(n.workspace),
+        quote = if last_message.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "<blockquote style=\"margin: 0; padding: 8px 12px; border-left: 3px solid #4f46e5; \
+                 white-space: pre-wrap\">{}</blockquote>",
+                escape(last_message)
+            )
+        },
+        button = button(n.link, "Open the conversation"),
+    );
+    Email { to: to.to_owned(), subject, text, html, reply_to: None }
+}
+
+/// Visitor messages the assignee has not read for a while.
+pub fn unseen_messages(to: &str, n: &MemberNotice<'_>, messages: &[crate::store::replies::Reply]) -> Email {
+    let subject = match messages {
+        [_] => format!("{} is waiting for your answer", n.visitor),
+        _ => format!("{} messages from {} are waiting for your answer", messages.len(), n.visitor),
+    };
+    let (footer_text, footer_html) = settings_footer(n.settings_link);
+    let mut text =
+        format!("{} wrote in your conversation at {} and nobody has read it yet:\n\n", n.visitor, n.workspace);
+    let mut quotes = String::new();
+    for m in messages {
+        text.push_str(&format!("{}\n\n", m.body));
+        quotes.push_str(&format!(
+            "<blockquote style=\"margin: 0 0 8px; padding: 8px 12px; border-left: 3px solid #4f46e5; \
+             white-space: pre-wrap\">{}</blockquote>",
+            escape(&m.body)
+        ));
+    }
+    text.push_str(&format!("Answer in Porthole: {}\n{footer_text}", n.link));
+    let html = format!(
+        "<!doctype html><html><body style=\"font-family: sans-serif; line-height: 1.5\">\
+         <p><strong>{visitor}</strong> wrote in your conversation at {workspace} and nobody has read \
+         it yet:</p>{quotes}{button}{footer_html}</body></html>",
+        visitor = escape(n.visitor),
+        workspace = escape(n.workspace),
+        button = button(n.link, "Answer in Porthole"),
     );
     Email { to: to.to_owned(), subject, text, html, reply_to: None }
 }

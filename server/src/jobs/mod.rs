@@ -25,14 +25,20 @@ pub enum Job {
     VisitorReply { workspace_id: String, conversation_id: String, message_id: String },
     /// Make an attempt of a webhook delivery (`webhooks`; the body is the delivery's).
     Webhook { delivery_id: String },
+    /// Push a notification to one browser of a member (`notifications::push`).
+    Push { subscription_id: String, note: crate::notifications::push::PushNote },
+    /// E-mail the assignee the visitor messages they have not read, if this message is
+    /// still the last of them when the job runs.
+    UnseenMessage { workspace_id: String, conversation_id: String, message_id: String, user_id: String },
 }
 
 impl Job {
     /// The `kind` column.
     pub fn kind(&self) -> &'static str {
         match self {
-            Job::Email(_) | Job::VisitorReply { .. } => "email",
+            Job::Email(_) | Job::VisitorReply { .. } | Job::UnseenMessage { .. } => "email",
             Job::Webhook { .. } => "webhook",
+            Job::Push { .. } => "push",
         }
     }
 
@@ -41,8 +47,11 @@ impl Job {
         match self {
             // With the backoff of `domain::job`, eight attempts span about 40 minutes: long
             // enough for a mail server's restart, short enough for an invitation to matter.
-            Job::Email(_) | Job::VisitorReply { .. } => 8,
+            Job::Email(_) | Job::VisitorReply { .. } | Job::UnseenMessage { .. } => 8,
             Job::Webhook { .. } => crate::domain::webhook::MAX_ATTEMPTS,
+            // A notification an hour late is news no more (the push service keeps one for
+            // an hour too).
+            Job::Push { .. } => 4,
         }
     }
 }
@@ -91,12 +100,36 @@ mod golden {
                 },
             ),
             ("webhook", Job::Webhook { delivery_id: "whd_1".into() }),
+            (
+                "push",
+                Job::Push {
+                    subscription_id: "psh_1".into(),
+                    note: crate::notifications::push::PushNote {
+                        title: "New conversation: Ada".into(),
+                        body: "Where is my order?".into(),
+                        url: "/app/inbox/cnv_1".into(),
+                        tag: "cnv_1".into(),
+                        urgent: false,
+                    },
+                },
+            ),
+            (
+                "unseen_message",
+                Job::UnseenMessage {
+                    workspace_id: "wsp_1".into(),
+                    conversation_id: "cnv_1".into(),
+                    message_id: "msg_1".into(),
+                    user_id: "usr_1".into(),
+                },
+            ),
         ];
         for (name, job) in &samples {
             let fixture = match job {
                 Job::Email(_) => "email",
                 Job::VisitorReply { .. } => "visitor_reply",
                 Job::Webhook { .. } => "webhook",
+                Job::Push { .. } => "push",
+                Job::UnseenMessage { .. } => "unseen_message",
             };
             assert_eq!(fixture, *name);
         }

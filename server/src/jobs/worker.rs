@@ -10,6 +10,7 @@ use super::Job;
 use super::mail::{self, MailError};
 use crate::AppState;
 use crate::domain::job::retry_delay;
+use crate::notifications::push::{PushError, PushNote};
 use crate::store::models::JobRow;
 use crate::store::now_ms;
 use crate::store::webhooks::AfterAttempt;
@@ -51,6 +52,8 @@ enum AttemptError {
     Timeout(Duration),
     #[error(transparent)]
     Store(#[from] crate::store::StoreError),
+    #[error(transparent)]
+    Push(#[from] PushError),
     /// A webhook delivery's attempt failed (its record is written with the retry decision).
     #[error("{error}")]
     Webhook { delivery_id: String, outcome: Option<webhooks::client::Outcome>, error: String, retryable: bool },
@@ -65,6 +68,7 @@ impl AttemptError {
             AttemptError::NoMailer | AttemptError::Timeout(_) | AttemptError::Store(_) => true,
             AttemptError::Payload(_) => false,
             AttemptError::Webhook { retryable, .. } => *retryable,
+            AttemptError::Push(error) => error.is_transient(),
         }
     }
 }
@@ -164,8 +168,10 @@ enum Done {
 /// What the job does.
 async fn perform(state: &AppState, row: &JobRow) -> Result<Done, AttemptError> {
     let job = serde_json::from_str::<Job>(&row.payload)?;
-    if let Job::Webhook { delivery_id } = job {
-        return deliver(state, delivery_id, row.attempts).await;
+    match job {
+        Job::Webhook { delivery_id } => return deliver(state, delivery_id, row.attempts).await,
+        Job::Push { subscription_id, note } => return push(state, &subscription_id, &note).await,
+        _ => {}
     }
     let mailer = state.mailer.as_ref().ok_or(AttemptError::NoMailer)?;
     match job {
@@ -181,9 +187,31 @@ async fn perform(state: &AppState, row: &JobRow) -> Result<Done, AttemptError> {
             }
             mailer.send(&mail::unread_replies(&unread.visitor_email, &unread)).await?;
         }
-        Job::Webhook { .. } => {}
+        Job::UnseenMessage { workspace_id, conversation_id, message_id, user_id } => {
+            let email =
+                crate::notifications::unseen_email(state, &workspace_id, &conversation_id, &message_id, &user_id)
+                    .await?;
+            let Some(email) = email else { return Ok(Done::NothingToDo) };
+            mailer.send(&email).await?;
+        }
+        Job::Webhook { .. } | Job::Push { .. } => {}
     }
     Ok(Done::Sent)
+}
+
+/// One push to one browser; a browser the push service says is gone is forgotten.
+async fn push(state: &AppState, subscription_id: &str, note: &PushNote) -> Result<Done, AttemptError> {
+    let Some(subscription) = state.store.push_subscription(subscription_id).await? else {
+        return Ok(Done::NothingToDo); // unsubscribed meanwhile
+    };
+    match state.notifier.pusher.send(&state.webhooks.sender, &subscription, note).await {
+        Ok(()) => Ok(Done::Sent),
+        Err(PushError::Gone(_)) => {
+            state.store.delete_push_subscription(None, subscription_id).await?;
+            Ok(Done::NothingToDo)
+        }
+        Err(error) => Err(AttemptError::Push(error)),
+    }
 }
 
 /// One attempt of a webhook delivery.

@@ -204,6 +204,7 @@ where
         convert,
         held: BTreeMap::new(),
         gap_deadline: None,
+        dashboard: crate::ids::new_id("dsh"),
         _slot: slot,
     };
     tokio::spawn(feed.run(live));
@@ -224,6 +225,8 @@ struct Feed<T, F> {
     /// When to stop waiting for the missing event and read the store; set while `held`
     /// is not empty.
     gap_deadline: Option<tokio::time::Instant>,
+    /// For an agent's feed: its row among open dashboards (members with one get no push).
+    dashboard: String,
     /// This feed's place among its watcher's open feeds, given back when the feed ends.
     _slot: slots::Slot<String>,
 }
@@ -265,11 +268,37 @@ where
     F: Fn(FeedItem<'_>, i64) -> Option<T> + Send + 'static,
 {
     async fn run(mut self, live: broadcast::Receiver<Arc<BusMessage>>) {
+        let member = match &self.audience {
+            Audience::Agent(user_id) => Some(user_id.clone()),
+            Audience::Visitor(_) => None,
+        };
+        if let Some(user_id) = &member {
+            dashboard_seen(&self.source.store, &self.dashboard, &self.workspace_id, user_id).await;
+        }
         if let Err(Stop::Failed(error)) = self.serve(live).await {
             let _ = self.tx.send(Box::new(Err(error.into()))).await;
         }
+        if member.is_some()
+            && let Err(error) = self.source.store.dashboard_closed(&self.dashboard).await
+        {
+            tracing::warn!(%error, "could not record a dashboard closing; it stops counting within a minute");
+        }
     }
+}
 
+/// Records that an agent's dashboard (feed `id`) is open now.
+async fn dashboard_seen(store: &Store, id: &str, workspace_id: &str, user_id: &str) {
+    let now = crate::store::now_ms();
+    if let Err(error) = store.dashboard_seen(id, workspace_id, user_id, now).await {
+        tracing::warn!(%error, "could not record an open dashboard");
+    }
+}
+
+impl<T, F> Feed<T, F>
+where
+    T: Send + 'static,
+    F: Fn(FeedItem<'_>, i64) -> Option<T> + Send + 'static,
+{
     async fn serve(&mut self, mut live: broadcast::Receiver<Arc<BusMessage>>) -> Result<(), Stop> {
         let mut health = self.source.bus.health();
         let mut degraded = matches!(*health.borrow_and_update(), BusHealth::Degraded);
@@ -314,6 +343,7 @@ where
                 _ = presence.tick(), if member.is_some() => {
                     if let Some(user_id) = &member {
                         let now = crate::store::now_ms();
+                        dashboard_seen(&self.source.store, &self.dashboard, &self.workspace_id, user_id).await;
                         match self.source.store.touch_member(&self.workspace_id, user_id, now).await {
                             Ok(events) => {
                                 for event in events {

@@ -19,6 +19,7 @@ pub mod conversations;
 pub mod events;
 pub mod jobs;
 pub mod models;
+pub mod notifications;
 pub mod privacy;
 pub(crate) mod queries;
 pub mod replies;

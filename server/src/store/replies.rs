@@ -1,5 +1,6 @@
-//! What a visitor has not read of our replies in a conversation, and where to write to
-//! them: what the e-mail of unread replies (`jobs::Job::VisitorReply`) is made of.
+//! What one side of a conversation has not read: our replies the visitor has not (the
+//! e-mail of `jobs::Job::VisitorReply`), and visitor messages its agents have not (the
+//! e-mail of `jobs::Job::UnseenMessage`).
 
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
@@ -70,6 +71,65 @@ impl Store {
                 .map(|(message_id, sender_name, body)| Reply { message_id, sender_name, body })
                 .collect();
             Ok(Some(UnreadReplies { visitor_email, visitor_name, workspace_name, source_url, replies }))
+        })
+    }
+}
+
+/// A conversation's visitor messages its agents have not read, with what the e-mail to the
+/// assignee needs.
+#[derive(Clone, Debug)]
+pub struct UnseenMessages {
+    pub assignee_user_id: Option<String>,
+    pub visitor_name: String,
+    pub visitor_email: String,
+    pub workspace_name: String,
+    /// Visitor messages after the agents' read mark, oldest first (at most 20).
+    pub messages: Vec<Reply>,
+}
+
+impl Store {
+    /// The visitor messages of a conversation of the workspace that its agents have not
+    /// read; `None` when it is gone.
+    pub async fn unseen_visitor_messages(
+        &self,
+        workspace_id: &str,
+        conversation_id: &str,
+    ) -> Result<Option<UnseenMessages>, StoreError> {
+        read!(self, |conn| {
+            let Some((read_seq, assignee_user_id, visitor_email, visitor_name)) = conversations::table
+                .inner_join(visitors::table)
+                .filter(conversations::workspace_id.eq(workspace_id))
+                .filter(conversations::id.eq(conversation_id))
+                .select((
+                    conversations::agent_read_seq,
+                    conversations::assignee_user_id,
+                    visitors::email,
+                    visitors::name,
+                ))
+                .get_result::<(i64, Option<String>, String, String)>(conn)
+                .await
+                .optional()?
+            else {
+                return Ok(None);
+            };
+            let workspace_name: String =
+                workspaces::table.find(workspace_id).select(workspaces::name).get_result(conn).await?;
+            let mut newest: Vec<(String, String, String)> = messages::table
+                .filter(messages::workspace_id.eq(workspace_id))
+                .filter(messages::conversation_id.eq(conversation_id))
+                .filter(messages::seq.gt(read_seq))
+                .filter(messages::sender_type.eq(Sender::Visitor))
+                .order(messages::seq.desc())
+                .limit(MOST_REPLIES)
+                .select((messages::id, messages::sender_name, messages::body))
+                .load(conn)
+                .await?;
+            newest.reverse();
+            let messages = newest
+                .into_iter()
+                .map(|(message_id, sender_name, body)| Reply { message_id, sender_name, body })
+                .collect();
+            Ok(Some(UnseenMessages { assignee_user_id, visitor_name, visitor_email, workspace_name, messages }))
         })
     }
 }

@@ -17,6 +17,7 @@ diesel::table! {
         event_seq -> BigInt,
         routing_mode -> Text,
         unassign_on_offline -> Bool,
+        notified_seq -> BigInt,
     }
 }
 
@@ -292,6 +293,37 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    notification_settings (workspace_id, user_id) {
+        workspace_id -> Text,
+        user_id -> Text,
+        settings -> Text,
+        updated_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    push_subscriptions (id) {
+        id -> Text,
+        workspace_id -> Text,
+        user_id -> Text,
+        endpoint -> Text,
+        p256dh -> Text,
+        auth -> Text,
+        label -> Text,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    open_dashboards (id) {
+        id -> Text,
+        workspace_id -> Text,
+        user_id -> Text,
+        seen_at -> BigInt,
+    }
+}
+
 diesel::joinable!(memberships -> users (user_id));
 diesel::joinable!(conversations -> visitors (visitor_id));
 diesel::joinable!(page_views -> visitors (visitor_id));
@@ -318,4 +350,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     password_resets,
     webhooks,
     webhook_deliveries,
+    notification_settings,
+    push_subscriptions,
+    open_dashboards,
 );

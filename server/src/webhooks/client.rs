@@ -81,6 +81,12 @@ impl Sender {
         &self.policy
     }
 
+    /// The client itself, for other outgoing requests under the same policy (Web Push).
+    /// Literal addresses never reach its resolver: check them with [`refused_literal`].
+    pub fn http(&self) -> &reqwest::Client {
+        &self.http
+    }
+
     /// POSTs one delivery, signed now.
     pub async fn send(&self, request: &Request<'_>) -> Outcome {
         let started = Instant::now();

@@ -1391,7 +1391,10 @@ export const WebhookDelivery: MessageFns<WebhookDelivery> = {
  * Each request is a JSON body (the payload format is documented in `webhooks.md` beside
  * this file) signed in the `Porthole-Signature` header: `t=<Unix seconds>,v1=<hex
  * HMAC-SHA256 of "<t>.<body>" keyed by the endpoint's secret>`. Receivers check the
- * signature and refuse timestamps older than 5 minutes (replays). Any 2xx answer within 10
+ * signature and refuse timestamps older than 5 minutes (replays). Headers also name the
+ * delivery (`Porthole-Delivery`), the event type (`Porthole-Event`) and the attempt
+ * (`Porthole-Attempt`, from 1). Deliveries are not ordered (they run side by side and
+ * retry independently): order by the times in the bodies. Any 2xx answer within 10
  * seconds counts as delivered; anything else is retried through the job queue (10 s
  * doubling, at most an hour apart, 12 attempts over about four hours). After 5 deliveries
  * in a row fail for good the endpoint is disabled and the workspace's owners are e-mailed.
