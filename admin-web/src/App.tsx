@@ -35,6 +35,9 @@ const LiveVisitorsScreen = lazy(() =>
 const WidgetsScreen = lazy(() =>
   import("./widgets/WidgetsScreen").then((m) => ({ default: m.WidgetsScreen })),
 );
+const WebhooksScreen = lazy(() =>
+  import("./webhooks/WebhooksScreen").then((m) => ({ default: m.WebhooksScreen })),
+);
 const WidgetEditorScreen = lazy(() =>
   import("./widgets/WidgetEditorScreen").then((m) => ({ default: m.WidgetEditorScreen })),
 );
@@ -161,6 +164,14 @@ export function App() {
                 element={
                   <Lazy>
                     <WidgetEditorScreen />
+                  </Lazy>
+                }
+              />
+              <Route
+                path="/webhooks"
+                element={
+                  <Lazy>
+                    <WebhooksScreen />
                   </Lazy>
                 }
               />

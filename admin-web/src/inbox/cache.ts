@@ -46,6 +46,8 @@ export const keys = {
   signUpPolicy: ["sign-up-policy"] as const,
   auditLog: ["audit-log"] as const,
   jobs: ["jobs"] as const,
+  webhooks: ["webhooks"] as const,
+  webhookDeliveries: (webhookId: string) => ["webhook-deliveries", webhookId] as const,
 };
 
 function listQueries(qc: QueryClient) {

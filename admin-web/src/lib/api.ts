@@ -13,6 +13,7 @@ import {
   createClient,
   createPortholeTransport,
   type Interceptor,
+  WebhookService,
   WidgetService,
   WorkspaceService,
 } from "@porthole/client";
@@ -69,3 +70,4 @@ export const workspaceClient = createClient(WorkspaceService, transport);
 export const widgetClient = createClient(WidgetService, transport);
 export const conversationClient = createClient(ConversationService, transport);
 export const cannedClient = createClient(CannedResponseService, transport);
+export const webhookClient = createClient(WebhookService, transport);

@@ -16,6 +16,7 @@ import {
   Settings,
   Sun,
   Users,
+  Webhook,
 } from "lucide-react";
 import { type ReactNode, useEffect } from "react";
 import { NavLink, Outlet, useLocation, useMatch, useNavigate } from "react-router";
@@ -83,6 +84,7 @@ const SECTION_TITLES: Record<string, string> = {
   inbox: "Inbox",
   visitors: "Live visitors",
   widgets: "Widgets",
+  webhooks: "Webhooks",
   team: "Team",
   audit: "Audit log",
   deliveries: "E-mail deliveries",
@@ -110,7 +112,16 @@ function Shell({ meId }: { meId: string }) {
       badge: 0,
     },
     ...(isAdmin
-      ? [{ to: "/widgets", label: "Widgets", icon: <Blocks className="size-[18px]" />, badge: 0 }]
+      ? [
+          { to: "/widgets", label: "Widgets", icon: <Blocks className="size-[18px]" />, badge: 0 },
+          {
+            to: "/webhooks",
+            label: "Webhooks",
+            short: "Hooks",
+            icon: <Webhook className="size-[18px]" />,
+            badge: 0,
+          },
+        ]
       : []),
     { to: "/team", label: "Team", icon: <Users className="size-[18px]" />, badge: 0 },
     ...(isOwner
