@@ -85,7 +85,7 @@ pub const KEYS: &[Key] = &[
     Key {
         name: "PORTHOLE_RATE_LIMITS",
         default: "",
-        doc: "Rate-limit overrides as name=COUNT/PERIOD pairs, e.g. messages_per_visitor=20/10s,login_per_ip=20/5m (limits: login_per_ip, login_per_account, signup_per_ip, sessions_per_ip, sessions_per_widget, messages_per_visitor, upload_kib_per_visitor, page_views_per_visitor, heartbeats_per_visitor, calls_per_member, password_reset_per_ip, password_reset_per_account, test_sends_per_workspace); empty keeps the defaults; off disables them (load tests only).",
+        doc: "Rate-limit overrides as name=COUNT/PERIOD pairs, e.g. messages_per_visitor=20/10s,login_per_ip=20/5m (limits: login_per_ip, login_per_account, signup_per_ip, sessions_per_ip, sessions_per_widget, messages_per_visitor, upload_kib_per_visitor, page_views_per_visitor, heartbeats_per_visitor, calls_per_member, password_reset_per_ip, password_reset_per_account, test_sends_per_workspace, transcripts_per_visitor, transcripts_per_ip); empty keeps the defaults; off disables them (load tests only).",
     },
     Key {
         name: "PORTHOLE_SIGNUP",
@@ -156,6 +156,16 @@ pub const KEYS: &[Key] = &[
         name: "PORTHOLE_SMTP_FROM",
         default: "",
         doc: "The sender of Porthole's e-mail, e.g. Porthole <chat@example.com>; required with PORTHOLE_SMTP_URL.",
+    },
+    Key {
+        name: "PORTHOLE_UNREAD_REPLY_SECS",
+        default: "180",
+        doc: "Seconds an agent's reply may stay unread in the widget before it is e-mailed to a visitor who gave an address (1 to 86400).",
+    },
+    Key {
+        name: "PORTHOLE_UNSEEN_MESSAGE_SECS",
+        default: "300",
+        doc: "Seconds a visitor's message may stay unread by its assignee before it is e-mailed to them, if their notification settings say so (1 to 86400).",
     },
     Key {
         name: "PORTHOLE_JOB_RETRY_SECS",
@@ -240,11 +250,10 @@ pub struct Config {
     pub first_job_retry: Duration,
     /// How long a worker's claim on a job lasts.
     pub job_lease: Duration,
-    /// How long an agent's reply may stay unread before it is e-mailed to the visitor (not a
-    /// setting: tests shorten it).
+    /// How long an agent's reply may stay unread before it is e-mailed to the visitor.
     pub unread_reply_delay: Duration,
     /// How long a visitor's message may stay unread by its assignee before it is e-mailed
-    /// to them (not a setting: tests shorten it).
+    /// to them.
     pub unseen_message_delay: Duration,
     pub log_filter: String,
     pub log_format: LogFormat,
@@ -394,6 +403,8 @@ impl Config {
         let (url_key, url) = get("PORTHOLE_SMTP_URL");
         let (password_key, password_file) = get("PORTHOLE_SMTP_PASSWORD_FILE");
         let first_job_retry = Duration::from_secs(number("PORTHOLE_JOB_RETRY_SECS", 1, 600)?);
+        let unread_reply_delay = Duration::from_secs(number("PORTHOLE_UNREAD_REPLY_SECS", 1, 86_400)?);
+        let unseen_message_delay = Duration::from_secs(number("PORTHOLE_UNSEEN_MESSAGE_SECS", 1, 86_400)?);
         let job_lease = Duration::from_secs(number("PORTHOLE_JOB_LEASE_SECS", 10, 3600)?);
         let (from_key, from) = get("PORTHOLE_SMTP_FROM");
         let mail = if url.is_empty() {
@@ -461,8 +472,8 @@ impl Config {
             mail,
             first_job_retry,
             job_lease,
-            unread_reply_delay: crate::domain::job::UNREAD_REPLY_DELAY,
-            unseen_message_delay: crate::domain::notification::UNSEEN_MESSAGE_DELAY,
+            unread_reply_delay,
+            unseen_message_delay,
             log_filter,
             log_format,
         })

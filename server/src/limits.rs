@@ -49,6 +49,10 @@ pub enum Limit {
     /// Webhook tests and redeliveries, and test pushes, one workspace asks for (each makes
     /// requests to URLs its members chose).
     TestSendsPerWorkspace,
+    /// Transcripts one visitor has e-mailed.
+    TranscriptsPerVisitor,
+    /// Transcripts e-mailed for visitors from one IP address.
+    TranscriptsPerIp,
 }
 
 /// `count` per `per` (a burst of `count`, refilled evenly over `per`).
@@ -60,7 +64,7 @@ pub struct Rate {
 
 impl Limit {
     /// Every limit, in the order `PORTHOLE_RATE_LIMITS` documents them.
-    pub const ALL: [Limit; 13] = [
+    pub const ALL: [Limit; 15] = [
         Limit::LoginPerIp,
         Limit::LoginPerAccount,
         Limit::SignupPerIp,
@@ -74,6 +78,8 @@ impl Limit {
         Limit::PasswordResetPerIp,
         Limit::PasswordResetPerAccount,
         Limit::TestSendsPerWorkspace,
+        Limit::TranscriptsPerVisitor,
+        Limit::TranscriptsPerIp,
     ];
 
     /// Its name in `PORTHOLE_RATE_LIMITS`.
@@ -92,6 +98,8 @@ impl Limit {
             Limit::PasswordResetPerIp => "password_reset_per_ip",
             Limit::PasswordResetPerAccount => "password_reset_per_account",
             Limit::TestSendsPerWorkspace => "test_sends_per_workspace",
+            Limit::TranscriptsPerVisitor => "transcripts_per_visitor",
+            Limit::TranscriptsPerIp => "transcripts_per_ip",
         }
     }
 
@@ -115,6 +123,8 @@ impl Limit {
             Limit::PasswordResetPerIp => rate(10, 3600),
             Limit::PasswordResetPerAccount => rate(3, 3600),
             Limit::TestSendsPerWorkspace => rate(30, 60),
+            Limit::TranscriptsPerVisitor => rate(3, 3600),
+            Limit::TranscriptsPerIp => rate(10, 3600),
         }
     }
 
@@ -132,6 +142,7 @@ impl Limit {
             Limit::CallsPerMember => "too many requests",
             Limit::PasswordResetPerIp | Limit::PasswordResetPerAccount => "too many password-reset requests",
             Limit::TestSendsPerWorkspace => "too many tests and redeliveries",
+            Limit::TranscriptsPerVisitor | Limit::TranscriptsPerIp => "too many transcripts by e-mail",
         }
     }
 }

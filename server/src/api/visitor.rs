@@ -18,6 +18,7 @@ use crate::domain::widget::{PreChatField, origin_allowed};
 use crate::domain::{Violations, account, hours, visitor as rules};
 use crate::error::Error;
 use crate::ids;
+use crate::jobs::{Job, NewJob, mail};
 use crate::limits::Limit;
 use crate::realtime::event::{BusMessage, Typing};
 use crate::realtime::feed::{self, Audience, FeedItem, Grant};
@@ -176,6 +177,7 @@ impl VisitorService for VisitorApi {
                 texts: settings.texts,
                 behavior: settings.behavior,
                 online,
+                email_enabled: self.state.mailer.is_some(),
             }),
         }))
     }
@@ -625,6 +627,50 @@ impl VisitorService for VisitorApi {
             .await?
             .ok_or(Error::NotFound("conversation"))?;
         Ok(Response::new(pb::SubmitOfflineMessageResponse { conversation: Some(convert::visitor_conversation(&view)) }))
+    }
+
+    async fn email_transcript(
+        &self,
+        request: Request<pb::EmailTranscriptRequest>,
+    ) -> Result<Response<pb::EmailTranscriptResponse>, Status> {
+        let visitor = auth::visitor(&request)?;
+        let ip = super::peer_ip(&request);
+        let req = request.into_inner();
+        let mut v = Violations::default();
+        let email = account::normalize_email("email", &req.email, &mut v);
+        v.into_result(())?;
+        if self.state.mailer.is_none() {
+            return Err(Error::failed_precondition("this chat cannot send e-mail").into());
+        }
+        let transcript = self
+            .state
+            .store
+            .transcript(&visitor.workspace_id, &visitor.visitor_id, &req.conversation_id)
+            .await?
+            .ok_or(Error::NotFound("conversation"))?;
+        // Only a real chat is mailed: someone on our side wrote in it.
+        if !transcript.lines.iter().any(|l| matches!(l.sender_type, Sender::Agent | Sender::Bot)) {
+            return Err(Error::failed_precondition(
+                "nothing to send yet: a transcript can be sent once someone has answered",
+            )
+            .into());
+        }
+        self.state.limits.check(Limit::TranscriptsPerVisitor, &visitor.visitor_id).await?;
+        self.state.limits.check(Limit::TranscriptsPerIp, &ip).await?;
+        let row = self.state.store.visitor(&visitor.workspace_id, &visitor.visitor_id).await?;
+        if row.is_some_and(|r| r.email.is_empty()) {
+            let change = VisitorChange { email: Some(email.clone()), ..VisitorChange::default() };
+            self.update(&visitor, change, None).await?;
+        }
+        let job = NewJob {
+            workspace_id: Some(visitor.workspace_id.clone()),
+            summary: format!("Transcript to {email}"),
+            job: Job::Email(mail::transcript(&email, &transcript)),
+            delay: std::time::Duration::ZERO,
+        };
+        self.state.store.enqueue_job(&job, now_ms()).await?;
+        self.state.jobs.job_written();
+        Ok(Response::new(pb::EmailTranscriptResponse {}))
     }
 
     type WatchVisitorFeedStream = FeedStream;

@@ -36,10 +36,6 @@ impl JobState {
     }
 }
 
-/// How long an agent's reply may stay unread in the widget before it is e-mailed to the
-/// visitor (who may have closed the tab): long enough for one still on the page to read it.
-pub const UNREAD_REPLY_DELAY: Duration = Duration::from_secs(180);
-
 /// First retry after about this long; each further one waits twice as long.
 pub const FIRST_RETRY: Duration = Duration::from_secs(10);
 /// No retry waits longer than this.

@@ -28,7 +28,7 @@ pub enum Notice {
 #[serde(rename_all = "snake_case")]
 pub enum Channel {
     /// By the server, to the member's address (a visitor message only once it has stayed
-    /// unread for [`UNSEEN_MESSAGE_DELAY`]).
+    /// unread for `PORTHOLE_UNSEEN_MESSAGE_SECS`).
     Email,
     /// By the server, to the member's browsers, when no dashboard of theirs is open.
     Push,
@@ -60,8 +60,6 @@ impl Channel {
     pub const ALL: [Channel; 4] = [Channel::Email, Channel::Push, Channel::Sound, Channel::Desktop];
 }
 
-/// How long a visitor's message may stay unread by its assignee before it is e-mailed.
-pub const UNSEEN_MESSAGE_DELAY: std::time::Duration = std::time::Duration::from_secs(300);
 /// Browsers one member may register for push.
 pub const MAX_PUSH_SUBSCRIPTIONS: usize = 10;
 /// A dashboard counts as open while its process saw it within this (it touches every 20 s;

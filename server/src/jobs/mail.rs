@@ -413,6 +413,41 @@ pub fn unseen_messages(to: &str, n: &MemberNotice<'_>, messages: &[crate::store:
     Email { to: to.to_owned(), subject, text, html, reply_to: None }
 }
 
+/// A conversation's transcript for its visitor. Times are UTC with the zone written (the
+/// visitor's own zone is not known to the mail).
+pub fn transcript(to: &str, t: &crate::store::transcripts::Transcript) -> Email {
+    let when = |ms: i64| {
+        chrono::DateTime::from_timestamp_millis(ms).unwrap_or_default().format("%Y-%m-%d %H:%M UTC").to_string()
+    };
+    let subject = format!("Your conversation with {}", t.workspace_name);
+    let mut text = format!("Your conversation with {}, started {}:\n\n", t.workspace_name, when(t.started_at));
+    let mut rows = String::new();
+    if t.truncated {
+        text.push_str("(earlier messages left out)\n\n");
+        rows.push_str("<p style=\"color: #555\">(earlier messages left out)</p>");
+    }
+    for line in &t.lines {
+        text.push_str(&format!("{} ({}):\n{}\n\n", line.sender_name, when(line.created_at), line.body));
+        rows.push_str(&format!(
+            "<p style=\"margin: 0 0 12px\"><strong>{}</strong> <span style=\"color: #777; font-size: 12px\">{}</span>\
+             <br><span style=\"white-space: pre-wrap\">{}</span></p>",
+            escape(&line.sender_name),
+            escape(&when(line.created_at)),
+            escape(&line.body)
+        ));
+    }
+    text.push_str("You asked for this transcript in the chat on the website.\n");
+    let html = format!(
+        "<!doctype html><html><body style=\"font-family: sans-serif; line-height: 1.5\">\
+         <p>Your conversation with <strong>{workspace}</strong>, started {started}:</p>{rows}\
+         <p style=\"color: #555; font-size: 13px\">You asked for this transcript in the chat on the website.</p>\
+         </body></html>",
+        workspace = escape(&t.workspace_name),
+        started = escape(&when(t.started_at)),
+    );
+    Email { to: to.to_owned(), subject, text, html, reply_to: None }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -27,6 +27,7 @@ pub mod retention;
 pub mod routing;
 pub mod schema;
 mod transaction;
+pub mod transcripts;
 pub mod visitors;
 pub mod webhooks;
 pub mod widgets;

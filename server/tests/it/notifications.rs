@@ -303,3 +303,86 @@ async fn push_subscriptions_are_checked_and_private() {
     assert!(rule.email && !rule.push && rule.sound && !rule.desktop);
     server.stop().await;
 }
+
+async fn agent_says(agent: &Porthole, conversation_id: &str, body: &str, internal: bool) {
+    agent
+        .conversations()
+        .send_conversation_message(pb::SendConversationMessageRequest {
+            conversation_id: conversation_id.into(),
+            body: body.into(),
+            internal,
+            client_key: porthole_server::ids::new_id("k"),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+}
+
+/// A visitor can have their chat's transcript e-mailed once someone answered in it (not
+/// before: the widget must not mail text of the visitor's choosing alone), without internal
+/// notes, at most 3 an hour; the address becomes theirs if they had none.
+async fn transcripts_are_mailed_for_answered_chats(backend: Backend) {
+    let mailbox = Mailbox::start().await;
+    let url = mailbox.url();
+    let server = TestServer::start_with(backend, move |config| {
+        config.mail = Some(MailSettings::new(&url, "Porthole <chat@porthole.test>").unwrap());
+        config.rate_limits = porthole_server::limits::Rates::default();
+    })
+    .await;
+    let (owner, _) = sign_up(&server, "owner@transcript.test", "Transcript Co").await;
+    let widget = create_widget(&owner, "Site").await;
+    let (visitor, visitor_id) = start_visitor(&server, &widget.public_token).await;
+    let config = visitor
+        .visitor()
+        .get_widget_config(pb::GetWidgetConfigRequest { widget_token: widget.public_token.clone() })
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(config.config.unwrap().email_enabled);
+    let conversation = open_conversation(&visitor).await;
+    say(&visitor, &conversation.id, "Buy cheap watches at spam.example", "s1").await;
+    let ask = |email: &str| {
+        let visitor = visitor.clone();
+        let request = pb::EmailTranscriptRequest { conversation_id: conversation.id.clone(), email: email.into() };
+        async move { visitor.visitor().email_transcript(request).await }
+    };
+    let unanswered = ask("victim@elsewhere.test").await.unwrap_err();
+    assert_eq!(unanswered.code(), tonic::Code::FailedPrecondition, "{unanswered:?}");
+    let bad = ask("not an address").await.unwrap_err();
+    assert_eq!(bad.code(), tonic::Code::InvalidArgument);
+
+    agent_says(&owner, &conversation.id, "Happy to help!", false).await;
+    agent_says(&owner, &conversation.id, "internal: looks like spam", true).await;
+    ask("vera@visitor.test").await.unwrap();
+    let mail = mailbox.wait_for(1).await;
+    assert_eq!(mail[0].to, ["vera@visitor.test"]);
+    let text = mail[0].text();
+    assert!(text.contains("Your conversation with Transcript Co"), "{text}");
+    assert!(text.contains("Happy to help!") && text.contains("Buy cheap watches"), "{text}");
+    assert!(!text.contains("looks like spam"), "internal notes stay inside");
+    let profile = owner
+        .conversations()
+        .get_conversation(pb::GetConversationRequest { conversation_id: conversation.id.clone() })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(profile.conversation.unwrap().visitor_email, "vera@visitor.test", "{visitor_id}");
+
+    ask("vera@visitor.test").await.unwrap();
+    ask("vera@visitor.test").await.unwrap();
+    let limited = ask("vera@visitor.test").await.unwrap_err();
+    assert_eq!(limited.code(), tonic::Code::ResourceExhausted);
+    // Another visitor's conversation is not theirs to mail.
+    let (stranger, _) = start_visitor(&server, &widget.public_token).await;
+    let theirs = stranger
+        .visitor()
+        .email_transcript(pb::EmailTranscriptRequest {
+            conversation_id: conversation.id.clone(),
+            email: "x@y.test".into(),
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(theirs.code(), tonic::Code::NotFound);
+    server.stop().await;
+}
+crate::on_both_backends!(transcripts_are_mailed_for_answered_chats);

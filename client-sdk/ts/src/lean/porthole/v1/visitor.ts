@@ -41,6 +41,8 @@ export interface WidgetConfig {
    * widget shows the offline message and form.
    */
   online: boolean;
+  /** Whether this server sends e-mail, so the widget may offer EmailTranscript. */
+  emailEnabled: boolean;
 }
 
 /** A conversation as its visitor sees it. */
@@ -320,6 +322,18 @@ export interface SubmitOfflineMessageRequest {
   message: string;
 }
 
+/** Request of VisitorService.EmailTranscript. */
+export interface EmailTranscriptRequest {
+  /** The visitor's conversation. */
+  conversationId: string;
+  /** Where to send it. */
+  email: string;
+}
+
+/** Response of VisitorService.EmailTranscript. */
+export interface EmailTranscriptResponse {
+}
+
 /** Response of VisitorService.SubmitOfflineMessage. */
 export interface SubmitOfflineMessageResponse {
   /** The conversation created for it. */
@@ -464,7 +478,7 @@ export const Visitor: MessageFns<Visitor> = {
 };
 
 function createBaseWidgetConfig(): WidgetConfig {
-  return { appearance: undefined, texts: undefined, behavior: undefined, online: false };
+  return { appearance: undefined, texts: undefined, behavior: undefined, online: false, emailEnabled: false };
 }
 
 export const WidgetConfig: MessageFns<WidgetConfig> = {
@@ -480,6 +494,9 @@ export const WidgetConfig: MessageFns<WidgetConfig> = {
     }
     if (message.online !== false) {
       writer.uint32(32).bool(message.online);
+    }
+    if (message.emailEnabled !== false) {
+      writer.uint32(40).bool(message.emailEnabled);
     }
     return writer;
   },
@@ -527,6 +544,14 @@ export const WidgetConfig: MessageFns<WidgetConfig> = {
             }
 
             message.online = reader.bool();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.emailEnabled = reader.bool();
             continue;
           }
         }
@@ -2437,6 +2462,98 @@ export const SubmitOfflineMessageRequest: MessageFns<SubmitOfflineMessageRequest
   },
 };
 
+function createBaseEmailTranscriptRequest(): EmailTranscriptRequest {
+  return { conversationId: "", email: "" };
+}
+
+export const EmailTranscriptRequest: MessageFns<EmailTranscriptRequest> = {
+  encode(message: EmailTranscriptRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.conversationId !== "") {
+      writer.uint32(10).string(message.conversationId);
+    }
+    if (message.email !== "") {
+      writer.uint32(18).string(message.email);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): EmailTranscriptRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseEmailTranscriptRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.conversationId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.email = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+};
+
+function createBaseEmailTranscriptResponse(): EmailTranscriptResponse {
+  return {};
+}
+
+export const EmailTranscriptResponse: MessageFns<EmailTranscriptResponse> = {
+  encode(_: EmailTranscriptResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): EmailTranscriptResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseEmailTranscriptResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+};
+
 function createBaseSubmitOfflineMessageResponse(): SubmitOfflineMessageResponse {
   return { conversation: undefined };
 }
@@ -3029,6 +3146,23 @@ export const VisitorServiceDefinition = {
       requestType: SubmitOfflineMessageRequest as typeof SubmitOfflineMessageRequest,
       requestStream: false,
       responseType: SubmitOfflineMessageResponse as typeof SubmitOfflineMessageResponse,
+      responseStream: false,
+      options: {},
+    },
+    /**
+     * E-mails the visitor a transcript of one of their conversations: its visible messages
+     * with names and times (never internal notes), once an agent or the bot has answered in
+     * it, so the widget cannot be used to mail arbitrary text. The address becomes the
+     * visitor's if they had none. At most 3 an hour per visitor and 10 an hour per IP
+     * address.
+     * Errors: UNAUTHENTICATED, NOT_FOUND, INVALID_ARGUMENT (bad e-mail), FAILED_PRECONDITION
+     * (nobody has answered in it yet, or this server sends no e-mail), RESOURCE_EXHAUSTED.
+     */
+    emailTranscript: {
+      name: "EmailTranscript",
+      requestType: EmailTranscriptRequest as typeof EmailTranscriptRequest,
+      requestStream: false,
+      responseType: EmailTranscriptResponse as typeof EmailTranscriptResponse,
       responseStream: false,
       options: {},
     },

@@ -1,0 +1,74 @@
+//! A conversation's transcript as its visitor may see it (VisitorService.EmailTranscript).
+
+use diesel::prelude::*;
+use diesel_async::RunQueryDsl;
+
+use super::schema::{conversations, messages, workspaces};
+use super::{Store, StoreError, read};
+use crate::domain::conversation::Sender;
+
+/// Most messages one transcript carries (the newest; a longer chat says where the rest is).
+pub const MOST_MESSAGES: i64 = 500;
+
+/// One visible message.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Line {
+    pub sender_type: Sender,
+    pub sender_name: String,
+    pub body: String,
+    pub created_at: i64,
+}
+
+/// What the e-mail of a transcript is made of.
+#[derive(Clone, Debug)]
+pub struct Transcript {
+    pub workspace_name: String,
+    pub started_at: i64,
+    /// Oldest first; internal notes left out.
+    pub lines: Vec<Line>,
+    /// More visible messages than [`MOST_MESSAGES`] were left out (the oldest).
+    pub truncated: bool,
+}
+
+impl Store {
+    /// The transcript of the visitor's conversation; `None` when it is not theirs.
+    pub async fn transcript(
+        &self,
+        workspace_id: &str,
+        visitor_id: &str,
+        conversation_id: &str,
+    ) -> Result<Option<Transcript>, StoreError> {
+        read!(self, |conn| {
+            let Some(started_at) = conversations::table
+                .filter(conversations::workspace_id.eq(workspace_id))
+                .filter(conversations::visitor_id.eq(visitor_id))
+                .filter(conversations::id.eq(conversation_id))
+                .select(conversations::created_at)
+                .get_result::<i64>(conn)
+                .await
+                .optional()?
+            else {
+                return Ok(None);
+            };
+            let workspace_name: String =
+                workspaces::table.find(workspace_id).select(workspaces::name).get_result(conn).await?;
+            let mut newest: Vec<(Sender, String, String, i64)> = messages::table
+                .filter(messages::workspace_id.eq(workspace_id))
+                .filter(messages::conversation_id.eq(conversation_id))
+                .filter(messages::internal.eq(false))
+                .order(messages::seq.desc())
+                .limit(MOST_MESSAGES + 1)
+                .select((messages::sender_type, messages::sender_name, messages::body, messages::created_at))
+                .load(conn)
+                .await?;
+            let truncated = newest.len() > usize::try_from(MOST_MESSAGES).unwrap_or(usize::MAX);
+            newest.truncate(usize::try_from(MOST_MESSAGES).unwrap_or(usize::MAX));
+            newest.reverse();
+            let lines = newest
+                .into_iter()
+                .map(|(sender_type, sender_name, body, created_at)| Line { sender_type, sender_name, body, created_at })
+                .collect();
+            Ok(Some(Transcript { workspace_name, started_at, lines, truncated }))
+        })
+    }
+}
