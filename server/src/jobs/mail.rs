@@ -8,6 +8,8 @@ use lettre::message::{Mailbox, MultiPart};
 use lettre::{AsyncSmtpTransport, AsyncTransport as _, Message, Tokio1Executor};
 use serde::{Deserialize, Serialize};
 
+use super::words;
+
 /// One e-mail to send.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Email {
@@ -251,13 +253,19 @@ pub fn webhook_disabled(to: &str, workspace: &str, url: &str, reason: &str, link
 /// where to answer (the page the conversation started on; an e-mail reply reaches nobody,
 /// so there is no Reply-To).
 pub fn unread_replies(to: &str, unread: &crate::store::replies::UnreadReplies) -> Email {
+    let w = words::for_language(&unread.visitor_language);
+    let workspace = unread.workspace_name.as_str();
     let first_name = unread.visitor_name.split_whitespace().next().unwrap_or("");
-    let hello = if first_name.is_empty() { "Hello,".to_owned() } else { format!("Hello {first_name},") };
+    let hello =
+        if first_name.is_empty() { w.hello.to_owned() } else { words::fill(w.hello_name, &[("name", first_name)]) };
     let subject = match unread.replies.as_slice() {
-        [one] => format!("{} replied to you at {}", one.sender_name, unread.workspace_name),
-        _ => format!("{} new replies from {}", unread.replies.len(), unread.workspace_name),
+        [one] => words::fill(w.reply_subject_one, &[("sender", &one.sender_name), ("workspace", workspace)]),
+        _ => {
+            words::fill(w.reply_subject_many, &[("count", &unread.replies.len().to_string()), ("workspace", workspace)])
+        }
     };
-    let mut text = format!("{hello}\n\nyou have a reply from {} you have not read yet:\n\n", unread.workspace_name);
+    let intro = words::fill(w.reply_intro, &[("workspace", workspace)]);
+    let mut text = format!("{hello}\n\n{intro}\n\n");
     let mut quotes = String::new();
     for reply in &unread.replies {
         text.push_str(&format!("{}:\n{}\n\n", reply.sender_name, reply.body));
@@ -269,29 +277,18 @@ pub fn unread_replies(to: &str, unread: &crate::store::replies::UnreadReplies) -
             escape(&reply.body)
         ));
     }
-    let answer = if unread.source_url.is_empty() {
-        String::new()
-    } else {
-        format!("Answer in the chat on {}", unread.source_url)
-    };
-    text.push_str(&answer);
-    text.push_str("\n\nReplies to this e-mail are not read: please answer in the chat.\n");
-    let button = if unread.source_url.is_empty() {
-        String::new()
-    } else {
-        format!(
-            "<p><a href=\"{}\" style=\"display: inline-block; padding: 10px 16px; background: #4f46e5; \
-             color: #fff; border-radius: 6px; text-decoration: none\">Answer in the chat</a></p>",
-            escape(&unread.source_url)
-        )
-    };
+    if !unread.source_url.is_empty() {
+        text.push_str(&words::fill(w.answer_on, &[("url", &unread.source_url)]));
+    }
+    text.push_str(&format!("\n\n{}\n", w.not_read));
+    let button = if unread.source_url.is_empty() { String::new() } else { button(&unread.source_url, w.answer_button) };
     let html = format!(
         "<!doctype html><html><body style=\"font-family: sans-serif; line-height: 1.5\">\
-         <p>{hello}</p><p>you have a reply from {workspace} you have not read yet:</p>{quotes}{button}\
-         <p style=\"color: #555; font-size: 14px\">Replies to this e-mail are not read: please answer in \
-         the chat.</p></body></html>",
+         <p>{hello}</p><p>{intro}</p>{quotes}{button}\
+         <p style=\"color: #555; font-size: 14px\">{not_read}</p></body></html>",
         hello = escape(&hello),
-        workspace = escape(&unread.workspace_name),
+        intro = escape(&intro),
+        not_read = escape(w.not_read),
     );
     Email { to: to.to_owned(), subject, text, html, reply_to: None }
 }
@@ -419,12 +416,14 @@ pub fn transcript(to: &str, t: &crate::store::transcripts::Transcript) -> Email 
     let when = |ms: i64| {
         chrono::DateTime::from_timestamp_millis(ms).unwrap_or_default().format("%Y-%m-%d %H:%M UTC").to_string()
     };
-    let subject = format!("Your conversation with {}", t.workspace_name);
-    let mut text = format!("Your conversation with {}, started {}:\n\n", t.workspace_name, when(t.started_at));
+    let w = words::for_language(&t.language);
+    let subject = words::fill(w.transcript_subject, &[("workspace", &t.workspace_name)]);
+    let intro = words::fill(w.transcript_intro, &[("workspace", &t.workspace_name), ("time", &when(t.started_at))]);
+    let mut text = format!("{intro}\n\n");
     let mut rows = String::new();
     if t.truncated {
-        text.push_str("(earlier messages left out)\n\n");
-        rows.push_str("<p style=\"color: #555\">(earlier messages left out)</p>");
+        text.push_str(&format!("{}\n\n", w.transcript_earlier));
+        rows.push_str(&format!("<p style=\"color: #555\">{}</p>", escape(w.transcript_earlier)));
     }
     for line in &t.lines {
         text.push_str(&format!("{} ({}):\n{}\n\n", line.sender_name, when(line.created_at), line.body));
@@ -436,14 +435,12 @@ pub fn transcript(to: &str, t: &crate::store::transcripts::Transcript) -> Email 
             escape(&line.body)
         ));
     }
-    text.push_str("You asked for this transcript in the chat on the website.\n");
+    text.push_str(&format!("{}\n", w.transcript_footer));
     let html = format!(
         "<!doctype html><html><body style=\"font-family: sans-serif; line-height: 1.5\">\
-         <p>Your conversation with <strong>{workspace}</strong>, started {started}:</p>{rows}\
-         <p style=\"color: #555; font-size: 13px\">You asked for this transcript in the chat on the website.</p>\
-         </body></html>",
-        workspace = escape(&t.workspace_name),
-        started = escape(&when(t.started_at)),
+         <p>{intro}</p>{rows}<p style=\"color: #555; font-size: 13px\">{footer}</p></body></html>",
+        intro = escape(&intro),
+        footer = escape(w.transcript_footer),
     );
     Email { to: to.to_owned(), subject, text, html, reply_to: None }
 }
@@ -475,5 +472,30 @@ mod tests {
         assert!(MailSettings::new("gopher://x", "Porthole <noreply@example.com>").is_err());
         let settings = MailSettings::new("smtps://user:secret@127.0.0.1:2525", "Porthole <noreply@example.com>");
         assert!(!format!("{:?}", settings.unwrap()).contains("secret"), "the password stays out of logs");
+    }
+
+    #[test]
+    fn visitors_get_their_language() {
+        let unread = crate::store::replies::UnreadReplies {
+            visitor_email: "marie@example.fr".into(),
+            visitor_name: "Marie Curie".into(),
+            workspace_name: "Acme".into(),
+            source_url: "https://acme.example/".into(),
+            visitor_language: "fr-FR".into(),
+            replies: vec![crate::store::replies::Reply {
+                message_id: "msg_1".into(),
+                sender_name: "Grace".into(),
+                body: "Oui, nous livrons en France.".into(),
+            }],
+        };
+        let email = unread_replies("marie@example.fr", &unread);
+        assert_eq!(email.subject, "Grace vous a répondu chez Acme");
+        assert!(email.text.starts_with("Bonjour Marie,"), "{}", email.text);
+        assert!(email.html.contains("Répondre dans le chat"));
+        let english = unread_replies(
+            "x@example.com",
+            &crate::store::replies::UnreadReplies { visitor_language: "ja".into(), ..unread },
+        );
+        assert_eq!(english.subject, "Grace replied to you at Acme");
     }
 }

@@ -1,5 +1,6 @@
 //! Durable background work: what a job does ([`Job`]), the worker that runs jobs
-//! ([`worker`]) and the e-mail they send ([`mail`]); webhook deliveries are `webhooks`.
+//! ([`worker`]) and the e-mail they send ([`mail`], in visitors' languages: [`words`]); webhook
+//! deliveries are `webhooks`.
 //!
 //! A job is a row written in the same transaction as what causes it (an invitation, …), so
 //! it exists exactly when its cause does; workers claim due jobs under a lease, run them,
@@ -8,6 +9,7 @@
 //! once, and never by two workers at the same time.
 
 pub mod mail;
+pub mod words;
 pub mod worker;
 
 use serde::{Deserialize, Serialize};

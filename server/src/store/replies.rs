@@ -29,6 +29,8 @@ pub struct UnreadReplies {
     pub workspace_name: String,
     /// The page the conversation started on (where the visitor can answer).
     pub source_url: String,
+    /// The visitor's browser language (may be empty).
+    pub visitor_language: String,
     /// Visible agent and bot messages after the visitor's read mark, oldest first.
     pub replies: Vec<Reply>,
 }
@@ -41,12 +43,18 @@ impl Store {
         conversation_id: &str,
     ) -> Result<Option<UnreadReplies>, StoreError> {
         read!(self, |conn| {
-            let Some((read_seq, source_url, visitor_email, visitor_name)) = conversations::table
+            let Some((read_seq, source_url, visitor_email, visitor_name, visitor_language)) = conversations::table
                 .inner_join(visitors::table)
                 .filter(conversations::workspace_id.eq(workspace_id))
                 .filter(conversations::id.eq(conversation_id))
-                .select((conversations::visitor_read_seq, conversations::source_url, visitors::email, visitors::name))
-                .get_result::<(i64, String, String, String)>(conn)
+                .select((
+                    conversations::visitor_read_seq,
+                    conversations::source_url,
+                    visitors::email,
+                    visitors::name,
+                    visitors::language,
+                ))
+                .get_result::<(i64, String, String, String, String)>(conn)
                 .await
                 .optional()?
             else {
@@ -70,7 +78,14 @@ impl Store {
                 .into_iter()
                 .map(|(message_id, sender_name, body)| Reply { message_id, sender_name, body })
                 .collect();
-            Ok(Some(UnreadReplies { visitor_email, visitor_name, workspace_name, source_url, replies }))
+            Ok(Some(UnreadReplies {
+                visitor_email,
+                visitor_name,
+                workspace_name,
+                source_url,
+                visitor_language,
+                replies,
+            }))
         })
     }
 }

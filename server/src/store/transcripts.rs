@@ -3,7 +3,7 @@
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 
-use super::schema::{conversations, messages, workspaces};
+use super::schema::{conversations, messages, visitors, workspaces};
 use super::{Store, StoreError, read};
 use crate::domain::conversation::Sender;
 
@@ -23,6 +23,8 @@ pub struct Line {
 #[derive(Clone, Debug)]
 pub struct Transcript {
     pub workspace_name: String,
+    /// The visitor's browser language (may be empty).
+    pub language: String,
     pub started_at: i64,
     /// Oldest first; internal notes left out.
     pub lines: Vec<Line>,
@@ -39,12 +41,13 @@ impl Store {
         conversation_id: &str,
     ) -> Result<Option<Transcript>, StoreError> {
         read!(self, |conn| {
-            let Some(started_at) = conversations::table
+            let Some((started_at, language)) = conversations::table
+                .inner_join(visitors::table)
                 .filter(conversations::workspace_id.eq(workspace_id))
                 .filter(conversations::visitor_id.eq(visitor_id))
                 .filter(conversations::id.eq(conversation_id))
-                .select(conversations::created_at)
-                .get_result::<i64>(conn)
+                .select((conversations::created_at, visitors::language))
+                .get_result::<(i64, String)>(conn)
                 .await
                 .optional()?
             else {
@@ -68,7 +71,7 @@ impl Store {
                 .into_iter()
                 .map(|(sender_type, sender_name, body, created_at)| Line { sender_type, sender_name, body, created_at })
                 .collect();
-            Ok(Some(Transcript { workspace_name, started_at, lines, truncated }))
+            Ok(Some(Transcript { workspace_name, language, started_at, lines, truncated }))
         })
     }
 }
