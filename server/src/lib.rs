@@ -122,11 +122,13 @@ pub async fn open_state(
         .map_err(|e| StartError::Outbound(e.to_string()))?;
     let webhooks = webhooks::Webhooks::new(sender);
     let vapid_key = store.server_secret("vapid", notifications::push::Pusher::generate_key).await?;
-    // Push services contact the operator through the VAPID subject: the mail sender, or
-    // the server's own address.
+    // Push services contact the operator through the VAPID subject, which must be a
+    // mailto: or https: URL: the mail sender, else the server's https address, else a
+    // placeholder (push services accept it; nobody can be contacted).
     let subject = match &config.mail {
         Some(mail) => format!("mailto:{}", mail.from_address()),
-        None => public_url.clone(),
+        None if public_url.starts_with("https://") => public_url.clone(),
+        None => "mailto:operator@porthole.invalid".to_owned(),
     };
     let pusher = notifications::push::Pusher::new(&vapid_key, subject).map_err(StartError::Outbound)?;
     let notifier = notifications::Notifier::new(pusher);

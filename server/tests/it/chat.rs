@@ -8,7 +8,7 @@ use crate::common;
 
 use std::time::Duration;
 
-use common::{Backend, TestServer, sign_up};
+use common::{Backend, TestServer, agent_says, sign_up, visitor_says};
 use porthole_client::{Porthole, pb};
 use tokio_stream::StreamExt as _;
 use tonic::Code;
@@ -57,39 +57,6 @@ async fn start_conversation(visitor: &Porthole) -> pb::VisitorConversation {
         .unwrap()
         .into_inner()
         .conversation
-        .unwrap()
-}
-
-async fn visitor_says(visitor: &Porthole, conversation_id: &str, body: &str, key: &str) -> pb::Message {
-    visitor
-        .visitor()
-        .send_message(pb::SendMessageRequest {
-            conversation_id: conversation_id.into(),
-            body: body.into(),
-            client_key: key.into(),
-            attachment_ids: vec![],
-        })
-        .await
-        .unwrap()
-        .into_inner()
-        .message
-        .unwrap()
-}
-
-async fn agent_says(agent: &Porthole, conversation_id: &str, body: &str, internal: bool) -> pb::Message {
-    agent
-        .conversations()
-        .send_conversation_message(pb::SendConversationMessageRequest {
-            conversation_id: conversation_id.into(),
-            body: body.into(),
-            internal,
-            client_key: porthole_server::ids::new_id("k"),
-            ..Default::default()
-        })
-        .await
-        .unwrap()
-        .into_inner()
-        .message
         .unwrap()
 }
 

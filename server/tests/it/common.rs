@@ -354,3 +354,64 @@ pub async fn log_in(server: &TestServer, email: &str) -> Porthole {
     client.set_token(Some(session.access_token));
     client
 }
+
+/// A visitor's message, sent under client key `key`.
+pub async fn visitor_says(visitor: &Porthole, conversation_id: &str, body: &str, key: &str) -> pb::Message {
+    visitor
+        .visitor()
+        .send_message(pb::SendMessageRequest {
+            conversation_id: conversation_id.into(),
+            body: body.into(),
+            client_key: key.into(),
+            attachment_ids: vec![],
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .message
+        .unwrap()
+}
+
+/// A member's message (an internal note when `internal`).
+pub async fn agent_says(agent: &Porthole, conversation_id: &str, body: &str, internal: bool) -> pb::Message {
+    agent
+        .conversations()
+        .send_conversation_message(pb::SendConversationMessageRequest {
+            conversation_id: conversation_id.into(),
+            body: body.into(),
+            internal,
+            client_key: porthole_server::ids::new_id("k"),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .message
+        .unwrap()
+}
+
+/// Joins the owner's workspace with `role` through an invitation; returns the member's
+/// client (signed in) and user id.
+pub async fn join(server: &TestServer, owner: &Porthole, email: &str, role: pb::Role) -> (Porthole, String) {
+    let invite = owner
+        .workspace()
+        .create_invite(pb::CreateInviteRequest { email: email.into(), role: role.into() })
+        .await
+        .unwrap()
+        .into_inner();
+    let member = server.new_client();
+    let session = member
+        .auth()
+        .accept_invite(pb::AcceptInviteRequest {
+            invite_token: invite.invite_token,
+            display_name: "Ann Agent".into(),
+            password: "correct horse battery".into(),
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .session
+        .unwrap();
+    member.set_token(Some(session.access_token.clone()));
+    (member, session.user.unwrap().id)
+}

@@ -80,9 +80,9 @@ impl Mailbox {
         self.inner.lock().unwrap().answered.clone()
     }
 
-    /// Waits until `count` messages were accepted (10 s at most).
+    /// Waits until `count` messages were accepted (30 s at most: a loaded machine retries slowly).
     pub async fn wait_for(&self, count: usize) -> Vec<Received> {
-        for _ in 0..200 {
+        for _ in 0..600 {
             let received = self.received();
             if received.len() >= count {
                 return received;

@@ -7,7 +7,9 @@ use std::time::Duration;
 use porthole_client::{Porthole, pb};
 use porthole_server::jobs::mail::MailSettings;
 
-use crate::common::{Backend, TestServer, create_widget, open_conversation, sign_up, start_visitor};
+use crate::common::{
+    Backend, TestServer, agent_says, create_widget, join, open_conversation, sign_up, start_visitor, visitor_says,
+};
 use crate::mailbox::Mailbox;
 use crate::push_service::PushService;
 
@@ -20,31 +22,6 @@ async fn server(backend: Backend, mailbox: &Mailbox) -> TestServer {
         config.unseen_message_delay = Duration::from_millis(500);
     })
     .await
-}
-
-/// Invites and signs in an agent; returns their client and user id.
-async fn agent(server: &TestServer, owner: &Porthole, email: &str) -> (Porthole, String) {
-    let invite = owner
-        .workspace()
-        .create_invite(pb::CreateInviteRequest { email: email.into(), role: pb::Role::Agent.into() })
-        .await
-        .unwrap()
-        .into_inner();
-    let agent = server.new_client();
-    let session = agent
-        .auth()
-        .accept_invite(pb::AcceptInviteRequest {
-            invite_token: invite.invite_token,
-            display_name: "Ann Agent".into(),
-            password: "correct horse battery".into(),
-        })
-        .await
-        .unwrap()
-        .into_inner()
-        .session
-        .unwrap();
-    agent.set_token(Some(session.access_token.clone()));
-    (agent, session.user.unwrap().id)
 }
 
 async fn subscribe(member: &Porthole, push: &PushService) -> pb::PushSubscription {
@@ -61,19 +38,6 @@ async fn subscribe(member: &Porthole, push: &PushService) -> pb::PushSubscriptio
         .into_inner()
         .subscription
         .unwrap()
-}
-
-async fn say(visitor: &Porthole, conversation_id: &str, body: &str, key: &str) {
-    visitor
-        .visitor()
-        .send_message(pb::SendMessageRequest {
-            conversation_id: conversation_id.into(),
-            body: body.into(),
-            client_key: key.into(),
-            attachment_ids: vec![],
-        })
-        .await
-        .unwrap();
 }
 
 /// The e-mails to `to`, once there are `count`.
@@ -104,7 +68,7 @@ async fn away_agents_are_told_by_their_settings(backend: Backend) {
     let server = server(backend, &mailbox).await;
     let (owner, owner_session) = sign_up(&server, "owner@notify.test", "Notify Co").await;
     let owner_id = owner_session.user.unwrap().id;
-    let (agent, agent_id) = agent(&server, &owner, "ann@notify.test").await;
+    let (agent, agent_id) = join(&server, &owner, "ann@notify.test", pb::Role::Agent).await;
     let invitation_mails = mailbox.wait_for(1).await.len();
     let settings = agent.notifications().get_notification_settings(pb::GetNotificationSettingsRequest {}).await;
     let settings = settings.unwrap().into_inner();
@@ -117,7 +81,7 @@ async fn away_agents_are_told_by_their_settings(backend: Backend) {
     let widget = create_widget(&owner, "Site").await;
     let (visitor, _) = start_visitor(&server, &widget.public_token).await;
     let conversation = open_conversation(&visitor).await;
-    say(&visitor, &conversation.id, "Do you ship to Norway?", "n1").await;
+    visitor_says(&visitor, &conversation.id, "Do you ship to Norway?", "n1").await;
     let got = push.wait_for(1).await;
     assert_eq!(got[0].note.title, "New conversation: Visitor");
     assert_eq!(got[0].note.body, "Do you ship to Norway?");
@@ -136,7 +100,7 @@ async fn away_agents_are_told_by_their_settings(backend: Backend) {
     feed.message().await.unwrap();
     let (other, _) = start_visitor(&server, &widget.public_token).await;
     let seen = open_conversation(&other).await;
-    say(&other, &seen.id, "Hello while you look", "o1").await;
+    visitor_says(&other, &seen.id, "Hello while you look", "o1").await;
     quiet(&push, 1).await;
 
     // Dashboard closed: a conversation transferred to them is an urgent push and an e-mail.
@@ -162,7 +126,7 @@ async fn away_agents_are_told_by_their_settings(backend: Backend) {
     assert!(assigned.text().contains("was transferred to you"), "{}", assigned.text());
 
     // The visitor writes again: a push now, an e-mail once it stayed unread.
-    say(&visitor, &conversation.id, "Hello? Anyone?", "n2").await;
+    visitor_says(&visitor, &conversation.id, "Hello? Anyone?", "n2").await;
     let got = push.wait_for(3).await;
     assert_eq!(got[2].note.body, "Hello? Anyone?");
     let mail = mail_to(&mailbox, "ann@notify.test", invitation_mails + 2).await;
@@ -185,7 +149,7 @@ async fn away_agents_are_told_by_their_settings(backend: Backend) {
         })
         .await
         .unwrap();
-    say(&visitor, &conversation.id, "Third try", "n3").await;
+    visitor_says(&visitor, &conversation.id, "Third try", "n3").await;
     agent
         .conversations()
         .mark_conversation_read(pb::MarkConversationReadRequest { conversation_id: conversation.id.clone(), seq: 1000 })
@@ -220,7 +184,7 @@ async fn push_subscriptions_are_checked_and_private() {
     let mailbox = Mailbox::start().await;
     let server = TestServer::start(Backend::Sqlite).await;
     let (owner, _) = sign_up(&server, "owner@subs.test", "Subs Co").await;
-    let (agent, _) = agent(&server, &owner, "ann@subs.test").await;
+    let (agent, _) = join(&server, &owner, "ann@subs.test", pb::Role::Agent).await;
     drop(mailbox);
     let push = PushService::start().await;
     for (endpoint, p256dh, auth, field) in [
@@ -304,20 +268,6 @@ async fn push_subscriptions_are_checked_and_private() {
     server.stop().await;
 }
 
-async fn agent_says(agent: &Porthole, conversation_id: &str, body: &str, internal: bool) {
-    agent
-        .conversations()
-        .send_conversation_message(pb::SendConversationMessageRequest {
-            conversation_id: conversation_id.into(),
-            body: body.into(),
-            internal,
-            client_key: porthole_server::ids::new_id("k"),
-            ..Default::default()
-        })
-        .await
-        .unwrap();
-}
-
 /// A visitor can have their chat's transcript e-mailed once someone answered in it (not
 /// before: the widget must not mail text of the visitor's choosing alone), without internal
 /// notes, at most 3 an hour; the address becomes theirs if they had none.
@@ -340,7 +290,7 @@ async fn transcripts_are_mailed_for_answered_chats(backend: Backend) {
         .into_inner();
     assert!(config.config.unwrap().email_enabled);
     let conversation = open_conversation(&visitor).await;
-    say(&visitor, &conversation.id, "Buy cheap watches at spam.example", "s1").await;
+    visitor_says(&visitor, &conversation.id, "Buy cheap watches at spam.example", "s1").await;
     let ask = |email: &str| {
         let visitor = visitor.clone();
         let request = pb::EmailTranscriptRequest { conversation_id: conversation.id.clone(), email: email.into() };

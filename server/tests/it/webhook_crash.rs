@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use porthole_client::{Porthole, pb};
 
-use crate::common::{Backend, TempDir, TempPostgres};
+use crate::common::{Backend, TempDir, TempPostgres, visitor_says};
 use crate::receiver::{Delivery, Receiver};
 
 /// A `porthole serve` process that can be killed and started again on the same port.
@@ -97,23 +97,6 @@ async fn client(url: &str, token: &str) -> Porthole {
     client
 }
 
-async fn send(visitor: &Porthole, conversation_id: &str, n: usize) -> String {
-    visitor
-        .visitor()
-        .send_message(pb::SendMessageRequest {
-            conversation_id: conversation_id.into(),
-            body: format!("message {n}"),
-            client_key: format!("crash-{n}"),
-            attachment_ids: vec![],
-        })
-        .await
-        .unwrap()
-        .into_inner()
-        .message
-        .unwrap()
-        .id
-}
-
 /// Sends `count` messages from a new visitor through the server at `url`; returns their ids.
 async fn visitor_sends(url: &str, widget_token: &str, count: usize, from: usize) -> Vec<String> {
     let visitor = Porthole::connect(url.to_owned()).await.unwrap();
@@ -134,7 +117,7 @@ async fn visitor_sends(url: &str, widget_token: &str, count: usize, from: usize)
         .unwrap();
     let mut ids = Vec::new();
     for n in from..from + count {
-        ids.push(send(&visitor, &conversation.id, n).await);
+        ids.push(visitor_says(&visitor, &conversation.id, &format!("message {n}"), &format!("crash-{n}")).await.id);
     }
     ids
 }

@@ -9,7 +9,9 @@ use porthole_client::{Porthole, pb};
 use porthole_server::domain::webhook::{DISABLE_AFTER_FAILED_IN_A_ROW, verify};
 use porthole_server::jobs::mail::MailSettings;
 
-use crate::common::{Backend, TestServer, create_widget, open_conversation, sign_up, start_visitor, violated_fields};
+use crate::common::{
+    Backend, TestServer, create_widget, join, open_conversation, sign_up, start_visitor, violated_fields, visitor_says,
+};
 use crate::mailbox::Mailbox;
 use crate::receiver::{Delivery, Receiver};
 
@@ -70,22 +72,6 @@ fn signed(delivery: &Delivery, secret: &str) -> bool {
     verify(secret, &delivery.signature, &delivery.body, chrono::Utc::now().timestamp())
 }
 
-async fn send(visitor: &Porthole, conversation_id: &str, body: &str, key: &str) -> pb::Message {
-    visitor
-        .visitor()
-        .send_message(pb::SendMessageRequest {
-            conversation_id: conversation_id.into(),
-            body: body.into(),
-            client_key: key.into(),
-            attachment_ids: vec![],
-        })
-        .await
-        .unwrap()
-        .into_inner()
-        .message
-        .unwrap()
-}
-
 /// A visitor's conversation and message reach an endpoint subscribed to them, each once,
 /// signed with its secret, with the documented fields; events it did not subscribe to and
 /// events from before it existed do not; the log shows each delivery succeeded.
@@ -104,7 +90,7 @@ async fn subscribed_events_are_delivered_signed(backend: Backend) {
 
     let (visitor, visitor_id) = start_visitor(&server, &widget.public_token).await;
     let conversation = open_conversation(&visitor).await;
-    let message = send(&visitor, &conversation.id, "Where is my order?", "k1").await;
+    let message = visitor_says(&visitor, &conversation.id, "Where is my order?", "k1").await;
     owner
         .conversations()
         .resolve_conversation(pb::ResolveConversationRequest { conversation_id: conversation.id.clone() })
@@ -411,26 +397,7 @@ async fn endpoints_stay_in_their_workspace_and_are_capped() {
     assert!(w.clone().list_webhooks(pb::ListWebhooksRequest {}).await.unwrap().into_inner().webhooks.is_empty());
 
     // An agent of the workspace may not manage its webhooks.
-    let invite = owner
-        .workspace()
-        .create_invite(pb::CreateInviteRequest { email: "agent@a.test".into(), role: pb::Role::Agent.into() })
-        .await
-        .unwrap()
-        .into_inner();
-    let agent = server.new_client();
-    let session = agent
-        .auth()
-        .accept_invite(pb::AcceptInviteRequest {
-            invite_token: invite.invite_token,
-            display_name: "Agent".into(),
-            password: "correct horse battery".into(),
-        })
-        .await
-        .unwrap()
-        .into_inner()
-        .session
-        .unwrap();
-    agent.set_token(Some(session.access_token));
+    let (agent, _) = join(&server, &owner, "agent@a.test", pb::Role::Agent).await;
     let denied = agent.webhooks().list_webhooks(pb::ListWebhooksRequest {}).await.unwrap_err();
     assert_eq!(denied.code(), tonic::Code::PermissionDenied);
 
