@@ -216,7 +216,9 @@ pub async fn start(
     tokio::spawn(realtime::presence::expire_visitors(state.clone()));
     tokio::spawn(prune_limits(state.limits.clone()));
     tokio::spawn(retention::run(state.clone()));
-    tokio::spawn(jobs::worker::run(state.clone()));
+    for lane in jobs::Lane::ALL {
+        tokio::spawn(jobs::worker::run(state.clone(), lane));
+    }
     tokio::spawn(webhooks::dispatch(state.clone()));
     tokio::spawn(notifications::run(state.clone()));
     if state.config.redis_url.is_some() {

@@ -44,6 +44,14 @@ impl Job {
         }
     }
 
+    /// The worker that runs it.
+    pub fn lane(&self) -> Lane {
+        match self {
+            Job::Webhook { .. } => Lane::Webhooks,
+            Job::Email(_) | Job::VisitorReply { .. } | Job::Push { .. } | Job::UnseenMessage { .. } => Lane::People,
+        }
+    }
+
     /// Attempts before the job is given up as failed.
     pub fn max_attempts(&self) -> i32 {
         match self {
@@ -56,6 +64,21 @@ impl Job {
             Job::Push { .. } => 4,
         }
     }
+}
+
+/// Which worker runs a job: webhook deliveries have their own, so a slow or failing
+/// receiver (10 s per attempt, retries piling up) never delays a password reset, an
+/// invitation or a push.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lane {
+    /// E-mail and pushes: messages to people.
+    People,
+    /// Webhook deliveries.
+    Webhooks,
+}
+
+impl Lane {
+    pub const ALL: [Lane; 2] = [Lane::People, Lane::Webhooks];
 }
 
 /// A job to write, with what owners see of it.

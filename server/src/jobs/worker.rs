@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use tokio::sync::Notify;
 
-use super::Job;
 use super::mail::{self, MailError};
+use super::{Job, Lane};
 use crate::AppState;
 use crate::domain::job::retry_delay;
 use crate::notifications::push::{PushError, PushNote};
@@ -26,16 +26,27 @@ const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(60);
 /// whose worker died, are found within this.
 const LONGEST_NAP: Duration = Duration::from_secs(15);
 
-/// Wakes this process's worker when a job was written (cheap; other replicas find it on
-/// their next look).
+/// Wakes this process's job workers when a job was written (cheap; other replicas find it
+/// on their next look).
 #[derive(Clone, Debug, Default)]
-pub struct Wake(Arc<Notify>);
+pub struct Wake {
+    people: Arc<Notify>,
+    webhooks: Arc<Notify>,
+}
 
 impl Wake {
-    /// Tells the worker that a job was written: it claims what is due and sleeps until the
+    /// Tells the workers that a job was written: they claim what is due and sleep until the
     /// next one is (a delayed job included).
     pub fn job_written(&self) {
-        self.0.notify_one();
+        self.people.notify_one();
+        self.webhooks.notify_one();
+    }
+
+    fn of(&self, lane: Lane) -> &Notify {
+        match lane {
+            Lane::People => &self.people,
+            Lane::Webhooks => &self.webhooks,
+        }
     }
 }
 
@@ -73,13 +84,13 @@ impl AttemptError {
     }
 }
 
-/// Runs jobs until shutdown.
-pub async fn run(state: Arc<AppState>) {
+/// Runs the jobs of `lane` until shutdown.
+pub async fn run(state: Arc<AppState>, lane: Lane) {
     let worker = crate::ids::new_id("wrk");
     let mut shutdown = state.shutdown.clone();
     let lease_ms = i64::try_from(state.config.job_lease.as_millis()).unwrap_or(i64::MAX);
     loop {
-        let claimed = match state.store.claim_jobs(&worker, now_ms(), BATCH, lease_ms).await {
+        let claimed = match state.store.claim_jobs(&worker, lane, now_ms(), BATCH, lease_ms).await {
             Ok(claimed) => claimed,
             Err(error) => {
                 tracing::warn!(%error, "claiming jobs failed; trying again shortly");
@@ -90,7 +101,7 @@ pub async fn run(state: Arc<AppState>) {
             futures_util::future::join_all(claimed.into_iter().map(|job| attempt(&state, &worker, job))).await;
             continue;
         }
-        let nap = match state.store.next_job_due().await {
+        let nap = match state.store.next_job_due(lane).await {
             Ok(Some(at)) => Duration::from_millis(u64::try_from(at.saturating_sub(now_ms())).unwrap_or(0)),
             Ok(None) => LONGEST_NAP,
             Err(error) => {
@@ -100,7 +111,7 @@ pub async fn run(state: Arc<AppState>) {
         };
         tokio::select! {
             _ = shutdown.changed() => return,
-            _ = state.jobs.0.notified() => {}
+            _ = state.jobs.of(lane).notified() => {}
             _ = tokio::time::sleep(nap.clamp(Duration::from_millis(50), LONGEST_NAP)) => {}
         }
     }

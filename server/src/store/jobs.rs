@@ -10,7 +10,12 @@ use super::schema::jobs;
 use super::transaction::transaction;
 use super::{Backend, Store, StoreError, read, write};
 use crate::domain::job::JobState;
-use crate::jobs::NewJob;
+use crate::jobs::{Lane, NewJob};
+
+/// The jobs a lane's worker runs (by the `kind` column, which `Job::kind` writes).
+fn in_lane(lane: Lane) -> diesel::dsl::Eq<diesel::dsl::Eq<jobs::kind, &'static str>, bool> {
+    jobs::kind.eq("webhook").eq(lane == Lane::Webhooks)
+}
 
 impl Store {
     /// Writes a job on its own (work with a cause in the store is written in the cause's
@@ -27,6 +32,7 @@ impl Store {
     pub async fn claim_jobs(
         &self,
         worker: &str,
+        lane: Lane,
         now: i64,
         limit: i64,
         lease_ms: i64,
@@ -34,7 +40,8 @@ impl Store {
         let due = jobs::state
             .eq(JobState::Queued)
             .and(jobs::run_at.le(now))
-            .or(jobs::state.eq(JobState::Running).and(jobs::locked_until.lt(now)));
+            .or(jobs::state.eq(JobState::Running).and(jobs::locked_until.lt(now)))
+            .and(in_lane(lane));
         match self.backend() {
             Backend::Sqlite { writer, .. } => {
                 let mut pooled = writer.get().await.map_err(StoreError::from_pool)?;
@@ -160,15 +167,20 @@ impl Store {
         })
     }
 
-    /// When the next job becomes claimable: the earliest queued job's time, or the earliest
-    /// end of a running job's lease; `None` when there is no job to run.
-    pub async fn next_job_due(&self) -> Result<Option<i64>, StoreError> {
+    /// When the next job of `lane` becomes claimable: the earliest queued job's time, or
+    /// the earliest end of a running job's lease; `None` when there is no job to run.
+    pub async fn next_job_due(&self, lane: Lane) -> Result<Option<i64>, StoreError> {
         use diesel::dsl::min;
         read!(self, |conn| {
-            let queued: Option<i64> =
-                jobs::table.filter(jobs::state.eq(JobState::Queued)).select(min(jobs::run_at)).get_result(conn).await?;
+            let queued: Option<i64> = jobs::table
+                .filter(jobs::state.eq(JobState::Queued))
+                .filter(in_lane(lane))
+                .select(min(jobs::run_at))
+                .get_result(conn)
+                .await?;
             let leased: Option<i64> = jobs::table
                 .filter(jobs::state.eq(JobState::Running))
+                .filter(in_lane(lane))
                 .select(min(jobs::locked_until))
                 .get_result(conn)
                 .await?;

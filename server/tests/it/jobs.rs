@@ -9,7 +9,7 @@ use porthole_client::pb;
 use porthole_server::config::DatabaseConfig;
 use porthole_server::domain::job::JobState;
 use porthole_server::jobs::mail::{Email, MailSettings};
-use porthole_server::jobs::{Job, NewJob};
+use porthole_server::jobs::{Job, Lane, NewJob};
 use porthole_server::store::{Store, now_ms};
 
 use crate::common::{Backend, TempDir, TempPostgres, TestServer, sign_up};
@@ -209,28 +209,28 @@ fn email_job(n: usize) -> NewJob {
 async fn a_dead_workers_job_passes_to_another(backend: Backend) {
     let (store, _pg, _dir) = bare_store(&backend).await;
     let id = store.enqueue_job(&email_job(1), now_ms()).await.unwrap();
-    let first = store.claim_jobs("wrk_a", now_ms(), 8, 200).await.unwrap();
+    let first = store.claim_jobs("wrk_a", Lane::People, now_ms(), 8, 200).await.unwrap();
     assert_eq!((first.len(), first[0].id.as_str(), first[0].attempts), (1, id.as_str(), 1));
-    assert!(store.claim_jobs("wrk_b", now_ms(), 8, 200).await.unwrap().is_empty(), "leased to a");
+    assert!(store.claim_jobs("wrk_b", Lane::People, now_ms(), 8, 200).await.unwrap().is_empty(), "leased to a");
 
     tokio::time::sleep(Duration::from_millis(250)).await;
-    let second = store.claim_jobs("wrk_b", now_ms(), 8, 60_000).await.unwrap();
+    let second = store.claim_jobs("wrk_b", Lane::People, now_ms(), 8, 60_000).await.unwrap();
     assert_eq!((second.len(), second[0].attempts, second[0].locked_by.as_deref()), (1, 2, Some("wrk_b")));
     assert!(!store.finish_job(&id, "wrk_a", 1, now_ms()).await.unwrap(), "a's lease is over");
     assert!(!store.fail_job(&id, "wrk_a", 1, "late", None, now_ms()).await.unwrap());
     assert!(store.finish_job(&id, "wrk_b", 2, now_ms()).await.unwrap());
     let job = store.job(&id).await.unwrap().unwrap();
     assert_eq!((job.state, job.payload.as_str(), job.locked_by), (JobState::Done, "{}", None));
-    assert_eq!(store.next_job_due().await.unwrap(), None);
+    assert_eq!(store.next_job_due(Lane::People).await.unwrap(), None);
 
     // A retry waits for its time.
     let id = store.enqueue_job(&email_job(2), now_ms()).await.unwrap();
-    let claimed = store.claim_jobs("wrk_a", now_ms(), 8, 60_000).await.unwrap();
+    let claimed = store.claim_jobs("wrk_a", Lane::People, now_ms(), 8, 60_000).await.unwrap();
     let retry_at = now_ms() + 60_000;
     assert!(store.fail_job(&id, "wrk_a", claimed[0].attempts, "451 later", Some(retry_at), now_ms()).await.unwrap());
-    assert!(store.claim_jobs("wrk_a", now_ms(), 8, 60_000).await.unwrap().is_empty());
-    assert_eq!(store.next_job_due().await.unwrap(), Some(retry_at));
-    assert_eq!(store.claim_jobs("wrk_a", retry_at, 8, 60_000).await.unwrap().len(), 1);
+    assert!(store.claim_jobs("wrk_a", Lane::People, now_ms(), 8, 60_000).await.unwrap().is_empty());
+    assert_eq!(store.next_job_due(Lane::People).await.unwrap(), Some(retry_at));
+    assert_eq!(store.claim_jobs("wrk_a", Lane::People, retry_at, 8, 60_000).await.unwrap().len(), 1);
 }
 on_both_backends!(a_dead_workers_job_passes_to_another);
 
@@ -246,7 +246,7 @@ async fn concurrent_claims_never_share_a_job(backend: Backend) {
         tokio::spawn(async move {
             let mut mine = Vec::new();
             loop {
-                let claimed = store.claim_jobs(&format!("wrk_{w}"), now_ms(), 8, 60_000).await.unwrap();
+                let claimed = store.claim_jobs(&format!("wrk_{w}"), Lane::People, now_ms(), 8, 60_000).await.unwrap();
                 if claimed.is_empty() {
                     return mine;
                 }
@@ -413,3 +413,26 @@ async fn unread_replies_are_emailed_to_the_visitor(backend: Backend) {
     server.stop().await;
 }
 on_both_backends!(unread_replies_are_emailed_to_the_visitor);
+
+/// Webhook deliveries have their own worker: a backlog of due deliveries (a slow receiver)
+/// never stands between an e-mail and the people's worker, nor the reverse.
+async fn webhook_backlogs_do_not_delay_email(backend: Backend) {
+    let (store, _pg, _dir) = bare_store(&backend).await;
+    for n in 0..20 {
+        let delivery = NewJob {
+            workspace_id: None,
+            summary: format!("delivery {n}"),
+            job: Job::Webhook { delivery_id: format!("whd_{n}") },
+            delay: Duration::ZERO,
+        };
+        store.enqueue_job(&delivery, now_ms() - 1000).await.unwrap();
+    }
+    let email = store.enqueue_job(&email_job(1), now_ms()).await.unwrap();
+    let people = store.claim_jobs("wrk_p", Lane::People, now_ms(), 8, 60_000).await.unwrap();
+    assert_eq!(people.iter().map(|j| j.id.as_str()).collect::<Vec<_>>(), [email.as_str()]);
+    let hooks = store.claim_jobs("wrk_w", Lane::Webhooks, now_ms(), 8, 60_000).await.unwrap();
+    assert_eq!(hooks.len(), 8);
+    assert!(hooks.iter().all(|j| j.kind == "webhook"));
+    assert_eq!(store.next_job_due(Lane::People).await.unwrap().map(|_| ()), Some(()), "the e-mail's lease");
+}
+on_both_backends!(webhook_backlogs_do_not_delay_email);
