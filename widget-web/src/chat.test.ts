@@ -2,16 +2,25 @@
 //! a stream that goes silent (no event, not even a heartbeat, for 45 s) is dropped and
 //! resumed from its cursor. Throttling: a send the server refuses with RESOURCE_EXHAUSTED
 //! stays pending with a note and goes again once after `retry-after`; page views wait
-//! silently. The shared rules themselves are tested in client-sdk/ts/src/rules.
+//! silently. The transcript by e-mail: offered once the team has answered, prefilled with
+//! the visitor's address, and a refusal (bad address, hourly limit, failure) shown in the
+//! form and never retried by itself. The shared rules themselves are tested in
+//! client-sdk/ts/src/rules.
 
 // @vitest-environment happy-dom
 
 import {
   ConversationStatus,
+  EmailTranscriptRequest,
+  GetWidgetConfigResponse,
+  ListMessagesResponse,
+  ListVisitorConversationsResponse,
+  type Message,
   SenderType,
   SendMessageRequest,
   SendMessageResponse,
   StartConversationResponse,
+  StartSessionResponse,
   WatchVisitorFeedRequest,
   WatchVisitorFeedResponse,
 } from "@porthole/client/lean";
@@ -41,6 +50,18 @@ function throttled(retryAfter?: string): Response {
   if (retryAfter) headers["retry-after"] = retryAfter;
   return new Response(null, { headers });
 }
+
+/** A unary answer carrying `bytes`. */
+const answer = (bytes: Uint8Array) =>
+  new Response(new Uint8Array([...frame(0, bytes), ...ok]), {
+    headers: { "content-type": "application/grpc-web+proto" },
+  });
+
+/** A trailers-only refusal with gRPC status `code`. */
+const refusal = (code: number, message: string) =>
+  new Response(null, {
+    headers: { "grpc-status": String(code), "grpc-message": encodeURIComponent(message) },
+  });
 
 /**
  * A server whose feeds stay open until told. Unary calls take the next scripted answer of
@@ -272,5 +293,220 @@ describe("when the server throttles", () => {
       "StartSession",
       "RecordPageView",
     ]);
+  });
+});
+
+describe("the transcript by e-mail", () => {
+  let server: ReturnType<typeof fakeServer>;
+  let chat: Chat;
+
+  const line = (seq: number, senderType: SenderType, body: string): Message => ({
+    id: `msg_${seq}`,
+    conversationId: "cnv_1",
+    seq,
+    senderType,
+    senderId: "",
+    senderName: senderType === SenderType.SENDER_TYPE_AGENT ? "Ann" : "Ada",
+    body,
+    internal: false,
+    attachments: [],
+    clientKey: "",
+    createTime: new Date(),
+  });
+
+  /** Boots a chat whose conversation has `messages`, on a server that sends e-mail or not. */
+  async function boot(options: {
+    emailEnabled: boolean;
+    visitorEmail: string;
+    messages: Message[];
+    emailTranscript?: Response[];
+  }) {
+    server = fakeServer({
+      GetWidgetConfig: [
+        answer(
+          GetWidgetConfigResponse.encode({
+            config: {
+              appearance: undefined,
+              texts: undefined,
+              behavior: undefined,
+              online: true,
+              emailEnabled: options.emailEnabled,
+            },
+          }).finish(),
+        ),
+      ],
+      StartSession: [
+        answer(
+          StartSessionResponse.encode({
+            visitorToken: "vtok",
+            visitor: { id: "vis_1", name: "Ada", email: options.visitorEmail, verified: false },
+          }).finish(),
+        ),
+      ],
+      ListVisitorConversations: [
+        answer(
+          ListVisitorConversationsResponse.encode({
+            conversations: [
+              {
+                id: "cnv_1",
+                status: ConversationStatus.CONVERSATION_STATUS_WAITING,
+                agentName: "Ann",
+                lastSeq: options.messages.length,
+                agentReadSeq: 0,
+                rating: 0,
+                createTime: new Date(),
+                lastMessageTime: new Date(),
+                queuePosition: 0,
+                withBot: false,
+              },
+            ],
+          }).finish(),
+        ),
+      ],
+      ListMessages: [
+        answer(
+          ListMessagesResponse.encode({ messages: options.messages, hasMore: false }).finish(),
+        ),
+      ],
+      EmailTranscript: options.emailTranscript ?? [],
+    });
+    vi.stubGlobal("fetch", server.fetch);
+    chat = new Chat({
+      baseUrl: "http://chat.test",
+      widgetToken: "wtok",
+      changed: () => {},
+      emit: () => {},
+      chime: () => {},
+      proactive: () => {},
+    });
+    await chat.boot("en");
+    await vi.advanceTimersByTimeAsync(0);
+    server.feeds[0]?.send(heartbeat("1"));
+    await vi.advanceTimersByTimeAsync(100);
+  }
+
+  const requests = () =>
+    server.calls
+      .filter((c) => c.method === "EmailTranscript")
+      .map((c) => EmailTranscriptRequest.decode(c.request));
+
+  const answered = [
+    line(1, SenderType.SENDER_TYPE_VISITOR, "Do you ship to Norway?"),
+    line(2, SenderType.SENDER_TYPE_AGENT, "We do."),
+  ];
+
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+
+  afterEach(() => {
+    chat.shutdown();
+    vi.useRealTimers();
+    vi.unstubAllGlobals();
+  });
+
+  it("is offered only once the team has answered, and only when the server sends e-mail", async () => {
+    await boot({ emailEnabled: true, visitorEmail: "", messages: answered.slice(0, 1) });
+    expect(chat.messages).toHaveLength(1);
+    expect(chat.canEmailTranscript).toBe(false);
+    chat.shutdown();
+
+    await boot({ emailEnabled: false, visitorEmail: "", messages: answered });
+    expect(chat.messages).toHaveLength(2);
+    expect(chat.canEmailTranscript).toBe(false);
+    chat.shutdown();
+
+    await boot({ emailEnabled: true, visitorEmail: "", messages: answered });
+    expect(chat.canEmailTranscript).toBe(true);
+  });
+
+  it("opens prefilled with the visitor's address, sends, and says where it went", async () => {
+    await boot({
+      emailEnabled: true,
+      visitorEmail: "ada@example.org",
+      messages: answered,
+      emailTranscript: [answer(new Uint8Array())],
+    });
+    expect(chat.transcript).toEqual({ step: "closed" });
+    chat.showTranscriptForm(true);
+    expect(chat.transcript).toEqual({
+      step: "open",
+      conversationId: "cnv_1",
+      email: "ada@example.org",
+      problem: "",
+    });
+
+    const sending = chat.emailTranscript("ada@work.example");
+    expect(chat.transcript.step).toBe("sending");
+    await sending;
+    expect(requests()).toEqual([{ conversationId: "cnv_1", email: "ada@work.example" }]);
+    expect(chat.transcript).toEqual({
+      step: "sent",
+      conversationId: "cnv_1",
+      email: "ada@work.example",
+    });
+    // The visitor already had an address: the server keeps it, and so does the widget.
+    expect(chat.visitor?.email).toBe("ada@example.org");
+  });
+
+  it("remembers the address for next time when the visitor had none", async () => {
+    await boot({
+      emailEnabled: true,
+      visitorEmail: "",
+      messages: answered,
+      emailTranscript: [answer(new Uint8Array())],
+    });
+    chat.showTranscriptForm(true);
+    expect(chat.transcript).toMatchObject({ step: "open", email: "" });
+    await chat.emailTranscript("ada@example.org");
+    expect(chat.visitor?.email).toBe("ada@example.org");
+    chat.showTranscriptForm(true);
+    expect(chat.transcript).toMatchObject({ step: "open", email: "ada@example.org" });
+  });
+
+  it("shows why it was refused and leaves trying again to the visitor", async () => {
+    await boot({
+      emailEnabled: true,
+      visitorEmail: "",
+      messages: answered,
+      emailTranscript: [
+        refusal(3, "email: must be an e-mail address"),
+        refusal(8, "too many transcripts by e-mail; try again in 1200 s"),
+        refusal(14, "the server is restarting"),
+        answer(new Uint8Array()),
+      ],
+    });
+    chat.showTranscriptForm(true);
+
+    await chat.emailTranscript("ada@example");
+    expect(chat.transcript).toMatchObject({
+      step: "open",
+      email: "ada@example",
+      problem: "badEmail",
+    });
+
+    // Over the hourly limit: told to come back later, and nothing goes again by itself.
+    await chat.emailTranscript("ada@example.org");
+    expect(chat.transcript).toMatchObject({ step: "open", problem: "transcriptLimit" });
+    await vi.advanceTimersByTimeAsync(10 * 60_000);
+    expect(requests()).toHaveLength(2);
+    expect(chat.slowDown).toBe(0);
+
+    await chat.emailTranscript("ada@example.org");
+    expect(chat.transcript).toMatchObject({ step: "open", problem: "transcriptFailed" });
+    await chat.emailTranscript("ada@example.org");
+    expect(chat.transcript).toMatchObject({ step: "sent", email: "ada@example.org" });
+    expect(requests()).toHaveLength(4);
+  });
+
+  it("closes with Cancel, and a new conversation starts without the old form", async () => {
+    await boot({ emailEnabled: true, visitorEmail: "", messages: answered });
+    chat.showTranscriptForm(true);
+    chat.showTranscriptForm(false);
+    expect(chat.transcript).toEqual({ step: "closed" });
+
+    chat.showTranscriptForm(true);
+    chat.conversation = chat.conversation && { ...chat.conversation, id: "cnv_2" };
+    expect(chat.transcript).toEqual({ step: "closed" });
   });
 });

@@ -1,13 +1,14 @@
 //! The visitor's side of a chat: the session with the server (token kept across reloads
 //! and tabs), the conversation, the live feed (the shared resumable feed: reconnect, resume,
 //! idle watchdog), sending with retries, typing, read marks, uploads, page views and
-//! heartbeats. It holds the state the view renders and calls `changed()` after every
-//! change; it never touches the DOM.
+//! heartbeats, and the transcript by e-mail. It holds the state the view renders and calls
+//! `changed()` after every change; it never touches the DOM.
 //!
 //! When the server throttles a call (RESOURCE_EXHAUSTED, or UNAVAILABLE with `retry-after`;
 //! `throttleOf` in `@porthole/client/rules`), the chat waits the delay it named and tries
 //! once more (`patient`): sends stay pending meanwhile and the visitor is told; page views,
-//! heartbeats and the session start wait silently.
+//! heartbeats and the session start wait silently. A transcript refused over its hourly
+//! limit is not tried again: the wait is long, so the visitor is told to try later.
 
 import {
   ConversationStatus,
@@ -32,9 +33,13 @@ import {
 } from "@porthole/client/rules";
 import {
   type ChatMessage,
+  canEmailTranscript,
   fromServer,
   lastSeq,
   mergeMessages,
+  type TranscriptForm,
+  transcriptFormOf,
+  transcriptProblem,
   unreadCount,
   unsent,
 } from "./state.js";
@@ -101,6 +106,7 @@ export class Chat {
   fieldError: { field: string; text: string } | undefined;
   /** Seconds until throttled sends go again, told to the visitor; 0 when none waits. */
   slowDown = 0;
+  private transcriptForm: TranscriptForm = { step: "closed" };
 
   private readonly client: Client;
   private token = "";
@@ -395,6 +401,56 @@ export class Chat {
       this.conversation = response.conversation;
       this.rated = true;
     });
+  }
+
+  /** Whether the visitor may have this conversation e-mailed to them. */
+  get canEmailTranscript(): boolean {
+    return (
+      !this.previewing &&
+      !!this.conversation &&
+      canEmailTranscript(!!this.config?.emailEnabled, this.messages)
+    );
+  }
+
+  /** The transcript form of the current conversation. */
+  get transcript(): TranscriptForm {
+    return transcriptFormOf(this.transcriptForm, this.conversation?.id);
+  }
+
+  /** Opens the transcript form, prefilled with the visitor's e-mail if known, or closes it. */
+  showTranscriptForm(open: boolean): void {
+    const conversationId = this.conversation?.id;
+    this.transcriptForm =
+      open && conversationId
+        ? { step: "open", conversationId, email: this.visitor?.email ?? "", problem: "" }
+        : { step: "closed" };
+    this.options.changed();
+  }
+
+  /**
+   * E-mails the visitor this conversation. Refused, the form stays open saying why (a bad
+   * address, the hourly limit, or a failure worth trying again); never retried by itself.
+   */
+  async emailTranscript(email: string): Promise<void> {
+    const conversationId = this.conversation?.id;
+    if (!conversationId || this.previewing || this.transcript.step === "sending") return;
+    this.transcriptForm = { step: "sending", conversationId, email };
+    this.options.changed();
+    try {
+      await this.client.emailTranscript({ conversationId, email });
+      this.transcriptForm = { step: "sent", conversationId, email };
+      // The server keeps the address as the visitor's when they had none.
+      if (this.visitor && !this.visitor.email) this.visitor = { ...this.visitor, email };
+    } catch (error) {
+      const code = error instanceof RpcError ? error.code : undefined;
+      this.transcriptForm = {
+        step: "open",
+        conversationId,
+        email,
+        problem: transcriptProblem(code),
+      };
+    }
+    this.options.changed();
   }
 
   /** Hands a bot conversation to the human agents. */

@@ -1,15 +1,20 @@
 //! The widget's state rules: merging history, feed replays and optimistic sends without
-//! gaps or duplicates, unread counts, delivery marks. (Reconnect delays, file checks and
-//! links are shared rules, tested in client-sdk/ts/src/rules.)
+//! gaps or duplicates, unread counts, delivery marks, and when and how the transcript by
+//! e-mail is offered. (Reconnect delays, file checks and links are shared rules, tested in
+//! client-sdk/ts/src/rules.)
 
-import { type Message, SenderType } from "@porthole/client/lean";
+import { GrpcCode, type Message, SenderType } from "@porthole/client/lean";
 import { describe, expect, it } from "vitest";
 import {
   type ChatMessage,
+  canEmailTranscript,
   deliveryMark,
   fromServer,
   lastSeq,
   mergeMessages,
+  type TranscriptForm,
+  transcriptFormOf,
+  transcriptProblem,
   unreadCount,
   unsent,
 } from "./state.js";
@@ -93,5 +98,40 @@ describe("unread and marks", () => {
     expect(deliveryMark({ ...sending("k"), state: "failed" }, 10)).toBe("failed");
     expect(deliveryMark(mine(5, "k"), 4)).toBe("delivered");
     expect(deliveryMark(mine(5, "k"), 5)).toBe("read");
+  });
+});
+
+describe("transcript by e-mail", () => {
+  const from = (seq: number, type: SenderType) => fromServer(message(seq, type));
+
+  it("is offered once an agent or the bot has written, when the server sends e-mail", () => {
+    const visitorOnly = [mine(1, "k"), from(2, SenderType.SENDER_TYPE_SYSTEM)];
+    expect(canEmailTranscript(true, [])).toBe(false);
+    expect(canEmailTranscript(true, visitorOnly)).toBe(false);
+    expect(canEmailTranscript(true, [...visitorOnly, agent(3)])).toBe(true);
+    expect(canEmailTranscript(true, [...visitorOnly, from(3, SenderType.SENDER_TYPE_BOT)])).toBe(
+      true,
+    );
+    expect(canEmailTranscript(false, [...visitorOnly, agent(3)])).toBe(false);
+  });
+
+  it("belongs to one conversation: another one's form counts as closed", () => {
+    const form: TranscriptForm = {
+      step: "sent",
+      conversationId: "cnv_1",
+      email: "ada@example.org",
+    };
+    expect(transcriptFormOf(form, "cnv_1")).toBe(form);
+    expect(transcriptFormOf(form, "cnv_2")).toEqual({ step: "closed" });
+    expect(transcriptFormOf(form, undefined)).toEqual({ step: "closed" });
+  });
+
+  it("tells the visitor why the server refused, in their words", () => {
+    expect(transcriptProblem(GrpcCode.InvalidArgument)).toBe("badEmail");
+    expect(transcriptProblem(GrpcCode.ResourceExhausted)).toBe("transcriptLimit");
+    expect(transcriptProblem(GrpcCode.FailedPrecondition)).toBe("transcriptUnavailable");
+    expect(transcriptProblem(GrpcCode.Unavailable)).toBe("transcriptFailed");
+    expect(transcriptProblem(GrpcCode.Internal)).toBe("transcriptFailed");
+    expect(transcriptProblem(undefined)).toBe("transcriptFailed");
   });
 });

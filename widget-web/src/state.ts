@@ -1,9 +1,9 @@
 //! The widget's state rules without IO: chat lines, merging them (the shared rule from
-//! `@porthole/client/rules`, applied to the widget's line shape), unread counting and
-//! delivery marks. Unit-tested in state.test.ts.
+//! `@porthole/client/rules`, applied to the widget's line shape), unread counting,
+//! delivery marks, and the transcript-by-e-mail form. Unit-tested in state.test.ts.
 
 import type { Attachment, Message } from "@porthole/client/lean";
-import { SenderType } from "@porthole/client/lean";
+import { GrpcCode, SenderType } from "@porthole/client/lean";
 import { type MessageIdentity, mergeMessages as merge } from "@porthole/client/rules";
 
 /** One line of the conversation as the widget shows it. */
@@ -90,4 +90,59 @@ export function deliveryMark(
 ): "sending" | "failed" | "delivered" | "read" {
   if (line.state !== "sent") return line.state;
   return line.seq <= agentReadSeq ? "read" : "delivered";
+}
+
+/**
+ * Whether to offer the transcript by e-mail: the server sends e-mail, and someone on our
+ * side (an agent or the bot) has written in the conversation, as the server requires
+ * (VisitorService.EmailTranscript answers FAILED_PRECONDITION before that).
+ */
+export function canEmailTranscript(emailEnabled: boolean, list: readonly ChatMessage[]): boolean {
+  return (
+    emailEnabled &&
+    list.some(
+      (l) =>
+        l.seq > 0 &&
+        (l.senderType === SenderType.SENDER_TYPE_AGENT ||
+          l.senderType === SenderType.SENDER_TYPE_BOT),
+    )
+  );
+}
+
+/** Why a transcript was not sent, as a text key the visitor reads in their language. */
+export type TranscriptProblem =
+  | "badEmail"
+  | "transcriptLimit"
+  | "transcriptUnavailable"
+  | "transcriptFailed";
+
+/**
+ * The "e-mail me this conversation" form of one conversation: closed, open (showing what
+ * went wrong last time, if anything), sending, or sent.
+ */
+export type TranscriptForm =
+  | { step: "closed" }
+  | { step: "open"; conversationId: string; email: string; problem: TranscriptProblem | "" }
+  | { step: "sending" | "sent"; conversationId: string; email: string };
+
+/** The form as it applies to `conversationId`: another conversation's counts as closed. */
+export function transcriptFormOf(
+  form: TranscriptForm,
+  conversationId: string | undefined,
+): TranscriptForm {
+  return form.step !== "closed" && form.conversationId === conversationId
+    ? form
+    : { step: "closed" };
+}
+
+/**
+ * What the visitor is told for a failed EmailTranscript (by gRPC code): a bad address, the
+ * hourly limit, a conversation that cannot be mailed, or anything else (network, server),
+ * which is worth trying again.
+ */
+export function transcriptProblem(code: number | undefined): TranscriptProblem {
+  if (code === GrpcCode.InvalidArgument) return "badEmail";
+  if (code === GrpcCode.ResourceExhausted) return "transcriptLimit";
+  if (code === GrpcCode.FailedPrecondition) return "transcriptUnavailable";
+  return "transcriptFailed";
 }

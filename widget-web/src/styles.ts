@@ -58,6 +58,8 @@ form.f textarea{min-height:90px;resize:vertical}
 form.f .e{color:#c2272d;font-size:12px;font-weight:400}
 .btn{background:var(--p);color:var(--pt);border-radius:8px;padding:9px 14px;font-weight:600}
 .btn2{border:1px solid #d4d4d8;border-radius:8px;padding:6px 12px;background:#fff}
+.btn:disabled{opacity:.6;cursor:default}
+.acts{display:flex;gap:8px}.offer{align-self:center}form.f .h{font-weight:600}
 .stars{display:flex;gap:4px}.stars button{font-size:24px;color:#c7c7cc;line-height:1}.stars button[aria-pressed=true]{color:#f5a623}
 .brand{font-size:11px;color:#8e8e93;text-align:center;padding:6px;background:#fff}
 .sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}

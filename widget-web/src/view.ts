@@ -11,7 +11,7 @@ import {
 import { linkify } from "@porthole/client/rules";
 import type { Chat } from "./chat.js";
 import type { TextKey } from "./i18n.js";
-import { deliveryMark } from "./state.js";
+import { deliveryMark, type TranscriptForm } from "./state.js";
 import { css } from "./styles.js";
 
 type Translate = (key: TextKey, vars?: Record<string, string | number>) => string;
@@ -21,6 +21,7 @@ const icons = {
   close:
     '<svg viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2.4" stroke-linecap="round" aria-hidden="true"><path d="M6 6l12 12M18 6L6 18"/></svg>',
   send: '<svg viewBox="0 0 24 24" fill="currentColor" aria-hidden="true"><path d="M3 20.5 21 12 3 3.5 3 10l12 2-12 2z"/></svg>',
+  mail: '<svg viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linejoin="round" aria-hidden="true"><rect x="3" y="5" width="18" height="14" rx="2"/><path d="m3 7 9 6 9-6"/></svg>',
   clip: '<svg viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" aria-hidden="true"><path d="M21 11.5 12.5 20a5 5 0 0 1-7-7l9-9a3.5 3.5 0 0 1 5 5l-9 9a2 2 0 0 1-3-3l8-8"/></svg>',
 };
 
@@ -68,6 +69,7 @@ export class View {
   private readonly input: HTMLTextAreaElement;
   private readonly fileInput = h("input", { type: "file", hidden: true, tabindex: "-1" });
   private readonly brand = h("div", { class: "brand" });
+  private readonly mailButton: HTMLButtonElement;
   private readonly rows = new Map<string, { el: HTMLElement; sig: string }>();
   private form: { screen: string; el: HTMLElement } | undefined;
   private stars = 0;
@@ -143,12 +145,19 @@ export class View {
       { class: "x", type: "button", "data-close": "", onclick: () => this.setOpen(false) },
       icon(icons.close),
     );
+    // While the chat goes on, the transcript is offered here; once it has ended, in the log.
+    this.mailButton = h(
+      "button",
+      { class: "x", type: "button", hidden: true, onclick: () => this.openTranscript() },
+      icon(icons.mail),
+    );
     this.panel.append(
       h(
         "div",
         { class: "head" },
         this.logo,
         h("div", { class: "t" }, this.title, this.subtitle),
+        this.mailButton,
         close,
       ),
       this.conn,
@@ -261,6 +270,15 @@ export class View {
     (this.panel.querySelector("[data-send]") as HTMLElement).setAttribute("aria-label", t("send"));
     this.input.placeholder = config.texts?.inputPlaceholder || "Type a message…";
     this.input.setAttribute("aria-label", this.input.placeholder);
+    const mail = t("emailTranscript");
+    this.mailButton.setAttribute("aria-label", mail);
+    this.mailButton.title = mail;
+    this.mailButton.hidden =
+      chat.screen !== "chat" ||
+      !chat.canEmailTranscript ||
+      ended(chat.conversation?.status) ||
+      chat.transcript.step === "open" ||
+      chat.transcript.step === "sending";
     this.brand.hidden = a ? !a.showBranding : false;
     this.brand.textContent = t("powered");
 
@@ -488,6 +506,19 @@ export class View {
         done ? h("div", { class: "sys", "data-rated": "" }, t("rated")) : this.ratingForm(),
       );
     }
+    const transcript = chat.transcript;
+    if (chat.canEmailTranscript) {
+      if (transcript.step !== "closed")
+        keep("transcript", JSON.stringify(transcript), () => this.transcriptCard(transcript));
+      if (ended(conv?.status) && (transcript.step === "closed" || transcript.step === "sent"))
+        keep("offer", "", () =>
+          h(
+            "button",
+            { class: "btn2 offer", type: "button", onclick: () => this.openTranscript() },
+            t("emailTranscript"),
+          ),
+        );
+    }
     // appendChild moves existing nodes, so unchanged rows keep their DOM (and loaded images).
     const current = Array.from(this.body.children);
     if (current.length !== wanted.length || current.some((el, i) => el !== wanted[i])) {
@@ -551,6 +582,73 @@ export class View {
     );
   }
 
+  /** Opens the transcript form at the end of the log, with the address field focused. */
+  private openTranscript(): void {
+    this.chat.showTranscriptForm(true);
+    const input = this.body.querySelector<HTMLInputElement>("form[data-transcript] input");
+    input?.scrollIntoView({ block: "nearest" });
+    input?.focus();
+  }
+
+  /** The transcript form (address, Send, Cancel), sending, or the note that it was sent. */
+  private transcriptCard(form: Exclude<TranscriptForm, { step: "closed" }>): HTMLElement {
+    const { chat, t } = this;
+    if (form.step === "sent")
+      return h("div", { class: "sys", role: "status" }, t("transcriptSent", { email: form.email }));
+    const sending = form.step === "sending";
+    const problem = form.step === "open" ? form.problem : "";
+    const el: HTMLFormElement = h(
+      "form",
+      {
+        class: "f",
+        "data-transcript": "",
+        novalidate: true,
+        "aria-label": t("emailTranscript"),
+        onsubmit: (e) => {
+          e.preventDefault();
+          if (!this.check(el)) return;
+          const email = String(new FormData(el).get("email")).trim();
+          // The form comes back anew: refused, the address keeps focus; sent, the composer.
+          void chat.emailTranscript(email).then(() => {
+            (
+              this.body.querySelector<HTMLElement>("form[data-transcript] input") ?? this.input
+            ).focus();
+          });
+        },
+      },
+      h("p", { class: "h" }, t("emailTranscript")),
+      h(
+        "label",
+        {},
+        t("email"),
+        h("input", {
+          name: "email",
+          type: "email",
+          required: true,
+          autocomplete: "email",
+          value: form.email,
+          disabled: sending,
+        }),
+      ),
+      problem && h("span", { class: "e server", role: "alert" }, t(problem)),
+      h(
+        "div",
+        { class: "acts" },
+        h(
+          "button",
+          { class: "btn", type: "submit", disabled: sending },
+          sending ? t("sending") : problem === "transcriptFailed" ? t("retry") : t("send"),
+        ),
+        h(
+          "button",
+          { class: "btn2", type: "button", onclick: () => chat.showTranscriptForm(false) },
+          t("cancel"),
+        ),
+      ),
+    );
+    return el;
+  }
+
   private ratingForm(): HTMLElement {
     const { chat, t } = this;
     const comment = h("textarea", {
@@ -603,4 +701,12 @@ export class View {
   private scrollToEnd(): void {
     this.body.scrollTop = this.body.scrollHeight;
   }
+}
+
+/** A resolved or closed conversation: the transcript is offered in the log, not the header. */
+function ended(status: ConversationStatus | undefined): boolean {
+  return (
+    status === ConversationStatus.CONVERSATION_STATUS_RESOLVED ||
+    status === ConversationStatus.CONVERSATION_STATUS_CLOSED
+  );
 }
