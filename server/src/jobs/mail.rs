@@ -410,11 +410,13 @@ pub fn unseen_messages(to: &str, n: &MemberNotice<'_>, messages: &[crate::store:
     Email { to: to.to_owned(), subject, text, html, reply_to: None }
 }
 
-/// A conversation's transcript for its visitor. Times are UTC with the zone written (the
-/// visitor's own zone is not known to the mail).
+/// A conversation's transcript for its visitor, its times in the visitor's time zone (UTC
+/// when the browser did not say), the zone written.
 pub fn transcript(to: &str, t: &crate::store::transcripts::Transcript) -> Email {
+    let zone: chrono_tz::Tz = t.time_zone.parse().unwrap_or(chrono_tz::UTC);
     let when = |ms: i64| {
-        chrono::DateTime::from_timestamp_millis(ms).unwrap_or_default().format("%Y-%m-%d %H:%M UTC").to_string()
+        let at = chrono::DateTime::from_timestamp_millis(ms).unwrap_or_default().with_timezone(&zone);
+        format!("{} {}", at.format("%Y-%m-%d %H:%M"), zone.name())
     };
     let w = words::for_language(&t.language);
     let subject = words::fill(w.transcript_subject, &[("workspace", &t.workspace_name)]);
@@ -497,5 +499,31 @@ mod tests {
             &crate::store::replies::UnreadReplies { visitor_language: "ja".into(), ..unread },
         );
         assert_eq!(english.subject, "Grace replied to you at Acme");
+    }
+
+    #[test]
+    fn transcripts_tell_time_where_the_visitor_is() {
+        let line = |ms| crate::store::transcripts::Line {
+            sender_type: crate::domain::conversation::Sender::Agent,
+            sender_name: "Grace".into(),
+            body: "Hallo!".into(),
+            created_at: ms,
+        };
+        // 2026-01-15 12:00 UTC
+        let noon = 1_768_478_400_000;
+        let t = crate::store::transcripts::Transcript {
+            workspace_name: "Acme".into(),
+            language: "de".into(),
+            time_zone: "Europe/Berlin".into(),
+            started_at: noon,
+            lines: vec![line(noon)],
+            truncated: false,
+        };
+        let email = transcript("a@b.de", &t);
+        assert_eq!(email.subject, "Ihr Gespräch mit Acme");
+        assert!(email.text.contains("2026-01-15 13:00 Europe/Berlin"), "{}", email.text);
+        let unknown =
+            transcript("a@b.de", &crate::store::transcripts::Transcript { time_zone: "Mars/Base".into(), ..t });
+        assert!(unknown.text.contains("2026-01-15 12:00 UTC"), "{}", unknown.text);
     }
 }

@@ -25,6 +25,8 @@ pub struct Transcript {
     pub workspace_name: String,
     /// The visitor's browser language (may be empty).
     pub language: String,
+    /// The visitor's IANA time zone (may be empty: UTC).
+    pub time_zone: String,
     pub started_at: i64,
     /// Oldest first; internal notes left out.
     pub lines: Vec<Line>,
@@ -41,13 +43,13 @@ impl Store {
         conversation_id: &str,
     ) -> Result<Option<Transcript>, StoreError> {
         read!(self, |conn| {
-            let Some((started_at, language)) = conversations::table
+            let Some((started_at, language, time_zone)) = conversations::table
                 .inner_join(visitors::table)
                 .filter(conversations::workspace_id.eq(workspace_id))
                 .filter(conversations::visitor_id.eq(visitor_id))
                 .filter(conversations::id.eq(conversation_id))
-                .select((conversations::created_at, visitors::language))
-                .get_result::<(i64, String)>(conn)
+                .select((conversations::created_at, visitors::language, visitors::time_zone))
+                .get_result::<(i64, String, String)>(conn)
                 .await
                 .optional()?
             else {
@@ -71,7 +73,7 @@ impl Store {
                 .into_iter()
                 .map(|(sender_type, sender_name, body, created_at)| Line { sender_type, sender_name, body, created_at })
                 .collect();
-            Ok(Some(Transcript { workspace_name, language, started_at, lines, truncated }))
+            Ok(Some(Transcript { workspace_name, language, time_zone, started_at, lines, truncated }))
         })
     }
 }
