@@ -126,6 +126,9 @@ async fn plan(state: &AppState, workspace_id: &str, events: &[Event]) -> Result<
     let mut planned = Vec::new();
     for event in events {
         match &event.body {
+            // Routing often assigns a conversation before its first message: that message
+            // will tell the assignee (as an assignment), with something to read.
+            EventBody::AssignmentNotice { conversation, .. } if conversation.conversation.last_seq == 0 => {}
             EventBody::AssignmentNotice { conversation, recipient, transfer } => planned.push(Planned {
                 user_id: recipient.clone(),
                 notice: Notice::Assigned,
@@ -136,15 +139,23 @@ async fn plan(state: &AppState, workspace_id: &str, events: &[Event]) -> Result<
                 transfer: *transfer,
             }),
             EventBody::MessageCreated { message } if message.sender_type == Sender::Visitor && !message.internal => {
-                let (notice, to) = if message.seq == 1 {
-                    (Notice::NewConversation, everyone.clone())
+                let assignee = assignees.get(&message.conversation_id).cloned().flatten();
+                let to: Vec<(String, Notice)> = if message.seq == 1 {
+                    // Everyone hears of a new conversation; its assignee, that it is theirs.
+                    everyone
+                        .iter()
+                        .map(|user| {
+                            let mine = assignee.as_deref() == Some(user.as_str());
+                            (user.clone(), if mine { Notice::Assigned } else { Notice::NewConversation })
+                        })
+                        .collect()
                 } else {
-                    match assignees.get(&message.conversation_id).cloned().flatten() {
-                        Some(assignee) => (Notice::VisitorMessage, vec![assignee]),
+                    match assignee {
+                        Some(assignee) => vec![(assignee, Notice::VisitorMessage)],
                         None => continue,
                     }
                 };
-                for user_id in to {
+                for (user_id, notice) in to {
                     planned.push(Planned {
                         user_id,
                         notice,

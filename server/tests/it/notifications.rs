@@ -159,6 +159,17 @@ async fn away_agents_are_told_by_their_settings(backend: Backend) {
     let to_ann_now = mailbox.received().into_iter().filter(|m| m.to == ["ann@notify.test"]).count();
     assert_eq!(to_ann_now, invitation_mails + 2, "read in time: no e-mail");
 
+    // Routing gives a new conversation to the agent (still within their presence grace)
+    // before its first message: that message is the assignment's push, with its text.
+    let (third, _) = start_visitor(&server, &widget.public_token).await;
+    let routed = open_conversation(&third).await;
+    visitor_says(&third, &routed.id, "Routed to you", "r1").await;
+    let got = push.wait_for(4).await;
+    assert_eq!(got[3].note.title, "Assigned to you: Visitor", "{:#?}", got[3]);
+    assert_eq!(got[3].note.body, "Routed to you");
+    assert_eq!(got[3].urgency, "high");
+    quiet(&push, 4).await;
+
     // A browser the push service says is gone is forgotten.
     push.unsubscribe();
     agent.notifications().send_test_push(pb::SendTestPushRequest {}).await.unwrap();

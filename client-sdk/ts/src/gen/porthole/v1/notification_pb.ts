@@ -416,9 +416,11 @@ export const SendTestPushResponseSchema: GenMessage<SendTestPushResponse> = /*@_
  * and browsers, admins and owners also the workspace's defaults.
  *
  * Events: `new_conversation` (a visitor's first message, to every member),
- * `offline_message` (a visitor's message while nobody was online, to every member),
- * `assigned` (a conversation assigned or transferred to the member), `visitor_message` (a
- * visitor's message in a conversation assigned to the member).
+ * `offline_message` (a visitor's message left with the offline form: e-mail only, sent
+ * when it arrives; by push, sound and desktop it is a new conversation), `assigned` (a
+ * conversation assigned or transferred to the member; one assigned before its first
+ * message is announced with that message), `visitor_message` (a visitor's message in a
+ * conversation assigned to the member).
  *
  * Channels: `email` and `push` are sent by the server, and only while the member has no
  * dashboard open (an open one shows the event itself): e-mail at once, but for
