@@ -2,7 +2,9 @@
 //! Builds the agent dashboard into dist/, served by the Porthole server under /app/.
 //! In development (`npm run dev -w admin-web`) gRPC calls, attachments and the widget's
 //! files are proxied to a local server. Files in public/ (the widget preview's frame page)
-//! are copied to dist/ as they are.
+//! are copied to dist/ as they are. The service worker (src/sw/) is built after this, on its
+//! own, by vite.sw.config.ts into dist/sw.js; the dev server has none, so push can only be
+//! turned on in the built dashboard.
 //! Unit tests (`npm test`) run here too, in happy-dom; end-to-end tests have their own
 //! config in e2e/.
 

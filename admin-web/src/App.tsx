@@ -22,6 +22,11 @@ import { NotFound } from "./shell/NotFound";
 const SettingsScreen = lazy(() =>
   import("./account/SettingsScreen").then((m) => ({ default: m.SettingsScreen })),
 );
+const NotificationsScreen = lazy(() =>
+  import("./notifications/NotificationsScreen").then((m) => ({
+    default: m.NotificationsScreen,
+  })),
+);
 const AuditLogScreen = lazy(() =>
   import("./audit/AuditLogScreen").then((m) => ({ default: m.AuditLogScreen })),
 );
@@ -204,6 +209,14 @@ export function App() {
                 element={
                   <Lazy>
                     <SettingsScreen />
+                  </Lazy>
+                }
+              />
+              <Route
+                path="/settings/notifications"
+                element={
+                  <Lazy>
+                    <NotificationsScreen />
                   </Lazy>
                 }
               />

@@ -1,11 +1,13 @@
-//! Settings: profile name, password, the workspace (admins), canned responses, notifications
-//! and theme.
+//! Settings: profile name, password, the workspace (admins), canned responses, a way to the
+//! notification settings (`/settings/notifications`) and theme.
 
 import { Code, ConnectError, RoutingMode } from "@porthole/client";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { Bell } from "lucide-react";
 import { type FormEvent, useState } from "react";
+import { Link } from "react-router";
 import { CannedResponsesCard } from "../canned/CannedResponsesCard";
-import { Button } from "../components/ui/Button";
+import { Button, buttonClasses } from "../components/ui/Button";
 import { cn } from "../components/ui/cn";
 import { Field, FormAlert, Input, Select } from "../components/ui/Field";
 import { Card } from "../components/ui/misc";
@@ -13,7 +15,6 @@ import { Switch } from "../components/ui/Switch";
 import { toast } from "../components/ui/Toast";
 import { keys } from "../inbox/cache";
 import { authClient, publicAuthClient, session, workspaceClient } from "../lib/api";
-import { notificationPermission, playChime, requestNotifications } from "../lib/attention";
 import { useIsAdmin, useMe } from "../lib/auth";
 import { formErrors } from "../lib/errors";
 import { roleLabel } from "../lib/format";
@@ -170,55 +171,20 @@ function PasswordCard() {
   );
 }
 
+/** Notifications have their own screen; this card says what is there and leads to it. */
 function NotificationsCard() {
-  const prefs = usePrefs();
-  const [permission, setPermission] = useState(notificationPermission());
   return (
     <Card
       title="Notifications"
-      description="For new conversations and messages you are not looking at."
+      description="New conversations, assignments and visitors' messages: by e-mail, push, sound or desktop notification."
     >
-      <div className="space-y-5">
-        <div className="flex items-center justify-between gap-4">
-          <div className="flex-1">
-            <Switch
-              checked={prefs.sound}
-              onCheckedChange={(v) => setPrefs({ sound: v })}
-              label="Sound"
-              description="A soft chime in this browser."
-            />
-          </div>
-          <Button size="sm" variant="ghost" onClick={() => playChime()}>
-            Test
-          </Button>
-        </div>
-        <div className="space-y-2">
-          <Switch
-            checked={prefs.desktop && permission === "granted"}
-            disabled={permission !== "granted"}
-            onCheckedChange={(v) => setPrefs({ desktop: v })}
-            label="Desktop notifications"
-            description={
-              permission === "unsupported"
-                ? "This browser cannot show desktop notifications."
-                : permission === "denied"
-                  ? "Blocked in this browser's site settings. Allow them there to turn this on."
-                  : "Shown even when the dashboard tab is in the background."
-            }
-          />
-          {permission === "default" && (
-            <Button
-              size="sm"
-              onClick={async () => {
-                const result = await requestNotifications();
-                setPermission(result);
-                if (result === "granted") setPrefs({ desktop: true });
-              }}
-            >
-              Allow desktop notifications
-            </Button>
-          )}
-        </div>
+      <div className="flex flex-wrap items-center justify-between gap-3">
+        <p className="text-[13px] text-zinc-600 dark:text-zinc-400">
+          Choose what you are told of and how, turn on push in this browser, and silence this one.
+        </p>
+        <Link to="/settings/notifications" className={buttonClasses("secondary", "sm")}>
+          <Bell className="size-3.5" /> Notification settings
+        </Link>
       </div>
     </Card>
   );

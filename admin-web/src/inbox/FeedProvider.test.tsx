@@ -1,10 +1,14 @@
 //! The feed provider and visitor erasures: an open conversation of an erased visitor
-//! closes (with a word to the agent, unless this tab erased them); others stay open.
+//! closes (with a word to the agent, unless this tab erased them); others stay open. And
+//! the chime and desktop notification for feed events, as the member's notification
+//! settings say per event (this browser's switches alone when there are none).
 
 import { create } from "@bufbuild/protobuf";
+import { timestampFromMs } from "@bufbuild/protobuf/wkt";
 import {
   type GetConversationResponse,
   GetConversationResponseSchema,
+  GetNotificationSettingsResponseSchema,
   VisitorErasedSchema,
   type WatchWorkspaceResponse,
   WatchWorkspaceResponseSchema,
@@ -15,14 +19,23 @@ import { MemoryRouter, Route, Routes, useLocation } from "react-router";
 import { afterEach, expect, test, vi } from "vitest";
 import { Toaster } from "../components/ui/Toast";
 import { conversationClient } from "../lib/api";
+import { notify, playChime } from "../lib/attention";
 import { keys } from "./cache";
 import { erasingHere, FeedProvider, viewing } from "./FeedProvider";
 import { defaultFilter, flattenList, type ListData } from "./model";
-import { conversation, page } from "./testing";
+import { conversation, message, page } from "./testing";
+
+vi.mock("../lib/attention", async (importOriginal) => ({
+  ...(await importOriginal<typeof import("../lib/attention")>()),
+  playChime: vi.fn(),
+  notify: vi.fn(),
+}));
 
 afterEach(() => {
   cleanup();
   vi.restoreAllMocks();
+  vi.mocked(playChime).mockClear();
+  vi.mocked(notify).mockClear();
   erasingHere.clear();
   viewing.conversationId = undefined;
 });
@@ -114,4 +127,81 @@ test("another visitor's erasure leaves the open conversation alone", async () =>
   await send();
   await waitFor(() => expect(listed()).toEqual(["c1"]));
   expect(location()).toBe("/inbox/c1");
+});
+
+/** The member's settings: sound and desktop per event (e-mail and push do not matter here). */
+function withSettings(
+  qc: import("@tanstack/react-query").QueryClient,
+  rules: { event: string; sound: boolean; desktop: boolean }[],
+) {
+  qc.setQueryData(
+    keys.notificationSettings,
+    create(GetNotificationSettingsResponseSchema, { settings: { rules } }),
+  );
+}
+
+const created = (id: string, init: Parameters<typeof conversation>[2] = {}) =>
+  create(WatchWorkspaceResponseSchema, {
+    cursor: "9",
+    event: { case: "conversationCreated", value: conversation(id, Date.now(), init) },
+  });
+
+const visitorWrote = (conversationId: string, seq: number) =>
+  create(WatchWorkspaceResponseSchema, {
+    cursor: "9",
+    event: {
+      case: "messageCreated",
+      value: message(conversationId, seq, { createTime: timestampFromMs(Date.now()) }),
+    },
+  });
+
+test("a new conversation: sound and desktop notification as the member's settings say", async () => {
+  const { qc, send } = renderWithFeed(created("c2"));
+  withSettings(qc, [{ event: "new_conversation", sound: false, desktop: true }]);
+  await send();
+  await waitFor(() => expect(notify).toHaveBeenCalledTimes(1));
+  expect(vi.mocked(notify).mock.calls[0]?.slice(0, 3)).toEqual([
+    "New conversation",
+    "Visitor c2",
+    "c2",
+  ]);
+  expect(playChime).not.toHaveBeenCalled();
+});
+
+test("without settings (not loaded, or the call failed) this browser's switches decide", async () => {
+  const { send } = renderWithFeed(created("c2"));
+  await send();
+  await waitFor(() => expect(notify).toHaveBeenCalledTimes(1));
+  expect(playChime).toHaveBeenCalledTimes(1);
+});
+
+test("a visitor's message in my conversation follows visitor_message; a colleague's none", async () => {
+  const { qc, send } = renderWithFeed(visitorWrote("c3", 4));
+  qc.setQueryData<ListData>(keys.list(defaultFilter), {
+    pages: [page([conversation("c3", 200, { assigneeUserId: "usr_me" })])],
+    pageParams: [""],
+  });
+  withSettings(qc, [
+    { event: "visitor_message", sound: true, desktop: false },
+    { event: "new_conversation", sound: false, desktop: false },
+  ]);
+  await send();
+  await waitFor(() => expect(playChime).toHaveBeenCalledTimes(1));
+  expect(notify).not.toHaveBeenCalled();
+});
+
+test("a visitor's message in a colleague's conversation raises nothing", async () => {
+  const { qc, send } = renderWithFeed(visitorWrote("c4", 3));
+  qc.setQueryData<ListData>(keys.list(defaultFilter), {
+    pages: [page([conversation("c4", 200, { assigneeUserId: "usr_colleague" })])],
+    pageParams: [""],
+  });
+  const lastSeq = () =>
+    flattenList(qc.getQueryData<ListData>(keys.list(defaultFilter))).find((c) => c.id === "c4")
+      ?.lastSeq;
+  await send();
+  // The message arrived (the list has it) and raised nothing.
+  await waitFor(() => expect(lastSeq()).toBe(3n));
+  expect(playChime).not.toHaveBeenCalled();
+  expect(notify).not.toHaveBeenCalled();
 });

@@ -1,7 +1,9 @@
 //! Keeps the workspace feed open while the dashboard is, applies its events to the query
 //! cache and raises attention (sound, desktop notification) for what the agent is not
-//! looking at, and leaves a conversation whose visitor was erased. The feed also makes this
-//! member count as online for the widget.
+//! looking at, as their notification settings say per event (and this browser's switches
+//! allow), and leaves a conversation whose visitor was erased. The feed also makes this
+//! member count as online for the widget, and as present for the server's notifier, which
+//! then sends them no e-mail or push.
 
 import {
   Code,
@@ -18,6 +20,9 @@ import { toast } from "../components/ui/Toast";
 import { conversationClient, session } from "../lib/api";
 import { notify, playChime } from "../lib/attention";
 import { toMillis, visitorLabel } from "../lib/format";
+import { getPrefs } from "../lib/prefs";
+import { attentionFor, messageNotice, type NoticeEvent } from "../notifications/model";
+import { heldNotificationSettings } from "../notifications/queries";
 import { applyFeedEvent, findConversation, isErasedConversation, keys } from "./cache";
 import { type FeedStatus, WorkspaceFeed } from "./feed";
 import { typingStore } from "./typing";
@@ -55,38 +60,42 @@ export function FeedProvider({ meId, children }: { meId: string; children: React
   useEffect(() => {
     const open = (id: string) => navigateRef.current(`/inbox/${id}`);
     const recent = (m: Message) => Date.now() - toMillis(m.createTime) < 120_000;
+    /** The chime and the desktop notification for `event`, as far as they are wanted. */
+    const attend = (event: NoticeEvent, title: string, body: string, conversationId: string) => {
+      const wanted = attentionFor(heldNotificationSettings(qc), event, getPrefs());
+      if (wanted.sound) playChime();
+      if (wanted.desktop) notify(title, body, conversationId, () => open(conversationId));
+    };
     const onMessage = (m: Message) => {
       typingStore.stopped(m.conversationId, m.senderId);
       if (m.senderType !== SenderType.VISITOR || m.internal || !recent(m)) return;
       if (lookingAt(m.conversationId)) return;
       const c = findConversation(qc, m.conversationId);
-      if (c?.assigneeUserId && c.assigneeUserId !== meId) return;
-      playChime();
-      notify(
+      const event = messageNotice({ first: m.seq === 1n, assigneeUserId: c?.assigneeUserId }, meId);
+      if (!event) return;
+      attend(
+        event,
         c ? visitorLabel(c) : m.senderName || "Visitor",
         m.body || "Sent an attachment",
         m.conversationId,
-        () => open(m.conversationId),
       );
     };
     const onCreated = (c: Conversation) => {
       if (lookingAt(c.id)) return;
-      playChime();
-      notify(
+      attend(
+        "new_conversation",
         "New conversation",
         `${visitorLabel(c)}${c.sourceTitle ? ` on ${c.sourceTitle}` : ""}`,
         c.id,
-        () => open(c.id),
       );
     };
     const onAssigned = (c: Conversation, transfer: boolean) => {
       if (lookingAt(c.id)) return;
-      playChime();
-      notify(
+      attend(
+        "assigned",
         transfer ? "Conversation transferred to you" : "Conversation assigned to you",
         visitorLabel(c),
         c.id,
-        () => open(c.id),
       );
     };
     const onErased = (erased: VisitorErased) => {

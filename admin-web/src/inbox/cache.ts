@@ -48,6 +48,7 @@ export const keys = {
   jobs: ["jobs"] as const,
   webhooks: ["webhooks"] as const,
   webhookDeliveries: (webhookId: string) => ["webhook-deliveries", webhookId] as const,
+  notificationSettings: ["notification-settings"] as const,
 };
 
 function listQueries(qc: QueryClient) {

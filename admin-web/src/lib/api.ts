@@ -13,6 +13,7 @@ import {
   createClient,
   createPortholeTransport,
   type Interceptor,
+  NotificationService,
   WebhookService,
   WidgetService,
   WorkspaceService,
@@ -71,3 +72,4 @@ export const widgetClient = createClient(WidgetService, transport);
 export const conversationClient = createClient(ConversationService, transport);
 export const cannedClient = createClient(CannedResponseService, transport);
 export const webhookClient = createClient(WebhookService, transport);
+export const notificationClient = createClient(NotificationService, transport);

@@ -1,7 +1,7 @@
 //! Getting an agent's attention: a short chime, desktop notifications (asked for from a
-//! button, never on load) and the unread count in the tab title.
-
-import { getPrefs } from "./prefs";
+//! button, never on load) and the unread count in the tab title. Whether an event deserves
+//! them is the caller's decision (`inbox/FeedProvider.tsx`, by the member's notification
+//! settings and this browser's switches).
 
 let audio: AudioContext | undefined;
 let lastChime = 0;
@@ -25,7 +25,6 @@ if (typeof window !== "undefined" && typeof AudioContext !== "undefined") {
 
 /** A soft two-note chime made with Web Audio (no sound file to ship). */
 export function playChime(): void {
-  if (!getPrefs().sound) return;
   // One chime for a burst (a new conversation and its first message arrive together).
   if (Date.now() - lastChime < 1500) return;
   lastChime = Date.now();
@@ -65,9 +64,12 @@ export async function requestNotifications(): Promise<NotificationPermission | "
   return Notification.requestPermission();
 }
 
-/** Shows a desktop notification; clicking it focuses the tab and calls `onClick`. */
+/**
+ * Shows a desktop notification when the browser allows them; clicking it focuses the tab
+ * and calls `onClick`.
+ */
 export function notify(title: string, body: string, tag: string, onClick: () => void): void {
-  if (!getPrefs().desktop || notificationPermission() !== "granted") return;
+  if (notificationPermission() !== "granted") return;
   try {
     const n = new Notification(title, {
       body,

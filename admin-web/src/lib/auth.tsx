@@ -5,6 +5,7 @@ import { Role } from "@porthole/client";
 import { type QueryClient, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useSyncExternalStore } from "react";
 import { keys } from "../inbox/cache";
+import { releaseOnSignOut } from "../notifications/push";
 import { authClient, publicAuthClient, session } from "./api";
 
 export function useSession() {
@@ -45,6 +46,8 @@ export function startSession(qc: QueryClient, next: Session): void {
 }
 
 export async function signOut(qc: QueryClient): Promise<void> {
+  // While the session still works: this browser stops receiving the member's pushes.
+  await releaseOnSignOut();
   const refreshToken = session.get()?.refreshToken;
   session.clear();
   qc.clear();

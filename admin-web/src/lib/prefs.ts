@@ -4,6 +4,11 @@ import { useSyncExternalStore } from "react";
 
 export interface Prefs {
   theme: "system" | "light" | "dark";
+  /**
+   * Sound and desktop notifications in this browser: on top of the member's notification
+   * settings (per event, on the server), these can only silence this browser; they alone
+   * decide when those settings could not be loaded.
+   */
   sound: boolean;
   desktop: boolean;
   /** Whether the inbox may still offer to turn on desktop notifications. */

@@ -1,10 +1,13 @@
 //! The signed-in frame: a navigation rail (a tab bar on phones), the user menu with status
-//! and theme, the live-connection indicator, and the unread count in the tab title.
+//! and theme, the live-connection indicator, and the unread count in the tab title. It
+//! loads the member's notification settings (the feed's sound and desktop notifications
+//! follow them) and opens what a clicked push asks for (the service worker's message).
 
 import { AgentStatus } from "@porthole/client";
 import * as Tooltip from "@radix-ui/react-tooltip";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import {
+  Bell,
   Blocks,
   Inbox,
   LogOut,
@@ -42,6 +45,8 @@ import { useIsAdmin, useIsOwner, useMe, useSignOut } from "../lib/auth";
 import { describeError } from "../lib/errors";
 import { agentStatusLabel } from "../lib/format";
 import { setPrefs, usePrefs } from "../lib/prefs";
+import { followWorkerNavigation } from "../notifications/push";
+import { useNotificationSettings } from "../notifications/queries";
 
 export function AppShell() {
   const me = useMe();
@@ -89,6 +94,7 @@ const SECTION_TITLES: Record<string, string> = {
   audit: "Audit log",
   deliveries: "E-mail deliveries",
   settings: "Settings",
+  "settings/notifications": "Notifications",
 };
 
 function Shell({ meId }: { meId: string }) {
@@ -96,11 +102,17 @@ function Shell({ meId }: { meId: string }) {
   const location = useLocation();
   const isAdmin = useIsAdmin();
   const isOwner = useIsOwner();
-  const section = location.pathname.split("/")[1] ?? "inbox";
+  const [, first = "inbox", second] = location.pathname.split("/");
+  const section = SECTION_TITLES[`${first}/${second}`] ?? SECTION_TITLES[first] ?? "Porthole";
+  const navigate = useNavigate();
+  // Loaded with the dashboard: the feed's notifications read it from the cache.
+  useNotificationSettings();
 
   useEffect(() => {
-    document.title = titleWith(unread, `${SECTION_TITLES[section] ?? "Porthole"} · Porthole`);
+    document.title = titleWith(unread, `${section} · Porthole`);
   }, [unread, section]);
+
+  useEffect(() => followWorkerNavigation((route) => navigate(route)), [navigate]);
 
   const nav = [
     { to: "/inbox", label: "Inbox", icon: <Inbox className="size-[18px]" />, badge: unread },
@@ -354,7 +366,10 @@ function UserMenu({ meId }: { meId: string }) {
         </div>
         <MenuSeparator />
         <MenuItem onSelect={() => navigate("/settings")}>
-          <Settings className="size-3.5" /> Profile and notifications
+          <Settings className="size-3.5" /> Profile and settings
+        </MenuItem>
+        <MenuItem onSelect={() => navigate("/settings/notifications")}>
+          <Bell className="size-3.5" /> Notifications
         </MenuItem>
         <MenuItem onSelect={() => void signOut()}>
           <LogOut className="size-3.5" /> Sign out
