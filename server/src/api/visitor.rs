@@ -645,7 +645,7 @@ impl VisitorService for VisitorApi {
         let transcript = self
             .state
             .store
-            .transcript(&visitor.workspace_id, &visitor.visitor_id, &req.conversation_id)
+            .transcript(&visitor.workspace_id, Some(&visitor.visitor_id), &req.conversation_id)
             .await?
             .ok_or(Error::NotFound("conversation"))?;
         // Only a real chat is mailed: someone on our side wrote in it.

@@ -252,7 +252,11 @@ pub fn webhook_disabled(to: &str, workspace: &str, url: &str, reason: &str, link
 /// Our replies a visitor has not read, as an e-mail to them: each with who wrote it, and
 /// where to answer (the page the conversation started on; an e-mail reply reaches nobody,
 /// so there is no Reply-To).
-pub fn unread_replies(to: &str, unread: &crate::store::replies::UnreadReplies) -> Email {
+pub fn unread_replies(
+    to: &str,
+    unread: &crate::store::replies::UnreadReplies,
+    so_far: Option<&crate::store::transcripts::Transcript>,
+) -> Email {
     let w = words::for_language(&unread.visitor_language);
     let workspace = unread.workspace_name.as_str();
     let first_name = unread.visitor_name.split_whitespace().next().unwrap_or("");
@@ -282,10 +286,23 @@ pub fn unread_replies(to: &str, unread: &crate::store::replies::UnreadReplies) -
     }
     text.push_str(&format!("\n\n{}\n", w.not_read));
     let button = if unread.source_url.is_empty() { String::new() } else { button(&unread.source_url, w.answer_button) };
+    // The conversation so far, for a visitor who left it (closed the tab, wrote offline).
+    let history = match so_far {
+        Some(t) if t.lines.len() > unread.replies.len() => {
+            let (lines_text, rows) = transcript_lines(t);
+            text.push_str(&format!("\n{}\n\n{lines_text}", w.reply_transcript_heading));
+            format!(
+                "<hr style=\"border: 0; border-top: 1px solid #ddd; margin: 24px 0\">\
+                 <p style=\"color: #555\">{}</p>{rows}",
+                escape(w.reply_transcript_heading)
+            )
+        }
+        _ => String::new(),
+    };
     let html = format!(
         "<!doctype html><html><body style=\"font-family: sans-serif; line-height: 1.5\">\
          <p>{hello}</p><p>{intro}</p>{quotes}{button}\
-         <p style=\"color: #555; font-size: 14px\">{not_read}</p></body></html>",
+         <p style=\"color: #555; font-size: 14px\">{not_read}</p>{history}</body></html>",
         hello = escape(&hello),
         intro = escape(&intro),
         not_read = escape(w.not_read),
@@ -413,31 +430,12 @@ pub fn unseen_messages(to: &str, n: &MemberNotice<'_>, messages: &[crate::store:
 /// A conversation's transcript for its visitor, its times in the visitor's time zone (UTC
 /// when the browser did not say), the zone written.
 pub fn transcript(to: &str, t: &crate::store::transcripts::Transcript) -> Email {
-    let zone: chrono_tz::Tz = t.time_zone.parse().unwrap_or(chrono_tz::UTC);
-    let when = |ms: i64| {
-        let at = chrono::DateTime::from_timestamp_millis(ms).unwrap_or_default().with_timezone(&zone);
-        format!("{} {}", at.format("%Y-%m-%d %H:%M"), zone.name())
-    };
     let w = words::for_language(&t.language);
     let subject = words::fill(w.transcript_subject, &[("workspace", &t.workspace_name)]);
-    let intro = words::fill(w.transcript_intro, &[("workspace", &t.workspace_name), ("time", &when(t.started_at))]);
-    let mut text = format!("{intro}\n\n");
-    let mut rows = String::new();
-    if t.truncated {
-        text.push_str(&format!("{}\n\n", w.transcript_earlier));
-        rows.push_str(&format!("<p style=\"color: #555\">{}</p>", escape(w.transcript_earlier)));
-    }
-    for line in &t.lines {
-        text.push_str(&format!("{} ({}):\n{}\n\n", line.sender_name, when(line.created_at), line.body));
-        rows.push_str(&format!(
-            "<p style=\"margin: 0 0 12px\"><strong>{}</strong> <span style=\"color: #777; font-size: 12px\">{}</span>\
-             <br><span style=\"white-space: pre-wrap\">{}</span></p>",
-            escape(&line.sender_name),
-            escape(&when(line.created_at)),
-            escape(&line.body)
-        ));
-    }
-    text.push_str(&format!("{}\n", w.transcript_footer));
+    let intro =
+        words::fill(w.transcript_intro, &[("workspace", &t.workspace_name), ("time", &local_time(t, t.started_at))]);
+    let (lines_text, rows) = transcript_lines(t);
+    let text = format!("{intro}\n\n{lines_text}{}\n", w.transcript_footer);
     let html = format!(
         "<!doctype html><html><body style=\"font-family: sans-serif; line-height: 1.5\">\
          <p>{intro}</p>{rows}<p style=\"color: #555; font-size: 13px\">{footer}</p></body></html>",
@@ -445,6 +443,36 @@ pub fn transcript(to: &str, t: &crate::store::transcripts::Transcript) -> Email 
         footer = escape(w.transcript_footer),
     );
     Email { to: to.to_owned(), subject, text, html, reply_to: None }
+}
+
+/// A time of the transcript in the visitor's zone, the zone named.
+fn local_time(t: &crate::store::transcripts::Transcript, ms: i64) -> String {
+    let zone: chrono_tz::Tz = t.time_zone.parse().unwrap_or(chrono_tz::UTC);
+    let at = chrono::DateTime::from_timestamp_millis(ms).unwrap_or_default().with_timezone(&zone);
+    format!("{} {}", at.format("%Y-%m-%d %H:%M"), zone.name())
+}
+
+/// The transcript's messages as text and as HTML.
+fn transcript_lines(t: &crate::store::transcripts::Transcript) -> (String, String) {
+    let w = words::for_language(&t.language);
+    let mut text = String::new();
+    let mut rows = String::new();
+    if t.truncated {
+        text.push_str(&format!("{}\n\n", w.transcript_earlier));
+        rows.push_str(&format!("<p style=\"color: #555\">{}</p>", escape(w.transcript_earlier)));
+    }
+    for line in &t.lines {
+        let when = local_time(t, line.created_at);
+        text.push_str(&format!("{} ({when}):\n{}\n\n", line.sender_name, line.body));
+        rows.push_str(&format!(
+            "<p style=\"margin: 0 0 12px\"><strong>{}</strong> <span style=\"color: #777; font-size: 12px\">{}</span>\
+             <br><span style=\"white-space: pre-wrap\">{}</span></p>",
+            escape(&line.sender_name),
+            escape(&when),
+            escape(&line.body)
+        ));
+    }
+    (text, rows)
 }
 
 #[cfg(test)]
@@ -490,13 +518,14 @@ mod tests {
                 body: "Oui, nous livrons en France.".into(),
             }],
         };
-        let email = unread_replies("marie@example.fr", &unread);
+        let email = unread_replies("marie@example.fr", &unread, None);
         assert_eq!(email.subject, "Grace vous a répondu chez Acme");
         assert!(email.text.starts_with("Bonjour Marie,"), "{}", email.text);
         assert!(email.html.contains("Répondre dans le chat"));
         let english = unread_replies(
             "x@example.com",
             &crate::store::replies::UnreadReplies { visitor_language: "ja".into(), ..unread },
+            None,
         );
         assert_eq!(english.subject, "Grace replied to you at Acme");
     }

@@ -196,7 +196,8 @@ async fn perform(state: &AppState, row: &JobRow) -> Result<Done, AttemptError> {
             if unread.visitor_email.is_empty() || last != Some(message_id.as_str()) {
                 return Ok(Done::NothingToDo);
             }
-            mailer.send(&mail::unread_replies(&unread.visitor_email, &unread)).await?;
+            let so_far = state.store.transcript(&workspace_id, None, &conversation_id).await?;
+            mailer.send(&mail::unread_replies(&unread.visitor_email, &unread, so_far.as_ref())).await?;
         }
         Job::UnseenMessage { workspace_id, conversation_id, message_id, user_id } => {
             let email =

@@ -35,19 +35,24 @@ pub struct Transcript {
 }
 
 impl Store {
-    /// The transcript of the visitor's conversation; `None` when it is not theirs.
+    /// The transcript of a conversation of the workspace (of visitor `visitor_id`, when
+    /// given); `None` when there is none.
     pub async fn transcript(
         &self,
         workspace_id: &str,
-        visitor_id: &str,
+        visitor_id: Option<&str>,
         conversation_id: &str,
     ) -> Result<Option<Transcript>, StoreError> {
         read!(self, |conn| {
-            let Some((started_at, language, time_zone)) = conversations::table
+            let mut query = conversations::table
                 .inner_join(visitors::table)
                 .filter(conversations::workspace_id.eq(workspace_id))
-                .filter(conversations::visitor_id.eq(visitor_id))
                 .filter(conversations::id.eq(conversation_id))
+                .into_boxed();
+            if let Some(visitor_id) = visitor_id {
+                query = query.filter(conversations::visitor_id.eq(visitor_id.to_owned()));
+            }
+            let Some((started_at, language, time_zone)) = query
                 .select((conversations::created_at, visitors::language, visitors::time_zone))
                 .get_result::<(i64, String, String)>(conn)
                 .await

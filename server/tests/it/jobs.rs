@@ -368,6 +368,7 @@ async fn unread_replies_are_emailed_to_the_visitor(backend: Backend) {
                 .unwrap()
         }
     };
+    crate::common::visitor_says(&visitor, &conversation.id, "Do you ship to Norway?", "v1").await;
     reply("First answer", false).await;
     reply("A note for the team", true).await;
     reply("Second answer", false).await;
@@ -379,6 +380,8 @@ async fn unread_replies_are_emailed_to_the_visitor(backend: Backend) {
     assert!(text.contains("Hello Vera,") && text.contains("First answer") && text.contains("Second answer"), "{text}");
     assert!(!text.contains("A note for the team"), "internal notes stay internal");
     assert!(text.contains("2 new replies from Replies Co"), "{text}");
+    // With the conversation so far, for a visitor who left it.
+    assert!(text.contains("The conversation so far:") && text.contains("Do you ship to Norway?"), "{text}");
 
     // Read in the widget in time: nothing is sent.
     let third = reply("Third answer", false).await;
