@@ -118,6 +118,12 @@ async fn plan(state: &AppState, workspace_id: &str, events: &[Event]) -> Result<
     if visitor_messages.is_empty() && !assignments {
         return Ok(Vec::new());
     }
+    // Nobody to tell by any channel of ours (no SMTP, no browser registered): spare the
+    // reads (measured: they cost ~3 % of SQLite ingest).
+    let subscriptions = state.store.push_subscriptions_by_member(workspace_id).await?;
+    if state.mailer.is_none() && subscriptions.is_empty() {
+        return Ok(Vec::new());
+    }
     let conversation_ids: Vec<String> = visitor_messages.iter().map(|m| m.conversation_id.clone()).collect();
     let assignees = state.store.assignees(workspace_id, &conversation_ids).await?;
     let members = state.store.workload(workspace_id, now_ms()).await?.members;
@@ -176,7 +182,6 @@ async fn plan(state: &AppState, workspace_id: &str, events: &[Event]) -> Result<
 
     let settings = state.store.notification_settings(workspace_id).await?;
     let looking = state.store.members_looking(workspace_id, now_ms()).await?;
-    let subscriptions = state.store.push_subscriptions_by_member(workspace_id).await?;
     let workspace = state.store.workspace(workspace_id).await?.map(|w| w.name).unwrap_or_default();
     let emails: HashMap<&str, &str> = members.iter().map(|m| (m.user_id.as_str(), m.email.as_str())).collect();
     let base = state.public_url.trim_end_matches('/');
