@@ -196,20 +196,17 @@ fn is_refused_address(error: &reqwest::Error) -> bool {
     false
 }
 
-/// The innermost cause, which says what happened ("connection refused"), after reqwest's
-/// outer "error sending request".
+/// What happened, in the words of the innermost cause ("connection refused") rather than
+/// reqwest's outer "error sending request".
 fn describe(error: &reqwest::Error) -> String {
-    let mut text = if error.is_timeout() { format!("no answer within {} s", TIMEOUT.as_secs()) } else { String::new() };
-    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(error);
-    let mut innermost = error.to_string();
-    while let Some(e) = source {
-        innermost = e.to_string();
-        source = e.source();
+    if error.is_timeout() {
+        return format!("no answer within {} s", TIMEOUT.as_secs());
     }
-    if text.is_empty() {
-        text = innermost;
+    let mut innermost: &(dyn std::error::Error + 'static) = error;
+    while let Some(next) = innermost.source() {
+        innermost = next;
     }
-    text
+    innermost.to_string()
 }
 
 /// Whether a host name resolves only to refused addresses (checked when an endpoint is

@@ -231,13 +231,15 @@ pub async fn record(
 }
 
 /// The e-mails to the owners of the workspace of delivery `id`, should its failure disable
-/// the endpoint (written only if it does); none without SMTP.
+/// the endpoint (written only if it does, in the transaction that decides it); none
+/// without SMTP. Made for every final failure, not only when the count read here is one
+/// short: deliveries failing side by side all read the count before any of them raises it.
 async fn owners_told(state: &AppState, id: &str, reason: &str) -> Result<Vec<NewJob>, StoreError> {
     if state.mailer.is_none() {
         return Ok(Vec::new());
     }
     let Some((_, webhook)) = state.store.delivery_to_attempt(id).await? else { return Ok(Vec::new()) };
-    if !webhook.enabled || webhook.failed_in_a_row + 1 < DISABLE_AFTER_FAILED_IN_A_ROW {
+    if !webhook.enabled {
         return Ok(Vec::new());
     }
     let Some(workspace) = state.store.workspace(&webhook.workspace_id).await? else { return Ok(Vec::new()) };
