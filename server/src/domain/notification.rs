@@ -94,9 +94,24 @@ impl Settings {
         }
     }
 
-    /// Stored JSON; unreadable or empty text is the built-in default.
+    /// Stored JSON (`{"event": {"channel": bool}}`). Names this version does not know (a
+    /// newer server wrote them) are skipped rather than losing the member's other choices;
+    /// unreadable or empty text is the built-in default.
     pub fn from_json(text: &str) -> Self {
-        serde_json::from_str(text).unwrap_or_default()
+        let Ok(stored) = serde_json::from_str::<BTreeMap<String, BTreeMap<String, bool>>>(text) else {
+            return Settings::default();
+        };
+        let mut settings = Settings::default();
+        for (notice, channels) in stored {
+            let Ok(notice) = serde_json::from_value::<Notice>(serde_json::Value::String(notice)) else { continue };
+            let known = settings.0.entry(notice).or_default();
+            for (channel, on) in channels {
+                if let Ok(channel) = serde_json::from_value::<Channel>(serde_json::Value::String(channel)) {
+                    known.insert(channel, on);
+                }
+            }
+        }
+        settings
     }
 
     pub fn to_json(&self) -> String {
@@ -138,6 +153,23 @@ mod tests {
         }
         assert_eq!(Settings::from_json(""), d);
         assert_eq!(Settings::from_json(&d.to_json()), d);
+    }
+
+    /// `notification_settings.settings` is persisted: what v1 wrote still reads, and names
+    /// a later version adds do not wipe the rest.
+    #[test]
+    fn stored_settings_of_v1_still_read() {
+        let v1 = r#"{"new_conversation":{"email":true,"push":false,"sound":true,"desktop":false},"assigned":{"email":false,"push":true,"sound":false,"desktop":true}}"#;
+        let s = Settings::from_json(v1);
+        assert!(s.on(Notice::NewConversation, Channel::Email) && !s.on(Notice::NewConversation, Channel::Push));
+        assert!(!s.on(Notice::Assigned, Channel::Email) && s.on(Notice::Assigned, Channel::Desktop));
+        assert!(s.on(Notice::VisitorMessage, Channel::Email), "events not stored keep the default");
+        let later = r#"{"assigned":{"email":false,"sms":true},"mentioned":{"push":true}}"#;
+        let s = Settings::from_json(later);
+        assert!(!s.on(Notice::Assigned, Channel::Email), "known choices survive unknown names");
+        assert!(s.on(Notice::Assigned, Channel::Push));
+        assert_eq!(Settings::from_json(&s.to_json()), s);
+        assert_eq!(Settings::from_json("not json"), Settings::default());
     }
 
     #[test]

@@ -29,10 +29,6 @@ use push::PushNote;
 
 /// Events read per workspace per pass.
 const BATCH: i64 = 200;
-/// The longest wait without a look at the log (events of other replicas).
-const POLL: Duration = Duration::from_secs(2);
-/// The shortest time between passes, so a burst of events costs one pass.
-const COALESCE: Duration = Duration::from_millis(50);
 
 /// This process's notifier wake-up and push identity.
 pub struct Notifier {
@@ -53,24 +49,8 @@ impl Notifier {
 
 /// Announces logged events until shutdown.
 pub async fn run(state: Arc<AppState>) {
-    let mut shutdown = state.shutdown.clone();
-    loop {
-        let progress = match pass(&state).await {
-            Ok(progress) => progress,
-            Err(error) => {
-                tracing::warn!(%error, "notifying members failed; trying again shortly");
-                false
-            }
-        };
-        if !progress {
-            tokio::select! {
-                _ = shutdown.changed() => return,
-                _ = state.notifier.wake.notified() => {}
-                _ = tokio::time::sleep(POLL) => {}
-            }
-        }
-        tokio::time::sleep(COALESCE).await;
-    }
+    let shutdown = state.shutdown.clone();
+    crate::realtime::follower::follow("notifying members", &state.notifier.wake, shutdown, || pass(&state)).await;
 }
 
 async fn pass(state: &AppState) -> Result<bool, StoreError> {

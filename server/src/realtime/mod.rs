@@ -4,6 +4,7 @@
 pub mod bus;
 pub mod event;
 pub mod feed;
+pub mod follower;
 pub mod payload;
 pub mod presence;
 pub mod recovery;

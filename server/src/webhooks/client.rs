@@ -211,13 +211,15 @@ fn describe(error: &reqwest::Error) -> String {
 
 /// Whether a host name resolves only to refused addresses (checked when an endpoint is
 /// saved, for a clear error at once; deliveries check again, since DNS can change).
-/// Names that do not resolve now pass: their deliveries fail and show why.
+/// Names that do not resolve now (or not within a few seconds: a caller must not hold a
+/// handler with a slow name server) pass: their deliveries fail and show why.
 pub async fn refused_host(policy: &AddressPolicy, url: &url::Url) -> Option<String> {
     if let Some(refused) = refused_literal(policy, url.as_str()) {
         return Some(refused);
     }
     let host = url.host_str()?;
-    let all: Vec<SocketAddr> = tokio::net::lookup_host((host, 0)).await.ok()?.collect();
+    let lookup = tokio::time::timeout(CONNECT_TIMEOUT, tokio::net::lookup_host((host, 0))).await;
+    let all: Vec<SocketAddr> = lookup.ok()?.ok()?.collect();
     let first = all.first()?;
     all.iter().all(|a| !policy.permits(a.ip())).then(|| refusal(&format!("{host} resolves to {}, which", first.ip())))
 }

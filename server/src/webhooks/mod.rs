@@ -30,11 +30,6 @@ use payload::{Data, Envelope};
 
 /// Events read per endpoint per pass.
 const BATCH: i64 = 200;
-/// The longest wait without a look at the log: events written by another replica are
-/// dispatched within this (that replica's own dispatcher usually does it at once).
-const POLL: Duration = Duration::from_secs(2);
-/// The shortest time between passes, so a burst of events costs one pass, not one each.
-const COALESCE: Duration = Duration::from_millis(50);
 
 /// This process's webhook sender and dispatcher wake-up.
 pub struct Webhooks {
@@ -55,24 +50,9 @@ impl Webhooks {
 
 /// Dispatches logged events to endpoints until shutdown.
 pub async fn dispatch(state: Arc<AppState>) {
-    let mut shutdown = state.shutdown.clone();
-    loop {
-        let progress = match pass(&state).await {
-            Ok(progress) => progress,
-            Err(error) => {
-                tracing::warn!(%error, "dispatching webhook events failed; trying again shortly");
-                false
-            }
-        };
-        if !progress {
-            tokio::select! {
-                _ = shutdown.changed() => return,
-                _ = state.webhooks.wake.notified() => {}
-                _ = tokio::time::sleep(POLL) => {}
-            }
-        }
-        tokio::time::sleep(COALESCE).await;
-    }
+    let shutdown = state.shutdown.clone();
+    crate::realtime::follower::follow("dispatching webhook events", &state.webhooks.wake, shutdown, || pass(&state))
+        .await;
 }
 
 /// One look at every endpoint behind its workspace's log; `true` when deliveries were
