@@ -126,6 +126,12 @@ pub fn settings_to_proto(s: &dw::WidgetSettings) -> pb::WidgetSettings {
             logo_url: a.logo_url.clone(),
             font_family: a.font_family.clone(),
             show_branding: a.show_branding,
+            color_scheme: match a.color_scheme {
+                dw::ColorScheme::Auto => pb::ColorScheme::Auto,
+                dw::ColorScheme::Light => pb::ColorScheme::Light,
+                dw::ColorScheme::Dark => pb::ColorScheme::Dark,
+            }
+            .into(),
         }),
         texts: Some(pb::WidgetTexts {
             welcome_title: s.texts.welcome_title.clone(),
@@ -202,6 +208,11 @@ pub fn settings_from_proto(p: pb::WidgetSettings) -> dw::WidgetSettings {
                 logo_url: a.logo_url.trim().to_owned(),
                 font_family: a.font_family.trim().to_owned(),
                 show_branding: a.show_branding,
+                color_scheme: match pb::ColorScheme::try_from(a.color_scheme) {
+                    Ok(pb::ColorScheme::Light) => dw::ColorScheme::Light,
+                    Ok(pb::ColorScheme::Dark) => dw::ColorScheme::Dark,
+                    _ => dw::ColorScheme::Auto,
+                },
             }
         }
     };
@@ -605,6 +616,7 @@ mod tests {
         let mut s = dw::WidgetSettings::default();
         s.appearance.position = dw::Position::TopLeft;
         s.appearance.border_radius = 0;
+        s.appearance.color_scheme = dw::ColorScheme::Dark;
         s.behavior.pre_chat_email = dw::PreChatField::Required;
         s.business_hours.days[6] = dw::DayHours { enabled: true, start: "10:00".into(), end: "24:00".into() };
         s.allowed_domains = vec!["example.com".into()];

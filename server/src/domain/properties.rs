@@ -22,7 +22,7 @@ use super::conversation::{self, MessageToSend, Priority, Sender, Status};
 use super::page::{self, PageSize};
 use super::routing::{AgentStatus, Mode, Responder};
 use super::visitor;
-use super::widget::{self, BusinessHours, DayHours, Handler, Position, PreChatField, WidgetSettings};
+use super::widget::{self, BusinessHours, ColorScheme, DayHours, Handler, Position, PreChatField, WidgetSettings};
 use crate::error::Error;
 use crate::realtime::feed::parse_cursor;
 
@@ -549,6 +549,10 @@ fn time_zone() -> BoxedStrategy<String> {
     select(chrono_tz::TZ_VARIANTS.iter().map(|tz| tz.name().to_owned()).collect::<Vec<_>>()).boxed()
 }
 
+fn color_scheme() -> impl Strategy<Value = ColorScheme> {
+    select(&[ColorScheme::Auto, ColorScheme::Light, ColorScheme::Dark][..])
+}
+
 fn position() -> impl Strategy<Value = Position> {
     select(&[Position::BottomRight, Position::BottomLeft, Position::TopRight, Position::TopLeft][..])
 }
@@ -571,14 +575,15 @@ fn settings(
     radius: impl Strategy<Value = u32>,
     launcher: impl Strategy<Value = u32>,
 ) -> impl Strategy<Value = WidgetSettings> {
-    let appearance = (color.clone(), color, position(), radius, launcher, string.clone(), any::<bool>());
+    let appearance =
+        (color.clone(), color, position(), radius, launcher, string.clone(), any::<bool>(), color_scheme());
     let texts = (string.clone(), string.clone(), string.clone(), string);
     let hours =
         (any::<bool>(), zone, [day.clone(), day.clone(), day.clone(), day.clone(), day.clone(), day.clone(), day]);
     let behavior = (pre_chat(), pre_chat(), any::<bool>());
     (appearance, texts, hours, behavior, domains, handler()).prop_map(
         |(
-            (primary, text_color, position, radius, launcher, logo, branding),
+            (primary, text_color, position, radius, launcher, logo, branding, color_scheme),
             texts,
             hours,
             behavior,
@@ -595,6 +600,7 @@ fn settings(
                     logo_url: logo,
                     font_family: String::new(),
                     show_branding: branding,
+                    color_scheme,
                 },
                 texts: widget::Texts {
                     welcome_title: texts.0,

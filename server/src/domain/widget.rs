@@ -18,6 +18,16 @@ pub enum Position {
     TopLeft,
 }
 
+/// Light, dark, or whatever the visitor's system prefers.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ColorScheme {
+    #[default]
+    Auto,
+    Light,
+    Dark,
+}
+
 /// Who answers conversations.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -52,6 +62,7 @@ pub struct Appearance {
     pub logo_url: String,
     pub font_family: String,
     pub show_branding: bool,
+    pub color_scheme: ColorScheme,
 }
 
 impl Default for Appearance {
@@ -65,6 +76,7 @@ impl Default for Appearance {
             logo_url: String::new(),
             font_family: String::new(),
             show_branding: true,
+            color_scheme: ColorScheme::Auto,
         }
     }
 }

@@ -10,7 +10,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file porthole/v1/widget_settings.proto.
  */
 export const file_porthole_v1_widget_settings: GenFile = /*@__PURE__*/
-  fileDesc("CiFwb3J0aG9sZS92MS93aWRnZXRfc2V0dGluZ3MucHJvdG8SC3BvcnRob2xlLnYxIu8BChBXaWRnZXRBcHBlYXJhbmNlEhUKDXByaW1hcnlfY29sb3IYASABKAkSEgoKdGV4dF9jb2xvchgCIAEoCRItCghwb3NpdGlvbhgDIAEoDjIbLnBvcnRob2xlLnYxLldpZGdldFBvc2l0aW9uEhoKDWJvcmRlcl9yYWRpdXMYBCABKA1IAIgBARIVCg1sYXVuY2hlcl9zaXplGAUgASgNEhAKCGxvZ29fdXJsGAYgASgJEhMKC2ZvbnRfZmFtaWx5GAcgASgJEhUKDXNob3dfYnJhbmRpbmcYCCABKAhCEAoOX2JvcmRlcl9yYWRpdXMicQoLV2lkZ2V0VGV4dHMSFQoNd2VsY29tZV90aXRsZRgBIAEoCRIXCg93ZWxjb21lX21lc3NhZ2UYAiABKAkSGQoRaW5wdXRfcGxhY2Vob2xkZXIYAyABKAkSFwoPb2ZmbGluZV9tZXNzYWdlGAQgASgJIowBCg5XaWRnZXRCZWhhdmlvchIwCg1wcmVfY2hhdF9uYW1lGAEgASgOMhkucG9ydGhvbGUudjEuUHJlQ2hhdEZpZWxkEjEKDnByZV9jaGF0X2VtYWlsGAIgASgOMhkucG9ydGhvbGUudjEuUHJlQ2hhdEZpZWxkEhUKDXNvdW5kX2VuYWJsZWQYAyABKAgiNwoIRGF5SG91cnMSDwoHZW5hYmxlZBgBIAEoCBINCgVzdGFydBgCIAEoCRILCgNlbmQYAyABKAkizAIKDUJ1c2luZXNzSG91cnMSDwoHZW5hYmxlZBgBIAEoCBIRCgl0aW1lX3pvbmUYAiABKAkSJQoGbW9uZGF5GAMgASgLMhUucG9ydGhvbGUudjEuRGF5SG91cnMSJgoHdHVlc2RheRgEIAEoCzIVLnBvcnRob2xlLnYxLkRheUhvdXJzEigKCXdlZG5lc2RheRgFIAEoCzIVLnBvcnRob2xlLnYxLkRheUhvdXJzEicKCHRodXJzZGF5GAYgASgLMhUucG9ydGhvbGUudjEuRGF5SG91cnMSJQoGZnJpZGF5GAcgASgLMhUucG9ydGhvbGUudjEuRGF5SG91cnMSJwoIc2F0dXJkYXkYCCABKAsyFS5wb3J0aG9sZS52MS5EYXlIb3VycxIlCgZzdW5kYXkYCSABKAsyFS5wb3J0aG9sZS52MS5EYXlIb3VycyqxAQoOV2lkZ2V0UG9zaXRpb24SHwobV0lER0VUX1BPU0lUSU9OX1VOU1BFQ0lGSUVEEAASIAocV0lER0VUX1BPU0lUSU9OX0JPVFRPTV9SSUdIVBABEh8KG1dJREdFVF9QT1NJVElPTl9CT1RUT01fTEVGVBACEh0KGVdJREdFVF9QT1NJVElPTl9UT1BfUklHSFQQAxIcChhXSURHRVRfUE9TSVRJT05fVE9QX0xFRlQQBCqQAQoLSGFuZGxlclR5cGUSHAoYSEFORExFUl9UWVBFX1VOU1BFQ0lGSUVEEAASFgoSSEFORExFUl9UWVBFX0FHRU5UEAESFwoTSEFORExFUl9UWVBFX0FJX0JPVBACEhkKFUhBTkRMRVJfVFlQRV9XT1JLRkxPVxADEhcKE0hBTkRMRVJfVFlQRV9IWUJSSUQQBCqDAQoMUHJlQ2hhdEZpZWxkEh4KGlBSRV9DSEFUX0ZJRUxEX1VOU1BFQ0lGSUVEEAASGQoVUFJFX0NIQVRfRklFTERfSElEREVOEAESGwoXUFJFX0NIQVRfRklFTERfT1BUSU9OQUwQAhIbChdQUkVfQ0hBVF9GSUVMRF9SRVFVSVJFRBADYgZwcm90bzM");
+  fileDesc("CiFwb3J0aG9sZS92MS93aWRnZXRfc2V0dGluZ3MucHJvdG8SC3BvcnRob2xlLnYxIp8CChBXaWRnZXRBcHBlYXJhbmNlEhUKDXByaW1hcnlfY29sb3IYASABKAkSEgoKdGV4dF9jb2xvchgCIAEoCRItCghwb3NpdGlvbhgDIAEoDjIbLnBvcnRob2xlLnYxLldpZGdldFBvc2l0aW9uEhoKDWJvcmRlcl9yYWRpdXMYBCABKA1IAIgBARIVCg1sYXVuY2hlcl9zaXplGAUgASgNEhAKCGxvZ29fdXJsGAYgASgJEhMKC2ZvbnRfZmFtaWx5GAcgASgJEhUKDXNob3dfYnJhbmRpbmcYCCABKAgSLgoMY29sb3Jfc2NoZW1lGAkgASgOMhgucG9ydGhvbGUudjEuQ29sb3JTY2hlbWVCEAoOX2JvcmRlcl9yYWRpdXMicQoLV2lkZ2V0VGV4dHMSFQoNd2VsY29tZV90aXRsZRgBIAEoCRIXCg93ZWxjb21lX21lc3NhZ2UYAiABKAkSGQoRaW5wdXRfcGxhY2Vob2xkZXIYAyABKAkSFwoPb2ZmbGluZV9tZXNzYWdlGAQgASgJIowBCg5XaWRnZXRCZWhhdmlvchIwCg1wcmVfY2hhdF9uYW1lGAEgASgOMhkucG9ydGhvbGUudjEuUHJlQ2hhdEZpZWxkEjEKDnByZV9jaGF0X2VtYWlsGAIgASgOMhkucG9ydGhvbGUudjEuUHJlQ2hhdEZpZWxkEhUKDXNvdW5kX2VuYWJsZWQYAyABKAgiNwoIRGF5SG91cnMSDwoHZW5hYmxlZBgBIAEoCBINCgVzdGFydBgCIAEoCRILCgNlbmQYAyABKAkizAIKDUJ1c2luZXNzSG91cnMSDwoHZW5hYmxlZBgBIAEoCBIRCgl0aW1lX3pvbmUYAiABKAkSJQoGbW9uZGF5GAMgASgLMhUucG9ydGhvbGUudjEuRGF5SG91cnMSJgoHdHVlc2RheRgEIAEoCzIVLnBvcnRob2xlLnYxLkRheUhvdXJzEigKCXdlZG5lc2RheRgFIAEoCzIVLnBvcnRob2xlLnYxLkRheUhvdXJzEicKCHRodXJzZGF5GAYgASgLMhUucG9ydGhvbGUudjEuRGF5SG91cnMSJQoGZnJpZGF5GAcgASgLMhUucG9ydGhvbGUudjEuRGF5SG91cnMSJwoIc2F0dXJkYXkYCCABKAsyFS5wb3J0aG9sZS52MS5EYXlIb3VycxIlCgZzdW5kYXkYCSABKAsyFS5wb3J0aG9sZS52MS5EYXlIb3VycyqxAQoOV2lkZ2V0UG9zaXRpb24SHwobV0lER0VUX1BPU0lUSU9OX1VOU1BFQ0lGSUVEEAASIAocV0lER0VUX1BPU0lUSU9OX0JPVFRPTV9SSUdIVBABEh8KG1dJREdFVF9QT1NJVElPTl9CT1RUT01fTEVGVBACEh0KGVdJREdFVF9QT1NJVElPTl9UT1BfUklHSFQQAxIcChhXSURHRVRfUE9TSVRJT05fVE9QX0xFRlQQBCpxCgtDb2xvclNjaGVtZRIcChhDT0xPUl9TQ0hFTUVfVU5TUEVDSUZJRUQQABIVChFDT0xPUl9TQ0hFTUVfQVVUTxABEhYKEkNPTE9SX1NDSEVNRV9MSUdIVBACEhUKEUNPTE9SX1NDSEVNRV9EQVJLEAMqkAEKC0hhbmRsZXJUeXBlEhwKGEhBTkRMRVJfVFlQRV9VTlNQRUNJRklFRBAAEhYKEkhBTkRMRVJfVFlQRV9BR0VOVBABEhcKE0hBTkRMRVJfVFlQRV9BSV9CT1QQAhIZChVIQU5ETEVSX1RZUEVfV09SS0ZMT1cQAxIXChNIQU5ETEVSX1RZUEVfSFlCUklEEAQqgwEKDFByZUNoYXRGaWVsZBIeChpQUkVfQ0hBVF9GSUVMRF9VTlNQRUNJRklFRBAAEhkKFVBSRV9DSEFUX0ZJRUxEX0hJRERFThABEhsKF1BSRV9DSEFUX0ZJRUxEX09QVElPTkFMEAISGwoXUFJFX0NIQVRfRklFTERfUkVRVUlSRUQQA2IGcHJvdG8z");
 
 /**
  * Colours, shape and placement.
@@ -76,6 +76,13 @@ export type WidgetAppearance = Message<"porthole.v1.WidgetAppearance"> & {
    * @generated from field: bool show_branding = 8;
    */
   showBranding: boolean;
+
+  /**
+   * Light, dark or following the visitor's system. Default auto.
+   *
+   * @generated from field: porthole.v1.ColorScheme color_scheme = 9;
+   */
+  colorScheme: ColorScheme;
 };
 
 /**
@@ -325,6 +332,47 @@ export const WidgetPositionSchema: GenEnum<WidgetPosition> = /*@__PURE__*/
   enumDesc(file_porthole_v1_widget_settings, 0);
 
 /**
+ * Which colours the widget uses.
+ *
+ * @generated from enum porthole.v1.ColorScheme
+ */
+export enum ColorScheme {
+  /**
+   * Not set; stored as auto.
+   *
+   * @generated from enum value: COLOR_SCHEME_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * Follows the visitor's system setting (`prefers-color-scheme`).
+   *
+   * @generated from enum value: COLOR_SCHEME_AUTO = 1;
+   */
+  AUTO = 1,
+
+  /**
+   * Always light.
+   *
+   * @generated from enum value: COLOR_SCHEME_LIGHT = 2;
+   */
+  LIGHT = 2,
+
+  /**
+   * Always dark.
+   *
+   * @generated from enum value: COLOR_SCHEME_DARK = 3;
+   */
+  DARK = 3,
+}
+
+/**
+ * Describes the enum porthole.v1.ColorScheme.
+ */
+export const ColorSchemeSchema: GenEnum<ColorScheme> = /*@__PURE__*/
+  enumDesc(file_porthole_v1_widget_settings, 1);
+
+/**
  * Who answers the widget's conversations.
  *
  * @generated from enum porthole.v1.HandlerType
@@ -371,7 +419,7 @@ export enum HandlerType {
  * Describes the enum porthole.v1.HandlerType.
  */
 export const HandlerTypeSchema: GenEnum<HandlerType> = /*@__PURE__*/
-  enumDesc(file_porthole_v1_widget_settings, 1);
+  enumDesc(file_porthole_v1_widget_settings, 2);
 
 /**
  * Whether the pre-chat form asks for a field.
@@ -412,5 +460,5 @@ export enum PreChatField {
  * Describes the enum porthole.v1.PreChatField.
  */
 export const PreChatFieldSchema: GenEnum<PreChatField> = /*@__PURE__*/
-  enumDesc(file_porthole_v1_widget_settings, 2);
+  enumDesc(file_porthole_v1_widget_settings, 3);
 

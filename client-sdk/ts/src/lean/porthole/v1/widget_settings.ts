@@ -21,6 +21,18 @@ export enum WidgetPosition {
   WIDGET_POSITION_TOP_LEFT = 4,
 }
 
+/** Which colours the widget uses. */
+export enum ColorScheme {
+  /** COLOR_SCHEME_UNSPECIFIED - Not set; stored as auto. */
+  COLOR_SCHEME_UNSPECIFIED = 0,
+  /** COLOR_SCHEME_AUTO - Follows the visitor's system setting (`prefers-color-scheme`). */
+  COLOR_SCHEME_AUTO = 1,
+  /** COLOR_SCHEME_LIGHT - Always light. */
+  COLOR_SCHEME_LIGHT = 2,
+  /** COLOR_SCHEME_DARK - Always dark. */
+  COLOR_SCHEME_DARK = 3,
+}
+
 /** Who answers the widget's conversations. */
 export enum HandlerType {
   /** HANDLER_TYPE_UNSPECIFIED - Not set; stored as agent. */
@@ -79,6 +91,8 @@ export interface WidgetAppearance {
   fontFamily: string;
   /** Show "Powered by Porthole" in the panel. Default true (when the appearance is unset). */
   showBranding: boolean;
+  /** Light, dark or following the visitor's system. Default auto. */
+  colorScheme: ColorScheme;
 }
 
 /**
@@ -163,6 +177,7 @@ function createBaseWidgetAppearance(): WidgetAppearance {
     logoUrl: "",
     fontFamily: "",
     showBranding: false,
+    colorScheme: 0,
   };
 }
 
@@ -191,6 +206,9 @@ export const WidgetAppearance: MessageFns<WidgetAppearance> = {
     }
     if (message.showBranding !== false) {
       writer.uint32(64).bool(message.showBranding);
+    }
+    if (message.colorScheme !== 0) {
+      writer.uint32(72).int32(message.colorScheme);
     }
     return writer;
   },
@@ -270,6 +288,14 @@ export const WidgetAppearance: MessageFns<WidgetAppearance> = {
             }
 
             message.showBranding = reader.bool();
+            continue;
+          }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.colorScheme = reader.int32() as any;
             continue;
           }
         }
