@@ -3,6 +3,8 @@
 //! text), reload keeping history, a network cut resumed without gaps or duplicates,
 //! attachments, rating, the offline form, hostile host CSS, a refused origin, the JS API
 //! and events, page views, and the phone layout. Screenshots go to widget-web/test-results.
+//! (The first hour's additions, colour scheme, the panel across pages, the pre-chat greeting,
+//! the launcher's close control, focus rings and the honest offline flow: first-hour.e2e.ts.)
 
 import { createHmac } from "node:crypto";
 import { mkdirSync } from "node:fs";
@@ -31,6 +33,7 @@ let agent: Agent;
 let site: HostSite;
 let demoToken = "";
 let demoWidgetId = "";
+let newContext: (options?: Parameters<Browser["newContext"]>[0]) => Promise<BrowserContext>;
 
 const widget = (page: Page) => page.locator("[data-porthole]");
 const launcher = (page: Page) => widget(page).locator(".launcher");
@@ -65,6 +68,7 @@ beforeAll(async () => {
   mkdirSync(results, { recursive: true });
   server = await startServer({ PORTHOLE_DEMO: "true" });
   browser = await launchBrowser();
+  newContext = (options) => browser.newContext(options);
   site = await hostSite();
   agent = await agentFor(server.url);
   const list = await agent.widgets.listWidgets({});
@@ -90,7 +94,7 @@ afterAll(async () => {
 
 describe("the widget on the demo page", () => {
   it("chats with an agent: pre-chat, send, typing both ways, reply, read mark, XSS stays text", async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const context = await newContext({ viewport: { width: 1280, height: 800 } });
     const page = await visitorPage(context);
     // Bottom right, not covering the page's layout.
     const box = await launcher(page).boundingBox();
@@ -176,9 +180,10 @@ describe("the widget on the demo page", () => {
     expect(await widget(page).locator('a[href^="javascript"]').count()).toBe(0);
     await page.screenshot({ path: `${results}/desktop-conversation.png` });
 
-    // A reload keeps the visitor and the whole history, without the pre-chat form.
+    // A reload keeps the visitor and the whole history, without the pre-chat form, and the
+    // panel open as it was (first-hour.e2e.ts tests that memory across pages).
     await page.reload();
-    await launcher(page).click();
+    await widget(page).getByRole("dialog").waitFor();
     await widget(page).getByText("Hi Grace! Yes").waitFor();
     expect(await bubbles(page).allTextContents()).toEqual([
       "How can we help you today?",
@@ -267,7 +272,7 @@ describe("the widget on the demo page", () => {
   });
 
   it("goes full screen on a phone", async () => {
-    const context = await browser.newContext({
+    const context = await newContext({
       viewport: { width: 390, height: 844 },
       isMobile: true,
       hasTouch: true,
@@ -288,7 +293,7 @@ describe("the widget on the demo page", () => {
 
 describe("keyboard and motion", () => {
   it("is operable by keyboard with managed focus, and still under reduced motion", async () => {
-    const context = await browser.newContext({ reducedMotion: "reduce" });
+    const context = await newContext({ reducedMotion: "reduce" });
     const page = await visitorPage(context);
     const focused = () =>
       page.evaluate(() => {
@@ -344,7 +349,7 @@ describe("settings from the dashboard", () => {
     });
     await agent.widgets.updateWidget({ widgetId: demoWidgetId, settings: changed });
     try {
-      const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+      const context = await newContext({ viewport: { width: 1280, height: 800 } });
       // Count chimes: every chime starts oscillators.
       await context.addInitScript(() => {
         const w = window as unknown as { chimes: number };
@@ -423,7 +428,7 @@ describe("settings from the dashboard", () => {
 
 describe("languages", () => {
   it("speaks the browser's language, and the host page can override it", async () => {
-    const context = await browser.newContext({ locale: "de-DE" });
+    const context = await newContext({ locale: "de-DE" });
     const page = await visitorPage(context);
     expect(await launcher(page).getAttribute("aria-label")).toBe("Chat öffnen");
     await launcher(page).click();
@@ -442,7 +447,7 @@ describe("the widget on other sites", () => {
       "/hostile",
       `<!doctype html><html><head>${hostileCss}</head><body><button class="probe">Host button</button>${snippet(server.url, demoToken)}</body></html>`,
     );
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const context = await newContext({ viewport: { width: 1280, height: 800 } });
     const page = await visitorPage(context, `${site.url}/hostile`);
     const look = await launcher(page).evaluate((el) => {
       const s = getComputedStyle(el);
@@ -484,7 +489,7 @@ describe("the widget on other sites", () => {
       "/refused",
       `<!doctype html><html><body><p>Other site</p>${snippet(server.url, created.widget?.publicToken ?? "")}</body></html>`,
     );
-    const context = await browser.newContext();
+    const context = await newContext();
     const page = await context.newPage();
     const errors: string[] = [];
     page.on("console", (m) => {
@@ -515,7 +520,7 @@ describe("the widget on other sites", () => {
       </script>
       ${snippet(server.url, demoToken)}</body></html>`,
     );
-    const context = await browser.newContext();
+    const context = await newContext();
     const page = await visitorPage(context, `${site.url}/spa`);
     await widget(page).getByRole("dialog").waitFor();
     await expect
@@ -600,7 +605,7 @@ describe("the widget on other sites", () => {
   });
 
   it("opens by itself when an agent starts a conversation (proactive message)", async () => {
-    const context = await browser.newContext();
+    const context = await newContext();
     // Learn the visitor's id from the `ready` event, queued before the widget loads.
     await context.addInitScript(() => {
       const w = window as unknown as {
@@ -635,7 +640,7 @@ describe("the widget on other sites", () => {
   });
 
   it("pages back through a long history", async () => {
-    const context = await browser.newContext();
+    const context = await newContext();
     const page = await visitorPage(context);
     await launcher(page).click();
     await widget(page).locator("form[data-prechat]").getByLabel("Name").fill("Ada");
@@ -651,8 +656,9 @@ describe("the widget on other sites", () => {
         : undefined,
     );
     for (let n = 1; n <= 60; n++) await agent.reply(created.conversationId, `line ${n}`);
+    // The panel was open: it opens again by itself after the reload.
     await page.reload();
-    await launcher(page).click();
+    await widget(page).getByRole("dialog").waitFor();
     await widget(page).getByText("line 60").waitFor();
     expect(await widget(page).getByText("first", { exact: true }).count()).toBe(0);
     await widget(page).getByRole("button", { name: "Show earlier messages" }).click();
@@ -672,7 +678,7 @@ describe("the widget on other sites", () => {
     // With the dashboard closed and the owner set offline, nobody answers.
     agent.unwatch();
     await setOffline(server.url);
-    const context = await browser.newContext();
+    const context = await newContext();
     const page = await visitorPage(context);
     await launcher(page).click();
     const form = widget(page).locator("form[data-offline]");
@@ -680,11 +686,16 @@ describe("the widget on other sites", () => {
     await form.getByLabel("E-mail").fill("night@example.com");
     await form.getByLabel("Message").fill("Please call me back tomorrow.");
     await form.getByRole("button", { name: "Leave a message" }).click();
-    await widget(page).getByText("Thanks! We'll get back to you by e-mail.").waitFor();
-    // Nobody is online: the visitor sees where they are in the queue.
+    // Nobody is online and this server sends no e-mail: the answer comes here, later. The
+    // server still counts a place in line, which the widget never shows while offline.
     await widget(page)
-      .getByText("You're number 1 in line. An agent will be with you shortly.")
+      .getByText("Thanks, your message was sent. We'll answer here when you come back.")
       .waitFor();
+    expect(
+      await widget(page)
+        .getByText(/in line/)
+        .count(),
+    ).toBe(0);
     expect(await widget(page).getByText("We're away right now", { exact: true }).count()).toBe(1);
     expect(await widget(page).locator(".head .dot.on").count()).toBe(0);
     await page.screenshot({ path: `${results}/desktop-offline.png` });

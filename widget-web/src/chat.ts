@@ -34,6 +34,8 @@ import {
 import {
   type ChatMessage,
   canEmailTranscript,
+  type Expectation,
+  expectation,
   fromServer,
   lastSeq,
   mergeMessages,
@@ -97,6 +99,8 @@ export class Chat {
   /** Pre-chat answered in this browser. */
   preChatDone = false;
   offlineSent = false;
+  /** The visitor's conversation and its latest messages have been loaded once. */
+  historyLoaded = false;
   rated = false;
   unavailable = false;
   upload: { file: string; fraction: number } | undefined;
@@ -182,6 +186,7 @@ export class Chat {
     this.previewing = true;
     this.config = { ...config, online: screen !== "offline" };
     this.preChatDone = screen !== "prechat";
+    this.historyLoaded = true;
     this.visitor ??= { id: "preview", name: "", email: "", verified: false };
     this.connection = "live";
     if (this.messages.length === 0) {
@@ -276,6 +281,8 @@ export class Chat {
         this.client.submitOfflineMessage({ name, email, message }),
       );
       this.offlineSent = true;
+      // The server keeps the name and address as the visitor's.
+      if (this.visitor) this.visitor = { ...this.visitor, email, name: name || this.visitor.name };
       this.conversation = response.conversation;
       await this.loadMessages();
     });
@@ -401,6 +408,16 @@ export class Chat {
       this.conversation = response.conversation;
       this.rated = true;
     });
+  }
+
+  /** What the visitor is told about who will answer: queue position, or when and where. */
+  get expectation(): Expectation {
+    const config = this.config;
+    return expectation(
+      { online: !!config?.online, emailEnabled: !!config?.emailEnabled },
+      this.conversation,
+      this.visitor?.email ?? "",
+    );
   }
 
   /** Whether the visitor may have this conversation e-mailed to them. */
@@ -621,6 +638,8 @@ export class Chat {
       this.seenSeq = Number(readStorage(this.storageKey)[`seen:${current.id}`] ?? 0);
       await this.loadMessages();
     }
+    this.historyLoaded = true;
+    this.options.changed();
   }
 
   private async loadMessages(beforeSeq = 0): Promise<void> {

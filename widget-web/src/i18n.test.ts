@@ -28,4 +28,17 @@ describe("i18n", () => {
       expect(t("openChat")).not.toBe(english("openChat"));
     }
   });
+
+  it("translates every text of the offline note and the composer, keeping placeholders", () => {
+    const english = translator("en");
+    for (const locale of locales.filter((l) => l !== "en")) {
+      const t = translator(locale);
+      for (const key of ["offlineThanks", "awayNow", "awayHere", "addMore", "closeChat"] as const)
+        expect(t(key), `${locale} ${key}`).not.toBe(english(key));
+      expect(t("awayEmail", { email: "a@b.co" })).toContain("a@b.co");
+      expect(t("awayEmail", { email: "a@b.co" })).not.toBe(
+        english("awayEmail", { email: "a@b.co" }),
+      );
+    }
+  });
 });

@@ -1,15 +1,25 @@
 //! The widget's state rules: merging history, feed replays and optimistic sends without
 //! gaps or duplicates, unread counts, delivery marks, and when and how the transcript by
-//! e-mail is offered. (Reconnect delays, file checks and links are shared rules, tested in
+//! e-mail is offered, what the visitor is told about who will answer (never a queue position
+//! while nobody answers), and light or dark. (Reconnect delays, file checks and links are shared rules, tested in
 //! client-sdk/ts/src/rules.)
 
-import { GrpcCode, type Message, SenderType } from "@porthole/client/lean";
+import {
+  ColorScheme,
+  ConversationStatus,
+  GrpcCode,
+  type Message,
+  SenderType,
+  type VisitorConversation,
+} from "@porthole/client/lean";
 import { describe, expect, it } from "vitest";
 import {
   type ChatMessage,
   canEmailTranscript,
   deliveryMark,
+  expectation,
   fromServer,
+  isDark,
   lastSeq,
   mergeMessages,
   type TranscriptForm,
@@ -133,5 +143,71 @@ describe("transcript by e-mail", () => {
     expect(transcriptProblem(GrpcCode.Unavailable)).toBe("transcriptFailed");
     expect(transcriptProblem(GrpcCode.Internal)).toBe("transcriptFailed");
     expect(transcriptProblem(undefined)).toBe("transcriptFailed");
+  });
+});
+
+describe("who will answer", () => {
+  const waiting = (queuePosition: number, more: Partial<VisitorConversation> = {}) => ({
+    id: "cnv_1",
+    status: ConversationStatus.CONVERSATION_STATUS_WAITING,
+    agentName: "",
+    lastSeq: 1,
+    agentReadSeq: 0,
+    rating: 0,
+    createTime: undefined,
+    lastMessageTime: undefined,
+    queuePosition,
+    withBot: false,
+    ...more,
+  });
+  const online = { online: true, emailEnabled: true };
+  const offline = { online: false, emailEnabled: true };
+  const offlineNoMail = { online: false, emailEnabled: false };
+
+  it("shows the place in line only while the team is online", () => {
+    expect(expectation(online, waiting(3), "ada@example.org")).toEqual({
+      kind: "queue",
+      position: 3,
+    });
+    expect(expectation(online, waiting(0), "ada@example.org")).toEqual({ kind: "none" });
+    // The server still counts a place in line while nobody is online: never shown.
+    expect(expectation(offline, waiting(1), "ada@example.org").kind).toBe("away");
+    expect(expectation(offlineNoMail, waiting(1), "ada@example.org").kind).toBe("away");
+  });
+
+  it("offline, promises e-mail only when the server sends it and the visitor gave an address", () => {
+    expect(expectation(offline, waiting(1), "ada@example.org")).toEqual({
+      kind: "away",
+      email: "ada@example.org",
+    });
+    expect(expectation(offline, waiting(1), "")).toEqual({ kind: "away", email: "" });
+    expect(expectation(offlineNoMail, waiting(1), "ada@example.org")).toEqual({
+      kind: "away",
+      email: "",
+    });
+  });
+
+  it("says nothing without an open conversation a person should answer", () => {
+    expect(expectation(offline, undefined, "ada@example.org")).toEqual({ kind: "none" });
+    expect(expectation(online, waiting(2, { withBot: true }), "")).toEqual({ kind: "none" });
+    for (const status of [
+      ConversationStatus.CONVERSATION_STATUS_RESOLVED,
+      ConversationStatus.CONVERSATION_STATUS_CLOSED,
+    ]) {
+      expect(expectation(offline, waiting(0, { status }), "a@b.co")).toEqual({ kind: "none" });
+      expect(expectation(online, waiting(4, { status }), "a@b.co")).toEqual({ kind: "none" });
+    }
+  });
+});
+
+describe("colour scheme", () => {
+  it("is the widget's choice, or the system's when auto or unset", () => {
+    for (const system of [false, true]) {
+      expect(isDark(ColorScheme.COLOR_SCHEME_DARK, system)).toBe(true);
+      expect(isDark(ColorScheme.COLOR_SCHEME_LIGHT, system)).toBe(false);
+      expect(isDark(ColorScheme.COLOR_SCHEME_AUTO, system)).toBe(system);
+      expect(isDark(ColorScheme.COLOR_SCHEME_UNSPECIFIED, system)).toBe(system);
+      expect(isDark(undefined, system)).toBe(system);
+    }
   });
 });

@@ -1,9 +1,11 @@
 //! The widget's state rules without IO: chat lines, merging them (the shared rule from
 //! `@porthole/client/rules`, applied to the widget's line shape), unread counting,
-//! delivery marks, and the transcript-by-e-mail form. Unit-tested in state.test.ts.
+//! delivery marks, the transcript-by-e-mail form, what the visitor is told about who will
+//! answer (queue position or the honest offline note), and the colour scheme. Unit-tested in
+//! state.test.ts.
 
-import type { Attachment, Message } from "@porthole/client/lean";
-import { GrpcCode, SenderType } from "@porthole/client/lean";
+import type { Attachment, Message, VisitorConversation } from "@porthole/client/lean";
+import { ColorScheme, ConversationStatus, GrpcCode, SenderType } from "@porthole/client/lean";
 import { type MessageIdentity, mergeMessages as merge } from "@porthole/client/rules";
 
 /** One line of the conversation as the widget shows it. */
@@ -145,4 +147,47 @@ export function transcriptProblem(code: number | undefined): TranscriptProblem {
   if (code === GrpcCode.ResourceExhausted) return "transcriptLimit";
   if (code === GrpcCode.FailedPrecondition) return "transcriptUnavailable";
   return "transcriptFailed";
+}
+
+/**
+ * What the visitor is told at the end of the log about who will answer:
+ * - `queue`: their place in line, only while the team is online (a queue position while
+ *   nobody answers would promise what nobody keeps);
+ * - `away`: the team is offline, so the answer comes later: by e-mail to `email` (when the
+ *   server sends e-mail and the visitor gave an address) and here, or only here (`email`
+ *   empty) when they come back;
+ * - `none`: nothing to say (no open conversation, the bot answers, or it has ended).
+ */
+export type Expectation =
+  | { kind: "none" }
+  | { kind: "queue"; position: number }
+  | { kind: "away"; email: string };
+
+export function expectation(
+  team: { online: boolean; emailEnabled: boolean },
+  conversation: VisitorConversation | undefined,
+  visitorEmail: string,
+): Expectation {
+  const status = conversation?.status;
+  if (
+    !conversation ||
+    conversation.withBot ||
+    status === ConversationStatus.CONVERSATION_STATUS_RESOLVED ||
+    status === ConversationStatus.CONVERSATION_STATUS_CLOSED
+  )
+    return { kind: "none" };
+  if (!team.online) return { kind: "away", email: team.emailEnabled ? visitorEmail : "" };
+  return conversation.queuePosition > 0
+    ? { kind: "queue", position: conversation.queuePosition }
+    : { kind: "none" };
+}
+
+/**
+ * Whether the widget is dark: the widget's setting, or the visitor's system setting when it
+ * is auto (or unset, which the server stores as auto).
+ */
+export function isDark(scheme: ColorScheme | undefined, systemDark: boolean): boolean {
+  if (scheme === ColorScheme.COLOR_SCHEME_DARK) return true;
+  if (scheme === ColorScheme.COLOR_SCHEME_LIGHT) return false;
+  return systemDark;
 }

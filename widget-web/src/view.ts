@@ -1,6 +1,8 @@
 //! The widget's DOM, inside a shadow root: launcher, panel, message list, forms and
 //! composer. Text from the server is only ever set as text (never parsed as HTML), and
 //! links are built from the safe parts of the shared `linkify` (`@porthole/client/rules`).
+//! Light or dark by the widget's colour scheme (auto follows the system setting live); the
+//! open panel and the list's scroll position are remembered across page loads (memory.ts).
 
 import {
   ConversationStatus,
@@ -11,7 +13,8 @@ import {
 import { linkify } from "@porthole/client/rules";
 import type { Chat } from "./chat.js";
 import type { TextKey } from "./i18n.js";
-import { deliveryMark, type TranscriptForm } from "./state.js";
+import { distanceFromEnd, type PanelMemoryStore, scrollTopFor } from "./memory.js";
+import { deliveryMark, isDark, type TranscriptForm } from "./state.js";
 import { css } from "./styles.js";
 
 type Translate = (key: TextKey, vars?: Record<string, string | number>) => string;
@@ -53,6 +56,9 @@ export class View {
   readonly host = document.createElement("div");
   private readonly root = h("div", { class: "root br" });
   private readonly launcher: HTMLButtonElement;
+  private readonly launcherChat = icon(icons.chat);
+  /** The launcher's X while the panel is open: it closes the chat. */
+  private readonly launcherClose = icon(icons.close);
   private readonly badge = h("span", { class: "badge", hidden: true });
   private readonly panel: HTMLDivElement;
   private readonly title = h("h2", { id: "ph-title" });
@@ -74,12 +80,28 @@ export class View {
   private form: { screen: string; el: HTMLElement } | undefined;
   private stars = 0;
   private hiddenLauncher = false;
+  /** Distance from the list's end to restore once the history has loaded (memory.ts). */
+  private pendingScroll: number | undefined;
+  /** How far the visitor has scrolled the list up from its end (0: following new messages). */
+  private fromEnd = 0;
+  /** The visitor's system setting, followed live while the scheme is auto. */
+  private readonly systemDark =
+    typeof matchMedia === "function" ? matchMedia("(prefers-color-scheme: dark)") : undefined;
+  private readonly schemeChanged = () => this.render();
+  private readonly resized =
+    typeof ResizeObserver === "function"
+      ? new ResizeObserver(() => {
+          if (this.pendingScroll !== undefined || this.form || !this.isOpen) return;
+          this.body.scrollTop = scrollTopFor(this.body, this.fromEnd);
+        })
+      : undefined;
   isOpen = false;
 
   constructor(
     private readonly chat: Chat,
     private t: Translate,
     private readonly onOpenChange: (open: boolean) => void,
+    private readonly memory?: PanelMemoryStore,
   ) {
     const shadow = this.host.attachShadow({ mode: "open" });
     this.host.setAttribute("data-porthole", "");
@@ -175,7 +197,19 @@ export class View {
         this.setOpen(false);
       }
     });
-    this.launcher.append(icon(icons.chat), this.badge);
+    this.body.addEventListener("scroll", () => {
+      // Only the visitor's own place in the conversation, not the list filling up.
+      if (this.pendingScroll !== undefined || this.form || !this.isOpen) return;
+      this.fromEnd = distanceFromEnd(this.body);
+      this.memory?.write({ fromEnd: this.fromEnd });
+    });
+    // The list anchored at its end: when it gets shorter or taller (the connection banner
+    // comes or goes, the composer grows, the window changes), what the visitor was reading
+    // stays in place.
+    this.resized?.observe(this.body);
+    this.systemDark?.addEventListener("change", this.schemeChanged);
+    this.launcherClose.hidden = true;
+    this.launcher.append(this.launcherChat, this.launcherClose, this.badge);
     this.root.append(this.panel, this.launcher);
     shadow.append(style, this.root);
   }
@@ -188,6 +222,24 @@ export class View {
     this.render();
   }
 
+  /** Stops following the system's colour scheme and the list's size (the widget is going away). */
+  dispose(): void {
+    this.systemDark?.removeEventListener("change", this.schemeChanged);
+    this.resized?.disconnect();
+  }
+
+  /**
+   * Reopens the panel as the visitor left it on the previous page of this site, without
+   * taking focus from the page: scrolled as far up from the end as it was, once the
+   * history is there (at the end, new messages keep it there as usual).
+   */
+  restore(): void {
+    const memory = this.memory?.read();
+    if (!memory?.open) return;
+    if (memory.fromEnd > 0) this.pendingScroll = memory.fromEnd;
+    this.setOpen(true, false);
+  }
+
   toggle(): void {
     this.setOpen(!this.isOpen);
   }
@@ -196,6 +248,9 @@ export class View {
   setOpen(open: boolean, focus = true): void {
     if (open === this.isOpen) return;
     this.isOpen = open;
+    // Opened anew (not restored from another page), it shows the end of the conversation.
+    if (open && this.pendingScroll === undefined) this.fromEnd = 0;
+    this.memory?.write(open ? { open, fromEnd: this.pendingScroll ?? 0 } : { open });
     this.render();
     if (!focus) {
       // Opened for a proactive message: never take focus from the host page.
@@ -233,19 +288,21 @@ export class View {
       [WidgetPosition.WIDGET_POSITION_TOP_LEFT]: "tl",
     };
     const corner = corners[a?.position ?? WidgetPosition.WIDGET_POSITION_UNSPECIFIED] ?? "br";
-    this.root.className = `root ${corner}${this.isOpen ? " open" : ""}`;
+    const dark = isDark(a?.colorScheme, !!this.systemDark?.matches);
+    this.root.className = `root ${corner}${this.isOpen ? " open" : ""}${dark ? " dark" : ""}`;
 
     this.launcher.hidden = this.hiddenLauncher || !config || chat.unavailable;
     this.launcher.setAttribute("aria-expanded", String(this.isOpen));
     const unread = chat.unread;
-    this.launcher.setAttribute(
-      "aria-label",
-      unread
+    const label = this.isOpen
+      ? t("closeChat")
+      : unread
         ? `${t("openChat")} (${t("unread", { n: unread })})`
-        : this.isOpen
-          ? t("closeChat")
-          : t("openChat"),
-    );
+        : t("openChat");
+    this.launcher.setAttribute("aria-label", label);
+    this.launcher.title = label;
+    this.launcherChat.hidden = this.isOpen;
+    this.launcherClose.hidden = !this.isOpen;
     this.badge.hidden = unread === 0 || this.isOpen;
     this.badge.textContent = unread > 9 ? "9+" : String(unread);
 
@@ -268,7 +325,11 @@ export class View {
       t("attach"),
     );
     (this.panel.querySelector("[data-send]") as HTMLElement).setAttribute("aria-label", t("send"));
-    this.input.placeholder = config.texts?.inputPlaceholder || "Type a message…";
+    // Nobody answers now: the composer adds to the message left, and says so.
+    this.input.placeholder =
+      chat.expectation.kind === "away"
+        ? t("addMore")
+        : config.texts?.inputPlaceholder || "Type a message…";
     this.input.setAttribute("aria-label", this.input.placeholder);
     const mail = t("emailTranscript");
     this.mailButton.setAttribute("aria-label", mail);
@@ -311,7 +372,11 @@ export class View {
     this.wait.textContent = wait;
 
     if (screen === "chat") this.renderChat();
-    else this.renderForm(screen);
+    else {
+      // A form instead of the chat (e.g. the conversation ended meanwhile): nothing to restore.
+      if (chat.historyLoaded) this.pendingScroll = undefined;
+      this.renderForm(screen);
+    }
   }
 
   private renderForm(screen: string): void {
@@ -325,8 +390,16 @@ export class View {
             ? this.offlineForm()
             : h("div", { class: "note" }, screen === "loading" ? t("connecting") : t("cantStart"));
       this.form = { screen, el };
-      this.body.replaceChildren(el);
+      // The greeting welcomes the visitor before the pre-chat questions, as in the chat.
+      this.body.replaceChildren(
+        ...(screen === "prechat"
+          ? [h("div", { class: "row", "data-welcome": "" }, h("div", { class: "bubble" }))]
+          : []),
+        el,
+      );
     }
+    const welcome = this.body.querySelector("[data-welcome] .bubble");
+    if (welcome) welcome.textContent = this.greeting();
     const error = this.form.el.querySelector(".e.server");
     if (error) {
       const text = chat.slowDown ? t("slowDown", { s: chat.slowDown }) : chat.notice;
@@ -446,7 +519,9 @@ export class View {
       this.form = undefined;
       this.body.replaceChildren();
     }
-    const nearEnd = this.body.scrollHeight - this.body.scrollTop - this.body.clientHeight < 60;
+    const restoring = this.pendingScroll !== undefined;
+    const nearEnd =
+      !restoring && this.body.scrollHeight - this.body.scrollTop - this.body.clientHeight < 60;
     const wanted: HTMLElement[] = [];
     const keep = (key: string, sig: string, build: () => HTMLElement) => {
       let row = this.rows.get(key);
@@ -465,12 +540,10 @@ export class View {
         ),
       );
     }
-    const greeting = chat.config?.texts?.welcomeMessage || "How can we help you today?";
+    const greeting = this.greeting();
     keep("greeting", greeting, () =>
       h("div", { class: "row" }, h("div", { class: "bubble" }, greeting)),
     );
-    if (chat.offlineSent)
-      keep("thanks", t("offlineThanks"), () => h("div", { class: "sys" }, t("offlineThanks")));
     const readSeq = chat.conversation?.agentReadSeq ?? 0;
     const lastMine = [...chat.messages].reverse().find((m) => m.mine)?.key;
     for (const line of chat.messages) {
@@ -482,10 +555,18 @@ export class View {
       );
     }
     const conv = chat.conversation;
-    if (conv?.queuePosition)
-      keep("queue", String(conv.queuePosition), () =>
-        h("div", { class: "sys", "data-queue": "" }, t("queue", { n: conv.queuePosition })),
+    const expectation = chat.expectation;
+    if (expectation.kind === "queue")
+      keep("queue", String(expectation.position), () =>
+        h("div", { class: "sys", "data-queue": "" }, t("queue", { n: expectation.position })),
       );
+    if (expectation.kind === "away") {
+      // Honest about when and where the answer comes: never a place in a queue nobody serves.
+      const text = `${chat.offlineSent ? t("offlineThanks") : t("awayNow")} ${
+        expectation.email ? t("awayEmail", { email: expectation.email }) : t("awayHere")
+      }`;
+      keep("away", text, () => h("div", { class: "away", role: "status", "data-away": "" }, text));
+    }
     if (conv?.withBot) {
       keep("bot", "", () =>
         h(
@@ -528,7 +609,23 @@ export class View {
       const row = this.rows.get(key);
       if (row && !wanted.includes(row.el)) this.rows.delete(key);
     }
-    if (nearEnd) this.scrollToEnd();
+    if (this.pendingScroll !== undefined) {
+      if (chat.historyLoaded) {
+        this.fromEnd = this.pendingScroll;
+        this.body.scrollTop = scrollTopFor(this.body, this.fromEnd);
+        this.pendingScroll = undefined;
+      }
+    } else if (nearEnd) this.scrollToEnd();
+    else if (this.isOpen && distanceFromEnd(this.body) !== this.fromEnd) {
+      // Scrolled up while the list grew below: the visitor's place is further from the end.
+      this.fromEnd = distanceFromEnd(this.body);
+      this.memory?.write({ fromEnd: this.fromEnd });
+    }
+  }
+
+  /** The widget's greeting, shown first in the chat and above the pre-chat form. */
+  private greeting(): string {
+    return this.chat.config?.texts?.welcomeMessage || "How can we help you today?";
   }
 
   private messageRow(line: Chat["messages"][number], mark: string): HTMLElement {

@@ -10,6 +10,7 @@ import type {
 } from "./api.js";
 import { Chat, type ChatEvents } from "./chat.js";
 import { pickLocale, translator } from "./i18n.js";
+import { panelMemory } from "./memory.js";
 import { chime, unlockAudio } from "./sound.js";
 import { View } from "./view.js";
 
@@ -59,10 +60,17 @@ function boot(options: BootOptions): void {
     },
   });
   const attend = () => chat.setAttending(!!view?.isOpen && document.visibilityState === "visible");
-  view = new View(chat, translator(locale), (open) => {
-    attend();
-    emit(open ? "open" : "close", {});
-  });
+  // The dashboard's preview remembers nothing; a website's panel stays as it was left.
+  const memory = options.preview ? undefined : panelMemory(options.widgetToken);
+  view = new View(
+    chat,
+    translator(locale),
+    (open) => {
+      attend();
+      emit(open ? "open" : "close", {});
+    },
+    memory,
+  );
   if (options.hideLauncher) view.showLauncher(false);
   const host = view.host;
   host.addEventListener("pointerdown", unlockAudio);
@@ -73,6 +81,8 @@ function boot(options: BootOptions): void {
   const stop = () => {
     document.removeEventListener("visibilitychange", attend);
     chat.shutdown();
+    view?.dispose();
+    memory?.forget();
     host.remove();
     document.title = originalTitle.value;
   };
@@ -84,16 +94,20 @@ function boot(options: BootOptions): void {
     view.setOpen(true, false);
     return;
   }
-  booted = chat.boot(locale).catch((error: unknown) => {
-    // A refused origin, an unknown or deactivated widget: stay invisible, say why once.
-    console.error(
-      `Porthole: the chat widget could not start: ${error instanceof Error ? error.message : String(error)}`,
-    );
-    if (instance?.chat === chat) {
-      stop();
-      instance = undefined;
-    }
-  });
+  booted = chat.boot(locale).then(
+    // Another page of the same site: the panel opens again where the visitor left it.
+    () => view?.restore(),
+    (error: unknown) => {
+      // A refused origin, an unknown or deactivated widget: stay invisible, say why once.
+      console.error(
+        `Porthole: the chat widget could not start: ${error instanceof Error ? error.message : String(error)}`,
+      );
+      if (instance?.chat === chat) {
+        stop();
+        instance = undefined;
+      }
+    },
+  );
 }
 
 function preview(chat: Chat, options: PreviewOptions, t: ReturnType<typeof translator>): void {
