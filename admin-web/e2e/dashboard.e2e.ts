@@ -92,14 +92,16 @@ async function run(page: Page, consoleErrors: string[]) {
   await page.getByLabel("Password").fill("a long enough password");
   await page.getByRole("button", { name: "Create workspace" }).click();
   await page.getByRole("heading", { name: "Inbox" }).waitFor();
-  await page.getByText("All caught up").waitFor();
+  await page.getByTestId("inbox-empty").getByText("Set up your chat widget").waitFor();
 
-  // Create a widget and edit it.
+  // Create a widget (it opens on its snippet) and edit it.
   await page.getByRole("link", { name: "Widgets" }).click();
   await page.getByRole("button", { name: "New widget" }).first().click();
   await page.getByLabel("Name").fill("Main site");
   await page.getByRole("button", { name: "Create widget" }).click();
   await page.getByLabel("Widget name").waitFor();
+  await page.getByTestId("embed-snippet").waitFor();
+  await page.getByRole("button", { name: "Appearance" }).click();
   // A bad colour is refused by the server and shown next to the field.
   await page.getByLabel("Main colour", { exact: true }).fill("blue");
   await page.getByRole("button", { name: "Save changes" }).click();
@@ -186,7 +188,7 @@ async function run(page: Page, consoleErrors: string[]) {
 
   // The owner pastes the snippet into their site (a second origin); a visitor opens it.
   await page.getByRole("link", { name: /Inbox/ }).first().click();
-  await page.getByText("All caught up").waitFor();
+  await page.getByTestId("inbox-empty").getByText("No conversations yet").waitFor();
   site.page(
     "/pricing",
     `<!doctype html><html><head><title>Pricing · Acme</title></head><body>

@@ -187,7 +187,11 @@ test("offline message, unread reply and transcript, each e-mailed", async () => 
     await offline.getByLabel("E-mail").fill(visitorEmail);
     await offline.getByLabel("Message").fill(question);
     await offline.getByRole("button", { name: "Leave a message" }).click();
-    await widget.getByText("Thanks! We'll get back to you by e-mail.").waitFor();
+    await widget
+      .getByText(
+        `Thanks, your message was sent. We'll reply by e-mail to ${visitorEmail}, and here.`,
+      )
+      .waitFor();
     // No transcript to offer yet: nobody has answered.
     expect(await widget.getByRole("button", { name: "E-mail me this conversation" }).count()).toBe(
       0,

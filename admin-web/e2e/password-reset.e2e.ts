@@ -145,7 +145,7 @@ async function signInAgain(page: Page): Promise<void> {
   await page.getByLabel("Password").fill(newPassword);
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.getByRole("heading", { name: "Inbox" }).waitFor();
-  await page.getByText("All caught up").waitFor();
+  await page.getByTestId("inbox-empty").waitFor();
 }
 
 test("a server that cannot send e-mail says what to do", async () => {

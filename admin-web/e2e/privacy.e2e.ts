@@ -130,7 +130,7 @@ async function run(page: Page, errors: string[]) {
   await page.getByText("Visitor erased", { exact: true }).waitFor();
   await expect.poll(() => new URL(page.url()).pathname).toBe("/app/inbox");
   await page.getByRole("link", { name: /Nina Patel/ }).waitFor({ state: "detached" });
-  await page.getByText("All caught up").waitFor();
+  await page.getByTestId("inbox-empty").waitFor();
 
   // The other tab learnt it from the feed: the conversation closed and left its list.
   await other.getByText("This visitor was erased", { exact: true }).waitFor();

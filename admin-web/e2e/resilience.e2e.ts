@@ -63,7 +63,7 @@ test("refresh from two tabs, server restart, live visitor page", async () => {
   expect(after?.refreshToken).not.toBe(before?.refreshToken);
   // Both tabs still work after another reload: the session was not revoked.
   await second.reload();
-  await second.getByText("All caught up").waitFor();
+  await second.getByTestId("inbox-empty").waitFor();
   await second.close();
 
   // Profile: a new name, a new password; this browser stays signed in after its access

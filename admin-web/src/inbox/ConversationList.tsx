@@ -1,9 +1,10 @@
-//! The conversation list: search, filters, and rows with unread counts, kept live by the feed.
+//! The conversation list: search (its matches marked in the rows), filters, rows with
+//! unread counts kept live by the feed, and an empty state saying what to do next.
 
 import { type Conversation, ConversationStatus, Priority, Responder } from "@porthole/client";
 import type { UseInfiniteQueryResult } from "@tanstack/react-query";
-import { BellRing, ChevronDown, Inbox, ListFilter, Search, X } from "lucide-react";
-import { memo, useEffect, useState } from "react";
+import { BellRing, ChevronDown, ListFilter, Search, X } from "lucide-react";
+import { Fragment, memo, useEffect, useState } from "react";
 import { Link } from "react-router";
 import { Button } from "../components/ui/Button";
 import { cn } from "../components/ui/cn";
@@ -22,6 +23,8 @@ import { priorityLabel, shortAgo, visitorLabel } from "../lib/format";
 import { setPrefs, usePrefs } from "../lib/prefs";
 import { useWidgets } from "../widgets/queries";
 import { useFeedStatus } from "./FeedProvider";
+import { hasMatch, highlightParts } from "./highlight";
+import { InboxEmptyState } from "./InboxEmptyState";
 import type { AssigneeChoice, InboxFilter, ListData, StatusFilter } from "./model";
 import { useMembers } from "./queries";
 import { useTypists } from "./typing";
@@ -227,14 +230,7 @@ export function ConversationList({
             </Button>
           </EmptyState>
         ) : conversations.length === 0 ? (
-          <EmptyState
-            icon={<Inbox className="size-5" />}
-            title={filter.query ? "No matches" : "All caught up"}
-          >
-            {filter.query
-              ? "No conversation matches this search and filter."
-              : "New conversations from your website appear here the moment a visitor writes."}
-          </EmptyState>
+          <InboxEmptyState filter={filter} onFilter={onFilter} />
         ) : (
           <ul
             aria-label="Conversations"
@@ -246,6 +242,7 @@ export function ConversationList({
                 conversation={c}
                 selected={c.id === selectedId}
                 search={search}
+                query={filter.query}
                 assigneeName={
                   c.assigneeUserId === meId
                     ? "You"
@@ -296,20 +293,53 @@ const statusTone: Partial<Record<ConversationStatus, string>> = {
   [ConversationStatus.CLOSED]: "text-zinc-400",
 };
 
+/** `text` with the search's matches in `<mark>`. */
+function Highlighted({ text, query }: { text: string; query: string }) {
+  if (!query.trim()) return text;
+  // Each run is keyed by where it starts in the text.
+  let at = 0;
+  return highlightParts(text, query).map((part) => {
+    const key = at;
+    at += part.text.length;
+    return part.match ? (
+      <mark
+        key={key}
+        className="rounded-[3px] bg-amber-200 text-zinc-900 dark:bg-amber-300/30 dark:text-amber-50"
+      >
+        {part.text}
+      </mark>
+    ) : (
+      <Fragment key={key}>{part.text}</Fragment>
+    );
+  });
+}
+
 const ConversationRow = memo(function ConversationRow({
   conversation: c,
   selected,
   search,
+  query,
   assigneeName,
 }: {
   conversation: Conversation;
   selected: boolean;
   search: string;
+  /** The search the list shows, whose matches the row marks. */
+  query: string;
   assigneeName: string;
 }) {
   const unread = Number(c.unreadCount);
   const typists = useTypists(c.id).filter((t) => t.visitor);
   const name = visitorLabel(c);
+  // A match the row would not show otherwise: the e-mail behind a name, or message text
+  // other than the last message's preview.
+  const emailMatch =
+    query.trim() !== "" && name !== c.visitorEmail && hasMatch(c.visitorEmail, query);
+  const hiddenMatch =
+    query.trim() !== "" &&
+    !emailMatch &&
+    !hasMatch(name, query) &&
+    !hasMatch(c.lastMessagePreview, query);
   return (
     <li id={`conversation-${c.id}`}>
       <Link
@@ -329,7 +359,7 @@ const ConversationRow = memo(function ConversationRow({
             <span
               className={cn("truncate text-[13px]", unread > 0 ? "font-semibold" : "font-medium")}
             >
-              {name}
+              <Highlighted text={name} query={query} />
             </span>
             {(c.priority === Priority.URGENT || c.priority === Priority.HIGH) && (
               <span
@@ -359,7 +389,9 @@ const ConversationRow = memo(function ConversationRow({
               {typists.length > 0 ? (
                 <span className="text-brand-600 italic dark:text-brand-400">typing…</span>
               ) : (
-                c.lastMessagePreview || <span className="italic">No messages yet</span>
+                (c.lastMessagePreview && (
+                  <Highlighted text={c.lastMessagePreview} query={query} />
+                )) || <span className="italic">No messages yet</span>
               )}
             </p>
             {unread > 0 && (
@@ -372,6 +404,16 @@ const ConversationRow = memo(function ConversationRow({
               </span>
             )}
           </div>
+          {emailMatch && (
+            <p className="mt-0.5 truncate text-xs text-zinc-500 dark:text-zinc-400">
+              <Highlighted text={c.visitorEmail} query={query} />
+            </p>
+          )}
+          {hiddenMatch && (
+            <p className="mt-0.5 truncate text-xs text-zinc-500 italic dark:text-zinc-400">
+              Matches a message in this conversation
+            </p>
+          )}
           <div className="mt-1 flex items-center gap-2 text-[11px] text-zinc-400">
             <span className={cn("font-medium", statusTone[c.status])}>
               {ConversationStatus[c.status].charAt(0) +

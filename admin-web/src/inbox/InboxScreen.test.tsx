@@ -1,11 +1,15 @@
 //! The inbox list as rendered: feed events merged into the cache show up at once, with
-//! unread counts, without duplicates, and leave when they stop matching the filter.
+//! unread counts, without duplicates, and leave when they stop matching the filter (except
+//! the open conversation, which keeps its row while open); search matches are marked.
 
 import { create } from "@bufbuild/protobuf";
 import {
   ConversationStatus,
+  GetConversationResponseSchema,
   GetMeResponseSchema,
+  ListCannedResponsesResponseSchema,
   ListMembersResponseSchema,
+  ListVisitorPageViewsResponseSchema,
   ListWidgetsResponseSchema,
   type WatchWorkspaceResponse,
   WatchWorkspaceResponseSchema,
@@ -17,7 +21,7 @@ import { afterEach, expect, test } from "vitest";
 import { applyFeedEvent, keys } from "./cache";
 import { InboxScreen } from "./InboxScreen";
 import { defaultFilter, type ListData } from "./model";
-import { conversation, message, page } from "./testing";
+import { conversation, message, messagesPage, page } from "./testing";
 
 afterEach(cleanup);
 
@@ -117,4 +121,115 @@ test("live events change the rendered list", async () => {
   });
   await waitFor(() => expect(rows()).toHaveLength(1));
   expect(screen.getByRole("status").textContent).toContain("Connecting");
+});
+
+/** The inbox at `entry` with `conversations` in the list of `filter`, open one cached. */
+function renderAt(
+  entry: string,
+  filter: typeof defaultFilter,
+  conversations: ReturnType<typeof conversation>[],
+) {
+  const qc = new QueryClient({
+    defaultOptions: { queries: { staleTime: Number.POSITIVE_INFINITY, retry: false } },
+  });
+  qc.setQueryData(keys.me, create(GetMeResponseSchema, { user: { id: me, displayName: "Me" } }));
+  qc.setQueryData(
+    keys.members,
+    create(ListMembersResponseSchema, { members: [{ userId: me, displayName: "Me" }] }),
+  );
+  qc.setQueryData(keys.widgets, create(ListWidgetsResponseSchema, { widgets: [] }));
+  qc.setQueryData(keys.canned, create(ListCannedResponsesResponseSchema, {}));
+  qc.setQueryData<ListData>(keys.list(filter), { pages: [page(conversations)], pageParams: [""] });
+  for (const c of conversations) {
+    qc.setQueryData(
+      keys.conversation(c.id),
+      create(GetConversationResponseSchema, { conversation: c, visitor: { id: c.visitorId } }),
+    );
+    qc.setQueryData(keys.messages(c.id), { pages: [messagesPage([], false)], pageParams: [0n] });
+    qc.setQueryData(keys.pageViews(c.visitorId), {
+      pages: [create(ListVisitorPageViewsResponseSchema, {})],
+      pageParams: [""],
+    });
+  }
+  render(
+    <QueryClientProvider client={qc}>
+      <MemoryRouter initialEntries={[entry]}>
+        <Routes>
+          <Route path="/inbox" element={<InboxScreen />} />
+          <Route path="/inbox/:conversationId" element={<InboxScreen />} />
+        </Routes>
+      </MemoryRouter>
+    </QueryClientProvider>,
+  );
+  const list = () => screen.getByRole("list", { name: "Conversations" });
+  const row = (name: string) => within(list()).getByRole("link", { name: new RegExp(name) });
+  return { qc, list, row };
+}
+
+test("the search's matches are marked in the rows", async () => {
+  const filter = { ...defaultFilter, query: "norway" };
+  const { row } = renderAt("/inbox?q=norway", filter, [
+    conversation("c1", 2_000, {
+      visitorName: "Ada Lovelace",
+      lastMessagePreview: "Norway, or NORWAY?",
+    }),
+    conversation("c2", 1_000, {
+      visitorName: "Grace Hopper",
+      visitorEmail: "grace@norway.example",
+      lastMessagePreview: "Parcel damaged",
+    }),
+    conversation("c3", 500, { visitorName: "Alan Turing", lastMessagePreview: "Thanks!" }),
+  ]);
+  const marks = (name: string) => [...row(name).querySelectorAll("mark")].map((m) => m.textContent);
+  expect(marks("Ada Lovelace")).toEqual(["Norway", "NORWAY"]);
+  // A match in the e-mail shows the e-mail; one in no shown text says where it is.
+  expect(marks("Grace Hopper")).toEqual(["norway"]);
+  expect(within(row("Grace Hopper")).getByText(/grace@/).textContent).toBe("grace@norway.example");
+  expect(marks("Alan Turing")).toEqual([]);
+  expect(
+    within(row("Alan Turing")).getByText("Matches a message in this conversation"),
+  ).toBeTruthy();
+});
+
+test("a conversation resolved while open keeps its row until another is opened", async () => {
+  const { qc, list, row } = renderAt("/inbox/c2", defaultFilter, [
+    conversation("c1", 3_000, { visitorName: "Ada Lovelace" }),
+    conversation("c2", 2_000, { visitorName: "Grace Hopper" }),
+    conversation("c3", 1_000, { visitorName: "Alan Turing" }),
+  ]);
+  expect(row("Grace Hopper").getAttribute("aria-current")).toBe("page");
+  await act(async () => {
+    applyFeedEvent(
+      qc,
+      event({
+        case: "conversationUpdated",
+        value: conversation("c2", 2_000, {
+          visitorName: "Grace Hopper",
+          status: ConversationStatus.RESOLVED,
+        }),
+      }),
+      me,
+    );
+  });
+  // Gone from the cached "open" list, still shown, in its place, as resolved.
+  const cached = qc.getQueryData<ListData>(keys.list(defaultFilter));
+  expect(cached?.pages[0]?.conversations.map((c) => c.id)).toEqual(["c1", "c3"]);
+  const names = () =>
+    within(list())
+      .getAllByRole("link")
+      .map((a) => a.textContent ?? "");
+  await waitFor(() => expect(names()[1]).toContain("Resolved"));
+  expect(names()).toEqual([
+    expect.stringContaining("Ada Lovelace"),
+    expect.stringContaining("Grace Hopper"),
+    expect.stringContaining("Alan Turing"),
+  ]);
+  expect(row("Grace Hopper").getAttribute("aria-current")).toBe("page");
+
+  // Another conversation opened: the resolved one leaves.
+  await act(async () => {
+    row("Alan Turing").click();
+  });
+  await waitFor(() => expect(within(list()).queryByText("Grace Hopper")).toBeNull());
+  expect(row("Alan Turing").getAttribute("aria-current")).toBe("page");
 });

@@ -1,9 +1,12 @@
 //! The inbox: the conversation list beside the open conversation (one at a time on phones),
 //! filters kept in the URL, and the keyboard shortcuts j/k (next/previous), r (reply), e
-//! (resolve).
+//! (resolve). The open conversation keeps its row while it is open, even once it no longer
+//! matches the filter (`keepOpenConversation`): resolving what one reads does not pull it
+//! out from under the cursor.
 
+import type { Conversation } from "@porthole/client";
 import { Priority } from "@porthole/client";
-import { useEffect, useMemo, useState } from "react";
+import { useEffect, useMemo, useRef, useState } from "react";
 import { useNavigate, useParams, useSearchParams } from "react-router";
 import { cn } from "../components/ui/cn";
 import { Dialog } from "../components/ui/Dialog";
@@ -15,9 +18,10 @@ import {
   defaultFilter,
   flattenList,
   type InboxFilter,
+  keepOpenConversation,
   type StatusFilter,
 } from "./model";
-import { useConversationList } from "./queries";
+import { useConversation, useConversationList } from "./queries";
 import { shortcuts } from "./shortcuts";
 
 const STATUSES: StatusFilter[] = [
@@ -65,7 +69,23 @@ export function InboxScreen() {
   const navigate = useNavigate();
   const filter = useMemo(() => readFilter(params), [params]);
   const list = useConversationList(filter);
-  const conversations = useMemo(() => flattenList(list.data), [list.data]);
+  const open = useConversation(conversationId).data?.conversation;
+  // The list as last shown, for the same open conversation and filter.
+  const shown = useRef<{ key: string; list: Conversation[] }>({ key: "", list: [] });
+  const shownKey = `${conversationId ?? ""} ${JSON.stringify(filter)}`;
+  const conversations = useMemo(
+    () =>
+      keepOpenConversation(
+        flattenList(list.data),
+        shown.current.key === shownKey ? shown.current.list : [],
+        conversationId,
+        open,
+      ),
+    [list.data, shownKey, conversationId, open],
+  );
+  useEffect(() => {
+    shown.current = { key: shownKey, list: conversations };
+  }, [shownKey, conversations]);
   const search = params.toString() ? `?${params.toString()}` : "";
   const [help, setHelp] = useState(false);
 

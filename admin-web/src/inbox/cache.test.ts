@@ -64,6 +64,13 @@ describe("applyFeedEvent", () => {
     expect(created).toHaveBeenCalledOnce();
   });
 
+  test("a new conversation tells the empty inbox that the workspace has had one", () => {
+    const { qc } = setup();
+    qc.setQueryData(keys.anyConversation, false);
+    applyFeedEvent(qc, event({ case: "conversationCreated", value: conversation("c2", 200) }), me);
+    expect(qc.getQueryData(keys.anyConversation)).toBe(true);
+  });
+
   test("an update moves a conversation between lists", () => {
     const { qc, open, mine, resolved, list } = setup();
     const assigned = conversation("c1", 100, {

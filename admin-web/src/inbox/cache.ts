@@ -37,6 +37,8 @@ export const keys = {
   widget: (id: string) => ["widget", id] as const,
   allLists: ["conversations"] as const,
   list: (filter: InboxFilter) => ["conversations", filter] as const,
+  /** Whether the workspace has had any conversation (for the empty inbox's advice). */
+  anyConversation: ["any-conversation"] as const,
   conversation: (id: string) => ["conversation", id] as const,
   messages: (id: string) => ["messages", id] as const,
   visitorHistory: (visitorId: string) => ["visitor-history", visitorId] as const,
@@ -283,6 +285,7 @@ export function applyFeedEvent(
   switch (event.case) {
     case "conversationCreated":
       upsertConversation(qc, event.value, meId);
+      qc.setQueryData(keys.anyConversation, true);
       effects.created?.(event.value);
       break;
     case "conversationUpdated":

@@ -11,6 +11,7 @@ import {
   flattenList,
   flattenMessages,
   type InboxFilter,
+  keepOpenConversation,
   type ListData,
   matchesFilter,
   mergeMessage,
@@ -224,4 +225,43 @@ test("unread conversations count open ones that are mine or nobody's", () => {
     conversation("e", 1, { unreadCount: 0n }),
   ];
   expect(unreadConversations(list, me)).toBe(2);
+});
+
+describe("keepOpenConversation", () => {
+  const a = conversation("a", 3);
+  const b = conversation("b", 2);
+  const c = conversation("c", 1);
+  const shown = [a, b, c];
+  const resolved = { ...b, status: ConversationStatus.RESOLVED };
+
+  test("the open conversation keeps its row, in its place, with its latest state", () => {
+    const kept = keepOpenConversation([a, c], shown, "b", resolved);
+    expect(kept.map((x) => x.id)).toEqual(["a", "b", "c"]);
+    expect(kept[1]?.status).toBe(ConversationStatus.RESOLVED);
+  });
+
+  test("without a fresher copy the row shown before stays", () => {
+    expect(keepOpenConversation([a, c], shown, "b")[1]).toBe(b);
+    expect(keepOpenConversation([a, c], shown, "b", conversation("x", 9))[1]).toBe(b);
+  });
+
+  test("it follows the row that preceded it, even when new ones arrive above", () => {
+    const d = conversation("d", 4);
+    expect(keepOpenConversation([d, a, c], shown, "b").map((x) => x.id)).toEqual([
+      "d",
+      "a",
+      "b",
+      "c",
+    ]);
+    // Its predecessor gone too: after the nearest earlier one still listed, else first.
+    expect(keepOpenConversation([c], shown, "b").map((x) => x.id)).toEqual(["b", "c"]);
+    expect(keepOpenConversation([b, c], [a, b, c], "a").map((x) => x.id)).toEqual(["a", "b", "c"]);
+  });
+
+  test("nothing is added that was not shown, nor with nothing open, nor twice", () => {
+    expect(keepOpenConversation([a, c], [], "b")).toEqual([a, c]);
+    expect(keepOpenConversation([a, c], shown, undefined)).toEqual([a, c]);
+    const list = [a, b, c];
+    expect(keepOpenConversation(list, shown, "b", resolved)).toBe(list);
+  });
 });

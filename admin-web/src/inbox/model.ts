@@ -178,6 +178,35 @@ export function upsertIntoList(
   return rechunk(data, items);
 }
 
+/**
+ * The list as shown while conversation `openId` is open. Once shown, it keeps its row even
+ * after it stops matching the filter (the agent reading it resolved it), after the row
+ * that preceded it, until another conversation is opened. `shownBefore` is the list as
+ * last shown with the same conversation open (and the same filter); `latest` is the open
+ * conversation's freshest copy, so the kept row shows its new status.
+ */
+export function keepOpenConversation(
+  list: Conversation[],
+  shownBefore: readonly Conversation[],
+  openId: string | undefined,
+  latest?: Conversation,
+): Conversation[] {
+  if (!openId || list.some((c) => c.id === openId)) return list;
+  const index = shownBefore.findIndex((c) => c.id === openId);
+  const kept = shownBefore[index];
+  if (!kept) return list;
+  const row = latest?.id === openId ? latest : kept;
+  let at = 0;
+  for (let i = index - 1; i >= 0; i--) {
+    const before = list.findIndex((c) => c.id === shownBefore[i]?.id);
+    if (before >= 0) {
+      at = before + 1;
+      break;
+    }
+  }
+  return [...list.slice(0, at), row, ...list.slice(at)];
+}
+
 /** A list without the conversations `drop` picks (an erased visitor's); unchanged if none. */
 export function removeFromList(data: ListData, drop: (c: Conversation) => boolean): ListData {
   const items = flattenList(data);

@@ -1,5 +1,6 @@
-//! The inbox's queries: conversation lists by filter, one conversation, its messages, the
-//! pages its visitor viewed, and the members (for assignment).
+//! The inbox's queries: conversation lists by filter, whether there has been any
+//! conversation at all, one conversation, its messages, the pages its visitor viewed, and
+//! the members (for assignment).
 
 import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import { conversationClient, workspaceClient } from "../lib/api";
@@ -31,6 +32,21 @@ export function useConversationList(filter: InboxFilter) {
     initialPageParam: "",
     getNextPageParam: (last) => last.nextPageToken || undefined,
     select: (data) => data as ListData,
+  });
+}
+
+/**
+ * Whether the workspace has had any conversation, in any state (one of them, fetched when
+ * `enabled`: the empty inbox asks). The feed sets it when one is created (cache.ts).
+ */
+export function useAnyConversation(enabled: boolean) {
+  return useQuery({
+    queryKey: keys.anyConversation,
+    queryFn: async ({ signal }) =>
+      (await conversationClient.listConversations({ pageSize: 1 }, { signal })).conversations
+        .length > 0,
+    enabled,
+    refetchOnMount: "always",
   });
 }
 

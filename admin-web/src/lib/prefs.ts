@@ -1,4 +1,5 @@
-//! Per-browser preferences (theme, sound, desktop notifications), kept in localStorage.
+//! Per-browser preferences (theme, sound, desktop notifications, the navigation's width),
+//! kept in localStorage.
 
 import { useSyncExternalStore } from "react";
 
@@ -13,10 +14,18 @@ export interface Prefs {
   desktop: boolean;
   /** Whether the inbox may still offer to turn on desktop notifications. */
   offerNotifications: boolean;
+  /** The desktop navigation shows icons only (labels in tooltips) instead of icons and labels. */
+  navCollapsed: boolean;
 }
 
 const KEY = "porthole.prefs";
-const defaults: Prefs = { theme: "system", sound: true, desktop: true, offerNotifications: true };
+const defaults: Prefs = {
+  theme: "system",
+  sound: true,
+  desktop: true,
+  offerNotifications: true,
+  navCollapsed: false,
+};
 const listeners = new Set<() => void>();
 
 function load(): Prefs {

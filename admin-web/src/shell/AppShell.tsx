@@ -1,27 +1,25 @@
-//! The signed-in frame: a navigation rail (a tab bar on phones), the user menu with status
-//! and theme, the live-connection indicator, and the unread count in the tab title. It
-//! loads the member's notification settings (the feed's sound and desktop notifications
-//! follow them) and opens what a clicked push asks for (the service worker's message).
+//! The signed-in frame: the navigation (`navigation.ts`; icons and labels on wide screens,
+//! collapsible to icons, the choice kept per browser in `lib/prefs.ts`; icons alone below
+//! that; a tab bar on phones), the user menu with status and theme, the live-connection
+//! indicator, and the unread count in the tab title. It loads the member's notification
+//! settings (the feed's sound and desktop notifications follow them) and opens what a
+//! clicked push asks for (the service worker's message).
 
 import { AgentStatus } from "@porthole/client";
 import * as Tooltip from "@radix-ui/react-tooltip";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import {
   Bell,
-  Blocks,
-  Inbox,
   LogOut,
+  type LucideIcon,
   Monitor,
   Moon,
-  Radar,
-  ScrollText,
-  Send,
+  PanelLeftClose,
+  PanelLeftOpen,
   Settings,
   Sun,
-  Users,
-  Webhook,
 } from "lucide-react";
-import { type ReactNode, useEffect } from "react";
+import { useEffect } from "react";
 import { NavLink, Outlet, useLocation, useMatch, useNavigate } from "react-router";
 import { LogoMark } from "../components/Logo";
 import { cn } from "../components/ui/cn";
@@ -44,9 +42,11 @@ import { titleWith } from "../lib/attention";
 import { useIsAdmin, useIsOwner, useMe, useSignOut } from "../lib/auth";
 import { describeError } from "../lib/errors";
 import { agentStatusLabel } from "../lib/format";
+import { useMediaQuery, WIDE_QUERY } from "../lib/media";
 import { setPrefs, usePrefs } from "../lib/prefs";
 import { followWorkerNavigation } from "../notifications/push";
 import { useNotificationSettings } from "../notifications/queries";
+import { navigationFor } from "./navigation";
 
 export function AppShell() {
   const me = useMe();
@@ -114,64 +114,48 @@ function Shell({ meId }: { meId: string }) {
 
   useEffect(() => followWorkerNavigation((route) => navigate(route)), [navigate]);
 
-  const nav = [
-    { to: "/inbox", label: "Inbox", icon: <Inbox className="size-[18px]" />, badge: unread },
-    {
-      to: "/visitors",
-      label: "Live visitors",
-      short: "Visitors",
-      icon: <Radar className="size-[18px]" />,
-      badge: 0,
-    },
-    ...(isAdmin
-      ? [
-          { to: "/widgets", label: "Widgets", icon: <Blocks className="size-[18px]" />, badge: 0 },
-          {
-            to: "/webhooks",
-            label: "Webhooks",
-            short: "Hooks",
-            icon: <Webhook className="size-[18px]" />,
-            badge: 0,
-          },
-        ]
-      : []),
-    { to: "/team", label: "Team", icon: <Users className="size-[18px]" />, badge: 0 },
-    ...(isOwner
-      ? [
-          {
-            to: "/audit",
-            label: "Audit log",
-            short: "Audit",
-            icon: <ScrollText className="size-[18px]" />,
-            badge: 0,
-          },
-          {
-            to: "/deliveries",
-            label: "E-mail deliveries",
-            short: "E-mail",
-            icon: <Send className="size-[18px]" />,
-            badge: 0,
-          },
-        ]
-      : []),
-    { to: "/settings", label: "Settings", icon: <Settings className="size-[18px]" />, badge: 0 },
-  ];
+  const nav = navigationFor({ isAdmin, isOwner }).map((item) => ({
+    ...item,
+    badge: item.to === "/inbox" ? unread : 0,
+  }));
+  const prefs = usePrefs();
+  const wide = useMediaQuery(WIDE_QUERY);
+  // Labels on wide screens unless this browser chose icons only; icons alone below that.
+  const labelled = wide && !prefs.navCollapsed;
 
   return (
     <div className="flex h-dvh flex-col bg-white md:flex-row dark:bg-zinc-950">
       <nav
         aria-label="Main"
-        className="hidden w-[60px] shrink-0 flex-col items-center gap-1 border-r border-zinc-200 bg-zinc-50 py-3 md:flex dark:border-zinc-800 dark:bg-zinc-900/60"
+        className={cn(
+          "hidden shrink-0 flex-col gap-1 border-r border-zinc-200 bg-zinc-50 py-3 md:flex dark:border-zinc-800 dark:bg-zinc-900/60",
+          labelled ? "w-56 px-3" : "w-[60px] items-center",
+        )}
       >
-        <NavLink to="/inbox" aria-label="Porthole home" className="mb-3">
+        <NavLink
+          to="/inbox"
+          aria-label="Porthole home"
+          className={cn("mb-3 flex items-center gap-2", labelled && "px-1.5")}
+        >
           <LogoMark className="size-8" />
+          {labelled && (
+            <span aria-hidden className="text-[15px] font-semibold tracking-tight">
+              Porthole
+            </span>
+          )}
         </NavLink>
         {nav.map((item) => (
-          <RailLink key={item.to} {...item} />
+          <RailLink key={item.to} {...item} labelled={labelled} />
         ))}
-        <div className="mt-auto flex flex-col items-center gap-3">
-          <ConnectionDot />
-          <UserMenu meId={meId} />
+        <div className={cn("mt-auto flex flex-col gap-3", labelled ? "px-1.5" : "items-center")}>
+          <ConnectionDot labelled={labelled} />
+          <UserMenu meId={meId} labelled={labelled} />
+          {wide && (
+            <CollapseButton
+              collapsed={prefs.navCollapsed}
+              onToggle={() => setPrefs({ navCollapsed: !prefs.navCollapsed })}
+            />
+          )}
         </div>
       </nav>
       <main className="min-h-0 min-w-0 flex-1">
@@ -185,15 +169,16 @@ function Shell({ meId }: { meId: string }) {
           <NavLink
             key={item.to}
             to={item.to}
+            aria-label={item.badge > 0 ? `${item.label}, ${item.badge} unread` : item.label}
             className={({ isActive }) =>
               cn(
-                "relative flex flex-1 flex-col items-center gap-0.5 py-2 text-[11px] font-medium",
+                "relative flex min-w-0 flex-1 flex-col items-center gap-0.5 py-2 text-[10px] font-medium tracking-tight",
                 isActive ? "text-brand-600 dark:text-brand-400" : "text-zinc-500",
               )
             }
           >
-            {item.icon}
-            {"short" in item ? item.short : item.label}
+            <item.icon className="size-[18px]" aria-hidden />
+            <span className="max-w-full truncate">{item.short}</span>
             {item.badge > 0 && (
               <span className="absolute top-1 left-1/2 ml-1.5 min-w-4 rounded-full bg-brand-600 px-1 text-center text-[10px] leading-4 text-white">
                 {item.badge}
@@ -202,43 +187,98 @@ function Shell({ meId }: { meId: string }) {
           </NavLink>
         ))}
         <div className="flex flex-1 items-center justify-center">
-          <UserMenu meId={meId} />
+          <UserMenu meId={meId} labelled={false} />
         </div>
       </nav>
     </div>
   );
 }
 
+function CollapseButton({ collapsed, onToggle }: { collapsed: boolean; onToggle: () => void }) {
+  const label = collapsed ? "Show labels in the navigation" : "Show icons only";
+  return (
+    <button
+      type="button"
+      onClick={onToggle}
+      aria-pressed={!collapsed}
+      aria-label={collapsed ? "Expand navigation" : "Collapse navigation"}
+      title={label}
+      className={cn(
+        "flex items-center gap-2 rounded-lg text-xs font-medium text-zinc-500 hover:bg-zinc-200/60 hover:text-zinc-900 dark:text-zinc-400 dark:hover:bg-zinc-800 dark:hover:text-zinc-100",
+        collapsed ? "size-10 justify-center" : "h-8 px-1.5",
+      )}
+    >
+      {collapsed ? (
+        <PanelLeftOpen className="size-[18px]" aria-hidden />
+      ) : (
+        <>
+          <PanelLeftClose className="size-[18px]" aria-hidden />
+          Collapse
+        </>
+      )}
+    </button>
+  );
+}
+
 function RailLink({
   to,
   label,
-  icon,
+  icon: Icon,
   badge,
+  labelled,
 }: {
   to: string;
   label: string;
-  icon: ReactNode;
+  icon: LucideIcon;
   badge: number;
+  labelled: boolean;
 }) {
   // Radix's Slot merges class names as strings, so NavLink's class function cannot be used.
   const isActive = useMatch({ path: to, end: false }) !== null;
+  const tone = isActive
+    ? "bg-white text-brand-600 shadow-sm ring-1 ring-zinc-200 dark:bg-zinc-800 dark:text-brand-300 dark:ring-zinc-700"
+    : "text-zinc-500 hover:bg-zinc-200/60 hover:text-zinc-900 dark:text-zinc-400 dark:hover:bg-zinc-800 dark:hover:text-zinc-100";
+  const name = badge > 0 ? `${label}, ${badge} unread` : label;
+  const count = badge > 99 ? "99+" : badge;
+  if (labelled) {
+    return (
+      <NavLink
+        to={to}
+        aria-label={name}
+        className={cn(
+          "flex h-9 items-center gap-3 rounded-lg px-2.5 text-[13px] font-medium transition-colors",
+          tone,
+          isActive && "text-zinc-900 dark:text-zinc-100",
+        )}
+      >
+        <Icon
+          className={cn("size-[18px] shrink-0", isActive && "text-brand-600 dark:text-brand-300")}
+          aria-hidden
+        />
+        <span className="min-w-0 flex-1 truncate">{label}</span>
+        {badge > 0 && (
+          <span className="min-w-[18px] rounded-full bg-brand-600 px-1 text-center text-[10px] leading-[18px] font-semibold text-white">
+            {count}
+          </span>
+        )}
+      </NavLink>
+    );
+  }
   return (
     <Tooltip.Root>
       <Tooltip.Trigger asChild>
         <NavLink
           to={to}
-          aria-label={badge > 0 ? `${label}, ${badge} unread` : label}
+          aria-label={name}
           className={cn(
             "relative flex size-10 items-center justify-center rounded-lg transition-colors",
-            isActive
-              ? "bg-white text-brand-600 shadow-sm ring-1 ring-zinc-200 dark:bg-zinc-800 dark:text-brand-300 dark:ring-zinc-700"
-              : "text-zinc-500 hover:bg-zinc-200/60 hover:text-zinc-900 dark:text-zinc-400 dark:hover:bg-zinc-800 dark:hover:text-zinc-100",
+            tone,
           )}
         >
-          {icon}
+          <Icon className="size-[18px]" aria-hidden />
           {badge > 0 && (
             <span className="absolute -top-1 -right-1 min-w-[18px] rounded-full bg-brand-600 px-1 text-center text-[10px] leading-[18px] font-semibold text-white ring-2 ring-zinc-50 dark:ring-zinc-900">
-              {badge > 99 ? "99+" : badge}
+              {count}
             </span>
           )}
         </NavLink>
@@ -256,7 +296,7 @@ function RailLink({
   );
 }
 
-export function ConnectionDot() {
+export function ConnectionDot({ labelled = false }: { labelled?: boolean }) {
   const status = useFeedStatus();
   const live = status === "live";
   const label = live
@@ -269,14 +309,20 @@ export function ConnectionDot() {
       title={label}
       aria-label={label}
       role="status"
-      className="relative flex size-3 items-center justify-center"
-    >
-      {live && (
-        <span className="absolute size-3 animate-ping rounded-full bg-emerald-400 opacity-40 [animation-duration:3s]" />
+      className={cn(
+        "flex items-center gap-2.5",
+        labelled && "px-[3px] text-xs text-zinc-500 dark:text-zinc-400",
       )}
-      <span
-        className={cn("relative size-2 rounded-full", live ? "bg-emerald-500" : "bg-amber-500")}
-      />
+    >
+      <span className="relative flex size-3 shrink-0 items-center justify-center">
+        {live && (
+          <span className="absolute size-3 animate-ping rounded-full bg-emerald-400 opacity-40 [animation-duration:3s]" />
+        )}
+        <span
+          className={cn("relative size-2 rounded-full", live ? "bg-emerald-500" : "bg-amber-500")}
+        />
+      </span>
+      {labelled && <span aria-hidden>{live ? "Connected" : label}</span>}
     </span>
   );
 }
@@ -289,7 +335,7 @@ const statusDot: Record<AgentStatus, string> = {
   [AgentStatus.OFFLINE]: "bg-zinc-400",
 };
 
-function UserMenu({ meId }: { meId: string }) {
+function UserMenu({ meId, labelled }: { meId: string; labelled: boolean }) {
   const me = useMe().data;
   const members = useMembers();
   const qc = useQueryClient();
@@ -314,14 +360,32 @@ function UserMenu({ meId }: { meId: string }) {
   const status = mine?.status ?? AgentStatus.ONLINE;
   return (
     <MenuRoot>
-      <MenuTrigger aria-label="Account menu" className="relative rounded-full">
-        <Avatar name={name} seed={meId} size="sm" />
-        <span
-          className={cn(
-            "absolute -right-0.5 -bottom-0.5 size-2.5 rounded-full ring-2 ring-zinc-50 dark:ring-zinc-900",
-            statusDot[status],
-          )}
-        />
+      <MenuTrigger
+        aria-label="Account menu"
+        className={cn(
+          "flex min-w-0 items-center gap-2.5 text-left",
+          labelled
+            ? "-mx-1.5 rounded-lg p-1.5 hover:bg-zinc-200/60 dark:hover:bg-zinc-800"
+            : "rounded-full",
+        )}
+      >
+        <span className="relative shrink-0">
+          <Avatar name={name} seed={meId} size="sm" />
+          <span
+            className={cn(
+              "absolute -right-0.5 -bottom-0.5 size-2.5 rounded-full ring-2 ring-zinc-50 dark:ring-zinc-900",
+              statusDot[status],
+            )}
+          />
+        </span>
+        {labelled && (
+          <span aria-hidden className="min-w-0 flex-1">
+            <span className="block truncate text-[13px] font-medium">{name}</span>
+            <span className="block truncate text-[11px] text-zinc-500 dark:text-zinc-400">
+              {agentStatusLabel[status]}
+            </span>
+          </span>
+        )}
       </MenuTrigger>
       <MenuContent align="start" className="w-60">
         <div className="px-2 py-2">

@@ -1,9 +1,12 @@
 //! Editing one widget: every setting in sections beside a live preview; activation, embed
-//! snippet, public token and identity secret. Saving sends the settings whole
-//! (UpdateWidget replaces them) and shows the server's field errors next to each field.
+//! snippet with install steps, public token and identity secret. The open section is in the
+//! URL (`?section=install`), so links can lead to one; a widget just created opens on
+//! Install. Saving sends the settings whole (UpdateWidget replaces them) and shows the
+//! server's field errors next to each field.
 
 import {
-  HandlerType,
+  ColorScheme,
+  type HandlerType,
   PreChatField,
   type Widget,
   type WidgetAppearance,
@@ -15,7 +18,7 @@ import {
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { ArrowLeft, Eye, EyeOff, RefreshCw, Trash2 } from "lucide-react";
 import { type ReactNode, useEffect, useMemo, useState } from "react";
-import { Link, useNavigate, useParams } from "react-router";
+import { Link, useLocation, useNavigate, useParams, useSearchParams } from "react-router";
 import { Button } from "../components/ui/Button";
 import { cn } from "../components/ui/cn";
 import { ConfirmDialog } from "../components/ui/Dialog";
@@ -26,13 +29,16 @@ import { toast, toastError } from "../components/ui/Toast";
 import { keys } from "../inbox/cache";
 import { widgetClient } from "../lib/api";
 import { describeError, formErrors } from "../lib/errors";
+import { HandlerChoice } from "./HandlerChoice";
+import { InstallCard } from "./InstallGuide";
 import { storeWidget, useWidget } from "./queries";
 import {
   browserTimeZone,
+  COLOR_SCHEMES,
+  colorSchemeLabel,
   completeSettings,
   DAYS,
   DEFAULT_TEXTS,
-  handlerLabel,
   positionLabel,
   preChatLabel,
   timeZones,
@@ -48,6 +54,10 @@ const SECTIONS = [
   ["install", "Install & security"],
 ] as const;
 type Section = (typeof SECTIONS)[number][0];
+
+function isSection(value: string | null): value is Section {
+  return SECTIONS.some(([id]) => id === value);
+}
 
 export function WidgetEditorScreen() {
   const { widgetId = "" } = useParams();
@@ -79,7 +89,13 @@ function Editor({ widget }: { widget: Widget }) {
   const [name, setName] = useState(widget.name);
   const [settings, setSettings] = useState<WidgetSettings>(() => completeSettings(widget.settings));
   const [domains, setDomains] = useState(() => widget.settings?.allowedDomains.join("\n") ?? "");
-  const [section, setSection] = useState<Section>("appearance");
+  const [params, setParams] = useSearchParams();
+  const wanted = params.get("section");
+  const section: Section = isSection(wanted) ? wanted : "appearance";
+  const setSection = (next: Section) =>
+    setParams(next === "appearance" ? {} : { section: next }, { replace: true });
+  // Set by the widget list when it has just created this widget.
+  const created = (useLocation().state as { created?: boolean } | null)?.created === true;
   const [errors, setErrors] = useState<{ fields: Record<string, string>; form?: string }>({
     fields: {},
   });
@@ -173,12 +189,9 @@ function Editor({ widget }: { widget: Widget }) {
         </Button>
       </header>
       <div className="min-h-0 flex-1 overflow-y-auto">
-        <div className="mx-auto grid max-w-6xl gap-8 px-4 py-6 sm:px-6 lg:grid-cols-[minmax(0,1fr)_340px]">
+        <div className="mx-auto grid max-w-6xl gap-8 px-4 py-6 sm:px-6 lg:grid-cols-[minmax(0,1fr)_minmax(300px,440px)]">
           <div className="min-w-0">
-            <nav
-              aria-label="Widget settings"
-              className="-mx-1 mb-5 flex gap-1 overflow-x-auto pb-1"
-            >
+            <nav aria-label="Widget settings" className="-mx-1 mb-5 flex flex-wrap gap-1">
               {SECTIONS.map(([id, label]) => (
                 <button
                   key={id}
@@ -238,6 +251,11 @@ function Editor({ widget }: { widget: Widget }) {
                       </Select>
                     )}
                   </Field>
+                  <ColorSchemeField
+                    value={a.colorScheme}
+                    onChange={(colorScheme) => setAppearance({ colorScheme })}
+                    error={err("settings.appearance.color_scheme")}
+                  />
                   <Field
                     label="Font"
                     hint="A CSS font list; empty uses the site's system font."
@@ -477,55 +495,19 @@ function Editor({ widget }: { widget: Widget }) {
             )}
             {section === "routing" && (
               <Card>
-                <fieldset className="space-y-2">
-                  <legend className="mb-2 text-[13px] font-medium">
-                    Who answers this widget's conversations
-                  </legend>
-                  {[
-                    HandlerType.AGENT,
-                    HandlerType.HYBRID,
-                    HandlerType.AI_BOT,
-                    HandlerType.WORKFLOW,
-                  ].map((h) => (
-                    <label
-                      key={h}
-                      className={cn(
-                        "flex cursor-pointer items-start gap-3 rounded-lg p-3 ring-1",
-                        settings.handlerType === h
-                          ? "bg-brand-50/60 ring-brand-300 dark:bg-brand-500/10 dark:ring-brand-700"
-                          : "ring-zinc-200 hover:bg-zinc-50 dark:ring-zinc-800 dark:hover:bg-zinc-900",
-                      )}
-                    >
-                      <input
-                        type="radio"
-                        name="handler"
-                        checked={settings.handlerType === h}
-                        onChange={() => setSettings((s) => ({ ...s, handlerType: h }))}
-                        className="mt-0.5 accent-brand-600"
-                      />
-                      <span>
-                        <span className="block text-[13px] font-medium">
-                          {handlerLabel[h].label}
-                        </span>
-                        <span className="block text-xs text-zinc-500">
-                          {handlerLabel[h].description}
-                        </span>
-                      </span>
-                    </label>
-                  ))}
-                  {err("settings.handler_type") && (
-                    <p className="text-xs text-red-600">{err("settings.handler_type")}</p>
-                  )}
-                  {settings.handlerType !== HandlerType.AGENT && (
-                    <p className="text-xs text-amber-700 dark:text-amber-400">
-                      The bot engine is not built yet; until it is, conversations wait for an agent.
-                    </p>
-                  )}
-                </fieldset>
+                <HandlerChoice
+                  value={settings.handlerType}
+                  stored={pristine.handlerType}
+                  onChange={(handlerType: HandlerType) =>
+                    setSettings((s) => ({ ...s, handlerType }))
+                  }
+                  error={err("settings.handler_type")}
+                />
               </Card>
             )}
             {section === "install" && (
               <div className="space-y-6">
+                <InstallCard widget={widget} created={created} />
                 <Card
                   title="Allowed websites"
                   description="Only pages on these domains may show the widget; checked by the server. One per line; *.example.com allows subdomains. Empty allows any site."
@@ -543,7 +525,6 @@ function Editor({ widget }: { widget: Widget }) {
                     )}
                   </Field>
                 </Card>
-                <InstallCard widget={widget} />
                 <IdentityCard widget={widget} />
                 <DangerCard widget={widget} />
               </div>
@@ -622,6 +603,54 @@ function ColorField({
         </div>
       )}
     </Field>
+  );
+}
+
+function ColorSchemeField({
+  value,
+  onChange,
+  error,
+}: {
+  value: ColorScheme;
+  onChange: (value: ColorScheme) => void;
+  error?: string | undefined;
+}) {
+  const current = value === ColorScheme.UNSPECIFIED ? ColorScheme.AUTO : value;
+  return (
+    <fieldset className="space-y-1.5">
+      <legend className="mb-1.5 block text-[13px] font-medium text-zinc-700 dark:text-zinc-300">
+        Colour scheme
+      </legend>
+      <div className="flex h-9 gap-0.5 rounded-lg bg-zinc-100 p-0.5 dark:bg-zinc-800/60">
+        {COLOR_SCHEMES.map((scheme) => (
+          <label
+            key={scheme}
+            className={cn(
+              "relative flex flex-1 cursor-pointer items-center justify-center rounded-md text-[13px] font-medium has-[:focus-visible]:ring-2 has-[:focus-visible]:ring-brand-500",
+              current === scheme
+                ? "bg-white text-zinc-900 shadow-sm dark:bg-zinc-700 dark:text-white"
+                : "text-zinc-500 hover:text-zinc-800 dark:hover:text-zinc-200",
+            )}
+          >
+            <input
+              type="radio"
+              name="color-scheme"
+              className="sr-only"
+              checked={current === scheme}
+              onChange={() => onChange(scheme)}
+            />
+            {colorSchemeLabel[scheme]}
+          </label>
+        ))}
+      </div>
+      {error ? (
+        <p className="text-xs text-red-600">{error}</p>
+      ) : (
+        <p className="text-xs text-zinc-500 dark:text-zinc-400">
+          Auto follows each visitor's light or dark system setting.
+        </p>
+      )}
+    </fieldset>
   );
 }
 
@@ -723,41 +752,6 @@ function ActiveToggle({ widget }: { widget: Widget }) {
         label={<span className="text-xs">{widget.active ? "Active" : "Inactive"}</span>}
       />
     </div>
-  );
-}
-
-function InstallCard({ widget }: { widget: Widget }) {
-  const snippet = useQuery({
-    queryKey: ["embed", widget.id, widget.publicToken],
-    queryFn: () => widgetClient.getEmbedSnippet({ widgetId: widget.id }),
-  });
-  return (
-    <Card
-      title="Install"
-      description="Paste this snippet before </body> on every page that should show the chat."
-    >
-      {snippet.data ? (
-        <div className="space-y-3">
-          <pre
-            className="rounded-lg bg-zinc-950 p-3 font-mono text-xs leading-relaxed break-all whitespace-pre-wrap text-zinc-100"
-            data-testid="embed-snippet"
-          >
-            {snippet.data.html}
-          </pre>
-          <div className="flex items-center gap-2">
-            <CopyButton text={snippet.data.html} label="Copy snippet" />
-            <span className="truncate text-xs text-zinc-500">
-              Public token{" "}
-              <code className="font-mono" data-testid="public-token">
-                {widget.publicToken}
-              </code>
-            </span>
-          </div>
-        </div>
-      ) : (
-        <Spinner />
-      )}
-    </Card>
   );
 }
 

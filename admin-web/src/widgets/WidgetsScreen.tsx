@@ -1,10 +1,11 @@
-//! The workspace's widgets: one card each with its state and token, and a dialog to create one.
+//! The workspace's widgets: one card each with its state and token, and a dialog to create
+//! one (opened at once by `?new=1`), which then opens the new widget's Install section.
 
 import type { Widget } from "@porthole/client";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { Blocks, ChevronRight, Plus } from "lucide-react";
 import { type FormEvent, useState } from "react";
-import { Link, useNavigate } from "react-router";
+import { Link, useNavigate, useSearchParams } from "react-router";
 import { Button } from "../components/ui/Button";
 import { Dialog } from "../components/ui/Dialog";
 import { Field, FormAlert, Input } from "../components/ui/Field";
@@ -17,7 +18,13 @@ import { storeWidget, useWidgets } from "./queries";
 
 export function WidgetsScreen() {
   const widgets = useWidgets();
-  const [creating, setCreating] = useState(false);
+  // `?new=1` (the empty inbox's "Create your widget") opens the dialog at once.
+  const [params, setParams] = useSearchParams();
+  const [creating, setCreatingState] = useState(() => params.get("new") === "1");
+  const setCreating = (open: boolean) => {
+    setCreatingState(open);
+    if (!open && params.has("new")) setParams({}, { replace: true });
+  };
   return (
     <div className="h-full overflow-y-auto">
       <PageHeader
@@ -113,7 +120,9 @@ function CreateWidgetDialog({
       onOpenChange(false);
       setName("");
       setDomain("");
-      if (res.widget) navigate(`/widgets/${res.widget.id}`);
+      // Straight to the snippet: installing it is what makes the widget useful.
+      if (res.widget)
+        navigate(`/widgets/${res.widget.id}?section=install`, { state: { created: true } });
     },
     onError: (e) => setErrors(formErrors(e)),
   });

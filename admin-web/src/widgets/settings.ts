@@ -1,10 +1,13 @@
 //! Widget settings as the editor holds them: a complete WidgetSettings (the server fills in
-//! defaults, and UpdateWidget replaces settings whole), with helpers to fill gaps.
+//! defaults, and UpdateWidget replaces settings whole), with helpers to fill gaps; the
+//! words for their values; which handlers can be chosen; and the colour scheme the preview
+//! shows for a visitor whose system is light or dark.
 
 import { create } from "@bufbuild/protobuf";
 import {
   type BusinessHours,
   BusinessHoursSchema,
+  ColorScheme,
   type DayHours,
   DayHoursSchema,
   HandlerType,
@@ -57,6 +60,7 @@ export function completeSettings(settings: WidgetSettings | undefined): WidgetSe
         borderRadius: 12,
         launcherSize: 60,
         showBranding: true,
+        colorScheme: ColorScheme.AUTO,
       }),
     texts: s.texts ?? create(WidgetTextsSchema),
     behavior:
@@ -103,11 +107,48 @@ export const positionLabel: Record<WidgetPosition, string> = {
   [WidgetPosition.TOP_LEFT]: "Top left",
 };
 
+export const colorSchemeLabel: Record<ColorScheme, string> = {
+  [ColorScheme.UNSPECIFIED]: "Auto",
+  [ColorScheme.AUTO]: "Auto",
+  [ColorScheme.LIGHT]: "Light",
+  [ColorScheme.DARK]: "Dark",
+};
+
+/** The colour scheme choices, in the order the editor offers them. */
+export const COLOR_SCHEMES = [ColorScheme.AUTO, ColorScheme.LIGHT, ColorScheme.DARK] as const;
+
+/** The look of the visitor's system (or the host page) the preview pretends. */
+export type PreviewTheme = "light" | "dark";
+
+/**
+ * The colour scheme the widget shows a visitor whose system is `theme`: auto follows it,
+ * light and dark are fixed. The preview sends this resolved value, so it shows the same
+ * whichever scheme the dashboard's own browser prefers.
+ */
+export function schemeFor(
+  scheme: ColorScheme,
+  theme: PreviewTheme,
+): ColorScheme.LIGHT | ColorScheme.DARK {
+  if (scheme === ColorScheme.LIGHT || scheme === ColorScheme.DARK) return scheme;
+  return theme === "dark" ? ColorScheme.DARK : ColorScheme.LIGHT;
+}
+
+/**
+ * Handlers the editor offers. Only agents answer today: no bot or workflow engine exists,
+ * so a widget set to one of those is shown read-only (its conversations go to agents).
+ */
+export const SELECTABLE_HANDLERS: readonly HandlerType[] = [HandlerType.AGENT];
+
+/** Whether a stored handler is one nothing answers yet (shown read-only, with a note). */
+export function isUnavailableHandler(handler: HandlerType): boolean {
+  return handler !== HandlerType.UNSPECIFIED && !SELECTABLE_HANDLERS.includes(handler);
+}
+
 export const handlerLabel: Record<HandlerType, { label: string; description: string }> = {
   [HandlerType.UNSPECIFIED]: { label: "Agents", description: "" },
   [HandlerType.AGENT]: { label: "Agents", description: "Your team answers every conversation." },
   [HandlerType.HYBRID]: {
-    label: "Agents, bot when nobody is free",
+    label: "Hybrid (bot when nobody is free)",
     description: "The AI bot answers while no agent is available; visitors can ask for a human.",
   },
   [HandlerType.AI_BOT]: {
@@ -123,3 +164,34 @@ export const preChatLabel: Record<PreChatField, string> = {
   [PreChatField.OPTIONAL]: "Optional",
   [PreChatField.REQUIRED]: "Required",
 };
+
+/**
+ * Whether a page at `origin` may show the widget, as the server decides
+ * (`domain::widget::origin_allowed`): no entries allow every site; an entry without a port
+ * matches any port; `*.x.com` matches subdomains of x.com but not x.com itself. The
+ * editor only uses it for a hint; the server's answer is what counts.
+ */
+export function originAllowed(origin: string, allowed: readonly string[]): boolean {
+  if (allowed.length === 0) return true;
+  let url: URL;
+  try {
+    url = new URL(origin);
+  } catch {
+    return false;
+  }
+  const host = url.hostname.toLowerCase();
+  const port =
+    url.port || (url.protocol === "https:" ? "443" : url.protocol === "http:" ? "80" : "");
+  return allowed.some((entry) => {
+    const pattern = entry.trim().toLowerCase();
+    const colon = pattern.lastIndexOf(":");
+    const [patternHost, patternPort] =
+      colon >= 0 ? [pattern.slice(0, colon), pattern.slice(colon + 1)] : [pattern, ""];
+    if (patternPort && patternPort !== port) return false;
+    if (patternHost.startsWith("*.")) {
+      const parent = patternHost.slice(2);
+      return host.length > parent.length + 1 && host.endsWith(`.${parent}`);
+    }
+    return host === patternHost;
+  });
+}

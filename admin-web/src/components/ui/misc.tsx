@@ -109,14 +109,17 @@ export function EmptyState({
   title,
   children,
   className,
+  "data-testid": testId,
 }: {
   icon?: ReactNode;
   title: string;
   children?: ReactNode;
   className?: string;
+  "data-testid"?: string;
 }) {
   return (
     <div
+      data-testid={testId}
       className={cn("flex flex-col items-center justify-center px-6 py-12 text-center", className)}
     >
       {icon && (

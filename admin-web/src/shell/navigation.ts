@@ -1,0 +1,52 @@
+//! The main navigation as data: every destination with its label, a shorter label for the
+//! phone's tab bar, its icon and who sees it. Every `to` is a route of `App.tsx`
+//! (`e2e/first-hour.e2e.ts` opens each one and expects a page, not "Nothing here").
+
+import {
+  Blocks,
+  Inbox,
+  type LucideIcon,
+  Radar,
+  ScrollText,
+  Send,
+  Settings,
+  Users,
+  Webhook,
+} from "lucide-react";
+
+export interface NavItem {
+  to: string;
+  label: string;
+  /** For the phone's tab bar, where space is short. */
+  short: string;
+  icon: LucideIcon;
+  /** Who sees it: every member, admins and owners, or owners only. */
+  audience: "member" | "admin" | "owner";
+}
+
+export const NAVIGATION: readonly NavItem[] = [
+  { to: "/inbox", label: "Inbox", short: "Inbox", icon: Inbox, audience: "member" },
+  { to: "/visitors", label: "Live visitors", short: "Visitors", icon: Radar, audience: "member" },
+  { to: "/widgets", label: "Widgets", short: "Widgets", icon: Blocks, audience: "admin" },
+  { to: "/webhooks", label: "Webhooks", short: "Hooks", icon: Webhook, audience: "admin" },
+  { to: "/team", label: "Team", short: "Team", icon: Users, audience: "member" },
+  { to: "/audit", label: "Audit log", short: "Audit", icon: ScrollText, audience: "owner" },
+  {
+    to: "/deliveries",
+    label: "E-mail deliveries",
+    short: "E-mail",
+    icon: Send,
+    audience: "owner",
+  },
+  { to: "/settings", label: "Settings", short: "Settings", icon: Settings, audience: "member" },
+];
+
+/** The destinations a member with these rights sees, in order. */
+export function navigationFor(rights: { isAdmin: boolean; isOwner: boolean }): NavItem[] {
+  return NAVIGATION.filter(
+    (item) =>
+      item.audience === "member" ||
+      (item.audience === "admin" && rights.isAdmin) ||
+      (item.audience === "owner" && rights.isOwner),
+  );
+}
