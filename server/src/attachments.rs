@@ -1,6 +1,7 @@
 //! Attachment files: type sniffing and limits, storage under the data directory, and the
 //! signed download URLs that only the conversation's visitor and agents receive.
 
+use crate::domain::id::WorkspaceId;
 use std::path::{Path, PathBuf};
 
 use hmac::{Hmac, Mac};
@@ -58,12 +59,12 @@ pub fn clean_file_name(name: &str) -> String {
 }
 
 /// Where an attachment's bytes live.
-pub fn path(data_dir: &Path, workspace_id: &str, attachment_id: &str) -> PathBuf {
-    data_dir.join("attachments").join(workspace_id).join(attachment_id)
+pub fn path(data_dir: &Path, workspace_id: &WorkspaceId, attachment_id: &str) -> PathBuf {
+    data_dir.join("attachments").join(workspace_id.as_str()).join(attachment_id)
 }
 
 /// Writes the bytes (to a temporary name first, so a crash never leaves half a file).
-pub async fn save(data_dir: &Path, workspace_id: &str, attachment_id: &str, data: &[u8]) -> Result<(), Error> {
+pub async fn save(data_dir: &Path, workspace_id: &WorkspaceId, attachment_id: &str, data: &[u8]) -> Result<(), Error> {
     let final_path = path(data_dir, workspace_id, attachment_id);
     let dir = final_path.parent().ok_or_else(|| Error::internal("attachment path has no parent"))?;
     tokio::fs::create_dir_all(dir).await.map_err(Error::internal)?;

@@ -502,7 +502,7 @@ mod tests {
 
     #[test]
     fn the_smtp_password_may_come_from_a_file() {
-        let dir = std::env::temp_dir().join(crate::ids::new_id("porthole-config-test"));
+        let dir = std::env::temp_dir().join(crate::ids::unique("porthole-config-test"));
         std::fs::create_dir_all(&dir).unwrap();
         let file = dir.join("smtp-password");
         std::fs::write(&file, "s3cret\n").unwrap();

@@ -54,6 +54,20 @@ pub enum Error {
     Internal(String),
 }
 
+/// An id of the wrong kind names nothing the caller can reach: the same answer as an id
+/// that is not there.
+impl From<crate::domain::id::WrongId> for Error {
+    fn from(wrong: crate::domain::id::WrongId) -> Self {
+        Error::NotFound(wrong.kind)
+    }
+}
+
+impl From<crate::domain::id::WrongId> for tonic::Status {
+    fn from(wrong: crate::domain::id::WrongId) -> Self {
+        Error::from(wrong).into()
+    }
+}
+
 impl Error {
     /// A single invalid field.
     pub fn invalid(field: impl Into<String>, description: impl Into<String>) -> Self {

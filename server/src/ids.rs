@@ -1,11 +1,13 @@
-//! Random identifiers and secrets, and the hash under which secrets are stored.
+//! Random names and secrets, and the hash under which secrets are stored. Ids of stored
+//! things are typed and made by `domain::id`.
 
 use base64::Engine as _;
 use rand::RngCore as _;
 use sha2::Digest as _;
 
-/// A new opaque id such as `wgt_5f0c…` (96 random bits, hex).
-pub fn new_id(prefix: &str) -> String {
+/// A unique name for what is not an id of ours (an idempotency key the server makes up, a
+/// scratch directory): `prefix_` and 96 random bits in hex.
+pub fn unique(prefix: &str) -> String {
     let mut bytes = [0u8; 12];
     rand::rng().fill_bytes(&mut bytes);
     format!("{prefix}_{}", hex::encode(bytes))
@@ -36,10 +38,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn ids_are_prefixed_and_unique() {
-        let a = new_id("wgt");
-        assert!(a.starts_with("wgt_") && a.len() == 28);
-        assert_ne!(a, new_id("wgt"));
+    fn names_are_prefixed_and_unique() {
+        let a = unique("offline");
+        assert!(a.starts_with("offline_") && a.len() == 32);
+        assert_ne!(a, unique("offline"));
         assert_eq!(new_public_token().len(), 32);
         assert_eq!(new_secret(32).len(), 43);
     }

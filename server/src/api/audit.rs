@@ -5,12 +5,12 @@
 //! fails the action stands and the failure is logged at ERROR (an action is never undone,
 //! or refused, because its record could not be kept).
 
+use crate::domain::id::AuditId;
 use porthole_proto::v1 as pb;
 
 use super::convert;
 use crate::AppState;
 use crate::auth::Agent;
-use crate::ids;
 use crate::store::models::AuditRow;
 use crate::store::now_ms;
 
@@ -74,7 +74,7 @@ pub async fn record(state: &AppState, agent: &Agent, action: Action, target_id: 
         _ => String::new(),
     };
     let row = AuditRow {
-        id: ids::new_id("aud"),
+        id: AuditId::new(),
         workspace_id: agent.workspace_id.clone(),
         actor_user_id: agent.user_id.clone(),
         actor_name,
@@ -91,9 +91,9 @@ pub async fn record(state: &AppState, agent: &Agent, action: Action, target_id: 
 /// An entry as the API sends it.
 pub fn entry(row: &AuditRow) -> pb::AuditEntry {
     pb::AuditEntry {
-        id: row.id.clone(),
+        id: row.id.to_string(),
         create_time: Some(convert::timestamp(row.created_at)),
-        actor_user_id: row.actor_user_id.clone(),
+        actor_user_id: row.actor_user_id.to_string(),
         actor_name: row.actor_name.clone(),
         action: row.action.clone(),
         target_id: row.target_id.clone(),

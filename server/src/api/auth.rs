@@ -1,6 +1,7 @@
 //! AuthService: sign-up, log-in, rotating refresh tokens, profile, invite acceptance
 //! (password reset is `api::password_reset`).
 
+use crate::domain::id::{RefreshTokenId, SessionId, UserId, WorkspaceId};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
@@ -18,7 +19,7 @@ use crate::error::Error;
 use crate::ids;
 use crate::limits::Limit;
 use crate::store::accounts::{AcceptOutcome, InviteAccount, Membership, RefreshOutcome, SignUpGate, SignUpOutcome};
-use crate::store::models::{MembershipRow, RefreshTokenRow, UserRow, WorkspaceRow};
+use crate::store::models::{MembershipRow, NewRefreshToken, RefreshTokenRow, UserRow, WorkspaceRow};
 use crate::store::now_ms;
 use crate::web::demo::DEMO_EMAIL;
 
@@ -61,21 +62,16 @@ fn millis(duration: Duration) -> i64 {
     i64::try_from(duration.as_millis()).unwrap_or(i64::MAX)
 }
 
-/// A new unspent refresh token row (family and owner are filled by the caller or store).
-fn new_refresh_token(state: &AppState, now: i64) -> (String, RefreshTokenRow) {
+/// A new unspent refresh token (family and owner are given by the sign-in or the store).
+fn new_refresh_token(state: &AppState, now: i64) -> (String, NewRefreshToken) {
     let token = format!("prt_{}", ids::new_secret(32));
-    let row = RefreshTokenRow {
-        id: ids::new_id("rtk"),
-        family_id: ids::new_id("rtf"),
-        user_id: String::new(),
-        workspace_id: String::new(),
+    let new = NewRefreshToken {
+        id: RefreshTokenId::new(),
         token_hash: ids::token_hash(&token),
         created_at: now,
         expires_at: now.saturating_add(millis(state.config.refresh_token_ttl)),
-        used_at: None,
-        revoked_at: None,
     };
-    (token, row)
+    (token, new)
 }
 
 /// The session message for `user` in `workspace`, with a fresh access token and the
@@ -116,9 +112,8 @@ async fn start_session(
     membership: &MembershipRow,
 ) -> Result<pb::Session, Error> {
     let now = now_ms();
-    let (token, mut row) = new_refresh_token(state, now);
-    row.user_id = user.id.clone();
-    row.workspace_id = workspace.id.clone();
+    let (token, new) = new_refresh_token(state, now);
+    let row = new.into_row(SessionId::new(), user.id.clone(), workspace.id.clone());
     state.store.insert_refresh_token(row.clone()).await?;
     session(state, user, workspace, membership, (token, &row), now)
 }
@@ -140,9 +135,9 @@ impl AuthService for AuthApi {
         v.into_result(())?;
 
         let now = now_ms();
-        let workspace = WorkspaceRow::new(ids::new_id("ws"), workspace_name, now);
+        let workspace = WorkspaceRow::new(WorkspaceId::new(), workspace_name, now);
         let user = UserRow {
-            id: ids::new_id("usr"),
+            id: UserId::new(),
             email,
             password_hash: password::hash(req.password).await?,
             display_name,
@@ -217,7 +212,7 @@ impl AuthService for AuthApi {
         let chosen = if req.workspace_id.is_empty() {
             memberships.into_iter().next()
         } else {
-            memberships.into_iter().find(|(_, w)| w.id == req.workspace_id)
+            memberships.into_iter().find(|(_, w)| w.id.as_str() == req.workspace_id)
         };
         let Some((membership, workspace)) = chosen else {
             return Err(Error::permission_denied(if req.workspace_id.is_empty() {
@@ -370,7 +365,7 @@ impl AuthService for AuthApi {
                 let display_name = rules::check_name("display_name", &req.display_name, rules::MAX_NAME_CHARS, &mut v);
                 v.into_result(())?;
                 InviteAccount::New(UserRow {
-                    id: ids::new_id("usr"),
+                    id: UserId::new(),
                     email: invite.email.clone(),
                     password_hash: password::hash(req.password).await?,
                     display_name,

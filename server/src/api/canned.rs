@@ -1,6 +1,7 @@
 //! CannedResponseService: a workspace's saved replies. Any member lists them; admins and
 //! owners manage them (the access table in `auth::policy` enforces the roles).
 
+use crate::domain::id::CannedResponseId;
 use std::sync::Arc;
 
 use porthole_proto::v1 as pb;
@@ -13,7 +14,6 @@ use crate::auth;
 use crate::domain::Violations;
 use crate::domain::canned as rules;
 use crate::error::Error;
-use crate::ids;
 use crate::store::canned::{CannedOutcome, CannedResponseChange};
 use crate::store::models::CannedResponseRow;
 use crate::store::now_ms;
@@ -67,7 +67,7 @@ impl CannedResponseService for CannedResponseApi {
         v.into_result(())?;
         let now = now_ms();
         let row = CannedResponseRow {
-            id: ids::new_id("cnd"),
+            id: CannedResponseId::new(),
             workspace_id: agent.workspace_id,
             shortcut: shortcut.clone(),
             title,

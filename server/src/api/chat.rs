@@ -1,6 +1,7 @@
 //! What the visitor and agent APIs share: validating and sending messages, changing
 //! conversations, and storing uploads — each followed by publishing what was logged.
 
+use crate::domain::id::{AttachmentId, ConversationId, UserId, VisitorId, WidgetId, WorkspaceId};
 use porthole_proto::v1 as pb;
 
 use super::convert;
@@ -10,7 +11,6 @@ use crate::domain::conversation::{MessageToSend, Priority, Status};
 use crate::domain::routing::Responder;
 use crate::domain::visitor as visitor_rules;
 use crate::error::Error;
-use crate::ids;
 use crate::realtime::event::{BusMessage, Event};
 use crate::realtime::payload::ConversationView;
 use crate::store::conversations::{ChangeOutcome, SendOutcome};
@@ -32,14 +32,14 @@ pub async fn publish(state: &AppState, events: Vec<Event>) {
 
 /// A new conversation of a visitor on a widget, before routing.
 pub struct NewConversation<'a> {
-    pub workspace_id: &'a str,
-    pub widget_id: &'a str,
-    pub visitor_id: &'a str,
+    pub workspace_id: &'a WorkspaceId,
+    pub widget_id: &'a WidgetId,
+    pub visitor_id: &'a VisitorId,
     pub source_url: &'a str,
     pub source_title: &'a str,
     pub responder: Responder,
     /// Set when an agent starts the conversation themselves (it then skips the queue).
-    pub assignee_user_id: Option<String>,
+    pub assignee_user_id: Option<UserId>,
     pub now: i64,
 }
 
@@ -47,7 +47,7 @@ pub struct NewConversation<'a> {
 pub fn conversation_row(new: NewConversation<'_>) -> ConversationRow {
     let queued = new.responder == Responder::Agents && new.assignee_user_id.is_none();
     ConversationRow {
-        id: ids::new_id("cnv"),
+        id: ConversationId::new(),
         workspace_id: new.workspace_id.to_owned(),
         widget_id: new.widget_id.to_owned(),
         visitor_id: new.visitor_id.to_owned(),
@@ -121,8 +121,8 @@ pub async fn conversation_changed(state: &AppState, outcome: ChangeOutcome) -> R
 /// Sniffs, stores and records an upload for a conversation the caller may write in.
 pub async fn upload(
     state: &AppState,
-    workspace_id: &str,
-    conversation_id: &str,
+    workspace_id: &WorkspaceId,
+    conversation_id: &ConversationId,
     uploader_id: &str,
     file_name: &str,
     data: &[u8],
@@ -138,7 +138,7 @@ pub async fn upload(
         )));
     }
     let row = AttachmentRow {
-        id: ids::new_id("att"),
+        id: AttachmentId::new(),
         workspace_id: workspace_id.to_owned(),
         conversation_id: conversation_id.to_owned(),
         uploader_id: uploader_id.to_owned(),

@@ -1,6 +1,7 @@
 //! ConversationService: the agents' inbox, conversation actions, messages and the live
 //! workspace feed.
 
+use crate::domain::id::{ConversationId, MessageId, UserId, VisitorId, WidgetId};
 use std::pin::Pin;
 use std::sync::Arc;
 
@@ -17,7 +18,6 @@ use crate::domain::conversation::{self as rules, MessageToSend, Sender};
 use crate::domain::page;
 use crate::domain::routing::Responder;
 use crate::error::Error;
-use crate::ids;
 use crate::realtime::event::{BusMessage, Typing};
 use crate::realtime::feed::{self, Audience, FeedItem, Grant};
 use crate::realtime::presence;
@@ -25,7 +25,7 @@ use crate::store::conversations::{ChangeOutcome, ConversationRef, ListFilter};
 use crate::store::now_ms;
 
 /// A conversation of the agent's workspace.
-fn target<'a>(agent: &'a Agent, conversation_id: &'a str) -> ConversationRef<'a> {
+fn target<'a>(agent: &'a Agent, conversation_id: &'a ConversationId) -> ConversationRef<'a> {
     ConversationRef { workspace_id: &agent.workspace_id, conversation_id, visitor_id: None }
 }
 
@@ -37,13 +37,14 @@ pub struct ConversationApi {
 impl ConversationApi {
     /// The calling agent's id and display name, as their messages are signed.
     async fn author(&self, agent: &Agent) -> Result<(String, String), Error> {
+        // `sender_id` names a member or a visitor, so messages keep it as text.
         let (user, _, _) = self
             .state
             .store
             .membership(&agent.workspace_id, &agent.user_id)
             .await?
             .ok_or(Error::NotFound("membership"))?;
-        Ok((user.id, user.display_name))
+        Ok((user.id.into_string(), user.display_name))
     }
 
     pub fn new(state: Arc<AppState>) -> Self {
@@ -57,7 +58,7 @@ impl ConversationApi {
     }
 
     /// The conversation must exist in the caller's workspace.
-    async fn require_conversation(&self, agent: &Agent, conversation_id: &str) -> Result<String, Error> {
+    async fn require_conversation(&self, agent: &Agent, conversation_id: &ConversationId) -> Result<VisitorId, Error> {
         let view = self
             .state
             .store
@@ -103,6 +104,10 @@ impl ConversationService for ConversationApi {
         if query.chars().count() > rules::MAX_SEARCH_CHARS {
             v.add("query", format!("must be at most {} characters", rules::MAX_SEARCH_CHARS));
         }
+        let widget_id = match req.widget_id.as_str() {
+            "" => None,
+            id => WidgetId::parse(id).inspect_err(|_| v.add("widget_id", "must be a widget's id (wgt_…)")).ok(),
+        };
         let limit = page::CONVERSATIONS.parse("page_size", req.page_size, &mut v);
         let before = page::after("page_token", &req.page_token, &mut v);
         v.into_result(())?;
@@ -110,7 +115,7 @@ impl ConversationService for ConversationApi {
             statuses,
             assignee,
             priority,
-            widget_id: Some(req.widget_id).filter(|w| !w.is_empty()),
+            widget_id,
             query: Some(query).filter(|q| !q.is_empty()),
             before,
             limit,
@@ -133,7 +138,7 @@ impl ConversationService for ConversationApi {
         request: Request<pb::GetConversationRequest>,
     ) -> Result<Response<pb::GetConversationResponse>, Status> {
         let agent = auth::agent(&request)?;
-        let id = &request.get_ref().conversation_id;
+        let id = &ConversationId::parse(&request.get_ref().conversation_id)?;
         let view = self
             .state
             .store
@@ -153,11 +158,13 @@ impl ConversationService for ConversationApi {
     ) -> Result<Response<pb::AssignConversationResponse>, Status> {
         let agent = auth::agent(&request)?;
         let req = request.into_inner();
-        let assignee = Some(req.assignee_user_id).filter(|a| !a.is_empty());
+        let conversation_id = ConversationId::parse(&req.conversation_id)?;
+        let assignee = match req.assignee_user_id.as_str() {
+            "" => None,
+            id => Some(UserId::parse(id).map_err(|_| Error::NotFound("assignee (not a member of this workspace)"))?),
+        };
         let conversation = self
-            .changed(
-                self.state.store.assign_conversation(target(&agent, &req.conversation_id), assignee, now_ms()).await?,
-            )
+            .changed(self.state.store.assign_conversation(target(&agent, &conversation_id), assignee, now_ms()).await?)
             .await?;
         Ok(Response::new(pb::AssignConversationResponse { conversation: Some(conversation) }))
     }
@@ -168,13 +175,14 @@ impl ConversationService for ConversationApi {
     ) -> Result<Response<pb::SetConversationPriorityResponse>, Status> {
         let agent = auth::agent(&request)?;
         let req = request.into_inner();
+        let conversation_id = ConversationId::parse(&req.conversation_id)?;
         let priority = convert::priority_from_proto(req.priority)
             .ok_or_else(|| Error::invalid("priority", "must be low, normal, high or urgent"))?;
         let conversation = self
             .changed(
                 self.state
                     .store
-                    .set_conversation_priority(target(&agent, &req.conversation_id), priority, now_ms())
+                    .set_conversation_priority(target(&agent, &conversation_id), priority, now_ms())
                     .await?,
             )
             .await?;
@@ -187,13 +195,12 @@ impl ConversationService for ConversationApi {
     ) -> Result<Response<pb::SetConversationTagsResponse>, Status> {
         let agent = auth::agent(&request)?;
         let req = request.into_inner();
+        let conversation_id = ConversationId::parse(&req.conversation_id)?;
         let mut v = Violations::default();
         let tags = rules::tags(&req.tags, &mut v);
         v.into_result(())?;
         let conversation = self
-            .changed(
-                self.state.store.set_conversation_tags(target(&agent, &req.conversation_id), &tags, now_ms()).await?,
-            )
+            .changed(self.state.store.set_conversation_tags(target(&agent, &conversation_id), &tags, now_ms()).await?)
             .await?;
         Ok(Response::new(pb::SetConversationTagsResponse { conversation: Some(conversation) }))
     }
@@ -207,7 +214,10 @@ impl ConversationService for ConversationApi {
             .changed(
                 self.state
                     .store
-                    .resolve_conversation(target(&agent, &request.get_ref().conversation_id), now_ms())
+                    .resolve_conversation(
+                        target(&agent, &ConversationId::parse(&request.get_ref().conversation_id)?),
+                        now_ms(),
+                    )
                     .await?,
             )
             .await?;
@@ -223,7 +233,10 @@ impl ConversationService for ConversationApi {
             .changed(
                 self.state
                     .store
-                    .close_conversation(target(&agent, &request.get_ref().conversation_id), now_ms())
+                    .close_conversation(
+                        target(&agent, &ConversationId::parse(&request.get_ref().conversation_id)?),
+                        now_ms(),
+                    )
                     .await?,
             )
             .await?;
@@ -239,7 +252,10 @@ impl ConversationService for ConversationApi {
             .changed(
                 self.state
                     .store
-                    .reopen_conversation(target(&agent, &request.get_ref().conversation_id), now_ms())
+                    .reopen_conversation(
+                        target(&agent, &ConversationId::parse(&request.get_ref().conversation_id)?),
+                        now_ms(),
+                    )
                     .await?,
             )
             .await?;
@@ -252,9 +268,10 @@ impl ConversationService for ConversationApi {
     ) -> Result<Response<pb::ListConversationMessagesResponse>, Status> {
         let agent = auth::agent(&request)?;
         let req = request.into_inner();
+        let conversation_id = ConversationId::parse(&req.conversation_id)?;
         let limit = page::MESSAGES.checked("page_size", req.page_size)?;
-        self.require_conversation(&agent, &req.conversation_id).await?;
-        let (rows, has_more) = self.state.store.messages(&req.conversation_id, req.before_seq, limit, true).await?;
+        self.require_conversation(&agent, &conversation_id).await?;
+        let (rows, has_more) = self.state.store.messages(&conversation_id, req.before_seq, limit, true).await?;
         Ok(Response::new(pb::ListConversationMessagesResponse {
             messages: rows.iter().map(|m| convert::message(m, &self.state.signer)).collect(),
             has_more,
@@ -267,6 +284,7 @@ impl ConversationService for ConversationApi {
     ) -> Result<Response<pb::SendConversationMessageResponse>, Status> {
         let agent = auth::agent(&request)?;
         let req = request.into_inner();
+        let conversation_id = ConversationId::parse(&req.conversation_id)?;
         let sender = match pb::SenderType::try_from(req.sender_type) {
             Ok(pb::SenderType::Unspecified | pb::SenderType::Agent) => Sender::Agent,
             Ok(pb::SenderType::Bot) => Sender::Bot,
@@ -280,10 +298,10 @@ impl ConversationService for ConversationApi {
             Sender::Bot => (String::new(), "Bot".to_owned()),
             _ => (String::new(), String::new()),
         };
-        let message_id = ids::new_id("msg");
+        let message_id = MessageId::new();
         let visible_reply = !req.internal && matches!(sender, Sender::Agent | Sender::Bot);
         let notify = if visible_reply && self.state.mailer.is_some() {
-            notify::unread_reply(&self.state, &agent.workspace_id, &req.conversation_id, &message_id).await?
+            notify::unread_reply(&self.state, &agent.workspace_id, &conversation_id, &message_id).await?
         } else {
             Vec::new()
         };
@@ -291,7 +309,7 @@ impl ConversationService for ConversationApi {
             &self.state,
             MessageToSend {
                 workspace_id: agent.workspace_id,
-                conversation_id: req.conversation_id,
+                conversation_id: conversation_id.clone(),
                 visitor_id: None,
                 sender,
                 sender_id,
@@ -315,7 +333,8 @@ impl ConversationService for ConversationApi {
     ) -> Result<Response<pb::SetAgentTypingResponse>, Status> {
         let agent = auth::agent(&request)?;
         let req = request.into_inner();
-        let visitor_id = self.require_conversation(&agent, &req.conversation_id).await?;
+        let conversation_id = ConversationId::parse(&req.conversation_id)?;
+        let visitor_id = self.require_conversation(&agent, &conversation_id).await?;
         let (user, _, _) = self
             .state
             .store
@@ -326,10 +345,10 @@ impl ConversationService for ConversationApi {
             .bus
             .publish(BusMessage::Typing(Typing {
                 workspace_id: agent.workspace_id,
-                conversation_id: req.conversation_id,
+                conversation_id: conversation_id.clone(),
                 visitor_id,
                 sender_type: Sender::Agent,
-                sender_id: user.id,
+                sender_id: user.id.into_string(),
                 name: user.display_name,
                 typing: req.typing,
                 internal: req.internal,
@@ -344,8 +363,8 @@ impl ConversationService for ConversationApi {
     ) -> Result<Response<pb::MarkConversationReadResponse>, Status> {
         let agent = auth::agent(&request)?;
         let req = request.into_inner();
-        let outcome =
-            self.state.store.mark_read_by_agents(target(&agent, &req.conversation_id), req.seq, now_ms()).await?;
+        let conversation_id = ConversationId::parse(&req.conversation_id)?;
+        let outcome = self.state.store.mark_read_by_agents(target(&agent, &conversation_id), req.seq, now_ms()).await?;
         chat::conversation_changed(&self.state, outcome).await?;
         Ok(Response::new(pb::MarkConversationReadResponse {}))
     }
@@ -356,16 +375,11 @@ impl ConversationService for ConversationApi {
     ) -> Result<Response<pb::UploadConversationAttachmentResponse>, Status> {
         let agent = auth::agent(&request)?;
         let req = request.into_inner();
-        self.require_conversation(&agent, &req.conversation_id).await?;
-        let attachment = chat::upload(
-            &self.state,
-            &agent.workspace_id,
-            &req.conversation_id,
-            &agent.user_id,
-            &req.file_name,
-            &req.data,
-        )
-        .await?;
+        let conversation_id = ConversationId::parse(&req.conversation_id)?;
+        self.require_conversation(&agent, &conversation_id).await?;
+        let attachment =
+            chat::upload(&self.state, &agent.workspace_id, &conversation_id, &agent.user_id, &req.file_name, &req.data)
+                .await?;
         Ok(Response::new(pb::UploadConversationAttachmentResponse { attachment: Some(attachment) }))
     }
 
@@ -427,7 +441,7 @@ impl ConversationService for ConversationApi {
         let rows = self.state.store.recent_visitors(&agent.workspace_id, since, limit).await?;
         let visitors = rows
             .iter()
-            .filter(|row| req.widget_id.is_empty() || row.widget_id == req.widget_id)
+            .filter(|row| req.widget_id.is_empty() || row.widget_id.as_str() == req.widget_id)
             .map(convert::visitor_profile)
             .collect();
         Ok(Response::new(pb::ListLiveVisitorsResponse { visitors }))
@@ -447,6 +461,7 @@ impl ConversationService for ConversationApi {
         let limit = page::PAGE_VIEWS.parse("page_size", req.page_size, &mut v);
         let before = page::after("page_token", &req.page_token, &mut v);
         v.into_result(())?;
+        let visitor_id = &VisitorId::parse(visitor_id)?;
         self.state.store.visitor(&agent.workspace_id, visitor_id).await?.ok_or(Error::NotFound("visitor"))?;
         // One more than asked tells whether an older page exists.
         let mut rows = self.state.store.page_views(&agent.workspace_id, visitor_id, before, limit + 1).await?;
@@ -468,10 +483,12 @@ impl ConversationService for ConversationApi {
     ) -> Result<Response<pb::StartVisitorConversationResponse>, Status> {
         let agent = auth::agent(&request)?;
         let req = request.into_inner();
+        let visitor_id = VisitorId::parse(&req.visitor_id)?;
         let (sender_id, sender_name) = self.author(&agent).await?;
         let mut outgoing = MessageToSend {
             workspace_id: agent.workspace_id.clone(),
-            conversation_id: String::new(),
+            // Set once the conversation exists: the message is checked before it is made.
+            conversation_id: ConversationId::from_stored(String::new()),
             visitor_id: None,
             sender: Sender::Agent,
             sender_id,
@@ -480,14 +497,14 @@ impl ConversationService for ConversationApi {
             internal: false,
             attachment_ids: Vec::new(),
             client_key: req.client_key,
-            message_id: ids::new_id("msg"),
+            message_id: MessageId::new(),
             now: now_ms(),
             notify: Vec::new(),
         };
         // Nothing is created for a message that would be refused.
         outgoing.check()?;
         let visitor =
-            self.state.store.visitor(&agent.workspace_id, &req.visitor_id).await?.ok_or(Error::NotFound("visitor"))?;
+            self.state.store.visitor(&agent.workspace_id, &visitor_id).await?.ok_or(Error::NotFound("visitor"))?;
         let row = chat::conversation_row(chat::NewConversation {
             workspace_id: &agent.workspace_id,
             widget_id: &visitor.widget_id,

@@ -38,7 +38,7 @@ pub fn role_from_proto(value: i32) -> Option<Role> {
 
 pub fn user(row: &UserRow) -> pb::User {
     pb::User {
-        id: row.id.clone(),
+        id: row.id.to_string(),
         email: row.email.clone(),
         display_name: row.display_name.clone(),
         create_time: Some(timestamp(row.created_at)),
@@ -47,7 +47,7 @@ pub fn user(row: &UserRow) -> pb::User {
 
 pub fn workspace(row: &WorkspaceRow) -> pb::Workspace {
     pb::Workspace {
-        id: row.id.clone(),
+        id: row.id.to_string(),
         name: row.name.clone(),
         create_time: Some(timestamp(row.created_at)),
         routing_mode: match row.routing_mode {
@@ -62,10 +62,10 @@ pub fn workspace(row: &WorkspaceRow) -> pb::Workspace {
 
 pub fn invite(row: &InviteRow) -> pb::Invite {
     pb::Invite {
-        id: row.id.clone(),
+        id: row.id.to_string(),
         email: row.email.clone(),
         role: role_to_proto(row.role).into(),
-        invited_by_user_id: row.invited_by.clone(),
+        invited_by_user_id: row.invited_by.to_string(),
         create_time: Some(timestamp(row.created_at)),
         expire_time: Some(timestamp(row.expires_at)),
     }
@@ -76,7 +76,7 @@ pub fn invite(row: &InviteRow) -> pb::Invite {
 pub fn widget(row: &WidgetRow) -> pb::Widget {
     let settings = stored_settings(row);
     pb::Widget {
-        id: row.id.clone(),
+        id: row.id.to_string(),
         name: row.name.clone(),
         public_token: row.public_token.clone(),
         active: row.active,
@@ -88,13 +88,13 @@ pub fn widget(row: &WidgetRow) -> pb::Widget {
 
 pub fn canned_response(row: &CannedResponseRow) -> pb::CannedResponse {
     pb::CannedResponse {
-        id: row.id.clone(),
+        id: row.id.to_string(),
         shortcut: row.shortcut.clone(),
         title: row.title.clone(),
         body: row.body.clone(),
         create_time: Some(timestamp(row.created_at)),
         update_time: Some(timestamp(row.updated_at)),
-        created_by_user_id: row.created_by.clone(),
+        created_by_user_id: row.created_by.to_string(),
     }
 }
 
@@ -334,7 +334,7 @@ fn opt_timestamp(ms: Option<i64>) -> Option<prost_types::Timestamp> {
 
 pub fn attachment(file: &Attachment, signer: &Signer) -> pb::Attachment {
     pb::Attachment {
-        id: file.id.clone(),
+        id: file.id.to_string(),
         file_name: file.file_name.clone(),
         content_type: file.content_type.clone(),
         size_bytes: file.size_bytes,
@@ -344,8 +344,8 @@ pub fn attachment(file: &Attachment, signer: &Signer) -> pb::Attachment {
 
 pub fn message(m: &Message, signer: &Signer) -> pb::Message {
     pb::Message {
-        id: m.id.clone(),
-        conversation_id: m.conversation_id.clone(),
+        id: m.id.to_string(),
+        conversation_id: m.conversation_id.to_string(),
         seq: m.seq,
         sender_type: sender_to_proto(m.sender_type).into(),
         sender_id: m.sender_id.clone(),
@@ -361,14 +361,14 @@ pub fn message(m: &Message, signer: &Signer) -> pb::Message {
 pub fn conversation(view: &ConversationView) -> pb::Conversation {
     let row = &view.conversation;
     pb::Conversation {
-        id: row.id.clone(),
-        widget_id: row.widget_id.clone(),
-        visitor_id: row.visitor_id.clone(),
+        id: row.id.to_string(),
+        widget_id: row.widget_id.to_string(),
+        visitor_id: row.visitor_id.to_string(),
         visitor_name: view.visitor_name.clone(),
         visitor_email: view.visitor_email.clone(),
         status: status_to_proto(row.status).into(),
         priority: priority_to_proto(row.priority).into(),
-        assignee_user_id: row.assignee_user_id.clone().unwrap_or_default(),
+        assignee_user_id: row.assignee_user_id.as_ref().map(ToString::to_string).unwrap_or_default(),
         tags: row.tags.clone(),
         source_url: row.source_url.clone(),
         source_title: row.source_title.clone(),
@@ -427,7 +427,7 @@ pub fn agent_status_from_proto(value: i32) -> Option<AgentStatus> {
 
 pub fn member_view(view: &MemberView) -> pb::Member {
     pb::Member {
-        user_id: view.user_id.clone(),
+        user_id: view.user_id.to_string(),
         email: view.email.clone(),
         display_name: view.display_name.clone(),
         role: role_to_proto(view.role).into(),
@@ -442,7 +442,7 @@ pub fn member_view(view: &MemberView) -> pb::Member {
 pub fn visitor_conversation(view: &ConversationView) -> pb::VisitorConversation {
     let row = &view.conversation;
     pb::VisitorConversation {
-        id: row.id.clone(),
+        id: row.id.to_string(),
         status: status_to_proto(row.status).into(),
         agent_name: view.assignee_name.clone(),
         last_seq: row.visitor_last_seq,
@@ -456,12 +456,12 @@ pub fn visitor_conversation(view: &ConversationView) -> pb::VisitorConversation 
 }
 
 pub fn visitor(row: &Visitor) -> pb::Visitor {
-    pb::Visitor { id: row.id.clone(), name: row.name.clone(), email: row.email.clone(), verified: row.verified }
+    pb::Visitor { id: row.id.to_string(), name: row.name.clone(), email: row.email.clone(), verified: row.verified }
 }
 
 pub fn visitor_profile(row: &Visitor) -> pb::VisitorProfile {
     pb::VisitorProfile {
-        id: row.id.clone(),
+        id: row.id.to_string(),
         name: row.name.clone(),
         email: row.email.clone(),
         verified: row.verified,
@@ -478,7 +478,7 @@ pub fn visitor_profile(row: &Visitor) -> pb::VisitorProfile {
         online: row.online,
         first_seen_time: Some(timestamp(row.first_seen_at)),
         last_seen_time: Some(timestamp(row.last_seen_at)),
-        widget_id: row.widget_id.clone(),
+        widget_id: row.widget_id.to_string(),
         page_views: row.page_views,
         visit_start_time: Some(timestamp(row.visit_started_at)).filter(|_| row.visit_started_at > 0),
     }
@@ -519,7 +519,7 @@ pub fn job(row: &JobRow) -> pb::Job {
         JobState::Failed => pb::JobState::Failed,
     };
     pb::Job {
-        id: row.id.clone(),
+        id: row.id.to_string(),
         kind: row.kind.clone(),
         summary: row.summary.clone(),
         state: state.into(),
@@ -543,7 +543,7 @@ pub fn page_view(row: &PageViewRow) -> pb::PageView {
 
 fn typing(t: &Typing) -> pb::TypingEvent {
     pb::TypingEvent {
-        conversation_id: t.conversation_id.clone(),
+        conversation_id: t.conversation_id.to_string(),
         sender_type: sender_to_proto(t.sender_type).into(),
         sender_id: t.sender_id.clone(),
         name: t.name.clone(),
@@ -569,8 +569,8 @@ pub fn workspace_event(item: &BusMessage, signer: &Signer) -> Option<pb::watch_w
             }
             EventBody::MemberUpdated { member } => E::MemberUpdated(member_view(member)),
             EventBody::VisitorErased { visitor_id, conversation_ids } => E::VisitorErased(pb::VisitorErased {
-                visitor_id: visitor_id.clone(),
-                conversation_ids: conversation_ids.clone(),
+                visitor_id: visitor_id.to_string(),
+                conversation_ids: conversation_ids.iter().map(ToString::to_string).collect(),
             }),
             EventBody::Erased => return None,
         },
@@ -582,14 +582,14 @@ pub fn visitor_event(item: &BusMessage, signer: &Signer) -> Option<pb::watch_vis
     use pb::watch_visitor_feed_response::Event as E;
     Some(match item {
         BusMessage::Typing(t) => E::Typing(pb::VisitorTypingEvent {
-            conversation_id: t.conversation_id.clone(),
+            conversation_id: t.conversation_id.to_string(),
             typing: t.typing,
             name: t.name.clone(),
         }),
         BusMessage::Event(event) => match &event.body {
             EventBody::ConversationUpdated { conversation: c, cause: UpdateCause::AgentRead } => {
                 E::Read(pb::VisitorReadEvent {
-                    conversation_id: c.conversation.id.clone(),
+                    conversation_id: c.conversation.id.to_string(),
                     seq: c.conversation.agent_read_seq,
                 })
             }

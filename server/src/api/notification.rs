@@ -1,6 +1,7 @@
 //! NotificationService: a member's notification settings and push browsers, and the
 //! workspace's defaults (admins; the access table in `auth::policy` enforces the roles).
 
+use crate::domain::id::PushSubscriptionId;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -16,7 +17,6 @@ use crate::auth;
 use crate::domain::Violations;
 use crate::domain::notification::{Channel, MAX_PUSH_SUBSCRIPTIONS, Notice, Settings};
 use crate::error::Error;
-use crate::ids;
 use crate::jobs::{Job, NewJob};
 use crate::limits::Limit;
 use crate::notifications::push::PushNote;
@@ -91,7 +91,7 @@ fn from_pb(field: &str, settings: Option<&pb::NotificationSettings>, v: &mut Vio
 
 fn subscription(row: &PushSubscriptionRow) -> pb::PushSubscription {
     pb::PushSubscription {
-        id: row.id.clone(),
+        id: row.id.to_string(),
         label: row.label.clone(),
         push_service: url::Url::parse(&row.endpoint)
             .ok()
@@ -174,7 +174,7 @@ impl NotificationService for NotificationApi {
         let endpoint = self.checked_endpoint(&req.endpoint, &mut v).await;
         let endpoint = v.into_result(endpoint)?.unwrap_or_default();
         let row = PushSubscriptionRow {
-            id: ids::new_id("psh"),
+            id: PushSubscriptionId::new(),
             workspace_id: agent.workspace_id.clone(),
             user_id: agent.user_id.clone(),
             endpoint,

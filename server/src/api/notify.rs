@@ -4,6 +4,7 @@
 //! What members are told of the rest of the event log is `notifications`.
 
 use crate::AppState;
+use crate::domain::id::{ConversationId, MessageId, WorkspaceId};
 use crate::domain::notification::{Channel, Notice};
 use crate::error::Error;
 use crate::jobs::mail::{self, OfflineMessage};
@@ -13,8 +14,8 @@ use std::time::Duration;
 
 /// A visitor's offline message as it is about to be stored.
 pub struct Offline<'a> {
-    pub workspace_id: &'a str,
-    pub conversation_id: &'a str,
+    pub workspace_id: &'a WorkspaceId,
+    pub conversation_id: &'a ConversationId,
     pub visitor_name: &'a str,
     pub visitor_email: &'a str,
     pub body: &'a str,
@@ -54,9 +55,9 @@ pub async fn offline_message(state: &AppState, offline: &Offline<'_>) -> Result<
 /// (or the conversation is not the workspace's: the send then answers NOT_FOUND).
 pub async fn unread_reply(
     state: &AppState,
-    workspace_id: &str,
-    conversation_id: &str,
-    message_id: &str,
+    workspace_id: &WorkspaceId,
+    conversation_id: &ConversationId,
+    message_id: &MessageId,
 ) -> Result<Vec<NewJob>, Error> {
     let Some(view) = state.store.conversation(workspace_id, conversation_id, None).await? else {
         return Ok(Vec::new());

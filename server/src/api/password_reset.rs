@@ -2,6 +2,7 @@
 //! valid for an hour, e-mailed through the job queue; using it sets the password and ends
 //! every session of the account.
 
+use crate::domain::id::PasswordResetId;
 use porthole_proto::v1 as pb;
 
 use crate::AppState;
@@ -41,7 +42,7 @@ pub async fn request(state: &AppState, ip: &str, req: pb::RequestPasswordResetRe
     let token = format!("prs_{}", ids::new_secret(32));
     let ttl_ms = i64::try_from(PASSWORD_RESET_TTL.as_millis()).unwrap_or(i64::MAX);
     let row = PasswordResetRow {
-        id: ids::new_id("prr"),
+        id: PasswordResetId::new(),
         user_id: user.id.clone(),
         token_hash: ids::token_hash(&token),
         created_at: now,

@@ -2,6 +2,7 @@
 //! everything stored about them as one JSON document (`ExportVisitorData`), and erasure
 //! (`EraseVisitor`). Both are recorded in the audit log.
 
+use crate::domain::id::VisitorId;
 use porthole_proto::v1 as pb;
 use serde_json::{Value, json};
 
@@ -20,12 +21,12 @@ fn conversations_detail(count: usize) -> String {
     if count == 1 { "1 conversation".to_owned() } else { format!("{count} conversations") }
 }
 
-fn required_id(visitor_id: &str) -> Result<&str, Error> {
+fn required_id(visitor_id: &str) -> Result<VisitorId, Error> {
     let id = visitor_id.trim();
     if id.is_empty() {
         return Err(Error::invalid("visitor_id", "must not be empty"));
     }
-    Ok(id)
+    Ok(VisitorId::parse(id)?)
 }
 
 /// Unix milliseconds as RFC 3339 (UTC); `null` for none.
@@ -112,7 +113,7 @@ pub fn document(data: &VisitorData, signer: &Signer, now: i64) -> Value {
 
 /// `ExportVisitorData`.
 pub async fn export(state: &AppState, agent: &Agent, visitor_id: &str) -> Result<pb::ExportVisitorDataResponse, Error> {
-    let id = required_id(visitor_id)?;
+    let id = &required_id(visitor_id)?;
     let data = state.store.visitor_data(&agent.workspace_id, id).await?.ok_or(Error::NotFound("visitor"))?;
     let document = document(&data, &state.signer, now_ms());
     let json = serde_json::to_string_pretty(&document).map_err(Error::internal)?;
@@ -122,7 +123,7 @@ pub async fn export(state: &AppState, agent: &Agent, visitor_id: &str) -> Result
 
 /// `EraseVisitor`: rows in one transaction, then the files, then the news.
 pub async fn erase(state: &AppState, agent: &Agent, visitor_id: &str) -> Result<pb::EraseVisitorResponse, Error> {
-    let id = required_id(visitor_id)?;
+    let id = &required_id(visitor_id)?;
     let erased =
         state.store.erase_visitor(&agent.workspace_id, id, now_ms()).await?.ok_or(Error::NotFound("visitor"))?;
     crate::attachments::remove_files(&state.config.data_dir, &erased.attachments, "visitor erased").await;

@@ -1,5 +1,6 @@
 //! VisitorService: the public API the widget uses on behalf of a website visitor.
 
+use crate::domain::id::{ConversationId, MessageId, VisitorId};
 use std::pin::Pin;
 use std::sync::Arc;
 
@@ -29,7 +30,7 @@ use crate::store::now_ms;
 use crate::store::visitors::{PageView, VisitorChange};
 
 /// A conversation of the calling visitor (anyone else's is "not found").
-fn mine<'a>(visitor: &'a auth::Visitor, conversation_id: &'a str) -> ConversationRef<'a> {
+fn mine<'a>(visitor: &'a auth::Visitor, conversation_id: &'a ConversationId) -> ConversationRef<'a> {
     ConversationRef { workspace_id: &visitor.workspace_id, conversation_id, visitor_id: Some(&visitor.visitor_id) }
 }
 
@@ -224,7 +225,7 @@ impl VisitorService for VisitorApi {
             }
             None => {
                 let row = VisitorRow {
-                    id: ids::new_id("vis"),
+                    id: VisitorId::new(),
                     workspace_id: widget.workspace_id.clone(),
                     widget_id: widget.id.clone(),
                     name: String::new(),
@@ -425,13 +426,14 @@ impl VisitorService for VisitorApi {
     ) -> Result<Response<pb::ListMessagesResponse>, Status> {
         let visitor = auth::visitor(&request)?;
         let req = request.into_inner();
+        let conversation_id = ConversationId::parse(&req.conversation_id)?;
         let limit = page::MESSAGES.checked("page_size", req.page_size)?;
         self.state
             .store
-            .conversation(&visitor.workspace_id, &req.conversation_id, Some(&visitor.visitor_id))
+            .conversation(&visitor.workspace_id, &conversation_id, Some(&visitor.visitor_id))
             .await?
             .ok_or(Error::NotFound("conversation"))?;
-        let (rows, has_more) = self.state.store.messages(&req.conversation_id, req.before_seq, limit, false).await?;
+        let (rows, has_more) = self.state.store.messages(&conversation_id, req.before_seq, limit, false).await?;
         Ok(Response::new(pb::ListMessagesResponse {
             messages: rows.iter().map(|m| convert::message(m, &self.state.signer)).collect(),
             has_more,
@@ -445,20 +447,21 @@ impl VisitorService for VisitorApi {
         let visitor = auth::visitor(&request)?;
         self.state.limits.check(Limit::MessagesPerVisitor, &visitor.visitor_id).await?;
         let req = request.into_inner();
+        let conversation_id = ConversationId::parse(&req.conversation_id)?;
         let message = chat::send(
             &self.state,
             MessageToSend {
                 workspace_id: visitor.workspace_id,
-                conversation_id: req.conversation_id,
+                conversation_id: conversation_id.clone(),
                 visitor_id: Some(visitor.visitor_id.clone()),
                 sender: Sender::Visitor,
-                sender_id: visitor.visitor_id,
+                sender_id: visitor.visitor_id.into_string(),
                 sender_name: None,
                 body: req.body,
                 internal: false,
                 attachment_ids: req.attachment_ids,
                 client_key: req.client_key,
-                message_id: ids::new_id("msg"),
+                message_id: MessageId::new(),
                 now: now_ms(),
                 notify: Vec::new(),
             },
@@ -473,9 +476,10 @@ impl VisitorService for VisitorApi {
     ) -> Result<Response<pb::SetTypingResponse>, Status> {
         let visitor = auth::visitor(&request)?;
         let req = request.into_inner();
+        let conversation_id = ConversationId::parse(&req.conversation_id)?;
         self.state
             .store
-            .conversation(&visitor.workspace_id, &req.conversation_id, Some(&visitor.visitor_id))
+            .conversation(&visitor.workspace_id, &conversation_id, Some(&visitor.visitor_id))
             .await?
             .ok_or(Error::NotFound("conversation"))?;
         let row = self.own_visitor(&visitor).await?;
@@ -483,10 +487,10 @@ impl VisitorService for VisitorApi {
             .bus
             .publish(BusMessage::Typing(Typing {
                 workspace_id: visitor.workspace_id,
-                conversation_id: req.conversation_id,
+                conversation_id: conversation_id.clone(),
                 visitor_id: visitor.visitor_id.clone(),
                 sender_type: Sender::Visitor,
-                sender_id: visitor.visitor_id,
+                sender_id: visitor.visitor_id.into_string(),
                 name: row.name,
                 typing: req.typing,
                 internal: false,
@@ -498,9 +502,10 @@ impl VisitorService for VisitorApi {
     async fn mark_read(&self, request: Request<pb::MarkReadRequest>) -> Result<Response<pb::MarkReadResponse>, Status> {
         let visitor = auth::visitor(&request)?;
         let req = request.into_inner();
+        let conversation_id = ConversationId::parse(&req.conversation_id)?;
         chat::conversation_changed(
             &self.state,
-            self.state.store.mark_read_by_visitor(mine(&visitor, &req.conversation_id), req.seq, now_ms()).await?,
+            self.state.store.mark_read_by_visitor(mine(&visitor, &conversation_id), req.seq, now_ms()).await?,
         )
         .await?;
         Ok(Response::new(pb::MarkReadResponse {}))
@@ -512,17 +517,18 @@ impl VisitorService for VisitorApi {
     ) -> Result<Response<pb::UploadAttachmentResponse>, Status> {
         let visitor = auth::visitor(&request)?;
         let req = request.into_inner();
+        let conversation_id = ConversationId::parse(&req.conversation_id)?;
         let kib = u32::try_from(req.data.len().div_ceil(1024)).unwrap_or(u32::MAX);
         self.state.limits.check_n(Limit::UploadKibPerVisitor, &visitor.visitor_id, kib).await?;
         self.state
             .store
-            .conversation(&visitor.workspace_id, &req.conversation_id, Some(&visitor.visitor_id))
+            .conversation(&visitor.workspace_id, &conversation_id, Some(&visitor.visitor_id))
             .await?
             .ok_or(Error::NotFound("conversation"))?;
         let attachment = chat::upload(
             &self.state,
             &visitor.workspace_id,
-            &req.conversation_id,
+            &conversation_id,
             &visitor.visitor_id,
             &req.file_name,
             &req.data,
@@ -537,6 +543,7 @@ impl VisitorService for VisitorApi {
     ) -> Result<Response<pb::RateConversationResponse>, Status> {
         let visitor = auth::visitor(&request)?;
         let req = request.into_inner();
+        let conversation_id = ConversationId::parse(&req.conversation_id)?;
         let mut v = Violations::default();
         if !(1..=5).contains(&req.rating) {
             v.add("rating", "must be from 1 to 5");
@@ -549,7 +556,7 @@ impl VisitorService for VisitorApi {
             &self.state,
             self.state
                 .store
-                .rate_conversation(mine(&visitor, &req.conversation_id), req.rating, req.comment.trim(), now_ms())
+                .rate_conversation(mine(&visitor, &conversation_id), req.rating, req.comment.trim(), now_ms())
                 .await?,
         )
         .await?;
@@ -563,7 +570,10 @@ impl VisitorService for VisitorApi {
         let visitor = auth::visitor(&request)?;
         let view = chat::conversation_changed(
             &self.state,
-            self.state.store.hand_to_agents(mine(&visitor, &request.get_ref().conversation_id), now_ms()).await?,
+            self.state
+                .store
+                .hand_to_agents(mine(&visitor, &ConversationId::parse(&request.get_ref().conversation_id)?), now_ms())
+                .await?,
         )
         .await?;
         Ok(Response::new(pb::RequestHumanResponse { conversation: Some(convert::visitor_conversation(&view)) }))
@@ -593,9 +603,11 @@ impl VisitorService for VisitorApi {
         };
         let row = self.update(&visitor, change, None).await?;
         let (conversation, _) = self.open_conversation(&visitor, &row.current_url, &row.current_title).await?;
+        // Just made (or found) by us.
+        let conversation_id = ConversationId::from_stored(conversation.id);
         let offline = notify::Offline {
             workspace_id: &visitor.workspace_id,
-            conversation_id: &conversation.id,
+            conversation_id: &conversation_id,
             visitor_name: &row.name,
             visitor_email: &row.email,
             body: &message,
@@ -605,16 +617,16 @@ impl VisitorService for VisitorApi {
             &self.state,
             MessageToSend {
                 workspace_id: visitor.workspace_id.clone(),
-                conversation_id: conversation.id.clone(),
+                conversation_id: conversation_id.clone(),
                 visitor_id: Some(visitor.visitor_id.clone()),
                 sender: Sender::Visitor,
-                sender_id: visitor.visitor_id.clone(),
+                sender_id: visitor.visitor_id.to_string(),
                 sender_name: None,
                 body: message,
                 internal: false,
                 attachment_ids: Vec::new(),
-                client_key: ids::new_id("offline"),
-                message_id: ids::new_id("msg"),
+                client_key: ids::unique("offline"),
+                message_id: MessageId::new(),
                 now: now_ms(),
                 notify,
             },
@@ -623,7 +635,7 @@ impl VisitorService for VisitorApi {
         let view = self
             .state
             .store
-            .conversation(&visitor.workspace_id, &conversation.id, Some(&visitor.visitor_id))
+            .conversation(&visitor.workspace_id, &conversation_id, Some(&visitor.visitor_id))
             .await?
             .ok_or(Error::NotFound("conversation"))?;
         Ok(Response::new(pb::SubmitOfflineMessageResponse { conversation: Some(convert::visitor_conversation(&view)) }))
@@ -636,6 +648,7 @@ impl VisitorService for VisitorApi {
         let visitor = auth::visitor(&request)?;
         let ip = super::peer_ip(&request);
         let req = request.into_inner();
+        let conversation_id = ConversationId::parse(&req.conversation_id)?;
         let mut v = Violations::default();
         let email = account::normalize_email("email", &req.email, &mut v);
         v.into_result(())?;
@@ -645,7 +658,7 @@ impl VisitorService for VisitorApi {
         let transcript = self
             .state
             .store
-            .transcript(&visitor.workspace_id, Some(&visitor.visitor_id), &req.conversation_id)
+            .transcript(&visitor.workspace_id, Some(&visitor.visitor_id), &conversation_id)
             .await?
             .ok_or(Error::NotFound("conversation"))?;
         // Only a real chat is mailed: someone on our side wrote in it.

@@ -1,6 +1,7 @@
 //! WebhookService: a workspace's webhook endpoints and their delivery log (owners and
 //! admins; the access table in `auth::policy` enforces the roles).
 
+use crate::domain::id::WebhookId;
 use std::sync::Arc;
 
 use porthole_proto::v1 as pb;
@@ -63,7 +64,7 @@ fn type_names(types: &[EventType]) -> String {
 
 fn webhook(row: &WebhookRow) -> pb::Webhook {
     pb::Webhook {
-        id: row.id.clone(),
+        id: row.id.to_string(),
         url: row.url.clone(),
         description: row.description.clone(),
         event_types: row.event_type_names(),
@@ -82,8 +83,8 @@ fn delivery(row: &DeliveryRow) -> pb::WebhookDelivery {
         DeliveryState::Failed => pb::WebhookDeliveryState::Failed,
     };
     pb::WebhookDelivery {
-        id: row.id.clone(),
-        webhook_id: row.webhook_id.clone(),
+        id: row.id.to_string(),
+        webhook_id: row.webhook_id.to_string(),
         event_type: row.event_type.clone(),
         state: state.into(),
         attempts: row.attempts,
@@ -131,7 +132,7 @@ impl WebhookService for WebhookApi {
         let now = now_ms();
         let secret = new_secret();
         let row = WebhookRow {
-            id: ids::new_id("whk"),
+            id: WebhookId::new(),
             workspace_id: agent.workspace_id.clone(),
             url,
             description,

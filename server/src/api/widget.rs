@@ -1,5 +1,6 @@
 //! WidgetService: a workspace's chat widgets and their settings.
 
+use crate::domain::id::{WidgetId, WorkspaceId};
 use std::sync::Arc;
 
 use porthole_proto::v1 as pb;
@@ -28,7 +29,12 @@ impl WidgetApi {
         Self { state }
     }
 
-    async fn change(&self, workspace_id: &str, widget_id: &str, change: WidgetChange) -> Result<WidgetRow, Error> {
+    async fn change(
+        &self,
+        workspace_id: &WorkspaceId,
+        widget_id: &WidgetId,
+        change: WidgetChange,
+    ) -> Result<WidgetRow, Error> {
         self.state.store.update_widget(workspace_id, widget_id, change).await?.ok_or(Error::NotFound("widget"))
     }
 }
@@ -60,7 +66,7 @@ impl WidgetService for WidgetApi {
         v.into_result(())?;
         let now = now_ms();
         let row = WidgetRow {
-            id: ids::new_id("wgt"),
+            id: WidgetId::new(),
             workspace_id: agent.workspace_id.clone(),
             name,
             public_token: ids::new_public_token(),
@@ -92,7 +98,7 @@ impl WidgetService for WidgetApi {
         let row = self
             .state
             .store
-            .widget(&agent.workspace_id, &request.get_ref().widget_id)
+            .widget(&agent.workspace_id, &WidgetId::parse(&request.get_ref().widget_id)?)
             .await?
             .ok_or(Error::NotFound("widget"))?;
         Ok(Response::new(pb::GetWidgetResponse { widget: Some(convert::widget(&row)) }))
@@ -104,6 +110,7 @@ impl WidgetService for WidgetApi {
     ) -> Result<Response<pb::UpdateWidgetResponse>, Status> {
         let agent = auth::agent(&request)?;
         let req = request.into_inner();
+        let widget_id = WidgetId::parse(&req.widget_id)?;
         let mut v = Violations::default();
         let name = req.name.map(|n| rules::check_name("name", &n, rules::MAX_NAME_CHARS, &mut v));
         let settings = match req.settings {
@@ -117,7 +124,7 @@ impl WidgetService for WidgetApi {
             (false, _) => "settings",
         };
         let change = WidgetChange { name, settings, updated_at: now_ms(), ..WidgetChange::default() };
-        let row = self.change(&agent.workspace_id, &req.widget_id, change).await?;
+        let row = self.change(&agent.workspace_id, &widget_id, change).await?;
         audit::record(&self.state, &agent, Action::WidgetUpdated, &row.id, what).await;
         Ok(Response::new(pb::UpdateWidgetResponse { widget: Some(convert::widget(&row)) }))
     }
@@ -127,7 +134,7 @@ impl WidgetService for WidgetApi {
         request: Request<pb::DeleteWidgetRequest>,
     ) -> Result<Response<pb::DeleteWidgetResponse>, Status> {
         let agent = auth::agent(&request)?;
-        let widget_id = &request.get_ref().widget_id;
+        let widget_id = &WidgetId::parse(&request.get_ref().widget_id)?;
         if !self.state.store.delete_widget(&agent.workspace_id, widget_id).await? {
             return Err(Error::NotFound("widget").into());
         }
@@ -141,8 +148,9 @@ impl WidgetService for WidgetApi {
     ) -> Result<Response<pb::SetWidgetActiveResponse>, Status> {
         let agent = auth::agent(&request)?;
         let req = request.into_inner();
+        let widget_id = WidgetId::parse(&req.widget_id)?;
         let change = WidgetChange { active: Some(req.active), updated_at: now_ms(), ..WidgetChange::default() };
-        let row = self.change(&agent.workspace_id, &req.widget_id, change).await?;
+        let row = self.change(&agent.workspace_id, &widget_id, change).await?;
         let action = if req.active { Action::WidgetActivated } else { Action::WidgetDeactivated };
         audit::record(&self.state, &agent, action, &row.id, "").await;
         Ok(Response::new(pb::SetWidgetActiveResponse { widget: Some(convert::widget(&row)) }))
@@ -158,7 +166,7 @@ impl WidgetService for WidgetApi {
             updated_at: now_ms(),
             ..WidgetChange::default()
         };
-        let row = self.change(&agent.workspace_id, &request.get_ref().widget_id, change).await?;
+        let row = self.change(&agent.workspace_id, &WidgetId::parse(&request.get_ref().widget_id)?, change).await?;
         audit::record(&self.state, &agent, Action::WidgetTokenRegenerated, &row.id, "").await;
         Ok(Response::new(pb::RegenerateWidgetTokenResponse { widget: Some(convert::widget(&row)) }))
     }
@@ -171,7 +179,7 @@ impl WidgetService for WidgetApi {
         let row = self
             .state
             .store
-            .widget(&agent.workspace_id, &request.get_ref().widget_id)
+            .widget(&agent.workspace_id, &WidgetId::parse(&request.get_ref().widget_id)?)
             .await?
             .ok_or(Error::NotFound("widget"))?;
         audit::record(&self.state, &agent, Action::IdentitySecretViewed, &row.id, "").await;
@@ -188,7 +196,7 @@ impl WidgetService for WidgetApi {
             updated_at: now_ms(),
             ..WidgetChange::default()
         };
-        let row = self.change(&agent.workspace_id, &request.get_ref().widget_id, change).await?;
+        let row = self.change(&agent.workspace_id, &WidgetId::parse(&request.get_ref().widget_id)?, change).await?;
         audit::record(&self.state, &agent, Action::IdentitySecretRotated, &row.id, "").await;
         Ok(Response::new(pb::RotateIdentitySecretResponse { identity_secret: row.identity_secret }))
     }
@@ -201,7 +209,7 @@ impl WidgetService for WidgetApi {
         let row = self
             .state
             .store
-            .widget(&agent.workspace_id, &request.get_ref().widget_id)
+            .widget(&agent.workspace_id, &WidgetId::parse(&request.get_ref().widget_id)?)
             .await?
             .ok_or(Error::NotFound("widget"))?;
         let (html, script_url) = embed_snippet(&self.state.public_url, &row.public_token);

@@ -1,5 +1,6 @@
 //! WorkspaceService: the workspace, its members and invitations.
 
+use crate::domain::id::{InviteId, JobId, UserId, WorkspaceId};
 use std::sync::Arc;
 
 use porthole_proto::v1 as pb;
@@ -40,9 +41,9 @@ impl WorkspaceApi {
     }
 
     /// One member with presence and load, or NOT_FOUND.
-    async fn member(&self, workspace_id: &str, user_id: &str) -> Result<pb::Member, Error> {
+    async fn member(&self, workspace_id: &WorkspaceId, user_id: &UserId) -> Result<pb::Member, Error> {
         let workload = self.state.store.workload(workspace_id, now_ms()).await?;
-        let member = workload.members.iter().find(|m| m.user_id == user_id).ok_or(Error::NotFound("member"))?;
+        let member = workload.members.iter().find(|m| m.user_id == *user_id).ok_or(Error::NotFound("member"))?;
         Ok(convert::member_view(member))
     }
 
@@ -66,7 +67,7 @@ impl WorkspaceApi {
     }
 
     /// The target member's current role, or NOT_FOUND.
-    async fn member_role(&self, workspace_id: &str, user_id: &str) -> Result<Role, Error> {
+    async fn member_role(&self, workspace_id: &WorkspaceId, user_id: &UserId) -> Result<Role, Error> {
         let (_, _, membership) =
             self.state.store.membership(workspace_id, user_id).await?.ok_or(Error::NotFound("member"))?;
         Ok(membership.role)
@@ -138,6 +139,7 @@ impl WorkspaceService for WorkspaceApi {
     ) -> Result<Response<pb::UpdateMemberResponse>, Status> {
         let agent = auth::agent(&request)?;
         let req = request.into_inner();
+        let user_id = UserId::parse(&req.user_id)?;
         let role = convert::role_from_proto(req.role);
         let mut v = Violations::default();
         if role.is_none() && (req.role != 0 || req.max_concurrent_chats.is_none()) {
@@ -147,13 +149,13 @@ impl WorkspaceService for WorkspaceApi {
             v.add("max_concurrent_chats", format!("must be from 1 to {}", routing::MAX_CONCURRENT_CHATS));
         }
         v.into_result(())?;
-        let current = self.member_role(&agent.workspace_id, &req.user_id).await?;
+        let current = self.member_role(&agent.workspace_id, &user_id).await?;
         if let Some(role) = role {
             Self::check_owner_rights(&agent, Some(current), Some(role))?;
-            match self.state.store.change_member(&agent.workspace_id, &req.user_id, Some(role), now_ms()).await? {
+            match self.state.store.change_member(&agent.workspace_id, &user_id, Some(role), now_ms()).await? {
                 MemberChange::Done if current != role => {
                     let detail = format!("role {} → {}", current.as_str(), role.as_str());
-                    audit::record(&self.state, &agent, Action::MemberRoleChanged, &req.user_id, detail).await;
+                    audit::record(&self.state, &agent, Action::MemberRoleChanged, &user_id, detail).await;
                 }
                 MemberChange::Done => {}
                 MemberChange::NotFound => return Err(Error::NotFound("member").into()),
@@ -167,10 +169,10 @@ impl WorkspaceService for WorkspaceApi {
         }
         if let Some(capacity) = req.max_concurrent_chats {
             let events =
-                self.state.store.set_member_capacity(&agent.workspace_id, &req.user_id, capacity, now_ms()).await?;
+                self.state.store.set_member_capacity(&agent.workspace_id, &user_id, capacity, now_ms()).await?;
             chat::publish(&self.state, events).await;
         }
-        let member = self.member(&agent.workspace_id, &req.user_id).await?;
+        let member = self.member(&agent.workspace_id, &user_id).await?;
         Ok(Response::new(pb::UpdateMemberResponse { member: Some(member) }))
     }
 
@@ -180,12 +182,13 @@ impl WorkspaceService for WorkspaceApi {
     ) -> Result<Response<pb::RemoveMemberResponse>, Status> {
         let agent = auth::agent(&request)?;
         let req = request.into_inner();
-        let current = self.member_role(&agent.workspace_id, &req.user_id).await?;
+        let user_id = UserId::parse(&req.user_id)?;
+        let current = self.member_role(&agent.workspace_id, &user_id).await?;
         Self::check_owner_rights(&agent, Some(current), None)?;
-        match self.state.store.change_member(&agent.workspace_id, &req.user_id, None, now_ms()).await? {
+        match self.state.store.change_member(&agent.workspace_id, &user_id, None, now_ms()).await? {
             MemberChange::Done => {
                 let detail = format!("was {}", current.as_str());
-                audit::record(&self.state, &agent, Action::MemberRemoved, &req.user_id, detail).await;
+                audit::record(&self.state, &agent, Action::MemberRemoved, &user_id, detail).await;
                 Ok(Response::new(pb::RemoveMemberResponse {}))
             }
             MemberChange::NotFound => Err(Error::NotFound("member").into()),
@@ -215,7 +218,7 @@ impl WorkspaceService for WorkspaceApi {
         let now = now_ms();
         let token = format!("pin_{}", ids::new_secret(32));
         let row = InviteRow {
-            id: ids::new_id("inv"),
+            id: InviteId::new(),
             workspace_id: agent.workspace_id.clone(),
             email,
             role,
@@ -343,16 +346,13 @@ impl WorkspaceService for WorkspaceApi {
 
     async fn retry_job(&self, request: Request<pb::RetryJobRequest>) -> Result<Response<pb::RetryJobResponse>, Status> {
         let agent = auth::agent(&request)?;
-        let job_id = &request.get_ref().job_id;
+        let job_id = &JobId::parse(&request.get_ref().job_id)?;
         let Some(job) = self.state.store.retry_job(&agent.workspace_id, job_id, now_ms()).await? else {
             return match self.state.store.job(job_id).await? {
-                Some(job) if job.workspace_id.as_deref() == Some(agent.workspace_id.as_str()) => {
-                    Err(Error::failed_precondition(format!(
-                        "only a failed job can be retried; this one is {}",
-                        job.state.as_str()
-                    ))
-                    .into())
-                }
+                Some(job) if job.workspace_id.as_ref() == Some(&agent.workspace_id) => Err(Error::failed_precondition(
+                    format!("only a failed job can be retried; this one is {}", job.state.as_str()),
+                )
+                .into()),
                 _ => Err(Error::NotFound("job").into()),
             };
         };

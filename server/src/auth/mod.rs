@@ -7,26 +7,27 @@ pub mod policy;
 pub mod tokens;
 
 use crate::domain::account::Role;
+use crate::domain::id::{SessionId, UserId, VisitorId, WidgetId, WorkspaceId};
 use crate::error::Error;
 
 /// A signed-in member of a workspace, as established by the auth layer.
 #[derive(Clone, Debug)]
 pub struct Agent {
-    pub user_id: String,
-    pub workspace_id: String,
+    pub user_id: UserId,
+    pub workspace_id: WorkspaceId,
     /// From the token at issue; the auth layer replaces it with the stored role.
     pub role: Role,
     /// The session (refresh-token family) the access token belongs to: logging out,
     /// changing the password or leaving the workspace ends it, and the token with it.
-    pub session_id: String,
+    pub session_id: SessionId,
 }
 
 /// A website visitor, as established by the auth layer from a visitor token.
 #[derive(Clone, Debug)]
 pub struct Visitor {
-    pub visitor_id: String,
-    pub workspace_id: String,
-    pub widget_id: String,
+    pub visitor_id: VisitorId,
+    pub workspace_id: WorkspaceId,
+    pub widget_id: WidgetId,
 }
 
 /// The caller of a visitor-only RPC (see [`agent`] for why a miss is internal).

@@ -2,6 +2,7 @@
 //!
 //! The audience separates token kinds, so a visitor token can never pass as a member's.
 
+use crate::domain::id::{SessionId, UserId, VisitorId, WidgetId, WorkspaceId};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 
@@ -17,11 +18,11 @@ const ALGORITHM: Algorithm = Algorithm::HS256;
 
 #[derive(Debug, Serialize, Deserialize)]
 struct AgentClaims {
-    sub: String,
-    ws: String,
+    sub: UserId,
+    ws: WorkspaceId,
     role: String,
     /// The session (refresh-token family); tokens without one are refused.
-    sid: String,
+    sid: SessionId,
     aud: String,
     iat: i64,
     exp: i64,
@@ -29,9 +30,9 @@ struct AgentClaims {
 
 #[derive(Debug, Serialize, Deserialize)]
 struct VisitorClaims {
-    sub: String,
-    ws: String,
-    wgt: String,
+    sub: VisitorId,
+    ws: WorkspaceId,
+    wgt: WidgetId,
     aud: String,
     iat: i64,
     exp: i64,

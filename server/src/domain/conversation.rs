@@ -1,6 +1,7 @@
 //! The conversation state machine, priorities, and message rules.
 
 use super::Violations;
+use crate::domain::id::{ConversationId, MessageId, VisitorId, WorkspaceId};
 
 /// Where a conversation stands. Stored and serialized as its lower-case name.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -197,10 +198,10 @@ pub const MAX_SEARCH_CHARS: usize = 200;
 /// A message to send, as an API received it (and the id and time it is stored with).
 #[derive(Debug, Clone)]
 pub struct MessageToSend {
-    pub workspace_id: String,
-    pub conversation_id: String,
+    pub workspace_id: WorkspaceId,
+    pub conversation_id: ConversationId,
     /// When set, the conversation must belong to this visitor (visitor API).
-    pub visitor_id: Option<String>,
+    pub visitor_id: Option<VisitorId>,
     pub sender: Sender,
     pub sender_id: String,
     /// The name shown with the message; `None` for a visitor's message, whose name is read
@@ -211,7 +212,7 @@ pub struct MessageToSend {
     pub attachment_ids: Vec<String>,
     /// The sender's idempotency key: a retry with the same key gets the original message.
     pub client_key: String,
-    pub message_id: String,
+    pub message_id: MessageId,
     pub now: i64,
     /// Background jobs to write with the message (e-mails about it), only if it is stored.
     pub notify: Vec<crate::jobs::NewJob>,

@@ -5,6 +5,7 @@ pub mod account;
 pub mod canned;
 pub mod conversation;
 pub mod hours;
+pub mod id;
 pub mod job;
 pub mod notification;
 pub mod page;

@@ -2,6 +2,7 @@
 //! an agent's presence is. Free of IO; the store applies them inside its transactions.
 
 use super::widget::Handler;
+use crate::domain::id::UserId;
 
 /// Most conversations one agent may be given at once (their `max_chats`).
 pub const MAX_CONCURRENT_CHATS: i32 = 100;
@@ -117,7 +118,7 @@ pub fn first_responder(handler: Handler, agent_available: bool) -> Responder {
 /// An agent who could take a conversation.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Candidate {
-    pub user_id: String,
+    pub user_id: UserId,
     /// Open conversations assigned now.
     pub load: i64,
     pub capacity: i64,

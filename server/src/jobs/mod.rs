@@ -12,6 +12,7 @@ pub mod mail;
 pub mod words;
 pub mod worker;
 
+use crate::domain::id::{ConversationId, DeliveryId, MessageId, PushSubscriptionId, UserId, WorkspaceId};
 use serde::{Deserialize, Serialize};
 
 /// What a job does, as its `payload` column stores it (JSON, tagged by `"kind"`; the `kind`
@@ -24,14 +25,14 @@ pub enum Job {
     /// E-mail a visitor our replies they have not read, if this message is still the last
     /// of them when the job runs (so several quick replies make one e-mail, and a reply
     /// read in the widget meanwhile makes none).
-    VisitorReply { workspace_id: String, conversation_id: String, message_id: String },
+    VisitorReply { workspace_id: WorkspaceId, conversation_id: ConversationId, message_id: MessageId },
     /// Make an attempt of a webhook delivery (`webhooks`; the body is the delivery's).
-    Webhook { delivery_id: String },
+    Webhook { delivery_id: DeliveryId },
     /// Push a notification to one browser of a member (`notifications::push`).
-    Push { subscription_id: String, note: crate::notifications::push::PushNote },
+    Push { subscription_id: PushSubscriptionId, note: crate::notifications::push::PushNote },
     /// E-mail the assignee the visitor messages they have not read, if this message is
     /// still the last of them when the job runs.
-    UnseenMessage { workspace_id: String, conversation_id: String, message_id: String, user_id: String },
+    UnseenMessage { workspace_id: WorkspaceId, conversation_id: ConversationId, message_id: MessageId, user_id: UserId },
 }
 
 impl Job {
@@ -86,7 +87,7 @@ impl Lane {
 pub struct NewJob {
     /// The workspace it belongs to (its owners see it); `None` for server-wide work such as
     /// a password reset.
-    pub workspace_id: Option<String>,
+    pub workspace_id: Option<WorkspaceId>,
     /// One line for owners, e.g. "Invitation to ada@example.com". Never a secret: the
     /// payload is cleared when the job is done, the summary stays.
     pub summary: String,

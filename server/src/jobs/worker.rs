@@ -1,6 +1,7 @@
 //! The job worker: claims due jobs under a lease, runs them, records how each attempt ended,
 //! and sleeps until the next job is due or a new one is written.
 
+use crate::domain::id::{DeliveryId, WorkerId};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -67,7 +68,7 @@ enum AttemptError {
     Push(#[from] PushError),
     /// A webhook delivery's attempt failed (its record is written with the retry decision).
     #[error("{error}")]
-    Webhook { delivery_id: String, outcome: Option<webhooks::client::Outcome>, error: String, retryable: bool },
+    Webhook { delivery_id: DeliveryId, outcome: Option<webhooks::client::Outcome>, error: String, retryable: bool },
 }
 
 impl AttemptError {
@@ -86,7 +87,7 @@ impl AttemptError {
 
 /// Runs the jobs of `lane` until shutdown.
 pub async fn run(state: Arc<AppState>, lane: Lane) {
-    let worker = crate::ids::new_id("wrk");
+    let worker = WorkerId::new();
     let mut shutdown = state.shutdown.clone();
     let lease_ms = i64::try_from(state.config.job_lease.as_millis()).unwrap_or(i64::MAX);
     loop {
@@ -118,7 +119,7 @@ pub async fn run(state: Arc<AppState>, lane: Lane) {
 }
 
 /// Runs one claimed job and records the outcome.
-async fn attempt(state: &AppState, worker: &str, job: JobRow) {
+async fn attempt(state: &AppState, worker: &WorkerId, job: JobRow) {
     let limit = ATTEMPT_TIMEOUT.min(state.config.job_lease / 2);
     let outcome = match tokio::time::timeout(limit, perform(state, &job)).await {
         Ok(outcome) => outcome,
@@ -171,7 +172,7 @@ enum Done {
     NothingToDo,
     /// A webhook receiver answered 2xx.
     Delivered {
-        delivery_id: String,
+        delivery_id: DeliveryId,
         outcome: webhooks::client::Outcome,
     },
 }
@@ -227,7 +228,7 @@ async fn push(state: &AppState, subscription_id: &str, note: &PushNote) -> Resul
 }
 
 /// One attempt of a webhook delivery.
-async fn deliver(state: &AppState, delivery_id: String, attempt: i32) -> Result<Done, AttemptError> {
+async fn deliver(state: &AppState, delivery_id: DeliveryId, attempt: i32) -> Result<Done, AttemptError> {
     match webhooks::attempt(state, &delivery_id, attempt).await? {
         // Deleted with its endpoint: nothing to do, nothing to show.
         webhooks::Attempted::Gone => Ok(Done::NothingToDo),

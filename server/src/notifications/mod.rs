@@ -11,6 +11,7 @@
 
 pub mod push;
 
+use crate::domain::id::{ConversationId, MessageId, UserId, WorkspaceId};
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::time::Duration;
@@ -71,19 +72,20 @@ async fn pass(state: &AppState) -> Result<bool, StoreError> {
 
 /// One notice for one member.
 struct Planned {
-    user_id: String,
+    user_id: UserId,
     notice: Notice,
-    conversation_id: String,
+    conversation_id: ConversationId,
     visitor: String,
     /// The message that caused it (new conversation, visitor message) or the
     /// conversation's last one (assignment).
     text: String,
-    message_id: String,
+    /// The visitor's message it announces; `None` for an assignment.
+    message_id: Option<MessageId>,
     transfer: bool,
 }
 
 /// The jobs announcing `events`: who is told of what, by which channel.
-async fn plan(state: &AppState, workspace_id: &str, events: &[Event]) -> Result<Vec<NewJob>, StoreError> {
+async fn plan(state: &AppState, workspace_id: &WorkspaceId, events: &[Event]) -> Result<Vec<NewJob>, StoreError> {
     // Visitor messages need their conversation's assignee: read them once per batch.
     let visitor_messages: Vec<&crate::realtime::payload::Message> = events
         .iter()
@@ -104,10 +106,10 @@ async fn plan(state: &AppState, workspace_id: &str, events: &[Event]) -> Result<
     if state.mailer.is_none() && subscriptions.is_empty() {
         return Ok(Vec::new());
     }
-    let conversation_ids: Vec<String> = visitor_messages.iter().map(|m| m.conversation_id.clone()).collect();
+    let conversation_ids: Vec<ConversationId> = visitor_messages.iter().map(|m| m.conversation_id.clone()).collect();
     let assignees = state.store.assignees(workspace_id, &conversation_ids).await?;
     let members = state.store.workload(workspace_id, now_ms()).await?.members;
-    let everyone: Vec<String> = members.iter().map(|m| m.user_id.clone()).collect();
+    let everyone: Vec<UserId> = members.iter().map(|m| m.user_id.clone()).collect();
 
     let mut planned = Vec::new();
     for event in events {
@@ -121,17 +123,17 @@ async fn plan(state: &AppState, workspace_id: &str, events: &[Event]) -> Result<
                 conversation_id: conversation.conversation.id.clone(),
                 visitor: visitor_label(&conversation.visitor_name),
                 text: conversation.conversation.last_message_preview.clone(),
-                message_id: String::new(),
+                message_id: None,
                 transfer: *transfer,
             }),
             EventBody::MessageCreated { message } if message.sender_type == Sender::Visitor && !message.internal => {
                 let assignee = assignees.get(&message.conversation_id).cloned().flatten();
-                let to: Vec<(String, Notice)> = if message.seq == 1 {
+                let to: Vec<(UserId, Notice)> = if message.seq == 1 {
                     // Everyone hears of a new conversation; its assignee, that it is theirs.
                     everyone
                         .iter()
                         .map(|user| {
-                            let mine = assignee.as_deref() == Some(user.as_str());
+                            let mine = assignee.as_ref() == Some(user);
                             (user.clone(), if mine { Notice::Assigned } else { Notice::NewConversation })
                         })
                         .collect()
@@ -148,7 +150,7 @@ async fn plan(state: &AppState, workspace_id: &str, events: &[Event]) -> Result<
                         conversation_id: message.conversation_id.clone(),
                         visitor: visitor_label(&message.sender_name),
                         text: message.body.clone(),
-                        message_id: message.id.clone(),
+                        message_id: Some(message.id.clone()),
                         transfer: false,
                     });
                 }
@@ -170,7 +172,7 @@ async fn plan(state: &AppState, workspace_id: &str, events: &[Event]) -> Result<
     let mut jobs = Vec::new();
     // One notice per member and conversation per batch: an assignment at the start of a
     // conversation says it all; a burst of messages makes one push.
-    let mut told: HashSet<(String, String)> = HashSet::new();
+    let mut told: HashSet<(UserId, ConversationId)> = HashSet::new();
     for p in planned {
         if looking.contains(&p.user_id) || !told.insert((p.user_id.clone(), p.conversation_id.clone())) {
             continue;
@@ -211,19 +213,22 @@ async fn plan(state: &AppState, workspace_id: &str, events: &[Event]) -> Result<
                 Duration::ZERO,
             ),
             // Sent only if still unread by then (the job checks).
-            Notice::VisitorMessage => (
-                format!("Unread visitor message, to {email}"),
-                Job::UnseenMessage {
-                    workspace_id: workspace_id.to_owned(),
-                    conversation_id: p.conversation_id.clone(),
-                    message_id: p.message_id.clone(),
-                    user_id: p.user_id.clone(),
-                },
-                state.config.unseen_message_delay,
-            ),
+            Notice::VisitorMessage => {
+                let Some(message_id) = p.message_id.clone() else { continue };
+                (
+                    format!("Unread visitor message, to {email}"),
+                    Job::UnseenMessage {
+                        workspace_id: workspace_id.clone(),
+                        conversation_id: p.conversation_id.clone(),
+                        message_id,
+                        user_id: p.user_id.clone(),
+                    },
+                    state.config.unseen_message_delay,
+                )
+            }
             Notice::OfflineMessage => continue,
         };
-        jobs.push(NewJob { workspace_id: Some(workspace_id.to_owned()), summary, job, delay });
+        jobs.push(NewJob { workspace_id: Some(workspace_id.clone()), summary, job, delay });
     }
     Ok(jobs)
 }
@@ -244,7 +249,7 @@ fn push_note(p: &Planned, path: &str) -> PushNote {
         title,
         body: preview(&p.text, 0),
         url: path.to_owned(),
-        tag: p.conversation_id.clone(),
+        tag: p.conversation_id.to_string(),
         urgent: p.notice == Notice::Assigned,
     }
 }
@@ -254,16 +259,16 @@ fn push_note(p: &Planned, path: &str) -> PushNote {
 /// later message's job will send them all).
 pub async fn unseen_email(
     state: &AppState,
-    workspace_id: &str,
-    conversation_id: &str,
-    message_id: &str,
-    user_id: &str,
+    workspace_id: &WorkspaceId,
+    conversation_id: &ConversationId,
+    message_id: &MessageId,
+    user_id: &UserId,
 ) -> Result<Option<mail::Email>, StoreError> {
     let Some(unseen) = state.store.unseen_visitor_messages(workspace_id, conversation_id).await? else {
         return Ok(None);
     };
     let last = unseen.messages.last().map(|m| m.message_id.as_str());
-    if unseen.assignee_user_id.as_deref() != Some(user_id) || last != Some(message_id) {
+    if unseen.assignee_user_id.as_ref() != Some(user_id) || last != Some(message_id.as_str()) {
         return Ok(None);
     }
     let Some((user, _, _)) = state.store.membership(workspace_id, user_id).await? else { return Ok(None) };

@@ -35,6 +35,7 @@
 //!
 //! **Invariant:** no mutex here is held across an `.await` (the subscriber task is `Send`).
 
+use crate::domain::id::{NodeId, VisitorId, WorkspaceId};
 use std::collections::HashMap;
 use std::fmt;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
@@ -175,12 +176,12 @@ impl Bus {
             .map_err(|_| BusError::Timeout(STARTUP_TIMEOUT))?
             .map_err(BusError::Connect)?;
         let subscription = Subscription::open(&client).await?;
-        let node = crate::ids::new_id("node");
+        let node = NodeId::new();
         let publisher = Publisher { node: node.clone(), client: client.clone(), manager: Mutex::new(manager) };
         let shared = Arc::new(Shared::new(Some(publisher)));
         let subscriber = Subscriber { shared: Arc::clone(&shared), client, node: node.clone() };
         let task = tokio::spawn(subscriber.run(subscription));
-        tracing::info!(node, "event bus connected to Redis");
+        tracing::info!(%node, "event bus connected to Redis");
         Ok(Self { inner: Arc::new(Inner { shared, _subscriber: Some(AbortOnDrop(task.abort_handle())) }) })
     }
 
@@ -253,7 +254,7 @@ impl Bus {
     /// Every live message of one workspace from now on (agents' feeds). A subscriber more
     /// than [`SUBSCRIBER_CAPACITY`] messages behind gets `RecvError::Lagged` and should
     /// replay from the store.
-    pub fn subscribe(&self, workspace_id: &str) -> broadcast::Receiver<Arc<BusMessage>> {
+    pub fn subscribe(&self, workspace_id: &WorkspaceId) -> broadcast::Receiver<Arc<BusMessage>> {
         let mut hub = lock(&self.inner.shared.hub);
         hub.topic(workspace_id).all.get_or_insert_with(|| broadcast::channel(SUBSCRIBER_CAPACITY).0).subscribe()
     }
@@ -261,7 +262,11 @@ impl Bus {
     /// The live messages about one visitor of a workspace from now on: events and typing
     /// indicators whose `visitor_id` is theirs, whoever may see them (the feed decides).
     /// [`VISITOR_SUBSCRIBER_CAPACITY`] behind gives `RecvError::Lagged`.
-    pub fn subscribe_visitor(&self, workspace_id: &str, visitor_id: &str) -> broadcast::Receiver<Arc<BusMessage>> {
+    pub fn subscribe_visitor(
+        &self,
+        workspace_id: &WorkspaceId,
+        visitor_id: &VisitorId,
+    ) -> broadcast::Receiver<Arc<BusMessage>> {
         let mut hub = lock(&self.inner.shared.hub);
         let topic = hub.topic(workspace_id);
         if topic.visitors.len() >= topic.sweep_at {
@@ -271,7 +276,7 @@ impl Bus {
             return sender.subscribe();
         }
         let (sender, receiver) = broadcast::channel(VISITOR_SUBSCRIBER_CAPACITY);
-        topic.visitors.insert(visitor_id.to_owned(), sender);
+        topic.visitors.insert(visitor_id.clone(), sender);
         receiver
     }
 
@@ -304,22 +309,22 @@ struct Shared {
 
 /// Whose newest unsent event an `unsent` entry is: the workspace's (what agents' feeds
 /// need to notice a gap) or one visitor's (what that visitor's feeds need).
-type UnsentKey = (String, Option<String>);
+type UnsentKey = (WorkspaceId, Option<VisitorId>);
 
 /// This process's subscribers, by workspace.
 struct Hub {
-    topics: HashMap<String, Topic>,
+    topics: HashMap<WorkspaceId, Topic>,
     /// Sweep when `topics` reaches this size (amortises the sweep over subscribes).
     sweep_at: usize,
 }
 
 impl Hub {
     /// The workspace's topic, created if needed (sweeping first when the hub has grown).
-    fn topic(&mut self, workspace_id: &str) -> &mut Topic {
+    fn topic(&mut self, workspace_id: &WorkspaceId) -> &mut Topic {
         if self.topics.len() >= self.sweep_at {
             self.sweep();
         }
-        self.topics.entry(workspace_id.to_owned()).or_insert_with(Topic::new)
+        self.topics.entry(workspace_id.clone()).or_insert_with(Topic::new)
     }
 
     /// Forgets workspaces nobody listens to any more.
@@ -337,7 +342,7 @@ struct Topic {
     /// Every message (agents' feeds); created on the first such subscriber.
     all: Option<broadcast::Sender<Arc<BusMessage>>>,
     /// Messages about one visitor (their feeds), by visitor id.
-    visitors: HashMap<String, broadcast::Sender<Arc<BusMessage>>>,
+    visitors: HashMap<VisitorId, broadcast::Sender<Arc<BusMessage>>>,
     /// Sweep `visitors` when it reaches this size.
     sweep_at: usize,
 }
@@ -500,7 +505,7 @@ impl Shared {
                 Some((seq, _)) if *seq >= event.seq => {}
                 None if unsent.len() >= MAX_UNSENT => {
                     tracing::warn!(
-                        workspace_id = event.workspace_id,
+                        workspace_id = %event.workspace_id,
                         "too many unsent bus events; not keeping this one"
                     );
                 }
@@ -562,7 +567,7 @@ fn unsent_keys(event: &super::event::Event) -> impl Iterator<Item = UnsentKey> +
 /// The publishing side of the Redis link.
 struct Publisher {
     /// This process's random id, so the subscriber can skip its own messages.
-    node: String,
+    node: NodeId,
     client: redis::Client,
     /// Replaced by a fresh one when a probe fails (a connection stuck on a dead peer
     /// only times out and is never replaced by the manager itself).
@@ -590,7 +595,7 @@ struct OutgoingEnvelope<'a> {
 /// The JSON received from Redis.
 #[derive(Deserialize)]
 struct IncomingEnvelope {
-    node: String,
+    node: NodeId,
     message: BusMessage,
 }
 
@@ -671,7 +676,7 @@ impl Subscription {
 struct Subscriber {
     shared: Arc<Shared>,
     client: redis::Client,
-    node: String,
+    node: NodeId,
 }
 
 impl Subscriber {
@@ -803,7 +808,7 @@ mod tests {
 
     fn typing(workspace_id: &str, name: &str) -> BusMessage {
         BusMessage::Typing(Typing {
-            workspace_id: workspace_id.to_owned(),
+            workspace_id: workspace_id.into(),
             conversation_id: "cnv_1".into(),
             visitor_id: "vis_1".into(),
             sender_type: Sender::Agent,
@@ -816,15 +821,15 @@ mod tests {
 
     fn event(workspace_id: &str, seq: i64) -> BusMessage {
         BusMessage::Event(Event {
-            workspace_id: workspace_id.to_owned(),
+            workspace_id: workspace_id.into(),
             seq,
             visitor_id: Some("vis_1".into()),
             visitor_visible: true,
             visitor_prev_seq: Some(seq - 1),
             body: EventBody::MessageCreated {
                 message: Message {
-                    id: format!("msg_{seq}"),
-                    workspace_id: workspace_id.to_owned(),
+                    id: format!("msg_{seq}").as_str().into(),
+                    workspace_id: workspace_id.into(),
                     conversation_id: "cnv_1".into(),
                     seq,
                     sender_type: Sender::Visitor,
@@ -840,8 +845,8 @@ mod tests {
         })
     }
 
-    fn fresh_workspace() -> String {
-        crate::ids::new_id("wsp_bus_test")
+    fn fresh_workspace() -> WorkspaceId {
+        WorkspaceId::new()
     }
 
     fn shared_redis_url() -> String {
@@ -948,9 +953,9 @@ mod tests {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn in_process_delivers_to_every_subscriber_of_the_workspace_only() {
         let bus = Bus::in_process();
-        let mut first = bus.subscribe("wsp_a");
-        let mut second = bus.subscribe("wsp_a");
-        let mut other = bus.subscribe("wsp_b");
+        let mut first = bus.subscribe(&"wsp_a".into());
+        let mut second = bus.subscribe(&"wsp_a".into());
+        let mut other = bus.subscribe(&"wsp_b".into());
         assert_eq!(*bus.health().borrow(), BusHealth::Live { generation: 0 });
 
         let message = typing("wsp_a", "Ann");
@@ -969,16 +974,16 @@ mod tests {
         let hub_size = || lock(&bus.inner.shared.hub).topics.len();
 
         // Publishing to a workspace nobody watches any more forgets it.
-        let receiver = bus.subscribe("wsp_once");
+        let receiver = bus.subscribe(&"wsp_once".into());
         drop(receiver);
         bus.publish(typing("wsp_once", "Ann")).await;
         assert_eq!(hub_size(), 0);
 
         // Workspaces watched once and never published to are swept by later subscribes:
         // the hub stays small however many come and go.
-        let kept = bus.subscribe("wsp_kept");
+        let kept = bus.subscribe(&"wsp_kept".into());
         for i in 0..1000 {
-            drop(bus.subscribe(&format!("wsp_{i}")));
+            drop(bus.subscribe(&format!("wsp_{i}").as_str().into()));
             assert!(hub_size() <= SWEEP_MIN, "hub grew to {}", hub_size());
         }
         assert_eq!(bus.local_workspaces(), 1);
@@ -990,11 +995,11 @@ mod tests {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_visitor_subscriber_gets_messages_about_that_visitor_only() {
         let bus = Bus::in_process();
-        let mut workspace = bus.subscribe("wsp_a");
-        let mut visitor = bus.subscribe_visitor("wsp_a", "vis_1");
-        let mut same_visitor = bus.subscribe_visitor("wsp_a", "vis_1");
-        let mut other_visitor = bus.subscribe_visitor("wsp_a", "vis_2");
-        let mut other_workspace = bus.subscribe_visitor("wsp_b", "vis_1");
+        let mut workspace = bus.subscribe(&"wsp_a".into());
+        let mut visitor = bus.subscribe_visitor(&"wsp_a".into(), &"vis_1".into());
+        let mut same_visitor = bus.subscribe_visitor(&"wsp_a".into(), &"vis_1".into());
+        let mut other_visitor = bus.subscribe_visitor(&"wsp_a".into(), &"vis_2".into());
+        let mut other_workspace = bus.subscribe_visitor(&"wsp_b".into(), &"vis_1".into());
 
         let about_visitor = event("wsp_a", 1);
         bus.publish(about_visitor.clone()).await;
@@ -1028,9 +1033,9 @@ mod tests {
     async fn visitors_who_stopped_watching_are_swept() {
         let bus = Bus::in_process();
         let visitors = || lock(&bus.inner.shared.hub).topics.get("wsp_a").map_or(0, |topic| topic.visitors.len());
-        let kept = bus.subscribe_visitor("wsp_a", "vis_kept");
+        let kept = bus.subscribe_visitor(&"wsp_a".into(), &"vis_kept".into());
         for i in 0..1000 {
-            drop(bus.subscribe_visitor("wsp_a", &format!("vis_{i}")));
+            drop(bus.subscribe_visitor(&"wsp_a".into(), &format!("vis_{i}").as_str().into()));
             assert!(visitors() <= SWEEP_MIN, "the workspace's visitors grew to {}", visitors());
         }
         assert_eq!(bus.local_workspaces(), 1);
@@ -1042,7 +1047,7 @@ mod tests {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_slow_subscriber_lags() {
         let bus = Bus::in_process();
-        let mut slow = bus.subscribe("wsp_a");
+        let mut slow = bus.subscribe(&"wsp_a".into());
         for i in 0..SUBSCRIBER_CAPACITY + 5 {
             bus.publish(typing("wsp_a", &i.to_string())).await;
         }
@@ -1070,7 +1075,7 @@ mod tests {
         let workspace = fresh_workspace();
         let mut on_a = a.subscribe(&workspace);
         let mut on_b = b.subscribe(&workspace);
-        let mut visitor_on_b = b.subscribe_visitor(&workspace, "vis_1");
+        let mut visitor_on_b = b.subscribe_visitor(&workspace, &"vis_1".into());
         let mut elsewhere = b.subscribe(&fresh_workspace());
 
         let from_a = event(&workspace, 1);
@@ -1161,7 +1166,7 @@ mod tests {
         let workspace = fresh_workspace();
         let mut on_a = a.subscribe(&workspace);
         let mut on_b = b.subscribe(&workspace);
-        let mut visitor_on_b = b.subscribe_visitor(&workspace, "vis_1");
+        let mut visitor_on_b = b.subscribe_visitor(&workspace, &"vis_1".into());
 
         // Cut the publishers' connections (type normal) but not the subscriptions (pubsub).
         raw_command(&server.url(), redis::cmd("CLIENT").arg("KILL").arg("TYPE").arg("normal")).await;

@@ -4,6 +4,7 @@
 //! Durable events have a per-workspace sequence number (the feed cursor); typing
 //! indicators are ephemeral and never stored.
 
+use crate::domain::id::{ConversationId, UserId, VisitorId, WorkspaceId};
 use serde::{Deserialize, Serialize};
 
 use super::payload::{ConversationView, MemberView, Message, Visitor, VisitorDelta};
@@ -44,13 +45,13 @@ pub enum EventBody {
     },
     /// What changed about a visitor (came, left, moved to a page, profile).
     VisitorChanged {
-        visitor_id: String,
+        visitor_id: VisitorId,
         changes: VisitorDelta,
     },
     /// A conversation was given to `recipient` (their feed alone shows it).
     AssignmentNotice {
         conversation: ConversationView,
-        recipient: String,
+        recipient: UserId,
         transfer: bool,
     },
     MemberUpdated {
@@ -58,8 +59,8 @@ pub enum EventBody {
     },
     /// A visitor and their conversations were erased (EraseVisitor).
     VisitorErased {
-        visitor_id: String,
-        conversation_ids: Vec<String>,
+        visitor_id: VisitorId,
+        conversation_ids: Vec<ConversationId>,
     },
     /// What remains of an event about an erased visitor: nothing but its place, so the log
     /// stays gap-free. Feeds skip it.
@@ -69,11 +70,11 @@ pub enum EventBody {
 /// A durable event: one row of a workspace's event log.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Event {
-    pub workspace_id: String,
+    pub workspace_id: WorkspaceId,
     /// Position in the workspace's log: 1, 2, 3, … in commit order, no gaps.
     pub seq: i64,
     /// The visitor whose feed may show it.
-    pub visitor_id: Option<String>,
+    pub visitor_id: Option<VisitorId>,
     /// Whether that visitor may see it (false for internal notes, agent-only changes).
     pub visitor_visible: bool,
     /// For an event the visitor may see: the `seq` of the one before it that they may see
@@ -89,9 +90,9 @@ pub struct Event {
 /// Someone started or stopped typing; delivered live only.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Typing {
-    pub workspace_id: String,
-    pub conversation_id: String,
-    pub visitor_id: String,
+    pub workspace_id: WorkspaceId,
+    pub conversation_id: ConversationId,
+    pub visitor_id: VisitorId,
     /// A visitor, an agent or the bot.
     pub sender_type: Sender,
     pub sender_id: String,

@@ -17,6 +17,7 @@
 //! missing one is on its way; if it does not come (its publisher was cancelled, or another
 //! replica's message was lost), the feed reads the gap from the store.
 
+use crate::domain::id::{DashboardId, SessionId, UserId, VisitorId, WidgetId, WorkspaceId};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
@@ -57,14 +58,14 @@ const GAP_HOLD: usize = 64;
 pub enum Audience {
     /// A member of the workspace (by user id): sees everything; while the feed is open the
     /// member counts as present.
-    Agent(String),
+    Agent(UserId),
     /// One visitor: their own conversations, no internal notes or agent-only changes.
-    Visitor(String),
+    Visitor(VisitorId),
 }
 
 impl Audience {
     /// The bus subscription carrying what this audience may see (and a little more).
-    fn subscribe(&self, bus: &Bus, workspace_id: &str) -> broadcast::Receiver<Arc<BusMessage>> {
+    fn subscribe(&self, bus: &Bus, workspace_id: &WorkspaceId) -> broadcast::Receiver<Arc<BusMessage>> {
         match self {
             Audience::Agent(_) => bus.subscribe(workspace_id),
             Audience::Visitor(id) => bus.subscribe_visitor(workspace_id, id),
@@ -84,7 +85,7 @@ impl Audience {
                 EventBody::AssignmentNotice { recipient, .. } => recipient == user_id,
                 _ => true,
             },
-            Audience::Visitor(id) => event.visitor_visible && event.visitor_id.as_deref() == Some(id),
+            Audience::Visitor(id) => event.visitor_visible && event.visitor_id.as_ref() == Some(id),
         }
     }
 
@@ -127,9 +128,9 @@ pub const ACCESS_CHECK: Duration = Duration::from_secs(5);
 #[derive(Clone, Debug)]
 pub enum Grant {
     /// A member's session (its refresh-token family) in the feed's workspace.
-    Member { user_id: String, session_id: String },
+    Member { user_id: UserId, session_id: SessionId },
     /// A visitor token's widget.
-    Widget { widget_id: String },
+    Widget { widget_id: WidgetId },
 }
 
 /// Everything a feed needs.
@@ -150,7 +151,7 @@ type Slot<T> = Box<Result<T, tonic::Status>>;
 /// turns each item into the wire message (with the cursor to put on it); `None` skips it.
 pub async fn watch<T, F>(
     source: FeedSource,
-    workspace_id: String,
+    workspace_id: WorkspaceId,
     audience: Audience,
     grant: Option<Grant>,
     cursor: Option<i64>,
@@ -204,7 +205,7 @@ where
         convert,
         held: BTreeMap::new(),
         gap_deadline: None,
-        dashboard: crate::ids::new_id("dsh"),
+        dashboard: DashboardId::new(),
         _slot: slot,
     };
     tokio::spawn(feed.run(live));
@@ -213,7 +214,7 @@ where
 
 struct Feed<T, F> {
     source: FeedSource,
-    workspace_id: String,
+    workspace_id: WorkspaceId,
     audience: Audience,
     /// `None` only in tests of the feed itself.
     grant: Option<Grant>,
@@ -226,14 +227,14 @@ struct Feed<T, F> {
     /// is not empty.
     gap_deadline: Option<tokio::time::Instant>,
     /// For an agent's feed: its row among open dashboards (members with one get no push).
-    dashboard: String,
+    dashboard: DashboardId,
     /// This feed's place among its watcher's open feeds, given back when the feed ends.
     _slot: slots::Slot<String>,
 }
 
 /// Ends the feed when its grant is gone; a failing check is logged and the feed goes on
 /// (the next check decides).
-async fn check_grant(store: &Store, workspace_id: &str, grant: &Grant) -> Result<(), Stop> {
+async fn check_grant(store: &Store, workspace_id: &WorkspaceId, grant: &Grant) -> Result<(), Stop> {
     let (allowed, ended) = match grant {
         Grant::Member { user_id, session_id } => (
             store.live_session_role(workspace_id, user_id, session_id).await.map(|role| role.is_some()),
@@ -287,7 +288,7 @@ where
 }
 
 /// Records that an agent's dashboard (feed `id`) is open now.
-async fn dashboard_seen(store: &Store, id: &str, workspace_id: &str, user_id: &str) {
+async fn dashboard_seen(store: &Store, id: &DashboardId, workspace_id: &WorkspaceId, user_id: &UserId) {
     let now = crate::store::now_ms();
     if let Err(error) = store.dashboard_seen(id, workspace_id, user_id, now).await {
         tracing::warn!(%error, "could not record an open dashboard");
@@ -519,7 +520,7 @@ mod tests {
     const WORKSPACE: &str = "wsp_feed_test";
 
     async fn fixture() -> Fixture {
-        let dir = std::env::temp_dir().join(crate::ids::new_id("porthole-feed-test"));
+        let dir = std::env::temp_dir().join(crate::ids::unique("porthole-feed-test"));
         std::fs::create_dir_all(&dir).unwrap();
         let store = Store::connect(&DatabaseConfig::Sqlite(dir.join("test.db")), 2).await.unwrap();
         add_workspace(&store).await.unwrap();
@@ -547,14 +548,14 @@ mod tests {
         };
         NewEvent {
             conversation_id: None,
-            visitor_id: visitor.map(str::to_owned),
+            visitor_id: visitor.map(Into::into),
             visitor_visible: visible,
             body: EventBody::MemberUpdated { member },
         }
     }
 
     async fn append(store: &Store, new: Vec<NewEvent>) -> Result<Vec<Event>, StoreError> {
-        store.append_events(WORKSPACE, 0, new).await
+        store.append_events(&WORKSPACE.into(), 0, new).await
     }
 
     /// Logs `count` events visible to `visitor` and returns them as they would be published.

@@ -10,18 +10,19 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::account::Role;
 use crate::domain::conversation::{Priority, Sender, Status};
+use crate::domain::id::{AttachmentId, ConversationId, MessageId, UserId, VisitorId, WidgetId, WorkspaceId};
 use crate::domain::routing::{AgentStatus, Responder};
 
 /// A conversation's state.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Conversation {
-    pub id: String,
-    pub workspace_id: String,
-    pub widget_id: String,
-    pub visitor_id: String,
+    pub id: ConversationId,
+    pub workspace_id: WorkspaceId,
+    pub widget_id: WidgetId,
+    pub visitor_id: VisitorId,
     pub status: Status,
     pub priority: Priority,
-    pub assignee_user_id: Option<String>,
+    pub assignee_user_id: Option<UserId>,
     #[serde(with = "json_in_string")]
     pub tags: Vec<String>,
     pub source_url: String,
@@ -66,9 +67,9 @@ pub struct ConversationView {
 /// A message of a conversation.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Message {
-    pub id: String,
-    pub workspace_id: String,
-    pub conversation_id: String,
+    pub id: MessageId,
+    pub workspace_id: WorkspaceId,
+    pub conversation_id: ConversationId,
     /// Position in the conversation: 1, 2, 3, …
     pub seq: i64,
     pub sender_type: Sender,
@@ -87,14 +88,14 @@ pub struct Message {
 /// A file sent with a message.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Attachment {
-    pub id: String,
-    pub workspace_id: String,
-    pub conversation_id: String,
+    pub id: AttachmentId,
+    pub workspace_id: WorkspaceId,
+    pub conversation_id: ConversationId,
     pub uploader_id: String,
     pub file_name: String,
     pub content_type: String,
     pub size_bytes: i64,
-    pub message_id: Option<String>,
+    pub message_id: Option<MessageId>,
     pub created_at: i64,
 }
 
@@ -103,9 +104,9 @@ pub struct Attachment {
 /// never reach visitors' feeds.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Visitor {
-    pub id: String,
-    pub workspace_id: String,
-    pub widget_id: String,
+    pub id: VisitorId,
+    pub workspace_id: WorkspaceId,
+    pub widget_id: WidgetId,
     pub name: String,
     pub email: String,
     pub external_id: Option<String>,
@@ -175,7 +176,7 @@ pub struct VisitorDelta {
 /// A member with their presence and load, as dashboards show it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct MemberView {
-    pub user_id: String,
+    pub user_id: UserId,
     pub email: String,
     pub display_name: String,
     pub role: Role,

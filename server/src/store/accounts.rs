@@ -1,9 +1,12 @@
 //! Workspaces, users, memberships, refresh tokens and invites.
 
+use crate::domain::id::{SessionId, UserId, WorkspaceId};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 
-use super::models::{InviteRow, MembershipRow, PasswordResetRow, RefreshTokenRow, UserRow, WorkspaceRow};
+use super::models::{
+    InviteRow, MembershipRow, NewRefreshToken, PasswordResetRow, RefreshTokenRow, UserRow, WorkspaceRow,
+};
 use super::queries::{Reads as _, Writes as _};
 use super::schema::{invites, memberships, password_resets, refresh_tokens, users, workspaces};
 use super::{Store, StoreError, is_unique_violation, read, write};
@@ -165,7 +168,7 @@ impl Store {
     }
 
     /// The account's memberships with their workspaces, oldest first.
-    pub async fn memberships_of(&self, user_id: &str) -> Result<Vec<(MembershipRow, WorkspaceRow)>, StoreError> {
+    pub async fn memberships_of(&self, user_id: &UserId) -> Result<Vec<(MembershipRow, WorkspaceRow)>, StoreError> {
         read!(self, |conn| {
             Ok(memberships::table
                 .inner_join(workspaces::table)
@@ -180,8 +183,8 @@ impl Store {
     /// The account, workspace and membership, if the user is a member.
     pub async fn membership(
         &self,
-        workspace_id: &str,
-        user_id: &str,
+        workspace_id: &WorkspaceId,
+        user_id: &UserId,
     ) -> Result<Option<(UserRow, WorkspaceRow, MembershipRow)>, StoreError> {
         read!(self, |conn| {
             Ok(memberships::table
@@ -210,7 +213,7 @@ impl Store {
         &self,
         token_hash: &str,
         now: i64,
-        mut next: RefreshTokenRow,
+        next: NewRefreshToken,
     ) -> Result<RefreshOutcome, StoreError> {
         write!(self, |conn| {
             let Some(current) = refresh_tokens::table
@@ -254,9 +257,7 @@ impl Store {
             else {
                 return Ok(RefreshOutcome::Invalid);
             };
-            next.family_id = current.family_id;
-            next.user_id = current.user_id;
-            next.workspace_id = current.workspace_id;
+            let next = next.into_row(current.family_id, current.user_id, current.workspace_id);
             diesel::insert_into(refresh_tokens::table).values(&next).execute(conn).await?;
             Ok(RefreshOutcome::Rotated(Box::new(Membership { user, workspace, membership }), Box::new(next)))
         })
@@ -267,9 +268,9 @@ impl Store {
     /// workspace. Read on every member call (two key lookups), so revocation is immediate.
     pub async fn live_session_role(
         &self,
-        workspace_id: &str,
-        user_id: &str,
-        session_id: &str,
+        workspace_id: &WorkspaceId,
+        user_id: &UserId,
+        session_id: &SessionId,
     ) -> Result<Option<Role>, StoreError> {
         read!(self, |conn| {
             let role: Option<Role> = memberships::table
@@ -294,7 +295,7 @@ impl Store {
     /// Revokes the family of the token with this hash; no-op for unknown tokens.
     pub async fn revoke_refresh_family(&self, token_hash: &str, now: i64) -> Result<(), StoreError> {
         write!(self, |conn| {
-            let family: Option<String> = refresh_tokens::table
+            let family: Option<SessionId> = refresh_tokens::table
                 .filter(refresh_tokens::token_hash.eq(token_hash))
                 .select(refresh_tokens::family_id)
                 .first(conn)
@@ -316,7 +317,7 @@ impl Store {
     /// token of the account.
     pub async fn update_user(
         &self,
-        user_id: &str,
+        user_id: &UserId,
         display_name: Option<String>,
         password_hash: Option<String>,
         now: i64,
@@ -333,14 +334,18 @@ impl Store {
     }
 
     /// The workspace with this id.
-    pub async fn workspace(&self, workspace_id: &str) -> Result<Option<WorkspaceRow>, StoreError> {
+    pub async fn workspace(&self, workspace_id: &WorkspaceId) -> Result<Option<WorkspaceRow>, StoreError> {
         read!(self, |conn| {
             Ok(workspaces::table.find(workspace_id).select(WorkspaceRow::as_select()).first(conn).await.optional()?)
         })
     }
 
     /// Renames a workspace.
-    pub async fn rename_workspace(&self, workspace_id: &str, name: &str) -> Result<Option<WorkspaceRow>, StoreError> {
+    pub async fn rename_workspace(
+        &self,
+        workspace_id: &WorkspaceId,
+        name: &str,
+    ) -> Result<Option<WorkspaceRow>, StoreError> {
         write!(self, |conn| {
             Ok(diesel::update(workspaces::table.find(workspace_id))
                 .set(workspaces::name.eq(name))
@@ -358,8 +363,8 @@ impl Store {
     /// sent before.
     pub async fn change_member(
         &self,
-        workspace_id: &str,
-        user_id: &str,
+        workspace_id: &WorkspaceId,
+        user_id: &UserId,
         new_role: Option<Role>,
         now: i64,
     ) -> Result<MemberChange, StoreError> {
@@ -490,7 +495,7 @@ impl Store {
         token_hash: &str,
         password_hash: &str,
         now: i64,
-    ) -> Result<Option<String>, StoreError> {
+    ) -> Result<Option<UserId>, StoreError> {
         write!(self, |conn| {
             // Conditional: of two racing uses of one link, one wins.
             let Some(user_id) = diesel::update(
@@ -501,7 +506,7 @@ impl Store {
             )
             .set(password_resets::used_at.eq(now))
             .returning(password_resets::user_id)
-            .get_result::<String>(conn)
+            .get_result::<UserId>(conn)
             .await
             .optional()?
             else {
@@ -513,7 +518,7 @@ impl Store {
     }
 
     /// Pending (not accepted, not revoked, not expired) invites, newest first.
-    pub async fn pending_invites(&self, workspace_id: &str, now: i64) -> Result<Vec<InviteRow>, StoreError> {
+    pub async fn pending_invites(&self, workspace_id: &WorkspaceId, now: i64) -> Result<Vec<InviteRow>, StoreError> {
         read!(self, |conn| {
             Ok(invites::table
                 .filter(invites::workspace_id.eq(workspace_id))
@@ -528,7 +533,12 @@ impl Store {
     }
 
     /// Revokes a pending invite; false when there is none with this id in the workspace.
-    pub async fn revoke_invite(&self, workspace_id: &str, invite_id: &str, now: i64) -> Result<bool, StoreError> {
+    pub async fn revoke_invite(
+        &self,
+        workspace_id: &WorkspaceId,
+        invite_id: &str,
+        now: i64,
+    ) -> Result<bool, StoreError> {
         write!(self, |conn| {
             let changed = diesel::update(invites::table)
                 .filter(invites::id.eq(invite_id))

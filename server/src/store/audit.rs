@@ -1,5 +1,6 @@
 //! The audit log: administrative actions, newest first, for owners.
 
+use crate::domain::id::WorkspaceId;
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 
@@ -20,7 +21,7 @@ impl Store {
     /// (`(created_at, id)` of the last entry of the previous page).
     pub async fn audit_log(
         &self,
-        workspace_id: &str,
+        workspace_id: &WorkspaceId,
         before: Option<(i64, String)>,
         limit: i64,
     ) -> Result<Vec<AuditRow>, StoreError> {

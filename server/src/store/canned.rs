@@ -1,6 +1,7 @@
 //! Canned responses of a workspace. Every query is scoped by workspace id, so a foreign
 //! canned response id simply is not found.
 
+use crate::domain::id::WorkspaceId;
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 
@@ -49,7 +50,7 @@ impl Store {
     }
 
     /// The workspace's canned responses, ordered by shortcut.
-    pub async fn canned_responses(&self, workspace_id: &str) -> Result<Vec<CannedResponseRow>, StoreError> {
+    pub async fn canned_responses(&self, workspace_id: &WorkspaceId) -> Result<Vec<CannedResponseRow>, StoreError> {
         read!(self, |conn| {
             Ok(canned_responses::table
                 .filter(canned_responses::workspace_id.eq(workspace_id))
@@ -63,7 +64,7 @@ impl Store {
     /// Applies `change` to a canned response of the workspace.
     pub async fn update_canned_response(
         &self,
-        workspace_id: &str,
+        workspace_id: &WorkspaceId,
         canned_response_id: &str,
         change: CannedResponseChange,
     ) -> Result<CannedOutcome, StoreError> {
@@ -83,7 +84,7 @@ impl Store {
     /// Deletes a canned response of the workspace; false when there is none.
     pub async fn delete_canned_response(
         &self,
-        workspace_id: &str,
+        workspace_id: &WorkspaceId,
         canned_response_id: &str,
     ) -> Result<bool, StoreError> {
         write!(self, |conn| {

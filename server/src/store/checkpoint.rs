@@ -93,7 +93,7 @@ mod tests {
     async fn insert(store: &Store, id: String) -> Result<(), StoreError> {
         write!(store, |conn| {
             diesel::insert_into(workspaces::table)
-                .values(&WorkspaceRow::new(id, "x".repeat(2000), 0))
+                .values(&WorkspaceRow::new(id.as_str().into(), "x".repeat(2000), 0))
                 .execute(conn)
                 .await?;
             Ok::<_, StoreError>(())
@@ -109,7 +109,7 @@ mod tests {
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn the_wal_is_copied_back_by_the_checkpointer() {
-        let dir = std::env::temp_dir().join(crate::ids::new_id("porthole-checkpoint-test"));
+        let dir = std::env::temp_dir().join(crate::ids::unique("porthole-checkpoint-test"));
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join("test.db");
         let store = Store::connect(&DatabaseConfig::Sqlite(path.clone()), 2).await.unwrap();

@@ -6,10 +6,15 @@ use diesel::backend::Backend;
 use diesel::deserialize::{self, FromSql, Queryable};
 use diesel::expression::AsExpression;
 use diesel::serialize::{self, Output, ToSql};
-use diesel::sql_types::Text;
+use diesel::sql_types::{Nullable, Text};
 
 use crate::domain::account::Role;
 use crate::domain::conversation::{Priority, Sender, Status};
+use crate::domain::id::{
+    AttachmentId, AuditId, CannedResponseId, ConversationId, DashboardId, DeliveryId, InviteId, JobId, MessageId,
+    PasswordResetId, PushSubscriptionId, RefreshTokenId, SessionId, UserId, VisitorId, WebhookId, WidgetId, WorkerId,
+    WorkspaceId,
+};
 use crate::domain::job::JobState;
 use crate::domain::routing::{AgentStatus, Mode, Responder};
 use crate::domain::webhook::DeliveryState;
@@ -67,6 +72,99 @@ macro_rules! text_columns {
 }
 
 text_columns!(Status, Priority, Sender, Responder, Role, AgentStatus, Mode, JobState, DeliveryState);
+
+/// Implements the column traits for the typed ids: stored as their text, read back as
+/// written (`from_stored`).
+macro_rules! id_columns {
+    ($($ty:ident),* $(,)?) => {$(
+        impl AsExpression<Text> for $ty {
+            type Expression = <String as AsExpression<Text>>::Expression;
+            fn as_expression(self) -> Self::Expression {
+                <String as AsExpression<Text>>::as_expression(self.into_string())
+            }
+        }
+
+        impl<'a> AsExpression<Text> for &'a $ty {
+            type Expression = <&'a str as AsExpression<Text>>::Expression;
+            fn as_expression(self) -> Self::Expression {
+                <&'a str as AsExpression<Text>>::as_expression(self.as_str())
+            }
+        }
+
+        impl AsExpression<Nullable<Text>> for $ty {
+            type Expression = <String as AsExpression<Nullable<Text>>>::Expression;
+            fn as_expression(self) -> Self::Expression {
+                <String as AsExpression<Nullable<Text>>>::as_expression(self.into_string())
+            }
+        }
+
+        impl<'a> AsExpression<Nullable<Text>> for &'a $ty {
+            type Expression = <&'a str as AsExpression<Nullable<Text>>>::Expression;
+            fn as_expression(self) -> Self::Expression {
+                <&'a str as AsExpression<Nullable<Text>>>::as_expression(self.as_str())
+            }
+        }
+
+        impl<DB: Backend> ToSql<Text, DB> for $ty
+        where
+            str: ToSql<Text, DB>,
+        {
+            fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, DB>) -> serialize::Result {
+                <str as ToSql<Text, DB>>::to_sql(self.as_str(), out)
+            }
+        }
+
+        impl<DB: Backend> ToSql<Nullable<Text>, DB> for $ty
+        where
+            str: ToSql<Text, DB>,
+        {
+            fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, DB>) -> serialize::Result {
+                <str as ToSql<Text, DB>>::to_sql(self.as_str(), out)
+            }
+        }
+
+        impl<DB: Backend> FromSql<Text, DB> for $ty
+        where
+            String: FromSql<Text, DB>,
+        {
+            fn from_sql(bytes: DB::RawValue<'_>) -> deserialize::Result<Self> {
+                <String as FromSql<Text, DB>>::from_sql(bytes).map($ty::from_stored)
+            }
+        }
+
+        impl<DB: Backend> Queryable<Text, DB> for $ty
+        where
+            $ty: FromSql<Text, DB>,
+        {
+            type Row = Self;
+            fn build(row: Self) -> deserialize::Result<Self> {
+                Ok(row)
+            }
+        }
+    )*};
+}
+
+id_columns!(
+    WorkspaceId,
+    UserId,
+    WidgetId,
+    VisitorId,
+    ConversationId,
+    MessageId,
+    AttachmentId,
+    CannedResponseId,
+    InviteId,
+    AuditId,
+    WebhookId,
+    PushSubscriptionId,
+    RefreshTokenId,
+    SessionId,
+    PasswordResetId,
+    DashboardId,
+    WorkerId,
+    JobId,
+    DeliveryId,
+);
 
 #[cfg(test)]
 mod tests {

@@ -1,6 +1,7 @@
 //! Conversations and messages: the write path (message, conversation update and event
 //! log entry in one transaction) and the queries behind inboxes and history.
 
+use crate::domain::id::{ConversationId, UserId, VisitorId, WidgetId, WorkspaceId};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 use diesel_async::pooled_connection::deadpool::Pool;
@@ -45,16 +46,16 @@ pub(crate) enum Staged {
 /// asks (anything else is "not found").
 #[derive(Clone, Copy, Debug)]
 pub struct ConversationRef<'a> {
-    pub workspace_id: &'a str,
-    pub conversation_id: &'a str,
-    pub visitor_id: Option<&'a str>,
+    pub workspace_id: &'a WorkspaceId,
+    pub conversation_id: &'a ConversationId,
+    pub visitor_id: Option<&'a VisitorId>,
 }
 
 impl ConversationRef<'_> {
     /// The conversation as it is, if the caller may change it.
     async fn current(&self, conn: &mut impl Reads) -> Result<Option<ConversationView>, StoreError> {
         let view = conn.conversation_view(self.workspace_id, self.conversation_id).await?;
-        Ok(view.filter(|v| self.visitor_id.is_none_or(|id| v.conversation.visitor_id == id)))
+        Ok(view.filter(|v| self.visitor_id.is_none_or(|id| v.conversation.visitor_id == *id)))
     }
 }
 
@@ -65,7 +66,7 @@ pub(crate) struct ConversationChange {
     /// Whether the visitor's feed shows it.
     pub visitor_visible: bool,
     /// A new assignee's notice: (user id, whether it moved from another agent).
-    pub notice: Option<(String, bool)>,
+    pub notice: Option<(UserId, bool)>,
 }
 
 impl ConversationChange {
@@ -95,9 +96,9 @@ pub enum ChangeOutcome {
 pub struct ListFilter {
     pub statuses: Vec<Status>,
     /// `Some(None)`: unassigned; `Some(Some(id))`: assigned to id.
-    pub assignee: Option<Option<String>>,
+    pub assignee: Option<Option<UserId>>,
     pub priority: Option<rules::Priority>,
-    pub widget_id: Option<String>,
+    pub widget_id: Option<WidgetId>,
     /// Lower-cased search text.
     pub query: Option<String>,
     /// Keyset position: strictly older than (last_message_at, id).
@@ -157,7 +158,7 @@ impl Store {
         let grace = self.agent_grace_ms();
         let missing = || StoreError::Query(diesel::result::Error::NotFound);
         write!(self, workspace = &row.workspace_id, |conn| {
-            let open: Option<String> = conversations::table
+            let open: Option<ConversationId> = conversations::table
                 .filter(conversations::workspace_id.eq(&row.workspace_id))
                 .filter(conversations::visitor_id.eq(&row.visitor_id))
                 .filter(conversations::widget_id.eq(&row.widget_id))
@@ -188,19 +189,19 @@ impl Store {
     /// One conversation of the workspace (and of the visitor, when given).
     pub async fn conversation(
         &self,
-        workspace_id: &str,
-        conversation_id: &str,
-        visitor_id: Option<&str>,
+        workspace_id: &WorkspaceId,
+        conversation_id: &ConversationId,
+        visitor_id: Option<&VisitorId>,
     ) -> Result<Option<ConversationView>, StoreError> {
         let view = read!(self, |conn| { conn.conversation_view(workspace_id, conversation_id).await })?;
-        Ok(view.filter(|v| visitor_id.is_none_or(|id| v.conversation.visitor_id == id)))
+        Ok(view.filter(|v| visitor_id.is_none_or(|id| v.conversation.visitor_id == *id)))
     }
 
     /// The visitor's conversations, newest activity first.
     pub async fn visitor_conversations(
         &self,
-        workspace_id: &str,
-        visitor_id: &str,
+        workspace_id: &WorkspaceId,
+        visitor_id: &VisitorId,
     ) -> Result<Vec<ConversationView>, StoreError> {
         let rows: Vec<(ConversationRow, String, String, Option<String>)> = read!(self, |conn| {
             Ok::<_, StoreError>(
@@ -227,7 +228,7 @@ impl Store {
     /// The agents' inbox: filtered, searched, newest activity first, keyset-paged.
     pub async fn list_conversations(
         &self,
-        workspace_id: &str,
+        workspace_id: &WorkspaceId,
         filter: &ListFilter,
     ) -> Result<Vec<ConversationView>, StoreError> {
         let rows: Vec<(ConversationRow, String, String, Option<String>)> = read!(self, |conn| {
@@ -325,7 +326,7 @@ impl Store {
     pub async fn assign_conversation(
         &self,
         target: ConversationRef<'_>,
-        assignee: Option<String>,
+        assignee: Option<UserId>,
         now: i64,
     ) -> Result<ChangeOutcome, StoreError> {
         let grace = self.agent_grace_ms();
@@ -593,7 +594,7 @@ impl Store {
     /// whether older ones exist. Internal notes only when `include_internal`.
     pub async fn messages(
         &self,
-        conversation_id: &str,
+        conversation_id: &ConversationId,
         before_seq: i64,
         limit: i64,
         include_internal: bool,

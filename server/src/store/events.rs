@@ -5,6 +5,7 @@
 //! row's lock in the same transaction that writes the change, so sequence numbers are
 //! gap-free and in commit order: once event N is visible, every event below N is too.
 
+use crate::domain::id::{ConversationId, VisitorId, WorkspaceId};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 
@@ -20,8 +21,8 @@ use crate::realtime::event::{Event, EventBody};
 /// An event to append; its sequence number is assigned on append.
 #[derive(Debug)]
 pub struct NewEvent {
-    pub conversation_id: Option<String>,
-    pub visitor_id: Option<String>,
+    pub conversation_id: Option<ConversationId>,
+    pub visitor_id: Option<VisitorId>,
     pub visitor_visible: bool,
     pub body: EventBody,
 }
@@ -32,7 +33,7 @@ pub enum EventFilter {
     /// Everything in the workspace (agents).
     Workspace,
     /// What one visitor may see.
-    Visitor(String),
+    Visitor(VisitorId),
 }
 
 /// An event as read back from the log (its place in the visitor's chain is not stored:
@@ -50,7 +51,7 @@ fn logged(row: EventRow) -> Result<Event, StoreError> {
 
 impl Store {
     /// The workspace's newest event sequence number (0 before the first event).
-    pub async fn latest_event_seq(&self, workspace_id: &str) -> Result<i64, StoreError> {
+    pub async fn latest_event_seq(&self, workspace_id: &WorkspaceId) -> Result<i64, StoreError> {
         read!(self, |conn| {
             // A key lookup: `get_result` spares SQLite the re-prepare a bound `LIMIT` causes.
             Ok(workspaces::table
@@ -66,7 +67,7 @@ impl Store {
     /// Up to `limit` events after `after` (and below `before`, when given), oldest first.
     pub async fn events_after(
         &self,
-        workspace_id: &str,
+        workspace_id: &WorkspaceId,
         filter: &EventFilter,
         after: i64,
         before: Option<i64>,
@@ -94,7 +95,12 @@ impl Store {
 
     /// The workspace's events logged at or after `since`, at most the newest `limit`, oldest
     /// first (what a restarted replica publishes again, see `realtime::recovery`).
-    pub async fn events_since(&self, workspace_id: &str, since: i64, limit: i64) -> Result<Vec<Event>, StoreError> {
+    pub async fn events_since(
+        &self,
+        workspace_id: &WorkspaceId,
+        since: i64,
+        limit: i64,
+    ) -> Result<Vec<Event>, StoreError> {
         let latest = self.latest_event_seq(workspace_id).await?;
         let rows: Vec<EventRow> = read!(self, |conn| {
             // By sequence (the primary key), not by time: no scan of the whole log.
@@ -116,7 +122,7 @@ impl Store {
     #[cfg(test)]
     pub(crate) async fn append_events(
         &self,
-        workspace_id: &str,
+        workspace_id: &WorkspaceId,
         now: i64,
         new: Vec<NewEvent>,
     ) -> Result<Vec<Event>, StoreError> {
@@ -126,7 +132,7 @@ impl Store {
     /// Creates a bare workspace (feed tests).
     #[cfg(test)]
     pub(crate) async fn insert_workspace(&self, id: &str, name: &str, now: i64) -> Result<(), StoreError> {
-        let row = super::models::WorkspaceRow::new(id.to_owned(), name.to_owned(), now);
+        let row = super::models::WorkspaceRow::new(id.into(), name.to_owned(), now);
         write!(self, |conn| {
             diesel::insert_into(workspaces::table).values(&row).execute(conn).await?;
             Ok(())

@@ -1,6 +1,7 @@
 //! Background jobs: writing them, claiming due ones under a lease, recording how an attempt
 //! ended, listing them for owners, and pruning finished ones (see `jobs` for the model).
 
+use crate::domain::id::{JobId, WorkerId, WorkspaceId};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 
@@ -20,7 +21,7 @@ fn in_lane(lane: Lane) -> diesel::dsl::Eq<diesel::dsl::Eq<jobs::kind, &'static s
 impl Store {
     /// Writes a job on its own (work with a cause in the store is written in the cause's
     /// transaction through `Writes::enqueue_job` instead).
-    pub async fn enqueue_job(&self, new: &NewJob, now: i64) -> Result<String, StoreError> {
+    pub async fn enqueue_job(&self, new: &NewJob, now: i64) -> Result<JobId, StoreError> {
         write!(self, |conn| { conn.enqueue_job(new, now).await })
     }
 
@@ -31,7 +32,7 @@ impl Store {
     /// take the same job; on SQLite the single writer serialises claims.
     pub async fn claim_jobs(
         &self,
-        worker: &str,
+        worker: &WorkerId,
         lane: Lane,
         now: i64,
         limit: i64,
@@ -47,7 +48,7 @@ impl Store {
                 let mut pooled = writer.get().await.map_err(StoreError::from_pool)?;
                 let conn = &mut *pooled;
                 transaction!(conn, {
-                    let ids: Vec<String> = jobs::table
+                    let ids: Vec<JobId> = jobs::table
                         .filter(due)
                         .order((jobs::run_at, jobs::id))
                         .limit(limit)
@@ -64,7 +65,7 @@ impl Store {
                 let mut pooled = pool.get().await.map_err(StoreError::from_pool)?;
                 let conn = &mut *pooled;
                 transaction!(conn, {
-                    let ids: Vec<String> = jobs::table
+                    let ids: Vec<JobId> = jobs::table
                         .filter(due)
                         .order((jobs::run_at, jobs::id))
                         .limit(limit)
@@ -85,7 +86,7 @@ impl Store {
     /// Records that `worker`'s attempt `attempt` of job `id` succeeded, and clears its
     /// payload (it may hold a secret link). `false` when the job is no longer that
     /// worker's (its lease ended and another claimed it): nothing is changed then.
-    pub async fn finish_job(&self, id: &str, worker: &str, attempt: i32, now: i64) -> Result<bool, StoreError> {
+    pub async fn finish_job(&self, id: &JobId, worker: &WorkerId, attempt: i32, now: i64) -> Result<bool, StoreError> {
         write!(self, |conn| {
             let updated = diesel::update(
                 // Only while `worker` holds this attempt.
@@ -111,7 +112,7 @@ impl Store {
 
     /// Deletes job `id` that `worker`'s attempt `attempt` found nothing to do for; `false`
     /// when the job is no longer that worker's.
-    pub async fn forget_job(&self, id: &str, worker: &str, attempt: i32) -> Result<bool, StoreError> {
+    pub async fn forget_job(&self, id: &JobId, worker: &WorkerId, attempt: i32) -> Result<bool, StoreError> {
         write!(self, |conn| {
             let deleted = diesel::delete(
                 jobs::table
@@ -131,8 +132,8 @@ impl Store {
     /// cannot help), marked failed. `false` when the job is no longer that worker's.
     pub async fn fail_job(
         &self,
-        id: &str,
-        worker: &str,
+        id: &JobId,
+        worker: &WorkerId,
         attempt: i32,
         error: &str,
         retry_at: Option<i64>,
@@ -195,7 +196,7 @@ impl Store {
     /// the keyset `before` (`(created_at, id)` of the last job of the previous page).
     pub async fn jobs_of(
         &self,
-        workspace_id: &str,
+        workspace_id: &WorkspaceId,
         kind: &str,
         before: Option<(i64, String)>,
         limit: i64,
@@ -217,7 +218,12 @@ impl Store {
 
     /// Queues the workspace's failed job `id` again, due `now`, with its attempts counted
     /// from zero; `None` (nothing changed) when the workspace has no failed job `id`.
-    pub async fn retry_job(&self, workspace_id: &str, id: &str, now: i64) -> Result<Option<JobRow>, StoreError> {
+    pub async fn retry_job(
+        &self,
+        workspace_id: &WorkspaceId,
+        id: &JobId,
+        now: i64,
+    ) -> Result<Option<JobRow>, StoreError> {
         write!(self, |conn| {
             let retried = diesel::update(
                 jobs::table
@@ -240,7 +246,7 @@ impl Store {
     }
 
     /// A job by id (tests and owners' views).
-    pub async fn job(&self, id: &str) -> Result<Option<JobRow>, StoreError> {
+    pub async fn job(&self, id: &JobId) -> Result<Option<JobRow>, StoreError> {
         read!(self, |conn| { Ok(jobs::table.find(id).select(JobRow::as_select()).get_result(conn).await.optional()?) })
     }
 

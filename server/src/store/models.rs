@@ -6,6 +6,10 @@ use serde::{Deserialize, Serialize};
 use super::StoreError;
 use crate::domain::account::Role;
 use crate::domain::conversation::{Priority, Sender, Status};
+use crate::domain::id::{
+    AttachmentId, AuditId, CannedResponseId, ConversationId, DeliveryId, InviteId, JobId, MessageId, PasswordResetId,
+    RefreshTokenId, SessionId, UserId, VisitorId, WebhookId, WidgetId, WorkspaceId,
+};
 use crate::domain::job::JobState;
 use crate::domain::routing::{AgentStatus, Mode, Responder};
 use crate::domain::webhook::DeliveryState;
@@ -20,7 +24,7 @@ use super::schema::{
 #[derive(Clone, Debug, Queryable, Selectable, Insertable)]
 #[diesel(table_name = workspaces)]
 pub struct WorkspaceRow {
-    pub id: String,
+    pub id: WorkspaceId,
     pub name: String,
     pub created_at: i64,
     #[diesel(skip_insertion)]
@@ -31,14 +35,14 @@ pub struct WorkspaceRow {
 
 impl WorkspaceRow {
     /// A new workspace with default routing.
-    pub fn new(id: String, name: String, created_at: i64) -> Self {
+    pub fn new(id: WorkspaceId, name: String, created_at: i64) -> Self {
         Self { id, name, created_at, routing_mode: Mode::LeastLoaded, unassign_on_offline: false }
     }
 }
 
 impl MembershipRow {
     /// A new membership: online by default, capacity 5.
-    pub fn new(workspace_id: String, user_id: String, role: Role, created_at: i64) -> Self {
+    pub fn new(workspace_id: WorkspaceId, user_id: UserId, role: Role, created_at: i64) -> Self {
         Self {
             workspace_id,
             user_id,
@@ -55,7 +59,7 @@ impl MembershipRow {
 #[derive(Clone, Debug, Queryable, Selectable, Insertable)]
 #[diesel(table_name = users)]
 pub struct UserRow {
-    pub id: String,
+    pub id: UserId,
     pub email: String,
     pub password_hash: String,
     pub display_name: String,
@@ -66,8 +70,8 @@ pub struct UserRow {
 #[derive(Clone, Debug, Queryable, Selectable, Insertable)]
 #[diesel(table_name = memberships)]
 pub struct MembershipRow {
-    pub workspace_id: String,
-    pub user_id: String,
+    pub workspace_id: WorkspaceId,
+    pub user_id: UserId,
     pub role: Role,
     pub created_at: i64,
     /// What the member chose.
@@ -83,10 +87,10 @@ pub struct MembershipRow {
 #[derive(Clone, Debug, Queryable, Selectable, Insertable)]
 #[diesel(table_name = refresh_tokens)]
 pub struct RefreshTokenRow {
-    pub id: String,
-    pub family_id: String,
-    pub user_id: String,
-    pub workspace_id: String,
+    pub id: RefreshTokenId,
+    pub family_id: SessionId,
+    pub user_id: UserId,
+    pub workspace_id: WorkspaceId,
     pub token_hash: String,
     pub created_at: i64,
     pub expires_at: i64,
@@ -94,16 +98,43 @@ pub struct RefreshTokenRow {
     pub revoked_at: Option<i64>,
 }
 
+/// A refresh token about to be issued; its family and owner come from the sign-in it
+/// starts or the token it replaces.
+#[derive(Clone, Debug)]
+pub struct NewRefreshToken {
+    pub id: RefreshTokenId,
+    pub token_hash: String,
+    pub created_at: i64,
+    pub expires_at: i64,
+}
+
+impl NewRefreshToken {
+    /// The row of this token in session `family_id` of `user_id` in `workspace_id`.
+    pub fn into_row(self, family_id: SessionId, user_id: UserId, workspace_id: WorkspaceId) -> RefreshTokenRow {
+        RefreshTokenRow {
+            id: self.id,
+            family_id,
+            user_id,
+            workspace_id,
+            token_hash: self.token_hash,
+            created_at: self.created_at,
+            expires_at: self.expires_at,
+            used_at: None,
+            revoked_at: None,
+        }
+    }
+}
+
 /// An invite row; only the SHA-256 of the token is stored.
 #[derive(Clone, Debug, Queryable, Selectable, Insertable)]
 #[diesel(table_name = invites)]
 pub struct InviteRow {
-    pub id: String,
-    pub workspace_id: String,
+    pub id: InviteId,
+    pub workspace_id: WorkspaceId,
     pub email: String,
     pub role: Role,
     pub token_hash: String,
-    pub invited_by: String,
+    pub invited_by: UserId,
     pub created_at: i64,
     pub expires_at: i64,
     pub accepted_at: Option<i64>,
@@ -114,8 +145,8 @@ pub struct InviteRow {
 #[derive(Clone, Debug, Queryable, Selectable, Insertable)]
 #[diesel(table_name = widgets)]
 pub struct WidgetRow {
-    pub id: String,
-    pub workspace_id: String,
+    pub id: WidgetId,
+    pub workspace_id: WorkspaceId,
     pub name: String,
     pub public_token: String,
     pub identity_secret: String,
@@ -129,9 +160,9 @@ pub struct WidgetRow {
 #[derive(Clone, Debug, PartialEq, Queryable, Selectable, Insertable)]
 #[diesel(table_name = audit_log)]
 pub struct AuditRow {
-    pub id: String,
-    pub workspace_id: String,
-    pub actor_user_id: String,
+    pub id: AuditId,
+    pub workspace_id: WorkspaceId,
+    pub actor_user_id: UserId,
     pub actor_name: String,
     pub action: String,
     pub target_id: String,
@@ -143,8 +174,8 @@ pub struct AuditRow {
 #[derive(Clone, Debug, PartialEq, Queryable, Selectable, Insertable)]
 #[diesel(table_name = password_resets)]
 pub struct PasswordResetRow {
-    pub id: String,
-    pub user_id: String,
+    pub id: PasswordResetId,
+    pub user_id: UserId,
     pub token_hash: String,
     pub created_at: i64,
     pub expires_at: i64,
@@ -155,8 +186,8 @@ pub struct PasswordResetRow {
 #[derive(Clone, Debug, PartialEq, Queryable, Selectable, Insertable)]
 #[diesel(table_name = jobs)]
 pub struct JobRow {
-    pub id: String,
-    pub workspace_id: Option<String>,
+    pub id: JobId,
+    pub workspace_id: Option<WorkspaceId>,
     pub kind: String,
     pub summary: String,
     pub payload: String,
@@ -180,8 +211,8 @@ pub struct JobRow {
 #[derive(Clone, Debug, PartialEq, Queryable, Selectable, Insertable)]
 #[diesel(table_name = webhooks)]
 pub struct WebhookRow {
-    pub id: String,
-    pub workspace_id: String,
+    pub id: WebhookId,
+    pub workspace_id: WorkspaceId,
     pub url: String,
     pub description: String,
     pub event_types: String,
@@ -207,9 +238,9 @@ impl WebhookRow {
 #[derive(Clone, Debug, PartialEq, Queryable, Selectable, Insertable)]
 #[diesel(table_name = webhook_deliveries)]
 pub struct DeliveryRow {
-    pub id: String,
-    pub webhook_id: String,
-    pub workspace_id: String,
+    pub id: DeliveryId,
+    pub webhook_id: WebhookId,
+    pub workspace_id: WorkspaceId,
     pub event_type: String,
     /// The request body exactly as sent.
     pub payload: String,
@@ -228,9 +259,9 @@ pub struct DeliveryRow {
 #[derive(Clone, Debug, PartialEq, Queryable, Selectable, Insertable)]
 #[diesel(table_name = visitors)]
 pub struct VisitorRow {
-    pub id: String,
-    pub workspace_id: String,
-    pub widget_id: String,
+    pub id: VisitorId,
+    pub workspace_id: WorkspaceId,
+    pub widget_id: WidgetId,
     pub name: String,
     pub email: String,
     pub external_id: Option<String>,
@@ -258,8 +289,8 @@ pub struct VisitorRow {
 #[diesel(table_name = page_views)]
 pub struct PageViewRow {
     pub id: i64,
-    pub workspace_id: String,
-    pub visitor_id: String,
+    pub workspace_id: WorkspaceId,
+    pub visitor_id: VisitorId,
     pub url: String,
     pub title: String,
     pub referrer: String,
@@ -270,8 +301,8 @@ pub struct PageViewRow {
 #[derive(Clone, Debug, Insertable)]
 #[diesel(table_name = page_views)]
 pub struct NewPageView {
-    pub workspace_id: String,
-    pub visitor_id: String,
+    pub workspace_id: WorkspaceId,
+    pub visitor_id: VisitorId,
     pub url: String,
     pub title: String,
     pub referrer: String,
@@ -282,13 +313,13 @@ pub struct NewPageView {
 #[derive(Clone, Debug, PartialEq, Queryable, Selectable, Insertable)]
 #[diesel(table_name = conversations)]
 pub struct ConversationRow {
-    pub id: String,
-    pub workspace_id: String,
-    pub widget_id: String,
-    pub visitor_id: String,
+    pub id: ConversationId,
+    pub workspace_id: WorkspaceId,
+    pub widget_id: WidgetId,
+    pub visitor_id: VisitorId,
     pub status: Status,
     pub priority: Priority,
-    pub assignee_user_id: Option<String>,
+    pub assignee_user_id: Option<UserId>,
     pub tags: String,
     pub source_url: String,
     pub source_title: String,
@@ -315,9 +346,9 @@ pub struct ConversationRow {
 #[derive(Clone, Debug, PartialEq, Queryable, Selectable, Insertable)]
 #[diesel(table_name = messages)]
 pub struct MessageRow {
-    pub id: String,
-    pub workspace_id: String,
-    pub conversation_id: String,
+    pub id: MessageId,
+    pub workspace_id: WorkspaceId,
+    pub conversation_id: ConversationId,
     pub seq: i64,
     pub sender_type: Sender,
     pub sender_id: String,
@@ -333,14 +364,14 @@ pub struct MessageRow {
 #[derive(Clone, Debug, PartialEq, Queryable, Selectable, Insertable, Serialize, Deserialize)]
 #[diesel(table_name = attachments)]
 pub struct AttachmentRow {
-    pub id: String,
-    pub workspace_id: String,
-    pub conversation_id: String,
+    pub id: AttachmentId,
+    pub workspace_id: WorkspaceId,
+    pub conversation_id: ConversationId,
     pub uploader_id: String,
     pub file_name: String,
     pub content_type: String,
     pub size_bytes: i64,
-    pub message_id: Option<String>,
+    pub message_id: Option<MessageId>,
     pub created_at: i64,
 }
 
@@ -348,10 +379,10 @@ pub struct AttachmentRow {
 #[derive(Clone, Debug, Queryable, Selectable, Insertable)]
 #[diesel(table_name = events)]
 pub struct EventRow {
-    pub workspace_id: String,
+    pub workspace_id: WorkspaceId,
     pub seq: i64,
-    pub conversation_id: Option<String>,
-    pub visitor_id: Option<String>,
+    pub conversation_id: Option<ConversationId>,
+    pub visitor_id: Option<VisitorId>,
     pub visitor_visible: bool,
     pub body: String,
     pub created_at: i64,
@@ -361,12 +392,12 @@ pub struct EventRow {
 #[derive(Clone, Debug, Queryable, Selectable, Insertable)]
 #[diesel(table_name = canned_responses)]
 pub struct CannedResponseRow {
-    pub id: String,
-    pub workspace_id: String,
+    pub id: CannedResponseId,
+    pub workspace_id: WorkspaceId,
     pub shortcut: String,
     pub title: String,
     pub body: String,
-    pub created_by: String,
+    pub created_by: UserId,
     pub created_at: i64,
     pub updated_at: i64,
 }

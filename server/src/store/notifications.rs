@@ -1,6 +1,7 @@
 //! Members' notification settings, their browsers' push subscriptions, which dashboards are
 //! open, and the notifier's place in each workspace's event log (see `notifications`).
 
+use crate::domain::id::{ConversationId, PushSubscriptionId, UserId, WorkspaceId};
 use std::collections::{HashMap, HashSet};
 
 use diesel::prelude::*;
@@ -19,9 +20,9 @@ const WORKSPACE_DEFAULT: &str = "*";
 #[derive(Clone, Debug, PartialEq, Eq, Queryable, Selectable, Insertable)]
 #[diesel(table_name = push_subscriptions)]
 pub struct PushSubscriptionRow {
-    pub id: String,
-    pub workspace_id: String,
-    pub user_id: String,
+    pub id: PushSubscriptionId,
+    pub workspace_id: WorkspaceId,
+    pub user_id: UserId,
     pub endpoint: String,
     /// The browser's P-256 public key, base64url (uncompressed point).
     pub p256dh: String,
@@ -35,19 +36,19 @@ pub struct PushSubscriptionRow {
 #[derive(Clone, Debug, Default)]
 pub struct WorkspaceSettings {
     pub defaults: Settings,
-    pub members: HashMap<String, Settings>,
+    pub members: HashMap<UserId, Settings>,
 }
 
 impl WorkspaceSettings {
     /// What applies to a member.
-    pub fn of(&self, user_id: &str) -> &Settings {
+    pub fn of(&self, user_id: &UserId) -> &Settings {
         self.members.get(user_id).unwrap_or(&self.defaults)
     }
 }
 
 impl Store {
     /// The workspace's default and every member's own settings.
-    pub async fn notification_settings(&self, workspace_id: &str) -> Result<WorkspaceSettings, StoreError> {
+    pub async fn notification_settings(&self, workspace_id: &WorkspaceId) -> Result<WorkspaceSettings, StoreError> {
         let rows: Vec<(String, String)> = read!(self, |conn| {
             Ok::<_, StoreError>(
                 notification_settings::table
@@ -62,7 +63,7 @@ impl Store {
             if user_id == WORKSPACE_DEFAULT {
                 settings.defaults = Settings::from_json(&json);
             } else {
-                settings.members.insert(user_id, Settings::from_json(&json));
+                settings.members.insert(UserId::from_stored(user_id), Settings::from_json(&json));
             }
         }
         Ok(settings)
@@ -71,8 +72,8 @@ impl Store {
     /// Sets a member's own settings, or with `None` makes them follow the workspace's.
     pub async fn set_member_notifications(
         &self,
-        workspace_id: &str,
-        user_id: &str,
+        workspace_id: &WorkspaceId,
+        user_id: &UserId,
         settings: Option<&Settings>,
         now: i64,
     ) -> Result<(), StoreError> {
@@ -82,7 +83,7 @@ impl Store {
     /// Sets the workspace's default settings.
     pub async fn set_workspace_notifications(
         &self,
-        workspace_id: &str,
+        workspace_id: &WorkspaceId,
         settings: &Settings,
         now: i64,
     ) -> Result<(), StoreError> {
@@ -91,7 +92,8 @@ impl Store {
 
     async fn put_settings(
         &self,
-        workspace_id: &str,
+        workspace_id: &WorkspaceId,
+        // A member's id, or `WORKSPACE_DEFAULT`.
         user_id: &str,
         settings: Option<&Settings>,
         now: i64,
@@ -142,8 +144,8 @@ impl Store {
     /// A member's subscriptions, oldest first.
     pub async fn push_subscriptions_of(
         &self,
-        workspace_id: &str,
-        user_id: &str,
+        workspace_id: &WorkspaceId,
+        user_id: &UserId,
     ) -> Result<Vec<PushSubscriptionRow>, StoreError> {
         read!(self, |conn| {
             Ok(push_subscriptions::table
@@ -192,9 +194,9 @@ impl Store {
     /// Every subscription of the workspace's members, by member.
     pub async fn push_subscriptions_by_member(
         &self,
-        workspace_id: &str,
-    ) -> Result<HashMap<String, Vec<String>>, StoreError> {
-        let rows: Vec<(String, String)> = read!(self, |conn| {
+        workspace_id: &WorkspaceId,
+    ) -> Result<HashMap<UserId, Vec<PushSubscriptionId>>, StoreError> {
+        let rows: Vec<(UserId, PushSubscriptionId)> = read!(self, |conn| {
             Ok::<_, StoreError>(
                 push_subscriptions::table
                     .filter(push_subscriptions::workspace_id.eq(workspace_id))
@@ -203,7 +205,7 @@ impl Store {
                     .await?,
             )
         })?;
-        let mut by_member: HashMap<String, Vec<String>> = HashMap::new();
+        let mut by_member: HashMap<UserId, Vec<PushSubscriptionId>> = HashMap::new();
         for (user_id, id) in rows {
             by_member.entry(user_id).or_default().push(id);
         }
@@ -214,8 +216,8 @@ impl Store {
     pub async fn dashboard_seen(
         &self,
         id: &str,
-        workspace_id: &str,
-        user_id: &str,
+        workspace_id: &WorkspaceId,
+        user_id: &UserId,
         now: i64,
     ) -> Result<(), StoreError> {
         write!(self, |conn| {
@@ -253,8 +255,8 @@ impl Store {
     }
 
     /// Members of the workspace with a dashboard open now.
-    pub async fn members_looking(&self, workspace_id: &str, now: i64) -> Result<HashSet<String>, StoreError> {
-        let users: Vec<String> = read!(self, |conn| {
+    pub async fn members_looking(&self, workspace_id: &WorkspaceId, now: i64) -> Result<HashSet<UserId>, StoreError> {
+        let users: Vec<UserId> = read!(self, |conn| {
             Ok::<_, StoreError>(
                 open_dashboards::table
                     .filter(open_dashboards::workspace_id.eq(workspace_id))
@@ -271,13 +273,13 @@ impl Store {
     /// The assignee of each of the workspace's conversations `ids` (absent: not found).
     pub async fn assignees(
         &self,
-        workspace_id: &str,
-        ids: &[String],
-    ) -> Result<HashMap<String, Option<String>>, StoreError> {
+        workspace_id: &WorkspaceId,
+        ids: &[ConversationId],
+    ) -> Result<HashMap<ConversationId, Option<UserId>>, StoreError> {
         if ids.is_empty() {
             return Ok(HashMap::new());
         }
-        let rows: Vec<(String, Option<String>)> = read!(self, |conn| {
+        let rows: Vec<(ConversationId, Option<UserId>)> = read!(self, |conn| {
             Ok::<_, StoreError>(
                 conversations::table
                     .filter(conversations::workspace_id.eq(workspace_id))
@@ -291,7 +293,7 @@ impl Store {
     }
 
     /// Workspaces with events the notifier has not looked at: `(id, notified_seq)`.
-    pub async fn workspaces_to_notify(&self) -> Result<Vec<(String, i64)>, StoreError> {
+    pub async fn workspaces_to_notify(&self) -> Result<Vec<(WorkspaceId, i64)>, StoreError> {
         read!(self, |conn| {
             Ok(workspaces::table
                 .filter(workspaces::notified_seq.lt(workspaces::event_seq))
@@ -305,7 +307,7 @@ impl Store {
     /// transaction; `false`, writing nothing, when another process moved it first.
     pub async fn notified(
         &self,
-        workspace_id: &str,
+        workspace_id: &WorkspaceId,
         from: i64,
         to: i64,
         jobs: &[NewJob],

@@ -1,6 +1,7 @@
 //! A visitor's data as a whole: everything stored about them, read at once for an export,
 //! and erased at once.
 
+use crate::domain::id::{ConversationId, VisitorId, WorkspaceId};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 
@@ -23,7 +24,7 @@ pub struct VisitorData {
 /// What erasing a visitor removed.
 #[derive(Debug)]
 pub struct Erased {
-    pub conversation_ids: Vec<String>,
+    pub conversation_ids: Vec<ConversationId>,
     /// The files' records; the caller deletes the files.
     pub attachments: Vec<AttachmentRow>,
     /// The `visitor_erased` event, to publish.
@@ -32,7 +33,11 @@ pub struct Erased {
 
 impl Store {
     /// Everything stored about the visitor, if they are of this workspace.
-    pub async fn visitor_data(&self, workspace_id: &str, visitor_id: &str) -> Result<Option<VisitorData>, StoreError> {
+    pub async fn visitor_data(
+        &self,
+        workspace_id: &WorkspaceId,
+        visitor_id: &VisitorId,
+    ) -> Result<Option<VisitorData>, StoreError> {
         read!(self, |conn| {
             let visitor: Option<VisitorRow> = visitors::table
                 .filter(visitors::workspace_id.eq(workspace_id))
@@ -81,13 +86,13 @@ impl Store {
     /// then logs `visitor_erased`. `None` if no such visitor is in this workspace.
     pub async fn erase_visitor(
         &self,
-        workspace_id: &str,
-        visitor_id: &str,
+        workspace_id: &WorkspaceId,
+        visitor_id: &VisitorId,
         now: i64,
     ) -> Result<Option<Erased>, StoreError> {
         let erased_body = serde_json::to_string(&EventBody::Erased)?;
         write!(self, workspace = workspace_id, |conn| {
-            let found: Option<String> = visitors::table
+            let found: Option<VisitorId> = visitors::table
                 .filter(visitors::workspace_id.eq(workspace_id))
                 .filter(visitors::id.eq(visitor_id))
                 .select(visitors::id)
@@ -97,7 +102,7 @@ impl Store {
             if found.is_none() {
                 return Ok(None);
             }
-            let conversation_ids: Vec<String> = conversations::table
+            let conversation_ids: Vec<ConversationId> = conversations::table
                 .filter(conversations::visitor_id.eq(visitor_id))
                 .select(conversations::id)
                 .load(conn)
@@ -124,7 +129,7 @@ impl Store {
                 visitor_id: None,
                 visitor_visible: false,
                 body: EventBody::VisitorErased {
-                    visitor_id: visitor_id.to_owned(),
+                    visitor_id: visitor_id.clone(),
                     conversation_ids: conversation_ids.clone(),
                 },
             };

@@ -18,6 +18,7 @@ use super::StoreError;
 use super::conversations::{ChangeOutcome, ConversationChange, Staged};
 use super::events::NewEvent;
 use crate::domain::conversation::MessageToSend;
+use crate::domain::id::{ConversationId, JobId, UserId, VisitorId, WorkerId, WorkspaceId};
 use crate::realtime::event::Event;
 use crate::realtime::payload::{Conversation, ConversationView, MemberView};
 
@@ -27,8 +28,8 @@ pub(crate) trait Reads {
     /// place in the queue.
     async fn conversation_view(
         &mut self,
-        workspace_id: &str,
-        conversation_id: &str,
+        workspace_id: &WorkspaceId,
+        conversation_id: &ConversationId,
     ) -> Result<Option<ConversationView>, StoreError>;
 
     /// 1 + the number of conversations queued ahead of `row` in its workspace; 0 when it
@@ -36,7 +37,7 @@ pub(crate) trait Reads {
     async fn queue_position(&mut self, row: &Conversation) -> Result<i64, StoreError>;
 
     /// Each agent's number of open assigned conversations (agents with none are absent).
-    async fn agent_loads(&mut self, workspace_id: &str) -> Result<Vec<(String, i64)>, StoreError>;
+    async fn agent_loads(&mut self, workspace_id: &WorkspaceId) -> Result<Vec<(UserId, i64)>, StoreError>;
 
     /// Some workspace that the account with e-mail `except_owner` (the demo owner) is not a
     /// member of, if one exists.
@@ -54,13 +55,13 @@ pub(crate) trait Writes: Reads {
     /// its events, while routing held the workspace row and waited to assign that
     /// conversation: "deadlock detected".) On SQLite the single writer serialises
     /// transactions anyway, and the statement costs one page the transaction dirties later.
-    async fn lock_workspace(&mut self, workspace_id: &str) -> Result<(), StoreError>;
+    async fn lock_workspace(&mut self, workspace_id: &WorkspaceId) -> Result<(), StoreError>;
 
     /// Appends events to the workspace's log and returns them as stored, for publishing
     /// after commit (see `store::events` for the sequence invariant).
     async fn append_events(
         &mut self,
-        workspace_id: &str,
+        workspace_id: &WorkspaceId,
         now: i64,
         new: Vec<NewEvent>,
     ) -> Result<Vec<Event>, StoreError>;
@@ -68,13 +69,18 @@ pub(crate) trait Writes: Reads {
     /// Assigns queued conversations, oldest first, to available agents as the routing mode
     /// says; returns the events to log. The caller must hold the workspace lock (every
     /// workspace write transaction takes it first), which serialises assignments.
-    async fn route_queue(&mut self, workspace_id: &str, now: i64, grace_ms: i64) -> Result<Vec<NewEvent>, StoreError>;
+    async fn route_queue(
+        &mut self,
+        workspace_id: &WorkspaceId,
+        now: i64,
+        grace_ms: i64,
+    ) -> Result<Vec<NewEvent>, StoreError>;
 
     /// A member with name and load, as dashboards show it.
     async fn member_view(
         &mut self,
-        workspace_id: &str,
-        user_id: &str,
+        workspace_id: &WorkspaceId,
+        user_id: &UserId,
         now: i64,
         grace_ms: i64,
     ) -> Result<Option<MemberView>, StoreError>;
@@ -83,22 +89,22 @@ pub(crate) trait Writes: Reads {
     /// conversations back in the queue (by age); returns the events.
     async fn unassign_if_configured(
         &mut self,
-        workspace_id: &str,
-        user_id: &str,
+        workspace_id: &WorkspaceId,
+        user_id: &UserId,
         now: i64,
     ) -> Result<Vec<NewEvent>, StoreError>;
 
     /// Deletes all but the newest `domain::visitor::MAX_PAGE_VIEWS_KEPT` page views of a
     /// visitor.
-    async fn prune_page_views(&mut self, visitor_id: &str) -> Result<(), StoreError>;
+    async fn prune_page_views(&mut self, visitor_id: &VisitorId) -> Result<(), StoreError>;
 
     /// Sets an account's password hash and ends every session of the account (its refresh
     /// tokens are revoked; access tokens stop at their next call).
-    async fn set_password(&mut self, user_id: &str, password_hash: &str, now: i64) -> Result<(), StoreError>;
+    async fn set_password(&mut self, user_id: &UserId, password_hash: &str, now: i64) -> Result<(), StoreError>;
 
     /// Writes a job, due after its delay (inside the transaction of what causes it);
     /// returns its id.
-    async fn enqueue_job(&mut self, new: &crate::jobs::NewJob, now: i64) -> Result<String, StoreError>;
+    async fn enqueue_job(&mut self, new: &crate::jobs::NewJob, now: i64) -> Result<JobId, StoreError>;
 
     /// Writes a pending delivery of `webhook` and the job that makes its attempts.
     async fn write_delivery(
@@ -112,8 +118,8 @@ pub(crate) trait Writes: Reads {
     /// their lease) as running under `worker` until `now + lease_ms`; returns those.
     async fn mark_claimed(
         &mut self,
-        ids: &[String],
-        worker: &str,
+        ids: &[JobId],
+        worker: &WorkerId,
         now: i64,
         lease_ms: i64,
     ) -> Result<Vec<super::models::JobRow>, StoreError>;
@@ -125,8 +131,8 @@ pub(crate) trait Writes: Reads {
     /// capacity or the queue changed, and the events appended.
     async fn finish_change(
         &mut self,
-        workspace_id: &str,
-        conversation_id: &str,
+        workspace_id: &WorkspaceId,
+        conversation_id: &ConversationId,
         change: ConversationChange,
         now: i64,
         grace_ms: i64,

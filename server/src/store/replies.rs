@@ -2,6 +2,7 @@
 //! e-mail of `jobs::Job::VisitorReply`), and visitor messages its agents have not (the
 //! e-mail of `jobs::Job::UnseenMessage`).
 
+use crate::domain::id::{ConversationId, MessageId, UserId, WorkspaceId};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 
@@ -15,7 +16,7 @@ const MOST_REPLIES: i64 = 20;
 /// One reply the visitor has not read.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Reply {
-    pub message_id: String,
+    pub message_id: MessageId,
     pub sender_name: String,
     pub body: String,
 }
@@ -39,8 +40,8 @@ impl Store {
     /// The unread replies of a conversation of the workspace; `None` when it is gone.
     pub async fn unread_replies(
         &self,
-        workspace_id: &str,
-        conversation_id: &str,
+        workspace_id: &WorkspaceId,
+        conversation_id: &ConversationId,
     ) -> Result<Option<UnreadReplies>, StoreError> {
         read!(self, |conn| {
             let Some((read_seq, source_url, visitor_email, visitor_name, visitor_language)) = conversations::table
@@ -62,7 +63,7 @@ impl Store {
             };
             let workspace_name: String =
                 workspaces::table.find(workspace_id).select(workspaces::name).get_result(conn).await?;
-            let mut newest: Vec<(String, String, String)> = messages::table
+            let mut newest: Vec<(MessageId, String, String)> = messages::table
                 .filter(messages::workspace_id.eq(workspace_id))
                 .filter(messages::conversation_id.eq(conversation_id))
                 .filter(messages::seq.gt(read_seq))
@@ -94,7 +95,7 @@ impl Store {
 /// assignee needs.
 #[derive(Clone, Debug)]
 pub struct UnseenMessages {
-    pub assignee_user_id: Option<String>,
+    pub assignee_user_id: Option<UserId>,
     pub visitor_name: String,
     pub visitor_email: String,
     pub workspace_name: String,
@@ -107,8 +108,8 @@ impl Store {
     /// read; `None` when it is gone.
     pub async fn unseen_visitor_messages(
         &self,
-        workspace_id: &str,
-        conversation_id: &str,
+        workspace_id: &WorkspaceId,
+        conversation_id: &ConversationId,
     ) -> Result<Option<UnseenMessages>, StoreError> {
         read!(self, |conn| {
             let Some((read_seq, assignee_user_id, visitor_email, visitor_name)) = conversations::table
@@ -121,7 +122,7 @@ impl Store {
                     visitors::email,
                     visitors::name,
                 ))
-                .get_result::<(i64, Option<String>, String, String)>(conn)
+                .get_result::<(i64, Option<UserId>, String, String)>(conn)
                 .await
                 .optional()?
             else {
@@ -129,7 +130,7 @@ impl Store {
             };
             let workspace_name: String =
                 workspaces::table.find(workspace_id).select(workspaces::name).get_result(conn).await?;
-            let mut newest: Vec<(String, String, String)> = messages::table
+            let mut newest: Vec<(MessageId, String, String)> = messages::table
                 .filter(messages::workspace_id.eq(workspace_id))
                 .filter(messages::conversation_id.eq(conversation_id))
                 .filter(messages::seq.gt(read_seq))

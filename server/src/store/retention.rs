@@ -3,6 +3,7 @@
 //! batches, so it never holds a lock for long, and is safe to run on several replicas at
 //! once (deleting what is already deleted deletes nothing).
 
+use crate::domain::id::{AttachmentId, WorkspaceId};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 
@@ -16,7 +17,7 @@ const BATCH: i64 = 1000;
 impl Store {
     /// The oldest event sequence number the workspace's log still holds (`None` when it
     /// holds none).
-    pub async fn oldest_event_seq(&self, workspace_id: &str) -> Result<Option<i64>, StoreError> {
+    pub async fn oldest_event_seq(&self, workspace_id: &WorkspaceId) -> Result<Option<i64>, StoreError> {
         read!(self, |conn| {
             Ok(events::table
                 .filter(events::workspace_id.eq(workspace_id))
@@ -29,14 +30,14 @@ impl Store {
     }
 
     /// Every workspace's id (for sweeps).
-    pub async fn workspace_ids(&self) -> Result<Vec<String>, StoreError> {
+    pub async fn workspace_ids(&self) -> Result<Vec<WorkspaceId>, StoreError> {
         read!(self, |conn| { Ok(workspaces::table.select(workspaces::id).load(conn).await?) })
     }
 
     /// Deletes a workspace's events created before `before` (ms) and all but its newest
     /// `keep`; returns how many. The log is pruned from its oldest end only, so what stays
     /// is still gap-free.
-    pub async fn prune_events(&self, workspace_id: &str, before: i64, keep: i64) -> Result<u64, StoreError> {
+    pub async fn prune_events(&self, workspace_id: &WorkspaceId, before: i64, keep: i64) -> Result<u64, StoreError> {
         let latest = self.latest_event_seq(workspace_id).await?;
         let keep_from = latest.saturating_sub(keep).saturating_add(1);
         let mut deleted = 0u64;
@@ -86,7 +87,7 @@ impl Store {
                 .filter(attachments::message_id.is_null())
                 .execute(conn)
                 .await?;
-            let kept: Vec<String> =
+            let kept: Vec<AttachmentId> =
                 attachments::table.filter(attachments::id.eq_any(&ids)).select(attachments::id).load(conn).await?;
             Ok(rows.into_iter().filter(|row| !kept.contains(&row.id)).collect())
         })
@@ -119,7 +120,7 @@ impl Store {
     }
 
     /// The bytes the workspace's attachments take.
-    pub async fn attachment_bytes(&self, workspace_id: &str) -> Result<i64, StoreError> {
+    pub async fn attachment_bytes(&self, workspace_id: &WorkspaceId) -> Result<i64, StoreError> {
         read!(self, |conn| {
             // SUM of BIGINT is NUMERIC on PostgreSQL; the cast keeps one Rust type.
             let total = diesel::dsl::sql::<diesel::sql_types::BigInt>("CAST(COALESCE(SUM(size_bytes), 0) AS BIGINT)");

@@ -6,6 +6,7 @@
 //! several replicas are assigned one at a time: no agent goes over capacity and no
 //! conversation is assigned twice. On SQLite the single writer gives the same.
 
+use crate::domain::id::{UserId, WorkspaceId};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 
@@ -55,7 +56,12 @@ impl Store {
     /// Records that a member's dashboard is connected now. When that makes them present
     /// (first touch, or back after the grace period), announces it and gives them
     /// waiting conversations.
-    pub async fn touch_member(&self, workspace_id: &str, user_id: &str, now: i64) -> Result<Vec<Event>, StoreError> {
+    pub async fn touch_member(
+        &self,
+        workspace_id: &WorkspaceId,
+        user_id: &UserId,
+        now: i64,
+    ) -> Result<Vec<Event>, StoreError> {
         let grace = self.agent_grace_ms();
         write!(self, workspace = workspace_id, |conn| {
             let Some(was_present) = memberships::table
@@ -87,8 +93,8 @@ impl Store {
     /// theirs back to the queue (workspace setting). `None` when not a member.
     pub async fn set_member_status(
         &self,
-        workspace_id: &str,
-        user_id: &str,
+        workspace_id: &WorkspaceId,
+        user_id: &UserId,
         status: AgentStatus,
         now: i64,
     ) -> Result<Option<(MemberView, Vec<Event>)>, StoreError> {
@@ -115,8 +121,8 @@ impl Store {
     /// Changes a member's capacity; more room pulls waiting conversations.
     pub async fn set_member_capacity(
         &self,
-        workspace_id: &str,
-        user_id: &str,
+        workspace_id: &WorkspaceId,
+        user_id: &UserId,
         max_chats: i32,
         now: i64,
     ) -> Result<Vec<Event>, StoreError> {
@@ -137,7 +143,7 @@ impl Store {
     /// Changes the workspace's routing settings and routes the queue under the new rule.
     pub async fn set_routing(
         &self,
-        workspace_id: &str,
+        workspace_id: &WorkspaceId,
         mode: Option<Mode>,
         unassign_on_offline: Option<bool>,
         now: i64,
@@ -162,7 +168,7 @@ impl Store {
     }
 
     /// Whether an agent of the workspace is online with a connected dashboard.
-    pub async fn any_agent_available(&self, workspace_id: &str, now: i64) -> Result<bool, StoreError> {
+    pub async fn any_agent_available(&self, workspace_id: &WorkspaceId, now: i64) -> Result<bool, StoreError> {
         let grace = self.agent_grace_ms();
         read!(self, |conn| {
             let count: i64 = memberships::table
@@ -177,7 +183,7 @@ impl Store {
     }
 
     /// Members with presence and load, oldest first, and the queue.
-    pub async fn workload(&self, workspace_id: &str, now: i64) -> Result<Workload, StoreError> {
+    pub async fn workload(&self, workspace_id: &WorkspaceId, now: i64) -> Result<Workload, StoreError> {
         let grace = self.agent_grace_ms();
         read!(self, |conn| {
             let rows: Vec<(MembershipRow, UserRow)> = memberships::table
@@ -212,7 +218,7 @@ impl Store {
     /// and routes the queue. Safe on several replicas (conditional update).
     pub async fn expire_agent_presence(&self, now: i64) -> Result<Vec<Event>, StoreError> {
         let grace = self.agent_grace_ms();
-        let stale: Vec<(String, String)> = read!(self, |conn| {
+        let stale: Vec<(WorkspaceId, UserId)> = read!(self, |conn| {
             Ok::<_, StoreError>(
                 memberships::table
                     .filter(memberships::present.eq(true))

@@ -1,5 +1,6 @@
 //! A conversation's transcript as its visitor may see it (VisitorService.EmailTranscript).
 
+use crate::domain::id::{ConversationId, VisitorId, WorkspaceId};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 
@@ -39,9 +40,9 @@ impl Store {
     /// given); `None` when there is none.
     pub async fn transcript(
         &self,
-        workspace_id: &str,
-        visitor_id: Option<&str>,
-        conversation_id: &str,
+        workspace_id: &WorkspaceId,
+        visitor_id: Option<&VisitorId>,
+        conversation_id: &ConversationId,
     ) -> Result<Option<Transcript>, StoreError> {
         read!(self, |conn| {
             let mut query = conversations::table

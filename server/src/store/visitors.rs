@@ -1,5 +1,6 @@
 //! Website visitors: sessions, profile, identity, activity (visits, page views) and presence.
 
+use crate::domain::id::{VisitorId, WorkspaceId};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 
@@ -53,7 +54,7 @@ fn with_visit(mut change: VisitorChange, before: &VisitorRow, timeout_ms: i64) -
 
 /// The event telling agents what changed about a visitor (only that: the log and the bus
 /// carry a page view, not the visitor's attributes).
-fn visitor_event(visitor_id: &str, changes: VisitorDelta) -> NewEvent {
+fn visitor_event(visitor_id: &VisitorId, changes: VisitorDelta) -> NewEvent {
     NewEvent {
         conversation_id: None,
         visitor_id: Some(visitor_id.to_owned()),
@@ -72,7 +73,11 @@ impl Store {
     }
 
     /// The visitor with this id in this workspace.
-    pub async fn visitor(&self, workspace_id: &str, visitor_id: &str) -> Result<Option<Visitor>, StoreError> {
+    pub async fn visitor(
+        &self,
+        workspace_id: &WorkspaceId,
+        visitor_id: &VisitorId,
+    ) -> Result<Option<Visitor>, StoreError> {
         // Every visitor request reads this: `get_result` (a key lookup) spares SQLite the
         // re-prepare that the bound `LIMIT` of `first` causes.
         read!(self, |conn| {
@@ -93,8 +98,8 @@ impl Store {
     /// event for agents. `None` when the visitor does not exist.
     pub async fn update_visitor(
         &self,
-        workspace_id: &str,
-        visitor_id: &str,
+        workspace_id: &WorkspaceId,
+        visitor_id: &VisitorId,
         change: VisitorChange,
         page_view: Option<PageView>,
         announce: bool,
@@ -152,8 +157,8 @@ impl Store {
     /// (`(viewed_at, id)` of the last one already listed) when given.
     pub async fn page_views(
         &self,
-        workspace_id: &str,
-        visitor_id: &str,
+        workspace_id: &WorkspaceId,
+        visitor_id: &VisitorId,
         before: Option<(i64, i64)>,
         limit: i64,
     ) -> Result<Vec<PageViewRow>, StoreError> {
@@ -180,7 +185,7 @@ impl Store {
     /// and it is returned instead, so the user's history follows them across devices.
     pub async fn identify_visitor(
         &self,
-        workspace_id: &str,
+        workspace_id: &WorkspaceId,
         current: &str,
         external_id: &str,
         change: VisitorChange,
@@ -213,12 +218,12 @@ impl Store {
                 Some(row) if row.id != current => {
                     let id = &row.id;
                     diesel::update(conversations::table.filter(conversations::visitor_id.eq(current)))
-                        .set(conversations::visitor_id.eq(&id))
+                        .set(conversations::visitor_id.eq(id))
                         .execute(conn)
                         .await?;
                     // The pages seen in this browser join the user's history.
                     diesel::update(page_views::table.filter(page_views::visitor_id.eq(current)))
-                        .set(page_views::visitor_id.eq(&id))
+                        .set(page_views::visitor_id.eq(id))
                         .execute(conn)
                         .await?;
                     conn.prune_page_views(id).await?;
@@ -250,7 +255,7 @@ impl Store {
 
     /// Marks visitors unseen since `cutoff` offline, announcing each; returns the events.
     pub async fn expire_visitor_presence(&self, cutoff: i64, now: i64) -> Result<Vec<Event>, StoreError> {
-        let stale: Vec<(String, String)> = read!(self, |conn| {
+        let stale: Vec<(WorkspaceId, VisitorId)> = read!(self, |conn| {
             Ok::<_, StoreError>(
                 visitors::table
                     .filter(visitors::online.eq(true))
@@ -288,7 +293,7 @@ impl Store {
     /// Visitors of the workspace seen since `since`, most recent first (live visitors).
     pub async fn recent_visitors(
         &self,
-        workspace_id: &str,
+        workspace_id: &WorkspaceId,
         since: i64,
         limit: i64,
     ) -> Result<Vec<Visitor>, StoreError> {

@@ -6,6 +6,7 @@
 //! that move only happens from the cursor the dispatcher read (a replica that lost the race
 //! writes nothing).
 
+use crate::domain::id::{DeliveryId, WebhookId, WorkspaceId};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 
@@ -29,7 +30,7 @@ pub struct WebhookChange {
 /// A delivery to write, with its job.
 #[derive(Clone, Debug)]
 pub struct NewDelivery {
-    pub id: String,
+    pub id: DeliveryId,
     pub event_type: String,
     pub payload: String,
 }
@@ -55,7 +56,7 @@ pub enum AfterAttempt {
 
 impl Store {
     /// The workspace's endpoints, oldest first.
-    pub async fn webhooks_of(&self, workspace_id: &str) -> Result<Vec<WebhookRow>, StoreError> {
+    pub async fn webhooks_of(&self, workspace_id: &WorkspaceId) -> Result<Vec<WebhookRow>, StoreError> {
         read!(self, |conn| {
             Ok(webhooks::table
                 .filter(webhooks::workspace_id.eq(workspace_id))
@@ -67,7 +68,7 @@ impl Store {
     }
 
     /// The workspace's endpoint `id`.
-    pub async fn webhook(&self, workspace_id: &str, id: &str) -> Result<Option<WebhookRow>, StoreError> {
+    pub async fn webhook(&self, workspace_id: &WorkspaceId, id: &str) -> Result<Option<WebhookRow>, StoreError> {
         read!(self, |conn| {
             Ok(webhooks::table
                 .filter(webhooks::workspace_id.eq(workspace_id))
@@ -101,7 +102,7 @@ impl Store {
     /// endpoint starts it at the workspace's latest event with a clean failure count.
     pub async fn update_webhook(
         &self,
-        workspace_id: &str,
+        workspace_id: &WorkspaceId,
         id: &str,
         change: WebhookChange,
         now: i64,
@@ -160,7 +161,7 @@ impl Store {
 
     /// Deletes the workspace's endpoint `id` with its deliveries; their jobs, when they
     /// run, find nothing to do. `false` when it has none.
-    pub async fn delete_webhook(&self, workspace_id: &str, id: &str) -> Result<bool, StoreError> {
+    pub async fn delete_webhook(&self, workspace_id: &WorkspaceId, id: &str) -> Result<bool, StoreError> {
         write!(self, |conn| {
             let deleted = diesel::delete(
                 webhooks::table.filter(webhooks::workspace_id.eq(workspace_id)).filter(webhooks::id.eq(id)),
@@ -174,7 +175,7 @@ impl Store {
     /// Replaces the signing secret of the workspace's endpoint `id`; `false` when it has none.
     pub async fn set_webhook_secret(
         &self,
-        workspace_id: &str,
+        workspace_id: &WorkspaceId,
         id: &str,
         secret: &str,
         now: i64,
@@ -248,7 +249,7 @@ impl Store {
     }
 
     /// The workspace's delivery `id`.
-    pub async fn delivery(&self, workspace_id: &str, id: &str) -> Result<Option<DeliveryRow>, StoreError> {
+    pub async fn delivery(&self, workspace_id: &WorkspaceId, id: &str) -> Result<Option<DeliveryRow>, StoreError> {
         read!(self, |conn| {
             Ok(webhook_deliveries::table
                 .filter(webhook_deliveries::workspace_id.eq(workspace_id))
@@ -277,8 +278,8 @@ impl Store {
     /// keyset `before` (`(created_at, id)` of the last one of the previous page).
     pub async fn deliveries_of(
         &self,
-        workspace_id: &str,
-        webhook_id: &str,
+        workspace_id: &WorkspaceId,
+        webhook_id: &WebhookId,
         before: Option<(i64, String)>,
         limit: i64,
     ) -> Result<Vec<DeliveryRow>, StoreError> {
@@ -322,7 +323,7 @@ impl Store {
         };
         let (reason, on_disable) = disable;
         write!(self, |conn| {
-            let webhook_id: Option<String> = diesel::update(webhook_deliveries::table.find(id))
+            let webhook_id: Option<WebhookId> = diesel::update(webhook_deliveries::table.find(id))
                 .set((
                     webhook_deliveries::state.eq(state),
                     webhook_deliveries::attempts.eq(attempt),

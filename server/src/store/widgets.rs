@@ -1,6 +1,7 @@
 //! Widgets of a workspace. Every query is scoped by workspace id, so a foreign widget id
 //! simply is not found.
 
+use crate::domain::id::{WidgetId, WorkspaceId};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 
@@ -30,7 +31,7 @@ impl Store {
     }
 
     /// The workspace's widgets, oldest first.
-    pub async fn widgets(&self, workspace_id: &str) -> Result<Vec<WidgetRow>, StoreError> {
+    pub async fn widgets(&self, workspace_id: &WorkspaceId) -> Result<Vec<WidgetRow>, StoreError> {
         read!(self, |conn| {
             Ok(widgets::table
                 .filter(widgets::workspace_id.eq(workspace_id))
@@ -42,7 +43,11 @@ impl Store {
     }
 
     /// One widget of the workspace.
-    pub async fn widget(&self, workspace_id: &str, widget_id: &str) -> Result<Option<WidgetRow>, StoreError> {
+    pub async fn widget(
+        &self,
+        workspace_id: &WorkspaceId,
+        widget_id: &WidgetId,
+    ) -> Result<Option<WidgetRow>, StoreError> {
         read!(self, |conn| {
             Ok(widgets::table
                 .filter(widgets::workspace_id.eq(workspace_id))
@@ -56,7 +61,7 @@ impl Store {
 
     /// Whether the widget exists in the workspace and is turned on: a visitor token works
     /// only while it does (checked on every visitor call, one key lookup).
-    pub async fn widget_active(&self, workspace_id: &str, widget_id: &str) -> Result<bool, StoreError> {
+    pub async fn widget_active(&self, workspace_id: &WorkspaceId, widget_id: &WidgetId) -> Result<bool, StoreError> {
         read!(self, |conn| {
             let active: Option<bool> = widgets::table
                 .filter(widgets::workspace_id.eq(workspace_id))
@@ -70,7 +75,7 @@ impl Store {
     }
 
     /// The widget with this id, whatever its workspace (server-internal use only).
-    pub async fn widget_anywhere(&self, widget_id: &str) -> Result<Option<WidgetRow>, StoreError> {
+    pub async fn widget_anywhere(&self, widget_id: &WidgetId) -> Result<Option<WidgetRow>, StoreError> {
         read!(self, |conn| {
             Ok(widgets::table.find(widget_id).select(WidgetRow::as_select()).first(conn).await.optional()?)
         })
@@ -91,8 +96,8 @@ impl Store {
     /// Applies `change` to a widget of the workspace; `None` when there is no such widget.
     pub async fn update_widget(
         &self,
-        workspace_id: &str,
-        widget_id: &str,
+        workspace_id: &WorkspaceId,
+        widget_id: &WidgetId,
         change: WidgetChange,
     ) -> Result<Option<WidgetRow>, StoreError> {
         write!(self, |conn| {
@@ -108,7 +113,7 @@ impl Store {
     }
 
     /// Deletes a widget of the workspace; false when there is none.
-    pub async fn delete_widget(&self, workspace_id: &str, widget_id: &str) -> Result<bool, StoreError> {
+    pub async fn delete_widget(&self, workspace_id: &WorkspaceId, widget_id: &WidgetId) -> Result<bool, StoreError> {
         write!(self, |conn| {
             let deleted = diesel::delete(
                 widgets::table.filter(widgets::workspace_id.eq(workspace_id)).filter(widgets::id.eq(widget_id)),

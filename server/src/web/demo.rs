@@ -1,6 +1,7 @@
 //! The demo: a seeded workspace and widget (when `PORTHOLE_DEMO=true`) and the `/demo` page
 //! that embeds it, so a fresh start shows the product working at once.
 
+use crate::domain::id::{UserId, WidgetId, WorkspaceId};
 use std::sync::Arc;
 
 use axum::extract::State;
@@ -49,9 +50,9 @@ pub async fn seed(state: &AppState) -> Result<(), Error> {
         return Ok(());
     }
     let now = now_ms();
-    let workspace = WorkspaceRow::new(ids::new_id("ws"), "Demo".to_owned(), now);
+    let workspace = WorkspaceRow::new(WorkspaceId::new(), "Demo".to_owned(), now);
     let owner = UserRow {
-        id: ids::new_id("usr"),
+        id: UserId::new(),
         email: DEMO_EMAIL.to_owned(),
         password_hash: crate::auth::password::hash(DEMO_PASSWORD.to_owned()).await?,
         display_name: "Demo Agent".to_owned(),
@@ -63,7 +64,7 @@ pub async fn seed(state: &AppState) -> Result<(), Error> {
     let widget = state
         .store
         .insert_widget(WidgetRow {
-            id: ids::new_id("wgt"),
+            id: WidgetId::new(),
             workspace_id: workspace.id.clone(),
             name: "Demo widget".to_owned(),
             public_token: ids::new_public_token(),
@@ -75,7 +76,7 @@ pub async fn seed(state: &AppState) -> Result<(), Error> {
             updated_at: now,
         })
         .await?;
-    let widget_id = widget.id.clone();
+    let widget_id = widget.id.to_string();
     state.store.server_secret(DEMO_WIDGET_KEY, move || widget_id).await?;
     tracing::info!(email = DEMO_EMAIL, password = DEMO_PASSWORD, "demo workspace created");
     Ok(())
@@ -90,7 +91,7 @@ pub async fn page(State(state): State<Arc<AppState>>) -> Response {
         let workspace = state.store.user_by_email(DEMO_EMAIL).await?;
         let id = state.store.server_value(DEMO_WIDGET_KEY).await?;
         let widget = match (workspace, id) {
-            (Some(_), Some(id)) => state.store.widget_anywhere(&id).await?,
+            (Some(_), Some(id)) => state.store.widget_anywhere(&WidgetId::from_stored(id)).await?,
             _ => None,
         };
         Ok::<_, crate::store::StoreError>(widget.map(|w| w.public_token))

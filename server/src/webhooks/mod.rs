@@ -10,6 +10,7 @@
 pub mod client;
 pub mod payload;
 
+use crate::domain::id::{DeliveryId, EventId, WorkspaceId};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -18,7 +19,6 @@ use tokio::sync::Notify;
 use crate::AppState;
 use crate::domain::account::Role;
 use crate::domain::webhook::{DISABLE_AFTER_FAILED_IN_A_ROW, EventType};
-use crate::ids;
 use crate::jobs::{Job, NewJob, mail};
 use crate::realtime::event::{Event, EventBody};
 use crate::store::StoreError;
@@ -119,16 +119,16 @@ async fn delivery_of(
 }
 
 /// A delivery of a fresh event.
-fn new_delivery(event_type: EventType, workspace_id: &str, data: Data, at: i64) -> NewDelivery {
+fn new_delivery(event_type: EventType, workspace_id: &WorkspaceId, data: Data, at: i64) -> NewDelivery {
     let envelope = Envelope {
-        id: ids::new_id("evt"),
+        id: EventId::new(),
         event_type: event_type.as_str(),
         created_at: payload::time(at),
         workspace_id: workspace_id.to_owned(),
         data,
     };
     NewDelivery {
-        id: ids::new_id("whd"),
+        id: DeliveryId::new(),
         event_type: event_type.as_str().to_owned(),
         // Serialising plain structs of strings and numbers cannot fail.
         payload: serde_json::to_string(&envelope).unwrap_or_default(),
@@ -146,7 +146,7 @@ pub fn test_delivery(webhook: &WebhookRow) -> NewDelivery {
 
 /// The same body again, as a new delivery.
 pub fn redelivery(original: &DeliveryRow) -> NewDelivery {
-    NewDelivery { id: ids::new_id("whd"), event_type: original.event_type.clone(), payload: original.payload.clone() }
+    NewDelivery { id: DeliveryId::new(), event_type: original.event_type.clone(), payload: original.payload.clone() }
 }
 
 /// How an attempt of a delivery went.

@@ -3,6 +3,9 @@
 //! are only ever added; `fixtures/` holds one body per type as released and a test keeps
 //! them so.
 
+use crate::domain::id::{
+    AttachmentId, ConversationId, EventId, MessageId, UserId, VisitorId, WebhookId, WidgetId, WorkspaceId,
+};
 use serde::Serialize;
 
 use crate::domain::conversation::Status;
@@ -15,12 +18,12 @@ use crate::realtime::payload::{ConversationView, Message};
 pub struct Envelope {
     /// Unique per event and endpoint (`evt_…`); the same on redelivery, so receivers can
     /// ignore a body they already handled.
-    pub id: String,
+    pub id: EventId,
     #[serde(rename = "type")]
     pub event_type: &'static str,
     /// When it happened (RFC 3339, UTC, milliseconds).
     pub created_at: String,
-    pub workspace_id: String,
+    pub workspace_id: WorkspaceId,
     pub data: Data,
 }
 
@@ -31,13 +34,13 @@ pub enum Data {
     Conversation { conversation: ConversationData },
     Message { message: MessageData },
     Visitor { visitor: VisitorData },
-    Test { webhook_id: String, message: &'static str },
+    Test { webhook_id: WebhookId, message: &'static str },
 }
 
 #[derive(Clone, Debug, Serialize)]
 pub struct ConversationData {
-    pub id: String,
-    pub widget_id: String,
+    pub id: ConversationId,
+    pub widget_id: WidgetId,
     pub status: &'static str,
     pub priority: &'static str,
     /// `null` when unassigned.
@@ -58,21 +61,21 @@ pub struct ConversationData {
 
 #[derive(Clone, Debug, Serialize)]
 pub struct Person {
-    pub id: String,
+    pub id: UserId,
     pub name: String,
 }
 
 #[derive(Clone, Debug, Serialize)]
 pub struct VisitorRef {
-    pub id: String,
+    pub id: VisitorId,
     pub name: String,
     pub email: String,
 }
 
 #[derive(Clone, Debug, Serialize)]
 pub struct MessageData {
-    pub id: String,
-    pub conversation_id: String,
+    pub id: MessageId,
+    pub conversation_id: ConversationId,
     /// Position in the conversation: 1, 2, 3, …
     pub seq: i64,
     /// `visitor`, `agent`, `bot` or `system`.
@@ -88,7 +91,7 @@ pub struct MessageData {
 
 #[derive(Clone, Debug, Serialize)]
 pub struct AttachmentData {
-    pub id: String,
+    pub id: AttachmentId,
     pub file_name: String,
     pub content_type: String,
     pub size_bytes: i64,
@@ -96,7 +99,7 @@ pub struct AttachmentData {
 
 #[derive(Clone, Debug, Serialize)]
 pub struct VisitorData {
-    pub id: String,
+    pub id: VisitorId,
     /// The site's own id for this person.
     pub external_id: String,
     /// Identified with the site's signed identity token.

@@ -500,7 +500,7 @@ on_both_backends!(revocation_takes_effect_on_the_next_call);
 /// account cannot sign in (it used to); turning the demo back on restores it.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_demo_account_works_only_while_the_demo_is_on() {
-    let shared = std::env::temp_dir().join(porthole_server::ids::new_id("porthole-demo-test"));
+    let shared = std::env::temp_dir().join(porthole_server::ids::unique("porthole-demo-test"));
     let on_disk = |demo: bool| {
         let shared = shared.clone();
         move |config: &mut porthole_server::config::Config| {

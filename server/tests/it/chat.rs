@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use crate::common;
+use porthole_server::domain::id::{ConversationId, MessageId, VisitorId, WorkspaceId};
 
 use std::time::Duration;
 
@@ -1790,9 +1791,9 @@ async fn a_restarted_replica_publishes_what_a_crash_held_back() {
     // Committed but never published: what a process killed right after the commit leaves.
     let store = porthole_server::store::Store::connect(&a.database.clone().unwrap(), 1).await.unwrap();
     let held_back = porthole_server::domain::conversation::MessageToSend {
-        workspace_id,
-        conversation_id: conversation.id.clone(),
-        visitor_id: Some(s.visitor_id.clone()),
+        workspace_id: WorkspaceId::parse(&workspace_id).unwrap(),
+        conversation_id: ConversationId::parse(&conversation.id).unwrap(),
+        visitor_id: Some(VisitorId::parse(&s.visitor_id).unwrap()),
         sender: porthole_server::domain::conversation::Sender::Visitor,
         sender_id: s.visitor_id.clone(),
         sender_name: None,
@@ -1800,7 +1801,7 @@ async fn a_restarted_replica_publishes_what_a_crash_held_back() {
         internal: false,
         attachment_ids: vec![],
         client_key: "held-back-1".into(),
-        message_id: porthole_server::ids::new_id("msg"),
+        message_id: MessageId::new(),
         now: porthole_server::store::now_ms(),
         notify: Vec::new(),
     };
@@ -1823,13 +1824,13 @@ async fn a_restarted_replica_publishes_what_a_crash_held_back() {
             break m.id;
         }
     };
-    assert_eq!(to_agents, id);
+    assert_eq!(to_agents, id.as_str());
     let to_visitor = loop {
         if let VisitorEvent::MessageCreated(m) = visitor_event(&mut visitor_events).await {
             break m.id;
         }
     };
-    assert_eq!(to_visitor, id);
+    assert_eq!(to_visitor, id.as_str());
     // Once: what was published again and the feed already had is dropped.
     while let Ok(event) = tokio::time::timeout(Duration::from_millis(500), agent_event(&mut agents)).await {
         assert!(!matches!(event, AgentEvent::MessageCreated(_)), "again: {event:?}");
@@ -1838,3 +1839,63 @@ async fn a_restarted_replica_publishes_what_a_crash_held_back() {
     b.stop().await;
     a.stop().await;
 }
+
+/// Ids are typed at the edge: an existing id of another kind names nothing, and is refused
+/// as such before any query runs.
+async fn an_id_of_another_kind_is_not_found(backend: Backend) {
+    let Chat { server, s, conversation, .. } = chat_started(backend, "kinds@example.com").await;
+    let message = visitor_says(&s.visitor, &conversation.id, "hello", "k-kinds").await;
+
+    // The visitor's id where a conversation's is expected.
+    let status = s
+        .agent
+        .conversations()
+        .get_conversation(pb::GetConversationRequest { conversation_id: s.visitor_id.clone() })
+        .await
+        .unwrap_err();
+    assert_eq!((status.code(), status.message()), (Code::NotFound, "conversation not found"), "{status:?}");
+    // A message's id as the visitor's conversation.
+    let status = s
+        .visitor
+        .visitor()
+        .send_message(pb::SendMessageRequest {
+            conversation_id: message.id.clone(),
+            body: "again".into(),
+            client_key: "k-kinds-2".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(status.code(), Code::NotFound, "{status:?}");
+    // A visitor as the assignee.
+    let status = s
+        .agent
+        .conversations()
+        .assign_conversation(pb::AssignConversationRequest {
+            conversation_id: conversation.id.clone(),
+            assignee_user_id: s.visitor_id.clone(),
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(status.code(), Code::NotFound, "{status:?}");
+    assert!(status.message().contains("assignee"), "{status:?}");
+    // A conversation as the inbox's widget filter: a bad filter, named.
+    let status = s
+        .agent
+        .conversations()
+        .list_conversations(pb::ListConversationsRequest { widget_id: conversation.id.clone(), ..Default::default() })
+        .await
+        .unwrap_err();
+    assert_eq!(status.code(), Code::InvalidArgument, "{status:?}");
+    assert_eq!(common::violated_fields(&status), ["widget_id"]);
+    // The right kinds still work.
+    let found = s
+        .agent
+        .conversations()
+        .get_conversation(pb::GetConversationRequest { conversation_id: conversation.id.clone() })
+        .await
+        .unwrap();
+    assert_eq!(found.into_inner().conversation.unwrap().id, conversation.id);
+    server.stop().await;
+}
+on_both_backends!(an_id_of_another_kind_is_not_found);

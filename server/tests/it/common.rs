@@ -36,7 +36,7 @@ pub struct TempPostgres {
 impl TempPostgres {
     pub async fn create() -> Self {
         let admin = postgres_admin_url();
-        let name = format!("porthole_test_{}", porthole_server::ids::new_id("db").trim_start_matches("db_"));
+        let name = format!("porthole_test_{}", porthole_server::ids::unique("db").trim_start_matches("db_"));
         let mut conn = AsyncPgConnection::establish(&admin)
             .await
             .unwrap_or_else(|e| panic!("PostgreSQL needed for this test at {admin}: {e}"));
@@ -83,7 +83,7 @@ pub struct TempDir(pub PathBuf);
 
 impl TempDir {
     pub fn new() -> Self {
-        let dir = std::env::temp_dir().join(porthole_server::ids::new_id("porthole-test"));
+        let dir = std::env::temp_dir().join(porthole_server::ids::unique("porthole-test"));
         std::fs::create_dir_all(&dir).unwrap();
         Self(dir)
     }
@@ -380,7 +380,7 @@ pub async fn agent_says(agent: &Porthole, conversation_id: &str, body: &str, int
             conversation_id: conversation_id.into(),
             body: body.into(),
             internal,
-            client_key: porthole_server::ids::new_id("k"),
+            client_key: porthole_server::ids::unique("k"),
             ..Default::default()
         })
         .await

@@ -2,6 +2,7 @@
 //! server, retried when it says "later", given up when it refuses; leases that pass a dead
 //! worker's job to another; concurrent claimers that never share a job.
 
+use porthole_server::domain::id::{DeliveryId, WorkerId, WorkspaceId};
 use std::collections::HashSet;
 use std::time::Duration;
 
@@ -47,13 +48,16 @@ async fn job_in_state(
     state: JobState,
 ) -> porthole_server::store::models::JobRow {
     for _ in 0..100 {
-        let jobs = store.jobs_of(workspace_id, "email", None, 50).await.unwrap();
+        let jobs = store.jobs_of(&WorkspaceId::parse(workspace_id).unwrap(), "email", None, 50).await.unwrap();
         if let Some(job) = jobs.iter().find(|j| j.summary == summary && j.state == state) {
             return job.clone();
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    panic!("no {state:?} job {summary:?} in {:?}", store.jobs_of(workspace_id, "email", None, 50).await.unwrap());
+    panic!(
+        "no {state:?} job {summary:?} in {:?}",
+        store.jobs_of(&WorkspaceId::parse(workspace_id).unwrap(), "email", None, 50).await.unwrap()
+    );
 }
 
 /// With SMTP configured an invitation is e-mailed (text and HTML, the inviter and the
@@ -96,7 +100,7 @@ async fn invitations_are_emailed(backend: Backend) {
     // Owners see it; admins and agents may not.
     let listed = owner.workspace().list_jobs(pb::ListJobsRequest::default()).await.unwrap().into_inner();
     assert!(listed.email_enabled);
-    let shown = listed.jobs.iter().find(|j| j.id == job.id).unwrap();
+    let shown = listed.jobs.iter().find(|j| j.id == job.id.as_str()).unwrap();
     assert_eq!(
         (shown.kind.as_str(), shown.summary.as_str(), shown.state(), shown.attempts, shown.next_attempt_time),
         ("email", "Invitation to ada@mail.test", pb::JobState::Done, 1, None)
@@ -146,18 +150,18 @@ async fn failed_sends_are_retried_or_given_up(backend: Backend) {
 
     assert_eq!(mailbox.received().len(), 1, "the refused one was not delivered");
     // The owner retries the failed one by hand once the mailbox accepts it.
-    let retried = owner.workspace().retry_job(pb::RetryJobRequest { job_id: job.id.clone() }).await.unwrap();
+    let retried = owner.workspace().retry_job(pb::RetryJobRequest { job_id: job.id.to_string() }).await.unwrap();
     assert_eq!(retried.into_inner().job.unwrap().state(), pb::JobState::Queued);
     let received = mailbox.wait_for(2).await;
     assert_eq!(received[1].to, ["nobody@retry.test"]);
     let job = job_in_state(&store, &workspace_id, "Invitation to nobody@retry.test", JobState::Done).await;
     assert_eq!(job.attempts, 1, "attempts counted afresh");
-    let done = owner.workspace().retry_job(pb::RetryJobRequest { job_id: job.id.clone() }).await.unwrap_err();
+    let done = owner.workspace().retry_job(pb::RetryJobRequest { job_id: job.id.to_string() }).await.unwrap_err();
     assert_eq!(done.code(), tonic::Code::FailedPrecondition, "{done:?}");
     let missing = owner.workspace().retry_job(pb::RetryJobRequest { job_id: "job_nope".into() }).await.unwrap_err();
     assert_eq!(missing.code(), tonic::Code::NotFound);
     let (other, _) = sign_up(&server, "other@retry.test", "Other Co").await;
-    let foreign = other.workspace().retry_job(pb::RetryJobRequest { job_id: job.id.clone() }).await.unwrap_err();
+    let foreign = other.workspace().retry_job(pb::RetryJobRequest { job_id: job.id.to_string() }).await.unwrap_err();
     assert_eq!(foreign.code(), tonic::Code::NotFound, "another workspace's job does not exist for them");
     server.stop().await;
 }
@@ -170,7 +174,13 @@ async fn without_smtp_nothing_is_emailed() {
     let (owner, session) = sign_up(&server, "owner@nomail.test", "No Mail").await;
     assert!(!invite(&owner, "ada@nomail.test").await.emailed);
     let store = store_of(&server).await;
-    assert!(store.jobs_of(&session.workspace.unwrap().id, "email", None, 10).await.unwrap().is_empty());
+    assert!(
+        store
+            .jobs_of(&WorkspaceId::parse(&session.workspace.unwrap().id).unwrap(), "email", None, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
     let listed = owner.workspace().list_jobs(pb::ListJobsRequest::default()).await.unwrap().into_inner();
     assert!(!listed.email_enabled && listed.jobs.is_empty());
     server.stop().await;
@@ -209,28 +219,56 @@ fn email_job(n: usize) -> NewJob {
 async fn a_dead_workers_job_passes_to_another(backend: Backend) {
     let (store, _pg, _dir) = bare_store(&backend).await;
     let id = store.enqueue_job(&email_job(1), now_ms()).await.unwrap();
-    let first = store.claim_jobs("wrk_a", Lane::People, now_ms(), 8, 200).await.unwrap();
+    let first = store.claim_jobs(&WorkerId::parse("wrk_a").unwrap(), Lane::People, now_ms(), 8, 200).await.unwrap();
     assert_eq!((first.len(), first[0].id.as_str(), first[0].attempts), (1, id.as_str(), 1));
-    assert!(store.claim_jobs("wrk_b", Lane::People, now_ms(), 8, 200).await.unwrap().is_empty(), "leased to a");
+    assert!(
+        store.claim_jobs(&WorkerId::parse("wrk_b").unwrap(), Lane::People, now_ms(), 8, 200).await.unwrap().is_empty(),
+        "leased to a"
+    );
 
     tokio::time::sleep(Duration::from_millis(250)).await;
-    let second = store.claim_jobs("wrk_b", Lane::People, now_ms(), 8, 60_000).await.unwrap();
+    let second = store.claim_jobs(&WorkerId::parse("wrk_b").unwrap(), Lane::People, now_ms(), 8, 60_000).await.unwrap();
     assert_eq!((second.len(), second[0].attempts, second[0].locked_by.as_deref()), (1, 2, Some("wrk_b")));
-    assert!(!store.finish_job(&id, "wrk_a", 1, now_ms()).await.unwrap(), "a's lease is over");
-    assert!(!store.fail_job(&id, "wrk_a", 1, "late", None, now_ms()).await.unwrap());
-    assert!(store.finish_job(&id, "wrk_b", 2, now_ms()).await.unwrap());
+    assert!(
+        !store.finish_job(&id, &WorkerId::parse("wrk_a").unwrap(), 1, now_ms()).await.unwrap(),
+        "a's lease is over"
+    );
+    assert!(!store.fail_job(&id, &WorkerId::parse("wrk_a").unwrap(), 1, "late", None, now_ms()).await.unwrap());
+    assert!(store.finish_job(&id, &WorkerId::parse("wrk_b").unwrap(), 2, now_ms()).await.unwrap());
     let job = store.job(&id).await.unwrap().unwrap();
     assert_eq!((job.state, job.payload.as_str(), job.locked_by), (JobState::Done, "{}", None));
     assert_eq!(store.next_job_due(Lane::People).await.unwrap(), None);
 
     // A retry waits for its time.
     let id = store.enqueue_job(&email_job(2), now_ms()).await.unwrap();
-    let claimed = store.claim_jobs("wrk_a", Lane::People, now_ms(), 8, 60_000).await.unwrap();
+    let claimed =
+        store.claim_jobs(&WorkerId::parse("wrk_a").unwrap(), Lane::People, now_ms(), 8, 60_000).await.unwrap();
     let retry_at = now_ms() + 60_000;
-    assert!(store.fail_job(&id, "wrk_a", claimed[0].attempts, "451 later", Some(retry_at), now_ms()).await.unwrap());
-    assert!(store.claim_jobs("wrk_a", Lane::People, now_ms(), 8, 60_000).await.unwrap().is_empty());
+    assert!(
+        store
+            .fail_job(
+                &id,
+                &WorkerId::parse("wrk_a").unwrap(),
+                claimed[0].attempts,
+                "451 later",
+                Some(retry_at),
+                now_ms()
+            )
+            .await
+            .unwrap()
+    );
+    assert!(
+        store
+            .claim_jobs(&WorkerId::parse("wrk_a").unwrap(), Lane::People, now_ms(), 8, 60_000)
+            .await
+            .unwrap()
+            .is_empty()
+    );
     assert_eq!(store.next_job_due(Lane::People).await.unwrap(), Some(retry_at));
-    assert_eq!(store.claim_jobs("wrk_a", Lane::People, retry_at, 8, 60_000).await.unwrap().len(), 1);
+    assert_eq!(
+        store.claim_jobs(&WorkerId::parse("wrk_a").unwrap(), Lane::People, retry_at, 8, 60_000).await.unwrap().len(),
+        1
+    );
 }
 on_both_backends!(a_dead_workers_job_passes_to_another);
 
@@ -246,7 +284,10 @@ async fn concurrent_claims_never_share_a_job(backend: Backend) {
         tokio::spawn(async move {
             let mut mine = Vec::new();
             loop {
-                let claimed = store.claim_jobs(&format!("wrk_{w}"), Lane::People, now_ms(), 8, 60_000).await.unwrap();
+                let claimed = store
+                    .claim_jobs(&WorkerId::parse(&format!("wrk_{w}")).unwrap(), Lane::People, now_ms(), 8, 60_000)
+                    .await
+                    .unwrap();
                 if claimed.is_empty() {
                     return mine;
                 }
@@ -395,7 +436,7 @@ async fn unread_replies_are_emailed_to_the_visitor(backend: Backend) {
 
     // Owners see the one e-mail sent; the jobs that found nothing to do are gone.
     let store = store_of(&server).await;
-    let jobs = store.jobs_of(&workspace_id, "email", None, 10).await.unwrap();
+    let jobs = store.jobs_of(&WorkspaceId::parse(&workspace_id).unwrap(), "email", None, 10).await.unwrap();
     assert_eq!(jobs.len(), 1, "{jobs:?}");
     assert_eq!((jobs[0].summary.as_str(), jobs[0].state), ("Unread reply to vera@visitor.test", JobState::Done));
 
@@ -412,7 +453,7 @@ async fn unread_replies_are_emailed_to_the_visitor(backend: Backend) {
         })
         .await
         .unwrap();
-    assert_eq!(store.jobs_of(&workspace_id, "email", None, 10).await.unwrap().len(), 1);
+    assert_eq!(store.jobs_of(&WorkspaceId::parse(&workspace_id).unwrap(), "email", None, 10).await.unwrap().len(), 1);
     server.stop().await;
 }
 on_both_backends!(unread_replies_are_emailed_to_the_visitor);
@@ -425,15 +466,16 @@ async fn webhook_backlogs_do_not_delay_email(backend: Backend) {
         let delivery = NewJob {
             workspace_id: None,
             summary: format!("delivery {n}"),
-            job: Job::Webhook { delivery_id: format!("whd_{n}") },
+            job: Job::Webhook { delivery_id: DeliveryId::parse(&format!("whd_{n}")).unwrap() },
             delay: Duration::ZERO,
         };
         store.enqueue_job(&delivery, now_ms() - 1000).await.unwrap();
     }
     let email = store.enqueue_job(&email_job(1), now_ms()).await.unwrap();
-    let people = store.claim_jobs("wrk_p", Lane::People, now_ms(), 8, 60_000).await.unwrap();
+    let people = store.claim_jobs(&WorkerId::parse("wrk_p").unwrap(), Lane::People, now_ms(), 8, 60_000).await.unwrap();
     assert_eq!(people.iter().map(|j| j.id.as_str()).collect::<Vec<_>>(), [email.as_str()]);
-    let hooks = store.claim_jobs("wrk_w", Lane::Webhooks, now_ms(), 8, 60_000).await.unwrap();
+    let hooks =
+        store.claim_jobs(&WorkerId::parse("wrk_w").unwrap(), Lane::Webhooks, now_ms(), 8, 60_000).await.unwrap();
     assert_eq!(hooks.len(), 8);
     assert!(hooks.iter().all(|j| j.kind == "webhook"));
     assert_eq!(store.next_job_due(Lane::People).await.unwrap().map(|_| ()), Some(()), "the e-mail's lease");

@@ -3,6 +3,7 @@
 
 use porthole_client::Porthole;
 use porthole_proto::v1 as pb;
+use porthole_server::domain::id::WorkspaceId;
 use tokio_stream::StreamExt as _;
 use tonic::Code;
 
@@ -200,7 +201,11 @@ async fn erasing_a_visitor_leaves_nothing(backend: Backend) {
     assert_eq!(gone.code(), Code::NotFound);
     let again = s.owner.conversations().export_visitor_data(export_request(&s.visitor_id)).await.unwrap_err();
     assert_eq!(again.code(), Code::NotFound);
-    let path = porthole_server::attachments::path(&server.data_dir, &s.workspace_id, &s.attachment_id);
+    let path = porthole_server::attachments::path(
+        &server.data_dir,
+        &WorkspaceId::parse(&s.workspace_id).unwrap(),
+        &s.attachment_id,
+    );
     assert!(!path.exists(), "the visitor's file is still on disk");
 
     // Replaying the whole log shows nothing of them.

@@ -3,6 +3,7 @@
 //! and a workspace's files stop at its quota (issue "Safe on the public internet",
 //! retention).
 
+use porthole_server::domain::id::{VisitorId, WorkspaceId};
 use std::time::Duration;
 
 use porthole_proto::v1 as pb;
@@ -119,7 +120,9 @@ async fn unsent_uploads_expire(backend: Backend) {
         })
         .await
         .unwrap();
-    let file = |id: &str| porthole_server::attachments::path(&server.data_dir, &workspace_id, id);
+    let file = |id: &str| {
+        porthole_server::attachments::path(&server.data_dir, &WorkspaceId::parse(&workspace_id).unwrap(), id)
+    };
     eventually("expiry", || {
         let path = file(&unsent.id);
         async move { !path.exists() }
@@ -162,10 +165,11 @@ async fn visitors_who_never_chatted_are_forgotten(backend: Backend) {
     .await
     .unwrap();
     eventually("pruning", || {
-        let (store, ws, id) = (store.clone(), workspace_id.clone(), silent_id.clone());
-        async move { store.visitor(&ws, &id).await.unwrap().is_none() }
+        let (store, ws, id) = (store.clone(), WorkspaceId::parse(&workspace_id).unwrap(), silent_id.clone());
+        async move { store.visitor(&ws, &VisitorId::parse(&id).unwrap()).await.unwrap().is_none() }
     })
     .await;
+    let (workspace_id, chatty_id) = (WorkspaceId::parse(&workspace_id).unwrap(), VisitorId::parse(&chatty_id).unwrap());
     assert!(store.visitor(&workspace_id, &chatty_id).await.unwrap().is_some(), "a visitor who chatted was deleted");
     server.stop().await;
 }

@@ -1,6 +1,7 @@
 //! [`Reads`] for one connection type, `super::Conn` (compiled once per type, see
 //! `store::queries`).
 
+use crate::domain::id::{ConversationId, UserId, WorkspaceId};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 
@@ -15,8 +16,8 @@ use crate::store::schema::{conversations, memberships, users, visitors, workspac
 impl Reads for Conn {
     async fn conversation_view(
         &mut self,
-        workspace_id: &str,
-        conversation_id: &str,
+        workspace_id: &WorkspaceId,
+        conversation_id: &ConversationId,
     ) -> Result<Option<ConversationView>, StoreError> {
         let found: Option<(ConversationRow, String, String, Option<String>)> = conversations::table
             .inner_join(visitors::table)
@@ -55,8 +56,8 @@ impl Reads for Conn {
         Ok(ahead + 1)
     }
 
-    async fn agent_loads(&mut self, workspace_id: &str) -> Result<Vec<(String, i64)>, StoreError> {
-        let loads: Vec<(Option<String>, i64)> = conversations::table
+    async fn agent_loads(&mut self, workspace_id: &WorkspaceId) -> Result<Vec<(UserId, i64)>, StoreError> {
+        let loads: Vec<(Option<UserId>, i64)> = conversations::table
             .filter(conversations::workspace_id.eq(workspace_id))
             .filter(conversations::assignee_user_id.is_not_null())
             .filter(conversations::status.eq_any(Status::OPEN))

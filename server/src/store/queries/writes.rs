@@ -1,6 +1,7 @@
 //! [`Writes`] for one writer connection type, `super::Conn` (compiled once per type, see
 //! `store::queries`).
 
+use crate::domain::id::{ConversationId, JobId, UserId, VisitorId, WorkerId, WorkspaceId};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 
@@ -29,7 +30,7 @@ use crate::store::schema::{
 use crate::store::webhooks::{NewDelivery, delivery_job};
 
 impl Writes for Conn {
-    async fn lock_workspace(&mut self, workspace_id: &str) -> Result<(), StoreError> {
+    async fn lock_workspace(&mut self, workspace_id: &WorkspaceId) -> Result<(), StoreError> {
         diesel::update(workspaces::table.find(workspace_id))
             .set(workspaces::event_seq.eq(workspaces::event_seq))
             .execute(self)
@@ -39,7 +40,7 @@ impl Writes for Conn {
 
     async fn append_events(
         &mut self,
-        workspace_id: &str,
+        workspace_id: &WorkspaceId,
         now: i64,
         new: Vec<NewEvent>,
     ) -> Result<Vec<Event>, StoreError> {
@@ -52,7 +53,7 @@ impl Writes for Conn {
         let mut stored = Vec::with_capacity(new.len());
         let mut rows = Vec::with_capacity(new.len());
         // Visitors of these events with the seq of their newest event they may see.
-        let mut newest_visible: Vec<(String, i64)> = Vec::new();
+        let mut newest_visible: Vec<(VisitorId, i64)> = Vec::new();
         for (seq, event) in (last - count + 1..).zip(new) {
             // Each event a visitor may see names the one before it (their feeds find gaps
             // with it). Read under the workspace row lock taken above, so no other
@@ -99,12 +100,17 @@ impl Writes for Conn {
         Ok(stored)
     }
 
-    async fn route_queue(&mut self, workspace_id: &str, now: i64, grace_ms: i64) -> Result<Vec<NewEvent>, StoreError> {
+    async fn route_queue(
+        &mut self,
+        workspace_id: &WorkspaceId,
+        now: i64,
+        grace_ms: i64,
+    ) -> Result<Vec<NewEvent>, StoreError> {
         let mut events: Vec<NewEvent> = Vec::new();
         // A plain read: the caller holds the workspace lock already (lock order), which is
         // what serialises assignments.
         let mode: Mode = workspaces::table.find(workspace_id).select(workspaces::routing_mode).get_result(self).await?;
-        let queued: Vec<(String, rules::Status)> = if mode == Mode::Manual {
+        let queued: Vec<(ConversationId, rules::Status)> = if mode == Mode::Manual {
             Vec::new()
         } else {
             conversations::table
@@ -119,7 +125,7 @@ impl Writes for Conn {
                 .await?
         };
         if !queued.is_empty() {
-            let members: Vec<(String, i32, Option<i64>)> = memberships::table
+            let members: Vec<(UserId, i32, Option<i64>)> = memberships::table
                 .filter(memberships::workspace_id.eq(workspace_id))
                 .filter(memberships::status.eq(AgentStatus::Online))
                 .filter(memberships::last_active_at.ge(now - grace_ms))
@@ -181,8 +187,8 @@ impl Writes for Conn {
 
     async fn member_view(
         &mut self,
-        workspace_id: &str,
-        user_id: &str,
+        workspace_id: &WorkspaceId,
+        user_id: &UserId,
         now: i64,
         grace_ms: i64,
     ) -> Result<Option<MemberView>, StoreError> {
@@ -207,8 +213,8 @@ impl Writes for Conn {
 
     async fn unassign_if_configured(
         &mut self,
-        workspace_id: &str,
-        user_id: &str,
+        workspace_id: &WorkspaceId,
+        user_id: &UserId,
         now: i64,
     ) -> Result<Vec<NewEvent>, StoreError> {
         let mut events: Vec<NewEvent> = Vec::new();
@@ -245,7 +251,7 @@ impl Writes for Conn {
         Ok(events)
     }
 
-    async fn prune_page_views(&mut self, visitor_id: &str) -> Result<(), StoreError> {
+    async fn prune_page_views(&mut self, visitor_id: &VisitorId) -> Result<(), StoreError> {
         let oldest_kept: Option<(i64, i64)> = page_views::table
             .filter(page_views::visitor_id.eq(visitor_id))
             .order((page_views::viewed_at.desc(), page_views::id.desc()))
@@ -266,7 +272,7 @@ impl Writes for Conn {
         Ok(())
     }
 
-    async fn set_password(&mut self, user_id: &str, password_hash: &str, now: i64) -> Result<(), StoreError> {
+    async fn set_password(&mut self, user_id: &UserId, password_hash: &str, now: i64) -> Result<(), StoreError> {
         diesel::update(users::table.find(user_id)).set(users::password_hash.eq(password_hash)).execute(self).await?;
         diesel::update(refresh_tokens::table)
             .filter(refresh_tokens::user_id.eq(user_id))
@@ -277,9 +283,9 @@ impl Writes for Conn {
         Ok(())
     }
 
-    async fn enqueue_job(&mut self, new: &crate::jobs::NewJob, now: i64) -> Result<String, StoreError> {
+    async fn enqueue_job(&mut self, new: &crate::jobs::NewJob, now: i64) -> Result<JobId, StoreError> {
         let row = JobRow {
-            id: crate::ids::new_id("job"),
+            id: JobId::new(),
             workspace_id: new.workspace_id.clone(),
             kind: new.job.kind().to_owned(),
             summary: new.summary.clone(),
@@ -327,8 +333,8 @@ impl Writes for Conn {
 
     async fn mark_claimed(
         &mut self,
-        ids: &[String],
-        worker: &str,
+        ids: &[JobId],
+        worker: &WorkerId,
         now: i64,
         lease_ms: i64,
     ) -> Result<Vec<JobRow>, StoreError> {
@@ -433,13 +439,15 @@ impl Writes for Conn {
                     .attachment_ids
                     .iter()
                     .enumerate()
-                    .find(|(i, id)| !claimed.iter().any(|f| f.id == **id) || new.attachment_ids[..*i].contains(id))
+                    .find(|(i, id)| {
+                        !claimed.iter().any(|f| f.id.as_str() == id.as_str()) || new.attachment_ids[..*i].contains(id)
+                    })
                     .map_or_else(String::new, |(_, id)| id.clone());
                 return Ok(Staged::Done(SendOutcome::BadAttachment(bad)));
             }
             // In the order the sender gave.
             for id in &new.attachment_ids {
-                if let Some(file) = claimed.iter().find(|f| f.id == *id) {
+                if let Some(file) = claimed.iter().find(|f| f.id.as_str() == id.as_str()) {
                     files.push(file.clone());
                 }
             }
@@ -530,8 +538,8 @@ impl Writes for Conn {
 
     async fn finish_change(
         &mut self,
-        workspace_id: &str,
-        conversation_id: &str,
+        workspace_id: &WorkspaceId,
+        conversation_id: &ConversationId,
         change: ConversationChange,
         now: i64,
         grace_ms: i64,
