@@ -73,6 +73,7 @@ pub fn conversation_row(new: NewConversation<'_>) -> ConversationRow {
         closed_at: None,
         responder: new.responder,
         queued_at: queued.then_some(new.now),
+        left_offline: false,
     }
 }
 

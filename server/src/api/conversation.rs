@@ -21,7 +21,7 @@ use crate::error::Error;
 use crate::realtime::event::{BusMessage, Typing};
 use crate::realtime::feed::{self, Audience, FeedItem, Grant};
 use crate::realtime::presence;
-use crate::store::conversations::{ChangeOutcome, ConversationRef, ListFilter};
+use crate::store::conversations::{ChangeOutcome, Continue, ConversationRef, ListFilter};
 use crate::store::now_ms;
 
 /// A conversation of the agent's workspace.
@@ -515,7 +515,14 @@ impl ConversationService for ConversationApi {
             assignee_user_id: Some(agent.user_id.clone()),
             now: now_ms(),
         });
-        let (view, resumed, events) = self.state.store.start_conversation(row).await?;
+        // The visitor's quiet period applies to an agent reaching out too: a conversation
+        // resolved long ago is not reopened under its old rating.
+        let reopen_within_ms = match self.state.store.widget(&agent.workspace_id, &visitor.widget_id).await? {
+            Some(widget) => convert::stored_settings(&widget).behavior.reopen_within_ms(),
+            None => 0,
+        };
+        let lifecycle = Continue { reopen_within_ms, start_new: false };
+        let (view, resumed, events) = self.state.store.start_conversation(row, lifecycle).await?;
         chat::publish(&self.state, events).await;
         outgoing.conversation_id = view.conversation.id.clone();
         let message = chat::send(&self.state, outgoing).await?;

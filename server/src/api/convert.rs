@@ -143,6 +143,7 @@ pub fn settings_to_proto(s: &dw::WidgetSettings) -> pb::WidgetSettings {
             pre_chat_name: pre_chat_to_proto(s.behavior.pre_chat_name).into(),
             pre_chat_email: pre_chat_to_proto(s.behavior.pre_chat_email).into(),
             sound_enabled: s.behavior.sound_enabled,
+            reopen_within_minutes: Some(s.behavior.reopen_within_minutes),
         }),
         business_hours: Some(pb::BusinessHours {
             enabled: h.enabled,
@@ -234,6 +235,7 @@ pub fn settings_from_proto(p: pb::WidgetSettings) -> dw::WidgetSettings {
             pre_chat_name: pre_chat_from_proto(b.pre_chat_name),
             pre_chat_email: pre_chat_from_proto(b.pre_chat_email),
             sound_enabled: b.sound_enabled,
+            reopen_within_minutes: b.reopen_within_minutes.unwrap_or(defaults.behavior.reopen_within_minutes),
         },
     };
     let business_hours = match p.business_hours {
@@ -392,6 +394,7 @@ pub fn conversation(view: &ConversationView) -> pb::Conversation {
         .into(),
         queue_time: opt_timestamp(row.queued_at),
         queue_position: i32::try_from(view.queue_position).unwrap_or(i32::MAX),
+        left_offline: row.left_offline,
     }
 }
 
@@ -618,6 +621,7 @@ mod tests {
         s.appearance.border_radius = 0;
         s.appearance.color_scheme = dw::ColorScheme::Dark;
         s.behavior.pre_chat_email = dw::PreChatField::Required;
+        s.behavior.reopen_within_minutes = 0;
         s.business_hours.days[6] = dw::DayHours { enabled: true, start: "10:00".into(), end: "24:00".into() };
         s.allowed_domains = vec!["example.com".into()];
         s.handler = dw::Handler::AiBot;

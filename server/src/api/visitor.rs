@@ -24,7 +24,7 @@ use crate::limits::Limit;
 use crate::realtime::event::{BusMessage, Typing};
 use crate::realtime::feed::{self, Audience, FeedItem, Grant};
 use crate::realtime::payload;
-use crate::store::conversations::ConversationRef;
+use crate::store::conversations::{Continue, ConversationRef};
 use crate::store::models::{VisitorRow, WidgetRow};
 use crate::store::now_ms;
 use crate::store::visitors::{PageView, VisitorChange};
@@ -139,11 +139,14 @@ impl VisitorApi {
         visitor: &Visitor,
         source_url: &str,
         source_title: &str,
+        start_new: bool,
     ) -> Result<(pb::VisitorConversation, bool), Error> {
         let now = now_ms();
         // The one routing decision: agents (queued, then assigned), the bot, or a workflow.
         let widget = self.own_widget(visitor).await?;
-        let handler = convert::stored_settings(&widget).handler;
+        let settings = convert::stored_settings(&widget);
+        let handler = settings.handler;
+        let lifecycle = Continue { reopen_within_ms: settings.behavior.reopen_within_ms(), start_new };
         let agents = self.state.store.any_agent_available(&visitor.workspace_id, now).await?;
         let responder = routing::first_responder(handler, agents);
         let row = chat::conversation_row(chat::NewConversation {
@@ -156,7 +159,7 @@ impl VisitorApi {
             assignee_user_id: None,
             now,
         });
-        let (view, resumed, events) = self.state.store.start_conversation(row).await?;
+        let (view, resumed, events) = self.state.store.start_conversation(row, lifecycle).await?;
         chat::publish(&self.state, events).await;
         Ok((convert::visitor_conversation(&view), resumed))
     }
@@ -405,7 +408,8 @@ impl VisitorService for VisitorApi {
             ))
             .into());
         }
-        let (conversation, resumed) = self.open_conversation(&visitor, &req.source_url, &req.source_title).await?;
+        let (conversation, resumed) =
+            self.open_conversation(&visitor, &req.source_url, &req.source_title, req.start_new).await?;
         Ok(Response::new(pb::StartConversationResponse { conversation: Some(conversation), resumed }))
     }
 
@@ -587,7 +591,13 @@ impl VisitorService for VisitorApi {
         self.state.limits.check(Limit::MessagesPerVisitor, &visitor.visitor_id).await?;
         let req = request.into_inner();
         let mut v = Violations::default();
-        let email = account::normalize_email("email", &req.email, &mut v);
+        // Without e-mail on this server the answer can only come here, so an address is
+        // optional; given, it must be valid.
+        let email = if req.email.trim().is_empty() && self.state.mailer.is_none() {
+            None
+        } else {
+            Some(account::normalize_email("email", &req.email, &mut v))
+        };
         let message = req.message.trim().to_owned();
         if message.is_empty() || message.chars().count() > conversation_rules::MAX_BODY_CHARS {
             v.add("message", format!("must be 1 to {} characters", conversation_rules::MAX_BODY_CHARS));
@@ -597,14 +607,15 @@ impl VisitorService for VisitorApi {
         self.own_widget(&visitor).await?;
         let change = VisitorChange {
             name: Some(name.clone()).filter(|n| !n.is_empty()),
-            email: Some(email),
+            email,
             last_seen_at: Some(now_ms()),
             ..VisitorChange::default()
         };
         let row = self.update(&visitor, change, None).await?;
-        let (conversation, _) = self.open_conversation(&visitor, &row.current_url, &row.current_title).await?;
+        let (conversation, _) = self.open_conversation(&visitor, &row.current_url, &row.current_title, false).await?;
         // Just made (or found) by us.
         let conversation_id = ConversationId::from_stored(conversation.id);
+        self.state.store.mark_left_offline(&visitor.workspace_id, &conversation_id).await?;
         let offline = notify::Offline {
             workspace_id: &visitor.workspace_id,
             conversation_id: &conversation_id,

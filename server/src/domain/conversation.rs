@@ -173,6 +173,18 @@ pub fn reopen(status: Status, assigned: bool) -> Result<Status, Refused> {
     }
 }
 
+/// Whether a visitor coming back to their latest conversation continues it rather than
+/// starting a new one: an open one always; a resolved one within the widget's quiet period
+/// after its resolution (so a quick "thanks!" stays in the thread, and a question days
+/// later gets its own conversation, routing and rating); a closed one never.
+pub fn visitor_continues(status: Status, resolved_at: Option<i64>, now: i64, reopen_within_ms: i64) -> bool {
+    match status {
+        Status::Pending | Status::Active | Status::Waiting => true,
+        Status::Resolved => resolved_at.is_some_and(|at| now.saturating_sub(at) < reopen_within_ms),
+        Status::Closed => false,
+    }
+}
+
 /// Visitors rate resolved or closed conversations.
 pub fn can_rate(status: Status) -> Result<(), Refused> {
     match status {
@@ -283,6 +295,19 @@ pub fn preview(body: &str, attachments: usize) -> String {
 mod tests {
     use super::*;
     use Status::*;
+
+    #[test]
+    fn a_visitor_continues_open_ones_and_recently_resolved_ones_only() {
+        let hour = 3_600_000;
+        for open in [Pending, Active, Waiting] {
+            assert!(visitor_continues(open, None, 10 * hour, 0));
+        }
+        assert!(visitor_continues(Resolved, Some(hour), hour + hour - 1, hour));
+        assert!(!visitor_continues(Resolved, Some(hour), hour + hour, hour), "the period is over");
+        assert!(!visitor_continues(Resolved, Some(hour), hour, 0), "0: always a new one");
+        assert!(!visitor_continues(Resolved, None, hour, hour), "no resolution time: start anew");
+        assert!(!visitor_continues(Closed, Some(hour), hour, hour));
+    }
 
     /// The browser clients show the same preview as the server (client-sdk rules/preview.ts
     /// checks the same vectors).

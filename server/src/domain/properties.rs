@@ -580,7 +580,7 @@ fn settings(
     let texts = (string.clone(), string.clone(), string.clone(), string);
     let hours =
         (any::<bool>(), zone, [day.clone(), day.clone(), day.clone(), day.clone(), day.clone(), day.clone(), day]);
-    let behavior = (pre_chat(), pre_chat(), any::<bool>());
+    let behavior = (pre_chat(), pre_chat(), any::<bool>(), 0..=widget::MAX_REOPEN_WITHIN_MINUTES);
     (appearance, texts, hours, behavior, domains, handler()).prop_map(
         |(
             (primary, text_color, position, radius, launcher, logo, branding, color_scheme),
@@ -612,6 +612,7 @@ fn settings(
                     pre_chat_name: behavior.0,
                     pre_chat_email: behavior.1,
                     sound_enabled: behavior.2,
+                    reopen_within_minutes: behavior.3,
                 },
                 business_hours: BusinessHours { enabled: hours.0, time_zone: hours.1, days: hours.2 },
                 allowed_domains: domains,

@@ -97,7 +97,7 @@ impl Default for Texts {
             welcome_title: "Hi there!".to_owned(),
             welcome_message: "How can we help you today?".to_owned(),
             input_placeholder: "Type a message…".to_owned(),
-            offline_message: "We're away right now. Leave a message and we'll get back to you by e-mail.".to_owned(),
+            offline_message: "We're away right now. Leave a message and we'll get back to you.".to_owned(),
         }
     }
 }
@@ -109,11 +109,31 @@ pub struct Behavior {
     pub pre_chat_name: PreChatField,
     pub pre_chat_email: PreChatField,
     pub sound_enabled: bool,
+    /// The quiet period after a resolution within which a visitor's next message reopens
+    /// the conversation; after it, they start a new one (`conversation::visitor_continues`).
+    pub reopen_within_minutes: u32,
 }
+
+/// Default quiet period: an hour.
+pub const DEFAULT_REOPEN_WITHIN_MINUTES: u32 = 60;
+/// Longest quiet period: 30 days.
+pub const MAX_REOPEN_WITHIN_MINUTES: u32 = 30 * 24 * 60;
 
 impl Default for Behavior {
     fn default() -> Self {
-        Self { pre_chat_name: PreChatField::Hidden, pre_chat_email: PreChatField::Hidden, sound_enabled: true }
+        Self {
+            pre_chat_name: PreChatField::Hidden,
+            pre_chat_email: PreChatField::Hidden,
+            sound_enabled: true,
+            reopen_within_minutes: DEFAULT_REOPEN_WITHIN_MINUTES,
+        }
+    }
+}
+
+impl Behavior {
+    /// The quiet period in milliseconds.
+    pub fn reopen_within_ms(&self) -> i64 {
+        i64::from(self.reopen_within_minutes) * 60_000
     }
 }
 
@@ -184,6 +204,12 @@ impl WidgetSettings {
                 Some(color) => *value = color,
                 None => violations.add(format!("{prefix}.appearance.{name}"), "must be a hex colour like #1f6feb"),
             }
+        }
+        if self.behavior.reopen_within_minutes > MAX_REOPEN_WITHIN_MINUTES {
+            violations.add(
+                format!("{prefix}.behavior.reopen_within_minutes"),
+                format!("must be from 0 to {MAX_REOPEN_WITHIN_MINUTES} minutes (30 days)"),
+            );
         }
         if a.border_radius > 32 {
             violations.add(format!("{prefix}.appearance.border_radius"), "must be from 0 to 32 pixels");

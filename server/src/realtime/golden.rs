@@ -45,6 +45,7 @@ pub(crate) fn conversation() -> ConversationView {
             closed_at: None,
             responder: Responder::Agents,
             queued_at: None,
+            left_offline: false,
         },
         visitor_name: "Ada".into(),
         visitor_email: "ada@example.com".into(),

@@ -47,6 +47,9 @@ pub struct Conversation {
     pub responder: Responder,
     /// When it started waiting for an agent; `None` when not queued.
     pub queued_at: Option<i64>,
+    /// Left through the offline form (nobody was available). Added after v1.
+    #[serde(default)]
+    pub left_offline: bool,
 }
 
 /// A conversation with the names lists show beside it.

@@ -69,6 +69,15 @@ pub(crate) struct ConversationChange {
     pub notice: Option<(UserId, bool)>,
 }
 
+/// Whether `start_conversation` may continue the visitor's latest conversation.
+#[derive(Clone, Copy, Debug)]
+pub struct Continue {
+    /// The widget's quiet period after a resolution (`Behavior::reopen_within_ms`).
+    pub reopen_within_ms: i64,
+    /// Start anew even within the quiet period (an open conversation is still returned).
+    pub start_new: bool,
+}
+
 impl ConversationChange {
     fn seen_by_all(cause: UpdateCause) -> Self {
         Self { cause, visitor_visible: true, notice: None }
@@ -153,23 +162,30 @@ impl Store {
     pub async fn start_conversation(
         &self,
         row: ConversationRow,
+        lifecycle: Continue,
     ) -> Result<(ConversationView, bool, Vec<Event>), StoreError> {
         let now = row.created_at;
         let grace = self.agent_grace_ms();
         let missing = || StoreError::Query(diesel::result::Error::NotFound);
         write!(self, workspace = &row.workspace_id, |conn| {
-            let open: Option<ConversationId> = conversations::table
+            let latest: Option<(ConversationId, Status, Option<i64>)> = conversations::table
                 .filter(conversations::workspace_id.eq(&row.workspace_id))
                 .filter(conversations::visitor_id.eq(&row.visitor_id))
                 .filter(conversations::widget_id.eq(&row.widget_id))
                 .filter(conversations::status.ne(Status::Closed))
-                .select(conversations::id)
+                .order((conversations::created_at.desc(), conversations::id.desc()))
+                .select((conversations::id, conversations::status, conversations::resolved_at))
                 .first(conn)
                 .await
                 .optional()?;
-            if let Some(open) = open {
-                let view = conn.conversation_view(&row.workspace_id, &open).await?.ok_or_else(missing)?;
-                return Ok((view, true, Vec::new()));
+            if let Some((id, status, resolved_at)) = latest {
+                let continues = status.is_open()
+                    || (!lifecycle.start_new
+                        && rules::visitor_continues(status, resolved_at, now, lifecycle.reopen_within_ms));
+                if continues {
+                    let view = conn.conversation_view(&row.workspace_id, &id).await?.ok_or_else(missing)?;
+                    return Ok((view, true, Vec::new()));
+                }
             }
             diesel::insert_into(conversations::table).values(&row).execute(conn).await?;
             let created = conn.conversation_view(&row.workspace_id, &row.id).await?.ok_or_else(missing)?;
@@ -568,6 +584,26 @@ impl Store {
     }
 
     /// Marks the visitor's side read up to `seq` (never backwards).
+    /// Marks a conversation as left through the offline form; the message sent into it
+    /// next announces this with the rest of its state.
+    pub async fn mark_left_offline(
+        &self,
+        workspace_id: &WorkspaceId,
+        conversation_id: &ConversationId,
+    ) -> Result<(), StoreError> {
+        write!(self, |conn| {
+            diesel::update(
+                conversations::table
+                    .filter(conversations::workspace_id.eq(workspace_id))
+                    .filter(conversations::id.eq(conversation_id)),
+            )
+            .set(conversations::left_offline.eq(true))
+            .execute(conn)
+            .await?;
+            Ok(())
+        })
+    }
+
     pub async fn mark_read_by_visitor(
         &self,
         target: ConversationRef<'_>,

@@ -340,6 +340,8 @@ pub struct ConversationRow {
     pub responder: Responder,
     /// When it started waiting for an agent; `None` when not queued.
     pub queued_at: Option<i64>,
+    /// Left through the offline form (nobody was available).
+    pub left_offline: bool,
 }
 
 /// A message; `attachments` is a JSON array of [`AttachmentRow`]s as they were when sent.
@@ -434,6 +436,7 @@ impl ConversationRow {
             closed_at: self.closed_at,
             responder: self.responder,
             queued_at: self.queued_at,
+            left_offline: self.left_offline,
         })
     }
 }

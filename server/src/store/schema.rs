@@ -155,6 +155,7 @@ diesel::table! {
         closed_at -> Nullable<BigInt>,
         responder -> Text,
         queued_at -> Nullable<BigInt>,
+        left_offline -> Bool,
     }
 }
 

@@ -53,6 +53,7 @@ async fn start_conversation(visitor: &Porthole) -> pb::VisitorConversation {
         .start_conversation(pb::StartConversationRequest {
             source_url: "https://shop.example/pricing".into(),
             source_title: "Pricing".into(),
+            start_new: false,
         })
         .await
         .unwrap()
@@ -1271,6 +1272,25 @@ async fn widget_rules_apply_to_visitors(backend: Backend) {
         .into_inner()
         .messages;
     assert_eq!(messages.last().unwrap().body, "Call me back");
+    let marked = agent
+        .conversations()
+        .get_conversation(pb::GetConversationRequest { conversation_id: offline.id.clone() })
+        .await
+        .unwrap()
+        .into_inner()
+        .conversation
+        .unwrap();
+    assert!(marked.left_offline, "{marked:?}");
+    // This server sends no e-mail, so the answer can only come in the chat: no address needed.
+    visitor
+        .visitor()
+        .submit_offline_message(pb::SubmitOfflineMessageRequest {
+            name: String::new(),
+            email: String::new(),
+            message: "No e-mail for me".into(),
+        })
+        .await
+        .unwrap();
     let bad = visitor
         .visitor()
         .submit_offline_message(pb::SubmitOfflineMessageRequest {
@@ -1899,3 +1919,114 @@ async fn an_id_of_another_kind_is_not_found(backend: Backend) {
     server.stop().await;
 }
 on_both_backends!(an_id_of_another_kind_is_not_found);
+
+/// The widget's quiet period decides what a visitor's return to a resolved conversation
+/// does: within it they continue (reopen) it; after it they get a new conversation, and
+/// the rating stays with the one it rated.
+async fn a_resolved_conversation_continues_only_within_the_quiet_period(backend: Backend) {
+    let Chat { server, s, conversation, .. } = chat_started(backend, "quiet@example.com").await;
+    let resolve = |id: String| {
+        let agent = s.agent.clone();
+        async move {
+            agent.conversations().resolve_conversation(pb::ResolveConversationRequest { conversation_id: id }).await
+        }
+    };
+    let quiet_period = |minutes: u32| {
+        let (agent, widget_id) = (s.agent.clone(), s.widget.id.clone());
+        async move {
+            let behavior =
+                pb::WidgetBehavior { sound_enabled: true, reopen_within_minutes: Some(minutes), ..Default::default() };
+            agent
+                .widgets()
+                .update_widget(pb::UpdateWidgetRequest {
+                    widget_id,
+                    settings: Some(pb::WidgetSettings { behavior: Some(behavior), ..Default::default() }),
+                    ..Default::default()
+                })
+                .await
+        }
+    };
+    let start = |start_new: bool| {
+        let visitor = s.visitor.clone();
+        async move {
+            visitor
+                .visitor()
+                .start_conversation(pb::StartConversationRequest { start_new, ..Default::default() })
+                .await
+                .unwrap()
+                .into_inner()
+        }
+    };
+    let status_of = |id: String| {
+        let agent = s.agent.clone();
+        async move {
+            agent
+                .conversations()
+                .get_conversation(pb::GetConversationRequest { conversation_id: id })
+                .await
+                .unwrap()
+                .into_inner()
+                .conversation
+                .unwrap()
+        }
+    };
+
+    // Within the default hour a quick "thanks" reopens the resolved conversation.
+    resolve(conversation.id.clone()).await.unwrap();
+    visitor_says(&s.visitor, &conversation.id, "thanks!", "q-1").await;
+    let reopened = status_of(conversation.id.clone()).await;
+    assert_eq!(reopened.status(), pb::ConversationStatus::Active);
+    let again = start(false).await;
+    assert!(again.resumed && again.conversation.unwrap().id == conversation.id);
+
+    // Resolved and rated; the quiet period is now 0: the visitor's next message is refused
+    // there, and StartConversation gives a new conversation.
+    resolve(conversation.id.clone()).await.unwrap();
+    s.visitor
+        .visitor()
+        .rate_conversation(pb::RateConversationRequest {
+            conversation_id: conversation.id.clone(),
+            rating: 5,
+            comment: "great".into(),
+        })
+        .await
+        .unwrap();
+    let status = quiet_period(43_201).await.unwrap_err();
+    assert_eq!(common::violated_fields(&status), ["settings.behavior.reopen_within_minutes"]);
+    quiet_period(0).await.unwrap();
+    let refused = s
+        .visitor
+        .visitor()
+        .send_message(pb::SendMessageRequest {
+            conversation_id: conversation.id.clone(),
+            body: "one more question".into(),
+            client_key: "q-2".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(refused.code(), Code::FailedPrecondition, "{refused:?}");
+    assert!(refused.message().contains("start a new one"), "{refused:?}");
+    let fresh = start(false).await;
+    let fresh_id = fresh.conversation.unwrap().id;
+    assert!(!fresh.resumed);
+    assert_ne!(fresh_id, conversation.id);
+    visitor_says(&s.visitor, &fresh_id, "one more question", "q-2").await;
+    let old = status_of(conversation.id.clone()).await;
+    assert_eq!((old.status(), old.rating, old.rating_comment.as_str()), (pb::ConversationStatus::Resolved, 5, "great"));
+    let new = status_of(fresh_id.clone()).await;
+    assert_eq!(new.rating, 0);
+
+    // An open conversation is returned even when a new one is asked for.
+    let open = start(true).await;
+    assert!(open.resumed && open.conversation.unwrap().id == fresh_id);
+    // Within the quiet period the visitor may still choose a new conversation.
+    quiet_period(60).await.unwrap();
+    resolve(fresh_id.clone()).await.unwrap();
+    assert_eq!(start(false).await.conversation.unwrap().id, fresh_id);
+    let chosen = start(true).await;
+    assert!(!chosen.resumed);
+    assert_ne!(chosen.conversation.unwrap().id, fresh_id);
+    server.stop().await;
+}
+on_both_backends!(a_resolved_conversation_continues_only_within_the_quiet_period);

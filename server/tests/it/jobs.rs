@@ -339,6 +339,17 @@ async fn offline_messages_are_emailed_to_members_who_want_them(backend: Backend)
         .unwrap();
     let widget = crate::common::create_widget(&owner, "Site").await;
     let (visitor, _) = crate::common::start_visitor(&server, &widget.public_token).await;
+    // This server sends e-mail: the answer goes there, so the address is required.
+    let without = visitor
+        .visitor()
+        .submit_offline_message(pb::SubmitOfflineMessageRequest {
+            name: String::new(),
+            email: String::new(),
+            message: "Hello?".into(),
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(crate::common::violated_fields(&without), ["email"]);
     let left = visitor
         .visitor()
         .submit_offline_message(pb::SubmitOfflineMessageRequest {

@@ -11,6 +11,7 @@ use crate::domain::job::JobState;
 use crate::domain::routing::{AgentStatus, Candidate, Mode, Responder, next_turn, pick};
 use crate::domain::visitor::MAX_PAGE_VIEWS_KEPT;
 use crate::domain::webhook::DeliveryState;
+use crate::domain::widget::WidgetSettings;
 use crate::realtime::event::{Event, EventBody, UpdateCause};
 use crate::realtime::payload::MemberView;
 use crate::store::StoreError;
@@ -25,7 +26,7 @@ use crate::store::queries::{Reads, Writes};
 use crate::store::routing::view_of;
 use crate::store::schema::{
     attachments, conversations, events, jobs, memberships, messages, page_views, refresh_tokens, users, visitors,
-    webhook_deliveries, workspaces,
+    webhook_deliveries, widgets, workspaces,
 };
 use crate::store::webhooks::{NewDelivery, delivery_job};
 
@@ -409,6 +410,22 @@ impl Writes for Conn {
             return Ok(Staged::Done(retried(&original, new)?));
         }
         let before = current.status;
+        // A visitor back after the widget's quiet period starts a new conversation instead
+        // (read only on this rare path: the settings live with the widget).
+        if new.sender == Sender::Visitor && before == Status::Resolved {
+            let settings: Option<String> =
+                widgets::table.find(&current.widget_id).select(widgets::settings).get_result(self).await.optional()?;
+            // Unreadable settings (logged where the widget is served) mean the defaults.
+            let behavior = settings
+                .and_then(|json| serde_json::from_str::<WidgetSettings>(&json).ok())
+                .unwrap_or_default()
+                .behavior;
+            if !rules::visitor_continues(before, current.resolved_at, new.now, behavior.reopen_within_ms()) {
+                return Ok(Staged::Done(SendOutcome::Refused(rules::Refused(
+                    "this conversation was resolved; start a new one",
+                ))));
+            }
+        }
         let status = match rules::after_message(before, new.sender, new.internal, current.assignee_user_id.is_some()) {
             Ok(status) => status,
             Err(refused) => return Ok(Staged::Done(SendOutcome::Refused(refused))),

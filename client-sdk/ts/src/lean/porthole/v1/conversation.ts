@@ -171,6 +171,11 @@ export interface Conversation {
     | undefined;
   /** 1 for the longest-waiting queued conversation, 2 for the next, …; 0 when not queued. */
   queuePosition: number;
+  /**
+   * True when the visitor left it through the offline form (SubmitOfflineMessage) while
+   * nobody was available: they expect the answer by e-mail or on their return.
+   */
+  leftOffline: boolean;
 }
 
 /** Request of ConversationService.ListConversations. */
@@ -1024,6 +1029,7 @@ function createBaseConversation(): Conversation {
     responder: 0,
     queueTime: undefined,
     queuePosition: 0,
+    leftOffline: false,
   };
 }
 
@@ -1106,6 +1112,9 @@ export const Conversation: MessageFns<Conversation> = {
     }
     if (message.queuePosition !== 0) {
       writer.uint32(208).int32(message.queuePosition);
+    }
+    if (message.leftOffline !== false) {
+      writer.uint32(216).bool(message.leftOffline);
     }
     return writer;
   },
@@ -1329,6 +1338,14 @@ export const Conversation: MessageFns<Conversation> = {
             }
 
             message.queuePosition = reader.int32();
+            continue;
+          }
+          case 27: {
+            if (tag !== 216) {
+              break;
+            }
+
+            message.leftOffline = reader.bool();
             continue;
           }
         }

@@ -183,6 +183,12 @@ export interface StartConversationRequest {
   sourceUrl: string;
   /** Title of that page. */
   sourceTitle: string;
+  /**
+   * Start a new conversation even when the latest one was resolved within the widget's
+   * quiet period (`WidgetBehavior.reopen_within_minutes`). An open (unresolved)
+   * conversation is still returned as it is: a visitor has at most one open at a time.
+   */
+  startNew: boolean;
 }
 
 /** Response of VisitorService.StartConversation. */
@@ -316,7 +322,11 @@ export interface RequestHumanResponse {
 export interface SubmitOfflineMessageRequest {
   /** The visitor's name (optional). */
   name: string;
-  /** Address to answer to. */
+  /**
+   * Address to answer to. Required when the server sends e-mail
+   * (`WidgetConfig.email_enabled`); optional otherwise, as the answer then comes in the
+   * chat.
+   */
   email: string;
   /** The message, 1 to 10,000 characters. */
   message: string;
@@ -1446,7 +1456,7 @@ export const HeartbeatResponse: MessageFns<HeartbeatResponse> = {
 };
 
 function createBaseStartConversationRequest(): StartConversationRequest {
-  return { sourceUrl: "", sourceTitle: "" };
+  return { sourceUrl: "", sourceTitle: "", startNew: false };
 }
 
 export const StartConversationRequest: MessageFns<StartConversationRequest> = {
@@ -1456,6 +1466,9 @@ export const StartConversationRequest: MessageFns<StartConversationRequest> = {
     }
     if (message.sourceTitle !== "") {
       writer.uint32(18).string(message.sourceTitle);
+    }
+    if (message.startNew !== false) {
+      writer.uint32(24).bool(message.startNew);
     }
     return writer;
   },
@@ -1487,6 +1500,14 @@ export const StartConversationRequest: MessageFns<StartConversationRequest> = {
             }
 
             message.sourceTitle = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.startNew = reader.bool();
             continue;
           }
         }
@@ -3023,7 +3044,9 @@ export const VisitorServiceDefinition = {
       options: {},
     },
     /**
-     * Starts a conversation, or returns the visitor's open one on this widget.
+     * Starts a conversation, or returns the visitor's latest one on this widget when it
+     * continues: open, or resolved within the widget's quiet period
+     * (`WidgetBehavior.reopen_within_minutes`) unless `start_new` is set.
      * Errors: UNAUTHENTICATED, FAILED_PRECONDITION (required pre-chat fields missing).
      */
     startConversation: {
@@ -3062,7 +3085,8 @@ export const VisitorServiceDefinition = {
      * Sends a message. A retry with the same `client_key` returns the original message.
      * Errors: UNAUTHENTICATED, NOT_FOUND (no conversation of this visitor), INVALID_ARGUMENT
      * (empty or too long body, unknown attachment, `client_key` already used by another
-     * sender in the conversation), FAILED_PRECONDITION (conversation closed).
+     * sender in the conversation), FAILED_PRECONDITION (conversation closed, or resolved
+     * longer ago than the widget's quiet period: StartConversation then gives a new one).
      */
     sendMessage: {
       name: "SendMessage",
@@ -3138,7 +3162,8 @@ export const VisitorServiceDefinition = {
       options: {},
     },
     /**
-     * Leaves a message for the team while it is offline; creates a conversation agents see.
+     * Leaves a message for the team while it is offline; creates (or continues) a
+     * conversation agents see, marked `left_offline`.
      * Errors: UNAUTHENTICATED, INVALID_ARGUMENT (bad e-mail, empty message).
      */
     submitOfflineMessage: {

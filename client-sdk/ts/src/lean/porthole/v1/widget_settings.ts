@@ -108,7 +108,9 @@ export interface WidgetTexts {
   inputPlaceholder: string;
   /**
    * Shown outside business hours or when no agent is online; empty means the default,
-   * "We're away right now. Leave a message and we'll get back to you by e-mail."
+   * "We're away right now. Leave a message and we'll get back to you." (after the visitor
+   * leaves a message, the widget says how: by e-mail when the server sends it, else in the
+   * chat).
    */
   offlineMessage: string;
 }
@@ -121,6 +123,13 @@ export interface WidgetBehavior {
   preChatEmail: PreChatField;
   /** Play a sound on new messages. Default true (when the behavior is unset). */
   soundEnabled: boolean;
+  /**
+   * The quiet period after a conversation is resolved, in minutes, 0 to 43,200 (30 days):
+   * a visitor who writes again within it continues (reopens) that conversation; after it,
+   * their next message starts a new conversation, so a rating always stays with the
+   * conversation it rated. 0 means always a new conversation. Default 60 when unset.
+   */
+  reopenWithinMinutes?: number | undefined;
 }
 
 /** Opening hours of one weekday, in the business-hours time zone. */
@@ -391,7 +400,7 @@ export const WidgetTexts: MessageFns<WidgetTexts> = {
 };
 
 function createBaseWidgetBehavior(): WidgetBehavior {
-  return { preChatName: 0, preChatEmail: 0, soundEnabled: false };
+  return { preChatName: 0, preChatEmail: 0, soundEnabled: false, reopenWithinMinutes: undefined };
 }
 
 export const WidgetBehavior: MessageFns<WidgetBehavior> = {
@@ -404,6 +413,9 @@ export const WidgetBehavior: MessageFns<WidgetBehavior> = {
     }
     if (message.soundEnabled !== false) {
       writer.uint32(24).bool(message.soundEnabled);
+    }
+    if (message.reopenWithinMinutes !== undefined) {
+      writer.uint32(32).uint32(message.reopenWithinMinutes);
     }
     return writer;
   },
@@ -443,6 +455,14 @@ export const WidgetBehavior: MessageFns<WidgetBehavior> = {
             }
 
             message.soundEnabled = reader.bool();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.reopenWithinMinutes = reader.uint32();
             continue;
           }
         }
