@@ -7,175 +7,40 @@
 //! here). Screenshots, light and dark, desktop 1280×800 and phone 390×844, go to
 //! widget-web/test-results.
 
-import { dirname, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
-import {
-  AgentStatus,
-  AuthService,
-  ColorScheme,
-  createClient,
-  createPortholeTransport,
-  PreChatField,
-  type WidgetSettings,
-  WorkspaceService,
-} from "@porthole/client";
+import { ColorScheme, PreChatField } from "@porthole/client";
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser, type RunningServer, startServer } from "../../admin-web/e2e/harness.js";
+import { launchBrowser } from "../../admin-web/e2e/harness.js";
 import { type Mailbox, startMailbox } from "../../admin-web/e2e/mailbox.js";
-import { type Agent, agentFor, demoLogin } from "./agent.js";
+import {
+  type Browser,
+  configure,
+  conversationOf,
+  desktop,
+  isDark,
+  launcher,
+  list,
+  panel,
+  panelBackground,
+  phone,
+  primary,
+  type Setup,
+  setOffline,
+  setUp,
+  shot,
+  unreadableText,
+  visit,
+  widget,
+} from "./helpers.js";
 import { type HostSite, hostSite, snippet } from "./hostpage.js";
 
-const results = resolve(dirname(fileURLToPath(import.meta.url)), "../test-results");
-const desktop = { viewport: { width: 1280, height: 800 } };
-const phone = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
-/** The default primary colour, as the browser reports it. */
-const primary = "rgb(31, 111, 235)";
-
-type Browser = Awaited<ReturnType<typeof launchBrowser>>;
 let browser: Browser;
-
-/** One Porthole server with its demo widget, the demo owner as agent, and a host site. */
-interface Setup {
-  server: RunningServer;
-  agent: Agent;
-  widgetId: string;
-  token: string;
-  newContext: (options?: Parameters<Browser["newContext"]>[0]) => Promise<BrowserContext>;
-}
-
-async function setUp(env: Record<string, string> = {}): Promise<Setup> {
-  const server = await startServer({ PORTHOLE_DEMO: "true", ...env });
-  const agent = await agentFor(server.url);
-  const demo = (await agent.widgets.listWidgets({})).widgets[0];
-  if (!demo) throw new Error("the demo widget was not seeded");
-  return {
-    server,
-    agent,
-    widgetId: demo.id,
-    token: demo.publicToken,
-    newContext: (options) => browser.newContext(options),
-  };
-}
-
 let main: Setup;
 let site: HostSite;
 
-const widget = (page: Page) => page.locator("[data-porthole]");
-const launcher = (page: Page) => widget(page).locator(".launcher");
-const panel = (page: Page) => widget(page).getByRole("dialog");
-const list = (page: Page) => widget(page).locator(".body");
-const shot = (page: Page, name: string) =>
-  page.screenshot({ path: `${results}/${name}.png`, animations: "disabled" });
-
-async function visit(context: BrowserContext, url: string): Promise<Page> {
-  const page = await context.newPage();
-  page.on("pageerror", (error) => console.error("page error:", error.message));
-  await page.goto(url);
-  await launcher(page).waitFor();
-  return page;
-}
-
-/** Changes the demo widget's settings; returns a function putting the old ones back. */
-async function configure(
-  setup: Setup,
-  change: (settings: WidgetSettings) => void,
-): Promise<() => Promise<void>> {
-  const before = (await setup.agent.widgets.getWidget({ widgetId: setup.widgetId })).widget
-    ?.settings;
-  if (!before?.appearance || !before.behavior || !before.texts)
-    throw new Error("demo widget without settings");
-  const changed = structuredClone(before);
-  change(changed);
-  await setup.agent.widgets.updateWidget({ widgetId: setup.widgetId, settings: changed });
-  return async () => {
-    await setup.agent.widgets.updateWidget({ widgetId: setup.widgetId, settings: before });
-  };
-}
-
-/** Waits for the agent's feed to carry the visitor's message `body`; returns its conversation. */
-async function conversationOf(agent: Agent, body: string): Promise<string> {
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    for (const e of agent.events)
-      if (e.event.case === "messageCreated" && e.event.value.body === body)
-        return e.event.value.conversationId;
-    if (Date.now() > deadline) throw new Error(`the agent never saw "${body}"`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-/**
- * Text in the panel that fails WCAG AA (4.5:1) against the background it is drawn on (the
- * nearest opaque one), among the team's side of the panel: bubbles, names, notes, forms,
- * fields, the composer and the branding line. Returns "selector: colour on colour (ratio)".
- */
-async function unreadableText(page: Page): Promise<string[]> {
-  return widget(page).evaluate((host) => {
-    const root = host.shadowRoot as ShadowRoot;
-    const rgba = (c: string) => (c.match(/[\d.]+/g) ?? []).map(Number);
-    const lum = ([r = 0, g = 0, b = 0]: number[]) => {
-      const f = (v: number) => {
-        const c = v / 255;
-        return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
-      };
-      return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
-    };
-    const background = (el: Element): number[] => {
-      for (let e: Element | null = el; e; e = e.parentElement) {
-        const c = rgba(getComputedStyle(e).backgroundColor);
-        if ((c[3] ?? 1) > 0.9) return c;
-      }
-      return [255, 255, 255];
-    };
-    const selectors = [
-      ".row:not(.me) .bubble",
-      ".who",
-      ".sys",
-      ".away",
-      ".mark",
-      ".note",
-      ".more",
-      "form.f p",
-      "form.f label",
-      "form.f input",
-      "form.f textarea",
-      "form.f .e",
-      ".btn2",
-      ".compose textarea",
-      ".brand",
-      ".conn",
-    ];
-    const issues: string[] = [];
-    for (const selector of selectors) {
-      for (const el of Array.from(root.querySelectorAll(selector))) {
-        if (!(el as HTMLElement).checkVisibility?.() || !el.textContent?.trim()) {
-          if (!(el instanceof HTMLInputElement || el instanceof HTMLTextAreaElement)) continue;
-        }
-        const fg = rgba(getComputedStyle(el).color);
-        const bg = background(el);
-        const [hi, lo] = [lum(fg), lum(bg)].sort((a, b) => b - a) as [number, number];
-        const ratio = (hi + 0.05) / (lo + 0.05);
-        if (ratio < 4.5)
-          issues.push(
-            `${selector}: rgb(${fg.join(",")}) on rgb(${bg.join(",")}) (${ratio.toFixed(2)})`,
-          );
-      }
-    }
-    return issues;
-  });
-}
-
-const isDark = (page: Page) =>
-  widget(page)
-    .locator(".root")
-    .evaluate((el) => el.classList.contains("dark"));
-const panelBackground = (page: Page) =>
-  panel(page).evaluate((el) => getComputedStyle(el).backgroundColor);
-
 beforeAll(async () => {
   browser = await launchBrowser();
-  main = await setUp();
+  main = await setUp(browser);
   site = await hostSite();
 });
 
@@ -490,16 +355,6 @@ describe("across pages of the same site", () => {
   });
 });
 
-/** Sets the demo owner's status to offline (the dashboard feed must be closed too). */
-async function setOffline(baseUrl: string): Promise<void> {
-  let token = "";
-  const transport = createPortholeTransport(baseUrl, { getToken: () => token || undefined });
-  token =
-    (await createClient(AuthService, transport).logIn({ ...demoLogin, workspaceId: "" })).session
-      ?.accessToken ?? "";
-  await createClient(WorkspaceService, transport).setMyStatus({ status: AgentStatus.OFFLINE });
-}
-
 /** Leaves an offline message from a fresh visitor; returns the page. */
 async function leaveOfflineMessage(
   setup: Setup,
@@ -523,7 +378,7 @@ describe("offline, honestly", () => {
 
   beforeAll(async () => {
     mailbox = await startMailbox();
-    mailing = await setUp({
+    mailing = await setUp(browser, {
       PORTHOLE_SMTP_URL: mailbox.url,
       PORTHOLE_SMTP_FROM: "Porthole <chat@example.com>",
     });

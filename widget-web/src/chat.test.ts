@@ -4,8 +4,10 @@
 //! stays pending with a note and goes again once after `retry-after`; page views wait
 //! silently. The transcript by e-mail: offered once the team has answered, prefilled with
 //! the visitor's address, and a refusal (bad address, hourly limit, failure) shown in the
-//! form and never retried by itself. The shared rules themselves are tested in
-//! client-sdk/ts/src/rules.
+//! form and never retried by itself. The conversation lifecycle: a message refused because
+//! its conversation has ended goes into a new one (files uploaded again), a new conversation
+//! on request, the list with each conversation's last message, earlier ones read only. The
+//! shared rules themselves are tested in client-sdk/ts/src/rules.
 
 // @vitest-environment happy-dom
 
@@ -13,19 +15,30 @@ import {
   ConversationStatus,
   EmailTranscriptRequest,
   GetWidgetConfigResponse,
+  ListMessagesRequest,
   ListMessagesResponse,
   ListVisitorConversationsResponse,
   type Message,
   SenderType,
   SendMessageRequest,
   SendMessageResponse,
+  StartConversationRequest,
   StartConversationResponse,
   StartSessionResponse,
+  SubmitOfflineMessageResponse,
+  UploadAttachmentRequest,
+  UploadAttachmentResponse,
+  type VisitorConversation,
   WatchVisitorFeedRequest,
   WatchVisitorFeedResponse,
 } from "@porthole/client/lean";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { Chat } from "./chat.js";
+
+// Uploads go through XMLHttpRequest for their progress; here, through the fake server.
+vi.mock("./upload.js", () => ({
+  fetchWithProgress: () => (input: RequestInfo | URL, init?: RequestInit) => fetch(input, init),
+}));
 
 /** One grpc-web frame: the flag byte, the big-endian length, the bytes. */
 function frame(flag: number, data: Uint8Array): Uint8Array {
@@ -508,5 +521,321 @@ describe("the transcript by e-mail", () => {
     chat.showTranscriptForm(true);
     chat.conversation = chat.conversation && { ...chat.conversation, id: "cnv_2" };
     expect(chat.transcript).toEqual({ step: "closed" });
+  });
+});
+
+describe("the conversation lifecycle", () => {
+  let server: ReturnType<typeof fakeServer>;
+  let chat: Chat;
+
+  const conversation = (
+    id: string,
+    status: ConversationStatus,
+    more: Partial<VisitorConversation> = {},
+  ): VisitorConversation => ({
+    id,
+    status,
+    agentName: "Ann",
+    lastSeq: 2,
+    agentReadSeq: 2,
+    rating: 0,
+    createTime: new Date(1_700_000_000_000),
+    lastMessageTime: new Date(1_700_000_100_000),
+    queuePosition: 0,
+    withBot: false,
+    ...more,
+  });
+  const resolved = conversation("cnv_1", ConversationStatus.CONVERSATION_STATUS_RESOLVED, {
+    rating: 4,
+  });
+  const line = (conversationId: string, seq: number, from: SenderType, body: string): Message => ({
+    id: `msg_${conversationId}_${seq}`,
+    conversationId,
+    seq,
+    senderType: from,
+    senderId: "",
+    senderName: from === SenderType.SENDER_TYPE_AGENT ? "Ann" : "Ada",
+    body,
+    internal: false,
+    attachments: [],
+    clientKey: from === SenderType.SENDER_TYPE_VISITOR ? `key_${seq}` : "",
+    createTime: new Date(),
+  });
+  const history = [
+    line("cnv_1", 1, SenderType.SENDER_TYPE_VISITOR, "Do you ship to Norway?"),
+    line("cnv_1", 2, SenderType.SENDER_TYPE_AGENT, "We do."),
+  ];
+  const listed = (...conversations: VisitorConversation[]) =>
+    answer(ListVisitorConversationsResponse.encode({ conversations }).finish());
+  const page = (messages: Message[]) =>
+    answer(ListMessagesResponse.encode({ messages, hasMore: false }).finish());
+  const started = (id: string, resumed = false) =>
+    answer(
+      StartConversationResponse.encode({
+        conversation: conversation(id, ConversationStatus.CONVERSATION_STATUS_PENDING, {
+          lastSeq: 0,
+          agentName: "",
+        }),
+        resumed,
+      }).finish(),
+    );
+  const endedRefusal = () => refusal(9, "this conversation was resolved; start a new one");
+
+  /** Boots a visitor whose latest conversation is `list[0]` (with `history`). */
+  async function boot(script: Record<string, Response[]>, online = true) {
+    server = fakeServer({
+      GetWidgetConfig: [
+        answer(
+          GetWidgetConfigResponse.encode({
+            config: {
+              appearance: undefined,
+              texts: undefined,
+              behavior: undefined,
+              online,
+              emailEnabled: false,
+            },
+          }).finish(),
+        ),
+      ],
+      StartSession: [
+        answer(
+          StartSessionResponse.encode({
+            visitorToken: "vtok",
+            visitor: { id: "vis_1", name: "Ada", email: "ada@example.org", verified: false },
+          }).finish(),
+        ),
+      ],
+      ...script,
+    });
+    vi.stubGlobal("fetch", server.fetch);
+    chat = new Chat({
+      baseUrl: "http://chat.test",
+      widgetToken: "wtok",
+      changed: () => {},
+      emit: () => {},
+      chime: () => {},
+      proactive: () => {},
+    });
+    await chat.boot("en");
+    await vi.advanceTimersByTimeAsync(0);
+    server.feeds[0]?.send(heartbeat("1"));
+    await vi.advanceTimersByTimeAsync(100);
+  }
+
+  const called = (...methods: string[]) =>
+    server.calls.filter((c) => methods.includes(c.method)).map((c) => c.method);
+  const requests = <T>(method: string, decode: (bytes: Uint8Array) => T) =>
+    server.calls.filter((c) => c.method === method).map((c) => decode(c.request));
+  const shown = () => chat.messages.map((m) => [m.body, m.state]);
+
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+
+  afterEach(() => {
+    chat.shutdown();
+    vi.useRealTimers();
+    vi.unstubAllGlobals();
+  });
+
+  it("sends a message refused by an ended conversation into a new one, keeping the old rating there", async () => {
+    await boot({
+      ListVisitorConversations: [listed(resolved)],
+      ListMessages: [page(history)],
+      SendMessage: [endedRefusal()],
+      StartConversation: [started("cnv_2")],
+    });
+    expect(chat.conversation?.id).toBe("cnv_1");
+    expect(chat.endAction).toBe("newConversation");
+    expect(chat.readOnly).toBe(false);
+
+    await chat.send("One more question");
+    const sends = requests("SendMessage", SendMessageRequest.decode);
+    expect(sends.map((r) => [r.conversationId, r.body])).toEqual([
+      ["cnv_1", "One more question"],
+      ["cnv_2", "One more question"],
+    ]);
+    expect(sends[1]?.clientKey).toBe(sends[0]?.clientKey);
+    expect(requests("StartConversation", StartConversationRequest.decode)[0]?.startNew).toBe(true);
+    // The view moved on: only the new message, sent, no rating card and no error.
+    expect(chat.conversation?.id).toBe("cnv_2");
+    expect(shown()).toEqual([["One more question", "sent"]]);
+    expect(chat.notice).toBe("");
+    expect(chat.endAction).toBe("");
+    // The old conversation, with its rating, is still the visitor's, in the list.
+    expect(chat.conversations.map((c) => [c.id, c.rating])).toEqual([
+      ["cnv_2", 0],
+      ["cnv_1", 4],
+    ]);
+  });
+
+  it("uploads a file again into the new conversation", async () => {
+    const uploaded = (id: string) =>
+      answer(
+        UploadAttachmentResponse.encode({
+          attachment: {
+            id,
+            fileName: "beans.png",
+            contentType: "image/png",
+            sizeBytes: 3,
+            url: `/files/${id}`,
+          },
+        }).finish(),
+      );
+    await boot({
+      ListVisitorConversations: [listed(resolved)],
+      ListMessages: [page(history)],
+      UploadAttachment: [uploaded("att_1"), uploaded("att_2")],
+      SendMessage: [endedRefusal()],
+      StartConversation: [started("cnv_2")],
+    });
+    await chat.attach(new File([new Uint8Array([1, 2, 3])], "beans.png", { type: "image/png" }));
+    expect(
+      requests("UploadAttachment", UploadAttachmentRequest.decode).map((r) => [
+        r.conversationId,
+        r.fileName,
+        r.data.length,
+      ]),
+    ).toEqual([
+      ["cnv_1", "beans.png", 3],
+      ["cnv_2", "beans.png", 3],
+    ]);
+    expect(
+      requests("SendMessage", SendMessageRequest.decode).map((r) => [
+        r.conversationId,
+        r.attachmentIds,
+      ]),
+    ).toEqual([
+      ["cnv_1", ["att_1"]],
+      ["cnv_2", ["att_2"]],
+    ]);
+    expect(chat.conversation?.id).toBe("cnv_2");
+    expect(chat.upload).toBeUndefined();
+    expect(chat.notice).toBe("");
+  });
+
+  it("gives up (Retry) when no new conversation comes, and on other refusals", async () => {
+    const open = conversation("cnv_1", ConversationStatus.CONVERSATION_STATUS_ACTIVE);
+    await boot({
+      ListVisitorConversations: [listed(open)],
+      ListMessages: [page(history)],
+      SendMessage: [endedRefusal(), refusal(3, "body: must be at most 10000 characters")],
+      StartConversation: [
+        answer(StartConversationResponse.encode({ conversation: open, resumed: true }).finish()),
+      ],
+    });
+    // The server hands back the same conversation: no loop, the message waits for Retry.
+    await chat.send("Hello again");
+    expect(called("SendMessage", "StartConversation")).toEqual([
+      "SendMessage",
+      "StartConversation",
+    ]);
+    expect(chat.messages.at(-1)?.state).toBe("failed");
+    expect(chat.notice).toContain("start a new one");
+
+    await chat.send("x");
+    expect(called("StartConversation")).toHaveLength(1);
+    expect(chat.messages.at(-1)?.state).toBe("failed");
+  });
+
+  it("starts a new conversation on request, even within the quiet period", async () => {
+    await boot({
+      ListVisitorConversations: [listed(resolved)],
+      ListMessages: [page(history)],
+      StartConversation: [started("cnv_2")],
+    });
+    chat.startNew();
+    expect(chat.conversation).toBeUndefined();
+    expect(chat.messages).toEqual([]);
+    expect(chat.screen).toBe("chat");
+    expect(called("StartConversation")).toEqual([]);
+
+    // News of the resolved conversation meanwhile does not bring it back.
+    server.feeds[0]?.send(
+      frame(
+        0,
+        WatchVisitorFeedResponse.encode({
+          cursor: "2",
+          event: { $case: "conversationUpdated", value: resolved },
+        }).finish(),
+      ),
+    );
+    await vi.advanceTimersByTimeAsync(0);
+    expect(chat.conversation).toBeUndefined();
+
+    await chat.send("A new question");
+    expect(requests("StartConversation", StartConversationRequest.decode)[0]?.startNew).toBe(true);
+    expect(requests("SendMessage", SendMessageRequest.decode).map((r) => r.conversationId)).toEqual(
+      ["cnv_2"],
+    );
+    expect(chat.conversation?.id).toBe("cnv_2");
+    expect(shown()).toEqual([["A new question", "sent"]]);
+  });
+
+  it("lists the conversations with their last messages, opens an earlier one read only", async () => {
+    const open = conversation("cnv_2", ConversationStatus.CONVERSATION_STATUS_ACTIVE, {
+      lastSeq: 1,
+    });
+    await boot({
+      ListVisitorConversations: [
+        listed(open, resolved),
+        listed(open, resolved),
+        listed(open, resolved),
+        listed(open, resolved),
+      ],
+      ListMessages: [
+        page([line("cnv_2", 1, SenderType.SENDER_TYPE_VISITOR, "Still there?")]),
+        page([line("cnv_2", 1, SenderType.SENDER_TYPE_VISITOR, "Still there?")]),
+        page(history),
+        page(history),
+      ],
+    });
+    expect(chat.conversation?.id).toBe("cnv_2");
+    await chat.showConversations(true);
+    expect(chat.screen).toBe("list");
+    expect(chat.conversations.map((c) => c.id)).toEqual(["cnv_2", "cnv_1"]);
+    expect(Object.fromEntries(chat.previews)).toEqual({
+      cnv_2: { seq: 1, mine: true, text: "Still there?" },
+      cnv_1: { seq: 2, mine: false, text: "We do." },
+    });
+    // Read once per new message: listing again asks for no messages.
+    const pages = called("ListMessages").length;
+    await chat.showConversations(true);
+    expect(called("ListMessages")).toHaveLength(pages);
+
+    await chat.openConversation("cnv_1");
+    expect(chat.screen).toBe("chat");
+    expect(chat.conversation?.id).toBe("cnv_1");
+    expect(shown()).toEqual([
+      ["Do you ship to Norway?", "sent"],
+      ["We do.", "sent"],
+    ]);
+    expect(chat.readOnly).toBe(true);
+    // Another conversation is open: the way back to it, not a new one.
+    expect(chat.endAction).toBe("backToCurrent");
+    expect(requests("ListMessages", ListMessagesRequest.decode).at(-1)?.conversationId).toBe(
+      "cnv_1",
+    );
+  });
+
+  it("takes an offline message without an address, keeping the one it knew", async () => {
+    await boot(
+      {
+        ListVisitorConversations: [listed()],
+        SubmitOfflineMessage: [
+          answer(
+            SubmitOfflineMessageResponse.encode({
+              conversation: conversation("cnv_3", ConversationStatus.CONVERSATION_STATUS_PENDING),
+            }).finish(),
+          ),
+        ],
+      },
+      false,
+    );
+    expect(chat.screen).toBe("offline");
+    expect(await chat.submitOffline("", "", "Back on Monday?")).toBe(true);
+    expect(chat.visitor?.email).toBe("ada@example.org");
+    expect(chat.conversation?.id).toBe("cnv_3");
+    expect(chat.screen).toBe("chat");
   });
 });

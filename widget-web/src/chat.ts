@@ -1,8 +1,12 @@
 //! The visitor's side of a chat: the session with the server (token kept across reloads
 //! and tabs), the conversation, the live feed (the shared resumable feed: reconnect, resume,
 //! idle watchdog), sending with retries, typing, read marks, uploads, page views and
-//! heartbeats, and the transcript by e-mail. It holds the state the view renders and calls
-//! `changed()` after every change; it never touches the DOM.
+//! heartbeats, the transcript by e-mail, and the conversation lifecycle: a message refused
+//! because its conversation has ended for good (closed, or resolved longer ago than the
+//! widget's quiet period) goes into a new conversation by itself, the visitor can start a new
+//! one once the current one has ended, and the list of their conversations opens earlier
+//! ones (read only once ended). It holds the state the view renders and calls `changed()`
+//! after every change; it never touches the DOM.
 //!
 //! When the server throttles a call (RESOURCE_EXHAUSTED, or UNAVAILABLE with `retry-after`;
 //! `throttleOf` in `@porthole/client/rules`), the chat waits the delay it named and tries
@@ -34,11 +38,18 @@ import {
 import {
   type ChatMessage,
   canEmailTranscript,
+  currentConversation,
   type Expectation,
+  endAction,
+  ended,
   expectation,
   fromServer,
+  isReadOnly,
   lastSeq,
   mergeMessages,
+  type Preview,
+  previewOf,
+  startsOver,
   type TranscriptForm,
   transcriptFormOf,
   transcriptProblem,
@@ -56,7 +67,7 @@ type Client = LeanClient<typeof VisitorServiceDefinition>;
 type CallKind = "send" | "track" | "session";
 
 /** What the panel shows. */
-export type Screen = "loading" | "prechat" | "chat" | "offline" | "unavailable";
+export type Screen = "loading" | "prechat" | "chat" | "offline" | "unavailable" | "list";
 
 /** Events the host page can listen to. */
 export interface ChatEvents {
@@ -101,7 +112,12 @@ export class Chat {
   offlineSent = false;
   /** The visitor's conversation and its latest messages have been loaded once. */
   historyLoaded = false;
-  rated = false;
+  /** The visitor's conversations, newest activity first, as last listed. */
+  conversations: readonly VisitorConversation[] = [];
+  /** The list of the visitor's conversations is shown instead of one of them. */
+  listing = false;
+  /** The last message of each listed conversation, by id, once loaded. */
+  readonly previews = new Map<string, Preview>();
   unavailable = false;
   upload: { file: string; fraction: number } | undefined;
   /** The last error to show near the composer or form, cleared by the next action. */
@@ -111,6 +127,16 @@ export class Chat {
   /** Seconds until throttled sends go again, told to the visitor; 0 when none waits. */
   slowDown = 0;
   private transcriptForm: TranscriptForm = { step: "closed" };
+  /** The conversation rated in this page (its card says thanks even before the update). */
+  private ratedId = "";
+  /** An earlier conversation opened from the list (not the current one); "" otherwise. */
+  private earlierId = "";
+  /** The visitor asked for a new conversation: their next message starts one. */
+  private fresh = false;
+  /** StartConversation under way: sends racing each other share it. */
+  private starting: Promise<string> | undefined;
+  /** Uploaded files by attachment id, until sent: a message moving on uploads them again. */
+  private readonly files = new Map<string, File>();
 
   private readonly client: Client;
   private token = "";
@@ -228,10 +254,11 @@ export class Chat {
   get screen(): Screen {
     if (this.unavailable) return "unavailable";
     if (!this.config || !this.visitor) return "loading";
+    if (this.listing) return "list";
     const open =
       this.conversation &&
       this.conversation.status !== ConversationStatus.CONVERSATION_STATUS_CLOSED;
-    if (!open && !this.config.online && !this.offlineSent) return "offline";
+    if (!open && !this.config.online && !this.offlineSent && !this.readOnly) return "offline";
     if (!this.conversation && this.needsPreChat()) return "prechat";
     return "chat";
   }
@@ -259,6 +286,73 @@ export class Chat {
     return unreadCount(this.messages, this.seenSeq);
   }
 
+  /** An earlier conversation that has ended is shown: its messages, without the composer. */
+  get readOnly(): boolean {
+    return isReadOnly(this.conversation, this.earlierId);
+  }
+
+  /** What the end of an ended conversation offers: a new conversation, or the open one. */
+  get endAction(): ReturnType<typeof endAction> {
+    return endAction(this.conversation, this.conversations);
+  }
+
+  /** The conversation was rated here, or before. */
+  get rated(): boolean {
+    return !!this.conversation && this.ratedId === this.conversation.id;
+  }
+
+  /**
+   * Shows or hides the list of the visitor's conversations, loading it afresh with each
+   * one's last message (read once per new message).
+   */
+  async showConversations(open: boolean): Promise<void> {
+    this.listing = open;
+    this.options.changed();
+    if (!open || this.previewing) return;
+    try {
+      const response = await this.client.listVisitorConversations({});
+      this.conversations = response.conversations;
+      this.options.changed();
+      await Promise.all(
+        response.conversations.slice(0, 20).map(async ({ id, lastSeq }) => {
+          if (this.previews.get(id)?.seq === lastSeq) return;
+          const page = await this.client.listMessages({
+            conversationId: id,
+            beforeSeq: 0,
+            pageSize: 5,
+          });
+          this.previews.set(id, previewOf(page.messages, lastSeq));
+        }),
+      );
+    } catch {
+      // The list shows what it has; the feed shows the connection.
+    }
+    this.options.changed();
+  }
+
+  /**
+   * Shows a conversation from the list: an earlier one that has ended read only (rating it
+   * still works), an open one to continue.
+   */
+  async openConversation(id: string): Promise<void> {
+    this.listing = false;
+    if (id === this.conversation?.id) this.options.changed();
+    else await this.loadConversation(id);
+  }
+
+  /**
+   * Starts over after the current conversation has ended: an empty chat whose first message
+   * starts the new conversation (StartConversation with `start_new`, so it is new even
+   * within the widget's quiet period), and agents never see an empty one.
+   */
+  startNew(): void {
+    this.listing = false;
+    this.fresh = true;
+    this.earlierId = "";
+    this.show(undefined, true);
+    this.options.changed();
+  }
+
   /** Saves the pre-chat answers; the chat starts with the first message. */
   async submitPreChat(name: string, email: string): Promise<boolean> {
     return this.action(async () => {
@@ -281,9 +375,14 @@ export class Chat {
         this.client.submitOfflineMessage({ name, email, message }),
       );
       this.offlineSent = true;
-      // The server keeps the name and address as the visitor's.
-      if (this.visitor) this.visitor = { ...this.visitor, email, name: name || this.visitor.name };
-      this.conversation = response.conversation;
+      // The server keeps the name and address as the visitor's (an empty one changes nothing).
+      if (this.visitor)
+        this.visitor = {
+          ...this.visitor,
+          email: email || this.visitor.email,
+          name: name || this.visitor.name,
+        };
+      this.adopt(response.conversation);
       await this.loadMessages();
     });
   }
@@ -311,23 +410,55 @@ export class Chat {
       },
     ]);
     this.options.changed();
+    let files = attachmentIds;
     try {
       // Throttled, the line stays "sending" while the visitor is told when it goes again.
-      const response = await this.patient("send", async () =>
-        this.client.sendMessage({
-          conversationId: await this.ensureConversation(),
-          body: text,
-          clientKey: key,
-          attachmentIds,
-        }),
-      );
-      if (response.message) this.addMessages([fromServer(response.message)]);
+      const conversationId = await this.patient("send", () => this.ensureConversation());
+      const deliver = (into: string) =>
+        this.patient("send", () =>
+          this.client.sendMessage({
+            conversationId: into,
+            body: text,
+            clientKey: key,
+            attachmentIds: files,
+          }),
+        );
+      let response: Awaited<ReturnType<typeof deliver>>;
+      try {
+        response = await deliver(conversationId);
+      } catch (error) {
+        if (!startsOver(error instanceof RpcError ? error.code : undefined)) throw error;
+        // The conversation has ended for good: the message goes into a new one, shown in its
+        // place (the line keeps its key, so it just turns "delivered"); the old one keeps its
+        // messages and rating, in the list.
+        const next = await this.patient("send", () => this.begin(true));
+        if (next === conversationId) throw error;
+        files = await this.uploadAgain(files, next);
+        response = await deliver(next);
+      }
+      for (const id of files) this.files.delete(id);
+      this.pendingAttachments.delete(key);
+      const stored = response.message;
+      if (stored && stored.conversationId === this.conversation?.id)
+        this.addMessages([fromServer(stored)]);
     } catch (error) {
       this.messages = this.messages.map((m) => (m.key === key ? { ...m, state: "failed" } : m));
       this.notice = describe(error);
-      this.pendingAttachments.set(key, attachmentIds);
+      this.pendingAttachments.set(key, files);
     }
     this.options.changed();
+  }
+
+  /** Uploads a message's files again into conversation `into` (attachments belong to one). */
+  private async uploadAgain(ids: readonly string[], into: string): Promise<string[]> {
+    const moved: string[] = [];
+    for (const id of ids) {
+      const file = this.files.get(id);
+      if (!file)
+        throw new RpcError(GrpcCode.FailedPrecondition, "the file is gone; attach it again");
+      moved.push(await this.patient("send", () => this.uploadTo(into, file)));
+    }
+    return moved;
   }
 
   private readonly pendingAttachments = new Map<string, string[]>();
@@ -348,30 +479,41 @@ export class Chat {
       return;
     }
     this.notice = "";
-    this.upload = { file: file.name, fraction: 0 };
-    this.options.changed();
     try {
-      const uploader = createLeanClient(VisitorServiceDefinition, {
-        baseUrl: this.options.baseUrl,
-        getToken: () => this.token,
-        fetch: fetchWithProgress((fraction) => {
-          this.upload = { file: file.name, fraction };
-          this.options.changed();
-        }),
-      });
-      const data = new Uint8Array(await file.arrayBuffer());
-      const response = await this.patient("send", async () => {
-        const conversationId = await this.ensureConversation();
-        return uploader.uploadAttachment({ conversationId, fileName: file.name, data });
-      });
-      this.upload = undefined;
-      if (response.attachment) await this.send("", [response.attachment.id]);
+      const id = await this.patient("send", async () =>
+        this.uploadTo(await this.ensureConversation(), file),
+      );
+      await this.send("", [id]);
     } catch (error) {
       this.upload = undefined;
       this.notice = "uploadFailed";
       this.noticeVars = { file: file.name, why: describe(error) };
       this.options.changed();
     }
+  }
+
+  /** Uploads `file` into a conversation, with progress; returns the attachment's id. */
+  private async uploadTo(conversationId: string, file: File): Promise<string> {
+    this.upload = { file: file.name, fraction: 0 };
+    this.options.changed();
+    const uploader = createLeanClient(VisitorServiceDefinition, {
+      baseUrl: this.options.baseUrl,
+      getToken: () => this.token,
+      fetch: fetchWithProgress((fraction) => {
+        this.upload = { file: file.name, fraction };
+        this.options.changed();
+      }),
+    });
+    const data = new Uint8Array(await file.arrayBuffer());
+    const response = await uploader
+      .uploadAttachment({ conversationId, fileName: file.name, data })
+      .finally(() => {
+        this.upload = undefined;
+      });
+    const id = response.attachment?.id;
+    if (!id) throw new RpcError(GrpcCode.Internal, "no attachment returned");
+    this.files.set(id, file);
+    return id;
   }
 
   /** Placeholders for a notice that is a text key. */
@@ -405,8 +547,9 @@ export class Chat {
     if (!conversationId) return false;
     return this.action(async () => {
       const response = await this.client.rateConversation({ conversationId, rating, comment });
-      this.conversation = response.conversation;
-      this.rated = true;
+      if (response.conversation?.id === this.conversation?.id)
+        this.conversation = response.conversation;
+      this.ratedId = conversationId;
     });
   }
 
@@ -514,6 +657,11 @@ export class Chat {
     if (changed) {
       // Another visitor's conversations follow the user: start over on the new token.
       this.conversation = undefined;
+      this.conversations = [];
+      this.previews.clear();
+      this.earlierId = "";
+      this.fresh = false;
+      this.listing = false;
       this.messages = [];
       this.feed.restart();
     }
@@ -533,19 +681,70 @@ export class Chat {
     writeStorage(this.storageKey, { token });
   }
 
+  /**
+   * The conversation a message goes into: the current one unless it is closed; else the one
+   * StartConversation gives (the server's rules: the open one, or the latest resolved within
+   * the quiet period, or a new one; always a new one after the visitor asked for it).
+   */
   private async ensureConversation(): Promise<string> {
-    const open = this.conversation;
-    if (open && open.status !== ConversationStatus.CONVERSATION_STATUS_CLOSED) return open.id;
-    const response = await this.client.startConversation({
-      sourceUrl: location.href.slice(0, 2000),
-      sourceTitle: document.title.slice(0, 500),
+    const current = this.conversation;
+    if (
+      current &&
+      !this.readOnly &&
+      current.status !== ConversationStatus.CONVERSATION_STATUS_CLOSED
+    )
+      return current.id;
+    return this.begin(this.fresh);
+  }
+
+  /** Starts (or continues) a conversation and shows it; one call at a time. */
+  private begin(startNew: boolean): Promise<string> {
+    this.starting ??= (async () => {
+      const response = await this.client.startConversation({
+        sourceUrl: location.href.slice(0, 2000),
+        sourceTitle: document.title.slice(0, 500),
+        startNew,
+      });
+      const conversation = response.conversation;
+      if (!conversation) throw new RpcError(GrpcCode.Internal, "no conversation returned");
+      this.adopt(conversation);
+      this.fresh = false;
+      if (response.resumed) await this.loadMessages();
+      return conversation.id;
+    })().finally(() => {
+      this.starting = undefined;
     });
-    if (!response.conversation) throw new RpcError(GrpcCode.Internal, "no conversation returned");
-    // A new conversation: the old one's lines go, the ones being sent into it stay.
-    if (response.conversation.id !== open?.id) this.messages = unsent(this.messages);
-    this.conversation = response.conversation;
-    if (response.resumed) await this.loadMessages();
-    return response.conversation.id;
+    return this.starting;
+  }
+
+  /**
+   * Makes `conversation` the current one and shows it, keeping the lines being sent (they
+   * go into it), and puts it first in the list.
+   */
+  private adopt(conversation: VisitorConversation | undefined): void {
+    this.show(conversation, true);
+    if (!conversation) return;
+    this.earlierId = "";
+    this.conversations = [
+      conversation,
+      ...this.conversations.filter((c) => c.id !== conversation.id),
+    ];
+  }
+
+  /**
+   * Shows `conversation`: another one's lines go (except the visitor's unsent ones when
+   * `keepUnsent`), and what this browser has seen of it comes back from storage.
+   */
+  private show(conversation: VisitorConversation | undefined, keepUnsent: boolean): void {
+    if (conversation?.id !== this.conversation?.id) {
+      this.messages = keepUnsent ? unsent(this.messages) : [];
+      this.hasMore = false;
+      this.agentTyping = "";
+      this.seenSeq = conversation
+        ? Number(readStorage(this.storageKey)[`seen:${conversation.id}`] ?? 0)
+        : 0;
+    }
+    this.conversation = conversation;
   }
 
   /**
@@ -626,18 +825,21 @@ export class Chat {
     }
   }
 
-  /** The visitor's newest conversation that is not closed, with its latest messages. */
-  private async loadConversation(): Promise<void> {
+  /**
+   * Loads the visitor's conversations and shows one with its latest messages: `id` (from
+   * the list), or else the current one (`currentConversation`).
+   */
+  private async loadConversation(id?: string): Promise<void> {
     const response = await this.client.listVisitorConversations({});
-    const current = response.conversations.find(
-      (c) => c.status !== ConversationStatus.CONVERSATION_STATUS_CLOSED,
-    );
-    if (current?.id !== this.conversation?.id) this.messages = [];
-    this.conversation = current;
-    if (current) {
-      this.seenSeq = Number(readStorage(this.storageKey)[`seen:${current.id}`] ?? 0);
-      await this.loadMessages();
-    }
+    this.conversations = response.conversations;
+    const current = currentConversation(response.conversations, this.fresh);
+    if (current && !ended(current.status)) this.fresh = false;
+    const earlier = id && id !== current?.id ? id : "";
+    const shown = earlier ? response.conversations.find((c) => c.id === earlier) : current;
+    this.earlierId = shown ? earlier : "";
+    // Lines being sent stay with the current conversation, the one they go into.
+    this.show(shown, !this.earlierId);
+    if (shown) await this.loadMessages();
     this.historyLoaded = true;
     this.options.changed();
   }
@@ -661,7 +863,8 @@ export class Chat {
     return new ResumableFeed<WatchVisitorFeedResponse>({
       watch: (cursor, signal) => this.client.watchVisitorFeed({ cursor }, { signal }),
       isHeartbeat: (item) => item.event?.$case === "heartbeat",
-      onReset: () => this.loadConversation(),
+      // An earlier conversation being read stays shown.
+      onReset: () => this.loadConversation(this.readOnly ? this.conversation?.id : undefined),
       onEvent: (item) => this.apply(item.event),
       onStatus: (status) => {
         if (status === "stopped") return;
@@ -732,14 +935,22 @@ export class Chat {
           };
         }
         break;
-      case "conversationUpdated":
-        if (!this.conversation || event.value.id === this.conversation.id) {
-          if (this.conversation?.id !== event.value.id) this.messages = [];
-          this.conversation = event.value;
-          if (event.value.status !== ConversationStatus.CONVERSATION_STATUS_RESOLVED)
-            this.rated = false;
+      case "conversationUpdated": {
+        const update = event.value;
+        this.conversations = this.conversations.some((c) => c.id === update.id)
+          ? this.conversations.map((c) => (c.id === update.id ? update : c))
+          : [update, ...this.conversations];
+        if (update.id === this.conversation?.id) {
+          this.conversation = update;
+          if (update.status !== ConversationStatus.CONVERSATION_STATUS_RESOLVED) this.ratedId = "";
+        } else if (!this.conversation && !(this.fresh && ended(update.status))) {
+          // A conversation the team started, or one from another tab; never the ended one
+          // the visitor has just left for a new one.
+          this.adopt(update);
+          this.fresh = false;
         }
         break;
+      }
     }
     this.options.changed();
   }

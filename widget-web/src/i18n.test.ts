@@ -41,4 +41,28 @@ describe("i18n", () => {
       );
     }
   });
+
+  it("translates the conversation lifecycle, and names its locale for dates", () => {
+    const english = translator("en");
+    const keys = [
+      "conversations",
+      "newConversation",
+      "backToCurrent",
+      "back",
+      "statusOpen",
+      "statusSolved",
+      "statusClosed",
+      "noConversations",
+      "ended",
+      "emailOptional",
+    ] as const;
+    for (const locale of locales.filter((l) => l !== "en")) {
+      const t = translator(locale);
+      for (const key of keys) expect(t(key), `${locale} ${key}`).not.toBe(english(key));
+      expect(t("youSaid", { text: "Hi" })).toContain("Hi");
+      expect(t.locale).toBe(locale);
+    }
+    expect(translator("de-AT").locale).toBe("de");
+    expect(translator("xx").locale).toBe("en");
+  });
 });

@@ -24,6 +24,7 @@ const en = {
   earlier: "Show earlier messages",
   preChatIntro: "Before we start, tell us who you are.",
   name: "Name",
+  emailOptional: "E-mail (optional)",
   email: "E-mail",
   message: "Message",
   start: "Start chat",
@@ -44,6 +45,16 @@ const en = {
   comment: "Anything to add? (optional)",
   rateSend: "Send rating",
   rated: "Thanks for your feedback!",
+  conversations: "Your conversations",
+  newConversation: "Start a new conversation",
+  backToCurrent: "Back to the current conversation",
+  back: "Back",
+  statusOpen: "Open",
+  statusSolved: "Solved",
+  statusClosed: "Closed",
+  noConversations: "No conversations yet.",
+  ended: "This conversation has ended.",
+  youSaid: "You: {text}",
   emailTranscript: "E-mail me this conversation",
   cancel: "Cancel",
   transcriptSent: "Sent to {email}.",
@@ -88,6 +99,7 @@ const de: Table = {
   earlier: "Frühere Nachrichten anzeigen",
   preChatIntro: "Bevor es losgeht: Wer sind Sie?",
   name: "Name",
+  emailOptional: "E-Mail (optional)",
   email: "E-Mail",
   message: "Nachricht",
   start: "Chat starten",
@@ -108,6 +120,16 @@ const de: Table = {
   comment: "Noch etwas? (optional)",
   rateSend: "Bewertung senden",
   rated: "Danke für Ihr Feedback!",
+  conversations: "Ihre Unterhaltungen",
+  newConversation: "Neue Unterhaltung beginnen",
+  backToCurrent: "Zurück zur aktuellen Unterhaltung",
+  back: "Zurück",
+  statusOpen: "Offen",
+  statusSolved: "Gelöst",
+  statusClosed: "Geschlossen",
+  noConversations: "Noch keine Unterhaltungen.",
+  ended: "Diese Unterhaltung ist beendet.",
+  youSaid: "Sie: {text}",
   emailTranscript: "Unterhaltung per E-Mail erhalten",
   cancel: "Abbrechen",
   transcriptSent: "An {email} gesendet.",
@@ -149,6 +171,7 @@ const fr: Table = {
   earlier: "Voir les messages précédents",
   preChatIntro: "Avant de commencer, dites-nous qui vous êtes.",
   name: "Nom",
+  emailOptional: "E-mail (facultatif)",
   email: "E-mail",
   message: "Message",
   start: "Démarrer",
@@ -169,6 +192,16 @@ const fr: Table = {
   comment: "Un commentaire ? (facultatif)",
   rateSend: "Envoyer la note",
   rated: "Merci pour votre avis !",
+  conversations: "Vos conversations",
+  newConversation: "Démarrer une nouvelle conversation",
+  backToCurrent: "Revenir à la conversation en cours",
+  back: "Retour",
+  statusOpen: "Ouverte",
+  statusSolved: "Résolue",
+  statusClosed: "Fermée",
+  noConversations: "Aucune conversation pour l'instant.",
+  ended: "Cette conversation est terminée.",
+  youSaid: "Vous : {text}",
   emailTranscript: "Recevoir cette conversation par e-mail",
   cancel: "Annuler",
   transcriptSent: "Envoyée à {email}.",
@@ -209,6 +242,7 @@ const es: Table = {
   earlier: "Ver mensajes anteriores",
   preChatIntro: "Antes de empezar, dinos quién eres.",
   name: "Nombre",
+  emailOptional: "Correo electrónico (opcional)",
   email: "Correo electrónico",
   message: "Mensaje",
   start: "Empezar chat",
@@ -229,6 +263,16 @@ const es: Table = {
   comment: "¿Algo más? (opcional)",
   rateSend: "Enviar valoración",
   rated: "¡Gracias por tu opinión!",
+  conversations: "Tus conversaciones",
+  newConversation: "Empezar una conversación nueva",
+  backToCurrent: "Volver a la conversación actual",
+  back: "Volver",
+  statusOpen: "Abierta",
+  statusSolved: "Resuelta",
+  statusClosed: "Cerrada",
+  noConversations: "Aún no hay conversaciones.",
+  ended: "Esta conversación ha terminado.",
+  youSaid: "Tú: {text}",
   emailTranscript: "Recibir esta conversación por correo",
   cancel: "Cancelar",
   transcriptSent: "Enviada a {email}.",
@@ -266,11 +310,18 @@ export function pickLocale(preferred: readonly string[]): string {
   return "en";
 }
 
-/** A translator for one locale: `t("typing", { name: "Ann" })`. */
-export function translator(
-  locale: string,
-): (key: TextKey, vars?: Record<string, string | number>) => string {
-  const table = tables[pickLocale([locale])] ?? en;
-  return (key, vars) =>
-    table[key].replace(/\{(\w+)\}/g, (whole, name: string) => String(vars?.[name] ?? whole));
+/** Texts in one locale: `t("typing", { name: "Ann" })`; `t.locale` formats dates. */
+export type Translate = ((key: TextKey, vars?: Record<string, string | number>) => string) & {
+  locale?: string;
+};
+
+/** A translator for one locale (the best supported one for `locale`). */
+export function translator(locale: string): Translate {
+  const picked = pickLocale([locale]);
+  const table = tables[picked] ?? en;
+  return Object.assign(
+    (key: TextKey, vars?: Record<string, string | number>) =>
+      table[key].replace(/\{(\w+)\}/g, (whole, name: string) => String(vars?.[name] ?? whole)),
+    { locale: picked },
+  );
 }

@@ -1,7 +1,8 @@
 //! The widget's state rules: merging history, feed replays and optimistic sends without
 //! gaps or duplicates, unread counts, delivery marks, and when and how the transcript by
 //! e-mail is offered, what the visitor is told about who will answer (never a queue position
-//! while nobody answers), and light or dark. (Reconnect delays, file checks and links are shared rules, tested in
+//! while nobody answers), the conversation lifecycle (which one continues, when a message
+//! starts a new one, what an ended one offers, the list's previews), and light or dark. (Reconnect delays, file checks and links are shared rules, tested in
 //! client-sdk/ts/src/rules.)
 
 import {
@@ -16,12 +17,19 @@ import { describe, expect, it } from "vitest";
 import {
   type ChatMessage,
   canEmailTranscript,
+  currentConversation,
   deliveryMark,
+  endAction,
+  ended,
   expectation,
   fromServer,
   isDark,
+  isReadOnly,
   lastSeq,
   mergeMessages,
+  previewOf,
+  startsOver,
+  statusText,
   type TranscriptForm,
   transcriptFormOf,
   transcriptProblem,
@@ -197,6 +205,102 @@ describe("who will answer", () => {
       expect(expectation(offline, waiting(0, { status }), "a@b.co")).toEqual({ kind: "none" });
       expect(expectation(online, waiting(4, { status }), "a@b.co")).toEqual({ kind: "none" });
     }
+  });
+});
+
+describe("the conversation lifecycle", () => {
+  const S = ConversationStatus;
+  const conv = (id: string, status: ConversationStatus): VisitorConversation => ({
+    id,
+    status,
+    agentName: "",
+    lastSeq: 1,
+    agentReadSeq: 0,
+    rating: 0,
+    createTime: undefined,
+    lastMessageTime: undefined,
+    queuePosition: 0,
+    withBot: false,
+  });
+  const solved = conv("cnv_3", S.CONVERSATION_STATUS_RESOLVED);
+  const closed = conv("cnv_4", S.CONVERSATION_STATUS_CLOSED);
+  const open = conv("cnv_2", S.CONVERSATION_STATUS_ACTIVE);
+  const old = conv("cnv_1", S.CONVERSATION_STATUS_RESOLVED);
+
+  it("knows which conversations have ended", () => {
+    expect(ended(S.CONVERSATION_STATUS_RESOLVED)).toBe(true);
+    expect(ended(S.CONVERSATION_STATUS_CLOSED)).toBe(true);
+    for (const status of [
+      S.CONVERSATION_STATUS_PENDING,
+      S.CONVERSATION_STATUS_ACTIVE,
+      S.CONVERSATION_STATUS_WAITING,
+      undefined,
+    ])
+      expect(ended(status)).toBe(false);
+  });
+
+  it("continues the newest conversation not closed; after 'new conversation', only an open one", () => {
+    expect(currentConversation([closed, solved, old], false)).toBe(solved);
+    expect(currentConversation([closed, solved, old], true)).toBeUndefined();
+    expect(currentConversation([solved, open], true)).toBe(open);
+    expect(currentConversation([], false)).toBeUndefined();
+  });
+
+  it("starts over only when the server says the conversation has ended", () => {
+    expect(startsOver(GrpcCode.FailedPrecondition)).toBe(true);
+    for (const code of [
+      GrpcCode.InvalidArgument,
+      GrpcCode.NotFound,
+      GrpcCode.ResourceExhausted,
+      GrpcCode.Unavailable,
+      undefined,
+    ])
+      expect(startsOver(code)).toBe(false);
+  });
+
+  it("shows an earlier ended conversation read only, the current one never", () => {
+    expect(isReadOnly(old, "cnv_1")).toBe(true);
+    expect(isReadOnly(closed, "cnv_4")).toBe(true);
+    // The current conversation (nothing opened from the list), even resolved.
+    expect(isReadOnly(solved, "")).toBe(false);
+    // An open one opened from the list continues.
+    expect(isReadOnly(open, "cnv_2")).toBe(false);
+    expect(isReadOnly(undefined, "")).toBe(false);
+  });
+
+  it("offers a new conversation at the end of an ended one, or the way back to the open one", () => {
+    expect(endAction(solved, [solved, old])).toBe("newConversation");
+    expect(endAction(closed, [closed])).toBe("newConversation");
+    expect(endAction(old, [open, old])).toBe("backToCurrent");
+    expect(endAction(open, [open, old])).toBe("");
+    expect(endAction(undefined, [old])).toBe("");
+  });
+
+  it("names the state in three words", () => {
+    expect(statusText(S.CONVERSATION_STATUS_PENDING)).toBe("statusOpen");
+    expect(statusText(S.CONVERSATION_STATUS_WAITING)).toBe("statusOpen");
+    expect(statusText(S.CONVERSATION_STATUS_RESOLVED)).toBe("statusSolved");
+    expect(statusText(S.CONVERSATION_STATUS_CLOSED)).toBe("statusClosed");
+  });
+
+  it("previews the last message a person or the bot wrote, or its file", () => {
+    const system = { ...message(3, SenderType.SENDER_TYPE_SYSTEM), body: "Ann resolved it" };
+    const mineLast = { ...message(2, SenderType.SENDER_TYPE_VISITOR), body: "Thanks!\n\nBye" };
+    expect(previewOf([message(1, SenderType.SENDER_TYPE_AGENT), mineLast, system], 3)).toEqual({
+      seq: 3,
+      mine: true,
+      text: "Thanks! Bye",
+    });
+    const file = {
+      ...message(4, SenderType.SENDER_TYPE_AGENT),
+      body: "",
+      attachments: [
+        { id: "att_1", fileName: "invoice.pdf", contentType: "", sizeBytes: 1, url: "" },
+      ],
+    };
+    expect(previewOf([file], 4)).toEqual({ seq: 4, mine: false, text: "invoice.pdf" });
+    expect(previewOf([system], 3)).toEqual({ seq: 3, mine: false, text: "" });
+    expect(previewOf([], 0)).toEqual({ seq: 0, mine: false, text: "" });
   });
 });
 

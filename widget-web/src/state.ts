@@ -1,7 +1,9 @@
 //! The widget's state rules without IO: chat lines, merging them (the shared rule from
 //! `@porthole/client/rules`, applied to the widget's line shape), unread counting,
 //! delivery marks, the transcript-by-e-mail form, what the visitor is told about who will
-//! answer (queue position or the honest offline note), and the colour scheme. Unit-tested in
+//! answer (queue position or the honest offline note), the conversation lifecycle (which
+//! conversation the composer continues, when a message goes into a new one, what an ended
+//! one offers, the list of earlier ones), and the colour scheme. Unit-tested in
 //! state.test.ts.
 
 import type { Attachment, Message, VisitorConversation } from "@porthole/client/lean";
@@ -180,6 +182,91 @@ export function expectation(
   return conversation.queuePosition > 0
     ? { kind: "queue", position: conversation.queuePosition }
     : { kind: "none" };
+}
+
+/** A resolved or closed conversation: the visitor may rate it, and its transcript is offered in the log. */
+export function ended(status: ConversationStatus | undefined): boolean {
+  return (
+    status === ConversationStatus.CONVERSATION_STATUS_RESOLVED ||
+    status === ConversationStatus.CONVERSATION_STATUS_CLOSED
+  );
+}
+
+/**
+ * The conversation the composer continues, from the visitor's conversations (newest
+ * activity first): the newest one not closed, as a resolved one may still continue (the
+ * server decides, by the widget's quiet period). After the visitor asked for a new
+ * conversation (`fresh`), only an open one: the resolved one stays behind, in the list.
+ */
+export function currentConversation(
+  list: readonly VisitorConversation[],
+  fresh: boolean,
+): VisitorConversation | undefined {
+  return list.find((c) =>
+    fresh ? !ended(c.status) : c.status !== ConversationStatus.CONVERSATION_STATUS_CLOSED,
+  );
+}
+
+/**
+ * Whether a refused SendMessage means "this conversation has ended for good; start a new
+ * one": FAILED_PRECONDITION, which the server sends for a closed conversation and for one
+ * resolved longer ago than the widget's quiet period (`reopen_within_minutes`), and for
+ * nothing else. The message then goes into a new conversation.
+ */
+export function startsOver(code: number | undefined): boolean {
+  return code === GrpcCode.FailedPrecondition;
+}
+
+/**
+ * Whether the conversation shown is an earlier one the visitor opened from the list
+ * (`earlierId`, not the current one) and that has ended: its messages are shown without the
+ * composer.
+ */
+export function isReadOnly(shown: VisitorConversation | undefined, earlierId: string): boolean {
+  return !!shown && shown.id === earlierId && ended(shown.status);
+}
+
+/**
+ * What the end of an ended conversation offers: to start a new conversation, or, when
+ * another one is still open (a visitor has at most one), to go back to it.
+ */
+export function endAction(
+  shown: VisitorConversation | undefined,
+  list: readonly VisitorConversation[],
+): "newConversation" | "backToCurrent" | "" {
+  if (!shown || !ended(shown.status)) return "";
+  return list.some((c) => c.id !== shown.id && !ended(c.status))
+    ? "backToCurrent"
+    : "newConversation";
+}
+
+/** How the list names a conversation's state. */
+export function statusText(
+  status: ConversationStatus,
+): "statusOpen" | "statusSolved" | "statusClosed" {
+  if (status === ConversationStatus.CONVERSATION_STATUS_RESOLVED) return "statusSolved";
+  if (status === ConversationStatus.CONVERSATION_STATUS_CLOSED) return "statusClosed";
+  return "statusOpen";
+}
+
+/** The last message of a conversation as the list shows it (empty text: nothing to show). */
+export interface Preview {
+  /** The conversation's `last_seq` it was read at: a newer one means it is stale. */
+  seq: number;
+  mine: boolean;
+  text: string;
+}
+
+/**
+ * The preview of a conversation from its latest messages (oldest first, as ListMessages
+ * pages them): the newest one a person or the bot wrote, its text or else its file name.
+ */
+export function previewOf(messages: readonly Message[], seq: number): Preview {
+  const last = [...messages].reverse().find((m) => m.senderType !== SenderType.SENDER_TYPE_SYSTEM);
+  const text = last
+    ? last.body.replace(/\s+/g, " ").trim() || (last.attachments[0]?.fileName ?? "")
+    : "";
+  return { seq, mine: last?.senderType === SenderType.SENDER_TYPE_VISITOR, text };
 }
 
 /**

@@ -142,7 +142,13 @@ form.f .e{color:var(--err);font-size:12px;font-weight:400}
 .btn{background:var(--p);color:var(--pt);border-radius:8px;padding:9px 14px;font-weight:600}
 .btn2{border:1px solid var(--line);border-radius:8px;padding:6px 12px;background:var(--bub)}
 .btn:disabled{opacity:.6;cursor:default}
-.acts{display:flex;gap:8px}.offer{align-self:center}form.f .h{font-weight:600}
+.acts{display:flex;gap:8px}.offer,.end{align-self:center}form.f .h{font-weight:600}
+.list{display:flex;flex-direction:column;gap:10px}.list h3{font-size:15px;font-weight:600}
+.list ul{list-style:none;display:flex;flex-direction:column;gap:6px}
+.conv{width:100%;text-align:left;background:var(--bub);border:1px solid var(--soft);border-radius:var(--r);padding:9px 12px;display:flex;flex-direction:column;gap:2px}
+.conv:hover{border-color:var(--line)}.conv[aria-current=true]{border-color:var(--p)}
+.conv .d{font-size:12px;color:var(--mut)}.conv b{font-weight:600}
+.pv{white-space:nowrap;overflow:hidden;text-overflow:ellipsis;min-height:1.45em}
 .stars{display:flex;gap:4px}.stars button{font-size:24px;color:var(--mut);line-height:1}.stars button[aria-pressed=true]{color:#f5a623}
 .brand{font-size:11px;color:var(--mut);text-align:center;padding:6px;background:var(--bg)}
 .sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}

@@ -3,6 +3,8 @@
 //! links are built from the safe parts of the shared `linkify` (`@porthole/client/rules`).
 //! Light or dark by the widget's colour scheme (auto follows the system setting live); the
 //! open panel and the list's scroll position are remembered across page loads (memory.ts).
+//! The header opens the list of the visitor's conversations; an earlier one that has ended
+//! shows without the composer, and an ended one offers a new conversation.
 
 import {
   ConversationStatus,
@@ -12,12 +14,10 @@ import {
 } from "@porthole/client/lean";
 import { linkify } from "@porthole/client/rules";
 import type { Chat } from "./chat.js";
-import type { TextKey } from "./i18n.js";
+import type { TextKey, Translate } from "./i18n.js";
 import { distanceFromEnd, type PanelMemoryStore, scrollTopFor } from "./memory.js";
-import { deliveryMark, isDark, type TranscriptForm } from "./state.js";
+import { deliveryMark, ended, isDark, statusText, type TranscriptForm } from "./state.js";
 import { css } from "./styles.js";
-
-type Translate = (key: TextKey, vars?: Record<string, string | number>) => string;
 
 const icons = {
   chat: '<svg viewBox="0 0 24 24" fill="currentColor" aria-hidden="true"><path d="M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H8l-5 4V5a2 2 0 0 1 1-2z"/></svg>',
@@ -25,6 +25,7 @@ const icons = {
     '<svg viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2.4" stroke-linecap="round" aria-hidden="true"><path d="M6 6l12 12M18 6L6 18"/></svg>',
   send: '<svg viewBox="0 0 24 24" fill="currentColor" aria-hidden="true"><path d="M3 20.5 21 12 3 3.5 3 10l12 2-12 2z"/></svg>',
   mail: '<svg viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linejoin="round" aria-hidden="true"><rect x="3" y="5" width="18" height="14" rx="2"/><path d="m3 7 9 6 9-6"/></svg>',
+  list: '<svg viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" aria-hidden="true"><path d="M9 6h11M9 12h11M9 18h11M4 6h.01M4 12h.01M4 18h.01"/></svg>',
   clip: '<svg viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" aria-hidden="true"><path d="M21 11.5 12.5 20a5 5 0 0 1-7-7l9-9a3.5 3.5 0 0 1 5 5l-9 9a2 2 0 0 1-3-3l8-8"/></svg>',
 };
 
@@ -76,8 +77,11 @@ export class View {
   private readonly fileInput = h("input", { type: "file", hidden: true, tabindex: "-1" });
   private readonly brand = h("div", { class: "brand" });
   private readonly mailButton: HTMLButtonElement;
+  /** Opens (and closes) the list of the visitor's conversations. */
+  private readonly listButton: HTMLButtonElement;
   private readonly rows = new Map<string, { el: HTMLElement; sig: string }>();
-  private form: { screen: string; el: HTMLElement } | undefined;
+  /** What the body shows instead of the chat: a form, a note, or the conversation list. */
+  private form: { screen: string; el: HTMLElement; sig?: string } | undefined;
   private stars = 0;
   private hiddenLauncher = false;
   /** Distance from the list's end to restore once the history has loaded (memory.ts). */
@@ -173,12 +177,24 @@ export class View {
       { class: "x", type: "button", hidden: true, onclick: () => this.openTranscript() },
       icon(icons.mail),
     );
+    this.listButton = h(
+      "button",
+      {
+        class: "x",
+        type: "button",
+        "data-list": "",
+        hidden: true,
+        onclick: () => this.showList(!this.chat.listing),
+      },
+      icon(icons.list),
+    );
     this.panel.append(
       h(
         "div",
         { class: "head" },
         this.logo,
         h("div", { class: "t" }, this.title, this.subtitle),
+        this.listButton,
         this.mailButton,
         close,
       ),
@@ -340,6 +356,12 @@ export class View {
       ended(chat.conversation?.status) ||
       chat.transcript.step === "open" ||
       chat.transcript.step === "sending";
+    const list = t("conversations");
+    this.listButton.setAttribute("aria-label", list);
+    this.listButton.title = list;
+    this.listButton.setAttribute("aria-pressed", String(chat.listing));
+    this.listButton.hidden =
+      !chat.conversations.length || !["chat", "offline", "list"].includes(chat.screen);
     this.brand.hidden = a ? !a.showBranding : false;
     this.brand.textContent = t("powered");
 
@@ -347,8 +369,8 @@ export class View {
     this.conn.textContent = chat.connection === "connecting" ? t("connecting") : t("reconnecting");
 
     const screen = chat.screen;
-    this.composer.hidden = screen !== "chat";
-    this.typingLine.hidden = screen !== "chat";
+    this.composer.hidden = screen !== "chat" || chat.readOnly;
+    this.typingLine.hidden = screen !== "chat" || chat.readOnly;
     this.typingLine.textContent = chat.agentTyping
       ? t("typing", { name: chat.agentTyping.trim() || t("someone") })
       : "";
@@ -372,6 +394,7 @@ export class View {
     this.wait.textContent = wait;
 
     if (screen === "chat") this.renderChat();
+    else if (screen === "list") this.renderList();
     else {
       // A form instead of the chat (e.g. the conversation ended meanwhile): nothing to restore.
       if (chat.historyLoaded) this.pendingScroll = undefined;
@@ -406,6 +429,106 @@ export class View {
       error.textContent = text;
       (error as HTMLElement).hidden = !text;
     }
+  }
+
+  /** Opens or closes the conversation list, focusing its first entry or the chat again. */
+  private showList(open: boolean): void {
+    const listing = this.chat.showConversations(open);
+    if (!open) this.focusChat();
+    else
+      void listing.then(() =>
+        (
+          this.body.querySelector<HTMLElement>(".conv[aria-current=true]") ??
+          this.body.querySelector<HTMLElement>(".list button")
+        )?.focus(),
+      );
+  }
+
+  /** Focus back in the chat: the composer, or (read only) what the end offers, or the list. */
+  private focusChat(): void {
+    const target = this.composer.hidden
+      ? (this.body.querySelector<HTMLElement>("[data-end]") ?? this.listButton)
+      : this.input;
+    target.focus();
+  }
+
+  /** The visitor's conversations: date, state and last message of each; the chosen one opens. */
+  private renderList(): void {
+    const { chat, t } = this;
+    const sig = `${chat.conversation?.id}|${chat.conversations.map((c) => `${c.id}:${c.status}:${c.lastSeq}`)}`;
+    if (this.form?.screen !== "list" || this.form.sig !== sig) {
+      this.rows.clear();
+      const focused = (this.host.shadowRoot?.activeElement as HTMLElement | null)?.dataset
+        .conversation;
+      const date = new Intl.DateTimeFormat(t.locale, { dateStyle: "medium", timeStyle: "short" });
+      const items = chat.conversations.map((c) =>
+        h(
+          "li",
+          {},
+          h(
+            "button",
+            {
+              class: "conv",
+              type: "button",
+              "data-conversation": c.id,
+              "aria-current": c.id === chat.conversation?.id && "true",
+              onclick: () => void chat.openConversation(c.id).then(() => this.focusChat()),
+            },
+            h(
+              "span",
+              { class: "d" },
+              date.format(c.lastMessageTime ?? c.createTime ?? new Date()),
+              " · ",
+              h("b", {}, t(statusText(c.status))),
+            ),
+            h("span", { class: "pv", "data-preview": c.id }),
+          ),
+        ),
+      );
+      const el = h(
+        "section",
+        { class: "list", "aria-labelledby": "ph-list" },
+        h("h3", { id: "ph-list" }, t("conversations")),
+        items.length ? h("ul", {}, ...items) : h("p", { class: "sys" }, t("noConversations")),
+        h(
+          "div",
+          { class: "acts" },
+          !chat.conversations.some((c) => !ended(c.status)) &&
+            h(
+              "button",
+              { class: "btn", type: "button", "data-new": "", onclick: () => this.startNew() },
+              t("newConversation"),
+            ),
+          h(
+            "button",
+            { class: "btn2", type: "button", onclick: () => this.showList(false) },
+            t("back"),
+          ),
+        ),
+      );
+      this.form = { screen: "list", el, sig };
+      this.body.replaceChildren(el);
+      // Rebuilt while the visitor is in it: focus stays on the same entry.
+      if (focused)
+        Array.from(el.querySelectorAll<HTMLElement>(".conv"))
+          .find((b) => b.dataset.conversation === focused)
+          ?.focus();
+    }
+    for (const span of Array.from(this.form.el.querySelectorAll<HTMLElement>("[data-preview]"))) {
+      const preview = chat.previews.get(span.dataset.preview ?? "");
+      const text = preview?.text
+        ? preview.mine
+          ? t("youSaid", { text: preview.text })
+          : preview.text
+        : "";
+      if (span.textContent !== text) span.textContent = text;
+    }
+  }
+
+  /** A new conversation, its first message written in the composer. */
+  private startNew(): void {
+    this.chat.startNew();
+    this.focusChat();
   }
 
   private field(
@@ -475,10 +598,13 @@ export class View {
         "p",
         {},
         chat.config?.texts?.offlineMessage ||
-          "We're away right now. Leave a message and we'll get back to you by e-mail.",
+          "We're away right now. Leave a message and we'll get back to you.",
       ),
       this.field("name", t("name"), "text", PreChatField.PRE_CHAT_FIELD_OPTIONAL),
-      this.field("email", t("email"), "email", "required"),
+      // Without e-mail from the server the answer comes here: the address is optional.
+      chat.config?.emailEnabled
+        ? this.field("email", t("email"), "email", "required")
+        : this.field("email", t("emailOptional"), "email", PreChatField.PRE_CHAT_FIELD_OPTIONAL),
       this.field("message", t("message"), "textarea", "required"),
       h("span", { class: "e server", role: "alert", hidden: true }),
       h("button", { class: "btn", type: "submit" }, t("offlineSend")),
@@ -581,6 +707,7 @@ export class View {
         ),
       );
     }
+    if (chat.readOnly) keep("ended", "", () => h("div", { class: "sys" }, t("ended")));
     if (conv?.status === ConversationStatus.CONVERSATION_STATUS_RESOLVED) {
       const done = chat.rated || conv.rating > 0;
       keep("rate", `${done}`, () =>
@@ -600,6 +727,24 @@ export class View {
           ),
         );
     }
+    const end = chat.endAction;
+    if (end)
+      keep("end", end, () =>
+        h(
+          "button",
+          {
+            class: "btn2 end",
+            type: "button",
+            "data-end": end,
+            onclick: () => {
+              const open = chat.conversations.find((c) => !ended(c.status));
+              if (end === "newConversation" || !open) this.startNew();
+              else void chat.openConversation(open.id).then(() => this.focusChat());
+            },
+          },
+          t(end),
+        ),
+      );
     // appendChild moves existing nodes, so unchanged rows keep their DOM (and loaded images).
     const current = Array.from(this.body.children);
     if (current.length !== wanted.length || current.some((el, i) => el !== wanted[i])) {
@@ -748,6 +893,7 @@ export class View {
 
   private ratingForm(): HTMLElement {
     const { chat, t } = this;
+    this.stars = 0;
     const comment = h("textarea", {
       name: "comment",
       "aria-label": t("comment"),
@@ -798,12 +944,4 @@ export class View {
   private scrollToEnd(): void {
     this.body.scrollTop = this.body.scrollHeight;
   }
-}
-
-/** A resolved or closed conversation: the transcript is offered in the log, not the header. */
-function ended(status: ConversationStatus | undefined): boolean {
-  return (
-    status === ConversationStatus.CONVERSATION_STATUS_RESOLVED ||
-    status === ConversationStatus.CONVERSATION_STATUS_CLOSED
-  );
 }
