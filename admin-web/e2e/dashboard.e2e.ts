@@ -115,7 +115,7 @@ async function run(page: Page, consoleErrors: string[]) {
   await page.getByRole("button", { name: "Save changes" }).click();
   await page.getByText("Widget saved").first().waitFor();
   // Ask visitors for their name (required) and e-mail (optional) before the chat.
-  await page.getByRole("button", { name: "Pre-chat & sound" }).click();
+  await page.getByRole("button", { name: "Behaviour" }).click();
   await page.getByLabel("Ask for the name").selectOption({ label: "Required" });
   await page.getByLabel("Ask for the e-mail").selectOption({ label: "Optional" });
   await page.getByRole("button", { name: "Save changes" }).click();

@@ -1,5 +1,6 @@
 //! The conversation list: search (its matches marked in the rows), filters, rows with
-//! unread counts kept live by the feed, and an empty state saying what to do next.
+//! unread counts kept live by the feed (and "Left offline" on those left through the
+//! widget's offline form), and an empty state saying what to do next.
 
 import { type Conversation, ConversationStatus, Priority, Responder } from "@porthole/client";
 import type { UseInfiniteQueryResult } from "@tanstack/react-query";
@@ -25,6 +26,7 @@ import { useWidgets } from "../widgets/queries";
 import { useFeedStatus } from "./FeedProvider";
 import { hasMatch, highlightParts } from "./highlight";
 import { InboxEmptyState } from "./InboxEmptyState";
+import { LeftOfflineBadge } from "./LeftOfflineBadge";
 import type { AssigneeChoice, InboxFilter, ListData, StatusFilter } from "./model";
 import { useMembers } from "./queries";
 import { useTypists } from "./typing";
@@ -430,6 +432,7 @@ const ConversationRow = memo(function ConversationRow({
             ) : (
               <span>· Unassigned</span>
             )}
+            {c.leftOffline && <LeftOfflineBadge visitorEmail={c.visitorEmail} />}
             {c.tags.slice(0, 2).map((t) => (
               <span
                 key={t}

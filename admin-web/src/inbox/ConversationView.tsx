@@ -1,5 +1,6 @@
-//! One conversation: header with assignment, priority, tags and status actions; the live
-//! message history with typing; the composer; and the visitor panel beside it.
+//! One conversation: header with status ("Left offline" too, explained), assignment,
+//! priority, tags and status actions; the live message history with typing; the composer;
+//! and the visitor panel beside it.
 
 import { type Conversation, ConversationStatus, Priority, SenderType } from "@porthole/client";
 import {
@@ -34,6 +35,7 @@ import { useConversationActions } from "./actions";
 import { Composer } from "./Composer";
 import { PriorityIcon } from "./ConversationList";
 import { viewing } from "./FeedProvider";
+import { LeftOfflineToggletip } from "./LeftOfflineBadge";
 import { MessageItem } from "./MessageItem";
 import { flattenMessages, isPending } from "./model";
 import { useConversation, useMembers, useMessages } from "./queries";
@@ -161,6 +163,7 @@ export function ConversationView({
         <Header
           conversation={conversation}
           visitorName={conversation ? visitorLabel(conversation) : ""}
+          visitorEmail={conversation?.visitorEmail || visitor?.email || ""}
           online={visitor?.online}
           backTo={backTo}
           actions={actions}
@@ -208,6 +211,7 @@ export function ConversationView({
 function Header({
   conversation: c,
   visitorName,
+  visitorEmail,
   online,
   backTo,
   actions,
@@ -216,6 +220,7 @@ function Header({
 }: {
   conversation: Conversation | undefined;
   visitorName: string;
+  visitorEmail: string;
   online: boolean | undefined;
   backTo: string;
   actions: ReturnType<typeof useConversationActions>;
@@ -245,6 +250,7 @@ function Header({
               <div className="flex items-center gap-2">
                 <h2 className="truncate text-sm font-semibold">{visitorName}</h2>
                 <Badge tone={statusTone[c.status]}>{statusLabel[c.status]}</Badge>
+                {c.leftOffline && <LeftOfflineToggletip visitorEmail={visitorEmail} />}
               </div>
               <p className="truncate text-xs text-zinc-500 dark:text-zinc-400">
                 {c.sourceTitle || c.sourceUrl || c.visitorEmail || "Started on your site"}

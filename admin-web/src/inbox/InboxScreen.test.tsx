@@ -233,3 +233,47 @@ test("a conversation resolved while open keeps its row until another is opened",
   await waitFor(() => expect(within(list()).queryByText("Grace Hopper")).toBeNull());
   expect(row("Alan Turing").getAttribute("aria-current")).toBe("page");
 });
+
+test("a conversation left offline says so in its row and in the open header", async () => {
+  const { row } = renderAt("/inbox/c1", defaultFilter, [
+    conversation("c1", 3_000, {
+      visitorName: "Ada Lovelace",
+      visitorEmail: "ada@example.com",
+      leftOffline: true,
+    }),
+    conversation("c2", 2_000, { visitorName: "Grace Hopper", leftOffline: true }),
+    conversation("c3", 1_000, { visitorName: "Alan Turing" }),
+  ]);
+  // In words (not colour alone), part of the row's name; why, in its title.
+  const ada = within(row("Ada Lovelace")).getByText("Left offline");
+  expect(row("Ada Lovelace").textContent).toContain("Left offline");
+  expect(ada.getAttribute("title")).toBe(
+    "Left through the offline form; the visitor expects the answer by e-mail.",
+  );
+  expect(within(row("Grace Hopper")).getByText("Left offline").getAttribute("title")).toBe(
+    "Left through the offline form; the visitor expects the answer here on their return.",
+  );
+  expect(within(row("Alan Turing")).queryByText("Left offline")).toBeNull();
+
+  // The open conversation's header: a button described by the explanation, which a click
+  // (or tap) shows and a second one hides.
+  const header = screen.getByRole("region", { name: "Conversation" }).querySelector("header");
+  const badge = within(header as HTMLElement).getByRole("button", { name: "Left offline" });
+  const describedBy = badge.getAttribute("aria-describedby") ?? "";
+  expect(document.getElementById(describedBy)?.textContent).toBe(
+    "Left through the offline form; the visitor expects the answer by e-mail.",
+  );
+  expect(screen.queryByRole("tooltip")).toBeNull();
+  await act(async () => badge.click());
+  await waitFor(() =>
+    expect(screen.getByRole("tooltip").textContent).toContain("expects the answer by e-mail"),
+  );
+  await act(async () => badge.click());
+  await waitFor(() => expect(screen.queryByRole("tooltip")).toBeNull());
+});
+
+test("a conversation not left offline has no such badge in its header", () => {
+  renderAt("/inbox/c1", defaultFilter, [conversation("c1", 1_000, { visitorName: "Alan" })]);
+  const header = screen.getByRole("region", { name: "Conversation" }).querySelector("header");
+  expect(within(header as HTMLElement).queryByText("Left offline")).toBeNull();
+});

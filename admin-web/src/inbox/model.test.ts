@@ -1,5 +1,6 @@
-//! The inbox state rules: filters, live merges into lists, unread counts, dedupe. (The
-//! preview text is a shared rule, tested in client-sdk/ts/src/rules.)
+//! The inbox state rules: filters, live merges into lists, unread counts, dedupe, the note
+//! of a conversation left offline. (The preview text is a shared rule, tested in
+//! client-sdk/ts/src/rules.)
 
 import { ConversationStatus, Priority, SenderType } from "@porthole/client";
 import { describe, expect, test } from "vitest";
@@ -13,6 +14,7 @@ import {
   type InboxFilter,
   keepOpenConversation,
   type ListData,
+  leftOfflineNote,
   matchesFilter,
   mergeMessage,
   PENDING_PREFIX,
@@ -264,4 +266,14 @@ describe("keepOpenConversation", () => {
     const list = [a, b, c];
     expect(keepOpenConversation(list, shown, "b", resolved)).toBe(list);
   });
+});
+
+test("a conversation left offline says how the visitor expects the answer", () => {
+  expect(leftOfflineNote("ada@example.com")).toBe(
+    "Left through the offline form; the visitor expects the answer by e-mail.",
+  );
+  expect(leftOfflineNote("")).toBe(
+    "Left through the offline form; the visitor expects the answer here on their return.",
+  );
+  expect(leftOfflineNote("  ")).toContain("on their return");
 });

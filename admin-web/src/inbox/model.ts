@@ -1,7 +1,8 @@
 //! The inbox's state rules, without React or network: which conversations a filter shows,
-//! how live events change lists, messages and unread counts, and how duplicates are dropped
+//! how live events change lists, messages and unread counts, how duplicates are dropped
 //! (the message merge and preview text are the rules shared with the widget, from
-//! `@porthole/client/rules`; this file fits them to the query cache's pages).
+//! `@porthole/client/rules`; this file fits them to the query cache's pages), and what a
+//! conversation left through the offline form tells the agent.
 //!
 //! Lists are TanStack infinite-query data (pages of ListConversationsResponse, newest
 //! activity first); message histories are pages of ListConversationMessagesResponse, the
@@ -318,4 +319,15 @@ export function unreadConversations(conversations: Conversation[], meId: string)
       OPEN_STATUSES.includes(c.status) &&
       (c.assigneeUserId === meId || c.assigneeUserId === ""),
   ).length;
+}
+
+/**
+ * Why a conversation carries "Left offline", for its badge's explanation: the visitor left
+ * it through the widget's offline form while nobody was available, and expects the answer
+ * by e-mail when they gave an address, otherwise in the chat when they come back.
+ */
+export function leftOfflineNote(visitorEmail: string): string {
+  return visitorEmail.trim()
+    ? "Left through the offline form; the visitor expects the answer by e-mail."
+    : "Left through the offline form; the visitor expects the answer here on their return.";
 }

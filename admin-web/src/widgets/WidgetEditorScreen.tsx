@@ -32,15 +32,19 @@ import { describeError, formErrors } from "../lib/errors";
 import { HandlerChoice } from "./HandlerChoice";
 import { InstallCard } from "./InstallGuide";
 import { storeWidget, useWidget } from "./queries";
+import { ReopenField } from "./ReopenField";
 import {
   browserTimeZone,
   COLOR_SCHEMES,
   colorSchemeLabel,
   completeSettings,
+  customReopenText,
   DAYS,
   DEFAULT_TEXTS,
+  parseReopenMinutes,
   positionLabel,
   preChatLabel,
+  reopenMinutes,
   timeZones,
 } from "./settings";
 import { WidgetPreview } from "./WidgetPreview";
@@ -48,7 +52,7 @@ import { WidgetPreview } from "./WidgetPreview";
 const SECTIONS = [
   ["appearance", "Appearance"],
   ["texts", "Texts"],
-  ["behavior", "Pre-chat & sound"],
+  ["behavior", "Behaviour"],
   ["hours", "Business hours"],
   ["routing", "Who answers"],
   ["install", "Install & security"],
@@ -99,6 +103,14 @@ function Editor({ widget }: { widget: Widget }) {
   const [errors, setErrors] = useState<{ fields: Record<string, string>; form?: string }>({
     fields: {},
   });
+  // Custom minutes of the quiet period as typed (undefined while a preset is chosen).
+  const [reopenCustom, setReopenCustom] = useState(() =>
+    customReopenText(reopenMinutes(widget.settings?.behavior)),
+  );
+  // What the form itself refuses to send, by request path; shown at the field as typed.
+  const reopenParsed = reopenCustom === undefined ? undefined : parseReopenMinutes(reopenCustom);
+  const refused: Record<string, string> =
+    reopenParsed && "error" in reopenParsed ? { [REOPEN_PATH]: reopenParsed.error } : {};
 
   const pristine = useMemo(() => completeSettings(widget.settings), [widget.settings]);
   const domainList = domains
@@ -108,6 +120,7 @@ function Editor({ widget }: { widget: Widget }) {
   const full: WidgetSettings = { ...settings, allowedDomains: domainList };
   const dirty =
     name !== widget.name ||
+    Object.keys(refused).length > 0 ||
     JSON.stringify(toPlain(full)) !==
       JSON.stringify(
         toPlain({ ...pristine, allowedDomains: widget.settings?.allowedDomains ?? [] }),
@@ -157,7 +170,8 @@ function Editor({ widget }: { widget: Widget }) {
   const t = settings.texts as WidgetTexts;
   const b = settings.behavior as WidgetBehavior;
   const hours = settings.businessHours;
-  const sectionErrors = (s: Section) => Object.keys(errors.fields).some((k) => sectionOf(k) === s);
+  const sectionErrors = (s: Section) =>
+    [...Object.keys(errors.fields), ...Object.keys(refused)].some((k) => sectionOf(k) === s);
 
   return (
     <div className="flex h-full flex-col">
@@ -183,7 +197,11 @@ function Editor({ widget }: { widget: Widget }) {
           variant={dirty ? "primary" : "secondary"}
           disabled={!dirty}
           loading={save.isPending}
-          onClick={() => save.mutate()}
+          onClick={() => {
+            const first = Object.keys(refused)[0];
+            if (first) setSection(sectionOf(first));
+            else save.mutate();
+          }}
         >
           {dirty ? "Save changes" : "Saved"}
         </Button>
@@ -389,6 +407,13 @@ function Editor({ widget }: { widget: Widget }) {
                     label="Sound on new messages"
                     description="The widget chimes when an agent replies."
                   />
+                  <ReopenField
+                    value={reopenMinutes(b)}
+                    custom={reopenCustom}
+                    onChange={(reopenWithinMinutes) => setBehavior({ reopenWithinMinutes })}
+                    onCustom={setReopenCustom}
+                    error={err(REOPEN_PATH)}
+                  />
                 </div>
               </Card>
             )}
@@ -541,6 +566,9 @@ function Editor({ widget }: { widget: Widget }) {
     </div>
   );
 }
+
+/** The request path of the quiet period, as the server names it in a field violation. */
+const REOPEN_PATH = "settings.behavior.reopen_within_minutes";
 
 /** Settings as JSON-comparable data (bigint-free). */
 function toPlain(s: WidgetSettings): unknown {

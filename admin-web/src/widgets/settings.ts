@@ -1,7 +1,8 @@
 //! Widget settings as the editor holds them: a complete WidgetSettings (the server fills in
 //! defaults, and UpdateWidget replaces settings whole), with helpers to fill gaps; the
-//! words for their values; which handlers can be chosen; and the colour scheme the preview
-//! shows for a visitor whose system is light or dark.
+//! words for their values; which handlers can be chosen; the colour scheme the preview
+//! shows for a visitor whose system is light or dark; and the quiet period after which a
+//! resolved conversation is no longer continued (its presets, words and limits).
 
 import { create } from "@bufbuild/protobuf";
 import {
@@ -13,6 +14,7 @@ import {
   HandlerType,
   PreChatField,
   WidgetAppearanceSchema,
+  type WidgetBehavior,
   WidgetBehaviorSchema,
   WidgetPosition,
   type WidgetSettings,
@@ -35,7 +37,7 @@ export const DEFAULT_TEXTS = {
   welcomeTitle: "Hi there!",
   welcomeMessage: "How can we help you today?",
   inputPlaceholder: "Type a message…",
-  offlineMessage: "We're away right now. Leave a message and we'll get back to you by e-mail.",
+  offlineMessage: "We're away right now. Leave a message and we'll get back to you.",
 };
 
 function day(enabled: boolean): DayHours {
@@ -63,17 +65,75 @@ export function completeSettings(settings: WidgetSettings | undefined): WidgetSe
         colorScheme: ColorScheme.AUTO,
       }),
     texts: s.texts ?? create(WidgetTextsSchema),
-    behavior:
-      s.behavior ??
-      create(WidgetBehaviorSchema, {
-        preChatName: PreChatField.HIDDEN,
-        preChatEmail: PreChatField.HIDDEN,
-        soundEnabled: true,
-      }),
+    behavior: s.behavior
+      ? { ...s.behavior, reopenWithinMinutes: reopenMinutes(s.behavior) }
+      : create(WidgetBehaviorSchema, {
+          preChatName: PreChatField.HIDDEN,
+          preChatEmail: PreChatField.HIDDEN,
+          soundEnabled: true,
+          reopenWithinMinutes: REOPEN_DEFAULT_MINUTES,
+        }),
     businessHours: filledHours,
     allowedDomains: [...s.allowedDomains],
     handlerType: s.handlerType || HandlerType.AGENT,
   });
+}
+
+/** The quiet period the server uses when a widget's settings name none, in minutes. */
+export const REOPEN_DEFAULT_MINUTES = 60;
+/** The longest quiet period the server accepts: 30 days, in minutes. */
+export const REOPEN_MAX_MINUTES = 43_200;
+
+/** The quiet periods the editor offers by name; any other is entered as minutes. */
+export const REOPEN_PRESETS: ReadonlyArray<{ minutes: number; label: string }> = [
+  { minutes: 0, label: "Never" },
+  { minutes: 15, label: "15 minutes" },
+  { minutes: 60, label: "1 hour" },
+  { minutes: 1_440, label: "1 day" },
+  { minutes: 10_080, label: "7 days" },
+];
+
+/** A widget's quiet period after a resolve, in minutes: the stored one, else the default. */
+export function reopenMinutes(behavior: WidgetBehavior | undefined): number {
+  return behavior?.reopenWithinMinutes ?? REOPEN_DEFAULT_MINUTES;
+}
+
+/**
+ * The minutes typed into the custom quiet period, or why they cannot be saved: whole
+ * minutes from 0 to 43,200, as the server checks (`settings.behavior.reopen_within_minutes`).
+ */
+export function parseReopenMinutes(text: string): { minutes: number } | { error: string } {
+  const trimmed = text.trim();
+  const minutes = Number(trimmed);
+  if (!/^\d+$/.test(trimmed) || minutes > REOPEN_MAX_MINUTES) {
+    return { error: "Enter whole minutes from 0 to 43,200 (30 days)." };
+  }
+  return { minutes };
+}
+
+/**
+ * The text of the custom minutes the editor starts with for a stored period: none when a
+ * preset names it (the choice shows the preset), else the minutes.
+ */
+export function customReopenText(minutes: number): string | undefined {
+  return REOPEN_PRESETS.some((p) => p.minutes === minutes) ? undefined : String(minutes);
+}
+
+/** A duration in minutes as words: "1 minute", "90 minutes", "2 hours", "7 days". */
+export function durationLabel(minutes: number): string {
+  const plural = (n: number, unit: string) =>
+    `${n.toLocaleString("en")} ${unit}${n === 1 ? "" : "s"}`;
+  if (minutes > 0 && minutes % 1_440 === 0) return plural(minutes / 1_440, "day");
+  if (minutes > 0 && minutes % 60 === 0) return plural(minutes / 60, "hour");
+  return plural(minutes, "minute");
+}
+
+/** The rule a quiet period makes, in one sentence, for the editor's hint. */
+export function reopenRule(minutes: number): string {
+  if (minutes <= 0) {
+    return "A visitor who writes after their conversation is resolved always starts a new one, so a rating stays with the conversation it rated.";
+  }
+  return `A visitor who writes within ${durationLabel(minutes)} of their conversation being resolved reopens it; after that, their next message starts a new one, so a rating stays with the conversation it rated.`;
 }
 
 /** The browser's time zones, or a short list where Intl cannot enumerate them. */
