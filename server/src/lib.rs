@@ -41,6 +41,8 @@ pub struct AppState {
     pub bus: realtime::bus::Bus,
     pub signer: attachments::Signer,
     pub limits: Arc<limits::Limiter>,
+    /// Which widgets are on (visitor tokens work only while theirs is), cached.
+    pub widget_states: Arc<auth::widget_states::WidgetStates>,
     /// The feeds open on this server, per watcher (capped).
     pub open_feeds: Arc<slots::Slots<String>>,
     /// Sends e-mail; `None` when no SMTP server is configured.
@@ -116,6 +118,7 @@ pub async fn open_state(
     let signer = attachments::Signer::new(secret.as_bytes(), &public_url);
     let limits = Arc::new(limits::Limiter::new(&config.rate_limits).shared_through(bus.clone()));
     let open_feeds = Arc::default();
+    let widget_states = auth::widget_states::WidgetStates::new(&bus);
     let mailer = config.mail.as_ref().map(jobs::mail::Mailer::new).transpose().map_err(StartError::Mail)?;
     let jobs = jobs::worker::Wake::default();
     let sender = webhooks::client::Sender::new(config.webhook_addresses.clone())
@@ -140,6 +143,7 @@ pub async fn open_state(
         bus,
         signer,
         limits,
+        widget_states,
         open_feeds,
         mailer,
         jobs,
@@ -161,7 +165,12 @@ pub async fn router(state: Arc<AppState>) -> Result<Router, StartError> {
         .layer(axum::middleware::from_fn(api::detached::run_to_end))
         .layer(axum::middleware::from_fn_with_state(intake, api::intake::check))
         .layer(axum::middleware::from_fn_with_state(
-            auth::layer::Gate { keys: state.keys.clone(), limits: state.limits.clone(), store: state.store.clone() },
+            auth::layer::Gate {
+                keys: state.keys.clone(),
+                limits: state.limits.clone(),
+                store: state.store.clone(),
+                widget_states: state.widget_states.clone(),
+            },
             auth::layer::authenticate,
         ))
         .layer(tonic_web::GrpcWebLayer::new());

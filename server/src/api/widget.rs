@@ -138,6 +138,7 @@ impl WidgetService for WidgetApi {
         if !self.state.store.delete_widget(&agent.workspace_id, widget_id).await? {
             return Err(Error::NotFound("widget").into());
         }
+        self.state.widget_states.changed(&self.state.bus, &agent.workspace_id, widget_id).await;
         audit::record(&self.state, &agent, Action::WidgetDeleted, widget_id, "").await;
         Ok(Response::new(pb::DeleteWidgetResponse {}))
     }
@@ -151,6 +152,7 @@ impl WidgetService for WidgetApi {
         let widget_id = WidgetId::parse(&req.widget_id)?;
         let change = WidgetChange { active: Some(req.active), updated_at: now_ms(), ..WidgetChange::default() };
         let row = self.change(&agent.workspace_id, &widget_id, change).await?;
+        self.state.widget_states.changed(&self.state.bus, &agent.workspace_id, &widget_id).await;
         let action = if req.active { Action::WidgetActivated } else { Action::WidgetDeactivated };
         audit::record(&self.state, &agent, action, &row.id, "").await;
         Ok(Response::new(pb::SetWidgetActiveResponse { widget: Some(convert::widget(&row)) }))

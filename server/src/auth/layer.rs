@@ -12,6 +12,7 @@ use std::sync::Arc;
 
 use super::policy::{Access, access_for};
 use super::tokens::{TokenError, TokenKeys};
+use super::widget_states::WidgetStates;
 use crate::limits::{Limit, Limiter};
 use crate::store::Store;
 
@@ -21,12 +22,13 @@ pub struct Gate {
     pub keys: TokenKeys,
     pub limits: Arc<Limiter>,
     pub store: Store,
+    pub widget_states: Arc<WidgetStates>,
 }
 
 /// Checks the caller of a gRPC request against the method's access rule, and a member's
 /// calls against their rate limit.
 pub async fn authenticate(
-    State(Gate { keys, limits, store }): State<Gate>,
+    State(Gate { keys, limits, store, widget_states }): State<Gate>,
     mut request: Request,
     next: Next,
 ) -> Response {
@@ -81,7 +83,7 @@ pub async fn authenticate(
                 Ok(visitor) => {
                     // The site owner turning the widget off or deleting it ends its visitors'
                     // tokens on their next call.
-                    match store.widget_active(&visitor.workspace_id, &visitor.widget_id).await {
+                    match widget_states.active(&store, &visitor.workspace_id, &visitor.widget_id).await {
                         Ok(true) => {}
                         Ok(false) => {
                             return reject(tonic::Status::unauthenticated(

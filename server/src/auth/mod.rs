@@ -5,6 +5,7 @@ pub mod layer;
 pub mod password;
 pub mod policy;
 pub mod tokens;
+pub mod widget_states;
 
 use crate::domain::account::Role;
 use crate::domain::id::{SessionId, UserId, VisitorId, WidgetId, WorkspaceId};

@@ -33,9 +33,13 @@
 //!   replay from the store instead of waiting for the workspace's next event. Typing
 //!   indicators are ephemeral and simply dropped.
 //!
+//! Besides workspace messages, the bus tells other replicas that a widget was turned on or
+//! off or deleted ([`Bus::announce_widget_change`], channel `porthole:widgets`), so that
+//! their caches of widget states forget it at once.
+//!
 //! **Invariant:** no mutex here is held across an `.await` (the subscriber task is `Send`).
 
-use crate::domain::id::{NodeId, VisitorId, WorkspaceId};
+use crate::domain::id::{NodeId, VisitorId, WidgetId, WorkspaceId};
 use std::collections::HashMap;
 use std::fmt;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
@@ -61,6 +65,10 @@ const CHANNEL_PREFIX: &str = "porthole:ws:";
 const CHANNEL_PATTERN: &str = "porthole:ws:*";
 /// Longest a publish waits for Redis.
 const PUBLISH_TIMEOUT: Duration = Duration::from_secs(1);
+/// Where widget changes are published (one channel for every workspace: they are rare).
+const WIDGETS_CHANNEL: &str = "porthole:widgets";
+/// Widget changes a listener may fall behind by before it gets `RecvError::Lagged`.
+const WIDGET_CHANGES_CAPACITY: usize = 256;
 /// Shared rate-limit buckets: key prefix, and how long a check waits for Redis before the
 /// process's own bucket decides.
 const RATE_PREFIX: &str = "porthole:rl:";
@@ -128,6 +136,13 @@ pub enum BusError {
     /// Redis did not answer in time.
     #[error("no answer within {} ms", .0.as_millis())]
     Timeout(Duration),
+}
+
+/// A widget was turned on or off, or deleted: caches of its state must forget it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WidgetChanged {
+    pub workspace_id: WorkspaceId,
+    pub widget_id: WidgetId,
 }
 
 /// The event bus; cheap to clone (all clones share one hub and one Redis link).
@@ -280,6 +295,32 @@ impl Bus {
         receiver
     }
 
+    /// Tells the other replicas that a widget changed (this process's own caches are the
+    /// caller's to update). A failed publish marks the bus `Degraded` like any other.
+    pub async fn announce_widget_change(&self, change: WidgetChanged) {
+        let shared = Arc::clone(&self.inner.shared);
+        if shared.publisher.is_none() {
+            return;
+        }
+        // In its own task, as `publish`: a cancelled caller still announces.
+        let remote = tokio::spawn(async move {
+            let Some(publisher) = &shared.publisher else { return };
+            if let Err(error) = publisher.send_widget_change(&change).await {
+                tracing::warn!(%error, widget_id = %change.widget_id, "announcing a widget change to Redis failed");
+                shared.update_link(|link| link.publisher_ok = false);
+                shared.wake.notify_one();
+            }
+        });
+        if let Err(error) = remote.await {
+            tracing::error!(%error, "announcing a widget change panicked");
+        }
+    }
+
+    /// Other replicas' widget changes from now on.
+    pub fn widget_changes(&self) -> broadcast::Receiver<WidgetChanged> {
+        self.inner.shared.widget_changes.subscribe()
+    }
+
     /// Watch the health (starts `Live`).
     pub fn health(&self) -> watch::Receiver<BusHealth> {
         self.inner.shared.health.subscribe()
@@ -305,6 +346,8 @@ struct Shared {
     unsent: Mutex<HashMap<UnsentKey, (i64, Arc<BusMessage>)>>,
     /// Wakes the subscriber task when a publish failed, or succeeded with events unsent.
     wake: Notify,
+    /// Other replicas' widget changes, for this process's caches.
+    widget_changes: broadcast::Sender<WidgetChanged>,
 }
 
 /// Whose newest unsent event an `unsent` entry is: the workspace's (what agents' feeds
@@ -420,6 +463,7 @@ impl Shared {
             publisher,
             unsent: Mutex::new(HashMap::new()),
             wake: Notify::new(),
+            widget_changes: broadcast::channel(WIDGET_CHANGES_CAPACITY).0,
         }
     }
 
@@ -599,6 +643,13 @@ struct IncomingEnvelope {
     message: BusMessage,
 }
 
+/// The JSON of a widget change on Redis.
+#[derive(Serialize, Deserialize)]
+struct WidgetEnvelope {
+    node: NodeId,
+    change: WidgetChanged,
+}
+
 impl Publisher {
     /// The current connection manager (a cheap handle).
     fn manager(&self) -> ConnectionManager {
@@ -610,6 +661,20 @@ impl Publisher {
         let payload = serde_json::to_vec(&OutgoingEnvelope { node: &self.node, message }).map_err(SendError::Encode)?;
         let mut command = redis::cmd("PUBLISH");
         command.arg(format!("{CHANNEL_PREFIX}{}", message.workspace_id())).arg(payload);
+        let mut manager = self.manager();
+        match timeout(PUBLISH_TIMEOUT, command.query_async::<i64>(&mut manager)).await {
+            Ok(Ok(_receivers)) => Ok(()),
+            Ok(Err(error)) => Err(SendError::Redis(error)),
+            Err(_) => Err(SendError::Timeout(PUBLISH_TIMEOUT)),
+        }
+    }
+
+    /// PUBLISHes a widget change, waiting at most `PUBLISH_TIMEOUT`.
+    async fn send_widget_change(&self, change: &WidgetChanged) -> Result<(), SendError> {
+        let envelope = WidgetEnvelope { node: self.node.clone(), change: change.clone() };
+        let payload = serde_json::to_vec(&envelope).map_err(SendError::Encode)?;
+        let mut command = redis::cmd("PUBLISH");
+        command.arg(WIDGETS_CHANNEL).arg(payload);
         let mut manager = self.manager();
         match timeout(PUBLISH_TIMEOUT, command.query_async::<i64>(&mut manager)).await {
             Ok(Ok(_receivers)) => Ok(()),
@@ -657,11 +722,13 @@ struct Subscription {
 }
 
 impl Subscription {
-    /// Opens a pub/sub connection and PSUBSCRIBEs, within `SUBSCRIBE_TIMEOUT`.
+    /// Opens a pub/sub connection, PSUBSCRIBEs the workspace channels and SUBSCRIBEs the
+    /// widget channel, within `SUBSCRIBE_TIMEOUT`.
     async fn open(client: &redis::Client) -> Result<Self, BusError> {
         let attempt = async {
             let mut pubsub = client.get_async_pubsub().await?;
             pubsub.psubscribe(CHANNEL_PATTERN).await?;
+            pubsub.subscribe(WIDGETS_CHANNEL).await?;
             Ok(pubsub.split())
         };
         match timeout(SUBSCRIBE_TIMEOUT, attempt).await {
@@ -744,6 +811,15 @@ impl Subscriber {
     /// workspaces nobody here watches, and anything undecodable.
     fn receive(&self, message: &redis::Msg) {
         let channel = message.get_channel_name();
+        if channel == WIDGETS_CHANNEL {
+            match serde_json::from_slice::<WidgetEnvelope>(message.get_payload_bytes()) {
+                Ok(envelope) if envelope.node == self.node => {}
+                // Fails only when nobody listens.
+                Ok(envelope) => _ = self.shared.widget_changes.send(envelope.change),
+                Err(error) => tracing::warn!(%error, "undecodable widget change skipped"),
+            }
+            return;
+        }
         let Some(workspace_id) = channel.strip_prefix(CHANNEL_PREFIX) else {
             tracing::debug!(channel, "bus message on an unexpected channel skipped");
             return;

@@ -312,3 +312,44 @@ async fn visitor_tokens_end_with_their_widget(backend: Backend) {
     server.stop().await;
 }
 on_both_backends!(visitor_tokens_end_with_their_widget);
+
+/// Replicas cache which widgets are on; turning a widget off on one replica ends its
+/// visitors' tokens on the other as soon as the bus carries the change (the cache keeps an
+/// answer for 30 s, so without the announcement this would fail), and turning it back on
+/// works there as fast.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_widget_turned_off_on_one_replica_ends_its_tokens_on_the_other() {
+    let (a, b) = common::replica_pair(common::test_redis_url()).await;
+    let (owner, _) = common::sign_up(&a, "site@replica-tokens.test", "Replica tokens").await;
+    let widget = common::create_widget(&owner, "Site").await;
+    let (visitor, _) = common::start_visitor(&b, &widget.public_token).await;
+    let heartbeat = || pb::HeartbeatRequest { url: "https://site.test/".into() };
+    // Replica B now remembers the widget as on.
+    visitor.visitor().heartbeat(heartbeat()).await.unwrap();
+    visitor.visitor().heartbeat(heartbeat()).await.unwrap();
+
+    let set_active = |active| pb::SetWidgetActiveRequest { widget_id: widget.id.clone(), active };
+    owner.widgets().set_widget_active(set_active(false)).await.unwrap();
+    let refused = tokio::time::timeout(Duration::from_secs(5), async {
+        loop {
+            match visitor.visitor().heartbeat(heartbeat()).await {
+                Ok(_) => tokio::time::sleep(Duration::from_millis(20)).await,
+                Err(status) => return status,
+            }
+        }
+    })
+    .await
+    .expect("replica B still accepts the token 5 s after the widget was turned off on A");
+    assert_eq!(refused.code(), Code::Unauthenticated, "{refused:?}");
+
+    owner.widgets().set_widget_active(set_active(true)).await.unwrap();
+    tokio::time::timeout(Duration::from_secs(5), async {
+        while visitor.visitor().heartbeat(heartbeat()).await.is_err() {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    })
+    .await
+    .expect("replica B still refuses the token 5 s after the widget was turned on again on A");
+    b.stop().await;
+    a.stop().await;
+}
