@@ -83,6 +83,8 @@ pub fn widget(row: &WidgetRow) -> pb::Widget {
         settings: Some(settings_to_proto(&settings)),
         create_time: Some(timestamp(row.created_at)),
         update_time: Some(timestamp(row.updated_at)),
+        first_seen_time: row.first_seen_at.map(timestamp),
+        first_seen_origin: row.first_seen_origin.clone(),
     }
 }
 

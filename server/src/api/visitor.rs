@@ -44,14 +44,29 @@ type FeedStream = Pin<Box<dyn Stream<Item = Result<pb::WatchVisitorFeedResponse,
 /// What the request says about the browser.
 struct Client {
     origin: Option<String>,
+    /// The `Host` the request was sent to (grpc-web over HTTP/1.1 has it).
+    host: Option<String>,
     user_agent: String,
     ip: String,
+}
+
+impl Client {
+    /// The site the widget runs on, unless it is a page of this server (the demo and the
+    /// dashboard's try-it page), which does not show the owner installed the snippet.
+    fn site(&self, public_url: &str) -> Option<&str> {
+        let origin = self.origin.as_deref()?;
+        let authority = origin.split_once("://").map_or(origin, |(_, rest)| rest);
+        let ours = self.host.as_deref().is_some_and(|host| host.eq_ignore_ascii_case(authority))
+            || origin.eq_ignore_ascii_case(public_url.trim_end_matches('/'));
+        (!ours && origin != "null").then_some(origin)
+    }
 }
 
 fn client<T>(request: &Request<T>) -> Client {
     let header = |name: &str| request.metadata().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
     Client {
         origin: header("origin"),
+        host: header("host"),
         user_agent: header("user-agent").unwrap_or_default(),
         ip: super::peer_ip(request),
     }
@@ -198,6 +213,13 @@ impl VisitorService for VisitorApi {
         self.state.limits.check(Limit::SessionsPerWidget, &widget.id).await?;
         let (browser, os) = rules::browser_and_os(&client.user_agent);
         let now = now_ms();
+        // The onboarding checklist's "first visitor": once per widget, on the owner's site.
+        if widget.first_seen_at.is_none()
+            && let Some(site) = client.site(&self.state.public_url)
+        {
+            let site = rules::clip(site, rules::MAX_URL_CHARS);
+            self.state.store.mark_widget_seen(&widget.workspace_id, &widget.id, &site, now).await?;
+        }
 
         // Resume the same visitor when the browser kept a valid token of this widget.
         let previous =

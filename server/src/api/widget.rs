@@ -75,6 +75,8 @@ impl WidgetService for WidgetApi {
             settings,
             created_at: now,
             updated_at: now,
+            first_seen_at: None,
+            first_seen_origin: String::new(),
         };
         let row = self.state.store.insert_widget(row).await?;
         audit::record(&self.state, &agent, Action::WidgetCreated, &row.id, format!("{:?}", row.name)).await;

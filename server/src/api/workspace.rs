@@ -300,6 +300,27 @@ impl WorkspaceService for WorkspaceApi {
         }))
     }
 
+    async fn get_setup_progress(
+        &self,
+        request: Request<pb::GetSetupProgressRequest>,
+    ) -> Result<Response<pb::GetSetupProgressResponse>, Status> {
+        let agent = auth::agent(&request)?;
+        let progress = self.state.store.setup_progress(&agent.workspace_id).await?;
+        let (first_seen_time, first_seen_origin) = match progress.first_seen {
+            Some((at, origin)) => (Some(convert::timestamp(at)), origin),
+            None => (None, String::new()),
+        };
+        Ok(Response::new(pb::GetSetupProgressResponse {
+            widget_created: progress.widget_created,
+            widget_seen: first_seen_time.is_some(),
+            first_seen_origin,
+            first_seen_time,
+            team_invited: progress.team_invited,
+            business_hours_set: progress.business_hours_set,
+            chat_tried: progress.chat_tried,
+        }))
+    }
+
     async fn list_audit_log(
         &self,
         request: Request<pb::ListAuditLogRequest>,

@@ -37,7 +37,9 @@ pub fn access_for(path: &str) -> Option<Access> {
         ) => Public,
         ("porthole.v1.AuthService", "GetMe" | "UpdateMe") => Member(Role::Agent),
 
-        ("porthole.v1.WorkspaceService", "GetWorkspace" | "ListMembers" | "SetMyStatus") => Member(Role::Agent),
+        ("porthole.v1.WorkspaceService", "GetWorkspace" | "ListMembers" | "SetMyStatus" | "GetSetupProgress") => {
+            Member(Role::Agent)
+        }
         (
             "porthole.v1.WorkspaceService",
             "UpdateWorkspace" | "UpdateMember" | "RemoveMember" | "CreateInvite" | "ListInvites" | "RevokeInvite"

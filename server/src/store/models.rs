@@ -154,6 +154,10 @@ pub struct WidgetRow {
     pub settings: String,
     pub created_at: i64,
     pub updated_at: i64,
+    /// When a visitor first loaded it on a site other than this server (`None`: not yet).
+    pub first_seen_at: Option<i64>,
+    /// That site's origin (`https://shop.example`), empty until then.
+    pub first_seen_origin: String,
 }
 
 /// An administrative action (see `api::audit`).

@@ -85,6 +85,8 @@ diesel::table! {
         settings -> Text,
         created_at -> BigInt,
         updated_at -> BigInt,
+        first_seen_at -> Nullable<BigInt>,
+        first_seen_origin -> Text,
     }
 }
 

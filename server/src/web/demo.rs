@@ -74,6 +74,8 @@ pub async fn seed(state: &AppState) -> Result<(), Error> {
                 .map_err(Error::internal)?,
             created_at: now,
             updated_at: now,
+            first_seen_at: None,
+            first_seen_origin: String::new(),
         })
         .await?;
     let widget_id = widget.id.to_string();

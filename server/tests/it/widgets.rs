@@ -323,3 +323,79 @@ async fn bad_tokens_are_refused(backend: Backend) {
     server.stop().await;
 }
 on_both_backends!(bad_tokens_are_refused);
+
+/// The onboarding checklist's steps tick themselves off from what exists; the first
+/// visitor counts only on a site other than this server.
+async fn setup_progress_follows_what_exists(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let (owner, _) = sign_up(&server, "setup@example.com", "Setup").await;
+    let progress =
+        || async { owner.workspace().get_setup_progress(pb::GetSetupProgressRequest {}).await.unwrap().into_inner() };
+    assert_eq!(progress().await, pb::GetSetupProgressResponse::default(), "nothing done yet");
+
+    let widget = common::create_widget(&owner, "Site").await;
+    assert!(widget.first_seen_time.is_none() && widget.first_seen_origin.is_empty());
+    let start = |origin: Option<String>| {
+        let client = server.new_client();
+        let token = widget.public_token.clone();
+        async move {
+            let mut request =
+                tonic::Request::new(pb::StartSessionRequest { widget_token: token, ..Default::default() });
+            if let Some(origin) = origin {
+                request.metadata_mut().insert("origin", origin.parse().unwrap());
+            }
+            let session = client.visitor().start_session(request).await.unwrap().into_inner();
+            client.set_token(Some(session.visitor_token));
+            client
+        }
+    };
+    // The server's own pages (demo, try-it) and callers without an origin do not count.
+    start(Some(server.url.trim_end_matches('/').to_owned())).await;
+    start(None).await;
+    let p = progress().await;
+    assert!(p.widget_created && !p.widget_seen, "{p:?}");
+
+    let visitor = start(Some("https://shop.example".into())).await;
+    start(Some("https://other.example".into())).await;
+    let p = progress().await;
+    assert!(p.widget_seen, "{p:?}");
+    assert_eq!(p.first_seen_origin, "https://shop.example", "the first site is kept");
+    let seen = owner
+        .widgets()
+        .get_widget(pb::GetWidgetRequest { widget_id: widget.id.clone() })
+        .await
+        .unwrap()
+        .into_inner()
+        .widget
+        .unwrap();
+    assert_eq!(seen.first_seen_origin, "https://shop.example");
+    assert_eq!(seen.first_seen_time, p.first_seen_time);
+    assert!(!p.team_invited && !p.business_hours_set && !p.chat_tried, "{p:?}");
+
+    owner
+        .workspace()
+        .create_invite(pb::CreateInviteRequest { email: "teammate@example.com".into(), role: pb::Role::Agent.into() })
+        .await
+        .unwrap();
+    let mut settings = seen.settings.clone().unwrap();
+    settings.business_hours = Some(pb::BusinessHours {
+        enabled: true,
+        time_zone: "Europe/Berlin".into(),
+        monday: Some(pb::DayHours { enabled: true, start: "09:00".into(), end: "17:00".into() }),
+        ..Default::default()
+    });
+    owner
+        .widgets()
+        .update_widget(pb::UpdateWidgetRequest {
+            widget_id: widget.id.clone(),
+            settings: Some(settings),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    common::open_conversation(&visitor).await;
+    let p = progress().await;
+    assert!(p.team_invited && p.business_hours_set && p.chat_tried, "{p:?}");
+    server.stop().await;
+}
+on_both_backends!(setup_progress_follows_what_exists);

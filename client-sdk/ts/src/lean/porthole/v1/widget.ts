@@ -60,7 +60,18 @@ export interface Widget {
     | Date
     | undefined;
   /** When it was last changed. */
-  updateTime: Date | undefined;
+  updateTime:
+    | Date
+    | undefined;
+  /**
+   * When a visitor first loaded it on a site other than this server (the demo and try-it
+   * pages served here do not count); unset until then.
+   */
+  firstSeenTime:
+    | Date
+    | undefined;
+  /** The origin of that site (`https://shop.example`); empty until then. */
+  firstSeenOrigin: string;
 }
 
 /** Request of WidgetService.CreateWidget. */
@@ -311,6 +322,8 @@ function createBaseWidget(): Widget {
     settings: undefined,
     createTime: undefined,
     updateTime: undefined,
+    firstSeenTime: undefined,
+    firstSeenOrigin: "",
   };
 }
 
@@ -336,6 +349,12 @@ export const Widget: MessageFns<Widget> = {
     }
     if (message.updateTime !== undefined) {
       Timestamp.encode(toTimestamp(message.updateTime), writer.uint32(58).fork()).join();
+    }
+    if (message.firstSeenTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.firstSeenTime), writer.uint32(66).fork()).join();
+    }
+    if (message.firstSeenOrigin !== "") {
+      writer.uint32(74).string(message.firstSeenOrigin);
     }
     return writer;
   },
@@ -407,6 +426,22 @@ export const Widget: MessageFns<Widget> = {
             }
 
             message.updateTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.firstSeenTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.firstSeenOrigin = reader.string();
             continue;
           }
         }

@@ -350,6 +350,36 @@ export interface SetMyStatusResponse {
   member: Member | undefined;
 }
 
+/** Request of WorkspaceService.GetSetupProgress. */
+export interface GetSetupProgressRequest {
+}
+
+/** Response of WorkspaceService.GetSetupProgress. */
+export interface GetSetupProgressResponse {
+  /** The workspace has at least one widget. */
+  widgetCreated: boolean;
+  /**
+   * A visitor loaded one of its widgets on a site other than this server (the demo and
+   * try-it pages served here do not count), so the snippet is installed.
+   */
+  widgetSeen: boolean;
+  /** Where that first happened (`https://shop.example`); empty until then. */
+  firstSeenOrigin: string;
+  /** When that first happened; unset until then. */
+  firstSeenTime:
+    | Date
+    | undefined;
+  /**
+   * Someone was invited (an invitation exists, pending or accepted) or the workspace has
+   * more than one member.
+   */
+  teamInvited: boolean;
+  /** A widget has business hours turned on. */
+  businessHoursSet: boolean;
+  /** The workspace has at least one conversation (a test chat counts). */
+  chatTried: boolean;
+}
+
 /** Request of WorkspaceService.GetWorkload. */
 export interface GetWorkloadRequest {
 }
@@ -2148,6 +2178,161 @@ export const SetMyStatusResponse: MessageFns<SetMyStatusResponse> = {
   },
 };
 
+function createBaseGetSetupProgressRequest(): GetSetupProgressRequest {
+  return {};
+}
+
+export const GetSetupProgressRequest: MessageFns<GetSetupProgressRequest> = {
+  encode(_: GetSetupProgressRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetSetupProgressRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetSetupProgressRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+};
+
+function createBaseGetSetupProgressResponse(): GetSetupProgressResponse {
+  return {
+    widgetCreated: false,
+    widgetSeen: false,
+    firstSeenOrigin: "",
+    firstSeenTime: undefined,
+    teamInvited: false,
+    businessHoursSet: false,
+    chatTried: false,
+  };
+}
+
+export const GetSetupProgressResponse: MessageFns<GetSetupProgressResponse> = {
+  encode(message: GetSetupProgressResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.widgetCreated !== false) {
+      writer.uint32(8).bool(message.widgetCreated);
+    }
+    if (message.widgetSeen !== false) {
+      writer.uint32(16).bool(message.widgetSeen);
+    }
+    if (message.firstSeenOrigin !== "") {
+      writer.uint32(26).string(message.firstSeenOrigin);
+    }
+    if (message.firstSeenTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.firstSeenTime), writer.uint32(34).fork()).join();
+    }
+    if (message.teamInvited !== false) {
+      writer.uint32(40).bool(message.teamInvited);
+    }
+    if (message.businessHoursSet !== false) {
+      writer.uint32(48).bool(message.businessHoursSet);
+    }
+    if (message.chatTried !== false) {
+      writer.uint32(56).bool(message.chatTried);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetSetupProgressResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetSetupProgressResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.widgetCreated = reader.bool();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.widgetSeen = reader.bool();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.firstSeenOrigin = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.firstSeenTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.teamInvited = reader.bool();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.businessHoursSet = reader.bool();
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.chatTried = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+};
+
 function createBaseGetWorkloadRequest(): GetWorkloadRequest {
   return {};
 }
@@ -2434,6 +2619,19 @@ export const WorkspaceServiceDefinition = {
       requestType: RetryJobRequest as typeof RetryJobRequest,
       requestStream: false,
       responseType: RetryJobResponse as typeof RetryJobResponse,
+      responseStream: false,
+      options: {},
+    },
+    /**
+     * Returns how far the workspace is with its first steps (the dashboard's checklist):
+     * each step is worked out from what exists now, so it ticks itself off. Any role.
+     * Errors: UNAUTHENTICATED.
+     */
+    getSetupProgress: {
+      name: "GetSetupProgress",
+      requestType: GetSetupProgressRequest as typeof GetSetupProgressRequest,
+      requestStream: false,
+      responseType: GetSetupProgressResponse as typeof GetSetupProgressResponse,
       responseStream: false,
       options: {},
     },

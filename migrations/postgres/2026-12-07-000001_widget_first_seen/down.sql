@@ -1,0 +1,2 @@
+ALTER TABLE widgets DROP COLUMN first_seen_origin;
+ALTER TABLE widgets DROP COLUMN first_seen_at;
