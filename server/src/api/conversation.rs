@@ -26,7 +26,7 @@ use crate::store::now_ms;
 
 /// A conversation of the agent's workspace.
 fn target<'a>(agent: &'a Agent, conversation_id: &'a ConversationId) -> ConversationRef<'a> {
-    ConversationRef { workspace_id: &agent.workspace_id, conversation_id, visitor_id: None }
+    ConversationRef { workspace_id: &agent.workspace_id, conversation_id, visitor_id: None, by: Some(&agent.user_id) }
 }
 
 /// The ConversationService implementation.

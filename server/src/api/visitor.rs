@@ -31,7 +31,12 @@ use crate::store::visitors::{PageView, VisitorChange};
 
 /// A conversation of the calling visitor (anyone else's is "not found").
 fn mine<'a>(visitor: &'a auth::Visitor, conversation_id: &'a ConversationId) -> ConversationRef<'a> {
-    ConversationRef { workspace_id: &visitor.workspace_id, conversation_id, visitor_id: Some(&visitor.visitor_id) }
+    ConversationRef {
+        workspace_id: &visitor.workspace_id,
+        conversation_id,
+        visitor_id: Some(&visitor.visitor_id),
+        by: None,
+    }
 }
 
 /// The VisitorService implementation.

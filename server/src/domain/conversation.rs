@@ -291,6 +291,100 @@ pub fn preview(body: &str, attachments: usize) -> String {
     out
 }
 
+/// A line the transcript shows about the conversation's course, written by the server as
+/// an internal system message (agents see it; visitors, previews and unread counts don't).
+/// Names are display names as they were at the time.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Line {
+    /// Someone (or routing, `by: None`) gave the conversation to `to`.
+    Assigned {
+        to: String,
+        by: Option<String>,
+    },
+    /// It moved from one agent to another.
+    Transferred {
+        from: String,
+        to: String,
+        by: Option<String>,
+    },
+    /// It went back to the queue.
+    Unassigned {
+        from: String,
+        by: Option<String>,
+    },
+    /// Its agent went offline and the workspace hands such conversations back.
+    WentOffline {
+        from: String,
+    },
+    Resolved {
+        by: Option<String>,
+    },
+    Closed {
+        by: Option<String>,
+    },
+    Reopened {
+        by: Option<String>,
+    },
+    /// A message to a resolved conversation opened it again.
+    ReopenedByMessage {
+        from: String,
+    },
+    /// The bot handed it to the human team.
+    HandedToAgents,
+}
+
+impl Line {
+    /// The line for a change of assignee (names; empty: nobody), called only when the
+    /// assignee changed (two people may share a name).
+    pub fn assignment(from: &str, to: &str, by: Option<String>) -> Option<Self> {
+        Some(match (from, to) {
+            ("", "") => return None,
+            ("", to) => Line::Assigned { to: to.to_owned(), by },
+            (from, "") => Line::Unassigned { from: from.to_owned(), by },
+            (from, to) => Line::Transferred { from: from.to_owned(), to: to.to_owned(), by },
+        })
+    }
+}
+
+impl std::fmt::Display for Line {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let by = |f: &mut std::fmt::Formatter<'_>, by: &Option<String>| match by {
+            Some(name) => write!(f, " by {name}"),
+            None => Ok(()),
+        };
+        match self {
+            Line::Assigned { to, by: Some(name) } if name == to => write!(f, "{to} took the conversation"),
+            Line::Assigned { to, by: who } => {
+                write!(f, "Assigned to {to}")?;
+                by(f, who)
+            }
+            Line::Transferred { from, to, by: who } => {
+                write!(f, "Transferred from {from} to {to}")?;
+                by(f, who)
+            }
+            Line::Unassigned { from, by: who } => {
+                write!(f, "Unassigned from {from}")?;
+                by(f, who)
+            }
+            Line::WentOffline { from } => write!(f, "Unassigned: {from} went offline"),
+            Line::Resolved { by: who } => {
+                f.write_str("Resolved")?;
+                by(f, who)
+            }
+            Line::Closed { by: who } => {
+                f.write_str("Closed")?;
+                by(f, who)
+            }
+            Line::Reopened { by: who } => {
+                f.write_str("Reopened")?;
+                by(f, who)
+            }
+            Line::ReopenedByMessage { from } => write!(f, "Reopened by a message from {from}"),
+            Line::HandedToAgents => f.write_str("Handed over to the team"),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -394,5 +488,21 @@ mod tests {
         assert_eq!(preview("\n  hello there \nsecond", 0), "hello there");
         assert_eq!(preview("", 2), "📎 2 attachments");
         assert_eq!(preview(&"x".repeat(200), 0).chars().count(), 141);
+    }
+
+    #[test]
+    fn lines_read_as_sentences() {
+        let olivia = || Some("Olivia".to_owned());
+        let line = |from: &str, to: &str, by| Line::assignment(from, to, by).map(|l| l.to_string());
+        assert_eq!(line("", "Sam", None).as_deref(), Some("Assigned to Sam"));
+        assert_eq!(line("", "Sam", olivia()).as_deref(), Some("Assigned to Sam by Olivia"));
+        assert_eq!(line("", "Olivia", olivia()).as_deref(), Some("Olivia took the conversation"));
+        assert_eq!(line("Sam", "Olivia", olivia()).as_deref(), Some("Transferred from Sam to Olivia by Olivia"));
+        assert_eq!(line("Sam", "", olivia()).as_deref(), Some("Unassigned from Sam by Olivia"));
+        assert_eq!(line("", "", olivia()), None);
+        assert_eq!(Line::Resolved { by: olivia() }.to_string(), "Resolved by Olivia");
+        assert_eq!(Line::Resolved { by: None }.to_string(), "Resolved");
+        assert_eq!(Line::WentOffline { from: "Sam".into() }.to_string(), "Unassigned: Sam went offline");
+        assert_eq!(Line::ReopenedByMessage { from: "Ada".into() }.to_string(), "Reopened by a message from Ada");
     }
 }

@@ -116,7 +116,7 @@ async fn plan(state: &AppState, workspace_id: &WorkspaceId, events: &[Event]) ->
         match &event.body {
             // Routing often assigns a conversation before its first message: that message
             // will tell the assignee (as an assignment), with something to read.
-            EventBody::AssignmentNotice { conversation, .. } if conversation.conversation.last_seq == 0 => {}
+            EventBody::AssignmentNotice { conversation, .. } if conversation.conversation.visitor_last_seq == 0 => {}
             EventBody::AssignmentNotice { conversation, recipient, transfer } => planned.push(Planned {
                 user_id: recipient.clone(),
                 notice: Notice::Assigned,
@@ -127,8 +127,9 @@ async fn plan(state: &AppState, workspace_id: &WorkspaceId, events: &[Event]) ->
                 transfer: *transfer,
             }),
             EventBody::MessageCreated { message } if message.sender_type == Sender::Visitor && !message.internal => {
-                let assignee = assignees.get(&message.conversation_id).cloned().flatten();
-                let to: Vec<(UserId, Notice)> = if message.seq == 1 {
+                let found = assignees.get(&message.conversation_id);
+                let assignee = found.and_then(|a| a.user_id.clone());
+                let to: Vec<(UserId, Notice)> = if found.and_then(|a| a.first_message_seq) == Some(message.seq) {
                     // Everyone hears of a new conversation; its assignee, that it is theirs.
                     everyone
                         .iter()

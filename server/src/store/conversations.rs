@@ -12,7 +12,7 @@ use super::queries::{Reads, Writes as _};
 use super::schema::{attachments, conversations, memberships, messages, users, visitors};
 use super::transaction::transaction;
 use super::{Backend, SqliteWriter, Store, StoreError, is_unique_violation, read, write};
-use crate::domain::conversation::{self as rules, MessageToSend, Refused, Sender, Status};
+use crate::domain::conversation::{self as rules, Line, MessageToSend, Refused, Sender, Status};
 use crate::domain::routing::Responder;
 use crate::realtime::event::{Event, EventBody, UpdateCause};
 use crate::realtime::payload::{ConversationView, Message};
@@ -49,9 +49,19 @@ pub struct ConversationRef<'a> {
     pub workspace_id: &'a WorkspaceId,
     pub conversation_id: &'a ConversationId,
     pub visitor_id: Option<&'a VisitorId>,
+    /// The member making the change (named in the transcript's line); `None` for a visitor.
+    pub by: Option<&'a UserId>,
 }
 
 impl ConversationRef<'_> {
+    /// The acting member's name, for the transcript's line.
+    async fn actor(&self, conn: &mut impl Reads) -> Result<Option<String>, StoreError> {
+        match self.by {
+            Some(user_id) => Ok(Some(conn.user_name(user_id).await?).filter(|name| !name.is_empty())),
+            None => Ok(None),
+        }
+    }
+
     /// The conversation as it is, if the caller may change it.
     async fn current(&self, conn: &mut impl Reads) -> Result<Option<ConversationView>, StoreError> {
         let view = conn.conversation_view(self.workspace_id, self.conversation_id).await?;
@@ -67,6 +77,8 @@ pub(crate) struct ConversationChange {
     pub visitor_visible: bool,
     /// A new assignee's notice: (user id, whether it moved from another agent).
     pub notice: Option<(UserId, bool)>,
+    /// The transcript's line about it, written before the events.
+    pub line: Option<Line>,
 }
 
 /// Whether `start_conversation` may continue the visitor's latest conversation.
@@ -80,11 +92,15 @@ pub struct Continue {
 
 impl ConversationChange {
     fn seen_by_all(cause: UpdateCause) -> Self {
-        Self { cause, visitor_visible: true, notice: None }
+        Self { cause, visitor_visible: true, notice: None, line: None }
     }
 
     fn seen_by_agents(cause: UpdateCause) -> Self {
-        Self { cause, visitor_visible: false, notice: None }
+        Self { cause, visitor_visible: false, notice: None, line: None }
+    }
+
+    fn with_line(self, line: Line) -> Self {
+        Self { line: Some(line), ..self }
     }
 }
 
@@ -380,8 +396,13 @@ impl Store {
                 ))
                 .execute(conn)
                 .await?;
+            let to = match &assignee {
+                Some(user) => conn.user_name(user).await?,
+                None => String::new(),
+            };
+            let line = Line::assignment(&current.assignee_name, &to, target.actor(conn).await?);
             let notice = assignee.map(|user| (user, current.conversation.assignee_user_id.is_some()));
-            let change = ConversationChange { cause: UpdateCause::Assignment, visitor_visible: true, notice };
+            let change = ConversationChange { cause: UpdateCause::Assignment, visitor_visible: true, notice, line };
             conn.finish_change(target.workspace_id, target.conversation_id, change, now, grace).await
         })
     }
@@ -450,7 +471,8 @@ impl Store {
                 ))
                 .execute(conn)
                 .await?;
-            let change = ConversationChange::seen_by_all(UpdateCause::Status);
+            let line = Line::Resolved { by: target.actor(conn).await? };
+            let change = ConversationChange::seen_by_all(UpdateCause::Status).with_line(line);
             conn.finish_change(target.workspace_id, target.conversation_id, change, now, grace).await
         })
     }
@@ -472,7 +494,8 @@ impl Store {
                 ))
                 .execute(conn)
                 .await?;
-            let change = ConversationChange::seen_by_all(UpdateCause::Status);
+            let line = Line::Closed { by: target.actor(conn).await? };
+            let change = ConversationChange::seen_by_all(UpdateCause::Status).with_line(line);
             conn.finish_change(target.workspace_id, target.conversation_id, change, now, grace).await
         })
     }
@@ -501,7 +524,8 @@ impl Store {
                 ))
                 .execute(conn)
                 .await?;
-            let change = ConversationChange::seen_by_all(UpdateCause::Status);
+            let line = Line::Reopened { by: target.actor(conn).await? };
+            let change = ConversationChange::seen_by_all(UpdateCause::Status).with_line(line);
             conn.finish_change(target.workspace_id, target.conversation_id, change, now, grace).await
         })
     }
@@ -525,7 +549,7 @@ impl Store {
                 ))
                 .execute(conn)
                 .await?;
-            let change = ConversationChange::seen_by_all(UpdateCause::Assignment);
+            let change = ConversationChange::seen_by_all(UpdateCause::Assignment).with_line(Line::HandedToAgents);
             conn.finish_change(target.workspace_id, target.conversation_id, change, now, grace).await
         })
     }

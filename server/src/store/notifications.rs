@@ -8,7 +8,7 @@ use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 
 use super::queries::Writes as _;
-use super::schema::{conversations, notification_settings, open_dashboards, push_subscriptions, workspaces};
+use super::schema::{conversations, messages, notification_settings, open_dashboards, push_subscriptions, workspaces};
 use super::{Store, StoreError, read, write};
 use crate::domain::notification::{DASHBOARD_SEEN_WITHIN_MS, MAX_PUSH_SUBSCRIPTIONS, Settings};
 use crate::jobs::NewJob;
@@ -270,26 +270,44 @@ impl Store {
         Ok(users.into_iter().collect())
     }
 
-    /// The assignee of each of the workspace's conversations `ids` (absent: not found).
+    /// The assignee and first visible message of each of the workspace's conversations
+    /// `ids` (absent: not found).
     pub async fn assignees(
         &self,
         workspace_id: &WorkspaceId,
         ids: &[ConversationId],
-    ) -> Result<HashMap<ConversationId, Option<UserId>>, StoreError> {
+    ) -> Result<HashMap<ConversationId, Assignee>, StoreError> {
         if ids.is_empty() {
             return Ok(HashMap::new());
         }
-        let rows: Vec<(ConversationId, Option<UserId>)> = read!(self, |conn| {
-            Ok::<_, StoreError>(
-                conversations::table
-                    .filter(conversations::workspace_id.eq(workspace_id))
-                    .filter(conversations::id.eq_any(ids))
-                    .select((conversations::id, conversations::assignee_user_id))
-                    .load(conn)
-                    .await?,
-            )
+        type Rows = (Vec<(ConversationId, Option<UserId>)>, Vec<(ConversationId, Option<i64>)>);
+        let (rows, firsts): Rows = read!(self, |conn| {
+            let rows = conversations::table
+                .filter(conversations::workspace_id.eq(workspace_id))
+                .filter(conversations::id.eq_any(ids))
+                .select((conversations::id, conversations::assignee_user_id))
+                .load(conn)
+                .await?;
+            // Not `seq == 1`: the transcript's lines and notes come before it at times.
+            let firsts = messages::table
+                .filter(messages::workspace_id.eq(workspace_id))
+                .filter(messages::conversation_id.eq_any(ids))
+                .filter(messages::internal.eq(false))
+                .group_by(messages::conversation_id)
+                .select((messages::conversation_id, diesel::dsl::min(messages::seq)))
+                .load(conn)
+                .await?;
+            Ok::<_, StoreError>((rows, firsts))
         })?;
-        Ok(rows.into_iter().collect())
+        let firsts: HashMap<ConversationId, i64> =
+            firsts.into_iter().filter_map(|(id, seq)| Some((id, seq?))).collect();
+        Ok(rows
+            .into_iter()
+            .map(|(id, user_id)| {
+                let first_message_seq = firsts.get(&id).copied();
+                (id, Assignee { user_id, first_message_seq })
+            })
+            .collect())
     }
 
     /// Workspaces with events the notifier has not looked at: `(id, notified_seq)`.
@@ -328,4 +346,12 @@ impl Store {
             Ok(true)
         })
     }
+}
+
+/// A conversation's assignee, and the seq of its first message the visitor can see (the
+/// message that starts it, for the notifier).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Assignee {
+    pub user_id: Option<UserId>,
+    pub first_message_seq: Option<i64>,
 }

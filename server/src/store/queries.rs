@@ -39,6 +39,8 @@ pub(crate) trait Reads {
     /// Each agent's number of open assigned conversations (agents with none are absent).
     async fn agent_loads(&mut self, workspace_id: &WorkspaceId) -> Result<Vec<(UserId, i64)>, StoreError>;
 
+    /// An account's display name; empty when there is no such account.
+    async fn user_name(&mut self, user_id: &UserId) -> Result<String, StoreError>;
     /// Some workspace that the account with e-mail `except_owner` (the demo owner) is not a
     /// member of, if one exists.
     async fn other_workspace(&mut self, except_owner: &str) -> Result<Option<String>, StoreError>;
@@ -124,6 +126,16 @@ pub(crate) trait Writes: Reads {
         lease_ms: i64,
     ) -> Result<Vec<super::models::JobRow>, StoreError>;
 
+    /// Writes a transcript line (an internal system message) into the conversation;
+    /// returns its event.
+    async fn write_line(
+        &mut self,
+        workspace_id: &WorkspaceId,
+        conversation_id: &ConversationId,
+        visitor_id: &VisitorId,
+        line: &crate::domain::conversation::Line,
+        now: i64,
+    ) -> Result<NewEvent, StoreError>;
     /// A message send but for appending its events (which the caller does last).
     async fn stage_send(&mut self, new: &MessageToSend, grace_ms: i64) -> Result<Staged, StoreError>;
 

@@ -185,6 +185,14 @@ async fn a_new_conversation_is_routed_and_announced(backend: Backend) {
             other => panic!("unexpected {other:?}"),
         }
     }
+    // The transcript says so (for agents only), then the conversation shows it.
+    match agent_event(&mut agents).await {
+        AgentEvent::MessageCreated(m) => assert_eq!(
+            (m.sender_type(), m.internal, m.body.as_str(), m.seq),
+            (pb::SenderType::System, true, "Assigned to Owner of Chat Co", 1)
+        ),
+        other => panic!("unexpected {other:?}"),
+    }
     match agent_event(&mut agents).await {
         AgentEvent::ConversationUpdated(c) => assert_eq!(c.assignee_user_id, s.agent_id, "routed to the only agent"),
         other => panic!("unexpected {other:?}"),
@@ -216,7 +224,8 @@ async fn typing_messages_and_notes_reach_the_right_feeds(backend: Backend) {
         other => panic!("unexpected {other:?}"),
     }
     let hello = visitor_says(&s.visitor, &conversation.id, "Hello <b>there</b>", "v-1").await;
-    assert_eq!((hello.seq, hello.body.as_str()), (1, "Hello <b>there</b>"), "stored as given");
+    // Seq 1 is the transcript's line about the routing.
+    assert_eq!((hello.seq, hello.body.as_str()), (2, "Hello <b>there</b>"), "stored as given");
     match agent_event(&mut agents).await {
         AgentEvent::MessageCreated(m) => assert_eq!(m.id, hello.id),
         other => panic!("unexpected {other:?}"),
@@ -240,7 +249,7 @@ async fn typing_messages_and_notes_reach_the_right_feeds(backend: Backend) {
     }
     let note = agent_says(&s.agent, &conversation.id, "VIP customer, be nice", true).await;
     let reply = agent_says(&s.agent, &conversation.id, "Hi Vera! How can I help?", false).await;
-    assert_eq!((note.seq, reply.seq), (2, 3), "gap-free sequence, notes included");
+    assert_eq!((note.seq, reply.seq), (3, 4), "gap-free sequence, notes included");
     match visitor_event(&mut visitor_events).await {
         VisitorEvent::Typing(t) => assert!(t.typing),
         other => panic!("unexpected {other:?}"),
@@ -254,7 +263,11 @@ async fn typing_messages_and_notes_reach_the_right_feeds(backend: Backend) {
         other => panic!("unexpected {other:?}"),
     }
     let listed = common::visitor_messages(&s.visitor, &conversation.id).await;
-    assert_eq!(listed.iter().map(|m| m.seq).collect::<Vec<_>>(), vec![1, 3], "notes never listed for visitors");
+    assert_eq!(
+        listed.iter().map(|m| m.seq).collect::<Vec<_>>(),
+        vec![2, 4],
+        "notes and lines never listed for visitors"
+    );
     let all = s
         .agent
         .conversations()
@@ -266,7 +279,15 @@ async fn typing_messages_and_notes_reach_the_right_feeds(backend: Backend) {
         .unwrap()
         .into_inner()
         .messages;
-    assert_eq!(all.iter().map(|m| (m.seq, m.internal)).collect::<Vec<_>>(), vec![(1, false), (2, true), (3, false)]);
+    assert_eq!(
+        all.iter().map(|m| (m.seq, m.internal, m.sender_type())).collect::<Vec<_>>(),
+        vec![
+            (1, true, pb::SenderType::System),
+            (2, false, pb::SenderType::Visitor),
+            (3, true, pb::SenderType::Agent),
+            (4, false, pb::SenderType::Agent)
+        ]
+    );
     server.stop().await;
 }
 on_both_backends!(typing_messages_and_notes_reach_the_right_feeds);
@@ -465,16 +486,24 @@ async fn feed_resumes_after_a_cut_without_gaps_or_duplicates(backend: Backend) {
         }
     }
     sender.await.unwrap();
-    assert_eq!(seen, (1..=TOTAL as i64).collect::<Vec<_>>(), "every message exactly once, in order");
 
-    // The agents' feed, never cut, saw every message too.
-    let mut agent_seqs = Vec::new();
+    // The agents' feed, never cut, saw every message too, and the transcript's line about
+    // the routing (the agent's feed opening made routing assign it, somewhere in the burst).
+    let (mut agent_seqs, mut line_seqs) = (Vec::new(), Vec::new());
     while agent_seqs.len() < TOTAL {
         if let AgentEvent::MessageCreated(m) = agent_event(&mut agents).await {
-            agent_seqs.push(m.seq);
+            if m.sender_type() == pb::SenderType::System {
+                line_seqs.push(m.seq);
+            } else {
+                agent_seqs.push(m.seq);
+            }
         }
     }
-    assert_eq!(agent_seqs, (1..=TOTAL as i64).collect::<Vec<_>>());
+    // One line at most (it may precede the feed): the messages are 1..=TOTAL + 1 but one.
+    assert!(line_seqs.len() <= 1, "{line_seqs:?}");
+    assert!(agent_seqs.windows(2).all(|w| w[0] < w[1]) && agent_seqs[TOTAL - 1] <= TOTAL as i64 + 1, "{agent_seqs:?}");
+    assert!(line_seqs.iter().all(|seq| !agent_seqs.contains(seq)));
+    assert_eq!(seen, agent_seqs, "every message exactly once, in order");
 
     // A stale-future cursor and garbage are refused clearly.
     let ahead = s
@@ -703,6 +732,7 @@ async fn concurrent_sends_from_many_conversations(backend: Backend) {
     }
 
     let mut all_ids = std::collections::HashSet::new();
+    let mut line_count = 0;
     for (v, (_, id)) in visitors.iter().enumerate() {
         let messages = s
             .agent
@@ -715,8 +745,13 @@ async fn concurrent_sends_from_many_conversations(backend: Backend) {
             .unwrap()
             .into_inner()
             .messages;
-        assert_eq!(messages.iter().map(|m| m.seq).collect::<Vec<_>>(), (1..=(TASKS * EACH) as i64).collect::<Vec<_>>());
-        let mut bodies: Vec<_> = messages.iter().map(|m| m.body.clone()).collect();
+        // Gap-free, with the transcript's line about the routing where the agent had room.
+        assert_eq!(messages.iter().map(|m| m.seq).collect::<Vec<_>>(), (1..=messages.len() as i64).collect::<Vec<_>>());
+        let lines = messages.iter().filter(|m| m.sender_type() == pb::SenderType::System).count();
+        assert!(lines <= 1, "{messages:?}");
+        line_count += lines;
+        let mut bodies: Vec<_> =
+            messages.iter().filter(|m| m.sender_type() != pb::SenderType::System).map(|m| m.body.clone()).collect();
         bodies.sort();
         let mut expected: Vec<_> = (0..TASKS).flat_map(|t| (0..EACH).map(move |i| format!("v{v} t{t} m{i}"))).collect();
         expected.sort();
@@ -727,7 +762,8 @@ async fn concurrent_sends_from_many_conversations(backend: Backend) {
     // The agents' feed: every message once, cursors strictly increasing.
     let mut cursors = Vec::new();
     let mut seen = std::collections::HashSet::new();
-    while seen.len() < VISITORS * TASKS * EACH {
+    assert_eq!(all_ids.len(), VISITORS * TASKS * EACH + line_count);
+    while seen.len() < all_ids.len() {
         let response = next_agent(&mut agents).await;
         if let Some(AgentEvent::MessageCreated(m)) = &response.event {
             assert!(seen.insert(m.id.clone()), "message {} delivered twice", m.id);
@@ -1459,7 +1495,8 @@ async fn two_replicas_share_postgres_and_redis() {
     loop {
         match agent_event(&mut agents).await {
             AgentEvent::Typing(t) if t.typing => saw_typing = true,
-            AgentEvent::MessageCreated(m) => {
+            // The transcript's line about the routing comes first.
+            AgentEvent::MessageCreated(m) if m.sender_type() != pb::SenderType::System => {
                 assert_eq!(m.id, hello.id);
                 break;
             }
@@ -1502,8 +1539,11 @@ async fn feeds_survive_a_redis_outage() {
     let mut agents = agent_feed(&agent_b, "").await;
     let conversation = start_conversation(&s.visitor).await;
 
+    // Messages only, not the transcript's lines (routing's comes first).
     let next_body = async |agents: &mut AgentFeed| loop {
-        if let AgentEvent::MessageCreated(m) = agent_event(agents).await {
+        if let AgentEvent::MessageCreated(m) = agent_event(agents).await
+            && m.sender_type() != pb::SenderType::System
+        {
             return m.body;
         }
     };
@@ -1771,8 +1811,11 @@ async fn abandoned_sends_still_reach_the_feeds(backend: Backend) {
             }
         };
         assert_eq!(to_visitor, id, "attempt {attempt}");
+        // Messages only: the other conversation's routing wrote a line into its transcript.
         let to_agents = loop {
-            if let AgentEvent::MessageCreated(m) = agent_event(&mut agents).await {
+            if let AgentEvent::MessageCreated(m) = agent_event(&mut agents).await
+                && m.sender_type() != pb::SenderType::System
+            {
                 break m.id;
             }
         };
@@ -2030,3 +2073,102 @@ async fn a_resolved_conversation_continues_only_within_the_quiet_period(backend:
     server.stop().await;
 }
 on_both_backends!(a_resolved_conversation_continues_only_within_the_quiet_period);
+
+/// The transcript tells the conversation's course in lines agents read ("resolved by
+/// Olivia"): routing, a transfer, unassigning, resolving, a visitor's message reopening
+/// it, reopening and closing by hand. Visitors never see them; they are not the preview
+/// and not unread.
+async fn the_transcript_tells_the_conversations_course(backend: Backend) {
+    let Chat { server, s, conversation, .. } = chat_started(backend, "course@example.com").await;
+    let (ann, ann_id) = common::join(&server, &s.agent, "ann@course.test", pb::Role::Agent).await;
+    let id = conversation.id.clone();
+    let conversations = s.agent.conversations();
+    visitor_says(&s.visitor, &id, "Hello", "c-1").await;
+    let assign = |user: String| {
+        let mut c = conversations.clone();
+        let id = id.clone();
+        async move {
+            c.assign_conversation(pb::AssignConversationRequest { conversation_id: id, assignee_user_id: user })
+                .await
+                .unwrap()
+        }
+    };
+    assign(ann_id.clone()).await;
+    assign(String::new()).await;
+    // Ann takes it.
+    ann.conversations()
+        .assign_conversation(pb::AssignConversationRequest { conversation_id: id.clone(), assignee_user_id: ann_id })
+        .await
+        .unwrap();
+    conversations
+        .clone()
+        .resolve_conversation(pb::ResolveConversationRequest { conversation_id: id.clone() })
+        .await
+        .unwrap();
+    visitor_says(&s.visitor, &id, "One more thing", "c-2").await;
+    conversations
+        .clone()
+        .resolve_conversation(pb::ResolveConversationRequest { conversation_id: id.clone() })
+        .await
+        .unwrap();
+    conversations
+        .clone()
+        .reopen_conversation(pb::ReopenConversationRequest { conversation_id: id.clone() })
+        .await
+        .unwrap();
+    conversations
+        .clone()
+        .close_conversation(pb::CloseConversationRequest { conversation_id: id.clone() })
+        .await
+        .unwrap();
+
+    let all = conversations
+        .clone()
+        .list_conversation_messages(pb::ListConversationMessagesRequest {
+            conversation_id: id.clone(),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .messages;
+    let transcript: Vec<(i64, &str)> = all
+        .iter()
+        .map(|m| (m.seq, if m.sender_type() == pb::SenderType::System { m.body.as_str() } else { "<message>" }))
+        .collect();
+    assert_eq!(
+        transcript,
+        vec![
+            (1, "Assigned to Owner of Chat Co"),
+            (2, "<message>"),
+            (3, "Transferred from Owner of Chat Co to Ann Agent by Owner of Chat Co"),
+            (4, "Unassigned from Ann Agent by Owner of Chat Co"),
+            // Back in the queue, routing gives it to the only agent online at once.
+            (5, "Assigned to Owner of Chat Co"),
+            (6, "Transferred from Owner of Chat Co to Ann Agent by Ann Agent"),
+            (7, "Resolved by Owner of Chat Co"),
+            (8, "Reopened by a message from Vera"),
+            (9, "<message>"),
+            (10, "Resolved by Owner of Chat Co"),
+            (11, "Reopened by Owner of Chat Co"),
+            (12, "Closed by Owner of Chat Co"),
+        ]
+    );
+    assert!(
+        all.iter().filter(|m| m.sender_type() == pb::SenderType::System).all(|m| m.internal && m.sender_id.is_empty())
+    );
+    let seen_by_visitor = common::visitor_messages(&s.visitor, &id).await;
+    assert_eq!(seen_by_visitor.iter().map(|m| m.body.as_str()).collect::<Vec<_>>(), ["Hello", "One more thing"]);
+    let listed = conversations
+        .clone()
+        .get_conversation(pb::GetConversationRequest { conversation_id: id.clone() })
+        .await
+        .unwrap()
+        .into_inner()
+        .conversation
+        .unwrap();
+    assert_eq!(listed.last_message_preview, "One more thing", "a line is never the preview");
+    assert_eq!(listed.unread_count, 2, "lines are not unread");
+    server.stop().await;
+}
+on_both_backends!(the_transcript_tells_the_conversations_course);

@@ -95,15 +95,15 @@ async fn subscribed_events_are_delivered_signed(backend: Backend) {
         .conversations()
         .resolve_conversation(pb::ResolveConversationRequest { conversation_id: conversation.id.clone() })
         .await
-        .unwrap(); // conversation.resolved: not subscribed
+        .unwrap(); // conversation.resolved: not subscribed; its transcript line is a message
 
-    let got = receiver.wait_until("two deliveries", |got| got.len() >= 2).await;
+    let got = receiver.wait_until("three deliveries", |got| got.len() >= 3).await;
     tokio::time::sleep(Duration::from_millis(500)).await;
     let mut got = if receiver.got().len() > got.len() { receiver.got() } else { got };
     // Deliveries run side by side: receivers get them in any order (documented).
-    got.sort_by(|a, b| a.event_type.cmp(&b.event_type));
+    got.sort_by_key(|d| (d.event_type.clone(), d.json()["data"]["message"]["seq"].as_i64()));
     let types: Vec<&str> = got.iter().map(|d| d.event_type.as_str()).collect();
-    assert_eq!(types, ["conversation.created", "message.created"], "{got:#?}");
+    assert_eq!(types, ["conversation.created", "message.created", "message.created"], "{got:#?}");
     for delivery in &got {
         assert!(signed(delivery, &created.secret), "bad signature: {delivery:#?}");
         assert!(!signed(delivery, "whsec_wrong"));
@@ -123,9 +123,15 @@ async fn subscribed_events_are_delivered_signed(backend: Backend) {
     assert_eq!(message_event["data"]["message"]["body"], "Where is my order?");
     assert_eq!(message_event["data"]["message"]["sender_type"], "visitor");
     assert_eq!(message_event["data"]["message"]["internal"], false);
+    let line = &got[2].json()["data"]["message"];
+    assert_eq!(
+        (&line["body"], &line["sender_type"], &line["internal"]),
+        (&"Resolved by Owner of Hook Co".into(), &"system".into(), &true.into()),
+        "the transcript's line, for agents only"
+    );
 
-    let log = log_until(&owner, &webhook.id, "both succeeded", |log| {
-        log.len() == 2 && log.iter().all(|d| d.state() == pb::WebhookDeliveryState::Succeeded)
+    let log = log_until(&owner, &webhook.id, "all succeeded", |log| {
+        log.len() == 3 && log.iter().all(|d| d.state() == pb::WebhookDeliveryState::Succeeded)
     })
     .await;
     for delivery in &log {
@@ -136,7 +142,7 @@ async fn subscribed_events_are_delivered_signed(backend: Backend) {
     }
     let mut logged: Vec<&str> = log.iter().map(|d| d.event_type.as_str()).collect();
     logged.sort_unstable();
-    assert_eq!(logged, ["conversation.created", "message.created"]);
+    assert_eq!(logged, ["conversation.created", "message.created", "message.created"]);
     server.stop().await;
 }
 crate::on_both_backends!(subscribed_events_are_delivered_signed);

@@ -68,6 +68,12 @@ impl Reads for Conn {
         Ok(loads.into_iter().filter_map(|(user, n)| Some((user?, n))).collect())
     }
 
+    async fn user_name(&mut self, user_id: &UserId) -> Result<String, StoreError> {
+        let name: Option<String> =
+            users::table.find(user_id).select(users::display_name).get_result(self).await.optional()?;
+        Ok(name.unwrap_or_default())
+    }
+
     async fn other_workspace(&mut self, except_owner: &str) -> Result<Option<String>, StoreError> {
         let excepted = memberships::table
             .inner_join(users::table)

@@ -6,7 +6,8 @@ use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 
 use super::Conn;
-use crate::domain::conversation::{self as rules, MessageToSend, Sender, Status};
+use crate::domain::conversation::{self as rules, Line, MessageToSend, Sender, Status};
+use crate::domain::id::MessageId;
 use crate::domain::job::JobState;
 use crate::domain::routing::{AgentStatus, Candidate, Mode, Responder, next_turn, pick};
 use crate::domain::visitor::MAX_PAGE_VIEWS_KEPT;
@@ -111,7 +112,7 @@ impl Writes for Conn {
         // A plain read: the caller holds the workspace lock already (lock order), which is
         // what serialises assignments.
         let mode: Mode = workspaces::table.find(workspace_id).select(workspaces::routing_mode).get_result(self).await?;
-        let queued: Vec<(ConversationId, rules::Status)> = if mode == Mode::Manual {
+        let queued: Vec<(ConversationId, rules::Status, VisitorId)> = if mode == Mode::Manual {
             Vec::new()
         } else {
             conversations::table
@@ -120,7 +121,7 @@ impl Writes for Conn {
                 .filter(conversations::assignee_user_id.is_null())
                 .filter(conversations::status.eq_any(rules::Status::OPEN))
                 .order((conversations::queued_at.asc(), conversations::id.asc()))
-                .select((conversations::id, conversations::status))
+                .select((conversations::id, conversations::status, conversations::visitor_id))
                 .limit(1000)
                 .load(self)
                 .await?
@@ -143,7 +144,7 @@ impl Writes for Conn {
                     last_assigned_at,
                 })
                 .collect();
-            for (conversation_id, status) in queued {
+            for (conversation_id, status, visitor_id) in queued {
                 let Some(index) = pick(mode, &candidates) else { break };
                 let turn = next_turn(&candidates, now);
                 let agent = &mut candidates[index];
@@ -164,6 +165,8 @@ impl Writes for Conn {
                 agent.load += 1;
                 agent.last_assigned_at = Some(turn);
                 let recipient = agent.user_id.clone();
+                let line = Line::Assigned { to: self.user_name(&recipient).await?, by: None };
+                events.push(self.write_line(workspace_id, &conversation_id, &visitor_id, &line, now).await?);
                 if let Some(view) = self.conversation_view(workspace_id, &conversation_id).await? {
                     events.push(NewEvent {
                         conversation_id: Some(conversation_id.clone()),
@@ -229,7 +232,10 @@ impl Writes for Conn {
                 .select(ConversationRow::as_select())
                 .load(self)
                 .await?;
+            let from = self.user_name(user_id).await?;
             for row in theirs {
+                let line = Line::WentOffline { from: from.clone() };
+                events.push(self.write_line(workspace_id, &row.id, &row.visitor_id, &line, now).await?);
                 diesel::update(conversations::table.find(&row.id))
                     .set((
                         conversations::assignee_user_id.eq(None::<String>),
@@ -358,6 +364,45 @@ impl Writes for Conn {
             .await?)
     }
 
+    async fn write_line(
+        &mut self,
+        workspace_id: &WorkspaceId,
+        conversation_id: &ConversationId,
+        visitor_id: &VisitorId,
+        line: &Line,
+        now: i64,
+    ) -> Result<NewEvent, StoreError> {
+        // Internal: the visitor's seq, the preview, unread counts and first response stay.
+        let seq: i64 = diesel::update(conversations::table.find(conversation_id))
+            .set(conversations::last_seq.eq(conversations::last_seq + 1))
+            .returning(conversations::last_seq)
+            .get_result(self)
+            .await?;
+        let id = MessageId::new();
+        let row = MessageRow {
+            workspace_id: workspace_id.clone(),
+            conversation_id: conversation_id.clone(),
+            seq,
+            sender_type: Sender::System,
+            sender_id: String::new(),
+            sender_name: String::new(),
+            body: line.to_string(),
+            internal: true,
+            attachments: "[]".to_owned(),
+            // Unique per conversation like a client's key; nobody retries a line.
+            client_key: format!("line:{id}"),
+            created_at: now,
+            id,
+        };
+        diesel::insert_into(messages::table).values(&row).execute(self).await?;
+        Ok(NewEvent {
+            conversation_id: Some(conversation_id.clone()),
+            visitor_id: Some(visitor_id.clone()),
+            visitor_visible: false,
+            body: EventBody::MessageCreated { message: row.to_payload()? },
+        })
+    }
+
     async fn stage_send(&mut self, new: &MessageToSend, grace_ms: i64) -> Result<Staged, StoreError> {
         // First, before the conversation row (see `lock_workspace`): the event-log
         // append at the end needs this lock anyway.
@@ -471,6 +516,13 @@ impl Writes for Conn {
         }
 
         let visible = !new.internal;
+        // The transcript says why a resolved conversation is open again, before the message.
+        let reopened = if before == Status::Resolved && status != Status::Resolved {
+            let line = Line::ReopenedByMessage { from: sender_name.clone() };
+            Some(self.write_line(&new.workspace_id, &new.conversation_id, &current.visitor_id, &line, new.now).await?)
+        } else {
+            None
+        };
         let from_us = matches!(new.sender, Sender::Agent | Sender::Bot) && visible;
         let by_visitor = new.sender == Sender::Visitor;
         // A visitor reopening an unassigned conversation joins the queue again.
@@ -529,12 +581,13 @@ impl Writes for Conn {
             self.enqueue_job(job, new.now).await?;
         }
 
-        let mut new_events = vec![NewEvent {
+        let mut new_events: Vec<NewEvent> = reopened.into_iter().collect();
+        new_events.push(NewEvent {
             conversation_id: Some(new.conversation_id.clone()),
             visitor_id: Some(current.visitor_id.clone()),
             visitor_visible: visible,
             body: EventBody::MessageCreated { message: message.clone() },
-        }];
+        });
         if status != before {
             let view = self
                 .conversation_view(&new.workspace_id, &new.conversation_id)
@@ -566,13 +619,19 @@ impl Writes for Conn {
             .set(conversations::updated_at.eq(now))
             .execute(self)
             .await?;
+        let mut new = Vec::new();
+        if let Some(line) = &change.line {
+            let visitor_id: VisitorId =
+                conversations::table.find(conversation_id).select(conversations::visitor_id).get_result(self).await?;
+            new.push(self.write_line(workspace_id, conversation_id, &visitor_id, line, now).await?);
+        }
         let view = self.conversation_view(workspace_id, conversation_id).await?.ok_or_else(missing)?;
-        let mut new = vec![NewEvent {
+        new.push(NewEvent {
             conversation_id: Some(conversation_id.to_owned()),
             visitor_id: Some(view.conversation.visitor_id.clone()),
             visitor_visible: change.visitor_visible,
             body: EventBody::ConversationUpdated { conversation: view.clone(), cause: change.cause },
-        }];
+        });
         if let Some((recipient, transfer)) = change.notice {
             new.push(NewEvent {
                 conversation_id: Some(conversation_id.to_owned()),

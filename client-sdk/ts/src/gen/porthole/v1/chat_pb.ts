@@ -248,7 +248,14 @@ export enum SenderType {
   BOT = 3,
 
   /**
-   * Porthole itself (assignment notices, offline form, …).
+   * Porthole itself. The server writes the transcript's lines about the conversation's
+   * course as internal system messages (agents only; never a preview, never unread; webhooks
+   * deliver them as `message.created`), with an English sentence as the body: "Assigned
+   * to Sam" (routing), "Assigned to Sam by Olivia", "Sam took the conversation",
+   * "Transferred from Sam to Olivia by Olivia", "Unassigned from Sam by Olivia",
+   * "Unassigned: Sam went offline", "Resolved by Olivia", "Reopened by Olivia",
+   * "Reopened by a message from Vera", "Closed by Olivia", "Handed over to the team".
+   * Members may also send system messages through SendMessage.
    *
    * @generated from enum value: SENDER_TYPE_SYSTEM = 4;
    */

@@ -39,7 +39,16 @@ export enum SenderType {
   SENDER_TYPE_AGENT = 2,
   /** SENDER_TYPE_BOT - A bot (AI or workflow). */
   SENDER_TYPE_BOT = 3,
-  /** SENDER_TYPE_SYSTEM - Porthole itself (assignment notices, offline form, …). */
+  /**
+   * SENDER_TYPE_SYSTEM - Porthole itself. The server writes the transcript's lines about the conversation's
+   * course as internal system messages (agents only; never a preview, never unread; webhooks
+   * deliver them as `message.created`), with an English sentence as the body: "Assigned
+   * to Sam" (routing), "Assigned to Sam by Olivia", "Sam took the conversation",
+   * "Transferred from Sam to Olivia by Olivia", "Unassigned from Sam by Olivia",
+   * "Unassigned: Sam went offline", "Resolved by Olivia", "Reopened by Olivia",
+   * "Reopened by a message from Vera", "Closed by Olivia", "Handed over to the team".
+   * Members may also send system messages through SendMessage.
+   */
   SENDER_TYPE_SYSTEM = 4,
 }
 
