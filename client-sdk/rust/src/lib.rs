@@ -113,6 +113,12 @@ impl Porthole {
         pb::canned_response_service_client::CannedResponseServiceClient::new(self.authed())
     }
 
+    /// The knowledge base: articles (any member lists, reads and searches; admins and
+    /// owners manage).
+    pub fn knowledge(&self) -> pb::knowledge_service_client::KnowledgeServiceClient<Authed> {
+        pb::knowledge_service_client::KnowledgeServiceClient::new(self.authed())
+    }
+
     /// Webhook endpoints and their delivery log (admins and owners).
     pub fn webhooks(&self) -> pb::webhook_service_client::WebhookServiceClient<Authed> {
         pb::webhook_service_client::WebhookServiceClient::new(self.authed())

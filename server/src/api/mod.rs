@@ -9,6 +9,7 @@ pub mod conversation;
 pub mod convert;
 pub mod detached;
 pub mod intake;
+pub mod knowledge;
 pub mod notification;
 pub mod notify;
 pub mod password_reset;
@@ -23,6 +24,7 @@ use std::sync::Arc;
 use porthole_proto::v1::auth_service_server::AuthServiceServer;
 use porthole_proto::v1::canned_response_service_server::CannedResponseServiceServer;
 use porthole_proto::v1::conversation_service_server::ConversationServiceServer;
+use porthole_proto::v1::knowledge_service_server::KnowledgeServiceServer;
 use porthole_proto::v1::notification_service_server::NotificationServiceServer;
 use porthole_proto::v1::visitor_service_server::VisitorServiceServer;
 use porthole_proto::v1::webhook_service_server::WebhookServiceServer;
@@ -41,6 +43,7 @@ const SERVED_SERVICES: &[&str] = &[
     "porthole.v1.ConversationService",
     "porthole.v1.VisitorService",
     "porthole.v1.CannedResponseService",
+    "porthole.v1.KnowledgeService",
     "porthole.v1.WebhookService",
     "porthole.v1.NotificationService",
 ];
@@ -70,6 +73,7 @@ pub async fn routes(state: Arc<AppState>) -> Result<axum::Router, String> {
     health_reporter.set_serving::<ConversationServiceServer<conversation::ConversationApi>>().await;
     health_reporter.set_serving::<VisitorServiceServer<visitor::VisitorApi>>().await;
     health_reporter.set_serving::<CannedResponseServiceServer<canned::CannedResponseApi>>().await;
+    health_reporter.set_serving::<KnowledgeServiceServer<knowledge::KnowledgeApi>>().await;
     health_reporter.set_serving::<WebhookServiceServer<webhook::WebhookApi>>().await;
     health_reporter.set_serving::<NotificationServiceServer<notification::NotificationApi>>().await;
 
@@ -92,6 +96,7 @@ pub async fn routes(state: Arc<AppState>) -> Result<axum::Router, String> {
                 .max_decoding_message_size(intake::MAX_UPLOAD_REQUEST_BYTES),
         )
         .add_service(CannedResponseServiceServer::new(canned::CannedResponseApi::new(state.clone())))
+        .add_service(KnowledgeServiceServer::new(knowledge::KnowledgeApi::new(state.clone())))
         .add_service(WebhookServiceServer::new(webhook::WebhookApi::new(state.clone())))
         .add_service(NotificationServiceServer::new(notification::NotificationApi::new(state.clone())))
         .into_axum_router();

@@ -73,6 +73,10 @@ pub fn access_for(path: &str) -> Option<Access> {
             "CreateCannedResponse" | "UpdateCannedResponse" | "DeleteCannedResponse",
         ) => Member(Role::Admin),
 
+        // Agents search the knowledge base while chatting; admins and owners curate it.
+        ("porthole.v1.KnowledgeService", "ListArticles" | "GetArticle" | "SearchArticles") => Member(Role::Agent),
+        ("porthole.v1.KnowledgeService", "CreateArticle" | "UpdateArticle" | "DeleteArticle") => Member(Role::Admin),
+
         // Everyone manages their own notifications; the workspace's defaults are admins'.
         ("porthole.v1.NotificationService", "UpdateWorkspaceNotificationDefaults") => Member(Role::Admin),
         ("porthole.v1.NotificationService", _) => Member(Role::Agent),

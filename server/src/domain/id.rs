@@ -175,6 +175,7 @@ ids! {
     AttachmentId = "att", "attachment";
     /// A canned response: `cnd_…`.
     CannedResponseId = "cnd", "canned response";
+    ArticleId = "art", "article";
     /// An invitation to a workspace: `inv_…`.
     InviteId = "inv", "invite";
     /// An audit log entry: `aud_…`.

@@ -7,6 +7,7 @@ pub mod conversation;
 pub mod hours;
 pub mod id;
 pub mod job;
+pub mod knowledge;
 pub mod notification;
 pub mod page;
 pub mod routing;

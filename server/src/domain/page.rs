@@ -27,6 +27,8 @@ pub const AUDIT: PageSize = PageSize { default: 50, max: 200 };
 pub const JOBS: PageSize = PageSize { default: 50, max: 200 };
 /// A visitor's page views.
 pub const PAGE_VIEWS: PageSize = PageSize { default: 20, max: 100 };
+/// Knowledge-base articles.
+pub const ARTICLES: PageSize = PageSize { default: 50, max: 100 };
 
 impl PageSize {
     /// [`PageSize::parse`] for a request with no other field to check.

@@ -11,9 +11,9 @@ use diesel::sql_types::{Nullable, Text};
 use crate::domain::account::Role;
 use crate::domain::conversation::{Priority, Sender, Status};
 use crate::domain::id::{
-    AttachmentId, AuditId, CannedResponseId, ConversationId, DashboardId, DeliveryId, InviteId, JobId, MessageId,
-    PasswordResetId, PushSubscriptionId, RefreshTokenId, SessionId, UserId, VisitorId, WebhookId, WidgetId, WorkerId,
-    WorkspaceId,
+    ArticleId, AttachmentId, AuditId, CannedResponseId, ConversationId, DashboardId, DeliveryId, InviteId, JobId,
+    MessageId, PasswordResetId, PushSubscriptionId, RefreshTokenId, SessionId, UserId, VisitorId, WebhookId, WidgetId,
+    WorkerId, WorkspaceId,
 };
 use crate::domain::job::JobState;
 use crate::domain::routing::{AgentStatus, Mode, Responder};
@@ -153,6 +153,7 @@ id_columns!(
     MessageId,
     AttachmentId,
     CannedResponseId,
+    ArticleId,
     InviteId,
     AuditId,
     WebhookId,

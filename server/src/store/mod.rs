@@ -18,6 +18,7 @@ mod columns;
 pub mod conversations;
 pub mod events;
 pub mod jobs;
+pub mod knowledge;
 pub mod models;
 pub mod notifications;
 pub mod privacy;

@@ -7,8 +7,8 @@ use super::StoreError;
 use crate::domain::account::Role;
 use crate::domain::conversation::{Priority, Sender, Status};
 use crate::domain::id::{
-    AttachmentId, AuditId, CannedResponseId, ConversationId, DeliveryId, InviteId, JobId, MessageId, PasswordResetId,
-    RefreshTokenId, SessionId, UserId, VisitorId, WebhookId, WidgetId, WorkspaceId,
+    ArticleId, AttachmentId, AuditId, CannedResponseId, ConversationId, DeliveryId, InviteId, JobId, MessageId,
+    PasswordResetId, RefreshTokenId, SessionId, UserId, VisitorId, WebhookId, WidgetId, WorkspaceId,
 };
 use crate::domain::job::JobState;
 use crate::domain::routing::{AgentStatus, Mode, Responder};
@@ -16,8 +16,8 @@ use crate::domain::webhook::DeliveryState;
 use crate::realtime::payload::{Attachment, Conversation, Message, Visitor, VisitorDelta};
 
 use super::schema::{
-    attachments, audit_log, canned_responses, conversations, events, invites, jobs, memberships, messages, page_views,
-    password_resets, refresh_tokens, users, visitors, webhook_deliveries, webhooks, widgets, workspaces,
+    articles, attachments, audit_log, canned_responses, conversations, events, invites, jobs, memberships, messages,
+    page_views, password_resets, refresh_tokens, users, visitors, webhook_deliveries, webhooks, widgets, workspaces,
 };
 
 /// A workspace row.
@@ -406,6 +406,30 @@ pub struct CannedResponseRow {
     pub created_by: UserId,
     pub created_at: i64,
     pub updated_at: i64,
+}
+
+/// A knowledge-base article; `tags` is a JSON array of strings, `created_by` a user id.
+/// Also read by name from the search's hand-written SQL (`store::knowledge`).
+#[derive(Clone, Debug, Queryable, QueryableByName, Selectable, Insertable)]
+#[diesel(table_name = articles)]
+pub struct ArticleRow {
+    pub id: ArticleId,
+    pub workspace_id: WorkspaceId,
+    pub title: String,
+    pub body: String,
+    pub tags: String,
+    pub published: bool,
+    pub url: String,
+    pub created_by: UserId,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+impl ArticleRow {
+    /// The tags (unreadable JSON, which only a hand-edited database holds, means none).
+    pub fn tag_list(&self) -> Vec<String> {
+        serde_json::from_str(&self.tags).unwrap_or_default()
+    }
 }
 
 // What events carry, built from the rows (see `realtime::payload`).

@@ -218,6 +218,21 @@ diesel::table! {
 }
 
 diesel::table! {
+    articles (id) {
+        id -> Text,
+        workspace_id -> Text,
+        title -> Text,
+        body -> Text,
+        tags -> Text,
+        published -> Bool,
+        url -> Text,
+        created_by -> Text,
+        created_at -> BigInt,
+        updated_at -> BigInt,
+    }
+}
+
+diesel::table! {
     canned_responses (id) {
         id -> Text,
         workspace_id -> Text,
@@ -349,6 +364,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     audit_log,
     events,
     canned_responses,
+    articles,
     jobs,
     password_resets,
     webhooks,

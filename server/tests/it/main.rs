@@ -15,6 +15,7 @@ mod connections;
 mod http;
 mod intake;
 mod jobs;
+mod knowledge;
 mod limits;
 mod mailbox;
 mod notifications;
