@@ -10,11 +10,17 @@
 
 import tailwindcss from "@tailwindcss/vite";
 import react from "@vitejs/plugin-react";
-import { defineConfig } from "vite";
+import { defaultClientConditions, defaultServerConditions, defineConfig } from "vite";
+
+/** @porthole/client as TypeScript source (its exports map's "@porthole/source"), not its build. */
+const sdkSource = "@porthole/source";
 
 export default defineConfig({
   base: "/app/",
   plugins: [react(), tailwindcss()],
+  resolve: { conditions: [sdkSource, ...defaultClientConditions] },
+  // The unit tests (vitest) resolve through this one.
+  ssr: { resolve: { conditions: [sdkSource, ...defaultServerConditions] } },
   server: {
     proxy: {
       // Every Porthole RPC path starts with its package: /porthole.v1.AuthService/LogIn.

@@ -34,6 +34,8 @@ web_log="$(mktemp)"
   npm run -s lint:web
   npm run -s typecheck
   npm run -s test:sdk
+  # The TypeScript SDK as npm would publish it: build, pack, install and import the tarball.
+  npm run -s pack:sdk
   npm run -s test -w admin-web
   npm run -s test -w widget-web
   # Builds both apps; the widget's build prints its raw/gzip/brotli sizes and fails over budget.
@@ -58,10 +60,16 @@ fi
 # The browser tests drive the debug server binary, which serves the dist/ folders built by
 # the web step (debug builds read them from disk), in Debian's Chromium at /usr/bin/chromium
 # (`apt-get install -y chromium`, which .ci/run does; or set CHROMIUM_PATH).
-step "browser: dashboard end to end (Chromium)"
+step "SDK: the TypeScript feeds against the real server (Node)"
 cargo build --locked -q -p porthole-server --bin porthole
 PORTHOLE_BIN="$(cd "${CARGO_TARGET_DIR:-target}" && pwd)/debug/porthole"
 export PORTHOLE_BIN
+npm run -s test:sdk:integration
+
+step "SDK: Python package (wheel built and installed) against the real server"
+client-sdk/python/scripts/test.sh
+
+step "browser: dashboard end to end (Chromium)"
 npm run -s e2e -w admin-web
 
 step "browser: widget end to end (Chromium)"

@@ -1,7 +1,10 @@
 //! Builds dist/widget.js: one ES module with everything the widget needs. The loader is
 //! built separately (vite.loader.config.ts) because it must be a classic script.
 
-import { defineConfig, type Plugin } from "vite";
+import { defaultClientConditions, defaultServerConditions, defineConfig, type Plugin } from "vite";
+
+/** @porthole/client as TypeScript source (its exports map's "@porthole/source"), not its build. */
+const sdkSource = "@porthole/source";
 
 /** Invariant: the widget bundle never contains the agent-side generated services. */
 function forbidAgentServices(): Plugin {
@@ -25,6 +28,9 @@ function forbidAgentServices(): Plugin {
 
 export default defineConfig({
   plugins: [forbidAgentServices()],
+  resolve: { conditions: [sdkSource, ...defaultClientConditions] },
+  // The unit tests (vitest) resolve through this one.
+  ssr: { resolve: { conditions: [sdkSource, ...defaultServerConditions] } },
   build: {
     outDir: "dist",
     emptyOutDir: true,

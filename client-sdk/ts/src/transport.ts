@@ -1,4 +1,5 @@
-//! Transport and interceptor helpers shared by every Porthole browser client.
+//! Transport and interceptor helpers shared by every Porthole client, in browsers and in Node
+//! 20+ (grpc-web needs only `fetch`).
 
 import type { Interceptor, Transport } from "@connectrpc/connect";
 import { createGrpcWebTransport } from "@connectrpc/connect-web";

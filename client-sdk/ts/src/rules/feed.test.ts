@@ -88,6 +88,21 @@ describe("ResumableFeed", () => {
     expect(feed.lastCursor).toBe("41");
   });
 
+  test("resumeFrom opens the first stream after a saved cursor, without a reset", async () => {
+    const { feed, cursors, events, onReset } = scripted(
+      [() => stream([heartbeat("7"), event("8")], unavailable())],
+      { resumeFrom: "7" },
+    );
+    feed.start();
+    await vi.waitFor(() => expect(cursors).toHaveLength(2));
+    feed.stop();
+    expect({ cursors, events, resets: onReset.mock.calls.length }).toEqual({
+      cursors: ["7", "8"],
+      events: ["e8"],
+      resets: 0,
+    });
+  });
+
   test("a throttled stream waits the server's retry-after before it reconnects", async () => {
     vi.useFakeTimers();
     try {

@@ -52,6 +52,12 @@ export interface FeedOptions<T extends { cursor: string }> {
   backoff?: (attempt: number) => number;
   /** Silence after which the stream is dropped and resumed; {@link feedIdleTimeoutMs} by default. */
   idleTimeoutMs?: number;
+  /**
+   * A cursor from an earlier run (e.g. saved by a process that restarted) to resume after,
+   * so the first stream replays what was missed instead of starting from now. No reset
+   * then, unless the server no longer has that cursor.
+   */
+  resumeFrom?: string;
 }
 
 /** A feed kept open until {@link ResumableFeed.stop}. */
@@ -64,7 +70,9 @@ export class ResumableFeed<T extends { cursor: string }> {
   private restarting = false;
   private wake: (() => void) | undefined;
 
-  constructor(private readonly options: FeedOptions<T>) {}
+  constructor(private readonly options: FeedOptions<T>) {
+    this.cursor = options.resumeFrom ?? "";
+  }
 
   /** The cursor of the last item handled; what a reconnect resumes from. */
   get lastCursor(): string {
