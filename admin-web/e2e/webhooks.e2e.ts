@@ -52,6 +52,14 @@ interface Receiver {
   close: () => Promise<void>;
 }
 
+/** The message a `message.created` delivery carries. */
+function messageOf(received: Received) {
+  const payload = JSON.parse(received.body) as {
+    data?: { message?: { body?: string; sender_type?: string; internal?: boolean } };
+  };
+  return payload.data?.message;
+}
+
 function verifySignature(secret: string, header: string, body: string): boolean {
   const t = /(?:^|,)t=(\d+)/.exec(header)?.[1];
   const v1 = /(?:^|,)v1=([0-9a-f]{64})/.exec(header)?.[1];
@@ -304,9 +312,18 @@ test("add an endpoint, test it, watch deliveries fail and recover, rotate, disab
     const delivered = receiver.received.filter(
       (r) => r.status === 200 && r.type !== "webhook.test",
     );
+    // The conversation, the visitor's message, and the transcript's line for routing's
+    // assignment (the owner's dashboard is open): lines are delivered as message.created
+    // too, as internal system messages.
     expect(delivered.map((r) => r.type).sort()).toEqual([
       "conversation.created",
       "message.created",
+      "message.created",
+    ]);
+    const messages = delivered.filter((r) => r.type === "message.created").map(messageOf);
+    expect(messages.map((m) => [m?.sender_type, m?.internal, m?.body]).sort()).toEqual([
+      ["system", true, "Assigned to Olive Owner"],
+      ["visitor", false, "Do you ship to Norway?"],
     ]);
     expect(delivered.every((r) => r.signed)).toBe(true);
     expect(await card.textContent()).not.toContain("deliveries failed");
@@ -314,7 +331,8 @@ test("add an endpoint, test it, watch deliveries fail and recover, rotate, disab
 
     // Redeliver: the same body (and event id) again, as a new delivery at the top.
     const before = receiver.received.length;
-    const messageEvent = delivered.find((r) => r.type === "message.created");
+    // The newest "Message created" row is the visitor's (the line came before it).
+    const messageEvent = delivered.find((r) => messageOf(r)?.sender_type === "visitor");
     await rowsOf(card, "Message created")
       .first()
       .getByRole("button", { name: /^Redeliver/ })

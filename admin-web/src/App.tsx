@@ -15,6 +15,7 @@ import { Spinner } from "./components/ui/misc";
 import { Toaster } from "./components/ui/Toast";
 import { InboxScreen } from "./inbox/InboxScreen";
 import { useSession } from "./lib/auth";
+import { GetStartedScreen } from "./setup/GetStartedScreen";
 import { AppShell } from "./shell/AppShell";
 import { NotFound } from "./shell/NotFound";
 
@@ -147,6 +148,8 @@ export function App() {
             >
               <Route index element={<Navigate to="/inbox" replace />} />
               <Route path="/inbox" element={<InboxScreen />} />
+              {/* In the main bundle: the inbox shows the same checklist while steps remain. */}
+              <Route path="/get-started" element={<GetStartedScreen />} />
               <Route path="/inbox/:conversationId" element={<InboxScreen />} />
               <Route
                 path="/visitors"

@@ -85,7 +85,7 @@ export function ConversationList({
   const statusName = statusChoices.find(([s]) => s === filter.status)?.[1] ?? "Open";
 
   return (
-    <div className="flex min-h-0 w-full flex-col">
+    <div className="flex min-h-0 w-full flex-1 flex-col">
       <div className="space-y-3 border-b border-zinc-200 px-4 pt-4 pb-3 dark:border-zinc-800">
         <div className="flex items-center justify-between">
           <h1 className="text-base font-semibold tracking-tight">Inbox</h1>

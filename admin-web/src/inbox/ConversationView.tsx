@@ -47,7 +47,20 @@ import { VisitorPanel } from "./VisitorPanel";
 
 const wideQuery = window.matchMedia("(min-width: 1280px)");
 
-export function NoConversation() {
+/** The pane beside the list with nothing open; `empty`: the list has nothing to open. */
+export function NoConversation({ empty = false }: { empty?: boolean }) {
+  if (empty) {
+    return (
+      <EmptyState
+        icon={<MessagesSquare className="size-5" />}
+        title="Conversations open here"
+        className="h-full w-full"
+      >
+        When a visitor writes, their conversation appears in the list; open it to answer here. The
+        list says what to do meanwhile.
+      </EmptyState>
+    );
+  }
   return (
     <EmptyState
       icon={<MessagesSquare className="size-5" />}

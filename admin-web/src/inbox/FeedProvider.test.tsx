@@ -9,6 +9,7 @@ import {
   type GetConversationResponse,
   GetConversationResponseSchema,
   GetNotificationSettingsResponseSchema,
+  SenderType,
   VisitorErasedSchema,
   type WatchWorkspaceResponse,
   WatchWorkspaceResponseSchema,
@@ -178,7 +179,15 @@ test("without settings (not loaded, or the call failed) this browser's switches 
 test("a visitor's message in my conversation follows visitor_message; a colleague's none", async () => {
   const { qc, send } = renderWithFeed(visitorWrote("c3", 4));
   qc.setQueryData<ListData>(keys.list(defaultFilter), {
-    pages: [page([conversation("c3", 200, { assigneeUserId: "usr_me" })])],
+    pages: [
+      page([
+        conversation("c3", 200, {
+          assigneeUserId: "usr_me",
+          lastSeq: 3n,
+          lastMessagePreview: "earlier",
+        }),
+      ]),
+    ],
     pageParams: [""],
   });
   withSettings(qc, [
@@ -193,7 +202,15 @@ test("a visitor's message in my conversation follows visitor_message; a colleagu
 test("a visitor's message in a colleague's conversation raises nothing", async () => {
   const { qc, send } = renderWithFeed(visitorWrote("c4", 3));
   qc.setQueryData<ListData>(keys.list(defaultFilter), {
-    pages: [page([conversation("c4", 200, { assigneeUserId: "usr_colleague" })])],
+    pages: [
+      page([
+        conversation("c4", 200, {
+          assigneeUserId: "usr_colleague",
+          lastSeq: 2n,
+          lastMessagePreview: "earlier",
+        }),
+      ]),
+    ],
     pageParams: [""],
   });
   const lastSeq = () =>
@@ -202,6 +219,52 @@ test("a visitor's message in a colleague's conversation raises nothing", async (
   await send();
   // The message arrived (the list has it) and raised nothing.
   await waitFor(() => expect(lastSeq()).toBe(3n));
+  expect(playChime).not.toHaveBeenCalled();
+  expect(notify).not.toHaveBeenCalled();
+});
+
+test("the first visitor message after routing's line is a new conversation for everyone", async () => {
+  // Routing assigned it to a colleague (their line is seq 1); the visitor's first words, seq 2.
+  const { qc, send } = renderWithFeed(visitorWrote("c5", 2));
+  qc.setQueryData<ListData>(keys.list(defaultFilter), {
+    pages: [page([conversation("c5", 200, { assigneeUserId: "usr_colleague", lastSeq: 1n })])],
+    pageParams: [""],
+  });
+  withSettings(qc, [
+    { event: "new_conversation", sound: true, desktop: false },
+    { event: "visitor_message", sound: false, desktop: false },
+  ]);
+  await send();
+  await waitFor(() => expect(playChime).toHaveBeenCalledTimes(1));
+});
+
+const systemLine = (conversationId: string, seq: number) =>
+  create(WatchWorkspaceResponseSchema, {
+    cursor: "9",
+    event: {
+      case: "messageCreated",
+      value: message(conversationId, seq, {
+        senderType: SenderType.SYSTEM,
+        senderId: "",
+        internal: true,
+        body: "Resolved by Sam Agent",
+        createTime: timestampFromMs(Date.now()),
+      }),
+    },
+  });
+
+test("a system line raises nothing, not even in my own conversation", async () => {
+  const { qc, send } = renderWithFeed(systemLine("c6", 5));
+  qc.setQueryData<ListData>(keys.list(defaultFilter), {
+    pages: [page([conversation("c6", 200, { assigneeUserId: "usr_me", lastSeq: 4n })])],
+    pageParams: [""],
+  });
+  const listed = () =>
+    flattenList(qc.getQueryData<ListData>(keys.list(defaultFilter))).find((c) => c.id === "c6");
+  await send();
+  await waitFor(() => expect(listed()?.lastSeq).toBe(5n));
+  expect(listed()?.unreadCount).toBe(0n);
+  expect(listed()?.lastMessagePreview).toBe("");
   expect(playChime).not.toHaveBeenCalled();
   expect(notify).not.toHaveBeenCalled();
 });

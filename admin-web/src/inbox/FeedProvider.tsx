@@ -66,12 +66,13 @@ export function FeedProvider({ meId, children }: { meId: string; children: React
       if (wanted.sound) playChime();
       if (wanted.desktop) notify(title, body, conversationId, () => open(conversationId));
     };
-    const onMessage = (m: Message) => {
+    const onMessage = (m: Message, { first }: { first: boolean }) => {
       typingStore.stopped(m.conversationId, m.senderId);
+      // Only visitors' messages: never notes, replies, or system lines ("Resolved by Sam").
       if (m.senderType !== SenderType.VISITOR || m.internal || !recent(m)) return;
       if (lookingAt(m.conversationId)) return;
       const c = findConversation(qc, m.conversationId);
-      const event = messageNotice({ first: m.seq === 1n, assigneeUserId: c?.assigneeUserId }, meId);
+      const event = messageNotice({ first, assigneeUserId: c?.assigneeUserId }, meId);
       if (!event) return;
       attend(
         event,

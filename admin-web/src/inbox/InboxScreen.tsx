@@ -2,7 +2,8 @@
 //! filters kept in the URL, and the keyboard shortcuts j/k (next/previous), r (reply), e
 //! (resolve). The open conversation keeps its row while it is open, even once it no longer
 //! matches the filter (`keepOpenConversation`): resolving what one reads does not pull it
-//! out from under the cursor.
+//! out from under the cursor. While an owner's or admin's setup steps remain, the empty pane
+//! beside the list shows the "Get started" checklist (on phones, a banner above the list).
 
 import type { Conversation } from "@porthole/client";
 import { Priority } from "@porthole/client";
@@ -11,6 +12,8 @@ import { useNavigate, useParams, useSearchParams } from "react-router";
 import { cn } from "../components/ui/cn";
 import { Dialog } from "../components/ui/Dialog";
 import { Kbd } from "../components/ui/misc";
+import { useSetupGuide } from "../setup/queries";
+import { SetupBanner, SetupPanel } from "../setup/SetupGuide";
 import { ConversationList } from "./ConversationList";
 import { ConversationView, NoConversation } from "./ConversationView";
 import {
@@ -88,6 +91,7 @@ export function InboxScreen() {
   }, [shownKey, conversations]);
   const search = params.toString() ? `?${params.toString()}` : "";
   const [help, setHelp] = useState(false);
+  const setup = useSetupGuide();
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
@@ -126,10 +130,13 @@ export function InboxScreen() {
     <div className="flex h-full min-h-0">
       <div
         className={cn(
-          "min-h-0 w-full shrink-0 border-r border-zinc-200 md:flex md:w-[320px] lg:w-[360px] dark:border-zinc-800",
+          "min-h-0 w-full shrink-0 flex-col border-r border-zinc-200 md:flex md:w-[320px] lg:w-[360px] dark:border-zinc-800",
           conversationId ? "hidden" : "flex",
         )}
       >
+        <div className="md:hidden">
+          <SetupBanner />
+        </div>
         <ConversationList
           filter={filter}
           onFilter={(next) => setParams(writeFilter(next), { replace: true })}
@@ -146,8 +153,10 @@ export function InboxScreen() {
             conversationId={conversationId}
             backTo={`/inbox${search}`}
           />
+        ) : setup.show ? (
+          <SetupPanel />
         ) : (
-          <NoConversation />
+          <NoConversation empty={!list.isPending && conversations.length === 0} />
         )}
       </div>
       <Dialog

@@ -1,12 +1,14 @@
 //! One message in the conversation: visitor on the left, team on the right, internal notes
-//! in amber, system lines centred; attachments as inline images or file links.
+//! in amber, system messages (the server's lines on the conversation's course, "Resolved by
+//! Sam", and any an integration sends) as a small centred line with the time; attachments as
+//! inline images or file links.
 
 import { type Attachment, type Message, SenderType } from "@porthole/client";
 import { linkify } from "@porthole/client/rules";
 import { AlertCircle, FileText, Lock, RotateCw } from "lucide-react";
 import { cn } from "../components/ui/cn";
 import { Avatar } from "../components/ui/misc";
-import { clockTime, formatBytes, fullTime } from "../lib/format";
+import { clockTime, formatBytes, fullTime, toDate } from "../lib/format";
 import { isPending } from "./model";
 
 /** A body as text with its safe links (the shared link rule); never interprets HTML. */
@@ -78,13 +80,7 @@ export function MessageItem({
   onRetry?: () => void;
   readByVisitor?: boolean;
 }) {
-  if (m.senderType === SenderType.SYSTEM) {
-    return (
-      <div className="my-3 text-center text-xs text-zinc-500 dark:text-zinc-400">
-        {m.body} <span className="text-zinc-400">· {clockTime(m.createTime)}</span>
-      </div>
-    );
-  }
+  if (m.senderType === SenderType.SYSTEM) return <SystemLine message={m} />;
   const visitor = m.senderType === SenderType.VISITOR;
   const pending = isPending(m);
   const name =
@@ -173,6 +169,34 @@ export function MessageItem({
           readByVisitor={readByVisitor}
         />
       </div>
+    </div>
+  );
+}
+
+/**
+ * A system message: not a bubble and not a note, whoever it is for; read out as its sentence
+ * and time ("Resolved by Sam, 14:02").
+ */
+function SystemLine({ message: m }: { message: Message }) {
+  const time = clockTime(m.createTime);
+  return (
+    <div className="my-3 flex justify-center" data-testid="system-line">
+      <p
+        role="note"
+        aria-label={time ? `${m.body}, ${time}` : m.body}
+        title={fullTime(m.createTime)}
+        className="max-w-[min(90%,560px)] rounded-2xl bg-zinc-100 px-3 py-1 text-center text-[11.5px] leading-snug break-words whitespace-pre-wrap text-zinc-600 dark:bg-zinc-800/70 dark:text-zinc-400"
+      >
+        <Body text={m.body} />
+        {time && (
+          <time
+            dateTime={toDate(m.createTime)?.toISOString()}
+            className="ml-1.5 text-zinc-400 tabular-nums dark:text-zinc-500"
+          >
+            {time}
+          </time>
+        )}
+      </p>
     </div>
   );
 }

@@ -8,6 +8,7 @@ import {
   ConversationStatus,
   type GetConversationResponse,
   GetConversationResponseSchema,
+  GetSetupProgressResponseSchema,
   type ListLiveVisitorsResponse,
   ListLiveVisitorsResponseSchema,
   SenderType,
@@ -507,5 +508,50 @@ describe("visitorChanged", () => {
     applyFeedEvent(qc, changed("v2", { online: true }), me);
     expect(spy).not.toHaveBeenCalled();
     expect(qc.getQueryData(keys.liveVisitors)).toBeUndefined();
+  });
+});
+
+describe("the setup checklist", () => {
+  const progress = (init: MessageInitShape<typeof GetSetupProgressResponseSchema>) =>
+    create(GetSetupProgressResponseSchema, init);
+  const arrived = (id: string) =>
+    event({ case: "visitorChanged", value: create(VisitorChangeSchema, { id, online: true }) });
+
+  test("a new conversation ticks the test chat without asking the server", () => {
+    const { qc } = setup();
+    qc.setQueryData(keys.setupProgress, progress({ widgetCreated: true }));
+    const spy = vi.spyOn(qc, "invalidateQueries");
+    applyFeedEvent(qc, event({ case: "conversationCreated", value: conversation("c2", 200) }), me);
+    expect(qc.getQueryData(keys.setupProgress)).toMatchObject({
+      widgetCreated: true,
+      chatTried: true,
+    });
+    expect(spy).not.toHaveBeenCalledWith({ queryKey: keys.setupProgress, exact: true });
+  });
+
+  test("a visitor arriving asks again while no widget was seen, at most every few seconds", () => {
+    const { qc } = setup();
+    vi.useFakeTimers({ now: 1_000_000 });
+    try {
+      qc.setQueryData(keys.setupProgress, progress({ widgetCreated: true }));
+      const stale = () => qc.getQueryState(keys.setupProgress)?.isInvalidated;
+      applyFeedEvent(qc, arrived("v1"), me);
+      expect(stale()).toBe(true);
+      // The answer came; arrivals right after ask once, when the wait is over.
+      qc.setQueryData(keys.setupProgress, progress({ widgetCreated: true }));
+      vi.advanceTimersByTime(2_000);
+      applyFeedEvent(qc, arrived("v2"), me);
+      applyFeedEvent(qc, arrived("v3"), me);
+      expect(stale()).toBe(false);
+      vi.advanceTimersByTime(3_000);
+      expect(stale()).toBe(true);
+      // Once seen, arrivals cost nothing.
+      qc.setQueryData(keys.setupProgress, progress({ widgetCreated: true, widgetSeen: true }));
+      vi.advanceTimersByTime(20_000);
+      applyFeedEvent(qc, arrived("v4"), me);
+      expect(stale()).toBe(false);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

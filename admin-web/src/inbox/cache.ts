@@ -5,6 +5,7 @@
 import type {
   Conversation,
   GetConversationResponse,
+  GetSetupProgressResponse,
   ListLiveVisitorsResponse,
   ListMembersResponse,
   Member,
@@ -21,6 +22,7 @@ import {
   applyMessage,
   flattenList,
   type InboxFilter,
+  isFirstVisibleMessage,
   type ListData,
   type MessagesData,
   mergeMessage,
@@ -51,6 +53,8 @@ export const keys = {
   webhooks: ["webhooks"] as const,
   webhookDeliveries: (webhookId: string) => ["webhook-deliveries", webhookId] as const,
   notificationSettings: ["notification-settings"] as const,
+  /** The first-run checklist's steps (`setup/`). */
+  setupProgress: ["setup-progress"] as const,
 };
 
 function listQueries(qc: QueryClient) {
@@ -81,16 +85,20 @@ export function upsertConversation(qc: QueryClient, c: Conversation, meId: strin
   );
 }
 
-/** Adds a message to its cached history and moves its conversation in every list. */
-export function applyMessageEvent(qc: QueryClient, m: Message, meId: string): void {
+/**
+ * Adds a message to its cached history and moves its conversation in every list. Returns
+ * whether it is the first message the visitor side sees (`isFirstVisibleMessage`).
+ */
+export function applyMessageEvent(qc: QueryClient, m: Message, meId: string): boolean {
   qc.setQueryData<MessagesData>(keys.messages(m.conversationId), (old) =>
     old ? mergeMessage(old, m) : old,
   );
   const known = findConversation(qc, m.conversationId);
+  const first = isFirstVisibleMessage(known, m);
   if (!known) {
     // Not loaded anywhere: only the server knows where it goes.
     void qc.invalidateQueries({ queryKey: keys.allLists });
-    return;
+    return first;
   }
   const updated = applyMessage(known, m);
   if (updated !== known) upsertConversation(qc, updated, meId);
@@ -102,6 +110,7 @@ export function applyMessageEvent(qc: QueryClient, m: Message, meId: string): vo
     if (copy && copy.lastSeq < m.seq)
       qc.setQueryData(key, upsertIntoList(data, applyMessage(copy, m), filter, meId));
   }
+  return first;
 }
 
 /**
@@ -253,6 +262,44 @@ export function isErasedConversation(qc: QueryClient, erased: VisitorErased, id:
   );
 }
 
+/** The checklist's test chat is done once the workspace has a conversation. */
+function tickTestChat(qc: QueryClient): void {
+  qc.setQueryData<GetSetupProgressResponse>(keys.setupProgress, (old) =>
+    old && !old.chatTried ? { ...old, chatTried: true } : old,
+  );
+}
+
+/** At most one checklist refetch per this long for arriving visitors. */
+const ARRIVAL_REFETCH_MS = 5_000;
+/** Each client's last refetch for an arrival, and the one due after it, if any. */
+const arrivalRefetches = new WeakMap<
+  QueryClient,
+  { at: number; due?: ReturnType<typeof setTimeout> }
+>();
+
+/**
+ * A visitor came online (their first page view) while no widget has been seen on a site:
+ * this may be the first sighting the checklist waits for (the feed does not say), so ask
+ * again — at most every few seconds, arrivals in between asking once at the end of the
+ * wait (the test page's visitors arrive too). Once a widget was seen, arrivals cost nothing.
+ */
+function visitorArrived(qc: QueryClient): void {
+  const progress = qc.getQueryData<GetSetupProgressResponse>(keys.setupProgress);
+  if (!progress || progress.widgetSeen) return;
+  const now = Date.now();
+  const last = arrivalRefetches.get(qc);
+  const wait = last ? last.at + ARRIVAL_REFETCH_MS - now : 0;
+  if (last && wait > 0) {
+    last.due ??= setTimeout(() => {
+      last.due = undefined;
+      visitorArrived(qc);
+    }, wait);
+    return;
+  }
+  arrivalRefetches.set(qc, { at: now });
+  void qc.invalidateQueries({ queryKey: keys.setupProgress, exact: true });
+}
+
 function applyMember(qc: QueryClient, member: Member): void {
   qc.setQueryData<ListMembersResponse>(keys.members, (old) =>
     old
@@ -267,7 +314,8 @@ function applyMember(qc: QueryClient, member: Member): void {
 /** Hooks for what the cache alone cannot do (typing, notifications). */
 export interface FeedSideEffects {
   typing?: (event: Extract<WatchWorkspaceResponse["event"], { case: "typing" }>["value"]) => void;
-  message?: (m: Message) => void;
+  /** `first`: the first message the visitor side sees (system lines and notes may precede it). */
+  message?: (m: Message, context: { first: boolean }) => void;
   created?: (c: Conversation) => void;
   assigned?: (c: Conversation, transfer: boolean) => void;
   /** Called before the visitor leaves the cache, so an open view of theirs can be found. */
@@ -286,6 +334,7 @@ export function applyFeedEvent(
     case "conversationCreated":
       upsertConversation(qc, event.value, meId);
       qc.setQueryData(keys.anyConversation, true);
+      tickTestChat(qc);
       effects.created?.(event.value);
       break;
     case "conversationUpdated":
@@ -297,18 +346,21 @@ export function applyFeedEvent(
         effects.assigned?.(event.value.conversation, event.value.transfer);
       }
       break;
-    case "messageCreated":
-      applyMessageEvent(qc, event.value, meId);
-      effects.message?.(event.value);
+    case "messageCreated": {
+      const first = applyMessageEvent(qc, event.value, meId);
+      effects.message?.(event.value, { first });
       break;
+    }
     case "typing":
       effects.typing?.(event.value);
       break;
     case "visitorChanged":
       applyVisitorChangeEvent(qc, event.value);
+      if (event.value.online === true) visitorArrived(qc);
       break;
     case "visitorUpdated":
       applyVisitor(qc, event.value);
+      if (event.value.online) visitorArrived(qc);
       break;
     case "memberUpdated":
       applyMember(qc, event.value);

@@ -12,6 +12,7 @@ import {
   flattenList,
   flattenMessages,
   type InboxFilter,
+  isFirstVisibleMessage,
   keepOpenConversation,
   type ListData,
   leftOfflineNote,
@@ -152,6 +153,36 @@ describe("applyMessage", () => {
     expect(note.lastMessagePreview).toBe("old");
     expect(note.lastMessageTime).toEqual(c.lastMessageTime);
     expect(note.lastSeq).toBe(2n);
+  });
+
+  test("system lines are like notes: no preview, time or unread; a visible one previews", () => {
+    const c = conversation("c1", 100, { lastSeq: 1n, lastMessagePreview: "old", unreadCount: 1n });
+    const system = { senderType: SenderType.SYSTEM, senderId: "" } as const;
+    const line = applyMessage(
+      c,
+      message("c1", 2, { ...system, internal: true, body: "Resolved by Sam Agent" }),
+    );
+    expect(line.lastMessagePreview).toBe("old");
+    expect(line.lastMessageTime).toEqual(c.lastMessageTime);
+    expect(line.unreadCount).toBe(1n);
+    expect(line.lastSeq).toBe(2n);
+    // Sent visible through the API (an integration's): the visitor sees it, so does the list.
+    const visible = applyMessage(c, message("c1", 2, { ...system, body: "Order shipped" }));
+    expect(visible.lastMessagePreview).toBe("Order shipped");
+    expect(visible.unreadCount).toBe(1n);
+  });
+
+  test("the first visible message: lines and notes before it do not count", () => {
+    const empty = conversation("c1", 100, { lastSeq: 1n });
+    expect(isFirstVisibleMessage(empty, message("c1", 2))).toBe(true);
+    const talking = conversation("c1", 100, { lastSeq: 2n, lastMessagePreview: "hello" });
+    expect(isFirstVisibleMessage(talking, message("c1", 3))).toBe(false);
+    const line = message("c1", 2, { senderType: SenderType.SYSTEM, internal: true });
+    expect(isFirstVisibleMessage(empty, line)).toBe(false);
+    // Nothing held, or a copy that already has it: only seq 1 tells.
+    expect(isFirstVisibleMessage(undefined, message("c1", 1))).toBe(true);
+    expect(isFirstVisibleMessage(undefined, message("c1", 2))).toBe(false);
+    expect(isFirstVisibleMessage(talking, message("c1", 2))).toBe(false);
   });
 
   test("reading clears the count", () => {

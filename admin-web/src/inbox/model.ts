@@ -218,6 +218,9 @@ export function removeFromList(data: ListData, drop: (c: Conversation) => boolea
 /**
  * A conversation after one of its messages was written. Messages at or below `lastSeq`
  * are already counted (the list was fetched after them), so replays change nothing.
+ * Internal messages (notes, and the server's system lines "Resolved by Sam") move only
+ * `lastSeq`: never the preview, the time or the unread count. A system message sent as
+ * visible (an integration's) is the preview, as the server makes it; never unread.
  */
 export function applyMessage(c: Conversation, m: Message): Conversation {
   if (m.seq <= c.lastSeq) return c;
@@ -228,6 +231,18 @@ export function applyMessage(c: Conversation, m: Message): Conversation {
     if (m.senderType === SenderType.VISITOR) next.unreadCount = c.unreadCount + 1n;
   }
   return next;
+}
+
+/**
+ * Whether `m` is the first message of its conversation the visitor side sees (notes and
+ * system lines may come before it: routing's "Assigned to Sam" often does), judged from the
+ * conversation as held before `m`: a preview appears with the first visible message. When
+ * the copy held is unknown or already includes `m`, only seq 1 counts.
+ */
+export function isFirstVisibleMessage(before: Conversation | undefined, m: Message): boolean {
+  if (m.internal) return false;
+  if (!before || m.seq <= before.lastSeq) return m.seq === 1n;
+  return before.lastMessagePreview === "";
 }
 
 /** A conversation after the agent side read up to `seq` (optimistic MarkConversationRead). */

@@ -1,15 +1,17 @@
 //! The signed-in frame: the navigation (`navigation.ts`; icons and labels on wide screens,
 //! collapsible to icons, the choice kept per browser in `lib/prefs.ts`; icons alone below
-//! that; a tab bar on phones), the user menu with status and theme, the live-connection
-//! indicator, and the unread count in the tab title. It loads the member's notification
-//! settings (the feed's sound and desktop notifications follow them) and opens what a
-//! clicked push asks for (the service worker's message).
+//! that; a tab bar on phones; "Get started" with its count first while an owner's or admin's
+//! setup steps remain), the user menu with status, theme and the setup guide, the
+//! live-connection indicator, and the unread count in the tab title. It loads the member's
+//! notification settings (the feed's sound and desktop notifications follow them) and opens
+//! what a clicked push asks for (the service worker's message).
 
 import { AgentStatus } from "@porthole/client";
 import * as Tooltip from "@radix-ui/react-tooltip";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import {
   Bell,
+  ListChecks,
   LogOut,
   type LucideIcon,
   Monitor,
@@ -46,7 +48,8 @@ import { useMediaQuery, WIDE_QUERY } from "../lib/media";
 import { setPrefs, usePrefs } from "../lib/prefs";
 import { followWorkerNavigation } from "../notifications/push";
 import { useNotificationSettings } from "../notifications/queries";
-import { navigationFor } from "./navigation";
+import { useSetupGuide } from "../setup/queries";
+import { GET_STARTED, navigationFor } from "./navigation";
 
 export function AppShell() {
   const me = useMe();
@@ -86,6 +89,7 @@ function useUnreadCount(meId: string): number {
 }
 
 const SECTION_TITLES: Record<string, string> = {
+  "get-started": "Get started",
   inbox: "Inbox",
   visitors: "Live visitors",
   widgets: "Widgets",
@@ -118,6 +122,7 @@ function Shell({ meId }: { meId: string }) {
     ...item,
     badge: item.to === "/inbox" ? unread : 0,
   }));
+  const setup = useSetupGuide();
   const prefs = usePrefs();
   const wide = useMediaQuery(WIDE_QUERY);
   // Labels on wide screens unless this browser chose icons only; icons alone below that.
@@ -144,6 +149,9 @@ function Shell({ meId }: { meId: string }) {
             </span>
           )}
         </NavLink>
+        {setup.show && setup.count && (
+          <RailLink {...GET_STARTED} badge={0} progress={setup.count} labelled={labelled} />
+        )}
         {nav.map((item) => (
           <RailLink key={item.to} {...item} labelled={labelled} />
         ))}
@@ -225,12 +233,15 @@ function RailLink({
   label,
   icon: Icon,
   badge,
+  progress,
   labelled,
 }: {
   to: string;
   label: string;
   icon: LucideIcon;
   badge: number;
+  /** Steps done of all (the setup guide), shown instead of an unread count. */
+  progress?: { done: number; total: number };
   labelled: boolean;
 }) {
   // Radix's Slot merges class names as strings, so NavLink's class function cannot be used.
@@ -238,8 +249,17 @@ function RailLink({
   const tone = isActive
     ? "bg-white text-brand-600 shadow-sm ring-1 ring-zinc-200 dark:bg-zinc-800 dark:text-brand-300 dark:ring-zinc-700"
     : "text-zinc-500 hover:bg-zinc-200/60 hover:text-zinc-900 dark:text-zinc-400 dark:hover:bg-zinc-800 dark:hover:text-zinc-100";
-  const name = badge > 0 ? `${label}, ${badge} unread` : label;
+  const name = progress
+    ? `${label}, ${progress.done} of ${progress.total} done`
+    : badge > 0
+      ? `${label}, ${badge} unread`
+      : label;
   const count = badge > 99 ? "99+" : badge;
+  const steps = progress && (
+    <span className="rounded-full bg-brand-100 px-1.5 text-center text-[10px] leading-[18px] font-semibold text-brand-700 tabular-nums dark:bg-brand-500/20 dark:text-brand-200">
+      {progress.done}/{progress.total}
+    </span>
+  );
   if (labelled) {
     return (
       <NavLink
@@ -256,6 +276,7 @@ function RailLink({
           aria-hidden
         />
         <span className="min-w-0 flex-1 truncate">{label}</span>
+        {steps}
         {badge > 0 && (
           <span className="min-w-[18px] rounded-full bg-brand-600 px-1 text-center text-[10px] leading-[18px] font-semibold text-white">
             {count}
@@ -276,6 +297,7 @@ function RailLink({
           )}
         >
           <Icon className="size-[18px]" aria-hidden />
+          {steps && <span className="absolute -top-1.5 -right-2.5">{steps}</span>}
           {badge > 0 && (
             <span className="absolute -top-1 -right-1 min-w-[18px] rounded-full bg-brand-600 px-1 text-center text-[10px] leading-[18px] font-semibold text-white ring-2 ring-zinc-50 dark:ring-zinc-900">
               {count}
@@ -289,7 +311,7 @@ function RailLink({
           sideOffset={8}
           className="z-50 rounded-md bg-zinc-900 px-2 py-1 text-xs font-medium text-white shadow animate-fade-in dark:bg-zinc-100 dark:text-zinc-900"
         >
-          {label}
+          {progress ? `${label} · ${progress.done} of ${progress.total} done` : label}
         </Tooltip.Content>
       </Tooltip.Portal>
     </Tooltip.Root>
@@ -358,6 +380,7 @@ function UserMenu({ meId, labelled }: { meId: string; labelled: boolean }) {
   });
   const name = me?.user?.displayName || me?.user?.email || "";
   const status = mine?.status ?? AgentStatus.ONLINE;
+  const setup = useSetupGuide();
   return (
     <MenuRoot>
       <MenuTrigger
@@ -429,6 +452,17 @@ function UserMenu({ meId, labelled }: { meId: string; labelled: boolean }) {
           ))}
         </div>
         <MenuSeparator />
+        {setup.isAdmin && (
+          // Also the way back to the guide once it was hidden or finished.
+          <MenuItem onSelect={() => navigate(GET_STARTED.to)}>
+            <ListChecks className="size-3.5" /> {GET_STARTED.label}
+            {setup.count && (
+              <span className="ml-auto text-xs text-zinc-400 tabular-nums">
+                {setup.count.done}/{setup.count.total}
+              </span>
+            )}
+          </MenuItem>
+        )}
         <MenuItem onSelect={() => navigate("/settings")}>
           <Settings className="size-3.5" /> Profile and settings
         </MenuItem>

@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { expect, test } from "vitest";
-import { NAVIGATION, navigationFor } from "./navigation";
+import { GET_STARTED, NAVIGATION, navigationFor } from "./navigation";
 
 test("agents, admins and owners each see their destinations, in order", () => {
   const paths = (rights: { isAdmin: boolean; isOwner: boolean }) =>
@@ -30,7 +30,7 @@ test("every destination is a route of App.tsx (no link leads to Nothing here)", 
   const here = dirname(fileURLToPath(import.meta.url));
   const app = readFileSync(resolve(here, "../App.tsx"), "utf8");
   const routes = new Set([...app.matchAll(/<Route\s+path="([^"]+)"/g)].map((m) => m[1]));
-  for (const item of NAVIGATION) expect(routes, item.to).toContain(item.to);
+  for (const item of [...NAVIGATION, GET_STARTED]) expect(routes, item.to).toContain(item.to);
   // The user menu's destinations too.
   expect(routes).toContain("/settings/notifications");
 });

@@ -1,10 +1,12 @@
 //! The main navigation as data: every destination with its label, a shorter label for the
 //! phone's tab bar, its icon and who sees it. Every `to` is a route of `App.tsx`
-//! (`e2e/first-hour.e2e.ts` opens each one and expects a page, not "Nothing here").
+//! (`e2e/first-hour.e2e.ts` opens each one and expects a page, not "Nothing here"), and so
+//! is `GET_STARTED`, the first-run checklist, shown above them only for a while.
 
 import {
   Blocks,
   Inbox,
+  ListChecks,
   type LucideIcon,
   Radar,
   ScrollText,
@@ -40,6 +42,19 @@ export const NAVIGATION: readonly NavItem[] = [
   },
   { to: "/settings", label: "Settings", short: "Settings", icon: Settings, audience: "member" },
 ];
+
+/**
+ * The first-run checklist: first in the desktop navigation, with its count, for owners and
+ * admins while steps remain and they have not hidden it (`setup/queries.ts`). Not in the
+ * phone's tab bar, which is full: there the inbox's banner and the account menu lead to it.
+ */
+export const GET_STARTED: NavItem = {
+  to: "/get-started",
+  label: "Get started",
+  short: "Start",
+  icon: ListChecks,
+  audience: "admin",
+};
 
 /** The destinations a member with these rights sees, in order. */
 export function navigationFor(rights: { isAdmin: boolean; isOwner: boolean }): NavItem[] {

@@ -1,10 +1,12 @@
-//! The team: members with role, presence and load; invitations with a copyable link;
-//! pending invitations with revoke.
+//! The team: members with role, presence and load; invitations with a copyable link
+//! (`?invite=1`, the checklist's "Invite people", opens the dialog at once); pending
+//! invitations with revoke.
 
 import { AgentStatus, type Invite, type Member, Role } from "@porthole/client";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { MoreHorizontal, UserPlus } from "lucide-react";
 import { type FormEvent, useState } from "react";
+import { useSearchParams } from "react-router";
 import { Button, IconButton } from "../components/ui/Button";
 import { cn } from "../components/ui/cn";
 import { ConfirmDialog, Dialog } from "../components/ui/Dialog";
@@ -38,7 +40,12 @@ const presenceDot: Record<AgentStatus, string> = {
 export function TeamScreen() {
   const members = useMembers(true);
   const isAdmin = useIsAdmin();
-  const [inviting, setInviting] = useState(false);
+  const [params, setParams] = useSearchParams();
+  const [inviting, setInvitingState] = useState(() => params.get("invite") === "1");
+  const setInviting = (open: boolean) => {
+    setInvitingState(open);
+    if (!open && params.has("invite")) setParams({}, { replace: true });
+  };
   return (
     <div className="h-full overflow-y-auto">
       <PageHeader
@@ -67,9 +74,18 @@ export function TeamScreen() {
             </ul>
           )}
         </section>
+        {isAdmin && members.data?.members.length === 1 && (
+          <p className="flex flex-wrap items-center gap-x-2 gap-y-1 text-[13px] text-zinc-500 dark:text-zinc-400">
+            It's just you so far. Invite the people who answer chats: each gets their own login, and
+            conversations are shared among those online.
+            <Button size="sm" onClick={() => setInviting(true)}>
+              <UserPlus className="size-3.5" /> Invite your team
+            </Button>
+          </p>
+        )}
         {isAdmin && <PendingInvites />}
       </div>
-      <InviteDialog open={inviting} onOpenChange={setInviting} />
+      <InviteDialog open={inviting && isAdmin} onOpenChange={setInviting} />
     </div>
   );
 }
@@ -206,6 +222,7 @@ function PendingInvites() {
     mutationFn: (invite: Invite) => workspaceClient.revokeInvite({ inviteId: invite.id }),
     onSuccess: () => {
       void qc.invalidateQueries({ queryKey: keys.invites });
+      void qc.invalidateQueries({ queryKey: keys.setupProgress });
       toast("Invitation revoked");
     },
     onError: (e) => toastError("Could not revoke the invitation", describeError(e)),
@@ -272,6 +289,8 @@ function InviteDialog({
       setLink(`${window.location.origin}/app/invite/${res.inviteToken}`);
       setEmailed(res.emailed);
       void qc.invalidateQueries({ queryKey: keys.invites });
+      // The checklist's "Invite your team".
+      void qc.invalidateQueries({ queryKey: keys.setupProgress });
       // An e-mailed invitation is a new delivery.
       if (res.emailed) void qc.invalidateQueries({ queryKey: keys.jobs });
     },

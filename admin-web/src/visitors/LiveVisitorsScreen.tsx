@@ -1,14 +1,15 @@
 //! Live visitors: who is on the workspace's sites right now, on which page, for how long
 //! (time on site in the current visit), through which widget; kept current by the workspace feed (cache.ts), never polled. An
 //! agent can write first: the message starts (or continues) a conversation assigned to
-//! them and pops up in the visitor's widget.
+//! them and pops up in the visitor's widget. While no widget has been seen on a site yet, the
+//! empty list says how to get it there.
 
 import type { VisitorProfile } from "@porthole/client";
 import { maxBodyChars } from "@porthole/client/rules";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { MessageSquarePlus, Radar } from "lucide-react";
 import { type FormEvent, useEffect, useMemo, useState } from "react";
-import { useNavigate } from "react-router";
+import { Link, useNavigate } from "react-router";
 import { Button } from "../components/ui/Button";
 import { Dialog } from "../components/ui/Dialog";
 import { Field, FormAlert, Textarea } from "../components/ui/Field";
@@ -16,10 +17,12 @@ import { Avatar, Badge, EmptyState, Spinner } from "../components/ui/misc";
 import { toast } from "../components/ui/Toast";
 import { keys, upsertConversation } from "../inbox/cache";
 import { conversationClient } from "../lib/api";
-import { useMe } from "../lib/auth";
+import { useIsAdmin, useMe } from "../lib/auth";
 import { formErrors } from "../lib/errors";
 import { fullTime, visitorLabel } from "../lib/format";
 import { newClientKey } from "../lib/ids";
+import { useSetupProgress } from "../setup/queries";
+import { setupWidget } from "../setup/steps";
 import { PageHeader } from "../shell/PageHeader";
 import { useWidgets } from "../widgets/queries";
 import { isReturning, pageLabel, sinceFirstSeen, timeOnSite } from "./live";
@@ -90,6 +93,7 @@ export function LiveVisitorsScreen() {
             <EmptyState icon={<Radar className="size-5" />} title="No one is on your sites now">
               Visitors appear here the moment a page with your widget opens, and leave about a
               minute after they close it.
+              <NotSeenYet />
             </EmptyState>
           ) : (
             <ul
@@ -272,5 +276,31 @@ function MessageDialog({
         </div>
       </form>
     </Dialog>
+  );
+}
+
+/** While no widget has been seen on a site: why the list stays empty, and what to do. */
+function NotSeenYet() {
+  const progress = useSetupProgress().data;
+  const widgets = useWidgets().data?.widgets;
+  const isAdmin = useIsAdmin();
+  if (!progress || progress.widgetSeen || !widgets) return null;
+  const widget = setupWidget(widgets);
+  const link = "font-medium text-brand-600 hover:underline dark:text-brand-400";
+  return (
+    <p className="mt-3" data-testid="visitors-not-seen">
+      Your widget has not been seen on your site yet.{" "}
+      {!isAdmin ? (
+        "Ask an owner or admin to install its snippet."
+      ) : widget ? (
+        <Link to={`/widgets/${widget.id}?section=install`} className={link}>
+          Install the snippet
+        </Link>
+      ) : (
+        <Link to="/widgets?new=1" className={link}>
+          Create your widget
+        </Link>
+      )}
+    </p>
   );
 }

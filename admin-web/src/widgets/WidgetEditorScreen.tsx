@@ -857,6 +857,7 @@ function DangerCard({ widget }: { widget: Widget }) {
     onSuccess: () => {
       qc.removeQueries({ queryKey: keys.widget(widget.id) });
       void qc.invalidateQueries({ queryKey: keys.widgets });
+      void qc.invalidateQueries({ queryKey: keys.setupProgress });
       toast("Widget deleted");
       navigate("/widgets");
     },

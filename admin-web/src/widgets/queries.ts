@@ -16,8 +16,10 @@ export function useWidget(id: string) {
   });
 }
 
+/** After a widget was created or changed: its copy, the list, and the checklist's steps. */
 export function storeWidget(qc: QueryClient, widget: Widget | undefined): void {
   if (!widget) return;
   qc.setQueryData(keys.widget(widget.id), widget);
   void qc.invalidateQueries({ queryKey: keys.widgets });
+  void qc.invalidateQueries({ queryKey: keys.setupProgress });
 }

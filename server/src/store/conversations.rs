@@ -288,8 +288,11 @@ impl Store {
             }
             if let Some(text) = &filter.query {
                 let pattern = like_pattern(text);
+                // The transcript's lines (internal system messages) are not searched:
+                // "resolved by" would find every conversation.
                 let in_messages = messages::table
                     .filter(messages::conversation_id.eq(conversations::id))
+                    .filter(messages::sender_type.ne(Sender::System).or(messages::internal.eq(false)))
                     .filter(lower(messages::body).like(pattern.clone()).escape('\\'));
                 query = query.filter(
                     lower(visitors::name)

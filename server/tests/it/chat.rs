@@ -2169,6 +2169,20 @@ async fn the_transcript_tells_the_conversations_course(backend: Backend) {
         .unwrap();
     assert_eq!(listed.last_message_preview, "One more thing", "a line is never the preview");
     assert_eq!(listed.unread_count, 2, "lines are not unread");
+    let search = |query: &str| {
+        let mut c = conversations.clone();
+        let query = query.to_owned();
+        async move {
+            c.list_conversations(pb::ListConversationsRequest { query, ..Default::default() })
+                .await
+                .unwrap()
+                .into_inner()
+                .conversations
+                .len()
+        }
+    };
+    assert_eq!(search("one more thing").await, 1);
+    assert_eq!(search("resolved by").await, 0, "lines are not searched");
     server.stop().await;
 }
 on_both_backends!(the_transcript_tells_the_conversations_course);
