@@ -23,6 +23,7 @@ describe("generated services", () => {
       "porthole.v1.AuthService",
       "porthole.v1.CannedResponseService",
       "porthole.v1.ConversationService",
+      "porthole.v1.KnowledgeService",
       "porthole.v1.NotificationService",
       "porthole.v1.VisitorService",
       "porthole.v1.WebhookService",
