@@ -158,6 +158,37 @@ pub const KEYS: &[Key] = &[
         doc: "The sender of Porthole's e-mail, e.g. Porthole <chat@example.com>; required with PORTHOLE_SMTP_URL.",
     },
     Key {
+        name: "PORTHOLE_LLM_BASE_URL",
+        default: "",
+        doc: "The AI bot's model: the base URL of an OpenAI-compatible API, e.g. https://api.openai.com/v1, https://generativelanguage.googleapis.com/v1beta/openai or http://127.0.0.1:11434/v1 (Ollama); empty turns the bot off (ai_bot and hybrid widgets then go to the agents).",
+    },
+    Key {
+        name: "PORTHOLE_LLM_MODEL",
+        default: "",
+        doc: "The model's name at that API, e.g. gpt-4o-mini, gemini-2.0-flash or llama3.2; required with PORTHOLE_LLM_BASE_URL.",
+    },
+    Key {
+        name: "PORTHOLE_LLM_API_KEY",
+        default: "",
+        doc: "The API key, sent as a bearer token; empty for servers without keys (Ollama). Prefer PORTHOLE_LLM_API_KEY_FILE.",
+    },
+    Key {
+        name: "PORTHOLE_LLM_API_KEY_FILE",
+        default: "",
+        doc: "A file whose content (trailing newline removed) is the API key, instead of PORTHOLE_LLM_API_KEY.",
+    },
+    Key {
+        name: "PORTHOLE_LLM_TIMEOUT_SECS",
+        default: "30",
+        doc: "Seconds one request to the model may take, first byte to last answer (1 to 50); past it the conversation goes to the agents.",
+    },
+    Key {
+        name: "PORTHOLE_LLM_RETRIES",
+        default: "1",
+        doc: "Times a request that failed before any text arrived (unreachable, 429, 5xx, timeout) is sent again (0 to 3).",
+    },
+    Key { name: "PORTHOLE_LLM_MAX_TOKENS", default: "600", doc: "Longest answer, in tokens (16 to 8192)." },
+    Key {
         name: "PORTHOLE_UNREAD_REPLY_SECS",
         default: "180",
         doc: "Seconds an agent's reply may stay unread in the widget before it is e-mailed to a visitor who gave an address (1 to 86400).",
@@ -246,6 +277,8 @@ pub struct Config {
     pub retention: crate::retention::Retention,
     /// Where e-mail goes; `None` when no SMTP server is configured.
     pub mail: Option<crate::jobs::mail::MailSettings>,
+    /// The AI bot's model; `None` when none is configured.
+    pub llm: Option<crate::bot::provider::ProviderSettings>,
     /// How long a failed job waits before its first retry.
     pub first_job_retry: Duration,
     /// How long a worker's claim on a job lasts.
@@ -428,6 +461,40 @@ impl Config {
             )
         };
 
+        let (base_key, base) = get("PORTHOLE_LLM_BASE_URL");
+        let (model_key, model) = get("PORTHOLE_LLM_MODEL");
+        let (_, mut api_key) = get("PORTHOLE_LLM_API_KEY");
+        let (key_file_key, key_file) = get("PORTHOLE_LLM_API_KEY_FILE");
+        let llm_timeout = Duration::from_secs(number("PORTHOLE_LLM_TIMEOUT_SECS", 1, 50)?);
+        let llm_retries = u32::try_from(number("PORTHOLE_LLM_RETRIES", 0, 3)?).unwrap_or(1);
+        let max_tokens = u32::try_from(number("PORTHOLE_LLM_MAX_TOKENS", 16, 8192)?).unwrap_or(600);
+        let llm = if base.is_empty() {
+            None
+        } else {
+            let base_url = url::Url::parse(&base)
+                .ok()
+                .filter(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some())
+                .ok_or_else(|| {
+                    fail(base_key, &base, "expected an http:// or https:// URL, e.g. https://api.openai.com/v1")
+                })?;
+            if model.is_empty() {
+                return Err(fail(model_key, "", "set the model's name, e.g. gpt-4o-mini"));
+            }
+            if !key_file.is_empty() {
+                let key = std::fs::read_to_string(&key_file)
+                    .map_err(|e| fail(key_file_key, &key_file, &format!("cannot read it: {e}")))?;
+                key.trim_end_matches(['\r', '\n']).clone_into(&mut api_key);
+            }
+            Some(crate::bot::provider::ProviderSettings {
+                base_url,
+                model,
+                api_key: Some(api_key).filter(|k| !k.is_empty()),
+                timeout: llm_timeout,
+                retries: llm_retries,
+                max_tokens,
+            })
+        };
+
         let (k, v) = get("PORTHOLE_DEMO");
         let demo = match v.as_str() {
             "true" | "1" | "yes" => true,
@@ -470,6 +537,7 @@ impl Config {
             connections,
             retention,
             mail,
+            llm,
             first_job_retry,
             job_lease,
             unread_reply_delay,

@@ -4,6 +4,7 @@
 pub mod api;
 pub mod attachments;
 pub mod auth;
+pub mod bot;
 pub mod client_ip;
 pub mod config;
 pub mod connections;
@@ -53,6 +54,8 @@ pub struct AppState {
     pub webhooks: webhooks::Webhooks,
     /// Signs Web Push; wakes the notifier when events were logged.
     pub notifier: notifications::Notifier,
+    /// The AI bot's model; `None` when none is configured (the bot then never answers).
+    pub model: Option<bot::provider::Provider>,
     /// Turns true when the server starts shutting down; long-lived streams end then.
     pub shutdown: watch::Receiver<bool>,
 }
@@ -135,6 +138,7 @@ pub async fn open_state(
     };
     let pusher = notifications::push::Pusher::new(&vapid_key, subject).map_err(StartError::Outbound)?;
     let notifier = notifications::Notifier::new(pusher);
+    let model = config.llm.clone().map(bot::provider::Provider::new).transpose().map_err(StartError::Outbound)?;
     Ok(Arc::new(AppState {
         config,
         public_url,
@@ -149,6 +153,7 @@ pub async fn open_state(
         jobs,
         webhooks,
         notifier,
+        model,
         shutdown,
     }))
 }

@@ -113,6 +113,11 @@ impl Porthole {
         pb::canned_response_service_client::CannedResponseServiceClient::new(self.authed())
     }
 
+    /// The AI bot's status: model, usage and last failure (admins and owners).
+    pub fn bot(&self) -> pb::bot_service_client::BotServiceClient<Authed> {
+        pb::bot_service_client::BotServiceClient::new(self.authed())
+    }
+
     /// The knowledge base: articles (any member lists, reads and searches; admins and
     /// owners manage).
     pub fn knowledge(&self) -> pb::knowledge_service_client::KnowledgeServiceClient<Authed> {

@@ -2,6 +2,7 @@
 //! The widget imports `@porthole/client/visitor` instead to stay small.
 
 export * from "./gen/porthole/v1/auth_pb.js";
+export * from "./gen/porthole/v1/bot_pb.js";
 export * from "./gen/porthole/v1/canned_pb.js";
 export * from "./gen/porthole/v1/conversation_pb.js";
 export * from "./gen/porthole/v1/knowledge_pb.js";

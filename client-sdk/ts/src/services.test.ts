@@ -21,6 +21,7 @@ describe("generated services", () => {
   it("exports every Porthole service from the main entry", () => {
     expect(serviceNames(client)).toEqual([
       "porthole.v1.AuthService",
+      "porthole.v1.BotService",
       "porthole.v1.CannedResponseService",
       "porthole.v1.ConversationService",
       "porthole.v1.KnowledgeService",

@@ -81,10 +81,9 @@ pub fn conversation_row(new: NewConversation<'_>) -> ConversationRow {
 /// the jobs written with it.
 pub async fn send(state: &AppState, message: MessageToSend) -> Result<pb::Message, Error> {
     message.check()?;
-    let with_jobs = !message.notify.is_empty();
     let outcome = state.store.send_message(message).await?;
     match outcome {
-        SendOutcome::Sent(message, events) => {
+        SendOutcome::Sent(message, events, with_jobs) => {
             publish(state, events).await;
             if with_jobs {
                 state.jobs.job_written();

@@ -321,6 +321,8 @@ impl ConversationService for ConversationApi {
                 message_id,
                 now: now_ms(),
                 notify,
+                while_bot: false,
+                citations: Vec::new(),
             },
         )
         .await?;
@@ -352,6 +354,7 @@ impl ConversationService for ConversationApi {
                 name: user.display_name,
                 typing: req.typing,
                 internal: req.internal,
+                draft: String::new(),
             }))
             .await;
         Ok(Response::new(pb::SetAgentTypingResponse {}))
@@ -500,6 +503,8 @@ impl ConversationService for ConversationApi {
             message_id: MessageId::new(),
             now: now_ms(),
             notify: Vec::new(),
+            while_bot: false,
+            citations: Vec::new(),
         };
         // Nothing is created for a message that would be refused.
         outgoing.check()?;

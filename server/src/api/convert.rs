@@ -166,6 +166,12 @@ pub fn settings_to_proto(s: &dw::WidgetSettings) -> pb::WidgetSettings {
             dw::Handler::Hybrid => pb::HandlerType::Hybrid,
         }
         .into(),
+        bot: Some(pb::BotSettings {
+            name: s.bot.name.clone(),
+            avatar_url: s.bot.avatar_url.clone(),
+            instructions: s.bot.instructions.clone(),
+            max_turns: i32::try_from(s.bot.max_turns).unwrap_or(i32::MAX),
+        }),
     }
 }
 
@@ -278,6 +284,15 @@ pub fn settings_from_proto(p: pb::WidgetSettings) -> dw::WidgetSettings {
             Ok(pb::HandlerType::Hybrid) => dw::Handler::Hybrid,
             _ => dw::Handler::Agent,
         },
+        bot: match p.bot {
+            None => defaults.bot,
+            Some(b) => dw::Bot {
+                name: b.name,
+                avatar_url: b.avatar_url,
+                instructions: b.instructions,
+                max_turns: u32::try_from(b.max_turns).unwrap_or(u32::MAX),
+            },
+        },
     }
 }
 
@@ -359,6 +374,11 @@ pub fn message(m: &Message, signer: &Signer) -> pb::Message {
         attachments: m.attachments.iter().map(|f| attachment(f, signer)).collect(),
         client_key: m.client_key.clone(),
         create_time: Some(timestamp(m.created_at)),
+        citations: m
+            .citations
+            .iter()
+            .map(|c| pb::Citation { article_id: c.article_id.to_string(), title: c.title.clone(), url: c.url.clone() })
+            .collect(),
     }
 }
 
@@ -554,6 +574,7 @@ fn typing(t: &Typing) -> pb::TypingEvent {
         name: t.name.clone(),
         typing: t.typing,
         internal: t.internal,
+        draft: t.draft.clone(),
     }
 }
 
@@ -590,6 +611,7 @@ pub fn visitor_event(item: &BusMessage, signer: &Signer) -> Option<pb::watch_vis
             conversation_id: t.conversation_id.to_string(),
             typing: t.typing,
             name: t.name.clone(),
+            draft: t.draft.clone(),
         }),
         BusMessage::Event(event) => match &event.body {
             EventBody::ConversationUpdated { conversation: c, cause: UpdateCause::AgentRead } => {

@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod bot;
 pub mod canned;
 pub mod chat;
 pub mod conversation;
@@ -22,6 +23,7 @@ pub mod workspace;
 use std::sync::Arc;
 
 use porthole_proto::v1::auth_service_server::AuthServiceServer;
+use porthole_proto::v1::bot_service_server::BotServiceServer;
 use porthole_proto::v1::canned_response_service_server::CannedResponseServiceServer;
 use porthole_proto::v1::conversation_service_server::ConversationServiceServer;
 use porthole_proto::v1::knowledge_service_server::KnowledgeServiceServer;
@@ -43,6 +45,7 @@ const SERVED_SERVICES: &[&str] = &[
     "porthole.v1.ConversationService",
     "porthole.v1.VisitorService",
     "porthole.v1.CannedResponseService",
+    "porthole.v1.BotService",
     "porthole.v1.KnowledgeService",
     "porthole.v1.WebhookService",
     "porthole.v1.NotificationService",
@@ -73,6 +76,7 @@ pub async fn routes(state: Arc<AppState>) -> Result<axum::Router, String> {
     health_reporter.set_serving::<ConversationServiceServer<conversation::ConversationApi>>().await;
     health_reporter.set_serving::<VisitorServiceServer<visitor::VisitorApi>>().await;
     health_reporter.set_serving::<CannedResponseServiceServer<canned::CannedResponseApi>>().await;
+    health_reporter.set_serving::<BotServiceServer<bot::BotApi>>().await;
     health_reporter.set_serving::<KnowledgeServiceServer<knowledge::KnowledgeApi>>().await;
     health_reporter.set_serving::<WebhookServiceServer<webhook::WebhookApi>>().await;
     health_reporter.set_serving::<NotificationServiceServer<notification::NotificationApi>>().await;
@@ -96,6 +100,7 @@ pub async fn routes(state: Arc<AppState>) -> Result<axum::Router, String> {
                 .max_decoding_message_size(intake::MAX_UPLOAD_REQUEST_BYTES),
         )
         .add_service(CannedResponseServiceServer::new(canned::CannedResponseApi::new(state.clone())))
+        .add_service(BotServiceServer::new(bot::BotApi::new(state.clone())))
         .add_service(KnowledgeServiceServer::new(knowledge::KnowledgeApi::new(state.clone())))
         .add_service(WebhookServiceServer::new(webhook::WebhookApi::new(state.clone())))
         .add_service(NotificationServiceServer::new(notification::NotificationApi::new(state.clone())))

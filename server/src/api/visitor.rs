@@ -12,10 +12,11 @@ use tonic::{Request, Response, Status};
 use super::{chat, convert, notify};
 use crate::AppState;
 use crate::auth::{self, Visitor};
+use crate::bot;
 use crate::domain::conversation::{self as conversation_rules, MessageToSend, Sender};
 use crate::domain::page;
 use crate::domain::routing::{self, Responder};
-use crate::domain::widget::{PreChatField, origin_allowed};
+use crate::domain::widget::{Handler, PreChatField, WidgetSettings, origin_allowed};
 use crate::domain::{Violations, account, hours, visitor as rules};
 use crate::error::Error;
 use crate::ids;
@@ -129,12 +130,10 @@ impl VisitorApi {
     /// with an agent's dashboard connected.
     async fn online(&self, widget: &WidgetRow) -> Result<bool, Error> {
         let settings = convert::stored_settings(widget);
-        if !hours::is_open(&settings.business_hours, chrono::Utc::now()) {
-            return Ok(false);
-        }
-        let agents = self.state.store.any_agent_available(&widget.workspace_id, now_ms()).await?;
-        // A bot answers when humans cannot.
-        Ok(routing::first_responder(settings.handler, agents) != Responder::Agents || agents)
+        // Business hours are the humans'; the bot answers around the clock.
+        let agents = hours::is_open(&settings.business_hours, chrono::Utc::now())
+            && self.state.store.any_agent_available(&widget.workspace_id, now_ms()).await?;
+        Ok(agents || routing::first_responder(settings.handler, agents, bot::available(&self.state)) == Responder::Bot)
     }
 
     async fn update(
@@ -168,7 +167,7 @@ impl VisitorApi {
         let handler = settings.handler;
         let lifecycle = Continue { reopen_within_ms: settings.behavior.reopen_within_ms(), start_new };
         let agents = self.state.store.any_agent_available(&visitor.workspace_id, now).await?;
-        let responder = routing::first_responder(handler, agents);
+        let responder = routing::first_responder(handler, agents, bot::available(&self.state));
         let row = chat::conversation_row(chat::NewConversation {
             workspace_id: &visitor.workspace_id,
             widget_id: &visitor.widget_id,
@@ -185,6 +184,12 @@ impl VisitorApi {
     }
 }
 
+/// How the bot presents itself on a widget where it answers (`None` where only humans do).
+fn bot_persona(state: &AppState, settings: &WidgetSettings) -> Option<pb::BotPersona> {
+    let answers = matches!(settings.handler, Handler::AiBot | Handler::Hybrid) && bot::available(state);
+    answers.then(|| pb::BotPersona { name: settings.bot.name.clone(), avatar_url: settings.bot.avatar_url.clone() })
+}
+
 #[tonic::async_trait]
 impl VisitorService for VisitorApi {
     async fn get_widget_config(
@@ -194,7 +199,8 @@ impl VisitorService for VisitorApi {
         let client = client(&request);
         let widget = self.widget_for(&request.get_ref().widget_token, client.origin.as_deref()).await?;
         let online = self.online(&widget).await?;
-        let settings = convert::settings_to_proto(&convert::stored_settings(&widget));
+        let stored = convert::stored_settings(&widget);
+        let settings = convert::settings_to_proto(&stored);
         Ok(Response::new(pb::GetWidgetConfigResponse {
             config: Some(pb::WidgetConfig {
                 appearance: settings.appearance,
@@ -202,6 +208,7 @@ impl VisitorService for VisitorApi {
                 behavior: settings.behavior,
                 online,
                 email_enabled: self.state.mailer.is_some(),
+                bot: bot_persona(&self.state, &stored),
             }),
         }))
     }
@@ -495,6 +502,8 @@ impl VisitorService for VisitorApi {
                 message_id: MessageId::new(),
                 now: now_ms(),
                 notify: Vec::new(),
+                while_bot: false,
+                citations: Vec::new(),
             },
         )
         .await?;
@@ -525,6 +534,7 @@ impl VisitorService for VisitorApi {
                 name: row.name,
                 typing: req.typing,
                 internal: false,
+                draft: String::new(),
             }))
             .await;
         Ok(Response::new(pb::SetTypingResponse {}))
@@ -599,14 +609,9 @@ impl VisitorService for VisitorApi {
         request: Request<pb::RequestHumanRequest>,
     ) -> Result<Response<pb::RequestHumanResponse>, Status> {
         let visitor = auth::visitor(&request)?;
-        let view = chat::conversation_changed(
-            &self.state,
-            self.state
-                .store
-                .hand_to_agents(mine(&visitor, &ConversationId::parse(&request.get_ref().conversation_id)?), now_ms())
-                .await?,
-        )
-        .await?;
+        let conversation_id = ConversationId::parse(&request.get_ref().conversation_id)?;
+        let outcome = bot::hand_over_on_request(&self.state, mine(&visitor, &conversation_id)).await?;
+        let view = chat::conversation_changed(&self.state, outcome).await?;
         Ok(Response::new(pb::RequestHumanResponse { conversation: Some(convert::visitor_conversation(&view)) }))
     }
 
@@ -667,6 +672,8 @@ impl VisitorService for VisitorApi {
                 message_id: MessageId::new(),
                 now: now_ms(),
                 notify,
+                while_bot: false,
+                citations: Vec::new(),
             },
         )
         .await?;

@@ -73,6 +73,8 @@ pub fn access_for(path: &str) -> Option<Access> {
             "CreateCannedResponse" | "UpdateCannedResponse" | "DeleteCannedResponse",
         ) => Member(Role::Admin),
 
+        // Usage and failures of the bot are the business's (admins set widgets up).
+        ("porthole.v1.BotService", "GetBotStatus") => Member(Role::Admin),
         // Agents search the knowledge base while chatting; admins and owners curate it.
         ("porthole.v1.KnowledgeService", "ListArticles" | "GetArticle" | "SearchArticles") => Member(Role::Agent),
         ("porthole.v1.KnowledgeService", "CreateArticle" | "UpdateArticle" | "DeleteArticle") => Member(Role::Admin),

@@ -228,6 +228,11 @@ pub struct MessageToSend {
     pub now: i64,
     /// Background jobs to write with the message (e-mails about it), only if it is stored.
     pub notify: Vec<crate::jobs::NewJob>,
+    /// Store it only while the bot answers the conversation: the bot's own answers, which
+    /// a hand-off to the agents that commits first makes moot (the bot never speaks after).
+    pub while_bot: bool,
+    /// The articles a bot answer cites.
+    pub citations: Vec<crate::realtime::payload::Citation>,
 }
 
 impl MessageToSend {
@@ -329,8 +334,10 @@ pub enum Line {
     ReopenedByMessage {
         from: String,
     },
-    /// The bot handed it to the human team.
-    HandedToAgents,
+    /// The bot handed it to the human team, for this reason (`bot::HandOff`'s sentence).
+    HandedToAgents {
+        reason: String,
+    },
 }
 
 impl Line {
@@ -380,7 +387,8 @@ impl std::fmt::Display for Line {
                 by(f, who)
             }
             Line::ReopenedByMessage { from } => write!(f, "Reopened by a message from {from}"),
-            Line::HandedToAgents => f.write_str("Handed over to the team"),
+            Line::HandedToAgents { reason } if reason.is_empty() => f.write_str("Handed over to the team"),
+            Line::HandedToAgents { reason } => write!(f, "Handed over to the team: {reason}"),
         }
     }
 }

@@ -2,6 +2,7 @@
 //! responses.
 
 pub mod account;
+pub mod bot;
 pub mod canned;
 pub mod conversation;
 pub mod hours;

@@ -252,6 +252,8 @@ proptest! {
             message_id: "msg_1".into(),
             now: 0,
             notify: Vec::new(),
+            while_bot: false,
+            citations: Vec::new(),
         };
         let valid = chars(&body) <= conversation::MAX_BODY_CHARS
             && (!body.trim().is_empty() || attachments > 0)
@@ -558,7 +560,8 @@ fn position() -> impl Strategy<Value = Position> {
 }
 
 fn handler() -> impl Strategy<Value = Handler> {
-    select(&[Handler::Agent, Handler::AiBot, Handler::Workflow, Handler::Hybrid][..])
+    // `Workflow` is refused (guided flows are not built).
+    select(&[Handler::Agent, Handler::AiBot, Handler::Hybrid][..])
 }
 
 fn pre_chat() -> impl Strategy<Value = PreChatField> {
@@ -617,6 +620,7 @@ fn settings(
                 business_hours: BusinessHours { enabled: hours.0, time_zone: hours.1, days: hours.2 },
                 allowed_domains: domains,
                 handler,
+                bot: widget::Bot::default(),
             }
         },
     )

@@ -104,12 +104,14 @@ impl Responder {
 }
 
 /// The one place that decides who answers a new conversation (seed 004's "human if
-/// available, else AI" is `Hybrid`).
-pub fn first_responder(handler: Handler, agent_available: bool) -> Responder {
+/// available, else AI" is `Hybrid`). Without a model (`bot_available` false) the bot's
+/// conversations go to the agents, and so do a `Workflow` widget's (guided flows are not
+/// built; widgets cannot be set to it), so nobody waits for an answerer that does not exist.
+pub fn first_responder(handler: Handler, agent_available: bool, bot_available: bool) -> Responder {
     match handler {
-        Handler::Agent => Responder::Agents,
+        Handler::Agent | Handler::Workflow => Responder::Agents,
+        Handler::AiBot | Handler::Hybrid if !bot_available => Responder::Agents,
         Handler::AiBot => Responder::Bot,
-        Handler::Workflow => Responder::Workflow,
         Handler::Hybrid if agent_available => Responder::Agents,
         Handler::Hybrid => Responder::Bot,
     }
@@ -189,9 +191,19 @@ mod tests {
 
     #[test]
     fn hybrid_is_human_first() {
-        assert_eq!(first_responder(Handler::Hybrid, true), Responder::Agents);
-        assert_eq!(first_responder(Handler::Hybrid, false), Responder::Bot);
-        assert_eq!(first_responder(Handler::Agent, false), Responder::Agents);
-        assert_eq!(first_responder(Handler::AiBot, true), Responder::Bot);
+        assert_eq!(first_responder(Handler::Hybrid, true, true), Responder::Agents);
+        assert_eq!(first_responder(Handler::Hybrid, false, true), Responder::Bot);
+        assert_eq!(first_responder(Handler::Agent, false, true), Responder::Agents);
+        assert_eq!(first_responder(Handler::AiBot, true, true), Responder::Bot);
+    }
+
+    #[test]
+    fn without_a_model_or_flows_everything_goes_to_the_agents() {
+        for handler in [Handler::AiBot, Handler::Hybrid, Handler::Workflow] {
+            for agents in [true, false] {
+                assert_eq!(first_responder(handler, agents, false), Responder::Agents, "{handler:?}");
+            }
+        }
+        assert_eq!(first_responder(Handler::Workflow, false, true), Responder::Agents);
     }
 }

@@ -137,6 +137,42 @@ impl Behavior {
     }
 }
 
+/// The AI bot of an `ai_bot` or `hybrid` widget (`domain::bot` has its rules).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Bot {
+    /// Shown with its messages.
+    pub name: String,
+    /// Avatar image; empty for the name's initial.
+    pub avatar_url: String,
+    /// The owner's instructions, added to Porthole's own rules.
+    pub instructions: String,
+    /// Answers per conversation before the visitor's next message goes to the agents.
+    pub max_turns: u32,
+}
+
+/// The bot's name when none is set.
+pub const DEFAULT_BOT_NAME: &str = "Assistant";
+/// Answers per conversation when none is set.
+pub const DEFAULT_BOT_TURNS: u32 = 5;
+/// Most answers per conversation a widget may allow.
+pub const MAX_BOT_TURNS: u32 = 50;
+/// Longest bot name.
+pub const MAX_BOT_NAME_CHARS: usize = 60;
+/// Longest instructions.
+pub const MAX_BOT_INSTRUCTIONS_CHARS: usize = 4000;
+
+impl Default for Bot {
+    fn default() -> Self {
+        Self {
+            name: DEFAULT_BOT_NAME.to_owned(),
+            avatar_url: String::new(),
+            instructions: String::new(),
+            max_turns: DEFAULT_BOT_TURNS,
+        }
+    }
+}
+
 /// One weekday's opening hours, `HH:MM` strings in the business-hours time zone.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
@@ -189,6 +225,7 @@ pub struct WidgetSettings {
     pub business_hours: BusinessHours,
     pub allowed_domains: Vec<String>,
     pub handler: Handler,
+    pub bot: Bot,
 }
 
 const MAX_TEXT_CHARS: usize = 500;
@@ -278,6 +315,44 @@ impl WidgetSettings {
             }
         }
         self.allowed_domains.dedup();
+
+        if self.handler == Handler::Workflow {
+            violations.add(
+                format!("{prefix}.handler_type"),
+                "guided flows are not available yet; choose agents, the AI bot or hybrid",
+            );
+        }
+        let bot = &mut self.bot;
+        bot.name = bot.name.trim().to_owned();
+        if bot.name.is_empty() {
+            DEFAULT_BOT_NAME.clone_into(&mut bot.name);
+        }
+        if bot.name.chars().count() > MAX_BOT_NAME_CHARS || bot.name.chars().any(char::is_control) {
+            violations.add(
+                format!("{prefix}.bot.name"),
+                format!("must be at most {MAX_BOT_NAME_CHARS} characters, without control characters"),
+            );
+        }
+        bot.avatar_url = bot.avatar_url.trim().to_owned();
+        if !bot.avatar_url.is_empty() && !is_safe_url(&bot.avatar_url) {
+            violations.add(
+                format!("{prefix}.bot.avatar_url"),
+                "must be an https:// or http:// URL, or a path starting with /",
+            );
+        }
+        let chars = bot.instructions.chars().count();
+        if chars > MAX_BOT_INSTRUCTIONS_CHARS {
+            violations.add(
+                format!("{prefix}.bot.instructions"),
+                format!("must be at most {MAX_BOT_INSTRUCTIONS_CHARS} characters (these have {chars})"),
+            );
+        }
+        if bot.max_turns == 0 {
+            bot.max_turns = DEFAULT_BOT_TURNS;
+        }
+        if bot.max_turns > MAX_BOT_TURNS {
+            violations.add(format!("{prefix}.bot.max_turns"), format!("must be from 1 to {MAX_BOT_TURNS}"));
+        }
         self
     }
 }

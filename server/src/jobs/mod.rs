@@ -33,6 +33,9 @@ pub enum Job {
     /// E-mail the assignee the visitor messages they have not read, if this message is
     /// still the last of them when the job runs.
     UnseenMessage { workspace_id: WorkspaceId, conversation_id: ConversationId, message_id: MessageId, user_id: UserId },
+    /// Let the AI bot answer the visitor's message `seq`, if the bot still answers the
+    /// conversation and the visitor wrote nothing after it (`bot`).
+    BotReply { workspace_id: WorkspaceId, conversation_id: ConversationId, seq: i64 },
 }
 
 impl Job {
@@ -42,6 +45,7 @@ impl Job {
             Job::Email(_) | Job::VisitorReply { .. } | Job::UnseenMessage { .. } => "email",
             Job::Webhook { .. } => "webhook",
             Job::Push { .. } => "push",
+            Job::BotReply { .. } => "bot",
         }
     }
 
@@ -49,6 +53,7 @@ impl Job {
     pub fn lane(&self) -> Lane {
         match self {
             Job::Webhook { .. } => Lane::Webhooks,
+            Job::BotReply { .. } => Lane::Bot,
             Job::Email(_) | Job::VisitorReply { .. } | Job::Push { .. } | Job::UnseenMessage { .. } => Lane::People,
         }
     }
@@ -63,6 +68,9 @@ impl Job {
             // A notification an hour late is news no more (the push service keeps one for
             // an hour too).
             Job::Push { .. } => 4,
+            // The bot hands over to humans itself when the model fails; an attempt fails
+            // only when the database did, and a visitor does not wait minutes for a bot.
+            Job::BotReply { .. } => 3,
         }
     }
 }
@@ -76,10 +84,22 @@ pub enum Lane {
     People,
     /// Webhook deliveries.
     Webhooks,
+    /// The AI bot's answers: seconds each, waiting on the model, so neither e-mail nor
+    /// webhooks queue behind them.
+    Bot,
 }
 
 impl Lane {
-    pub const ALL: [Lane; 2] = [Lane::People, Lane::Webhooks];
+    pub const ALL: [Lane; 3] = [Lane::People, Lane::Webhooks, Lane::Bot];
+
+    /// The `kind` column values its worker runs.
+    pub fn kinds(self) -> &'static [&'static str] {
+        match self {
+            Lane::People => &["email", "push"],
+            Lane::Webhooks => &["webhook"],
+            Lane::Bot => &["bot"],
+        }
+    }
 }
 
 /// A job to write, with what owners see of it.
@@ -139,6 +159,7 @@ mod golden {
                     },
                 },
             ),
+            ("bot_reply", Job::BotReply { workspace_id: "wsp_1".into(), conversation_id: "cnv_1".into(), seq: 7 }),
             (
                 "unseen_message",
                 Job::UnseenMessage {
@@ -156,6 +177,7 @@ mod golden {
                 Job::Webhook { .. } => "webhook",
                 Job::Push { .. } => "push",
                 Job::UnseenMessage { .. } => "unseen_message",
+                Job::BotReply { .. } => "bot_reply",
             };
             assert_eq!(fixture, *name);
         }

@@ -33,6 +33,7 @@ const LONGEST_NAP: Duration = Duration::from_secs(15);
 pub struct Wake {
     people: Arc<Notify>,
     webhooks: Arc<Notify>,
+    bot: Arc<Notify>,
 }
 
 impl Wake {
@@ -41,12 +42,14 @@ impl Wake {
     pub fn job_written(&self) {
         self.people.notify_one();
         self.webhooks.notify_one();
+        self.bot.notify_one();
     }
 
     fn of(&self, lane: Lane) -> &Notify {
         match lane {
             Lane::People => &self.people,
             Lane::Webhooks => &self.webhooks,
+            Lane::Bot => &self.bot,
         }
     }
 }
@@ -118,9 +121,14 @@ pub async fn run(state: Arc<AppState>, lane: Lane) {
     }
 }
 
+/// The longest one attempt may run.
+fn attempt_limit(state: &AppState) -> Duration {
+    ATTEMPT_TIMEOUT.min(state.config.job_lease / 2)
+}
+
 /// Runs one claimed job and records the outcome.
 async fn attempt(state: &AppState, worker: &WorkerId, job: JobRow) {
-    let limit = ATTEMPT_TIMEOUT.min(state.config.job_lease / 2);
+    let limit = attempt_limit(state);
     let outcome = match tokio::time::timeout(limit, perform(state, &job)).await {
         Ok(outcome) => outcome,
         Err(_) => Err(AttemptError::Timeout(limit)),
@@ -183,6 +191,13 @@ async fn perform(state: &AppState, row: &JobRow) -> Result<Done, AttemptError> {
     match job {
         Job::Webhook { delivery_id } => return deliver(state, delivery_id, row.attempts).await,
         Job::Push { subscription_id, note } => return push(state, &subscription_id, &note).await,
+        Job::BotReply { workspace_id, conversation_id, seq } => {
+            let budget = attempt_limit(state).saturating_sub(Duration::from_secs(3));
+            return match crate::bot::answer(state, &workspace_id, &conversation_id, seq, budget).await? {
+                crate::bot::Outcome::Acted => Ok(Done::Sent),
+                crate::bot::Outcome::NothingToDo => Ok(Done::NothingToDo),
+            };
+        }
         _ => {}
     }
     let mailer = state.mailer.as_ref().ok_or(AttemptError::NoMailer)?;
@@ -207,7 +222,7 @@ async fn perform(state: &AppState, row: &JobRow) -> Result<Done, AttemptError> {
             let Some(email) = email else { return Ok(Done::NothingToDo) };
             mailer.send(&email).await?;
         }
-        Job::Webhook { .. } | Job::Push { .. } => {}
+        Job::Webhook { .. } | Job::Push { .. } | Job::BotReply { .. } => {}
     }
     Ok(Done::Sent)
 }

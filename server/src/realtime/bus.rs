@@ -892,6 +892,7 @@ mod tests {
             name: name.to_owned(),
             typing: true,
             internal: false,
+            draft: String::new(),
         })
     }
 
@@ -916,6 +917,7 @@ mod tests {
                     attachments: Vec::new(),
                     client_key: String::new(),
                     created_at: 0,
+                    citations: Vec::new(),
                 },
             },
         })

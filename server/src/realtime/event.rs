@@ -100,6 +100,9 @@ pub struct Typing {
     pub typing: bool,
     /// An agent typing an internal note (never shown to the visitor).
     pub internal: bool,
+    /// The bot's answer so far while it streams (all of it each time); empty otherwise.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub draft: String,
 }
 
 /// What the bus carries (always behind an `Arc`, so the variants' sizes do not matter).

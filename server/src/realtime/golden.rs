@@ -78,6 +78,7 @@ pub(crate) fn message() -> Message {
         }],
         client_key: "k-1".into(),
         created_at: 1_764_000_090_000,
+        citations: Vec::new(),
     }
 }
 
@@ -181,6 +182,7 @@ fn bus_messages() -> Vec<(&'static str, BusMessage)> {
                 name: "Grace".into(),
                 typing: true,
                 internal: false,
+                draft: String::new(),
             }),
         ),
     ]

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::account::Role;
 use crate::domain::conversation::{Priority, Sender, Status};
-use crate::domain::id::{AttachmentId, ConversationId, MessageId, UserId, VisitorId, WidgetId, WorkspaceId};
+use crate::domain::id::{ArticleId, AttachmentId, ConversationId, MessageId, UserId, VisitorId, WidgetId, WorkspaceId};
 use crate::domain::routing::{AgentStatus, Responder};
 
 /// A conversation's state.
@@ -86,6 +86,19 @@ pub struct Message {
     /// The sender's idempotency key (the widget matches its pending messages by it).
     pub client_key: String,
     pub created_at: i64,
+    /// The knowledge-base articles a bot answer cites, in citation order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub citations: Vec<Citation>,
+}
+
+/// A knowledge-base article an answer cites, as it was when the answer was written.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Citation {
+    pub article_id: ArticleId,
+    pub title: String,
+    /// Its public URL; empty when it has none.
+    #[serde(default)]
+    pub url: String,
 }
 
 /// A file sent with a message.

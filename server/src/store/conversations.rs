@@ -12,6 +12,7 @@ use super::queries::{Reads, Writes as _};
 use super::schema::{attachments, conversations, memberships, messages, users, visitors};
 use super::transaction::transaction;
 use super::{Backend, SqliteWriter, Store, StoreError, is_unique_violation, read, write};
+use crate::domain::bot::HandOff;
 use crate::domain::conversation::{self as rules, Line, MessageToSend, Refused, Sender, Status};
 use crate::domain::routing::Responder;
 use crate::realtime::event::{Event, EventBody, UpdateCause};
@@ -23,8 +24,8 @@ pub const VISITOR_FALLBACK_NAME: &str = "Visitor";
 /// What sending led to.
 #[derive(Debug)]
 pub enum SendOutcome {
-    /// Stored; publish the events.
-    Sent(Message, Vec<Event>),
+    /// Stored; publish the events. The flag: jobs were written with it (wake the workers).
+    Sent(Message, Vec<Event>, bool),
     /// The idempotency key was used before: the original message.
     Duplicate(Message),
     NotFound,
@@ -38,7 +39,8 @@ pub enum SendOutcome {
 /// A send done but for appending its events to the log (which the caller does last, in
 /// batch order on SQLite).
 pub(crate) enum Staged {
-    Sent(Message, Vec<NewEvent>),
+    /// The flag: jobs were written with it.
+    Sent(Message, Vec<NewEvent>, bool),
     Done(SendOutcome),
 }
 
@@ -79,6 +81,8 @@ pub(crate) struct ConversationChange {
     pub notice: Option<(UserId, bool)>,
     /// The transcript's line about it, written before the events.
     pub line: Option<Line>,
+    /// An internal note by the bot after the line: (the bot's name, the text).
+    pub bot_note: Option<(String, String)>,
 }
 
 /// Whether `start_conversation` may continue the visitor's latest conversation.
@@ -92,11 +96,11 @@ pub struct Continue {
 
 impl ConversationChange {
     fn seen_by_all(cause: UpdateCause) -> Self {
-        Self { cause, visitor_visible: true, notice: None, line: None }
+        Self { cause, visitor_visible: true, notice: None, line: None, bot_note: None }
     }
 
     fn seen_by_agents(cause: UpdateCause) -> Self {
-        Self { cause, visitor_visible: false, notice: None, line: None }
+        Self { cause, visitor_visible: false, notice: None, line: None, bot_note: None }
     }
 
     fn with_line(self, line: Line) -> Self {
@@ -326,9 +330,9 @@ impl Store {
                 let conn = &mut *pooled;
                 transaction!(conn, {
                     match conn.stage_send(&new, grace).await? {
-                        Staged::Sent(message, new_events) => {
+                        Staged::Sent(message, new_events, jobs) => {
                             let events = conn.append_events(&new.workspace_id, new.now, new_events).await?;
-                            Ok(SendOutcome::Sent(message, events))
+                            Ok(SendOutcome::Sent(message, events, jobs))
                         }
                         Staged::Done(outcome) => Ok(outcome),
                     }
@@ -405,7 +409,13 @@ impl Store {
             };
             let line = Line::assignment(&current.assignee_name, &to, target.actor(conn).await?);
             let notice = assignee.map(|user| (user, current.conversation.assignee_user_id.is_some()));
-            let change = ConversationChange { cause: UpdateCause::Assignment, visitor_visible: true, notice, line };
+            let change = ConversationChange {
+                cause: UpdateCause::Assignment,
+                visitor_visible: true,
+                notice,
+                line,
+                bot_note: None,
+            };
             conn.finish_change(target.workspace_id, target.conversation_id, change, now, grace).await
         })
     }
@@ -533,8 +543,16 @@ impl Store {
         })
     }
 
-    /// Hands a bot-answered conversation to the human agents (queued, then routed).
-    pub async fn hand_to_agents(&self, target: ConversationRef<'_>, now: i64) -> Result<ChangeOutcome, StoreError> {
+    /// Hands a bot-answered conversation to the human agents (queued, then routed), with
+    /// the reason as the transcript's line and, when there is one, a summary for them as
+    /// the bot's internal note (`note`: the bot's name and the summary).
+    pub async fn hand_to_agents(
+        &self,
+        target: ConversationRef<'_>,
+        why: &HandOff,
+        note: Option<(&str, &str)>,
+        now: i64,
+    ) -> Result<ChangeOutcome, StoreError> {
         let grace = self.agent_grace_ms();
         write!(self, workspace = target.workspace_id, |conn| {
             let Some(current) = target.current(conn).await? else { return Ok(ChangeOutcome::NotFound) };
@@ -552,7 +570,11 @@ impl Store {
                 ))
                 .execute(conn)
                 .await?;
-            let change = ConversationChange::seen_by_all(UpdateCause::Assignment).with_line(Line::HandedToAgents);
+            let line = Line::HandedToAgents { reason: why.to_string() };
+            let mut change = ConversationChange::seen_by_all(UpdateCause::Assignment).with_line(line);
+            change.bot_note = note
+                .filter(|(_, summary)| !summary.trim().is_empty())
+                .map(|(name, summary)| (name.to_owned(), format!("Summary for the team: {}", summary.trim())));
             conn.finish_change(target.workspace_id, target.conversation_id, change, now, grace).await
         })
     }
@@ -775,10 +797,10 @@ impl SendQueue {
                             let mut outcomes = Vec::with_capacity(work.len());
                             for ((new, _), staged) in work.iter().zip(staged) {
                                 outcomes.push(match staged {
-                                    Ok(Staged::Sent(message, new_events)) => {
+                                    Ok(Staged::Sent(message, new_events, jobs)) => {
                                         // An error here fails the whole batch: no send commits without its events.
                                         let events = conn.append_events(&new.workspace_id, new.now, new_events).await?;
-                                        Ok(SendOutcome::Sent(message, events))
+                                        Ok(SendOutcome::Sent(message, events, jobs))
                                     }
                                     Ok(Staged::Done(outcome)) => Ok(outcome),
                                     Err(error) => Err(error),

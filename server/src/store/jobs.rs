@@ -14,8 +14,8 @@ use crate::domain::job::JobState;
 use crate::jobs::{Lane, NewJob};
 
 /// The jobs a lane's worker runs (by the `kind` column, which `Job::kind` writes).
-fn in_lane(lane: Lane) -> diesel::dsl::Eq<diesel::dsl::Eq<jobs::kind, &'static str>, bool> {
-    jobs::kind.eq("webhook").eq(lane == Lane::Webhooks)
+fn in_lane(lane: Lane) -> diesel::dsl::EqAny<jobs::kind, &'static [&'static str]> {
+    jobs::kind.eq_any(lane.kinds())
 }
 
 impl Store {

@@ -12,6 +12,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod bot;
 pub mod canned;
 pub mod checkpoint;
 mod columns;

@@ -364,6 +364,8 @@ pub struct MessageRow {
     pub attachments: String,
     pub client_key: String,
     pub created_at: i64,
+    /// The articles a bot answer cites (JSON array of `payload::Citation`); empty otherwise.
+    pub citations: String,
 }
 
 /// An uploaded file; the bytes live under the data directory.
@@ -486,6 +488,7 @@ impl MessageRow {
             attachments: files.iter().map(AttachmentRow::to_payload).collect(),
             client_key: self.client_key.clone(),
             created_at: self.created_at,
+            citations: if self.citations.is_empty() { Vec::new() } else { serde_json::from_str(&self.citations)? },
         })
     }
 }

@@ -136,6 +136,17 @@ pub(crate) trait Writes: Reads {
         line: &crate::domain::conversation::Line,
         now: i64,
     ) -> Result<NewEvent, StoreError>;
+    /// Writes an internal note by the bot (named `name`) into the conversation; returns
+    /// its event.
+    async fn write_bot_note(
+        &mut self,
+        workspace_id: &WorkspaceId,
+        conversation_id: &ConversationId,
+        visitor_id: &VisitorId,
+        name: &str,
+        body: &str,
+        now: i64,
+    ) -> Result<NewEvent, StoreError>;
     /// A message send but for appending its events (which the caller does last).
     async fn stage_send(&mut self, new: &MessageToSend, grace_ms: i64) -> Result<Staged, StoreError>;
 

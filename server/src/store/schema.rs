@@ -18,6 +18,21 @@ diesel::table! {
         routing_mode -> Text,
         unassign_on_offline -> Bool,
         notified_seq -> BigInt,
+        bot_last_error -> Text,
+        bot_last_error_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    bot_usage (workspace_id, day) {
+        workspace_id -> Text,
+        day -> Text,
+        requests -> BigInt,
+        prompt_tokens -> BigInt,
+        completion_tokens -> BigInt,
+        answers -> BigInt,
+        hand_offs -> BigInt,
+        failures -> BigInt,
     }
 }
 
@@ -175,6 +190,7 @@ diesel::table! {
         attachments -> Text,
         client_key -> Text,
         created_at -> BigInt,
+        citations -> Text,
     }
 }
 

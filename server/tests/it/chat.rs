@@ -1867,6 +1867,8 @@ async fn a_restarted_replica_publishes_what_a_crash_held_back() {
         message_id: MessageId::new(),
         now: porthole_server::store::now_ms(),
         notify: Vec::new(),
+        while_bot: false,
+        citations: Vec::new(),
     };
     let id = held_back.message_id.clone();
     store.send_message(held_back).await.unwrap();

@@ -9,6 +9,7 @@
 mod common;
 
 mod accounts;
+mod bot;
 mod canned;
 mod chat;
 mod connections;
@@ -18,6 +19,7 @@ mod jobs;
 mod knowledge;
 mod limits;
 mod mailbox;
+mod model;
 mod notifications;
 mod password_reset;
 mod privacy;

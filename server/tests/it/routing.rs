@@ -304,7 +304,8 @@ async fn manual_mode_then_round_robin() {
 /// when the workspace says so.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn hybrid_hand_over_and_unassign_on_offline() {
-    let server = TestServer::start(Backend::Sqlite).await;
+    let model = crate::model::Model::start().await;
+    let server = TestServer::start_with(Backend::Sqlite, |c| c.llm = Some(model.settings())).await;
     let (owner, session) = sign_up(&server, "hybrid@example.com", "Hybrid").await;
     let owner_id = session.user.unwrap().id;
     let widget = owner

@@ -372,35 +372,21 @@ impl Writes for Conn {
         line: &Line,
         now: i64,
     ) -> Result<NewEvent, StoreError> {
-        // Internal: the visitor's seq, the preview, unread counts and first response stay.
-        let seq: i64 = diesel::update(conversations::table.find(conversation_id))
-            .set(conversations::last_seq.eq(conversations::last_seq + 1))
-            .returning(conversations::last_seq)
-            .get_result(self)
-            .await?;
-        let id = MessageId::new();
-        let row = MessageRow {
-            workspace_id: workspace_id.clone(),
-            conversation_id: conversation_id.clone(),
-            seq,
-            sender_type: Sender::System,
-            sender_id: String::new(),
-            sender_name: String::new(),
-            body: line.to_string(),
-            internal: true,
-            attachments: "[]".to_owned(),
-            // Unique per conversation like a client's key; nobody retries a line.
-            client_key: format!("line:{id}"),
-            created_at: now,
-            id,
-        };
-        diesel::insert_into(messages::table).values(&row).execute(self).await?;
-        Ok(NewEvent {
-            conversation_id: Some(conversation_id.clone()),
-            visitor_id: Some(visitor_id.clone()),
-            visitor_visible: false,
-            body: EventBody::MessageCreated { message: row.to_payload()? },
-        })
+        let note = InternalNote { sender: Sender::System, name: "", body: line.to_string() };
+        write_internal(self, workspace_id, conversation_id, visitor_id, note, now).await
+    }
+
+    async fn write_bot_note(
+        &mut self,
+        workspace_id: &WorkspaceId,
+        conversation_id: &ConversationId,
+        visitor_id: &VisitorId,
+        name: &str,
+        body: &str,
+        now: i64,
+    ) -> Result<NewEvent, StoreError> {
+        let note = InternalNote { sender: Sender::Bot, name, body: body.to_owned() };
+        write_internal(self, workspace_id, conversation_id, visitor_id, note, now).await
     }
 
     async fn stage_send(&mut self, new: &MessageToSend, grace_ms: i64) -> Result<Staged, StoreError> {
@@ -455,6 +441,12 @@ impl Writes for Conn {
             return Ok(Staged::Done(retried(&original, new)?));
         }
         let before = current.status;
+        // The bot's answer lost the race to a hand-off (or an end): it is never shown.
+        if new.while_bot && (current.responder != Responder::Bot || !before.is_open()) {
+            return Ok(Staged::Done(SendOutcome::Refused(rules::Refused(
+                "the bot no longer answers this conversation",
+            ))));
+        }
         // A visitor back after the widget's quiet period starts a new conversation instead
         // (read only on this rare path: the settings live with the widget).
         if new.sender == Sender::Visitor && before == Status::Resolved {
@@ -573,12 +565,29 @@ impl Writes for Conn {
             attachments: serde_json::to_string(&files)?,
             client_key: new.client_key.clone(),
             created_at: new.now,
+            citations: if new.citations.is_empty() { String::new() } else { serde_json::to_string(&new.citations)? },
         };
         diesel::insert_into(messages::table).values(&message).execute(self).await?;
         let message = message.to_payload()?;
         // Its e-mails exist exactly when it does (a same-key retry above writes none).
         for job in &new.notify {
             self.enqueue_job(job, new.now).await?;
+        }
+        // A visitor writing to the bot gets its answer from a job, written with the message
+        // so it exists exactly when the message does, on any replica.
+        let ask_bot = by_visitor && visible && current.responder == Responder::Bot && status.is_open();
+        if ask_bot {
+            let job = crate::jobs::NewJob {
+                workspace_id: Some(new.workspace_id.clone()),
+                summary: format!("AI bot answer in conversation {}", new.conversation_id),
+                job: crate::jobs::Job::BotReply {
+                    workspace_id: new.workspace_id.clone(),
+                    conversation_id: new.conversation_id.clone(),
+                    seq,
+                },
+                delay: std::time::Duration::ZERO,
+            };
+            self.enqueue_job(&job, new.now).await?;
         }
 
         let mut new_events: Vec<NewEvent> = reopened.into_iter().collect();
@@ -603,7 +612,7 @@ impl Writes for Conn {
         if requeue {
             new_events.extend(self.route_queue(&new.workspace_id, new.now, grace_ms).await?);
         }
-        Ok(Staged::Sent(message, new_events))
+        Ok(Staged::Sent(message, new_events, ask_bot || !new.notify.is_empty()))
     }
 
     async fn finish_change(
@@ -620,10 +629,15 @@ impl Writes for Conn {
             .execute(self)
             .await?;
         let mut new = Vec::new();
-        if let Some(line) = &change.line {
+        if change.line.is_some() || change.bot_note.is_some() {
             let visitor_id: VisitorId =
                 conversations::table.find(conversation_id).select(conversations::visitor_id).get_result(self).await?;
-            new.push(self.write_line(workspace_id, conversation_id, &visitor_id, line, now).await?);
+            if let Some(line) = &change.line {
+                new.push(self.write_line(workspace_id, conversation_id, &visitor_id, line, now).await?);
+            }
+            if let Some((name, body)) = &change.bot_note {
+                new.push(self.write_bot_note(workspace_id, conversation_id, &visitor_id, name, body, now).await?);
+            }
         }
         let view = self.conversation_view(workspace_id, conversation_id).await?.ok_or_else(missing)?;
         new.push(NewEvent {
@@ -648,4 +662,51 @@ impl Writes for Conn {
         let events = self.append_events(workspace_id, now, new).await?;
         Ok(ChangeOutcome::Changed(Box::new(view), events))
     }
+}
+
+/// An internal message our side writes itself (a transcript line, the bot's note).
+struct InternalNote<'a> {
+    sender: Sender,
+    name: &'a str,
+    body: String,
+}
+
+async fn write_internal(
+    conn: &mut Conn,
+    workspace_id: &WorkspaceId,
+    conversation_id: &ConversationId,
+    visitor_id: &VisitorId,
+    note: InternalNote<'_>,
+    now: i64,
+) -> Result<NewEvent, StoreError> {
+    // Internal: the visitor's seq, the preview, unread counts and first response stay.
+    let seq: i64 = diesel::update(conversations::table.find(conversation_id))
+        .set(conversations::last_seq.eq(conversations::last_seq + 1))
+        .returning(conversations::last_seq)
+        .get_result(conn)
+        .await?;
+    let id = MessageId::new();
+    let row = MessageRow {
+        workspace_id: workspace_id.clone(),
+        conversation_id: conversation_id.clone(),
+        seq,
+        sender_type: note.sender,
+        sender_id: String::new(),
+        sender_name: note.name.to_owned(),
+        body: note.body,
+        internal: true,
+        attachments: "[]".to_owned(),
+        // Unique per conversation like a client's key; nobody retries a line.
+        client_key: format!("line:{id}"),
+        created_at: now,
+        citations: String::new(),
+        id,
+    };
+    diesel::insert_into(messages::table).values(&row).execute(conn).await?;
+    Ok(NewEvent {
+        conversation_id: Some(conversation_id.clone()),
+        visitor_id: Some(visitor_id.clone()),
+        visitor_visible: false,
+        body: EventBody::MessageCreated { message: row.to_payload()? },
+    })
 }

@@ -53,7 +53,7 @@ class Attachment(_message.Message):
     def __init__(self, id: _Optional[str] = ..., file_name: _Optional[str] = ..., content_type: _Optional[str] = ..., size_bytes: _Optional[int] = ..., url: _Optional[str] = ...) -> None: ...
 
 class Message(_message.Message):
-    __slots__ = ("id", "conversation_id", "seq", "sender_type", "sender_id", "sender_name", "body", "internal", "attachments", "client_key", "create_time")
+    __slots__ = ("id", "conversation_id", "seq", "sender_type", "sender_id", "sender_name", "body", "internal", "attachments", "client_key", "create_time", "citations")
     ID_FIELD_NUMBER: _ClassVar[int]
     CONVERSATION_ID_FIELD_NUMBER: _ClassVar[int]
     SEQ_FIELD_NUMBER: _ClassVar[int]
@@ -65,6 +65,7 @@ class Message(_message.Message):
     ATTACHMENTS_FIELD_NUMBER: _ClassVar[int]
     CLIENT_KEY_FIELD_NUMBER: _ClassVar[int]
     CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    CITATIONS_FIELD_NUMBER: _ClassVar[int]
     id: str
     conversation_id: str
     seq: int
@@ -76,4 +77,15 @@ class Message(_message.Message):
     attachments: _containers.RepeatedCompositeFieldContainer[Attachment]
     client_key: str
     create_time: _timestamp_pb2.Timestamp
-    def __init__(self, id: _Optional[str] = ..., conversation_id: _Optional[str] = ..., seq: _Optional[int] = ..., sender_type: _Optional[_Union[SenderType, str]] = ..., sender_id: _Optional[str] = ..., sender_name: _Optional[str] = ..., body: _Optional[str] = ..., internal: _Optional[bool] = ..., attachments: _Optional[_Iterable[_Union[Attachment, _Mapping]]] = ..., client_key: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    citations: _containers.RepeatedCompositeFieldContainer[Citation]
+    def __init__(self, id: _Optional[str] = ..., conversation_id: _Optional[str] = ..., seq: _Optional[int] = ..., sender_type: _Optional[_Union[SenderType, str]] = ..., sender_id: _Optional[str] = ..., sender_name: _Optional[str] = ..., body: _Optional[str] = ..., internal: _Optional[bool] = ..., attachments: _Optional[_Iterable[_Union[Attachment, _Mapping]]] = ..., client_key: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., citations: _Optional[_Iterable[_Union[Citation, _Mapping]]] = ...) -> None: ...
+
+class Citation(_message.Message):
+    __slots__ = ("article_id", "title", "url")
+    ARTICLE_ID_FIELD_NUMBER: _ClassVar[int]
+    TITLE_FIELD_NUMBER: _ClassVar[int]
+    URL_FIELD_NUMBER: _ClassVar[int]
+    article_id: str
+    title: str
+    url: str
+    def __init__(self, article_id: _Optional[str] = ..., title: _Optional[str] = ..., url: _Optional[str] = ...) -> None: ...

@@ -484,20 +484,22 @@ class AssignmentNotice(_message.Message):
     def __init__(self, conversation: _Optional[_Union[Conversation, _Mapping]] = ..., transfer: _Optional[bool] = ...) -> None: ...
 
 class TypingEvent(_message.Message):
-    __slots__ = ("conversation_id", "sender_type", "sender_id", "name", "typing", "internal")
+    __slots__ = ("conversation_id", "sender_type", "sender_id", "name", "typing", "internal", "draft")
     CONVERSATION_ID_FIELD_NUMBER: _ClassVar[int]
     SENDER_TYPE_FIELD_NUMBER: _ClassVar[int]
     SENDER_ID_FIELD_NUMBER: _ClassVar[int]
     NAME_FIELD_NUMBER: _ClassVar[int]
     TYPING_FIELD_NUMBER: _ClassVar[int]
     INTERNAL_FIELD_NUMBER: _ClassVar[int]
+    DRAFT_FIELD_NUMBER: _ClassVar[int]
     conversation_id: str
     sender_type: _chat_pb2.SenderType
     sender_id: str
     name: str
     typing: bool
     internal: bool
-    def __init__(self, conversation_id: _Optional[str] = ..., sender_type: _Optional[_Union[_chat_pb2.SenderType, str]] = ..., sender_id: _Optional[str] = ..., name: _Optional[str] = ..., typing: _Optional[bool] = ..., internal: _Optional[bool] = ...) -> None: ...
+    draft: str
+    def __init__(self, conversation_id: _Optional[str] = ..., sender_type: _Optional[_Union[_chat_pb2.SenderType, str]] = ..., sender_id: _Optional[str] = ..., name: _Optional[str] = ..., typing: _Optional[bool] = ..., internal: _Optional[bool] = ..., draft: _Optional[str] = ...) -> None: ...
 
 class WorkspaceFeedHeartbeat(_message.Message):
     __slots__ = ()

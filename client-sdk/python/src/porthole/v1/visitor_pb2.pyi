@@ -24,18 +24,28 @@ class Visitor(_message.Message):
     def __init__(self, id: _Optional[str] = ..., name: _Optional[str] = ..., email: _Optional[str] = ..., verified: _Optional[bool] = ...) -> None: ...
 
 class WidgetConfig(_message.Message):
-    __slots__ = ("appearance", "texts", "behavior", "online", "email_enabled")
+    __slots__ = ("appearance", "texts", "behavior", "online", "email_enabled", "bot")
     APPEARANCE_FIELD_NUMBER: _ClassVar[int]
     TEXTS_FIELD_NUMBER: _ClassVar[int]
     BEHAVIOR_FIELD_NUMBER: _ClassVar[int]
     ONLINE_FIELD_NUMBER: _ClassVar[int]
     EMAIL_ENABLED_FIELD_NUMBER: _ClassVar[int]
+    BOT_FIELD_NUMBER: _ClassVar[int]
     appearance: _widget_settings_pb2.WidgetAppearance
     texts: _widget_settings_pb2.WidgetTexts
     behavior: _widget_settings_pb2.WidgetBehavior
     online: bool
     email_enabled: bool
-    def __init__(self, appearance: _Optional[_Union[_widget_settings_pb2.WidgetAppearance, _Mapping]] = ..., texts: _Optional[_Union[_widget_settings_pb2.WidgetTexts, _Mapping]] = ..., behavior: _Optional[_Union[_widget_settings_pb2.WidgetBehavior, _Mapping]] = ..., online: _Optional[bool] = ..., email_enabled: _Optional[bool] = ...) -> None: ...
+    bot: BotPersona
+    def __init__(self, appearance: _Optional[_Union[_widget_settings_pb2.WidgetAppearance, _Mapping]] = ..., texts: _Optional[_Union[_widget_settings_pb2.WidgetTexts, _Mapping]] = ..., behavior: _Optional[_Union[_widget_settings_pb2.WidgetBehavior, _Mapping]] = ..., online: _Optional[bool] = ..., email_enabled: _Optional[bool] = ..., bot: _Optional[_Union[BotPersona, _Mapping]] = ...) -> None: ...
+
+class BotPersona(_message.Message):
+    __slots__ = ("name", "avatar_url")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    AVATAR_URL_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    avatar_url: str
+    def __init__(self, name: _Optional[str] = ..., avatar_url: _Optional[str] = ...) -> None: ...
 
 class VisitorConversation(_message.Message):
     __slots__ = ("id", "status", "agent_name", "last_seq", "agent_read_seq", "rating", "create_time", "last_message_time", "queue_position", "with_bot")
@@ -343,14 +353,16 @@ class WatchVisitorFeedResponse(_message.Message):
     def __init__(self, cursor: _Optional[str] = ..., message_created: _Optional[_Union[_chat_pb2.Message, _Mapping]] = ..., typing: _Optional[_Union[VisitorTypingEvent, _Mapping]] = ..., read: _Optional[_Union[VisitorReadEvent, _Mapping]] = ..., conversation_updated: _Optional[_Union[VisitorConversation, _Mapping]] = ..., heartbeat: _Optional[_Union[VisitorFeedHeartbeat, _Mapping]] = ...) -> None: ...
 
 class VisitorTypingEvent(_message.Message):
-    __slots__ = ("conversation_id", "typing", "name")
+    __slots__ = ("conversation_id", "typing", "name", "draft")
     CONVERSATION_ID_FIELD_NUMBER: _ClassVar[int]
     TYPING_FIELD_NUMBER: _ClassVar[int]
     NAME_FIELD_NUMBER: _ClassVar[int]
+    DRAFT_FIELD_NUMBER: _ClassVar[int]
     conversation_id: str
     typing: bool
     name: str
-    def __init__(self, conversation_id: _Optional[str] = ..., typing: _Optional[bool] = ..., name: _Optional[str] = ...) -> None: ...
+    draft: str
+    def __init__(self, conversation_id: _Optional[str] = ..., typing: _Optional[bool] = ..., name: _Optional[str] = ..., draft: _Optional[str] = ...) -> None: ...
 
 class VisitorReadEvent(_message.Message):
     __slots__ = ("conversation_id", "seq")

@@ -11,20 +11,34 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class WidgetSettings(_message.Message):
-    __slots__ = ("appearance", "texts", "behavior", "business_hours", "allowed_domains", "handler_type")
+    __slots__ = ("appearance", "texts", "behavior", "business_hours", "allowed_domains", "handler_type", "bot")
     APPEARANCE_FIELD_NUMBER: _ClassVar[int]
     TEXTS_FIELD_NUMBER: _ClassVar[int]
     BEHAVIOR_FIELD_NUMBER: _ClassVar[int]
     BUSINESS_HOURS_FIELD_NUMBER: _ClassVar[int]
     ALLOWED_DOMAINS_FIELD_NUMBER: _ClassVar[int]
     HANDLER_TYPE_FIELD_NUMBER: _ClassVar[int]
+    BOT_FIELD_NUMBER: _ClassVar[int]
     appearance: _widget_settings_pb2.WidgetAppearance
     texts: _widget_settings_pb2.WidgetTexts
     behavior: _widget_settings_pb2.WidgetBehavior
     business_hours: _widget_settings_pb2.BusinessHours
     allowed_domains: _containers.RepeatedScalarFieldContainer[str]
     handler_type: _widget_settings_pb2.HandlerType
-    def __init__(self, appearance: _Optional[_Union[_widget_settings_pb2.WidgetAppearance, _Mapping]] = ..., texts: _Optional[_Union[_widget_settings_pb2.WidgetTexts, _Mapping]] = ..., behavior: _Optional[_Union[_widget_settings_pb2.WidgetBehavior, _Mapping]] = ..., business_hours: _Optional[_Union[_widget_settings_pb2.BusinessHours, _Mapping]] = ..., allowed_domains: _Optional[_Iterable[str]] = ..., handler_type: _Optional[_Union[_widget_settings_pb2.HandlerType, str]] = ...) -> None: ...
+    bot: BotSettings
+    def __init__(self, appearance: _Optional[_Union[_widget_settings_pb2.WidgetAppearance, _Mapping]] = ..., texts: _Optional[_Union[_widget_settings_pb2.WidgetTexts, _Mapping]] = ..., behavior: _Optional[_Union[_widget_settings_pb2.WidgetBehavior, _Mapping]] = ..., business_hours: _Optional[_Union[_widget_settings_pb2.BusinessHours, _Mapping]] = ..., allowed_domains: _Optional[_Iterable[str]] = ..., handler_type: _Optional[_Union[_widget_settings_pb2.HandlerType, str]] = ..., bot: _Optional[_Union[BotSettings, _Mapping]] = ...) -> None: ...
+
+class BotSettings(_message.Message):
+    __slots__ = ("name", "avatar_url", "instructions", "max_turns")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    AVATAR_URL_FIELD_NUMBER: _ClassVar[int]
+    INSTRUCTIONS_FIELD_NUMBER: _ClassVar[int]
+    MAX_TURNS_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    avatar_url: str
+    instructions: str
+    max_turns: int
+    def __init__(self, name: _Optional[str] = ..., avatar_url: _Optional[str] = ..., instructions: _Optional[str] = ..., max_turns: _Optional[int] = ...) -> None: ...
 
 class Widget(_message.Message):
     __slots__ = ("id", "name", "public_token", "active", "settings", "create_time", "update_time", "first_seen_time", "first_seen_origin")

@@ -12,7 +12,7 @@ import type { Message as Message$1 } from "@bufbuild/protobuf";
  * Describes the file porthole/v1/chat.proto.
  */
 export const file_porthole_v1_chat: GenFile = /*@__PURE__*/
-  fileDesc("ChZwb3J0aG9sZS92MS9jaGF0LnByb3RvEgtwb3J0aG9sZS52MSJiCgpBdHRhY2htZW50EgoKAmlkGAEgASgJEhEKCWZpbGVfbmFtZRgCIAEoCRIUCgxjb250ZW50X3R5cGUYAyABKAkSEgoKc2l6ZV9ieXRlcxgEIAEoAxILCgN1cmwYBSABKAkipAIKB01lc3NhZ2USCgoCaWQYASABKAkSFwoPY29udmVyc2F0aW9uX2lkGAIgASgJEgsKA3NlcRgDIAEoAxIsCgtzZW5kZXJfdHlwZRgEIAEoDjIXLnBvcnRob2xlLnYxLlNlbmRlclR5cGUSEQoJc2VuZGVyX2lkGAUgASgJEhMKC3NlbmRlcl9uYW1lGAYgASgJEgwKBGJvZHkYByABKAkSEAoIaW50ZXJuYWwYCCABKAgSLAoLYXR0YWNobWVudHMYCSADKAsyFy5wb3J0aG9sZS52MS5BdHRhY2htZW50EhIKCmNsaWVudF9rZXkYCiABKAkSLwoLY3JlYXRlX3RpbWUYCyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wKt0BChJDb252ZXJzYXRpb25TdGF0dXMSIwofQ09OVkVSU0FUSU9OX1NUQVRVU19VTlNQRUNJRklFRBAAEh8KG0NPTlZFUlNBVElPTl9TVEFUVVNfUEVORElORxABEh4KGkNPTlZFUlNBVElPTl9TVEFUVVNfQUNUSVZFEAISHwobQ09OVkVSU0FUSU9OX1NUQVRVU19XQUlUSU5HEAMSIAocQ09OVkVSU0FUSU9OX1NUQVRVU19SRVNPTFZFRBAEEh4KGkNPTlZFUlNBVElPTl9TVEFUVVNfQ0xPU0VEEAUqhgEKClNlbmRlclR5cGUSGwoXU0VOREVSX1RZUEVfVU5TUEVDSUZJRUQQABIXChNTRU5ERVJfVFlQRV9WSVNJVE9SEAESFQoRU0VOREVSX1RZUEVfQUdFTlQQAhITCg9TRU5ERVJfVFlQRV9CT1QQAxIWChJTRU5ERVJfVFlQRV9TWVNURU0QBGIGcHJvdG8z", [file_google_protobuf_timestamp]);
+  fileDesc("ChZwb3J0aG9sZS92MS9jaGF0LnByb3RvEgtwb3J0aG9sZS52MSJiCgpBdHRhY2htZW50EgoKAmlkGAEgASgJEhEKCWZpbGVfbmFtZRgCIAEoCRIUCgxjb250ZW50X3R5cGUYAyABKAkSEgoKc2l6ZV9ieXRlcxgEIAEoAxILCgN1cmwYBSABKAkizgIKB01lc3NhZ2USCgoCaWQYASABKAkSFwoPY29udmVyc2F0aW9uX2lkGAIgASgJEgsKA3NlcRgDIAEoAxIsCgtzZW5kZXJfdHlwZRgEIAEoDjIXLnBvcnRob2xlLnYxLlNlbmRlclR5cGUSEQoJc2VuZGVyX2lkGAUgASgJEhMKC3NlbmRlcl9uYW1lGAYgASgJEgwKBGJvZHkYByABKAkSEAoIaW50ZXJuYWwYCCABKAgSLAoLYXR0YWNobWVudHMYCSADKAsyFy5wb3J0aG9sZS52MS5BdHRhY2htZW50EhIKCmNsaWVudF9rZXkYCiABKAkSLwoLY3JlYXRlX3RpbWUYCyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEigKCWNpdGF0aW9ucxgMIAMoCzIVLnBvcnRob2xlLnYxLkNpdGF0aW9uIjoKCENpdGF0aW9uEhIKCmFydGljbGVfaWQYASABKAkSDQoFdGl0bGUYAiABKAkSCwoDdXJsGAMgASgJKt0BChJDb252ZXJzYXRpb25TdGF0dXMSIwofQ09OVkVSU0FUSU9OX1NUQVRVU19VTlNQRUNJRklFRBAAEh8KG0NPTlZFUlNBVElPTl9TVEFUVVNfUEVORElORxABEh4KGkNPTlZFUlNBVElPTl9TVEFUVVNfQUNUSVZFEAISHwobQ09OVkVSU0FUSU9OX1NUQVRVU19XQUlUSU5HEAMSIAocQ09OVkVSU0FUSU9OX1NUQVRVU19SRVNPTFZFRBAEEh4KGkNPTlZFUlNBVElPTl9TVEFUVVNfQ0xPU0VEEAUqhgEKClNlbmRlclR5cGUSGwoXU0VOREVSX1RZUEVfVU5TUEVDSUZJRUQQABIXChNTRU5ERVJfVFlQRV9WSVNJVE9SEAESFQoRU0VOREVSX1RZUEVfQUdFTlQQAhITCg9TRU5ERVJfVFlQRV9CT1QQAxIWChJTRU5ERVJfVFlQRV9TWVNURU0QBGIGcHJvdG8z", [file_google_protobuf_timestamp]);
 
 /**
  * A file attached to a message.
@@ -146,6 +146,14 @@ export type Message = Message$1<"porthole.v1.Message"> & {
    * @generated from field: google.protobuf.Timestamp create_time = 11;
    */
   createTime?: Timestamp | undefined;
+
+  /**
+   * The knowledge-base articles an answer of the AI bot is based on, in the order the
+   * answer cites them (`[1]`, `[2]` in the body refer to them); empty otherwise.
+   *
+   * @generated from field: repeated porthole.v1.Citation citations = 12;
+   */
+  citations: Citation[];
 };
 
 /**
@@ -154,6 +162,41 @@ export type Message = Message$1<"porthole.v1.Message"> & {
  */
 export const MessageSchema: GenMessage<Message> = /*@__PURE__*/
   messageDesc(file_porthole_v1_chat, 1);
+
+/**
+ * A knowledge-base article an answer cites.
+ *
+ * @generated from message porthole.v1.Citation
+ */
+export type Citation = Message$1<"porthole.v1.Citation"> & {
+  /**
+   * The article (`art_…`).
+   *
+   * @generated from field: string article_id = 1;
+   */
+  articleId: string;
+
+  /**
+   * Its title when the answer was written.
+   *
+   * @generated from field: string title = 2;
+   */
+  title: string;
+
+  /**
+   * Where it is published on the owner's site; empty when it has no public URL.
+   *
+   * @generated from field: string url = 3;
+   */
+  url: string;
+};
+
+/**
+ * Describes the message porthole.v1.Citation.
+ * Use `create(CitationSchema)` to create a new message.
+ */
+export const CitationSchema: GenMessage<Citation> = /*@__PURE__*/
+  messageDesc(file_porthole_v1_chat, 2);
 
 /**
  * Where a conversation stands. Transitions: pending → active (an agent replied or took

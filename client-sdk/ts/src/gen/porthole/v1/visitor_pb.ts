@@ -16,7 +16,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file porthole/v1/visitor.proto.
  */
 export const file_porthole_v1_visitor: GenFile = /*@__PURE__*/
-  fileDesc("Chlwb3J0aG9sZS92MS92aXNpdG9yLnByb3RvEgtwb3J0aG9sZS52MSJECgdWaXNpdG9yEgoKAmlkGAEgASgJEgwKBG5hbWUYAiABKAkSDQoFZW1haWwYAyABKAkSEAoIdmVyaWZpZWQYBCABKAgiwAEKDFdpZGdldENvbmZpZxIxCgphcHBlYXJhbmNlGAEgASgLMh0ucG9ydGhvbGUudjEuV2lkZ2V0QXBwZWFyYW5jZRInCgV0ZXh0cxgCIAEoCzIYLnBvcnRob2xlLnYxLldpZGdldFRleHRzEi0KCGJlaGF2aW9yGAMgASgLMhsucG9ydGhvbGUudjEuV2lkZ2V0QmVoYXZpb3ISDgoGb25saW5lGAQgASgIEhUKDWVtYWlsX2VuYWJsZWQYBSABKAgisgIKE1Zpc2l0b3JDb252ZXJzYXRpb24SCgoCaWQYASABKAkSLwoGc3RhdHVzGAIgASgOMh8ucG9ydGhvbGUudjEuQ29udmVyc2F0aW9uU3RhdHVzEhIKCmFnZW50X25hbWUYAyABKAkSEAoIbGFzdF9zZXEYBCABKAMSFgoOYWdlbnRfcmVhZF9zZXEYBSABKAMSDgoGcmF0aW5nGAYgASgFEi8KC2NyZWF0ZV90aW1lGAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBI1ChFsYXN0X21lc3NhZ2VfdGltZRgIIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASFgoOcXVldWVfcG9zaXRpb24YCSABKAUSEAoId2l0aF9ib3QYCiABKAgiLgoWR2V0V2lkZ2V0Q29uZmlnUmVxdWVzdBIUCgx3aWRnZXRfdG9rZW4YASABKAkiRAoXR2V0V2lkZ2V0Q29uZmlnUmVzcG9uc2USKQoGY29uZmlnGAEgASgLMhkucG9ydGhvbGUudjEuV2lkZ2V0Q29uZmlnImcKE1N0YXJ0U2Vzc2lvblJlcXVlc3QSFAoMd2lkZ2V0X3Rva2VuGAEgASgJEhUKDXZpc2l0b3JfdG9rZW4YAiABKAkSEAoIbGFuZ3VhZ2UYAyABKAkSEQoJdGltZV96b25lGAQgASgJIlQKFFN0YXJ0U2Vzc2lvblJlc3BvbnNlEhUKDXZpc2l0b3JfdG9rZW4YASABKAkSJQoHdmlzaXRvchgCIAEoCzIULnBvcnRob2xlLnYxLlZpc2l0b3IiygEKFFVwZGF0ZVZpc2l0b3JSZXF1ZXN0EhEKBG5hbWUYASABKAlIAIgBARISCgVlbWFpbBgCIAEoCUgBiAEBEkUKCmF0dHJpYnV0ZXMYAyADKAsyMS5wb3J0aG9sZS52MS5VcGRhdGVWaXNpdG9yUmVxdWVzdC5BdHRyaWJ1dGVzRW50cnkaMQoPQXR0cmlidXRlc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAFCBwoFX25hbWVCCAoGX2VtYWlsIj4KFVVwZGF0ZVZpc2l0b3JSZXNwb25zZRIlCgd2aXNpdG9yGAEgASgLMhQucG9ydGhvbGUudjEuVmlzaXRvciJdChZJZGVudGlmeVZpc2l0b3JSZXF1ZXN0EhMKC2V4dGVybmFsX2lkGAEgASgJEhEKCXVzZXJfaGFzaBgCIAEoCRIMCgRuYW1lGAMgASgJEg0KBWVtYWlsGAQgASgJIlcKF0lkZW50aWZ5VmlzaXRvclJlc3BvbnNlEhUKDXZpc2l0b3JfdG9rZW4YASABKAkSJQoHdmlzaXRvchgCIAEoCzIULnBvcnRob2xlLnYxLlZpc2l0b3IiRQoVUmVjb3JkUGFnZVZpZXdSZXF1ZXN0EgsKA3VybBgBIAEoCRINCgV0aXRsZRgCIAEoCRIQCghyZWZlcnJlchgDIAEoCSIYChZSZWNvcmRQYWdlVmlld1Jlc3BvbnNlIh8KEEhlYXJ0YmVhdFJlcXVlc3QSCwoDdXJsGAEgASgJIhMKEUhlYXJ0YmVhdFJlc3BvbnNlIlcKGFN0YXJ0Q29udmVyc2F0aW9uUmVxdWVzdBISCgpzb3VyY2VfdXJsGAEgASgJEhQKDHNvdXJjZV90aXRsZRgCIAEoCRIRCglzdGFydF9uZXcYAyABKAgiZAoZU3RhcnRDb252ZXJzYXRpb25SZXNwb25zZRI2Cgxjb252ZXJzYXRpb24YASABKAsyIC5wb3J0aG9sZS52MS5WaXNpdG9yQ29udmVyc2F0aW9uEg8KB3Jlc3VtZWQYAiABKAgiIQofTGlzdFZpc2l0b3JDb252ZXJzYXRpb25zUmVxdWVzdCJbCiBMaXN0VmlzaXRvckNvbnZlcnNhdGlvbnNSZXNwb25zZRI3Cg1jb252ZXJzYXRpb25zGAEgAygLMiAucG9ydGhvbGUudjEuVmlzaXRvckNvbnZlcnNhdGlvbiJVChNMaXN0TWVzc2FnZXNSZXF1ZXN0EhcKD2NvbnZlcnNhdGlvbl9pZBgBIAEoCRISCgpiZWZvcmVfc2VxGAIgASgDEhEKCXBhZ2Vfc2l6ZRgDIAEoBSJQChRMaXN0TWVzc2FnZXNSZXNwb25zZRImCghtZXNzYWdlcxgBIAMoCzIULnBvcnRob2xlLnYxLk1lc3NhZ2USEAoIaGFzX21vcmUYAiABKAgiZwoSU2VuZE1lc3NhZ2VSZXF1ZXN0EhcKD2NvbnZlcnNhdGlvbl9pZBgBIAEoCRIMCgRib2R5GAIgASgJEhIKCmNsaWVudF9rZXkYAyABKAkSFgoOYXR0YWNobWVudF9pZHMYBCADKAkiPAoTU2VuZE1lc3NhZ2VSZXNwb25zZRIlCgdtZXNzYWdlGAEgASgLMhQucG9ydGhvbGUudjEuTWVzc2FnZSI7ChBTZXRUeXBpbmdSZXF1ZXN0EhcKD2NvbnZlcnNhdGlvbl9pZBgBIAEoCRIOCgZ0eXBpbmcYAiABKAgiEwoRU2V0VHlwaW5nUmVzcG9uc2UiNwoPTWFya1JlYWRSZXF1ZXN0EhcKD2NvbnZlcnNhdGlvbl9pZBgBIAEoCRILCgNzZXEYAiABKAMiEgoQTWFya1JlYWRSZXNwb25zZSJTChdVcGxvYWRBdHRhY2htZW50UmVxdWVzdBIXCg9jb252ZXJzYXRpb25faWQYASABKAkSEQoJZmlsZV9uYW1lGAIgASgJEgwKBGRhdGEYAyABKAwiRwoYVXBsb2FkQXR0YWNobWVudFJlc3BvbnNlEisKCmF0dGFjaG1lbnQYASABKAsyFy5wb3J0aG9sZS52MS5BdHRhY2htZW50IlMKF1JhdGVDb252ZXJzYXRpb25SZXF1ZXN0EhcKD2NvbnZlcnNhdGlvbl9pZBgBIAEoCRIOCgZyYXRpbmcYAiABKAUSDwoHY29tbWVudBgDIAEoCSJSChhSYXRlQ29udmVyc2F0aW9uUmVzcG9uc2USNgoMY29udmVyc2F0aW9uGAEgASgLMiAucG9ydGhvbGUudjEuVmlzaXRvckNvbnZlcnNhdGlvbiIuChNSZXF1ZXN0SHVtYW5SZXF1ZXN0EhcKD2NvbnZlcnNhdGlvbl9pZBgBIAEoCSJOChRSZXF1ZXN0SHVtYW5SZXNwb25zZRI2Cgxjb252ZXJzYXRpb24YASABKAsyIC5wb3J0aG9sZS52MS5WaXNpdG9yQ29udmVyc2F0aW9uIksKG1N1Ym1pdE9mZmxpbmVNZXNzYWdlUmVxdWVzdBIMCgRuYW1lGAEgASgJEg0KBWVtYWlsGAIgASgJEg8KB21lc3NhZ2UYAyABKAkiQAoWRW1haWxUcmFuc2NyaXB0UmVxdWVzdBIXCg9jb252ZXJzYXRpb25faWQYASABKAkSDQoFZW1haWwYAiABKAkiGQoXRW1haWxUcmFuc2NyaXB0UmVzcG9uc2UiVgocU3VibWl0T2ZmbGluZU1lc3NhZ2VSZXNwb25zZRI2Cgxjb252ZXJzYXRpb24YASABKAsyIC5wb3J0aG9sZS52MS5WaXNpdG9yQ29udmVyc2F0aW9uIikKF1dhdGNoVmlzaXRvckZlZWRSZXF1ZXN0Eg4KBmN1cnNvchgBIAEoCSLAAgoYV2F0Y2hWaXNpdG9yRmVlZFJlc3BvbnNlEg4KBmN1cnNvchgBIAEoCRIvCg9tZXNzYWdlX2NyZWF0ZWQYAiABKAsyFC5wb3J0aG9sZS52MS5NZXNzYWdlSAASMQoGdHlwaW5nGAMgASgLMh8ucG9ydGhvbGUudjEuVmlzaXRvclR5cGluZ0V2ZW50SAASLQoEcmVhZBgEIAEoCzIdLnBvcnRob2xlLnYxLlZpc2l0b3JSZWFkRXZlbnRIABJAChRjb252ZXJzYXRpb25fdXBkYXRlZBgFIAEoCzIgLnBvcnRob2xlLnYxLlZpc2l0b3JDb252ZXJzYXRpb25IABI2CgloZWFydGJlYXQYBiABKAsyIS5wb3J0aG9sZS52MS5WaXNpdG9yRmVlZEhlYXJ0YmVhdEgAQgcKBWV2ZW50IksKElZpc2l0b3JUeXBpbmdFdmVudBIXCg9jb252ZXJzYXRpb25faWQYASABKAkSDgoGdHlwaW5nGAIgASgIEgwKBG5hbWUYAyABKAkiOAoQVmlzaXRvclJlYWRFdmVudBIXCg9jb252ZXJzYXRpb25faWQYASABKAkSCwoDc2VxGAIgASgDIhYKFFZpc2l0b3JGZWVkSGVhcnRiZWF0Mv4MCg5WaXNpdG9yU2VydmljZRJcCg9HZXRXaWRnZXRDb25maWcSIy5wb3J0aG9sZS52MS5HZXRXaWRnZXRDb25maWdSZXF1ZXN0GiQucG9ydGhvbGUudjEuR2V0V2lkZ2V0Q29uZmlnUmVzcG9uc2USUwoMU3RhcnRTZXNzaW9uEiAucG9ydGhvbGUudjEuU3RhcnRTZXNzaW9uUmVxdWVzdBohLnBvcnRob2xlLnYxLlN0YXJ0U2Vzc2lvblJlc3BvbnNlElYKDVVwZGF0ZVZpc2l0b3ISIS5wb3J0aG9sZS52MS5VcGRhdGVWaXNpdG9yUmVxdWVzdBoiLnBvcnRob2xlLnYxLlVwZGF0ZVZpc2l0b3JSZXNwb25zZRJcCg9JZGVudGlmeVZpc2l0b3ISIy5wb3J0aG9sZS52MS5JZGVudGlmeVZpc2l0b3JSZXF1ZXN0GiQucG9ydGhvbGUudjEuSWRlbnRpZnlWaXNpdG9yUmVzcG9uc2USWQoOUmVjb3JkUGFnZVZpZXcSIi5wb3J0aG9sZS52MS5SZWNvcmRQYWdlVmlld1JlcXVlc3QaIy5wb3J0aG9sZS52MS5SZWNvcmRQYWdlVmlld1Jlc3BvbnNlEkoKCUhlYXJ0YmVhdBIdLnBvcnRob2xlLnYxLkhlYXJ0YmVhdFJlcXVlc3QaHi5wb3J0aG9sZS52MS5IZWFydGJlYXRSZXNwb25zZRJiChFTdGFydENvbnZlcnNhdGlvbhIlLnBvcnRob2xlLnYxLlN0YXJ0Q29udmVyc2F0aW9uUmVxdWVzdBomLnBvcnRob2xlLnYxLlN0YXJ0Q29udmVyc2F0aW9uUmVzcG9uc2USdwoYTGlzdFZpc2l0b3JDb252ZXJzYXRpb25zEiwucG9ydGhvbGUudjEuTGlzdFZpc2l0b3JDb252ZXJzYXRpb25zUmVxdWVzdBotLnBvcnRob2xlLnYxLkxpc3RWaXNpdG9yQ29udmVyc2F0aW9uc1Jlc3BvbnNlElMKDExpc3RNZXNzYWdlcxIgLnBvcnRob2xlLnYxLkxpc3RNZXNzYWdlc1JlcXVlc3QaIS5wb3J0aG9sZS52MS5MaXN0TWVzc2FnZXNSZXNwb25zZRJQCgtTZW5kTWVzc2FnZRIfLnBvcnRob2xlLnYxLlNlbmRNZXNzYWdlUmVxdWVzdBogLnBvcnRob2xlLnYxLlNlbmRNZXNzYWdlUmVzcG9uc2USSgoJU2V0VHlwaW5nEh0ucG9ydGhvbGUudjEuU2V0VHlwaW5nUmVxdWVzdBoeLnBvcnRob2xlLnYxLlNldFR5cGluZ1Jlc3BvbnNlEkcKCE1hcmtSZWFkEhwucG9ydGhvbGUudjEuTWFya1JlYWRSZXF1ZXN0Gh0ucG9ydGhvbGUudjEuTWFya1JlYWRSZXNwb25zZRJfChBVcGxvYWRBdHRhY2htZW50EiQucG9ydGhvbGUudjEuVXBsb2FkQXR0YWNobWVudFJlcXVlc3QaJS5wb3J0aG9sZS52MS5VcGxvYWRBdHRhY2htZW50UmVzcG9uc2USXwoQUmF0ZUNvbnZlcnNhdGlvbhIkLnBvcnRob2xlLnYxLlJhdGVDb252ZXJzYXRpb25SZXF1ZXN0GiUucG9ydGhvbGUudjEuUmF0ZUNvbnZlcnNhdGlvblJlc3BvbnNlElMKDFJlcXVlc3RIdW1hbhIgLnBvcnRob2xlLnYxLlJlcXVlc3RIdW1hblJlcXVlc3QaIS5wb3J0aG9sZS52MS5SZXF1ZXN0SHVtYW5SZXNwb25zZRJrChRTdWJtaXRPZmZsaW5lTWVzc2FnZRIoLnBvcnRob2xlLnYxLlN1Ym1pdE9mZmxpbmVNZXNzYWdlUmVxdWVzdBopLnBvcnRob2xlLnYxLlN1Ym1pdE9mZmxpbmVNZXNzYWdlUmVzcG9uc2USXAoPRW1haWxUcmFuc2NyaXB0EiMucG9ydGhvbGUudjEuRW1haWxUcmFuc2NyaXB0UmVxdWVzdBokLnBvcnRob2xlLnYxLkVtYWlsVHJhbnNjcmlwdFJlc3BvbnNlEmEKEFdhdGNoVmlzaXRvckZlZWQSJC5wb3J0aG9sZS52MS5XYXRjaFZpc2l0b3JGZWVkUmVxdWVzdBolLnBvcnRob2xlLnYxLldhdGNoVmlzaXRvckZlZWRSZXNwb25zZTABYgZwcm90bzM", [file_google_protobuf_timestamp, file_porthole_v1_chat, file_porthole_v1_widget_settings]);
+  fileDesc("Chlwb3J0aG9sZS92MS92aXNpdG9yLnByb3RvEgtwb3J0aG9sZS52MSJECgdWaXNpdG9yEgoKAmlkGAEgASgJEgwKBG5hbWUYAiABKAkSDQoFZW1haWwYAyABKAkSEAoIdmVyaWZpZWQYBCABKAgi5gEKDFdpZGdldENvbmZpZxIxCgphcHBlYXJhbmNlGAEgASgLMh0ucG9ydGhvbGUudjEuV2lkZ2V0QXBwZWFyYW5jZRInCgV0ZXh0cxgCIAEoCzIYLnBvcnRob2xlLnYxLldpZGdldFRleHRzEi0KCGJlaGF2aW9yGAMgASgLMhsucG9ydGhvbGUudjEuV2lkZ2V0QmVoYXZpb3ISDgoGb25saW5lGAQgASgIEhUKDWVtYWlsX2VuYWJsZWQYBSABKAgSJAoDYm90GAYgASgLMhcucG9ydGhvbGUudjEuQm90UGVyc29uYSIuCgpCb3RQZXJzb25hEgwKBG5hbWUYASABKAkSEgoKYXZhdGFyX3VybBgCIAEoCSKyAgoTVmlzaXRvckNvbnZlcnNhdGlvbhIKCgJpZBgBIAEoCRIvCgZzdGF0dXMYAiABKA4yHy5wb3J0aG9sZS52MS5Db252ZXJzYXRpb25TdGF0dXMSEgoKYWdlbnRfbmFtZRgDIAEoCRIQCghsYXN0X3NlcRgEIAEoAxIWCg5hZ2VudF9yZWFkX3NlcRgFIAEoAxIOCgZyYXRpbmcYBiABKAUSLwoLY3JlYXRlX3RpbWUYByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjUKEWxhc3RfbWVzc2FnZV90aW1lGAggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIWCg5xdWV1ZV9wb3NpdGlvbhgJIAEoBRIQCgh3aXRoX2JvdBgKIAEoCCIuChZHZXRXaWRnZXRDb25maWdSZXF1ZXN0EhQKDHdpZGdldF90b2tlbhgBIAEoCSJEChdHZXRXaWRnZXRDb25maWdSZXNwb25zZRIpCgZjb25maWcYASABKAsyGS5wb3J0aG9sZS52MS5XaWRnZXRDb25maWciZwoTU3RhcnRTZXNzaW9uUmVxdWVzdBIUCgx3aWRnZXRfdG9rZW4YASABKAkSFQoNdmlzaXRvcl90b2tlbhgCIAEoCRIQCghsYW5ndWFnZRgDIAEoCRIRCgl0aW1lX3pvbmUYBCABKAkiVAoUU3RhcnRTZXNzaW9uUmVzcG9uc2USFQoNdmlzaXRvcl90b2tlbhgBIAEoCRIlCgd2aXNpdG9yGAIgASgLMhQucG9ydGhvbGUudjEuVmlzaXRvciLKAQoUVXBkYXRlVmlzaXRvclJlcXVlc3QSEQoEbmFtZRgBIAEoCUgAiAEBEhIKBWVtYWlsGAIgASgJSAGIAQESRQoKYXR0cmlidXRlcxgDIAMoCzIxLnBvcnRob2xlLnYxLlVwZGF0ZVZpc2l0b3JSZXF1ZXN0LkF0dHJpYnV0ZXNFbnRyeRoxCg9BdHRyaWJ1dGVzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4AUIHCgVfbmFtZUIICgZfZW1haWwiPgoVVXBkYXRlVmlzaXRvclJlc3BvbnNlEiUKB3Zpc2l0b3IYASABKAsyFC5wb3J0aG9sZS52MS5WaXNpdG9yIl0KFklkZW50aWZ5VmlzaXRvclJlcXVlc3QSEwoLZXh0ZXJuYWxfaWQYASABKAkSEQoJdXNlcl9oYXNoGAIgASgJEgwKBG5hbWUYAyABKAkSDQoFZW1haWwYBCABKAkiVwoXSWRlbnRpZnlWaXNpdG9yUmVzcG9uc2USFQoNdmlzaXRvcl90b2tlbhgBIAEoCRIlCgd2aXNpdG9yGAIgASgLMhQucG9ydGhvbGUudjEuVmlzaXRvciJFChVSZWNvcmRQYWdlVmlld1JlcXVlc3QSCwoDdXJsGAEgASgJEg0KBXRpdGxlGAIgASgJEhAKCHJlZmVycmVyGAMgASgJIhgKFlJlY29yZFBhZ2VWaWV3UmVzcG9uc2UiHwoQSGVhcnRiZWF0UmVxdWVzdBILCgN1cmwYASABKAkiEwoRSGVhcnRiZWF0UmVzcG9uc2UiVwoYU3RhcnRDb252ZXJzYXRpb25SZXF1ZXN0EhIKCnNvdXJjZV91cmwYASABKAkSFAoMc291cmNlX3RpdGxlGAIgASgJEhEKCXN0YXJ0X25ldxgDIAEoCCJkChlTdGFydENvbnZlcnNhdGlvblJlc3BvbnNlEjYKDGNvbnZlcnNhdGlvbhgBIAEoCzIgLnBvcnRob2xlLnYxLlZpc2l0b3JDb252ZXJzYXRpb24SDwoHcmVzdW1lZBgCIAEoCCIhCh9MaXN0VmlzaXRvckNvbnZlcnNhdGlvbnNSZXF1ZXN0IlsKIExpc3RWaXNpdG9yQ29udmVyc2F0aW9uc1Jlc3BvbnNlEjcKDWNvbnZlcnNhdGlvbnMYASADKAsyIC5wb3J0aG9sZS52MS5WaXNpdG9yQ29udmVyc2F0aW9uIlUKE0xpc3RNZXNzYWdlc1JlcXVlc3QSFwoPY29udmVyc2F0aW9uX2lkGAEgASgJEhIKCmJlZm9yZV9zZXEYAiABKAMSEQoJcGFnZV9zaXplGAMgASgFIlAKFExpc3RNZXNzYWdlc1Jlc3BvbnNlEiYKCG1lc3NhZ2VzGAEgAygLMhQucG9ydGhvbGUudjEuTWVzc2FnZRIQCghoYXNfbW9yZRgCIAEoCCJnChJTZW5kTWVzc2FnZVJlcXVlc3QSFwoPY29udmVyc2F0aW9uX2lkGAEgASgJEgwKBGJvZHkYAiABKAkSEgoKY2xpZW50X2tleRgDIAEoCRIWCg5hdHRhY2htZW50X2lkcxgEIAMoCSI8ChNTZW5kTWVzc2FnZVJlc3BvbnNlEiUKB21lc3NhZ2UYASABKAsyFC5wb3J0aG9sZS52MS5NZXNzYWdlIjsKEFNldFR5cGluZ1JlcXVlc3QSFwoPY29udmVyc2F0aW9uX2lkGAEgASgJEg4KBnR5cGluZxgCIAEoCCITChFTZXRUeXBpbmdSZXNwb25zZSI3Cg9NYXJrUmVhZFJlcXVlc3QSFwoPY29udmVyc2F0aW9uX2lkGAEgASgJEgsKA3NlcRgCIAEoAyISChBNYXJrUmVhZFJlc3BvbnNlIlMKF1VwbG9hZEF0dGFjaG1lbnRSZXF1ZXN0EhcKD2NvbnZlcnNhdGlvbl9pZBgBIAEoCRIRCglmaWxlX25hbWUYAiABKAkSDAoEZGF0YRgDIAEoDCJHChhVcGxvYWRBdHRhY2htZW50UmVzcG9uc2USKwoKYXR0YWNobWVudBgBIAEoCzIXLnBvcnRob2xlLnYxLkF0dGFjaG1lbnQiUwoXUmF0ZUNvbnZlcnNhdGlvblJlcXVlc3QSFwoPY29udmVyc2F0aW9uX2lkGAEgASgJEg4KBnJhdGluZxgCIAEoBRIPCgdjb21tZW50GAMgASgJIlIKGFJhdGVDb252ZXJzYXRpb25SZXNwb25zZRI2Cgxjb252ZXJzYXRpb24YASABKAsyIC5wb3J0aG9sZS52MS5WaXNpdG9yQ29udmVyc2F0aW9uIi4KE1JlcXVlc3RIdW1hblJlcXVlc3QSFwoPY29udmVyc2F0aW9uX2lkGAEgASgJIk4KFFJlcXVlc3RIdW1hblJlc3BvbnNlEjYKDGNvbnZlcnNhdGlvbhgBIAEoCzIgLnBvcnRob2xlLnYxLlZpc2l0b3JDb252ZXJzYXRpb24iSwobU3VibWl0T2ZmbGluZU1lc3NhZ2VSZXF1ZXN0EgwKBG5hbWUYASABKAkSDQoFZW1haWwYAiABKAkSDwoHbWVzc2FnZRgDIAEoCSJAChZFbWFpbFRyYW5zY3JpcHRSZXF1ZXN0EhcKD2NvbnZlcnNhdGlvbl9pZBgBIAEoCRINCgVlbWFpbBgCIAEoCSIZChdFbWFpbFRyYW5zY3JpcHRSZXNwb25zZSJWChxTdWJtaXRPZmZsaW5lTWVzc2FnZVJlc3BvbnNlEjYKDGNvbnZlcnNhdGlvbhgBIAEoCzIgLnBvcnRob2xlLnYxLlZpc2l0b3JDb252ZXJzYXRpb24iKQoXV2F0Y2hWaXNpdG9yRmVlZFJlcXVlc3QSDgoGY3Vyc29yGAEgASgJIsACChhXYXRjaFZpc2l0b3JGZWVkUmVzcG9uc2USDgoGY3Vyc29yGAEgASgJEi8KD21lc3NhZ2VfY3JlYXRlZBgCIAEoCzIULnBvcnRob2xlLnYxLk1lc3NhZ2VIABIxCgZ0eXBpbmcYAyABKAsyHy5wb3J0aG9sZS52MS5WaXNpdG9yVHlwaW5nRXZlbnRIABItCgRyZWFkGAQgASgLMh0ucG9ydGhvbGUudjEuVmlzaXRvclJlYWRFdmVudEgAEkAKFGNvbnZlcnNhdGlvbl91cGRhdGVkGAUgASgLMiAucG9ydGhvbGUudjEuVmlzaXRvckNvbnZlcnNhdGlvbkgAEjYKCWhlYXJ0YmVhdBgGIAEoCzIhLnBvcnRob2xlLnYxLlZpc2l0b3JGZWVkSGVhcnRiZWF0SABCBwoFZXZlbnQiWgoSVmlzaXRvclR5cGluZ0V2ZW50EhcKD2NvbnZlcnNhdGlvbl9pZBgBIAEoCRIOCgZ0eXBpbmcYAiABKAgSDAoEbmFtZRgDIAEoCRINCgVkcmFmdBgEIAEoCSI4ChBWaXNpdG9yUmVhZEV2ZW50EhcKD2NvbnZlcnNhdGlvbl9pZBgBIAEoCRILCgNzZXEYAiABKAMiFgoUVmlzaXRvckZlZWRIZWFydGJlYXQy/gwKDlZpc2l0b3JTZXJ2aWNlElwKD0dldFdpZGdldENvbmZpZxIjLnBvcnRob2xlLnYxLkdldFdpZGdldENvbmZpZ1JlcXVlc3QaJC5wb3J0aG9sZS52MS5HZXRXaWRnZXRDb25maWdSZXNwb25zZRJTCgxTdGFydFNlc3Npb24SIC5wb3J0aG9sZS52MS5TdGFydFNlc3Npb25SZXF1ZXN0GiEucG9ydGhvbGUudjEuU3RhcnRTZXNzaW9uUmVzcG9uc2USVgoNVXBkYXRlVmlzaXRvchIhLnBvcnRob2xlLnYxLlVwZGF0ZVZpc2l0b3JSZXF1ZXN0GiIucG9ydGhvbGUudjEuVXBkYXRlVmlzaXRvclJlc3BvbnNlElwKD0lkZW50aWZ5VmlzaXRvchIjLnBvcnRob2xlLnYxLklkZW50aWZ5VmlzaXRvclJlcXVlc3QaJC5wb3J0aG9sZS52MS5JZGVudGlmeVZpc2l0b3JSZXNwb25zZRJZCg5SZWNvcmRQYWdlVmlldxIiLnBvcnRob2xlLnYxLlJlY29yZFBhZ2VWaWV3UmVxdWVzdBojLnBvcnRob2xlLnYxLlJlY29yZFBhZ2VWaWV3UmVzcG9uc2USSgoJSGVhcnRiZWF0Eh0ucG9ydGhvbGUudjEuSGVhcnRiZWF0UmVxdWVzdBoeLnBvcnRob2xlLnYxLkhlYXJ0YmVhdFJlc3BvbnNlEmIKEVN0YXJ0Q29udmVyc2F0aW9uEiUucG9ydGhvbGUudjEuU3RhcnRDb252ZXJzYXRpb25SZXF1ZXN0GiYucG9ydGhvbGUudjEuU3RhcnRDb252ZXJzYXRpb25SZXNwb25zZRJ3ChhMaXN0VmlzaXRvckNvbnZlcnNhdGlvbnMSLC5wb3J0aG9sZS52MS5MaXN0VmlzaXRvckNvbnZlcnNhdGlvbnNSZXF1ZXN0Gi0ucG9ydGhvbGUudjEuTGlzdFZpc2l0b3JDb252ZXJzYXRpb25zUmVzcG9uc2USUwoMTGlzdE1lc3NhZ2VzEiAucG9ydGhvbGUudjEuTGlzdE1lc3NhZ2VzUmVxdWVzdBohLnBvcnRob2xlLnYxLkxpc3RNZXNzYWdlc1Jlc3BvbnNlElAKC1NlbmRNZXNzYWdlEh8ucG9ydGhvbGUudjEuU2VuZE1lc3NhZ2VSZXF1ZXN0GiAucG9ydGhvbGUudjEuU2VuZE1lc3NhZ2VSZXNwb25zZRJKCglTZXRUeXBpbmcSHS5wb3J0aG9sZS52MS5TZXRUeXBpbmdSZXF1ZXN0Gh4ucG9ydGhvbGUudjEuU2V0VHlwaW5nUmVzcG9uc2USRwoITWFya1JlYWQSHC5wb3J0aG9sZS52MS5NYXJrUmVhZFJlcXVlc3QaHS5wb3J0aG9sZS52MS5NYXJrUmVhZFJlc3BvbnNlEl8KEFVwbG9hZEF0dGFjaG1lbnQSJC5wb3J0aG9sZS52MS5VcGxvYWRBdHRhY2htZW50UmVxdWVzdBolLnBvcnRob2xlLnYxLlVwbG9hZEF0dGFjaG1lbnRSZXNwb25zZRJfChBSYXRlQ29udmVyc2F0aW9uEiQucG9ydGhvbGUudjEuUmF0ZUNvbnZlcnNhdGlvblJlcXVlc3QaJS5wb3J0aG9sZS52MS5SYXRlQ29udmVyc2F0aW9uUmVzcG9uc2USUwoMUmVxdWVzdEh1bWFuEiAucG9ydGhvbGUudjEuUmVxdWVzdEh1bWFuUmVxdWVzdBohLnBvcnRob2xlLnYxLlJlcXVlc3RIdW1hblJlc3BvbnNlEmsKFFN1Ym1pdE9mZmxpbmVNZXNzYWdlEigucG9ydGhvbGUudjEuU3VibWl0T2ZmbGluZU1lc3NhZ2VSZXF1ZXN0GikucG9ydGhvbGUudjEuU3VibWl0T2ZmbGluZU1lc3NhZ2VSZXNwb25zZRJcCg9FbWFpbFRyYW5zY3JpcHQSIy5wb3J0aG9sZS52MS5FbWFpbFRyYW5zY3JpcHRSZXF1ZXN0GiQucG9ydGhvbGUudjEuRW1haWxUcmFuc2NyaXB0UmVzcG9uc2USYQoQV2F0Y2hWaXNpdG9yRmVlZBIkLnBvcnRob2xlLnYxLldhdGNoVmlzaXRvckZlZWRSZXF1ZXN0GiUucG9ydGhvbGUudjEuV2F0Y2hWaXNpdG9yRmVlZFJlc3BvbnNlMAFiBnByb3RvMw", [file_google_protobuf_timestamp, file_porthole_v1_chat, file_porthole_v1_widget_settings]);
 
 /**
  * The visitor as the widget knows them.
@@ -101,6 +101,14 @@ export type WidgetConfig = Message<"porthole.v1.WidgetConfig"> & {
    * @generated from field: bool email_enabled = 5;
    */
   emailEnabled: boolean;
+
+  /**
+   * Who the AI bot is, when it answers this widget's conversations (an `ai_bot` or
+   * `hybrid` widget on a server with a model); unset when only humans answer.
+   *
+   * @generated from field: porthole.v1.BotPersona bot = 6;
+   */
+  bot?: BotPersona | undefined;
 };
 
 /**
@@ -109,6 +117,34 @@ export type WidgetConfig = Message<"porthole.v1.WidgetConfig"> & {
  */
 export const WidgetConfigSchema: GenMessage<WidgetConfig> = /*@__PURE__*/
   messageDesc(file_porthole_v1_visitor, 1);
+
+/**
+ * How the AI bot presents itself to visitors.
+ *
+ * @generated from message porthole.v1.BotPersona
+ */
+export type BotPersona = Message<"porthole.v1.BotPersona"> & {
+  /**
+   * Name shown with its messages.
+   *
+   * @generated from field: string name = 1;
+   */
+  name: string;
+
+  /**
+   * Avatar image URL; empty for the name's initial.
+   *
+   * @generated from field: string avatar_url = 2;
+   */
+  avatarUrl: string;
+};
+
+/**
+ * Describes the message porthole.v1.BotPersona.
+ * Use `create(BotPersonaSchema)` to create a new message.
+ */
+export const BotPersonaSchema: GenMessage<BotPersona> = /*@__PURE__*/
+  messageDesc(file_porthole_v1_visitor, 2);
 
 /**
  * A conversation as its visitor sees it.
@@ -192,7 +228,7 @@ export type VisitorConversation = Message<"porthole.v1.VisitorConversation"> & {
  * Use `create(VisitorConversationSchema)` to create a new message.
  */
 export const VisitorConversationSchema: GenMessage<VisitorConversation> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_visitor, 2);
+  messageDesc(file_porthole_v1_visitor, 3);
 
 /**
  * Request of VisitorService.GetWidgetConfig.
@@ -213,7 +249,7 @@ export type GetWidgetConfigRequest = Message<"porthole.v1.GetWidgetConfigRequest
  * Use `create(GetWidgetConfigRequestSchema)` to create a new message.
  */
 export const GetWidgetConfigRequestSchema: GenMessage<GetWidgetConfigRequest> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_visitor, 3);
+  messageDesc(file_porthole_v1_visitor, 4);
 
 /**
  * Response of VisitorService.GetWidgetConfig.
@@ -234,7 +270,7 @@ export type GetWidgetConfigResponse = Message<"porthole.v1.GetWidgetConfigRespon
  * Use `create(GetWidgetConfigResponseSchema)` to create a new message.
  */
 export const GetWidgetConfigResponseSchema: GenMessage<GetWidgetConfigResponse> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_visitor, 4);
+  messageDesc(file_porthole_v1_visitor, 5);
 
 /**
  * Request of VisitorService.StartSession.
@@ -277,7 +313,7 @@ export type StartSessionRequest = Message<"porthole.v1.StartSessionRequest"> & {
  * Use `create(StartSessionRequestSchema)` to create a new message.
  */
 export const StartSessionRequestSchema: GenMessage<StartSessionRequest> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_visitor, 5);
+  messageDesc(file_porthole_v1_visitor, 6);
 
 /**
  * Response of VisitorService.StartSession.
@@ -305,7 +341,7 @@ export type StartSessionResponse = Message<"porthole.v1.StartSessionResponse"> &
  * Use `create(StartSessionResponseSchema)` to create a new message.
  */
 export const StartSessionResponseSchema: GenMessage<StartSessionResponse> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_visitor, 6);
+  messageDesc(file_porthole_v1_visitor, 7);
 
 /**
  * Request of VisitorService.UpdateVisitor. Unset fields are left unchanged.
@@ -340,7 +376,7 @@ export type UpdateVisitorRequest = Message<"porthole.v1.UpdateVisitorRequest"> &
  * Use `create(UpdateVisitorRequestSchema)` to create a new message.
  */
 export const UpdateVisitorRequestSchema: GenMessage<UpdateVisitorRequest> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_visitor, 7);
+  messageDesc(file_porthole_v1_visitor, 8);
 
 /**
  * Response of VisitorService.UpdateVisitor.
@@ -361,7 +397,7 @@ export type UpdateVisitorResponse = Message<"porthole.v1.UpdateVisitorResponse">
  * Use `create(UpdateVisitorResponseSchema)` to create a new message.
  */
 export const UpdateVisitorResponseSchema: GenMessage<UpdateVisitorResponse> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_visitor, 8);
+  messageDesc(file_porthole_v1_visitor, 9);
 
 /**
  * Request of VisitorService.IdentifyVisitor.
@@ -403,7 +439,7 @@ export type IdentifyVisitorRequest = Message<"porthole.v1.IdentifyVisitorRequest
  * Use `create(IdentifyVisitorRequestSchema)` to create a new message.
  */
 export const IdentifyVisitorRequestSchema: GenMessage<IdentifyVisitorRequest> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_visitor, 9);
+  messageDesc(file_porthole_v1_visitor, 10);
 
 /**
  * Response of VisitorService.IdentifyVisitor.
@@ -431,7 +467,7 @@ export type IdentifyVisitorResponse = Message<"porthole.v1.IdentifyVisitorRespon
  * Use `create(IdentifyVisitorResponseSchema)` to create a new message.
  */
 export const IdentifyVisitorResponseSchema: GenMessage<IdentifyVisitorResponse> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_visitor, 10);
+  messageDesc(file_porthole_v1_visitor, 11);
 
 /**
  * Request of VisitorService.RecordPageView.
@@ -466,7 +502,7 @@ export type RecordPageViewRequest = Message<"porthole.v1.RecordPageViewRequest">
  * Use `create(RecordPageViewRequestSchema)` to create a new message.
  */
 export const RecordPageViewRequestSchema: GenMessage<RecordPageViewRequest> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_visitor, 11);
+  messageDesc(file_porthole_v1_visitor, 12);
 
 /**
  * Response of VisitorService.RecordPageView.
@@ -481,7 +517,7 @@ export type RecordPageViewResponse = Message<"porthole.v1.RecordPageViewResponse
  * Use `create(RecordPageViewResponseSchema)` to create a new message.
  */
 export const RecordPageViewResponseSchema: GenMessage<RecordPageViewResponse> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_visitor, 12);
+  messageDesc(file_porthole_v1_visitor, 13);
 
 /**
  * Request of VisitorService.Heartbeat.
@@ -502,7 +538,7 @@ export type HeartbeatRequest = Message<"porthole.v1.HeartbeatRequest"> & {
  * Use `create(HeartbeatRequestSchema)` to create a new message.
  */
 export const HeartbeatRequestSchema: GenMessage<HeartbeatRequest> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_visitor, 13);
+  messageDesc(file_porthole_v1_visitor, 14);
 
 /**
  * Response of VisitorService.Heartbeat.
@@ -517,7 +553,7 @@ export type HeartbeatResponse = Message<"porthole.v1.HeartbeatResponse"> & {
  * Use `create(HeartbeatResponseSchema)` to create a new message.
  */
 export const HeartbeatResponseSchema: GenMessage<HeartbeatResponse> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_visitor, 14);
+  messageDesc(file_porthole_v1_visitor, 15);
 
 /**
  * Request of VisitorService.StartConversation.
@@ -554,7 +590,7 @@ export type StartConversationRequest = Message<"porthole.v1.StartConversationReq
  * Use `create(StartConversationRequestSchema)` to create a new message.
  */
 export const StartConversationRequestSchema: GenMessage<StartConversationRequest> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_visitor, 15);
+  messageDesc(file_porthole_v1_visitor, 16);
 
 /**
  * Response of VisitorService.StartConversation.
@@ -582,7 +618,7 @@ export type StartConversationResponse = Message<"porthole.v1.StartConversationRe
  * Use `create(StartConversationResponseSchema)` to create a new message.
  */
 export const StartConversationResponseSchema: GenMessage<StartConversationResponse> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_visitor, 16);
+  messageDesc(file_porthole_v1_visitor, 17);
 
 /**
  * Request of VisitorService.ListVisitorConversations.
@@ -597,7 +633,7 @@ export type ListVisitorConversationsRequest = Message<"porthole.v1.ListVisitorCo
  * Use `create(ListVisitorConversationsRequestSchema)` to create a new message.
  */
 export const ListVisitorConversationsRequestSchema: GenMessage<ListVisitorConversationsRequest> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_visitor, 17);
+  messageDesc(file_porthole_v1_visitor, 18);
 
 /**
  * Response of VisitorService.ListVisitorConversations.
@@ -618,7 +654,7 @@ export type ListVisitorConversationsResponse = Message<"porthole.v1.ListVisitorC
  * Use `create(ListVisitorConversationsResponseSchema)` to create a new message.
  */
 export const ListVisitorConversationsResponseSchema: GenMessage<ListVisitorConversationsResponse> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_visitor, 18);
+  messageDesc(file_porthole_v1_visitor, 19);
 
 /**
  * Request of VisitorService.ListMessages.
@@ -653,7 +689,7 @@ export type ListMessagesRequest = Message<"porthole.v1.ListMessagesRequest"> & {
  * Use `create(ListMessagesRequestSchema)` to create a new message.
  */
 export const ListMessagesRequestSchema: GenMessage<ListMessagesRequest> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_visitor, 19);
+  messageDesc(file_porthole_v1_visitor, 20);
 
 /**
  * Response of VisitorService.ListMessages.
@@ -681,7 +717,7 @@ export type ListMessagesResponse = Message<"porthole.v1.ListMessagesResponse"> &
  * Use `create(ListMessagesResponseSchema)` to create a new message.
  */
 export const ListMessagesResponseSchema: GenMessage<ListMessagesResponse> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_visitor, 20);
+  messageDesc(file_porthole_v1_visitor, 21);
 
 /**
  * Request of VisitorService.SendMessage.
@@ -724,7 +760,7 @@ export type SendMessageRequest = Message<"porthole.v1.SendMessageRequest"> & {
  * Use `create(SendMessageRequestSchema)` to create a new message.
  */
 export const SendMessageRequestSchema: GenMessage<SendMessageRequest> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_visitor, 21);
+  messageDesc(file_porthole_v1_visitor, 22);
 
 /**
  * Response of VisitorService.SendMessage.
@@ -745,7 +781,7 @@ export type SendMessageResponse = Message<"porthole.v1.SendMessageResponse"> & {
  * Use `create(SendMessageResponseSchema)` to create a new message.
  */
 export const SendMessageResponseSchema: GenMessage<SendMessageResponse> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_visitor, 22);
+  messageDesc(file_porthole_v1_visitor, 23);
 
 /**
  * Request of VisitorService.SetTyping.
@@ -773,7 +809,7 @@ export type SetTypingRequest = Message<"porthole.v1.SetTypingRequest"> & {
  * Use `create(SetTypingRequestSchema)` to create a new message.
  */
 export const SetTypingRequestSchema: GenMessage<SetTypingRequest> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_visitor, 23);
+  messageDesc(file_porthole_v1_visitor, 24);
 
 /**
  * Response of VisitorService.SetTyping.
@@ -788,7 +824,7 @@ export type SetTypingResponse = Message<"porthole.v1.SetTypingResponse"> & {
  * Use `create(SetTypingResponseSchema)` to create a new message.
  */
 export const SetTypingResponseSchema: GenMessage<SetTypingResponse> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_visitor, 24);
+  messageDesc(file_porthole_v1_visitor, 25);
 
 /**
  * Request of VisitorService.MarkRead.
@@ -816,7 +852,7 @@ export type MarkReadRequest = Message<"porthole.v1.MarkReadRequest"> & {
  * Use `create(MarkReadRequestSchema)` to create a new message.
  */
 export const MarkReadRequestSchema: GenMessage<MarkReadRequest> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_visitor, 25);
+  messageDesc(file_porthole_v1_visitor, 26);
 
 /**
  * Response of VisitorService.MarkRead.
@@ -831,7 +867,7 @@ export type MarkReadResponse = Message<"porthole.v1.MarkReadResponse"> & {
  * Use `create(MarkReadResponseSchema)` to create a new message.
  */
 export const MarkReadResponseSchema: GenMessage<MarkReadResponse> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_visitor, 26);
+  messageDesc(file_porthole_v1_visitor, 27);
 
 /**
  * Request of VisitorService.UploadAttachment.
@@ -866,7 +902,7 @@ export type UploadAttachmentRequest = Message<"porthole.v1.UploadAttachmentReque
  * Use `create(UploadAttachmentRequestSchema)` to create a new message.
  */
 export const UploadAttachmentRequestSchema: GenMessage<UploadAttachmentRequest> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_visitor, 27);
+  messageDesc(file_porthole_v1_visitor, 28);
 
 /**
  * Response of VisitorService.UploadAttachment.
@@ -887,7 +923,7 @@ export type UploadAttachmentResponse = Message<"porthole.v1.UploadAttachmentResp
  * Use `create(UploadAttachmentResponseSchema)` to create a new message.
  */
 export const UploadAttachmentResponseSchema: GenMessage<UploadAttachmentResponse> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_visitor, 28);
+  messageDesc(file_porthole_v1_visitor, 29);
 
 /**
  * Request of VisitorService.RateConversation.
@@ -922,7 +958,7 @@ export type RateConversationRequest = Message<"porthole.v1.RateConversationReque
  * Use `create(RateConversationRequestSchema)` to create a new message.
  */
 export const RateConversationRequestSchema: GenMessage<RateConversationRequest> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_visitor, 29);
+  messageDesc(file_porthole_v1_visitor, 30);
 
 /**
  * Response of VisitorService.RateConversation.
@@ -943,7 +979,7 @@ export type RateConversationResponse = Message<"porthole.v1.RateConversationResp
  * Use `create(RateConversationResponseSchema)` to create a new message.
  */
 export const RateConversationResponseSchema: GenMessage<RateConversationResponse> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_visitor, 30);
+  messageDesc(file_porthole_v1_visitor, 31);
 
 /**
  * Request of VisitorService.RequestHuman.
@@ -964,7 +1000,7 @@ export type RequestHumanRequest = Message<"porthole.v1.RequestHumanRequest"> & {
  * Use `create(RequestHumanRequestSchema)` to create a new message.
  */
 export const RequestHumanRequestSchema: GenMessage<RequestHumanRequest> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_visitor, 31);
+  messageDesc(file_porthole_v1_visitor, 32);
 
 /**
  * Response of VisitorService.RequestHuman.
@@ -985,7 +1021,7 @@ export type RequestHumanResponse = Message<"porthole.v1.RequestHumanResponse"> &
  * Use `create(RequestHumanResponseSchema)` to create a new message.
  */
 export const RequestHumanResponseSchema: GenMessage<RequestHumanResponse> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_visitor, 32);
+  messageDesc(file_porthole_v1_visitor, 33);
 
 /**
  * Request of VisitorService.SubmitOfflineMessage.
@@ -1022,7 +1058,7 @@ export type SubmitOfflineMessageRequest = Message<"porthole.v1.SubmitOfflineMess
  * Use `create(SubmitOfflineMessageRequestSchema)` to create a new message.
  */
 export const SubmitOfflineMessageRequestSchema: GenMessage<SubmitOfflineMessageRequest> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_visitor, 33);
+  messageDesc(file_porthole_v1_visitor, 34);
 
 /**
  * Request of VisitorService.EmailTranscript.
@@ -1050,7 +1086,7 @@ export type EmailTranscriptRequest = Message<"porthole.v1.EmailTranscriptRequest
  * Use `create(EmailTranscriptRequestSchema)` to create a new message.
  */
 export const EmailTranscriptRequestSchema: GenMessage<EmailTranscriptRequest> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_visitor, 34);
+  messageDesc(file_porthole_v1_visitor, 35);
 
 /**
  * Response of VisitorService.EmailTranscript.
@@ -1065,7 +1101,7 @@ export type EmailTranscriptResponse = Message<"porthole.v1.EmailTranscriptRespon
  * Use `create(EmailTranscriptResponseSchema)` to create a new message.
  */
 export const EmailTranscriptResponseSchema: GenMessage<EmailTranscriptResponse> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_visitor, 35);
+  messageDesc(file_porthole_v1_visitor, 36);
 
 /**
  * Response of VisitorService.SubmitOfflineMessage.
@@ -1086,7 +1122,7 @@ export type SubmitOfflineMessageResponse = Message<"porthole.v1.SubmitOfflineMes
  * Use `create(SubmitOfflineMessageResponseSchema)` to create a new message.
  */
 export const SubmitOfflineMessageResponseSchema: GenMessage<SubmitOfflineMessageResponse> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_visitor, 36);
+  messageDesc(file_porthole_v1_visitor, 37);
 
 /**
  * Request of VisitorService.WatchVisitorFeed.
@@ -1108,7 +1144,7 @@ export type WatchVisitorFeedRequest = Message<"porthole.v1.WatchVisitorFeedReque
  * Use `create(WatchVisitorFeedRequestSchema)` to create a new message.
  */
 export const WatchVisitorFeedRequestSchema: GenMessage<WatchVisitorFeedRequest> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_visitor, 37);
+  messageDesc(file_porthole_v1_visitor, 38);
 
 /**
  * One event of the visitor's feed.
@@ -1177,7 +1213,7 @@ export type WatchVisitorFeedResponse = Message<"porthole.v1.WatchVisitorFeedResp
  * Use `create(WatchVisitorFeedResponseSchema)` to create a new message.
  */
 export const WatchVisitorFeedResponseSchema: GenMessage<WatchVisitorFeedResponse> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_visitor, 38);
+  messageDesc(file_porthole_v1_visitor, 39);
 
 /**
  * Someone on the agent side is typing or stopped.
@@ -1205,6 +1241,15 @@ export type VisitorTypingEvent = Message<"porthole.v1.VisitorTypingEvent"> & {
    * @generated from field: string name = 3;
    */
   name: string;
+
+  /**
+   * While the AI bot writes an answer: the whole text so far (each event repeats all of
+   * it, so a lost event loses nothing). The stored message replaces it; a typing event
+   * with `typing` false and no message means the answer was dropped (handed to a human).
+   *
+   * @generated from field: string draft = 4;
+   */
+  draft: string;
 };
 
 /**
@@ -1212,7 +1257,7 @@ export type VisitorTypingEvent = Message<"porthole.v1.VisitorTypingEvent"> & {
  * Use `create(VisitorTypingEventSchema)` to create a new message.
  */
 export const VisitorTypingEventSchema: GenMessage<VisitorTypingEvent> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_visitor, 39);
+  messageDesc(file_porthole_v1_visitor, 40);
 
 /**
  * The agent side read up to a message.
@@ -1240,7 +1285,7 @@ export type VisitorReadEvent = Message<"porthole.v1.VisitorReadEvent"> & {
  * Use `create(VisitorReadEventSchema)` to create a new message.
  */
 export const VisitorReadEventSchema: GenMessage<VisitorReadEvent> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_visitor, 40);
+  messageDesc(file_porthole_v1_visitor, 41);
 
 /**
  * A keep-alive with no content.
@@ -1255,7 +1300,7 @@ export type VisitorFeedHeartbeat = Message<"porthole.v1.VisitorFeedHeartbeat"> &
  * Use `create(VisitorFeedHeartbeatSchema)` to create a new message.
  */
 export const VisitorFeedHeartbeatSchema: GenMessage<VisitorFeedHeartbeat> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_visitor, 41);
+  messageDesc(file_porthole_v1_visitor, 42);
 
 /**
  * The public API the embedded widget uses on behalf of a website visitor.

@@ -14,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file porthole/v1/widget.proto.
  */
 export const file_porthole_v1_widget: GenFile = /*@__PURE__*/
-  fileDesc("Chhwb3J0aG9sZS92MS93aWRnZXQucHJvdG8SC3BvcnRob2xlLnYxIpgCCg5XaWRnZXRTZXR0aW5ncxIxCgphcHBlYXJhbmNlGAEgASgLMh0ucG9ydGhvbGUudjEuV2lkZ2V0QXBwZWFyYW5jZRInCgV0ZXh0cxgCIAEoCzIYLnBvcnRob2xlLnYxLldpZGdldFRleHRzEi0KCGJlaGF2aW9yGAMgASgLMhsucG9ydGhvbGUudjEuV2lkZ2V0QmVoYXZpb3ISMgoOYnVzaW5lc3NfaG91cnMYBCABKAsyGi5wb3J0aG9sZS52MS5CdXNpbmVzc0hvdXJzEhcKD2FsbG93ZWRfZG9tYWlucxgFIAMoCRIuCgxoYW5kbGVyX3R5cGUYBiABKA4yGC5wb3J0aG9sZS52MS5IYW5kbGVyVHlwZSKpAgoGV2lkZ2V0EgoKAmlkGAEgASgJEgwKBG5hbWUYAiABKAkSFAoMcHVibGljX3Rva2VuGAMgASgJEg4KBmFjdGl2ZRgEIAEoCBItCghzZXR0aW5ncxgFIAEoCzIbLnBvcnRob2xlLnYxLldpZGdldFNldHRpbmdzEi8KC2NyZWF0ZV90aW1lGAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIvCgt1cGRhdGVfdGltZRgHIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASMwoPZmlyc3Rfc2Vlbl90aW1lGAggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIZChFmaXJzdF9zZWVuX29yaWdpbhgJIAEoCSJSChNDcmVhdGVXaWRnZXRSZXF1ZXN0EgwKBG5hbWUYASABKAkSLQoIc2V0dGluZ3MYAiABKAsyGy5wb3J0aG9sZS52MS5XaWRnZXRTZXR0aW5ncyI7ChRDcmVhdGVXaWRnZXRSZXNwb25zZRIjCgZ3aWRnZXQYASABKAsyEy5wb3J0aG9sZS52MS5XaWRnZXQiFAoSTGlzdFdpZGdldHNSZXF1ZXN0IjsKE0xpc3RXaWRnZXRzUmVzcG9uc2USJAoHd2lkZ2V0cxgBIAMoCzITLnBvcnRob2xlLnYxLldpZGdldCIlChBHZXRXaWRnZXRSZXF1ZXN0EhEKCXdpZGdldF9pZBgBIAEoCSI4ChFHZXRXaWRnZXRSZXNwb25zZRIjCgZ3aWRnZXQYASABKAsyEy5wb3J0aG9sZS52MS5XaWRnZXQicwoTVXBkYXRlV2lkZ2V0UmVxdWVzdBIRCgl3aWRnZXRfaWQYASABKAkSEQoEbmFtZRgCIAEoCUgAiAEBEi0KCHNldHRpbmdzGAMgASgLMhsucG9ydGhvbGUudjEuV2lkZ2V0U2V0dGluZ3NCBwoFX25hbWUiOwoUVXBkYXRlV2lkZ2V0UmVzcG9uc2USIwoGd2lkZ2V0GAEgASgLMhMucG9ydGhvbGUudjEuV2lkZ2V0IigKE0RlbGV0ZVdpZGdldFJlcXVlc3QSEQoJd2lkZ2V0X2lkGAEgASgJIhYKFERlbGV0ZVdpZGdldFJlc3BvbnNlIjsKFlNldFdpZGdldEFjdGl2ZVJlcXVlc3QSEQoJd2lkZ2V0X2lkGAEgASgJEg4KBmFjdGl2ZRgCIAEoCCI+ChdTZXRXaWRnZXRBY3RpdmVSZXNwb25zZRIjCgZ3aWRnZXQYASABKAsyEy5wb3J0aG9sZS52MS5XaWRnZXQiMQocUmVnZW5lcmF0ZVdpZGdldFRva2VuUmVxdWVzdBIRCgl3aWRnZXRfaWQYASABKAkiRAodUmVnZW5lcmF0ZVdpZGdldFRva2VuUmVzcG9uc2USIwoGd2lkZ2V0GAEgASgLMhMucG9ydGhvbGUudjEuV2lkZ2V0Ii0KGEdldElkZW50aXR5U2VjcmV0UmVxdWVzdBIRCgl3aWRnZXRfaWQYASABKAkiNAoZR2V0SWRlbnRpdHlTZWNyZXRSZXNwb25zZRIXCg9pZGVudGl0eV9zZWNyZXQYASABKAkiMAobUm90YXRlSWRlbnRpdHlTZWNyZXRSZXF1ZXN0EhEKCXdpZGdldF9pZBgBIAEoCSI3ChxSb3RhdGVJZGVudGl0eVNlY3JldFJlc3BvbnNlEhcKD2lkZW50aXR5X3NlY3JldBgBIAEoCSIrChZHZXRFbWJlZFNuaXBwZXRSZXF1ZXN0EhEKCXdpZGdldF9pZBgBIAEoCSI7ChdHZXRFbWJlZFNuaXBwZXRSZXNwb25zZRIMCgRodG1sGAEgASgJEhIKCnNjcmlwdF91cmwYAiABKAkyqQcKDVdpZGdldFNlcnZpY2USUwoMQ3JlYXRlV2lkZ2V0EiAucG9ydGhvbGUudjEuQ3JlYXRlV2lkZ2V0UmVxdWVzdBohLnBvcnRob2xlLnYxLkNyZWF0ZVdpZGdldFJlc3BvbnNlElAKC0xpc3RXaWRnZXRzEh8ucG9ydGhvbGUudjEuTGlzdFdpZGdldHNSZXF1ZXN0GiAucG9ydGhvbGUudjEuTGlzdFdpZGdldHNSZXNwb25zZRJKCglHZXRXaWRnZXQSHS5wb3J0aG9sZS52MS5HZXRXaWRnZXRSZXF1ZXN0Gh4ucG9ydGhvbGUudjEuR2V0V2lkZ2V0UmVzcG9uc2USUwoMVXBkYXRlV2lkZ2V0EiAucG9ydGhvbGUudjEuVXBkYXRlV2lkZ2V0UmVxdWVzdBohLnBvcnRob2xlLnYxLlVwZGF0ZVdpZGdldFJlc3BvbnNlElMKDERlbGV0ZVdpZGdldBIgLnBvcnRob2xlLnYxLkRlbGV0ZVdpZGdldFJlcXVlc3QaIS5wb3J0aG9sZS52MS5EZWxldGVXaWRnZXRSZXNwb25zZRJcCg9TZXRXaWRnZXRBY3RpdmUSIy5wb3J0aG9sZS52MS5TZXRXaWRnZXRBY3RpdmVSZXF1ZXN0GiQucG9ydGhvbGUudjEuU2V0V2lkZ2V0QWN0aXZlUmVzcG9uc2USbgoVUmVnZW5lcmF0ZVdpZGdldFRva2VuEikucG9ydGhvbGUudjEuUmVnZW5lcmF0ZVdpZGdldFRva2VuUmVxdWVzdBoqLnBvcnRob2xlLnYxLlJlZ2VuZXJhdGVXaWRnZXRUb2tlblJlc3BvbnNlEmIKEUdldElkZW50aXR5U2VjcmV0EiUucG9ydGhvbGUudjEuR2V0SWRlbnRpdHlTZWNyZXRSZXF1ZXN0GiYucG9ydGhvbGUudjEuR2V0SWRlbnRpdHlTZWNyZXRSZXNwb25zZRJrChRSb3RhdGVJZGVudGl0eVNlY3JldBIoLnBvcnRob2xlLnYxLlJvdGF0ZUlkZW50aXR5U2VjcmV0UmVxdWVzdBopLnBvcnRob2xlLnYxLlJvdGF0ZUlkZW50aXR5U2VjcmV0UmVzcG9uc2USXAoPR2V0RW1iZWRTbmlwcGV0EiMucG9ydGhvbGUudjEuR2V0RW1iZWRTbmlwcGV0UmVxdWVzdBokLnBvcnRob2xlLnYxLkdldEVtYmVkU25pcHBldFJlc3BvbnNlYgZwcm90bzM", [file_google_protobuf_timestamp, file_porthole_v1_widget_settings]);
+  fileDesc("Chhwb3J0aG9sZS92MS93aWRnZXQucHJvdG8SC3BvcnRob2xlLnYxIr8CCg5XaWRnZXRTZXR0aW5ncxIxCgphcHBlYXJhbmNlGAEgASgLMh0ucG9ydGhvbGUudjEuV2lkZ2V0QXBwZWFyYW5jZRInCgV0ZXh0cxgCIAEoCzIYLnBvcnRob2xlLnYxLldpZGdldFRleHRzEi0KCGJlaGF2aW9yGAMgASgLMhsucG9ydGhvbGUudjEuV2lkZ2V0QmVoYXZpb3ISMgoOYnVzaW5lc3NfaG91cnMYBCABKAsyGi5wb3J0aG9sZS52MS5CdXNpbmVzc0hvdXJzEhcKD2FsbG93ZWRfZG9tYWlucxgFIAMoCRIuCgxoYW5kbGVyX3R5cGUYBiABKA4yGC5wb3J0aG9sZS52MS5IYW5kbGVyVHlwZRIlCgNib3QYByABKAsyGC5wb3J0aG9sZS52MS5Cb3RTZXR0aW5ncyJYCgtCb3RTZXR0aW5ncxIMCgRuYW1lGAEgASgJEhIKCmF2YXRhcl91cmwYAiABKAkSFAoMaW5zdHJ1Y3Rpb25zGAMgASgJEhEKCW1heF90dXJucxgEIAEoBSKpAgoGV2lkZ2V0EgoKAmlkGAEgASgJEgwKBG5hbWUYAiABKAkSFAoMcHVibGljX3Rva2VuGAMgASgJEg4KBmFjdGl2ZRgEIAEoCBItCghzZXR0aW5ncxgFIAEoCzIbLnBvcnRob2xlLnYxLldpZGdldFNldHRpbmdzEi8KC2NyZWF0ZV90aW1lGAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIvCgt1cGRhdGVfdGltZRgHIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASMwoPZmlyc3Rfc2Vlbl90aW1lGAggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIZChFmaXJzdF9zZWVuX29yaWdpbhgJIAEoCSJSChNDcmVhdGVXaWRnZXRSZXF1ZXN0EgwKBG5hbWUYASABKAkSLQoIc2V0dGluZ3MYAiABKAsyGy5wb3J0aG9sZS52MS5XaWRnZXRTZXR0aW5ncyI7ChRDcmVhdGVXaWRnZXRSZXNwb25zZRIjCgZ3aWRnZXQYASABKAsyEy5wb3J0aG9sZS52MS5XaWRnZXQiFAoSTGlzdFdpZGdldHNSZXF1ZXN0IjsKE0xpc3RXaWRnZXRzUmVzcG9uc2USJAoHd2lkZ2V0cxgBIAMoCzITLnBvcnRob2xlLnYxLldpZGdldCIlChBHZXRXaWRnZXRSZXF1ZXN0EhEKCXdpZGdldF9pZBgBIAEoCSI4ChFHZXRXaWRnZXRSZXNwb25zZRIjCgZ3aWRnZXQYASABKAsyEy5wb3J0aG9sZS52MS5XaWRnZXQicwoTVXBkYXRlV2lkZ2V0UmVxdWVzdBIRCgl3aWRnZXRfaWQYASABKAkSEQoEbmFtZRgCIAEoCUgAiAEBEi0KCHNldHRpbmdzGAMgASgLMhsucG9ydGhvbGUudjEuV2lkZ2V0U2V0dGluZ3NCBwoFX25hbWUiOwoUVXBkYXRlV2lkZ2V0UmVzcG9uc2USIwoGd2lkZ2V0GAEgASgLMhMucG9ydGhvbGUudjEuV2lkZ2V0IigKE0RlbGV0ZVdpZGdldFJlcXVlc3QSEQoJd2lkZ2V0X2lkGAEgASgJIhYKFERlbGV0ZVdpZGdldFJlc3BvbnNlIjsKFlNldFdpZGdldEFjdGl2ZVJlcXVlc3QSEQoJd2lkZ2V0X2lkGAEgASgJEg4KBmFjdGl2ZRgCIAEoCCI+ChdTZXRXaWRnZXRBY3RpdmVSZXNwb25zZRIjCgZ3aWRnZXQYASABKAsyEy5wb3J0aG9sZS52MS5XaWRnZXQiMQocUmVnZW5lcmF0ZVdpZGdldFRva2VuUmVxdWVzdBIRCgl3aWRnZXRfaWQYASABKAkiRAodUmVnZW5lcmF0ZVdpZGdldFRva2VuUmVzcG9uc2USIwoGd2lkZ2V0GAEgASgLMhMucG9ydGhvbGUudjEuV2lkZ2V0Ii0KGEdldElkZW50aXR5U2VjcmV0UmVxdWVzdBIRCgl3aWRnZXRfaWQYASABKAkiNAoZR2V0SWRlbnRpdHlTZWNyZXRSZXNwb25zZRIXCg9pZGVudGl0eV9zZWNyZXQYASABKAkiMAobUm90YXRlSWRlbnRpdHlTZWNyZXRSZXF1ZXN0EhEKCXdpZGdldF9pZBgBIAEoCSI3ChxSb3RhdGVJZGVudGl0eVNlY3JldFJlc3BvbnNlEhcKD2lkZW50aXR5X3NlY3JldBgBIAEoCSIrChZHZXRFbWJlZFNuaXBwZXRSZXF1ZXN0EhEKCXdpZGdldF9pZBgBIAEoCSI7ChdHZXRFbWJlZFNuaXBwZXRSZXNwb25zZRIMCgRodG1sGAEgASgJEhIKCnNjcmlwdF91cmwYAiABKAkyqQcKDVdpZGdldFNlcnZpY2USUwoMQ3JlYXRlV2lkZ2V0EiAucG9ydGhvbGUudjEuQ3JlYXRlV2lkZ2V0UmVxdWVzdBohLnBvcnRob2xlLnYxLkNyZWF0ZVdpZGdldFJlc3BvbnNlElAKC0xpc3RXaWRnZXRzEh8ucG9ydGhvbGUudjEuTGlzdFdpZGdldHNSZXF1ZXN0GiAucG9ydGhvbGUudjEuTGlzdFdpZGdldHNSZXNwb25zZRJKCglHZXRXaWRnZXQSHS5wb3J0aG9sZS52MS5HZXRXaWRnZXRSZXF1ZXN0Gh4ucG9ydGhvbGUudjEuR2V0V2lkZ2V0UmVzcG9uc2USUwoMVXBkYXRlV2lkZ2V0EiAucG9ydGhvbGUudjEuVXBkYXRlV2lkZ2V0UmVxdWVzdBohLnBvcnRob2xlLnYxLlVwZGF0ZVdpZGdldFJlc3BvbnNlElMKDERlbGV0ZVdpZGdldBIgLnBvcnRob2xlLnYxLkRlbGV0ZVdpZGdldFJlcXVlc3QaIS5wb3J0aG9sZS52MS5EZWxldGVXaWRnZXRSZXNwb25zZRJcCg9TZXRXaWRnZXRBY3RpdmUSIy5wb3J0aG9sZS52MS5TZXRXaWRnZXRBY3RpdmVSZXF1ZXN0GiQucG9ydGhvbGUudjEuU2V0V2lkZ2V0QWN0aXZlUmVzcG9uc2USbgoVUmVnZW5lcmF0ZVdpZGdldFRva2VuEikucG9ydGhvbGUudjEuUmVnZW5lcmF0ZVdpZGdldFRva2VuUmVxdWVzdBoqLnBvcnRob2xlLnYxLlJlZ2VuZXJhdGVXaWRnZXRUb2tlblJlc3BvbnNlEmIKEUdldElkZW50aXR5U2VjcmV0EiUucG9ydGhvbGUudjEuR2V0SWRlbnRpdHlTZWNyZXRSZXF1ZXN0GiYucG9ydGhvbGUudjEuR2V0SWRlbnRpdHlTZWNyZXRSZXNwb25zZRJrChRSb3RhdGVJZGVudGl0eVNlY3JldBIoLnBvcnRob2xlLnYxLlJvdGF0ZUlkZW50aXR5U2VjcmV0UmVxdWVzdBopLnBvcnRob2xlLnYxLlJvdGF0ZUlkZW50aXR5U2VjcmV0UmVzcG9uc2USXAoPR2V0RW1iZWRTbmlwcGV0EiMucG9ydGhvbGUudjEuR2V0RW1iZWRTbmlwcGV0UmVxdWVzdBokLnBvcnRob2xlLnYxLkdldEVtYmVkU25pcHBldFJlc3BvbnNlYgZwcm90bzM", [file_google_protobuf_timestamp, file_porthole_v1_widget_settings]);
 
 /**
  * Everything configurable about a widget. An unset sub-message takes its defaults whole;
@@ -62,11 +62,21 @@ export type WidgetSettings = Message<"porthole.v1.WidgetSettings"> & {
   allowedDomains: string[];
 
   /**
-   * Who answers conversations.
+   * Who answers conversations. `HANDLER_TYPE_WORKFLOW` is refused (INVALID_ARGUMENT on
+   * `settings.handler_type`): guided flows are not available yet. `HANDLER_TYPE_AI_BOT`
+   * and `HANDLER_TYPE_HYBRID` need a model configured on the server (BotService.GetBotStatus
+   * says whether one is); without one their conversations go to the human agents.
    *
    * @generated from field: porthole.v1.HandlerType handler_type = 6;
    */
   handlerType: HandlerType;
+
+  /**
+   * The AI bot of `ai_bot` and `hybrid` widgets: name, avatar, instructions, limits.
+   *
+   * @generated from field: porthole.v1.BotSettings bot = 7;
+   */
+  bot?: BotSettings | undefined;
 };
 
 /**
@@ -75,6 +85,55 @@ export type WidgetSettings = Message<"porthole.v1.WidgetSettings"> & {
  */
 export const WidgetSettingsSchema: GenMessage<WidgetSettings> = /*@__PURE__*/
   messageDesc(file_porthole_v1_widget, 0);
+
+/**
+ * The AI bot of a widget. It answers only from the workspace's published knowledge-base
+ * articles, cites them, says when they do not cover a question and hands the conversation
+ * to the human agents when the visitor asks, when the model decides to, after
+ * `max_turns` answers, or when the model cannot be reached.
+ *
+ * @generated from message porthole.v1.BotSettings
+ */
+export type BotSettings = Message<"porthole.v1.BotSettings"> & {
+  /**
+   * Name shown with the bot's messages, at most 60 characters; empty means "Assistant".
+   *
+   * @generated from field: string name = 1;
+   */
+  name: string;
+
+  /**
+   * Avatar image: an https:// or http:// URL or a path starting with /; empty shows
+   * the name's initial.
+   *
+   * @generated from field: string avatar_url = 2;
+   */
+  avatarUrl: string;
+
+  /**
+   * Extra instructions for the model (who the business is, tone, what to avoid), at most
+   * 4,000 characters. They are added to Porthole's own rules (answer only from the
+   * articles, cite them, never invent policies, hand over when asked), never replace them.
+   *
+   * @generated from field: string instructions = 3;
+   */
+  instructions: string;
+
+  /**
+   * Answers the bot may give in one conversation; the visitor's next message after them
+   * goes to the human agents instead. 1 to 50; 0 means the default, 5.
+   *
+   * @generated from field: int32 max_turns = 4;
+   */
+  maxTurns: number;
+};
+
+/**
+ * Describes the message porthole.v1.BotSettings.
+ * Use `create(BotSettingsSchema)` to create a new message.
+ */
+export const BotSettingsSchema: GenMessage<BotSettings> = /*@__PURE__*/
+  messageDesc(file_porthole_v1_widget, 1);
 
 /**
  * A chat widget.
@@ -152,7 +211,7 @@ export type Widget = Message<"porthole.v1.Widget"> & {
  * Use `create(WidgetSchema)` to create a new message.
  */
 export const WidgetSchema: GenMessage<Widget> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_widget, 1);
+  messageDesc(file_porthole_v1_widget, 2);
 
 /**
  * Request of WidgetService.CreateWidget.
@@ -180,7 +239,7 @@ export type CreateWidgetRequest = Message<"porthole.v1.CreateWidgetRequest"> & {
  * Use `create(CreateWidgetRequestSchema)` to create a new message.
  */
 export const CreateWidgetRequestSchema: GenMessage<CreateWidgetRequest> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_widget, 2);
+  messageDesc(file_porthole_v1_widget, 3);
 
 /**
  * Response of WidgetService.CreateWidget.
@@ -201,7 +260,7 @@ export type CreateWidgetResponse = Message<"porthole.v1.CreateWidgetResponse"> &
  * Use `create(CreateWidgetResponseSchema)` to create a new message.
  */
 export const CreateWidgetResponseSchema: GenMessage<CreateWidgetResponse> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_widget, 3);
+  messageDesc(file_porthole_v1_widget, 4);
 
 /**
  * Request of WidgetService.ListWidgets.
@@ -216,7 +275,7 @@ export type ListWidgetsRequest = Message<"porthole.v1.ListWidgetsRequest"> & {
  * Use `create(ListWidgetsRequestSchema)` to create a new message.
  */
 export const ListWidgetsRequestSchema: GenMessage<ListWidgetsRequest> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_widget, 4);
+  messageDesc(file_porthole_v1_widget, 5);
 
 /**
  * Response of WidgetService.ListWidgets.
@@ -237,7 +296,7 @@ export type ListWidgetsResponse = Message<"porthole.v1.ListWidgetsResponse"> & {
  * Use `create(ListWidgetsResponseSchema)` to create a new message.
  */
 export const ListWidgetsResponseSchema: GenMessage<ListWidgetsResponse> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_widget, 5);
+  messageDesc(file_porthole_v1_widget, 6);
 
 /**
  * Request of WidgetService.GetWidget.
@@ -258,7 +317,7 @@ export type GetWidgetRequest = Message<"porthole.v1.GetWidgetRequest"> & {
  * Use `create(GetWidgetRequestSchema)` to create a new message.
  */
 export const GetWidgetRequestSchema: GenMessage<GetWidgetRequest> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_widget, 6);
+  messageDesc(file_porthole_v1_widget, 7);
 
 /**
  * Response of WidgetService.GetWidget.
@@ -279,7 +338,7 @@ export type GetWidgetResponse = Message<"porthole.v1.GetWidgetResponse"> & {
  * Use `create(GetWidgetResponseSchema)` to create a new message.
  */
 export const GetWidgetResponseSchema: GenMessage<GetWidgetResponse> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_widget, 7);
+  messageDesc(file_porthole_v1_widget, 8);
 
 /**
  * Request of WidgetService.UpdateWidget.
@@ -315,7 +374,7 @@ export type UpdateWidgetRequest = Message<"porthole.v1.UpdateWidgetRequest"> & {
  * Use `create(UpdateWidgetRequestSchema)` to create a new message.
  */
 export const UpdateWidgetRequestSchema: GenMessage<UpdateWidgetRequest> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_widget, 8);
+  messageDesc(file_porthole_v1_widget, 9);
 
 /**
  * Response of WidgetService.UpdateWidget.
@@ -336,7 +395,7 @@ export type UpdateWidgetResponse = Message<"porthole.v1.UpdateWidgetResponse"> &
  * Use `create(UpdateWidgetResponseSchema)` to create a new message.
  */
 export const UpdateWidgetResponseSchema: GenMessage<UpdateWidgetResponse> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_widget, 9);
+  messageDesc(file_porthole_v1_widget, 10);
 
 /**
  * Request of WidgetService.DeleteWidget.
@@ -357,7 +416,7 @@ export type DeleteWidgetRequest = Message<"porthole.v1.DeleteWidgetRequest"> & {
  * Use `create(DeleteWidgetRequestSchema)` to create a new message.
  */
 export const DeleteWidgetRequestSchema: GenMessage<DeleteWidgetRequest> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_widget, 10);
+  messageDesc(file_porthole_v1_widget, 11);
 
 /**
  * Response of WidgetService.DeleteWidget.
@@ -372,7 +431,7 @@ export type DeleteWidgetResponse = Message<"porthole.v1.DeleteWidgetResponse"> &
  * Use `create(DeleteWidgetResponseSchema)` to create a new message.
  */
 export const DeleteWidgetResponseSchema: GenMessage<DeleteWidgetResponse> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_widget, 11);
+  messageDesc(file_porthole_v1_widget, 12);
 
 /**
  * Request of WidgetService.SetWidgetActive.
@@ -400,7 +459,7 @@ export type SetWidgetActiveRequest = Message<"porthole.v1.SetWidgetActiveRequest
  * Use `create(SetWidgetActiveRequestSchema)` to create a new message.
  */
 export const SetWidgetActiveRequestSchema: GenMessage<SetWidgetActiveRequest> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_widget, 12);
+  messageDesc(file_porthole_v1_widget, 13);
 
 /**
  * Response of WidgetService.SetWidgetActive.
@@ -421,7 +480,7 @@ export type SetWidgetActiveResponse = Message<"porthole.v1.SetWidgetActiveRespon
  * Use `create(SetWidgetActiveResponseSchema)` to create a new message.
  */
 export const SetWidgetActiveResponseSchema: GenMessage<SetWidgetActiveResponse> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_widget, 13);
+  messageDesc(file_porthole_v1_widget, 14);
 
 /**
  * Request of WidgetService.RegenerateWidgetToken.
@@ -442,7 +501,7 @@ export type RegenerateWidgetTokenRequest = Message<"porthole.v1.RegenerateWidget
  * Use `create(RegenerateWidgetTokenRequestSchema)` to create a new message.
  */
 export const RegenerateWidgetTokenRequestSchema: GenMessage<RegenerateWidgetTokenRequest> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_widget, 14);
+  messageDesc(file_porthole_v1_widget, 15);
 
 /**
  * Response of WidgetService.RegenerateWidgetToken.
@@ -463,7 +522,7 @@ export type RegenerateWidgetTokenResponse = Message<"porthole.v1.RegenerateWidge
  * Use `create(RegenerateWidgetTokenResponseSchema)` to create a new message.
  */
 export const RegenerateWidgetTokenResponseSchema: GenMessage<RegenerateWidgetTokenResponse> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_widget, 15);
+  messageDesc(file_porthole_v1_widget, 16);
 
 /**
  * Request of WidgetService.GetIdentitySecret.
@@ -484,7 +543,7 @@ export type GetIdentitySecretRequest = Message<"porthole.v1.GetIdentitySecretReq
  * Use `create(GetIdentitySecretRequestSchema)` to create a new message.
  */
 export const GetIdentitySecretRequestSchema: GenMessage<GetIdentitySecretRequest> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_widget, 16);
+  messageDesc(file_porthole_v1_widget, 17);
 
 /**
  * Response of WidgetService.GetIdentitySecret.
@@ -505,7 +564,7 @@ export type GetIdentitySecretResponse = Message<"porthole.v1.GetIdentitySecretRe
  * Use `create(GetIdentitySecretResponseSchema)` to create a new message.
  */
 export const GetIdentitySecretResponseSchema: GenMessage<GetIdentitySecretResponse> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_widget, 17);
+  messageDesc(file_porthole_v1_widget, 18);
 
 /**
  * Request of WidgetService.RotateIdentitySecret.
@@ -526,7 +585,7 @@ export type RotateIdentitySecretRequest = Message<"porthole.v1.RotateIdentitySec
  * Use `create(RotateIdentitySecretRequestSchema)` to create a new message.
  */
 export const RotateIdentitySecretRequestSchema: GenMessage<RotateIdentitySecretRequest> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_widget, 18);
+  messageDesc(file_porthole_v1_widget, 19);
 
 /**
  * Response of WidgetService.RotateIdentitySecret.
@@ -547,7 +606,7 @@ export type RotateIdentitySecretResponse = Message<"porthole.v1.RotateIdentitySe
  * Use `create(RotateIdentitySecretResponseSchema)` to create a new message.
  */
 export const RotateIdentitySecretResponseSchema: GenMessage<RotateIdentitySecretResponse> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_widget, 19);
+  messageDesc(file_porthole_v1_widget, 20);
 
 /**
  * Request of WidgetService.GetEmbedSnippet.
@@ -568,7 +627,7 @@ export type GetEmbedSnippetRequest = Message<"porthole.v1.GetEmbedSnippetRequest
  * Use `create(GetEmbedSnippetRequestSchema)` to create a new message.
  */
 export const GetEmbedSnippetRequestSchema: GenMessage<GetEmbedSnippetRequest> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_widget, 20);
+  messageDesc(file_porthole_v1_widget, 21);
 
 /**
  * Response of WidgetService.GetEmbedSnippet.
@@ -596,7 +655,7 @@ export type GetEmbedSnippetResponse = Message<"porthole.v1.GetEmbedSnippetRespon
  * Use `create(GetEmbedSnippetResponseSchema)` to create a new message.
  */
 export const GetEmbedSnippetResponseSchema: GenMessage<GetEmbedSnippetResponse> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_widget, 21);
+  messageDesc(file_porthole_v1_widget, 22);
 
 /**
  * The chat widgets of a workspace (one per website or brand). Every call needs an access

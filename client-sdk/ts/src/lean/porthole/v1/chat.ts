@@ -92,7 +92,24 @@ export interface Message {
   /** The idempotency key the sender supplied. */
   clientKey: string;
   /** When the server stored it. */
-  createTime: Date | undefined;
+  createTime:
+    | Date
+    | undefined;
+  /**
+   * The knowledge-base articles an answer of the AI bot is based on, in the order the
+   * answer cites them (`[1]`, `[2]` in the body refer to them); empty otherwise.
+   */
+  citations: Citation[];
+}
+
+/** A knowledge-base article an answer cites. */
+export interface Citation {
+  /** The article (`art_…`). */
+  articleId: string;
+  /** Its title when the answer was written. */
+  title: string;
+  /** Where it is published on the owner's site; empty when it has no public URL. */
+  url: string;
 }
 
 function createBaseAttachment(): Attachment {
@@ -198,6 +215,7 @@ function createBaseMessage(): Message {
     attachments: [],
     clientKey: "",
     createTime: undefined,
+    citations: [],
   };
 }
 
@@ -235,6 +253,9 @@ export const Message: MessageFns<Message> = {
     }
     if (message.createTime !== undefined) {
       Timestamp.encode(toTimestamp(message.createTime), writer.uint32(90).fork()).join();
+    }
+    for (const v of message.citations) {
+      Citation.encode(v!, writer.uint32(98).fork()).join();
     }
     return writer;
   },
@@ -338,6 +359,82 @@ export const Message: MessageFns<Message> = {
             }
 
             message.createTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.citations.push(Citation.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+};
+
+function createBaseCitation(): Citation {
+  return { articleId: "", title: "", url: "" };
+}
+
+export const Citation: MessageFns<Citation> = {
+  encode(message: Citation, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.articleId !== "") {
+      writer.uint32(10).string(message.articleId);
+    }
+    if (message.title !== "") {
+      writer.uint32(18).string(message.title);
+    }
+    if (message.url !== "") {
+      writer.uint32(26).string(message.url);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Citation {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCitation();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.articleId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.title = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.url = reader.string();
             continue;
           }
         }

@@ -591,6 +591,8 @@ export interface TypingEvent {
   typing: boolean;
   /** True when an agent is typing an internal note. */
   internal: boolean;
+  /** While the AI bot writes an answer: the whole text so far (see VisitorTypingEvent). */
+  draft: string;
 }
 
 /** A keep-alive with no content. */
@@ -3685,7 +3687,7 @@ export const AssignmentNotice: MessageFns<AssignmentNotice> = {
 };
 
 function createBaseTypingEvent(): TypingEvent {
-  return { conversationId: "", senderType: 0, senderId: "", name: "", typing: false, internal: false };
+  return { conversationId: "", senderType: 0, senderId: "", name: "", typing: false, internal: false, draft: "" };
 }
 
 export const TypingEvent: MessageFns<TypingEvent> = {
@@ -3707,6 +3709,9 @@ export const TypingEvent: MessageFns<TypingEvent> = {
     }
     if (message.internal !== false) {
       writer.uint32(48).bool(message.internal);
+    }
+    if (message.draft !== "") {
+      writer.uint32(58).string(message.draft);
     }
     return writer;
   },
@@ -3770,6 +3775,14 @@ export const TypingEvent: MessageFns<TypingEvent> = {
             }
 
             message.internal = reader.bool();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.draft = reader.string();
             continue;
           }
         }

@@ -43,6 +43,19 @@ export interface WidgetConfig {
   online: boolean;
   /** Whether this server sends e-mail, so the widget may offer EmailTranscript. */
   emailEnabled: boolean;
+  /**
+   * Who the AI bot is, when it answers this widget's conversations (an `ai_bot` or
+   * `hybrid` widget on a server with a model); unset when only humans answer.
+   */
+  bot: BotPersona | undefined;
+}
+
+/** How the AI bot presents itself to visitors. */
+export interface BotPersona {
+  /** Name shown with its messages. */
+  name: string;
+  /** Avatar image URL; empty for the name's initial. */
+  avatarUrl: string;
 }
 
 /** A conversation as its visitor sees it. */
@@ -394,6 +407,12 @@ export interface VisitorTypingEvent {
   typing: boolean;
   /** Name of who is typing. */
   name: string;
+  /**
+   * While the AI bot writes an answer: the whole text so far (each event repeats all of
+   * it, so a lost event loses nothing). The stored message replaces it; a typing event
+   * with `typing` false and no message means the answer was dropped (handed to a human).
+   */
+  draft: string;
 }
 
 /** The agent side read up to a message. */
@@ -488,7 +507,14 @@ export const Visitor: MessageFns<Visitor> = {
 };
 
 function createBaseWidgetConfig(): WidgetConfig {
-  return { appearance: undefined, texts: undefined, behavior: undefined, online: false, emailEnabled: false };
+  return {
+    appearance: undefined,
+    texts: undefined,
+    behavior: undefined,
+    online: false,
+    emailEnabled: false,
+    bot: undefined,
+  };
 }
 
 export const WidgetConfig: MessageFns<WidgetConfig> = {
@@ -507,6 +533,9 @@ export const WidgetConfig: MessageFns<WidgetConfig> = {
     }
     if (message.emailEnabled !== false) {
       writer.uint32(40).bool(message.emailEnabled);
+    }
+    if (message.bot !== undefined) {
+      BotPersona.encode(message.bot, writer.uint32(50).fork()).join();
     }
     return writer;
   },
@@ -562,6 +591,71 @@ export const WidgetConfig: MessageFns<WidgetConfig> = {
             }
 
             message.emailEnabled = reader.bool();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.bot = BotPersona.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+};
+
+function createBaseBotPersona(): BotPersona {
+  return { name: "", avatarUrl: "" };
+}
+
+export const BotPersona: MessageFns<BotPersona> = {
+  encode(message: BotPersona, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    if (message.avatarUrl !== "") {
+      writer.uint32(18).string(message.avatarUrl);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): BotPersona {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseBotPersona();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.avatarUrl = reader.string();
             continue;
           }
         }
@@ -2774,7 +2868,7 @@ export const WatchVisitorFeedResponse: MessageFns<WatchVisitorFeedResponse> = {
 };
 
 function createBaseVisitorTypingEvent(): VisitorTypingEvent {
-  return { conversationId: "", typing: false, name: "" };
+  return { conversationId: "", typing: false, name: "", draft: "" };
 }
 
 export const VisitorTypingEvent: MessageFns<VisitorTypingEvent> = {
@@ -2787,6 +2881,9 @@ export const VisitorTypingEvent: MessageFns<VisitorTypingEvent> = {
     }
     if (message.name !== "") {
       writer.uint32(26).string(message.name);
+    }
+    if (message.draft !== "") {
+      writer.uint32(34).string(message.draft);
     }
     return writer;
   },
@@ -2826,6 +2923,14 @@ export const VisitorTypingEvent: MessageFns<VisitorTypingEvent> = {
             }
 
             message.name = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.draft = reader.string();
             continue;
           }
         }

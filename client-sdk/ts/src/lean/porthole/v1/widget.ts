@@ -37,8 +37,42 @@ export interface WidgetSettings {
    * (`*.example.com`). Empty allows every site. At most 50 entries.
    */
   allowedDomains: string[];
-  /** Who answers conversations. */
+  /**
+   * Who answers conversations. `HANDLER_TYPE_WORKFLOW` is refused (INVALID_ARGUMENT on
+   * `settings.handler_type`): guided flows are not available yet. `HANDLER_TYPE_AI_BOT`
+   * and `HANDLER_TYPE_HYBRID` need a model configured on the server (BotService.GetBotStatus
+   * says whether one is); without one their conversations go to the human agents.
+   */
   handlerType: HandlerType;
+  /** The AI bot of `ai_bot` and `hybrid` widgets: name, avatar, instructions, limits. */
+  bot: BotSettings | undefined;
+}
+
+/**
+ * The AI bot of a widget. It answers only from the workspace's published knowledge-base
+ * articles, cites them, says when they do not cover a question and hands the conversation
+ * to the human agents when the visitor asks, when the model decides to, after
+ * `max_turns` answers, or when the model cannot be reached.
+ */
+export interface BotSettings {
+  /** Name shown with the bot's messages, at most 60 characters; empty means "Assistant". */
+  name: string;
+  /**
+   * Avatar image: an https:// or http:// URL or a path starting with /; empty shows
+   * the name's initial.
+   */
+  avatarUrl: string;
+  /**
+   * Extra instructions for the model (who the business is, tone, what to avoid), at most
+   * 4,000 characters. They are added to Porthole's own rules (answer only from the
+   * articles, cite them, never invent policies, hand over when asked), never replace them.
+   */
+  instructions: string;
+  /**
+   * Answers the bot may give in one conversation; the visitor's next message after them
+   * goes to the human agents instead. 1 to 50; 0 means the default, 5.
+   */
+  maxTurns: number;
 }
 
 /** A chat widget. */
@@ -213,6 +247,7 @@ function createBaseWidgetSettings(): WidgetSettings {
     businessHours: undefined,
     allowedDomains: [],
     handlerType: 0,
+    bot: undefined,
   };
 }
 
@@ -235,6 +270,9 @@ export const WidgetSettings: MessageFns<WidgetSettings> = {
     }
     if (message.handlerType !== 0) {
       writer.uint32(48).int32(message.handlerType);
+    }
+    if (message.bot !== undefined) {
+      BotSettings.encode(message.bot, writer.uint32(58).fork()).join();
     }
     return writer;
   },
@@ -298,6 +336,93 @@ export const WidgetSettings: MessageFns<WidgetSettings> = {
             }
 
             message.handlerType = reader.int32() as any;
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.bot = BotSettings.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+};
+
+function createBaseBotSettings(): BotSettings {
+  return { name: "", avatarUrl: "", instructions: "", maxTurns: 0 };
+}
+
+export const BotSettings: MessageFns<BotSettings> = {
+  encode(message: BotSettings, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    if (message.avatarUrl !== "") {
+      writer.uint32(18).string(message.avatarUrl);
+    }
+    if (message.instructions !== "") {
+      writer.uint32(26).string(message.instructions);
+    }
+    if (message.maxTurns !== 0) {
+      writer.uint32(32).int32(message.maxTurns);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): BotSettings {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseBotSettings();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.avatarUrl = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.instructions = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.maxTurns = reader.int32();
             continue;
           }
         }
