@@ -91,6 +91,7 @@ function widgetApi(token: string) {
 const DESTINATIONS: Array<[string, string, RegExp]> = [
   ["Inbox", "/app/inbox", /^Inbox$/],
   ["Live visitors", "/app/visitors", /Live visitors/],
+  ["Knowledge base", "/app/knowledge", /^Knowledge base$/],
   ["Widgets", "/app/widgets", /^Widgets$/],
   ["Webhooks", "/app/webhooks", /^Webhooks$/],
   ["Team", "/app/team", /^Team$/],

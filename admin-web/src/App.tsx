@@ -35,6 +35,9 @@ const DeliveriesScreen = lazy(() =>
   import("./deliveries/DeliveriesScreen").then((m) => ({ default: m.DeliveriesScreen })),
 );
 const TeamScreen = lazy(() => import("./team/TeamScreen").then((m) => ({ default: m.TeamScreen })));
+const KnowledgeScreen = lazy(() =>
+  import("./knowledge/KnowledgeScreen").then((m) => ({ default: m.KnowledgeScreen })),
+);
 const LiveVisitorsScreen = lazy(() =>
   import("./visitors/LiveVisitorsScreen").then((m) => ({ default: m.LiveVisitorsScreen })),
 );
@@ -156,6 +159,14 @@ export function App() {
                 element={
                   <Lazy>
                     <LiveVisitorsScreen />
+                  </Lazy>
+                }
+              />
+              <Route
+                path="/knowledge"
+                element={
+                  <Lazy>
+                    <KnowledgeScreen />
                   </Lazy>
                 }
               />

@@ -1,18 +1,28 @@
 //! The reply box: reply or internal note, Enter sends and Shift+Enter breaks the line,
 //! files attached by button, paste or drop, typing reported to the visitor (never for notes),
 //! canned responses inserted by typing `/shortcut` (the list then owns Enter, Tab, arrows
-//! and Escape).
+//! and Escape), and knowledge-base articles found with the book button beside the clip and
+//! inserted at the caret, as a link or as text (`knowledge/KnowledgePicker.tsx`).
 
 import type { Attachment } from "@porthole/client";
 import { maxAttachmentBytes } from "@porthole/client/rules";
 import { Lock, Paperclip, SendHorizontal, X } from "lucide-react";
-import { type ClipboardEvent, type DragEvent, useEffect, useRef, useState } from "react";
+import {
+  type ClipboardEvent,
+  type DragEvent,
+  useEffect,
+  useLayoutEffect,
+  useRef,
+  useState,
+} from "react";
 import { CannedSuggestions, useCannedCompletion } from "../canned/CannedSuggestions";
 import type { PlaceholderValues } from "../canned/canned";
 import { Button, IconButton } from "../components/ui/Button";
 import { cn } from "../components/ui/cn";
 import { Kbd, Spinner } from "../components/ui/misc";
 import { toastError } from "../components/ui/Toast";
+import { KnowledgeButton, type KnowledgeInsert } from "../knowledge/KnowledgePicker";
+import { insertSnippet } from "../knowledge/knowledge";
 import { conversationClient } from "../lib/api";
 import { useMe } from "../lib/auth";
 import { describeError } from "../lib/errors";
@@ -111,6 +121,33 @@ export function Composer({
       void conversationClient
         .setAgentTyping({ conversationId, typing: false, internal: t.internal })
         .catch(() => {});
+    }
+  };
+
+  // After an article was inserted, the caret goes behind it and the reply takes the focus.
+  const caretAfterInsert = useRef<number | null>(null);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs when the text was replaced
+  useLayoutEffect(() => {
+    const at = caretAfterInsert.current;
+    const el = area.current;
+    if (at === null || !el) return;
+    caretAfterInsert.current = null;
+    el.focus();
+    el.setSelectionRange(at, at);
+  }, [text]);
+
+  const insertArticle: KnowledgeInsert = (snippet, kind) => {
+    const el = area.current;
+    const start = el?.selectionStart ?? text.length;
+    const end = el?.selectionEnd ?? text.length;
+    const result = insertSnippet(text, start, end, snippet, kind);
+    caretAfterInsert.current = result.caret;
+    setText(result.text);
+    setTyping(true);
+    // Same text (nothing changed): the effect above would not run.
+    if (result.text === text) {
+      el?.focus();
+      el?.setSelectionRange(result.caret, result.caret);
     }
   };
 
@@ -289,6 +326,11 @@ export function Composer({
           >
             <Paperclip className="size-4" />
           </IconButton>
+          <KnowledgeButton
+            disabled={disabled}
+            onInsert={insertArticle}
+            onReturn={() => area.current?.focus()}
+          />
           <input
             ref={fileInput}
             type="file"

@@ -47,6 +47,11 @@ export const keys = {
   pageViews: (visitorId: string) => ["page-views", visitorId] as const,
   liveVisitors: ["live-visitors"] as const,
   canned: ["canned-responses"] as const,
+  /** Everything of the knowledge base (`knowledge/`): invalidated whole after a change. */
+  knowledge: ["knowledge"] as const,
+  articles: ["knowledge", "list"] as const,
+  article: (id: string) => ["knowledge", "article", id] as const,
+  articleSearch: (query: string, limit: number) => ["knowledge", "search", query, limit] as const,
   signUpPolicy: ["sign-up-policy"] as const,
   auditLog: ["audit-log"] as const,
   jobs: ["jobs"] as const,

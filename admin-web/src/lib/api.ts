@@ -13,6 +13,7 @@ import {
   createClient,
   createPortholeTransport,
   type Interceptor,
+  KnowledgeService,
   NotificationService,
   WebhookService,
   WidgetService,
@@ -71,5 +72,6 @@ export const workspaceClient = createClient(WorkspaceService, transport);
 export const widgetClient = createClient(WidgetService, transport);
 export const conversationClient = createClient(ConversationService, transport);
 export const cannedClient = createClient(CannedResponseService, transport);
+export const knowledgeClient = createClient(KnowledgeService, transport);
 export const webhookClient = createClient(WebhookService, transport);
 export const notificationClient = createClient(NotificationService, transport);

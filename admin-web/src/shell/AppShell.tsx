@@ -92,6 +92,7 @@ const SECTION_TITLES: Record<string, string> = {
   "get-started": "Get started",
   inbox: "Inbox",
   visitors: "Live visitors",
+  knowledge: "Knowledge base",
   widgets: "Widgets",
   webhooks: "Webhooks",
   team: "Team",

@@ -12,12 +12,14 @@ test("agents, admins and owners each see their destinations, in order", () => {
   expect(paths({ isAdmin: false, isOwner: false })).toEqual([
     "/inbox",
     "/visitors",
+    "/knowledge",
     "/team",
     "/settings",
   ]);
   expect(paths({ isAdmin: true, isOwner: false })).toEqual([
     "/inbox",
     "/visitors",
+    "/knowledge",
     "/widgets",
     "/webhooks",
     "/team",

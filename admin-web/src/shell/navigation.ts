@@ -5,6 +5,7 @@
 
 import {
   Blocks,
+  BookOpen,
   Inbox,
   ListChecks,
   type LucideIcon,
@@ -29,6 +30,13 @@ export interface NavItem {
 export const NAVIGATION: readonly NavItem[] = [
   { to: "/inbox", label: "Inbox", short: "Inbox", icon: Inbox, audience: "member" },
   { to: "/visitors", label: "Live visitors", short: "Visitors", icon: Radar, audience: "member" },
+  {
+    to: "/knowledge",
+    label: "Knowledge base",
+    short: "Articles",
+    icon: BookOpen,
+    audience: "member",
+  },
   { to: "/widgets", label: "Widgets", short: "Widgets", icon: Blocks, audience: "admin" },
   { to: "/webhooks", label: "Webhooks", short: "Hooks", icon: Webhook, audience: "admin" },
   { to: "/team", label: "Team", short: "Team", icon: Users, audience: "member" },

@@ -30,7 +30,10 @@ export function Dialog({
     <DialogPrimitive.Root open={open} onOpenChange={onOpenChange}>
       <DialogPrimitive.Portal>
         <DialogPrimitive.Overlay className={overlay} />
-        <DialogPrimitive.Content className={cn(panel, "max-w-md", className)}>
+        {/* One max width: with two, the stylesheet's order (not this one) would decide. */}
+        <DialogPrimitive.Content
+          className={cn(panel, !className?.includes("max-w-") && "max-w-md", className)}
+        >
           <div className="mb-4 flex items-start justify-between gap-4">
             <div>
               <DialogPrimitive.Title className="text-base font-semibold">
