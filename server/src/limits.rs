@@ -53,6 +53,8 @@ pub enum Limit {
     TranscriptsPerVisitor,
     /// Transcripts e-mailed for visitors from one IP address.
     TranscriptsPerIp,
+    /// Suggested replies and summaries one member asks the AI model for.
+    AssistPerMember,
 }
 
 /// `count` per `per` (a burst of `count`, refilled evenly over `per`).
@@ -64,7 +66,7 @@ pub struct Rate {
 
 impl Limit {
     /// Every limit, in the order `PORTHOLE_RATE_LIMITS` documents them.
-    pub const ALL: [Limit; 15] = [
+    pub const ALL: [Limit; 16] = [
         Limit::LoginPerIp,
         Limit::LoginPerAccount,
         Limit::SignupPerIp,
@@ -80,6 +82,7 @@ impl Limit {
         Limit::TestSendsPerWorkspace,
         Limit::TranscriptsPerVisitor,
         Limit::TranscriptsPerIp,
+        Limit::AssistPerMember,
     ];
 
     /// Its name in `PORTHOLE_RATE_LIMITS`.
@@ -100,6 +103,7 @@ impl Limit {
             Limit::TestSendsPerWorkspace => "test_sends_per_workspace",
             Limit::TranscriptsPerVisitor => "transcripts_per_visitor",
             Limit::TranscriptsPerIp => "transcripts_per_ip",
+            Limit::AssistPerMember => "assist_per_member",
         }
     }
 
@@ -125,6 +129,7 @@ impl Limit {
             Limit::TestSendsPerWorkspace => rate(30, 60),
             Limit::TranscriptsPerVisitor => rate(3, 3600),
             Limit::TranscriptsPerIp => rate(10, 3600),
+            Limit::AssistPerMember => rate(20, 60),
         }
     }
 
@@ -143,6 +148,7 @@ impl Limit {
             Limit::PasswordResetPerIp | Limit::PasswordResetPerAccount => "too many password-reset requests",
             Limit::TestSendsPerWorkspace => "too many tests and redeliveries",
             Limit::TranscriptsPerVisitor | Limit::TranscriptsPerIp => "too many transcripts by e-mail",
+            Limit::AssistPerMember => "too many suggestions and summaries",
         }
     }
 }

@@ -10,6 +10,10 @@ use tonic::{Request, Response, Status};
 use super::convert::timestamp;
 use crate::AppState;
 use crate::auth;
+use crate::bot::assist::{self, AssistError};
+use crate::domain::id::ConversationId;
+use crate::error::Error;
+use crate::limits::Limit;
 use crate::store::now_ms;
 
 /// Days of usage shown.
@@ -57,5 +61,55 @@ impl BotService for BotApi {
             last_error: record.last_error,
             last_error_time: record.last_error_at.map(timestamp),
         }))
+    }
+
+    async fn suggest_reply(
+        &self,
+        request: Request<pb::SuggestReplyRequest>,
+    ) -> Result<Response<pb::SuggestReplyResponse>, Status> {
+        let agent = auth::agent(&request)?;
+        self.state.limits.check(Limit::AssistPerMember, agent.user_id.as_str()).await?;
+        let conversation_id = ConversationId::parse(&request.get_ref().conversation_id)?;
+        let (text, citations) =
+            assist::suggest_reply(&self.state, &agent.workspace_id, &conversation_id).await.map_err(assist_error)?;
+        Ok(Response::new(pb::SuggestReplyResponse {
+            text,
+            citations: citations
+                .iter()
+                .map(|c| pb::Citation {
+                    article_id: c.article_id.to_string(),
+                    title: c.title.clone(),
+                    url: c.url.clone(),
+                })
+                .collect(),
+        }))
+    }
+
+    async fn summarize_conversation(
+        &self,
+        request: Request<pb::SummarizeConversationRequest>,
+    ) -> Result<Response<pb::SummarizeConversationResponse>, Status> {
+        let agent = auth::agent(&request)?;
+        self.state.limits.check(Limit::AssistPerMember, agent.user_id.as_str()).await?;
+        let conversation_id = ConversationId::parse(&request.get_ref().conversation_id)?;
+        let summary =
+            assist::summarize(&self.state, &agent.workspace_id, &conversation_id).await.map_err(assist_error)?;
+        Ok(Response::new(pb::SummarizeConversationResponse { summary }))
+    }
+}
+
+/// Assist's outcomes as the API's errors.
+fn assist_error(error: AssistError) -> Error {
+    match error {
+        AssistError::NoModel => Error::failed_precondition(
+            "no AI model is configured on this server (the operator sets PORTHOLE_LLM_BASE_URL)",
+        ),
+        AssistError::NotFound => Error::NotFound("conversation"),
+        AssistError::Nothing(why) => Error::failed_precondition(why),
+        AssistError::Model(e) => Error::Unavailable {
+            message: format!("the AI model failed: {e}"),
+            retry_after: std::time::Duration::from_secs(5),
+        },
+        AssistError::Store(e) => e.into(),
     }
 }

@@ -75,6 +75,8 @@ pub fn access_for(path: &str) -> Option<Access> {
 
         // Usage and failures of the bot are the business's (admins set widgets up).
         ("porthole.v1.BotService", "GetBotStatus") => Member(Role::Admin),
+        // Every agent may ask for a draft or a summary while chatting.
+        ("porthole.v1.BotService", "SuggestReply" | "SummarizeConversation") => Member(Role::Agent),
         // Agents search the knowledge base while chatting; admins and owners curate it.
         ("porthole.v1.KnowledgeService", "ListArticles" | "GetArticle" | "SearchArticles") => Member(Role::Agent),
         ("porthole.v1.KnowledgeService", "CreateArticle" | "UpdateArticle" | "DeleteArticle") => Member(Role::Admin),

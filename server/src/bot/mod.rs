@@ -9,6 +9,7 @@
 //! the answer's own transaction (`MessageToSend::while_bot`), so a hand-off that commits
 //! first wins (test `bot::the_bot_never_speaks_after_a_hand_off`).
 
+pub mod assist;
 pub mod provider;
 
 use std::time::Duration;
@@ -26,8 +27,9 @@ use crate::realtime::event::{BusMessage, Typing};
 use crate::realtime::payload::Citation;
 use crate::store::bot::{BotContext, UsageDelta};
 use crate::store::conversations::{ChangeOutcome, ConversationRef, SendOutcome};
+use crate::store::models::ArticleRow;
 use crate::store::{StoreError, now_ms};
-use provider::{Reply, Usage};
+use provider::{Ask, Reply, Usage};
 
 /// How often the visitor's view of a streaming answer is updated at most.
 const DRAFT_EVERY: Duration = Duration::from_millis(100);
@@ -76,9 +78,7 @@ pub async fn answer(
         return hand_off(state, target, &context, HandOff::TurnLimit(turns_allowed), None).await;
     }
 
-    let found = state.store.search_articles(workspace_id, &retrieval_words(question), true, MAX_SOURCES as i64).await?;
-    let sources: Vec<Source> =
-        found.iter().map(|a| Source { title: a.title.clone(), url: a.url.clone(), body: a.body.clone() }).collect();
+    let (found, sources) = retrieve(state, workspace_id, question).await?;
     let system = system_prompt(&context.settings.bot, &sources);
     let turns: Vec<Turn> = context
         .messages
@@ -111,7 +111,11 @@ pub async fn answer(
     let mut show = |text: &str| {
         let _ = drafts.send(clip(text, MAX_BODY_CHARS).to_owned());
     };
-    let reply = tokio::time::timeout(budget, model.complete(&system, &turns, &mut usage, &mut show)).await;
+    let reply = tokio::time::timeout(
+        budget,
+        model.complete(Ask { system: &system, turns: &turns, hand_off_tool: true }, &mut usage, &mut show),
+    )
+    .await;
     drop(drafts);
     // The drafts end before the answer is stored, so none arrives after it.
     let _ = publisher.await;
@@ -184,6 +188,19 @@ pub async fn answer(
     typing.publish(false, String::new()).await;
     record(state, workspace_id, delta, None).await;
     Ok(outcome)
+}
+
+/// The published articles that match a question (found, and as the model sees them).
+async fn retrieve(
+    state: &AppState,
+    workspace_id: &WorkspaceId,
+    question: &str,
+) -> Result<(Vec<ArticleRow>, Vec<Source>), StoreError> {
+    let limit = i64::try_from(MAX_SOURCES).unwrap_or(3);
+    let found = state.store.search_articles(workspace_id, &retrieval_words(question), true, limit).await?;
+    let sources =
+        found.iter().map(|a| Source { title: a.title.clone(), url: a.url.clone(), body: a.body.clone() }).collect();
+    Ok((found, sources))
 }
 
 /// The visitor pressed "talk to a person": the conversation goes to the agents with the

@@ -136,12 +136,11 @@ impl Provider {
     /// counts every request, failed ones included.
     pub async fn complete(
         &self,
-        system: &str,
-        turns: &[Turn],
+        ask: Ask<'_>,
         usage: &mut Usage,
         on_text: &mut (dyn FnMut(&str) + Send),
     ) -> Result<Reply, ProviderError> {
-        let body = request_body(&self.settings, system, turns).to_string();
+        let body = request_body(&self.settings, ask).to_string();
         let mut attempt = 0;
         loop {
             let mut streamed = false;
@@ -222,20 +221,34 @@ impl Provider {
     }
 }
 
-/// The request: our system prompt, the conversation, the one tool, streaming with usage.
-fn request_body(settings: &ProviderSettings, system: &str, turns: &[Turn]) -> Value {
-    let mut messages = vec![json!({"role": "system", "content": system})];
+/// What to ask the model.
+#[derive(Clone, Copy, Debug)]
+pub struct Ask<'a> {
+    /// The system prompt.
+    pub system: &'a str,
+    /// The conversation so far (the visitor's turns are the user's).
+    pub turns: &'a [Turn],
+    /// Offer the `hand_off_to_human` tool (answers to visitors; not drafts for agents).
+    pub hand_off_tool: bool,
+}
+
+/// The request: our system prompt, the conversation, streaming with usage, and the one
+/// tool when asked for.
+fn request_body(settings: &ProviderSettings, ask: Ask<'_>) -> Value {
+    let mut messages = vec![json!({"role": "system", "content": ask.system})];
     messages.extend(
-        turns.iter().map(|t| json!({"role": if t.from_visitor { "user" } else { "assistant" }, "content": t.text})),
+        ask.turns.iter().map(|t| json!({"role": if t.from_visitor { "user" } else { "assistant" }, "content": t.text})),
     );
-    json!({
+    let mut body = json!({
         "model": settings.model,
         "messages": messages,
         "stream": true,
         "stream_options": {"include_usage": true},
         "max_tokens": settings.max_tokens,
         "temperature": 0.2,
-        "tools": [{
+    });
+    if ask.hand_off_tool {
+        body["tools"] = json!([{
             "type": "function",
             "function": {
                 "name": "hand_off_to_human",
@@ -249,8 +262,9 @@ fn request_body(settings: &ProviderSettings, system: &str, turns: &[Turn]) -> Va
                     "required": ["reason", "summary"]
                 }
             }
-        }]
-    })
+        }]);
+    }
+    body
 }
 
 /// What the event stream said so far.

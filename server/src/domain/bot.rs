@@ -149,6 +149,11 @@ pub fn system_prompt(bot: &Bot, sources: &[Source]) -> String {
         prompt.push_str(instructions);
         prompt.push('\n');
     }
+    push_sources(&mut prompt, sources);
+    prompt
+}
+
+fn push_sources(prompt: &mut String, sources: &[Source]) {
     prompt.push_str("\nArticles:\n");
     if sources.is_empty() {
         prompt.push_str("(No article matches this question.)\n");
@@ -162,7 +167,40 @@ pub fn system_prompt(bot: &Bot, sources: &[Source]) -> String {
         prompt.push_str(clip(source.body.trim(), MAX_SOURCE_CHARS));
         prompt.push('\n');
     }
+}
+
+/// The instructions for a reply an agent will edit (`BotService.SuggestReply`): the same
+/// grounding as the bot's own answers, no hand-off (the agent is the person).
+pub fn draft_prompt(sources: &[Source]) -> String {
+    let mut prompt = String::from(
+        "You draft the next reply a support agent will send to a visitor in a website's live chat. \
+         The agent reads and edits it first.\n\
+         Rules:\n\
+         - Use only the knowledge-base articles below. If they do not answer the visitor's latest \
+         message, write a short, polite reply saying the agent will check, without guessing.\n\
+         - Never invent policies, prices, dates, promises, links or contact details.\n\
+         - Cite the articles you used by their numbers in square brackets, like [1].\n\
+         - A few sentences of plain text, in the visitor's language, ready to send.\n",
+    );
+    push_sources(&mut prompt, sources);
     prompt
+}
+
+/// The instructions for summarising a conversation (`BotService.SummarizeConversation`).
+pub const SUMMARY_PROMPT: &str = "You summarise a live-chat conversation between a website's visitor and its \
+     support team for an agent who is taking it over. In at most four sentences of plain text: what the \
+     visitor wants, what has been said or done, and what is still open. Do not add anything the \
+     conversation does not say.";
+
+/// A conversation as one text for the summary (who said what, in order).
+pub fn transcript(turns: &[(bool, &str)]) -> String {
+    turns
+        .iter()
+        .map(|(from_visitor, text)| {
+            format!("{}: {}", if *from_visitor { "Visitor" } else { "Team" }, clip(text.trim(), MAX_HISTORY_CHARS))
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// The articles an answer cites, as indexes into its sources, in the order it first cites
@@ -268,6 +306,15 @@ mod tests {
         assert!(prompt.contains("[2] Shipping\n"));
         assert!(!prompt.contains(&"x".repeat(MAX_SOURCE_CHARS + 1)), "bodies are clipped");
         assert!(system_prompt(&Bot::default(), &[]).contains("No article matches"));
+    }
+
+    #[test]
+    fn drafts_are_grounded_and_transcripts_name_the_sides() {
+        let sources = [Source { title: "Refunds".into(), url: String::new(), body: "30 days.".into() }];
+        let prompt = draft_prompt(&sources);
+        assert!(prompt.contains("[1] Refunds\n30 days.") && prompt.contains("Never invent"));
+        assert!(!prompt.contains("hand_off_to_human"), "agents are the people");
+        assert_eq!(transcript(&[(true, " Hi "), (false, "Hello!")]), "Visitor: Hi\nTeam: Hello!");
     }
 
     #[test]

@@ -362,3 +362,65 @@ async fn a_model_that_hangs_hands_over() {
     assert!(!visitor_conversation(&visitor, &conversation.id).await.with_bot);
     server.stop().await;
 }
+
+async fn agents_get_drafts_and_summaries(backend: Backend) {
+    let model = Model::start().await;
+    let server = TestServer::start_with(backend, |c| c.llm = Some(model.settings())).await;
+    let (owner, _) = sign_up(&server, "assist@example.com", "Assist Co").await;
+    article(&owner, "Refund policy", "Refunds are paid back within 30 days.", "https://shop.example/refunds", true)
+        .await;
+    let widget = common::create_widget(&owner, "Agents only").await;
+    let (visitor, _) = start_visitor(&server, &widget.public_token).await;
+    let conversation = open_conversation(&visitor).await;
+    let suggest = |id: &str| pb::SuggestReplyRequest { conversation_id: id.into() };
+    let summarize = |id: &str| pb::SummarizeConversationRequest { conversation_id: id.into() };
+    let nothing = owner.bot().suggest_reply(suggest(&conversation.id)).await.unwrap_err();
+    assert_eq!(nothing.code(), Code::FailedPrecondition, "nothing to answer yet");
+    visitor_says(&visitor, &conversation.id, "How long do refunds take?", "k1").await;
+
+    model.then(Script::answer("Refunds are paid back within 30 days [1]."));
+    let draft = owner.bot().suggest_reply(suggest(&conversation.id)).await.unwrap().into_inner();
+    assert_eq!(draft.text, "Refunds are paid back within 30 days [1].");
+    assert_eq!(draft.citations.iter().map(|c| c.title.as_str()).collect::<Vec<_>>(), ["Refund policy"]);
+    let asked = model.asked();
+    assert!(asked[0].body.get("tools").is_none(), "agents are not offered the hand-off");
+    assert!(asked[0].system().contains("Refunds are paid back within 30 days."));
+    assert!(common::visitor_messages(&visitor, &conversation.id).await.len() == 1, "nothing was sent");
+
+    model.then(Script::answer("The visitor asks how long refunds take."));
+    let summary = owner.bot().summarize_conversation(summarize(&conversation.id)).await.unwrap().into_inner();
+    assert_eq!(summary.summary, "The visitor asks how long refunds take.");
+    assert_eq!(model.asked()[1].last(), "Visitor: How long do refunds take?");
+
+    model.then(Script::Fail(500));
+    model.then(Script::Fail(500));
+    let failed = owner.bot().summarize_conversation(summarize(&conversation.id)).await.unwrap_err();
+    assert_eq!(failed.code(), Code::Unavailable);
+    assert!(failed.message().contains("500"), "{}", failed.message());
+
+    let (stranger, _) = sign_up(&server, "stranger@example.com", "Stranger").await;
+    let foreign = stranger.bot().suggest_reply(suggest(&conversation.id)).await.unwrap_err();
+    assert_eq!(foreign.code(), Code::NotFound);
+    let status = bot_status(&owner).await;
+    assert_eq!((status.days[0].requests, status.days[0].failures, status.days[0].answers), (4, 1, 0));
+    server.stop().await;
+}
+crate::on_both_backends!(agents_get_drafts_and_summaries);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn assist_without_a_model_says_so() {
+    let server = TestServer::start(Backend::Sqlite).await;
+    let (owner, _) = sign_up(&server, "assist-none@example.com", "No Assist").await;
+    let widget = common::create_widget(&owner, "Agents only").await;
+    let (visitor, _) = start_visitor(&server, &widget.public_token).await;
+    let conversation = open_conversation(&visitor).await;
+    visitor_says(&visitor, &conversation.id, "Hello", "k1").await;
+    let refused = owner
+        .bot()
+        .suggest_reply(pb::SuggestReplyRequest { conversation_id: conversation.id.clone() })
+        .await
+        .unwrap_err();
+    assert_eq!(refused.code(), Code::FailedPrecondition);
+    assert!(refused.message().contains("PORTHOLE_LLM_BASE_URL"), "{}", refused.message());
+    server.stop().await;
+}

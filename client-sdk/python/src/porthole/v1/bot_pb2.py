@@ -23,21 +23,30 @@ _sym_db = _symbol_database.Default()
 
 
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
+from porthole.v1 import chat_pb2 as porthole_dot_v1_dot_chat__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x15porthole/v1/bot.proto\x12\x0bporthole.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\x15\n\x13GetBotStatusRequest\"\xc1\x01\n\x14GetBotStatusResponse\x12\x12\n\nconfigured\x18\x01 \x01(\x08\x12\r\n\x05model\x18\x02 \x01(\t\x12\x15\n\rprovider_host\x18\x03 \x01(\t\x12&\n\x04\x64\x61ys\x18\x04 \x03(\x0b\x32\x18.porthole.v1.BotUsageDay\x12\x12\n\nlast_error\x18\x05 \x01(\t\x12\x33\n\x0flast_error_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x95\x01\n\x0b\x42otUsageDay\x12\x0c\n\x04\x64\x61te\x18\x01 \x01(\t\x12\x10\n\x08requests\x18\x02 \x01(\x03\x12\x15\n\rprompt_tokens\x18\x03 \x01(\x03\x12\x19\n\x11\x63ompletion_tokens\x18\x04 \x01(\x03\x12\x0f\n\x07\x61nswers\x18\x05 \x01(\x03\x12\x11\n\thand_offs\x18\x06 \x01(\x03\x12\x10\n\x08\x66\x61ilures\x18\x07 \x01(\x03\x32\x61\n\nBotService\x12S\n\x0cGetBotStatus\x12 .porthole.v1.GetBotStatusRequest\x1a!.porthole.v1.GetBotStatusResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x15porthole/v1/bot.proto\x12\x0bporthole.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x16porthole/v1/chat.proto\".\n\x13SuggestReplyRequest\x12\x17\n\x0f\x63onversation_id\x18\x01 \x01(\t\"N\n\x14SuggestReplyResponse\x12\x0c\n\x04text\x18\x01 \x01(\t\x12(\n\tcitations\x18\x02 \x03(\x0b\x32\x15.porthole.v1.Citation\"7\n\x1cSummarizeConversationRequest\x12\x17\n\x0f\x63onversation_id\x18\x01 \x01(\t\"0\n\x1dSummarizeConversationResponse\x12\x0f\n\x07summary\x18\x01 \x01(\t\"\x15\n\x13GetBotStatusRequest\"\xc1\x01\n\x14GetBotStatusResponse\x12\x12\n\nconfigured\x18\x01 \x01(\x08\x12\r\n\x05model\x18\x02 \x01(\t\x12\x15\n\rprovider_host\x18\x03 \x01(\t\x12&\n\x04\x64\x61ys\x18\x04 \x03(\x0b\x32\x18.porthole.v1.BotUsageDay\x12\x12\n\nlast_error\x18\x05 \x01(\t\x12\x33\n\x0flast_error_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x95\x01\n\x0b\x42otUsageDay\x12\x0c\n\x04\x64\x61te\x18\x01 \x01(\t\x12\x10\n\x08requests\x18\x02 \x01(\x03\x12\x15\n\rprompt_tokens\x18\x03 \x01(\x03\x12\x19\n\x11\x63ompletion_tokens\x18\x04 \x01(\x03\x12\x0f\n\x07\x61nswers\x18\x05 \x01(\x03\x12\x11\n\thand_offs\x18\x06 \x01(\x03\x12\x10\n\x08\x66\x61ilures\x18\x07 \x01(\x03\x32\xa6\x02\n\nBotService\x12S\n\x0cGetBotStatus\x12 .porthole.v1.GetBotStatusRequest\x1a!.porthole.v1.GetBotStatusResponse\x12S\n\x0cSuggestReply\x12 .porthole.v1.SuggestReplyRequest\x1a!.porthole.v1.SuggestReplyResponse\x12n\n\x15SummarizeConversation\x12).porthole.v1.SummarizeConversationRequest\x1a*.porthole.v1.SummarizeConversationResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'porthole.v1.bot_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_GETBOTSTATUSREQUEST']._serialized_start=71
-  _globals['_GETBOTSTATUSREQUEST']._serialized_end=92
-  _globals['_GETBOTSTATUSRESPONSE']._serialized_start=95
-  _globals['_GETBOTSTATUSRESPONSE']._serialized_end=288
-  _globals['_BOTUSAGEDAY']._serialized_start=291
-  _globals['_BOTUSAGEDAY']._serialized_end=440
-  _globals['_BOTSERVICE']._serialized_start=442
-  _globals['_BOTSERVICE']._serialized_end=539
+  _globals['_SUGGESTREPLYREQUEST']._serialized_start=95
+  _globals['_SUGGESTREPLYREQUEST']._serialized_end=141
+  _globals['_SUGGESTREPLYRESPONSE']._serialized_start=143
+  _globals['_SUGGESTREPLYRESPONSE']._serialized_end=221
+  _globals['_SUMMARIZECONVERSATIONREQUEST']._serialized_start=223
+  _globals['_SUMMARIZECONVERSATIONREQUEST']._serialized_end=278
+  _globals['_SUMMARIZECONVERSATIONRESPONSE']._serialized_start=280
+  _globals['_SUMMARIZECONVERSATIONRESPONSE']._serialized_end=328
+  _globals['_GETBOTSTATUSREQUEST']._serialized_start=330
+  _globals['_GETBOTSTATUSREQUEST']._serialized_end=351
+  _globals['_GETBOTSTATUSRESPONSE']._serialized_start=354
+  _globals['_GETBOTSTATUSRESPONSE']._serialized_end=547
+  _globals['_BOTUSAGEDAY']._serialized_start=550
+  _globals['_BOTUSAGEDAY']._serialized_end=699
+  _globals['_BOTSERVICE']._serialized_start=702
+  _globals['_BOTSERVICE']._serialized_end=996
 # @@protoc_insertion_point(module_scope)

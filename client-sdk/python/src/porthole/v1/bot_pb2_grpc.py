@@ -50,6 +50,16 @@ class BotServiceStub:
                 request_serializer=porthole_dot_v1_dot_bot__pb2.GetBotStatusRequest.SerializeToString,
                 response_deserializer=porthole_dot_v1_dot_bot__pb2.GetBotStatusResponse.FromString,
                 _registered_method=True)
+        self.SuggestReply = channel.unary_unary(
+                '/porthole.v1.BotService/SuggestReply',
+                request_serializer=porthole_dot_v1_dot_bot__pb2.SuggestReplyRequest.SerializeToString,
+                response_deserializer=porthole_dot_v1_dot_bot__pb2.SuggestReplyResponse.FromString,
+                _registered_method=True)
+        self.SummarizeConversation = channel.unary_unary(
+                '/porthole.v1.BotService/SummarizeConversation',
+                request_serializer=porthole_dot_v1_dot_bot__pb2.SummarizeConversationRequest.SerializeToString,
+                response_deserializer=porthole_dot_v1_dot_bot__pb2.SummarizeConversationResponse.FromString,
+                _registered_method=True)
 
 
 class BotServiceServicer:
@@ -75,6 +85,29 @@ class BotServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def SuggestReply(self, request, context):
+        """Drafts a reply to a conversation's latest visitor message from the published
+        knowledge-base articles, for the agent to edit; nothing is sent. Any role. At most 20
+        a minute per member (each asks the model).
+        Errors: UNAUTHENTICATED, NOT_FOUND (no such conversation in the workspace),
+        FAILED_PRECONDITION (no model on this server, or no visitor message to answer),
+        UNAVAILABLE (the model failed or timed out; the message says why),
+        RESOURCE_EXHAUSTED (`retry-after`).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SummarizeConversation(self, request, context):
+        """Summarises a conversation's visible messages in a few sentences for the agent taking
+        it over; nothing is stored. Any role. Shares SuggestReply's limit.
+        Errors: UNAUTHENTICATED, NOT_FOUND, FAILED_PRECONDITION (no model on this server, or
+        no messages yet), UNAVAILABLE, RESOURCE_EXHAUSTED.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_BotServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -82,6 +115,16 @@ def add_BotServiceServicer_to_server(servicer, server):
                     servicer.GetBotStatus,
                     request_deserializer=porthole_dot_v1_dot_bot__pb2.GetBotStatusRequest.FromString,
                     response_serializer=porthole_dot_v1_dot_bot__pb2.GetBotStatusResponse.SerializeToString,
+            ),
+            'SuggestReply': grpc.unary_unary_rpc_method_handler(
+                    servicer.SuggestReply,
+                    request_deserializer=porthole_dot_v1_dot_bot__pb2.SuggestReplyRequest.FromString,
+                    response_serializer=porthole_dot_v1_dot_bot__pb2.SuggestReplyResponse.SerializeToString,
+            ),
+            'SummarizeConversation': grpc.unary_unary_rpc_method_handler(
+                    servicer.SummarizeConversation,
+                    request_deserializer=porthole_dot_v1_dot_bot__pb2.SummarizeConversationRequest.FromString,
+                    response_serializer=porthole_dot_v1_dot_bot__pb2.SummarizeConversationResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -122,6 +165,60 @@ class BotService:
             '/porthole.v1.BotService/GetBotStatus',
             porthole_dot_v1_dot_bot__pb2.GetBotStatusRequest.SerializeToString,
             porthole_dot_v1_dot_bot__pb2.GetBotStatusResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SuggestReply(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/porthole.v1.BotService/SuggestReply',
+            porthole_dot_v1_dot_bot__pb2.SuggestReplyRequest.SerializeToString,
+            porthole_dot_v1_dot_bot__pb2.SuggestReplyResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SummarizeConversation(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/porthole.v1.BotService/SummarizeConversation',
+            porthole_dot_v1_dot_bot__pb2.SummarizeConversationRequest.SerializeToString,
+            porthole_dot_v1_dot_bot__pb2.SummarizeConversationResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -6,13 +6,106 @@ import type { GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegen
 import { fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
 import type { Timestamp } from "@bufbuild/protobuf/wkt";
 import { file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
+import type { Citation } from "./chat_pb.js";
+import { file_porthole_v1_chat } from "./chat_pb.js";
 import type { Message } from "@bufbuild/protobuf";
 
 /**
  * Describes the file porthole/v1/bot.proto.
  */
 export const file_porthole_v1_bot: GenFile = /*@__PURE__*/
-  fileDesc("ChVwb3J0aG9sZS92MS9ib3QucHJvdG8SC3BvcnRob2xlLnYxIhUKE0dldEJvdFN0YXR1c1JlcXVlc3QiwQEKFEdldEJvdFN0YXR1c1Jlc3BvbnNlEhIKCmNvbmZpZ3VyZWQYASABKAgSDQoFbW9kZWwYAiABKAkSFQoNcHJvdmlkZXJfaG9zdBgDIAEoCRImCgRkYXlzGAQgAygLMhgucG9ydGhvbGUudjEuQm90VXNhZ2VEYXkSEgoKbGFzdF9lcnJvchgFIAEoCRIzCg9sYXN0X2Vycm9yX3RpbWUYBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIpUBCgtCb3RVc2FnZURheRIMCgRkYXRlGAEgASgJEhAKCHJlcXVlc3RzGAIgASgDEhUKDXByb21wdF90b2tlbnMYAyABKAMSGQoRY29tcGxldGlvbl90b2tlbnMYBCABKAMSDwoHYW5zd2VycxgFIAEoAxIRCgloYW5kX29mZnMYBiABKAMSEAoIZmFpbHVyZXMYByABKAMyYQoKQm90U2VydmljZRJTCgxHZXRCb3RTdGF0dXMSIC5wb3J0aG9sZS52MS5HZXRCb3RTdGF0dXNSZXF1ZXN0GiEucG9ydGhvbGUudjEuR2V0Qm90U3RhdHVzUmVzcG9uc2ViBnByb3RvMw", [file_google_protobuf_timestamp]);
+  fileDesc("ChVwb3J0aG9sZS92MS9ib3QucHJvdG8SC3BvcnRob2xlLnYxIi4KE1N1Z2dlc3RSZXBseVJlcXVlc3QSFwoPY29udmVyc2F0aW9uX2lkGAEgASgJIk4KFFN1Z2dlc3RSZXBseVJlc3BvbnNlEgwKBHRleHQYASABKAkSKAoJY2l0YXRpb25zGAIgAygLMhUucG9ydGhvbGUudjEuQ2l0YXRpb24iNwocU3VtbWFyaXplQ29udmVyc2F0aW9uUmVxdWVzdBIXCg9jb252ZXJzYXRpb25faWQYASABKAkiMAodU3VtbWFyaXplQ29udmVyc2F0aW9uUmVzcG9uc2USDwoHc3VtbWFyeRgBIAEoCSIVChNHZXRCb3RTdGF0dXNSZXF1ZXN0IsEBChRHZXRCb3RTdGF0dXNSZXNwb25zZRISCgpjb25maWd1cmVkGAEgASgIEg0KBW1vZGVsGAIgASgJEhUKDXByb3ZpZGVyX2hvc3QYAyABKAkSJgoEZGF5cxgEIAMoCzIYLnBvcnRob2xlLnYxLkJvdFVzYWdlRGF5EhIKCmxhc3RfZXJyb3IYBSABKAkSMwoPbGFzdF9lcnJvcl90aW1lGAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCKVAQoLQm90VXNhZ2VEYXkSDAoEZGF0ZRgBIAEoCRIQCghyZXF1ZXN0cxgCIAEoAxIVCg1wcm9tcHRfdG9rZW5zGAMgASgDEhkKEWNvbXBsZXRpb25fdG9rZW5zGAQgASgDEg8KB2Fuc3dlcnMYBSABKAMSEQoJaGFuZF9vZmZzGAYgASgDEhAKCGZhaWx1cmVzGAcgASgDMqYCCgpCb3RTZXJ2aWNlElMKDEdldEJvdFN0YXR1cxIgLnBvcnRob2xlLnYxLkdldEJvdFN0YXR1c1JlcXVlc3QaIS5wb3J0aG9sZS52MS5HZXRCb3RTdGF0dXNSZXNwb25zZRJTCgxTdWdnZXN0UmVwbHkSIC5wb3J0aG9sZS52MS5TdWdnZXN0UmVwbHlSZXF1ZXN0GiEucG9ydGhvbGUudjEuU3VnZ2VzdFJlcGx5UmVzcG9uc2USbgoVU3VtbWFyaXplQ29udmVyc2F0aW9uEikucG9ydGhvbGUudjEuU3VtbWFyaXplQ29udmVyc2F0aW9uUmVxdWVzdBoqLnBvcnRob2xlLnYxLlN1bW1hcml6ZUNvbnZlcnNhdGlvblJlc3BvbnNlYgZwcm90bzM", [file_google_protobuf_timestamp, file_porthole_v1_chat]);
+
+/**
+ * Request of BotService.SuggestReply.
+ *
+ * @generated from message porthole.v1.SuggestReplyRequest
+ */
+export type SuggestReplyRequest = Message<"porthole.v1.SuggestReplyRequest"> & {
+  /**
+   * The conversation (`cnv_…`).
+   *
+   * @generated from field: string conversation_id = 1;
+   */
+  conversationId: string;
+};
+
+/**
+ * Describes the message porthole.v1.SuggestReplyRequest.
+ * Use `create(SuggestReplyRequestSchema)` to create a new message.
+ */
+export const SuggestReplyRequestSchema: GenMessage<SuggestReplyRequest> = /*@__PURE__*/
+  messageDesc(file_porthole_v1_bot, 0);
+
+/**
+ * Response of BotService.SuggestReply.
+ *
+ * @generated from message porthole.v1.SuggestReplyResponse
+ */
+export type SuggestReplyResponse = Message<"porthole.v1.SuggestReplyResponse"> & {
+  /**
+   * The draft, plain text; `[n]` markers refer to `citations` in order.
+   *
+   * @generated from field: string text = 1;
+   */
+  text: string;
+
+  /**
+   * The articles the draft is based on.
+   *
+   * @generated from field: repeated porthole.v1.Citation citations = 2;
+   */
+  citations: Citation[];
+};
+
+/**
+ * Describes the message porthole.v1.SuggestReplyResponse.
+ * Use `create(SuggestReplyResponseSchema)` to create a new message.
+ */
+export const SuggestReplyResponseSchema: GenMessage<SuggestReplyResponse> = /*@__PURE__*/
+  messageDesc(file_porthole_v1_bot, 1);
+
+/**
+ * Request of BotService.SummarizeConversation.
+ *
+ * @generated from message porthole.v1.SummarizeConversationRequest
+ */
+export type SummarizeConversationRequest = Message<"porthole.v1.SummarizeConversationRequest"> & {
+  /**
+   * The conversation (`cnv_…`).
+   *
+   * @generated from field: string conversation_id = 1;
+   */
+  conversationId: string;
+};
+
+/**
+ * Describes the message porthole.v1.SummarizeConversationRequest.
+ * Use `create(SummarizeConversationRequestSchema)` to create a new message.
+ */
+export const SummarizeConversationRequestSchema: GenMessage<SummarizeConversationRequest> = /*@__PURE__*/
+  messageDesc(file_porthole_v1_bot, 2);
+
+/**
+ * Response of BotService.SummarizeConversation.
+ *
+ * @generated from message porthole.v1.SummarizeConversationResponse
+ */
+export type SummarizeConversationResponse = Message<"porthole.v1.SummarizeConversationResponse"> & {
+  /**
+   * A few sentences: what the visitor wants, what was said, what is still open.
+   *
+   * @generated from field: string summary = 1;
+   */
+  summary: string;
+};
+
+/**
+ * Describes the message porthole.v1.SummarizeConversationResponse.
+ * Use `create(SummarizeConversationResponseSchema)` to create a new message.
+ */
+export const SummarizeConversationResponseSchema: GenMessage<SummarizeConversationResponse> = /*@__PURE__*/
+  messageDesc(file_porthole_v1_bot, 3);
 
 /**
  * Request of BotService.GetBotStatus.
@@ -27,7 +120,7 @@ export type GetBotStatusRequest = Message<"porthole.v1.GetBotStatusRequest"> & {
  * Use `create(GetBotStatusRequestSchema)` to create a new message.
  */
 export const GetBotStatusRequestSchema: GenMessage<GetBotStatusRequest> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_bot, 0);
+  messageDesc(file_porthole_v1_bot, 4);
 
 /**
  * Response of BotService.GetBotStatus.
@@ -85,7 +178,7 @@ export type GetBotStatusResponse = Message<"porthole.v1.GetBotStatusResponse"> &
  * Use `create(GetBotStatusResponseSchema)` to create a new message.
  */
 export const GetBotStatusResponseSchema: GenMessage<GetBotStatusResponse> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_bot, 1);
+  messageDesc(file_porthole_v1_bot, 5);
 
 /**
  * The bot's work on one day.
@@ -148,7 +241,7 @@ export type BotUsageDay = Message<"porthole.v1.BotUsageDay"> & {
  * Use `create(BotUsageDaySchema)` to create a new message.
  */
 export const BotUsageDaySchema: GenMessage<BotUsageDay> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_bot, 2);
+  messageDesc(file_porthole_v1_bot, 6);
 
 /**
  * The AI bot's state in a workspace: whether the server has a model, what the bot spent and
@@ -177,6 +270,35 @@ export const BotService: GenService<{
     methodKind: "unary";
     input: typeof GetBotStatusRequestSchema;
     output: typeof GetBotStatusResponseSchema;
+  },
+  /**
+   * Drafts a reply to a conversation's latest visitor message from the published
+   * knowledge-base articles, for the agent to edit; nothing is sent. Any role. At most 20
+   * a minute per member (each asks the model).
+   * Errors: UNAUTHENTICATED, NOT_FOUND (no such conversation in the workspace),
+   * FAILED_PRECONDITION (no model on this server, or no visitor message to answer),
+   * UNAVAILABLE (the model failed or timed out; the message says why),
+   * RESOURCE_EXHAUSTED (`retry-after`).
+   *
+   * @generated from rpc porthole.v1.BotService.SuggestReply
+   */
+  suggestReply: {
+    methodKind: "unary";
+    input: typeof SuggestReplyRequestSchema;
+    output: typeof SuggestReplyResponseSchema;
+  },
+  /**
+   * Summarises a conversation's visible messages in a few sentences for the agent taking
+   * it over; nothing is stored. Any role. Shares SuggestReply's limit.
+   * Errors: UNAUTHENTICATED, NOT_FOUND, FAILED_PRECONDITION (no model on this server, or
+   * no messages yet), UNAVAILABLE, RESOURCE_EXHAUSTED.
+   *
+   * @generated from rpc porthole.v1.BotService.SummarizeConversation
+   */
+  summarizeConversation: {
+    methodKind: "unary";
+    input: typeof SummarizeConversationRequestSchema;
+    output: typeof SummarizeConversationResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_porthole_v1_bot, 0);

@@ -7,6 +7,33 @@
 /* eslint-disable */
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
 import { Timestamp } from "../../google/protobuf/timestamp.js";
+import { Citation } from "./chat.js";
+
+/** Request of BotService.SuggestReply. */
+export interface SuggestReplyRequest {
+  /** The conversation (`cnv_…`). */
+  conversationId: string;
+}
+
+/** Response of BotService.SuggestReply. */
+export interface SuggestReplyResponse {
+  /** The draft, plain text; `[n]` markers refer to `citations` in order. */
+  text: string;
+  /** The articles the draft is based on. */
+  citations: Citation[];
+}
+
+/** Request of BotService.SummarizeConversation. */
+export interface SummarizeConversationRequest {
+  /** The conversation (`cnv_…`). */
+  conversationId: string;
+}
+
+/** Response of BotService.SummarizeConversation. */
+export interface SummarizeConversationResponse {
+  /** A few sentences: what the visitor wants, what was said, what is still open. */
+  summary: string;
+}
 
 /** Request of BotService.GetBotStatus. */
 export interface GetBotStatusRequest {
@@ -51,6 +78,201 @@ export interface BotUsageDay {
   /** Requests that failed (the conversation then went to the human agents). */
   failures: number;
 }
+
+function createBaseSuggestReplyRequest(): SuggestReplyRequest {
+  return { conversationId: "" };
+}
+
+export const SuggestReplyRequest: MessageFns<SuggestReplyRequest> = {
+  encode(message: SuggestReplyRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.conversationId !== "") {
+      writer.uint32(10).string(message.conversationId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SuggestReplyRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSuggestReplyRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.conversationId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+};
+
+function createBaseSuggestReplyResponse(): SuggestReplyResponse {
+  return { text: "", citations: [] };
+}
+
+export const SuggestReplyResponse: MessageFns<SuggestReplyResponse> = {
+  encode(message: SuggestReplyResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.text !== "") {
+      writer.uint32(10).string(message.text);
+    }
+    for (const v of message.citations) {
+      Citation.encode(v!, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SuggestReplyResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSuggestReplyResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.text = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.citations.push(Citation.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+};
+
+function createBaseSummarizeConversationRequest(): SummarizeConversationRequest {
+  return { conversationId: "" };
+}
+
+export const SummarizeConversationRequest: MessageFns<SummarizeConversationRequest> = {
+  encode(message: SummarizeConversationRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.conversationId !== "") {
+      writer.uint32(10).string(message.conversationId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SummarizeConversationRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSummarizeConversationRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.conversationId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+};
+
+function createBaseSummarizeConversationResponse(): SummarizeConversationResponse {
+  return { summary: "" };
+}
+
+export const SummarizeConversationResponse: MessageFns<SummarizeConversationResponse> = {
+  encode(message: SummarizeConversationResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.summary !== "") {
+      writer.uint32(10).string(message.summary);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SummarizeConversationResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSummarizeConversationResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.summary = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+};
 
 function createBaseGetBotStatusRequest(): GetBotStatusRequest {
   return {};
@@ -328,6 +550,37 @@ export const BotServiceDefinition = {
       requestType: GetBotStatusRequest as typeof GetBotStatusRequest,
       requestStream: false,
       responseType: GetBotStatusResponse as typeof GetBotStatusResponse,
+      responseStream: false,
+      options: {},
+    },
+    /**
+     * Drafts a reply to a conversation's latest visitor message from the published
+     * knowledge-base articles, for the agent to edit; nothing is sent. Any role. At most 20
+     * a minute per member (each asks the model).
+     * Errors: UNAUTHENTICATED, NOT_FOUND (no such conversation in the workspace),
+     * FAILED_PRECONDITION (no model on this server, or no visitor message to answer),
+     * UNAVAILABLE (the model failed or timed out; the message says why),
+     * RESOURCE_EXHAUSTED (`retry-after`).
+     */
+    suggestReply: {
+      name: "SuggestReply",
+      requestType: SuggestReplyRequest as typeof SuggestReplyRequest,
+      requestStream: false,
+      responseType: SuggestReplyResponse as typeof SuggestReplyResponse,
+      responseStream: false,
+      options: {},
+    },
+    /**
+     * Summarises a conversation's visible messages in a few sentences for the agent taking
+     * it over; nothing is stored. Any role. Shares SuggestReply's limit.
+     * Errors: UNAUTHENTICATED, NOT_FOUND, FAILED_PRECONDITION (no model on this server, or
+     * no messages yet), UNAVAILABLE, RESOURCE_EXHAUSTED.
+     */
+    summarizeConversation: {
+      name: "SummarizeConversation",
+      requestType: SummarizeConversationRequest as typeof SummarizeConversationRequest,
+      requestStream: false,
+      responseType: SummarizeConversationResponse as typeof SummarizeConversationResponse,
       responseStream: false,
       options: {},
     },
