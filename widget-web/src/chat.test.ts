@@ -126,6 +126,7 @@ function fakeServer(script: Record<string, Response[]> = {}) {
             attachments: [],
             clientKey: request.clientKey,
             createTime: new Date(),
+            citations: [],
           },
         }).finish();
       }
@@ -325,6 +326,7 @@ describe("the transcript by e-mail", () => {
     attachments: [],
     clientKey: "",
     createTime: new Date(),
+    citations: [],
   });
 
   /** Boots a chat whose conversation has `messages`, on a server that sends e-mail or not. */
@@ -344,6 +346,7 @@ describe("the transcript by e-mail", () => {
               behavior: undefined,
               online: true,
               emailEnabled: options.emailEnabled,
+              bot: undefined,
             },
           }).finish(),
         ),
@@ -560,6 +563,7 @@ describe("the conversation lifecycle", () => {
     attachments: [],
     clientKey: from === SenderType.SENDER_TYPE_VISITOR ? `key_${seq}` : "",
     createTime: new Date(),
+    citations: [],
   });
   const history = [
     line("cnv_1", 1, SenderType.SENDER_TYPE_VISITOR, "Do you ship to Norway?"),
@@ -593,6 +597,7 @@ describe("the conversation lifecycle", () => {
               behavior: undefined,
               online,
               emailEnabled: false,
+              bot: undefined,
             },
           }).finish(),
         ),

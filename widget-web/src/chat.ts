@@ -5,8 +5,10 @@
 //! because its conversation has ended for good (closed, or resolved longer ago than the
 //! widget's quiet period) goes into a new conversation by itself, the visitor can start a new
 //! one once the current one has ended, and the list of their conversations opens earlier
-//! ones (read only once ended). It holds the state the view renders and calls `changed()`
-//! after every change; it never touches the DOM.
+//! ones (read only once ended). While the AI bot writes, its answer so far arrives in typing
+//! events and is kept as a draft until the stored message replaces it (`visibleDraft`). It
+//! holds the state the view renders and calls `changed()` after every change; it never
+//! touches the DOM.
 //!
 //! When the server throttles a call (RESOURCE_EXHAUSTED, or UNAVAILABLE with `retry-after`;
 //! `throttleOf` in `@porthole/client/rules`), the chat waits the delay it named and tries
@@ -39,6 +41,8 @@ import {
   type ChatMessage,
   canEmailTranscript,
   currentConversation,
+  type Draft,
+  draftAfterTyping,
   type Expectation,
   endAction,
   ended,
@@ -55,6 +59,7 @@ import {
   transcriptProblem,
   unreadCount,
   unsent,
+  visibleDraft,
 } from "./state.js";
 import { fetchWithProgress } from "./upload.js";
 
@@ -95,6 +100,8 @@ export interface ChatOptions {
 const heartbeatMs = 30_000;
 const typingIdleMs = 3_000;
 const typingShownMs = 8_000;
+/** A draft of the bot's answer with no news for this long was lost (e.g. with the connection). */
+const draftShownMs = 15_000;
 
 export class Chat {
   config: WidgetConfig | undefined;
@@ -104,6 +111,9 @@ export class Chat {
   hasMore = false;
   /** Name of the agent typing now, if any. */
   agentTyping = "";
+  /** The bot's answer being written, as far as it has come (see `botDraft`). */
+  private draft: Draft | undefined;
+  private draftTimer: ReturnType<typeof setTimeout> | undefined;
   connection: Exclude<FeedStatus, "stopped"> = "connecting";
   /** Panel open and the page visible: new messages count as seen. */
   attending = false;
@@ -225,6 +235,7 @@ export class Chat {
         senderType: mine ? SenderType.SENDER_TYPE_VISITOR : SenderType.SENDER_TYPE_AGENT,
         body,
         attachments: [],
+        citations: [],
         time: new Date(),
         state: "sent",
       });
@@ -241,6 +252,7 @@ export class Chat {
   shutdown(): void {
     this.stopped = true;
     this.feed.stop();
+    clearTimeout(this.draftTimer);
     for (const timer of this.timers) clearInterval(timer);
     for (const undo of this.unpatch) undo();
     try {
@@ -280,6 +292,11 @@ export class Chat {
         field === PreChatField.PRE_CHAT_FIELD_REQUIRED) &&
       !value;
     return asks(fields.name, this.visitor?.name) || asks(fields.email, this.visitor?.email);
+  }
+
+  /** The bot's answer being written in the shown conversation, until the stored one is here. */
+  get botDraft(): Draft | undefined {
+    return visibleDraft(this.draft, this.conversation?.id, this.messages);
   }
 
   get unread(): number {
@@ -405,6 +422,7 @@ export class Chat {
         senderType: SenderType.SENDER_TYPE_VISITOR,
         body: text,
         attachments: existing?.attachments ?? [],
+        citations: [],
         time: new Date(),
         state: "sending",
       },
@@ -620,6 +638,8 @@ export class Chat {
     await this.action(async () => {
       const response = await this.client.requestHuman({ conversationId });
       this.conversation = response.conversation;
+      // An answer the bot was writing is dropped: the conversation is the team's now.
+      this.draft = undefined;
     });
   }
 
@@ -740,6 +760,7 @@ export class Chat {
       this.messages = keepUnsent ? unsent(this.messages) : [];
       this.hasMore = false;
       this.agentTyping = "";
+      this.draft = undefined;
       this.seenSeq = conversation
         ? Number(readStorage(this.storageKey)[`seen:${conversation.id}`] ?? 0)
         : 0;
@@ -917,6 +938,13 @@ export class Chat {
       }
       case "typing":
         if (event.value.conversationId === this.conversation?.id) {
+          this.draft = draftAfterTyping(this.draft, event.value, lastSeq(this.messages));
+          clearTimeout(this.draftTimer);
+          if (this.draft)
+            this.draftTimer = setTimeout(() => {
+              this.draft = undefined;
+              this.options.changed();
+            }, draftShownMs);
           clearTimeout(this.agentTypingTimer);
           this.agentTyping = event.value.typing ? event.value.name || " " : "";
           if (event.value.typing) {

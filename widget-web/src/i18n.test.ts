@@ -42,6 +42,19 @@ describe("i18n", () => {
     }
   });
 
+  it("says in every language who answers: the AI assistant, the way to a person, the team", () => {
+    const english = translator("en");
+    for (const locale of locales.filter((l) => l !== "en")) {
+      const t = translator(locale);
+      for (const key of ["aiAssistant", "human", "waitingTeam"] as const)
+        expect(t(key), `${locale} ${key}`).not.toBe(english(key));
+      expect(t("botNote", { name: "Penny" })).toContain("Penny");
+      expect(t("botNote", { name: "Penny" })).not.toBe(english("botNote", { name: "Penny" }));
+      expect(t("queueTeam", { n: 2 })).toContain("2");
+      expect(t("queueTeam", { n: 2 })).not.toBe(english("queueTeam", { n: 2 }));
+    }
+  });
+
   it("translates the conversation lifecycle, and names its locale for dates", () => {
     const english = translator("en");
     const keys = [

@@ -75,6 +75,7 @@ const line = (conversationId: string, seq: number, from: SenderType, body: strin
   attachments: [],
   clientKey: "",
   createTime: new Date(),
+  citations: [],
 });
 
 const latest = conversation("cnv_2", ConversationStatus.CONVERSATION_STATUS_RESOLVED);
@@ -100,6 +101,7 @@ function config(more: Partial<WidgetConfig> = {}): WidgetConfig {
     behavior: undefined,
     online: true,
     emailEnabled: false,
+    bot: undefined,
     ...more,
   };
 }

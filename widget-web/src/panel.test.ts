@@ -79,6 +79,7 @@ function config(more: Partial<WidgetConfig> = {}, scheme = ColorScheme.COLOR_SCH
     },
     online: true,
     emailEnabled: false,
+    bot: undefined,
     ...more,
   } satisfies WidgetConfig;
 }
@@ -197,6 +198,7 @@ describe("the panel", () => {
         attachments: [],
         clientKey: "k1",
         createTime: new Date(),
+        citations: [],
       }),
     ];
     chat.offlineSent = true;

@@ -2,7 +2,9 @@
 //! gaps or duplicates, unread counts, delivery marks, and when and how the transcript by
 //! e-mail is offered, what the visitor is told about who will answer (never a queue position
 //! while nobody answers), the conversation lifecycle (which one continues, when a message
-//! starts a new one, what an ended one offers, the list's previews), and light or dark. (Reconnect delays, file checks and links are shared rules, tested in
+//! starts a new one, what an ended one offers, the list's previews), light or dark, and the
+//! AI bot (who answers, its streaming draft never shown beside its stored answer, the
+//! sources it cites). (Reconnect delays, file checks and links are shared rules, tested in
 //! client-sdk/ts/src/rules.)
 
 import {
@@ -15,19 +17,23 @@ import {
 } from "@porthole/client/lean";
 import { describe, expect, it } from "vitest";
 import {
+  answerer,
   type ChatMessage,
   canEmailTranscript,
   currentConversation,
   deliveryMark,
+  draftAfterTyping,
   endAction,
   ended,
   expectation,
   fromServer,
+  initial,
   isDark,
   isReadOnly,
   lastSeq,
   mergeMessages,
   previewOf,
+  sources,
   startsOver,
   statusText,
   type TranscriptForm,
@@ -35,6 +41,8 @@ import {
   transcriptProblem,
   unreadCount,
   unsent,
+  visibleDraft,
+  webUrl,
 } from "./state.js";
 
 function message(seq: number, from: SenderType, clientKey = ""): Message {
@@ -50,6 +58,7 @@ function message(seq: number, from: SenderType, clientKey = ""): Message {
     attachments: [],
     clientKey,
     createTime: new Date(1_700_000_000_000 + seq),
+    citations: [],
   };
 }
 
@@ -313,5 +322,123 @@ describe("colour scheme", () => {
       expect(isDark(ColorScheme.COLOR_SCHEME_UNSPECIFIED, system)).toBe(system);
       expect(isDark(undefined, system)).toBe(system);
     }
+  });
+});
+
+describe("the AI bot", () => {
+  const conv = (more: Partial<VisitorConversation> = {}): VisitorConversation => ({
+    id: "cnv_1",
+    status: ConversationStatus.CONVERSATION_STATUS_PENDING,
+    agentName: "",
+    lastSeq: 1,
+    agentReadSeq: 0,
+    rating: 0,
+    createTime: undefined,
+    lastMessageTime: undefined,
+    queuePosition: 0,
+    withBot: false,
+    ...more,
+  });
+  const penny = { online: true, bot: { name: "Penny", avatarUrl: "" } };
+  const humans = { online: true, bot: undefined };
+  const typing = (draft: string, typing = true, conversationId = "cnv_1") => ({
+    conversationId,
+    typing,
+    name: "Penny",
+    draft,
+  });
+  const bot = (seq: number) => fromServer(message(seq, SenderType.SENDER_TYPE_BOT));
+
+  it("says who answers: the bot, the agent, the team waiting, or the team's availability", () => {
+    expect(answerer(penny, conv({ withBot: true }))).toEqual({ kind: "bot", name: "Penny" });
+    expect(answerer(humans, conv({ withBot: true }))).toEqual({ kind: "bot", name: "" });
+    // Handed over: nobody has it yet. The widget's "online" only says the bot answers.
+    expect(answerer(penny, conv({ queuePosition: 1 }))).toEqual({ kind: "waiting" });
+    expect(answerer(penny, conv({ agentName: "Ann" }))).toEqual({ kind: "agent", name: "Ann" });
+    // Without a bot, as before: the agent, else whether the team is online.
+    expect(answerer(humans, conv({ queuePosition: 1 }))).toEqual({ kind: "team", online: true });
+    expect(answerer({ ...humans, online: false }, undefined)).toEqual({
+      kind: "team",
+      online: false,
+    });
+    expect(answerer(penny, undefined)).toEqual({ kind: "team", online: true });
+    // An ended conversation is nobody's to answer now; its agent is still named.
+    const resolved = ConversationStatus.CONVERSATION_STATUS_RESOLVED;
+    expect(answerer(penny, conv({ status: resolved, withBot: true })).kind).toBe("team");
+    expect(answerer(penny, conv({ status: resolved, agentName: "Ann" }))).toEqual({
+      kind: "agent",
+      name: "Ann",
+    });
+  });
+
+  it("grows a draft from the typing events and ends it when the bot stops", () => {
+    expect(draftAfterTyping(undefined, typing(""), 1)).toBeUndefined();
+    const first = draftAfterTyping(undefined, typing("Refunds"), 1);
+    expect(first).toEqual({ conversationId: "cnv_1", name: "Penny", text: "Refunds", after: 1 });
+    const grown = draftAfterTyping(first, typing("Refunds take 30 days [1]."), 2);
+    // The same answer: it began after message 1, whatever arrived since.
+    expect(grown).toEqual({ ...first, text: "Refunds take 30 days [1]." });
+    // Stopped, with or without the answer stored: no draft.
+    expect(draftAfterTyping(grown, typing("", false), 2)).toBeUndefined();
+    // Another conversation's draft starts afresh.
+    expect(draftAfterTyping(grown, typing("Hi", true, "cnv_2"), 5)?.after).toBe(5);
+  });
+
+  it("never shows the draft beside its stored answer, however they arrive", () => {
+    const draft = { conversationId: "cnv_1", name: "Penny", text: "Refunds take", after: 1 };
+    const asked = [mine(1, "k1")];
+    expect(visibleDraft(draft, "cnv_1", asked)).toBe(draft);
+    // Another conversation is shown, or there is no text yet.
+    expect(visibleDraft(draft, "cnv_2", asked)).toBeUndefined();
+    expect(visibleDraft({ ...draft, text: "" }, "cnv_1", asked)).toBeUndefined();
+    // The stored answer is here (from the feed, or a reload after a reconnect): it replaces
+    // the draft, and a late draft event changes nothing.
+    const answered = mergeMessages(asked, [bot(2)]);
+    expect(visibleDraft(draft, "cnv_1", answered)).toBeUndefined();
+    const late = draftAfterTyping(draft, typing("Refunds take 30 days"), lastSeq(answered));
+    expect(visibleDraft(late, "cnv_1", answered)).toBeUndefined();
+    // The visitor asks again and the next answer streams: after message 3.
+    const again = mergeMessages(answered, [mine(3, "k3")]);
+    const next = draftAfterTyping(
+      draftAfterTyping(late, typing(""), lastSeq(again)),
+      typing("Yes"),
+      lastSeq(again),
+    );
+    expect(visibleDraft(next, "cnv_1", again)?.text).toBe("Yes");
+    // An agent's message after the draft began is not its answer.
+    expect(visibleDraft(draft, "cnv_1", [...asked, agent(2)])).toBe(draft);
+  });
+
+  it("links sources and avatars only to http(s) addresses", () => {
+    expect(
+      sources([
+        { articleId: "art_1", title: "Refunds", url: "https://shop.example/refunds" },
+        { articleId: "art_2", title: "Shipping", url: "" },
+        { articleId: "art_3", title: "Trick", url: "javascript:alert(1)" },
+        { articleId: "art_4", title: "Data", url: "data:text/html,<b>x</b>" },
+        { articleId: "art_5", title: "Relative", url: "/help/returns" },
+        { articleId: "art_6", title: "", url: "http://shop.example/faq" },
+      ]),
+    ).toEqual([
+      { title: "Refunds", href: "https://shop.example/refunds" },
+      { title: "Shipping", href: "" },
+      { title: "Trick", href: "" },
+      { title: "Data", href: "" },
+      { title: "Relative", href: "" },
+      { title: "http://shop.example/faq", href: "http://shop.example/faq" },
+    ]);
+    expect(webUrl("/avatars/penny.png", "https://chat.example")).toBe(
+      "https://chat.example/avatars/penny.png",
+    );
+    expect(webUrl("javascript:alert(1)", "https://chat.example")).toBe("");
+    expect(webUrl("not a url")).toBe("");
+    expect(webUrl("")).toBe("");
+  });
+
+  it("shows the name's first letter without an avatar", () => {
+    expect(initial("penny")).toBe("P");
+    expect(initial("  élise")).toBe("É");
+    expect(initial("😀 Bot")).toBe("😀");
+    expect(initial("")).toBe("?");
   });
 });

@@ -3,10 +3,18 @@
 //! delivery marks, the transcript-by-e-mail form, what the visitor is told about who will
 //! answer (queue position or the honest offline note), the conversation lifecycle (which
 //! conversation the composer continues, when a message goes into a new one, what an ended
-//! one offers, the list of earlier ones), and the colour scheme. Unit-tested in
-//! state.test.ts.
+//! one offers, the list of earlier ones), the colour scheme, and the AI bot: who answers
+//! now, its answer streaming in as a draft until the stored message replaces it, and the
+//! articles an answer cites. Unit-tested in state.test.ts.
 
-import type { Attachment, Message, VisitorConversation } from "@porthole/client/lean";
+import type {
+  Attachment,
+  Citation,
+  Message,
+  VisitorConversation,
+  VisitorTypingEvent,
+  WidgetConfig,
+} from "@porthole/client/lean";
 import { ColorScheme, ConversationStatus, GrpcCode, SenderType } from "@porthole/client/lean";
 import { type MessageIdentity, mergeMessages as merge } from "@porthole/client/rules";
 
@@ -24,6 +32,8 @@ export interface ChatMessage {
   senderType: SenderType;
   body: string;
   attachments: Attachment[];
+  /** The knowledge-base articles a bot answer cites (`[1]` is the first); empty otherwise. */
+  citations: Citation[];
   time: Date;
   /** `sending` until the server stored it, `failed` when it could not. */
   state: "sending" | "sent" | "failed";
@@ -41,6 +51,7 @@ export function fromServer(message: Message): ChatMessage {
     senderType: message.senderType,
     body: message.body,
     attachments: message.attachments,
+    citations: message.citations,
     time: message.createTime ?? new Date(),
     state: "sent",
   };
@@ -277,4 +288,107 @@ export function isDark(scheme: ColorScheme | undefined, systemDark: boolean): bo
   if (scheme === ColorScheme.COLOR_SCHEME_DARK) return true;
   if (scheme === ColorScheme.COLOR_SCHEME_LIGHT) return false;
   return systemDark;
+}
+
+/**
+ * Who answers the conversation now, as the header says it:
+ * - `bot`: the AI bot (its name, "" when the widget no longer names it);
+ * - `agent`: the agent it is assigned to (also kept for an ended conversation);
+ * - `waiting`: with the team but nobody has taken it yet, on a widget with a bot, whose
+ *   `online` only says that the bot answers, not whether a person is there;
+ * - `team`: the team's availability as the widget's configuration says it.
+ */
+export type Answerer =
+  | { kind: "bot"; name: string }
+  | { kind: "agent"; name: string }
+  | { kind: "waiting" }
+  | { kind: "team"; online: boolean };
+
+export function answerer(
+  config: Pick<WidgetConfig, "online" | "bot">,
+  conversation: VisitorConversation | undefined,
+): Answerer {
+  const open = !!conversation && !ended(conversation.status);
+  if (open && conversation.withBot) return { kind: "bot", name: config.bot?.name ?? "" };
+  if (conversation?.agentName) return { kind: "agent", name: conversation.agentName };
+  if (open && config.bot) return { kind: "waiting" };
+  return { kind: "team", online: config.online };
+}
+
+/**
+ * The bot's answer while it is being written: the whole text so far (each typing event
+ * repeats all of it), in one conversation, begun after the stored message `after`.
+ */
+export interface Draft {
+  conversationId: string;
+  name: string;
+  text: string;
+  /** The newest stored seq when the draft began: a bot message after it is the answer. */
+  after: number;
+}
+
+/**
+ * The draft after a typing event: a draft with text starts or grows it; typing without a
+ * draft (the bot about to write, or an agent) or stopping ends it (a stop without a message
+ * means the answer was dropped: the conversation went to a person). `lastSeq` is the newest
+ * stored message shown now.
+ */
+export function draftAfterTyping(
+  draft: Draft | undefined,
+  event: VisitorTypingEvent,
+  lastSeq: number,
+): Draft | undefined {
+  if (!event.typing || !event.draft) return undefined;
+  if (draft?.conversationId === event.conversationId)
+    return { ...draft, name: event.name || draft.name, text: event.draft };
+  return {
+    conversationId: event.conversationId,
+    name: event.name,
+    text: event.draft,
+    after: lastSeq,
+  };
+}
+
+/**
+ * The draft to show in conversation `conversationId`, if any: never once the stored answer
+ * (a bot message after the draft began) is in the list, however the two arrived (the feed,
+ * a reload of the history after a reconnect, a late draft event), so the answer never shows
+ * twice.
+ */
+export function visibleDraft(
+  draft: Draft | undefined,
+  conversationId: string | undefined,
+  list: readonly ChatMessage[],
+): Draft | undefined {
+  if (!draft?.text || draft.conversationId !== conversationId) return undefined;
+  const answered = list.some(
+    (l) => l.senderType === SenderType.SENDER_TYPE_BOT && l.seq > draft.after,
+  );
+  return answered ? undefined : draft;
+}
+
+/** A web address the widget may open or load: http(s) only, relative ones against `base`. */
+export function webUrl(url: string, base?: string): string {
+  if (!url) return "";
+  try {
+    const parsed = new URL(url, base);
+    return parsed.protocol === "https:" || parsed.protocol === "http:" ? parsed.href : "";
+  } catch {
+    return "";
+  }
+}
+
+/** A cited article as the "Sources" list shows it: a link only to an http(s) address. */
+export interface Source {
+  title: string;
+  href: string;
+}
+
+export function sources(citations: readonly Citation[]): Source[] {
+  return citations.map((c) => ({ title: c.title || c.url, href: webUrl(c.url) }));
+}
+
+/** The first letter of a name, for an avatar without a picture. */
+export function initial(name: string): string {
+  return (Array.from(name.trim())[0] ?? "?").toLocaleUpperCase();
 }

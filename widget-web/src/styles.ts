@@ -111,7 +111,13 @@ button{cursor:pointer}
 .more{align-self:center;font-size:12px;color:var(--mut);padding:4px 10px;border-radius:12px;background:var(--soft)}
 .row{display:flex;flex-direction:column;align-items:flex-start;max-width:85%}
 .row.me{align-self:flex-end;align-items:flex-end}
-.who{font-size:11px;color:var(--mut);margin:0 4px 2px}
+.who{font-size:11px;color:var(--mut);margin:0 4px 2px;display:flex;align-items:center;gap:5px}
+.av{width:18px;height:18px;border-radius:50%;flex:none;object-fit:cover;background:var(--p);color:var(--pt);font-size:10px;font-weight:600;display:grid;place-items:center}
+.ai{font-size:10px;font-weight:600;line-height:14px;padding:0 4px;border-radius:4px;border:1px solid var(--line)}
+.src{white-space:normal;margin-top:8px;padding-top:6px;border-top:1px solid var(--soft);font-size:12px}
+.src p{color:var(--mut);font-weight:600}.src ol{padding-left:18px}.src li{margin-top:2px}
+.caret{display:inline-block;width:7px;height:14px;margin-left:2px;vertical-align:-2px;background:currentColor;opacity:.45;animation:ph-blink 1s steps(2) infinite}
+@keyframes ph-blink{50%{opacity:0}}
 .bubble{padding:8px 12px;border-radius:var(--r);background:var(--bub);box-shadow:0 1px 1px rgb(0 0 0/.06);white-space:pre-wrap;overflow-wrap:anywhere}
 .me .bubble{background:var(--p);color:var(--pt)}
 .bubble a{text-decoration:underline}
@@ -123,6 +129,8 @@ button{cursor:pointer}
 .file{display:inline-flex;gap:6px;align-items:center;text-decoration:underline}
 .note{font-size:13px;background:var(--bub);border-radius:var(--r);padding:10px 12px;display:flex;flex-direction:column;gap:8px}
 .typing{font-size:12px;color:var(--mut);padding:0 16px 6px;min-height:18px;background:var(--bg2)}
+.botbar{display:flex;align-items:center;gap:8px;padding:8px 12px 8px 16px;font-size:12px;color:var(--mut);background:var(--bg);border-top:1px solid var(--soft)}
+.botbar span{flex:1}.botbar .btn2{color:var(--fg);font-weight:600;white-space:nowrap}
 .err,.wait{color:var(--err);font-size:12px;padding:4px 16px;background:var(--bg)}.wait{color:var(--mut)}
 .prog{height:3px;background:var(--soft)}.prog i{display:block;height:100%;background:var(--p);transition:width .1s}
 .compose{display:flex;align-items:flex-end;gap:4px;padding:8px;border-top:1px solid var(--soft);background:var(--bg)}

@@ -30,6 +30,7 @@ function line(seq: number, senderType: SenderType): Message {
     attachments: [],
     clientKey: "",
     createTime: new Date(),
+    citations: [],
   };
 }
 
@@ -67,6 +68,7 @@ describe("the transcript offer in the panel", () => {
       behavior: undefined,
       online: true,
       emailEnabled: true,
+      bot: undefined,
     };
     chat.visitor = { id: "vis_1", name: "Ada", email: "ada@example.org", verified: false };
     chat.conversation = conversation(

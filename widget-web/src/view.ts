@@ -4,9 +4,13 @@
 //! Light or dark by the widget's colour scheme (auto follows the system setting live); the
 //! open panel and the list's scroll position are remembered across page loads (memory.ts).
 //! The header opens the list of the visitor's conversations; an earlier one that has ended
-//! shows without the composer, and an ended one offers a new conversation.
+//! shows without the composer, and an ended one offers a new conversation. While the AI bot
+//! answers, the header names it as an AI assistant, a bar above the composer offers a
+//! person, its answer grows in a bubble as it is written, and its messages list the articles
+//! they cite (links only to http(s) addresses).
 
 import {
+  type Citation,
   ConversationStatus,
   PreChatField,
   SenderType,
@@ -16,7 +20,18 @@ import { linkify } from "@porthole/client/rules";
 import type { Chat } from "./chat.js";
 import type { TextKey, Translate } from "./i18n.js";
 import { distanceFromEnd, type PanelMemoryStore, scrollTopFor } from "./memory.js";
-import { deliveryMark, ended, isDark, statusText, type TranscriptForm } from "./state.js";
+import {
+  answerer,
+  type Draft,
+  deliveryMark,
+  ended,
+  initial,
+  isDark,
+  sources,
+  statusText,
+  type TranscriptForm,
+  webUrl,
+} from "./state.js";
 import { css } from "./styles.js";
 
 const icons = {
@@ -72,6 +87,19 @@ export class View {
   private readonly error = h("div", { class: "err", role: "alert", hidden: true });
   /** The calm note while throttled sends wait to go again. */
   private readonly wait = h("div", { class: "wait", role: "status", hidden: true });
+  /** While the bot answers: who it is, and the way to a person. */
+  private readonly botText = h("span");
+  private readonly humanButton = h(
+    "button",
+    { class: "btn2", type: "button", "data-human": "", onclick: () => void this.handOver() },
+    "",
+  );
+  private readonly botBar = h(
+    "div",
+    { class: "botbar", "data-bot": "", hidden: true },
+    this.botText,
+    this.humanButton,
+  );
   private readonly composer: HTMLFormElement;
   private readonly input: HTMLTextAreaElement;
   private readonly fileInput = h("input", { type: "file", hidden: true, tabindex: "-1" });
@@ -204,6 +232,7 @@ export class View {
       this.progress,
       this.wait,
       this.error,
+      this.botBar,
       this.composer,
       this.brand,
     );
@@ -325,11 +354,20 @@ export class View {
     this.panel.hidden = !this.isOpen;
     if (!this.isOpen || !config) return;
     this.title.textContent = config.texts?.welcomeTitle || "Hi there!";
-    const agent = chat.conversation?.agentName;
-    this.subtitle.replaceChildren(
-      h("span", { class: config.online ? "dot on" : "dot" }),
-      agent || (config.online ? t("online") : t("offline")),
-    );
+    // Who answers, truthfully: the bot as an AI assistant, the agent, or the team.
+    const who = answerer(config, chat.conversation);
+    const [on, status] =
+      who.kind === "bot"
+        ? [true, `${who.name ? `${who.name} · ` : ""}${t("aiAssistant")}`]
+        : who.kind === "agent"
+          ? [config.online, who.name]
+          : who.kind === "waiting"
+            ? [false, t("waitingTeam")]
+            : [who.online, who.online ? t("online") : t("offline")];
+    if (this.subtitle.textContent !== status || this.subtitle.dataset.on !== String(on)) {
+      this.subtitle.dataset.on = String(on);
+      this.subtitle.replaceChildren(h("span", { class: on ? "dot on" : "dot" }), status);
+    }
     this.logo.hidden = !a?.logoUrl;
     if (a?.logoUrl && this.logo.getAttribute("src") !== a.logoUrl) this.logo.src = a.logoUrl;
     (this.panel.querySelector("[data-close]") as HTMLElement).setAttribute(
@@ -371,9 +409,21 @@ export class View {
     const screen = chat.screen;
     this.composer.hidden = screen !== "chat" || chat.readOnly;
     this.typingLine.hidden = screen !== "chat" || chat.readOnly;
-    this.typingLine.textContent = chat.agentTyping
+    // The bot's growing answer shows itself; the line then speaks only to screen readers.
+    const typing = chat.agentTyping
       ? t("typing", { name: chat.agentTyping.trim() || t("someone") })
       : "";
+    const typingSig = `${chat.botDraft ? "sr" : ""}|${typing}`;
+    if (this.typingLine.dataset.sig !== typingSig) {
+      this.typingLine.dataset.sig = typingSig;
+      this.typingLine.replaceChildren(chat.botDraft ? h("span", { class: "sr" }, typing) : typing);
+    }
+    const withBot = !!chat.conversation?.withBot && !ended(chat.conversation.status);
+    this.botBar.hidden = screen !== "chat" || chat.readOnly || !withBot;
+    this.botText.textContent = t("botNote", {
+      name: (who.kind === "bot" && who.name) || t("aiAssistant"),
+    });
+    this.humanButton.textContent = t("human");
     this.progress.hidden = !chat.upload;
     if (chat.upload) {
       const pct = Math.round(chat.upload.fraction * 100);
@@ -676,36 +726,31 @@ export class View {
       const mark = line.mine ? deliveryMark(line, readSeq) : "";
       const showMark =
         line.mine && (line.key === lastMine || mark === "failed" || mark === "sending");
-      keep(line.key, `${line.state}|${line.seq}|${showMark ? mark : ""}`, () =>
+      const avatar =
+        line.senderType === SenderType.SENDER_TYPE_BOT ? (chat.config?.bot?.avatarUrl ?? "") : "";
+      keep(line.key, `${line.state}|${line.seq}|${showMark ? mark : ""}|${avatar}`, () =>
         this.messageRow(line, showMark ? mark : ""),
       );
     }
     const conv = chat.conversation;
     const expectation = chat.expectation;
-    if (expectation.kind === "queue")
-      keep("queue", String(expectation.position), () =>
-        h("div", { class: "sys", "data-queue": "" }, t("queue", { n: expectation.position })),
+    const draft = chat.botDraft;
+    if (draft) keep("draft", `${draft.name}|${draft.text}`, () => this.draftRow(draft));
+    if (expectation.kind === "queue") {
+      // With a bot on the widget, "online" says the bot answers, not that a person is there.
+      // The bot's widget tells a hand-over as plainly as the note while nobody answers.
+      const team = !!chat.config?.bot;
+      const text = t(team ? "queueTeam" : "queue", { n: expectation.position });
+      keep("queue", text, () =>
+        h("div", { class: team ? "away" : "sys", role: team && "status", "data-queue": "" }, text),
       );
+    }
     if (expectation.kind === "away") {
       // Honest about when and where the answer comes: never a place in a queue nobody serves.
       const text = `${chat.offlineSent ? t("offlineThanks") : t("awayNow")} ${
         expectation.email ? t("awayEmail", { email: expectation.email }) : t("awayHere")
       }`;
       keep("away", text, () => h("div", { class: "away", role: "status", "data-away": "" }, text));
-    }
-    if (conv?.withBot) {
-      keep("bot", "", () =>
-        h(
-          "div",
-          { class: "note" },
-          t("botNote"),
-          h(
-            "button",
-            { class: "btn2", type: "button", onclick: () => void chat.requestHuman() },
-            t("human"),
-          ),
-        ),
-      );
     }
     if (chat.readOnly) keep("ended", "", () => h("div", { class: "sys" }, t("ended")));
     if (conv?.status === ConversationStatus.CONVERSATION_STATUS_RESOLVED) {
@@ -777,18 +822,7 @@ export class View {
     const { t } = this;
     if (line.senderType === SenderType.SENDER_TYPE_SYSTEM)
       return h("div", { class: "sys" }, line.body);
-    const bubble = h("div", { class: "bubble" });
-    for (const part of linkify(line.body)) {
-      bubble.append(
-        "href" in part
-          ? h(
-              "a",
-              { href: part.href, target: "_blank", rel: "noopener noreferrer nofollow" },
-              part.text,
-            )
-          : part.text,
-      );
-    }
+    const bubble = this.bubble(line.body);
     const base = this.chat.baseUrl;
     for (const file of line.attachments) {
       const href = new URL(file.url, base).href;
@@ -803,6 +837,8 @@ export class View {
       );
     }
     if (!line.body && line.attachments.length === 0) bubble.hidden = true;
+    const bot = line.senderType === SenderType.SENDER_TYPE_BOT;
+    if (bot && line.citations.length) bubble.append(this.sourceList(line.citations));
     const who = line.mine ? "" : line.senderName || t("someone");
     const markEl =
       mark === "failed"
@@ -818,10 +854,97 @@ export class View {
     return h(
       "div",
       { class: line.mine ? "row me" : "row", "data-seq": String(line.seq) },
-      who && h("div", { class: "who" }, who),
+      who && (bot ? this.botWho(who) : h("div", { class: "who" }, who)),
       bubble,
       markEl,
     );
+  }
+
+  /** A message's text in a bubble, with links made only from the safe parts of `linkify`. */
+  private bubble(body: string): HTMLDivElement {
+    const bubble = h("div", { class: "bubble" });
+    for (const part of linkify(body)) {
+      bubble.append(
+        "href" in part
+          ? h(
+              "a",
+              { href: part.href, target: "_blank", rel: "noopener noreferrer nofollow" },
+              part.text,
+            )
+          : part.text,
+      );
+    }
+    return bubble;
+  }
+
+  /** The bot's name above its messages: its avatar (or initial) and that it is an AI. */
+  private botWho(name: string): HTMLElement {
+    const letter = () => h("span", { class: "av", "aria-hidden": "true" }, initial(name));
+    const src = webUrl(this.chat.config?.bot?.avatarUrl ?? "", this.chat.baseUrl);
+    return h(
+      "div",
+      { class: "who" },
+      src
+        ? h("img", {
+            class: "av",
+            src,
+            alt: "",
+            onerror: (e) => (e.target as HTMLElement).replaceWith(letter()),
+          })
+        : letter(),
+      name,
+      h("span", { class: "ai", title: this.t("aiAssistant") }, this.t("aiTag")),
+    );
+  }
+
+  /** The articles a bot answer cites, numbered as its `[1]`, `[2]` markers. */
+  private sourceList(citations: readonly Citation[]): HTMLElement {
+    return h(
+      "div",
+      { class: "src", "data-sources": "" },
+      h("p", {}, this.t("sources")),
+      h(
+        "ol",
+        {},
+        ...sources(citations).map((source) =>
+          h(
+            "li",
+            {},
+            source.href
+              ? h(
+                  "a",
+                  { href: source.href, target: "_blank", rel: "noopener noreferrer" },
+                  source.title,
+                )
+              : source.title,
+          ),
+        ),
+      ),
+    );
+  }
+
+  /**
+   * The bot's answer as it is being written: a bubble that grows, with a caret. Hidden from
+   * screen readers (the log would read every step; the typing line says the bot writes, and
+   * the stored answer is read once it arrives).
+   */
+  private draftRow(draft: Draft): HTMLElement {
+    const bubble = this.bubble(draft.text);
+    bubble.append(h("span", { class: "caret" }));
+    return h(
+      "div",
+      { class: "row", "data-draft": "", "aria-hidden": "true" },
+      this.botWho(draft.name || this.t("aiAssistant")),
+      bubble,
+    );
+  }
+
+  /** "Talk to a person": hands the conversation over, then the composer has focus again. */
+  private async handOver(): Promise<void> {
+    this.humanButton.disabled = true;
+    await this.chat.requestHuman();
+    this.humanButton.disabled = false;
+    this.input.focus();
   }
 
   /** Opens the transcript form at the end of the log, with the address field focused. */
