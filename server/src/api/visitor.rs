@@ -128,12 +128,14 @@ impl VisitorApi {
 
     /// Whether the team answers now: within business hours and (for human-handled widgets)
     /// with an agent's dashboard connected.
-    async fn online(&self, widget: &WidgetRow) -> Result<bool, Error> {
+    /// Whether someone answers now, and whether that is a human: (online, agents online).
+    async fn online(&self, widget: &WidgetRow) -> Result<(bool, bool), Error> {
         let settings = convert::stored_settings(widget);
         // Business hours are the humans'; the bot answers around the clock.
         let agents = hours::is_open(&settings.business_hours, chrono::Utc::now())
             && self.state.store.any_agent_available(&widget.workspace_id, now_ms()).await?;
-        Ok(agents || routing::first_responder(settings.handler, agents, bot::available(&self.state)) == Responder::Bot)
+        let bot = routing::first_responder(settings.handler, agents, bot::available(&self.state)) == Responder::Bot;
+        Ok((agents || bot, agents))
     }
 
     async fn update(
@@ -198,7 +200,7 @@ impl VisitorService for VisitorApi {
     ) -> Result<Response<pb::GetWidgetConfigResponse>, Status> {
         let client = client(&request);
         let widget = self.widget_for(&request.get_ref().widget_token, client.origin.as_deref()).await?;
-        let online = self.online(&widget).await?;
+        let (online, agents_online) = self.online(&widget).await?;
         let stored = convert::stored_settings(&widget);
         let settings = convert::settings_to_proto(&stored);
         Ok(Response::new(pb::GetWidgetConfigResponse {
@@ -209,6 +211,7 @@ impl VisitorService for VisitorApi {
                 online,
                 email_enabled: self.state.mailer.is_some(),
                 bot: bot_persona(&self.state, &stored),
+                agents_online,
             }),
         }))
     }

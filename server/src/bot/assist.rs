@@ -5,7 +5,7 @@
 use super::provider::{Ask, ProviderError, Reply, Usage};
 use super::{record, retrieve};
 use crate::AppState;
-use crate::domain::bot::{MAX_HISTORY, SUMMARY_PROMPT, Turn, cited, draft_prompt, transcript};
+use crate::domain::bot::{MAX_HISTORY, SUMMARY_PROMPT, Turn, cite, draft_prompt, transcript};
 use crate::domain::conversation::Sender;
 use crate::domain::id::{ConversationId, WorkspaceId};
 use crate::realtime::payload::Citation;
@@ -48,7 +48,8 @@ pub async fn suggest_reply(
         .map(|(sender, text)| Turn { from_visitor: *sender == Sender::Visitor, text: text.clone() })
         .collect();
     let text = ask(state, workspace_id, model, Ask { system: &system, turns: &turns, hand_off_tool: false }).await?;
-    let citations = cited(&text, found.len())
+    let (text, order) = cite(&text, found.len());
+    let citations = order
         .into_iter()
         .map(|i| Citation { article_id: found[i].id.clone(), title: found[i].title.clone(), url: found[i].url.clone() })
         .collect();

@@ -17,7 +17,7 @@ use std::time::Duration;
 use crate::AppState;
 use crate::api::chat;
 use crate::domain::bot::{
-    HandOff, MAX_HANDOFF_CHARS, MAX_HISTORY, MAX_HISTORY_CHARS, MAX_SOURCES, Source, Turn, asks_for_human, cited, clip,
+    HandOff, MAX_HANDOFF_CHARS, MAX_HISTORY, MAX_HISTORY_CHARS, MAX_SOURCES, Source, Turn, asks_for_human, cite, clip,
     fallback_summary, retrieval_words, system_prompt,
 };
 use crate::domain::conversation::{MAX_BODY_CHARS, MessageToSend, Sender};
@@ -147,7 +147,8 @@ pub async fn answer(
             return hand_off(state, target, &context, HandOff::ModelDecided(reason), Some(summary)).await;
         }
         Ok(Ok(Reply::Answer(text))) => {
-            let citations = cited(&text, found.len())
+            let (text, order) = cite(&text, found.len());
+            let citations = order
                 .into_iter()
                 .map(|i| Citation {
                     article_id: found[i].id.clone(),

@@ -203,24 +203,49 @@ pub fn transcript(turns: &[(bool, &str)]) -> String {
         .join("\n")
 }
 
-/// The articles an answer cites, as indexes into its sources, in the order it first cites
-/// them: `[2]`, `[1][3]` and `[1, 2]` count; numbers without a source do not.
-pub fn cited(answer: &str, sources: usize) -> Vec<usize> {
-    let mut found = Vec::new();
+/// The articles an answer cites, as indexes into its sources in the order it first cites
+/// them (`[2]`, `[1][3]` and `[1, 2]` count), and the answer with its markers renumbered to
+/// that order, so `[1]` is always the first citation shown; a marker naming no source is
+/// dropped, brackets that are not markers stay as written.
+pub fn cite(answer: &str, sources: usize) -> (String, Vec<usize>) {
+    let mut order: Vec<usize> = Vec::new();
+    let mut out = String::with_capacity(answer.len());
     let mut rest = answer;
     while let Some(open) = rest.find('[') {
-        rest = &rest[open + 1..];
-        let Some(close) = rest.find(']') else { break };
-        let inside = &rest[..close];
-        let numbers: Option<Vec<usize>> = inside.split(',').map(|n| n.trim().parse::<usize>().ok()).collect();
-        for n in numbers.unwrap_or_default() {
-            if (1..=sources).contains(&n) && !found.contains(&(n - 1)) {
-                found.push(n - 1);
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let numbers: Option<Vec<usize>> = after
+            .find(']')
+            .and_then(|close| after[..close].split(',').map(|n| n.trim().parse::<usize>().ok()).collect());
+        let Some(numbers) = numbers else {
+            out.push('[');
+            rest = after;
+            continue;
+        };
+        let close = after.find(']').unwrap_or(0);
+        let mut renumbered = Vec::new();
+        for n in numbers.into_iter().filter(|n| (1..=sources).contains(n)) {
+            let at = match order.iter().position(|&i| i == n - 1) {
+                Some(at) => at,
+                None => {
+                    order.push(n - 1);
+                    order.len() - 1
+                }
+            };
+            if !renumbered.contains(&(at + 1)) {
+                renumbered.push(at + 1);
             }
         }
-        rest = &rest[close..];
+        if !renumbered.is_empty() {
+            let list: Vec<String> = renumbered.iter().map(ToString::to_string).collect();
+            out.push_str(&format!("[{}]", list.join(", ")));
+        } else if out.ends_with(' ') && after[close + 1..].starts_with(['.', ',', ' ', '!', '?']) {
+            out.pop();
+        }
+        rest = &after[close + 1..];
     }
-    found
+    out.push_str(rest);
+    (out, order)
 }
 
 /// What agents read when the model wrote no summary (the visitor pressed the button, the
@@ -285,10 +310,15 @@ mod tests {
     }
 
     #[test]
-    fn citations_are_read_in_order_without_repeats_or_strangers() {
-        assert_eq!(cited("Yes [2]. Also [1][2] and [1, 3].", 3), vec![1, 0, 2]);
-        assert_eq!(cited("See [4] and [0] and [x] and [", 3), Vec::<usize>::new());
-        assert_eq!(cited("No sources.", 0), Vec::<usize>::new());
+    fn citations_are_read_in_order_and_renumbered() {
+        let (text, order) = cite("Yes [2]. Also [1][2] and [1, 3].", 3);
+        assert_eq!(order, vec![1, 0, 2]);
+        assert_eq!(text, "Yes [1]. Also [2][1] and [2, 3].");
+        let (text, order) = cite("See [4] and [0] and [x] and [", 3);
+        assert_eq!(order, Vec::<usize>::new());
+        assert_eq!(text, "See and and [x] and [", "markers naming nothing go, other brackets stay");
+        assert_eq!(cite("No sources.", 0), ("No sources.".to_owned(), Vec::new()));
+        assert_eq!(cite("Only the second [2].", 2), ("Only the second [1].".to_owned(), vec![1]));
     }
 
     #[test]

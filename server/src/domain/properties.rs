@@ -192,6 +192,24 @@ proptest! {
 proptest! {
     #![proptest_config(config())]
 
+    /// A model's answer is text from outside: citing never panics, cites each source once,
+    /// and every marker left in the answer names a citation.
+    #[test]
+    fn citations_hold_whatever_the_model_wrote(
+        answer in prop_oneof![text(), "([a-z ]{0,5}\\[[0-9, ]{0,5}\\]?){0,8}"],
+        sources in 0_usize..5,
+    ) {
+        let (text, order) = crate::domain::bot::cite(&answer, sources);
+        prop_assert!(order.iter().all(|&i| i < sources));
+        let mut unique = order.clone();
+        unique.sort_unstable();
+        unique.dedup();
+        prop_assert_eq!(unique.len(), order.len());
+        let (again, order_again) = crate::domain::bot::cite(&text, order.len());
+        prop_assert_eq!(&again, &text, "renumbered markers are already in order");
+        prop_assert_eq!(order_again, (0..order.len()).collect::<Vec<_>>());
+    }
+
     #[test]
     fn shortcuts_are_refused_unless_short_and_plain(shortcut in prop_oneof![text(), "[ ]{0,2}[a-z0-9_-]{1,32}[ ]{0,2}"]) {
         let mut v = Violations::default();

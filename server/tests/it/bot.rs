@@ -128,6 +128,7 @@ async fn the_bot_answers_from_published_articles_and_cites_them(backend: Backend
         .config
         .unwrap();
     assert!(config.online, "the bot answers now, with no agent around");
+    assert!(!config.agents_online);
     assert_eq!(config.bot.unwrap().name, "Penny");
     let conversation = open_conversation(&visitor).await;
     assert!(conversation.with_bot);

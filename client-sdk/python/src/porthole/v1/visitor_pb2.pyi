@@ -24,20 +24,22 @@ class Visitor(_message.Message):
     def __init__(self, id: _Optional[str] = ..., name: _Optional[str] = ..., email: _Optional[str] = ..., verified: _Optional[bool] = ...) -> None: ...
 
 class WidgetConfig(_message.Message):
-    __slots__ = ("appearance", "texts", "behavior", "online", "email_enabled", "bot")
+    __slots__ = ("appearance", "texts", "behavior", "online", "email_enabled", "bot", "agents_online")
     APPEARANCE_FIELD_NUMBER: _ClassVar[int]
     TEXTS_FIELD_NUMBER: _ClassVar[int]
     BEHAVIOR_FIELD_NUMBER: _ClassVar[int]
     ONLINE_FIELD_NUMBER: _ClassVar[int]
     EMAIL_ENABLED_FIELD_NUMBER: _ClassVar[int]
     BOT_FIELD_NUMBER: _ClassVar[int]
+    AGENTS_ONLINE_FIELD_NUMBER: _ClassVar[int]
     appearance: _widget_settings_pb2.WidgetAppearance
     texts: _widget_settings_pb2.WidgetTexts
     behavior: _widget_settings_pb2.WidgetBehavior
     online: bool
     email_enabled: bool
     bot: BotPersona
-    def __init__(self, appearance: _Optional[_Union[_widget_settings_pb2.WidgetAppearance, _Mapping]] = ..., texts: _Optional[_Union[_widget_settings_pb2.WidgetTexts, _Mapping]] = ..., behavior: _Optional[_Union[_widget_settings_pb2.WidgetBehavior, _Mapping]] = ..., online: _Optional[bool] = ..., email_enabled: _Optional[bool] = ..., bot: _Optional[_Union[BotPersona, _Mapping]] = ...) -> None: ...
+    agents_online: bool
+    def __init__(self, appearance: _Optional[_Union[_widget_settings_pb2.WidgetAppearance, _Mapping]] = ..., texts: _Optional[_Union[_widget_settings_pb2.WidgetTexts, _Mapping]] = ..., behavior: _Optional[_Union[_widget_settings_pb2.WidgetBehavior, _Mapping]] = ..., online: _Optional[bool] = ..., email_enabled: _Optional[bool] = ..., bot: _Optional[_Union[BotPersona, _Mapping]] = ..., agents_online: _Optional[bool] = ...) -> None: ...
 
 class BotPersona(_message.Message):
     __slots__ = ("name", "avatar_url")

@@ -47,7 +47,15 @@ export interface WidgetConfig {
    * Who the AI bot is, when it answers this widget's conversations (an `ai_bot` or
    * `hybrid` widget on a server with a model); unset when only humans answer.
    */
-  bot: BotPersona | undefined;
+  bot:
+    | BotPersona
+    | undefined;
+  /**
+   * Whether a human agent answers now (business hours and an agent's dashboard
+   * connected). Equal to `online` on widgets without a bot; where the bot answers,
+   * `online` is true while this may be false (what a visitor handed to the team is told).
+   */
+  agentsOnline: boolean;
 }
 
 /** How the AI bot presents itself to visitors. */
@@ -514,6 +522,7 @@ function createBaseWidgetConfig(): WidgetConfig {
     online: false,
     emailEnabled: false,
     bot: undefined,
+    agentsOnline: false,
   };
 }
 
@@ -536,6 +545,9 @@ export const WidgetConfig: MessageFns<WidgetConfig> = {
     }
     if (message.bot !== undefined) {
       BotPersona.encode(message.bot, writer.uint32(50).fork()).join();
+    }
+    if (message.agentsOnline !== false) {
+      writer.uint32(56).bool(message.agentsOnline);
     }
     return writer;
   },
@@ -599,6 +611,14 @@ export const WidgetConfig: MessageFns<WidgetConfig> = {
             }
 
             message.bot = BotPersona.decode(reader, reader.uint32());
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.agentsOnline = reader.bool();
             continue;
           }
         }
