@@ -2,23 +2,29 @@
 //! stand-in OpenAI-compatible model (model.ts): on a hybrid widget with nobody online the
 //! bot's answer streams into a growing bubble, the stored answer takes its place once (never
 //! both), it cites the knowledge-base article it used as a link; "Talk to a person" hands the
-//! conversation to the team, an agent answers, and the bot never speaks again. On an AI-bot
-//! widget whose provider is down, the visitor's message goes to the team and the widget says
-//! so. Screenshots of the streaming bubble, the cited answer and the hand-off, light and dark,
-//! desktop and phone, go to widget-web/test-results (bot-*.png).
+//! conversation to the team (a person is online by then: the widget shows the place in line),
+//! an agent answers, and the bot never speaks again. On an AI-bot widget whose provider is
+//! down and with nobody online, the visitor's message goes to the team and the widget says
+//! plainly that nobody is available, takes the visitor's e-mail address, and the team's
+//! answer reaches it. Screenshots of the streaming bubble, the cited answer, the hand-off and
+//! the note while nobody is there, light and dark, desktop and phone, go to
+//! widget-web/test-results (bot-*.png).
 
 import { mkdirSync } from "node:fs";
 import {
+  AgentStatus,
   AuthService,
   createClient,
   createPortholeTransport,
   HandlerType,
   KnowledgeService,
+  RoutingMode,
   SenderType,
 } from "@porthole/client";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser } from "../../admin-web/e2e/harness.js";
+import { type Mailbox, mailText, startMailbox } from "../../admin-web/e2e/mailbox.js";
 import { demoLogin } from "./agent.js";
 import {
   type Browser,
@@ -27,11 +33,13 @@ import {
   results,
   type Setup,
   setOffline,
+  setStatus,
   setUp,
   shot,
   unreadableText,
   visit,
   widget,
+  workspaceFor,
 } from "./helpers.js";
 import { type HostSite, hostSite, snippet } from "./hostpage.js";
 import { answer, type Model, modelServer } from "./model.js";
@@ -40,6 +48,7 @@ let browser: Browser;
 let main: Setup;
 let site: HostSite;
 let model: Model;
+let mailbox: Mailbox;
 
 const article = {
   title: "Refund policy",
@@ -131,11 +140,17 @@ beforeAll(async () => {
   mkdirSync(results, { recursive: true });
   browser = await launchBrowser();
   model = await modelServer();
+  mailbox = await startMailbox();
   main = await setUp(browser, {
     PORTHOLE_LLM_BASE_URL: model.baseUrl,
     PORTHOLE_LLM_MODEL: "stand-in",
     PORTHOLE_LLM_TIMEOUT_SECS: "30",
     PORTHOLE_LLM_RETRIES: "1",
+    // The server sends e-mail: a visitor nobody answers may leave an address, and the
+    // team's unread answer goes there a second later.
+    PORTHOLE_SMTP_URL: mailbox.url,
+    PORTHOLE_SMTP_FROM: "Porthole <chat@example.com>",
+    PORTHOLE_UNREAD_REPLY_SECS: "1",
   });
   // Nobody on the team is available: a hybrid widget's conversations go to the bot.
   main.agent.unwatch();
@@ -149,10 +164,11 @@ afterAll(async () => {
   await site?.close();
   await main?.server.stop();
   await model?.close();
+  await mailbox?.close();
 });
 
 describe("the AI bot in the widget", () => {
-  it("hybrid, nobody online: the answer streams in, cites its article, and a person takes over for good", async () => {
+  it("hybrid, nobody online at first: the answer streams in, cites its article, and a person who came in takes over for good", async () => {
     const knowledge = await knowledgeFor(main.server.url);
     await knowledge.createArticle({ ...article, tags: ["refunds"], published: true });
     const shop = await botWidget("Shop (hybrid)", HandlerType.HYBRID);
@@ -214,7 +230,15 @@ describe("the AI bot in the widget", () => {
     expect(model.asked[0]?.messages[0]?.content).toContain(article.title);
     await shots(page, "cited");
 
-    // "Talk to a person": the team has it now, and the widget says so.
+    // A person comes in (dashboard open, online), in a workspace where conversations wait
+    // until an agent takes one: the hand-over then queues it while someone is there.
+    const workspace = await workspaceFor(main.server.url);
+    await workspace.updateWorkspace({ routingMode: RoutingMode.MANUAL });
+    await main.agent.watch();
+    await setStatus(main.server.url, AgentStatus.ONLINE);
+
+    // "Talk to a person": the team has it now, and the widget says so: a person is there,
+    // so the place in line, never the note that nobody is available.
     await bar.getByRole("button", { name: "Talk to a person" }).click();
     await expect
       .poll(() => subtitle(page).textContent(), { timeout: 10_000 })
@@ -223,6 +247,7 @@ describe("the AI bot in the widget", () => {
     await widget(page)
       .getByText(/Our team has your message: you're number 1 in line\./)
       .waitFor();
+    expect(await widget(page).locator("[data-away]").count()).toBe(0);
     await shots(page, "handed-off");
 
     // An agent answers; the visitor sees it.
@@ -249,26 +274,76 @@ describe("the AI bot in the widget", () => {
     await context.close();
   });
 
-  it("AI bot, provider down: the visitor's message goes to the team, and the widget says so", async () => {
-    const { token } = await botWidget("Shop (bot)", HandlerType.AI_BOT);
+  it("AI bot, provider down, nobody online: says so, takes the visitor's address, and the answer reaches it", async () => {
+    // Nobody on the team (whatever the test before left), routing as it was by default.
+    main.agent.unwatch();
+    await setOffline(main.server.url);
+    await (await workspaceFor(main.server.url)).updateWorkspace({
+      routingMode: RoutingMode.LEAST_LOADED,
+    });
+    const shop = await botWidget("Shop (bot)", HandlerType.AI_BOT);
     const asked = model.asked.length;
     model.fallback = { kind: "fail", status: 500 };
     try {
       const context = await main.newContext(desktop);
-      const page = await visit(context, hostPage(token));
+      const page = await visit(context, hostPage(shop.token));
       await launcher(page).click();
       await composer(page).fill("Where is my parcel?");
       await composer(page).press("Enter");
+      // The model fails, the server hands the conversation to the team, and nobody is there:
+      // the widget says so and offers what it can (an answer by e-mail), never a queue.
+      const note = widget(page).locator("[data-away]");
       await widget(page)
-        .getByText(/Our team has your message: you're number \d+ in line\./)
+        .getByText(
+          "Nobody is available right now. Leave your e-mail address and we'll reply by e-mail, and here.",
+        )
         .waitFor({ timeout: 20_000 });
       expect(model.asked.length).toBeGreaterThan(asked);
       expect(await subtitle(page).textContent()).toBe("Waiting for our team");
+      expect(
+        await widget(page)
+          .getByText(/in line/)
+          .count(),
+      ).toBe(0);
       expect(await widget(page).locator("[data-bot]").isVisible()).toBe(false);
       expect(await widget(page).locator("[data-draft]").count()).toBe(0);
       expect(await botRows(page).count()).toBe(0);
+      expect(await composer(page).getAttribute("placeholder")).toBe("Add to your message…");
+      const form = widget(page).locator("form[data-away-email]");
+      const field = form.getByRole("textbox", { name: "E-mail" });
+      expect(await field.isVisible()).toBe(true);
       await shots(page, "provider-down");
+
+      // The visitor leaves an address: the note now says where the answer goes.
+      await field.fill("sam@example.org");
+      await form.getByRole("button", { name: "Save" }).click();
+      await widget(page)
+        .getByText(
+          "Nobody is available right now. We'll reply by e-mail to sam@example.org, and here.",
+        )
+        .waitFor();
+      expect(await form.count()).toBe(0);
+      expect(await note.count()).toBe(1);
+      await shots(page, "provider-down-email");
+
+      // The team sees the address on the visitor...
+      const listed = await main.agent.conversations.listConversations({ widgetId: shop.id });
+      const conversationId = listed.conversations[0]?.id ?? "";
+      const opened = await main.agent.conversations.getConversation({ conversationId });
+      expect(opened.visitor?.email).toBe("sam@example.org");
+      expect(opened.conversation?.visitorEmail).toBe("sam@example.org");
+      // ...and its answer, unread because the visitor has left, goes there.
       await context.close();
+      await main.agent.reply(conversationId, "Your parcel left our warehouse this morning.");
+      await expect
+        .poll(() => mailbox.received().filter((m) => m.to.includes("sam@example.org")).length, {
+          timeout: 15_000,
+        })
+        .toBe(1);
+      const mail = mailbox.received().find((m) => m.to.includes("sam@example.org"));
+      expect(mailText(mail as NonNullable<typeof mail>)).toContain(
+        "Your parcel left our warehouse this morning.",
+      );
     } finally {
       model.fallback = answer("I do not know.", 20, 1);
     }

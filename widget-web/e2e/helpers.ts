@@ -1,7 +1,7 @@
 //! Shared pieces of the widget's end-to-end tests: a Porthole server with its demo widget
 //! and the demo owner as agent, the widget's parts on a page, changing the demo widget's
 //! settings, waiting for the agent to see a message, the contrast check of the panel's text,
-//! and the team going offline.
+//! and the team going offline (or coming back).
 
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -124,6 +124,7 @@ export async function unreadableText(page: Page): Promise<string[]> {
       ".who",
       ".sys",
       ".away",
+      ".away input",
       ".mark",
       ".note",
       ".more",
@@ -170,12 +171,22 @@ export const isDark = (page: Page) =>
 export const panelBackground = (page: Page) =>
   panel(page).evaluate((el) => getComputedStyle(el).backgroundColor);
 
-/** Sets the demo owner's status to offline (the dashboard feed must be closed too). */
-export async function setOffline(baseUrl: string): Promise<void> {
+/** The demo owner's WorkspaceService (their status, the workspace's routing). */
+export async function workspaceFor(baseUrl: string) {
   let token = "";
   const transport = createPortholeTransport(baseUrl, { getToken: () => token || undefined });
   token =
     (await createClient(AuthService, transport).logIn({ ...demoLogin, workspaceId: "" })).session
       ?.accessToken ?? "";
-  await createClient(WorkspaceService, transport).setMyStatus({ status: AgentStatus.OFFLINE });
+  return createClient(WorkspaceService, transport);
+}
+
+/** Sets the demo owner's status (offline: the dashboard feed must be closed too). */
+export async function setStatus(baseUrl: string, status: AgentStatus): Promise<void> {
+  await (await workspaceFor(baseUrl)).setMyStatus({ status });
+}
+
+/** Sets the demo owner's status to offline (the dashboard feed must be closed too). */
+export async function setOffline(baseUrl: string): Promise<void> {
+  await setStatus(baseUrl, AgentStatus.OFFLINE);
 }

@@ -2,7 +2,9 @@
 //! header names it as an AI assistant, the bar above the composer hands the conversation to a
 //! person, its answer grows in one bubble while it is written and the stored message takes
 //! that bubble's place once (never both, also for a late draft), a dropped answer goes away,
-//! and the articles an answer cites are listed, linked only to http(s) addresses.
+//! and the articles an answer cites are listed, linked only to http(s) addresses. Handed to
+//! the team (by the visitor or by the server), the widget reads again whether a person is
+//! there: the place in line if so, else the truth and a field for the visitor's address.
 
 // @vitest-environment happy-dom
 
@@ -15,6 +17,8 @@ import {
   RequestHumanResponse,
   SenderType,
   StartSessionResponse,
+  UpdateVisitorRequest,
+  UpdateVisitorResponse,
   type VisitorConversation,
   WatchVisitorFeedResponse,
 } from "@porthole/client/lean";
@@ -32,6 +36,11 @@ function frame(flag: number, data: Uint8Array): Uint8Array {
 const ok = frame(0x80, new TextEncoder().encode("grpc-status: 0\r\n"));
 const answer = (bytes: Uint8Array) =>
   new Response(new Uint8Array([...frame(0, bytes), ...ok]), {
+    headers: { "content-type": "application/grpc-web+proto" },
+  });
+/** A refusal with gRPC status `code` (trailers only). */
+const refusal = (code: number) =>
+  new Response(new Uint8Array(frame(0x80, new TextEncoder().encode(`grpc-status: ${code}\r\n`))), {
     headers: { "content-type": "application/grpc-web+proto" },
   });
 
@@ -70,22 +79,32 @@ describe("the AI bot in the panel", () => {
   let view: View;
   let feed: ((event: WatchVisitorFeedResponse["event"]) => void) | undefined;
   let calls: string[];
+  /** What GetWidgetConfig says now: whether a person answers, whether the server mails. */
+  let team: { agentsOnline: boolean; emailEnabled: boolean };
+  /** The visitor's conversation as ListVisitorConversations lists it now. */
+  let listed: VisitorConversation;
+  /** The addresses UpdateVisitor was given, and what it answers next (a refusal's code). */
+  let addresses: string[];
+  let refuseUpdate: number | undefined;
 
   /**
    * A visitor on a bot widget (avatar `avatarUrl`) whose conversation is with the bot and
-   * holds their question; RequestHuman answers with the conversation queued.
+   * holds their question; RequestHuman answers with the conversation queued. By default a
+   * person answers now (`team`), and the server sends no e-mail.
    */
   async function boot(avatarUrl = "") {
-    const unary: Record<string, () => Uint8Array> = {
+    const unary: Record<string, (request: Uint8Array) => Uint8Array> = {
       GetWidgetConfig: () =>
         GetWidgetConfigResponse.encode({
           config: {
             appearance: undefined,
             texts: undefined,
             behavior: undefined,
+            // The bot answers around the clock: `online` says nothing about people.
             online: true,
-            emailEnabled: false,
+            emailEnabled: team.emailEnabled,
             bot: { name: "Penny", avatarUrl },
+            agentsOnline: team.agentsOnline,
           },
         }).finish(),
       StartSession: () =>
@@ -93,8 +112,15 @@ describe("the AI bot in the panel", () => {
           visitorToken: "vtok",
           visitor: { id: "vis_1", name: "Ada", email: "", verified: false },
         }).finish(),
+      UpdateVisitor: (request) => {
+        const email = UpdateVisitorRequest.decode(request).email ?? "";
+        addresses.push(email);
+        return UpdateVisitorResponse.encode({
+          visitor: { id: "vis_1", name: "Ada", email, verified: false },
+        }).finish();
+      },
       ListVisitorConversations: () =>
-        ListVisitorConversationsResponse.encode({ conversations: [conversation()] }).finish(),
+        ListVisitorConversationsResponse.encode({ conversations: [listed] }).finish(),
       ListMessages: () =>
         ListMessagesResponse.encode({
           messages: [message(1, SenderType.SENDER_TYPE_VISITOR, "How long do refunds take?")],
@@ -108,7 +134,10 @@ describe("the AI bot in the panel", () => {
     vi.stubGlobal("fetch", async (input: RequestInfo | URL, init?: RequestInit) => {
       const method = String(input).split("/").pop() ?? "";
       calls.push(method);
-      if (method !== "WatchVisitorFeed") return answer(unary[method]?.() ?? new Uint8Array());
+      if (method === "UpdateVisitor" && refuseUpdate !== undefined) return refusal(refuseUpdate);
+      const request = ((init?.body ?? new Uint8Array(5)) as Uint8Array).slice(5);
+      if (method !== "WatchVisitorFeed")
+        return answer(unary[method]?.(request) ?? new Uint8Array());
       const body = new ReadableStream<Uint8Array>({
         start(controller) {
           feed = (event) =>
@@ -157,6 +186,10 @@ describe("the AI bot in the panel", () => {
     vi.useFakeTimers();
     calls = [];
     feed = undefined;
+    team = { agentsOnline: true, emailEnabled: false };
+    listed = conversation();
+    addresses = [];
+    refuseUpdate = undefined;
   });
 
   afterEach(() => {
@@ -176,13 +209,106 @@ describe("the AI bot in the panel", () => {
     q<HTMLButtonElement>("[data-human]")?.click();
     await vi.advanceTimersByTimeAsync(10);
     expect(calls).toContain("RequestHuman");
-    // With the team now: no bar, the header and the log say the team has it.
+    // With the team now: no bar, the header and the log say the team has it. Whether a person
+    // is there was read again at the hand-over: someone is, so the place in line.
+    expect(calls.filter((c) => c === "GetWidgetConfig")).toHaveLength(2);
     expect(q("[data-bot]")?.hidden).toBe(true);
     expect(q(".head p")?.textContent).toBe("Waiting for our team");
     expect(q("[data-queue]")?.textContent).toBe(
       "Our team has your message: you're number 1 in line. We'll answer here as soon as someone is free.",
     );
+    expect(q("[data-away]")).toBeNull();
     expect(root().activeElement).toBe(q(".compose textarea"));
+  });
+
+  it("handed over with nobody there: says so, and takes an address for the answer", async () => {
+    team = { agentsOnline: false, emailEnabled: true };
+    await boot();
+    q<HTMLButtonElement>("[data-human]")?.click();
+    await vi.advanceTimersByTimeAsync(10);
+    expect(q(".head p")?.textContent).toBe("Waiting for our team");
+    // Never a place in a line nobody serves: the truth, and what the visitor can do.
+    expect(q("[data-queue]")).toBeNull();
+    expect(q("[data-away]")?.textContent).toBe(
+      "Nobody is available right now. Leave your e-mail address and we'll reply by e-mail, and here.",
+    );
+    expect(q(".compose textarea")?.getAttribute("placeholder")).toBe("Add to your message…");
+    const form = () => q<HTMLFormElement>("form[data-away-email]");
+    const field = () => form()?.querySelector<HTMLInputElement>("input");
+    expect(field()?.getAttribute("aria-label")).toBe("E-mail");
+
+    // A bad address is caught here, beside the field, before anything is sent.
+    (field() as HTMLInputElement).value = "sam@";
+    form()?.requestSubmit();
+    expect(form()?.querySelector(".e")?.textContent).toBe("Please enter a valid e-mail address.");
+    expect(field()?.getAttribute("aria-invalid")).toBe("true");
+    expect(addresses).toEqual([]);
+
+    (field() as HTMLInputElement).value = " sam@example.org ";
+    form()?.requestSubmit();
+    await vi.advanceTimersByTimeAsync(10);
+    expect(addresses).toEqual(["sam@example.org"]);
+    expect(form()).toBeNull();
+    expect(q("[data-away]")?.textContent).toBe(
+      "Nobody is available right now. We'll reply by e-mail to sam@example.org, and here.",
+    );
+    expect(root().activeElement).toBe(q(".compose textarea"));
+  });
+
+  it("keeps the address and says why when the server refuses it", async () => {
+    team = { agentsOnline: false, emailEnabled: true };
+    await boot();
+    q<HTMLButtonElement>("[data-human]")?.click();
+    await vi.advanceTimersByTimeAsync(10);
+    const form = () => q<HTMLFormElement>("form[data-away-email]");
+    const field = () => form()?.querySelector<HTMLInputElement>("input");
+    refuseUpdate = 3;
+    (field() as HTMLInputElement).value = "sam@example.invalid";
+    form()?.requestSubmit();
+    await vi.advanceTimersByTimeAsync(10);
+    expect(form()?.querySelector("[role=alert]")?.textContent).toBe(
+      "Please enter a valid e-mail address.",
+    );
+    expect(field()?.value).toBe("sam@example.invalid");
+    expect(root().activeElement).toBe(field());
+    refuseUpdate = 14;
+    form()?.requestSubmit();
+    await vi.advanceTimersByTimeAsync(10);
+    expect(form()?.querySelector("[role=alert]")?.textContent).toBe(
+      "Your address couldn't be saved. Please try again.",
+    );
+  });
+
+  it("without e-mail from the server, promises only an answer here", async () => {
+    team = { agentsOnline: false, emailEnabled: false };
+    await boot();
+    q<HTMLButtonElement>("[data-human]")?.click();
+    await vi.advanceTimersByTimeAsync(10);
+    expect(q("[data-away]")?.textContent).toBe(
+      "Nobody is available right now. We'll answer here when you come back.",
+    );
+    expect(q("form[data-away-email]")).toBeNull();
+  });
+
+  it("handed over by the server: reads who is there, and follows them coming in", async () => {
+    // Nobody there at first: the model failed and the server gave the conversation to the team.
+    team = { agentsOnline: false, emailEnabled: false };
+    await boot();
+    listed = conversation({ withBot: false, queuePosition: 1 });
+    await say({ $case: "conversationUpdated", value: listed });
+    expect(calls.filter((c) => c === "GetWidgetConfig")).toHaveLength(2);
+    expect(q("[data-bot]")?.hidden).toBe(true);
+    expect(q("[data-away]")).not.toBeNull();
+    expect(q("[data-queue]")).toBeNull();
+    // Someone comes in: the next heartbeat's fresh configuration says so.
+    team.agentsOnline = true;
+    await vi.advanceTimersByTimeAsync(30_000);
+    expect(q("[data-away]")).toBeNull();
+    expect(q("[data-queue]")?.textContent).toContain("you're number 1 in line");
+    // An update that is no hand-over reads nothing again.
+    const reads = calls.filter((c) => c === "GetWidgetConfig").length;
+    await say({ $case: "conversationUpdated", value: conversation({ withBot: false }) });
+    expect(calls.filter((c) => c === "GetWidgetConfig")).toHaveLength(reads);
   });
 
   it("grows the answer in one bubble, then the stored message takes its place once", async () => {

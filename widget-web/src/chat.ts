@@ -6,9 +6,11 @@
 //! widget's quiet period) goes into a new conversation by itself, the visitor can start a new
 //! one once the current one has ended, and the list of their conversations opens earlier
 //! ones (read only once ended). While the AI bot writes, its answer so far arrives in typing
-//! events and is kept as a draft until the stored message replaces it (`visibleDraft`). It
-//! holds the state the view renders and calls `changed()` after every change; it never
-//! touches the DOM.
+//! events and is kept as a draft until the stored message replaces it (`visibleDraft`). The
+//! widget's configuration (who answers now) is read at boot, every 30 s with the heartbeat,
+//! and again when the bot hands the conversation to the team; while nobody answers, the
+//! visitor may leave an address for the answer (UpdateVisitor). It holds the state the view
+//! renders and calls `changed()` after every change; it never touches the DOM.
 //!
 //! When the server throttles a call (RESOURCE_EXHAUSTED, or UNAVAILABLE with `retry-after`;
 //! `throttleOf` in `@porthole/client/rules`), the chat waits the delay it named and tries
@@ -38,6 +40,8 @@ import {
   throttleOf,
 } from "@porthole/client/rules";
 import {
+  type AwayEmailForm,
+  awayEmailProblem,
   type ChatMessage,
   canEmailTranscript,
   currentConversation,
@@ -48,6 +52,7 @@ import {
   ended,
   expectation,
   fromServer,
+  handedOver,
   isReadOnly,
   lastSeq,
   mergeMessages,
@@ -137,6 +142,8 @@ export class Chat {
   /** Seconds until throttled sends go again, told to the visitor; 0 when none waits. */
   slowDown = 0;
   private transcriptForm: TranscriptForm = { step: "closed" };
+  /** The address form while nobody answers (shown only while `expectation` offers it). */
+  awayEmailForm: AwayEmailForm = { sending: false, email: "", problem: "" };
   /** The conversation rated in this page (its card says thanks even before the update). */
   private ratedId = "";
   /** An earlier conversation opened from the list (not the current one); "" otherwise. */
@@ -220,7 +227,11 @@ export class Chat {
     sample: { agent: string; visitor: string },
   ): void {
     this.previewing = true;
-    this.config = { ...config, online: screen !== "offline" };
+    this.config = {
+      ...config,
+      online: screen !== "offline",
+      agentsOnline: screen !== "offline",
+    };
     this.preChatDone = screen !== "prechat";
     this.historyLoaded = true;
     this.visitor ??= { id: "preview", name: "", email: "", verified: false };
@@ -575,7 +586,7 @@ export class Chat {
   get expectation(): Expectation {
     const config = this.config;
     return expectation(
-      { online: !!config?.online, emailEnabled: !!config?.emailEnabled },
+      { agentsOnline: !!config?.agentsOnline, emailEnabled: !!config?.emailEnabled },
       this.conversation,
       this.visitor?.email ?? "",
     );
@@ -640,7 +651,34 @@ export class Chat {
       this.conversation = response.conversation;
       // An answer the bot was writing is dropped: the conversation is the team's now.
       this.draft = undefined;
+      // Whether a person is there decides what the visitor is told next.
+      await this.refreshConfig();
     });
+  }
+
+  /**
+   * Leaves the visitor's e-mail address while nobody answers (UpdateVisitor, as the pre-chat
+   * form does): the team's answer then also goes there. Refused, the form stays open saying
+   * why; never retried by itself.
+   */
+  async leaveEmail(email: string): Promise<void> {
+    if (this.previewing || this.awayEmailForm.sending) return;
+    this.awayEmailForm = { sending: true, email, problem: "" };
+    this.options.changed();
+    try {
+      const response = await this.client.updateVisitor({
+        name: undefined,
+        email,
+        attributes: {},
+      });
+      const visitor = response.visitor ?? this.visitor;
+      if (visitor) this.visitor = { ...visitor, email: visitor.email || email };
+      this.awayEmailForm = { sending: false, email: "", problem: "" };
+    } catch (error) {
+      const code = error instanceof RpcError ? error.code : undefined;
+      this.awayEmailForm = { sending: false, email, problem: awayEmailProblem(code) };
+    }
+    this.options.changed();
   }
 
   /** Loads the page of messages before the oldest one shown. */
@@ -969,8 +1007,11 @@ export class Chat {
           ? this.conversations.map((c) => (c.id === update.id ? update : c))
           : [update, ...this.conversations];
         if (update.id === this.conversation?.id) {
+          const before = this.conversation;
           this.conversation = update;
           if (update.status !== ConversationStatus.CONVERSATION_STATUS_RESOLVED) this.ratedId = "";
+          // Handed to the team (here or by the server): is a person there now?
+          if (handedOver(before, update)) await this.refreshConfig();
         } else if (!this.conversation && !(this.fresh && ended(update.status))) {
           // A conversation the team started, or one from another tab; never the ended one
           // the visitor has just left for a new one.
@@ -983,6 +1024,22 @@ export class Chat {
     this.options.changed();
   }
 
+  /**
+   * Reads the widget's configuration again: whether the team (and a person) answers now.
+   * A failure keeps the last one; the next tick tries again.
+   */
+  private async refreshConfig(): Promise<void> {
+    if (this.previewing) return;
+    try {
+      const response = await this.client.getWidgetConfig({
+        widgetToken: this.options.widgetToken,
+      });
+      if (response.config) this.config = response.config;
+    } catch {
+      // The feed shows the connection state.
+    }
+  }
+
   /** Every 30 s: heartbeat, and fresh online state and queue position. */
   private async tick(): Promise<void> {
     // Throttled: the heartbeat waiting to go again stands in for this one.
@@ -991,8 +1048,7 @@ export class Chat {
       await this.patient("track", () =>
         this.client.heartbeat({ url: location.href.slice(0, 2000) }),
       );
-      const config = await this.client.getWidgetConfig({ widgetToken: this.options.widgetToken });
-      this.config = config.config;
+      await this.refreshConfig();
       if (this.conversation?.queuePosition) {
         const list = await this.client.listVisitorConversations({});
         this.conversation =

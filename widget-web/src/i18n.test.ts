@@ -29,11 +29,20 @@ describe("i18n", () => {
     }
   });
 
-  it("translates every text of the offline note and the composer, keeping placeholders", () => {
+  it("translates every text of the away note, its address form and the composer, keeping placeholders", () => {
     const english = translator("en");
     for (const locale of locales.filter((l) => l !== "en")) {
       const t = translator(locale);
-      for (const key of ["offlineThanks", "awayNow", "awayHere", "addMore", "closeChat"] as const)
+      for (const key of [
+        "offlineThanks",
+        "awayNow",
+        "awayHere",
+        "awayAsk",
+        "awayEmailSave",
+        "emailNotSaved",
+        "addMore",
+        "closeChat",
+      ] as const)
         expect(t(key), `${locale} ${key}`).not.toBe(english(key));
       expect(t("awayEmail", { email: "a@b.co" })).toContain("a@b.co");
       expect(t("awayEmail", { email: "a@b.co" })).not.toBe(

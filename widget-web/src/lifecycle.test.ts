@@ -102,6 +102,8 @@ function config(more: Partial<WidgetConfig> = {}): WidgetConfig {
     online: true,
     emailEnabled: false,
     bot: undefined,
+    // Without a bot, a person answers exactly when the team is online.
+    agentsOnline: more.online ?? true,
     ...more,
   };
 }

@@ -80,6 +80,8 @@ function config(more: Partial<WidgetConfig> = {}, scheme = ColorScheme.COLOR_SCH
     online: true,
     emailEnabled: false,
     bot: undefined,
+    // Without a bot, a person answers exactly when the team is online.
+    agentsOnline: more.online ?? true,
     ...more,
   } satisfies WidgetConfig;
 }
@@ -209,7 +211,7 @@ describe("the panel", () => {
     );
     expect(q("textarea")?.getAttribute("placeholder")).toBe("Add to your message…");
     // The note comes after the messages.
-    expect(q(".body")?.lastElementChild).toBe(q("[data-away]"));
+    expect(q(".body")?.lastElementChild).toBe(q("[data-away]")?.parentElement);
 
     // No e-mail from this server: only here. On a later page, without the thanks.
     chat.config = config({ online: false, emailEnabled: false });

@@ -1,7 +1,7 @@
 //! The widget's state rules: merging history, feed replays and optimistic sends without
 //! gaps or duplicates, unread counts, delivery marks, and when and how the transcript by
 //! e-mail is offered, what the visitor is told about who will answer (never a queue position
-//! while nobody answers), the conversation lifecycle (which one continues, when a message
+//! while nobody answers, and then an offer to answer by e-mail), the conversation lifecycle (which one continues, when a message
 //! starts a new one, what an ended one offers, the list's previews), light or dark, and the
 //! AI bot (who answers, its streaming draft never shown beside its stored answer, the
 //! sources it cites). (Reconnect delays, file checks and links are shared rules, tested in
@@ -18,6 +18,7 @@ import {
 import { describe, expect, it } from "vitest";
 import {
   answerer,
+  awayEmailProblem,
   type ChatMessage,
   canEmailTranscript,
   currentConversation,
@@ -27,6 +28,7 @@ import {
   ended,
   expectation,
   fromServer,
+  handedOver,
   initial,
   isDark,
   isReadOnly,
@@ -177,11 +179,12 @@ describe("who will answer", () => {
     withBot: false,
     ...more,
   });
-  const online = { online: true, emailEnabled: true };
-  const offline = { online: false, emailEnabled: true };
-  const offlineNoMail = { online: false, emailEnabled: false };
+  // Whether a person answers now: `agentsOnline` (on a bot widget `online` only says the bot does).
+  const online = { agentsOnline: true, emailEnabled: true };
+  const offline = { agentsOnline: false, emailEnabled: true };
+  const offlineNoMail = { agentsOnline: false, emailEnabled: false };
 
-  it("shows the place in line only while the team is online", () => {
+  it("shows the place in line only while a person answers", () => {
     expect(expectation(online, waiting(3), "ada@example.org")).toEqual({
       kind: "queue",
       position: 3,
@@ -196,12 +199,46 @@ describe("who will answer", () => {
     expect(expectation(offline, waiting(1), "ada@example.org")).toEqual({
       kind: "away",
       email: "ada@example.org",
+      offerEmail: false,
     });
-    expect(expectation(offline, waiting(1), "")).toEqual({ kind: "away", email: "" });
     expect(expectation(offlineNoMail, waiting(1), "ada@example.org")).toEqual({
       kind: "away",
       email: "",
+      offerEmail: false,
     });
+  });
+
+  it("offline without an address, offers to take one, but only when the server sends e-mail", () => {
+    expect(expectation(offline, waiting(1), "")).toEqual({
+      kind: "away",
+      email: "",
+      offerEmail: true,
+    });
+    expect(expectation(offlineNoMail, waiting(1), "")).toEqual({
+      kind: "away",
+      email: "",
+      offerEmail: false,
+    });
+  });
+
+  it("handed over by the bot with nobody there: the truth, whatever the place in line", () => {
+    // Provider down, or the visitor asked: the conversation is the team's, nobody is in.
+    const handed = waiting(2, { status: ConversationStatus.CONVERSATION_STATUS_PENDING });
+    expect(expectation(offline, handed, "")).toEqual({
+      kind: "away",
+      email: "",
+      offerEmail: true,
+    });
+    expect(expectation(offline, handed, "sam@example.org")).toEqual({
+      kind: "away",
+      email: "sam@example.org",
+      offerEmail: false,
+    });
+    // Someone is there: the queue as before; taken (no place in line left), nothing to add.
+    expect(expectation(online, handed, "")).toEqual({ kind: "queue", position: 2 });
+    expect(expectation(online, waiting(0, { agentName: "Sam" }), "")).toEqual({ kind: "none" });
+    // Still with the bot: it answers, nothing to say about people.
+    expect(expectation(offline, waiting(0, { withBot: true }), "")).toEqual({ kind: "none" });
   });
 
   it("says nothing without an open conversation a person should answer", () => {
@@ -214,6 +251,22 @@ describe("who will answer", () => {
       expect(expectation(offline, waiting(0, { status }), "a@b.co")).toEqual({ kind: "none" });
       expect(expectation(online, waiting(4, { status }), "a@b.co")).toEqual({ kind: "none" });
     }
+  });
+
+  it("tells why an address was not taken: a bad one, or a failure worth trying again", () => {
+    expect(awayEmailProblem(GrpcCode.InvalidArgument)).toBe("badEmail");
+    expect(awayEmailProblem(GrpcCode.Unavailable)).toBe("emailNotSaved");
+    expect(awayEmailProblem(GrpcCode.Internal)).toBe("emailNotSaved");
+    expect(awayEmailProblem(undefined)).toBe("emailNotSaved");
+  });
+
+  it("sees a hand-over from the bot to the team, and nothing else, as one", () => {
+    const withBot = waiting(0, { withBot: true });
+    expect(handedOver(withBot, waiting(1))).toBe(true);
+    expect(handedOver(withBot, withBot)).toBe(false);
+    expect(handedOver(waiting(1), waiting(2))).toBe(false);
+    expect(handedOver(undefined, waiting(1))).toBe(false);
+    expect(handedOver(withBot, waiting(1, { id: "cnv_2" }))).toBe(false);
   });
 });
 

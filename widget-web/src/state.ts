@@ -1,11 +1,12 @@
 //! The widget's state rules without IO: chat lines, merging them (the shared rule from
 //! `@porthole/client/rules`, applied to the widget's line shape), unread counting,
 //! delivery marks, the transcript-by-e-mail form, what the visitor is told about who will
-//! answer (queue position or the honest offline note), the conversation lifecycle (which
-//! conversation the composer continues, when a message goes into a new one, what an ended
-//! one offers, the list of earlier ones), the colour scheme, and the AI bot: who answers
-//! now, its answer streaming in as a draft until the stored message replaces it, and the
-//! articles an answer cites. Unit-tested in state.test.ts.
+//! answer (queue position, or the honest note that nobody is there, offering to answer by
+//! e-mail), the conversation lifecycle (which conversation the composer continues, when a
+//! message goes into a new one, what an ended one offers, the list of earlier ones), the
+//! colour scheme, and the AI bot: who answers now, its answer streaming in as a draft until
+//! the stored message replaces it, and the articles an answer cites. Unit-tested in
+//! state.test.ts.
 
 import type {
   Attachment,
@@ -164,20 +165,26 @@ export function transcriptProblem(code: number | undefined): TranscriptProblem {
 
 /**
  * What the visitor is told at the end of the log about who will answer:
- * - `queue`: their place in line, only while the team is online (a queue position while
+ * - `queue`: their place in line, only while a person answers now (a queue position while
  *   nobody answers would promise what nobody keeps);
- * - `away`: the team is offline, so the answer comes later: by e-mail to `email` (when the
+ * - `away`: nobody answers now (the team is offline, or the bot handed the conversation to a
+ *   team with nobody there), so the answer comes later: by e-mail to `email` (when the
  *   server sends e-mail and the visitor gave an address) and here, or only here (`email`
- *   empty) when they come back;
+ *   empty) when they come back. `offerEmail`: the server sends e-mail but the visitor gave
+ *   no address, so the widget offers to take one (never silence);
  * - `none`: nothing to say (no open conversation, the bot answers, or it has ended).
  */
 export type Expectation =
   | { kind: "none" }
   | { kind: "queue"; position: number }
-  | { kind: "away"; email: string };
+  | { kind: "away"; email: string; offerEmail: boolean };
 
+/**
+ * `team.agentsOnline` is whether a person answers now (`WidgetConfig.agents_online`), not
+ * `online`: on a widget with a bot, `online` only says that the bot answers.
+ */
 export function expectation(
-  team: { online: boolean; emailEnabled: boolean },
+  team: { agentsOnline: boolean; emailEnabled: boolean },
   conversation: VisitorConversation | undefined,
   visitorEmail: string,
 ): Expectation {
@@ -189,10 +196,33 @@ export function expectation(
     status === ConversationStatus.CONVERSATION_STATUS_CLOSED
   )
     return { kind: "none" };
-  if (!team.online) return { kind: "away", email: team.emailEnabled ? visitorEmail : "" };
+  if (!team.agentsOnline)
+    return {
+      kind: "away",
+      email: team.emailEnabled ? visitorEmail : "",
+      offerEmail: team.emailEnabled && !visitorEmail,
+    };
   return conversation.queuePosition > 0
     ? { kind: "queue", position: conversation.queuePosition }
     : { kind: "none" };
+}
+
+/**
+ * The form that takes the visitor's address while nobody answers: sending, or open with what
+ * went wrong last time (`problem`, a text key; "" for nothing) and the address typed.
+ */
+export interface AwayEmailForm {
+  sending: boolean;
+  email: string;
+  problem: "" | "badEmail" | "emailNotSaved";
+}
+
+/**
+ * Why the address was not taken (UpdateVisitor's gRPC code): a bad address, or anything else
+ * (network, server), which is worth trying again.
+ */
+export function awayEmailProblem(code: number | undefined): AwayEmailForm["problem"] {
+  return code === GrpcCode.InvalidArgument ? "badEmail" : "emailNotSaved";
 }
 
 /** A resolved or closed conversation: the visitor may rate it, and its transcript is offered in the log. */
@@ -313,6 +343,18 @@ export function answerer(
   if (conversation?.agentName) return { kind: "agent", name: conversation.agentName };
   if (open && config.bot) return { kind: "waiting" };
   return { kind: "team", online: config.online };
+}
+
+/**
+ * Whether an update of a conversation hands it from the bot to the team (the visitor's
+ * button, the visitor asking, the model deciding or failing): what the visitor is told next
+ * depends on whether a person is there now, so the widget reads its configuration again.
+ */
+export function handedOver(
+  before: VisitorConversation | undefined,
+  after: VisitorConversation,
+): boolean {
+  return !!before && before.id === after.id && before.withBot && !after.withBot;
 }
 
 /**

@@ -123,6 +123,10 @@ button{cursor:pointer}
 .bubble a{text-decoration:underline}
 .sys{align-self:center;font-size:12px;color:var(--mut);text-align:center;max-width:90%}
 .away{font-size:13px;color:var(--fg);background:var(--bub);border-radius:var(--r);padding:10px 12px;border-left:3px solid var(--p)}
+.away form{display:flex;flex-wrap:wrap;gap:6px;margin-top:8px}
+.away input{flex:1 1 150px;min-width:0;border:1px solid var(--line);border-radius:8px;padding:7px 10px;background:var(--in)}
+.away input:focus-visible{outline-offset:0;border-color:var(--p)}.away [aria-invalid=true]{border-color:var(--err)}
+.away .btn{padding:7px 14px}.away .e{order:1;flex-basis:100%;color:var(--err);font-size:12px}
 .mark{font-size:11px;color:var(--mut);margin:2px 4px 0}
 .mark.bad{color:var(--err)}.mark button{text-decoration:underline;color:var(--err);margin-left:4px}
 .att{display:block;margin-top:4px}.att img{max-width:220px;max-height:200px;border-radius:8px;display:block}

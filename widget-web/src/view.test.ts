@@ -69,6 +69,7 @@ describe("the transcript offer in the panel", () => {
       online: true,
       emailEnabled: true,
       bot: undefined,
+      agentsOnline: true,
     };
     chat.visitor = { id: "vis_1", name: "Ada", email: "ada@example.org", verified: false };
     chat.conversation = conversation(

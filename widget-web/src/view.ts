@@ -7,7 +7,8 @@
 //! shows without the composer, and an ended one offers a new conversation. While the AI bot
 //! answers, the header names it as an AI assistant, a bar above the composer offers a
 //! person, its answer grows in a bubble as it is written, and its messages list the articles
-//! they cite (links only to http(s) addresses).
+//! they cite (links only to http(s) addresses). While nobody answers, the log says so and,
+//! when the server sends e-mail, takes an address for the answer.
 
 import {
   type Citation,
@@ -21,6 +22,7 @@ import type { Chat } from "./chat.js";
 import type { TextKey, Translate } from "./i18n.js";
 import { distanceFromEnd, type PanelMemoryStore, scrollTopFor } from "./memory.js";
 import {
+  type AwayEmailForm,
   answerer,
   type Draft,
   deliveryMark,
@@ -748,9 +750,21 @@ export class View {
     if (expectation.kind === "away") {
       // Honest about when and where the answer comes: never a place in a queue nobody serves.
       const text = `${chat.offlineSent ? t("offlineThanks") : t("awayNow")} ${
-        expectation.email ? t("awayEmail", { email: expectation.email }) : t("awayHere")
+        expectation.email
+          ? t("awayEmail", { email: expectation.email })
+          : expectation.offerEmail
+            ? t("awayAsk")
+            : t("awayHere")
       }`;
-      keep("away", text, () => h("div", { class: "away", role: "status", "data-away": "" }, text));
+      const form = expectation.offerEmail && chat.awayEmailForm;
+      keep("away", `${text}|${JSON.stringify(form)}`, () =>
+        h(
+          "div",
+          { class: "away" },
+          h("p", { role: "status", "data-away": "" }, text),
+          form && this.awayEmailCard(form),
+        ),
+      );
     }
     if (chat.readOnly) keep("ended", "", () => h("div", { class: "sys" }, t("ended")));
     if (conv?.status === ConversationStatus.CONVERSATION_STATUS_RESOLVED) {
@@ -945,6 +959,48 @@ export class View {
     await this.chat.requestHuman();
     this.humanButton.disabled = false;
     this.input.focus();
+  }
+
+  /**
+   * While nobody answers and the visitor gave no address: a field for one, so the answer goes
+   * there too. Refused, the address keeps focus with the reason; taken, the composer has it.
+   */
+  private awayEmailCard(form: AwayEmailForm): HTMLFormElement {
+    const { chat, t } = this;
+    const el: HTMLFormElement = h(
+      "form",
+      {
+        "data-away-email": "",
+        novalidate: true,
+        onsubmit: (e) => {
+          e.preventDefault();
+          if (!this.check(el)) return;
+          const email = String(new FormData(el).get("email")).trim();
+          void chat.leaveEmail(email).then(() => {
+            (
+              this.body.querySelector<HTMLElement>("form[data-away-email] input") ?? this.input
+            ).focus();
+          });
+        },
+      },
+      h("input", {
+        name: "email",
+        type: "email",
+        required: true,
+        autocomplete: "email",
+        "aria-label": t("email"),
+        placeholder: t("email"),
+        value: form.email,
+        disabled: form.sending,
+      }),
+      h(
+        "button",
+        { class: "btn", type: "submit", disabled: form.sending },
+        form.sending ? t("sending") : t("awayEmailSave"),
+      ),
+      form.problem && h("span", { class: "e server", role: "alert" }, t(form.problem)),
+    );
+    return el;
   }
 
   /** Opens the transcript form at the end of the log, with the address field focused. */
