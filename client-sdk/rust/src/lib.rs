@@ -113,6 +113,11 @@ impl Porthole {
         pb::canned_response_service_client::CannedResponseServiceClient::new(self.authed())
     }
 
+    /// Teams of members (any member lists them; admins and owners manage them).
+    pub fn teams(&self) -> pb::team_service_client::TeamServiceClient<Authed> {
+        pb::team_service_client::TeamServiceClient::new(self.authed())
+    }
+
     /// The AI bot's status: model, usage and last failure (admins and owners).
     pub fn bot(&self) -> pb::bot_service_client::BotServiceClient<Authed> {
         pb::bot_service_client::BotServiceClient::new(self.authed())

@@ -6,6 +6,7 @@ export * from "./gen/porthole/v1/bot_pb.js";
 export * from "./gen/porthole/v1/canned_pb.js";
 export * from "./gen/porthole/v1/conversation_pb.js";
 export * from "./gen/porthole/v1/knowledge_pb.js";
+export * from "./gen/porthole/v1/team_pb.js";
 export * from "./gen/porthole/v1/notification_pb.js";
 export * from "./gen/porthole/v1/webhook_pb.js";
 export * from "./gen/porthole/v1/widget_pb.js";

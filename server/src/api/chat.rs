@@ -1,7 +1,7 @@
 //! What the visitor and agent APIs share: validating and sending messages, changing
 //! conversations, and storing uploads — each followed by publishing what was logged.
 
-use crate::domain::id::{AttachmentId, ConversationId, UserId, VisitorId, WidgetId, WorkspaceId};
+use crate::domain::id::{AttachmentId, ConversationId, TeamId, UserId, VisitorId, WidgetId, WorkspaceId};
 use porthole_proto::v1 as pb;
 
 use super::convert;
@@ -40,6 +40,8 @@ pub struct NewConversation<'a> {
     pub responder: Responder,
     /// Set when an agent starts the conversation themselves (it then skips the queue).
     pub assignee_user_id: Option<UserId>,
+    /// The team it goes to (the widget's); `None`: the whole workspace.
+    pub team_id: Option<TeamId>,
     pub now: i64,
 }
 
@@ -74,6 +76,7 @@ pub fn conversation_row(new: NewConversation<'_>) -> ConversationRow {
         responder: new.responder,
         queued_at: queued.then_some(new.now),
         left_offline: false,
+        team_id: new.team_id,
     }
 }
 

@@ -1,7 +1,7 @@
 //! ConversationService: the agents' inbox, conversation actions, messages and the live
 //! workspace feed.
 
-use crate::domain::id::{ConversationId, MessageId, UserId, VisitorId, WidgetId};
+use crate::domain::id::{ConversationId, MessageId, TeamId, UserId, VisitorId, WidgetId};
 use std::pin::Pin;
 use std::sync::Arc;
 
@@ -108,6 +108,16 @@ impl ConversationService for ConversationApi {
             "" => None,
             id => WidgetId::parse(id).inspect_err(|_| v.add("widget_id", "must be a widget's id (wgt_…)")).ok(),
         };
+        let team_id = match req.team_id.trim() {
+            "" => None,
+            id => match TeamId::parse(id) {
+                Ok(team) if self.state.store.team_exists(&agent.workspace_id, &team).await? => Some(team),
+                _ => {
+                    v.add("team_id", "no team of this workspace has this id");
+                    None
+                }
+            },
+        };
         let limit = page::CONVERSATIONS.parse("page_size", req.page_size, &mut v);
         let before = page::after("page_token", &req.page_token, &mut v);
         v.into_result(())?;
@@ -116,6 +126,7 @@ impl ConversationService for ConversationApi {
             assignee,
             priority,
             widget_id,
+            team_id,
             query: Some(query).filter(|q| !q.is_empty()),
             before,
             limit,
@@ -167,6 +178,27 @@ impl ConversationService for ConversationApi {
             .changed(self.state.store.assign_conversation(target(&agent, &conversation_id), assignee, now_ms()).await?)
             .await?;
         Ok(Response::new(pb::AssignConversationResponse { conversation: Some(conversation) }))
+    }
+
+    async fn set_conversation_team(
+        &self,
+        request: Request<pb::SetConversationTeamRequest>,
+    ) -> Result<Response<pb::SetConversationTeamResponse>, Status> {
+        let agent = auth::agent(&request)?;
+        let req = request.into_inner();
+        let conversation_id = ConversationId::parse(&req.conversation_id)?;
+        let team_id = match req.team_id.trim() {
+            "" => None,
+            id => Some(TeamId::parse(id)?),
+        };
+        let outcome =
+            self.state.store.set_conversation_team(target(&agent, &conversation_id), team_id, now_ms()).await?;
+        // The store's "no such assignee" is "no such team" here.
+        if matches!(outcome, ChangeOutcome::NoSuchAssignee) {
+            return Err(Error::NotFound("team").into());
+        }
+        let conversation = self.changed(outcome).await?;
+        Ok(Response::new(pb::SetConversationTeamResponse { conversation: Some(conversation) }))
     }
 
     async fn set_conversation_priority(
@@ -518,6 +550,7 @@ impl ConversationService for ConversationApi {
             source_title: &visitor.current_title,
             responder: Responder::Agents,
             assignee_user_id: Some(agent.user_id.clone()),
+            team_id: None,
             now: now_ms(),
         });
         // The visitor's quiet period applies to an agent reaching out too: a conversation

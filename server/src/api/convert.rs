@@ -166,6 +166,7 @@ pub fn settings_to_proto(s: &dw::WidgetSettings) -> pb::WidgetSettings {
             dw::Handler::Hybrid => pb::HandlerType::Hybrid,
         }
         .into(),
+        team_id: s.team_id.as_ref().map(ToString::to_string).unwrap_or_default(),
         bot: Some(pb::BotSettings {
             name: s.bot.name.clone(),
             avatar_url: s.bot.avatar_url.clone(),
@@ -284,6 +285,8 @@ pub fn settings_from_proto(p: pb::WidgetSettings) -> dw::WidgetSettings {
             Ok(pb::HandlerType::Hybrid) => dw::Handler::Hybrid,
             _ => dw::Handler::Agent,
         },
+        // Checked and set by the widget API, which can ask the store whether it exists.
+        team_id: None,
         bot: match p.bot {
             None => defaults.bot,
             Some(b) => dw::Bot {
@@ -417,6 +420,7 @@ pub fn conversation(view: &ConversationView) -> pb::Conversation {
         queue_time: opt_timestamp(row.queued_at),
         queue_position: i32::try_from(view.queue_position).unwrap_or(i32::MAX),
         left_offline: row.left_offline,
+        team_id: row.team_id.as_ref().map(ToString::to_string).unwrap_or_default(),
     }
 }
 

@@ -15,6 +15,7 @@ pub mod notification;
 pub mod notify;
 pub mod password_reset;
 pub mod privacy;
+pub mod team;
 pub mod visitor;
 pub mod webhook;
 pub mod widget;
@@ -28,6 +29,7 @@ use porthole_proto::v1::canned_response_service_server::CannedResponseServiceSer
 use porthole_proto::v1::conversation_service_server::ConversationServiceServer;
 use porthole_proto::v1::knowledge_service_server::KnowledgeServiceServer;
 use porthole_proto::v1::notification_service_server::NotificationServiceServer;
+use porthole_proto::v1::team_service_server::TeamServiceServer;
 use porthole_proto::v1::visitor_service_server::VisitorServiceServer;
 use porthole_proto::v1::webhook_service_server::WebhookServiceServer;
 use porthole_proto::v1::widget_service_server::WidgetServiceServer;
@@ -46,6 +48,7 @@ const SERVED_SERVICES: &[&str] = &[
     "porthole.v1.VisitorService",
     "porthole.v1.CannedResponseService",
     "porthole.v1.BotService",
+    "porthole.v1.TeamService",
     "porthole.v1.KnowledgeService",
     "porthole.v1.WebhookService",
     "porthole.v1.NotificationService",
@@ -77,6 +80,7 @@ pub async fn routes(state: Arc<AppState>) -> Result<axum::Router, String> {
     health_reporter.set_serving::<VisitorServiceServer<visitor::VisitorApi>>().await;
     health_reporter.set_serving::<CannedResponseServiceServer<canned::CannedResponseApi>>().await;
     health_reporter.set_serving::<BotServiceServer<bot::BotApi>>().await;
+    health_reporter.set_serving::<TeamServiceServer<team::TeamApi>>().await;
     health_reporter.set_serving::<KnowledgeServiceServer<knowledge::KnowledgeApi>>().await;
     health_reporter.set_serving::<WebhookServiceServer<webhook::WebhookApi>>().await;
     health_reporter.set_serving::<NotificationServiceServer<notification::NotificationApi>>().await;
@@ -101,6 +105,7 @@ pub async fn routes(state: Arc<AppState>) -> Result<axum::Router, String> {
         )
         .add_service(CannedResponseServiceServer::new(canned::CannedResponseApi::new(state.clone())))
         .add_service(BotServiceServer::new(bot::BotApi::new(state.clone())))
+        .add_service(TeamServiceServer::new(team::TeamApi::new(state.clone())))
         .add_service(KnowledgeServiceServer::new(knowledge::KnowledgeApi::new(state.clone())))
         .add_service(WebhookServiceServer::new(webhook::WebhookApi::new(state.clone())))
         .add_service(NotificationServiceServer::new(notification::NotificationApi::new(state.clone())))

@@ -133,7 +133,7 @@ impl VisitorApi {
         let settings = convert::stored_settings(widget);
         // Business hours are the humans'; the bot answers around the clock.
         let agents = hours::is_open(&settings.business_hours, chrono::Utc::now())
-            && self.state.store.any_agent_available(&widget.workspace_id, now_ms()).await?;
+            && self.state.store.any_agent_available(&widget.workspace_id, settings.team_id.as_ref(), now_ms()).await?;
         let bot = routing::first_responder(settings.handler, agents, bot::available(&self.state)) == Responder::Bot;
         Ok((agents || bot, agents))
     }
@@ -168,7 +168,12 @@ impl VisitorApi {
         let settings = convert::stored_settings(&widget);
         let handler = settings.handler;
         let lifecycle = Continue { reopen_within_ms: settings.behavior.reopen_within_ms(), start_new };
-        let agents = self.state.store.any_agent_available(&visitor.workspace_id, now).await?;
+        // The widget's team, unless it was deleted since (then the whole workspace).
+        let team_id = match settings.team_id {
+            Some(team) if self.state.store.team_exists(&visitor.workspace_id, &team).await? => Some(team),
+            _ => None,
+        };
+        let agents = self.state.store.any_agent_available(&visitor.workspace_id, team_id.as_ref(), now).await?;
         let responder = routing::first_responder(handler, agents, bot::available(&self.state));
         let row = chat::conversation_row(chat::NewConversation {
             workspace_id: &visitor.workspace_id,
@@ -178,6 +183,7 @@ impl VisitorApi {
             source_title,
             responder,
             assignee_user_id: None,
+            team_id,
             now,
         });
         let (view, resumed, events) = self.state.store.start_conversation(row, lifecycle).await?;

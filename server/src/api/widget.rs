@@ -1,6 +1,6 @@
 //! WidgetService: a workspace's chat widgets and their settings.
 
-use crate::domain::id::{WidgetId, WorkspaceId};
+use crate::domain::id::{TeamId, WidgetId, WorkspaceId};
 use std::sync::Arc;
 
 use porthole_proto::v1 as pb;
@@ -39,9 +39,22 @@ impl WidgetApi {
     }
 }
 
-/// Validated settings as stored JSON.
-fn settings_json(settings: Option<pb::WidgetSettings>, v: &mut Violations) -> Result<String, Error> {
-    let settings = convert::settings_from_proto(settings.unwrap_or_default()).validate("settings", v);
+/// Validated settings as stored JSON; the team must be one of the workspace's.
+async fn settings_json(
+    store: &crate::store::Store,
+    workspace_id: &WorkspaceId,
+    settings: Option<pb::WidgetSettings>,
+    v: &mut Violations,
+) -> Result<String, Error> {
+    let settings = settings.unwrap_or_default();
+    let team = settings.team_id.trim().to_owned();
+    let mut settings = convert::settings_from_proto(settings).validate("settings", v);
+    if !team.is_empty() {
+        match TeamId::parse(&team) {
+            Ok(team) if store.team_exists(workspace_id, &team).await? => settings.team_id = Some(team),
+            _ => v.add("settings.team_id", "no team of this workspace has this id; leave it empty for everyone"),
+        }
+    }
     serde_json::to_string(&settings).map_err(Error::internal)
 }
 
@@ -62,7 +75,7 @@ impl WidgetService for WidgetApi {
         let req = request.into_inner();
         let mut v = Violations::default();
         let name = rules::check_name("name", &req.name, rules::MAX_NAME_CHARS, &mut v);
-        let settings = settings_json(req.settings, &mut v)?;
+        let settings = settings_json(&self.state.store, &agent.workspace_id, req.settings, &mut v).await?;
         v.into_result(())?;
         let now = now_ms();
         let row = WidgetRow {
@@ -116,7 +129,9 @@ impl WidgetService for WidgetApi {
         let mut v = Violations::default();
         let name = req.name.map(|n| rules::check_name("name", &n, rules::MAX_NAME_CHARS, &mut v));
         let settings = match req.settings {
-            Some(settings) => Some(settings_json(Some(settings), &mut v)?),
+            Some(settings) => {
+                Some(settings_json(&self.state.store, &agent.workspace_id, Some(settings), &mut v).await?)
+            }
             None => None,
         };
         v.into_result(())?;

@@ -73,6 +73,9 @@ pub fn access_for(path: &str) -> Option<Access> {
             "CreateCannedResponse" | "UpdateCannedResponse" | "DeleteCannedResponse",
         ) => Member(Role::Admin),
 
+        // Everyone sees the teams (inbox filter, transfer); admins and owners form them.
+        ("porthole.v1.TeamService", "ListTeams") => Member(Role::Agent),
+        ("porthole.v1.TeamService", "CreateTeam" | "UpdateTeam" | "DeleteTeam") => Member(Role::Admin),
         // Usage and failures of the bot are the business's (admins set widgets up).
         ("porthole.v1.BotService", "GetBotStatus") => Member(Role::Admin),
         // Every agent may ask for a draft or a summary while chatting.

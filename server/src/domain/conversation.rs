@@ -334,6 +334,11 @@ pub enum Line {
     ReopenedByMessage {
         from: String,
     },
+    /// It was sent to a team (`None`: to the whole workspace).
+    Team {
+        to: Option<String>,
+        by: Option<String>,
+    },
     /// The bot handed it to the human team, for this reason (`bot::HandOff`'s sentence).
     HandedToAgents {
         reason: String,
@@ -387,6 +392,14 @@ impl std::fmt::Display for Line {
                 by(f, who)
             }
             Line::ReopenedByMessage { from } => write!(f, "Reopened by a message from {from}"),
+            Line::Team { to: Some(team), by: who } => {
+                write!(f, "Sent to team {team}")?;
+                by(f, who)
+            }
+            Line::Team { to: None, by: who } => {
+                f.write_str("Sent to everyone on the team")?;
+                by(f, who)
+            }
             Line::HandedToAgents { reason } if reason.is_empty() => f.write_str("Handed over to the team"),
             Line::HandedToAgents { reason } => write!(f, "Handed over to the team: {reason}"),
         }

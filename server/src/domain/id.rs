@@ -176,6 +176,8 @@ ids! {
     /// A canned response: `cnd_…`.
     CannedResponseId = "cnd", "canned response";
     ArticleId = "art", "article";
+    /// A team of members: `tem_…`.
+    TeamId = "tem", "team";
     /// An invitation to a workspace: `inv_…`.
     InviteId = "inv", "invite";
     /// An audit log entry: `aud_…`.

@@ -12,6 +12,7 @@ pub mod knowledge;
 pub mod notification;
 pub mod page;
 pub mod routing;
+pub mod team;
 pub mod visitor;
 pub mod webhook;
 pub mod widget;

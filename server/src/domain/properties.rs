@@ -639,6 +639,7 @@ fn settings(
                 allowed_domains: domains,
                 handler,
                 bot: widget::Bot::default(),
+                team_id: None,
             }
         },
     )

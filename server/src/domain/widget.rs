@@ -226,6 +226,9 @@ pub struct WidgetSettings {
     pub allowed_domains: Vec<String>,
     pub handler: Handler,
     pub bot: Bot,
+    /// The team its conversations go to; `None`: the whole workspace. Checked against the
+    /// store by the widget API (a team deleted later is ignored where it is read).
+    pub team_id: Option<crate::domain::id::TeamId>,
 }
 
 const MAX_TEXT_CHARS: usize = 500;

@@ -46,6 +46,7 @@ pub(crate) fn conversation() -> ConversationView {
             responder: Responder::Agents,
             queued_at: None,
             left_offline: false,
+            team_id: None,
         },
         visitor_name: "Ada".into(),
         visitor_email: "ada@example.com".into(),

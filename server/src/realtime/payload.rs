@@ -10,7 +10,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::account::Role;
 use crate::domain::conversation::{Priority, Sender, Status};
-use crate::domain::id::{ArticleId, AttachmentId, ConversationId, MessageId, UserId, VisitorId, WidgetId, WorkspaceId};
+use crate::domain::id::{
+    ArticleId, AttachmentId, ConversationId, MessageId, TeamId, UserId, VisitorId, WidgetId, WorkspaceId,
+};
 use crate::domain::routing::{AgentStatus, Responder};
 
 /// A conversation's state.
@@ -50,6 +52,9 @@ pub struct Conversation {
     /// Left through the offline form (nobody was available). Added after v1.
     #[serde(default)]
     pub left_offline: bool,
+    /// The team it is routed to; `None`: the whole workspace. Added after v1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub team_id: Option<TeamId>,
 }
 
 /// A conversation with the names lists show beside it.

@@ -8,7 +8,7 @@ use super::models::{
     InviteRow, MembershipRow, NewRefreshToken, PasswordResetRow, RefreshTokenRow, UserRow, WorkspaceRow,
 };
 use super::queries::{Reads as _, Writes as _};
-use super::schema::{invites, memberships, password_resets, refresh_tokens, users, workspaces};
+use super::schema::{invites, memberships, password_resets, refresh_tokens, team_members, users, workspaces};
 use super::{Store, StoreError, is_unique_violation, read, write};
 use crate::domain::account::Role;
 
@@ -417,6 +417,12 @@ impl Store {
                 }
                 None => {
                     diesel::delete(memberships::table.find((workspace_id, user_id))).execute(conn).await?;
+                    // Their teams too: a team lists members only.
+                    diesel::delete(team_members::table)
+                        .filter(team_members::workspace_id.eq(workspace_id))
+                        .filter(team_members::user_id.eq(user_id))
+                        .execute(conn)
+                        .await?;
                     diesel::update(refresh_tokens::table)
                         .filter(refresh_tokens::user_id.eq(user_id))
                         .filter(refresh_tokens::workspace_id.eq(workspace_id))

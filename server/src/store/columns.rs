@@ -12,8 +12,8 @@ use crate::domain::account::Role;
 use crate::domain::conversation::{Priority, Sender, Status};
 use crate::domain::id::{
     ArticleId, AttachmentId, AuditId, CannedResponseId, ConversationId, DashboardId, DeliveryId, InviteId, JobId,
-    MessageId, PasswordResetId, PushSubscriptionId, RefreshTokenId, SessionId, UserId, VisitorId, WebhookId, WidgetId,
-    WorkerId, WorkspaceId,
+    MessageId, PasswordResetId, PushSubscriptionId, RefreshTokenId, SessionId, TeamId, UserId, VisitorId, WebhookId,
+    WidgetId, WorkerId, WorkspaceId,
 };
 use crate::domain::job::JobState;
 use crate::domain::routing::{AgentStatus, Mode, Responder};
@@ -154,6 +154,7 @@ id_columns!(
     AttachmentId,
     CannedResponseId,
     ArticleId,
+    TeamId,
     InviteId,
     AuditId,
     WebhookId,

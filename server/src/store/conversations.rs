@@ -1,7 +1,7 @@
 //! Conversations and messages: the write path (message, conversation update and event
 //! log entry in one transaction) and the queries behind inboxes and history.
 
-use crate::domain::id::{ConversationId, UserId, VisitorId, WidgetId, WorkspaceId};
+use crate::domain::id::{ConversationId, TeamId, UserId, VisitorId, WidgetId, WorkspaceId};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 use diesel_async::pooled_connection::deadpool::Pool;
@@ -9,7 +9,7 @@ use diesel_async::pooled_connection::deadpool::Pool;
 use super::events::NewEvent;
 use super::models::{AttachmentRow, ConversationRow, MessageRow};
 use super::queries::{Reads, Writes as _};
-use super::schema::{attachments, conversations, memberships, messages, users, visitors};
+use super::schema::{attachments, conversations, memberships, messages, teams, users, visitors};
 use super::transaction::transaction;
 use super::{Backend, SqliteWriter, Store, StoreError, is_unique_violation, read, write};
 use crate::domain::bot::HandOff;
@@ -128,6 +128,7 @@ pub struct ListFilter {
     pub assignee: Option<Option<UserId>>,
     pub priority: Option<rules::Priority>,
     pub widget_id: Option<WidgetId>,
+    pub team_id: Option<TeamId>,
     /// Lower-cased search text.
     pub query: Option<String>,
     /// Keyset position: strictly older than (last_message_at, id).
@@ -290,6 +291,9 @@ impl Store {
             if let Some(widget) = &filter.widget_id {
                 query = query.filter(conversations::widget_id.eq(widget.clone()));
             }
+            if let Some(team) = &filter.team_id {
+                query = query.filter(conversations::team_id.eq(team.clone()));
+            }
             if let Some(text) = &filter.query {
                 let pattern = like_pattern(text);
                 // The transcript's lines (internal system messages) are not searched:
@@ -416,6 +420,59 @@ impl Store {
                 line,
                 bot_note: None,
             };
+            conn.finish_change(target.workspace_id, target.conversation_id, change, now, grace).await
+        })
+    }
+
+    /// Sends a conversation to a team (`None`: the whole workspace): the assignee is
+    /// cleared and, while open and with the agents, it waits in that team's line and is
+    /// routed at once. `NoSuchAssignee` stands for "no such team".
+    pub async fn set_conversation_team(
+        &self,
+        target: ConversationRef<'_>,
+        team_id: Option<TeamId>,
+        now: i64,
+    ) -> Result<ChangeOutcome, StoreError> {
+        let grace = self.agent_grace_ms();
+        write!(self, workspace = target.workspace_id, |conn| {
+            let Some(current) = target.current(conn).await? else { return Ok(ChangeOutcome::NotFound) };
+            let team_name: Option<String> = match &team_id {
+                None => None,
+                Some(team) => {
+                    let name: Option<String> = teams::table
+                        .filter(teams::id.eq(team))
+                        .filter(teams::workspace_id.eq(target.workspace_id))
+                        .select(teams::name)
+                        .get_result(conn)
+                        .await
+                        .optional()?;
+                    let Some(name) = name else { return Ok(ChangeOutcome::NoSuchAssignee) };
+                    Some(name)
+                }
+            };
+            let row = &current.conversation;
+            if row.status == Status::Closed {
+                return Ok(ChangeOutcome::Refused(Refused("this conversation is closed; reopen it first")));
+            }
+            if row.team_id == team_id && row.assignee_user_id.is_none() {
+                return Ok(ChangeOutcome::Unchanged(Box::new(current)));
+            }
+            let next = match rules::after_assignment(row.status, false) {
+                Ok(s) => s,
+                Err(r) => return Ok(ChangeOutcome::Refused(r)),
+            };
+            let queue = next.is_open() && row.responder == Responder::Agents;
+            diesel::update(conversations::table.find(target.conversation_id))
+                .set((
+                    conversations::team_id.eq(&team_id),
+                    conversations::assignee_user_id.eq(None::<UserId>),
+                    conversations::status.eq(next),
+                    conversations::queued_at.eq(if queue { Some(row.queued_at.unwrap_or(now)) } else { None }),
+                ))
+                .execute(conn)
+                .await?;
+            let line = Line::Team { to: team_name, by: target.actor(conn).await? };
+            let change = ConversationChange::seen_by_all(UpdateCause::Assignment).with_line(line);
             conn.finish_change(target.workspace_id, target.conversation_id, change, now, grace).await
         })
     }

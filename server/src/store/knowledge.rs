@@ -53,9 +53,11 @@ fn tsquery_expression(words: &[String]) -> String {
 }
 
 impl Store {
-    /// Stores a new article unless the workspace has [`MAX_ARTICLES`] (then `None`).
+    /// Stores a new article unless the workspace has [`MAX_ARTICLES`] (then `None`). The
+    /// workspace's row lock makes count and insert one step, so concurrent creates on
+    /// PostgreSQL cannot pass the cap together.
     pub async fn insert_article(&self, row: ArticleRow) -> Result<Option<ArticleRow>, StoreError> {
-        write!(self, |conn| {
+        write!(self, workspace = &row.workspace_id, |conn| {
             let count: i64 =
                 articles::table.filter(articles::workspace_id.eq(&row.workspace_id)).count().get_result(conn).await?;
             if count >= MAX_ARTICLES {

@@ -28,6 +28,7 @@ pub mod replies;
 pub mod retention;
 pub mod routing;
 pub mod schema;
+pub mod teams;
 mod transaction;
 pub mod transcripts;
 pub mod visitors;

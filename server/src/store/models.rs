@@ -8,7 +8,7 @@ use crate::domain::account::Role;
 use crate::domain::conversation::{Priority, Sender, Status};
 use crate::domain::id::{
     ArticleId, AttachmentId, AuditId, CannedResponseId, ConversationId, DeliveryId, InviteId, JobId, MessageId,
-    PasswordResetId, RefreshTokenId, SessionId, UserId, VisitorId, WebhookId, WidgetId, WorkspaceId,
+    PasswordResetId, RefreshTokenId, SessionId, TeamId, UserId, VisitorId, WebhookId, WidgetId, WorkspaceId,
 };
 use crate::domain::job::JobState;
 use crate::domain::routing::{AgentStatus, Mode, Responder};
@@ -17,7 +17,8 @@ use crate::realtime::payload::{Attachment, Conversation, Message, Visitor, Visit
 
 use super::schema::{
     articles, attachments, audit_log, canned_responses, conversations, events, invites, jobs, memberships, messages,
-    page_views, password_resets, refresh_tokens, users, visitors, webhook_deliveries, webhooks, widgets, workspaces,
+    page_views, password_resets, refresh_tokens, teams, users, visitors, webhook_deliveries, webhooks, widgets,
+    workspaces,
 };
 
 /// A workspace row.
@@ -346,6 +347,8 @@ pub struct ConversationRow {
     pub queued_at: Option<i64>,
     /// Left through the offline form (nobody was available).
     pub left_offline: bool,
+    /// The team it waits for or belongs to; `None`: the whole workspace.
+    pub team_id: Option<TeamId>,
 }
 
 /// A message; `attachments` is a JSON array of [`AttachmentRow`]s as they were when sent.
@@ -410,6 +413,16 @@ pub struct CannedResponseRow {
     pub updated_at: i64,
 }
 
+/// A team of a workspace (its members are `team_members` rows).
+#[derive(Clone, Debug, Queryable, Selectable, Insertable)]
+#[diesel(table_name = teams)]
+pub struct TeamRow {
+    pub id: TeamId,
+    pub workspace_id: WorkspaceId,
+    pub name: String,
+    pub created_at: i64,
+}
+
 /// A knowledge-base article; `tags` is a JSON array of strings, `created_by` a user id.
 /// Also read by name from the search's hand-written SQL (`store::knowledge`).
 #[derive(Clone, Debug, Queryable, QueryableByName, Selectable, Insertable)]
@@ -467,6 +480,7 @@ impl ConversationRow {
             responder: self.responder,
             queued_at: self.queued_at,
             left_offline: self.left_offline,
+            team_id: self.team_id.clone(),
         })
     }
 }

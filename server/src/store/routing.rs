@@ -6,14 +6,14 @@
 //! several replicas are assigned one at a time: no agent goes over capacity and no
 //! conversation is assigned twice. On SQLite the single writer gives the same.
 
-use crate::domain::id::{UserId, WorkspaceId};
+use crate::domain::id::{TeamId, UserId, WorkspaceId};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 
 use super::events::NewEvent;
 use super::models::{MembershipRow, UserRow};
 use super::queries::{Reads as _, Writes as _};
-use super::schema::{conversations, memberships, users, workspaces};
+use super::schema::{conversations, memberships, team_members, users, workspaces};
 use super::{Store, StoreError, read, write};
 use crate::domain::conversation::Status;
 use crate::domain::routing::{AgentStatus, Mode, presence};
@@ -167,17 +167,28 @@ impl Store {
         })
     }
 
-    /// Whether an agent of the workspace is online with a connected dashboard.
-    pub async fn any_agent_available(&self, workspace_id: &WorkspaceId, now: i64) -> Result<bool, StoreError> {
+    /// Whether an agent of the workspace (of `team`, when given) is online with a connected
+    /// dashboard.
+    pub async fn any_agent_available(
+        &self,
+        workspace_id: &WorkspaceId,
+        team: Option<&TeamId>,
+        now: i64,
+    ) -> Result<bool, StoreError> {
         let grace = self.agent_grace_ms();
         read!(self, |conn| {
-            let count: i64 = memberships::table
+            let mut online = memberships::table
                 .filter(memberships::workspace_id.eq(workspace_id))
                 .filter(memberships::status.eq(AgentStatus::Online))
                 .filter(memberships::last_active_at.ge(now - grace))
-                .count()
-                .get_result(conn)
-                .await?;
+                .into_boxed();
+            if let Some(team) = team {
+                online =
+                    online.filter(memberships::user_id.eq_any(
+                        team_members::table.filter(team_members::team_id.eq(team)).select(team_members::user_id),
+                    ));
+            }
+            let count: i64 = online.count().get_result(conn).await?;
             Ok(count > 0)
         })
     }

@@ -173,6 +173,24 @@ diesel::table! {
         responder -> Text,
         queued_at -> Nullable<BigInt>,
         left_offline -> Bool,
+        team_id -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    teams (id) {
+        id -> Text,
+        workspace_id -> Text,
+        name -> Text,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    team_members (team_id, user_id) {
+        team_id -> Text,
+        user_id -> Text,
+        workspace_id -> Text,
     }
 }
 
@@ -388,4 +406,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     notification_settings,
     push_subscriptions,
     open_dashboards,
+    teams,
+    team_members,
 );

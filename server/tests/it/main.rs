@@ -28,6 +28,7 @@ mod push_service;
 mod receiver;
 mod retention;
 mod routing;
+mod teams;
 mod tidy;
 mod visitors;
 mod webhook_crash;

@@ -42,7 +42,8 @@ impl Reads for Conn {
 
     async fn queue_position(&mut self, row: &Conversation) -> Result<i64, StoreError> {
         let Some(queued_at) = row.queued_at else { return Ok(0) };
-        let ahead: i64 = conversations::table
+        // Those ahead in the same line: the team's, or the workspace's own.
+        let mut ahead = conversations::table
             .filter(conversations::workspace_id.eq(&row.workspace_id))
             .filter(conversations::queued_at.is_not_null())
             .filter(
@@ -50,9 +51,12 @@ impl Reads for Conn {
                     .lt(queued_at)
                     .or(conversations::queued_at.eq(queued_at).and(conversations::id.lt(&row.id))),
             )
-            .count()
-            .get_result(self)
-            .await?;
+            .into_boxed();
+        ahead = match &row.team_id {
+            Some(team) => ahead.filter(conversations::team_id.eq(team)),
+            None => ahead.filter(conversations::team_id.is_null()),
+        };
+        let ahead: i64 = ahead.count().get_result(self).await?;
         Ok(ahead + 1)
     }
 

@@ -1,7 +1,7 @@
 //! [`Writes`] for one writer connection type, `super::Conn` (compiled once per type, see
 //! `store::queries`).
 
-use crate::domain::id::{ConversationId, JobId, UserId, VisitorId, WorkerId, WorkspaceId};
+use crate::domain::id::{ConversationId, JobId, TeamId, UserId, VisitorId, WorkerId, WorkspaceId};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 
@@ -26,8 +26,8 @@ use crate::store::models::{
 use crate::store::queries::{Reads, Writes};
 use crate::store::routing::view_of;
 use crate::store::schema::{
-    attachments, conversations, events, jobs, memberships, messages, page_views, refresh_tokens, users, visitors,
-    webhook_deliveries, widgets, workspaces,
+    attachments, conversations, events, jobs, memberships, messages, page_views, refresh_tokens, team_members, users,
+    visitors, webhook_deliveries, widgets, workspaces,
 };
 use crate::store::webhooks::{NewDelivery, delivery_job};
 
@@ -112,7 +112,7 @@ impl Writes for Conn {
         // A plain read: the caller holds the workspace lock already (lock order), which is
         // what serialises assignments.
         let mode: Mode = workspaces::table.find(workspace_id).select(workspaces::routing_mode).get_result(self).await?;
-        let queued: Vec<(ConversationId, rules::Status, VisitorId)> = if mode == Mode::Manual {
+        let queued: Vec<(ConversationId, rules::Status, VisitorId, Option<TeamId>)> = if mode == Mode::Manual {
             Vec::new()
         } else {
             conversations::table
@@ -121,7 +121,7 @@ impl Writes for Conn {
                 .filter(conversations::assignee_user_id.is_null())
                 .filter(conversations::status.eq_any(rules::Status::OPEN))
                 .order((conversations::queued_at.asc(), conversations::id.asc()))
-                .select((conversations::id, conversations::status, conversations::visitor_id))
+                .select((conversations::id, conversations::status, conversations::visitor_id, conversations::team_id))
                 .limit(1000)
                 .load(self)
                 .await?
@@ -144,8 +144,32 @@ impl Writes for Conn {
                     last_assigned_at,
                 })
                 .collect();
-            for (conversation_id, status, visitor_id) in queued {
-                let Some(index) = pick(mode, &candidates) else { break };
+            // Who is in which team, read only when a queued conversation waits for one.
+            let teams: Vec<(TeamId, UserId)> = if queued.iter().any(|q| q.3.is_some()) {
+                team_members::table
+                    .filter(team_members::workspace_id.eq(workspace_id))
+                    .select((team_members::team_id, team_members::user_id))
+                    .load(self)
+                    .await?
+            } else {
+                Vec::new()
+            };
+            for (conversation_id, status, visitor_id, team) in queued {
+                if !candidates.iter().any(|c| c.load < c.capacity) {
+                    break; // nobody has room: the rest wait
+                }
+                // A team's conversation goes to its members only (the others keep their turn).
+                let index = match &team {
+                    None => pick(mode, &candidates),
+                    Some(team) => {
+                        let allowed: Vec<usize> = (0..candidates.len())
+                            .filter(|&i| teams.iter().any(|(t, u)| t == team && *u == candidates[i].user_id))
+                            .collect();
+                        let members: Vec<Candidate> = allowed.iter().map(|&i| candidates[i].clone()).collect();
+                        pick(mode, &members).map(|i| allowed[i])
+                    }
+                };
+                let Some(index) = index else { continue };
                 let turn = next_turn(&candidates, now);
                 let agent = &mut candidates[index];
                 let next = rules::after_assignment(status, true).unwrap_or(status);

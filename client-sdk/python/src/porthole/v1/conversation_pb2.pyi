@@ -99,7 +99,7 @@ class VisitorProfile(_message.Message):
     def __init__(self, id: _Optional[str] = ..., name: _Optional[str] = ..., email: _Optional[str] = ..., verified: _Optional[bool] = ..., external_id: _Optional[str] = ..., attributes: _Optional[_Mapping[str, str]] = ..., current_url: _Optional[str] = ..., current_title: _Optional[str] = ..., referrer: _Optional[str] = ..., browser: _Optional[str] = ..., os: _Optional[str] = ..., language: _Optional[str] = ..., time_zone: _Optional[str] = ..., ip_address: _Optional[str] = ..., online: _Optional[bool] = ..., first_seen_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., last_seen_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., widget_id: _Optional[str] = ..., page_views: _Optional[int] = ..., visit_start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class Conversation(_message.Message):
-    __slots__ = ("id", "widget_id", "visitor_id", "visitor_name", "visitor_email", "status", "priority", "assignee_user_id", "tags", "source_url", "source_title", "last_message_preview", "last_seq", "agent_read_seq", "visitor_read_seq", "unread_count", "rating", "rating_comment", "create_time", "last_message_time", "first_response_time", "resolve_time", "close_time", "responder", "queue_time", "queue_position", "left_offline")
+    __slots__ = ("id", "widget_id", "visitor_id", "visitor_name", "visitor_email", "status", "priority", "assignee_user_id", "tags", "source_url", "source_title", "last_message_preview", "last_seq", "agent_read_seq", "visitor_read_seq", "unread_count", "rating", "rating_comment", "create_time", "last_message_time", "first_response_time", "resolve_time", "close_time", "responder", "queue_time", "queue_position", "left_offline", "team_id")
     ID_FIELD_NUMBER: _ClassVar[int]
     WIDGET_ID_FIELD_NUMBER: _ClassVar[int]
     VISITOR_ID_FIELD_NUMBER: _ClassVar[int]
@@ -127,6 +127,7 @@ class Conversation(_message.Message):
     QUEUE_TIME_FIELD_NUMBER: _ClassVar[int]
     QUEUE_POSITION_FIELD_NUMBER: _ClassVar[int]
     LEFT_OFFLINE_FIELD_NUMBER: _ClassVar[int]
+    TEAM_ID_FIELD_NUMBER: _ClassVar[int]
     id: str
     widget_id: str
     visitor_id: str
@@ -154,10 +155,11 @@ class Conversation(_message.Message):
     queue_time: _timestamp_pb2.Timestamp
     queue_position: int
     left_offline: bool
-    def __init__(self, id: _Optional[str] = ..., widget_id: _Optional[str] = ..., visitor_id: _Optional[str] = ..., visitor_name: _Optional[str] = ..., visitor_email: _Optional[str] = ..., status: _Optional[_Union[_chat_pb2.ConversationStatus, str]] = ..., priority: _Optional[_Union[Priority, str]] = ..., assignee_user_id: _Optional[str] = ..., tags: _Optional[_Iterable[str]] = ..., source_url: _Optional[str] = ..., source_title: _Optional[str] = ..., last_message_preview: _Optional[str] = ..., last_seq: _Optional[int] = ..., agent_read_seq: _Optional[int] = ..., visitor_read_seq: _Optional[int] = ..., unread_count: _Optional[int] = ..., rating: _Optional[int] = ..., rating_comment: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., last_message_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., first_response_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., resolve_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., close_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., responder: _Optional[_Union[Responder, str]] = ..., queue_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., queue_position: _Optional[int] = ..., left_offline: _Optional[bool] = ...) -> None: ...
+    team_id: str
+    def __init__(self, id: _Optional[str] = ..., widget_id: _Optional[str] = ..., visitor_id: _Optional[str] = ..., visitor_name: _Optional[str] = ..., visitor_email: _Optional[str] = ..., status: _Optional[_Union[_chat_pb2.ConversationStatus, str]] = ..., priority: _Optional[_Union[Priority, str]] = ..., assignee_user_id: _Optional[str] = ..., tags: _Optional[_Iterable[str]] = ..., source_url: _Optional[str] = ..., source_title: _Optional[str] = ..., last_message_preview: _Optional[str] = ..., last_seq: _Optional[int] = ..., agent_read_seq: _Optional[int] = ..., visitor_read_seq: _Optional[int] = ..., unread_count: _Optional[int] = ..., rating: _Optional[int] = ..., rating_comment: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., last_message_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., first_response_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., resolve_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., close_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., responder: _Optional[_Union[Responder, str]] = ..., queue_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., queue_position: _Optional[int] = ..., left_offline: _Optional[bool] = ..., team_id: _Optional[str] = ...) -> None: ...
 
 class ListConversationsRequest(_message.Message):
-    __slots__ = ("statuses", "assignee", "priority", "widget_id", "query", "page_size", "page_token")
+    __slots__ = ("statuses", "assignee", "priority", "widget_id", "query", "page_size", "page_token", "team_id")
     STATUSES_FIELD_NUMBER: _ClassVar[int]
     ASSIGNEE_FIELD_NUMBER: _ClassVar[int]
     PRIORITY_FIELD_NUMBER: _ClassVar[int]
@@ -165,6 +167,7 @@ class ListConversationsRequest(_message.Message):
     QUERY_FIELD_NUMBER: _ClassVar[int]
     PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
     PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    TEAM_ID_FIELD_NUMBER: _ClassVar[int]
     statuses: _containers.RepeatedScalarFieldContainer[_chat_pb2.ConversationStatus]
     assignee: AssigneeFilter
     priority: Priority
@@ -172,7 +175,8 @@ class ListConversationsRequest(_message.Message):
     query: str
     page_size: int
     page_token: str
-    def __init__(self, statuses: _Optional[_Iterable[_Union[_chat_pb2.ConversationStatus, str]]] = ..., assignee: _Optional[_Union[AssigneeFilter, str]] = ..., priority: _Optional[_Union[Priority, str]] = ..., widget_id: _Optional[str] = ..., query: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+    team_id: str
+    def __init__(self, statuses: _Optional[_Iterable[_Union[_chat_pb2.ConversationStatus, str]]] = ..., assignee: _Optional[_Union[AssigneeFilter, str]] = ..., priority: _Optional[_Union[Priority, str]] = ..., widget_id: _Optional[str] = ..., query: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., team_id: _Optional[str] = ...) -> None: ...
 
 class ListConversationsResponse(_message.Message):
     __slots__ = ("conversations", "next_page_token")
@@ -205,6 +209,20 @@ class AssignConversationRequest(_message.Message):
     def __init__(self, conversation_id: _Optional[str] = ..., assignee_user_id: _Optional[str] = ...) -> None: ...
 
 class AssignConversationResponse(_message.Message):
+    __slots__ = ("conversation",)
+    CONVERSATION_FIELD_NUMBER: _ClassVar[int]
+    conversation: Conversation
+    def __init__(self, conversation: _Optional[_Union[Conversation, _Mapping]] = ...) -> None: ...
+
+class SetConversationTeamRequest(_message.Message):
+    __slots__ = ("conversation_id", "team_id")
+    CONVERSATION_ID_FIELD_NUMBER: _ClassVar[int]
+    TEAM_ID_FIELD_NUMBER: _ClassVar[int]
+    conversation_id: str
+    team_id: str
+    def __init__(self, conversation_id: _Optional[str] = ..., team_id: _Optional[str] = ...) -> None: ...
+
+class SetConversationTeamResponse(_message.Message):
     __slots__ = ("conversation",)
     CONVERSATION_FIELD_NUMBER: _ClassVar[int]
     conversation: Conversation

@@ -57,6 +57,11 @@ class ConversationServiceStub:
                 request_serializer=porthole_dot_v1_dot_conversation__pb2.AssignConversationRequest.SerializeToString,
                 response_deserializer=porthole_dot_v1_dot_conversation__pb2.AssignConversationResponse.FromString,
                 _registered_method=True)
+        self.SetConversationTeam = channel.unary_unary(
+                '/porthole.v1.ConversationService/SetConversationTeam',
+                request_serializer=porthole_dot_v1_dot_conversation__pb2.SetConversationTeamRequest.SerializeToString,
+                response_deserializer=porthole_dot_v1_dot_conversation__pb2.SetConversationTeamResponse.FromString,
+                _registered_method=True)
         self.SetConversationPriority = channel.unary_unary(
                 '/porthole.v1.ConversationService/SetConversationPriority',
                 request_serializer=porthole_dot_v1_dot_conversation__pb2.SetConversationPriorityRequest.SerializeToString,
@@ -169,6 +174,17 @@ class ConversationServiceServicer:
     def AssignConversation(self, request, context):
         """Assigns (or transfers, or with an empty assignee unassigns) a conversation.
         Errors: UNAUTHENTICATED, NOT_FOUND (conversation or assignee), FAILED_PRECONDITION
+        (closed conversation).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SetConversationTeam(self, request, context):
+        """Moves a conversation to a team (or, with an empty `team_id`, to the whole workspace):
+        its assignee is cleared and, while open and answered by agents, it waits in that
+        team's line and is routed to the team's members. Any role.
+        Errors: UNAUTHENTICATED, NOT_FOUND (conversation or team), FAILED_PRECONDITION
         (closed conversation).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
@@ -353,6 +369,11 @@ def add_ConversationServiceServicer_to_server(servicer, server):
                     request_deserializer=porthole_dot_v1_dot_conversation__pb2.AssignConversationRequest.FromString,
                     response_serializer=porthole_dot_v1_dot_conversation__pb2.AssignConversationResponse.SerializeToString,
             ),
+            'SetConversationTeam': grpc.unary_unary_rpc_method_handler(
+                    servicer.SetConversationTeam,
+                    request_deserializer=porthole_dot_v1_dot_conversation__pb2.SetConversationTeamRequest.FromString,
+                    response_serializer=porthole_dot_v1_dot_conversation__pb2.SetConversationTeamResponse.SerializeToString,
+            ),
             'SetConversationPriority': grpc.unary_unary_rpc_method_handler(
                     servicer.SetConversationPriority,
                     request_deserializer=porthole_dot_v1_dot_conversation__pb2.SetConversationPriorityRequest.FromString,
@@ -523,6 +544,33 @@ class ConversationService:
             '/porthole.v1.ConversationService/AssignConversation',
             porthole_dot_v1_dot_conversation__pb2.AssignConversationRequest.SerializeToString,
             porthole_dot_v1_dot_conversation__pb2.AssignConversationResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SetConversationTeam(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/porthole.v1.ConversationService/SetConversationTeam',
+            porthole_dot_v1_dot_conversation__pb2.SetConversationTeamRequest.SerializeToString,
+            porthole_dot_v1_dot_conversation__pb2.SetConversationTeamResponse.FromString,
             options,
             channel_credentials,
             insecure,

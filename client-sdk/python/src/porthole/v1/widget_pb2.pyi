@@ -11,7 +11,7 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class WidgetSettings(_message.Message):
-    __slots__ = ("appearance", "texts", "behavior", "business_hours", "allowed_domains", "handler_type", "bot")
+    __slots__ = ("appearance", "texts", "behavior", "business_hours", "allowed_domains", "handler_type", "bot", "team_id")
     APPEARANCE_FIELD_NUMBER: _ClassVar[int]
     TEXTS_FIELD_NUMBER: _ClassVar[int]
     BEHAVIOR_FIELD_NUMBER: _ClassVar[int]
@@ -19,6 +19,7 @@ class WidgetSettings(_message.Message):
     ALLOWED_DOMAINS_FIELD_NUMBER: _ClassVar[int]
     HANDLER_TYPE_FIELD_NUMBER: _ClassVar[int]
     BOT_FIELD_NUMBER: _ClassVar[int]
+    TEAM_ID_FIELD_NUMBER: _ClassVar[int]
     appearance: _widget_settings_pb2.WidgetAppearance
     texts: _widget_settings_pb2.WidgetTexts
     behavior: _widget_settings_pb2.WidgetBehavior
@@ -26,7 +27,8 @@ class WidgetSettings(_message.Message):
     allowed_domains: _containers.RepeatedScalarFieldContainer[str]
     handler_type: _widget_settings_pb2.HandlerType
     bot: BotSettings
-    def __init__(self, appearance: _Optional[_Union[_widget_settings_pb2.WidgetAppearance, _Mapping]] = ..., texts: _Optional[_Union[_widget_settings_pb2.WidgetTexts, _Mapping]] = ..., behavior: _Optional[_Union[_widget_settings_pb2.WidgetBehavior, _Mapping]] = ..., business_hours: _Optional[_Union[_widget_settings_pb2.BusinessHours, _Mapping]] = ..., allowed_domains: _Optional[_Iterable[str]] = ..., handler_type: _Optional[_Union[_widget_settings_pb2.HandlerType, str]] = ..., bot: _Optional[_Union[BotSettings, _Mapping]] = ...) -> None: ...
+    team_id: str
+    def __init__(self, appearance: _Optional[_Union[_widget_settings_pb2.WidgetAppearance, _Mapping]] = ..., texts: _Optional[_Union[_widget_settings_pb2.WidgetTexts, _Mapping]] = ..., behavior: _Optional[_Union[_widget_settings_pb2.WidgetBehavior, _Mapping]] = ..., business_hours: _Optional[_Union[_widget_settings_pb2.BusinessHours, _Mapping]] = ..., allowed_domains: _Optional[_Iterable[str]] = ..., handler_type: _Optional[_Union[_widget_settings_pb2.HandlerType, str]] = ..., bot: _Optional[_Union[BotSettings, _Mapping]] = ..., team_id: _Optional[str] = ...) -> None: ...
 
 class BotSettings(_message.Message):
     __slots__ = ("name", "avatar_url", "instructions", "max_turns")

@@ -176,6 +176,8 @@ export interface Conversation {
    * nobody was available: they expect the answer by e-mail or on their return.
    */
   leftOffline: boolean;
+  /** The team it is routed to (`tem_…`); empty for the whole workspace. */
+  teamId: string;
 }
 
 /** Request of ConversationService.ListConversations. */
@@ -194,6 +196,11 @@ export interface ListConversationsRequest {
   pageSize: number;
   /** Token from a previous response's `next_page_token`. */
   pageToken: string;
+  /**
+   * Only conversations of this team (`tem_…`); empty means every team and none. An id
+   * that names no team of the workspace is INVALID_ARGUMENT.
+   */
+  teamId: string;
 }
 
 /** Response of ConversationService.ListConversations. */
@@ -230,6 +237,20 @@ export interface AssignConversationRequest {
 
 /** Response of ConversationService.AssignConversation. */
 export interface AssignConversationResponse {
+  /** The conversation after the change. */
+  conversation: Conversation | undefined;
+}
+
+/** Request of ConversationService.SetConversationTeam. */
+export interface SetConversationTeamRequest {
+  /** The conversation. */
+  conversationId: string;
+  /** The team (`tem_…`); empty for the whole workspace. */
+  teamId: string;
+}
+
+/** Response of ConversationService.SetConversationTeam. */
+export interface SetConversationTeamResponse {
   /** The conversation after the change. */
   conversation: Conversation | undefined;
 }
@@ -1032,6 +1053,7 @@ function createBaseConversation(): Conversation {
     queueTime: undefined,
     queuePosition: 0,
     leftOffline: false,
+    teamId: "",
   };
 }
 
@@ -1117,6 +1139,9 @@ export const Conversation: MessageFns<Conversation> = {
     }
     if (message.leftOffline !== false) {
       writer.uint32(216).bool(message.leftOffline);
+    }
+    if (message.teamId !== "") {
+      writer.uint32(226).string(message.teamId);
     }
     return writer;
   },
@@ -1350,6 +1375,14 @@ export const Conversation: MessageFns<Conversation> = {
             message.leftOffline = reader.bool();
             continue;
           }
+          case 28: {
+            if (tag !== 226) {
+              break;
+            }
+
+            message.teamId = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1364,7 +1397,7 @@ export const Conversation: MessageFns<Conversation> = {
 };
 
 function createBaseListConversationsRequest(): ListConversationsRequest {
-  return { statuses: [], assignee: 0, priority: 0, widgetId: "", query: "", pageSize: 0, pageToken: "" };
+  return { statuses: [], assignee: 0, priority: 0, widgetId: "", query: "", pageSize: 0, pageToken: "", teamId: "" };
 }
 
 export const ListConversationsRequest: MessageFns<ListConversationsRequest> = {
@@ -1393,6 +1426,9 @@ export const ListConversationsRequest: MessageFns<ListConversationsRequest> = {
     }
     if (message.pageToken !== "") {
       writer.uint32(58).string(message.pageToken);
+    }
+    if (message.teamId !== "") {
+      writer.uint32(66).string(message.teamId);
     }
     return writer;
   },
@@ -1474,6 +1510,14 @@ export const ListConversationsRequest: MessageFns<ListConversationsRequest> = {
             }
 
             message.pageToken = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.teamId = reader.string();
             continue;
           }
         }
@@ -1728,6 +1772,109 @@ export const AssignConversationResponse: MessageFns<AssignConversationResponse> 
     try {
       const end = length === undefined ? reader.len : reader.pos + length;
       const message = createBaseAssignConversationResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.conversation = Conversation.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+};
+
+function createBaseSetConversationTeamRequest(): SetConversationTeamRequest {
+  return { conversationId: "", teamId: "" };
+}
+
+export const SetConversationTeamRequest: MessageFns<SetConversationTeamRequest> = {
+  encode(message: SetConversationTeamRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.conversationId !== "") {
+      writer.uint32(10).string(message.conversationId);
+    }
+    if (message.teamId !== "") {
+      writer.uint32(18).string(message.teamId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SetConversationTeamRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSetConversationTeamRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.conversationId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.teamId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+};
+
+function createBaseSetConversationTeamResponse(): SetConversationTeamResponse {
+  return { conversation: undefined };
+}
+
+export const SetConversationTeamResponse: MessageFns<SetConversationTeamResponse> = {
+  encode(message: SetConversationTeamResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.conversation !== undefined) {
+      Conversation.encode(message.conversation, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SetConversationTeamResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSetConversationTeamResponse();
       while (reader.pos < end) {
         const tag = reader.uint32();
         switch (tag >>> 3) {
@@ -4325,6 +4472,21 @@ export const ConversationServiceDefinition = {
       requestType: AssignConversationRequest as typeof AssignConversationRequest,
       requestStream: false,
       responseType: AssignConversationResponse as typeof AssignConversationResponse,
+      responseStream: false,
+      options: {},
+    },
+    /**
+     * Moves a conversation to a team (or, with an empty `team_id`, to the whole workspace):
+     * its assignee is cleared and, while open and answered by agents, it waits in that
+     * team's line and is routed to the team's members. Any role.
+     * Errors: UNAUTHENTICATED, NOT_FOUND (conversation or team), FAILED_PRECONDITION
+     * (closed conversation).
+     */
+    setConversationTeam: {
+      name: "SetConversationTeam",
+      requestType: SetConversationTeamRequest as typeof SetConversationTeamRequest,
+      requestStream: false,
+      responseType: SetConversationTeamResponse as typeof SetConversationTeamResponse,
       responseStream: false,
       options: {},
     },

@@ -45,7 +45,16 @@ export interface WidgetSettings {
    */
   handlerType: HandlerType;
   /** The AI bot of `ai_bot` and `hybrid` widgets: name, avatar, instructions, limits. */
-  bot: BotSettings | undefined;
+  bot:
+    | BotSettings
+    | undefined;
+  /**
+   * The team its conversations go to (`tem_…`; TeamService); empty for the whole
+   * workspace. A hybrid widget's "agent available" then means one of the team's. A team
+   * that does not exist is INVALID_ARGUMENT on `settings.team_id`; if the team is deleted
+   * later, conversations go to the whole workspace.
+   */
+  teamId: string;
 }
 
 /**
@@ -248,6 +257,7 @@ function createBaseWidgetSettings(): WidgetSettings {
     allowedDomains: [],
     handlerType: 0,
     bot: undefined,
+    teamId: "",
   };
 }
 
@@ -273,6 +283,9 @@ export const WidgetSettings: MessageFns<WidgetSettings> = {
     }
     if (message.bot !== undefined) {
       BotSettings.encode(message.bot, writer.uint32(58).fork()).join();
+    }
+    if (message.teamId !== "") {
+      writer.uint32(66).string(message.teamId);
     }
     return writer;
   },
@@ -344,6 +357,14 @@ export const WidgetSettings: MessageFns<WidgetSettings> = {
             }
 
             message.bot = BotSettings.decode(reader, reader.uint32());
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.teamId = reader.string();
             continue;
           }
         }
