@@ -425,3 +425,36 @@ async fn assist_without_a_model_says_so() {
     assert!(refused.message().contains("PORTHOLE_LLM_BASE_URL"), "{}", refused.message());
     server.stop().await;
 }
+
+/// An agent who answers a bot's conversation takes it: the bot stops there and then.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_agent_answering_takes_the_conversation_from_the_bot() {
+    let model = Model::start().await;
+    let server = TestServer::start_with(Backend::Sqlite, |c| c.llm = Some(model.settings())).await;
+    let (owner, session) = sign_up(&server, "takeover@example.com", "Takeover Co").await;
+    let widget = bot_widget(&owner, pb::HandlerType::AiBot, penny()).await;
+    let (visitor, _) = start_visitor(&server, &widget.public_token).await;
+    let conversation = open_conversation(&visitor).await;
+    let mut feed = feed(&visitor).await;
+    visitor_says(&visitor, &conversation.id, "Hello?", "k1").await;
+    bot_answer(&mut feed).await;
+    agent_says(&owner, &conversation.id, "Hi, I am a person. How can I help?", false).await;
+    let now = visitor_conversation(&visitor, &conversation.id).await;
+    assert!(!now.with_bot && now.queue_position == 0 && now.agent_name == "Owner of Takeover Co");
+    let agent_side = owner
+        .conversations()
+        .get_conversation(pb::GetConversationRequest { conversation_id: conversation.id.clone() })
+        .await
+        .unwrap()
+        .into_inner()
+        .conversation
+        .unwrap();
+    assert_eq!(agent_side.assignee_user_id, session.user.unwrap().id);
+    assert_eq!(agent_side.responder(), pb::Responder::Agents);
+    visitor_says(&visitor, &conversation.id, "Thanks", "k2").await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(model.asked().len(), 1, "the bot stopped when the agent answered");
+    let texts: Vec<String> = agent_view(&owner, &conversation.id).await.into_iter().map(|m| m.body).collect();
+    assert!(texts.contains(&"Owner of Takeover Co took the conversation".to_owned()), "{texts:?}");
+    server.stop().await;
+}

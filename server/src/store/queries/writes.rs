@@ -487,7 +487,14 @@ impl Writes for Conn {
                 ))));
             }
         }
-        let status = match rules::after_message(before, new.sender, new.internal, current.assignee_user_id.is_some()) {
+        // An agent answering a conversation the bot has takes it: the bot stops, so it never
+        // talks over a person. (Other unassigned conversations stay in the queue as before.)
+        let takes_over = new.sender == Sender::Agent
+            && !new.internal
+            && current.assignee_user_id.is_none()
+            && current.responder == Responder::Bot;
+        let assigned = current.assignee_user_id.is_some() || takes_over;
+        let status = match rules::after_message(before, new.sender, new.internal, assigned) {
             Ok(status) => status,
             Err(refused) => return Ok(Staged::Done(SendOutcome::Refused(refused))),
         };
@@ -541,8 +548,15 @@ impl Writes for Conn {
         };
         let from_us = matches!(new.sender, Sender::Agent | Sender::Bot) && visible;
         let by_visitor = new.sender == Sender::Visitor;
+        let taken = if takes_over {
+            let line = Line::Assigned { to: sender_name.clone(), by: Some(sender_name.clone()) };
+            Some(self.write_line(&new.workspace_id, &new.conversation_id, &current.visitor_id, &line, new.now).await?)
+        } else {
+            None
+        };
         // A visitor reopening an unassigned conversation joins the queue again.
         let requeue = status == Status::Pending
+            && !takes_over
             && current.assignee_user_id.is_none()
             && current.queued_at.is_none()
             && current.responder == Responder::Agents;
@@ -572,6 +586,13 @@ impl Writes for Conn {
                 (before == Status::Resolved && status != Status::Resolved)
                     .then(|| conversations::resolved_at.eq(None::<i64>)),
                 requeue.then(|| conversations::queued_at.eq(new.now)),
+                takes_over.then(|| {
+                    (
+                        conversations::assignee_user_id.eq(UserId::from_stored(new.sender_id.clone())),
+                        conversations::queued_at.eq(None::<i64>),
+                        conversations::responder.eq(Responder::Agents),
+                    )
+                }),
             ))
             .returning(conversations::last_seq)
             .get_result(self)
@@ -614,14 +635,14 @@ impl Writes for Conn {
             self.enqueue_job(&job, new.now).await?;
         }
 
-        let mut new_events: Vec<NewEvent> = reopened.into_iter().collect();
+        let mut new_events: Vec<NewEvent> = reopened.into_iter().chain(taken).collect();
         new_events.push(NewEvent {
             conversation_id: Some(new.conversation_id.clone()),
             visitor_id: Some(current.visitor_id.clone()),
             visitor_visible: visible,
             body: EventBody::MessageCreated { message: message.clone() },
         });
-        if status != before {
+        if status != before || takes_over {
             let view = self
                 .conversation_view(&new.workspace_id, &new.conversation_id)
                 .await?
@@ -630,7 +651,10 @@ impl Writes for Conn {
                 conversation_id: Some(new.conversation_id.clone()),
                 visitor_id: Some(current.visitor_id.clone()),
                 visitor_visible: true,
-                body: EventBody::ConversationUpdated { conversation: view, cause: UpdateCause::Status },
+                body: EventBody::ConversationUpdated {
+                    conversation: view,
+                    cause: if takes_over { UpdateCause::Assignment } else { UpdateCause::Status },
+                },
             });
         }
         if requeue {
