@@ -3,7 +3,7 @@
 //! the empty inbox saying what to do next, creating a widget (which opens on its Install
 //! section, with steps per platform), the editor's preview as a site shows it (corner and
 //! launcher size, open and closed, light and dark, desktop and phone), the colour scheme,
-//! handlers nothing answers yet shown read-only, the test-chat page, search marks in the
+//! the handlers (agents, AI bot, hybrid; without a model, the warning), the test-chat page, search marks in the
 //! list, and a resolved conversation keeping its row while it is open. Screenshots go to
 //! test-results/ (first-hour-*.png).
 
@@ -342,34 +342,47 @@ test("widget: created on its Install section; the preview as the site shows it",
   expect(await page.getByRole("radio", { name: "Dark" }).isChecked()).toBe(true);
   expect(await page.getByLabel("Position").inputValue()).toBe("4");
 
-  // Who answers: agents only.
+  // Who answers: agents, the AI bot or hybrid; never a workflow.
   await page.getByRole("button", { name: "Who answers" }).click();
   const handlers = page.getByRole("radio");
-  expect(await handlers.count()).toBe(1);
+  await page.getByRole("radio", { name: /Agents/ }).waitFor();
+  expect(await handlers.count()).toBe(3);
   expect(await page.getByRole("radio", { name: /Agents/ }).isChecked()).toBe(true);
-  expect(await page.getByRole("radio", { name: /AI bot|Workflow|Hybrid/ }).count()).toBe(0);
-  expect(await page.getByText("Hybrid (bot when nobody is free)").count()).toBe(0);
+  expect(await page.getByRole("radio", { name: /^AI bot/ }).isChecked()).toBe(false);
+  await page
+    .getByRole("radio", { name: /Hybrid \(agents first, bot when nobody is available\)/ })
+    .waitFor();
+  expect(await page.getByRole("radio", { name: /Workflow/ }).count()).toBe(0);
   await shot(page, "handler-agents");
 
-  // A widget stored with a handler nothing answers yet: shown read-only, with a note.
+  // A hybrid widget on this server, which has no model: the bot's settings, and a warning
+  // that its conversations go to the agents until the operator sets one.
   const api = widgetApi(await accessTokenOf(page));
   const { widget: hybrid } = await api.createWidget({
-    name: "Old bot widget",
+    name: "Bot widget",
     settings: { handlerType: HandlerType.HYBRID },
   });
   await page.goto(`${server.url}/app/widgets/${hybrid?.id}?section=routing`);
-  const readOnly = page.getByTestId("unavailable-handler");
-  await readOnly.getByText("Hybrid (bot when nobody is free)").waitFor();
-  await readOnly.getByText("Not available yet: conversations go to agents.").waitFor();
-  const stuck = page.getByRole("radio", { name: /Hybrid/ });
-  expect(await stuck.isDisabled()).toBe(true);
-  expect(await stuck.isChecked()).toBe(true);
-  await shot(page, "handler-read-only");
-  // Choosing Agents and saving leaves only Agents.
+  await page.getByTestId("no-model").waitFor();
+  expect(await page.getByTestId("no-model").textContent()).toContain(
+    "No AI model is configured on this server: conversations go to your agents until the operator sets PORTHOLE_LLM_BASE_URL",
+  );
+  expect(await page.getByRole("radio", { name: /Hybrid/ }).isChecked()).toBe(true);
+  expect(await page.getByLabel("Name", { exact: true }).inputValue()).toBe("Assistant");
+  await shot(page, "handler-no-model");
+  // A workflow is refused by the server.
+  const refused = await api
+    .createWidget({ name: "Flow", settings: { handlerType: HandlerType.WORKFLOW } })
+    .then(
+      () => "created",
+      (e: unknown) => String(e),
+    );
+  expect(refused).toContain("settings.handler_type");
+  // Choosing Agents and saving hides the bot's settings.
   await page.getByRole("radio", { name: /Agents/ }).check();
+  await page.getByTestId("no-model").waitFor({ state: "detached" });
   await page.getByRole("button", { name: "Save changes" }).click();
   await page.getByRole("button", { name: "Saved" }).waitFor();
-  await readOnly.waitFor({ state: "detached" });
   const { widget: saved } = await api.getWidget({ widgetId: hybrid?.id ?? "" });
   expect(saved?.settings?.handlerType).toBe(HandlerType.AGENT);
 

@@ -1,8 +1,10 @@
 //! The reply box: reply or internal note, Enter sends and Shift+Enter breaks the line,
 //! files attached by button, paste or drop, typing reported to the visitor (never for notes),
 //! canned responses inserted by typing `/shortcut` (the list then owns Enter, Tab, arrows
-//! and Escape), and knowledge-base articles found with the book button beside the clip and
-//! inserted at the caret, as a link or as text (`knowledge/KnowledgePicker.tsx`).
+//! and Escape), knowledge-base articles found with the book button beside the clip and
+//! inserted at the caret, as a link or as text (`knowledge/KnowledgePicker.tsx`), and beside
+//! it the AI model's help (`bot/assist.tsx`): "Suggest a reply" puts a draft into the box to
+//! edit (never sends it), "Summarise" asks for the summary shown above the thread.
 
 import type { Attachment } from "@porthole/client";
 import { maxAttachmentBytes } from "@porthole/client/rules";
@@ -15,6 +17,8 @@ import {
   useRef,
   useState,
 } from "react";
+import { AssistButtons, type AssistState, SuggestStatus, useSuggestReply } from "../bot/assist";
+import { useAssistOffered } from "../bot/queries";
 import { CannedSuggestions, useCannedCompletion } from "../canned/CannedSuggestions";
 import type { PlaceholderValues } from "../canned/canned";
 import { Button, IconButton } from "../components/ui/Button";
@@ -44,6 +48,7 @@ export function Composer({
   disabledReason,
   visitor,
   onSend,
+  summarise,
 }: {
   conversationId: string;
   disabled?: boolean;
@@ -51,6 +56,8 @@ export function Composer({
   /** The visitor's name and e-mail, for canned responses' placeholders. */
   visitor?: { name: string; email: string };
   onSend: (body: string, internal: boolean, attachments: Attachment[]) => void;
+  /** "Summarise" (its summary shows above the thread); absent, neither assist action shows. */
+  summarise?: AssistState | undefined;
 }) {
   const [text, setTextState] = useState(() => drafts.get(conversationId) ?? "");
   const setText = (value: string) => {
@@ -150,6 +157,14 @@ export function Composer({
       el?.setSelectionRange(result.caret, result.caret);
     }
   };
+
+  // A suggested reply goes in like an article's text: its own paragraph at the caret, in
+  // the reply (not a note), for the agent to edit and send.
+  const suggest = useSuggestReply(conversationId, (suggestion) => {
+    setNote(false);
+    insertArticle(suggestion, "block");
+  });
+  const assistOffered = useAssistOffered() && summarise !== undefined;
 
   // Stop "typing" when leaving the conversation.
   // biome-ignore lint/correctness/useExhaustiveDependencies: only on unmount
@@ -331,6 +346,9 @@ export function Composer({
             onInsert={insertArticle}
             onReturn={() => area.current?.focus()}
           />
+          {assistOffered && summarise && (
+            <AssistButtons suggest={suggest} summarise={summarise} disabled={disabled} />
+          )}
           <input
             ref={fileInput}
             type="file"
@@ -359,6 +377,7 @@ export function Composer({
             <SendHorizontal className="size-3.5" />
           </Button>
         </div>
+        <SuggestStatus suggest={suggest} />
       </section>
     </div>
   );

@@ -1,12 +1,14 @@
 //! The conversation list: search (its matches marked in the rows), filters, rows with
-//! unread counts kept live by the feed (and "Left offline" on those left through the
-//! widget's offline form), and an empty state saying what to do next.
+//! unread counts kept live by the feed ("Left offline" on those left through the widget's
+//! offline form; the bot's name while the AI bot answers one), and an empty state saying
+//! what to do next.
 
-import { type Conversation, ConversationStatus, Priority, Responder } from "@porthole/client";
+import { type Conversation, ConversationStatus, Priority } from "@porthole/client";
 import type { UseInfiniteQueryResult } from "@tanstack/react-query";
 import { BellRing, ChevronDown, ListFilter, Search, X } from "lucide-react";
 import { Fragment, memo, useEffect, useState } from "react";
 import { Link } from "react-router";
+import { DEFAULT_BOT_NAME } from "../bot/bot";
 import { Button } from "../components/ui/Button";
 import { cn } from "../components/ui/cn";
 import {
@@ -27,7 +29,13 @@ import { useFeedStatus } from "./FeedProvider";
 import { hasMatch, highlightParts } from "./highlight";
 import { InboxEmptyState } from "./InboxEmptyState";
 import { LeftOfflineBadge } from "./LeftOfflineBadge";
-import type { AssigneeChoice, InboxFilter, ListData, StatusFilter } from "./model";
+import {
+  type AssigneeChoice,
+  botAnswers,
+  type InboxFilter,
+  type ListData,
+  type StatusFilter,
+} from "./model";
 import { useMembers } from "./queries";
 import { useTypists } from "./typing";
 
@@ -250,6 +258,9 @@ export function ConversationList({
                     ? "You"
                     : (members.find((m) => m.userId === c.assigneeUserId)?.displayName ?? "")
                 }
+                botName={
+                  widgets.find((w) => w.id === c.widgetId)?.settings?.bot?.name || DEFAULT_BOT_NAME
+                }
               />
             ))}
           </ul>
@@ -322,6 +333,7 @@ const ConversationRow = memo(function ConversationRow({
   search,
   query,
   assigneeName,
+  botName,
 }: {
   conversation: Conversation;
   selected: boolean;
@@ -329,9 +341,11 @@ const ConversationRow = memo(function ConversationRow({
   /** The search the list shows, whose matches the row marks. */
   query: string;
   assigneeName: string;
+  /** The name of the AI bot of the conversation's widget. */
+  botName: string;
 }) {
   const unread = Number(c.unreadCount);
-  const typists = useTypists(c.id).filter((t) => t.visitor);
+  const typists = useTypists(c.id).filter((t) => t.visitor || t.bot);
   const name = visitorLabel(c);
   // A match the row would not show otherwise: the e-mail behind a name, or message text
   // other than the last message's preview.
@@ -388,7 +402,11 @@ const ConversationRow = memo(function ConversationRow({
                   : "text-zinc-500 dark:text-zinc-400",
               )}
             >
-              {typists.length > 0 ? (
+              {typists[0]?.bot ? (
+                <span className="text-violet-600 italic dark:text-violet-400">
+                  {botName} is answering…
+                </span>
+              ) : typists.length > 0 ? (
                 <span className="text-brand-600 italic dark:text-brand-400">typing…</span>
               ) : (
                 (c.lastMessagePreview && (
@@ -421,8 +439,13 @@ const ConversationRow = memo(function ConversationRow({
               {ConversationStatus[c.status].charAt(0) +
                 ConversationStatus[c.status].slice(1).toLowerCase()}
             </span>
-            {c.responder === Responder.BOT ? (
-              <span className="text-violet-600 dark:text-violet-400">· Bot answering</span>
+            {botAnswers(c) ? (
+              <span
+                className="truncate text-violet-600 dark:text-violet-400"
+                title="The AI bot answers this conversation; take it over to answer yourself."
+              >
+                · {botName} (AI) answering
+              </span>
             ) : c.queuePosition > 0 ? (
               <span className="text-amber-600 dark:text-amber-400">
                 · #{c.queuePosition} in queue

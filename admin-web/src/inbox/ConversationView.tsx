@@ -1,11 +1,14 @@
 //! One conversation: header with status ("Left offline" too, explained), assignment,
-//! priority, tags and status actions; the live message history with typing; the composer;
-//! and the visitor panel beside it.
+//! priority, tags and status actions; while the AI bot answers it, a banner saying so with
+//! "Take over" (assigning oneself hands it to the agents); a summary from the AI model when
+//! asked for; the live message history with typing and the bot's answer as it is written;
+//! the composer; and the visitor panel beside it.
 
 import { type Conversation, ConversationStatus, Priority, SenderType } from "@porthole/client";
 import {
   ArrowDown,
   ArrowLeft,
+  Bot,
   Check,
   ChevronDown,
   MessagesSquare,
@@ -17,6 +20,8 @@ import {
 } from "lucide-react";
 import { Fragment, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { Link } from "react-router";
+import { SummaryPanel, useSummary } from "../bot/assist";
+import { useBotName } from "../bot/queries";
 import { Button, IconButton } from "../components/ui/Button";
 import { cn } from "../components/ui/cn";
 import {
@@ -36,13 +41,13 @@ import { Composer } from "./Composer";
 import { PriorityIcon } from "./ConversationList";
 import { viewing } from "./FeedProvider";
 import { LeftOfflineToggletip } from "./LeftOfflineBadge";
-import { MessageItem } from "./MessageItem";
-import { flattenMessages, isPending } from "./model";
+import { AiBadge, BotDraft, MessageItem } from "./MessageItem";
+import { botAnswers, flattenMessages, isPending } from "./model";
 import { useConversation, useMembers, useMessages } from "./queries";
 import { useSender } from "./sender";
 import { shortcuts } from "./shortcuts";
 import { TagEditor } from "./TagEditor";
-import { useTypists } from "./typing";
+import { useBotDraft, useTypists } from "./typing";
 import { VisitorPanel } from "./VisitorPanel";
 
 const wideQuery = window.matchMedia("(min-width: 1280px)");
@@ -106,6 +111,7 @@ export function ConversationView({
   const messages = useMessages(conversationId);
   const actions = useConversationActions(conversationId);
   const sender = useSender(conversationId);
+  const summary = useSummary(conversationId);
   // Beside the conversation on wide screens (open by default), a drawer below that.
   const [panelOpen, setPanelOpen] = useState(() => wideQuery.matches);
   useEffect(() => {
@@ -183,6 +189,10 @@ export function ConversationView({
           panelOpen={panelOpen}
           onTogglePanel={() => setPanelOpen((o) => !o)}
         />
+        {conversation && botAnswers(conversation) && (
+          <BotAnswering conversation={conversation} actions={actions} />
+        )}
+        <SummaryPanel state={summary} />
         <MessageList conversation={conversation} messages={messages} sender={sender} />
         <TypingLine conversationId={conversationId} />
         <Composer
@@ -194,6 +204,7 @@ export function ConversationView({
             email: conversation?.visitorEmail ?? "",
           }}
           onSend={sender.send}
+          summarise={summary}
         />
       </section>
       {panelOpen && (
@@ -271,7 +282,7 @@ function Header({
             </div>
           </div>
           <div className="flex w-full items-center justify-end gap-1 @2xl:w-auto">
-            {!c.assigneeUserId && !finished && (
+            {!c.assigneeUserId && !finished && !botAnswers(c) && (
               <Button
                 size="sm"
                 onClick={() => actions.assign.mutate(meId)}
@@ -411,6 +422,44 @@ function Header({
   );
 }
 
+/**
+ * The AI bot answers this conversation: say so, so agents do not write alongside it, and
+ * offer to take it over (assigning oneself makes the agents its responder).
+ */
+function BotAnswering({
+  conversation: c,
+  actions,
+}: {
+  conversation: Conversation;
+  actions: ReturnType<typeof useConversationActions>;
+}) {
+  const meId = useMe().data?.user?.id ?? "";
+  const name = useBotName(c.widgetId);
+  return (
+    <div
+      role="status"
+      data-testid="bot-answering"
+      className="flex flex-wrap items-center gap-x-3 gap-y-2 border-b border-violet-200 bg-violet-50 px-4 py-2.5 text-[13px] sm:px-6 dark:border-violet-500/20 dark:bg-violet-500/10"
+    >
+      <Bot className="size-4 shrink-0 text-violet-600 dark:text-violet-400" aria-hidden />
+      <p className="min-w-0 flex-1 text-violet-950 dark:text-violet-100">
+        <span className="font-medium">{name}</span> <AiBadge /> is answering this conversation.{" "}
+        <span className="text-violet-800/80 dark:text-violet-200/70">
+          Take it over to answer yourself; the bot then stops.
+        </span>
+      </p>
+      <Button
+        size="sm"
+        variant="primary"
+        onClick={() => actions.assign.mutate(meId)}
+        loading={actions.assign.isPending}
+      >
+        Take over
+      </Button>
+    </div>
+  );
+}
+
 function MessageList({
   conversation,
   messages,
@@ -421,6 +470,8 @@ function MessageList({
   sender: ReturnType<typeof useSender>;
 }) {
   const list = useMemo(() => flattenMessages(messages.data), [messages.data]);
+  // The bot's answer while it is written, shown after the messages until it is stored.
+  const draft = useBotDraft(conversation?.id);
   const scroller = useRef<HTMLDivElement>(null);
   const pinned = useRef(true);
   const previousHeight = useRef(0);
@@ -444,6 +495,25 @@ function MessageList({
     newestId.current = list.at(-1)?.id;
     previousHeight.current = el.scrollHeight;
   }, [list]);
+
+  // The thread's box shrinking (a summary above it, the reply box growing) keeps the view at
+  // the bottom too, if it was there.
+  useEffect(() => {
+    const el = scroller.current;
+    if (!el || typeof ResizeObserver === "undefined") return;
+    const observer = new ResizeObserver(() => {
+      if (pinned.current) el.scrollTop = el.scrollHeight;
+    });
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, []);
+
+  // A growing draft keeps the view at the bottom, if it was there.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: re-pin when the draft grows
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (el && pinned.current) el.scrollTop = el.scrollHeight;
+  }, [draft?.draft]);
 
   const onScroll = () => {
     const el = scroller.current;
@@ -554,6 +624,7 @@ function MessageList({
                 </Fragment>
               );
             })}
+            {draft && <BotDraft name={draft.name} text={draft.draft} />}
             {conversation && conversation.rating > 0 && <RatingCard conversation={conversation} />}
           </div>
         )}
@@ -612,15 +683,18 @@ function RatingCard({ conversation: c }: { conversation: Conversation }) {
 function TypingLine({ conversationId }: { conversationId: string }) {
   const typists = useTypists(conversationId);
   const meId = useMe().data?.user?.id;
-  const others = typists.filter((t) => t.senderId !== meId);
+  // The bot's words show as its growing bubble; before the first, this line says it writes.
+  const others = typists.filter((t) => t.senderId !== meId && !(t.bot && t.draft !== ""));
   if (others.length === 0) return <div className="h-0" />;
   const t = others[0];
   if (!t) return null;
   const label = t.visitor
     ? `${t.name || "The visitor"} is typing`
-    : t.internal
-      ? `${t.name} is writing a note`
-      : `${t.name} is replying`;
+    : t.bot
+      ? `${t.name || "The bot"} (AI) is writing an answer`
+      : t.internal
+        ? `${t.name} is writing a note`
+        : `${t.name} is replying`;
   return (
     <div
       className="flex items-center gap-2 bg-zinc-50/60 px-6 py-1.5 text-xs text-zinc-500 dark:bg-zinc-900/30 dark:text-zinc-400"

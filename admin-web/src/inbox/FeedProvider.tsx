@@ -67,7 +67,7 @@ export function FeedProvider({ meId, children }: { meId: string; children: React
       if (wanted.desktop) notify(title, body, conversationId, () => open(conversationId));
     };
     const onMessage = (m: Message, { first }: { first: boolean }) => {
-      typingStore.stopped(m.conversationId, m.senderId);
+      typingStore.stopped(m.conversationId, m);
       // Only visitors' messages: never notes, replies, or system lines ("Resolved by Sam").
       if (m.senderType !== SenderType.VISITOR || m.internal || !recent(m)) return;
       if (lookingAt(m.conversationId)) return;

@@ -1,9 +1,12 @@
 //! The inbox list as rendered: feed events merged into the cache show up at once, with
 //! unread counts, without duplicates, and leave when they stop matching the filter (except
-//! the open conversation, which keeps its row while open); search matches are marked.
+//! the open conversation, which keeps its row while open); search matches are marked; a
+//! conversation the AI bot answers says so, streams the answer and can be taken over.
 
 import { create } from "@bufbuild/protobuf";
 import {
+  AssignConversationResponseSchema,
+  CitationSchema,
   ConversationStatus,
   GetConversationResponseSchema,
   GetMeResponseSchema,
@@ -11,19 +14,27 @@ import {
   ListMembersResponseSchema,
   ListVisitorPageViewsResponseSchema,
   ListWidgetsResponseSchema,
+  Responder,
+  SenderType,
+  TypingEventSchema,
   type WatchWorkspaceResponse,
   WatchWorkspaceResponseSchema,
 } from "@porthole/client";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { act, cleanup, render, screen, waitFor, within } from "@testing-library/react";
 import { MemoryRouter, Route, Routes } from "react-router";
-import { afterEach, expect, test } from "vitest";
+import { afterEach, expect, test, vi } from "vitest";
+import { conversationClient } from "../lib/api";
 import { applyFeedEvent, keys } from "./cache";
 import { InboxScreen } from "./InboxScreen";
 import { defaultFilter, type ListData } from "./model";
 import { conversation, message, messagesPage, page } from "./testing";
+import { typingStore } from "./typing";
 
-afterEach(cleanup);
+afterEach(() => {
+  cleanup();
+  vi.restoreAllMocks();
+});
 
 const me = "usr_me";
 
@@ -276,4 +287,100 @@ test("a conversation not left offline has no such badge in its header", () => {
   renderAt("/inbox/c1", defaultFilter, [conversation("c1", 1_000, { visitorName: "Alan" })]);
   const header = screen.getByRole("region", { name: "Conversation" }).querySelector("header");
   expect(within(header as HTMLElement).queryByText("Left offline")).toBeNull();
+});
+
+test("a conversation the bot answers: its row and banner say so, the answer streams in, Take over assigns", async () => {
+  const assign = vi
+    .spyOn(conversationClient, "assignConversation")
+    .mockImplementation(async (req) =>
+      create(AssignConversationResponseSchema, {
+        conversation: conversation("cb1", 3_000, {
+          visitorName: "Nina",
+          assigneeUserId: req.assigneeUserId,
+          status: ConversationStatus.ACTIVE,
+          responder: Responder.AGENTS,
+          widgetId: "wgt_1",
+        }),
+      }),
+    );
+  const { qc, row } = renderAt("/inbox/cb1", defaultFilter, [
+    conversation("cb1", 3_000, {
+      visitorName: "Nina",
+      responder: Responder.BOT,
+      status: ConversationStatus.ACTIVE,
+      widgetId: "wgt_1",
+    }),
+  ]);
+  qc.setQueryData(
+    keys.widgets,
+    create(ListWidgetsResponseSchema, {
+      widgets: [{ id: "wgt_1", name: "Shop", settings: { bot: { name: "Penny" } } }],
+    }),
+  );
+  await waitFor(() => expect(row("Nina").textContent).toContain("Penny (AI) answering"));
+  const banner = screen.getByTestId("bot-answering");
+  expect(banner.textContent).toContain("Penny");
+  expect(banner.textContent).toContain("is answering this conversation");
+  // The banner's Take over replaces the header's "Take it".
+  expect(screen.queryByRole("button", { name: "Take it" })).toBeNull();
+
+  // The feed's typing events carry the answer so far: one bubble, growing, then replaced by
+  // the stored message.
+  const feed = (item: WatchWorkspaceResponse) =>
+    applyFeedEvent(qc, item, me, {
+      typing: (t) => typingStore.apply(t),
+      message: (m) => typingStore.stopped(m.conversationId, m),
+    });
+  const typing = (draft: string, on = true) =>
+    event({
+      case: "typing",
+      value: create(TypingEventSchema, {
+        conversationId: "cb1",
+        senderType: SenderType.BOT,
+        name: "Penny",
+        typing: on,
+        draft,
+      }),
+    });
+  await act(async () => feed(typing("")));
+  await screen.findByText("Penny (AI) is writing an answer");
+  await act(async () => feed(typing("Refunds take")));
+  expect((await screen.findByTestId("bot-draft")).textContent).toContain("Refunds take");
+  expect(screen.queryByText("Penny (AI) is writing an answer")).toBeNull();
+  expect(row("Nina").textContent).toContain("Penny is answering…");
+  await act(async () => feed(typing("Refunds take 5 working days [1].")));
+  expect(screen.getAllByTestId("bot-draft")).toHaveLength(1);
+  expect(screen.getByTestId("bot-draft").textContent).toContain("5 working days [1].");
+  await act(async () =>
+    feed(
+      event({
+        case: "messageCreated",
+        value: message("cb1", 2, {
+          senderType: SenderType.BOT,
+          senderId: "",
+          senderName: "Penny",
+          body: "Refunds take 5 working days [1].",
+          citations: [
+            create(CitationSchema, {
+              articleId: "art_1",
+              title: "Refund policy",
+              url: "https://x.example/r",
+            }),
+          ],
+        }),
+      }),
+    ),
+  );
+  await waitFor(() => expect(screen.queryByTestId("bot-draft")).toBeNull());
+  expect(screen.getByTestId("bot-message").textContent).toBe("Refunds take 5 working days [1].");
+  expect(screen.getByRole("link", { name: "Refund policy" }).getAttribute("href")).toBe(
+    "https://x.example/r",
+  );
+
+  // Take over: the conversation is assigned to me, which hands it to the agents.
+  await act(async () => screen.getByRole("button", { name: "Take over" }).click());
+  await waitFor(() => expect(assign).toHaveBeenCalledTimes(1));
+  expect(assign.mock.calls[0]?.[0]).toMatchObject({ conversationId: "cb1", assigneeUserId: me });
+  await waitFor(() => expect(screen.queryByTestId("bot-answering")).toBeNull());
+  expect(row("Nina").textContent).not.toContain("answering");
 });

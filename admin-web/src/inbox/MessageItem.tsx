@@ -1,11 +1,14 @@
 //! One message in the conversation: visitor on the left, team on the right, internal notes
 //! in amber, system messages (the server's lines on the conversation's course, "Resolved by
-//! Sam", and any an integration sends) as a small centred line with the time; attachments as
-//! inline images or file links.
+//! Sam", "Handed over to the team: …", and any an integration sends) as a small centred line
+//! with the time; attachments as inline images or file links. The AI bot's messages carry
+//! its name with an "AI" badge and the articles they cite (links only to http and https
+//! addresses); its answer while being written is `BotDraft`, the same bubble growing.
 
-import { type Attachment, type Message, SenderType } from "@porthole/client";
+import { type Attachment, type Citation, type Message, SenderType } from "@porthole/client";
 import { linkify } from "@porthole/client/rules";
-import { AlertCircle, FileText, Lock, RotateCw } from "lucide-react";
+import { AlertCircle, BookOpen, FileText, Lock, RotateCw } from "lucide-react";
+import { citationHref } from "../bot/bot";
 import { cn } from "../components/ui/cn";
 import { Avatar } from "../components/ui/misc";
 import { clockTime, formatBytes, fullTime, toDate } from "../lib/format";
@@ -82,6 +85,7 @@ export function MessageItem({
 }) {
   if (m.senderType === SenderType.SYSTEM) return <SystemLine message={m} />;
   const visitor = m.senderType === SenderType.VISITOR;
+  const bot = m.senderType === SenderType.BOT;
   const pending = isPending(m);
   const name =
     m.senderName || (visitor ? "Visitor" : m.senderType === SenderType.BOT ? "Bot" : "Agent");
@@ -94,6 +98,7 @@ export function MessageItem({
             <div className="mb-1 flex items-center justify-end gap-1.5 text-[11px] text-amber-700 dark:text-amber-400">
               <Lock className="size-3" />
               <span className="font-medium">Internal note</span> · {name}
+              {bot && <AiBadge />}
             </div>
           )}
           <div
@@ -139,18 +144,22 @@ export function MessageItem({
         )}
       >
         {!grouped && (
-          <div className="mb-1 px-1 text-[11px] text-zinc-500 dark:text-zinc-400">
+          <div className="mb-1 flex items-center gap-1.5 px-1 text-[11px] text-zinc-500 dark:text-zinc-400">
             <span className="font-medium text-zinc-700 dark:text-zinc-300">{name}</span>
+            {bot && <AiBadge />}
           </div>
         )}
         {(m.body || m.attachments.length === 0) && (
           <div
             title={fullTime(m.createTime)}
+            data-testid={bot ? "bot-message" : undefined}
             className={cn(
               "rounded-2xl px-3.5 py-2 text-[13.5px] leading-relaxed break-words whitespace-pre-wrap",
               visitor
                 ? "rounded-tl-md bg-zinc-100 text-zinc-900 dark:bg-zinc-800 dark:text-zinc-100"
-                : "rounded-tr-md bg-brand-600 text-white",
+                : bot
+                  ? BOT_BUBBLE
+                  : "rounded-tr-md bg-brand-600 text-white",
               pending && "opacity-60",
               failed && "ring-2 ring-red-400",
             )}
@@ -158,6 +167,7 @@ export function MessageItem({
             <Body text={m.body} />
           </div>
         )}
+        {bot && <Citations citations={m.citations} />}
         <Attachments attachments={m.attachments} mine={!visitor} />
         <Meta
           m={m}
@@ -168,6 +178,89 @@ export function MessageItem({
           mine={!visitor}
           readByVisitor={readByVisitor}
         />
+      </div>
+    </div>
+  );
+}
+
+/** The bot's bubble: the team's side, in its own colour, so nobody takes it for a person. */
+const BOT_BUBBLE =
+  "rounded-tr-md bg-violet-50 text-violet-950 ring-1 ring-violet-200 ring-inset dark:bg-violet-500/15 dark:text-violet-50 dark:ring-violet-500/30";
+
+/** "AI", beside the bot's name. */
+export function AiBadge() {
+  return (
+    <span
+      title="Written by the AI bot"
+      className="rounded bg-violet-100 px-1 text-[10px] leading-4 font-semibold tracking-wide text-violet-700 dark:bg-violet-500/20 dark:text-violet-300"
+    >
+      AI
+    </span>
+  );
+}
+
+/**
+ * The articles a bot answer cites, numbered as the answer's `[n]` markers; a title is a link
+ * (new tab) only when its address is http or https.
+ */
+export function Citations({ citations }: { citations: readonly Citation[] }) {
+  if (citations.length === 0) return null;
+  return (
+    <ol
+      aria-label="Sources"
+      className="mt-1 flex max-w-full flex-col items-end gap-0.5 px-1 text-[11.5px] text-zinc-500 dark:text-zinc-400"
+    >
+      {citations.map((c, i) => {
+        const href = citationHref(c.url);
+        return (
+          // biome-ignore lint/suspicious/noArrayIndexKey: a stored message's list never changes
+          <li key={i} className="flex max-w-full items-center gap-1">
+            <BookOpen className="size-3 shrink-0 text-violet-500" aria-hidden />
+            <span className="tabular-nums">[{i + 1}]</span>
+            {href ? (
+              <a
+                href={href}
+                target="_blank"
+                rel="noopener noreferrer"
+                className="truncate font-medium text-violet-700 underline decoration-violet-300 underline-offset-2 hover:decoration-current dark:text-violet-300 dark:decoration-violet-500/50"
+              >
+                {c.title}
+              </a>
+            ) : (
+              <span className="truncate font-medium text-zinc-700 dark:text-zinc-300">
+                {c.title}
+              </span>
+            )}
+          </li>
+        );
+      })}
+    </ol>
+  );
+}
+
+/** The bot's answer while it is written: its bubble, growing with each draft. */
+export function BotDraft({ name, text }: { name: string; text: string }) {
+  return (
+    <div className="mt-4 flex justify-end" data-testid="bot-draft">
+      <div className="flex max-w-[min(80%,560px)] flex-col items-end">
+        <div className="mb-1 flex items-center gap-1.5 px-1 text-[11px] text-zinc-500 dark:text-zinc-400">
+          <span className="font-medium text-zinc-700 dark:text-zinc-300">{name || "Bot"}</span>
+          <AiBadge />
+          <span>is writing…</span>
+        </div>
+        <div
+          aria-busy="true"
+          className={cn(
+            "rounded-2xl px-3.5 py-2 text-[13.5px] leading-relaxed break-words whitespace-pre-wrap",
+            BOT_BUBBLE,
+          )}
+        >
+          {text}
+          <span
+            aria-hidden
+            className="ml-0.5 inline-block h-3.5 w-1.5 translate-y-0.5 animate-blink rounded-sm bg-violet-400"
+          />
+        </div>
       </div>
     </div>
   );

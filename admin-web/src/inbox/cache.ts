@@ -60,6 +60,10 @@ export const keys = {
   notificationSettings: ["notification-settings"] as const,
   /** The first-run checklist's steps (`setup/`). */
   setupProgress: ["setup-progress"] as const,
+  /** The AI bot's model, usage and last failure (`bot/`; owners and admins). */
+  botStatus: ["bot-status"] as const,
+  /** Set once the server said it has no AI model (`bot/queries.ts`): assist actions hide. */
+  noModel: ["bot-no-model"] as const,
 };
 
 function listQueries(qc: QueryClient) {

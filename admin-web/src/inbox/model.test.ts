@@ -2,11 +2,12 @@
 //! of a conversation left offline. (The preview text is a shared rule, tested in
 //! client-sdk/ts/src/rules.)
 
-import { ConversationStatus, Priority, SenderType } from "@porthole/client";
+import { ConversationStatus, Priority, Responder, SenderType } from "@porthole/client";
 import { describe, expect, test } from "vitest";
 import {
   applyMessage,
   applyRead,
+  botAnswers,
   defaultFilter,
   dropPending,
   flattenList,
@@ -307,4 +308,13 @@ test("a conversation left offline says how the visitor expects the answer", () =
     "Left through the offline form; the visitor expects the answer here on their return.",
   );
   expect(leftOfflineNote("  ")).toContain("on their return");
+});
+
+test("the bot answers a conversation while it is its responder and not over", () => {
+  const bot = { responder: Responder.BOT, status: ConversationStatus.ACTIVE };
+  expect(botAnswers(bot)).toBe(true);
+  expect(botAnswers({ ...bot, status: ConversationStatus.PENDING })).toBe(true);
+  expect(botAnswers({ ...bot, status: ConversationStatus.RESOLVED })).toBe(false);
+  expect(botAnswers({ ...bot, status: ConversationStatus.CLOSED })).toBe(false);
+  expect(botAnswers({ ...bot, responder: Responder.AGENTS })).toBe(false);
 });

@@ -2,7 +2,8 @@
 //! how live events change lists, messages and unread counts, how duplicates are dropped
 //! (the message merge and preview text are the rules shared with the widget, from
 //! `@porthole/client/rules`; this file fits them to the query cache's pages), and what a
-//! conversation left through the offline form tells the agent.
+//! conversation left through the offline form tells the agent, and whether the AI bot is
+//! answering one (agents then should not jump in).
 //!
 //! Lists are TanStack infinite-query data (pages of ListConversationsResponse, newest
 //! activity first); message histories are pages of ListConversationMessagesResponse, the
@@ -19,6 +20,7 @@ import {
   ListConversationsResponseSchema,
   type Message,
   Priority,
+  Responder,
   SenderType,
 } from "@porthole/client";
 import { type MessageIdentity, mergeMessages, previewText } from "@porthole/client/rules";
@@ -345,4 +347,16 @@ export function leftOfflineNote(visitorEmail: string): string {
   return visitorEmail.trim()
     ? "Left through the offline form; the visitor expects the answer by e-mail."
     : "Left through the offline form; the visitor expects the answer here on their return.";
+}
+
+/**
+ * Whether the AI bot answers a conversation now: its responder is the bot and it is not
+ * over. Assigning it to an agent (taking it over) hands it to the agents on the server.
+ */
+export function botAnswers(c: Pick<Conversation, "responder" | "status">): boolean {
+  return (
+    c.responder === Responder.BOT &&
+    c.status !== ConversationStatus.RESOLVED &&
+    c.status !== ConversationStatus.CLOSED
+  );
 }

@@ -6,6 +6,7 @@
 
 import {
   AuthService,
+  BotService,
   CannedResponseService,
   Code,
   ConnectError,
@@ -75,3 +76,4 @@ export const cannedClient = createClient(CannedResponseService, transport);
 export const knowledgeClient = createClient(KnowledgeService, transport);
 export const webhookClient = createClient(WebhookService, transport);
 export const notificationClient = createClient(NotificationService, transport);
+export const botClient = createClient(BotService, transport);

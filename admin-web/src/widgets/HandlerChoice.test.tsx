@@ -1,4 +1,5 @@
-//! "Who answers": agents only; a stored handler nothing answers yet is read-only, noted.
+//! "Who answers": agents, the AI bot and hybrid can be chosen, never a workflow; a stored
+//! workflow is read-only, noted.
 
 import { HandlerType } from "@porthole/client";
 import { cleanup, fireEvent, render, screen } from "@testing-library/react";
@@ -7,37 +8,61 @@ import { HandlerChoice } from "./HandlerChoice";
 
 afterEach(cleanup);
 
-test("a new widget offers agents alone: no bot, workflow or hybrid", () => {
-  render(<HandlerChoice value={HandlerType.AGENT} stored={HandlerType.AGENT} onChange={vi.fn()} />);
+test("agents, the AI bot and hybrid are offered; a workflow is not", () => {
+  const onChange = vi.fn();
+  render(
+    <HandlerChoice value={HandlerType.AGENT} stored={HandlerType.AGENT} onChange={onChange} />,
+  );
   const radios = screen.getAllByRole("radio");
-  expect(radios).toHaveLength(1);
+  expect(radios).toHaveLength(3);
   expect(screen.getByRole("radio", { name: /Agents/ })).toHaveProperty("checked", true);
-  expect(screen.queryByText(/Hybrid|Workflow/)).toBeNull();
-  expect(screen.queryByRole("radio", { name: /AI bot/ })).toBeNull();
+  expect(screen.getByRole("radio", { name: /^AI bot/ })).toHaveProperty("checked", false);
+  expect(
+    screen.getByRole("radio", { name: /Hybrid \(agents first, bot when nobody is available\)/ }),
+  ).toHaveProperty("checked", false);
+  expect(screen.queryByText(/Workflow/)).toBeNull();
   expect(screen.queryByText(/Not available yet/)).toBeNull();
+
+  fireEvent.click(screen.getByRole("radio", { name: /^AI bot/ }));
+  expect(onChange).toHaveBeenLastCalledWith(HandlerType.AI_BOT);
+  fireEvent.click(screen.getByRole("radio", { name: /Hybrid/ }));
+  expect(onChange).toHaveBeenLastCalledWith(HandlerType.HYBRID);
 });
 
-test.each([
-  [HandlerType.HYBRID, "Hybrid (bot when nobody is free)"],
-  [HandlerType.AI_BOT, "AI bot"],
-  [HandlerType.WORKFLOW, "Workflow"],
-])("a stored %s handler is shown read-only with a note", (handler, label) => {
+test("a stored workflow is shown read-only with a note; the others can still be chosen", () => {
   const onChange = vi.fn();
-  render(<HandlerChoice value={handler} stored={handler} onChange={onChange} />);
-  const stuck = screen.getByRole("radio", { name: new RegExp(label.replace(/[()]/g, "\\$&")) });
+  render(
+    <HandlerChoice
+      value={HandlerType.WORKFLOW}
+      stored={HandlerType.WORKFLOW}
+      onChange={onChange}
+    />,
+  );
+  const stuck = screen.getByRole("radio", { name: /Workflow/ });
   expect(stuck).toHaveProperty("disabled", true);
   expect(stuck).toHaveProperty("checked", true);
   expect(screen.getByText("Not available yet: conversations go to agents.")).toBeTruthy();
-  // Agents can still be chosen.
   fireEvent.click(screen.getByRole("radio", { name: /Agents/ }));
   expect(onChange).toHaveBeenCalledWith(HandlerType.AGENT);
 });
 
-test("after choosing agents (unsaved) the stored handler stays visible, unchosen", () => {
+test("after choosing another (unsaved) the stored workflow stays visible, unchosen", () => {
   render(
-    <HandlerChoice value={HandlerType.AGENT} stored={HandlerType.HYBRID} onChange={vi.fn()} />,
+    <HandlerChoice value={HandlerType.AI_BOT} stored={HandlerType.WORKFLOW} onChange={vi.fn()} />,
   );
-  expect(screen.getByRole("radio", { name: /Hybrid/ })).toHaveProperty("checked", false);
-  expect(screen.getByRole("radio", { name: /Agents/ })).toHaveProperty("checked", true);
+  expect(screen.getByRole("radio", { name: /Workflow/ })).toHaveProperty("checked", false);
+  expect(screen.getByRole("radio", { name: /^AI bot/ })).toHaveProperty("checked", true);
   expect(screen.getByText("Not available yet: conversations go to agents.")).toBeTruthy();
+});
+
+test("the server's refusal of the handler is shown under the choice", () => {
+  render(
+    <HandlerChoice
+      value={HandlerType.AGENT}
+      stored={HandlerType.AGENT}
+      onChange={vi.fn()}
+      error="workflows are not available yet"
+    />,
+  );
+  expect(screen.getByText("workflows are not available yet")).toBeTruthy();
 });

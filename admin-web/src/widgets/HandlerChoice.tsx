@@ -1,8 +1,9 @@
-//! "Who answers": the handler of a widget's conversations. Only agents can be chosen: no
-//! bot or workflow engine answers yet. A widget stored with another handler shows it
-//! read-only, saying its conversations go to agents, until the owner picks Agents.
+//! "Who answers": the handler of a widget's conversations: agents, the AI bot, or hybrid
+//! (agents first, the bot while nobody is available). A workflow cannot be chosen (the
+//! server refuses it: guided flows are not built); a widget stored with one shows it
+//! read-only, saying its conversations go to agents, until the owner picks another.
 
-import { HandlerType } from "@porthole/client";
+import type { HandlerType } from "@porthole/client";
 import { Info } from "lucide-react";
 import { cn } from "../components/ui/cn";
 import { handlerLabel, isUnavailableHandler, SELECTABLE_HANDLERS } from "./settings";
@@ -86,11 +87,6 @@ export function HandlerChoice({
         </div>
       )}
       {error && <p className="text-xs text-red-600">{error}</p>}
-      {value === HandlerType.AGENT && (
-        <p className="text-xs text-zinc-500 dark:text-zinc-400">
-          An AI bot and scripted workflows will be offered here once Porthole has them.
-        </p>
-      )}
     </fieldset>
   );
 }

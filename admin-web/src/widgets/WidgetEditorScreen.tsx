@@ -2,9 +2,11 @@
 //! snippet with install steps, public token and identity secret. The open section is in the
 //! URL (`?section=install`), so links can lead to one; a widget just created opens on
 //! Install. Saving sends the settings whole (UpdateWidget replaces them) and shows the
-//! server's field errors next to each field.
+//! server's field errors next to each field. "Who answers" also holds the AI bot's persona
+//! when the bot answers (AI bot, Hybrid), with a warning when the server has no model.
 
 import {
+  type BotSettings,
   ColorScheme,
   type HandlerType,
   PreChatField,
@@ -19,6 +21,8 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { ArrowLeft, Eye, EyeOff, RefreshCw, Trash2 } from "lucide-react";
 import { type ReactNode, useEffect, useMemo, useState } from "react";
 import { Link, useLocation, useNavigate, useParams, useSearchParams } from "react-router";
+import { botProblems, completeBot, parseMaxTurns, usesBot } from "../bot/bot";
+import { useBotStatus } from "../bot/queries";
 import { Button } from "../components/ui/Button";
 import { cn } from "../components/ui/cn";
 import { ConfirmDialog } from "../components/ui/Dialog";
@@ -29,6 +33,7 @@ import { toast, toastError } from "../components/ui/Toast";
 import { keys } from "../inbox/cache";
 import { widgetClient } from "../lib/api";
 import { describeError, formErrors } from "../lib/errors";
+import { BotPersonaFields } from "./BotPersonaFields";
 import { HandlerChoice } from "./HandlerChoice";
 import { InstallCard } from "./InstallGuide";
 import { storeWidget, useWidget } from "./queries";
@@ -107,10 +112,20 @@ function Editor({ widget }: { widget: Widget }) {
   const [reopenCustom, setReopenCustom] = useState(() =>
     customReopenText(reopenMinutes(widget.settings?.behavior)),
   );
+  // The bot's answers per conversation as typed.
+  const [turnsText, setTurnsText] = useState(() =>
+    String(completeBot(widget.settings?.bot).maxTurns),
+  );
+  // Whether the server has a model, for the bot's section (this screen is for admins).
+  const botStatus = useBotStatus();
   // What the form itself refuses to send, by request path; shown at the field as typed.
   const reopenParsed = reopenCustom === undefined ? undefined : parseReopenMinutes(reopenCustom);
-  const refused: Record<string, string> =
-    reopenParsed && "error" in reopenParsed ? { [REOPEN_PATH]: reopenParsed.error } : {};
+  const refused: Record<string, string> = {
+    ...(reopenParsed && "error" in reopenParsed ? { [REOPEN_PATH]: reopenParsed.error } : {}),
+    ...(usesBot(settings.handlerType)
+      ? botProblems(settings.bot ?? completeBot(undefined), turnsText)
+      : {}),
+  };
 
   const pristine = useMemo(() => completeSettings(widget.settings), [widget.settings]);
   const domainList = domains
@@ -142,6 +157,7 @@ function Editor({ widget }: { widget: Widget }) {
       if (res.widget) {
         setSettings(completeSettings(res.widget.settings));
         setDomains(res.widget.settings?.allowedDomains.join("\n") ?? "");
+        setTurnsText(String(completeBot(res.widget.settings?.bot).maxTurns));
       }
       toast("Widget saved");
     },
@@ -154,6 +170,8 @@ function Editor({ widget }: { widget: Widget }) {
   });
 
   const err = (path: string) => errors.fields[path];
+  // A field's own refusal as typed first, else the server's.
+  const fieldError = (path: string) => refused[path] ?? errors.fields[path];
   const errPrefix = (prefix: string) =>
     Object.entries(errors.fields).find(
       ([k]) => k === prefix || k.startsWith(`${prefix}.`) || k.startsWith(`${prefix}[`),
@@ -165,6 +183,13 @@ function Editor({ widget }: { widget: Widget }) {
     setSettings((s) => ({ ...s, texts: { ...(s.texts as WidgetTexts), ...patch } }));
   const setBehavior = (patch: Partial<WidgetBehavior>) =>
     setSettings((s) => ({ ...s, behavior: { ...(s.behavior as WidgetBehavior), ...patch } }));
+  const setBot = (patch: Partial<BotSettings>) =>
+    setSettings((s) => ({ ...s, bot: { ...(s.bot ?? completeBot(undefined)), ...patch } }));
+  const setTurns = (text: string) => {
+    setTurnsText(text);
+    const parsed = parseMaxTurns(text);
+    if ("turns" in parsed) setBot({ maxTurns: parsed.turns });
+  };
 
   const a = settings.appearance as WidgetAppearance;
   const t = settings.texts as WidgetTexts;
@@ -207,7 +232,9 @@ function Editor({ widget }: { widget: Widget }) {
         </Button>
       </header>
       <div className="min-h-0 flex-1 overflow-y-auto">
-        <div className="mx-auto grid max-w-6xl gap-8 px-4 py-6 sm:px-6 lg:grid-cols-[minmax(0,1fr)_minmax(300px,440px)]">
+        {/* minmax(0, 1fr): the preview is drawn as wide as its column, so its width must
+            not hold the column open when the window narrows. */}
+        <div className="mx-auto grid max-w-6xl grid-cols-[minmax(0,1fr)] gap-8 px-4 py-6 sm:px-6 lg:grid-cols-[minmax(0,1fr)_minmax(300px,440px)]">
           <div className="min-w-0">
             <nav aria-label="Widget settings" className="-mx-1 mb-5 flex flex-wrap gap-1">
               {SECTIONS.map(([id, label]) => (
@@ -519,16 +546,28 @@ function Editor({ widget }: { widget: Widget }) {
               </Card>
             )}
             {section === "routing" && (
-              <Card>
-                <HandlerChoice
-                  value={settings.handlerType}
-                  stored={pristine.handlerType}
-                  onChange={(handlerType: HandlerType) =>
-                    setSettings((s) => ({ ...s, handlerType }))
-                  }
-                  error={err("settings.handler_type")}
-                />
-              </Card>
+              <div className="space-y-6">
+                <Card>
+                  <HandlerChoice
+                    value={settings.handlerType}
+                    stored={pristine.handlerType}
+                    onChange={(handlerType: HandlerType) =>
+                      setSettings((s) => ({ ...s, handlerType }))
+                    }
+                    error={err("settings.handler_type")}
+                  />
+                </Card>
+                {usesBot(settings.handlerType) && (
+                  <BotPersonaFields
+                    bot={settings.bot ?? completeBot(undefined)}
+                    onChange={setBot}
+                    turnsText={turnsText}
+                    onTurnsText={setTurns}
+                    error={fieldError}
+                    status={botStatus.data}
+                  />
+                )}
+              </div>
             )}
             {section === "install" && (
               <div className="space-y-6">
@@ -590,7 +629,9 @@ function sectionOf(path: string): Section {
   if (path.startsWith("settings.texts")) return "texts";
   if (path.startsWith("settings.behavior")) return "behavior";
   if (path.startsWith("settings.business_hours")) return "hours";
-  if (path.startsWith("settings.handler_type")) return "routing";
+  if (path.startsWith("settings.handler_type") || path.startsWith("settings.bot")) {
+    return "routing";
+  }
   if (path.startsWith("settings.allowed_domains")) return "install";
   return "appearance";
 }

@@ -1,6 +1,7 @@
 //! The preview's frame sizes and what it sends the frame; and the toggles, rendered.
 
-import { ColorScheme, WidgetPosition } from "@porthole/client";
+import { create } from "@bufbuild/protobuf";
+import { ColorScheme, HandlerType, WidgetPosition, WidgetSettingsSchema } from "@porthole/client";
 import { cleanup, fireEvent, render, screen } from "@testing-library/react";
 import { afterEach, expect, test } from "vitest";
 import { completeSettings } from "./settings";
@@ -56,6 +57,22 @@ test("the frame gets the settings with the scheme resolved for the visitor's sys
     previewMessage(fixed, { screen: "offline", open: true, theme: "dark" }).config.appearance
       .colorScheme,
   ).toBe(ColorScheme.LIGHT);
+});
+
+test("the bot's persona goes to the frame only when the bot answers the widget", () => {
+  const settings = completeSettings(
+    create(WidgetSettingsSchema, {
+      handlerType: HandlerType.AGENT,
+      bot: { name: "Penny", avatarUrl: "/penny.png", instructions: "secret tone", maxTurns: 5 },
+    }),
+  );
+  const view = { screen: "chat", open: true, theme: "light" } as const;
+  expect(previewMessage(settings, view).config.bot).toBeUndefined();
+  for (const handlerType of [HandlerType.AI_BOT, HandlerType.HYBRID]) {
+    const config = previewMessage({ ...settings, handlerType }, view).config;
+    // The persona as visitors get it: never the instructions.
+    expect(config.bot).toEqual({ name: "Penny", avatarUrl: "/penny.png" });
+  }
 });
 
 test("the toggles: device, system theme, open or closed, screen", () => {

@@ -15,6 +15,7 @@
 import type { WidgetSettings } from "@porthole/client";
 import { Laptop, Moon, PanelBottomClose, PanelBottomOpen, Smartphone, Sun } from "lucide-react";
 import { type ReactNode, useEffect, useRef, useState } from "react";
+import { usesBot } from "../bot/bot";
 import { cn } from "../components/ui/cn";
 import { type PreviewTheme, schemeFor } from "./settings";
 
@@ -58,7 +59,10 @@ export function frameSize(device: Device, available: number): FrameSize {
   };
 }
 
-/** What the frame is sent: the settings as the widget reads them, and how to show them. */
+/**
+ * What the frame is sent: the settings as the widget reads them (GetWidgetConfig's shape:
+ * the bot's persona only when the bot answers the widget), and how to show them.
+ */
 export function previewMessage(
   settings: WidgetSettings,
   view: { screen: Screen; open: boolean; theme: PreviewTheme },
@@ -75,6 +79,10 @@ export function previewMessage(
       appearance,
       texts: settings.texts,
       behavior: settings.behavior,
+      bot:
+        settings.bot && usesBot(settings.handlerType)
+          ? { name: settings.bot.name, avatarUrl: settings.bot.avatarUrl }
+          : undefined,
       online: true,
     }),
   );

@@ -1,11 +1,13 @@
 //! The workspace's widgets: one card each with its state and token, and a dialog to create
 //! one (opened at once by `?new=1`), which then opens the new widget's Install section.
+//! Below them, the AI bot's card (`bot/BotStatusCard.tsx`): its model, usage and failures.
 
-import type { Widget } from "@porthole/client";
+import { HandlerType, type Widget } from "@porthole/client";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { Blocks, ChevronRight, Plus } from "lucide-react";
 import { type FormEvent, useState } from "react";
 import { Link, useNavigate, useSearchParams } from "react-router";
+import { BotStatusCard } from "../bot/BotStatusCard";
 import { Button } from "../components/ui/Button";
 import { Dialog } from "../components/ui/Dialog";
 import { Field, FormAlert, Input } from "../components/ui/Field";
@@ -36,7 +38,7 @@ export function WidgetsScreen() {
           </Button>
         }
       />
-      <div className="mx-auto max-w-4xl px-4 pb-10 sm:px-8">
+      <div className="mx-auto max-w-4xl space-y-6 px-4 pb-10 sm:px-8">
         {widgets.isPending ? (
           <div className="flex justify-center py-16">
             <Spinner className="size-5" />
@@ -57,6 +59,7 @@ export function WidgetsScreen() {
             </div>
           </EmptyState>
         )}
+        <BotStatusCard widgets={widgets.data?.widgets ?? []} />
       </div>
       <CreateWidgetDialog open={creating} onOpenChange={setCreating} />
     </div>
@@ -81,6 +84,8 @@ function WidgetRow({ widget: w }: { widget: Widget }) {
           <div className="flex items-center gap-2">
             <span className="truncate text-sm font-medium">{w.name}</span>
             {w.active ? <Badge tone="green">Active</Badge> : <Badge>Inactive</Badge>}
+            {w.settings?.handlerType === HandlerType.AI_BOT && <Badge tone="brand">AI bot</Badge>}
+            {w.settings?.handlerType === HandlerType.HYBRID && <Badge tone="brand">Hybrid</Badge>}
           </div>
           <p className="mt-0.5 truncate text-xs text-zinc-500 dark:text-zinc-400">
             {w.settings?.allowedDomains.length

@@ -1,5 +1,5 @@
 //! Widget settings rules: the colour scheme the preview shows, which handlers can be
-//! chosen, the allowed-website match the editor's hint mirrors from the server, and the
+//! chosen (agents, AI bot, hybrid; never a workflow), the bot's defaults, the allowed-website match the editor's hint mirrors from the server, and the
 //! quiet period after a resolve (default, presets, limits, words).
 
 import { create } from "@bufbuild/protobuf";
@@ -10,6 +10,7 @@ import {
   colorSchemeLabel,
   completeSettings,
   durationLabel,
+  handlerLabel,
   isUnavailableHandler,
   originAllowed,
   parseReopenMinutes,
@@ -39,14 +40,37 @@ test("the editor offers Auto, Light and Dark; new settings start on auto", () =>
   expect(completeSettings(stored).appearance?.colorScheme).toBe(ColorScheme.DARK);
 });
 
-test("only agents can be chosen; other stored handlers are shown read-only", () => {
-  expect(SELECTABLE_HANDLERS).toEqual([HandlerType.AGENT]);
-  expect(isUnavailableHandler(HandlerType.AGENT)).toBe(false);
+test("agents, the AI bot and hybrid can be chosen; a stored workflow is shown read-only", () => {
+  expect(SELECTABLE_HANDLERS).toEqual([HandlerType.AGENT, HandlerType.AI_BOT, HandlerType.HYBRID]);
+  expect(SELECTABLE_HANDLERS.map((h) => handlerLabel[h].label)).toEqual([
+    "Agents",
+    "AI bot",
+    "Hybrid (agents first, bot when nobody is available)",
+  ]);
+  for (const h of [HandlerType.AGENT, HandlerType.AI_BOT, HandlerType.HYBRID])
+    expect(isUnavailableHandler(h)).toBe(false);
   expect(isUnavailableHandler(HandlerType.UNSPECIFIED)).toBe(false);
-  for (const h of [HandlerType.AI_BOT, HandlerType.WORKFLOW, HandlerType.HYBRID])
-    expect(isUnavailableHandler(h)).toBe(true);
+  expect(isUnavailableHandler(HandlerType.WORKFLOW)).toBe(true);
   // An unset handler is stored as agent, and the form shows it so.
   expect(completeSettings(create(WidgetSettingsSchema)).handlerType).toBe(HandlerType.AGENT);
+});
+
+test("the bot's persona is always complete: the server's defaults fill what is missing", () => {
+  expect(completeSettings(undefined).bot).toMatchObject({
+    name: "Assistant",
+    avatarUrl: "",
+    instructions: "",
+    maxTurns: 5,
+  });
+  const stored = create(WidgetSettingsSchema, {
+    handlerType: HandlerType.AI_BOT,
+    bot: { name: "Penny", instructions: "Be brief.", maxTurns: 12 },
+  });
+  expect(completeSettings(stored).bot).toMatchObject({
+    name: "Penny",
+    instructions: "Be brief.",
+    maxTurns: 12,
+  });
 });
 
 test("allowed websites match as the server's origin_allowed does", () => {

@@ -1,6 +1,7 @@
 //! Widget settings as the editor holds them: a complete WidgetSettings (the server fills in
 //! defaults, and UpdateWidget replaces settings whole), with helpers to fill gaps; the
-//! words for their values; which handlers can be chosen; the colour scheme the preview
+//! words for their values; which handlers can be chosen (agents, the AI bot, or both:
+//! hybrid; never a workflow, which the server refuses); the colour scheme the preview
 //! shows for a visitor whose system is light or dark; and the quiet period after which a
 //! resolved conversation is no longer continued (its presets, words and limits).
 
@@ -21,6 +22,7 @@ import {
   WidgetSettingsSchema,
   WidgetTextsSchema,
 } from "@porthole/client";
+import { completeBot } from "../bot/bot";
 
 export const DAYS = [
   "monday",
@@ -52,7 +54,10 @@ export function completeSettings(settings: WidgetSettings | undefined): WidgetSe
   for (const d of DAYS) {
     filledHours[d] = hours[d] ?? day(d !== "saturday" && d !== "sunday");
   }
+  // Fields this file does not complete are kept as stored, so a save never drops them.
+  const { $typeName: _type, $unknown: _unknown, ...stored } = s;
   return create(WidgetSettingsSchema, {
+    ...stored,
     appearance:
       s.appearance ??
       create(WidgetAppearanceSchema, {
@@ -76,6 +81,7 @@ export function completeSettings(settings: WidgetSettings | undefined): WidgetSe
     businessHours: filledHours,
     allowedDomains: [...s.allowedDomains],
     handlerType: s.handlerType || HandlerType.AGENT,
+    bot: completeBot(s.bot),
   });
 }
 
@@ -194,12 +200,17 @@ export function schemeFor(
 }
 
 /**
- * Handlers the editor offers. Only agents answer today: no bot or workflow engine exists,
- * so a widget set to one of those is shown read-only (its conversations go to agents).
+ * Handlers the editor offers, in order. A workflow is refused by the server (guided flows
+ * are not built), so a widget stored with one shows it read-only (its conversations go to
+ * agents) until another is chosen.
  */
-export const SELECTABLE_HANDLERS: readonly HandlerType[] = [HandlerType.AGENT];
+export const SELECTABLE_HANDLERS: readonly HandlerType[] = [
+  HandlerType.AGENT,
+  HandlerType.AI_BOT,
+  HandlerType.HYBRID,
+];
 
-/** Whether a stored handler is one nothing answers yet (shown read-only, with a note). */
+/** Whether a stored handler is one nothing answers (shown read-only, with a note). */
 export function isUnavailableHandler(handler: HandlerType): boolean {
   return handler !== HandlerType.UNSPECIFIED && !SELECTABLE_HANDLERS.includes(handler);
 }
@@ -207,13 +218,15 @@ export function isUnavailableHandler(handler: HandlerType): boolean {
 export const handlerLabel: Record<HandlerType, { label: string; description: string }> = {
   [HandlerType.UNSPECIFIED]: { label: "Agents", description: "" },
   [HandlerType.AGENT]: { label: "Agents", description: "Your team answers every conversation." },
-  [HandlerType.HYBRID]: {
-    label: "Hybrid (bot when nobody is free)",
-    description: "The AI bot answers while no agent is available; visitors can ask for a human.",
-  },
   [HandlerType.AI_BOT]: {
     label: "AI bot",
-    description: "The bot answers and hands over to a human when asked.",
+    description:
+      "The bot answers every conversation from your published articles and hands over to your team when the visitor asks or it cannot help.",
+  },
+  [HandlerType.HYBRID]: {
+    label: "Hybrid (agents first, bot when nobody is available)",
+    description:
+      "Your team answers while someone is available; otherwise the bot does, and visitors can ask for a person at any time.",
   },
   [HandlerType.WORKFLOW]: { label: "Workflow", description: "A scripted workflow answers." },
 };
