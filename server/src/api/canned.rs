@@ -75,6 +75,7 @@ impl CannedResponseService for CannedResponseApi {
             created_by: agent.user_id,
             created_at: now,
             updated_at: now,
+            knowledge: req.knowledge,
         };
         let row = saved(self.state.store.insert_canned_response(row).await?, Some(&shortcut))?;
         Ok(Response::new(pb::CreateCannedResponseResponse { canned_response: Some(convert::canned_response(&row)) }))
@@ -91,7 +92,13 @@ impl CannedResponseService for CannedResponseApi {
         let title = req.title.map(|t| rules::check_title("title", &t, &mut v));
         let body = req.body.map(|b| rules::check_body("body", &b, &mut v));
         v.into_result(())?;
-        let change = CannedResponseChange { shortcut: shortcut.clone(), title, body, updated_at: now_ms() };
+        let change = CannedResponseChange {
+            shortcut: shortcut.clone(),
+            title,
+            body,
+            knowledge: req.knowledge,
+            updated_at: now_ms(),
+        };
         let outcome =
             self.state.store.update_canned_response(&agent.workspace_id, &req.canned_response_id, change).await?;
         let row = saved(outcome, shortcut.as_deref())?;

@@ -97,6 +97,7 @@ pub fn canned_response(row: &CannedResponseRow) -> pb::CannedResponse {
         create_time: Some(timestamp(row.created_at)),
         update_time: Some(timestamp(row.updated_at)),
         created_by_user_id: row.created_by.to_string(),
+        knowledge: row.knowledge,
     }
 }
 

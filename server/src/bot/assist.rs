@@ -40,8 +40,9 @@ pub async fn suggest_reply(
     let Some((_, question)) = context.messages.iter().rev().find(|(sender, _)| *sender == Sender::Visitor) else {
         return Err(AssistError::Nothing("the visitor has not written anything to answer yet"));
     };
-    let (found, sources) = retrieve(state, workspace_id, question).await?;
-    let system = draft_prompt(&sources);
+    let super::Retrieved { found, sources, snippets } = retrieve(state, workspace_id, question).await?;
+    let snippets: Vec<&str> = snippets.iter().map(String::as_str).collect();
+    let system = draft_prompt(&sources, &snippets);
     let turns: Vec<Turn> = context
         .messages
         .iter()

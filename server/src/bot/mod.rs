@@ -18,7 +18,7 @@ use crate::AppState;
 use crate::api::chat;
 use crate::domain::bot::{
     HandOff, MAX_HANDOFF_CHARS, MAX_HISTORY, MAX_HISTORY_CHARS, MAX_SOURCES, Source, Turn, asks_for_human, cite, clip,
-    fallback_summary, retrieval_words, system_prompt,
+    fallback_summary, matching_texts, retrieval_words, system_prompt,
 };
 use crate::domain::conversation::{MAX_BODY_CHARS, MessageToSend, Sender};
 use crate::domain::id::{ConversationId, MessageId, WorkspaceId};
@@ -78,8 +78,9 @@ pub async fn answer(
         return hand_off(state, target, &context, HandOff::TurnLimit(turns_allowed), None).await;
     }
 
-    let (found, sources) = retrieve(state, workspace_id, question).await?;
-    let system = system_prompt(&context.settings.bot, &sources);
+    let Retrieved { found, sources, snippets } = retrieve(state, workspace_id, question).await?;
+    let snippets: Vec<&str> = snippets.iter().map(String::as_str).collect();
+    let system = system_prompt(&context.settings.bot, &sources, &snippets);
     let turns: Vec<Turn> = context
         .messages
         .iter()
@@ -191,17 +192,32 @@ pub async fn answer(
     Ok(outcome)
 }
 
-/// The published articles that match a question (found, and as the model sees them).
-async fn retrieve(
-    state: &AppState,
-    workspace_id: &WorkspaceId,
-    question: &str,
-) -> Result<(Vec<ArticleRow>, Vec<Source>), StoreError> {
+/// Canned responses marked as knowledge read per question, at most (the newest).
+const MAX_CANNED_READ: i64 = 500;
+/// Canned responses given to the model with a question.
+const MAX_CANNED_USED: usize = 2;
+
+/// What the bot knows about a question.
+struct Retrieved {
+    /// The published articles found (citable, in the prompt's numbering).
+    found: Vec<ArticleRow>,
+    sources: Vec<Source>,
+    /// The matching canned responses marked as knowledge (used, never cited).
+    snippets: Vec<String>,
+}
+
+/// The published articles and the team's canned answers that match a question.
+async fn retrieve(state: &AppState, workspace_id: &WorkspaceId, question: &str) -> Result<Retrieved, StoreError> {
     let limit = i64::try_from(MAX_SOURCES).unwrap_or(3);
-    let found = state.store.search_articles(workspace_id, &retrieval_words(question), true, limit).await?;
+    let words = retrieval_words(question);
+    let found = state.store.search_articles(workspace_id, &words, true, limit).await?;
     let sources =
         found.iter().map(|a| Source { title: a.title.clone(), url: a.url.clone(), body: a.body.clone() }).collect();
-    Ok((found, sources))
+    let canned =
+        if words.is_empty() { Vec::new() } else { state.store.knowledge_canned(workspace_id, MAX_CANNED_READ).await? };
+    let texts: Vec<&str> = canned.iter().map(|c| c.body.as_str()).collect();
+    let snippets = matching_texts(&words, &texts, MAX_CANNED_USED).into_iter().map(|i| texts[i].to_owned()).collect();
+    Ok(Retrieved { found, sources, snippets })
 }
 
 /// The visitor pressed "talk to a person": the conversation goes to the agents with the

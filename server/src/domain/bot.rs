@@ -115,6 +115,26 @@ pub struct Source {
     pub body: String,
 }
 
+/// Canned responses the bot may use (their text only; never cited) that match a question:
+/// indexes into `texts` of those sharing the most words with it (a word matches one of
+/// the text's words starting with its first five letters, as a stemmer would), at most
+/// `max`, best first; none without a shared word.
+pub fn matching_texts(words: &[String], texts: &[&str], max: usize) -> Vec<usize> {
+    let mut scored: Vec<(usize, usize)> = texts
+        .iter()
+        .enumerate()
+        .map(|(i, text)| {
+            let own: Vec<String> = super::knowledge::query_words(text);
+            let stem = |w: &str| w.chars().take(5).collect::<String>();
+            let shared = words.iter().filter(|w| own.iter().any(|o| o.starts_with(&stem(w)))).count();
+            (shared, i)
+        })
+        .filter(|(shared, _)| *shared > 0)
+        .collect();
+    scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    scored.into_iter().take(max).map(|(_, i)| i).collect()
+}
+
 /// One earlier message of the conversation, as the model sees it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Turn {
@@ -124,8 +144,9 @@ pub struct Turn {
 }
 
 /// The model's instructions: Porthole's rules first (the owner's instructions cannot lift
-/// them), then the owner's, then the numbered articles the answer may use.
-pub fn system_prompt(bot: &Bot, sources: &[Source]) -> String {
+/// them), then the owner's, then the numbered articles the answer may use and the team's
+/// own answers (`snippets`, from canned responses marked as knowledge; used, not cited).
+pub fn system_prompt(bot: &Bot, sources: &[Source], snippets: &[&str]) -> String {
     let mut prompt = format!(
         "You are {name}, the assistant in a website's live chat. You answer visitors' questions using \
          only the knowledge-base articles below.\n\
@@ -149,11 +170,19 @@ pub fn system_prompt(bot: &Bot, sources: &[Source]) -> String {
         prompt.push_str(instructions);
         prompt.push('\n');
     }
-    push_sources(&mut prompt, sources);
+    push_sources(&mut prompt, sources, snippets);
     prompt
 }
 
-fn push_sources(prompt: &mut String, sources: &[Source]) {
+fn push_sources(prompt: &mut String, sources: &[Source], snippets: &[&str]) {
+    if !snippets.is_empty() {
+        prompt.push_str("\nThe team's own answers (true, like the articles; use them, but do not cite them):\n");
+        for snippet in snippets {
+            prompt.push_str("- ");
+            prompt.push_str(clip(snippet.trim(), MAX_SOURCE_CHARS));
+            prompt.push('\n');
+        }
+    }
     prompt.push_str("\nArticles:\n");
     if sources.is_empty() {
         prompt.push_str("(No article matches this question.)\n");
@@ -171,7 +200,7 @@ fn push_sources(prompt: &mut String, sources: &[Source]) {
 
 /// The instructions for a reply an agent will edit (`BotService.SuggestReply`): the same
 /// grounding as the bot's own answers, no hand-off (the agent is the person).
-pub fn draft_prompt(sources: &[Source]) -> String {
+pub fn draft_prompt(sources: &[Source], snippets: &[&str]) -> String {
     let mut prompt = String::from(
         "You draft the next reply a support agent will send to a visitor in a website's live chat. \
          The agent reads and edits it first.\n\
@@ -182,7 +211,7 @@ pub fn draft_prompt(sources: &[Source]) -> String {
          - Cite the articles you used by their numbers in square brackets, like [1].\n\
          - A few sentences of plain text, in the visitor's language, ready to send.\n",
     );
-    push_sources(&mut prompt, sources);
+    push_sources(&mut prompt, sources, snippets);
     prompt
 }
 
@@ -304,6 +333,14 @@ mod tests {
     }
 
     #[test]
+    fn canned_answers_match_by_shared_words() {
+        let words = retrieval_words("Do you ship to Norway?");
+        let texts = ["We ship to Norway and Sweden.", "Refunds take 30 days.", "Shipping is free."];
+        assert_eq!(matching_texts(&words, &texts, 2), vec![0, 2]);
+        assert!(matching_texts(&retrieval_words("opening hours"), &texts, 2).is_empty());
+    }
+
+    #[test]
     fn retrieval_drops_the_little_words() {
         assert_eq!(retrieval_words("What is your refund policy?"), vec!["refund", "policy"]);
         assert!(retrieval_words("Hi, how are you?").is_empty());
@@ -328,20 +365,21 @@ mod tests {
             Source { title: "Refunds".into(), url: "https://shop.example/refunds".into(), body: "30 days.".into() },
             Source { title: "Shipping".into(), url: String::new(), body: "x".repeat(MAX_SOURCE_CHARS + 50) },
         ];
-        let prompt = system_prompt(&bot, &sources);
+        let prompt = system_prompt(&bot, &sources, &["Shipping to Norway takes a week."]);
         let rules = prompt.find("Never invent").unwrap();
         let owner = prompt.find("Be cheerful").unwrap();
         assert!(rules < owner, "Porthole's rules come first");
         assert!(prompt.contains("[1] Refunds (https://shop.example/refunds)\n30 days."));
         assert!(prompt.contains("[2] Shipping\n"));
         assert!(!prompt.contains(&"x".repeat(MAX_SOURCE_CHARS + 1)), "bodies are clipped");
-        assert!(system_prompt(&Bot::default(), &[]).contains("No article matches"));
+        assert!(prompt.contains("do not cite them):\n- Shipping to Norway takes a week."));
+        assert!(system_prompt(&Bot::default(), &[], &[]).contains("No article matches"));
     }
 
     #[test]
     fn drafts_are_grounded_and_transcripts_name_the_sides() {
         let sources = [Source { title: "Refunds".into(), url: String::new(), body: "30 days.".into() }];
-        let prompt = draft_prompt(&sources);
+        let prompt = draft_prompt(&sources, &[]);
         assert!(prompt.contains("[1] Refunds\n30 days.") && prompt.contains("Never invent"));
         assert!(!prompt.contains("hand_off_to_human"), "agents are the people");
         assert_eq!(transcript(&[(true, " Hi "), (false, "Hello!")]), "Visitor: Hi\nTeam: Hello!");

@@ -16,6 +16,7 @@ pub struct CannedResponseChange {
     pub shortcut: Option<String>,
     pub title: Option<String>,
     pub body: Option<String>,
+    pub knowledge: Option<bool>,
     pub updated_at: i64,
 }
 
@@ -47,6 +48,24 @@ impl Store {
             diesel::insert_into(canned_responses::table).values(&row).execute(conn).await?;
             Ok(CannedOutcome::Saved(row))
         }))
+    }
+
+    /// The canned responses the bot may answer from (at most `limit`, newest first).
+    pub async fn knowledge_canned(
+        &self,
+        workspace_id: &WorkspaceId,
+        limit: i64,
+    ) -> Result<Vec<CannedResponseRow>, StoreError> {
+        read!(self, |conn| {
+            Ok(canned_responses::table
+                .filter(canned_responses::workspace_id.eq(workspace_id))
+                .filter(canned_responses::knowledge.eq(true))
+                .order(canned_responses::updated_at.desc())
+                .limit(limit)
+                .select(CannedResponseRow::as_select())
+                .load(conn)
+                .await?)
+        })
     }
 
     /// The workspace's canned responses, ordered by shortcut.

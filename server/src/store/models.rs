@@ -411,6 +411,8 @@ pub struct CannedResponseRow {
     pub created_by: UserId,
     pub created_at: i64,
     pub updated_at: i64,
+    /// The AI bot may answer from it.
+    pub knowledge: bool,
 }
 
 /// A team of a workspace (its members are `team_members` rows).

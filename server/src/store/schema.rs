@@ -276,6 +276,7 @@ diesel::table! {
         created_by -> Text,
         created_at -> BigInt,
         updated_at -> BigInt,
+        knowledge -> Bool,
     }
 }
 

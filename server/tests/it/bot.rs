@@ -458,3 +458,35 @@ async fn an_agent_answering_takes_the_conversation_from_the_bot() {
     assert!(texts.contains(&"Owner of Takeover Co took the conversation".to_owned()), "{texts:?}");
     server.stop().await;
 }
+
+async fn canned_responses_marked_as_knowledge_reach_the_model(backend: Backend) {
+    let model = Model::start().await;
+    let server = TestServer::start_with(backend, |c| c.llm = Some(model.settings())).await;
+    let (owner, _) = sign_up(&server, "canned-kb@example.com", "Canned Co").await;
+    let canned = |shortcut: &str, body: &str, knowledge: bool| pb::CreateCannedResponseRequest {
+        shortcut: shortcut.into(),
+        title: String::new(),
+        body: body.into(),
+        knowledge,
+    };
+    let norway = owner
+        .canned()
+        .create_canned_response(canned("norway", "We ship to Norway within a week.", true))
+        .await
+        .unwrap();
+    assert!(norway.into_inner().canned_response.unwrap().knowledge);
+    owner.canned().create_canned_response(canned("secret", "Norway discount code: SECRET-42", false)).await.unwrap();
+    let widget = bot_widget(&owner, pb::HandlerType::AiBot, penny()).await;
+    let (visitor, _) = start_visitor(&server, &widget.public_token).await;
+    let conversation = open_conversation(&visitor).await;
+    let mut feed = feed(&visitor).await;
+    model.then(Script::answer("Yes, within a week."));
+    visitor_says(&visitor, &conversation.id, "Do you ship to Norway?", "k1").await;
+    let (_, answer) = bot_answer(&mut feed).await;
+    assert!(answer.citations.is_empty(), "canned responses are not cited");
+    let system = model.asked()[0].system();
+    assert!(system.contains("We ship to Norway within a week."), "{system}");
+    assert!(!system.contains("SECRET-42"), "only those marked as knowledge");
+    server.stop().await;
+}
+crate::on_both_backends!(canned_responses_marked_as_knowledge_reach_the_model);

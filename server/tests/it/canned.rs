@@ -10,7 +10,12 @@ use porthole_client::{Porthole, pb};
 use tonic::Code;
 
 fn create(shortcut: &str, title: &str, body: &str) -> pb::CreateCannedResponseRequest {
-    pb::CreateCannedResponseRequest { shortcut: shortcut.into(), title: title.into(), body: body.into() }
+    pb::CreateCannedResponseRequest {
+        shortcut: shortcut.into(),
+        title: title.into(),
+        body: body.into(),
+        knowledge: false,
+    }
 }
 
 async fn list(client: &Porthole) -> Vec<pb::CannedResponse> {
@@ -78,6 +83,7 @@ async fn crud_round_trip(backend: Backend) {
     let updated = owner
         .canned()
         .update_canned_response(pb::UpdateCannedResponseRequest {
+            knowledge: None,
             canned_response_id: hello.id.clone(),
             shortcut: Some("hi".into()),
             title: None,
@@ -99,6 +105,7 @@ async fn crud_round_trip(backend: Backend) {
     let cleared = owner
         .canned()
         .update_canned_response(pb::UpdateCannedResponseRequest {
+            knowledge: None,
             canned_response_id: hello.id.clone(),
             title: Some(String::new()),
             ..Default::default()
@@ -126,6 +133,7 @@ async fn crud_round_trip(backend: Backend) {
     let gone = owner
         .canned()
         .update_canned_response(pb::UpdateCannedResponseRequest {
+            knowledge: None,
             canned_response_id: hello.id,
             body: Some("x".into()),
             ..Default::default()
@@ -153,6 +161,7 @@ async fn duplicate_shortcuts_are_refused(backend: Backend) {
     let renamed = owner
         .canned()
         .update_canned_response(pb::UpdateCannedResponseRequest {
+            knowledge: None,
             canned_response_id: other.id.clone(),
             shortcut: Some("refund".into()),
             body: Some("Changed".into()),
@@ -167,6 +176,7 @@ async fn duplicate_shortcuts_are_refused(backend: Backend) {
     owner
         .canned()
         .update_canned_response(pb::UpdateCannedResponseRequest {
+            knowledge: None,
             canned_response_id: first.id.clone(),
             shortcut: Some("refund".into()),
             ..Default::default()
@@ -214,6 +224,7 @@ async fn bad_inputs_are_field_violations(backend: Backend) {
     let status = owner
         .canned()
         .update_canned_response(pb::UpdateCannedResponseRequest {
+            knowledge: None,
             canned_response_id: longest.id.clone(),
             shortcut: Some("UPPER".into()),
             title: Some("fine".into()),
@@ -242,6 +253,7 @@ async fn agents_use_admins_manage(backend: Backend) {
     let denied = agent
         .canned()
         .update_canned_response(pb::UpdateCannedResponseRequest {
+            knowledge: None,
             canned_response_id: made.id.clone(),
             body: Some("changed".into()),
             ..Default::default()
@@ -282,6 +294,7 @@ async fn workspaces_are_isolated(backend: Backend) {
     let status = b
         .canned()
         .update_canned_response(pb::UpdateCannedResponseRequest {
+            knowledge: None,
             canned_response_id: theirs.id.clone(),
             body: Some("B was here".into()),
             ..Default::default()

@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x18porthole/v1/canned.proto\x12\x0bporthole.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xc9\x01\n\x0e\x43\x61nnedResponse\x12\n\n\x02id\x18\x01 \x01(\t\x12\x10\n\x08shortcut\x18\x02 \x01(\t\x12\r\n\x05title\x18\x03 \x01(\t\x12\x0c\n\x04\x62ody\x18\x04 \x01(\t\x12/\n\x0b\x63reate_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0bupdate_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x1a\n\x12\x63reated_by_user_id\x18\x07 \x01(\t\"\x1c\n\x1aListCannedResponsesRequest\"T\n\x1bListCannedResponsesResponse\x12\x35\n\x10\x63\x61nned_responses\x18\x01 \x03(\x0b\x32\x1b.porthole.v1.CannedResponse\"L\n\x1b\x43reateCannedResponseRequest\x12\x10\n\x08shortcut\x18\x01 \x01(\t\x12\r\n\x05title\x18\x02 \x01(\t\x12\x0c\n\x04\x62ody\x18\x03 \x01(\t\"T\n\x1c\x43reateCannedResponseResponse\x12\x34\n\x0f\x63\x61nned_response\x18\x01 \x01(\x0b\x32\x1b.porthole.v1.CannedResponse\"\x97\x01\n\x1bUpdateCannedResponseRequest\x12\x1a\n\x12\x63\x61nned_response_id\x18\x01 \x01(\t\x12\x15\n\x08shortcut\x18\x02 \x01(\tH\x00\x88\x01\x01\x12\x12\n\x05title\x18\x03 \x01(\tH\x01\x88\x01\x01\x12\x11\n\x04\x62ody\x18\x04 \x01(\tH\x02\x88\x01\x01\x42\x0b\n\t_shortcutB\x08\n\x06_titleB\x07\n\x05_body\"T\n\x1cUpdateCannedResponseResponse\x12\x34\n\x0f\x63\x61nned_response\x18\x01 \x01(\x0b\x32\x1b.porthole.v1.CannedResponse\"9\n\x1b\x44\x65leteCannedResponseRequest\x12\x1a\n\x12\x63\x61nned_response_id\x18\x01 \x01(\t\"\x1e\n\x1c\x44\x65leteCannedResponseResponse2\xc8\x03\n\x15\x43\x61nnedResponseService\x12h\n\x13ListCannedResponses\x12\'.porthole.v1.ListCannedResponsesRequest\x1a(.porthole.v1.ListCannedResponsesResponse\x12k\n\x14\x43reateCannedResponse\x12(.porthole.v1.CreateCannedResponseRequest\x1a).porthole.v1.CreateCannedResponseResponse\x12k\n\x14UpdateCannedResponse\x12(.porthole.v1.UpdateCannedResponseRequest\x1a).porthole.v1.UpdateCannedResponseResponse\x12k\n\x14\x44\x65leteCannedResponse\x12(.porthole.v1.DeleteCannedResponseRequest\x1a).porthole.v1.DeleteCannedResponseResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x18porthole/v1/canned.proto\x12\x0bporthole.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xdc\x01\n\x0e\x43\x61nnedResponse\x12\n\n\x02id\x18\x01 \x01(\t\x12\x10\n\x08shortcut\x18\x02 \x01(\t\x12\r\n\x05title\x18\x03 \x01(\t\x12\x0c\n\x04\x62ody\x18\x04 \x01(\t\x12/\n\x0b\x63reate_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0bupdate_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x1a\n\x12\x63reated_by_user_id\x18\x07 \x01(\t\x12\x11\n\tknowledge\x18\x08 \x01(\x08\"\x1c\n\x1aListCannedResponsesRequest\"T\n\x1bListCannedResponsesResponse\x12\x35\n\x10\x63\x61nned_responses\x18\x01 \x03(\x0b\x32\x1b.porthole.v1.CannedResponse\"_\n\x1b\x43reateCannedResponseRequest\x12\x10\n\x08shortcut\x18\x01 \x01(\t\x12\r\n\x05title\x18\x02 \x01(\t\x12\x0c\n\x04\x62ody\x18\x03 \x01(\t\x12\x11\n\tknowledge\x18\x04 \x01(\x08\"T\n\x1c\x43reateCannedResponseResponse\x12\x34\n\x0f\x63\x61nned_response\x18\x01 \x01(\x0b\x32\x1b.porthole.v1.CannedResponse\"\xbd\x01\n\x1bUpdateCannedResponseRequest\x12\x1a\n\x12\x63\x61nned_response_id\x18\x01 \x01(\t\x12\x15\n\x08shortcut\x18\x02 \x01(\tH\x00\x88\x01\x01\x12\x12\n\x05title\x18\x03 \x01(\tH\x01\x88\x01\x01\x12\x11\n\x04\x62ody\x18\x04 \x01(\tH\x02\x88\x01\x01\x12\x16\n\tknowledge\x18\x05 \x01(\x08H\x03\x88\x01\x01\x42\x0b\n\t_shortcutB\x08\n\x06_titleB\x07\n\x05_bodyB\x0c\n\n_knowledge\"T\n\x1cUpdateCannedResponseResponse\x12\x34\n\x0f\x63\x61nned_response\x18\x01 \x01(\x0b\x32\x1b.porthole.v1.CannedResponse\"9\n\x1b\x44\x65leteCannedResponseRequest\x12\x1a\n\x12\x63\x61nned_response_id\x18\x01 \x01(\t\"\x1e\n\x1c\x44\x65leteCannedResponseResponse2\xc8\x03\n\x15\x43\x61nnedResponseService\x12h\n\x13ListCannedResponses\x12\'.porthole.v1.ListCannedResponsesRequest\x1a(.porthole.v1.ListCannedResponsesResponse\x12k\n\x14\x43reateCannedResponse\x12(.porthole.v1.CreateCannedResponseRequest\x1a).porthole.v1.CreateCannedResponseResponse\x12k\n\x14UpdateCannedResponse\x12(.porthole.v1.UpdateCannedResponseRequest\x1a).porthole.v1.UpdateCannedResponseResponse\x12k\n\x14\x44\x65leteCannedResponse\x12(.porthole.v1.DeleteCannedResponseRequest\x1a).porthole.v1.DeleteCannedResponseResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -33,23 +33,23 @@ _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'porthole.v1.canned_pb2', _g
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_CANNEDRESPONSE']._serialized_start=75
-  _globals['_CANNEDRESPONSE']._serialized_end=276
-  _globals['_LISTCANNEDRESPONSESREQUEST']._serialized_start=278
-  _globals['_LISTCANNEDRESPONSESREQUEST']._serialized_end=306
-  _globals['_LISTCANNEDRESPONSESRESPONSE']._serialized_start=308
-  _globals['_LISTCANNEDRESPONSESRESPONSE']._serialized_end=392
-  _globals['_CREATECANNEDRESPONSEREQUEST']._serialized_start=394
-  _globals['_CREATECANNEDRESPONSEREQUEST']._serialized_end=470
-  _globals['_CREATECANNEDRESPONSERESPONSE']._serialized_start=472
-  _globals['_CREATECANNEDRESPONSERESPONSE']._serialized_end=556
-  _globals['_UPDATECANNEDRESPONSEREQUEST']._serialized_start=559
-  _globals['_UPDATECANNEDRESPONSEREQUEST']._serialized_end=710
-  _globals['_UPDATECANNEDRESPONSERESPONSE']._serialized_start=712
-  _globals['_UPDATECANNEDRESPONSERESPONSE']._serialized_end=796
-  _globals['_DELETECANNEDRESPONSEREQUEST']._serialized_start=798
-  _globals['_DELETECANNEDRESPONSEREQUEST']._serialized_end=855
-  _globals['_DELETECANNEDRESPONSERESPONSE']._serialized_start=857
-  _globals['_DELETECANNEDRESPONSERESPONSE']._serialized_end=887
-  _globals['_CANNEDRESPONSESERVICE']._serialized_start=890
-  _globals['_CANNEDRESPONSESERVICE']._serialized_end=1346
+  _globals['_CANNEDRESPONSE']._serialized_end=295
+  _globals['_LISTCANNEDRESPONSESREQUEST']._serialized_start=297
+  _globals['_LISTCANNEDRESPONSESREQUEST']._serialized_end=325
+  _globals['_LISTCANNEDRESPONSESRESPONSE']._serialized_start=327
+  _globals['_LISTCANNEDRESPONSESRESPONSE']._serialized_end=411
+  _globals['_CREATECANNEDRESPONSEREQUEST']._serialized_start=413
+  _globals['_CREATECANNEDRESPONSEREQUEST']._serialized_end=508
+  _globals['_CREATECANNEDRESPONSERESPONSE']._serialized_start=510
+  _globals['_CREATECANNEDRESPONSERESPONSE']._serialized_end=594
+  _globals['_UPDATECANNEDRESPONSEREQUEST']._serialized_start=597
+  _globals['_UPDATECANNEDRESPONSEREQUEST']._serialized_end=786
+  _globals['_UPDATECANNEDRESPONSERESPONSE']._serialized_start=788
+  _globals['_UPDATECANNEDRESPONSERESPONSE']._serialized_end=872
+  _globals['_DELETECANNEDRESPONSEREQUEST']._serialized_start=874
+  _globals['_DELETECANNEDRESPONSEREQUEST']._serialized_end=931
+  _globals['_DELETECANNEDRESPONSERESPONSE']._serialized_start=933
+  _globals['_DELETECANNEDRESPONSERESPONSE']._serialized_end=963
+  _globals['_CANNEDRESPONSESERVICE']._serialized_start=966
+  _globals['_CANNEDRESPONSESERVICE']._serialized_end=1422
 # @@protoc_insertion_point(module_scope)

@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file porthole/v1/canned.proto.
  */
 export const file_porthole_v1_canned: GenFile = /*@__PURE__*/
-  fileDesc("Chhwb3J0aG9sZS92MS9jYW5uZWQucHJvdG8SC3BvcnRob2xlLnYxIskBCg5DYW5uZWRSZXNwb25zZRIKCgJpZBgBIAEoCRIQCghzaG9ydGN1dBgCIAEoCRINCgV0aXRsZRgDIAEoCRIMCgRib2R5GAQgASgJEi8KC2NyZWF0ZV90aW1lGAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIvCgt1cGRhdGVfdGltZRgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASGgoSY3JlYXRlZF9ieV91c2VyX2lkGAcgASgJIhwKGkxpc3RDYW5uZWRSZXNwb25zZXNSZXF1ZXN0IlQKG0xpc3RDYW5uZWRSZXNwb25zZXNSZXNwb25zZRI1ChBjYW5uZWRfcmVzcG9uc2VzGAEgAygLMhsucG9ydGhvbGUudjEuQ2FubmVkUmVzcG9uc2UiTAobQ3JlYXRlQ2FubmVkUmVzcG9uc2VSZXF1ZXN0EhAKCHNob3J0Y3V0GAEgASgJEg0KBXRpdGxlGAIgASgJEgwKBGJvZHkYAyABKAkiVAocQ3JlYXRlQ2FubmVkUmVzcG9uc2VSZXNwb25zZRI0Cg9jYW5uZWRfcmVzcG9uc2UYASABKAsyGy5wb3J0aG9sZS52MS5DYW5uZWRSZXNwb25zZSKXAQobVXBkYXRlQ2FubmVkUmVzcG9uc2VSZXF1ZXN0EhoKEmNhbm5lZF9yZXNwb25zZV9pZBgBIAEoCRIVCghzaG9ydGN1dBgCIAEoCUgAiAEBEhIKBXRpdGxlGAMgASgJSAGIAQESEQoEYm9keRgEIAEoCUgCiAEBQgsKCV9zaG9ydGN1dEIICgZfdGl0bGVCBwoFX2JvZHkiVAocVXBkYXRlQ2FubmVkUmVzcG9uc2VSZXNwb25zZRI0Cg9jYW5uZWRfcmVzcG9uc2UYASABKAsyGy5wb3J0aG9sZS52MS5DYW5uZWRSZXNwb25zZSI5ChtEZWxldGVDYW5uZWRSZXNwb25zZVJlcXVlc3QSGgoSY2FubmVkX3Jlc3BvbnNlX2lkGAEgASgJIh4KHERlbGV0ZUNhbm5lZFJlc3BvbnNlUmVzcG9uc2UyyAMKFUNhbm5lZFJlc3BvbnNlU2VydmljZRJoChNMaXN0Q2FubmVkUmVzcG9uc2VzEicucG9ydGhvbGUudjEuTGlzdENhbm5lZFJlc3BvbnNlc1JlcXVlc3QaKC5wb3J0aG9sZS52MS5MaXN0Q2FubmVkUmVzcG9uc2VzUmVzcG9uc2USawoUQ3JlYXRlQ2FubmVkUmVzcG9uc2USKC5wb3J0aG9sZS52MS5DcmVhdGVDYW5uZWRSZXNwb25zZVJlcXVlc3QaKS5wb3J0aG9sZS52MS5DcmVhdGVDYW5uZWRSZXNwb25zZVJlc3BvbnNlEmsKFFVwZGF0ZUNhbm5lZFJlc3BvbnNlEigucG9ydGhvbGUudjEuVXBkYXRlQ2FubmVkUmVzcG9uc2VSZXF1ZXN0GikucG9ydGhvbGUudjEuVXBkYXRlQ2FubmVkUmVzcG9uc2VSZXNwb25zZRJrChREZWxldGVDYW5uZWRSZXNwb25zZRIoLnBvcnRob2xlLnYxLkRlbGV0ZUNhbm5lZFJlc3BvbnNlUmVxdWVzdBopLnBvcnRob2xlLnYxLkRlbGV0ZUNhbm5lZFJlc3BvbnNlUmVzcG9uc2ViBnByb3RvMw", [file_google_protobuf_timestamp]);
+  fileDesc("Chhwb3J0aG9sZS92MS9jYW5uZWQucHJvdG8SC3BvcnRob2xlLnYxItwBCg5DYW5uZWRSZXNwb25zZRIKCgJpZBgBIAEoCRIQCghzaG9ydGN1dBgCIAEoCRINCgV0aXRsZRgDIAEoCRIMCgRib2R5GAQgASgJEi8KC2NyZWF0ZV90aW1lGAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIvCgt1cGRhdGVfdGltZRgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASGgoSY3JlYXRlZF9ieV91c2VyX2lkGAcgASgJEhEKCWtub3dsZWRnZRgIIAEoCCIcChpMaXN0Q2FubmVkUmVzcG9uc2VzUmVxdWVzdCJUChtMaXN0Q2FubmVkUmVzcG9uc2VzUmVzcG9uc2USNQoQY2FubmVkX3Jlc3BvbnNlcxgBIAMoCzIbLnBvcnRob2xlLnYxLkNhbm5lZFJlc3BvbnNlIl8KG0NyZWF0ZUNhbm5lZFJlc3BvbnNlUmVxdWVzdBIQCghzaG9ydGN1dBgBIAEoCRINCgV0aXRsZRgCIAEoCRIMCgRib2R5GAMgASgJEhEKCWtub3dsZWRnZRgEIAEoCCJUChxDcmVhdGVDYW5uZWRSZXNwb25zZVJlc3BvbnNlEjQKD2Nhbm5lZF9yZXNwb25zZRgBIAEoCzIbLnBvcnRob2xlLnYxLkNhbm5lZFJlc3BvbnNlIr0BChtVcGRhdGVDYW5uZWRSZXNwb25zZVJlcXVlc3QSGgoSY2FubmVkX3Jlc3BvbnNlX2lkGAEgASgJEhUKCHNob3J0Y3V0GAIgASgJSACIAQESEgoFdGl0bGUYAyABKAlIAYgBARIRCgRib2R5GAQgASgJSAKIAQESFgoJa25vd2xlZGdlGAUgASgISAOIAQFCCwoJX3Nob3J0Y3V0QggKBl90aXRsZUIHCgVfYm9keUIMCgpfa25vd2xlZGdlIlQKHFVwZGF0ZUNhbm5lZFJlc3BvbnNlUmVzcG9uc2USNAoPY2FubmVkX3Jlc3BvbnNlGAEgASgLMhsucG9ydGhvbGUudjEuQ2FubmVkUmVzcG9uc2UiOQobRGVsZXRlQ2FubmVkUmVzcG9uc2VSZXF1ZXN0EhoKEmNhbm5lZF9yZXNwb25zZV9pZBgBIAEoCSIeChxEZWxldGVDYW5uZWRSZXNwb25zZVJlc3BvbnNlMsgDChVDYW5uZWRSZXNwb25zZVNlcnZpY2USaAoTTGlzdENhbm5lZFJlc3BvbnNlcxInLnBvcnRob2xlLnYxLkxpc3RDYW5uZWRSZXNwb25zZXNSZXF1ZXN0GigucG9ydGhvbGUudjEuTGlzdENhbm5lZFJlc3BvbnNlc1Jlc3BvbnNlEmsKFENyZWF0ZUNhbm5lZFJlc3BvbnNlEigucG9ydGhvbGUudjEuQ3JlYXRlQ2FubmVkUmVzcG9uc2VSZXF1ZXN0GikucG9ydGhvbGUudjEuQ3JlYXRlQ2FubmVkUmVzcG9uc2VSZXNwb25zZRJrChRVcGRhdGVDYW5uZWRSZXNwb25zZRIoLnBvcnRob2xlLnYxLlVwZGF0ZUNhbm5lZFJlc3BvbnNlUmVxdWVzdBopLnBvcnRob2xlLnYxLlVwZGF0ZUNhbm5lZFJlc3BvbnNlUmVzcG9uc2USawoURGVsZXRlQ2FubmVkUmVzcG9uc2USKC5wb3J0aG9sZS52MS5EZWxldGVDYW5uZWRSZXNwb25zZVJlcXVlc3QaKS5wb3J0aG9sZS52MS5EZWxldGVDYW5uZWRSZXNwb25zZVJlc3BvbnNlYgZwcm90bzM", [file_google_protobuf_timestamp]);
 
 /**
  * A saved reply.
@@ -71,6 +71,14 @@ export type CannedResponse = Message<"porthole.v1.CannedResponse"> & {
    * @generated from field: string created_by_user_id = 7;
    */
   createdByUserId: string;
+
+  /**
+   * Whether the AI bot may answer visitors from it (besides the published articles); it
+   * is never cited to visitors.
+   *
+   * @generated from field: bool knowledge = 8;
+   */
+  knowledge: boolean;
 };
 
 /**
@@ -142,6 +150,13 @@ export type CreateCannedResponseRequest = Message<"porthole.v1.CreateCannedRespo
    * @generated from field: string body = 3;
    */
   body: string;
+
+  /**
+   * Whether the AI bot may answer from it.
+   *
+   * @generated from field: bool knowledge = 4;
+   */
+  knowledge: boolean;
 };
 
 /**
@@ -205,6 +220,13 @@ export type UpdateCannedResponseRequest = Message<"porthole.v1.UpdateCannedRespo
    * @generated from field: optional string body = 4;
    */
   body?: string | undefined;
+
+  /**
+   * Whether the AI bot may answer from it; unchanged when unset.
+   *
+   * @generated from field: optional bool knowledge = 5;
+   */
+  knowledge?: boolean | undefined;
 };
 
 /**

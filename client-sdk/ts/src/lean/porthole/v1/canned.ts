@@ -37,6 +37,11 @@ export interface CannedResponse {
     | undefined;
   /** The member who created it (`usr_…`). */
   createdByUserId: string;
+  /**
+   * Whether the AI bot may answer visitors from it (besides the published articles); it
+   * is never cited to visitors.
+   */
+  knowledge: boolean;
 }
 
 /** Request of CannedResponseService.ListCannedResponses. */
@@ -57,6 +62,8 @@ export interface CreateCannedResponseRequest {
   title: string;
   /** The text to insert. */
   body: string;
+  /** Whether the AI bot may answer from it. */
+  knowledge: boolean;
 }
 
 /** Response of CannedResponseService.CreateCannedResponse. */
@@ -78,7 +85,11 @@ export interface UpdateCannedResponseRequest {
     | string
     | undefined;
   /** New text; unchanged when unset. */
-  body?: string | undefined;
+  body?:
+    | string
+    | undefined;
+  /** Whether the AI bot may answer from it; unchanged when unset. */
+  knowledge?: boolean | undefined;
 }
 
 /** Response of CannedResponseService.UpdateCannedResponse. */
@@ -106,6 +117,7 @@ function createBaseCannedResponse(): CannedResponse {
     createTime: undefined,
     updateTime: undefined,
     createdByUserId: "",
+    knowledge: false,
   };
 }
 
@@ -131,6 +143,9 @@ export const CannedResponse: MessageFns<CannedResponse> = {
     }
     if (message.createdByUserId !== "") {
       writer.uint32(58).string(message.createdByUserId);
+    }
+    if (message.knowledge !== false) {
+      writer.uint32(64).bool(message.knowledge);
     }
     return writer;
   },
@@ -202,6 +217,14 @@ export const CannedResponse: MessageFns<CannedResponse> = {
             }
 
             message.createdByUserId = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.knowledge = reader.bool();
             continue;
           }
         }
@@ -299,7 +322,7 @@ export const ListCannedResponsesResponse: MessageFns<ListCannedResponsesResponse
 };
 
 function createBaseCreateCannedResponseRequest(): CreateCannedResponseRequest {
-  return { shortcut: "", title: "", body: "" };
+  return { shortcut: "", title: "", body: "", knowledge: false };
 }
 
 export const CreateCannedResponseRequest: MessageFns<CreateCannedResponseRequest> = {
@@ -312,6 +335,9 @@ export const CreateCannedResponseRequest: MessageFns<CreateCannedResponseRequest
     }
     if (message.body !== "") {
       writer.uint32(26).string(message.body);
+    }
+    if (message.knowledge !== false) {
+      writer.uint32(32).bool(message.knowledge);
     }
     return writer;
   },
@@ -351,6 +377,14 @@ export const CreateCannedResponseRequest: MessageFns<CreateCannedResponseRequest
             }
 
             message.body = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.knowledge = reader.bool();
             continue;
           }
         }
@@ -413,7 +447,7 @@ export const CreateCannedResponseResponse: MessageFns<CreateCannedResponseRespon
 };
 
 function createBaseUpdateCannedResponseRequest(): UpdateCannedResponseRequest {
-  return { cannedResponseId: "", shortcut: undefined, title: undefined, body: undefined };
+  return { cannedResponseId: "", shortcut: undefined, title: undefined, body: undefined, knowledge: undefined };
 }
 
 export const UpdateCannedResponseRequest: MessageFns<UpdateCannedResponseRequest> = {
@@ -429,6 +463,9 @@ export const UpdateCannedResponseRequest: MessageFns<UpdateCannedResponseRequest
     }
     if (message.body !== undefined) {
       writer.uint32(34).string(message.body);
+    }
+    if (message.knowledge !== undefined) {
+      writer.uint32(40).bool(message.knowledge);
     }
     return writer;
   },
@@ -476,6 +513,14 @@ export const UpdateCannedResponseRequest: MessageFns<UpdateCannedResponseRequest
             }
 
             message.body = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.knowledge = reader.bool();
             continue;
           }
         }
