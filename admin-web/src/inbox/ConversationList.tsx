@@ -5,7 +5,7 @@
 
 import { type Conversation, ConversationStatus, Priority } from "@porthole/client";
 import type { UseInfiniteQueryResult } from "@tanstack/react-query";
-import { BellRing, ChevronDown, ListFilter, Search, X } from "lucide-react";
+import { BellRing, ChevronDown, ListFilter, Search, Users, X } from "lucide-react";
 import { Fragment, memo, useEffect, useState } from "react";
 import { Link } from "react-router";
 import { DEFAULT_BOT_NAME } from "../bot/bot";
@@ -24,6 +24,8 @@ import { notificationPermission, requestNotifications } from "../lib/attention";
 import { useMe } from "../lib/auth";
 import { priorityLabel, shortAgo, visitorLabel } from "../lib/format";
 import { setPrefs, usePrefs } from "../lib/prefs";
+import { useTeams } from "../team/queries";
+import { teamLabel } from "../team/teams";
 import { useWidgets } from "../widgets/queries";
 import { useFeedStatus } from "./FeedProvider";
 import { hasMatch, highlightParts } from "./highlight";
@@ -75,6 +77,7 @@ export function ConversationList({
   const meId = useMe().data?.user?.id ?? "";
   const members = useMembers().data?.members ?? [];
   const widgets = useWidgets().data?.widgets ?? [];
+  const teams = useTeams().data ?? [];
 
   // Search as you type, once the typing pauses.
   useEffect(() => {
@@ -227,6 +230,13 @@ export function ConversationList({
               )}
             </MenuContent>
           </MenuRoot>
+          {(teams.length > 0 || filter.teamId !== "") && (
+            <TeamFilter
+              teamId={filter.teamId}
+              teams={teams}
+              onChange={(teamId) => onFilter({ ...filter, teamId })}
+            />
+          )}
         </div>
       </div>
       <NotificationOffer />
@@ -540,4 +550,45 @@ function loadMoreWhenVisible(list: UseInfiniteQueryResult<ListData>) {
     observer.observe(el);
     return () => observer.disconnect();
   };
+}
+
+/**
+ * The list's team filter: every team (and none), or one team's conversations; the icon is
+ * coloured while a team is chosen, and its name is in the label and tooltip.
+ */
+function TeamFilter({
+  teamId,
+  teams,
+  onChange,
+}: {
+  teamId: string;
+  teams: Array<{ id: string; name: string }>;
+  onChange: (teamId: string) => void;
+}) {
+  const label = teamId ? teamLabel(teamId, teams) : "All teams";
+  return (
+    <MenuRoot>
+      <MenuTrigger asChild>
+        <Button
+          size="sm"
+          variant="ghost"
+          aria-label={`Team: ${label}`}
+          title={`Team: ${label}`}
+          className={cn("px-1.5", teamId && "text-brand-600 dark:text-brand-400")}
+        >
+          {/* Icon only: the row has no room for a name beside the other filters. */}
+          <Users className="size-3.5" />
+        </Button>
+      </MenuTrigger>
+      <MenuContent align="end">
+        <MenuLabel>Team</MenuLabel>
+        {[{ id: "", name: "All teams" }, ...teams].map((t) => (
+          <MenuItem key={t.id} onSelect={() => onChange(t.id)}>
+            <span className="truncate">{t.name}</span>
+            {teamId === t.id && <span className="ml-auto text-brand-600">✓</span>}
+          </MenuItem>
+        ))}
+      </MenuContent>
+    </MenuRoot>
+  );
 }

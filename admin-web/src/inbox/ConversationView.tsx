@@ -1,4 +1,5 @@
-//! One conversation: header with status ("Left offline" too, explained), assignment,
+//! One conversation: header with status ("Left offline" too, explained), assignment, its
+//! team ("Send to team": everyone or one team),
 //! priority, tags and status actions; while the AI bot answers it, a banner saying so with
 //! "Take over" (assigning oneself hands it to the agents); a summary from the AI model when
 //! asked for; the live message history with typing and the bot's answer as it is written;
@@ -17,6 +18,7 @@ import {
   RotateCcw,
   Star,
   UserRound,
+  Users,
 } from "lucide-react";
 import { Fragment, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { Link } from "react-router";
@@ -36,6 +38,8 @@ import { Avatar, Badge, EmptyState, Kbd, Spinner } from "../components/ui/misc";
 import { useMe } from "../lib/auth";
 import { describeError } from "../lib/errors";
 import { dayLabel, priorityLabel, statusLabel, toMillis, visitorLabel } from "../lib/format";
+import { useTeams } from "../team/queries";
+import { EVERYONE, teamLabel } from "../team/teams";
 import { useConversationActions } from "./actions";
 import { Composer } from "./Composer";
 import { PriorityIcon } from "./ConversationList";
@@ -281,7 +285,7 @@ function Header({
               </p>
             </div>
           </div>
-          <div className="flex w-full items-center justify-end gap-1 @2xl:w-auto">
+          <div className="flex w-full flex-wrap items-center justify-end gap-1 @2xl:w-auto">
             {!c.assigneeUserId && !finished && !botAnswers(c) && (
               <Button
                 size="sm"
@@ -351,6 +355,7 @@ function Header({
                 )}
               </MenuContent>
             </MenuRoot>
+            <TeamMenu conversation={c} actions={actions} />
             <MenuRoot>
               <MenuTrigger asChild>
                 <Button
@@ -419,6 +424,53 @@ function Header({
         <div className="h-5 w-48 animate-pulse rounded bg-zinc-100 dark:bg-zinc-800" />
       )}
     </header>
+  );
+}
+
+/**
+ * The conversation's team and "Send to team": everyone, or one team (the server unassigns
+ * it and offers it to the team's members). Shown once the workspace has a team, or while
+ * the conversation names one.
+ */
+function TeamMenu({
+  conversation: c,
+  actions,
+}: {
+  conversation: Conversation;
+  actions: ReturnType<typeof useConversationActions>;
+}) {
+  const teams = useTeams().data ?? [];
+  if (teams.length === 0 && !c.teamId) return null;
+  const label = teamLabel(c.teamId, teams);
+  return (
+    <MenuRoot>
+      <MenuTrigger asChild>
+        <Button
+          size="sm"
+          variant="ghost"
+          aria-label={`Team: ${label}`}
+          title={`Team: ${label}`}
+          loading={actions.team.isPending}
+        >
+          <Users className="size-3.5" />
+          <span className={cn("max-w-24 truncate", !c.teamId && "hidden sm:inline")}>{label}</span>
+          <ChevronDown className="size-3 text-zinc-400" />
+        </Button>
+      </MenuTrigger>
+      <MenuContent align="end">
+        <MenuLabel>Send to team</MenuLabel>
+        {[{ id: "", name: EVERYONE }, ...teams].map((t) => (
+          <MenuItem
+            key={t.id}
+            disabled={t.id === c.teamId}
+            onSelect={() => actions.team.mutate(t.id)}
+          >
+            <span className="truncate">{t.name}</span>
+            {t.id === c.teamId && <Check className="ml-auto size-3.5" />}
+          </MenuItem>
+        ))}
+      </MenuContent>
+    </MenuRoot>
   );
 }
 

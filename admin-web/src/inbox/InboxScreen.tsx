@@ -48,6 +48,7 @@ function readFilter(params: URLSearchParams): InboxFilter {
     priority: Priority[priority] !== undefined ? priority : Priority.UNSPECIFIED,
     query: params.get("q") ?? "",
     widgetId: params.get("widget") ?? "",
+    teamId: params.get("team") ?? "",
   };
 }
 
@@ -58,6 +59,7 @@ function writeFilter(filter: InboxFilter): URLSearchParams {
   if (filter.priority !== Priority.UNSPECIFIED) params.set("priority", String(filter.priority));
   if (filter.query) params.set("q", filter.query);
   if (filter.widgetId) params.set("widget", filter.widgetId);
+  if (filter.teamId) params.set("team", filter.teamId);
   return params;
 }
 

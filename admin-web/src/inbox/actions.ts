@@ -1,5 +1,5 @@
-//! Conversation actions (assign, priority, tags, resolve, close, reopen, read), each writing
-//! the server's answer into the cache at once instead of waiting for the feed.
+//! Conversation actions (assign, send to a team, priority, tags, resolve, close, reopen, read),
+//! each writing the server's answer into the cache at once instead of waiting for the feed.
 
 import type { Conversation, Priority } from "@porthole/client";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
@@ -26,6 +26,12 @@ export function useConversationActions(conversationId: string) {
         conversationClient.assignConversation({ ...id, assigneeUserId }),
       onSuccess: done,
       onError: failed("assign the conversation"),
+    }),
+    /** To a team (`tem_…`) or, with "", to everyone: the server unassigns and queues it. */
+    team: useMutation({
+      mutationFn: (teamId: string) => conversationClient.setConversationTeam({ ...id, teamId }),
+      onSuccess: done,
+      onError: failed("send the conversation to the team"),
     }),
     priority: useMutation({
       mutationFn: (priority: Priority) =>

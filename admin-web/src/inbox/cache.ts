@@ -47,6 +47,8 @@ export const keys = {
   pageViews: (visitorId: string) => ["page-views", visitorId] as const,
   liveVisitors: ["live-visitors"] as const,
   canned: ["canned-responses"] as const,
+  /** The workspace's teams (`team/`; not in the feed). */
+  teams: ["teams"] as const,
   /** Everything of the knowledge base (`knowledge/`): invalidated whole after a change. */
   knowledge: ["knowledge"] as const,
   articles: ["knowledge", "list"] as const,

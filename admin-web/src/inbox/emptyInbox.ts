@@ -42,6 +42,7 @@ export function emptyInbox(input: {
     filter.assignee !== defaultFilter.assignee ||
     filter.priority !== defaultFilter.priority ||
     filter.widgetId !== defaultFilter.widgetId ||
+    filter.teamId !== defaultFilter.teamId ||
     (filter.status !== defaultFilter.status && filter.status !== "all");
   return narrowed ? { kind: "filtered" } : { kind: "caught-up" };
 }

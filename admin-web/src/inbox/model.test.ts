@@ -55,6 +55,38 @@ describe("matchesFilter", () => {
   });
 });
 
+describe("matchesFilter with teams", () => {
+  const sales = conversation("s", 1, { teamId: "tem_sales" });
+  const everyone = conversation("e", 2);
+
+  test("no team filter shows every team and none", () => {
+    expect(matchesFilter(sales, defaultFilter, me)).toBe(true);
+    expect(matchesFilter(everyone, defaultFilter, me)).toBe(true);
+  });
+
+  test("a team filter shows that team's conversations only", () => {
+    const filter = { ...defaultFilter, teamId: "tem_sales" };
+    expect(matchesFilter(sales, filter, me)).toBe(true);
+    expect(matchesFilter(everyone, filter, me)).toBe(false);
+    expect(matchesFilter({ ...sales, teamId: "tem_support" }, filter, me)).toBe(false);
+  });
+
+  test("the team filter combines with the others", () => {
+    const filter = { ...defaultFilter, teamId: "tem_sales", assignee: "unassigned" as const };
+    expect(matchesFilter(sales, filter, me)).toBe(true);
+    expect(matchesFilter({ ...sales, assigneeUserId: me }, filter, me)).toBe(false);
+  });
+
+  test("a live update moving a conversation to another team moves it between lists", () => {
+    const salesList: ListData = { pages: [page([sales])], pageParams: [""] };
+    const filter = { ...defaultFilter, teamId: "tem_sales" };
+    const movedAway = upsertIntoList(salesList, { ...sales, teamId: "" }, filter, me);
+    expect(ids(movedAway)).toEqual([]);
+    const movedIn = upsertIntoList(movedAway, { ...everyone, teamId: "tem_sales" }, filter, me);
+    expect(ids(movedIn)).toEqual(["e"]);
+  });
+});
+
 describe("upsertIntoList", () => {
   const list = (): ListData => ({
     pages: [

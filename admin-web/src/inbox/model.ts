@@ -43,6 +43,8 @@ export interface InboxFilter {
   priority: Priority;
   query: string;
   widgetId: string;
+  /** Only conversations sent to this team (`tem_…`); empty: every team and none. */
+  teamId: string;
 }
 
 export const defaultFilter: InboxFilter = {
@@ -51,6 +53,7 @@ export const defaultFilter: InboxFilter = {
   priority: Priority.UNSPECIFIED,
   query: "",
   widgetId: "",
+  teamId: "",
 };
 
 export const OPEN_STATUSES = [
@@ -102,6 +105,7 @@ export function matchesFilter(
   if (filter.assignee === "unassigned" && c.assigneeUserId !== "") return false;
   if (filter.priority !== Priority.UNSPECIFIED && c.priority !== filter.priority) return false;
   if (filter.widgetId && c.widgetId !== filter.widgetId) return false;
+  if (filter.teamId && c.teamId !== filter.teamId) return false;
   const q = filter.query.trim().toLowerCase();
   if (q) {
     const haystack = `${c.visitorName}\n${c.visitorEmail}\n${c.lastMessagePreview}`.toLowerCase();

@@ -23,6 +23,7 @@ export function useConversationList(filter: InboxFilter) {
           assignee: assigneeFilterFor(filter.assignee),
           priority: filter.priority,
           widgetId: filter.widgetId,
+          teamId: filter.teamId,
           query: filter.query.trim(),
           pageSize: 50,
           pageToken: pageParam,

@@ -16,6 +16,7 @@ import {
   type Interceptor,
   KnowledgeService,
   NotificationService,
+  TeamService,
   WebhookService,
   WidgetService,
   WorkspaceService,
@@ -77,3 +78,4 @@ export const knowledgeClient = createClient(KnowledgeService, transport);
 export const webhookClient = createClient(WebhookService, transport);
 export const notificationClient = createClient(NotificationService, transport);
 export const botClient = createClient(BotService, transport);
+export const teamClient = createClient(TeamService, transport);

@@ -1,6 +1,6 @@
-//! The team: members with role, presence and load; invitations with a copyable link
-//! (`?invite=1`, the checklist's "Invite people", opens the dialog at once); pending
-//! invitations with revoke.
+//! The team: members with role, presence and load; the workspace's teams (`TeamsCard.tsx`);
+//! invitations with a copyable link (`?invite=1`, the checklist's "Invite people", opens the
+//! dialog at once); pending invitations with revoke.
 
 import { AgentStatus, type Invite, type Member, Role } from "@porthole/client";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
@@ -28,6 +28,7 @@ import { useIsAdmin, useMe } from "../lib/auth";
 import { describeError, formErrors } from "../lib/errors";
 import { agentStatusLabel, ago, fullTime, roleLabel } from "../lib/format";
 import { PageHeader } from "../shell/PageHeader";
+import { TeamsCard } from "./TeamsCard";
 
 const presenceDot: Record<AgentStatus, string> = {
   [AgentStatus.UNSPECIFIED]: "bg-zinc-300",
@@ -83,6 +84,7 @@ export function TeamScreen() {
             </Button>
           </p>
         )}
+        <TeamsCard members={members.data?.members ?? []} canManage={isAdmin} />
         {isAdmin && <PendingInvites />}
       </div>
       <InviteDialog open={inviting && isAdmin} onOpenChange={setInviting} />

@@ -3,7 +3,8 @@
 //! URL (`?section=install`), so links can lead to one; a widget just created opens on
 //! Install. Saving sends the settings whole (UpdateWidget replaces them) and shows the
 //! server's field errors next to each field. "Who answers" also holds the AI bot's persona
-//! when the bot answers (AI bot, Hybrid), with a warning when the server has no model.
+//! when the bot answers (AI bot, Hybrid), with a warning when the server has no model, and
+//! which team its conversations go to (`TeamChoice.tsx`).
 
 import {
   type BotSettings,
@@ -52,6 +53,7 @@ import {
   reopenMinutes,
   timeZones,
 } from "./settings";
+import { TeamChoice } from "./TeamChoice";
 import { WidgetPreview } from "./WidgetPreview";
 
 const SECTIONS = [
@@ -557,6 +559,13 @@ function Editor({ widget }: { widget: Widget }) {
                     error={err("settings.handler_type")}
                   />
                 </Card>
+                <Card>
+                  <TeamChoice
+                    value={settings.teamId}
+                    onChange={(teamId) => setSettings((s) => ({ ...s, teamId }))}
+                    error={err("settings.team_id")}
+                  />
+                </Card>
                 {usesBot(settings.handlerType) && (
                   <BotPersonaFields
                     bot={settings.bot ?? completeBot(undefined)}
@@ -629,7 +638,11 @@ function sectionOf(path: string): Section {
   if (path.startsWith("settings.texts")) return "texts";
   if (path.startsWith("settings.behavior")) return "behavior";
   if (path.startsWith("settings.business_hours")) return "hours";
-  if (path.startsWith("settings.handler_type") || path.startsWith("settings.bot")) {
+  if (
+    path.startsWith("settings.handler_type") ||
+    path.startsWith("settings.bot") ||
+    path.startsWith("settings.team_id")
+  ) {
     return "routing";
   }
   if (path.startsWith("settings.allowed_domains")) return "install";
