@@ -17,22 +17,18 @@ import {
   SenderType,
   WidgetService,
 } from "@porthole/client";
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import {
   accessTokenOf,
   collectCspViolations,
   cspViolations,
-  launchBrowser,
-  type RunningServer,
   resultsDir,
-  startServer,
+  shareServerAndBrowser,
   visitorClient,
 } from "./harness";
 import { type Model, startModel } from "./model";
 
-let server: RunningServer;
-let browser: Browser;
 let model: Model;
 
 /** Lets Penny's first answer go on once the half-written one was looked at. */
@@ -59,19 +55,18 @@ beforeAll(async () => {
     const first = model.asked.filter((a) => a.kind === "answer").length === 1;
     return { text: ANSWER, pieces: 8, pause: 150, ...(first ? { holdAfter: 4, held } : {}) };
   });
-  server = await startServer({
-    PORTHOLE_LLM_BASE_URL: model.baseUrl,
-    PORTHOLE_LLM_MODEL: "test-model",
-  });
-  browser = await launchBrowser();
 });
 
 afterAll(async () => {
   release();
-  await browser?.close();
-  await server?.stop();
   await model?.close();
 });
+
+// After the model's hooks: the server starts once the model listens, and stops before it.
+const e2e = shareServerAndBrowser(() => ({
+  PORTHOLE_LLM_BASE_URL: model.baseUrl,
+  PORTHOLE_LLM_MODEL: "test-model",
+}));
 
 const DESKTOP = { width: 1280, height: 800 };
 const PHONE = { width: 390, height: 844 };
@@ -117,14 +112,14 @@ const REFUND_BODY = [
 ].join("\n");
 
 test("Penny answers from an article, hands over, and helps the owner reply", async () => {
-  const context = await browser.newContext({ viewport: DESKTOP });
+  const context = await e2e.browser.newContext({ viewport: DESKTOP });
   await collectCspViolations(context);
   const page = await context.newPage();
   const consoleErrors: string[] = [];
   page.on("console", (m) => {
     if (m.type() === "error") consoleErrors.push(m.text());
   });
-  await page.goto(`${server.url}/app/signup`);
+  await page.goto(`${e2e.server.url}/app/signup`);
   await page.getByLabel("Your name").fill("Olive Owner");
   await page.getByLabel("Work e-mail").fill("olive@bot.test");
   await page.getByLabel("Password").fill("a long enough password");
@@ -132,13 +127,13 @@ test("Penny answers from an article, hands over, and helps the owner reply", asy
   await page.getByRole("button", { name: "Create workspace" }).click();
   await page.getByRole("heading", { name: "Inbox" }).waitFor();
   const token = await accessTokenOf(page);
-  const transport = createPortholeTransport(server.url, { getToken: () => token });
+  const transport = createPortholeTransport(e2e.server.url, { getToken: () => token });
   const widgets = createClient(WidgetService, transport);
   const { widget } = await widgets.createWidget({ name: "Shop" });
   const widgetId = widget?.id ?? "";
 
   // The editor: AI bot, named Penny, with instructions; the server has a model.
-  await page.goto(`${server.url}/app/widgets/${widgetId}?section=routing`);
+  await page.goto(`${e2e.server.url}/app/widgets/${widgetId}?section=routing`);
   await page.getByRole("radio", { name: /Agents/ }).waitFor();
   expect(await page.getByRole("radio").count()).toBe(3);
   expect(await page.getByRole("radio", { name: /Workflow/ }).count()).toBe(0);
@@ -168,12 +163,12 @@ test("Penny answers from an article, hands over, and helps the owner reply", asy
   });
 
   // Nina starts a conversation; the owner opens it: Penny answers it.
-  const visitor = visitorClient(server.url);
+  const visitor = visitorClient(e2e.server.url);
   await visitor.start(widget?.publicToken ?? "");
   await visitor.client.updateVisitor({ name: "Nina" });
   const { conversation } = await visitor.client.startConversation({});
   const conversationId = conversation?.id ?? "";
-  await page.goto(`${server.url}/app/inbox/${conversationId}`);
+  await page.goto(`${e2e.server.url}/app/inbox/${conversationId}`);
   const pane = page.getByRole("region", { name: "Conversation" });
   const banner = pane.getByTestId("bot-answering");
   await banner.getByText("is answering this conversation").waitFor();
@@ -252,7 +247,7 @@ test("Penny answers from an article, hands over, and helps the owner reply", asy
 
   // The model goes down: the suggestion says so, as a sentence, and the card shows it.
   down = true;
-  await page.goto(`${server.url}/app/inbox/${conversationId}`);
+  await page.goto(`${e2e.server.url}/app/inbox/${conversationId}`);
   await pane.getByRole("button", { name: "Suggest a reply" }).click();
   const problem = pane.getByRole("alert").filter({ hasText: "The AI model failed" });
   await problem.waitFor({ timeout: 30_000 });

@@ -1,8 +1,10 @@
 //! Canned responses end to end: an owner adds one in Settings (a bad shortcut is shown
 //! next to its field first), opens a visitor's conversation, types `/th`, picks the response
 //! from the suggestion list and sends it; the visitor receives the body with its
-//! placeholders filled in. Deleting asks for confirmation. Screenshots of the suggestion
-//! list (light and dark) and of the settings card go to test-results/.
+//! placeholders filled in. Deleting asks for confirmation. The owner marks one as bot
+//! knowledge and its "Bot knowledge" badge is there after a reload. Screenshots of the
+//! suggestion list and of the knowledge badge (light and dark) and of the settings card go to
+//! test-results/.
 
 import { join } from "node:path";
 import {
@@ -158,5 +160,44 @@ test("create a canned response in settings, insert it with /shortcut, send it", 
   await expect
     .poll(async () => (await canned.listCannedResponses({})).cannedResponses.map((c) => c.shortcut))
     .toEqual(["hours", "thanks"]);
+
+  // Marking one as bot knowledge: the switch in its editor, the badge after a reload.
+  await page.getByRole("button", { name: "Edit /hours" }).click();
+  const edit = page.getByRole("dialog", { name: "Edit /hours" });
+  const knowledge = edit.getByRole("switch", { name: /The AI bot may answer from this/ });
+  await expect.poll(() => knowledge.getAttribute("aria-checked")).toBe("false");
+  await knowledge.click();
+  await expect.poll(() => knowledge.getAttribute("aria-checked")).toBe("true");
+  await settle();
+  await shot(page, "canned-knowledge-editor");
+  await edit.getByRole("button", { name: "Save" }).click();
+  await edit.waitFor({ state: "detached" });
+  await expect
+    .poll(async () =>
+      (await canned.listCannedResponses({})).cannedResponses.map((c) => [c.shortcut, c.knowledge]),
+    )
+    .toEqual([
+      ["hours", true],
+      ["thanks", false],
+    ]);
+  await page.reload();
+  const cards = page.getByRole("list", { name: "Canned responses" });
+  const hoursRow = cards.getByRole("listitem").filter({ hasText: "/hours" });
+  await hoursRow.getByText("Bot knowledge").waitFor();
+  expect(
+    await cards
+      .getByRole("listitem")
+      .filter({ hasText: "/thanks" })
+      .getByText("Bot knowledge")
+      .count(),
+  ).toBe(0);
+  await page.getByText("never shown to visitors as sources").waitFor();
+  for (const t of await page.getByRole("button", { name: "Dismiss" }).all()) await t.click();
+  await cards.scrollIntoViewIfNeeded();
+  await shot(page, "canned-knowledge");
+  await page.emulateMedia({ colorScheme: "dark" });
+  await settle();
+  await shot(page, "canned-knowledge-dark");
+  await page.emulateMedia({ colorScheme: "light" });
   await context.close();
 });

@@ -10,6 +10,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createClient, createPortholeTransport, VisitorService } from "@porthole/client/visitor";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll } from "vitest";
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const resultsDir = resolve(here, "../test-results");
@@ -149,6 +150,48 @@ export async function launchBrowser(): Promise<Browser> {
       "--disable-sync",
     ],
   });
+}
+
+/** The server and browser a test file shares, from {@link shareServerAndBrowser}. */
+export interface E2eFixture {
+  readonly server: RunningServer;
+  readonly browser: Browser;
+}
+
+/**
+ * Starts a server (with `env`, when given) and the browser before the file's tests, and
+ * closes the browser and stops the server after them. Call it at the top level of a test
+ * file; `server` and `browser` can be read once the tests run. `env` may be a function, read
+ * when the server starts, for what the file's earlier `beforeAll` set up (a model's
+ * address). Hooks run as a stack (vitest's default): what a file starts before calling this
+ * is started first and stopped last.
+ */
+export function shareServerAndBrowser(
+  env: Record<string, string> | (() => Record<string, string>) = {},
+): E2eFixture {
+  let server: RunningServer | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    server = await startServer(typeof env === "function" ? env() : env);
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+  const started = <T>(value: T | undefined, what: string): T => {
+    if (value === undefined)
+      throw new Error(`the e2e ${what} is not started yet: use it in a test`);
+    return value;
+  };
+  return {
+    get server() {
+      return started(server, "server");
+    },
+    get browser() {
+      return started(browser, "browser");
+    },
+  };
 }
 
 /** A website visitor talking to the server through the VisitorService, as the widget does. */

@@ -17,31 +17,18 @@ import {
   WidgetService,
   WorkspaceService,
 } from "@porthole/client";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, expect, test } from "vitest";
+import type { BrowserContext, Page } from "playwright-core";
+import { expect, test } from "vitest";
 import {
   accessTokenOf,
   collectCspViolations,
   cspViolations,
-  launchBrowser,
-  type RunningServer,
   resultsDir,
-  startServer,
+  shareServerAndBrowser,
   visitorClient,
 } from "./harness";
 
-let server: RunningServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const e2e = shareServerAndBrowser();
 
 const DESKTOP = { width: 1280, height: 800 };
 const PHONE = { width: 390, height: 844 };
@@ -80,7 +67,7 @@ async function dismissToasts(page: Page) {
 }
 
 async function newContext(): Promise<BrowserContext> {
-  const context = await browser.newContext({ viewport: DESKTOP });
+  const context = await e2e.browser.newContext({ viewport: DESKTOP });
   await collectCspViolations(context);
   return context;
 }
@@ -97,7 +84,7 @@ const REFUND_BODY = [
 test("an owner writes and finds articles; an agent inserts one into a reply", async () => {
   const ownerContext = await newContext();
   const page = await ownerContext.newPage();
-  await page.goto(`${server.url}/app/signup`);
+  await page.goto(`${e2e.server.url}/app/signup`);
   await page.getByLabel("Your name").fill("Olive Owner");
   await page.getByLabel("Work e-mail").fill("olive@knowledge.test");
   await page.getByLabel("Password").fill("a long enough password");
@@ -174,7 +161,7 @@ test("an owner writes and finds articles; an agent inserts one into a reply", as
     .waitFor();
 
   const token = await accessTokenOf(page);
-  const transport = createPortholeTransport(server.url, { getToken: () => token });
+  const transport = createPortholeTransport(e2e.server.url, { getToken: () => token });
   const knowledge = createClient(KnowledgeService, transport);
   const stored = (await knowledge.listArticles({})).articles;
   expect(stored.map((a) => [a.title, a.published, a.tags])).toEqual([
@@ -189,13 +176,13 @@ test("an owner writes and finds articles; an agent inserts one into a reply", as
     email: "sam@knowledge.test",
     role: Role.AGENT,
   });
-  await createClient(AuthService, createPortholeTransport(server.url)).acceptInvite({
+  await createClient(AuthService, createPortholeTransport(e2e.server.url)).acceptInvite({
     inviteToken,
     password: "a long enough password",
     displayName: "Sam Agent",
   });
   const { widget } = await createClient(WidgetService, transport).createWidget({ name: "Shop" });
-  const visitor = visitorClient(server.url);
+  const visitor = visitorClient(e2e.server.url);
   await visitor.start(widget?.publicToken ?? "");
   await visitor.client.updateVisitor({ name: "Nina" });
   const { conversation } = await visitor.client.startConversation({});
@@ -208,7 +195,7 @@ test("an owner writes and finds articles; an agent inserts one into a reply", as
 
   const agentContext = await newContext();
   const agent = await agentContext.newPage();
-  await agent.goto(`${server.url}/app/login`);
+  await agent.goto(`${e2e.server.url}/app/login`);
   await agent.getByLabel("E-mail").fill("sam@knowledge.test");
   await agent.getByLabel("Password").fill("a long enough password");
   await agent.getByRole("button", { name: "Sign in" }).click();
@@ -231,7 +218,7 @@ test("an owner writes and finds articles; an agent inserts one into a reply", as
   await reader.getByRole("button", { name: "Close" }).first().click();
 
   // In the conversation: the composer's knowledge search, all from the keyboard.
-  await agent.goto(`${server.url}/app/inbox/${conversationId}`);
+  await agent.goto(`${e2e.server.url}/app/inbox/${conversationId}`);
   const pane = agent.getByRole("region", { name: "Conversation" });
   await pane.getByText("Hello, how long do refunds take?").waitFor();
   const reply = pane.getByLabel("Reply to the visitor");

@@ -16,31 +16,18 @@ import {
   WidgetService,
   WorkspaceService,
 } from "@porthole/client";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, expect, test } from "vitest";
+import type { BrowserContext, Page } from "playwright-core";
+import { expect, test } from "vitest";
 import {
   accessTokenOf,
   collectCspViolations,
   cspViolations,
-  launchBrowser,
-  type RunningServer,
   resultsDir,
-  startServer,
+  shareServerAndBrowser,
   visitorClient,
 } from "./harness";
 
-let server: RunningServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const e2e = shareServerAndBrowser();
 
 const DESKTOP = { width: 1280, height: 800 };
 const PHONE = { width: 390, height: 844 };
@@ -79,7 +66,7 @@ async function dismissToasts(page: Page) {
 }
 
 async function newContext(): Promise<BrowserContext> {
-  const context = await browser.newContext({ viewport: DESKTOP });
+  const context = await e2e.browser.newContext({ viewport: DESKTOP });
   await collectCspViolations(context);
   return context;
 }
@@ -87,7 +74,7 @@ async function newContext(): Promise<BrowserContext> {
 test("a widget sends its conversations to a team; the inbox filters and moves them", async () => {
   const ownerContext = await newContext();
   const page = await ownerContext.newPage();
-  await page.goto(`${server.url}/app/signup`);
+  await page.goto(`${e2e.server.url}/app/signup`);
   await page.getByLabel("Your name").fill("Olivia Owner");
   await page.getByLabel("Work e-mail").fill("olivia@teams.test");
   await page.getByLabel("Password").fill("a long enough password");
@@ -96,14 +83,14 @@ test("a widget sends its conversations to a team; the inbox filters and moves th
   await page.getByRole("heading", { name: "Inbox" }).waitFor();
 
   const token = await accessTokenOf(page);
-  const transport = createPortholeTransport(server.url, { getToken: () => token });
+  const transport = createPortholeTransport(e2e.server.url, { getToken: () => token });
   const { widget } = await createClient(WidgetService, transport).createWidget({ name: "Shop" });
   const widgetId = widget?.id ?? "";
   const { inviteToken } = await createClient(WorkspaceService, transport).createInvite({
     email: "sam@teams.test",
     role: Role.AGENT,
   });
-  await createClient(AuthService, createPortholeTransport(server.url)).acceptInvite({
+  await createClient(AuthService, createPortholeTransport(e2e.server.url)).acceptInvite({
     inviteToken,
     password: "a long enough password",
     displayName: "Sam Agent",
@@ -134,7 +121,7 @@ test("a widget sends its conversations to a team; the inbox filters and moves th
   await shotThemes(page, "team-screen");
 
   // The widget sends its conversations to Sales.
-  await page.goto(`${server.url}/app/widgets/${widgetId}?section=routing`);
+  await page.goto(`${e2e.server.url}/app/widgets/${widgetId}?section=routing`);
   const sendTo = page.getByLabel("Send conversations to");
   await sendTo.selectOption({ label: "Sales" });
   await page.getByRole("button", { name: "Save changes" }).click();
@@ -145,23 +132,23 @@ test("a widget sends its conversations to a team; the inbox filters and moves th
   // Sam opens his dashboard (so he is online), and sees the teams without write controls.
   const agentContext = await newContext();
   const agent = await agentContext.newPage();
-  await agent.goto(`${server.url}/app/login`);
+  await agent.goto(`${e2e.server.url}/app/login`);
   await agent.getByLabel("E-mail").fill("sam@teams.test");
   await agent.getByLabel("Password").fill("a long enough password");
   await agent.getByRole("button", { name: "Sign in" }).click();
   await agent.getByRole("heading", { name: "Inbox" }).waitFor();
   await agent.getByRole("status").filter({ hasText: "Live" }).waitFor();
-  await agent.goto(`${server.url}/app/team`);
+  await agent.goto(`${e2e.server.url}/app/team`);
   await agent.getByRole("list", { name: "Teams" }).getByText("Sales").waitFor();
   expect(await agent.getByRole("button", { name: "New team" }).count()).toBe(0);
   expect(await agent.getByRole("button", { name: /^(Edit|Delete) Sales/ }).count()).toBe(0);
-  await agent.goto(`${server.url}/app/`);
+  await agent.goto(`${e2e.server.url}/app/`);
   await agent.getByRole("status").filter({ hasText: "Live" }).waitFor();
 
   // A visitor writes: the conversation goes to Sam (Sales), though Olivia is online too.
-  await page.goto(`${server.url}/app/`);
+  await page.goto(`${e2e.server.url}/app/`);
   await page.getByRole("status").filter({ hasText: "Live" }).waitFor();
-  const vera = visitorClient(server.url);
+  const vera = visitorClient(e2e.server.url);
   await vera.start(widget?.publicToken ?? "");
   await vera.client.updateVisitor({ name: "Vera Visitor" });
   const { conversation } = await vera.client.startConversation({});

@@ -3,12 +3,13 @@
 
 import type { CannedResponse } from "@porthole/client";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { Pencil, Plus, Trash2 } from "lucide-react";
+import { Bot, Pencil, Plus, Trash2 } from "lucide-react";
 import { type FormEvent, useState } from "react";
 import { Button, IconButton } from "../components/ui/Button";
 import { ConfirmDialog, Dialog } from "../components/ui/Dialog";
 import { Field, FormAlert, Input, Textarea } from "../components/ui/Field";
-import { Card, Spinner } from "../components/ui/misc";
+import { Badge, Card, Spinner } from "../components/ui/misc";
+import { Switch } from "../components/ui/Switch";
 import { toast, toastError } from "../components/ui/Toast";
 import { keys } from "../inbox/cache";
 import { cannedClient } from "../lib/api";
@@ -16,6 +17,10 @@ import { useIsAdmin } from "../lib/auth";
 import { describeError, formErrors } from "../lib/errors";
 import { PLACEHOLDERS } from "./canned";
 import { useCannedResponses } from "./queries";
+
+/** What marking a canned response as bot knowledge does, in one line. */
+export const KNOWLEDGE_NOTE =
+  "Marked answers are used by the AI bot and in suggested replies, but never shown to visitors as sources.";
 
 export function CannedResponsesCard() {
   const canManage = useIsAdmin();
@@ -49,19 +54,30 @@ export function CannedResponsesCard() {
           {canManage && " Add the answers your team gives most often."}
         </p>
       ) : (
-        <ul
-          aria-label="Canned responses"
-          className="-my-2 divide-y divide-zinc-100 dark:divide-zinc-800"
-        >
-          {items.map((c) => (
-            <CannedRow
-              key={c.id}
-              canned={c}
-              canManage={canManage}
-              onEdit={() => setEditing({ existing: c })}
-            />
-          ))}
-        </ul>
+        <>
+          <ul
+            aria-label="Canned responses"
+            className="-my-2 divide-y divide-zinc-100 dark:divide-zinc-800"
+          >
+            {items.map((c) => (
+              <CannedRow
+                key={c.id}
+                canned={c}
+                canManage={canManage}
+                onEdit={() => setEditing({ existing: c })}
+              />
+            ))}
+          </ul>
+          {items.some((c) => c.knowledge) && (
+            <p className="mt-3 flex items-start gap-1.5 border-t border-zinc-100 pt-3 text-xs text-zinc-500 dark:border-zinc-800 dark:text-zinc-400">
+              <Bot aria-hidden className="mt-px size-3.5 shrink-0" />
+              <span>
+                <span className="font-medium text-zinc-700 dark:text-zinc-300">Bot knowledge:</span>{" "}
+                {KNOWLEDGE_NOTE}
+              </span>
+            </p>
+          )}
+        </>
       )}
       <CannedEditor
         key={editing?.existing?.id ?? "new"}
@@ -101,6 +117,11 @@ function CannedRow({
             /{c.shortcut}
           </code>
           {c.title && <span className="text-[13px] font-medium">{c.title}</span>}
+          {c.knowledge && (
+            <Badge tone="brand" className="self-center">
+              <Bot aria-hidden className="size-3" /> Bot knowledge
+            </Badge>
+          )}
         </div>
         <p className="mt-1 line-clamp-2 text-[13px] whitespace-pre-line text-zinc-600 dark:text-zinc-400">
           {c.body}
@@ -144,6 +165,7 @@ function CannedEditor({
   const [shortcut, setShortcut] = useState(existing?.shortcut ?? "");
   const [title, setTitle] = useState(existing?.title ?? "");
   const [body, setBody] = useState(existing?.body ?? "");
+  const [knowledge, setKnowledge] = useState(existing?.knowledge ?? false);
   const [errors, setErrors] = useState<{ fields: Record<string, string>; form?: string }>({
     fields: {},
   });
@@ -155,8 +177,9 @@ function CannedEditor({
             shortcut,
             title,
             body,
+            knowledge,
           })
-        : await cannedClient.createCannedResponse({ shortcut, title, body });
+        : await cannedClient.createCannedResponse({ shortcut, title, body, knowledge });
       return res.cannedResponse;
     },
     onSuccess: (saved) => {
@@ -176,6 +199,7 @@ function CannedEditor({
       setShortcut("");
       setTitle("");
       setBody("");
+      setKnowledge(false);
     }
     if (!o) setErrors({ fields: {} });
   }
@@ -244,6 +268,14 @@ function CannedEditor({
           )}
         </Field>
         <PlaceholderHelp />
+        <div className="rounded-lg bg-zinc-50 px-3 py-2.5 ring-1 ring-zinc-200 ring-inset dark:bg-zinc-800/40 dark:ring-zinc-700/60">
+          <Switch
+            checked={knowledge}
+            onCheckedChange={setKnowledge}
+            label="The AI bot may answer from this"
+            description={KNOWLEDGE_NOTE}
+          />
+        </div>
         <FormAlert>{errors.form}</FormAlert>
         <div className="flex justify-end gap-2">
           <Button onClick={() => close(false)}>Cancel</Button>
