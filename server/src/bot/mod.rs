@@ -148,6 +148,19 @@ pub async fn answer(
             return hand_off(state, target, &context, HandOff::ModelDecided(reason), Some(summary)).await;
         }
         Ok(Ok(Reply::Answer(text))) => {
+            let message_id = MessageId::new();
+            // Like an agent's reply: e-mailed to a visitor who gave an address and left
+            // it unread (a failure to read that only costs the e-mail).
+            let notify = if state.mailer.is_some() {
+                crate::api::notify::unread_reply(state, workspace_id, conversation_id, &message_id)
+                    .await
+                    .unwrap_or_else(|error| {
+                        tracing::warn!(conversation = %conversation_id, %error, "no e-mail for the bot's answer");
+                        Vec::new()
+                    })
+            } else {
+                Vec::new()
+            };
             let (text, order) = cite(&text, found.len());
             let citations = order
                 .into_iter()
@@ -169,15 +182,18 @@ pub async fn answer(
                 attachment_ids: Vec::new(),
                 // A retried job finds its answer instead of writing a second one.
                 client_key: format!("bot:{seq}"),
-                message_id: MessageId::new(),
+                message_id,
                 now: now_ms(),
-                notify: Vec::new(),
+                notify,
                 while_bot: true,
                 citations,
             };
             match state.store.send_message(message).await? {
-                SendOutcome::Sent(_, events, _) => {
+                SendOutcome::Sent(_, events, jobs) => {
                     chat::publish(state, events).await;
+                    if jobs {
+                        state.jobs.job_written();
+                    }
                     delta.answers = 1;
                     Outcome::Acted
                 }

@@ -490,3 +490,33 @@ async fn canned_responses_marked_as_knowledge_reach_the_model(backend: Backend) 
     server.stop().await;
 }
 crate::on_both_backends!(canned_responses_marked_as_knowledge_reach_the_model);
+
+/// The bot's answer is e-mailed to a visitor who gave an address and left it unread, as an
+/// agent's reply is.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unread_answer_of_the_bot_is_emailed() {
+    let model = Model::start().await;
+    let mailbox = crate::mailbox::Mailbox::start().await;
+    let url = mailbox.url();
+    let server = TestServer::start_with(Backend::Sqlite, |c| {
+        c.llm = Some(model.settings());
+        c.mail = Some(porthole_server::jobs::mail::MailSettings::new(&url, "Porthole <chat@porthole.test>").unwrap());
+        c.unread_reply_delay = Duration::from_millis(400);
+    })
+    .await;
+    let (owner, _) = sign_up(&server, "bot-mail@example.com", "Bot Mail Co").await;
+    let widget = bot_widget(&owner, pb::HandlerType::AiBot, penny()).await;
+    let (visitor, _) = start_visitor(&server, &widget.public_token).await;
+    visitor
+        .visitor()
+        .update_visitor(pb::UpdateVisitorRequest { email: Some("vera@visitor.test".into()), ..Default::default() })
+        .await
+        .unwrap();
+    let conversation = open_conversation(&visitor).await;
+    model.then(Script::answer("We open at nine."));
+    visitor_says(&visitor, &conversation.id, "When do you open?", "k1").await;
+    let mails = mailbox.wait_for(1).await;
+    assert_eq!(mails[0].to, ["vera@visitor.test"]);
+    assert!(mails[0].text().contains("We open at nine."), "{}", mails[0].text());
+    server.stop().await;
+}
