@@ -254,6 +254,21 @@ test("a new owner's checklist ticks itself off, step by step, without a reload",
     .click();
   await page.getByRole("button", { name: "Business hours" }).waitFor();
   await page.getByRole("switch", { name: "Use business hours" }).click();
+  // Open all day, every day: the test chat below needs the team online whenever CI runs
+  // (the default, weekdays 09:00–17:00, failed a run at 17:16).
+  for (const day of [
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+  ]) {
+    await page.getByRole("checkbox", { name: day, exact: true }).check();
+    await page.getByLabel(`${day} opens`).fill("00:00");
+    await page.getByLabel(`${day} closes`).fill("23:59");
+  }
   await page.getByRole("button", { name: "Save changes" }).click();
   await page.getByRole("button", { name: "Saved" }).waitFor();
   await navEntry(page).click();
