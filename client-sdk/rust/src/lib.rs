@@ -118,6 +118,12 @@ impl Porthole {
         pb::team_service_client::TeamServiceClient::new(self.authed())
     }
 
+    /// Rules: greetings, away and keyword replies, conditional actions, proactive messages
+    /// (any member lists them; admins and owners manage them).
+    pub fn rules(&self) -> pb::rule_service_client::RuleServiceClient<Authed> {
+        pb::rule_service_client::RuleServiceClient::new(self.authed())
+    }
+
     /// The AI bot's status: model, usage and last failure (admins and owners).
     pub fn bot(&self) -> pb::bot_service_client::BotServiceClient<Authed> {
         pb::bot_service_client::BotServiceClient::new(self.authed())

@@ -25,21 +25,21 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x16porthole/v1/chat.proto\x12\x0bporthole.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"b\n\nAttachment\x12\n\n\x02id\x18\x01 \x01(\t\x12\x11\n\tfile_name\x18\x02 \x01(\t\x12\x14\n\x0c\x63ontent_type\x18\x03 \x01(\t\x12\x12\n\nsize_bytes\x18\x04 \x01(\x03\x12\x0b\n\x03url\x18\x05 \x01(\t\"\xce\x02\n\x07Message\x12\n\n\x02id\x18\x01 \x01(\t\x12\x17\n\x0f\x63onversation_id\x18\x02 \x01(\t\x12\x0b\n\x03seq\x18\x03 \x01(\x03\x12,\n\x0bsender_type\x18\x04 \x01(\x0e\x32\x17.porthole.v1.SenderType\x12\x11\n\tsender_id\x18\x05 \x01(\t\x12\x13\n\x0bsender_name\x18\x06 \x01(\t\x12\x0c\n\x04\x62ody\x18\x07 \x01(\t\x12\x10\n\x08internal\x18\x08 \x01(\x08\x12,\n\x0b\x61ttachments\x18\t \x03(\x0b\x32\x17.porthole.v1.Attachment\x12\x12\n\nclient_key\x18\n \x01(\t\x12/\n\x0b\x63reate_time\x18\x0b \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12(\n\tcitations\x18\x0c \x03(\x0b\x32\x15.porthole.v1.Citation\":\n\x08\x43itation\x12\x12\n\narticle_id\x18\x01 \x01(\t\x12\r\n\x05title\x18\x02 \x01(\t\x12\x0b\n\x03url\x18\x03 \x01(\t*\xdd\x01\n\x12\x43onversationStatus\x12#\n\x1f\x43ONVERSATION_STATUS_UNSPECIFIED\x10\x00\x12\x1f\n\x1b\x43ONVERSATION_STATUS_PENDING\x10\x01\x12\x1e\n\x1a\x43ONVERSATION_STATUS_ACTIVE\x10\x02\x12\x1f\n\x1b\x43ONVERSATION_STATUS_WAITING\x10\x03\x12 \n\x1c\x43ONVERSATION_STATUS_RESOLVED\x10\x04\x12\x1e\n\x1a\x43ONVERSATION_STATUS_CLOSED\x10\x05*\x86\x01\n\nSenderType\x12\x1b\n\x17SENDER_TYPE_UNSPECIFIED\x10\x00\x12\x17\n\x13SENDER_TYPE_VISITOR\x10\x01\x12\x15\n\x11SENDER_TYPE_AGENT\x10\x02\x12\x13\n\x0fSENDER_TYPE_BOT\x10\x03\x12\x16\n\x12SENDER_TYPE_SYSTEM\x10\x04\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x16porthole/v1/chat.proto\x12\x0bporthole.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"b\n\nAttachment\x12\n\n\x02id\x18\x01 \x01(\t\x12\x11\n\tfile_name\x18\x02 \x01(\t\x12\x14\n\x0c\x63ontent_type\x18\x03 \x01(\t\x12\x12\n\nsize_bytes\x18\x04 \x01(\x03\x12\x0b\n\x03url\x18\x05 \x01(\t\"\xf8\x02\n\x07Message\x12\n\n\x02id\x18\x01 \x01(\t\x12\x17\n\x0f\x63onversation_id\x18\x02 \x01(\t\x12\x0b\n\x03seq\x18\x03 \x01(\x03\x12,\n\x0bsender_type\x18\x04 \x01(\x0e\x32\x17.porthole.v1.SenderType\x12\x11\n\tsender_id\x18\x05 \x01(\t\x12\x13\n\x0bsender_name\x18\x06 \x01(\t\x12\x0c\n\x04\x62ody\x18\x07 \x01(\t\x12\x10\n\x08internal\x18\x08 \x01(\x08\x12,\n\x0b\x61ttachments\x18\t \x03(\x0b\x32\x17.porthole.v1.Attachment\x12\x12\n\nclient_key\x18\n \x01(\t\x12/\n\x0b\x63reate_time\x18\x0b \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12(\n\tcitations\x18\x0c \x03(\x0b\x32\x15.porthole.v1.Citation\x12\x15\n\rquick_replies\x18\r \x03(\t\x12\x11\n\tautomated\x18\x0e \x01(\x08\":\n\x08\x43itation\x12\x12\n\narticle_id\x18\x01 \x01(\t\x12\r\n\x05title\x18\x02 \x01(\t\x12\x0b\n\x03url\x18\x03 \x01(\t*\xdd\x01\n\x12\x43onversationStatus\x12#\n\x1f\x43ONVERSATION_STATUS_UNSPECIFIED\x10\x00\x12\x1f\n\x1b\x43ONVERSATION_STATUS_PENDING\x10\x01\x12\x1e\n\x1a\x43ONVERSATION_STATUS_ACTIVE\x10\x02\x12\x1f\n\x1b\x43ONVERSATION_STATUS_WAITING\x10\x03\x12 \n\x1c\x43ONVERSATION_STATUS_RESOLVED\x10\x04\x12\x1e\n\x1a\x43ONVERSATION_STATUS_CLOSED\x10\x05*\x86\x01\n\nSenderType\x12\x1b\n\x17SENDER_TYPE_UNSPECIFIED\x10\x00\x12\x17\n\x13SENDER_TYPE_VISITOR\x10\x01\x12\x15\n\x11SENDER_TYPE_AGENT\x10\x02\x12\x13\n\x0fSENDER_TYPE_BOT\x10\x03\x12\x16\n\x12SENDER_TYPE_SYSTEM\x10\x04\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'porthole.v1.chat_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_CONVERSATIONSTATUS']._serialized_start=570
-  _globals['_CONVERSATIONSTATUS']._serialized_end=791
-  _globals['_SENDERTYPE']._serialized_start=794
-  _globals['_SENDERTYPE']._serialized_end=928
+  _globals['_CONVERSATIONSTATUS']._serialized_start=612
+  _globals['_CONVERSATIONSTATUS']._serialized_end=833
+  _globals['_SENDERTYPE']._serialized_start=836
+  _globals['_SENDERTYPE']._serialized_end=970
   _globals['_ATTACHMENT']._serialized_start=72
   _globals['_ATTACHMENT']._serialized_end=170
   _globals['_MESSAGE']._serialized_start=173
-  _globals['_MESSAGE']._serialized_end=507
-  _globals['_CITATION']._serialized_start=509
-  _globals['_CITATION']._serialized_end=567
+  _globals['_MESSAGE']._serialized_end=549
+  _globals['_CITATION']._serialized_start=551
+  _globals['_CITATION']._serialized_end=609
 # @@protoc_insertion_point(module_scope)

@@ -53,7 +53,7 @@ class Attachment(_message.Message):
     def __init__(self, id: _Optional[str] = ..., file_name: _Optional[str] = ..., content_type: _Optional[str] = ..., size_bytes: _Optional[int] = ..., url: _Optional[str] = ...) -> None: ...
 
 class Message(_message.Message):
-    __slots__ = ("id", "conversation_id", "seq", "sender_type", "sender_id", "sender_name", "body", "internal", "attachments", "client_key", "create_time", "citations")
+    __slots__ = ("id", "conversation_id", "seq", "sender_type", "sender_id", "sender_name", "body", "internal", "attachments", "client_key", "create_time", "citations", "quick_replies", "automated")
     ID_FIELD_NUMBER: _ClassVar[int]
     CONVERSATION_ID_FIELD_NUMBER: _ClassVar[int]
     SEQ_FIELD_NUMBER: _ClassVar[int]
@@ -66,6 +66,8 @@ class Message(_message.Message):
     CLIENT_KEY_FIELD_NUMBER: _ClassVar[int]
     CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
     CITATIONS_FIELD_NUMBER: _ClassVar[int]
+    QUICK_REPLIES_FIELD_NUMBER: _ClassVar[int]
+    AUTOMATED_FIELD_NUMBER: _ClassVar[int]
     id: str
     conversation_id: str
     seq: int
@@ -78,7 +80,9 @@ class Message(_message.Message):
     client_key: str
     create_time: _timestamp_pb2.Timestamp
     citations: _containers.RepeatedCompositeFieldContainer[Citation]
-    def __init__(self, id: _Optional[str] = ..., conversation_id: _Optional[str] = ..., seq: _Optional[int] = ..., sender_type: _Optional[_Union[SenderType, str]] = ..., sender_id: _Optional[str] = ..., sender_name: _Optional[str] = ..., body: _Optional[str] = ..., internal: _Optional[bool] = ..., attachments: _Optional[_Iterable[_Union[Attachment, _Mapping]]] = ..., client_key: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., citations: _Optional[_Iterable[_Union[Citation, _Mapping]]] = ...) -> None: ...
+    quick_replies: _containers.RepeatedScalarFieldContainer[str]
+    automated: bool
+    def __init__(self, id: _Optional[str] = ..., conversation_id: _Optional[str] = ..., seq: _Optional[int] = ..., sender_type: _Optional[_Union[SenderType, str]] = ..., sender_id: _Optional[str] = ..., sender_name: _Optional[str] = ..., body: _Optional[str] = ..., internal: _Optional[bool] = ..., attachments: _Optional[_Iterable[_Union[Attachment, _Mapping]]] = ..., client_key: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., citations: _Optional[_Iterable[_Union[Citation, _Mapping]]] = ..., quick_replies: _Optional[_Iterable[str]] = ..., automated: _Optional[bool] = ...) -> None: ...
 
 class Citation(_message.Message):
     __slots__ = ("article_id", "title", "url")

@@ -24,7 +24,7 @@ class Visitor(_message.Message):
     def __init__(self, id: _Optional[str] = ..., name: _Optional[str] = ..., email: _Optional[str] = ..., verified: _Optional[bool] = ...) -> None: ...
 
 class WidgetConfig(_message.Message):
-    __slots__ = ("appearance", "texts", "behavior", "online", "email_enabled", "bot", "agents_online")
+    __slots__ = ("appearance", "texts", "behavior", "online", "email_enabled", "bot", "agents_online", "proactive_messages", "flow_opening", "assistant_name")
     APPEARANCE_FIELD_NUMBER: _ClassVar[int]
     TEXTS_FIELD_NUMBER: _ClassVar[int]
     BEHAVIOR_FIELD_NUMBER: _ClassVar[int]
@@ -32,6 +32,9 @@ class WidgetConfig(_message.Message):
     EMAIL_ENABLED_FIELD_NUMBER: _ClassVar[int]
     BOT_FIELD_NUMBER: _ClassVar[int]
     AGENTS_ONLINE_FIELD_NUMBER: _ClassVar[int]
+    PROACTIVE_MESSAGES_FIELD_NUMBER: _ClassVar[int]
+    FLOW_OPENING_FIELD_NUMBER: _ClassVar[int]
+    ASSISTANT_NAME_FIELD_NUMBER: _ClassVar[int]
     appearance: _widget_settings_pb2.WidgetAppearance
     texts: _widget_settings_pb2.WidgetTexts
     behavior: _widget_settings_pb2.WidgetBehavior
@@ -39,7 +42,32 @@ class WidgetConfig(_message.Message):
     email_enabled: bool
     bot: BotPersona
     agents_online: bool
-    def __init__(self, appearance: _Optional[_Union[_widget_settings_pb2.WidgetAppearance, _Mapping]] = ..., texts: _Optional[_Union[_widget_settings_pb2.WidgetTexts, _Mapping]] = ..., behavior: _Optional[_Union[_widget_settings_pb2.WidgetBehavior, _Mapping]] = ..., online: _Optional[bool] = ..., email_enabled: _Optional[bool] = ..., bot: _Optional[_Union[BotPersona, _Mapping]] = ..., agents_online: _Optional[bool] = ...) -> None: ...
+    proactive_messages: _containers.RepeatedCompositeFieldContainer[ProactiveMessage]
+    flow_opening: _containers.RepeatedCompositeFieldContainer[AutomatedPrompt]
+    assistant_name: str
+    def __init__(self, appearance: _Optional[_Union[_widget_settings_pb2.WidgetAppearance, _Mapping]] = ..., texts: _Optional[_Union[_widget_settings_pb2.WidgetTexts, _Mapping]] = ..., behavior: _Optional[_Union[_widget_settings_pb2.WidgetBehavior, _Mapping]] = ..., online: _Optional[bool] = ..., email_enabled: _Optional[bool] = ..., bot: _Optional[_Union[BotPersona, _Mapping]] = ..., agents_online: _Optional[bool] = ..., proactive_messages: _Optional[_Iterable[_Union[ProactiveMessage, _Mapping]]] = ..., flow_opening: _Optional[_Iterable[_Union[AutomatedPrompt, _Mapping]]] = ..., assistant_name: _Optional[str] = ...) -> None: ...
+
+class ProactiveMessage(_message.Message):
+    __slots__ = ("rule_id", "text", "page_url_pattern", "time_on_page_seconds", "returning_visitor_only")
+    RULE_ID_FIELD_NUMBER: _ClassVar[int]
+    TEXT_FIELD_NUMBER: _ClassVar[int]
+    PAGE_URL_PATTERN_FIELD_NUMBER: _ClassVar[int]
+    TIME_ON_PAGE_SECONDS_FIELD_NUMBER: _ClassVar[int]
+    RETURNING_VISITOR_ONLY_FIELD_NUMBER: _ClassVar[int]
+    rule_id: str
+    text: str
+    page_url_pattern: str
+    time_on_page_seconds: int
+    returning_visitor_only: bool
+    def __init__(self, rule_id: _Optional[str] = ..., text: _Optional[str] = ..., page_url_pattern: _Optional[str] = ..., time_on_page_seconds: _Optional[int] = ..., returning_visitor_only: _Optional[bool] = ...) -> None: ...
+
+class AutomatedPrompt(_message.Message):
+    __slots__ = ("text", "quick_replies")
+    TEXT_FIELD_NUMBER: _ClassVar[int]
+    QUICK_REPLIES_FIELD_NUMBER: _ClassVar[int]
+    text: str
+    quick_replies: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, text: _Optional[str] = ..., quick_replies: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class BotPersona(_message.Message):
     __slots__ = ("name", "avatar_url")
@@ -173,14 +201,16 @@ class HeartbeatResponse(_message.Message):
     def __init__(self) -> None: ...
 
 class StartConversationRequest(_message.Message):
-    __slots__ = ("source_url", "source_title", "start_new")
+    __slots__ = ("source_url", "source_title", "start_new", "proactive_rule_id")
     SOURCE_URL_FIELD_NUMBER: _ClassVar[int]
     SOURCE_TITLE_FIELD_NUMBER: _ClassVar[int]
     START_NEW_FIELD_NUMBER: _ClassVar[int]
+    PROACTIVE_RULE_ID_FIELD_NUMBER: _ClassVar[int]
     source_url: str
     source_title: str
     start_new: bool
-    def __init__(self, source_url: _Optional[str] = ..., source_title: _Optional[str] = ..., start_new: _Optional[bool] = ...) -> None: ...
+    proactive_rule_id: str
+    def __init__(self, source_url: _Optional[str] = ..., source_title: _Optional[str] = ..., start_new: _Optional[bool] = ..., proactive_rule_id: _Optional[str] = ...) -> None: ...
 
 class StartConversationResponse(_message.Message):
     __slots__ = ("conversation", "resumed")

@@ -236,7 +236,9 @@ class VisitorServiceServicer:
     def StartConversation(self, request, context):
         """Starts a conversation, or returns the visitor's latest one on this widget when it
         continues: open, or resolved within the widget's quiet period
-        (`WidgetBehavior.reopen_within_minutes`) unless `start_new` is set.
+        (`WidgetBehavior.reopen_within_minutes`) unless `start_new` is set. A new
+        conversation starts with the proactive message answered, or, on a `workflow` widget,
+        with the guided flow's opening (its messages up to the first question).
         Errors: UNAUTHENTICATED, FAILED_PRECONDITION (required pre-chat fields missing).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)

@@ -23,62 +23,63 @@ _sym_db = _symbol_database.Default()
 
 
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
+from porthole.v1 import flow_pb2 as porthole_dot_v1_dot_flow__pb2
 from porthole.v1 import widget_settings_pb2 as porthole_dot_v1_dot_widget__settings__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x18porthole/v1/widget.proto\x12\x0bporthole.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a!porthole/v1/widget_settings.proto\"\xd0\x02\n\x0eWidgetSettings\x12\x31\n\nappearance\x18\x01 \x01(\x0b\x32\x1d.porthole.v1.WidgetAppearance\x12\'\n\x05texts\x18\x02 \x01(\x0b\x32\x18.porthole.v1.WidgetTexts\x12-\n\x08\x62\x65havior\x18\x03 \x01(\x0b\x32\x1b.porthole.v1.WidgetBehavior\x12\x32\n\x0e\x62usiness_hours\x18\x04 \x01(\x0b\x32\x1a.porthole.v1.BusinessHours\x12\x17\n\x0f\x61llowed_domains\x18\x05 \x03(\t\x12.\n\x0chandler_type\x18\x06 \x01(\x0e\x32\x18.porthole.v1.HandlerType\x12%\n\x03\x62ot\x18\x07 \x01(\x0b\x32\x18.porthole.v1.BotSettings\x12\x0f\n\x07team_id\x18\x08 \x01(\t\"X\n\x0b\x42otSettings\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x12\n\navatar_url\x18\x02 \x01(\t\x12\x14\n\x0cinstructions\x18\x03 \x01(\t\x12\x11\n\tmax_turns\x18\x04 \x01(\x05\"\xa9\x02\n\x06Widget\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x14\n\x0cpublic_token\x18\x03 \x01(\t\x12\x0e\n\x06\x61\x63tive\x18\x04 \x01(\x08\x12-\n\x08settings\x18\x05 \x01(\x0b\x32\x1b.porthole.v1.WidgetSettings\x12/\n\x0b\x63reate_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0bupdate_time\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x33\n\x0f\x66irst_seen_time\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x19\n\x11\x66irst_seen_origin\x18\t \x01(\t\"R\n\x13\x43reateWidgetRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12-\n\x08settings\x18\x02 \x01(\x0b\x32\x1b.porthole.v1.WidgetSettings\";\n\x14\x43reateWidgetResponse\x12#\n\x06widget\x18\x01 \x01(\x0b\x32\x13.porthole.v1.Widget\"\x14\n\x12ListWidgetsRequest\";\n\x13ListWidgetsResponse\x12$\n\x07widgets\x18\x01 \x03(\x0b\x32\x13.porthole.v1.Widget\"%\n\x10GetWidgetRequest\x12\x11\n\twidget_id\x18\x01 \x01(\t\"8\n\x11GetWidgetResponse\x12#\n\x06widget\x18\x01 \x01(\x0b\x32\x13.porthole.v1.Widget\"s\n\x13UpdateWidgetRequest\x12\x11\n\twidget_id\x18\x01 \x01(\t\x12\x11\n\x04name\x18\x02 \x01(\tH\x00\x88\x01\x01\x12-\n\x08settings\x18\x03 \x01(\x0b\x32\x1b.porthole.v1.WidgetSettingsB\x07\n\x05_name\";\n\x14UpdateWidgetResponse\x12#\n\x06widget\x18\x01 \x01(\x0b\x32\x13.porthole.v1.Widget\"(\n\x13\x44\x65leteWidgetRequest\x12\x11\n\twidget_id\x18\x01 \x01(\t\"\x16\n\x14\x44\x65leteWidgetResponse\";\n\x16SetWidgetActiveRequest\x12\x11\n\twidget_id\x18\x01 \x01(\t\x12\x0e\n\x06\x61\x63tive\x18\x02 \x01(\x08\">\n\x17SetWidgetActiveResponse\x12#\n\x06widget\x18\x01 \x01(\x0b\x32\x13.porthole.v1.Widget\"1\n\x1cRegenerateWidgetTokenRequest\x12\x11\n\twidget_id\x18\x01 \x01(\t\"D\n\x1dRegenerateWidgetTokenResponse\x12#\n\x06widget\x18\x01 \x01(\x0b\x32\x13.porthole.v1.Widget\"-\n\x18GetIdentitySecretRequest\x12\x11\n\twidget_id\x18\x01 \x01(\t\"4\n\x19GetIdentitySecretResponse\x12\x17\n\x0fidentity_secret\x18\x01 \x01(\t\"0\n\x1bRotateIdentitySecretRequest\x12\x11\n\twidget_id\x18\x01 \x01(\t\"7\n\x1cRotateIdentitySecretResponse\x12\x17\n\x0fidentity_secret\x18\x01 \x01(\t\"+\n\x16GetEmbedSnippetRequest\x12\x11\n\twidget_id\x18\x01 \x01(\t\";\n\x17GetEmbedSnippetResponse\x12\x0c\n\x04html\x18\x01 \x01(\t\x12\x12\n\nscript_url\x18\x02 \x01(\t2\xa9\x07\n\rWidgetService\x12S\n\x0c\x43reateWidget\x12 .porthole.v1.CreateWidgetRequest\x1a!.porthole.v1.CreateWidgetResponse\x12P\n\x0bListWidgets\x12\x1f.porthole.v1.ListWidgetsRequest\x1a .porthole.v1.ListWidgetsResponse\x12J\n\tGetWidget\x12\x1d.porthole.v1.GetWidgetRequest\x1a\x1e.porthole.v1.GetWidgetResponse\x12S\n\x0cUpdateWidget\x12 .porthole.v1.UpdateWidgetRequest\x1a!.porthole.v1.UpdateWidgetResponse\x12S\n\x0c\x44\x65leteWidget\x12 .porthole.v1.DeleteWidgetRequest\x1a!.porthole.v1.DeleteWidgetResponse\x12\\\n\x0fSetWidgetActive\x12#.porthole.v1.SetWidgetActiveRequest\x1a$.porthole.v1.SetWidgetActiveResponse\x12n\n\x15RegenerateWidgetToken\x12).porthole.v1.RegenerateWidgetTokenRequest\x1a*.porthole.v1.RegenerateWidgetTokenResponse\x12\x62\n\x11GetIdentitySecret\x12%.porthole.v1.GetIdentitySecretRequest\x1a&.porthole.v1.GetIdentitySecretResponse\x12k\n\x14RotateIdentitySecret\x12(.porthole.v1.RotateIdentitySecretRequest\x1a).porthole.v1.RotateIdentitySecretResponse\x12\\\n\x0fGetEmbedSnippet\x12#.porthole.v1.GetEmbedSnippetRequest\x1a$.porthole.v1.GetEmbedSnippetResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x18porthole/v1/widget.proto\x12\x0bporthole.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x16porthole/v1/flow.proto\x1a!porthole/v1/widget_settings.proto\"\xf7\x02\n\x0eWidgetSettings\x12\x31\n\nappearance\x18\x01 \x01(\x0b\x32\x1d.porthole.v1.WidgetAppearance\x12\'\n\x05texts\x18\x02 \x01(\x0b\x32\x18.porthole.v1.WidgetTexts\x12-\n\x08\x62\x65havior\x18\x03 \x01(\x0b\x32\x1b.porthole.v1.WidgetBehavior\x12\x32\n\x0e\x62usiness_hours\x18\x04 \x01(\x0b\x32\x1a.porthole.v1.BusinessHours\x12\x17\n\x0f\x61llowed_domains\x18\x05 \x03(\t\x12.\n\x0chandler_type\x18\x06 \x01(\x0e\x32\x18.porthole.v1.HandlerType\x12%\n\x03\x62ot\x18\x07 \x01(\x0b\x32\x18.porthole.v1.BotSettings\x12\x0f\n\x07team_id\x18\x08 \x01(\t\x12%\n\x04\x66low\x18\t \x01(\x0b\x32\x17.porthole.v1.GuidedFlow\"X\n\x0b\x42otSettings\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x12\n\navatar_url\x18\x02 \x01(\t\x12\x14\n\x0cinstructions\x18\x03 \x01(\t\x12\x11\n\tmax_turns\x18\x04 \x01(\x05\"\xa9\x02\n\x06Widget\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x14\n\x0cpublic_token\x18\x03 \x01(\t\x12\x0e\n\x06\x61\x63tive\x18\x04 \x01(\x08\x12-\n\x08settings\x18\x05 \x01(\x0b\x32\x1b.porthole.v1.WidgetSettings\x12/\n\x0b\x63reate_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0bupdate_time\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x33\n\x0f\x66irst_seen_time\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x19\n\x11\x66irst_seen_origin\x18\t \x01(\t\"R\n\x13\x43reateWidgetRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12-\n\x08settings\x18\x02 \x01(\x0b\x32\x1b.porthole.v1.WidgetSettings\";\n\x14\x43reateWidgetResponse\x12#\n\x06widget\x18\x01 \x01(\x0b\x32\x13.porthole.v1.Widget\"\x14\n\x12ListWidgetsRequest\";\n\x13ListWidgetsResponse\x12$\n\x07widgets\x18\x01 \x03(\x0b\x32\x13.porthole.v1.Widget\"%\n\x10GetWidgetRequest\x12\x11\n\twidget_id\x18\x01 \x01(\t\"8\n\x11GetWidgetResponse\x12#\n\x06widget\x18\x01 \x01(\x0b\x32\x13.porthole.v1.Widget\"s\n\x13UpdateWidgetRequest\x12\x11\n\twidget_id\x18\x01 \x01(\t\x12\x11\n\x04name\x18\x02 \x01(\tH\x00\x88\x01\x01\x12-\n\x08settings\x18\x03 \x01(\x0b\x32\x1b.porthole.v1.WidgetSettingsB\x07\n\x05_name\";\n\x14UpdateWidgetResponse\x12#\n\x06widget\x18\x01 \x01(\x0b\x32\x13.porthole.v1.Widget\"(\n\x13\x44\x65leteWidgetRequest\x12\x11\n\twidget_id\x18\x01 \x01(\t\"\x16\n\x14\x44\x65leteWidgetResponse\";\n\x16SetWidgetActiveRequest\x12\x11\n\twidget_id\x18\x01 \x01(\t\x12\x0e\n\x06\x61\x63tive\x18\x02 \x01(\x08\">\n\x17SetWidgetActiveResponse\x12#\n\x06widget\x18\x01 \x01(\x0b\x32\x13.porthole.v1.Widget\"1\n\x1cRegenerateWidgetTokenRequest\x12\x11\n\twidget_id\x18\x01 \x01(\t\"D\n\x1dRegenerateWidgetTokenResponse\x12#\n\x06widget\x18\x01 \x01(\x0b\x32\x13.porthole.v1.Widget\"-\n\x18GetIdentitySecretRequest\x12\x11\n\twidget_id\x18\x01 \x01(\t\"4\n\x19GetIdentitySecretResponse\x12\x17\n\x0fidentity_secret\x18\x01 \x01(\t\"0\n\x1bRotateIdentitySecretRequest\x12\x11\n\twidget_id\x18\x01 \x01(\t\"7\n\x1cRotateIdentitySecretResponse\x12\x17\n\x0fidentity_secret\x18\x01 \x01(\t\"+\n\x16GetEmbedSnippetRequest\x12\x11\n\twidget_id\x18\x01 \x01(\t\";\n\x17GetEmbedSnippetResponse\x12\x0c\n\x04html\x18\x01 \x01(\t\x12\x12\n\nscript_url\x18\x02 \x01(\t2\xa9\x07\n\rWidgetService\x12S\n\x0c\x43reateWidget\x12 .porthole.v1.CreateWidgetRequest\x1a!.porthole.v1.CreateWidgetResponse\x12P\n\x0bListWidgets\x12\x1f.porthole.v1.ListWidgetsRequest\x1a .porthole.v1.ListWidgetsResponse\x12J\n\tGetWidget\x12\x1d.porthole.v1.GetWidgetRequest\x1a\x1e.porthole.v1.GetWidgetResponse\x12S\n\x0cUpdateWidget\x12 .porthole.v1.UpdateWidgetRequest\x1a!.porthole.v1.UpdateWidgetResponse\x12S\n\x0c\x44\x65leteWidget\x12 .porthole.v1.DeleteWidgetRequest\x1a!.porthole.v1.DeleteWidgetResponse\x12\\\n\x0fSetWidgetActive\x12#.porthole.v1.SetWidgetActiveRequest\x1a$.porthole.v1.SetWidgetActiveResponse\x12n\n\x15RegenerateWidgetToken\x12).porthole.v1.RegenerateWidgetTokenRequest\x1a*.porthole.v1.RegenerateWidgetTokenResponse\x12\x62\n\x11GetIdentitySecret\x12%.porthole.v1.GetIdentitySecretRequest\x1a&.porthole.v1.GetIdentitySecretResponse\x12k\n\x14RotateIdentitySecret\x12(.porthole.v1.RotateIdentitySecretRequest\x1a).porthole.v1.RotateIdentitySecretResponse\x12\\\n\x0fGetEmbedSnippet\x12#.porthole.v1.GetEmbedSnippetRequest\x1a$.porthole.v1.GetEmbedSnippetResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'porthole.v1.widget_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_WIDGETSETTINGS']._serialized_start=110
-  _globals['_WIDGETSETTINGS']._serialized_end=446
-  _globals['_BOTSETTINGS']._serialized_start=448
-  _globals['_BOTSETTINGS']._serialized_end=536
-  _globals['_WIDGET']._serialized_start=539
-  _globals['_WIDGET']._serialized_end=836
-  _globals['_CREATEWIDGETREQUEST']._serialized_start=838
-  _globals['_CREATEWIDGETREQUEST']._serialized_end=920
-  _globals['_CREATEWIDGETRESPONSE']._serialized_start=922
-  _globals['_CREATEWIDGETRESPONSE']._serialized_end=981
-  _globals['_LISTWIDGETSREQUEST']._serialized_start=983
-  _globals['_LISTWIDGETSREQUEST']._serialized_end=1003
-  _globals['_LISTWIDGETSRESPONSE']._serialized_start=1005
-  _globals['_LISTWIDGETSRESPONSE']._serialized_end=1064
-  _globals['_GETWIDGETREQUEST']._serialized_start=1066
-  _globals['_GETWIDGETREQUEST']._serialized_end=1103
-  _globals['_GETWIDGETRESPONSE']._serialized_start=1105
-  _globals['_GETWIDGETRESPONSE']._serialized_end=1161
-  _globals['_UPDATEWIDGETREQUEST']._serialized_start=1163
-  _globals['_UPDATEWIDGETREQUEST']._serialized_end=1278
-  _globals['_UPDATEWIDGETRESPONSE']._serialized_start=1280
-  _globals['_UPDATEWIDGETRESPONSE']._serialized_end=1339
-  _globals['_DELETEWIDGETREQUEST']._serialized_start=1341
-  _globals['_DELETEWIDGETREQUEST']._serialized_end=1381
-  _globals['_DELETEWIDGETRESPONSE']._serialized_start=1383
-  _globals['_DELETEWIDGETRESPONSE']._serialized_end=1405
-  _globals['_SETWIDGETACTIVEREQUEST']._serialized_start=1407
-  _globals['_SETWIDGETACTIVEREQUEST']._serialized_end=1466
-  _globals['_SETWIDGETACTIVERESPONSE']._serialized_start=1468
-  _globals['_SETWIDGETACTIVERESPONSE']._serialized_end=1530
-  _globals['_REGENERATEWIDGETTOKENREQUEST']._serialized_start=1532
-  _globals['_REGENERATEWIDGETTOKENREQUEST']._serialized_end=1581
-  _globals['_REGENERATEWIDGETTOKENRESPONSE']._serialized_start=1583
-  _globals['_REGENERATEWIDGETTOKENRESPONSE']._serialized_end=1651
-  _globals['_GETIDENTITYSECRETREQUEST']._serialized_start=1653
-  _globals['_GETIDENTITYSECRETREQUEST']._serialized_end=1698
-  _globals['_GETIDENTITYSECRETRESPONSE']._serialized_start=1700
-  _globals['_GETIDENTITYSECRETRESPONSE']._serialized_end=1752
-  _globals['_ROTATEIDENTITYSECRETREQUEST']._serialized_start=1754
-  _globals['_ROTATEIDENTITYSECRETREQUEST']._serialized_end=1802
-  _globals['_ROTATEIDENTITYSECRETRESPONSE']._serialized_start=1804
-  _globals['_ROTATEIDENTITYSECRETRESPONSE']._serialized_end=1859
-  _globals['_GETEMBEDSNIPPETREQUEST']._serialized_start=1861
-  _globals['_GETEMBEDSNIPPETREQUEST']._serialized_end=1904
-  _globals['_GETEMBEDSNIPPETRESPONSE']._serialized_start=1906
-  _globals['_GETEMBEDSNIPPETRESPONSE']._serialized_end=1965
-  _globals['_WIDGETSERVICE']._serialized_start=1968
-  _globals['_WIDGETSERVICE']._serialized_end=2905
+  _globals['_WIDGETSETTINGS']._serialized_start=134
+  _globals['_WIDGETSETTINGS']._serialized_end=509
+  _globals['_BOTSETTINGS']._serialized_start=511
+  _globals['_BOTSETTINGS']._serialized_end=599
+  _globals['_WIDGET']._serialized_start=602
+  _globals['_WIDGET']._serialized_end=899
+  _globals['_CREATEWIDGETREQUEST']._serialized_start=901
+  _globals['_CREATEWIDGETREQUEST']._serialized_end=983
+  _globals['_CREATEWIDGETRESPONSE']._serialized_start=985
+  _globals['_CREATEWIDGETRESPONSE']._serialized_end=1044
+  _globals['_LISTWIDGETSREQUEST']._serialized_start=1046
+  _globals['_LISTWIDGETSREQUEST']._serialized_end=1066
+  _globals['_LISTWIDGETSRESPONSE']._serialized_start=1068
+  _globals['_LISTWIDGETSRESPONSE']._serialized_end=1127
+  _globals['_GETWIDGETREQUEST']._serialized_start=1129
+  _globals['_GETWIDGETREQUEST']._serialized_end=1166
+  _globals['_GETWIDGETRESPONSE']._serialized_start=1168
+  _globals['_GETWIDGETRESPONSE']._serialized_end=1224
+  _globals['_UPDATEWIDGETREQUEST']._serialized_start=1226
+  _globals['_UPDATEWIDGETREQUEST']._serialized_end=1341
+  _globals['_UPDATEWIDGETRESPONSE']._serialized_start=1343
+  _globals['_UPDATEWIDGETRESPONSE']._serialized_end=1402
+  _globals['_DELETEWIDGETREQUEST']._serialized_start=1404
+  _globals['_DELETEWIDGETREQUEST']._serialized_end=1444
+  _globals['_DELETEWIDGETRESPONSE']._serialized_start=1446
+  _globals['_DELETEWIDGETRESPONSE']._serialized_end=1468
+  _globals['_SETWIDGETACTIVEREQUEST']._serialized_start=1470
+  _globals['_SETWIDGETACTIVEREQUEST']._serialized_end=1529
+  _globals['_SETWIDGETACTIVERESPONSE']._serialized_start=1531
+  _globals['_SETWIDGETACTIVERESPONSE']._serialized_end=1593
+  _globals['_REGENERATEWIDGETTOKENREQUEST']._serialized_start=1595
+  _globals['_REGENERATEWIDGETTOKENREQUEST']._serialized_end=1644
+  _globals['_REGENERATEWIDGETTOKENRESPONSE']._serialized_start=1646
+  _globals['_REGENERATEWIDGETTOKENRESPONSE']._serialized_end=1714
+  _globals['_GETIDENTITYSECRETREQUEST']._serialized_start=1716
+  _globals['_GETIDENTITYSECRETREQUEST']._serialized_end=1761
+  _globals['_GETIDENTITYSECRETRESPONSE']._serialized_start=1763
+  _globals['_GETIDENTITYSECRETRESPONSE']._serialized_end=1815
+  _globals['_ROTATEIDENTITYSECRETREQUEST']._serialized_start=1817
+  _globals['_ROTATEIDENTITYSECRETREQUEST']._serialized_end=1865
+  _globals['_ROTATEIDENTITYSECRETRESPONSE']._serialized_start=1867
+  _globals['_ROTATEIDENTITYSECRETRESPONSE']._serialized_end=1922
+  _globals['_GETEMBEDSNIPPETREQUEST']._serialized_start=1924
+  _globals['_GETEMBEDSNIPPETREQUEST']._serialized_end=1967
+  _globals['_GETEMBEDSNIPPETRESPONSE']._serialized_start=1969
+  _globals['_GETEMBEDSNIPPETRESPONSE']._serialized_end=2028
+  _globals['_WIDGETSERVICE']._serialized_start=2031
+  _globals['_WIDGETSERVICE']._serialized_end=2968
 # @@protoc_insertion_point(module_scope)

@@ -1,6 +1,7 @@
 import datetime
 
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
+from porthole.v1 import flow_pb2 as _flow_pb2
 from porthole.v1 import widget_settings_pb2 as _widget_settings_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf import descriptor as _descriptor
@@ -11,7 +12,7 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class WidgetSettings(_message.Message):
-    __slots__ = ("appearance", "texts", "behavior", "business_hours", "allowed_domains", "handler_type", "bot", "team_id")
+    __slots__ = ("appearance", "texts", "behavior", "business_hours", "allowed_domains", "handler_type", "bot", "team_id", "flow")
     APPEARANCE_FIELD_NUMBER: _ClassVar[int]
     TEXTS_FIELD_NUMBER: _ClassVar[int]
     BEHAVIOR_FIELD_NUMBER: _ClassVar[int]
@@ -20,6 +21,7 @@ class WidgetSettings(_message.Message):
     HANDLER_TYPE_FIELD_NUMBER: _ClassVar[int]
     BOT_FIELD_NUMBER: _ClassVar[int]
     TEAM_ID_FIELD_NUMBER: _ClassVar[int]
+    FLOW_FIELD_NUMBER: _ClassVar[int]
     appearance: _widget_settings_pb2.WidgetAppearance
     texts: _widget_settings_pb2.WidgetTexts
     behavior: _widget_settings_pb2.WidgetBehavior
@@ -28,7 +30,8 @@ class WidgetSettings(_message.Message):
     handler_type: _widget_settings_pb2.HandlerType
     bot: BotSettings
     team_id: str
-    def __init__(self, appearance: _Optional[_Union[_widget_settings_pb2.WidgetAppearance, _Mapping]] = ..., texts: _Optional[_Union[_widget_settings_pb2.WidgetTexts, _Mapping]] = ..., behavior: _Optional[_Union[_widget_settings_pb2.WidgetBehavior, _Mapping]] = ..., business_hours: _Optional[_Union[_widget_settings_pb2.BusinessHours, _Mapping]] = ..., allowed_domains: _Optional[_Iterable[str]] = ..., handler_type: _Optional[_Union[_widget_settings_pb2.HandlerType, str]] = ..., bot: _Optional[_Union[BotSettings, _Mapping]] = ..., team_id: _Optional[str] = ...) -> None: ...
+    flow: _flow_pb2.GuidedFlow
+    def __init__(self, appearance: _Optional[_Union[_widget_settings_pb2.WidgetAppearance, _Mapping]] = ..., texts: _Optional[_Union[_widget_settings_pb2.WidgetTexts, _Mapping]] = ..., behavior: _Optional[_Union[_widget_settings_pb2.WidgetBehavior, _Mapping]] = ..., business_hours: _Optional[_Union[_widget_settings_pb2.BusinessHours, _Mapping]] = ..., allowed_domains: _Optional[_Iterable[str]] = ..., handler_type: _Optional[_Union[_widget_settings_pb2.HandlerType, str]] = ..., bot: _Optional[_Union[BotSettings, _Mapping]] = ..., team_id: _Optional[str] = ..., flow: _Optional[_Union[_flow_pb2.GuidedFlow, _Mapping]] = ...) -> None: ...
 
 class BotSettings(_message.Message):
     __slots__ = ("name", "avatar_url", "instructions", "max_turns")

@@ -16,7 +16,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file porthole/v1/visitor.proto.
  */
 export const file_porthole_v1_visitor: GenFile = /*@__PURE__*/
-  fileDesc("Chlwb3J0aG9sZS92MS92aXNpdG9yLnByb3RvEgtwb3J0aG9sZS52MSJECgdWaXNpdG9yEgoKAmlkGAEgASgJEgwKBG5hbWUYAiABKAkSDQoFZW1haWwYAyABKAkSEAoIdmVyaWZpZWQYBCABKAgi/QEKDFdpZGdldENvbmZpZxIxCgphcHBlYXJhbmNlGAEgASgLMh0ucG9ydGhvbGUudjEuV2lkZ2V0QXBwZWFyYW5jZRInCgV0ZXh0cxgCIAEoCzIYLnBvcnRob2xlLnYxLldpZGdldFRleHRzEi0KCGJlaGF2aW9yGAMgASgLMhsucG9ydGhvbGUudjEuV2lkZ2V0QmVoYXZpb3ISDgoGb25saW5lGAQgASgIEhUKDWVtYWlsX2VuYWJsZWQYBSABKAgSJAoDYm90GAYgASgLMhcucG9ydGhvbGUudjEuQm90UGVyc29uYRIVCg1hZ2VudHNfb25saW5lGAcgASgIIi4KCkJvdFBlcnNvbmESDAoEbmFtZRgBIAEoCRISCgphdmF0YXJfdXJsGAIgASgJIrICChNWaXNpdG9yQ29udmVyc2F0aW9uEgoKAmlkGAEgASgJEi8KBnN0YXR1cxgCIAEoDjIfLnBvcnRob2xlLnYxLkNvbnZlcnNhdGlvblN0YXR1cxISCgphZ2VudF9uYW1lGAMgASgJEhAKCGxhc3Rfc2VxGAQgASgDEhYKDmFnZW50X3JlYWRfc2VxGAUgASgDEg4KBnJhdGluZxgGIAEoBRIvCgtjcmVhdGVfdGltZRgHIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASNQoRbGFzdF9tZXNzYWdlX3RpbWUYCCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhYKDnF1ZXVlX3Bvc2l0aW9uGAkgASgFEhAKCHdpdGhfYm90GAogASgIIi4KFkdldFdpZGdldENvbmZpZ1JlcXVlc3QSFAoMd2lkZ2V0X3Rva2VuGAEgASgJIkQKF0dldFdpZGdldENvbmZpZ1Jlc3BvbnNlEikKBmNvbmZpZxgBIAEoCzIZLnBvcnRob2xlLnYxLldpZGdldENvbmZpZyJnChNTdGFydFNlc3Npb25SZXF1ZXN0EhQKDHdpZGdldF90b2tlbhgBIAEoCRIVCg12aXNpdG9yX3Rva2VuGAIgASgJEhAKCGxhbmd1YWdlGAMgASgJEhEKCXRpbWVfem9uZRgEIAEoCSJUChRTdGFydFNlc3Npb25SZXNwb25zZRIVCg12aXNpdG9yX3Rva2VuGAEgASgJEiUKB3Zpc2l0b3IYAiABKAsyFC5wb3J0aG9sZS52MS5WaXNpdG9yIsoBChRVcGRhdGVWaXNpdG9yUmVxdWVzdBIRCgRuYW1lGAEgASgJSACIAQESEgoFZW1haWwYAiABKAlIAYgBARJFCgphdHRyaWJ1dGVzGAMgAygLMjEucG9ydGhvbGUudjEuVXBkYXRlVmlzaXRvclJlcXVlc3QuQXR0cmlidXRlc0VudHJ5GjEKD0F0dHJpYnV0ZXNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBQgcKBV9uYW1lQggKBl9lbWFpbCI+ChVVcGRhdGVWaXNpdG9yUmVzcG9uc2USJQoHdmlzaXRvchgBIAEoCzIULnBvcnRob2xlLnYxLlZpc2l0b3IiXQoWSWRlbnRpZnlWaXNpdG9yUmVxdWVzdBITCgtleHRlcm5hbF9pZBgBIAEoCRIRCgl1c2VyX2hhc2gYAiABKAkSDAoEbmFtZRgDIAEoCRINCgVlbWFpbBgEIAEoCSJXChdJZGVudGlmeVZpc2l0b3JSZXNwb25zZRIVCg12aXNpdG9yX3Rva2VuGAEgASgJEiUKB3Zpc2l0b3IYAiABKAsyFC5wb3J0aG9sZS52MS5WaXNpdG9yIkUKFVJlY29yZFBhZ2VWaWV3UmVxdWVzdBILCgN1cmwYASABKAkSDQoFdGl0bGUYAiABKAkSEAoIcmVmZXJyZXIYAyABKAkiGAoWUmVjb3JkUGFnZVZpZXdSZXNwb25zZSIfChBIZWFydGJlYXRSZXF1ZXN0EgsKA3VybBgBIAEoCSITChFIZWFydGJlYXRSZXNwb25zZSJXChhTdGFydENvbnZlcnNhdGlvblJlcXVlc3QSEgoKc291cmNlX3VybBgBIAEoCRIUCgxzb3VyY2VfdGl0bGUYAiABKAkSEQoJc3RhcnRfbmV3GAMgASgIImQKGVN0YXJ0Q29udmVyc2F0aW9uUmVzcG9uc2USNgoMY29udmVyc2F0aW9uGAEgASgLMiAucG9ydGhvbGUudjEuVmlzaXRvckNvbnZlcnNhdGlvbhIPCgdyZXN1bWVkGAIgASgIIiEKH0xpc3RWaXNpdG9yQ29udmVyc2F0aW9uc1JlcXVlc3QiWwogTGlzdFZpc2l0b3JDb252ZXJzYXRpb25zUmVzcG9uc2USNwoNY29udmVyc2F0aW9ucxgBIAMoCzIgLnBvcnRob2xlLnYxLlZpc2l0b3JDb252ZXJzYXRpb24iVQoTTGlzdE1lc3NhZ2VzUmVxdWVzdBIXCg9jb252ZXJzYXRpb25faWQYASABKAkSEgoKYmVmb3JlX3NlcRgCIAEoAxIRCglwYWdlX3NpemUYAyABKAUiUAoUTGlzdE1lc3NhZ2VzUmVzcG9uc2USJgoIbWVzc2FnZXMYASADKAsyFC5wb3J0aG9sZS52MS5NZXNzYWdlEhAKCGhhc19tb3JlGAIgASgIImcKElNlbmRNZXNzYWdlUmVxdWVzdBIXCg9jb252ZXJzYXRpb25faWQYASABKAkSDAoEYm9keRgCIAEoCRISCgpjbGllbnRfa2V5GAMgASgJEhYKDmF0dGFjaG1lbnRfaWRzGAQgAygJIjwKE1NlbmRNZXNzYWdlUmVzcG9uc2USJQoHbWVzc2FnZRgBIAEoCzIULnBvcnRob2xlLnYxLk1lc3NhZ2UiOwoQU2V0VHlwaW5nUmVxdWVzdBIXCg9jb252ZXJzYXRpb25faWQYASABKAkSDgoGdHlwaW5nGAIgASgIIhMKEVNldFR5cGluZ1Jlc3BvbnNlIjcKD01hcmtSZWFkUmVxdWVzdBIXCg9jb252ZXJzYXRpb25faWQYASABKAkSCwoDc2VxGAIgASgDIhIKEE1hcmtSZWFkUmVzcG9uc2UiUwoXVXBsb2FkQXR0YWNobWVudFJlcXVlc3QSFwoPY29udmVyc2F0aW9uX2lkGAEgASgJEhEKCWZpbGVfbmFtZRgCIAEoCRIMCgRkYXRhGAMgASgMIkcKGFVwbG9hZEF0dGFjaG1lbnRSZXNwb25zZRIrCgphdHRhY2htZW50GAEgASgLMhcucG9ydGhvbGUudjEuQXR0YWNobWVudCJTChdSYXRlQ29udmVyc2F0aW9uUmVxdWVzdBIXCg9jb252ZXJzYXRpb25faWQYASABKAkSDgoGcmF0aW5nGAIgASgFEg8KB2NvbW1lbnQYAyABKAkiUgoYUmF0ZUNvbnZlcnNhdGlvblJlc3BvbnNlEjYKDGNvbnZlcnNhdGlvbhgBIAEoCzIgLnBvcnRob2xlLnYxLlZpc2l0b3JDb252ZXJzYXRpb24iLgoTUmVxdWVzdEh1bWFuUmVxdWVzdBIXCg9jb252ZXJzYXRpb25faWQYASABKAkiTgoUUmVxdWVzdEh1bWFuUmVzcG9uc2USNgoMY29udmVyc2F0aW9uGAEgASgLMiAucG9ydGhvbGUudjEuVmlzaXRvckNvbnZlcnNhdGlvbiJLChtTdWJtaXRPZmZsaW5lTWVzc2FnZVJlcXVlc3QSDAoEbmFtZRgBIAEoCRINCgVlbWFpbBgCIAEoCRIPCgdtZXNzYWdlGAMgASgJIkAKFkVtYWlsVHJhbnNjcmlwdFJlcXVlc3QSFwoPY29udmVyc2F0aW9uX2lkGAEgASgJEg0KBWVtYWlsGAIgASgJIhkKF0VtYWlsVHJhbnNjcmlwdFJlc3BvbnNlIlYKHFN1Ym1pdE9mZmxpbmVNZXNzYWdlUmVzcG9uc2USNgoMY29udmVyc2F0aW9uGAEgASgLMiAucG9ydGhvbGUudjEuVmlzaXRvckNvbnZlcnNhdGlvbiIpChdXYXRjaFZpc2l0b3JGZWVkUmVxdWVzdBIOCgZjdXJzb3IYASABKAkiwAIKGFdhdGNoVmlzaXRvckZlZWRSZXNwb25zZRIOCgZjdXJzb3IYASABKAkSLwoPbWVzc2FnZV9jcmVhdGVkGAIgASgLMhQucG9ydGhvbGUudjEuTWVzc2FnZUgAEjEKBnR5cGluZxgDIAEoCzIfLnBvcnRob2xlLnYxLlZpc2l0b3JUeXBpbmdFdmVudEgAEi0KBHJlYWQYBCABKAsyHS5wb3J0aG9sZS52MS5WaXNpdG9yUmVhZEV2ZW50SAASQAoUY29udmVyc2F0aW9uX3VwZGF0ZWQYBSABKAsyIC5wb3J0aG9sZS52MS5WaXNpdG9yQ29udmVyc2F0aW9uSAASNgoJaGVhcnRiZWF0GAYgASgLMiEucG9ydGhvbGUudjEuVmlzaXRvckZlZWRIZWFydGJlYXRIAEIHCgVldmVudCJaChJWaXNpdG9yVHlwaW5nRXZlbnQSFwoPY29udmVyc2F0aW9uX2lkGAEgASgJEg4KBnR5cGluZxgCIAEoCBIMCgRuYW1lGAMgASgJEg0KBWRyYWZ0GAQgASgJIjgKEFZpc2l0b3JSZWFkRXZlbnQSFwoPY29udmVyc2F0aW9uX2lkGAEgASgJEgsKA3NlcRgCIAEoAyIWChRWaXNpdG9yRmVlZEhlYXJ0YmVhdDL+DAoOVmlzaXRvclNlcnZpY2USXAoPR2V0V2lkZ2V0Q29uZmlnEiMucG9ydGhvbGUudjEuR2V0V2lkZ2V0Q29uZmlnUmVxdWVzdBokLnBvcnRob2xlLnYxLkdldFdpZGdldENvbmZpZ1Jlc3BvbnNlElMKDFN0YXJ0U2Vzc2lvbhIgLnBvcnRob2xlLnYxLlN0YXJ0U2Vzc2lvblJlcXVlc3QaIS5wb3J0aG9sZS52MS5TdGFydFNlc3Npb25SZXNwb25zZRJWCg1VcGRhdGVWaXNpdG9yEiEucG9ydGhvbGUudjEuVXBkYXRlVmlzaXRvclJlcXVlc3QaIi5wb3J0aG9sZS52MS5VcGRhdGVWaXNpdG9yUmVzcG9uc2USXAoPSWRlbnRpZnlWaXNpdG9yEiMucG9ydGhvbGUudjEuSWRlbnRpZnlWaXNpdG9yUmVxdWVzdBokLnBvcnRob2xlLnYxLklkZW50aWZ5VmlzaXRvclJlc3BvbnNlElkKDlJlY29yZFBhZ2VWaWV3EiIucG9ydGhvbGUudjEuUmVjb3JkUGFnZVZpZXdSZXF1ZXN0GiMucG9ydGhvbGUudjEuUmVjb3JkUGFnZVZpZXdSZXNwb25zZRJKCglIZWFydGJlYXQSHS5wb3J0aG9sZS52MS5IZWFydGJlYXRSZXF1ZXN0Gh4ucG9ydGhvbGUudjEuSGVhcnRiZWF0UmVzcG9uc2USYgoRU3RhcnRDb252ZXJzYXRpb24SJS5wb3J0aG9sZS52MS5TdGFydENvbnZlcnNhdGlvblJlcXVlc3QaJi5wb3J0aG9sZS52MS5TdGFydENvbnZlcnNhdGlvblJlc3BvbnNlEncKGExpc3RWaXNpdG9yQ29udmVyc2F0aW9ucxIsLnBvcnRob2xlLnYxLkxpc3RWaXNpdG9yQ29udmVyc2F0aW9uc1JlcXVlc3QaLS5wb3J0aG9sZS52MS5MaXN0VmlzaXRvckNvbnZlcnNhdGlvbnNSZXNwb25zZRJTCgxMaXN0TWVzc2FnZXMSIC5wb3J0aG9sZS52MS5MaXN0TWVzc2FnZXNSZXF1ZXN0GiEucG9ydGhvbGUudjEuTGlzdE1lc3NhZ2VzUmVzcG9uc2USUAoLU2VuZE1lc3NhZ2USHy5wb3J0aG9sZS52MS5TZW5kTWVzc2FnZVJlcXVlc3QaIC5wb3J0aG9sZS52MS5TZW5kTWVzc2FnZVJlc3BvbnNlEkoKCVNldFR5cGluZxIdLnBvcnRob2xlLnYxLlNldFR5cGluZ1JlcXVlc3QaHi5wb3J0aG9sZS52MS5TZXRUeXBpbmdSZXNwb25zZRJHCghNYXJrUmVhZBIcLnBvcnRob2xlLnYxLk1hcmtSZWFkUmVxdWVzdBodLnBvcnRob2xlLnYxLk1hcmtSZWFkUmVzcG9uc2USXwoQVXBsb2FkQXR0YWNobWVudBIkLnBvcnRob2xlLnYxLlVwbG9hZEF0dGFjaG1lbnRSZXF1ZXN0GiUucG9ydGhvbGUudjEuVXBsb2FkQXR0YWNobWVudFJlc3BvbnNlEl8KEFJhdGVDb252ZXJzYXRpb24SJC5wb3J0aG9sZS52MS5SYXRlQ29udmVyc2F0aW9uUmVxdWVzdBolLnBvcnRob2xlLnYxLlJhdGVDb252ZXJzYXRpb25SZXNwb25zZRJTCgxSZXF1ZXN0SHVtYW4SIC5wb3J0aG9sZS52MS5SZXF1ZXN0SHVtYW5SZXF1ZXN0GiEucG9ydGhvbGUudjEuUmVxdWVzdEh1bWFuUmVzcG9uc2USawoUU3VibWl0T2ZmbGluZU1lc3NhZ2USKC5wb3J0aG9sZS52MS5TdWJtaXRPZmZsaW5lTWVzc2FnZVJlcXVlc3QaKS5wb3J0aG9sZS52MS5TdWJtaXRPZmZsaW5lTWVzc2FnZVJlc3BvbnNlElwKD0VtYWlsVHJhbnNjcmlwdBIjLnBvcnRob2xlLnYxLkVtYWlsVHJhbnNjcmlwdFJlcXVlc3QaJC5wb3J0aG9sZS52MS5FbWFpbFRyYW5zY3JpcHRSZXNwb25zZRJhChBXYXRjaFZpc2l0b3JGZWVkEiQucG9ydGhvbGUudjEuV2F0Y2hWaXNpdG9yRmVlZFJlcXVlc3QaJS5wb3J0aG9sZS52MS5XYXRjaFZpc2l0b3JGZWVkUmVzcG9uc2UwAWIGcHJvdG8z", [file_google_protobuf_timestamp, file_porthole_v1_chat, file_porthole_v1_widget_settings]);
+  fileDesc("Chlwb3J0aG9sZS92MS92aXNpdG9yLnByb3RvEgtwb3J0aG9sZS52MSJECgdWaXNpdG9yEgoKAmlkGAEgASgJEgwKBG5hbWUYAiABKAkSDQoFZW1haWwYAyABKAkSEAoIdmVyaWZpZWQYBCABKAgihAMKDFdpZGdldENvbmZpZxIxCgphcHBlYXJhbmNlGAEgASgLMh0ucG9ydGhvbGUudjEuV2lkZ2V0QXBwZWFyYW5jZRInCgV0ZXh0cxgCIAEoCzIYLnBvcnRob2xlLnYxLldpZGdldFRleHRzEi0KCGJlaGF2aW9yGAMgASgLMhsucG9ydGhvbGUudjEuV2lkZ2V0QmVoYXZpb3ISDgoGb25saW5lGAQgASgIEhUKDWVtYWlsX2VuYWJsZWQYBSABKAgSJAoDYm90GAYgASgLMhcucG9ydGhvbGUudjEuQm90UGVyc29uYRIVCg1hZ2VudHNfb25saW5lGAcgASgIEjkKEnByb2FjdGl2ZV9tZXNzYWdlcxgIIAMoCzIdLnBvcnRob2xlLnYxLlByb2FjdGl2ZU1lc3NhZ2USMgoMZmxvd19vcGVuaW5nGAkgAygLMhwucG9ydGhvbGUudjEuQXV0b21hdGVkUHJvbXB0EhYKDmFzc2lzdGFudF9uYW1lGAogASgJIokBChBQcm9hY3RpdmVNZXNzYWdlEg8KB3J1bGVfaWQYASABKAkSDAoEdGV4dBgCIAEoCRIYChBwYWdlX3VybF9wYXR0ZXJuGAMgASgJEhwKFHRpbWVfb25fcGFnZV9zZWNvbmRzGAQgASgNEh4KFnJldHVybmluZ192aXNpdG9yX29ubHkYBSABKAgiNgoPQXV0b21hdGVkUHJvbXB0EgwKBHRleHQYASABKAkSFQoNcXVpY2tfcmVwbGllcxgCIAMoCSIuCgpCb3RQZXJzb25hEgwKBG5hbWUYASABKAkSEgoKYXZhdGFyX3VybBgCIAEoCSKyAgoTVmlzaXRvckNvbnZlcnNhdGlvbhIKCgJpZBgBIAEoCRIvCgZzdGF0dXMYAiABKA4yHy5wb3J0aG9sZS52MS5Db252ZXJzYXRpb25TdGF0dXMSEgoKYWdlbnRfbmFtZRgDIAEoCRIQCghsYXN0X3NlcRgEIAEoAxIWCg5hZ2VudF9yZWFkX3NlcRgFIAEoAxIOCgZyYXRpbmcYBiABKAUSLwoLY3JlYXRlX3RpbWUYByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjUKEWxhc3RfbWVzc2FnZV90aW1lGAggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIWCg5xdWV1ZV9wb3NpdGlvbhgJIAEoBRIQCgh3aXRoX2JvdBgKIAEoCCIuChZHZXRXaWRnZXRDb25maWdSZXF1ZXN0EhQKDHdpZGdldF90b2tlbhgBIAEoCSJEChdHZXRXaWRnZXRDb25maWdSZXNwb25zZRIpCgZjb25maWcYASABKAsyGS5wb3J0aG9sZS52MS5XaWRnZXRDb25maWciZwoTU3RhcnRTZXNzaW9uUmVxdWVzdBIUCgx3aWRnZXRfdG9rZW4YASABKAkSFQoNdmlzaXRvcl90b2tlbhgCIAEoCRIQCghsYW5ndWFnZRgDIAEoCRIRCgl0aW1lX3pvbmUYBCABKAkiVAoUU3RhcnRTZXNzaW9uUmVzcG9uc2USFQoNdmlzaXRvcl90b2tlbhgBIAEoCRIlCgd2aXNpdG9yGAIgASgLMhQucG9ydGhvbGUudjEuVmlzaXRvciLKAQoUVXBkYXRlVmlzaXRvclJlcXVlc3QSEQoEbmFtZRgBIAEoCUgAiAEBEhIKBWVtYWlsGAIgASgJSAGIAQESRQoKYXR0cmlidXRlcxgDIAMoCzIxLnBvcnRob2xlLnYxLlVwZGF0ZVZpc2l0b3JSZXF1ZXN0LkF0dHJpYnV0ZXNFbnRyeRoxCg9BdHRyaWJ1dGVzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4AUIHCgVfbmFtZUIICgZfZW1haWwiPgoVVXBkYXRlVmlzaXRvclJlc3BvbnNlEiUKB3Zpc2l0b3IYASABKAsyFC5wb3J0aG9sZS52MS5WaXNpdG9yIl0KFklkZW50aWZ5VmlzaXRvclJlcXVlc3QSEwoLZXh0ZXJuYWxfaWQYASABKAkSEQoJdXNlcl9oYXNoGAIgASgJEgwKBG5hbWUYAyABKAkSDQoFZW1haWwYBCABKAkiVwoXSWRlbnRpZnlWaXNpdG9yUmVzcG9uc2USFQoNdmlzaXRvcl90b2tlbhgBIAEoCRIlCgd2aXNpdG9yGAIgASgLMhQucG9ydGhvbGUudjEuVmlzaXRvciJFChVSZWNvcmRQYWdlVmlld1JlcXVlc3QSCwoDdXJsGAEgASgJEg0KBXRpdGxlGAIgASgJEhAKCHJlZmVycmVyGAMgASgJIhgKFlJlY29yZFBhZ2VWaWV3UmVzcG9uc2UiHwoQSGVhcnRiZWF0UmVxdWVzdBILCgN1cmwYASABKAkiEwoRSGVhcnRiZWF0UmVzcG9uc2UicgoYU3RhcnRDb252ZXJzYXRpb25SZXF1ZXN0EhIKCnNvdXJjZV91cmwYASABKAkSFAoMc291cmNlX3RpdGxlGAIgASgJEhEKCXN0YXJ0X25ldxgDIAEoCBIZChFwcm9hY3RpdmVfcnVsZV9pZBgEIAEoCSJkChlTdGFydENvbnZlcnNhdGlvblJlc3BvbnNlEjYKDGNvbnZlcnNhdGlvbhgBIAEoCzIgLnBvcnRob2xlLnYxLlZpc2l0b3JDb252ZXJzYXRpb24SDwoHcmVzdW1lZBgCIAEoCCIhCh9MaXN0VmlzaXRvckNvbnZlcnNhdGlvbnNSZXF1ZXN0IlsKIExpc3RWaXNpdG9yQ29udmVyc2F0aW9uc1Jlc3BvbnNlEjcKDWNvbnZlcnNhdGlvbnMYASADKAsyIC5wb3J0aG9sZS52MS5WaXNpdG9yQ29udmVyc2F0aW9uIlUKE0xpc3RNZXNzYWdlc1JlcXVlc3QSFwoPY29udmVyc2F0aW9uX2lkGAEgASgJEhIKCmJlZm9yZV9zZXEYAiABKAMSEQoJcGFnZV9zaXplGAMgASgFIlAKFExpc3RNZXNzYWdlc1Jlc3BvbnNlEiYKCG1lc3NhZ2VzGAEgAygLMhQucG9ydGhvbGUudjEuTWVzc2FnZRIQCghoYXNfbW9yZRgCIAEoCCJnChJTZW5kTWVzc2FnZVJlcXVlc3QSFwoPY29udmVyc2F0aW9uX2lkGAEgASgJEgwKBGJvZHkYAiABKAkSEgoKY2xpZW50X2tleRgDIAEoCRIWCg5hdHRhY2htZW50X2lkcxgEIAMoCSI8ChNTZW5kTWVzc2FnZVJlc3BvbnNlEiUKB21lc3NhZ2UYASABKAsyFC5wb3J0aG9sZS52MS5NZXNzYWdlIjsKEFNldFR5cGluZ1JlcXVlc3QSFwoPY29udmVyc2F0aW9uX2lkGAEgASgJEg4KBnR5cGluZxgCIAEoCCITChFTZXRUeXBpbmdSZXNwb25zZSI3Cg9NYXJrUmVhZFJlcXVlc3QSFwoPY29udmVyc2F0aW9uX2lkGAEgASgJEgsKA3NlcRgCIAEoAyISChBNYXJrUmVhZFJlc3BvbnNlIlMKF1VwbG9hZEF0dGFjaG1lbnRSZXF1ZXN0EhcKD2NvbnZlcnNhdGlvbl9pZBgBIAEoCRIRCglmaWxlX25hbWUYAiABKAkSDAoEZGF0YRgDIAEoDCJHChhVcGxvYWRBdHRhY2htZW50UmVzcG9uc2USKwoKYXR0YWNobWVudBgBIAEoCzIXLnBvcnRob2xlLnYxLkF0dGFjaG1lbnQiUwoXUmF0ZUNvbnZlcnNhdGlvblJlcXVlc3QSFwoPY29udmVyc2F0aW9uX2lkGAEgASgJEg4KBnJhdGluZxgCIAEoBRIPCgdjb21tZW50GAMgASgJIlIKGFJhdGVDb252ZXJzYXRpb25SZXNwb25zZRI2Cgxjb252ZXJzYXRpb24YASABKAsyIC5wb3J0aG9sZS52MS5WaXNpdG9yQ29udmVyc2F0aW9uIi4KE1JlcXVlc3RIdW1hblJlcXVlc3QSFwoPY29udmVyc2F0aW9uX2lkGAEgASgJIk4KFFJlcXVlc3RIdW1hblJlc3BvbnNlEjYKDGNvbnZlcnNhdGlvbhgBIAEoCzIgLnBvcnRob2xlLnYxLlZpc2l0b3JDb252ZXJzYXRpb24iSwobU3VibWl0T2ZmbGluZU1lc3NhZ2VSZXF1ZXN0EgwKBG5hbWUYASABKAkSDQoFZW1haWwYAiABKAkSDwoHbWVzc2FnZRgDIAEoCSJAChZFbWFpbFRyYW5zY3JpcHRSZXF1ZXN0EhcKD2NvbnZlcnNhdGlvbl9pZBgBIAEoCRINCgVlbWFpbBgCIAEoCSIZChdFbWFpbFRyYW5zY3JpcHRSZXNwb25zZSJWChxTdWJtaXRPZmZsaW5lTWVzc2FnZVJlc3BvbnNlEjYKDGNvbnZlcnNhdGlvbhgBIAEoCzIgLnBvcnRob2xlLnYxLlZpc2l0b3JDb252ZXJzYXRpb24iKQoXV2F0Y2hWaXNpdG9yRmVlZFJlcXVlc3QSDgoGY3Vyc29yGAEgASgJIsACChhXYXRjaFZpc2l0b3JGZWVkUmVzcG9uc2USDgoGY3Vyc29yGAEgASgJEi8KD21lc3NhZ2VfY3JlYXRlZBgCIAEoCzIULnBvcnRob2xlLnYxLk1lc3NhZ2VIABIxCgZ0eXBpbmcYAyABKAsyHy5wb3J0aG9sZS52MS5WaXNpdG9yVHlwaW5nRXZlbnRIABItCgRyZWFkGAQgASgLMh0ucG9ydGhvbGUudjEuVmlzaXRvclJlYWRFdmVudEgAEkAKFGNvbnZlcnNhdGlvbl91cGRhdGVkGAUgASgLMiAucG9ydGhvbGUudjEuVmlzaXRvckNvbnZlcnNhdGlvbkgAEjYKCWhlYXJ0YmVhdBgGIAEoCzIhLnBvcnRob2xlLnYxLlZpc2l0b3JGZWVkSGVhcnRiZWF0SABCBwoFZXZlbnQiWgoSVmlzaXRvclR5cGluZ0V2ZW50EhcKD2NvbnZlcnNhdGlvbl9pZBgBIAEoCRIOCgZ0eXBpbmcYAiABKAgSDAoEbmFtZRgDIAEoCRINCgVkcmFmdBgEIAEoCSI4ChBWaXNpdG9yUmVhZEV2ZW50EhcKD2NvbnZlcnNhdGlvbl9pZBgBIAEoCRILCgNzZXEYAiABKAMiFgoUVmlzaXRvckZlZWRIZWFydGJlYXQy/gwKDlZpc2l0b3JTZXJ2aWNlElwKD0dldFdpZGdldENvbmZpZxIjLnBvcnRob2xlLnYxLkdldFdpZGdldENvbmZpZ1JlcXVlc3QaJC5wb3J0aG9sZS52MS5HZXRXaWRnZXRDb25maWdSZXNwb25zZRJTCgxTdGFydFNlc3Npb24SIC5wb3J0aG9sZS52MS5TdGFydFNlc3Npb25SZXF1ZXN0GiEucG9ydGhvbGUudjEuU3RhcnRTZXNzaW9uUmVzcG9uc2USVgoNVXBkYXRlVmlzaXRvchIhLnBvcnRob2xlLnYxLlVwZGF0ZVZpc2l0b3JSZXF1ZXN0GiIucG9ydGhvbGUudjEuVXBkYXRlVmlzaXRvclJlc3BvbnNlElwKD0lkZW50aWZ5VmlzaXRvchIjLnBvcnRob2xlLnYxLklkZW50aWZ5VmlzaXRvclJlcXVlc3QaJC5wb3J0aG9sZS52MS5JZGVudGlmeVZpc2l0b3JSZXNwb25zZRJZCg5SZWNvcmRQYWdlVmlldxIiLnBvcnRob2xlLnYxLlJlY29yZFBhZ2VWaWV3UmVxdWVzdBojLnBvcnRob2xlLnYxLlJlY29yZFBhZ2VWaWV3UmVzcG9uc2USSgoJSGVhcnRiZWF0Eh0ucG9ydGhvbGUudjEuSGVhcnRiZWF0UmVxdWVzdBoeLnBvcnRob2xlLnYxLkhlYXJ0YmVhdFJlc3BvbnNlEmIKEVN0YXJ0Q29udmVyc2F0aW9uEiUucG9ydGhvbGUudjEuU3RhcnRDb252ZXJzYXRpb25SZXF1ZXN0GiYucG9ydGhvbGUudjEuU3RhcnRDb252ZXJzYXRpb25SZXNwb25zZRJ3ChhMaXN0VmlzaXRvckNvbnZlcnNhdGlvbnMSLC5wb3J0aG9sZS52MS5MaXN0VmlzaXRvckNvbnZlcnNhdGlvbnNSZXF1ZXN0Gi0ucG9ydGhvbGUudjEuTGlzdFZpc2l0b3JDb252ZXJzYXRpb25zUmVzcG9uc2USUwoMTGlzdE1lc3NhZ2VzEiAucG9ydGhvbGUudjEuTGlzdE1lc3NhZ2VzUmVxdWVzdBohLnBvcnRob2xlLnYxLkxpc3RNZXNzYWdlc1Jlc3BvbnNlElAKC1NlbmRNZXNzYWdlEh8ucG9ydGhvbGUudjEuU2VuZE1lc3NhZ2VSZXF1ZXN0GiAucG9ydGhvbGUudjEuU2VuZE1lc3NhZ2VSZXNwb25zZRJKCglTZXRUeXBpbmcSHS5wb3J0aG9sZS52MS5TZXRUeXBpbmdSZXF1ZXN0Gh4ucG9ydGhvbGUudjEuU2V0VHlwaW5nUmVzcG9uc2USRwoITWFya1JlYWQSHC5wb3J0aG9sZS52MS5NYXJrUmVhZFJlcXVlc3QaHS5wb3J0aG9sZS52MS5NYXJrUmVhZFJlc3BvbnNlEl8KEFVwbG9hZEF0dGFjaG1lbnQSJC5wb3J0aG9sZS52MS5VcGxvYWRBdHRhY2htZW50UmVxdWVzdBolLnBvcnRob2xlLnYxLlVwbG9hZEF0dGFjaG1lbnRSZXNwb25zZRJfChBSYXRlQ29udmVyc2F0aW9uEiQucG9ydGhvbGUudjEuUmF0ZUNvbnZlcnNhdGlvblJlcXVlc3QaJS5wb3J0aG9sZS52MS5SYXRlQ29udmVyc2F0aW9uUmVzcG9uc2USUwoMUmVxdWVzdEh1bWFuEiAucG9ydGhvbGUudjEuUmVxdWVzdEh1bWFuUmVxdWVzdBohLnBvcnRob2xlLnYxLlJlcXVlc3RIdW1hblJlc3BvbnNlEmsKFFN1Ym1pdE9mZmxpbmVNZXNzYWdlEigucG9ydGhvbGUudjEuU3VibWl0T2ZmbGluZU1lc3NhZ2VSZXF1ZXN0GikucG9ydGhvbGUudjEuU3VibWl0T2ZmbGluZU1lc3NhZ2VSZXNwb25zZRJcCg9FbWFpbFRyYW5zY3JpcHQSIy5wb3J0aG9sZS52MS5FbWFpbFRyYW5zY3JpcHRSZXF1ZXN0GiQucG9ydGhvbGUudjEuRW1haWxUcmFuc2NyaXB0UmVzcG9uc2USYQoQV2F0Y2hWaXNpdG9yRmVlZBIkLnBvcnRob2xlLnYxLldhdGNoVmlzaXRvckZlZWRSZXF1ZXN0GiUucG9ydGhvbGUudjEuV2F0Y2hWaXNpdG9yRmVlZFJlc3BvbnNlMAFiBnByb3RvMw", [file_google_protobuf_timestamp, file_porthole_v1_chat, file_porthole_v1_widget_settings]);
 
 /**
  * The visitor as the widget knows them.
@@ -118,6 +118,32 @@ export type WidgetConfig = Message<"porthole.v1.WidgetConfig"> & {
    * @generated from field: bool agents_online = 7;
    */
   agentsOnline: boolean;
+
+  /**
+   * Proactive messages (page-visit rules, RuleService) the widget shows on matching
+   * pages, in the order the rules run; the first whose conditions hold opens the widget
+   * with its text, once per page view, unless the visitor has a conversation open or
+   * closed the widget this visit.
+   *
+   * @generated from field: repeated porthole.v1.ProactiveMessage proactive_messages = 8;
+   */
+  proactiveMessages: ProactiveMessage[];
+
+  /**
+   * A `workflow` widget's opening: the guided flow's messages up to its first question,
+   * shown before a conversation exists. The conversation writes them when it starts.
+   *
+   * @generated from field: repeated porthole.v1.AutomatedPrompt flow_opening = 9;
+   */
+  flowOpening: AutomatedPrompt[];
+
+  /**
+   * The name shown with automated messages (rules, flows, proactive messages): the bot's
+   * name setting, "Assistant" by default.
+   *
+   * @generated from field: string assistant_name = 10;
+   */
+  assistantName: string;
 };
 
 /**
@@ -126,6 +152,83 @@ export type WidgetConfig = Message<"porthole.v1.WidgetConfig"> & {
  */
 export const WidgetConfigSchema: GenMessage<WidgetConfig> = /*@__PURE__*/
   messageDesc(file_porthole_v1_visitor, 1);
+
+/**
+ * A message the widget opens with on matching pages.
+ *
+ * @generated from message porthole.v1.ProactiveMessage
+ */
+export type ProactiveMessage = Message<"porthole.v1.ProactiveMessage"> & {
+  /**
+   * The page-visit rule (`rul_…`); StartConversationRequest.proactive_rule_id.
+   *
+   * @generated from field: string rule_id = 1;
+   */
+  ruleId: string;
+
+  /**
+   * What it says.
+   *
+   * @generated from field: string text = 2;
+   */
+  text: string;
+
+  /**
+   * The page URL it shows on (`*` any characters; empty: every page).
+   *
+   * @generated from field: string page_url_pattern = 3;
+   */
+  pageUrlPattern: string;
+
+  /**
+   * Seconds on the page before it shows.
+   *
+   * @generated from field: uint32 time_on_page_seconds = 4;
+   */
+  timeOnPageSeconds: number;
+
+  /**
+   * Only to visitors who have been on the site before this visit.
+   *
+   * @generated from field: bool returning_visitor_only = 5;
+   */
+  returningVisitorOnly: boolean;
+};
+
+/**
+ * Describes the message porthole.v1.ProactiveMessage.
+ * Use `create(ProactiveMessageSchema)` to create a new message.
+ */
+export const ProactiveMessageSchema: GenMessage<ProactiveMessage> = /*@__PURE__*/
+  messageDesc(file_porthole_v1_visitor, 2);
+
+/**
+ * An automated message as the widget shows it before a conversation exists.
+ *
+ * @generated from message porthole.v1.AutomatedPrompt
+ */
+export type AutomatedPrompt = Message<"porthole.v1.AutomatedPrompt"> & {
+  /**
+   * What it says.
+   *
+   * @generated from field: string text = 1;
+   */
+  text: string;
+
+  /**
+   * Buttons under it (a question's choices).
+   *
+   * @generated from field: repeated string quick_replies = 2;
+   */
+  quickReplies: string[];
+};
+
+/**
+ * Describes the message porthole.v1.AutomatedPrompt.
+ * Use `create(AutomatedPromptSchema)` to create a new message.
+ */
+export const AutomatedPromptSchema: GenMessage<AutomatedPrompt> = /*@__PURE__*/
+  messageDesc(file_porthole_v1_visitor, 3);
 
 /**
  * How the AI bot presents itself to visitors.
@@ -153,7 +256,7 @@ export type BotPersona = Message<"porthole.v1.BotPersona"> & {
  * Use `create(BotPersonaSchema)` to create a new message.
  */
 export const BotPersonaSchema: GenMessage<BotPersona> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_visitor, 2);
+  messageDesc(file_porthole_v1_visitor, 4);
 
 /**
  * A conversation as its visitor sees it.
@@ -237,7 +340,7 @@ export type VisitorConversation = Message<"porthole.v1.VisitorConversation"> & {
  * Use `create(VisitorConversationSchema)` to create a new message.
  */
 export const VisitorConversationSchema: GenMessage<VisitorConversation> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_visitor, 3);
+  messageDesc(file_porthole_v1_visitor, 5);
 
 /**
  * Request of VisitorService.GetWidgetConfig.
@@ -258,7 +361,7 @@ export type GetWidgetConfigRequest = Message<"porthole.v1.GetWidgetConfigRequest
  * Use `create(GetWidgetConfigRequestSchema)` to create a new message.
  */
 export const GetWidgetConfigRequestSchema: GenMessage<GetWidgetConfigRequest> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_visitor, 4);
+  messageDesc(file_porthole_v1_visitor, 6);
 
 /**
  * Response of VisitorService.GetWidgetConfig.
@@ -279,7 +382,7 @@ export type GetWidgetConfigResponse = Message<"porthole.v1.GetWidgetConfigRespon
  * Use `create(GetWidgetConfigResponseSchema)` to create a new message.
  */
 export const GetWidgetConfigResponseSchema: GenMessage<GetWidgetConfigResponse> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_visitor, 5);
+  messageDesc(file_porthole_v1_visitor, 7);
 
 /**
  * Request of VisitorService.StartSession.
@@ -322,7 +425,7 @@ export type StartSessionRequest = Message<"porthole.v1.StartSessionRequest"> & {
  * Use `create(StartSessionRequestSchema)` to create a new message.
  */
 export const StartSessionRequestSchema: GenMessage<StartSessionRequest> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_visitor, 6);
+  messageDesc(file_porthole_v1_visitor, 8);
 
 /**
  * Response of VisitorService.StartSession.
@@ -350,7 +453,7 @@ export type StartSessionResponse = Message<"porthole.v1.StartSessionResponse"> &
  * Use `create(StartSessionResponseSchema)` to create a new message.
  */
 export const StartSessionResponseSchema: GenMessage<StartSessionResponse> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_visitor, 7);
+  messageDesc(file_porthole_v1_visitor, 9);
 
 /**
  * Request of VisitorService.UpdateVisitor. Unset fields are left unchanged.
@@ -385,7 +488,7 @@ export type UpdateVisitorRequest = Message<"porthole.v1.UpdateVisitorRequest"> &
  * Use `create(UpdateVisitorRequestSchema)` to create a new message.
  */
 export const UpdateVisitorRequestSchema: GenMessage<UpdateVisitorRequest> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_visitor, 8);
+  messageDesc(file_porthole_v1_visitor, 10);
 
 /**
  * Response of VisitorService.UpdateVisitor.
@@ -406,7 +509,7 @@ export type UpdateVisitorResponse = Message<"porthole.v1.UpdateVisitorResponse">
  * Use `create(UpdateVisitorResponseSchema)` to create a new message.
  */
 export const UpdateVisitorResponseSchema: GenMessage<UpdateVisitorResponse> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_visitor, 9);
+  messageDesc(file_porthole_v1_visitor, 11);
 
 /**
  * Request of VisitorService.IdentifyVisitor.
@@ -448,7 +551,7 @@ export type IdentifyVisitorRequest = Message<"porthole.v1.IdentifyVisitorRequest
  * Use `create(IdentifyVisitorRequestSchema)` to create a new message.
  */
 export const IdentifyVisitorRequestSchema: GenMessage<IdentifyVisitorRequest> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_visitor, 10);
+  messageDesc(file_porthole_v1_visitor, 12);
 
 /**
  * Response of VisitorService.IdentifyVisitor.
@@ -476,7 +579,7 @@ export type IdentifyVisitorResponse = Message<"porthole.v1.IdentifyVisitorRespon
  * Use `create(IdentifyVisitorResponseSchema)` to create a new message.
  */
 export const IdentifyVisitorResponseSchema: GenMessage<IdentifyVisitorResponse> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_visitor, 11);
+  messageDesc(file_porthole_v1_visitor, 13);
 
 /**
  * Request of VisitorService.RecordPageView.
@@ -511,7 +614,7 @@ export type RecordPageViewRequest = Message<"porthole.v1.RecordPageViewRequest">
  * Use `create(RecordPageViewRequestSchema)` to create a new message.
  */
 export const RecordPageViewRequestSchema: GenMessage<RecordPageViewRequest> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_visitor, 12);
+  messageDesc(file_porthole_v1_visitor, 14);
 
 /**
  * Response of VisitorService.RecordPageView.
@@ -526,7 +629,7 @@ export type RecordPageViewResponse = Message<"porthole.v1.RecordPageViewResponse
  * Use `create(RecordPageViewResponseSchema)` to create a new message.
  */
 export const RecordPageViewResponseSchema: GenMessage<RecordPageViewResponse> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_visitor, 13);
+  messageDesc(file_porthole_v1_visitor, 15);
 
 /**
  * Request of VisitorService.Heartbeat.
@@ -547,7 +650,7 @@ export type HeartbeatRequest = Message<"porthole.v1.HeartbeatRequest"> & {
  * Use `create(HeartbeatRequestSchema)` to create a new message.
  */
 export const HeartbeatRequestSchema: GenMessage<HeartbeatRequest> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_visitor, 14);
+  messageDesc(file_porthole_v1_visitor, 16);
 
 /**
  * Response of VisitorService.Heartbeat.
@@ -562,7 +665,7 @@ export type HeartbeatResponse = Message<"porthole.v1.HeartbeatResponse"> & {
  * Use `create(HeartbeatResponseSchema)` to create a new message.
  */
 export const HeartbeatResponseSchema: GenMessage<HeartbeatResponse> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_visitor, 15);
+  messageDesc(file_porthole_v1_visitor, 17);
 
 /**
  * Request of VisitorService.StartConversation.
@@ -592,6 +695,15 @@ export type StartConversationRequest = Message<"porthole.v1.StartConversationReq
    * @generated from field: bool start_new = 3;
    */
   startNew: boolean;
+
+  /**
+   * The proactive message the visitor is answering (ProactiveMessage.rule_id): a new
+   * conversation starts with its text, as the visitor saw it. An id that is not an
+   * enabled page-visit rule of the workspace is ignored.
+   *
+   * @generated from field: string proactive_rule_id = 4;
+   */
+  proactiveRuleId: string;
 };
 
 /**
@@ -599,7 +711,7 @@ export type StartConversationRequest = Message<"porthole.v1.StartConversationReq
  * Use `create(StartConversationRequestSchema)` to create a new message.
  */
 export const StartConversationRequestSchema: GenMessage<StartConversationRequest> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_visitor, 16);
+  messageDesc(file_porthole_v1_visitor, 18);
 
 /**
  * Response of VisitorService.StartConversation.
@@ -627,7 +739,7 @@ export type StartConversationResponse = Message<"porthole.v1.StartConversationRe
  * Use `create(StartConversationResponseSchema)` to create a new message.
  */
 export const StartConversationResponseSchema: GenMessage<StartConversationResponse> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_visitor, 17);
+  messageDesc(file_porthole_v1_visitor, 19);
 
 /**
  * Request of VisitorService.ListVisitorConversations.
@@ -642,7 +754,7 @@ export type ListVisitorConversationsRequest = Message<"porthole.v1.ListVisitorCo
  * Use `create(ListVisitorConversationsRequestSchema)` to create a new message.
  */
 export const ListVisitorConversationsRequestSchema: GenMessage<ListVisitorConversationsRequest> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_visitor, 18);
+  messageDesc(file_porthole_v1_visitor, 20);
 
 /**
  * Response of VisitorService.ListVisitorConversations.
@@ -663,7 +775,7 @@ export type ListVisitorConversationsResponse = Message<"porthole.v1.ListVisitorC
  * Use `create(ListVisitorConversationsResponseSchema)` to create a new message.
  */
 export const ListVisitorConversationsResponseSchema: GenMessage<ListVisitorConversationsResponse> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_visitor, 19);
+  messageDesc(file_porthole_v1_visitor, 21);
 
 /**
  * Request of VisitorService.ListMessages.
@@ -698,7 +810,7 @@ export type ListMessagesRequest = Message<"porthole.v1.ListMessagesRequest"> & {
  * Use `create(ListMessagesRequestSchema)` to create a new message.
  */
 export const ListMessagesRequestSchema: GenMessage<ListMessagesRequest> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_visitor, 20);
+  messageDesc(file_porthole_v1_visitor, 22);
 
 /**
  * Response of VisitorService.ListMessages.
@@ -726,7 +838,7 @@ export type ListMessagesResponse = Message<"porthole.v1.ListMessagesResponse"> &
  * Use `create(ListMessagesResponseSchema)` to create a new message.
  */
 export const ListMessagesResponseSchema: GenMessage<ListMessagesResponse> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_visitor, 21);
+  messageDesc(file_porthole_v1_visitor, 23);
 
 /**
  * Request of VisitorService.SendMessage.
@@ -769,7 +881,7 @@ export type SendMessageRequest = Message<"porthole.v1.SendMessageRequest"> & {
  * Use `create(SendMessageRequestSchema)` to create a new message.
  */
 export const SendMessageRequestSchema: GenMessage<SendMessageRequest> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_visitor, 22);
+  messageDesc(file_porthole_v1_visitor, 24);
 
 /**
  * Response of VisitorService.SendMessage.
@@ -790,7 +902,7 @@ export type SendMessageResponse = Message<"porthole.v1.SendMessageResponse"> & {
  * Use `create(SendMessageResponseSchema)` to create a new message.
  */
 export const SendMessageResponseSchema: GenMessage<SendMessageResponse> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_visitor, 23);
+  messageDesc(file_porthole_v1_visitor, 25);
 
 /**
  * Request of VisitorService.SetTyping.
@@ -818,7 +930,7 @@ export type SetTypingRequest = Message<"porthole.v1.SetTypingRequest"> & {
  * Use `create(SetTypingRequestSchema)` to create a new message.
  */
 export const SetTypingRequestSchema: GenMessage<SetTypingRequest> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_visitor, 24);
+  messageDesc(file_porthole_v1_visitor, 26);
 
 /**
  * Response of VisitorService.SetTyping.
@@ -833,7 +945,7 @@ export type SetTypingResponse = Message<"porthole.v1.SetTypingResponse"> & {
  * Use `create(SetTypingResponseSchema)` to create a new message.
  */
 export const SetTypingResponseSchema: GenMessage<SetTypingResponse> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_visitor, 25);
+  messageDesc(file_porthole_v1_visitor, 27);
 
 /**
  * Request of VisitorService.MarkRead.
@@ -861,7 +973,7 @@ export type MarkReadRequest = Message<"porthole.v1.MarkReadRequest"> & {
  * Use `create(MarkReadRequestSchema)` to create a new message.
  */
 export const MarkReadRequestSchema: GenMessage<MarkReadRequest> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_visitor, 26);
+  messageDesc(file_porthole_v1_visitor, 28);
 
 /**
  * Response of VisitorService.MarkRead.
@@ -876,7 +988,7 @@ export type MarkReadResponse = Message<"porthole.v1.MarkReadResponse"> & {
  * Use `create(MarkReadResponseSchema)` to create a new message.
  */
 export const MarkReadResponseSchema: GenMessage<MarkReadResponse> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_visitor, 27);
+  messageDesc(file_porthole_v1_visitor, 29);
 
 /**
  * Request of VisitorService.UploadAttachment.
@@ -911,7 +1023,7 @@ export type UploadAttachmentRequest = Message<"porthole.v1.UploadAttachmentReque
  * Use `create(UploadAttachmentRequestSchema)` to create a new message.
  */
 export const UploadAttachmentRequestSchema: GenMessage<UploadAttachmentRequest> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_visitor, 28);
+  messageDesc(file_porthole_v1_visitor, 30);
 
 /**
  * Response of VisitorService.UploadAttachment.
@@ -932,7 +1044,7 @@ export type UploadAttachmentResponse = Message<"porthole.v1.UploadAttachmentResp
  * Use `create(UploadAttachmentResponseSchema)` to create a new message.
  */
 export const UploadAttachmentResponseSchema: GenMessage<UploadAttachmentResponse> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_visitor, 29);
+  messageDesc(file_porthole_v1_visitor, 31);
 
 /**
  * Request of VisitorService.RateConversation.
@@ -967,7 +1079,7 @@ export type RateConversationRequest = Message<"porthole.v1.RateConversationReque
  * Use `create(RateConversationRequestSchema)` to create a new message.
  */
 export const RateConversationRequestSchema: GenMessage<RateConversationRequest> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_visitor, 30);
+  messageDesc(file_porthole_v1_visitor, 32);
 
 /**
  * Response of VisitorService.RateConversation.
@@ -988,7 +1100,7 @@ export type RateConversationResponse = Message<"porthole.v1.RateConversationResp
  * Use `create(RateConversationResponseSchema)` to create a new message.
  */
 export const RateConversationResponseSchema: GenMessage<RateConversationResponse> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_visitor, 31);
+  messageDesc(file_porthole_v1_visitor, 33);
 
 /**
  * Request of VisitorService.RequestHuman.
@@ -1009,7 +1121,7 @@ export type RequestHumanRequest = Message<"porthole.v1.RequestHumanRequest"> & {
  * Use `create(RequestHumanRequestSchema)` to create a new message.
  */
 export const RequestHumanRequestSchema: GenMessage<RequestHumanRequest> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_visitor, 32);
+  messageDesc(file_porthole_v1_visitor, 34);
 
 /**
  * Response of VisitorService.RequestHuman.
@@ -1030,7 +1142,7 @@ export type RequestHumanResponse = Message<"porthole.v1.RequestHumanResponse"> &
  * Use `create(RequestHumanResponseSchema)` to create a new message.
  */
 export const RequestHumanResponseSchema: GenMessage<RequestHumanResponse> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_visitor, 33);
+  messageDesc(file_porthole_v1_visitor, 35);
 
 /**
  * Request of VisitorService.SubmitOfflineMessage.
@@ -1067,7 +1179,7 @@ export type SubmitOfflineMessageRequest = Message<"porthole.v1.SubmitOfflineMess
  * Use `create(SubmitOfflineMessageRequestSchema)` to create a new message.
  */
 export const SubmitOfflineMessageRequestSchema: GenMessage<SubmitOfflineMessageRequest> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_visitor, 34);
+  messageDesc(file_porthole_v1_visitor, 36);
 
 /**
  * Request of VisitorService.EmailTranscript.
@@ -1095,7 +1207,7 @@ export type EmailTranscriptRequest = Message<"porthole.v1.EmailTranscriptRequest
  * Use `create(EmailTranscriptRequestSchema)` to create a new message.
  */
 export const EmailTranscriptRequestSchema: GenMessage<EmailTranscriptRequest> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_visitor, 35);
+  messageDesc(file_porthole_v1_visitor, 37);
 
 /**
  * Response of VisitorService.EmailTranscript.
@@ -1110,7 +1222,7 @@ export type EmailTranscriptResponse = Message<"porthole.v1.EmailTranscriptRespon
  * Use `create(EmailTranscriptResponseSchema)` to create a new message.
  */
 export const EmailTranscriptResponseSchema: GenMessage<EmailTranscriptResponse> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_visitor, 36);
+  messageDesc(file_porthole_v1_visitor, 38);
 
 /**
  * Response of VisitorService.SubmitOfflineMessage.
@@ -1131,7 +1243,7 @@ export type SubmitOfflineMessageResponse = Message<"porthole.v1.SubmitOfflineMes
  * Use `create(SubmitOfflineMessageResponseSchema)` to create a new message.
  */
 export const SubmitOfflineMessageResponseSchema: GenMessage<SubmitOfflineMessageResponse> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_visitor, 37);
+  messageDesc(file_porthole_v1_visitor, 39);
 
 /**
  * Request of VisitorService.WatchVisitorFeed.
@@ -1153,7 +1265,7 @@ export type WatchVisitorFeedRequest = Message<"porthole.v1.WatchVisitorFeedReque
  * Use `create(WatchVisitorFeedRequestSchema)` to create a new message.
  */
 export const WatchVisitorFeedRequestSchema: GenMessage<WatchVisitorFeedRequest> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_visitor, 38);
+  messageDesc(file_porthole_v1_visitor, 40);
 
 /**
  * One event of the visitor's feed.
@@ -1222,7 +1334,7 @@ export type WatchVisitorFeedResponse = Message<"porthole.v1.WatchVisitorFeedResp
  * Use `create(WatchVisitorFeedResponseSchema)` to create a new message.
  */
 export const WatchVisitorFeedResponseSchema: GenMessage<WatchVisitorFeedResponse> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_visitor, 39);
+  messageDesc(file_porthole_v1_visitor, 41);
 
 /**
  * Someone on the agent side is typing or stopped.
@@ -1266,7 +1378,7 @@ export type VisitorTypingEvent = Message<"porthole.v1.VisitorTypingEvent"> & {
  * Use `create(VisitorTypingEventSchema)` to create a new message.
  */
 export const VisitorTypingEventSchema: GenMessage<VisitorTypingEvent> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_visitor, 40);
+  messageDesc(file_porthole_v1_visitor, 42);
 
 /**
  * The agent side read up to a message.
@@ -1294,7 +1406,7 @@ export type VisitorReadEvent = Message<"porthole.v1.VisitorReadEvent"> & {
  * Use `create(VisitorReadEventSchema)` to create a new message.
  */
 export const VisitorReadEventSchema: GenMessage<VisitorReadEvent> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_visitor, 41);
+  messageDesc(file_porthole_v1_visitor, 43);
 
 /**
  * A keep-alive with no content.
@@ -1309,7 +1421,7 @@ export type VisitorFeedHeartbeat = Message<"porthole.v1.VisitorFeedHeartbeat"> &
  * Use `create(VisitorFeedHeartbeatSchema)` to create a new message.
  */
 export const VisitorFeedHeartbeatSchema: GenMessage<VisitorFeedHeartbeat> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_visitor, 42);
+  messageDesc(file_porthole_v1_visitor, 44);
 
 /**
  * The public API the embedded widget uses on behalf of a website visitor.
@@ -1416,7 +1528,9 @@ export const VisitorService: GenService<{
   /**
    * Starts a conversation, or returns the visitor's latest one on this widget when it
    * continues: open, or resolved within the widget's quiet period
-   * (`WidgetBehavior.reopen_within_minutes`) unless `start_new` is set.
+   * (`WidgetBehavior.reopen_within_minutes`) unless `start_new` is set. A new
+   * conversation starts with the proactive message answered, or, on a `workflow` widget,
+   * with the guided flow's opening (its messages up to the first question).
    * Errors: UNAUTHENTICATED, FAILED_PRECONDITION (required pre-chat fields missing).
    *
    * @generated from rpc porthole.v1.VisitorService.StartConversation

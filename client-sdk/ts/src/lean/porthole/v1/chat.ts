@@ -100,6 +100,17 @@ export interface Message {
    * answer cites them (`[1]`, `[2]` in the body refer to them); empty otherwise.
    */
   citations: Citation[];
+  /**
+   * Buttons offered with a guided flow's question: pressing one sends its label as the
+   * visitor's message. Clients show them only while this is the newest message.
+   */
+  quickReplies: string[];
+  /**
+   * True for a bot message written by automation (a rule's reply, a guided flow's step, a
+   * proactive message), not by the AI model; `sender_id` then names the rule (`rul_…`) or
+   * is `flow`.
+   */
+  automated: boolean;
 }
 
 /** A knowledge-base article an answer cites. */
@@ -216,6 +227,8 @@ function createBaseMessage(): Message {
     clientKey: "",
     createTime: undefined,
     citations: [],
+    quickReplies: [],
+    automated: false,
   };
 }
 
@@ -256,6 +269,12 @@ export const Message: MessageFns<Message> = {
     }
     for (const v of message.citations) {
       Citation.encode(v!, writer.uint32(98).fork()).join();
+    }
+    for (const v of message.quickReplies) {
+      writer.uint32(106).string(v!);
+    }
+    if (message.automated !== false) {
+      writer.uint32(112).bool(message.automated);
     }
     return writer;
   },
@@ -367,6 +386,22 @@ export const Message: MessageFns<Message> = {
             }
 
             message.citations.push(Citation.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.quickReplies.push(reader.string());
+            continue;
+          }
+          case 14: {
+            if (tag !== 112) {
+              break;
+            }
+
+            message.automated = reader.bool();
             continue;
           }
         }

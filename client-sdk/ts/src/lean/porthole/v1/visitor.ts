@@ -56,6 +56,45 @@ export interface WidgetConfig {
    * `online` is true while this may be false (what a visitor handed to the team is told).
    */
   agentsOnline: boolean;
+  /**
+   * Proactive messages (page-visit rules, RuleService) the widget shows on matching
+   * pages, in the order the rules run; the first whose conditions hold opens the widget
+   * with its text, once per page view, unless the visitor has a conversation open or
+   * closed the widget this visit.
+   */
+  proactiveMessages: ProactiveMessage[];
+  /**
+   * A `workflow` widget's opening: the guided flow's messages up to its first question,
+   * shown before a conversation exists. The conversation writes them when it starts.
+   */
+  flowOpening: AutomatedPrompt[];
+  /**
+   * The name shown with automated messages (rules, flows, proactive messages): the bot's
+   * name setting, "Assistant" by default.
+   */
+  assistantName: string;
+}
+
+/** A message the widget opens with on matching pages. */
+export interface ProactiveMessage {
+  /** The page-visit rule (`rul_…`); StartConversationRequest.proactive_rule_id. */
+  ruleId: string;
+  /** What it says. */
+  text: string;
+  /** The page URL it shows on (`*` any characters; empty: every page). */
+  pageUrlPattern: string;
+  /** Seconds on the page before it shows. */
+  timeOnPageSeconds: number;
+  /** Only to visitors who have been on the site before this visit. */
+  returningVisitorOnly: boolean;
+}
+
+/** An automated message as the widget shows it before a conversation exists. */
+export interface AutomatedPrompt {
+  /** What it says. */
+  text: string;
+  /** Buttons under it (a question's choices). */
+  quickReplies: string[];
 }
 
 /** How the AI bot presents itself to visitors. */
@@ -210,6 +249,12 @@ export interface StartConversationRequest {
    * conversation is still returned as it is: a visitor has at most one open at a time.
    */
   startNew: boolean;
+  /**
+   * The proactive message the visitor is answering (ProactiveMessage.rule_id): a new
+   * conversation starts with its text, as the visitor saw it. An id that is not an
+   * enabled page-visit rule of the workspace is ignored.
+   */
+  proactiveRuleId: string;
 }
 
 /** Response of VisitorService.StartConversation. */
@@ -523,6 +568,9 @@ function createBaseWidgetConfig(): WidgetConfig {
     emailEnabled: false,
     bot: undefined,
     agentsOnline: false,
+    proactiveMessages: [],
+    flowOpening: [],
+    assistantName: "",
   };
 }
 
@@ -548,6 +596,15 @@ export const WidgetConfig: MessageFns<WidgetConfig> = {
     }
     if (message.agentsOnline !== false) {
       writer.uint32(56).bool(message.agentsOnline);
+    }
+    for (const v of message.proactiveMessages) {
+      ProactiveMessage.encode(v!, writer.uint32(66).fork()).join();
+    }
+    for (const v of message.flowOpening) {
+      AutomatedPrompt.encode(v!, writer.uint32(74).fork()).join();
+    }
+    if (message.assistantName !== "") {
+      writer.uint32(82).string(message.assistantName);
     }
     return writer;
   },
@@ -619,6 +676,177 @@ export const WidgetConfig: MessageFns<WidgetConfig> = {
             }
 
             message.agentsOnline = reader.bool();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.proactiveMessages.push(ProactiveMessage.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.flowOpening.push(AutomatedPrompt.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.assistantName = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+};
+
+function createBaseProactiveMessage(): ProactiveMessage {
+  return { ruleId: "", text: "", pageUrlPattern: "", timeOnPageSeconds: 0, returningVisitorOnly: false };
+}
+
+export const ProactiveMessage: MessageFns<ProactiveMessage> = {
+  encode(message: ProactiveMessage, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.ruleId !== "") {
+      writer.uint32(10).string(message.ruleId);
+    }
+    if (message.text !== "") {
+      writer.uint32(18).string(message.text);
+    }
+    if (message.pageUrlPattern !== "") {
+      writer.uint32(26).string(message.pageUrlPattern);
+    }
+    if (message.timeOnPageSeconds !== 0) {
+      writer.uint32(32).uint32(message.timeOnPageSeconds);
+    }
+    if (message.returningVisitorOnly !== false) {
+      writer.uint32(40).bool(message.returningVisitorOnly);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ProactiveMessage {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseProactiveMessage();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.ruleId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.text = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.pageUrlPattern = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.timeOnPageSeconds = reader.uint32();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.returningVisitorOnly = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+};
+
+function createBaseAutomatedPrompt(): AutomatedPrompt {
+  return { text: "", quickReplies: [] };
+}
+
+export const AutomatedPrompt: MessageFns<AutomatedPrompt> = {
+  encode(message: AutomatedPrompt, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.text !== "") {
+      writer.uint32(10).string(message.text);
+    }
+    for (const v of message.quickReplies) {
+      writer.uint32(18).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AutomatedPrompt {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAutomatedPrompt();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.text = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.quickReplies.push(reader.string());
             continue;
           }
         }
@@ -1570,7 +1798,7 @@ export const HeartbeatResponse: MessageFns<HeartbeatResponse> = {
 };
 
 function createBaseStartConversationRequest(): StartConversationRequest {
-  return { sourceUrl: "", sourceTitle: "", startNew: false };
+  return { sourceUrl: "", sourceTitle: "", startNew: false, proactiveRuleId: "" };
 }
 
 export const StartConversationRequest: MessageFns<StartConversationRequest> = {
@@ -1583,6 +1811,9 @@ export const StartConversationRequest: MessageFns<StartConversationRequest> = {
     }
     if (message.startNew !== false) {
       writer.uint32(24).bool(message.startNew);
+    }
+    if (message.proactiveRuleId !== "") {
+      writer.uint32(34).string(message.proactiveRuleId);
     }
     return writer;
   },
@@ -1622,6 +1853,14 @@ export const StartConversationRequest: MessageFns<StartConversationRequest> = {
             }
 
             message.startNew = reader.bool();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.proactiveRuleId = reader.string();
             continue;
           }
         }
@@ -3171,7 +3410,9 @@ export const VisitorServiceDefinition = {
     /**
      * Starts a conversation, or returns the visitor's latest one on this widget when it
      * continues: open, or resolved within the widget's quiet period
-     * (`WidgetBehavior.reopen_within_minutes`) unless `start_new` is set.
+     * (`WidgetBehavior.reopen_within_minutes`) unless `start_new` is set. A new
+     * conversation starts with the proactive message answered, or, on a `workflow` widget,
+     * with the guided flow's opening (its messages up to the first question).
      * Errors: UNAUTHENTICATED, FAILED_PRECONDITION (required pre-chat fields missing).
      */
     startConversation: {

@@ -7,6 +7,7 @@
 /* eslint-disable */
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
 import { Timestamp } from "../../google/protobuf/timestamp.js";
+import { GuidedFlow } from "./flow.js";
 import { BusinessHours, HandlerType, WidgetAppearance, WidgetBehavior, WidgetTexts } from "./widget_settings.js";
 
 /**
@@ -38,8 +39,8 @@ export interface WidgetSettings {
    */
   allowedDomains: string[];
   /**
-   * Who answers conversations. `HANDLER_TYPE_WORKFLOW` is refused (INVALID_ARGUMENT on
-   * `settings.handler_type`): guided flows are not available yet. `HANDLER_TYPE_AI_BOT`
+   * Who answers conversations. `HANDLER_TYPE_WORKFLOW` runs the guided flow (`flow`, which
+   * must have steps: INVALID_ARGUMENT on `settings.flow.steps` otherwise). `HANDLER_TYPE_AI_BOT`
    * and `HANDLER_TYPE_HYBRID` need a model configured on the server (BotService.GetBotStatus
    * says whether one is); without one their conversations go to the human agents.
    */
@@ -55,6 +56,8 @@ export interface WidgetSettings {
    * later, conversations go to the whole workspace.
    */
   teamId: string;
+  /** The guided flow of a `workflow` widget (kept, unused, on other handlers). */
+  flow: GuidedFlow | undefined;
 }
 
 /**
@@ -258,6 +261,7 @@ function createBaseWidgetSettings(): WidgetSettings {
     handlerType: 0,
     bot: undefined,
     teamId: "",
+    flow: undefined,
   };
 }
 
@@ -286,6 +290,9 @@ export const WidgetSettings: MessageFns<WidgetSettings> = {
     }
     if (message.teamId !== "") {
       writer.uint32(66).string(message.teamId);
+    }
+    if (message.flow !== undefined) {
+      GuidedFlow.encode(message.flow, writer.uint32(74).fork()).join();
     }
     return writer;
   },
@@ -365,6 +372,14 @@ export const WidgetSettings: MessageFns<WidgetSettings> = {
             }
 
             message.teamId = reader.string();
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.flow = GuidedFlow.decode(reader, reader.uint32());
             continue;
           }
         }
