@@ -4,6 +4,7 @@
 pub mod api;
 pub mod attachments;
 pub mod auth;
+pub mod automation;
 pub mod bot;
 pub mod client_ip;
 pub mod config;

@@ -73,6 +73,7 @@ pub fn conversation_row(new: NewConversation<'_>) -> ConversationRow {
         first_response_at: None,
         resolved_at: None,
         closed_at: None,
+        flow_step: None,
         responder: new.responder,
         queued_at: queued.then_some(new.now),
         left_offline: false,

@@ -355,6 +355,7 @@ impl ConversationService for ConversationApi {
                 notify,
                 while_bot: false,
                 citations: Vec::new(),
+                quick_replies: Vec::new(),
             },
         )
         .await?;
@@ -537,6 +538,7 @@ impl ConversationService for ConversationApi {
             notify: Vec::new(),
             while_bot: false,
             citations: Vec::new(),
+            quick_replies: Vec::new(),
         };
         // Nothing is created for a message that would be refused.
         outgoing.check()?;

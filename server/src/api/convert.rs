@@ -5,6 +5,7 @@ use porthole_proto::v1 as pb;
 use crate::attachments::Signer;
 use crate::domain::account::Role;
 use crate::domain::conversation::{Priority, Sender, Status};
+use crate::domain::flow as df;
 use crate::domain::job::JobState;
 use crate::domain::routing::{AgentStatus, Mode, Responder};
 use crate::domain::widget as dw;
@@ -168,6 +169,7 @@ pub fn settings_to_proto(s: &dw::WidgetSettings) -> pb::WidgetSettings {
         }
         .into(),
         team_id: s.team_id.as_ref().map(ToString::to_string).unwrap_or_default(),
+        flow: Some(flow_to_proto(&s.flow)),
         bot: Some(pb::BotSettings {
             name: s.bot.name.clone(),
             avatar_url: s.bot.avatar_url.clone(),
@@ -175,6 +177,74 @@ pub fn settings_to_proto(s: &dw::WidgetSettings) -> pb::WidgetSettings {
             max_turns: i32::try_from(s.bot.max_turns).unwrap_or(i32::MAX),
         }),
     }
+}
+
+fn flow_to_proto(flow: &df::Flow) -> pb::GuidedFlow {
+    let step = |s: &df::Step| pb::FlowStep {
+        id: s.id.clone(),
+        kind: match s.kind {
+            df::StepKind::Unspecified => pb::FlowStepKind::Unspecified,
+            df::StepKind::Message => pb::FlowStepKind::Message,
+            df::StepKind::Question => pb::FlowStepKind::Question,
+            df::StepKind::Collect => pb::FlowStepKind::Collect,
+            df::StepKind::Branch => pb::FlowStepKind::Branch,
+            df::StepKind::SetAttributes => pb::FlowStepKind::SetAttributes,
+            df::StepKind::Route => pb::FlowStepKind::Route,
+            df::StepKind::End => pb::FlowStepKind::End,
+        }
+        .into(),
+        text: s.text.clone(),
+        choices: s.choices.iter().map(|c| pb::FlowChoice { label: c.label.clone(), next: c.next.clone() }).collect(),
+        field: match s.field {
+            df::Field::Unspecified => pb::FlowField::Unspecified,
+            df::Field::Text => pb::FlowField::Text,
+            df::Field::Email => pb::FlowField::Email,
+            df::Field::Phone => pb::FlowField::Phone,
+            df::Field::OrderNumber => pb::FlowField::OrderNumber,
+        }
+        .into(),
+        attribute: s.attribute.clone(),
+        attributes: s.attributes.clone().into_iter().collect(),
+        cases: s.cases.iter().map(|c| pb::FlowCase { equals: c.equals.clone(), next: c.next.clone() }).collect(),
+        next: s.next.clone(),
+        team_id: s.team_id.as_ref().map(ToString::to_string).unwrap_or_default(),
+        invalid_text: s.invalid_text.clone(),
+    };
+    pb::GuidedFlow { steps: flow.steps.iter().map(step).collect() }
+}
+
+/// A flow as the domain holds it; route steps' team ids are left `None` here and set by
+/// the widget API once it has checked them (`route_teams`).
+fn flow_from_proto(flow: pb::GuidedFlow) -> df::Flow {
+    let step = |s: pb::FlowStep| df::Step {
+        id: s.id,
+        kind: match pb::FlowStepKind::try_from(s.kind) {
+            Ok(pb::FlowStepKind::Message) => df::StepKind::Message,
+            Ok(pb::FlowStepKind::Question) => df::StepKind::Question,
+            Ok(pb::FlowStepKind::Collect) => df::StepKind::Collect,
+            Ok(pb::FlowStepKind::Branch) => df::StepKind::Branch,
+            Ok(pb::FlowStepKind::SetAttributes) => df::StepKind::SetAttributes,
+            Ok(pb::FlowStepKind::Route) => df::StepKind::Route,
+            Ok(pb::FlowStepKind::End) => df::StepKind::End,
+            _ => df::StepKind::Unspecified,
+        },
+        text: s.text,
+        choices: s.choices.into_iter().map(|c| df::Choice { label: c.label, next: c.next }).collect(),
+        field: match pb::FlowField::try_from(s.field) {
+            Ok(pb::FlowField::Text) => df::Field::Text,
+            Ok(pb::FlowField::Email) => df::Field::Email,
+            Ok(pb::FlowField::Phone) => df::Field::Phone,
+            Ok(pb::FlowField::OrderNumber) => df::Field::OrderNumber,
+            _ => df::Field::Unspecified,
+        },
+        attribute: s.attribute,
+        attributes: s.attributes.into_iter().collect(),
+        cases: s.cases.into_iter().map(|c| df::Case { equals: c.equals, next: c.next }).collect(),
+        next: s.next,
+        team_id: None,
+        invalid_text: s.invalid_text,
+    };
+    df::Flow { steps: flow.steps.into_iter().map(step).collect() }
 }
 
 fn pre_chat_to_proto(field: dw::PreChatField) -> pb::PreChatField {
@@ -288,6 +358,7 @@ pub fn settings_from_proto(p: pb::WidgetSettings) -> dw::WidgetSettings {
         },
         // Checked and set by the widget API, which can ask the store whether it exists.
         team_id: None,
+        flow: p.flow.map(flow_from_proto).unwrap_or_default(),
         bot: match p.bot {
             None => defaults.bot,
             Some(b) => dw::Bot {
@@ -383,6 +454,8 @@ pub fn message(m: &Message, signer: &Signer) -> pb::Message {
             .iter()
             .map(|c| pb::Citation { article_id: c.article_id.to_string(), title: c.title.clone(), url: c.url.clone() })
             .collect(),
+        quick_replies: m.quick_replies.clone(),
+        automated: m.automated(),
     }
 }
 

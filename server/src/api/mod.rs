@@ -15,6 +15,7 @@ pub mod notification;
 pub mod notify;
 pub mod password_reset;
 pub mod privacy;
+pub mod rule;
 pub mod team;
 pub mod visitor;
 pub mod webhook;
@@ -29,6 +30,7 @@ use porthole_proto::v1::canned_response_service_server::CannedResponseServiceSer
 use porthole_proto::v1::conversation_service_server::ConversationServiceServer;
 use porthole_proto::v1::knowledge_service_server::KnowledgeServiceServer;
 use porthole_proto::v1::notification_service_server::NotificationServiceServer;
+use porthole_proto::v1::rule_service_server::RuleServiceServer;
 use porthole_proto::v1::team_service_server::TeamServiceServer;
 use porthole_proto::v1::visitor_service_server::VisitorServiceServer;
 use porthole_proto::v1::webhook_service_server::WebhookServiceServer;
@@ -49,6 +51,7 @@ const SERVED_SERVICES: &[&str] = &[
     "porthole.v1.CannedResponseService",
     "porthole.v1.BotService",
     "porthole.v1.TeamService",
+    "porthole.v1.RuleService",
     "porthole.v1.KnowledgeService",
     "porthole.v1.WebhookService",
     "porthole.v1.NotificationService",
@@ -81,6 +84,7 @@ pub async fn routes(state: Arc<AppState>) -> Result<axum::Router, String> {
     health_reporter.set_serving::<CannedResponseServiceServer<canned::CannedResponseApi>>().await;
     health_reporter.set_serving::<BotServiceServer<bot::BotApi>>().await;
     health_reporter.set_serving::<TeamServiceServer<team::TeamApi>>().await;
+    health_reporter.set_serving::<RuleServiceServer<rule::RuleApi>>().await;
     health_reporter.set_serving::<KnowledgeServiceServer<knowledge::KnowledgeApi>>().await;
     health_reporter.set_serving::<WebhookServiceServer<webhook::WebhookApi>>().await;
     health_reporter.set_serving::<NotificationServiceServer<notification::NotificationApi>>().await;
@@ -106,6 +110,7 @@ pub async fn routes(state: Arc<AppState>) -> Result<axum::Router, String> {
         .add_service(CannedResponseServiceServer::new(canned::CannedResponseApi::new(state.clone())))
         .add_service(BotServiceServer::new(bot::BotApi::new(state.clone())))
         .add_service(TeamServiceServer::new(team::TeamApi::new(state.clone())))
+        .add_service(RuleServiceServer::new(rule::RuleApi::new(state.clone())))
         .add_service(KnowledgeServiceServer::new(knowledge::KnowledgeApi::new(state.clone())))
         .add_service(WebhookServiceServer::new(webhook::WebhookApi::new(state.clone())))
         .add_service(NotificationServiceServer::new(notification::NotificationApi::new(state.clone())))

@@ -1,6 +1,6 @@
 //! VisitorService: the public API the widget uses on behalf of a website visitor.
 
-use crate::domain::id::{ConversationId, MessageId, VisitorId};
+use crate::domain::id::{ConversationId, MessageId, RuleId, VisitorId, WorkspaceId};
 use std::pin::Pin;
 use std::sync::Arc;
 
@@ -12,10 +12,13 @@ use tonic::{Request, Response, Status};
 use super::{chat, convert, notify};
 use crate::AppState;
 use crate::auth::{self, Visitor};
+use crate::automation;
 use crate::bot;
 use crate::domain::conversation::{self as conversation_rules, MessageToSend, Sender};
+use crate::domain::flow;
 use crate::domain::page;
 use crate::domain::routing::{self, Responder};
+use crate::domain::rule::{Actions, Conditions};
 use crate::domain::widget::{Handler, PreChatField, WidgetSettings, origin_allowed};
 use crate::domain::{Violations, account, hours, visitor as rules};
 use crate::error::Error;
@@ -134,8 +137,9 @@ impl VisitorApi {
         // Business hours are the humans'; the bot answers around the clock.
         let agents = hours::is_open(&settings.business_hours, chrono::Utc::now())
             && self.state.store.any_agent_available(&widget.workspace_id, settings.team_id.as_ref(), now_ms()).await?;
-        let bot = routing::first_responder(settings.handler, agents, bot::available(&self.state)) == Responder::Bot;
-        Ok((agents || bot, agents))
+        // The bot or a guided flow answers when no person does.
+        let automated = routing::first_responder(&settings, agents, bot::available(&self.state)) != Responder::Agents;
+        Ok((agents || automated, agents))
     }
 
     async fn update(
@@ -154,27 +158,29 @@ impl VisitorApi {
         Ok(row)
     }
 
-    /// Opens the visitor's conversation on their widget (or returns the open one).
+    /// Opens the visitor's conversation on their widget (or returns the open one). A new
+    /// one starts with what `opening` says (the proactive message answered, a flow's
+    /// opening: `automation::open`) when given.
     async fn open_conversation(
         &self,
         visitor: &Visitor,
         source_url: &str,
         source_title: &str,
         start_new: bool,
+        opening: Option<Option<RuleId>>,
     ) -> Result<(pb::VisitorConversation, bool), Error> {
         let now = now_ms();
         // The one routing decision: agents (queued, then assigned), the bot, or a workflow.
         let widget = self.own_widget(visitor).await?;
         let settings = convert::stored_settings(&widget);
-        let handler = settings.handler;
         let lifecycle = Continue { reopen_within_ms: settings.behavior.reopen_within_ms(), start_new };
         // The widget's team, unless it was deleted since (then the whole workspace).
-        let team_id = match settings.team_id {
+        let team_id = match settings.team_id.clone() {
             Some(team) if self.state.store.team_exists(&visitor.workspace_id, &team).await? => Some(team),
             _ => None,
         };
         let agents = self.state.store.any_agent_available(&visitor.workspace_id, team_id.as_ref(), now).await?;
-        let responder = routing::first_responder(handler, agents, bot::available(&self.state));
+        let responder = routing::first_responder(&settings, agents, bot::available(&self.state));
         let row = chat::conversation_row(chat::NewConversation {
             workspace_id: &visitor.workspace_id,
             widget_id: &visitor.widget_id,
@@ -188,6 +194,18 @@ impl VisitorApi {
         });
         let (view, resumed, events) = self.state.store.start_conversation(row, lifecycle).await?;
         chat::publish(&self.state, events).await;
+        if let Some(proactive) = opening
+            && !resumed
+            && view.conversation.visitor_last_seq == 0
+        {
+            let conversation = &view.conversation;
+            automation::open(&self.state, conversation, &settings, proactive.as_ref()).await?;
+            // As it is now, with the opening's messages counted.
+            let now = self.state.store.conversation(&visitor.workspace_id, &conversation.id, None).await?;
+            if let Some(now) = now {
+                return Ok((convert::visitor_conversation(&now), resumed));
+            }
+        }
         Ok((convert::visitor_conversation(&view), resumed))
     }
 }
@@ -196,6 +214,25 @@ impl VisitorApi {
 fn bot_persona(state: &AppState, settings: &WidgetSettings) -> Option<pb::BotPersona> {
     let answers = matches!(settings.handler, Handler::AiBot | Handler::Hybrid) && bot::available(state);
     answers.then(|| pb::BotPersona { name: settings.bot.name.clone(), avatar_url: settings.bot.avatar_url.clone() })
+}
+
+/// The workspace's proactive messages (enabled page-visit rules) as the widget runs them.
+async fn proactive_messages(state: &AppState, workspace_id: &WorkspaceId) -> Result<Vec<pb::ProactiveMessage>, Error> {
+    let rules = state.store.proactive_rules(workspace_id).await?;
+    Ok(rules
+        .into_iter()
+        .filter_map(|rule| {
+            let conditions: Conditions = serde_json::from_str(&rule.conditions).ok()?;
+            let actions: Actions = serde_json::from_str(&rule.actions).ok()?;
+            Some(pb::ProactiveMessage {
+                rule_id: rule.id.to_string(),
+                text: actions.reply,
+                page_url_pattern: conditions.page_url_pattern,
+                time_on_page_seconds: conditions.time_on_page_seconds,
+                returning_visitor_only: conditions.returning_visitor_only,
+            })
+        })
+        .collect())
 }
 
 #[tonic::async_trait]
@@ -218,6 +255,16 @@ impl VisitorService for VisitorApi {
                 email_enabled: self.state.mailer.is_some(),
                 bot: bot_persona(&self.state, &stored),
                 agents_online,
+                proactive_messages: proactive_messages(&self.state, &widget.workspace_id).await?,
+                flow_opening: if stored.handler == Handler::Workflow {
+                    flow::opening(&stored.flow)
+                        .into_iter()
+                        .map(|(text, quick_replies)| pb::AutomatedPrompt { text, quick_replies })
+                        .collect()
+                } else {
+                    Vec::new()
+                },
+                assistant_name: stored.bot.name.clone(),
             }),
         }))
     }
@@ -451,8 +498,11 @@ impl VisitorService for VisitorApi {
             ))
             .into());
         }
-        let (conversation, resumed) =
-            self.open_conversation(&visitor, &req.source_url, &req.source_title, req.start_new).await?;
+        // An id that is not an enabled page-visit rule of the workspace is ignored.
+        let proactive = RuleId::parse(req.proactive_rule_id.trim()).ok();
+        let (conversation, resumed) = self
+            .open_conversation(&visitor, &req.source_url, &req.source_title, req.start_new, Some(proactive))
+            .await?;
         Ok(Response::new(pb::StartConversationResponse { conversation: Some(conversation), resumed }))
     }
 
@@ -513,6 +563,7 @@ impl VisitorService for VisitorApi {
                 notify: Vec::new(),
                 while_bot: false,
                 citations: Vec::new(),
+                quick_replies: Vec::new(),
             },
         )
         .await?;
@@ -653,7 +704,9 @@ impl VisitorService for VisitorApi {
             ..VisitorChange::default()
         };
         let row = self.update(&visitor, change, None).await?;
-        let (conversation, _) = self.open_conversation(&visitor, &row.current_url, &row.current_title, false).await?;
+        // A message left for later needs no opening.
+        let (conversation, _) =
+            self.open_conversation(&visitor, &row.current_url, &row.current_title, false, None).await?;
         // Just made (or found) by us.
         let conversation_id = ConversationId::from_stored(conversation.id);
         self.state.store.mark_left_offline(&visitor.workspace_id, &conversation_id).await?;
@@ -683,6 +736,7 @@ impl VisitorService for VisitorApi {
                 notify,
                 while_bot: false,
                 citations: Vec::new(),
+                quick_replies: Vec::new(),
             },
         )
         .await?;

@@ -48,11 +48,32 @@ async fn settings_json(
 ) -> Result<String, Error> {
     let settings = settings.unwrap_or_default();
     let team = settings.team_id.trim().to_owned();
+    // Route steps' teams, by step position (the conversion leaves them to be checked here).
+    let route_teams: Vec<(usize, String)> = settings
+        .flow
+        .iter()
+        .flat_map(|f| f.steps.iter().enumerate())
+        .map(|(i, s)| (i, s.team_id.trim().to_owned()))
+        .filter(|(_, t)| !t.is_empty())
+        .collect();
     let mut settings = convert::settings_from_proto(settings).validate("settings", v);
     if !team.is_empty() {
         match TeamId::parse(&team) {
             Ok(team) if store.team_exists(workspace_id, &team).await? => settings.team_id = Some(team),
             _ => v.add("settings.team_id", "no team of this workspace has this id; leave it empty for everyone"),
+        }
+    }
+    for (i, team) in route_teams {
+        match TeamId::parse(&team) {
+            Ok(team) if store.team_exists(workspace_id, &team).await? => {
+                if let Some(step) = settings.flow.steps.get_mut(i) {
+                    step.team_id = Some(team);
+                }
+            }
+            _ => v.add(
+                format!("settings.flow.steps[{i}].team_id"),
+                "no team of this workspace has this id; leave it empty for the widget's team",
+            ),
         }
     }
     serde_json::to_string(&settings).map_err(Error::internal)

@@ -76,6 +76,9 @@ pub fn access_for(path: &str) -> Option<Access> {
         // Everyone sees the teams (inbox filter, transfer); admins and owners form them.
         ("porthole.v1.TeamService", "ListTeams") => Member(Role::Agent),
         ("porthole.v1.TeamService", "CreateTeam" | "UpdateTeam" | "DeleteTeam") => Member(Role::Admin),
+        // Everyone sees what automation does in their conversations; admins and owners set it.
+        ("porthole.v1.RuleService", "ListRules") => Member(Role::Agent),
+        ("porthole.v1.RuleService", "CreateRule" | "UpdateRule" | "DeleteRule") => Member(Role::Admin),
         // Usage and failures of the bot are the business's (admins set widgets up).
         ("porthole.v1.BotService", "GetBotStatus") => Member(Role::Admin),
         // Every agent may ask for a draft or a summary while chatting.

@@ -187,6 +187,7 @@ pub async fn answer(
                 notify,
                 while_bot: true,
                 citations,
+                quick_replies: Vec::new(),
             };
             match state.store.send_message(message).await? {
                 SendOutcome::Sent(_, events, jobs) => {
@@ -247,7 +248,7 @@ pub async fn hand_over_on_request(state: &AppState, target: ConversationRef<'_>)
         }
         _ => (String::new(), String::new()),
     };
-    let outcome = state.store.hand_to_agents(target, &HandOff::Button, Some((&name, &summary)), now_ms()).await?;
+    let outcome = state.store.hand_to_agents(target, &HandOff::Button, Some((&name, &summary)), None, now_ms()).await?;
     if matches!(outcome, ChangeOutcome::Changed(..)) {
         let delta = UsageDelta { hand_offs: 1, ..UsageDelta::default() };
         record(state, target.workspace_id, delta, None).await;
@@ -266,7 +267,7 @@ async fn hand_off(
 ) -> Result<Outcome, StoreError> {
     let summary = summary.filter(|s| !s.trim().is_empty()).unwrap_or_else(|| visitor_summary(context));
     let note = Some((context.settings.bot.name.as_str(), summary.as_str()));
-    match state.store.hand_to_agents(target, &why, note, now_ms()).await? {
+    match state.store.hand_to_agents(target, &why, note, None, now_ms()).await? {
         ChangeOutcome::Changed(_, events) => {
             chat::publish(state, events).await;
             let delta = UsageDelta { hand_offs: 1, ..UsageDelta::default() };

@@ -34,6 +34,16 @@ pub enum HandOff {
     ModelFailed,
     /// The server has no model.
     NoModel,
+    /// A rule sends the conversation to a team or an agent (the rule's name).
+    Rule(String),
+    /// A guided flow's route step.
+    FlowRouted,
+    /// A guided flow ran past its last step.
+    FlowFinished,
+    /// A guided flow was changed while the visitor was in it, or looped without asking.
+    FlowBroken,
+    /// The visitor wrote after the guided flow had ended.
+    FlowOver,
 }
 
 impl fmt::Display for HandOff {
@@ -46,6 +56,11 @@ impl fmt::Display for HandOff {
             HandOff::TurnLimit(n) => write!(f, "{n} answers by the assistant did not settle it"),
             HandOff::ModelFailed => f.write_str("the assistant could not reach its AI model"),
             HandOff::NoModel => f.write_str("no AI model is configured on this server"),
+            HandOff::Rule(name) => write!(f, "the rule “{}” sent it", clip(name.trim(), 80)),
+            HandOff::FlowRouted => f.write_str("the guided flow sent it"),
+            HandOff::FlowFinished => f.write_str("the guided flow had no further step"),
+            HandOff::FlowBroken => f.write_str("the guided flow changed while the visitor was in it"),
+            HandOff::FlowOver => f.write_str("the visitor wrote after the guided flow ended"),
         }
     }
 }

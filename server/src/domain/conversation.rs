@@ -233,6 +233,8 @@ pub struct MessageToSend {
     pub while_bot: bool,
     /// The articles a bot answer cites.
     pub citations: Vec<crate::realtime::payload::Citation>,
+    /// A guided flow's question: the answers offered as buttons.
+    pub quick_replies: Vec<String>,
 }
 
 impl MessageToSend {

@@ -178,6 +178,8 @@ ids! {
     ArticleId = "art", "article";
     /// A team of members: `tem_…`.
     TeamId = "tem", "team";
+    /// An automation rule: `rul_…`.
+    RuleId = "rul", "rule";
     /// An invitation to a workspace: `inv_…`.
     InviteId = "inv", "invite";
     /// An audit log entry: `aud_…`.

@@ -272,6 +272,7 @@ proptest! {
             notify: Vec::new(),
             while_bot: false,
             citations: Vec::new(),
+            quick_replies: Vec::new(),
         };
         let valid = chars(&body) <= conversation::MAX_BODY_CHARS
             && (!body.trim().is_empty() || attachments > 0)
@@ -578,7 +579,7 @@ fn position() -> impl Strategy<Value = Position> {
 }
 
 fn handler() -> impl Strategy<Value = Handler> {
-    // `Workflow` is refused (guided flows are not built).
+    // `Workflow` needs flow steps (refused without; `domain::flow` tests the flows).
     select(&[Handler::Agent, Handler::AiBot, Handler::Hybrid][..])
 }
 
@@ -640,6 +641,7 @@ fn settings(
                 handler,
                 bot: widget::Bot::default(),
                 team_id: None,
+                flow: Default::default(),
             }
         },
     )

@@ -1,7 +1,7 @@
 //! Routing rules: who answers a new conversation, which agent gets the next one, and what
 //! an agent's presence is. Free of IO; the store applies them inside its transactions.
 
-use super::widget::Handler;
+use super::widget::{Handler, WidgetSettings};
 use crate::domain::id::UserId;
 
 /// Most conversations one agent may be given at once (their `max_chats`).
@@ -105,11 +105,13 @@ impl Responder {
 
 /// The one place that decides who answers a new conversation (seed 004's "human if
 /// available, else AI" is `Hybrid`). Without a model (`bot_available` false) the bot's
-/// conversations go to the agents, and so do a `Workflow` widget's (guided flows are not
-/// built; widgets cannot be set to it), so nobody waits for an answerer that does not exist.
-pub fn first_responder(handler: Handler, agent_available: bool, bot_available: bool) -> Responder {
-    match handler {
-        Handler::Agent | Handler::Workflow => Responder::Agents,
+/// conversations go to the agents, and so does a `Workflow` widget's without steps, so
+/// nobody waits for an answerer that does not exist.
+pub fn first_responder(settings: &WidgetSettings, agent_available: bool, bot_available: bool) -> Responder {
+    match settings.handler {
+        Handler::Agent => Responder::Agents,
+        Handler::Workflow if settings.flow.steps.is_empty() => Responder::Agents,
+        Handler::Workflow => Responder::Workflow,
         Handler::AiBot | Handler::Hybrid if !bot_available => Responder::Agents,
         Handler::AiBot => Responder::Bot,
         Handler::Hybrid if agent_available => Responder::Agents,
@@ -189,21 +191,28 @@ mod tests {
         assert_eq!(presence(AgentStatus::Online, None, 0, 1000), AgentStatus::Offline);
     }
 
-    #[test]
-    fn hybrid_is_human_first() {
-        assert_eq!(first_responder(Handler::Hybrid, true, true), Responder::Agents);
-        assert_eq!(first_responder(Handler::Hybrid, false, true), Responder::Bot);
-        assert_eq!(first_responder(Handler::Agent, false, true), Responder::Agents);
-        assert_eq!(first_responder(Handler::AiBot, true, true), Responder::Bot);
+    fn widget(handler: Handler) -> WidgetSettings {
+        WidgetSettings { handler, ..WidgetSettings::default() }
     }
 
     #[test]
-    fn without_a_model_or_flows_everything_goes_to_the_agents() {
+    fn hybrid_is_human_first() {
+        assert_eq!(first_responder(&widget(Handler::Hybrid), true, true), Responder::Agents);
+        assert_eq!(first_responder(&widget(Handler::Hybrid), false, true), Responder::Bot);
+        assert_eq!(first_responder(&widget(Handler::Agent), false, true), Responder::Agents);
+        assert_eq!(first_responder(&widget(Handler::AiBot), true, true), Responder::Bot);
+    }
+
+    #[test]
+    fn without_a_model_or_flow_steps_everything_goes_to_the_agents() {
         for handler in [Handler::AiBot, Handler::Hybrid, Handler::Workflow] {
             for agents in [true, false] {
-                assert_eq!(first_responder(handler, agents, false), Responder::Agents, "{handler:?}");
+                assert_eq!(first_responder(&widget(handler), agents, false), Responder::Agents, "{handler:?}");
             }
         }
-        assert_eq!(first_responder(Handler::Workflow, false, true), Responder::Agents);
+        assert_eq!(first_responder(&widget(Handler::Workflow), false, true), Responder::Agents);
+        let mut flow = widget(Handler::Workflow);
+        flow.flow.steps.push(crate::domain::flow::Step::default());
+        assert_eq!(first_responder(&flow, true, false), Responder::Workflow, "a flow needs no model");
     }
 }

@@ -229,6 +229,8 @@ pub struct WidgetSettings {
     /// The team its conversations go to; `None`: the whole workspace. Checked against the
     /// store by the widget API (a team deleted later is ignored where it is read).
     pub team_id: Option<crate::domain::id::TeamId>,
+    /// The guided flow of a `Workflow` widget.
+    pub flow: super::flow::Flow,
 }
 
 const MAX_TEXT_CHARS: usize = 500;
@@ -319,10 +321,11 @@ impl WidgetSettings {
         }
         self.allowed_domains.dedup();
 
-        if self.handler == Handler::Workflow {
+        self.flow = std::mem::take(&mut self.flow).validate(&format!("{prefix}.flow"), violations);
+        if self.handler == Handler::Workflow && self.flow.steps.is_empty() {
             violations.add(
-                format!("{prefix}.handler_type"),
-                "guided flows are not available yet; choose agents, the AI bot or hybrid",
+                format!("{prefix}.flow.steps"),
+                "a guided-flow widget needs at least one step; add steps or choose another handler",
             );
         }
         let bot = &mut self.bot;

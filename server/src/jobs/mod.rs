@@ -36,6 +36,10 @@ pub enum Job {
     /// Let the AI bot answer the visitor's message `seq`, if the bot still answers the
     /// conversation and the visitor wrote nothing after it (`bot`).
     BotReply { workspace_id: WorkspaceId, conversation_id: ConversationId, seq: i64 },
+    /// Run the workspace's rules and the conversation's guided flow on the visitor's
+    /// message `seq`, then let the bot answer it where the bot has the conversation and no
+    /// rule replied (`automation`).
+    Automate { workspace_id: WorkspaceId, conversation_id: ConversationId, seq: i64 },
 }
 
 impl Job {
@@ -46,6 +50,7 @@ impl Job {
             Job::Webhook { .. } => "webhook",
             Job::Push { .. } => "push",
             Job::BotReply { .. } => "bot",
+            Job::Automate { .. } => "automation",
         }
     }
 
@@ -54,6 +59,7 @@ impl Job {
         match self {
             Job::Webhook { .. } => Lane::Webhooks,
             Job::BotReply { .. } => Lane::Bot,
+            Job::Automate { .. } => Lane::Automation,
             Job::Email(_) | Job::VisitorReply { .. } | Job::Push { .. } | Job::UnseenMessage { .. } => Lane::People,
         }
     }
@@ -71,6 +77,8 @@ impl Job {
             // The bot hands over to humans itself when the model fails; an attempt fails
             // only when the database did, and a visitor does not wait minutes for a bot.
             Job::BotReply { .. } => 3,
+            // Database work only; each step is written once-only, so a retry finishes it.
+            Job::Automate { .. } => 5,
         }
     }
 }
@@ -87,10 +95,13 @@ pub enum Lane {
     /// The AI bot's answers: seconds each, waiting on the model, so neither e-mail nor
     /// webhooks queue behind them.
     Bot,
+    /// Rules and guided flows: milliseconds each, answering a visitor who is waiting, so
+    /// nothing slow queues ahead of them.
+    Automation,
 }
 
 impl Lane {
-    pub const ALL: [Lane; 3] = [Lane::People, Lane::Webhooks, Lane::Bot];
+    pub const ALL: [Lane; 4] = [Lane::People, Lane::Webhooks, Lane::Bot, Lane::Automation];
 
     /// The `kind` column values its worker runs.
     pub fn kinds(self) -> &'static [&'static str] {
@@ -98,6 +109,7 @@ impl Lane {
             Lane::People => &["email", "push"],
             Lane::Webhooks => &["webhook"],
             Lane::Bot => &["bot"],
+            Lane::Automation => &["automation"],
         }
     }
 }
@@ -160,6 +172,7 @@ mod golden {
                 },
             ),
             ("bot_reply", Job::BotReply { workspace_id: "wsp_1".into(), conversation_id: "cnv_1".into(), seq: 7 }),
+            ("automate", Job::Automate { workspace_id: "wsp_1".into(), conversation_id: "cnv_1".into(), seq: 3 }),
             (
                 "unseen_message",
                 Job::UnseenMessage {
@@ -178,6 +191,7 @@ mod golden {
                 Job::Push { .. } => "push",
                 Job::UnseenMessage { .. } => "unseen_message",
                 Job::BotReply { .. } => "bot_reply",
+                Job::Automate { .. } => "automate",
             };
             assert_eq!(fixture, *name);
         }

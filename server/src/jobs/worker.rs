@@ -34,6 +34,7 @@ pub struct Wake {
     people: Arc<Notify>,
     webhooks: Arc<Notify>,
     bot: Arc<Notify>,
+    automation: Arc<Notify>,
 }
 
 impl Wake {
@@ -43,6 +44,7 @@ impl Wake {
         self.people.notify_one();
         self.webhooks.notify_one();
         self.bot.notify_one();
+        self.automation.notify_one();
     }
 
     fn of(&self, lane: Lane) -> &Notify {
@@ -50,6 +52,7 @@ impl Wake {
             Lane::People => &self.people,
             Lane::Webhooks => &self.webhooks,
             Lane::Bot => &self.bot,
+            Lane::Automation => &self.automation,
         }
     }
 }
@@ -198,6 +201,12 @@ async fn perform(state: &AppState, row: &JobRow) -> Result<Done, AttemptError> {
                 crate::bot::Outcome::NothingToDo => Ok(Done::NothingToDo),
             };
         }
+        Job::Automate { workspace_id, conversation_id, seq } => {
+            return match crate::automation::after_message(state, &workspace_id, &conversation_id, seq).await? {
+                crate::automation::Outcome::Acted => Ok(Done::Sent),
+                crate::automation::Outcome::NothingToDo => Ok(Done::NothingToDo),
+            };
+        }
         _ => {}
     }
     let mailer = state.mailer.as_ref().ok_or(AttemptError::NoMailer)?;
@@ -222,7 +231,7 @@ async fn perform(state: &AppState, row: &JobRow) -> Result<Done, AttemptError> {
             let Some(email) = email else { return Ok(Done::NothingToDo) };
             mailer.send(&email).await?;
         }
-        Job::Webhook { .. } | Job::Push { .. } | Job::BotReply { .. } => {}
+        Job::Webhook { .. } | Job::Push { .. } | Job::BotReply { .. } | Job::Automate { .. } => {}
     }
     Ok(Done::Sent)
 }

@@ -918,6 +918,7 @@ mod tests {
                     client_key: String::new(),
                     created_at: 0,
                     citations: Vec::new(),
+                    quick_replies: Vec::new(),
                 },
             },
         })

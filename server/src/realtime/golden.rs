@@ -80,6 +80,7 @@ pub(crate) fn message() -> Message {
         client_key: "k-1".into(),
         created_at: 1_764_000_090_000,
         citations: Vec::new(),
+        quick_replies: Vec::new(),
     }
 }
 

@@ -94,6 +94,17 @@ pub struct Message {
     /// The knowledge-base articles a bot answer cites, in citation order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub citations: Vec<Citation>,
+    /// A guided flow's question offers these answers as buttons.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub quick_replies: Vec<String>,
+}
+
+impl Message {
+    /// Written by automation (a rule or a guided flow), not by the AI model: such bot
+    /// messages name their rule or `flow` as the sender; the model's answers name nobody.
+    pub fn automated(&self) -> bool {
+        self.sender_type == Sender::Bot && !self.sender_id.is_empty()
+    }
 }
 
 /// A knowledge-base article an answer cites, as it was when the answer was written.

@@ -1,7 +1,7 @@
 //! Canned responses of a workspace. Every query is scoped by workspace id, so a foreign
 //! canned response id simply is not found.
 
-use crate::domain::id::WorkspaceId;
+use crate::domain::id::{CannedResponseId, WorkspaceId};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 
@@ -65,6 +65,23 @@ impl Store {
                 .select(CannedResponseRow::as_select())
                 .load(conn)
                 .await?)
+        })
+    }
+
+    /// One canned response of the workspace.
+    pub async fn canned_response(
+        &self,
+        workspace_id: &WorkspaceId,
+        id: &CannedResponseId,
+    ) -> Result<Option<CannedResponseRow>, StoreError> {
+        read!(self, |conn| {
+            Ok(canned_responses::table
+                .filter(canned_responses::workspace_id.eq(workspace_id))
+                .filter(canned_responses::id.eq(id))
+                .select(CannedResponseRow::as_select())
+                .get_result(conn)
+                .await
+                .optional()?)
         })
     }
 

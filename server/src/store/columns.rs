@@ -12,8 +12,8 @@ use crate::domain::account::Role;
 use crate::domain::conversation::{Priority, Sender, Status};
 use crate::domain::id::{
     ArticleId, AttachmentId, AuditId, CannedResponseId, ConversationId, DashboardId, DeliveryId, InviteId, JobId,
-    MessageId, PasswordResetId, PushSubscriptionId, RefreshTokenId, SessionId, TeamId, UserId, VisitorId, WebhookId,
-    WidgetId, WorkerId, WorkspaceId,
+    MessageId, PasswordResetId, PushSubscriptionId, RefreshTokenId, RuleId, SessionId, TeamId, UserId, VisitorId,
+    WebhookId, WidgetId, WorkerId, WorkspaceId,
 };
 use crate::domain::job::JobState;
 use crate::domain::routing::{AgentStatus, Mode, Responder};
@@ -155,6 +155,7 @@ id_columns!(
     CannedResponseId,
     ArticleId,
     TeamId,
+    RuleId,
     InviteId,
     AuditId,
     WebhookId,

@@ -603,11 +603,15 @@ impl Store {
     /// Hands a bot-answered conversation to the human agents (queued, then routed), with
     /// the reason as the transcript's line and, when there is one, a summary for them as
     /// the bot's internal note (`note`: the bot's name and the summary).
+    ///
+    /// `team`: the team it goes to instead of its own (one the workspace no longer has is
+    /// ignored). A flow's conversation waiting for an answer stops waiting.
     pub async fn hand_to_agents(
         &self,
         target: ConversationRef<'_>,
         why: &HandOff,
         note: Option<(&str, &str)>,
+        team: Option<&TeamId>,
         now: i64,
     ) -> Result<ChangeOutcome, StoreError> {
         let grace = self.agent_grace_ms();
@@ -619,15 +623,31 @@ impl Store {
             if current.conversation.responder == Responder::Agents {
                 return Ok(ChangeOutcome::Unchanged(Box::new(current)));
             }
+            let team: Option<(TeamId, String)> = match team {
+                None => None,
+                Some(team) => teams::table
+                    .filter(teams::id.eq(team))
+                    .filter(teams::workspace_id.eq(target.workspace_id))
+                    .select((teams::id, teams::name))
+                    .get_result(conn)
+                    .await
+                    .optional()?,
+            };
             let assigned = current.conversation.assignee_user_id.is_some();
             diesel::update(conversations::table.find(target.conversation_id))
                 .set((
                     conversations::responder.eq(Responder::Agents),
                     conversations::queued_at.eq(if assigned { None } else { Some(now) }),
+                    conversations::flow_step.eq(None::<String>),
+                    team.as_ref().map(|(id, _)| conversations::team_id.eq(id)),
                 ))
                 .execute(conn)
                 .await?;
-            let line = Line::HandedToAgents { reason: why.to_string() };
+            let reason = match &team {
+                Some((_, name)) => format!("{why}, to {name}"),
+                None => why.to_string(),
+            };
+            let line = Line::HandedToAgents { reason };
             let mut change = ConversationChange::seen_by_all(UpdateCause::Assignment).with_line(line);
             change.bot_note = note
                 .filter(|(_, summary)| !summary.trim().is_empty())

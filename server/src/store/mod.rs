@@ -27,6 +27,7 @@ pub(crate) mod queries;
 pub mod replies;
 pub mod retention;
 pub mod routing;
+pub mod rules;
 pub mod schema;
 pub mod teams;
 mod transaction;

@@ -8,7 +8,7 @@ use crate::domain::account::Role;
 use crate::domain::conversation::{Priority, Sender, Status};
 use crate::domain::id::{
     ArticleId, AttachmentId, AuditId, CannedResponseId, ConversationId, DeliveryId, InviteId, JobId, MessageId,
-    PasswordResetId, RefreshTokenId, SessionId, TeamId, UserId, VisitorId, WebhookId, WidgetId, WorkspaceId,
+    PasswordResetId, RefreshTokenId, RuleId, SessionId, TeamId, UserId, VisitorId, WebhookId, WidgetId, WorkspaceId,
 };
 use crate::domain::job::JobState;
 use crate::domain::routing::{AgentStatus, Mode, Responder};
@@ -17,7 +17,7 @@ use crate::realtime::payload::{Attachment, Conversation, Message, Visitor, Visit
 
 use super::schema::{
     articles, attachments, audit_log, canned_responses, conversations, events, invites, jobs, memberships, messages,
-    page_views, password_resets, refresh_tokens, teams, users, visitors, webhook_deliveries, webhooks, widgets,
+    page_views, password_resets, refresh_tokens, rules, teams, users, visitors, webhook_deliveries, webhooks, widgets,
     workspaces,
 };
 
@@ -349,6 +349,8 @@ pub struct ConversationRow {
     pub left_offline: bool,
     /// The team it waits for or belongs to; `None`: the whole workspace.
     pub team_id: Option<TeamId>,
+    /// The guided-flow step waiting for the visitor's answer; `None` when no flow runs.
+    pub flow_step: Option<String>,
 }
 
 /// A message; `attachments` is a JSON array of [`AttachmentRow`]s as they were when sent.
@@ -369,6 +371,8 @@ pub struct MessageRow {
     pub created_at: i64,
     /// The articles a bot answer cites (JSON array of `payload::Citation`); empty otherwise.
     pub citations: String,
+    /// A flow question's quick replies (JSON array of labels); empty otherwise.
+    pub quick_replies: String,
 }
 
 /// An uploaded file; the bytes live under the data directory.
@@ -423,6 +427,22 @@ pub struct TeamRow {
     pub workspace_id: WorkspaceId,
     pub name: String,
     pub created_at: i64,
+}
+
+/// An automation rule; `conditions` and `actions` are the JSON of `domain::rule`'s
+/// `Conditions` and `Actions`, `trigger` a `Trigger`'s name.
+#[derive(Clone, Debug, Queryable, Selectable, Insertable)]
+#[diesel(table_name = rules)]
+pub struct RuleRow {
+    pub id: RuleId,
+    pub workspace_id: WorkspaceId,
+    pub name: String,
+    pub enabled: bool,
+    pub trigger: String,
+    pub conditions: String,
+    pub actions: String,
+    pub created_at: i64,
+    pub updated_at: i64,
 }
 
 /// A knowledge-base article; `tags` is a JSON array of strings, `created_by` a user id.
@@ -505,6 +525,11 @@ impl MessageRow {
             client_key: self.client_key.clone(),
             created_at: self.created_at,
             citations: if self.citations.is_empty() { Vec::new() } else { serde_json::from_str(&self.citations)? },
+            quick_replies: if self.quick_replies.is_empty() {
+                Vec::new()
+            } else {
+                serde_json::from_str(&self.quick_replies)?
+            },
         })
     }
 }

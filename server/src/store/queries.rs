@@ -59,6 +59,21 @@ pub(crate) trait Writes: Reads {
     /// transactions anyway, and the statement costs one page the transaction dirties later.
     async fn lock_workspace(&mut self, workspace_id: &WorkspaceId) -> Result<(), StoreError>;
 
+    /// [`Self::lock_workspace`] that also says whether the workspace has an enabled
+    /// conversation rule (`workspaces.has_rules`): a send learns it at no extra cost.
+    async fn lock_workspace_has_rules(&mut self, workspace_id: &WorkspaceId) -> Result<bool, StoreError>;
+
+    /// Recomputes `workspaces.has_rules` after a rule was written.
+    async fn refresh_has_rules(&mut self, workspace_id: &WorkspaceId) -> Result<(), StoreError>;
+
+    /// The first field of a rule whose id (canned response, team, member) is not the
+    /// workspace's, if any.
+    async fn rule_reference_missing(
+        &mut self,
+        workspace_id: &WorkspaceId,
+        spec: &crate::domain::rule::RuleSpec,
+    ) -> Result<Option<&'static str>, StoreError>;
+
     /// Appends events to the workspace's log and returns them as stored, for publishing
     /// after commit (see `store::events` for the sequence invariant).
     async fn append_events(

@@ -20,6 +20,7 @@ diesel::table! {
         notified_seq -> BigInt,
         bot_last_error -> Text,
         bot_last_error_at -> Nullable<BigInt>,
+        has_rules -> Bool,
     }
 }
 
@@ -174,6 +175,29 @@ diesel::table! {
         queued_at -> Nullable<BigInt>,
         left_offline -> Bool,
         team_id -> Nullable<Text>,
+        flow_step -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    rules (id) {
+        id -> Text,
+        workspace_id -> Text,
+        name -> Text,
+        enabled -> Bool,
+        trigger -> Text,
+        conditions -> Text,
+        actions -> Text,
+        created_at -> BigInt,
+        updated_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    rule_firings (conversation_id, rule_id) {
+        conversation_id -> Text,
+        rule_id -> Text,
+        fired_at -> BigInt,
     }
 }
 
@@ -209,6 +233,7 @@ diesel::table! {
         client_key -> Text,
         created_at -> BigInt,
         citations -> Text,
+        quick_replies -> Text,
     }
 }
 
@@ -409,4 +434,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     open_dashboards,
     teams,
     team_members,
+    rules,
+    rule_firings,
 );

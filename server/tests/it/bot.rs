@@ -332,7 +332,7 @@ async fn without_a_model_the_agents_answer_and_settings_are_checked() {
             "settings.bot.instructions",
             "settings.bot.max_turns",
             "settings.bot.name",
-            "settings.handler_type"
+            "settings.flow.steps"
         ]
     );
     // Agents may not read the bot's usage.

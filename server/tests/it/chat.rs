@@ -54,6 +54,7 @@ async fn start_conversation(visitor: &Porthole) -> pb::VisitorConversation {
             source_url: "https://shop.example/pricing".into(),
             source_title: "Pricing".into(),
             start_new: false,
+            proactive_rule_id: String::new(),
         })
         .await
         .unwrap()
@@ -1869,6 +1870,7 @@ async fn a_restarted_replica_publishes_what_a_crash_held_back() {
         notify: Vec::new(),
         while_bot: false,
         citations: Vec::new(),
+        quick_replies: Vec::new(),
     };
     let id = held_back.message_id.clone();
     store.send_message(held_back).await.unwrap();

@@ -9,6 +9,7 @@
 mod common;
 
 mod accounts;
+mod automation;
 mod bot;
 mod canned;
 mod chat;

@@ -25,9 +25,10 @@ use crate::store::models::{
 };
 use crate::store::queries::{Reads, Writes};
 use crate::store::routing::view_of;
+use crate::store::schema::rules as rule_rows;
 use crate::store::schema::{
-    attachments, conversations, events, jobs, memberships, messages, page_views, refresh_tokens, team_members, users,
-    visitors, webhook_deliveries, widgets, workspaces,
+    attachments, canned_responses, conversations, events, jobs, memberships, messages, page_views, refresh_tokens,
+    team_members, teams, users, visitors, webhook_deliveries, widgets, workspaces,
 };
 use crate::store::webhooks::{NewDelivery, delivery_job};
 
@@ -38,6 +39,73 @@ impl Writes for Conn {
             .execute(self)
             .await?;
         Ok(())
+    }
+
+    async fn lock_workspace_has_rules(&mut self, workspace_id: &WorkspaceId) -> Result<bool, StoreError> {
+        let has: Option<bool> = diesel::update(workspaces::table.find(workspace_id))
+            .set(workspaces::event_seq.eq(workspaces::event_seq))
+            .returning(workspaces::has_rules)
+            .get_result(self)
+            .await
+            .optional()?;
+        Ok(has.unwrap_or(false))
+    }
+
+    async fn refresh_has_rules(&mut self, workspace_id: &WorkspaceId) -> Result<(), StoreError> {
+        let enabled: i64 = rule_rows::table
+            .filter(rule_rows::workspace_id.eq(workspace_id))
+            .filter(rule_rows::enabled.eq(true))
+            .filter(rule_rows::trigger.ne(crate::domain::rule::Trigger::PageVisit.as_str()))
+            .count()
+            .get_result(self)
+            .await?;
+        diesel::update(workspaces::table.find(workspace_id))
+            .set(workspaces::has_rules.eq(enabled > 0))
+            .execute(self)
+            .await?;
+        Ok(())
+    }
+
+    async fn rule_reference_missing(
+        &mut self,
+        workspace_id: &WorkspaceId,
+        spec: &crate::domain::rule::RuleSpec,
+    ) -> Result<Option<&'static str>, StoreError> {
+        let actions = &spec.actions;
+        if let Some(id) = &actions.canned_response_id {
+            let n: i64 = canned_responses::table
+                .filter(canned_responses::id.eq(id))
+                .filter(canned_responses::workspace_id.eq(workspace_id))
+                .count()
+                .get_result(self)
+                .await?;
+            if n == 0 {
+                return Ok(Some("actions.canned_response_id"));
+            }
+        }
+        if let Some(id) = &actions.team_id {
+            let n: i64 = teams::table
+                .filter(teams::id.eq(id))
+                .filter(teams::workspace_id.eq(workspace_id))
+                .count()
+                .get_result(self)
+                .await?;
+            if n == 0 {
+                return Ok(Some("actions.team_id"));
+            }
+        }
+        if let Some(id) = &actions.assignee_user_id {
+            let n: i64 = memberships::table
+                .filter(memberships::user_id.eq(id))
+                .filter(memberships::workspace_id.eq(workspace_id))
+                .count()
+                .get_result(self)
+                .await?;
+            if n == 0 {
+                return Ok(Some("actions.assignee_user_id"));
+            }
+        }
+        Ok(None)
     }
 
     async fn append_events(
@@ -416,7 +484,7 @@ impl Writes for Conn {
     async fn stage_send(&mut self, new: &MessageToSend, grace_ms: i64) -> Result<Staged, StoreError> {
         // First, before the conversation row (see `lock_workspace`): the event-log
         // append at the end needs this lock anyway.
-        self.lock_workspace(&new.workspace_id).await?;
+        let has_rules = self.lock_workspace_has_rules(&new.workspace_id).await?;
         // The row alone: names and queue place are only needed if an event shows the
         // conversation, and then it is read again after the update below. A visitor's
         // own name comes with it.
@@ -494,7 +562,11 @@ impl Writes for Conn {
             && current.assignee_user_id.is_none()
             && current.responder == Responder::Bot;
         let assigned = current.assignee_user_id.is_some() || takes_over;
+        // Automation's messages (a rule's reply, a flow's step) answer nobody's question
+        // for the team: the conversation keeps its status and still awaits a first response.
+        let automated = new.sender == Sender::Bot && !new.sender_id.is_empty();
         let status = match rules::after_message(before, new.sender, new.internal, assigned) {
+            Ok(_) if automated => before,
             Ok(status) => status,
             Err(refused) => return Ok(Staged::Done(SendOutcome::Refused(refused))),
         };
@@ -546,7 +618,7 @@ impl Writes for Conn {
         } else {
             None
         };
-        let from_us = matches!(new.sender, Sender::Agent | Sender::Bot) && visible;
+        let from_us = matches!(new.sender, Sender::Agent | Sender::Bot) && visible && !automated;
         let by_visitor = new.sender == Sender::Visitor;
         let taken = if takes_over {
             let line = Line::Assigned { to: sender_name.clone(), by: Some(sender_name.clone()) };
@@ -611,6 +683,11 @@ impl Writes for Conn {
             client_key: new.client_key.clone(),
             created_at: new.now,
             citations: if new.citations.is_empty() { String::new() } else { serde_json::to_string(&new.citations)? },
+            quick_replies: if new.quick_replies.is_empty() {
+                String::new()
+            } else {
+                serde_json::to_string(&new.quick_replies)?
+            },
         };
         diesel::insert_into(messages::table).values(&message).execute(self).await?;
         let message = message.to_payload()?;
@@ -618,18 +695,29 @@ impl Writes for Conn {
         for job in &new.notify {
             self.enqueue_job(job, new.now).await?;
         }
-        // A visitor writing to the bot gets its answer from a job, written with the message
-        // so it exists exactly when the message does, on any replica.
-        let ask_bot = by_visitor && visible && current.responder == Responder::Bot && status.is_open();
-        if ask_bot {
+        // A visitor's message gets its automated answers (rules, the guided flow) and the
+        // bot's from a job, written with the message so it exists exactly when the message
+        // does, on any replica. Where rules or a flow run, their job asks the bot after
+        // them (a rule's reply stands for the bot's).
+        let answered = by_visitor && visible && status.is_open();
+        let automate = answered && (has_rules || current.responder == Responder::Workflow);
+        let ask_bot = answered && current.responder == Responder::Bot && !automate;
+        let (workspace_id, conversation_id) = (new.workspace_id.clone(), new.conversation_id.clone());
+        let job = if automate {
+            Some((
+                "Rules and guided flow after a visitor's message",
+                crate::jobs::Job::Automate { workspace_id, conversation_id, seq },
+            ))
+        } else if ask_bot {
+            Some(("AI bot answer", crate::jobs::Job::BotReply { workspace_id, conversation_id, seq }))
+        } else {
+            None
+        };
+        if let Some((what, job)) = &job {
             let job = crate::jobs::NewJob {
                 workspace_id: Some(new.workspace_id.clone()),
-                summary: format!("AI bot answer in conversation {}", new.conversation_id),
-                job: crate::jobs::Job::BotReply {
-                    workspace_id: new.workspace_id.clone(),
-                    conversation_id: new.conversation_id.clone(),
-                    seq,
-                },
+                summary: format!("{what} in conversation {}", new.conversation_id),
+                job: job.clone(),
                 delay: std::time::Duration::ZERO,
             };
             self.enqueue_job(&job, new.now).await?;
@@ -660,7 +748,7 @@ impl Writes for Conn {
         if requeue {
             new_events.extend(self.route_queue(&new.workspace_id, new.now, grace_ms).await?);
         }
-        Ok(Staged::Sent(message, new_events, ask_bot || !new.notify.is_empty()))
+        Ok(Staged::Sent(message, new_events, job.is_some() || !new.notify.is_empty()))
     }
 
     async fn finish_change(
@@ -748,6 +836,7 @@ async fn write_internal(
         client_key: format!("line:{id}"),
         created_at: now,
         citations: String::new(),
+        quick_replies: String::new(),
         id,
     };
     diesel::insert_into(messages::table).values(&row).execute(conn).await?;

@@ -31,9 +31,10 @@ class RuleServiceStub:
     after a visitor's message is stored: a greeting (`CONVERSATION_STARTED` + reply), an
     away message (`business_hours: CLOSED` + reply), keyword replies (`message_contains`
     + reply) and conditional actions (tag, priority, team, agent). Each rule acts at most
-    once per conversation. On a conversation the AI bot answers, a rule's reply stands for
-    the bot's answer to that message, and a rule that sends the conversation to a team or
-    an agent hands it over (the bot stops). Page-visit rules are proactive messages: the
+    once per conversation. On a conversation the AI bot answers, a keyword rule's reply
+    (one with `message_contains_any`) stands for the bot's answer to that message, and a
+    rule that sends the conversation to a team or an agent hands it over (the bot or the
+    guided flow stops). Page-visit rules are proactive messages: the
     widget opens with the rule's reply on matching pages (WidgetConfig.proactive_messages),
     and the message starts the conversation when the visitor answers it.
 
@@ -98,9 +99,10 @@ class RuleServiceServicer:
     after a visitor's message is stored: a greeting (`CONVERSATION_STARTED` + reply), an
     away message (`business_hours: CLOSED` + reply), keyword replies (`message_contains`
     + reply) and conditional actions (tag, priority, team, agent). Each rule acts at most
-    once per conversation. On a conversation the AI bot answers, a rule's reply stands for
-    the bot's answer to that message, and a rule that sends the conversation to a team or
-    an agent hands it over (the bot stops). Page-visit rules are proactive messages: the
+    once per conversation. On a conversation the AI bot answers, a keyword rule's reply
+    (one with `message_contains_any`) stands for the bot's answer to that message, and a
+    rule that sends the conversation to a team or an agent hands it over (the bot or the
+    guided flow stops). Page-visit rules are proactive messages: the
     widget opens with the rule's reply on matching pages (WidgetConfig.proactive_messages),
     and the message starts the conversation when the visitor answers it.
 
@@ -202,9 +204,10 @@ class RuleService:
     after a visitor's message is stored: a greeting (`CONVERSATION_STARTED` + reply), an
     away message (`business_hours: CLOSED` + reply), keyword replies (`message_contains`
     + reply) and conditional actions (tag, priority, team, agent). Each rule acts at most
-    once per conversation. On a conversation the AI bot answers, a rule's reply stands for
-    the bot's answer to that message, and a rule that sends the conversation to a team or
-    an agent hands it over (the bot stops). Page-visit rules are proactive messages: the
+    once per conversation. On a conversation the AI bot answers, a keyword rule's reply
+    (one with `message_contains_any`) stands for the bot's answer to that message, and a
+    rule that sends the conversation to a team or an agent hands it over (the bot or the
+    guided flow stops). Page-visit rules are proactive messages: the
     widget opens with the rule's reply on matching pages (WidgetConfig.proactive_messages),
     and the message starts the conversation when the visitor answers it.
 

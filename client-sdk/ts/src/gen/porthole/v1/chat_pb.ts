@@ -166,7 +166,8 @@ export type Message = Message$1<"porthole.v1.Message"> & {
   /**
    * True for a bot message written by automation (a rule's reply, a guided flow's step, a
    * proactive message), not by the AI model; `sender_id` then names the rule (`rul_…`) or
-   * is `flow`.
+   * is `flow`. Such messages leave the conversation's status and first response time as
+   * they were: they answer nobody's question for the team.
    *
    * @generated from field: bool automated = 14;
    */

@@ -108,7 +108,8 @@ export interface Message {
   /**
    * True for a bot message written by automation (a rule's reply, a guided flow's step, a
    * proactive message), not by the AI model; `sender_id` then names the rule (`rul_…`) or
-   * is `flow`.
+   * is `flow`. Such messages leave the conversation's status and first response time as
+   * they were: they answer nobody's question for the team.
    */
   automated: boolean;
 }

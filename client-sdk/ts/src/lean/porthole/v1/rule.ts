@@ -59,7 +59,11 @@ export interface RuleConditions_VisitorAttributesEntry {
 export interface RuleActions {
   /** A message to the visitor, written as an automated message. */
   reply: string;
-  /** A canned response whose text is sent as the reply (`can_…`). */
+  /**
+   * A canned response whose text is sent as the reply (`cnd_…`). Placeholders are filled
+   * as the dashboard fills them (`{{visitor.name}}`, `{{visitor.email}}`; `{{agent.name}}`
+   * is the assistant's name), also in `reply`.
+   */
   cannedResponseId: string;
   /** Tags added to the conversation. */
   addTags: string[];
@@ -1018,9 +1022,10 @@ export const DeleteRuleResponse: MessageFns<DeleteRuleResponse> = {
  * after a visitor's message is stored: a greeting (`CONVERSATION_STARTED` + reply), an
  * away message (`business_hours: CLOSED` + reply), keyword replies (`message_contains`
  * + reply) and conditional actions (tag, priority, team, agent). Each rule acts at most
- * once per conversation. On a conversation the AI bot answers, a rule's reply stands for
- * the bot's answer to that message, and a rule that sends the conversation to a team or
- * an agent hands it over (the bot stops). Page-visit rules are proactive messages: the
+ * once per conversation. On a conversation the AI bot answers, a keyword rule's reply
+ * (one with `message_contains_any`) stands for the bot's answer to that message, and a
+ * rule that sends the conversation to a team or an agent hands it over (the bot or the
+ * guided flow stops). Page-visit rules are proactive messages: the
  * widget opens with the rule's reply on matching pages (WidgetConfig.proactive_messages),
  * and the message starts the conversation when the visitor answers it.
  *
