@@ -137,6 +137,7 @@ export async function unreadableText(page: Page): Promise<string[]> {
       ".compose textarea",
       ".brand",
       ".botbar span",
+      ".qr button",
       ".src p",
       ".src li",
       ".conn",

@@ -71,6 +71,8 @@ const message = (seq: number, from: SenderType, body: string, more: Partial<Mess
   clientKey: from === SenderType.SENDER_TYPE_VISITOR ? `key_${seq}` : "",
   createTime: new Date(),
   citations: [],
+  quickReplies: [],
+  automated: false,
   ...more,
 });
 
@@ -105,6 +107,9 @@ describe("the AI bot in the panel", () => {
             emailEnabled: team.emailEnabled,
             bot: { name: "Penny", avatarUrl },
             agentsOnline: team.agentsOnline,
+            proactiveMessages: [],
+            flowOpening: [],
+            assistantName: "",
           },
         }).finish(),
       StartSession: () =>

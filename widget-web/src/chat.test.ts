@@ -127,6 +127,8 @@ function fakeServer(script: Record<string, Response[]> = {}) {
             clientKey: request.clientKey,
             createTime: new Date(),
             citations: [],
+            quickReplies: [],
+            automated: false,
           },
         }).finish();
       }
@@ -327,6 +329,8 @@ describe("the transcript by e-mail", () => {
     clientKey: "",
     createTime: new Date(),
     citations: [],
+    quickReplies: [],
+    automated: false,
   });
 
   /** Boots a chat whose conversation has `messages`, on a server that sends e-mail or not. */
@@ -348,6 +352,9 @@ describe("the transcript by e-mail", () => {
               emailEnabled: options.emailEnabled,
               bot: undefined,
               agentsOnline: true,
+              proactiveMessages: [],
+              flowOpening: [],
+              assistantName: "",
             },
           }).finish(),
         ),
@@ -565,6 +572,8 @@ describe("the conversation lifecycle", () => {
     clientKey: from === SenderType.SENDER_TYPE_VISITOR ? `key_${seq}` : "",
     createTime: new Date(),
     citations: [],
+    quickReplies: [],
+    automated: false,
   });
   const history = [
     line("cnv_1", 1, SenderType.SENDER_TYPE_VISITOR, "Do you ship to Norway?"),
@@ -600,6 +609,9 @@ describe("the conversation lifecycle", () => {
               emailEnabled: false,
               bot: undefined,
               agentsOnline: online,
+              proactiveMessages: [],
+              flowOpening: [],
+              assistantName: "",
             },
           }).finish(),
         ),

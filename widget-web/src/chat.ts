@@ -9,8 +9,12 @@
 //! events and is kept as a draft until the stored message replaces it (`visibleDraft`). The
 //! widget's configuration (who answers now) is read at boot, every 30 s with the heartbeat,
 //! and again when the bot hands the conversation to the team; while nobody answers, the
-//! visitor may leave an address for the answer (UpdateVisitor). It holds the state the view
-//! renders and calls `changed()` after every change; it never touches the DOM.
+//! visitor may leave an address for the answer (UpdateVisitor). Automation: a proactive
+//! message (a page-visit rule) opens the panel on a matching page after its time, and a
+//! workflow widget shows its guided flow's opening, both before any conversation exists
+//! (`prompts`); the visitor's answer starts the conversation (with the rule's id), and the
+//! server's copy of those messages takes their place. It holds the state the view renders
+//! and calls `changed()` after every change; it never touches the DOM.
 //!
 //! When the server throttles a call (RESOURCE_EXHAUSTED, or UNAVAILABLE with `retry-after`;
 //! `throttleOf` in `@porthole/client/rules`), the chat waits the delay it named and tries
@@ -19,11 +23,13 @@
 //! limit is not tried again: the wait is long, so the visitor is told to try later.
 
 import {
+  type AutomatedPrompt,
   ConversationStatus,
   createLeanClient,
   GrpcCode,
   type LeanClient,
   PreChatField,
+  type ProactiveMessage,
   RpcError,
   SenderType,
   type Visitor,
@@ -58,6 +64,9 @@ import {
   mergeMessages,
   type Preview,
   previewOf,
+  proactiveFor,
+  quickRepliesOf,
+  returningVisit,
   startsOver,
   type TranscriptForm,
   transcriptFormOf,
@@ -65,6 +74,7 @@ import {
   unreadCount,
   unsent,
   visibleDraft,
+  withFlow,
 } from "./state.js";
 import { fetchWithProgress } from "./upload.js";
 
@@ -98,8 +108,13 @@ export interface ChatOptions {
   emit: <K extends keyof ChatEvents>(name: K, detail: ChatEvents[K]) => void;
   /** Plays the new-message sound (when the widget's settings allow it). */
   chime: () => void;
-  /** The team started a conversation with this visitor: show it. */
+  /**
+   * Something the visitor did not ask for is to be shown (the team started a conversation,
+   * or a proactive message): open the panel without taking focus.
+   */
   proactive: () => void;
+  /** Whether the visitor closed the panel during this visit: no proactive message then. */
+  dismissed?: () => boolean;
 }
 
 const heartbeatMs = 30_000;
@@ -160,6 +175,14 @@ export class Chat {
   private stopped = false;
   private readonly feed: ResumableFeed<WatchVisitorFeedResponse>;
   private timers: ReturnType<typeof setInterval>[] = [];
+  /** The proactive message shown on this page, until the conversation it starts is here. */
+  private proactive: ProactiveMessage | undefined;
+  /** A proactive message was shown on this page (at most one per page load). */
+  private proactiveShown = false;
+  /** This visit is a returning visitor's (`returningVisit`). */
+  private returning = false;
+  /** The timers that look for a proactive message once the visitor has been on the page long enough. */
+  private proactiveTimers: ReturnType<typeof setTimeout>[] = [];
   private typingSentAt = 0;
   private typingIdle: ReturnType<typeof setTimeout> | undefined;
   private agentTypingTimer: ReturnType<typeof setTimeout> | undefined;
@@ -197,6 +220,7 @@ export class Chat {
     this.config = response.config;
     const stored = readStorage(this.storageKey);
     this.preChatDone = stored.preChatDone === "1";
+    this.returning = this.visit(!!stored.token, Number(stored.active) || 0);
     const session = await this.patient("session", () =>
       this.client.startSession({
         widgetToken,
@@ -214,12 +238,15 @@ export class Chat {
     window.addEventListener("online", online);
     this.unpatch.push(() => window.removeEventListener("online", online));
     this.feed.start();
+    this.armProactive();
     this.options.changed();
   }
 
   /**
    * Shows the widget with the given configuration and no server: the dashboard's live
-   * preview. Called again with new settings, it re-renders in place.
+   * preview. Called again with new settings, it re-renders in place. A sample exchange,
+   * except on a workflow widget, whose chat shows its flow's opening (with the buttons) as
+   * a visitor sees it before the conversation starts.
    */
   preview(
     config: WidgetConfig,
@@ -229,6 +256,8 @@ export class Chat {
     this.previewing = true;
     this.config = {
       ...config,
+      proactiveMessages: [],
+      flowOpening: config.flowOpening ?? [],
       online: screen !== "offline",
       agentsOnline: screen !== "offline",
     };
@@ -236,7 +265,8 @@ export class Chat {
     this.historyLoaded = true;
     this.visitor ??= { id: "preview", name: "", email: "", verified: false };
     this.connection = "live";
-    if (this.messages.length === 0) {
+    if (this.config.flowOpening.length > 0) this.messages = [];
+    else if (this.messages.length === 0) {
       const line = (seq: number, mine: boolean, body: string): ChatMessage => ({
         key: `preview-${seq}`,
         id: `preview-${seq}`,
@@ -247,6 +277,9 @@ export class Chat {
         body,
         attachments: [],
         citations: [],
+        quickReplies: [],
+        automated: false,
+        byFlow: false,
         time: new Date(),
         state: "sent",
       });
@@ -265,9 +298,11 @@ export class Chat {
     this.feed.stop();
     clearTimeout(this.draftTimer);
     for (const timer of this.timers) clearInterval(timer);
+    for (const timer of this.proactiveTimers) clearTimeout(timer);
     for (const undo of this.unpatch) undo();
     try {
       localStorage.removeItem(this.storageKey);
+      sessionStorage.removeItem(`${this.storageKey}:visit`);
     } catch {
       // Storage blocked (sandboxed frame, private mode): nothing was kept.
     }
@@ -376,6 +411,7 @@ export class Chat {
   startNew(): void {
     this.listing = false;
     this.fresh = true;
+    this.proactive = undefined;
     this.earlierId = "";
     this.show(undefined, true);
     this.options.changed();
@@ -434,6 +470,9 @@ export class Chat {
         body: text,
         attachments: existing?.attachments ?? [],
         citations: [],
+        quickReplies: [],
+        automated: false,
+        byFlow: false,
         time: new Date(),
         state: "sending",
       },
@@ -582,9 +621,13 @@ export class Chat {
     });
   }
 
-  /** What the visitor is told about who will answer: queue position, or when and where. */
+  /**
+   * What the visitor is told about who will answer: queue position, or when and where;
+   * nothing while a guided flow has the conversation (it answers at once).
+   */
   get expectation(): Expectation {
     const config = this.config;
+    if (withFlow(this.conversation, this.messages)) return { kind: "none" };
     return expectation(
       { agentsOnline: !!config?.agentsOnline, emailEnabled: !!config?.emailEnabled },
       this.conversation,
@@ -736,7 +779,110 @@ export class Chat {
   private setSession(token: string, visitor: Visitor | undefined): void {
     this.token = token;
     this.visitor = visitor;
-    writeStorage(this.storageKey, { token });
+    writeStorage(this.storageKey, { token, active: String(Date.now()) });
+  }
+
+  /**
+   * Whether this visit is a returning visitor's (`returningVisit`: a token from before and
+   * no activity here for 30 minutes), decided on the visit's first page and kept in this
+   * tab's sessionStorage for the visit's other pages. `hadToken` and `lastActive` are what
+   * localStorage held when this page loaded.
+   */
+  private visit(hadToken: boolean, lastActive: number): boolean {
+    const key = `${this.storageKey}:visit`;
+    try {
+      const returning = returningVisit(
+        sessionStorage.getItem(key),
+        hadToken,
+        lastActive,
+        Date.now(),
+      );
+      sessionStorage.setItem(key, returning ? "1" : "0");
+      return returning;
+    } catch {
+      // Storage blocked: every page is a first visit's.
+      return false;
+    }
+  }
+
+  /**
+   * Looks for a proactive message again when each message's time on the page has passed
+   * (counted from the page's load, `performance.now()`), and on every navigation of a
+   * single-page app (`trackNavigation`).
+   */
+  private armProactive(): void {
+    const seconds = new Set(this.config?.proactiveMessages.map((m) => m.timeOnPageSeconds));
+    for (const s of seconds)
+      this.proactiveTimers.push(
+        // A few ms late rather than early, so the message's time has passed when it runs.
+        setTimeout(() => this.offerProactive(), Math.max(0, s * 1000 - performance.now()) + 10),
+      );
+  }
+
+  /**
+   * Shows the first proactive message whose conditions hold now (`proactiveFor`) as an
+   * automated message in an empty chat, and opens the panel without taking focus. At most
+   * one per page load; only once the visitor's conversations are known, while the widget is
+   * online, and never over a conversation going on (or an ended one the visitor is reading),
+   * the list of conversations, nor after the visitor closed the panel during this visit. Over
+   * an ended conversation the chat starts afresh, as after "Start a new conversation": the
+   * ended one stays in the list, and the visitor's answer starts a new conversation, which
+   * the server opens with the message's text (`StartConversation.proactive_rule_id`).
+   */
+  private offerProactive(): void {
+    const config = this.config;
+    const current = this.conversation;
+    if (
+      !config?.online ||
+      this.proactiveShown ||
+      this.stopped ||
+      this.previewing ||
+      this.unavailable ||
+      !this.historyLoaded ||
+      this.listing ||
+      this.readOnly ||
+      this.starting ||
+      (current && (!ended(current.status) || this.attending)) ||
+      this.options.dismissed?.()
+    )
+      return;
+    const message = proactiveFor(config.proactiveMessages, {
+      url: location.href,
+      onPageMs: performance.now(),
+      returning: this.returning,
+    });
+    if (!message) return;
+    this.proactiveShown = true;
+    if (current) {
+      this.fresh = true;
+      this.earlierId = "";
+      this.show(undefined, true);
+    }
+    this.proactive = message;
+    this.options.changed();
+    this.options.proactive();
+  }
+
+  /**
+   * Automated messages shown before there is a conversation to hold them: the proactive
+   * message shown on this page, and a workflow widget's opening (its guided flow up to the
+   * first question). The conversation the visitor's answer starts begins with the same
+   * messages, written by the server: these show until they are loaded (also while it
+   * starts), and never beside them.
+   */
+  get prompts(): readonly AutomatedPrompt[] {
+    const config = this.config;
+    if (!config || this.readOnly || this.messages.some((m) => m.seq > 0)) return [];
+    if (this.conversation && !this.starting) return [];
+    // The server writes the proactive message first, then (on a workflow widget) the opening.
+    const opening = config.flowOpening;
+    return this.proactive ? [{ text: this.proactive.text, quickReplies: [] }, ...opening] : opening;
+  }
+
+  /** The buttons under the newest line (a guided flow's choices), while nothing came after it. */
+  get quickReplies(): readonly string[] {
+    if (this.readOnly || ended(this.conversation?.status)) return [];
+    return quickRepliesOf(this.messages, this.prompts);
   }
 
   /**
@@ -758,16 +904,25 @@ export class Chat {
   /** Starts (or continues) a conversation and shows it; one call at a time. */
   private begin(startNew: boolean): Promise<string> {
     this.starting ??= (async () => {
+      // Shown before it starts: the server writes the same messages into it.
+      const prompted = this.prompts.length > 0;
       const response = await this.client.startConversation({
         sourceUrl: location.href.slice(0, 2000),
         sourceTitle: document.title.slice(0, 500),
         startNew,
+        proactiveRuleId: this.proactive?.ruleId ?? "",
       });
       const conversation = response.conversation;
       if (!conversation) throw new RpcError(GrpcCode.Internal, "no conversation returned");
       this.adopt(conversation);
       this.fresh = false;
-      if (response.resumed) await this.loadMessages();
+      // Its opening is loaded before the visitor's message is sent, so the prompts give way
+      // to the stored copy at once and the visitor's message follows it, never above it.
+      try {
+        if (response.resumed || prompted) await this.loadMessages();
+      } finally {
+        this.proactive = undefined;
+      }
       return conversation.id;
     })().finally(() => {
       this.starting = undefined;
@@ -803,6 +958,8 @@ export class Chat {
         ? Number(readStorage(this.storageKey)[`seen:${conversation.id}`] ?? 0)
         : 0;
     }
+    // A conversation shown otherwise (another tab's, the team's) replaces a proactive message.
+    if (conversation && !this.starting) this.proactive = undefined;
     this.conversation = conversation;
   }
 
@@ -901,6 +1058,7 @@ export class Chat {
     if (shown) await this.loadMessages();
     this.historyLoaded = true;
     this.options.changed();
+    this.offerProactive();
   }
 
   private async loadMessages(beforeSeq = 0): Promise<void> {
@@ -963,8 +1121,9 @@ export class Chat {
           });
           if (!this.attending) this.options.chime();
         }
-        // The team writing before the visitor has said anything is a proactive message.
-        const proactive = !line.mine && !this.messages.some((m) => m.mine);
+        // The team writing before the visitor has said anything is a proactive message;
+        // automation writes only in answer to the visitor (or in another tab of theirs).
+        const proactive = !line.mine && !message.automated && !this.messages.some((m) => m.mine);
         if (message.conversationId !== this.conversation?.id) {
           // A conversation the agent started, or one from another tab.
           await this.loadConversation();
@@ -1042,6 +1201,8 @@ export class Chat {
 
   /** Every 30 s: heartbeat, and fresh online state and queue position. */
   private async tick(): Promise<void> {
+    // An open page is activity: this visit goes on (`returningVisit`).
+    writeStorage(this.storageKey, { active: String(Date.now()) });
     // Throttled: the heartbeat waiting to go again stands in for this one.
     if (this.holds.track > Date.now()) return;
     try {
@@ -1067,6 +1228,8 @@ export class Chat {
       setTimeout(() => {
         if (location.href === this.lastUrl || this.stopped) return;
         this.lastUrl = location.href;
+        // Another page of a single-page app may be one a proactive message is for.
+        this.offerProactive();
         const view = {
           url: location.href.slice(0, 2000),
           title: document.title.slice(0, 500),

@@ -76,6 +76,8 @@ const line = (conversationId: string, seq: number, from: SenderType, body: strin
   clientKey: "",
   createTime: new Date(),
   citations: [],
+  quickReplies: [],
+  automated: false,
 });
 
 const latest = conversation("cnv_2", ConversationStatus.CONVERSATION_STATUS_RESOLVED);
@@ -104,6 +106,9 @@ function config(more: Partial<WidgetConfig> = {}): WidgetConfig {
     bot: undefined,
     // Without a bot, a person answers exactly when the team is online.
     agentsOnline: more.online ?? true,
+    proactiveMessages: [],
+    flowOpening: [],
+    assistantName: "",
     ...more,
   };
 }

@@ -1,5 +1,6 @@
 //! The panel's memory across page loads: what is stored, how the scroll position is measured
-//! (from the end, 0 at the end) and put back, and that bad or missing data means "closed".
+//! (from the end, 0 at the end) and put back, that bad or missing data means "closed", and
+//! that the visitor closing the panel is kept for the visit.
 
 // @vitest-environment happy-dom
 
@@ -17,11 +18,19 @@ describe("panel memory", () => {
   afterEach(() => sessionStorage.clear());
 
   it("reads anything unreadable as closed at the end", () => {
-    const closed: PanelMemory = { open: false, fromEnd: 0 };
+    const closed: PanelMemory = { open: false, fromEnd: 0, closed: false };
     for (const raw of [null, undefined, "", "{", "[]", "42", '{"open":"yes","fromEnd":"x"}'])
       expect(parseMemory(raw)).toEqual(closed);
-    expect(parseMemory('{"open":true,"fromEnd":-5}')).toEqual({ open: true, fromEnd: 0 });
-    expect(parseMemory('{"open":true,"fromEnd":120.4}')).toEqual({ open: true, fromEnd: 120 });
+    expect(parseMemory('{"open":true,"fromEnd":-5}')).toEqual({
+      open: true,
+      fromEnd: 0,
+      closed: false,
+    });
+    expect(parseMemory('{"open":true,"fromEnd":120.4}')).toEqual({
+      open: true,
+      fromEnd: 120,
+      closed: false,
+    });
   });
 
   it("measures the scroll position from the end, with a little slack at the end", () => {
@@ -48,17 +57,23 @@ describe("panel memory", () => {
   it("keeps each widget's state in this tab's session storage, until forgotten", () => {
     const one = panelMemory("tok_one");
     const two = panelMemory("tok_two");
-    expect(one.read()).toEqual({ open: false, fromEnd: 0 });
+    expect(one.read()).toEqual({ open: false, fromEnd: 0, closed: false });
     one.write({ open: true });
     one.write({ fromEnd: 240 });
-    expect(one.read()).toEqual({ open: true, fromEnd: 240 });
+    expect(one.read()).toEqual({ open: true, fromEnd: 240, closed: false });
     expect(JSON.parse(sessionStorage.getItem(memoryKey("tok_one")) ?? "")).toEqual({
       open: true,
       fromEnd: 240,
+      closed: false,
     });
-    expect(two.read()).toEqual({ open: false, fromEnd: 0 });
+    // Closed by the visitor: kept for the rest of the visit, also once opened again.
+    one.write({ open: false, closed: true });
+    one.write({ open: true });
+    expect(one.read()).toEqual({ open: true, fromEnd: 240, closed: true });
+    expect(parseMemory('{"closed":"yes"}').closed).toBe(false);
+    expect(two.read()).toEqual({ open: false, fromEnd: 0, closed: false });
     expect(localStorage.getItem(memoryKey("tok_one"))).toBeNull();
     one.forget();
-    expect(one.read()).toEqual({ open: false, fromEnd: 0 });
+    expect(one.read()).toEqual({ open: false, fromEnd: 0, closed: false });
   });
 });

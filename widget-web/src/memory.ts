@@ -14,6 +14,8 @@ export interface PanelMemory {
   open: boolean;
   /** Pixels between the bottom of the visible part of the list and its end; 0 at the end. */
   fromEnd: number;
+  /** The visitor closed the panel during this visit: no proactive message opens it again. */
+  closed: boolean;
 }
 
 /** Scrolled this close to the end counts as at the end (a rounding or a last-line nudge). */
@@ -30,9 +32,10 @@ export function parseMemory(raw: string | null | undefined): PanelMemory {
     return {
       open: value.open === true,
       fromEnd: Number.isFinite(fromEnd) && fromEnd > 0 ? Math.round(fromEnd) : 0,
+      closed: value.closed === true,
     };
   } catch {
-    return { open: false, fromEnd: 0 };
+    return { open: false, fromEnd: 0, closed: false };
   }
 }
 

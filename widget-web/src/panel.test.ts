@@ -82,6 +82,9 @@ function config(more: Partial<WidgetConfig> = {}, scheme = ColorScheme.COLOR_SCH
     bot: undefined,
     // Without a bot, a person answers exactly when the team is online.
     agentsOnline: more.online ?? true,
+    proactiveMessages: [],
+    flowOpening: [],
+    assistantName: "",
     ...more,
   } satisfies WidgetConfig;
 }
@@ -201,6 +204,8 @@ describe("the panel", () => {
         clientKey: "k1",
         createTime: new Date(),
         citations: [],
+        quickReplies: [],
+        automated: false,
       }),
     ];
     chat.offlineSent = true;
@@ -255,7 +260,7 @@ describe("the panel", () => {
     // The history has not arrived yet: the list is left alone, and so is the memory.
     body.dispatchEvent(new Event("scroll"));
     expect(body.scrollTop).toBe(7);
-    expect(panelMemory("wtok").read()).toEqual({ open: true, fromEnd: 300 });
+    expect(panelMemory("wtok").read()).toEqual({ open: true, fromEnd: 300, closed: false });
     chat.historyLoaded = true;
     view.render();
     expect(body.scrollTop).toBe(1200);
@@ -263,9 +268,10 @@ describe("the panel", () => {
     // The visitor scrolls to the end, then closes the panel: both are remembered.
     body.scrollTop = 1500;
     body.dispatchEvent(new Event("scroll"));
-    expect(panelMemory("wtok").read()).toEqual({ open: true, fromEnd: 0 });
+    expect(panelMemory("wtok").read()).toEqual({ open: true, fromEnd: 0, closed: false });
+    // Closed by the visitor: also no proactive message for the rest of the visit.
     view.setOpen(false);
-    expect(panelMemory("wtok").read()).toEqual({ open: false, fromEnd: 0 });
+    expect(panelMemory("wtok").read()).toEqual({ open: false, fromEnd: 0, closed: true });
   });
 
   it("stays closed on the next page when it was closed", () => {

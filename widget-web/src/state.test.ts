@@ -4,7 +4,9 @@
 //! while nobody answers, and then an offer to answer by e-mail), the conversation lifecycle (which one continues, when a message
 //! starts a new one, what an ended one offers, the list's previews), light or dark, and the
 //! AI bot (who answers, its streaming draft never shown beside its stored answer, the
-//! sources it cites). (Reconnect delays, file checks and links are shared rules, tested in
+//! sources it cites), and automation: page-URL patterns (the server's test vectors), which
+//! proactive message shows, who is a returning visitor, and which quick replies are offered.
+//! (Reconnect delays, file checks and links are shared rules, tested in
 //! client-sdk/ts/src/rules.)
 
 import {
@@ -12,6 +14,7 @@ import {
   ConversationStatus,
   GrpcCode,
   type Message,
+  type ProactiveMessage,
   SenderType,
   type VisitorConversation,
 } from "@porthole/client/lean";
@@ -35,6 +38,9 @@ import {
   lastSeq,
   mergeMessages,
   previewOf,
+  proactiveFor,
+  quickRepliesOf,
+  returningVisit,
   sources,
   startsOver,
   statusText,
@@ -43,8 +49,11 @@ import {
   transcriptProblem,
   unreadCount,
   unsent,
+  urlMatches,
   visibleDraft,
+  visitGapMs,
   webUrl,
+  withFlow,
 } from "./state.js";
 
 function message(seq: number, from: SenderType, clientKey = ""): Message {
@@ -61,6 +70,8 @@ function message(seq: number, from: SenderType, clientKey = ""): Message {
     clientKey,
     createTime: new Date(1_700_000_000_000 + seq),
     citations: [],
+    quickReplies: [],
+    automated: false,
   };
 }
 
@@ -493,5 +504,122 @@ describe("the AI bot", () => {
     expect(initial("  élise")).toBe("É");
     expect(initial("😀 Bot")).toBe("😀");
     expect(initial("")).toBe("?");
+  });
+});
+
+describe("automation", () => {
+  it("matches page URLs whole, `*` for any characters, ignoring ASCII case (as the server)", () => {
+    // The vectors of server/src/domain/rule.rs `url_patterns_match_whole_urls_with_stars`.
+    expect(urlMatches("", "https://shop.example/")).toBe(true);
+    expect(urlMatches("*/pricing*", "https://shop.example/pricing?x=1")).toBe(true);
+    expect(urlMatches("*/pricing", "https://shop.example/pricing?x=1")).toBe(false);
+    expect(urlMatches("https://shop.example/*", "https://SHOP.example/a/b")).toBe(true);
+    expect(urlMatches("https://shop.example/", "https://shop.example/a")).toBe(false);
+    expect(urlMatches("https://shop.example/", "https://shop.example/")).toBe(true);
+    expect(urlMatches("*a*a*", "xaxa")).toBe(true);
+    expect(urlMatches("*aa*aa", "aaa")).toBe(false);
+    expect(urlMatches("*", "")).toBe(true);
+    // Everything but `*` is literal: no regular-expression characters, no `?` wildcard.
+    expect(urlMatches("*/a.b?c=(1)*", "https://x/a.b?c=(1)&d")).toBe(true);
+    expect(urlMatches("*/a.b*", "https://x/aXb")).toBe(false);
+    expect(urlMatches("https://x/?", "https://x/a")).toBe(false);
+    expect(urlMatches("*/Pricing", "https://x/pricing")).toBe(true);
+  });
+
+  it("picks the first proactive message, in the order given, whose conditions all hold now", () => {
+    const message = (ruleId: string, more: Partial<ProactiveMessage> = {}): ProactiveMessage => ({
+      ruleId,
+      text: `Hello from ${ruleId}`,
+      pageUrlPattern: "",
+      timeOnPageSeconds: 0,
+      returningVisitorOnly: false,
+      ...more,
+    });
+    const list = [
+      message("rul_pricing", { pageUrlPattern: "*/pricing*", timeOnPageSeconds: 5 }),
+      message("rul_back", { returningVisitorOnly: true }),
+      message("rul_late", { timeOnPageSeconds: 30 }),
+    ];
+    const page = { url: "https://shop.example/pricing", onPageMs: 0, returning: false };
+    expect(proactiveFor(list, page)).toBeUndefined();
+    expect(proactiveFor(list, { ...page, returning: true })?.ruleId).toBe("rul_back");
+    expect(proactiveFor(list, { ...page, onPageMs: 4_999 })).toBeUndefined();
+    expect(proactiveFor(list, { ...page, onPageMs: 5_000 })?.ruleId).toBe("rul_pricing");
+    // Both hold: the first in the list.
+    expect(proactiveFor(list, { ...page, onPageMs: 5_000, returning: true })?.ruleId).toBe(
+      "rul_pricing",
+    );
+    expect(
+      proactiveFor(list, { ...page, url: "https://shop.example/", onPageMs: 30_000 })?.ruleId,
+    ).toBe("rul_late");
+    // A message without text is nothing to show.
+    expect(proactiveFor([message("rul_empty", { text: "" })], page)).toBeUndefined();
+    expect(proactiveFor([], page)).toBeUndefined();
+  });
+
+  it("counts a visitor as returning when the widget knew them from an earlier visit", () => {
+    const now = 1_800_000_000_000;
+    // The visit's first page: a token from before, last active over 30 minutes ago.
+    expect(returningVisit(null, true, now - visitGapMs - 1, now)).toBe(true);
+    expect(returningVisit(null, true, 0, now)).toBe(true);
+    // Active a minute ago (another tab of this visit), or never here: not returning.
+    expect(returningVisit(null, true, now - 60_000, now)).toBe(false);
+    expect(returningVisit(null, false, now - visitGapMs - 1, now)).toBe(false);
+    // Later pages of the visit keep what its first page decided.
+    expect(returningVisit("1", true, now - 1_000, now)).toBe(true);
+    expect(returningVisit("0", true, 0, now)).toBe(false);
+  });
+
+  it("offers the quick replies of the newest line only, until the visitor answers", () => {
+    const question = fromServer({
+      ...message(2, SenderType.SENDER_TYPE_BOT),
+      automated: true,
+      quickReplies: ["Sales", "Support"],
+    });
+    const greeting = fromServer({ ...message(1, SenderType.SENDER_TYPE_BOT), automated: true });
+    expect(quickRepliesOf([greeting, question], [])).toEqual(["Sales", "Support"]);
+    expect(quickRepliesOf([question, greeting], [])).toEqual([]);
+    // Answered (sending, or stored): gone.
+    expect(quickRepliesOf([question, mine(0, "k1")], [])).toEqual([]);
+    expect(quickRepliesOf([question, mine(3, "k1")], [])).toEqual([]);
+    // Before the conversation: the last prompt's; the visitor's line being sent hides them.
+    const prompts = [
+      { text: "Hi!", quickReplies: [] },
+      { text: "What can we help with?", quickReplies: ["Sales", "Support"] },
+    ];
+    expect(quickRepliesOf([], prompts)).toEqual(["Sales", "Support"]);
+    expect(quickRepliesOf([mine(0, "k1")], prompts)).toEqual([]);
+    expect(quickRepliesOf([], [])).toEqual([]);
+  });
+
+  it("knows when a guided flow has the conversation: its step is the team's newest line, and nobody else has it", () => {
+    const step = (seq: number, senderId: string) =>
+      fromServer({ ...message(seq, SenderType.SENDER_TYPE_BOT), automated: true, senderId });
+    const system = fromServer(message(4, SenderType.SENDER_TYPE_SYSTEM));
+    const open: VisitorConversation = {
+      id: "cnv_1",
+      status: ConversationStatus.CONVERSATION_STATUS_PENDING,
+      agentName: "",
+      lastSeq: 1,
+      agentReadSeq: 0,
+      rating: 0,
+      createTime: undefined,
+      lastMessageTime: undefined,
+      queuePosition: 0,
+      withBot: false,
+    };
+    expect(withFlow(open, [step(1, "flow")])).toBe(true);
+    // Answered, the next step on its way: still the flow's.
+    expect(withFlow(open, [step(1, "flow"), mine(2, "k2")])).toBe(true);
+    // Handed to the agents: queued, or assigned, after the route step's text.
+    expect(withFlow({ ...open, queuePosition: 1 }, [step(1, "flow")])).toBe(false);
+    expect(withFlow({ ...open, agentName: "Sam" }, [step(1, "flow")])).toBe(false);
+    // A line after it (a system line, an agent), or a rule's reply: not the flow's.
+    expect(withFlow(open, [step(1, "flow"), mine(2, "k2"), system])).toBe(false);
+    expect(withFlow(open, [step(1, "rul_1")])).toBe(false);
+    expect(withFlow(open, [step(1, "flow"), agent(2)])).toBe(false);
+    expect(withFlow(open, [mine(1, "k1")])).toBe(false);
+    expect(withFlow(open, [])).toBe(false);
+    expect(withFlow(undefined, [step(1, "flow")])).toBe(false);
   });
 });

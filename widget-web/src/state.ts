@@ -5,13 +5,16 @@
 //! e-mail), the conversation lifecycle (which conversation the composer continues, when a
 //! message goes into a new one, what an ended one offers, the list of earlier ones), the
 //! colour scheme, and the AI bot: who answers now, its answer streaming in as a draft until
-//! the stored message replaces it, and the articles an answer cites. Unit-tested in
-//! state.test.ts.
+//! the stored message replaces it, and the articles an answer cites. Automation: page-URL
+//! patterns and which proactive message shows, who is a returning visitor, the quick replies
+//! offered, and whether a guided flow has the conversation. Unit-tested in state.test.ts.
 
 import type {
   Attachment,
+  AutomatedPrompt,
   Citation,
   Message,
+  ProactiveMessage,
   VisitorConversation,
   VisitorTypingEvent,
   WidgetConfig,
@@ -35,6 +38,12 @@ export interface ChatMessage {
   attachments: Attachment[];
   /** The knowledge-base articles a bot answer cites (`[1]` is the first); empty otherwise. */
   citations: Citation[];
+  /** A guided flow's choices, offered as buttons while this is the newest line. */
+  quickReplies: string[];
+  /** Written by automation (a rule, a guided flow, a proactive message), not by the AI. */
+  automated: boolean;
+  /** A guided flow's step (automated, sender `flow`). */
+  byFlow: boolean;
   time: Date;
   /** `sending` until the server stored it, `failed` when it could not. */
   state: "sending" | "sent" | "failed";
@@ -53,6 +62,9 @@ export function fromServer(message: Message): ChatMessage {
     body: message.body,
     attachments: message.attachments,
     citations: message.citations,
+    quickReplies: message.quickReplies,
+    automated: message.automated,
+    byFlow: message.automated && message.senderId === "flow",
     time: message.createTime ?? new Date(),
     state: "sent",
   };
@@ -85,6 +97,26 @@ export function mergeMessages(
  */
 export function unsent(list: readonly ChatMessage[]): readonly ChatMessage[] {
   return list.filter((l) => l.mine && l.seq === 0);
+}
+
+/**
+ * Whether a guided flow has the conversation (it answers at once, so nobody need be told to
+ * wait for people): the newest line not the visitor's is one of its steps (a question
+ * waiting for the answer, or the answer on its way), and the conversation is neither queued
+ * for the agents nor assigned, which its hand-over (a route step, a rule, the flow's end)
+ * makes it. (VisitorConversation does not say who answers on a workflow widget, as
+ * `with_bot` does for the bot; this reads it from what the visitor sees.)
+ */
+export function withFlow(
+  conversation: VisitorConversation | undefined,
+  list: readonly ChatMessage[],
+): boolean {
+  if (!conversation || conversation.queuePosition > 0 || conversation.agentName) return false;
+  for (let i = list.length - 1; i >= 0; i--) {
+    const line = list[i] as ChatMessage;
+    if (!line.mine) return line.byFlow;
+  }
+  return false;
 }
 
 /** Messages from the team (agents, bot, system) newer than what the visitor has seen. */
@@ -433,4 +465,89 @@ export function sources(citations: readonly Citation[]): Source[] {
 /** The first letter of a name, for an avatar without a picture. */
 export function initial(name: string): string {
   return (Array.from(name.trim())[0] ?? "?").toLocaleUpperCase();
+}
+
+/**
+ * Whether `url` matches a page-URL pattern whole: `*` stands for any characters (also none),
+ * the rest is compared literally, ignoring ASCII case; an empty pattern matches every URL.
+ * The server's `domain::rule::url_matches` is the same rule (and the same test vectors).
+ */
+export function urlMatches(pattern: string, url: string): boolean {
+  if (!pattern) return true;
+  const lower = (text: string) => text.replace(/[A-Z]+/g, (c) => c.toLowerCase());
+  const [first = "", ...rest] = lower(pattern).split("*");
+  const whole = lower(url);
+  if (!whole.startsWith(first)) return false;
+  const last = rest.pop();
+  if (last === undefined) return whole === first;
+  let at = first.length;
+  for (const part of rest) {
+    const found = whole.indexOf(part, at);
+    if (found < 0) return false;
+    at = found + part.length;
+  }
+  return whole.length - at >= last.length && whole.endsWith(last);
+}
+
+/** What decides whether a proactive message shows on this page now. */
+export interface PageFacts {
+  /** The page's whole address (`location.href`). */
+  url: string;
+  /** Milliseconds since the page loaded. */
+  onPageMs: number;
+  /** A returning visitor (`returningVisit`). */
+  returning: boolean;
+}
+
+/**
+ * The proactive message to show now: the first, in the order given (the order the rules
+ * run), whose conditions all hold: its page pattern matches, the visitor has been on the page
+ * long enough, and it is for every visitor or this one is returning.
+ */
+export function proactiveFor(
+  list: readonly ProactiveMessage[],
+  page: PageFacts,
+): ProactiveMessage | undefined {
+  return list.find(
+    (m) =>
+      !!m.text &&
+      urlMatches(m.pageUrlPattern, page.url) &&
+      page.onPageMs >= m.timeOnPageSeconds * 1000 &&
+      (!m.returningVisitorOnly || page.returning),
+  );
+}
+
+/** A visit ends after this long without a page load or heartbeat (as web analytics count visits). */
+export const visitGapMs = 30 * 60_000;
+
+/**
+ * Whether this visit is a returning visitor's, decided when the visit's first page loads and
+ * kept for the rest of the visit (`kept`: "1" or "0" from this tab's sessionStorage; null on
+ * the visit's first page): the browser already held a visitor token (the widget has run here
+ * before) and its last activity here (a page load or a heartbeat, `lastActive` in epoch ms,
+ * 0 when unknown) was more than `visitGapMs` ago, so it belonged to an earlier visit. A second
+ * tab opened during a visit is not a return; a tab reopened the next day is.
+ */
+export function returningVisit(
+  kept: string | null,
+  hadToken: boolean,
+  lastActive: number,
+  now: number,
+): boolean {
+  if (kept === "1" || kept === "0") return kept === "1";
+  return hadToken && now - lastActive > visitGapMs;
+}
+
+/**
+ * The buttons to offer under the conversation: the quick replies of the newest line shown
+ * (its messages, or else the last of the automated prompts shown before them), and none once
+ * anything came after it (the visitor's answer, typed or pressed).
+ */
+export function quickRepliesOf(
+  list: readonly ChatMessage[],
+  prompts: readonly AutomatedPrompt[],
+): readonly string[] {
+  const last = list[list.length - 1];
+  if (last) return last.mine ? [] : last.quickReplies;
+  return prompts[prompts.length - 1]?.quickReplies ?? [];
 }

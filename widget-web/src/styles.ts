@@ -114,6 +114,9 @@ button{cursor:pointer}
 .who{font-size:11px;color:var(--mut);margin:0 4px 2px;display:flex;align-items:center;gap:5px}
 .av{width:18px;height:18px;border-radius:50%;flex:none;object-fit:cover;background:var(--p);color:var(--pt);font-size:10px;font-weight:600;display:grid;place-items:center}
 .ai{font-size:10px;font-weight:600;line-height:14px;padding:0 4px;border-radius:4px;border:1px solid var(--line)}
+.qr{align-self:flex-end;display:flex;flex-wrap:wrap;justify-content:flex-end;gap:6px;max-width:85%}
+.qr button{padding:6px 14px;border-radius:16px;border:1px solid var(--p);background:var(--bub);color:var(--fg);font-weight:500;line-height:1.35}
+.qr button:hover{background:var(--p);color:var(--pt)}
 .src{white-space:normal;margin-top:8px;padding-top:6px;border-top:1px solid var(--soft);font-size:12px}
 .src p{color:var(--mut);font-weight:600}.src ol{padding-left:18px}.src li{margin-top:2px}
 .caret{display:inline-block;width:7px;height:14px;margin-left:2px;vertical-align:-2px;background:currentColor;opacity:.45;animation:ph-blink 1s steps(2) infinite}

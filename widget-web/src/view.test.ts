@@ -31,6 +31,8 @@ function line(seq: number, senderType: SenderType): Message {
     clientKey: "",
     createTime: new Date(),
     citations: [],
+    quickReplies: [],
+    automated: false,
   };
 }
 
@@ -70,6 +72,9 @@ describe("the transcript offer in the panel", () => {
       emailEnabled: true,
       bot: undefined,
       agentsOnline: true,
+      proactiveMessages: [],
+      flowOpening: [],
+      assistantName: "",
     };
     chat.visitor = { id: "vis_1", name: "Ada", email: "ada@example.org", verified: false };
     chat.conversation = conversation(

@@ -8,7 +8,9 @@
 //! answers, the header names it as an AI assistant, a bar above the composer offers a
 //! person, its answer grows in a bubble as it is written, and its messages list the articles
 //! they cite (links only to http(s) addresses). While nobody answers, the log says so and,
-//! when the server sends e-mail, takes an address for the answer.
+//! when the server sends e-mail, takes an address for the answer. Automated messages (rules,
+//! guided flows, proactive messages) show the assistant's name without the AI tag, and a
+//! guided flow's choices are buttons under its question while it is the newest line.
 
 import {
   type Citation,
@@ -297,7 +299,8 @@ export class View {
     this.isOpen = open;
     // Opened anew (not restored from another page), it shows the end of the conversation.
     if (open && this.pendingScroll === undefined) this.fromEnd = 0;
-    this.memory?.write(open ? { open, fromEnd: this.pendingScroll ?? 0 } : { open });
+    // Closed by the visitor (or the host page): no proactive message for the rest of the visit.
+    this.memory?.write(open ? { open, fromEnd: this.pendingScroll ?? 0 } : { open, closed: true });
     this.render();
     if (!focus) {
       // Opened for a proactive message: never take focus from the host page.
@@ -465,7 +468,9 @@ export class View {
             ? this.offlineForm()
             : h("div", { class: "note" }, screen === "loading" ? t("connecting") : t("cantStart"));
       this.form = { screen, el };
-      // The greeting welcomes the visitor before the pre-chat questions, as in the chat.
+      // The greeting welcomes the visitor before the pre-chat questions, as in the chat, with
+      // what automation says first (a proactive message, a guided flow's opening), without
+      // its buttons: the questions come first.
       this.body.replaceChildren(
         ...(screen === "prechat"
           ? [h("div", { class: "row", "data-welcome": "" }, h("div", { class: "bubble" }))]
@@ -473,8 +478,15 @@ export class View {
         el,
       );
     }
-    const welcome = this.body.querySelector("[data-welcome] .bubble");
-    if (welcome) welcome.textContent = this.greeting();
+    const welcome = this.body.querySelector("[data-welcome]");
+    const bubble = welcome?.firstElementChild;
+    if (bubble) bubble.textContent = this.greeting();
+    const sig = `${this.assistantName()}|${chat.prompts.map((p) => p.text).join("\n")}`;
+    if (welcome && this.form.sig !== sig) {
+      this.form.sig = sig;
+      for (const old of Array.from(this.body.querySelectorAll("[data-prompt]"))) old.remove();
+      welcome.after(...chat.prompts.map((p) => this.promptRow(p.text)));
+    }
     const error = this.form.el.querySelector(".e.server");
     if (error) {
       const text = chat.slowDown ? t("slowDown", { s: chat.slowDown }) : chat.notice;
@@ -722,6 +734,10 @@ export class View {
     keep("greeting", greeting, () =>
       h("div", { class: "row" }, h("div", { class: "bubble" }, greeting)),
     );
+    const name = this.assistantName();
+    chat.prompts.forEach((prompt, i) => {
+      keep(`prompt${i}`, `${name}|${prompt.text}`, () => this.promptRow(prompt.text));
+    });
     const readSeq = chat.conversation?.agentReadSeq ?? 0;
     const lastMine = [...chat.messages].reverse().find((m) => m.mine)?.key;
     for (const line of chat.messages) {
@@ -734,6 +750,8 @@ export class View {
         this.messageRow(line, showMark ? mark : ""),
       );
     }
+    const replies = chat.quickReplies;
+    if (replies.length) keep("replies", replies.join("\n"), () => this.quickReplyRow(replies));
     const conv = chat.conversation;
     const expectation = chat.expectation;
     const draft = chat.botDraft;
@@ -851,8 +869,10 @@ export class View {
       );
     }
     if (!line.body && line.attachments.length === 0) bubble.hidden = true;
+    // Automation (rules, guided flows) is no AI: no AI tag, and nothing it could cite.
     const bot = line.senderType === SenderType.SENDER_TYPE_BOT;
-    if (bot && line.citations.length) bubble.append(this.sourceList(line.citations));
+    const ai = bot && !line.automated;
+    if (ai && line.citations.length) bubble.append(this.sourceList(line.citations));
     const who = line.mine ? "" : line.senderName || t("someone");
     const markEl =
       mark === "failed"
@@ -868,7 +888,7 @@ export class View {
     return h(
       "div",
       { class: line.mine ? "row me" : "row", "data-seq": String(line.seq) },
-      who && (bot ? this.botWho(who) : h("div", { class: "who" }, who)),
+      who && (bot ? this.botWho(who, ai) : h("div", { class: "who" }, who)),
       bubble,
       markEl,
     );
@@ -891,8 +911,52 @@ export class View {
     return bubble;
   }
 
-  /** The bot's name above its messages: its avatar (or initial) and that it is an AI. */
-  private botWho(name: string): HTMLElement {
+  /** The name automated messages are shown with (the bot's name setting). */
+  private assistantName(): string {
+    return this.chat.config?.assistantName || this.t("someone");
+  }
+
+  /** An automated message shown before the conversation exists (`Chat.prompts`). */
+  private promptRow(text: string): HTMLElement {
+    return h(
+      "div",
+      { class: "row", "data-prompt": "" },
+      this.botWho(this.assistantName(), false),
+      this.bubble(text),
+    );
+  }
+
+  /**
+   * A guided flow's choices under its question: buttons that send their label as the
+   * visitor's message (and go, as the answer is then the newest line). Pressed from the
+   * keyboard, focus moves on to the composer; a tap leaves it (no keyboard popping up).
+   */
+  private quickReplyRow(replies: readonly string[]): HTMLElement {
+    return h(
+      "div",
+      { class: "qr", role: "group", "aria-label": this.t("quickReplies"), "data-replies": "" },
+      ...replies.map((label) =>
+        h(
+          "button",
+          {
+            type: "button",
+            "aria-label": label,
+            onclick: (e) => {
+              if ((e as MouseEvent).detail === 0) this.input.focus();
+              void this.chat.send(label);
+            },
+          },
+          label,
+        ),
+      ),
+    );
+  }
+
+  /**
+   * The bot's name above its messages: its avatar (or initial), and that it is an AI unless
+   * the message is automated (`ai` false).
+   */
+  private botWho(name: string, ai = true): HTMLElement {
     const letter = () => h("span", { class: "av", "aria-hidden": "true" }, initial(name));
     const src = webUrl(this.chat.config?.bot?.avatarUrl ?? "", this.chat.baseUrl);
     return h(
@@ -907,7 +971,7 @@ export class View {
           })
         : letter(),
       name,
-      h("span", { class: "ai", title: this.t("aiAssistant") }, this.t("aiTag")),
+      ai && h("span", { class: "ai", title: this.t("aiAssistant") }, this.t("aiTag")),
     );
   }
 

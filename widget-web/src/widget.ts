@@ -45,6 +45,8 @@ function boot(options: BootOptions): void {
   const locale = options.locale ?? pickLocale(navigator.languages ?? [navigator.language]);
   let view: View | undefined;
   let soundOn = true;
+  // The dashboard's preview remembers nothing; a website's panel stays as it was left.
+  const memory = options.preview ? undefined : panelMemory(options.widgetToken);
   const chat = new Chat({
     baseUrl,
     widgetToken: options.widgetToken,
@@ -54,14 +56,13 @@ function boot(options: BootOptions): void {
     },
     emit,
     proactive: () => view?.setOpen(true, false),
+    dismissed: () => !!memory?.read().closed,
     chime: () => {
       soundOn = chat.config?.behavior ? chat.config.behavior.soundEnabled : true;
       if (soundOn) chime();
     },
   });
   const attend = () => chat.setAttending(!!view?.isOpen && document.visibilityState === "visible");
-  // The dashboard's preview remembers nothing; a website's panel stays as it was left.
-  const memory = options.preview ? undefined : panelMemory(options.widgetToken);
   view = new View(
     chat,
     translator(locale),
