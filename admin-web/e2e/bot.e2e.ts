@@ -135,8 +135,7 @@ test("Penny answers from an article, hands over, and helps the owner reply", asy
   // The editor: AI bot, named Penny, with instructions; the server has a model.
   await page.goto(`${e2e.server.url}/app/widgets/${widgetId}?section=routing`);
   await page.getByRole("radio", { name: /Agents/ }).waitFor();
-  expect(await page.getByRole("radio").count()).toBe(3);
-  expect(await page.getByRole("radio", { name: /Workflow/ }).count()).toBe(0);
+  expect(await page.getByRole("radio").count()).toBe(4);
   await page.getByRole("radio", { name: /^AI bot/ }).check();
   await page.getByLabel("Name", { exact: true }).fill("Penny");
   await page

@@ -3,7 +3,8 @@
 //! the empty inbox saying what to do next, creating a widget (which opens on its Install
 //! section, with steps per platform), the editor's preview as a site shows it (corner and
 //! launcher size, open and closed, light and dark, desktop and phone), the colour scheme,
-//! the handlers (agents, AI bot, hybrid; without a model, the warning), the test-chat page, search marks in the
+//! the handlers (agents, AI bot, hybrid, guided flow; without a model, the warning; a flow
+//! without steps refused), the test-chat page, search marks in the
 //! list, and a resolved conversation keeping its row while it is open. Screenshots go to
 //! test-results/ (first-hour-*.png).
 
@@ -92,6 +93,7 @@ const DESTINATIONS: Array<[string, string, RegExp]> = [
   ["Inbox", "/app/inbox", /^Inbox$/],
   ["Live visitors", "/app/visitors", /Live visitors/],
   ["Knowledge base", "/app/knowledge", /^Knowledge base$/],
+  ["Rules", "/app/rules", /^Rules$/],
   ["Widgets", "/app/widgets", /^Widgets$/],
   ["Webhooks", "/app/webhooks", /^Webhooks$/],
   ["Team", "/app/team", /^Team$/],
@@ -342,17 +344,17 @@ test("widget: created on its Install section; the preview as the site shows it",
   expect(await page.getByRole("radio", { name: "Dark" }).isChecked()).toBe(true);
   expect(await page.getByLabel("Position").inputValue()).toBe("4");
 
-  // Who answers: agents, the AI bot or hybrid; never a workflow.
+  // Who answers: agents, the AI bot, hybrid or a guided flow.
   await page.getByRole("button", { name: "Who answers" }).click();
   const handlers = page.getByRole("radio");
   await page.getByRole("radio", { name: /Agents/ }).waitFor();
-  expect(await handlers.count()).toBe(3);
+  expect(await handlers.count()).toBe(4);
   expect(await page.getByRole("radio", { name: /Agents/ }).isChecked()).toBe(true);
   expect(await page.getByRole("radio", { name: /^AI bot/ }).isChecked()).toBe(false);
   await page
     .getByRole("radio", { name: /Hybrid \(agents first, bot when nobody is available\)/ })
     .waitFor();
-  expect(await page.getByRole("radio", { name: /Workflow/ }).count()).toBe(0);
+  expect(await page.getByRole("radio", { name: /^Guided flow/ }).isChecked()).toBe(false);
   await shot(page, "handler-agents");
 
   // A hybrid widget on this server, which has no model: the bot's settings, and a warning
@@ -370,14 +372,14 @@ test("widget: created on its Install section; the preview as the site shows it",
   expect(await page.getByRole("radio", { name: /Hybrid/ }).isChecked()).toBe(true);
   expect(await page.getByLabel("Name", { exact: true }).inputValue()).toBe("Assistant");
   await shot(page, "handler-no-model");
-  // A workflow is refused by the server.
+  // A guided flow without steps is refused by the server.
   const refused = await api
     .createWidget({ name: "Flow", settings: { handlerType: HandlerType.WORKFLOW } })
     .then(
       () => "created",
       (e: unknown) => String(e),
     );
-  expect(refused).toContain("settings.handler_type");
+  expect(refused).toContain("settings.flow.steps");
   // Choosing Agents and saving hides the bot's settings.
   await page.getByRole("radio", { name: /Agents/ }).check();
   await page.getByTestId("no-model").waitFor({ state: "detached" });

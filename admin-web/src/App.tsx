@@ -38,6 +38,9 @@ const TeamScreen = lazy(() => import("./team/TeamScreen").then((m) => ({ default
 const KnowledgeScreen = lazy(() =>
   import("./knowledge/KnowledgeScreen").then((m) => ({ default: m.KnowledgeScreen })),
 );
+const RulesScreen = lazy(() =>
+  import("./rules/RulesScreen").then((m) => ({ default: m.RulesScreen })),
+);
 const LiveVisitorsScreen = lazy(() =>
   import("./visitors/LiveVisitorsScreen").then((m) => ({ default: m.LiveVisitorsScreen })),
 );
@@ -167,6 +170,14 @@ export function App() {
                 element={
                   <Lazy>
                     <KnowledgeScreen />
+                  </Lazy>
+                }
+              />
+              <Route
+                path="/rules"
+                element={
+                  <Lazy>
+                    <RulesScreen />
                   </Lazy>
                 }
               />

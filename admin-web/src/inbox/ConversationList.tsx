@@ -1,6 +1,7 @@
 //! The conversation list: search (its matches marked in the rows), filters, rows with
 //! unread counts kept live by the feed ("Left offline" on those left through the widget's
-//! offline form; the bot's name while the AI bot answers one), and an empty state saying
+//! offline form; the bot's name while the AI bot answers one; "Guided flow" while a flow
+//! does), and an empty state saying
 //! what to do next.
 
 import { type Conversation, ConversationStatus, Priority } from "@porthole/client";
@@ -34,6 +35,7 @@ import { LeftOfflineBadge } from "./LeftOfflineBadge";
 import {
   type AssigneeChoice,
   botAnswers,
+  flowAnswers,
   type InboxFilter,
   type ListData,
   type StatusFilter,
@@ -455,6 +457,13 @@ const ConversationRow = memo(function ConversationRow({
                 title="The AI bot answers this conversation; take it over to answer yourself."
               >
                 · {botName} (AI) answering
+              </span>
+            ) : flowAnswers(c) ? (
+              <span
+                className="truncate text-sky-700 dark:text-sky-400"
+                title="A guided flow is asking the visitor its questions; it hands the conversation over when it is done."
+              >
+                · Guided flow
               </span>
             ) : c.queuePosition > 0 ? (
               <span className="text-amber-600 dark:text-amber-400">

@@ -1,7 +1,8 @@
 //! One conversation: header with status ("Left offline" too, explained), assignment, its
 //! team ("Send to team": everyone or one team),
 //! priority, tags and status actions; while the AI bot answers it, a banner saying so with
-//! "Take over" (assigning oneself hands it to the agents); a summary from the AI model when
+//! "Take over" (assigning oneself hands it to the agents), and while a guided flow takes the
+//! visitor through its steps, a banner saying so; a summary from the AI model when
 //! asked for; the live message history with typing and the bot's answer as it is written;
 //! the composer; and the visitor panel beside it.
 
@@ -19,6 +20,7 @@ import {
   Star,
   UserRound,
   Users,
+  Workflow,
 } from "lucide-react";
 import { Fragment, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { Link } from "react-router";
@@ -46,7 +48,7 @@ import { PriorityIcon } from "./ConversationList";
 import { viewing } from "./FeedProvider";
 import { LeftOfflineToggletip } from "./LeftOfflineBadge";
 import { AiBadge, BotDraft, MessageItem } from "./MessageItem";
-import { botAnswers, flattenMessages, isPending } from "./model";
+import { botAnswers, flattenMessages, flowAnswers, isPending } from "./model";
 import { useConversation, useMembers, useMessages } from "./queries";
 import { useSender } from "./sender";
 import { shortcuts } from "./shortcuts";
@@ -196,6 +198,7 @@ export function ConversationView({
         {conversation && botAnswers(conversation) && (
           <BotAnswering conversation={conversation} actions={actions} />
         )}
+        {conversation && flowAnswers(conversation) && <FlowRunning />}
         <SummaryPanel state={summary} />
         <MessageList conversation={conversation} messages={messages} sender={sender} />
         <TypingLine conversationId={conversationId} />
@@ -508,6 +511,25 @@ function BotAnswering({
       >
         Take over
       </Button>
+    </div>
+  );
+}
+
+/** A guided flow is taking the visitor through its steps: say so, so agents wait for it. */
+function FlowRunning() {
+  return (
+    <div
+      role="status"
+      data-testid="flow-running"
+      className="flex items-center gap-3 border-b border-sky-200 bg-sky-50 px-4 py-2.5 text-[13px] text-sky-950 sm:px-6 dark:border-sky-500/20 dark:bg-sky-500/10 dark:text-sky-100"
+    >
+      <Workflow className="size-4 shrink-0 text-sky-600 dark:text-sky-400" aria-hidden />
+      <p className="min-w-0 flex-1">
+        <span className="font-medium">A guided flow is asking the visitor its questions.</span>{" "}
+        <span className="text-sky-800/80 dark:text-sky-200/70">
+          It hands the conversation to your team when it is done.
+        </span>
+      </p>
     </div>
   );
 }

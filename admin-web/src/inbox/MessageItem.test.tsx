@@ -1,7 +1,9 @@
 //! Messages as drawn: a system message is a small centred line with its time, read out as a
 //! sentence, neither a bubble nor a note, whether the server wrote it or an integration. The
 //! bot's answers carry its name, an "AI" badge and their sources (links only to http and
-//! https addresses, in a new tab); its note for the team is a note.
+//! https addresses, in a new tab); its note for the team is a note. Automated messages (a
+//! rule's or a flow's) carry an "Automated" label, never "AI"; a flow question's answers show
+//! as read-only chips.
 
 import { create } from "@bufbuild/protobuf";
 import { CitationSchema, SenderType } from "@porthole/client";
@@ -97,4 +99,43 @@ test("the bot's answer while it is written: its bubble with the text so far", ()
   expect(draft.textContent).toContain("Penny");
   expect(draft.textContent).toContain("is writing…");
   expect(draft.textContent).toContain("Refunds take 5");
+});
+
+test("an automated message: the assistant's name with an Automated label, not AI", () => {
+  const reply = message("c1", 8, {
+    senderType: SenderType.BOT,
+    senderId: "rul_1",
+    senderName: "Assistant",
+    automated: true,
+    body: "Thanks for writing! We usually answer within minutes.",
+  });
+  render(<MessageItem message={reply} grouped={false} />);
+  expect(screen.getByText("Assistant")).toBeTruthy();
+  expect(screen.getByText("Automated").getAttribute("title")).toBe(
+    "Sent automatically by a rule or a guided flow",
+  );
+  expect(screen.queryByText("AI")).toBeNull();
+  expect(screen.getByTestId("automated-message").textContent).toBe(reply.body);
+  expect(screen.queryByTestId("bot-message")).toBeNull();
+  expect(screen.queryByRole("list", { name: "Answers offered" })).toBeNull();
+});
+
+test("a flow's question shows the answers it offered as read-only chips", () => {
+  const question = message("c1", 9, {
+    senderType: SenderType.BOT,
+    senderId: "flow",
+    senderName: "Assistant",
+    automated: true,
+    body: "What can we help with?",
+    quickReplies: ["Sales", "Support"],
+  });
+  render(<MessageItem message={question} grouped={false} />);
+  const chips = screen.getByRole("list", { name: "Answers offered" });
+  expect(
+    within(chips)
+      .getAllByRole("listitem")
+      .map((li) => li.textContent),
+  ).toEqual(["Sales", "Support"]);
+  // Read-only: agents do not answer for the visitor.
+  expect(within(chips).queryByRole("button")).toBeNull();
 });

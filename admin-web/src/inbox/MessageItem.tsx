@@ -4,10 +4,14 @@
 //! with the time; attachments as inline images or file links. The AI bot's messages carry
 //! its name with an "AI" badge and the articles they cite (links only to http and https
 //! addresses); its answer while being written is `BotDraft`, the same bubble growing.
+//! Automated messages (`Message.automated`: a rule's reply, a guided flow's step, a
+//! proactive message) carry the assistant's name with an "Automated" label, never "AI", in
+//! a bubble of their own; the answers a flow's question offered (`quick_replies`) show
+//! under it as small read-only chips.
 
 import { type Attachment, type Citation, type Message, SenderType } from "@porthole/client";
 import { linkify } from "@porthole/client/rules";
-import { AlertCircle, BookOpen, FileText, Lock, RotateCw } from "lucide-react";
+import { AlertCircle, BookOpen, FileText, Lock, RotateCw, Zap } from "lucide-react";
 import { citationHref } from "../bot/bot";
 import { cn } from "../components/ui/cn";
 import { Avatar } from "../components/ui/misc";
@@ -86,6 +90,8 @@ export function MessageItem({
   if (m.senderType === SenderType.SYSTEM) return <SystemLine message={m} />;
   const visitor = m.senderType === SenderType.VISITOR;
   const bot = m.senderType === SenderType.BOT;
+  // Written by a rule or a flow, not the AI model.
+  const automated = bot && m.automated;
   const pending = isPending(m);
   const name =
     m.senderName || (visitor ? "Visitor" : m.senderType === SenderType.BOT ? "Bot" : "Agent");
@@ -98,7 +104,7 @@ export function MessageItem({
             <div className="mb-1 flex items-center justify-end gap-1.5 text-[11px] text-amber-700 dark:text-amber-400">
               <Lock className="size-3" />
               <span className="font-medium">Internal note</span> · {name}
-              {bot && <AiBadge />}
+              {automated ? <AutomatedBadge /> : bot && <AiBadge />}
             </div>
           )}
           <div
@@ -146,20 +152,22 @@ export function MessageItem({
         {!grouped && (
           <div className="mb-1 flex items-center gap-1.5 px-1 text-[11px] text-zinc-500 dark:text-zinc-400">
             <span className="font-medium text-zinc-700 dark:text-zinc-300">{name}</span>
-            {bot && <AiBadge />}
+            {automated ? <AutomatedBadge /> : bot && <AiBadge />}
           </div>
         )}
         {(m.body || m.attachments.length === 0) && (
           <div
             title={fullTime(m.createTime)}
-            data-testid={bot ? "bot-message" : undefined}
+            data-testid={automated ? "automated-message" : bot ? "bot-message" : undefined}
             className={cn(
               "rounded-2xl px-3.5 py-2 text-[13.5px] leading-relaxed break-words whitespace-pre-wrap",
               visitor
                 ? "rounded-tl-md bg-zinc-100 text-zinc-900 dark:bg-zinc-800 dark:text-zinc-100"
-                : bot
-                  ? BOT_BUBBLE
-                  : "rounded-tr-md bg-brand-600 text-white",
+                : automated
+                  ? AUTOMATED_BUBBLE
+                  : bot
+                    ? BOT_BUBBLE
+                    : "rounded-tr-md bg-brand-600 text-white",
               pending && "opacity-60",
               failed && "ring-2 ring-red-400",
             )}
@@ -168,6 +176,7 @@ export function MessageItem({
           </div>
         )}
         {bot && <Citations citations={m.citations} />}
+        <QuickReplies labels={m.quickReplies} />
         <Attachments attachments={m.attachments} mine={!visitor} />
         <Meta
           m={m}
@@ -186,6 +195,47 @@ export function MessageItem({
 /** The bot's bubble: the team's side, in its own colour, so nobody takes it for a person. */
 const BOT_BUBBLE =
   "rounded-tr-md bg-violet-50 text-violet-950 ring-1 ring-violet-200 ring-inset dark:bg-violet-500/15 dark:text-violet-50 dark:ring-violet-500/30";
+
+/** An automated message's bubble: the team's side, neither a person's nor the AI's colour. */
+const AUTOMATED_BUBBLE =
+  "rounded-tr-md bg-sky-50 text-sky-950 ring-1 ring-sky-200 ring-inset dark:bg-sky-500/15 dark:text-sky-50 dark:ring-sky-500/30";
+
+/** "Automated", beside the name of a rule's or a flow's message. */
+export function AutomatedBadge() {
+  return (
+    <span
+      title="Sent automatically by a rule or a guided flow"
+      className="inline-flex items-center gap-0.5 rounded bg-sky-100 px-1 text-[10px] leading-4 font-semibold tracking-wide text-sky-700 dark:bg-sky-500/20 dark:text-sky-300"
+    >
+      <Zap className="size-2.5" aria-hidden />
+      Automated
+    </span>
+  );
+}
+
+/**
+ * The answers a guided flow's question offered the visitor, as the widget showed them:
+ * small chips under the message, read-only here (the visitor presses them, not agents).
+ */
+export function QuickReplies({ labels }: { labels: readonly string[] }) {
+  if (labels.length === 0) return null;
+  return (
+    <ul
+      aria-label="Answers offered"
+      className="mt-1.5 flex max-w-full flex-wrap justify-end gap-1 px-1"
+    >
+      {labels.map((label, i) => (
+        <li
+          // biome-ignore lint/suspicious/noArrayIndexKey: a stored message's list never changes
+          key={i}
+          className="rounded-full bg-white px-2 py-0.5 text-[11.5px] font-medium text-zinc-600 ring-1 ring-zinc-300 ring-inset dark:bg-zinc-900 dark:text-zinc-300 dark:ring-zinc-700"
+        >
+          {label}
+        </li>
+      ))}
+    </ul>
+  );
+}
 
 /** "AI", beside the bot's name. */
 export function AiBadge() {

@@ -49,6 +49,8 @@ export const keys = {
   canned: ["canned-responses"] as const,
   /** The workspace's teams (`team/`; not in the feed). */
   teams: ["teams"] as const,
+  /** The workspace's automation rules, in run order (`rules/`; not in the feed). */
+  rules: ["rules"] as const,
   /** Everything of the knowledge base (`knowledge/`): invalidated whole after a change. */
   knowledge: ["knowledge"] as const,
   articles: ["knowledge", "list"] as const,

@@ -12,6 +12,7 @@ import {
   dropPending,
   flattenList,
   flattenMessages,
+  flowAnswers,
   type InboxFilter,
   isFirstVisibleMessage,
   keepOpenConversation,
@@ -349,4 +350,15 @@ test("the bot answers a conversation while it is its responder and not over", ()
   expect(botAnswers({ ...bot, status: ConversationStatus.RESOLVED })).toBe(false);
   expect(botAnswers({ ...bot, status: ConversationStatus.CLOSED })).toBe(false);
   expect(botAnswers({ ...bot, responder: Responder.AGENTS })).toBe(false);
+});
+
+test("a guided flow answers while its responder is the workflow and it is not over", () => {
+  const flow = { responder: Responder.WORKFLOW, status: ConversationStatus.ACTIVE };
+  expect(flowAnswers(flow)).toBe(true);
+  expect(flowAnswers({ ...flow, status: ConversationStatus.RESOLVED })).toBe(false);
+  expect(flowAnswers({ ...flow, status: ConversationStatus.CLOSED })).toBe(false);
+  expect(flowAnswers({ ...flow, responder: Responder.AGENTS })).toBe(false);
+  // The AI bot's conversations are not the flow's, nor the other way round.
+  expect(flowAnswers({ ...flow, responder: Responder.BOT })).toBe(false);
+  expect(botAnswers(flow)).toBe(false);
 });

@@ -364,3 +364,16 @@ export function botAnswers(c: Pick<Conversation, "responder" | "status">): boole
     c.status !== ConversationStatus.CLOSED
   );
 }
+
+/**
+ * Whether a guided flow is taking the visitor through its steps now: its responder is the
+ * workflow and it is not over. The flow hands the conversation to the agents itself (a
+ * route step, or past its last step) or resolves it (an end step).
+ */
+export function flowAnswers(c: Pick<Conversation, "responder" | "status">): boolean {
+  return (
+    c.responder === Responder.WORKFLOW &&
+    c.status !== ConversationStatus.RESOLVED &&
+    c.status !== ConversationStatus.CLOSED
+  );
+}

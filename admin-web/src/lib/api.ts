@@ -16,6 +16,7 @@ import {
   type Interceptor,
   KnowledgeService,
   NotificationService,
+  RuleService,
   TeamService,
   WebhookService,
   WidgetService,
@@ -79,3 +80,4 @@ export const webhookClient = createClient(WebhookService, transport);
 export const notificationClient = createClient(NotificationService, transport);
 export const botClient = createClient(BotService, transport);
 export const teamClient = createClient(TeamService, transport);
+export const ruleClient = createClient(RuleService, transport);

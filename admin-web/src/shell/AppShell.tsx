@@ -93,6 +93,7 @@ const SECTION_TITLES: Record<string, string> = {
   inbox: "Inbox",
   visitors: "Live visitors",
   knowledge: "Knowledge base",
+  rules: "Rules",
   widgets: "Widgets",
   webhooks: "Webhooks",
   team: "Team",
@@ -174,6 +175,8 @@ function Shell({ meId }: { meId: string }) {
         aria-label="Main"
         className="flex shrink-0 items-stretch justify-around border-t border-zinc-200 bg-white pb-[env(safe-area-inset-bottom)] md:hidden dark:border-zinc-800 dark:bg-zinc-950"
       >
+        {/* Tabs as wide as their labels plus an equal share of what is left: short labels
+            ("Team") leave room for long ones ("Settings") when every destination is shown. */}
         {nav.map((item) => (
           <NavLink
             key={item.to}
@@ -181,7 +184,7 @@ function Shell({ meId }: { meId: string }) {
             aria-label={item.badge > 0 ? `${item.label}, ${item.badge} unread` : item.label}
             className={({ isActive }) =>
               cn(
-                "relative flex min-w-0 flex-1 flex-col items-center gap-0.5 py-2 text-[10px] font-medium tracking-tight",
+                "relative flex min-w-0 flex-auto flex-col items-center gap-0.5 px-px py-2 text-[10px] font-medium tracking-tight",
                 isActive ? "text-brand-600 dark:text-brand-400" : "text-zinc-500",
               )
             }
@@ -195,7 +198,7 @@ function Shell({ meId }: { meId: string }) {
             )}
           </NavLink>
         ))}
-        <div className="flex flex-1 items-center justify-center">
+        <div className="flex flex-auto items-center justify-center">
           <UserMenu meId={meId} labelled={false} />
         </div>
       </nav>

@@ -13,6 +13,7 @@ test("agents, admins and owners each see their destinations, in order", () => {
     "/inbox",
     "/visitors",
     "/knowledge",
+    "/rules",
     "/team",
     "/settings",
   ]);
@@ -20,6 +21,7 @@ test("agents, admins and owners each see their destinations, in order", () => {
     "/inbox",
     "/visitors",
     "/knowledge",
+    "/rules",
     "/widgets",
     "/webhooks",
     "/team",

@@ -15,6 +15,7 @@ import {
   Settings,
   Users,
   Webhook,
+  Zap,
 } from "lucide-react";
 
 export interface NavItem {
@@ -37,6 +38,7 @@ export const NAVIGATION: readonly NavItem[] = [
     icon: BookOpen,
     audience: "member",
   },
+  { to: "/rules", label: "Rules", short: "Rules", icon: Zap, audience: "member" },
   { to: "/widgets", label: "Widgets", short: "Widgets", icon: Blocks, audience: "admin" },
   { to: "/webhooks", label: "Webhooks", short: "Hooks", icon: Webhook, audience: "admin" },
   { to: "/team", label: "Team", short: "Team", icon: Users, audience: "member" },

@@ -1,27 +1,21 @@
-//! "Who answers": the handler of a widget's conversations: agents, the AI bot, or hybrid
-//! (agents first, the bot while nobody is available). A workflow cannot be chosen (the
-//! server refuses it: guided flows are not built); a widget stored with one shows it
-//! read-only, saying its conversations go to agents, until the owner picks another.
+//! "Who answers": the handler of a widget's conversations: agents, the AI bot, hybrid
+//! (agents first, the bot while nobody is available) or a guided flow (scripted steps; its
+//! editor is `FlowEditor.tsx`, below the choice).
 
 import type { HandlerType } from "@porthole/client";
-import { Info } from "lucide-react";
 import { cn } from "../components/ui/cn";
-import { handlerLabel, isUnavailableHandler, SELECTABLE_HANDLERS } from "./settings";
+import { handlerLabel, SELECTABLE_HANDLERS } from "./settings";
 
 export function HandlerChoice({
   value,
-  stored,
   onChange,
   error,
 }: {
   /** The handler in the form. */
   value: HandlerType;
-  /** The handler saved on the server (shown read-only when it cannot be chosen). */
-  stored: HandlerType;
   onChange: (handler: HandlerType) => void;
   error?: string | undefined;
 }) {
-  const readOnly = [stored, value].find(isUnavailableHandler);
   return (
     <fieldset className="space-y-2">
       <legend className="mb-2 text-[13px] font-medium">
@@ -50,42 +44,6 @@ export function HandlerChoice({
           </span>
         </label>
       ))}
-      {readOnly !== undefined && (
-        <div
-          data-testid="unavailable-handler"
-          className={cn(
-            "flex items-start gap-3 rounded-lg p-3 ring-1 ring-amber-300 dark:ring-amber-700/60",
-            value === readOnly
-              ? "bg-amber-50/70 dark:bg-amber-500/10"
-              : "bg-zinc-50 opacity-75 dark:bg-zinc-900",
-          )}
-        >
-          <input
-            type="radio"
-            name="handler"
-            checked={value === readOnly}
-            disabled
-            aria-describedby="unavailable-handler-note"
-            aria-label={`${handlerLabel[readOnly].label} (not available yet)`}
-            className="mt-0.5"
-          />
-          <span>
-            <span className="block text-[13px] font-medium">
-              {handlerLabel[readOnly].label}
-              {value === readOnly && (
-                <span className="ml-2 text-xs font-normal text-zinc-500">saved on this widget</span>
-              )}
-            </span>
-            <span
-              id="unavailable-handler-note"
-              className="mt-0.5 flex items-center gap-1.5 text-xs text-amber-800 dark:text-amber-300"
-            >
-              <Info className="size-3.5 shrink-0" aria-hidden />
-              Not available yet: conversations go to agents.
-            </span>
-          </span>
-        </div>
-      )}
       {error && <p className="text-xs text-red-600">{error}</p>}
     </fieldset>
   );

@@ -3,13 +3,14 @@
 //! URL (`?section=install`), so links can lead to one; a widget just created opens on
 //! Install. Saving sends the settings whole (UpdateWidget replaces them) and shows the
 //! server's field errors next to each field. "Who answers" also holds the AI bot's persona
-//! when the bot answers (AI bot, Hybrid), with a warning when the server has no model, and
-//! which team its conversations go to (`TeamChoice.tsx`).
+//! when the bot answers (AI bot, Hybrid), with a warning when the server has no model, the
+//! guided flow when a flow answers (`FlowEditor.tsx`), and which team its conversations go
+//! to (`TeamChoice.tsx`).
 
 import {
   type BotSettings,
   ColorScheme,
-  type HandlerType,
+  HandlerType,
   PreChatField,
   type Widget,
   type WidgetAppearance,
@@ -22,7 +23,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { ArrowLeft, Eye, EyeOff, RefreshCw, Trash2 } from "lucide-react";
 import { type ReactNode, useEffect, useMemo, useState } from "react";
 import { Link, useLocation, useNavigate, useParams, useSearchParams } from "react-router";
-import { botProblems, completeBot, parseMaxTurns, usesBot } from "../bot/bot";
+import { botProblems, completeBot, DEFAULT_BOT_NAME, parseMaxTurns, usesBot } from "../bot/bot";
 import { useBotStatus } from "../bot/queries";
 import { Button } from "../components/ui/Button";
 import { cn } from "../components/ui/cn";
@@ -35,6 +36,15 @@ import { keys } from "../inbox/cache";
 import { widgetClient } from "../lib/api";
 import { describeError, formErrors } from "../lib/errors";
 import { BotPersonaFields } from "./BotPersonaFields";
+import { FlowEditor } from "./FlowEditor";
+import {
+  draftFlow,
+  type FlowErrors,
+  flowErrors,
+  flowOf,
+  flowProblems,
+  type StepDraft,
+} from "./flow";
 import { HandlerChoice } from "./HandlerChoice";
 import { InstallCard } from "./InstallGuide";
 import { storeWidget, useWidget } from "./queries";
@@ -118,6 +128,10 @@ function Editor({ widget }: { widget: Widget }) {
   const [turnsText, setTurnsText] = useState(() =>
     String(completeBot(widget.settings?.bot).maxTurns),
   );
+  // The guided flow's steps as edited (`flow.ts`), and the server's refusals placed on them.
+  const [flowSteps, setFlowSteps] = useState<StepDraft[]>(() => draftFlow(widget.settings?.flow));
+  const [flowRefusals, setFlowRefusals] = useState<FlowErrors>({ steps: {} });
+  const workflow = settings.handlerType === HandlerType.WORKFLOW;
   // Whether the server has a model, for the bot's section (this screen is for admins).
   const botStatus = useBotStatus();
   // What the form itself refuses to send, by request path; shown at the field as typed.
@@ -127,6 +141,7 @@ function Editor({ widget }: { widget: Widget }) {
     ...(usesBot(settings.handlerType)
       ? botProblems(settings.bot ?? completeBot(undefined), turnsText)
       : {}),
+    ...(workflow ? flowProblems(flowSteps, true) : {}),
   };
 
   const pristine = useMemo(() => completeSettings(widget.settings), [widget.settings]);
@@ -134,13 +149,23 @@ function Editor({ widget }: { widget: Widget }) {
     .split(/[\n,]/)
     .map((d) => d.trim())
     .filter(Boolean);
-  const full: WidgetSettings = { ...settings, allowedDomains: domainList };
+  const full: WidgetSettings = { ...settings, allowedDomains: domainList, flow: flowOf(flowSteps) };
+  // The preview reposts on every change of what it is given: the same object until one.
+  const previewSettings = useMemo(
+    () => ({ ...settings, flow: flowOf(flowSteps) }),
+    [settings, flowSteps],
+  );
   const dirty =
     name !== widget.name ||
     Object.keys(refused).length > 0 ||
     JSON.stringify(toPlain(full)) !==
       JSON.stringify(
-        toPlain({ ...pristine, allowedDomains: widget.settings?.allowedDomains ?? [] }),
+        toPlain({
+          ...pristine,
+          allowedDomains: widget.settings?.allowedDomains ?? [],
+          // Through the editor's own form, so a stored flow compares as the editor sends it.
+          flow: flowOf(draftFlow(pristine.flow)),
+        }),
       );
 
   // Warn before leaving the page with unsaved changes.
@@ -152,7 +177,9 @@ function Editor({ widget }: { widget: Widget }) {
   }, [dirty]);
 
   const save = useMutation({
-    mutationFn: () => widgetClient.updateWidget({ widgetId: widget.id, name, settings: full }),
+    // The variables: the flow's steps as sent, to place the server's refusals on them.
+    mutationFn: (_sent: StepDraft[]) =>
+      widgetClient.updateWidget({ widgetId: widget.id, name, settings: full }),
     onSuccess: (res) => {
       setErrors({ fields: {} });
       storeWidget(qc, res.widget);
@@ -160,12 +187,15 @@ function Editor({ widget }: { widget: Widget }) {
         setSettings(completeSettings(res.widget.settings));
         setDomains(res.widget.settings?.allowedDomains.join("\n") ?? "");
         setTurnsText(String(completeBot(res.widget.settings?.bot).maxTurns));
+        setFlowSteps(draftFlow(res.widget.settings?.flow));
       }
+      setFlowRefusals({ steps: {} });
       toast("Widget saved");
     },
-    onError: (e) => {
+    onError: (e, sent) => {
       const next = formErrors(e);
       setErrors(next);
+      setFlowRefusals(flowErrors(next.fields, sent));
       const first = Object.keys(next.fields)[0];
       if (first) setSection(sectionOf(first));
     },
@@ -227,7 +257,7 @@ function Editor({ widget }: { widget: Widget }) {
           onClick={() => {
             const first = Object.keys(refused)[0];
             if (first) setSection(sectionOf(first));
-            else save.mutate();
+            else save.mutate(flowSteps);
           }}
         >
           {dirty ? "Save changes" : "Saved"}
@@ -552,7 +582,6 @@ function Editor({ widget }: { widget: Widget }) {
                 <Card>
                   <HandlerChoice
                     value={settings.handlerType}
-                    stored={pristine.handlerType}
                     onChange={(handlerType: HandlerType) =>
                       setSettings((s) => ({ ...s, handlerType }))
                     }
@@ -566,6 +595,16 @@ function Editor({ widget }: { widget: Widget }) {
                     error={err("settings.team_id")}
                   />
                 </Card>
+                {workflow && (
+                  <FlowEditor
+                    steps={flowSteps}
+                    onChange={setFlowSteps}
+                    errors={flowRefusals}
+                    refused={refused}
+                    assistantName={settings.bot?.name || DEFAULT_BOT_NAME}
+                    widgetTeamId={settings.teamId}
+                  />
+                )}
                 {usesBot(settings.handlerType) && (
                   <BotPersonaFields
                     bot={settings.bot ?? completeBot(undefined)}
@@ -607,7 +646,7 @@ function Editor({ widget }: { widget: Widget }) {
             <p className="mb-2 flex items-center gap-2 text-[11px] font-semibold tracking-wide text-zinc-400 uppercase">
               Live preview {dirty && <Badge tone="amber">Unsaved</Badge>}
             </p>
-            <WidgetPreview settings={settings} />
+            <WidgetPreview settings={previewSettings} />
           </aside>
         </div>
       </div>
@@ -641,7 +680,8 @@ function sectionOf(path: string): Section {
   if (
     path.startsWith("settings.handler_type") ||
     path.startsWith("settings.bot") ||
-    path.startsWith("settings.team_id")
+    path.startsWith("settings.team_id") ||
+    path.startsWith("settings.flow")
   ) {
     return "routing";
   }

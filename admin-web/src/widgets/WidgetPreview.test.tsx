@@ -1,7 +1,13 @@
 //! The preview's frame sizes and what it sends the frame; and the toggles, rendered.
 
 import { create } from "@bufbuild/protobuf";
-import { ColorScheme, HandlerType, WidgetPosition, WidgetSettingsSchema } from "@porthole/client";
+import {
+  ColorScheme,
+  FlowStepKind,
+  HandlerType,
+  WidgetPosition,
+  WidgetSettingsSchema,
+} from "@porthole/client";
 import { cleanup, fireEvent, render, screen } from "@testing-library/react";
 import { afterEach, expect, test } from "vitest";
 import { completeSettings } from "./settings";
@@ -73,6 +79,35 @@ test("the bot's persona goes to the frame only when the bot answers the widget",
     // The persona as visitors get it: never the instructions.
     expect(config.bot).toEqual({ name: "Penny", avatarUrl: "/penny.png" });
   }
+});
+
+test("a guided flow's opening goes to the frame as the widget's config carries it", () => {
+  const settings = completeSettings(
+    create(WidgetSettingsSchema, {
+      handlerType: HandlerType.WORKFLOW,
+      flow: {
+        steps: [
+          { id: "hi", kind: FlowStepKind.MESSAGE, text: "Hi!" },
+          {
+            id: "ask",
+            kind: FlowStepKind.QUESTION,
+            text: "Sales or support?",
+            choices: [{ label: "Sales" }, { label: "Support" }],
+          },
+        ],
+      },
+    }),
+  );
+  const view = { screen: "chat", open: true, theme: "light" } as const;
+  const config = previewMessage(settings, view).config;
+  expect(config.flowOpening).toEqual([
+    { text: "Hi!", quickReplies: [] },
+    { text: "Sales or support?", quickReplies: ["Sales", "Support"] },
+  ]);
+  expect(config.assistantName).toBe("Assistant");
+  // Kept, unused, on other handlers: not sent.
+  const agents = previewMessage({ ...settings, handlerType: HandlerType.AGENT }, view).config;
+  expect(agents.flowOpening).toBeUndefined();
 });
 
 test("the toggles: device, system theme, open or closed, screen", () => {

@@ -12,11 +12,12 @@
 //! travel by `postMessage`; the frame accepts them only from the dashboard's origin, and the
 //! dashboard only listens to its own frame.
 
-import type { WidgetSettings } from "@porthole/client";
+import { HandlerType, type WidgetSettings } from "@porthole/client";
 import { Laptop, Moon, PanelBottomClose, PanelBottomOpen, Smartphone, Sun } from "lucide-react";
 import { type ReactNode, useEffect, useRef, useState } from "react";
-import { usesBot } from "../bot/bot";
+import { DEFAULT_BOT_NAME, usesBot } from "../bot/bot";
 import { cn } from "../components/ui/cn";
+import { draftFlow, flowOpening } from "./flow";
 import { type PreviewTheme, schemeFor } from "./settings";
 
 type Screen = "chat" | "prechat" | "offline";
@@ -83,6 +84,14 @@ export function previewMessage(
         settings.bot && usesBot(settings.handlerType)
           ? { name: settings.bot.name, avatarUrl: settings.bot.avatarUrl }
           : undefined,
+      // A guided flow's opening, as GetWidgetConfig sends it (a widget that shows it before
+      // the conversation starts does so in the preview too).
+      ...(settings.handlerType === HandlerType.WORKFLOW
+        ? {
+            flowOpening: flowOpening(draftFlow(settings.flow)),
+            assistantName: settings.bot?.name || DEFAULT_BOT_NAME,
+          }
+        : {}),
       online: true,
     }),
   );

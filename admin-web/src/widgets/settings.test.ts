@@ -1,5 +1,5 @@
 //! Widget settings rules: the colour scheme the preview shows, which handlers can be
-//! chosen (agents, AI bot, hybrid; never a workflow), the bot's defaults, the allowed-website match the editor's hint mirrors from the server, and the
+//! chosen (agents, AI bot, hybrid, guided flow), the bot's defaults, the allowed-website match the editor's hint mirrors from the server, and the
 //! quiet period after a resolve (default, presets, limits, words).
 
 import { create } from "@bufbuild/protobuf";
@@ -11,7 +11,6 @@ import {
   completeSettings,
   durationLabel,
   handlerLabel,
-  isUnavailableHandler,
   originAllowed,
   parseReopenMinutes,
   REOPEN_PRESETS,
@@ -40,17 +39,19 @@ test("the editor offers Auto, Light and Dark; new settings start on auto", () =>
   expect(completeSettings(stored).appearance?.colorScheme).toBe(ColorScheme.DARK);
 });
 
-test("agents, the AI bot and hybrid can be chosen; a stored workflow is shown read-only", () => {
-  expect(SELECTABLE_HANDLERS).toEqual([HandlerType.AGENT, HandlerType.AI_BOT, HandlerType.HYBRID]);
+test("agents, the AI bot, hybrid and a guided flow can be chosen", () => {
+  expect(SELECTABLE_HANDLERS).toEqual([
+    HandlerType.AGENT,
+    HandlerType.AI_BOT,
+    HandlerType.HYBRID,
+    HandlerType.WORKFLOW,
+  ]);
   expect(SELECTABLE_HANDLERS.map((h) => handlerLabel[h].label)).toEqual([
     "Agents",
     "AI bot",
     "Hybrid (agents first, bot when nobody is available)",
+    "Guided flow",
   ]);
-  for (const h of [HandlerType.AGENT, HandlerType.AI_BOT, HandlerType.HYBRID])
-    expect(isUnavailableHandler(h)).toBe(false);
-  expect(isUnavailableHandler(HandlerType.UNSPECIFIED)).toBe(false);
-  expect(isUnavailableHandler(HandlerType.WORKFLOW)).toBe(true);
   // An unset handler is stored as agent, and the form shows it so.
   expect(completeSettings(create(WidgetSettingsSchema)).handlerType).toBe(HandlerType.AGENT);
 });

@@ -1,7 +1,7 @@
 //! Widget settings as the editor holds them: a complete WidgetSettings (the server fills in
 //! defaults, and UpdateWidget replaces settings whole), with helpers to fill gaps; the
-//! words for their values; which handlers can be chosen (agents, the AI bot, or both:
-//! hybrid; never a workflow, which the server refuses); the colour scheme the preview
+//! words for their values; which handlers can be chosen (agents, the AI bot, both: hybrid,
+//! or a guided flow); the colour scheme the preview
 //! shows for a visitor whose system is light or dark; and the quiet period after which a
 //! resolved conversation is no longer continued (its presets, words and limits).
 
@@ -199,21 +199,13 @@ export function schemeFor(
   return theme === "dark" ? ColorScheme.DARK : ColorScheme.LIGHT;
 }
 
-/**
- * Handlers the editor offers, in order. A workflow is refused by the server (guided flows
- * are not built), so a widget stored with one shows it read-only (its conversations go to
- * agents) until another is chosen.
- */
+/** Handlers the editor offers, in order. */
 export const SELECTABLE_HANDLERS: readonly HandlerType[] = [
   HandlerType.AGENT,
   HandlerType.AI_BOT,
   HandlerType.HYBRID,
+  HandlerType.WORKFLOW,
 ];
-
-/** Whether a stored handler is one nothing answers (shown read-only, with a note). */
-export function isUnavailableHandler(handler: HandlerType): boolean {
-  return handler !== HandlerType.UNSPECIFIED && !SELECTABLE_HANDLERS.includes(handler);
-}
 
 export const handlerLabel: Record<HandlerType, { label: string; description: string }> = {
   [HandlerType.UNSPECIFIED]: { label: "Agents", description: "" },
@@ -228,7 +220,11 @@ export const handlerLabel: Record<HandlerType, { label: string; description: str
     description:
       "Your team answers while someone is available; otherwise the bot does, and visitors can ask for a person at any time.",
   },
-  [HandlerType.WORKFLOW]: { label: "Workflow", description: "A scripted workflow answers." },
+  [HandlerType.WORKFLOW]: {
+    label: "Guided flow",
+    description:
+      "Scripted steps, no AI: ask with buttons, collect an e-mail or order number, then hand the conversation to the right team or resolve it.",
+  },
 };
 
 export const preChatLabel: Record<PreChatField, string> = {

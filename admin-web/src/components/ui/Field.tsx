@@ -12,7 +12,9 @@ import { cn } from "./cn";
 
 const control =
   "block w-full rounded-lg border-0 bg-white px-3 text-sm text-zinc-900 shadow-xs ring-1 ring-zinc-300 ring-inset placeholder:text-zinc-400 focus:ring-2 focus:ring-brand-500 focus:outline-none disabled:bg-zinc-50 disabled:text-zinc-500 dark:bg-zinc-900 dark:text-zinc-100 dark:ring-zinc-700 dark:placeholder:text-zinc-500 dark:focus:ring-brand-400";
-const invalid = "ring-red-400 dark:ring-red-500/70";
+// Important: the stylesheet orders colour utilities by name, so a plain ring-red-400 would
+// lose to the control's ring-zinc-300 and an invalid field would look like any other.
+const invalid = "ring-red-400! dark:ring-red-500/70!";
 
 export const Input = forwardRef<
   HTMLInputElement,
