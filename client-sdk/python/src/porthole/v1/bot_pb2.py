@@ -26,7 +26,7 @@ from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__
 from porthole.v1 import chat_pb2 as porthole_dot_v1_dot_chat__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x15porthole/v1/bot.proto\x12\x0bporthole.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x16porthole/v1/chat.proto\".\n\x13SuggestReplyRequest\x12\x17\n\x0f\x63onversation_id\x18\x01 \x01(\t\"N\n\x14SuggestReplyResponse\x12\x0c\n\x04text\x18\x01 \x01(\t\x12(\n\tcitations\x18\x02 \x03(\x0b\x32\x15.porthole.v1.Citation\"7\n\x1cSummarizeConversationRequest\x12\x17\n\x0f\x63onversation_id\x18\x01 \x01(\t\"0\n\x1dSummarizeConversationResponse\x12\x0f\n\x07summary\x18\x01 \x01(\t\"\x15\n\x13GetBotStatusRequest\"\xc1\x01\n\x14GetBotStatusResponse\x12\x12\n\nconfigured\x18\x01 \x01(\x08\x12\r\n\x05model\x18\x02 \x01(\t\x12\x15\n\rprovider_host\x18\x03 \x01(\t\x12&\n\x04\x64\x61ys\x18\x04 \x03(\x0b\x32\x18.porthole.v1.BotUsageDay\x12\x12\n\nlast_error\x18\x05 \x01(\t\x12\x33\n\x0flast_error_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x95\x01\n\x0b\x42otUsageDay\x12\x0c\n\x04\x64\x61te\x18\x01 \x01(\t\x12\x10\n\x08requests\x18\x02 \x01(\x03\x12\x15\n\rprompt_tokens\x18\x03 \x01(\x03\x12\x19\n\x11\x63ompletion_tokens\x18\x04 \x01(\x03\x12\x0f\n\x07\x61nswers\x18\x05 \x01(\x03\x12\x11\n\thand_offs\x18\x06 \x01(\x03\x12\x10\n\x08\x66\x61ilures\x18\x07 \x01(\x03\x32\xa6\x02\n\nBotService\x12S\n\x0cGetBotStatus\x12 .porthole.v1.GetBotStatusRequest\x1a!.porthole.v1.GetBotStatusResponse\x12S\n\x0cSuggestReply\x12 .porthole.v1.SuggestReplyRequest\x1a!.porthole.v1.SuggestReplyResponse\x12n\n\x15SummarizeConversation\x12).porthole.v1.SummarizeConversationRequest\x1a*.porthole.v1.SummarizeConversationResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x15porthole/v1/bot.proto\x12\x0bporthole.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x16porthole/v1/chat.proto\".\n\x13SuggestReplyRequest\x12\x17\n\x0f\x63onversation_id\x18\x01 \x01(\t\"N\n\x14SuggestReplyResponse\x12\x0c\n\x04text\x18\x01 \x01(\t\x12(\n\tcitations\x18\x02 \x03(\x0b\x32\x15.porthole.v1.Citation\"7\n\x1cSummarizeConversationRequest\x12\x17\n\x0f\x63onversation_id\x18\x01 \x01(\t\"0\n\x1dSummarizeConversationResponse\x12\x0f\n\x07summary\x18\x01 \x01(\t\"\x15\n\x13GetBotStatusRequest\"\xf7\x01\n\x14GetBotStatusResponse\x12\x12\n\nconfigured\x18\x01 \x01(\x08\x12\r\n\x05model\x18\x02 \x01(\t\x12\x15\n\rprovider_host\x18\x03 \x01(\t\x12&\n\x04\x64\x61ys\x18\x04 \x03(\x0b\x32\x18.porthole.v1.BotUsageDay\x12\x12\n\nlast_error\x18\x05 \x01(\t\x12\x33\n\x0flast_error_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x34\n\x0fworkspace_model\x18\x07 \x01(\x0b\x32\x1b.porthole.v1.WorkspaceModel\"w\n\x0eWorkspaceModel\x12\x10\n\x08\x62\x61se_url\x18\x01 \x01(\t\x12\r\n\x05model\x18\x02 \x01(\t\x12\x13\n\x0b\x61pi_key_set\x18\x03 \x01(\x08\x12/\n\x0bupdate_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"b\n\x18SetWorkspaceModelRequest\x12\x10\n\x08\x62\x61se_url\x18\x01 \x01(\t\x12\r\n\x05model\x18\x02 \x01(\t\x12\x0f\n\x07\x61pi_key\x18\x03 \x01(\t\x12\x14\n\x0ckeep_api_key\x18\x04 \x01(\x08\"Q\n\x19SetWorkspaceModelResponse\x12\x34\n\x0fworkspace_model\x18\x01 \x01(\x0b\x32\x1b.porthole.v1.WorkspaceModel\"\x95\x01\n\x0b\x42otUsageDay\x12\x0c\n\x04\x64\x61te\x18\x01 \x01(\t\x12\x10\n\x08requests\x18\x02 \x01(\x03\x12\x15\n\rprompt_tokens\x18\x03 \x01(\x03\x12\x19\n\x11\x63ompletion_tokens\x18\x04 \x01(\x03\x12\x0f\n\x07\x61nswers\x18\x05 \x01(\x03\x12\x11\n\thand_offs\x18\x06 \x01(\x03\x12\x10\n\x08\x66\x61ilures\x18\x07 \x01(\x03\x32\x8a\x03\n\nBotService\x12S\n\x0cGetBotStatus\x12 .porthole.v1.GetBotStatusRequest\x1a!.porthole.v1.GetBotStatusResponse\x12\x62\n\x11SetWorkspaceModel\x12%.porthole.v1.SetWorkspaceModelRequest\x1a&.porthole.v1.SetWorkspaceModelResponse\x12S\n\x0cSuggestReply\x12 .porthole.v1.SuggestReplyRequest\x1a!.porthole.v1.SuggestReplyResponse\x12n\n\x15SummarizeConversation\x12).porthole.v1.SummarizeConversationRequest\x1a*.porthole.v1.SummarizeConversationResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -44,9 +44,15 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_GETBOTSTATUSREQUEST']._serialized_start=330
   _globals['_GETBOTSTATUSREQUEST']._serialized_end=351
   _globals['_GETBOTSTATUSRESPONSE']._serialized_start=354
-  _globals['_GETBOTSTATUSRESPONSE']._serialized_end=547
-  _globals['_BOTUSAGEDAY']._serialized_start=550
-  _globals['_BOTUSAGEDAY']._serialized_end=699
-  _globals['_BOTSERVICE']._serialized_start=702
-  _globals['_BOTSERVICE']._serialized_end=996
+  _globals['_GETBOTSTATUSRESPONSE']._serialized_end=601
+  _globals['_WORKSPACEMODEL']._serialized_start=603
+  _globals['_WORKSPACEMODEL']._serialized_end=722
+  _globals['_SETWORKSPACEMODELREQUEST']._serialized_start=724
+  _globals['_SETWORKSPACEMODELREQUEST']._serialized_end=822
+  _globals['_SETWORKSPACEMODELRESPONSE']._serialized_start=824
+  _globals['_SETWORKSPACEMODELRESPONSE']._serialized_end=905
+  _globals['_BOTUSAGEDAY']._serialized_start=908
+  _globals['_BOTUSAGEDAY']._serialized_end=1057
+  _globals['_BOTSERVICE']._serialized_start=1060
+  _globals['_BOTSERVICE']._serialized_end=1454
 # @@protoc_insertion_point(module_scope)

@@ -41,20 +41,52 @@ class GetBotStatusRequest(_message.Message):
     def __init__(self) -> None: ...
 
 class GetBotStatusResponse(_message.Message):
-    __slots__ = ("configured", "model", "provider_host", "days", "last_error", "last_error_time")
+    __slots__ = ("configured", "model", "provider_host", "days", "last_error", "last_error_time", "workspace_model")
     CONFIGURED_FIELD_NUMBER: _ClassVar[int]
     MODEL_FIELD_NUMBER: _ClassVar[int]
     PROVIDER_HOST_FIELD_NUMBER: _ClassVar[int]
     DAYS_FIELD_NUMBER: _ClassVar[int]
     LAST_ERROR_FIELD_NUMBER: _ClassVar[int]
     LAST_ERROR_TIME_FIELD_NUMBER: _ClassVar[int]
+    WORKSPACE_MODEL_FIELD_NUMBER: _ClassVar[int]
     configured: bool
     model: str
     provider_host: str
     days: _containers.RepeatedCompositeFieldContainer[BotUsageDay]
     last_error: str
     last_error_time: _timestamp_pb2.Timestamp
-    def __init__(self, configured: _Optional[bool] = ..., model: _Optional[str] = ..., provider_host: _Optional[str] = ..., days: _Optional[_Iterable[_Union[BotUsageDay, _Mapping]]] = ..., last_error: _Optional[str] = ..., last_error_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    workspace_model: WorkspaceModel
+    def __init__(self, configured: _Optional[bool] = ..., model: _Optional[str] = ..., provider_host: _Optional[str] = ..., days: _Optional[_Iterable[_Union[BotUsageDay, _Mapping]]] = ..., last_error: _Optional[str] = ..., last_error_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., workspace_model: _Optional[_Union[WorkspaceModel, _Mapping]] = ...) -> None: ...
+
+class WorkspaceModel(_message.Message):
+    __slots__ = ("base_url", "model", "api_key_set", "update_time")
+    BASE_URL_FIELD_NUMBER: _ClassVar[int]
+    MODEL_FIELD_NUMBER: _ClassVar[int]
+    API_KEY_SET_FIELD_NUMBER: _ClassVar[int]
+    UPDATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    base_url: str
+    model: str
+    api_key_set: bool
+    update_time: _timestamp_pb2.Timestamp
+    def __init__(self, base_url: _Optional[str] = ..., model: _Optional[str] = ..., api_key_set: _Optional[bool] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class SetWorkspaceModelRequest(_message.Message):
+    __slots__ = ("base_url", "model", "api_key", "keep_api_key")
+    BASE_URL_FIELD_NUMBER: _ClassVar[int]
+    MODEL_FIELD_NUMBER: _ClassVar[int]
+    API_KEY_FIELD_NUMBER: _ClassVar[int]
+    KEEP_API_KEY_FIELD_NUMBER: _ClassVar[int]
+    base_url: str
+    model: str
+    api_key: str
+    keep_api_key: bool
+    def __init__(self, base_url: _Optional[str] = ..., model: _Optional[str] = ..., api_key: _Optional[str] = ..., keep_api_key: _Optional[bool] = ...) -> None: ...
+
+class SetWorkspaceModelResponse(_message.Message):
+    __slots__ = ("workspace_model",)
+    WORKSPACE_MODEL_FIELD_NUMBER: _ClassVar[int]
+    workspace_model: WorkspaceModel
+    def __init__(self, workspace_model: _Optional[_Union[WorkspaceModel, _Mapping]] = ...) -> None: ...
 
 class BotUsageDay(_message.Message):
     __slots__ = ("date", "requests", "prompt_tokens", "completion_tokens", "answers", "hand_offs", "failures")

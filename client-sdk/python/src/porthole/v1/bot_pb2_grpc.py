@@ -26,12 +26,12 @@ if _version_not_supported:
 
 
 class BotServiceStub:
-    """The AI bot's state in a workspace: whether the server has a model, what the bot spent and
-    what went wrong. The model itself (an OpenAI-compatible endpoint: OpenAI, Gemini's
-    compatible endpoint, Ollama, vLLM, llama.cpp's server) is the operator's setting
-    (`PORTHOLE_LLM_*`, see the README); each widget's bot persona is in its settings
-    (WidgetSettings.bot). Every call needs an access token and works inside the token's
-    workspace.
+    """The AI bot's state in a workspace: which model answers, what the bot spent and what went
+    wrong. The model (an OpenAI-compatible endpoint: OpenAI, Gemini's compatible endpoint,
+    Ollama, vLLM, llama.cpp's server) is the operator's setting (`PORTHOLE_LLM_*`, see the
+    README) unless a workspace sets its own (SetWorkspaceModel), which then answers for that
+    workspace only; each widget's bot persona is in its settings (WidgetSettings.bot). Every
+    call needs an access token and works inside the token's workspace.
 
     Every request is at most 1 MiB (uploads: 10 MiB + 64 KiB) and no string in it may
     contain U+0000; otherwise the call answers INVALID_ARGUMENT before anything runs (a
@@ -50,6 +50,11 @@ class BotServiceStub:
                 request_serializer=porthole_dot_v1_dot_bot__pb2.GetBotStatusRequest.SerializeToString,
                 response_deserializer=porthole_dot_v1_dot_bot__pb2.GetBotStatusResponse.FromString,
                 _registered_method=True)
+        self.SetWorkspaceModel = channel.unary_unary(
+                '/porthole.v1.BotService/SetWorkspaceModel',
+                request_serializer=porthole_dot_v1_dot_bot__pb2.SetWorkspaceModelRequest.SerializeToString,
+                response_deserializer=porthole_dot_v1_dot_bot__pb2.SetWorkspaceModelResponse.FromString,
+                _registered_method=True)
         self.SuggestReply = channel.unary_unary(
                 '/porthole.v1.BotService/SuggestReply',
                 request_serializer=porthole_dot_v1_dot_bot__pb2.SuggestReplyRequest.SerializeToString,
@@ -63,12 +68,12 @@ class BotServiceStub:
 
 
 class BotServiceServicer:
-    """The AI bot's state in a workspace: whether the server has a model, what the bot spent and
-    what went wrong. The model itself (an OpenAI-compatible endpoint: OpenAI, Gemini's
-    compatible endpoint, Ollama, vLLM, llama.cpp's server) is the operator's setting
-    (`PORTHOLE_LLM_*`, see the README); each widget's bot persona is in its settings
-    (WidgetSettings.bot). Every call needs an access token and works inside the token's
-    workspace.
+    """The AI bot's state in a workspace: which model answers, what the bot spent and what went
+    wrong. The model (an OpenAI-compatible endpoint: OpenAI, Gemini's compatible endpoint,
+    Ollama, vLLM, llama.cpp's server) is the operator's setting (`PORTHOLE_LLM_*`, see the
+    README) unless a workspace sets its own (SetWorkspaceModel), which then answers for that
+    workspace only; each widget's bot persona is in its settings (WidgetSettings.bot). Every
+    call needs an access token and works inside the token's workspace.
 
     Every request is at most 1 MiB (uploads: 10 MiB + 64 KiB) and no string in it may
     contain U+0000; otherwise the call answers INVALID_ARGUMENT before anything runs (a
@@ -85,12 +90,28 @@ class BotServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def SetWorkspaceModel(self, request, context):
+        """Sets the workspace's own model, used instead of the server's for this workspace's bot
+        and agent assist (same timeouts, retries and token limit); an empty `base_url` removes
+        it. The API key is stored encrypted (AES-256-GCM, under a key derived from the server's
+        secret `PORTHOLE_JWT_SECRET`: after changing that secret, set the key again) and is
+        never returned. The base URL must reach a public address, like a webhook's
+        (`PORTHOLE_WEBHOOK_ALLOWED_ADDRESSES` lets the operator allow private ones). Owner or
+        admin.
+        Errors: UNAUTHENTICATED, PERMISSION_DENIED, INVALID_ARGUMENT (`base_url`: not an
+        http(s) URL, over 500 characters or a refused address; `model`: 1 to 200 characters
+        required with a base URL; `api_key`: over 500 characters).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def SuggestReply(self, request, context):
         """Drafts a reply to a conversation's latest visitor message from the published
         knowledge-base articles, for the agent to edit; nothing is sent. Any role. At most 20
         a minute per member (each asks the model).
         Errors: UNAUTHENTICATED, NOT_FOUND (no such conversation in the workspace),
-        FAILED_PRECONDITION (no model on this server, or no visitor message to answer),
+        FAILED_PRECONDITION (no model for this workspace, or no visitor message to answer),
         UNAVAILABLE (the model failed or timed out; the message says why),
         RESOURCE_EXHAUSTED (`retry-after`).
         """
@@ -101,7 +122,7 @@ class BotServiceServicer:
     def SummarizeConversation(self, request, context):
         """Summarises a conversation's visible messages in a few sentences for the agent taking
         it over; nothing is stored. Any role. Shares SuggestReply's limit.
-        Errors: UNAUTHENTICATED, NOT_FOUND, FAILED_PRECONDITION (no model on this server, or
+        Errors: UNAUTHENTICATED, NOT_FOUND, FAILED_PRECONDITION (no model for this workspace, or
         no messages yet), UNAVAILABLE, RESOURCE_EXHAUSTED.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
@@ -115,6 +136,11 @@ def add_BotServiceServicer_to_server(servicer, server):
                     servicer.GetBotStatus,
                     request_deserializer=porthole_dot_v1_dot_bot__pb2.GetBotStatusRequest.FromString,
                     response_serializer=porthole_dot_v1_dot_bot__pb2.GetBotStatusResponse.SerializeToString,
+            ),
+            'SetWorkspaceModel': grpc.unary_unary_rpc_method_handler(
+                    servicer.SetWorkspaceModel,
+                    request_deserializer=porthole_dot_v1_dot_bot__pb2.SetWorkspaceModelRequest.FromString,
+                    response_serializer=porthole_dot_v1_dot_bot__pb2.SetWorkspaceModelResponse.SerializeToString,
             ),
             'SuggestReply': grpc.unary_unary_rpc_method_handler(
                     servicer.SuggestReply,
@@ -135,12 +161,12 @@ def add_BotServiceServicer_to_server(servicer, server):
 
  # This class is part of an EXPERIMENTAL API.
 class BotService:
-    """The AI bot's state in a workspace: whether the server has a model, what the bot spent and
-    what went wrong. The model itself (an OpenAI-compatible endpoint: OpenAI, Gemini's
-    compatible endpoint, Ollama, vLLM, llama.cpp's server) is the operator's setting
-    (`PORTHOLE_LLM_*`, see the README); each widget's bot persona is in its settings
-    (WidgetSettings.bot). Every call needs an access token and works inside the token's
-    workspace.
+    """The AI bot's state in a workspace: which model answers, what the bot spent and what went
+    wrong. The model (an OpenAI-compatible endpoint: OpenAI, Gemini's compatible endpoint,
+    Ollama, vLLM, llama.cpp's server) is the operator's setting (`PORTHOLE_LLM_*`, see the
+    README) unless a workspace sets its own (SetWorkspaceModel), which then answers for that
+    workspace only; each widget's bot persona is in its settings (WidgetSettings.bot). Every
+    call needs an access token and works inside the token's workspace.
 
     Every request is at most 1 MiB (uploads: 10 MiB + 64 KiB) and no string in it may
     contain U+0000; otherwise the call answers INVALID_ARGUMENT before anything runs (a
@@ -165,6 +191,33 @@ class BotService:
             '/porthole.v1.BotService/GetBotStatus',
             porthole_dot_v1_dot_bot__pb2.GetBotStatusRequest.SerializeToString,
             porthole_dot_v1_dot_bot__pb2.GetBotStatusResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SetWorkspaceModel(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/porthole.v1.BotService/SetWorkspaceModel',
+            porthole_dot_v1_dot_bot__pb2.SetWorkspaceModelRequest.SerializeToString,
+            porthole_dot_v1_dot_bot__pb2.SetWorkspaceModelResponse.FromString,
             options,
             channel_credentials,
             insecure,

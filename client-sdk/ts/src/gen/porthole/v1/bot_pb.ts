@@ -14,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file porthole/v1/bot.proto.
  */
 export const file_porthole_v1_bot: GenFile = /*@__PURE__*/
-  fileDesc("ChVwb3J0aG9sZS92MS9ib3QucHJvdG8SC3BvcnRob2xlLnYxIi4KE1N1Z2dlc3RSZXBseVJlcXVlc3QSFwoPY29udmVyc2F0aW9uX2lkGAEgASgJIk4KFFN1Z2dlc3RSZXBseVJlc3BvbnNlEgwKBHRleHQYASABKAkSKAoJY2l0YXRpb25zGAIgAygLMhUucG9ydGhvbGUudjEuQ2l0YXRpb24iNwocU3VtbWFyaXplQ29udmVyc2F0aW9uUmVxdWVzdBIXCg9jb252ZXJzYXRpb25faWQYASABKAkiMAodU3VtbWFyaXplQ29udmVyc2F0aW9uUmVzcG9uc2USDwoHc3VtbWFyeRgBIAEoCSIVChNHZXRCb3RTdGF0dXNSZXF1ZXN0IsEBChRHZXRCb3RTdGF0dXNSZXNwb25zZRISCgpjb25maWd1cmVkGAEgASgIEg0KBW1vZGVsGAIgASgJEhUKDXByb3ZpZGVyX2hvc3QYAyABKAkSJgoEZGF5cxgEIAMoCzIYLnBvcnRob2xlLnYxLkJvdFVzYWdlRGF5EhIKCmxhc3RfZXJyb3IYBSABKAkSMwoPbGFzdF9lcnJvcl90aW1lGAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCKVAQoLQm90VXNhZ2VEYXkSDAoEZGF0ZRgBIAEoCRIQCghyZXF1ZXN0cxgCIAEoAxIVCg1wcm9tcHRfdG9rZW5zGAMgASgDEhkKEWNvbXBsZXRpb25fdG9rZW5zGAQgASgDEg8KB2Fuc3dlcnMYBSABKAMSEQoJaGFuZF9vZmZzGAYgASgDEhAKCGZhaWx1cmVzGAcgASgDMqYCCgpCb3RTZXJ2aWNlElMKDEdldEJvdFN0YXR1cxIgLnBvcnRob2xlLnYxLkdldEJvdFN0YXR1c1JlcXVlc3QaIS5wb3J0aG9sZS52MS5HZXRCb3RTdGF0dXNSZXNwb25zZRJTCgxTdWdnZXN0UmVwbHkSIC5wb3J0aG9sZS52MS5TdWdnZXN0UmVwbHlSZXF1ZXN0GiEucG9ydGhvbGUudjEuU3VnZ2VzdFJlcGx5UmVzcG9uc2USbgoVU3VtbWFyaXplQ29udmVyc2F0aW9uEikucG9ydGhvbGUudjEuU3VtbWFyaXplQ29udmVyc2F0aW9uUmVxdWVzdBoqLnBvcnRob2xlLnYxLlN1bW1hcml6ZUNvbnZlcnNhdGlvblJlc3BvbnNlYgZwcm90bzM", [file_google_protobuf_timestamp, file_porthole_v1_chat]);
+  fileDesc("ChVwb3J0aG9sZS92MS9ib3QucHJvdG8SC3BvcnRob2xlLnYxIi4KE1N1Z2dlc3RSZXBseVJlcXVlc3QSFwoPY29udmVyc2F0aW9uX2lkGAEgASgJIk4KFFN1Z2dlc3RSZXBseVJlc3BvbnNlEgwKBHRleHQYASABKAkSKAoJY2l0YXRpb25zGAIgAygLMhUucG9ydGhvbGUudjEuQ2l0YXRpb24iNwocU3VtbWFyaXplQ29udmVyc2F0aW9uUmVxdWVzdBIXCg9jb252ZXJzYXRpb25faWQYASABKAkiMAodU3VtbWFyaXplQ29udmVyc2F0aW9uUmVzcG9uc2USDwoHc3VtbWFyeRgBIAEoCSIVChNHZXRCb3RTdGF0dXNSZXF1ZXN0IvcBChRHZXRCb3RTdGF0dXNSZXNwb25zZRISCgpjb25maWd1cmVkGAEgASgIEg0KBW1vZGVsGAIgASgJEhUKDXByb3ZpZGVyX2hvc3QYAyABKAkSJgoEZGF5cxgEIAMoCzIYLnBvcnRob2xlLnYxLkJvdFVzYWdlRGF5EhIKCmxhc3RfZXJyb3IYBSABKAkSMwoPbGFzdF9lcnJvcl90aW1lGAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBI0Cg93b3Jrc3BhY2VfbW9kZWwYByABKAsyGy5wb3J0aG9sZS52MS5Xb3Jrc3BhY2VNb2RlbCJ3Cg5Xb3Jrc3BhY2VNb2RlbBIQCghiYXNlX3VybBgBIAEoCRINCgVtb2RlbBgCIAEoCRITCgthcGlfa2V5X3NldBgDIAEoCBIvCgt1cGRhdGVfdGltZRgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiYgoYU2V0V29ya3NwYWNlTW9kZWxSZXF1ZXN0EhAKCGJhc2VfdXJsGAEgASgJEg0KBW1vZGVsGAIgASgJEg8KB2FwaV9rZXkYAyABKAkSFAoMa2VlcF9hcGlfa2V5GAQgASgIIlEKGVNldFdvcmtzcGFjZU1vZGVsUmVzcG9uc2USNAoPd29ya3NwYWNlX21vZGVsGAEgASgLMhsucG9ydGhvbGUudjEuV29ya3NwYWNlTW9kZWwilQEKC0JvdFVzYWdlRGF5EgwKBGRhdGUYASABKAkSEAoIcmVxdWVzdHMYAiABKAMSFQoNcHJvbXB0X3Rva2VucxgDIAEoAxIZChFjb21wbGV0aW9uX3Rva2VucxgEIAEoAxIPCgdhbnN3ZXJzGAUgASgDEhEKCWhhbmRfb2ZmcxgGIAEoAxIQCghmYWlsdXJlcxgHIAEoAzKKAwoKQm90U2VydmljZRJTCgxHZXRCb3RTdGF0dXMSIC5wb3J0aG9sZS52MS5HZXRCb3RTdGF0dXNSZXF1ZXN0GiEucG9ydGhvbGUudjEuR2V0Qm90U3RhdHVzUmVzcG9uc2USYgoRU2V0V29ya3NwYWNlTW9kZWwSJS5wb3J0aG9sZS52MS5TZXRXb3Jrc3BhY2VNb2RlbFJlcXVlc3QaJi5wb3J0aG9sZS52MS5TZXRXb3Jrc3BhY2VNb2RlbFJlc3BvbnNlElMKDFN1Z2dlc3RSZXBseRIgLnBvcnRob2xlLnYxLlN1Z2dlc3RSZXBseVJlcXVlc3QaIS5wb3J0aG9sZS52MS5TdWdnZXN0UmVwbHlSZXNwb25zZRJuChVTdW1tYXJpemVDb252ZXJzYXRpb24SKS5wb3J0aG9sZS52MS5TdW1tYXJpemVDb252ZXJzYXRpb25SZXF1ZXN0GioucG9ydGhvbGUudjEuU3VtbWFyaXplQ29udmVyc2F0aW9uUmVzcG9uc2ViBnByb3RvMw", [file_google_protobuf_timestamp, file_porthole_v1_chat]);
 
 /**
  * Request of BotService.SuggestReply.
@@ -129,15 +129,16 @@ export const GetBotStatusRequestSchema: GenMessage<GetBotStatusRequest> = /*@__P
  */
 export type GetBotStatusResponse = Message<"porthole.v1.GetBotStatusResponse"> & {
   /**
-   * Whether the server has a model configured. Without one, conversations of `ai_bot` and
-   * `hybrid` widgets go to the human agents.
+   * Whether a model answers this workspace (its own, else the server's). Without one,
+   * conversations of `ai_bot` and `hybrid` widgets go to the human agents.
    *
    * @generated from field: bool configured = 1;
    */
   configured: boolean;
 
   /**
-   * The model's name as the provider knows it (e.g. `gpt-4o-mini`); empty when none.
+   * The name of the model that answers, as the provider knows it (e.g. `gpt-4o-mini`);
+   * empty when none.
    *
    * @generated from field: string model = 2;
    */
@@ -171,6 +172,13 @@ export type GetBotStatusResponse = Message<"porthole.v1.GetBotStatusResponse"> &
    * @generated from field: google.protobuf.Timestamp last_error_time = 6;
    */
   lastErrorTime?: Timestamp | undefined;
+
+  /**
+   * The workspace's own model; unset when it uses the server's.
+   *
+   * @generated from field: porthole.v1.WorkspaceModel workspace_model = 7;
+   */
+  workspaceModel?: WorkspaceModel | undefined;
 };
 
 /**
@@ -179,6 +187,114 @@ export type GetBotStatusResponse = Message<"porthole.v1.GetBotStatusResponse"> &
  */
 export const GetBotStatusResponseSchema: GenMessage<GetBotStatusResponse> = /*@__PURE__*/
   messageDesc(file_porthole_v1_bot, 5);
+
+/**
+ * A workspace's own model (BotService.SetWorkspaceModel).
+ *
+ * @generated from message porthole.v1.WorkspaceModel
+ */
+export type WorkspaceModel = Message<"porthole.v1.WorkspaceModel"> & {
+  /**
+   * The OpenAI-compatible API's base URL (e.g. `https://api.openai.com/v1`).
+   *
+   * @generated from field: string base_url = 1;
+   */
+  baseUrl: string;
+
+  /**
+   * The model's name (e.g. `gpt-4o-mini`).
+   *
+   * @generated from field: string model = 2;
+   */
+  model: string;
+
+  /**
+   * Whether an API key is stored (it is never returned).
+   *
+   * @generated from field: bool api_key_set = 3;
+   */
+  apiKeySet: boolean;
+
+  /**
+   * When it was last set.
+   *
+   * @generated from field: google.protobuf.Timestamp update_time = 4;
+   */
+  updateTime?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message porthole.v1.WorkspaceModel.
+ * Use `create(WorkspaceModelSchema)` to create a new message.
+ */
+export const WorkspaceModelSchema: GenMessage<WorkspaceModel> = /*@__PURE__*/
+  messageDesc(file_porthole_v1_bot, 6);
+
+/**
+ * Request of BotService.SetWorkspaceModel.
+ *
+ * @generated from message porthole.v1.SetWorkspaceModelRequest
+ */
+export type SetWorkspaceModelRequest = Message<"porthole.v1.SetWorkspaceModelRequest"> & {
+  /**
+   * The API's base URL: http:// or https://, at most 500 characters; empty removes the
+   * workspace's model (the server's answers again, if any).
+   *
+   * @generated from field: string base_url = 1;
+   */
+  baseUrl: string;
+
+  /**
+   * The model's name, 1 to 200 characters.
+   *
+   * @generated from field: string model = 2;
+   */
+  model: string;
+
+  /**
+   * The API key, at most 500 characters; empty for none (a local Ollama) unless
+   * `keep_api_key` is set.
+   *
+   * @generated from field: string api_key = 3;
+   */
+  apiKey: string;
+
+  /**
+   * Keep the stored key (`api_key` ignored): to change the URL or model without typing
+   * the key again.
+   *
+   * @generated from field: bool keep_api_key = 4;
+   */
+  keepApiKey: boolean;
+};
+
+/**
+ * Describes the message porthole.v1.SetWorkspaceModelRequest.
+ * Use `create(SetWorkspaceModelRequestSchema)` to create a new message.
+ */
+export const SetWorkspaceModelRequestSchema: GenMessage<SetWorkspaceModelRequest> = /*@__PURE__*/
+  messageDesc(file_porthole_v1_bot, 7);
+
+/**
+ * Response of BotService.SetWorkspaceModel.
+ *
+ * @generated from message porthole.v1.SetWorkspaceModelResponse
+ */
+export type SetWorkspaceModelResponse = Message<"porthole.v1.SetWorkspaceModelResponse"> & {
+  /**
+   * The workspace's model now; unset when removed.
+   *
+   * @generated from field: porthole.v1.WorkspaceModel workspace_model = 1;
+   */
+  workspaceModel?: WorkspaceModel | undefined;
+};
+
+/**
+ * Describes the message porthole.v1.SetWorkspaceModelResponse.
+ * Use `create(SetWorkspaceModelResponseSchema)` to create a new message.
+ */
+export const SetWorkspaceModelResponseSchema: GenMessage<SetWorkspaceModelResponse> = /*@__PURE__*/
+  messageDesc(file_porthole_v1_bot, 8);
 
 /**
  * The bot's work on one day.
@@ -241,15 +357,15 @@ export type BotUsageDay = Message<"porthole.v1.BotUsageDay"> & {
  * Use `create(BotUsageDaySchema)` to create a new message.
  */
 export const BotUsageDaySchema: GenMessage<BotUsageDay> = /*@__PURE__*/
-  messageDesc(file_porthole_v1_bot, 6);
+  messageDesc(file_porthole_v1_bot, 9);
 
 /**
- * The AI bot's state in a workspace: whether the server has a model, what the bot spent and
- * what went wrong. The model itself (an OpenAI-compatible endpoint: OpenAI, Gemini's
- * compatible endpoint, Ollama, vLLM, llama.cpp's server) is the operator's setting
- * (`PORTHOLE_LLM_*`, see the README); each widget's bot persona is in its settings
- * (WidgetSettings.bot). Every call needs an access token and works inside the token's
- * workspace.
+ * The AI bot's state in a workspace: which model answers, what the bot spent and what went
+ * wrong. The model (an OpenAI-compatible endpoint: OpenAI, Gemini's compatible endpoint,
+ * Ollama, vLLM, llama.cpp's server) is the operator's setting (`PORTHOLE_LLM_*`, see the
+ * README) unless a workspace sets its own (SetWorkspaceModel), which then answers for that
+ * workspace only; each widget's bot persona is in its settings (WidgetSettings.bot). Every
+ * call needs an access token and works inside the token's workspace.
  *
  * Every request is at most 1 MiB (uploads: 10 MiB + 64 KiB) and no string in it may
  * contain U+0000; otherwise the call answers INVALID_ARGUMENT before anything runs (a
@@ -272,11 +388,30 @@ export const BotService: GenService<{
     output: typeof GetBotStatusResponseSchema;
   },
   /**
+   * Sets the workspace's own model, used instead of the server's for this workspace's bot
+   * and agent assist (same timeouts, retries and token limit); an empty `base_url` removes
+   * it. The API key is stored encrypted (AES-256-GCM, under a key derived from the server's
+   * secret `PORTHOLE_JWT_SECRET`: after changing that secret, set the key again) and is
+   * never returned. The base URL must reach a public address, like a webhook's
+   * (`PORTHOLE_WEBHOOK_ALLOWED_ADDRESSES` lets the operator allow private ones). Owner or
+   * admin.
+   * Errors: UNAUTHENTICATED, PERMISSION_DENIED, INVALID_ARGUMENT (`base_url`: not an
+   * http(s) URL, over 500 characters or a refused address; `model`: 1 to 200 characters
+   * required with a base URL; `api_key`: over 500 characters).
+   *
+   * @generated from rpc porthole.v1.BotService.SetWorkspaceModel
+   */
+  setWorkspaceModel: {
+    methodKind: "unary";
+    input: typeof SetWorkspaceModelRequestSchema;
+    output: typeof SetWorkspaceModelResponseSchema;
+  },
+  /**
    * Drafts a reply to a conversation's latest visitor message from the published
    * knowledge-base articles, for the agent to edit; nothing is sent. Any role. At most 20
    * a minute per member (each asks the model).
    * Errors: UNAUTHENTICATED, NOT_FOUND (no such conversation in the workspace),
-   * FAILED_PRECONDITION (no model on this server, or no visitor message to answer),
+   * FAILED_PRECONDITION (no model for this workspace, or no visitor message to answer),
    * UNAVAILABLE (the model failed or timed out; the message says why),
    * RESOURCE_EXHAUSTED (`retry-after`).
    *
@@ -290,7 +425,7 @@ export const BotService: GenService<{
   /**
    * Summarises a conversation's visible messages in a few sentences for the agent taking
    * it over; nothing is stored. Any role. Shares SuggestReply's limit.
-   * Errors: UNAUTHENTICATED, NOT_FOUND, FAILED_PRECONDITION (no model on this server, or
+   * Errors: UNAUTHENTICATED, NOT_FOUND, FAILED_PRECONDITION (no model for this workspace, or
    * no messages yet), UNAVAILABLE, RESOURCE_EXHAUSTED.
    *
    * @generated from rpc porthole.v1.BotService.SummarizeConversation

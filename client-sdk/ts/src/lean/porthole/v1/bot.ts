@@ -42,11 +42,14 @@ export interface GetBotStatusRequest {
 /** Response of BotService.GetBotStatus. */
 export interface GetBotStatusResponse {
   /**
-   * Whether the server has a model configured. Without one, conversations of `ai_bot` and
-   * `hybrid` widgets go to the human agents.
+   * Whether a model answers this workspace (its own, else the server's). Without one,
+   * conversations of `ai_bot` and `hybrid` widgets go to the human agents.
    */
   configured: boolean;
-  /** The model's name as the provider knows it (e.g. `gpt-4o-mini`); empty when none. */
+  /**
+   * The name of the model that answers, as the provider knows it (e.g. `gpt-4o-mini`);
+   * empty when none.
+   */
   model: string;
   /** The provider's host (e.g. `api.openai.com`); empty when none. Never the API key. */
   providerHost: string;
@@ -58,7 +61,50 @@ export interface GetBotStatusResponse {
    */
   lastError: string;
   /** When it happened. */
-  lastErrorTime: Date | undefined;
+  lastErrorTime:
+    | Date
+    | undefined;
+  /** The workspace's own model; unset when it uses the server's. */
+  workspaceModel: WorkspaceModel | undefined;
+}
+
+/** A workspace's own model (BotService.SetWorkspaceModel). */
+export interface WorkspaceModel {
+  /** The OpenAI-compatible API's base URL (e.g. `https://api.openai.com/v1`). */
+  baseUrl: string;
+  /** The model's name (e.g. `gpt-4o-mini`). */
+  model: string;
+  /** Whether an API key is stored (it is never returned). */
+  apiKeySet: boolean;
+  /** When it was last set. */
+  updateTime: Date | undefined;
+}
+
+/** Request of BotService.SetWorkspaceModel. */
+export interface SetWorkspaceModelRequest {
+  /**
+   * The API's base URL: http:// or https://, at most 500 characters; empty removes the
+   * workspace's model (the server's answers again, if any).
+   */
+  baseUrl: string;
+  /** The model's name, 1 to 200 characters. */
+  model: string;
+  /**
+   * The API key, at most 500 characters; empty for none (a local Ollama) unless
+   * `keep_api_key` is set.
+   */
+  apiKey: string;
+  /**
+   * Keep the stored key (`api_key` ignored): to change the URL or model without typing
+   * the key again.
+   */
+  keepApiKey: boolean;
+}
+
+/** Response of BotService.SetWorkspaceModel. */
+export interface SetWorkspaceModelResponse {
+  /** The workspace's model now; unset when removed. */
+  workspaceModel: WorkspaceModel | undefined;
 }
 
 /** The bot's work on one day. */
@@ -310,7 +356,15 @@ export const GetBotStatusRequest: MessageFns<GetBotStatusRequest> = {
 };
 
 function createBaseGetBotStatusResponse(): GetBotStatusResponse {
-  return { configured: false, model: "", providerHost: "", days: [], lastError: "", lastErrorTime: undefined };
+  return {
+    configured: false,
+    model: "",
+    providerHost: "",
+    days: [],
+    lastError: "",
+    lastErrorTime: undefined,
+    workspaceModel: undefined,
+  };
 }
 
 export const GetBotStatusResponse: MessageFns<GetBotStatusResponse> = {
@@ -332,6 +386,9 @@ export const GetBotStatusResponse: MessageFns<GetBotStatusResponse> = {
     }
     if (message.lastErrorTime !== undefined) {
       Timestamp.encode(toTimestamp(message.lastErrorTime), writer.uint32(50).fork()).join();
+    }
+    if (message.workspaceModel !== undefined) {
+      WorkspaceModel.encode(message.workspaceModel, writer.uint32(58).fork()).join();
     }
     return writer;
   },
@@ -395,6 +452,218 @@ export const GetBotStatusResponse: MessageFns<GetBotStatusResponse> = {
             }
 
             message.lastErrorTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.workspaceModel = WorkspaceModel.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+};
+
+function createBaseWorkspaceModel(): WorkspaceModel {
+  return { baseUrl: "", model: "", apiKeySet: false, updateTime: undefined };
+}
+
+export const WorkspaceModel: MessageFns<WorkspaceModel> = {
+  encode(message: WorkspaceModel, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.baseUrl !== "") {
+      writer.uint32(10).string(message.baseUrl);
+    }
+    if (message.model !== "") {
+      writer.uint32(18).string(message.model);
+    }
+    if (message.apiKeySet !== false) {
+      writer.uint32(24).bool(message.apiKeySet);
+    }
+    if (message.updateTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.updateTime), writer.uint32(34).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): WorkspaceModel {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseWorkspaceModel();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.baseUrl = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.model = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.apiKeySet = reader.bool();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.updateTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+};
+
+function createBaseSetWorkspaceModelRequest(): SetWorkspaceModelRequest {
+  return { baseUrl: "", model: "", apiKey: "", keepApiKey: false };
+}
+
+export const SetWorkspaceModelRequest: MessageFns<SetWorkspaceModelRequest> = {
+  encode(message: SetWorkspaceModelRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.baseUrl !== "") {
+      writer.uint32(10).string(message.baseUrl);
+    }
+    if (message.model !== "") {
+      writer.uint32(18).string(message.model);
+    }
+    if (message.apiKey !== "") {
+      writer.uint32(26).string(message.apiKey);
+    }
+    if (message.keepApiKey !== false) {
+      writer.uint32(32).bool(message.keepApiKey);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SetWorkspaceModelRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSetWorkspaceModelRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.baseUrl = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.model = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.apiKey = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.keepApiKey = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+};
+
+function createBaseSetWorkspaceModelResponse(): SetWorkspaceModelResponse {
+  return { workspaceModel: undefined };
+}
+
+export const SetWorkspaceModelResponse: MessageFns<SetWorkspaceModelResponse> = {
+  encode(message: SetWorkspaceModelResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.workspaceModel !== undefined) {
+      WorkspaceModel.encode(message.workspaceModel, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SetWorkspaceModelResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSetWorkspaceModelResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.workspaceModel = WorkspaceModel.decode(reader, reader.uint32());
             continue;
           }
         }
@@ -523,12 +792,12 @@ export const BotUsageDay: MessageFns<BotUsageDay> = {
 };
 
 /**
- * The AI bot's state in a workspace: whether the server has a model, what the bot spent and
- * what went wrong. The model itself (an OpenAI-compatible endpoint: OpenAI, Gemini's
- * compatible endpoint, Ollama, vLLM, llama.cpp's server) is the operator's setting
- * (`PORTHOLE_LLM_*`, see the README); each widget's bot persona is in its settings
- * (WidgetSettings.bot). Every call needs an access token and works inside the token's
- * workspace.
+ * The AI bot's state in a workspace: which model answers, what the bot spent and what went
+ * wrong. The model (an OpenAI-compatible endpoint: OpenAI, Gemini's compatible endpoint,
+ * Ollama, vLLM, llama.cpp's server) is the operator's setting (`PORTHOLE_LLM_*`, see the
+ * README) unless a workspace sets its own (SetWorkspaceModel), which then answers for that
+ * workspace only; each widget's bot persona is in its settings (WidgetSettings.bot). Every
+ * call needs an access token and works inside the token's workspace.
  *
  * Every request is at most 1 MiB (uploads: 10 MiB + 64 KiB) and no string in it may
  * contain U+0000; otherwise the call answers INVALID_ARGUMENT before anything runs (a
@@ -554,11 +823,31 @@ export const BotServiceDefinition = {
       options: {},
     },
     /**
+     * Sets the workspace's own model, used instead of the server's for this workspace's bot
+     * and agent assist (same timeouts, retries and token limit); an empty `base_url` removes
+     * it. The API key is stored encrypted (AES-256-GCM, under a key derived from the server's
+     * secret `PORTHOLE_JWT_SECRET`: after changing that secret, set the key again) and is
+     * never returned. The base URL must reach a public address, like a webhook's
+     * (`PORTHOLE_WEBHOOK_ALLOWED_ADDRESSES` lets the operator allow private ones). Owner or
+     * admin.
+     * Errors: UNAUTHENTICATED, PERMISSION_DENIED, INVALID_ARGUMENT (`base_url`: not an
+     * http(s) URL, over 500 characters or a refused address; `model`: 1 to 200 characters
+     * required with a base URL; `api_key`: over 500 characters).
+     */
+    setWorkspaceModel: {
+      name: "SetWorkspaceModel",
+      requestType: SetWorkspaceModelRequest as typeof SetWorkspaceModelRequest,
+      requestStream: false,
+      responseType: SetWorkspaceModelResponse as typeof SetWorkspaceModelResponse,
+      responseStream: false,
+      options: {},
+    },
+    /**
      * Drafts a reply to a conversation's latest visitor message from the published
      * knowledge-base articles, for the agent to edit; nothing is sent. Any role. At most 20
      * a minute per member (each asks the model).
      * Errors: UNAUTHENTICATED, NOT_FOUND (no such conversation in the workspace),
-     * FAILED_PRECONDITION (no model on this server, or no visitor message to answer),
+     * FAILED_PRECONDITION (no model for this workspace, or no visitor message to answer),
      * UNAVAILABLE (the model failed or timed out; the message says why),
      * RESOURCE_EXHAUSTED (`retry-after`).
      */
@@ -573,7 +862,7 @@ export const BotServiceDefinition = {
     /**
      * Summarises a conversation's visible messages in a few sentences for the agent taking
      * it over; nothing is stored. Any role. Shares SuggestReply's limit.
-     * Errors: UNAUTHENTICATED, NOT_FOUND, FAILED_PRECONDITION (no model on this server, or
+     * Errors: UNAUTHENTICATED, NOT_FOUND, FAILED_PRECONDITION (no model for this workspace, or
      * no messages yet), UNAVAILABLE, RESOURCE_EXHAUSTED.
      */
     summarizeConversation: {
