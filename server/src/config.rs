@@ -279,6 +279,8 @@ pub struct Config {
     pub mail: Option<crate::jobs::mail::MailSettings>,
     /// The AI bot's model; `None` when none is configured.
     pub llm: Option<crate::bot::provider::ProviderSettings>,
+    /// Timeout, retries and token limit of every model, the server's and workspaces' own.
+    pub llm_limits: crate::bot::provider::Limits,
     /// How long a failed job waits before its first retry.
     pub first_job_retry: Duration,
     /// How long a worker's claim on a job lasts.
@@ -538,6 +540,7 @@ impl Config {
             retention,
             mail,
             llm,
+            llm_limits: crate::bot::provider::Limits { timeout: llm_timeout, retries: llm_retries, max_tokens },
             first_job_retry,
             job_lease,
             unread_reply_delay,

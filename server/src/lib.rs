@@ -57,6 +57,8 @@ pub struct AppState {
     pub notifier: notifications::Notifier,
     /// The AI bot's model; `None` when none is configured (the bot then never answers).
     pub model: Option<bot::provider::Provider>,
+    /// Seals workspaces' model API keys at rest.
+    pub sealer: bot::sealed::Sealer,
     /// Turns true when the server starts shutting down; long-lived streams end then.
     pub shutdown: watch::Receiver<bool>,
 }
@@ -140,6 +142,7 @@ pub async fn open_state(
     let pusher = notifications::push::Pusher::new(&vapid_key, subject).map_err(StartError::Outbound)?;
     let notifier = notifications::Notifier::new(pusher);
     let model = config.llm.clone().map(bot::provider::Provider::new).transpose().map_err(StartError::Outbound)?;
+    let sealer = bot::sealed::Sealer::new(secret.as_bytes());
     Ok(Arc::new(AppState {
         config,
         public_url,
@@ -155,6 +158,7 @@ pub async fn open_state(
         webhooks,
         notifier,
         model,
+        sealer,
         shutdown,
     }))
 }

@@ -129,6 +129,15 @@ impl VisitorApi {
         self.state.keys.issue_visitor(visitor, now, now + lifetime).map_err(Error::internal)
     }
 
+    /// Whether the bot could answer this widget's conversations (asked only of bot widgets:
+    /// it reads the workspace's own model).
+    async fn bot_available(&self, widget: &WidgetRow, settings: &WidgetSettings) -> Result<bool, Error> {
+        if !matches!(settings.handler, Handler::AiBot | Handler::Hybrid) {
+            return Ok(false);
+        }
+        Ok(bot::available(&self.state, &widget.workspace_id).await?)
+    }
+
     /// Whether the team answers now: within business hours and (for human-handled widgets)
     /// with an agent's dashboard connected.
     /// Whether someone answers now, and whether that is a human: (online, agents online).
@@ -138,7 +147,8 @@ impl VisitorApi {
         let agents = hours::is_open(&settings.business_hours, chrono::Utc::now())
             && self.state.store.any_agent_available(&widget.workspace_id, settings.team_id.as_ref(), now_ms()).await?;
         // The bot or a guided flow answers when no person does.
-        let automated = routing::first_responder(&settings, agents, bot::available(&self.state)) != Responder::Agents;
+        let automated = routing::first_responder(&settings, agents, self.bot_available(widget, &settings).await?)
+            != Responder::Agents;
         Ok((agents || automated, agents))
     }
 
@@ -180,7 +190,7 @@ impl VisitorApi {
             _ => None,
         };
         let agents = self.state.store.any_agent_available(&visitor.workspace_id, team_id.as_ref(), now).await?;
-        let responder = routing::first_responder(&settings, agents, bot::available(&self.state));
+        let responder = routing::first_responder(&settings, agents, self.bot_available(&widget, &settings).await?);
         let row = chat::conversation_row(chat::NewConversation {
             workspace_id: &visitor.workspace_id,
             widget_id: &visitor.widget_id,
@@ -211,9 +221,9 @@ impl VisitorApi {
 }
 
 /// How the bot presents itself on a widget where it answers (`None` where only humans do).
-fn bot_persona(state: &AppState, settings: &WidgetSettings) -> Option<pb::BotPersona> {
-    let answers = matches!(settings.handler, Handler::AiBot | Handler::Hybrid) && bot::available(state);
-    answers.then(|| pb::BotPersona { name: settings.bot.name.clone(), avatar_url: settings.bot.avatar_url.clone() })
+fn bot_persona(settings: &WidgetSettings, bot_available: bool) -> Option<pb::BotPersona> {
+    bot_available
+        .then(|| pb::BotPersona { name: settings.bot.name.clone(), avatar_url: settings.bot.avatar_url.clone() })
 }
 
 /// The workspace's proactive messages (enabled page-visit rules) as the widget runs them.
@@ -253,7 +263,7 @@ impl VisitorService for VisitorApi {
                 behavior: settings.behavior,
                 online,
                 email_enabled: self.state.mailer.is_some(),
-                bot: bot_persona(&self.state, &stored),
+                bot: bot_persona(&stored, self.bot_available(&widget, &stored).await?),
                 agents_online,
                 proactive_messages: proactive_messages(&self.state, &widget.workspace_id).await?,
                 flow_opening: if stored.handler == Handler::Workflow {

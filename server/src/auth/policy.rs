@@ -79,8 +79,8 @@ pub fn access_for(path: &str) -> Option<Access> {
         // Everyone sees what automation does in their conversations; admins and owners set it.
         ("porthole.v1.RuleService", "ListRules") => Member(Role::Agent),
         ("porthole.v1.RuleService", "CreateRule" | "UpdateRule" | "DeleteRule") => Member(Role::Admin),
-        // Usage and failures of the bot are the business's (admins set widgets up).
-        ("porthole.v1.BotService", "GetBotStatus") => Member(Role::Admin),
+        // Usage, failures and the model of the bot are the business's (admins set widgets up).
+        ("porthole.v1.BotService", "GetBotStatus" | "SetWorkspaceModel") => Member(Role::Admin),
         // Every agent may ask for a draft or a summary while chatting.
         ("porthole.v1.BotService", "SuggestReply" | "SummarizeConversation") => Member(Role::Agent),
         // Agents search the knowledge base while chatting; admins and owners curate it.

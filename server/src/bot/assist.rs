@@ -15,8 +15,11 @@ use crate::store::bot::UsageDelta;
 /// Why no draft or summary came.
 #[derive(Debug, thiserror::Error)]
 pub enum AssistError {
-    #[error("no AI model is configured on this server")]
+    #[error("no AI model is configured for this workspace")]
     NoModel,
+    /// The workspace's own model cannot be used (why).
+    #[error("{0}")]
+    Unusable(String),
     #[error("conversation")]
     NotFound,
     #[error("{0}")]
@@ -27,13 +30,23 @@ pub enum AssistError {
     Store(#[from] StoreError),
 }
 
+/// The workspace's model, or why there is none to use.
+async fn model(state: &AppState, workspace_id: &WorkspaceId) -> Result<super::Provider, AssistError> {
+    match super::model_for(state, workspace_id).await? {
+        Ok(Some(model)) => Ok(model),
+        Ok(None) => Err(AssistError::NoModel),
+        Err(why) => Err(AssistError::Unusable(why)),
+    }
+}
+
 /// A draft of the reply to the visitor's latest message, with the articles it cites.
 pub async fn suggest_reply(
     state: &AppState,
     workspace_id: &WorkspaceId,
     conversation_id: &ConversationId,
 ) -> Result<(String, Vec<Citation>), AssistError> {
-    let model = state.model.as_ref().ok_or(AssistError::NoModel)?;
+    let model = model(state, workspace_id).await?;
+    let model = &model;
     let history = i64::try_from(MAX_HISTORY).unwrap_or(20);
     let context =
         state.store.bot_context(workspace_id, conversation_id, history).await?.ok_or(AssistError::NotFound)?;
@@ -63,7 +76,8 @@ pub async fn summarize(
     workspace_id: &WorkspaceId,
     conversation_id: &ConversationId,
 ) -> Result<String, AssistError> {
-    let model = state.model.as_ref().ok_or(AssistError::NoModel)?;
+    let model = model(state, workspace_id).await?;
+    let model = &model;
     let history = i64::try_from(MAX_HISTORY).unwrap_or(20) * 2;
     let context =
         state.store.bot_context(workspace_id, conversation_id, history).await?.ok_or(AssistError::NotFound)?;

@@ -11,6 +11,7 @@
 
 pub mod assist;
 pub mod provider;
+pub mod sealed;
 
 use std::time::Duration;
 
@@ -29,7 +30,7 @@ use crate::store::bot::{BotContext, UsageDelta};
 use crate::store::conversations::{ChangeOutcome, ConversationRef, SendOutcome};
 use crate::store::models::ArticleRow;
 use crate::store::{StoreError, now_ms};
-use provider::{Ask, Reply, Usage};
+use provider::{Ask, Provider, Reply, Usage};
 
 /// How often the visitor's view of a streaming answer is updated at most.
 const DRAFT_EVERY: Duration = Duration::from_millis(100);
@@ -44,9 +45,48 @@ pub enum Outcome {
     NothingToDo,
 }
 
-/// Whether the bot can answer on this server (a model is configured).
-pub fn available(state: &AppState) -> bool {
-    state.model.is_some()
+/// Whether the bot can answer in a workspace: the server has a model or the workspace
+/// set its own.
+pub async fn available(state: &AppState, workspace_id: &WorkspaceId) -> Result<bool, StoreError> {
+    Ok(state.model.is_some() || state.store.workspace_model(workspace_id).await?.is_some())
+}
+
+/// The model that answers a workspace: its own when it set one (reaching only the
+/// addresses the webhooks' policy permits), else the server's. `Err` says why the
+/// workspace's own cannot be used (its key no longer opens, its URL is refused).
+pub async fn model_for(
+    state: &AppState,
+    workspace_id: &WorkspaceId,
+) -> Result<Result<Option<Provider>, String>, StoreError> {
+    let Some(own) = state.store.workspace_model(workspace_id).await? else {
+        return Ok(Ok(state.model.clone()));
+    };
+    let api_key = if own.api_key.is_empty() {
+        None
+    } else {
+        match state.sealer.open(&own.api_key) {
+            Some(key) => Some(key),
+            None => {
+                return Ok(Err(
+                    "the workspace's API key can no longer be read (the server's secret changed); set it again"
+                        .to_owned(),
+                ));
+            }
+        }
+    };
+    let Ok(base_url) = url::Url::parse(&own.base_url) else {
+        return Ok(Err(format!("the workspace's model URL {} is not a URL", own.base_url)));
+    };
+    let limits = state.config.llm_limits;
+    let settings = provider::ProviderSettings {
+        base_url,
+        model: own.model,
+        api_key,
+        timeout: limits.timeout,
+        retries: limits.retries,
+        max_tokens: limits.max_tokens,
+    };
+    Ok(Provider::guarded(settings, &state.config.webhook_addresses).map(Some))
 }
 
 /// Answers the visitor's message `seq` of a conversation, within `budget`.
@@ -67,8 +107,14 @@ pub async fn answer(
     let target = ConversationRef { workspace_id, conversation_id, visitor_id: None, by: None };
     let question = context.messages.iter().rev().find(|(sender, _)| *sender == Sender::Visitor);
     let question = question.map_or("", |(_, text)| text.as_str());
-    let Some(model) = &state.model else {
-        return hand_off(state, target, &context, HandOff::NoModel, None).await;
+    let model = match model_for(state, workspace_id).await? {
+        Ok(Some(model)) => model,
+        Ok(None) => return hand_off(state, target, &context, HandOff::NoModel, None).await,
+        Err(error) => {
+            let delta = UsageDelta { failures: 1, ..UsageDelta::default() };
+            record(state, workspace_id, delta, Some(&error)).await;
+            return hand_off(state, target, &context, HandOff::ModelFailed, None).await;
+        }
     };
     if asks_for_human(question) {
         return hand_off(state, target, &context, HandOff::AskedInWords, None).await;

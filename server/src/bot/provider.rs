@@ -10,6 +10,8 @@
 //! or a failure mid-answer is not, since the visitor already saw the start of it.
 
 use std::sync::Arc;
+
+use crate::domain::webhook::AddressPolicy;
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
@@ -36,6 +38,15 @@ pub struct ProviderSettings {
     /// Attempts after the first when nothing was streamed yet.
     pub retries: u32,
     /// The answer's length limit (`max_tokens`).
+    pub max_tokens: u32,
+}
+
+/// What bounds every model's answers (`PORTHOLE_LLM_TIMEOUT_SECS`, `_RETRIES`,
+/// `_MAX_TOKENS`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    pub timeout: Duration,
+    pub retries: u32,
     pub max_tokens: u32,
 }
 
@@ -106,17 +117,32 @@ pub struct Provider {
 }
 
 impl Provider {
+    /// The operator's model (`PORTHOLE_LLM_*`): any address, often a model on localhost.
     pub fn new(settings: ProviderSettings) -> Result<Self, String> {
+        Self::build(settings, None)
+    }
+
+    /// A workspace's own model: its URL is a member's choice, so it reaches only the
+    /// addresses `policy` permits (the webhooks' policy), names and literals alike.
+    pub fn guarded(settings: ProviderSettings, policy: &AddressPolicy) -> Result<Self, String> {
+        if let Some(refused) = crate::webhooks::client::refused_literal(policy, settings.base_url.as_str()) {
+            return Err(refused);
+        }
+        Self::build(settings, Some(policy.clone()))
+    }
+
+    fn build(settings: ProviderSettings, policy: Option<AddressPolicy>) -> Result<Self, String> {
         let roots = rustls::RootCertStore { roots: webpki_roots::TLS_SERVER_ROOTS.to_vec() };
         let tls = rustls::ClientConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
             .with_safe_default_protocol_versions()
             .map_err(|e| e.to_string())?
             .with_root_certificates(roots)
             .with_no_client_auth();
-        // The operator chose this address (often a model on localhost): no address policy,
-        // unlike webhooks, whose URLs members choose.
-        let http = reqwest::Client::builder()
-            .tls_backend_preconfigured(tls)
+        let mut http = reqwest::Client::builder().tls_backend_preconfigured(tls);
+        if let Some(policy) = policy {
+            http = http.dns_resolver(crate::webhooks::client::PermittedOnly::new(policy));
+        }
+        let http = http
             .redirect(reqwest::redirect::Policy::none())
             .no_proxy()
             .connect_timeout(CONNECT_TIMEOUT)

@@ -9,7 +9,7 @@ use diesel::prelude::*;
 use diesel::upsert::excluded;
 use diesel_async::RunQueryDsl;
 
-use super::schema::{bot_usage, conversations, messages, widgets, workspaces};
+use super::schema::{bot_usage, conversations, messages, widgets, workspace_models, workspaces};
 use super::{Store, StoreError, read, write};
 
 /// A conversation as the bot sees it before it answers.
@@ -59,7 +59,80 @@ pub struct BotRecord {
     pub last_error_at: Option<i64>,
 }
 
+/// A workspace's own model; `api_key` sealed (`bot::sealed`), empty for none.
+#[derive(Clone, Debug, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = workspace_models)]
+pub struct WorkspaceModelRow {
+    pub workspace_id: WorkspaceId,
+    pub base_url: String,
+    pub model: String,
+    pub api_key: String,
+    pub updated_at: i64,
+}
+
+/// What to do with a workspace model's stored key.
+#[derive(Clone, Debug)]
+pub enum KeyChange {
+    Keep,
+    /// Replace it (sealed; empty for none).
+    Set(String),
+}
+
 impl Store {
+    /// The workspace's own model, if it set one.
+    pub async fn workspace_model(&self, workspace_id: &WorkspaceId) -> Result<Option<WorkspaceModelRow>, StoreError> {
+        read!(self, |conn| {
+            Ok(workspace_models::table
+                .find(workspace_id)
+                .select(WorkspaceModelRow::as_select())
+                .get_result(conn)
+                .await
+                .optional()?)
+        })
+    }
+
+    /// Sets the workspace's own model (`Some((base_url, model))`) or removes it (`None`);
+    /// the model as stored now.
+    pub async fn set_workspace_model(
+        &self,
+        workspace_id: &WorkspaceId,
+        model: Option<(String, String)>,
+        key: KeyChange,
+        now: i64,
+    ) -> Result<Option<WorkspaceModelRow>, StoreError> {
+        write!(self, |conn| {
+            let Some((base_url, model)) = model else {
+                diesel::delete(workspace_models::table.find(workspace_id)).execute(conn).await?;
+                return Ok(None);
+            };
+            let current: Option<String> = workspace_models::table
+                .find(workspace_id)
+                .select(workspace_models::api_key)
+                .get_result(conn)
+                .await
+                .optional()?;
+            let api_key = match key {
+                KeyChange::Keep => current.unwrap_or_default(),
+                KeyChange::Set(sealed) => sealed,
+            };
+            let row =
+                WorkspaceModelRow { workspace_id: workspace_id.clone(), base_url, model, api_key, updated_at: now };
+            diesel::insert_into(workspace_models::table)
+                .values(&row)
+                .on_conflict(workspace_models::workspace_id)
+                .do_update()
+                .set((
+                    workspace_models::base_url.eq(excluded(workspace_models::base_url)),
+                    workspace_models::model.eq(excluded(workspace_models::model)),
+                    workspace_models::api_key.eq(excluded(workspace_models::api_key)),
+                    workspace_models::updated_at.eq(excluded(workspace_models::updated_at)),
+                ))
+                .execute(conn)
+                .await?;
+            Ok(Some(row))
+        })
+    }
+
     /// The conversation as the bot sees it (`history` visible messages at most); `None`
     /// when it is not the workspace's.
     pub async fn bot_context(

@@ -38,6 +38,16 @@ diesel::table! {
 }
 
 diesel::table! {
+    workspace_models (workspace_id) {
+        workspace_id -> Text,
+        base_url -> Text,
+        model -> Text,
+        api_key -> Text,
+        updated_at -> BigInt,
+    }
+}
+
+diesel::table! {
     users (id) {
         id -> Text,
         email -> Text,
@@ -436,4 +446,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     team_members,
     rules,
     rule_firings,
+    workspace_models,
 );

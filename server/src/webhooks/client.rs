@@ -160,8 +160,15 @@ fn refusal(what: &str) -> String {
     )
 }
 
-/// Resolves a host name and keeps only the addresses the policy permits.
-struct PermittedOnly(AddressPolicy);
+/// Resolves a host name and keeps only the addresses the policy permits (also the
+/// resolver of workspaces' own models, `bot::provider`).
+pub(crate) struct PermittedOnly(AddressPolicy);
+
+impl PermittedOnly {
+    pub(crate) fn new(policy: AddressPolicy) -> Self {
+        Self(policy)
+    }
+}
 
 /// The resolver's refusal, told apart from other failures by its type.
 #[derive(Debug, thiserror::Error)]

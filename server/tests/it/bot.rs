@@ -520,3 +520,72 @@ async fn an_unread_answer_of_the_bot_is_emailed() {
     assert!(mails[0].text().contains("We open at nine."), "{}", mails[0].text());
     server.stop().await;
 }
+
+/// A workspace brings its own model: stored with its key sealed (never returned), used
+/// for that workspace only, under the webhooks' address policy; removing it puts the
+/// agents back in charge.
+async fn a_workspace_brings_its_own_model(backend: Backend) {
+    let model = Model::start().await;
+    let server = TestServer::start_with(backend, |c| {
+        c.webhook_addresses.allowed = vec!["127.0.0.0/8".parse().unwrap()];
+    })
+    .await;
+    let (owner, _) = sign_up(&server, "own@example.com", "Own Co").await;
+    let (other, _) = sign_up(&server, "other@example.com", "Other Co").await;
+    assert!(!bot_status(&owner).await.configured, "no model on this server");
+    let set = |base_url: &str, model: &str, api_key: &str, keep: bool| pb::SetWorkspaceModelRequest {
+        base_url: base_url.into(),
+        model: model.into(),
+        api_key: api_key.into(),
+        keep_api_key: keep,
+    };
+
+    // Input rules and roles.
+    let bad = owner.bot().set_workspace_model(set("ftp://x", "", &"k".repeat(501), false)).await.unwrap_err();
+    assert_eq!(common::violated_fields(&bad), ["base_url", "model", "api_key"]);
+    let private = owner.bot().set_workspace_model(set("http://10.1.2.3/v1", "m", "", false)).await.unwrap_err();
+    assert_eq!(common::violated_fields(&private), ["base_url"]);
+    assert!(private.message().contains("private"), "{}", private.message());
+    let (agent, _) = common::join(&server, &owner, "agent@example.com", pb::Role::Agent).await;
+    let denied = agent.bot().set_workspace_model(set(&model.base_url, "m", "", false)).await.unwrap_err();
+    assert_eq!(denied.code(), Code::PermissionDenied);
+
+    let saved = owner
+        .bot()
+        .set_workspace_model(set(&model.base_url, "own-model", "sk-own-123", false))
+        .await
+        .unwrap()
+        .into_inner()
+        .workspace_model
+        .unwrap();
+    assert_eq!((saved.model.as_str(), saved.api_key_set), ("own-model", true));
+    let status = bot_status(&owner).await;
+    assert!(status.configured);
+    assert_eq!((status.model.as_str(), status.provider_host.as_str()), ("own-model", "127.0.0.1"));
+    assert!(!format!("{status:?}").contains("sk-own-123"), "the key is never returned");
+    assert!(!bot_status(&other).await.configured, "another workspace does not get it");
+
+    // Its bot answers with it, sending the key; a later change keeps the key.
+    owner.bot().set_workspace_model(set(&model.base_url, "own-model-2", "", true)).await.unwrap();
+    let widget = bot_widget(&owner, pb::HandlerType::AiBot, penny()).await;
+    model.then(Script::answer("Hello from your own model."));
+    let (visitor, _) = start_visitor(&server, &widget.public_token).await;
+    let conversation = open_conversation(&visitor).await;
+    assert!(conversation.with_bot);
+    let mut feed = feed(&visitor).await;
+    visitor_says(&visitor, &conversation.id, "Hi there, who answers?", "k1").await;
+    let (_, answer) = bot_answer(&mut feed).await;
+    assert_eq!(answer.body, "Hello from your own model.");
+    let asked = model.asked();
+    assert_eq!(asked[0].authorization, "Bearer sk-own-123");
+    assert_eq!(asked[0].body["model"], "own-model-2");
+
+    // Removed: the agents answer again.
+    let removed = owner.bot().set_workspace_model(set("", "", "", false)).await.unwrap().into_inner();
+    assert!(removed.workspace_model.is_none());
+    assert!(!bot_status(&owner).await.configured);
+    let (later, _) = start_visitor(&server, &widget.public_token).await;
+    assert!(!open_conversation(&later).await.with_bot);
+    server.stop().await;
+}
+crate::on_both_backends!(a_workspace_brings_its_own_model);

@@ -393,7 +393,7 @@ export const BotService: GenService<{
    * it. The API key is stored encrypted (AES-256-GCM, under a key derived from the server's
    * secret `PORTHOLE_JWT_SECRET`: after changing that secret, set the key again) and is
    * never returned. The base URL must reach a public address, like a webhook's
-   * (`PORTHOLE_WEBHOOK_ALLOWED_ADDRESSES` lets the operator allow private ones). Owner or
+   * (`PORTHOLE_WEBHOOK_ALLOW_NETWORKS` lets the operator allow private ones). Owner or
    * admin.
    * Errors: UNAUTHENTICATED, PERMISSION_DENIED, INVALID_ARGUMENT (`base_url`: not an
    * http(s) URL, over 500 characters or a refused address; `model`: 1 to 200 characters
