@@ -595,3 +595,47 @@ async fn rule_and_flow_input_rules_roles_and_workspaces(backend: Backend) {
     server.stop().await;
 }
 crate::on_both_backends!(rule_and_flow_input_rules_roles_and_workspaces);
+
+/// On a bot conversation a keyword rule's reply stands for the bot's answer, and a rule
+/// that sends the conversation to a team hands it over: the model is asked neither time.
+async fn rules_answer_for_the_bot_and_hand_over_from_it(backend: Backend) {
+    let model = crate::model::Model::start().await;
+    let server = TestServer::start_with(backend, |c| c.llm = Some(model.settings())).await;
+    let (owner, _) = sign_up(&server, "botrules@example.com", "Bot Rules Co").await;
+    let team = owner
+        .teams()
+        .create_team(pb::CreateTeamRequest { name: "Billing".into(), member_user_ids: vec![] })
+        .await
+        .unwrap()
+        .into_inner()
+        .team
+        .unwrap();
+    let keyword = pb::RuleConditions { message_contains_any: vec!["opening hours".into()], ..Default::default() };
+    create(&owner, rule("Hours", pb::RuleTrigger::VisitorMessage, keyword, reply("We're open 9 to 5."))).await;
+    let invoice = pb::RuleConditions { message_contains_any: vec!["invoice".into()], ..Default::default() };
+    let to_billing = pb::RuleActions { team_id: team.id.clone(), ..Default::default() };
+    create(&owner, rule("Invoices", pb::RuleTrigger::VisitorMessage, invoice, to_billing)).await;
+    let widget = owner
+        .widgets()
+        .create_widget(pb::CreateWidgetRequest {
+            name: "Bot".into(),
+            settings: Some(pb::WidgetSettings { handler_type: pb::HandlerType::AiBot.into(), ..Default::default() }),
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .widget
+        .unwrap();
+    let (visitor, _) = start_visitor(&server, &widget.public_token).await;
+    let c = open_conversation(&visitor).await;
+    assert!(c.with_bot);
+    visitor_says(&visitor, &c.id, "What are your opening hours?", "k1").await;
+    messages_until(&visitor, &c.id, |m| m.iter().any(|m| m.body == "We're open 9 to 5.")).await;
+    visitor_says(&visitor, &c.id, "And where is my invoice?", "k2").await;
+    let row = conversation_until(&owner, &c.id, |c| c.responder() == pb::Responder::Agents).await;
+    assert_eq!(row.team_id, team.id);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(model.asked().is_empty(), "the model was asked: {:?}", model.asked());
+    server.stop().await;
+}
+crate::on_both_backends!(rules_answer_for_the_bot_and_hand_over_from_it);
