@@ -70,6 +70,11 @@ async fn conversation_until(owner: &Porthole, id: &str, done: impl Fn(&pb::Conve
     panic!("the conversation never got there: {:#?}", get(owner, id).await.conversation);
 }
 
+async fn widget_config(server: &TestServer, token: &str) -> pb::WidgetConfig {
+    let request = pb::GetWidgetConfigRequest { widget_token: token.into() };
+    server.new_client().visitor().get_widget_config(request).await.unwrap().into_inner().config.unwrap()
+}
+
 async fn create(owner: &Porthole, request: pb::CreateRuleRequest) -> pb::Rule {
     owner.rules().create_rule(request).await.unwrap().into_inner().rule.unwrap()
 }
@@ -288,15 +293,7 @@ async fn proactive_messages_open_conversations(backend: Backend) {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     let widget = common::create_widget(&owner, "Site").await;
-    let config = server
-        .new_client()
-        .visitor()
-        .get_widget_config(pb::GetWidgetConfigRequest { widget_token: widget.public_token.clone() })
-        .await
-        .unwrap()
-        .into_inner()
-        .config
-        .unwrap();
+    let config = widget_config(&server, &widget.public_token).await;
     assert_eq!(
         config.proactive_messages,
         [pb::ProactiveMessage {
@@ -413,15 +410,7 @@ async fn guided_flows_collect_and_route_to_a_team(backend: Backend) {
         .unwrap();
     let stored = widget.settings.unwrap().flow.unwrap();
     assert_eq!(stored.steps[3].team_id, team.id);
-    let config = server
-        .new_client()
-        .visitor()
-        .get_widget_config(pb::GetWidgetConfigRequest { widget_token: widget.public_token.clone() })
-        .await
-        .unwrap()
-        .into_inner()
-        .config
-        .unwrap();
+    let config = widget_config(&server, &widget.public_token).await;
     assert_eq!(
         config.flow_opening,
         [
@@ -454,20 +443,13 @@ async fn guided_flows_collect_and_route_to_a_team(backend: Backend) {
     messages_until(&visitor, &c.id, |m| m.iter().any(|m| m.body == "Connecting you with Sales…")).await;
 
     // With the Sales team now, assigned to its agent; the answers are the visitor's.
-    let mut seen = get(&owner, &c.id).await;
-    for _ in 0..100 {
-        if seen.conversation.as_ref().is_some_and(|c| !c.assignee_user_id.is_empty()) {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-        seen = get(&owner, &c.id).await;
-    }
-    let conversation = seen.conversation.unwrap();
+    let conversation = conversation_until(&owner, &c.id, |c| !c.assignee_user_id.is_empty()).await;
     assert_eq!(conversation.responder(), pb::Responder::Agents);
     assert_eq!(
         (conversation.team_id.as_str(), conversation.assignee_user_id.as_str()),
         (team.id.as_str(), sales_id.as_str())
     );
+    let seen = get(&owner, &c.id).await;
     let profile = seen.visitor.unwrap();
     assert_eq!(profile.attributes.get("email").map(String::as_str), Some("ada@example.com"));
     assert_eq!(profile.attributes.get("topic").map(String::as_str), Some("Sales"));
@@ -483,25 +465,9 @@ async fn guided_flows_collect_and_route_to_a_team(backend: Backend) {
     let c2 = open_conversation(&other).await;
     visitor_says(&other, &c2.id, "Support", "k1").await;
     messages_until(&other, &c2.id, |m| m.last().is_some_and(|m| m.body == "Thanks, bye")).await;
-    let mut status = pb::ConversationStatus::Unspecified;
-    for _ in 0..100 {
-        status = get(&owner, &c2.id).await.conversation.unwrap().status();
-        if status == pb::ConversationStatus::Resolved {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    assert_eq!(status, pb::ConversationStatus::Resolved);
+    conversation_until(&owner, &c2.id, |c| c.status() == pb::ConversationStatus::Resolved).await;
     visitor_says(&other, &c2.id, "one more thing", "k2").await;
-    let mut responder = pb::Responder::Unspecified;
-    for _ in 0..100 {
-        responder = get(&owner, &c2.id).await.conversation.unwrap().responder();
-        if responder == pb::Responder::Agents {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    assert_eq!(responder, pb::Responder::Agents);
+    conversation_until(&owner, &c2.id, |c| c.responder() == pb::Responder::Agents).await;
     server.stop().await;
 }
 crate::on_both_backends!(guided_flows_collect_and_route_to_a_team);
