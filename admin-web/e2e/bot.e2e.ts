@@ -6,10 +6,16 @@
 //! Penny's summary note; "Suggest a reply" fills the reply box (nothing is sent) and
 //! "Summarise" shows a summary; the Widgets page's bot card counts the answer and the
 //! hand-off. Then the model goes down: "Suggest a reply" says so, and the card shows the
-//! failure. Screenshots (light, dark, phone) go to test-results/bot-*.png.
+//! failure. Another owner then gives their workspace its own model (the stand-in again, under
+//! another name and with an API key; the operator allows 127.0.0.0/8): a private address
+//! the operator did not allow is refused at its field, the card shows the saved model and
+//! "API key stored" but never the key, the model receives the key, a change with the key's
+//! field left empty keeps it, and "Stop using own model" goes back to the server's.
+//! Screenshots (light, dark, phone) go to test-results/bot-*.png.
 
 import { join } from "node:path";
 import {
+  BotService,
   createClient,
   createPortholeTransport,
   HandlerType,
@@ -63,9 +69,12 @@ afterAll(async () => {
 });
 
 // After the model's hooks: the server starts once the model listens, and stops before it.
+// Workspaces' own models reach private addresses only where the operator allows them (the
+// webhooks' setting): here the stand-in's loopback.
 const e2e = shareServerAndBrowser(() => ({
   PORTHOLE_LLM_BASE_URL: model.baseUrl,
   PORTHOLE_LLM_MODEL: "test-model",
+  PORTHOLE_WEBHOOK_ALLOW_NETWORKS: "127.0.0.0/8",
 }));
 
 const DESKTOP = { width: 1280, height: 800 };
@@ -266,5 +275,121 @@ test("Penny answers from an article, hands over, and helps the owner reply", asy
   expect(await cspViolations(page)).toEqual([]);
   // The failed suggestion's 503 is the one error the console may show.
   expect(consoleErrors.filter((e) => !/503|Service Unavailable/.test(e))).toEqual([]);
+  await context.close();
+});
+
+test("an owner uses the workspace's own model: the card shows it, never its key", async () => {
+  const KEY = "sk-e2e-own-model-key-0123456789";
+  const context = await e2e.browser.newContext({ viewport: DESKTOP });
+  await collectCspViolations(context);
+  const page = await context.newPage();
+  const consoleErrors: string[] = [];
+  page.on("console", (m) => {
+    if (m.type() === "error") consoleErrors.push(m.text());
+  });
+  await page.goto(`${e2e.server.url}/app/signup`);
+  await page.getByLabel("Your name").fill("Wanda Owner");
+  await page.getByLabel("Work e-mail").fill("wanda@own-model.test");
+  await page.getByLabel("Password").fill("a long enough password");
+  await page.getByLabel("Company or workspace name").fill("Wanda Wines");
+  await page.getByRole("button", { name: "Create workspace" }).click();
+  await page.getByRole("heading", { name: "Inbox" }).waitFor();
+  const token = await accessTokenOf(page);
+  const transport = createPortholeTransport(e2e.server.url, { getToken: () => token });
+  const bot = createClient(BotService, transport);
+
+  // A conversation with a visitor message, for the model to draft replies to.
+  const { widget } = await createClient(WidgetService, transport).createWidget({ name: "Cellar" });
+  const visitor = visitorClient(e2e.server.url);
+  await visitor.start(widget?.publicToken ?? "");
+  const { conversation } = await visitor.client.startConversation({});
+  const conversationId = conversation?.id ?? "";
+  await visitor.client.sendMessage({ conversationId, body: "Do you ship?", clientKey: "q1" });
+
+  // The server's model answers until the workspace has its own. (Loaded afresh: the widget
+  // was created outside this page.)
+  await page.goto(`${e2e.server.url}/app/widgets`);
+  await page.getByRole("link", { name: /Cellar/ }).waitFor();
+  const card = page.getByTestId("bot-status");
+  const own = card.getByTestId("own-model");
+  await own.getByText("This workspace uses the server's model (above).").waitFor();
+  await card.getByText("test-model", { exact: true }).waitFor();
+  await own.getByRole("button", { name: "Use your own model" }).click();
+  const baseUrl = own.getByLabel("Base URL", { exact: true });
+  const modelName = own.getByLabel("Model", { exact: true });
+  const apiKey = own.getByLabel("API key", { exact: true });
+  expect(await apiKey.getAttribute("type")).toBe("password");
+
+  // A private address the operator did not allow is refused at its field; nothing is saved.
+  await baseUrl.fill("http://10.255.0.5:11434/v1");
+  await modelName.fill("own-model");
+  await apiKey.fill(KEY);
+  await own.getByRole("button", { name: "Save", exact: true }).click();
+  await expect.poll(() => baseUrl.getAttribute("aria-invalid")).toBe("true");
+  expect(await own.textContent()).toMatch(
+    /10\.255\.0\.5 is a private, loopback or reserved address/,
+  );
+  expect((await bot.getBotStatus({})).workspaceModel).toBeUndefined();
+
+  // The stand-in, on the loopback the operator allows: saved, and the card shows it.
+  await baseUrl.fill(model.baseUrl);
+  await own.getByRole("button", { name: "Save", exact: true }).click();
+  const stored = own.getByTestId("own-model-stored");
+  await stored.getByText("API key stored").waitFor();
+  expect(await stored.textContent()).toContain(model.baseUrl);
+  expect(await stored.textContent()).toContain("own-model");
+  await card.getByText("Your own model", { exact: true }).waitFor();
+  await card.getByText("own-model", { exact: true }).first().waitFor();
+  expect(await own.getByRole("form").count()).toBe(0);
+  // The key is nowhere: not on the page, not in the status.
+  expect(await page.content()).not.toContain(KEY);
+  const status = await bot.getBotStatus({});
+  expect(status).toMatchObject({ configured: true, model: "own-model", providerHost: "127.0.0.1" });
+  expect(status.workspaceModel).toMatchObject({
+    baseUrl: model.baseUrl,
+    model: "own-model",
+    apiKeySet: true,
+  });
+  expect(JSON.stringify(status, (_k, v) => (typeof v === "bigint" ? String(v) : v))).not.toContain(
+    KEY,
+  );
+  await dismissToasts(page);
+  await own.scrollIntoViewIfNeeded();
+  await shotThemes(page, "own-model");
+
+  // The workspace's model answers, with the key it was given.
+  await bot.suggestReply({ conversationId });
+  expect(model.asked.at(-1)).toMatchObject({
+    kind: "draft",
+    model: "own-model",
+    authorization: `Bearer ${KEY}`,
+  });
+
+  // A change with the key's field left empty keeps the stored key.
+  await own.getByRole("button", { name: "Change" }).click();
+  expect(await apiKey.inputValue()).toBe("");
+  await modelName.fill("own-model-2");
+  await own.getByRole("button", { name: "Save", exact: true }).click();
+  await stored.getByText("own-model-2").waitFor();
+  await bot.suggestReply({ conversationId });
+  expect(model.asked.at(-1)).toMatchObject({
+    model: "own-model-2",
+    authorization: `Bearer ${KEY}`,
+  });
+
+  // "Stop using own model", confirmed: the server's model again.
+  await dismissToasts(page);
+  await own.getByRole("button", { name: "Stop using own model" }).click();
+  const sure = page.getByRole("alertdialog", { name: "Stop using your own model?" });
+  await sure.getByRole("button", { name: "Stop using own model" }).click();
+  await own.getByText("This workspace uses the server's model (above).").waitFor();
+  await card.getByText("test-model", { exact: true }).waitFor();
+  expect(await card.getByText("Your own model", { exact: true }).count()).toBe(0);
+  expect((await bot.getBotStatus({})).workspaceModel).toBeUndefined();
+  await bot.suggestReply({ conversationId });
+  expect(model.asked.at(-1)).toMatchObject({ model: "test-model" });
+
+  expect(await cspViolations(page)).toEqual([]);
+  expect(consoleErrors).toEqual([]);
   await context.close();
 });

@@ -367,7 +367,7 @@ test("widget: created on its Install section; the preview as the site shows it",
   await page.goto(`${server.url}/app/widgets/${hybrid?.id}?section=routing`);
   await page.getByTestId("no-model").waitFor();
   expect(await page.getByTestId("no-model").textContent()).toContain(
-    "No AI model is configured on this server: conversations go to your agents until the operator sets PORTHOLE_LLM_BASE_URL",
+    "No AI model is configured: conversations go to your agents until you use your own model or the operator sets PORTHOLE_LLM_BASE_URL",
   );
   expect(await page.getByRole("radio", { name: /Hybrid/ }).isChecked()).toBe(true);
   expect(await page.getByLabel("Name", { exact: true }).inputValue()).toBe("Assistant");

@@ -5,7 +5,7 @@
 //! apart, then the usage (`"choices":[]`, prompt and completion tokens) and `[DONE]`. A
 //! reply may stop half way until the test lets it go on (to look at a half-written answer),
 //! or be an error status (the provider down).
-//! Every request is recorded with the kind of prompt it carried.
+//! Every request is recorded with the kind of prompt it carried and the API key it sent.
 
 import { createServer, type IncomingMessage } from "node:http";
 
@@ -16,6 +16,8 @@ export interface Asked {
   messages: { role: string; content: string | null }[];
   /** The server's bot answering a visitor, drafting a reply for an agent, or summarising. */
   kind: "answer" | "draft" | "summary";
+  /** The `Authorization` header (`Bearer <key>`), when a key was sent. */
+  authorization?: string;
 }
 
 /** What the model replies. */
@@ -74,8 +76,12 @@ export async function startModel(script: (asked: Asked) => Reply): Promise<Model
       res.writeHead(404).end();
       return;
     }
-    const body = JSON.parse(await bodyOf(req)) as Omit<Asked, "kind">;
-    const request: Asked = { ...body, kind: kindOf(body.messages ?? []) };
+    const body = JSON.parse(await bodyOf(req)) as Omit<Asked, "kind" | "authorization">;
+    const request: Asked = {
+      ...body,
+      kind: kindOf(body.messages ?? []),
+      ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}),
+    };
     asked.push(request);
     const reply = script(request);
     if (reply.status) {

@@ -1,6 +1,7 @@
-//! The AI bot's card on the Widgets page (owners and admins; GetBotStatus): whether the
-//! server has a model (which, from which host; else the warning that conversations go to
-//! the agents), which widgets it answers, the last 30 days' work (totals, then a compact
+//! The AI bot's card on the Widgets page (owners and admins; GetBotStatus): whether a model
+//! answers this workspace (which, from which host, whether it is the workspace's own; else
+//! the warning that conversations go to the agents), which widgets it answers, "Use your
+//! own model" (`WorkspaceModelSection.tsx`), the last 30 days' work (totals, then a compact
 //! table per UTC day: requests, tokens, answers, hand-offs, failures) and the last failure
 //! talking to the model, in red while it is recent. Usage is not in the feed: it is read
 //! when the page opens and on "Refresh".
@@ -10,14 +11,17 @@ import { Bot, CircleAlert, RefreshCw } from "lucide-react";
 import { Link } from "react-router";
 import { Button } from "../components/ui/Button";
 import { Badge, Card, Spinner } from "../components/ui/misc";
+import { useIsAdmin } from "../lib/auth";
 import { describeError } from "../lib/errors";
 import { ago, fullTime, toMillis } from "../lib/format";
-import { count, dayOf, isRecent, usageTotals, usesBot } from "./bot";
+import { count, dayOf, isRecent, sentence, usageTotals, usesBot } from "./bot";
 import { NoModelNotice } from "./NoModelNotice";
 import { useBotStatus } from "./queries";
+import { WorkspaceModelSection } from "./WorkspaceModelSection";
 
 export function BotStatusCard({ widgets }: { widgets: readonly Widget[] }) {
   const status = useBotStatus(true, true);
+  const isAdmin = useIsAdmin();
   const data = status.data;
   const answering = widgets.filter((w) => usesBot(w.settings?.handlerType ?? HandlerType.AGENT));
   return (
@@ -56,7 +60,7 @@ export function BotStatusCard({ widgets }: { widgets: readonly Widget[] }) {
           </p>
         ) : (
           <>
-            {!data.configured && <NoModelNotice />}
+            {!data.configured && <NoModelNotice place="card" />}
             {data.configured && (
               <dl className="flex flex-wrap gap-x-6 gap-y-1 text-[13px]">
                 <div className="flex gap-1.5">
@@ -67,6 +71,7 @@ export function BotStatusCard({ widgets }: { widgets: readonly Widget[] }) {
                   <dt className="text-zinc-500 dark:text-zinc-400">Provider</dt>
                   <dd className="font-mono text-[12px] font-medium">{data.providerHost || "—"}</dd>
                 </div>
+                {data.workspaceModel && <Badge tone="brand">Your own model</Badge>}
               </dl>
             )}
             <LastError status={data} />
@@ -92,6 +97,7 @@ export function BotStatusCard({ widgets }: { widgets: readonly Widget[] }) {
                 "No widget uses it yet: choose AI bot or Hybrid under a widget's “Who answers”."
               )}
             </p>
+            {isAdmin && <WorkspaceModelSection status={data} />}
             <Usage status={data} />
           </>
         )}
@@ -133,13 +139,6 @@ function LastError({ status }: { status: Status }) {
       Last failure {when}: <span className="break-words">{sentence(message)}</span>
     </p>
   );
-}
-
-/** The server's words as a sentence: a capital first, a full stop last. */
-function sentence(text: string): string {
-  const trimmed = text.trim();
-  const capital = trimmed.charAt(0).toUpperCase() + trimmed.slice(1);
-  return /[.!?]$/.test(capital) ? capital : `${capital}.`;
 }
 
 function Usage({ status }: { status: Status }) {

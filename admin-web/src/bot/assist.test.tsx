@@ -162,7 +162,7 @@ test("refusals read as sentences; a missing model hides both actions for an agen
     await screen.findByText("Too many suggestions and summaries — try again in 7 s."),
   ).toBeTruthy();
   fireEvent.click(screen.getByRole("button", { name: "Suggest a reply" }));
-  await screen.findByText(/No AI model is configured on this server/);
+  await screen.findByText(/No AI model is configured, so it cannot suggest or summarise/);
   expect(suggest).toHaveBeenCalledTimes(2);
   // Not offered again this session; the sentence stays until dismissed.
   expect(screen.queryByRole("button", { name: "Suggest a reply" })).toBeNull();

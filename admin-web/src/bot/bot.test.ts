@@ -136,8 +136,31 @@ test("assist refusals in words: no model, nothing to work from, the model failed
     Code.FailedPrecondition,
   );
   expect(assistProblem(noModel, "suggest")).toEqual({
-    text: "No AI model is configured on this server, so it cannot suggest or summarise. The operator sets one with PORTHOLE_LLM_BASE_URL.",
+    text: "No AI model is configured, so it cannot suggest or summarise. An owner or admin can set the workspace's own on the Widgets page, or the operator the server's with PORTHOLE_LLM_BASE_URL.",
     noModel: true,
+  });
+  // As servers that know workspaces' own models say it.
+  expect(
+    assistProblem(
+      new ConnectError(
+        "no AI model is configured for this workspace (an admin sets one on the Widgets page, or the operator sets PORTHOLE_LLM_BASE_URL)",
+        Code.FailedPrecondition,
+      ),
+      "summarise",
+    ).noModel,
+  ).toBe(true);
+  // The workspace's own model cannot be used: the server's words, and it may work later.
+  expect(
+    assistProblem(
+      new ConnectError(
+        "the workspace's API key can no longer be read (the server's secret changed); set it again",
+        Code.FailedPrecondition,
+      ),
+      "suggest",
+    ),
+  ).toEqual({
+    text: "The workspace's API key can no longer be read (the server's secret changed); set it again.",
+    noModel: false,
   });
   const nothing = new ConnectError(
     "the visitor has not written anything to answer yet",

@@ -49,11 +49,13 @@ export const PORTHOLE_RULES: readonly string[] = [
 ];
 
 /**
- * Shown where the bot would answer but cannot: the server has no model (GetBotStatus's
- * `configured` is false). The README's section "The AI bot" says how to set one.
+ * Shown where the bot would answer but cannot: neither the workspace nor the server has a
+ * model (GetBotStatus's `configured` is false). Owners and admins can set the workspace's
+ * own (the bot card's "Use your own model"); the README's section "The AI bot" says how the
+ * operator sets the server's.
  */
 export const NO_MODEL_NOTICE =
-  "No AI model is configured on this server: conversations go to your agents until the operator sets PORTHOLE_LLM_BASE_URL";
+  "No AI model is configured: conversations go to your agents until you use your own model or the operator sets PORTHOLE_LLM_BASE_URL";
 
 /** Whether a widget with this handler lets the bot answer (always, or while nobody is free). */
 export function usesBot(handler: HandlerType): boolean {
@@ -65,6 +67,13 @@ export function charCount(text: string): number {
   let n = 0;
   for (const _ of text) n++;
   return n;
+}
+
+/** The server's words as a sentence: a capital first, a full stop last. */
+export function sentence(text: string): string {
+  const trimmed = text.trim();
+  const capital = trimmed.charAt(0).toUpperCase() + trimmed.slice(1);
+  return /[.!?]$/.test(capital) ? capital : `${capital}.`;
 }
 
 /** A persona with every field filled as the server stores it (older servers send none). */
@@ -171,7 +180,8 @@ export interface AssistProblem {
 
 /**
  * A failed SuggestReply or SummarizeConversation as a sentence (`bot.proto`):
- * FAILED_PRECONDITION is either no model on the server or nothing to work from yet;
+ * FAILED_PRECONDITION is no model for the workspace, its own model unusable (the server
+ * says why) or nothing to work from yet;
  * UNAVAILABLE, the model failed (the server says why); RESOURCE_EXHAUSTED, too many asked.
  */
 export function assistProblem(error: unknown, action: AssistAction): AssistProblem {
@@ -181,19 +191,25 @@ export function assistProblem(error: unknown, action: AssistAction): AssistProbl
     case Code.ResourceExhausted:
       return { text: `Too many suggestions and summaries — try again ${wait}.`, noModel: false };
     case Code.FailedPrecondition:
-      if (/\bmodel\b/i.test(e.rawMessage)) {
+      if (/\bno AI model\b/i.test(e.rawMessage)) {
         return {
-          text: "No AI model is configured on this server, so it cannot suggest or summarise. The operator sets one with PORTHOLE_LLM_BASE_URL.",
+          text: "No AI model is configured, so it cannot suggest or summarise. An owner or admin can set the workspace's own on the Widgets page, or the operator the server's with PORTHOLE_LLM_BASE_URL.",
           noModel: true,
         };
       }
-      return {
-        text:
-          action === "suggest"
-            ? "There is no visitor message to answer yet."
-            : "There is nothing to summarise yet: the conversation has no messages.",
-        noModel: false,
-      };
+      // Nothing to work from yet: the server's two ways of saying it, or no words at all.
+      if (!e.rawMessage.trim() || /not written anything|no messages/i.test(e.rawMessage)) {
+        return {
+          text:
+            action === "suggest"
+              ? "There is no visitor message to answer yet."
+              : "There is nothing to summarise yet: the conversation has no messages.",
+          noModel: false,
+        };
+      }
+      // The workspace's own model cannot be used (its key unreadable, its address refused):
+      // the server says why and what to do.
+      return { text: sentence(e.rawMessage), noModel: false };
     case Code.Unavailable: {
       // The server says "the AI model failed: <why>"; anything else is our own connection.
       const why = /^the AI model failed:?\s*(.*)$/is.exec(e.rawMessage.trim())?.[1];

@@ -192,7 +192,7 @@ test("without a model the bot's section says conversations go to the agents", ()
   renderWith({ handlerType: HandlerType.HYBRID }, "routing", false);
   expect(screen.getByRole("radio", { name: /Hybrid/ })).toHaveProperty("checked", true);
   expect(screen.getByTestId("no-model").textContent).toContain(
-    "No AI model is configured on this server: conversations go to your agents until the operator sets PORTHOLE_LLM_BASE_URL",
+    "No AI model is configured: conversations go to your agents until you use your own model or the operator sets PORTHOLE_LLM_BASE_URL",
   );
   expect(screen.getByTestId("no-model").textContent).toContain("“The AI bot”");
   // Choosing agents hides the bot's section and its warning.
