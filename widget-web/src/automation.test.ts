@@ -58,6 +58,7 @@ const conversation = (more: Partial<VisitorConversation> = {}): VisitorConversat
   lastMessageTime: new Date(),
   queuePosition: 0,
   withBot: false,
+  withFlow: false,
   ...more,
 });
 
@@ -151,7 +152,9 @@ describe("automation in the panel", () => {
         ListMessagesResponse.encode({ messages: stored, hasMore: false }).finish(),
       StartConversation: async () => {
         await startHeld;
-        const started = conversation({ lastSeq: writesFirst.length });
+        // A workflow widget's conversation starts with its flow answering.
+        const withFlow = (setup.flowOpening ?? []).length > 0;
+        const started = conversation({ lastSeq: writesFirst.length, withFlow });
         listed = [started];
         stored = [...writesFirst];
         return StartConversationResponse.encode({

@@ -55,6 +55,7 @@ const conversation = (more: Partial<VisitorConversation> = {}): VisitorConversat
   lastMessageTime: new Date(),
   queuePosition: 0,
   withBot: true,
+  withFlow: false,
   ...more,
 });
 

@@ -107,6 +107,7 @@ function fakeServer(script: Record<string, Response[]> = {}) {
             lastMessageTime: undefined,
             queuePosition: 0,
             withBot: false,
+            withFlow: false,
           },
           resumed: false,
         }).finish();
@@ -382,6 +383,7 @@ describe("the transcript by e-mail", () => {
                 lastMessageTime: new Date(),
                 queuePosition: 0,
                 withBot: false,
+                withFlow: false,
               },
             ],
           }).finish(),
@@ -554,6 +556,7 @@ describe("the conversation lifecycle", () => {
     lastMessageTime: new Date(1_700_000_100_000),
     queuePosition: 0,
     withBot: false,
+    withFlow: false,
     ...more,
   });
   const resolved = conversation("cnv_1", ConversationStatus.CONVERSATION_STATUS_RESOLVED, {

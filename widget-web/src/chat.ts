@@ -279,7 +279,6 @@ export class Chat {
         citations: [],
         quickReplies: [],
         automated: false,
-        byFlow: false,
         time: new Date(),
         state: "sent",
       });
@@ -472,7 +471,6 @@ export class Chat {
         citations: [],
         quickReplies: [],
         automated: false,
-        byFlow: false,
         time: new Date(),
         state: "sending",
       },
@@ -627,7 +625,7 @@ export class Chat {
    */
   get expectation(): Expectation {
     const config = this.config;
-    if (withFlow(this.conversation, this.messages)) return { kind: "none" };
+    if (withFlow(this.conversation)) return { kind: "none" };
     return expectation(
       { agentsOnline: !!config?.agentsOnline, emailEnabled: !!config?.emailEnabled },
       this.conversation,

@@ -60,6 +60,7 @@ const conversation = (
   lastMessageTime: new Date(Date.UTC(2026, 10, 2, 9, 30)),
   queuePosition: 0,
   withBot: false,
+  withFlow: false,
   ...more,
 });
 

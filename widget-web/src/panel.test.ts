@@ -50,6 +50,7 @@ const conversation = (more: Partial<VisitorConversation> = {}): VisitorConversat
   lastMessageTime: new Date(),
   queuePosition: 1,
   withBot: false,
+  withFlow: false,
   ...more,
 });
 

@@ -188,6 +188,7 @@ describe("who will answer", () => {
     lastMessageTime: undefined,
     queuePosition,
     withBot: false,
+    withFlow: false,
     ...more,
   });
   // Whether a person answers now: `agentsOnline` (on a bot widget `online` only says the bot does).
@@ -294,6 +295,7 @@ describe("the conversation lifecycle", () => {
     lastMessageTime: undefined,
     queuePosition: 0,
     withBot: false,
+    withFlow: false,
   });
   const solved = conv("cnv_3", S.CONVERSATION_STATUS_RESOLVED);
   const closed = conv("cnv_4", S.CONVERSATION_STATUS_CLOSED);
@@ -401,6 +403,7 @@ describe("the AI bot", () => {
     lastMessageTime: undefined,
     queuePosition: 0,
     withBot: false,
+    withFlow: false,
     ...more,
   });
   const penny = { online: true, bot: { name: "Penny", avatarUrl: "" } };
@@ -592,10 +595,7 @@ describe("automation", () => {
     expect(quickRepliesOf([], [])).toEqual([]);
   });
 
-  it("knows when a guided flow has the conversation: its step is the team's newest line, and nobody else has it", () => {
-    const step = (seq: number, senderId: string) =>
-      fromServer({ ...message(seq, SenderType.SENDER_TYPE_BOT), automated: true, senderId });
-    const system = fromServer(message(4, SenderType.SENDER_TYPE_SYSTEM));
+  it("knows when a guided flow has the conversation: the server says so", () => {
     const open: VisitorConversation = {
       id: "cnv_1",
       status: ConversationStatus.CONVERSATION_STATUS_PENDING,
@@ -607,19 +607,10 @@ describe("automation", () => {
       lastMessageTime: undefined,
       queuePosition: 0,
       withBot: false,
+      withFlow: true,
     };
-    expect(withFlow(open, [step(1, "flow")])).toBe(true);
-    // Answered, the next step on its way: still the flow's.
-    expect(withFlow(open, [step(1, "flow"), mine(2, "k2")])).toBe(true);
-    // Handed to the agents: queued, or assigned, after the route step's text.
-    expect(withFlow({ ...open, queuePosition: 1 }, [step(1, "flow")])).toBe(false);
-    expect(withFlow({ ...open, agentName: "Sam" }, [step(1, "flow")])).toBe(false);
-    // A line after it (a system line, an agent), or a rule's reply: not the flow's.
-    expect(withFlow(open, [step(1, "flow"), mine(2, "k2"), system])).toBe(false);
-    expect(withFlow(open, [step(1, "rul_1")])).toBe(false);
-    expect(withFlow(open, [step(1, "flow"), agent(2)])).toBe(false);
-    expect(withFlow(open, [mine(1, "k1")])).toBe(false);
-    expect(withFlow(open, [])).toBe(false);
-    expect(withFlow(undefined, [step(1, "flow")])).toBe(false);
+    expect(withFlow(open)).toBe(true);
+    expect(withFlow({ ...open, withFlow: false, queuePosition: 1 })).toBe(false);
+    expect(withFlow(undefined)).toBe(false);
   });
 });

@@ -42,8 +42,6 @@ export interface ChatMessage {
   quickReplies: string[];
   /** Written by automation (a rule, a guided flow, a proactive message), not by the AI. */
   automated: boolean;
-  /** A guided flow's step (automated, sender `flow`). */
-  byFlow: boolean;
   time: Date;
   /** `sending` until the server stored it, `failed` when it could not. */
   state: "sending" | "sent" | "failed";
@@ -64,7 +62,6 @@ export function fromServer(message: Message): ChatMessage {
     citations: message.citations,
     quickReplies: message.quickReplies,
     automated: message.automated,
-    byFlow: message.automated && message.senderId === "flow",
     time: message.createTime ?? new Date(),
     state: "sent",
   };
@@ -101,22 +98,10 @@ export function unsent(list: readonly ChatMessage[]): readonly ChatMessage[] {
 
 /**
  * Whether a guided flow has the conversation (it answers at once, so nobody need be told to
- * wait for people): the newest line not the visitor's is one of its steps (a question
- * waiting for the answer, or the answer on its way), and the conversation is neither queued
- * for the agents nor assigned, which its hand-over (a route step, a rule, the flow's end)
- * makes it. (VisitorConversation does not say who answers on a workflow widget, as
- * `with_bot` does for the bot; this reads it from what the visitor sees.)
+ * wait for people): the server says so (`with_flow`) until the flow hands it to the agents.
  */
-export function withFlow(
-  conversation: VisitorConversation | undefined,
-  list: readonly ChatMessage[],
-): boolean {
-  if (!conversation || conversation.queuePosition > 0 || conversation.agentName) return false;
-  for (let i = list.length - 1; i >= 0; i--) {
-    const line = list[i] as ChatMessage;
-    if (!line.mine) return line.byFlow;
-  }
-  return false;
+export function withFlow(conversation: VisitorConversation | undefined): boolean {
+  return conversation?.withFlow ?? false;
 }
 
 /** Messages from the team (agents, bot, system) newer than what the visitor has seen. */

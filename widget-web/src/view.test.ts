@@ -47,6 +47,7 @@ const conversation = (status: ConversationStatus): VisitorConversation => ({
   lastMessageTime: new Date(),
   queuePosition: 0,
   withBot: false,
+  withFlow: false,
 });
 
 describe("the transcript offer in the panel", () => {

@@ -555,6 +555,7 @@ pub fn visitor_conversation(view: &ConversationView) -> pb::VisitorConversation 
         last_message_time: Some(timestamp(row.last_message_at)),
         queue_position: i32::try_from(view.queue_position).unwrap_or(i32::MAX),
         with_bot: row.responder == Responder::Bot,
+        with_flow: row.responder == Responder::Workflow,
     }
 }
 

@@ -431,6 +431,7 @@ async fn guided_flows_collect_and_route_to_a_team(backend: Backend) {
     assert_eq!(messages[1].quick_replies, ["Sales", "Support"]);
     assert!(messages.iter().all(|m| m.automated && m.sender_id == "flow"));
     assert_eq!(get(&owner, &c.id).await.conversation.unwrap().responder(), pb::Responder::Workflow);
+    assert!(c.with_flow && !c.with_bot);
 
     visitor_says(&visitor, &c.id, "pizza", "k1").await;
     messages_until(&visitor, &c.id, |m| m.last().is_some_and(|m| m.body == "Please choose one of these answers."))

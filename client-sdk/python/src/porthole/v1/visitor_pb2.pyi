@@ -78,7 +78,7 @@ class BotPersona(_message.Message):
     def __init__(self, name: _Optional[str] = ..., avatar_url: _Optional[str] = ...) -> None: ...
 
 class VisitorConversation(_message.Message):
-    __slots__ = ("id", "status", "agent_name", "last_seq", "agent_read_seq", "rating", "create_time", "last_message_time", "queue_position", "with_bot")
+    __slots__ = ("id", "status", "agent_name", "last_seq", "agent_read_seq", "rating", "create_time", "last_message_time", "queue_position", "with_bot", "with_flow")
     ID_FIELD_NUMBER: _ClassVar[int]
     STATUS_FIELD_NUMBER: _ClassVar[int]
     AGENT_NAME_FIELD_NUMBER: _ClassVar[int]
@@ -89,6 +89,7 @@ class VisitorConversation(_message.Message):
     LAST_MESSAGE_TIME_FIELD_NUMBER: _ClassVar[int]
     QUEUE_POSITION_FIELD_NUMBER: _ClassVar[int]
     WITH_BOT_FIELD_NUMBER: _ClassVar[int]
+    WITH_FLOW_FIELD_NUMBER: _ClassVar[int]
     id: str
     status: _chat_pb2.ConversationStatus
     agent_name: str
@@ -99,7 +100,8 @@ class VisitorConversation(_message.Message):
     last_message_time: _timestamp_pb2.Timestamp
     queue_position: int
     with_bot: bool
-    def __init__(self, id: _Optional[str] = ..., status: _Optional[_Union[_chat_pb2.ConversationStatus, str]] = ..., agent_name: _Optional[str] = ..., last_seq: _Optional[int] = ..., agent_read_seq: _Optional[int] = ..., rating: _Optional[int] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., last_message_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., queue_position: _Optional[int] = ..., with_bot: _Optional[bool] = ...) -> None: ...
+    with_flow: bool
+    def __init__(self, id: _Optional[str] = ..., status: _Optional[_Union[_chat_pb2.ConversationStatus, str]] = ..., agent_name: _Optional[str] = ..., last_seq: _Optional[int] = ..., agent_read_seq: _Optional[int] = ..., rating: _Optional[int] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., last_message_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., queue_position: _Optional[int] = ..., with_bot: _Optional[bool] = ..., with_flow: _Optional[bool] = ...) -> None: ...
 
 class GetWidgetConfigRequest(_message.Message):
     __slots__ = ("widget_token",)

@@ -131,6 +131,11 @@ export interface VisitorConversation {
   queuePosition: number;
   /** True while the AI bot answers; the visitor can ask for a human with RequestHuman. */
   withBot: boolean;
+  /**
+   * True while a guided flow answers (its questions wait for the visitor's answers); false
+   * once it handed the conversation to the agents.
+   */
+  withFlow: boolean;
 }
 
 /** Request of VisitorService.GetWidgetConfig. */
@@ -931,6 +936,7 @@ function createBaseVisitorConversation(): VisitorConversation {
     lastMessageTime: undefined,
     queuePosition: 0,
     withBot: false,
+    withFlow: false,
   };
 }
 
@@ -965,6 +971,9 @@ export const VisitorConversation: MessageFns<VisitorConversation> = {
     }
     if (message.withBot !== false) {
       writer.uint32(80).bool(message.withBot);
+    }
+    if (message.withFlow !== false) {
+      writer.uint32(88).bool(message.withFlow);
     }
     return writer;
   },
@@ -1060,6 +1069,14 @@ export const VisitorConversation: MessageFns<VisitorConversation> = {
             }
 
             message.withBot = reader.bool();
+            continue;
+          }
+          case 11: {
+            if (tag !== 88) {
+              break;
+            }
+
+            message.withFlow = reader.bool();
             continue;
           }
         }
