@@ -141,14 +141,12 @@ impl VisitorApi {
     /// Whether the team answers now: within business hours and (for human-handled widgets)
     /// with an agent's dashboard connected.
     /// Whether someone answers now, and whether that is a human: (online, agents online).
-    async fn online(&self, widget: &WidgetRow) -> Result<(bool, bool), Error> {
-        let settings = convert::stored_settings(widget);
+    async fn online(&self, widget: &WidgetRow, settings: &WidgetSettings, bot: bool) -> Result<(bool, bool), Error> {
         // Business hours are the humans'; the bot answers around the clock.
         let agents = hours::is_open(&settings.business_hours, chrono::Utc::now())
             && self.state.store.any_agent_available(&widget.workspace_id, settings.team_id.as_ref(), now_ms()).await?;
         // The bot or a guided flow answers when no person does.
-        let automated = routing::first_responder(&settings, agents, self.bot_available(widget, &settings).await?)
-            != Responder::Agents;
+        let automated = routing::first_responder(settings, agents, bot) != Responder::Agents;
         Ok((agents || automated, agents))
     }
 
@@ -253,8 +251,10 @@ impl VisitorService for VisitorApi {
     ) -> Result<Response<pb::GetWidgetConfigResponse>, Status> {
         let client = client(&request);
         let widget = self.widget_for(&request.get_ref().widget_token, client.origin.as_deref()).await?;
-        let (online, agents_online) = self.online(&widget).await?;
         let stored = convert::stored_settings(&widget);
+        // Read once: it may read the workspace's own model.
+        let bot = self.bot_available(&widget, &stored).await?;
+        let (online, agents_online) = self.online(&widget, &stored, bot).await?;
         let settings = convert::settings_to_proto(&stored);
         Ok(Response::new(pb::GetWidgetConfigResponse {
             config: Some(pb::WidgetConfig {
@@ -263,7 +263,7 @@ impl VisitorService for VisitorApi {
                 behavior: settings.behavior,
                 online,
                 email_enabled: self.state.mailer.is_some(),
-                bot: bot_persona(&stored, self.bot_available(&widget, &stored).await?),
+                bot: bot_persona(&stored, bot),
                 agents_online,
                 proactive_messages: proactive_messages(&self.state, &widget.workspace_id).await?,
                 flow_opening: if stored.handler == Handler::Workflow {

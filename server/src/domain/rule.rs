@@ -378,6 +378,24 @@ mod tests {
         assert!(!applies(Trigger::VisitorMessage, &keyword, &facts("hello", &plan, true, false)));
     }
 
+    /// Rules are stored as this JSON (`rules.conditions`, `rules.actions`): rows written now
+    /// must read the same later, and a field added later reads as its default.
+    #[test]
+    fn stored_rules_keep_their_json() {
+        let conditions = r#"{"message_contains_any":["refund"],"page_url_pattern":"*/pricing*","visitor_attributes":{"plan":"pro"},"business_hours":"closed","time_on_page_seconds":0,"returning_visitor_only":false}"#;
+        let actions = r#"{"reply":"Hi","canned_response_id":null,"add_tags":["vip"],"priority":"high","team_id":null,"assignee_user_id":null}"#;
+        let c: Conditions = serde_json::from_str(conditions).unwrap();
+        assert_eq!(c.business_hours, HoursState::Closed);
+        assert_eq!(c.visitor_attributes.get("plan").map(String::as_str), Some("pro"));
+        assert_eq!(serde_json::to_string(&c).unwrap(), conditions);
+        let a: Actions = serde_json::from_str(actions).unwrap();
+        assert_eq!(a.priority, Some(Priority::High));
+        assert_eq!(serde_json::to_string(&a).unwrap(), actions);
+        let older: Conditions = serde_json::from_str(r#"{"message_contains_any":["x"]}"#).unwrap();
+        assert_eq!(older, Conditions { message_contains_any: vec!["x".into()], ..Conditions::default() });
+        assert_eq!(Trigger::parse(Trigger::PageVisit.as_str()), Some(Trigger::PageVisit));
+    }
+
     #[test]
     fn placeholders_are_filled_like_the_dashboard_does() {
         let text = "Hi {{visitor.name}} ({{visitor.email}}), {{agent.name}} here. {{other}}";
