@@ -85,7 +85,7 @@ pub const KEYS: &[Key] = &[
     Key {
         name: "PORTHOLE_RATE_LIMITS",
         default: "",
-        doc: "Rate-limit overrides as name=COUNT/PERIOD pairs, e.g. messages_per_visitor=20/10s,login_per_ip=20/5m (limits: login_per_ip, login_per_account, signup_per_ip, sessions_per_ip, sessions_per_widget, messages_per_visitor, upload_kib_per_visitor, page_views_per_visitor, heartbeats_per_visitor, calls_per_member, password_reset_per_ip, password_reset_per_account, test_sends_per_workspace, transcripts_per_visitor, transcripts_per_ip, assist_per_member); empty keeps the defaults; off disables them (load tests only).",
+        doc: "Rate-limit overrides as name=COUNT/PERIOD pairs, e.g. messages_per_visitor=20/10s,login_per_ip=20/5m (limits: login_per_ip, login_per_account, signup_per_ip, sessions_per_ip, sessions_per_widget, messages_per_visitor, upload_kib_per_visitor, page_views_per_visitor, heartbeats_per_visitor, calls_per_member, password_reset_per_ip, password_reset_per_account, test_sends_per_workspace, transcripts_per_visitor, transcripts_per_ip, assist_per_member, reports_per_member); empty keeps the defaults; off disables them (load tests only).",
     },
     Key {
         name: "PORTHOLE_SIGNUP",

@@ -235,6 +235,7 @@ pub async fn start(
     tokio::spawn(realtime::presence::expire_visitors(state.clone()));
     tokio::spawn(prune_limits(state.limits.clone()));
     tokio::spawn(retention::run(state.clone()));
+    tokio::spawn(count_earlier_conversations(state.clone()));
     for lane in jobs::Lane::ALL {
         tokio::spawn(jobs::worker::run(state.clone(), lane));
     }
@@ -250,4 +251,24 @@ pub async fn start(
     };
     let config = state.config.clone();
     Ok((local, async move { serve(listener, router, &config, shutdown).await }))
+}
+
+/// Counts conversations from before reports existed into the report rollups, a batch per
+/// transaction, once after start-up (a no-op once all are counted; safe on several
+/// replicas: a conversation is counted at most once, by its counts row).
+async fn count_earlier_conversations(state: Arc<AppState>) {
+    let mut total = 0;
+    loop {
+        match state.store.count_uncounted(200, store::now_ms()).await {
+            Ok(0) => break,
+            Ok(n) => total += n,
+            Err(error) => {
+                tracing::warn!(%error, "could not count earlier conversations into reports; trying again in a minute");
+                tokio::time::sleep(std::time::Duration::from_secs(60)).await;
+            }
+        }
+    }
+    if total > 0 {
+        tracing::info!(conversations = total, "counted earlier conversations into reports");
+    }
 }

@@ -55,6 +55,8 @@ pub enum Limit {
     TranscriptsPerIp,
     /// Suggested replies and summaries one member asks the AI model for.
     AssistPerMember,
+    /// Reports one member asks for (each reads up to a year of figures).
+    ReportsPerMember,
 }
 
 /// `count` per `per` (a burst of `count`, refilled evenly over `per`).
@@ -66,7 +68,7 @@ pub struct Rate {
 
 impl Limit {
     /// Every limit, in the order `PORTHOLE_RATE_LIMITS` documents them.
-    pub const ALL: [Limit; 16] = [
+    pub const ALL: [Limit; 17] = [
         Limit::LoginPerIp,
         Limit::LoginPerAccount,
         Limit::SignupPerIp,
@@ -83,6 +85,7 @@ impl Limit {
         Limit::TranscriptsPerVisitor,
         Limit::TranscriptsPerIp,
         Limit::AssistPerMember,
+        Limit::ReportsPerMember,
     ];
 
     /// Its name in `PORTHOLE_RATE_LIMITS`.
@@ -104,6 +107,7 @@ impl Limit {
             Limit::TranscriptsPerVisitor => "transcripts_per_visitor",
             Limit::TranscriptsPerIp => "transcripts_per_ip",
             Limit::AssistPerMember => "assist_per_member",
+            Limit::ReportsPerMember => "reports_per_member",
         }
     }
 
@@ -130,6 +134,7 @@ impl Limit {
             Limit::TranscriptsPerVisitor => rate(3, 3600),
             Limit::TranscriptsPerIp => rate(10, 3600),
             Limit::AssistPerMember => rate(20, 60),
+            Limit::ReportsPerMember => rate(30, 60),
         }
     }
 
@@ -149,6 +154,7 @@ impl Limit {
             Limit::TestSendsPerWorkspace => "too many tests and redeliveries",
             Limit::TranscriptsPerVisitor | Limit::TranscriptsPerIp => "too many transcripts by e-mail",
             Limit::AssistPerMember => "too many suggestions and summaries",
+            Limit::ReportsPerMember => "too many reports",
         }
     }
 }

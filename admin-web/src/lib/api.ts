@@ -16,6 +16,7 @@ import {
   type Interceptor,
   KnowledgeService,
   NotificationService,
+  ReportService,
   RuleService,
   TeamService,
   WebhookService,
@@ -81,3 +82,4 @@ export const notificationClient = createClient(NotificationService, transport);
 export const botClient = createClient(BotService, transport);
 export const teamClient = createClient(TeamService, transport);
 export const ruleClient = createClient(RuleService, transport);
+export const reportClient = createClient(ReportService, transport);

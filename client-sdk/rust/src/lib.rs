@@ -124,6 +124,11 @@ impl Porthole {
         pb::rule_service_client::RuleServiceClient::new(self.authed())
     }
 
+    /// Reports (admins and owners) and the live figures (any member).
+    pub fn reports(&self) -> pb::report_service_client::ReportServiceClient<Authed> {
+        pb::report_service_client::ReportServiceClient::new(self.authed())
+    }
+
     /// The AI bot's status: model, usage and last failure (admins and owners).
     pub fn bot(&self) -> pb::bot_service_client::BotServiceClient<Authed> {
         pb::bot_service_client::BotServiceClient::new(self.authed())

@@ -8,6 +8,7 @@ export * from "./gen/porthole/v1/conversation_pb.js";
 export * from "./gen/porthole/v1/flow_pb.js";
 export * from "./gen/porthole/v1/knowledge_pb.js";
 export * from "./gen/porthole/v1/notification_pb.js";
+export * from "./gen/porthole/v1/report_pb.js";
 export * from "./gen/porthole/v1/rule_pb.js";
 export * from "./gen/porthole/v1/team_pb.js";
 export * from "./gen/porthole/v1/webhook_pb.js";

@@ -26,6 +26,7 @@ describe("generated services", () => {
       "porthole.v1.ConversationService",
       "porthole.v1.KnowledgeService",
       "porthole.v1.NotificationService",
+      "porthole.v1.ReportService",
       "porthole.v1.RuleService",
       "porthole.v1.TeamService",
       "porthole.v1.VisitorService",

@@ -58,6 +58,7 @@ pub fn workspace(row: &WorkspaceRow) -> pb::Workspace {
         }
         .into(),
         unassign_on_offline: row.unassign_on_offline,
+        time_zone: row.time_zone.clone(),
     }
 }
 

@@ -15,6 +15,7 @@ pub mod notification;
 pub mod notify;
 pub mod password_reset;
 pub mod privacy;
+pub mod report;
 pub mod rule;
 pub mod team;
 pub mod visitor;
@@ -30,6 +31,7 @@ use porthole_proto::v1::canned_response_service_server::CannedResponseServiceSer
 use porthole_proto::v1::conversation_service_server::ConversationServiceServer;
 use porthole_proto::v1::knowledge_service_server::KnowledgeServiceServer;
 use porthole_proto::v1::notification_service_server::NotificationServiceServer;
+use porthole_proto::v1::report_service_server::ReportServiceServer;
 use porthole_proto::v1::rule_service_server::RuleServiceServer;
 use porthole_proto::v1::team_service_server::TeamServiceServer;
 use porthole_proto::v1::visitor_service_server::VisitorServiceServer;
@@ -55,6 +57,7 @@ const SERVED_SERVICES: &[&str] = &[
     "porthole.v1.KnowledgeService",
     "porthole.v1.WebhookService",
     "porthole.v1.NotificationService",
+    "porthole.v1.ReportService",
 ];
 
 /// The caller's IP address (see [`crate::client_ip`]), empty when unknown.
@@ -85,6 +88,7 @@ pub async fn routes(state: Arc<AppState>) -> Result<axum::Router, String> {
     health_reporter.set_serving::<BotServiceServer<bot::BotApi>>().await;
     health_reporter.set_serving::<TeamServiceServer<team::TeamApi>>().await;
     health_reporter.set_serving::<RuleServiceServer<rule::RuleApi>>().await;
+    health_reporter.set_serving::<ReportServiceServer<report::ReportApi>>().await;
     health_reporter.set_serving::<KnowledgeServiceServer<knowledge::KnowledgeApi>>().await;
     health_reporter.set_serving::<WebhookServiceServer<webhook::WebhookApi>>().await;
     health_reporter.set_serving::<NotificationServiceServer<notification::NotificationApi>>().await;
@@ -111,6 +115,7 @@ pub async fn routes(state: Arc<AppState>) -> Result<axum::Router, String> {
         .add_service(BotServiceServer::new(bot::BotApi::new(state.clone())))
         .add_service(TeamServiceServer::new(team::TeamApi::new(state.clone())))
         .add_service(RuleServiceServer::new(rule::RuleApi::new(state.clone())))
+        .add_service(ReportServiceServer::new(report::ReportApi::new(state.clone())))
         .add_service(KnowledgeServiceServer::new(knowledge::KnowledgeApi::new(state.clone())))
         .add_service(WebhookServiceServer::new(webhook::WebhookApi::new(state.clone())))
         .add_service(NotificationServiceServer::new(notification::NotificationApi::new(state.clone())))

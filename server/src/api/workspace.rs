@@ -97,9 +97,18 @@ impl WorkspaceService for WorkspaceApi {
         if mode == Some(None) {
             v.add("routing_mode", "must be least loaded, round robin or manual");
         }
+        let time_zone = req.time_zone.map(|tz| tz.trim().to_owned());
+        if let Some(tz) = &time_zone
+            && tz.parse::<chrono_tz::Tz>().is_err()
+        {
+            v.add("time_zone", "must be an IANA time zone name, such as Europe/Berlin or America/New_York");
+        }
         v.into_result(())?;
         if let Some(name) = &name {
             self.state.store.rename_workspace(&agent.workspace_id, name).await?.ok_or(Error::NotFound("workspace"))?;
+        }
+        if let Some(tz) = &time_zone {
+            self.state.store.set_report_time_zone(&agent.workspace_id, tz).await?;
         }
         let events = self
             .state
@@ -117,6 +126,9 @@ impl WorkspaceService for WorkspaceApi {
         }
         if let Some(unassign) = req.unassign_on_offline {
             changed.push(format!("unassign on offline {unassign}"));
+        }
+        if time_zone.is_some() {
+            changed.push(format!("time zone {}", workspace.time_zone));
         }
         audit::record(&self.state, &agent, Action::WorkspaceUpdated, &agent.workspace_id, changed.join(", ")).await;
         Ok(Response::new(pb::UpdateWorkspaceResponse { workspace: Some(convert::workspace(&workspace)) }))

@@ -78,6 +78,8 @@ pub fn access_for(path: &str) -> Option<Access> {
         ("porthole.v1.TeamService", "CreateTeam" | "UpdateTeam" | "DeleteTeam") => Member(Role::Admin),
         // Everyone sees what automation does in their conversations; admins and owners set it.
         ("porthole.v1.RuleService", "ListRules") => Member(Role::Agent),
+        ("porthole.v1.ReportService", "GetReport" | "ExportConversations") => Member(Role::Admin),
+        ("porthole.v1.ReportService", "WatchLiveFigures") => Member(Role::Agent),
         ("porthole.v1.RuleService", "CreateRule" | "UpdateRule" | "DeleteRule") => Member(Role::Admin),
         // Usage, failures and the model of the bot are the business's (admins set widgets up).
         ("porthole.v1.BotService", "GetBotStatus" | "SetWorkspaceModel") => Member(Role::Admin),

@@ -3,15 +3,18 @@
 
 pub mod account;
 pub mod bot;
+pub mod calendar;
 pub mod canned;
 pub mod conversation;
 pub mod flow;
+pub mod histogram;
 pub mod hours;
 pub mod id;
 pub mod job;
 pub mod knowledge;
 pub mod notification;
 pub mod page;
+pub mod report;
 pub mod routing;
 pub mod rule;
 pub mod team;

@@ -8,7 +8,7 @@ use diesel_async::pooled_connection::deadpool::Pool;
 
 use super::events::NewEvent;
 use super::models::{AttachmentRow, ConversationRow, MessageRow};
-use super::queries::{Reads, Writes as _};
+use super::queries::{Counts as _, Reads, Writes as _};
 use super::schema::{attachments, conversations, memberships, messages, teams, users, visitors};
 use super::transaction::transaction;
 use super::{Backend, SqliteWriter, Store, StoreError, is_unique_violation, read, write};
@@ -209,6 +209,7 @@ impl Store {
                 }
             }
             diesel::insert_into(conversations::table).values(&row).execute(conn).await?;
+            conn.recount(&row.id, now).await?;
             let created = conn.conversation_view(&row.workspace_id, &row.id).await?.ok_or_else(missing)?;
             let mut new = vec![NewEvent {
                 conversation_id: Some(row.id.clone()),

@@ -25,6 +25,7 @@ pub mod notifications;
 pub mod privacy;
 pub(crate) mod queries;
 pub mod replies;
+pub mod reports;
 pub mod retention;
 pub mod routing;
 pub mod rules;

@@ -6,19 +6,21 @@ use serde::{Deserialize, Serialize};
 use super::StoreError;
 use crate::domain::account::Role;
 use crate::domain::conversation::{Priority, Sender, Status};
+use crate::domain::histogram::Histogram;
 use crate::domain::id::{
     ArticleId, AttachmentId, AuditId, CannedResponseId, ConversationId, DeliveryId, InviteId, JobId, MessageId,
     PasswordResetId, RefreshTokenId, RuleId, SessionId, TeamId, UserId, VisitorId, WebhookId, WidgetId, WorkspaceId,
 };
 use crate::domain::job::JobState;
+use crate::domain::report::Tally;
 use crate::domain::routing::{AgentStatus, Mode, Responder};
 use crate::domain::webhook::DeliveryState;
 use crate::realtime::payload::{Attachment, Conversation, Message, Visitor, VisitorDelta};
 
 use super::schema::{
     articles, attachments, audit_log, canned_responses, conversations, events, invites, jobs, memberships, messages,
-    page_views, password_resets, refresh_tokens, rules, teams, users, visitors, webhook_deliveries, webhooks, widgets,
-    workspaces,
+    page_views, password_resets, refresh_tokens, report_figures, rules, teams, users, visitors, webhook_deliveries,
+    webhooks, widgets, workspaces,
 };
 
 /// A workspace row.
@@ -32,12 +34,22 @@ pub struct WorkspaceRow {
     pub routing_mode: Mode,
     #[diesel(skip_insertion)]
     pub unassign_on_offline: bool,
+    /// The time zone reports count days in (IANA name).
+    #[diesel(skip_insertion)]
+    pub time_zone: String,
 }
 
 impl WorkspaceRow {
-    /// A new workspace with default routing.
+    /// A new workspace with default routing, reporting in UTC.
     pub fn new(id: WorkspaceId, name: String, created_at: i64) -> Self {
-        Self { id, name, created_at, routing_mode: Mode::LeastLoaded, unassign_on_offline: false }
+        Self {
+            id,
+            name,
+            created_at,
+            routing_mode: Mode::LeastLoaded,
+            unassign_on_offline: false,
+            time_zone: "UTC".to_owned(),
+        }
     }
 }
 
@@ -603,6 +615,103 @@ impl VisitorRow {
             first_seen_at: self.first_seen_at,
             last_seen_at: self.last_seen_at,
             visit_started_at: self.visit_started_at,
+        }
+    }
+}
+
+/// A `report_figures` row: one scope's figures over one span (see `store::reports`).
+#[derive(Clone, Debug, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = report_figures, primary_key(workspace_id, span, dim, start_at))]
+pub struct FiguresRow {
+    pub workspace_id: WorkspaceId,
+    /// Seconds: 900 or 86,400.
+    pub span: i32,
+    pub dim: String,
+    pub start_at: i64,
+    pub started: i64,
+    pub still_open: i64,
+    pub resolved: i64,
+    pub missed: i64,
+    pub first_responses: i64,
+    pub first_response_secs: i64,
+    pub first_response_business_secs: i64,
+    pub resolution_secs: i64,
+    pub resolution_business_secs: i64,
+    pub stars_1: i64,
+    pub stars_2: i64,
+    pub stars_3: i64,
+    pub stars_4: i64,
+    pub stars_5: i64,
+    pub bot_answered: i64,
+    pub bot_resolved: i64,
+    pub handed_off: i64,
+    pub online_secs: i64,
+    pub busy_secs: i64,
+    pub away_secs: i64,
+    pub first_response_hist: String,
+    pub first_response_business_hist: String,
+    pub resolution_hist: String,
+    pub resolution_business_hist: String,
+}
+
+impl FiguresRow {
+    /// The row holding `t`.
+    pub fn of(workspace_id: &WorkspaceId, span: i32, dim: &str, start_at: i64, t: &Tally) -> Self {
+        Self {
+            workspace_id: workspace_id.clone(),
+            span,
+            dim: dim.to_owned(),
+            start_at,
+            started: t.started,
+            still_open: t.still_open,
+            resolved: t.resolved,
+            missed: t.missed,
+            first_responses: t.first_responses,
+            first_response_secs: t.first_response_secs,
+            first_response_business_secs: t.first_response_business_secs,
+            resolution_secs: t.resolution_secs,
+            resolution_business_secs: t.resolution_business_secs,
+            stars_1: t.stars[0],
+            stars_2: t.stars[1],
+            stars_3: t.stars[2],
+            stars_4: t.stars[3],
+            stars_5: t.stars[4],
+            bot_answered: t.bot_answered,
+            bot_resolved: t.bot_resolved,
+            handed_off: t.handed_off,
+            online_secs: t.online_secs,
+            busy_secs: t.busy_secs,
+            away_secs: t.away_secs,
+            first_response_hist: t.first_response_hist.to_text(),
+            first_response_business_hist: t.first_response_business_hist.to_text(),
+            resolution_hist: t.resolution_hist.to_text(),
+            resolution_business_hist: t.resolution_business_hist.to_text(),
+        }
+    }
+
+    /// Its figures.
+    pub fn tally(&self) -> Tally {
+        Tally {
+            started: self.started,
+            still_open: self.still_open,
+            resolved: self.resolved,
+            missed: self.missed,
+            first_responses: self.first_responses,
+            first_response_secs: self.first_response_secs,
+            first_response_business_secs: self.first_response_business_secs,
+            resolution_secs: self.resolution_secs,
+            resolution_business_secs: self.resolution_business_secs,
+            stars: [self.stars_1, self.stars_2, self.stars_3, self.stars_4, self.stars_5],
+            bot_answered: self.bot_answered,
+            bot_resolved: self.bot_resolved,
+            handed_off: self.handed_off,
+            online_secs: self.online_secs,
+            busy_secs: self.busy_secs,
+            away_secs: self.away_secs,
+            first_response_hist: Histogram::from_text(&self.first_response_hist),
+            first_response_business_hist: Histogram::from_text(&self.first_response_business_hist),
+            resolution_hist: Histogram::from_text(&self.resolution_hist),
+            resolution_business_hist: Histogram::from_text(&self.resolution_business_hist),
         }
     }
 }

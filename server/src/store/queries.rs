@@ -178,9 +178,37 @@ pub(crate) trait Writes: Reads {
 }
 
 /// The SQLite writer.
+/// Keeping the report rollups (`report_figures`) in step with the changes they count, in
+/// the same transaction (the writer connection types only).
+pub(crate) trait Counts {
+    /// Recounts a conversation's part in the reports after a change made at `now`: works
+    /// out what it counts for now ([`crate::domain::report::Counted`]), applies the
+    /// difference from what it counted for before, and keeps the new state. Cheap when
+    /// nothing report-relevant changed (two reads by key).
+    async fn recount(&mut self, conversation_id: &ConversationId, now: i64) -> Result<(), StoreError>;
+
+    /// Counts a member's presence after it may have changed: the time since their last
+    /// change goes to the state they had (online, busy or away), and a new stretch starts.
+    async fn count_presence(
+        &mut self,
+        workspace_id: &WorkspaceId,
+        user_id: &UserId,
+        now: i64,
+    ) -> Result<(), StoreError>;
+
+    /// Adds changes to the rollups.
+    async fn add_figures(
+        &mut self,
+        workspace_id: &WorkspaceId,
+        changes: std::collections::BTreeMap<crate::domain::report::Key, crate::domain::report::Tally>,
+    ) -> Result<(), StoreError>;
+}
+
 #[path = "queries"]
 mod sqlite_writer {
     type Conn = crate::store::SqliteWriter;
+    #[path = "counts.rs"]
+    mod counts;
     #[path = "reads.rs"]
     mod reads;
     #[path = "writes.rs"]
@@ -199,6 +227,8 @@ mod sqlite_reader {
 #[path = "queries"]
 mod postgres {
     type Conn = diesel_async::AsyncPgConnection;
+    #[path = "counts.rs"]
+    mod counts;
     #[path = "reads.rs"]
     mod reads;
     #[path = "writes.rs"]

@@ -12,7 +12,7 @@ use diesel_async::RunQueryDsl;
 
 use super::events::NewEvent;
 use super::models::{MembershipRow, UserRow};
-use super::queries::{Reads as _, Writes as _};
+use super::queries::{Counts as _, Reads as _, Writes as _};
 use super::schema::{conversations, memberships, team_members, users, workspaces};
 use super::{Store, StoreError, read, write};
 use crate::domain::conversation::Status;
@@ -80,6 +80,7 @@ impl Store {
             if was_present {
                 return Ok(Vec::new());
             }
+            conn.count_presence(workspace_id, user_id, now).await?;
             let mut new = Vec::new();
             if let Some(member) = conn.member_view(workspace_id, user_id, now, grace).await? {
                 new.push(member_event(member));
@@ -107,6 +108,7 @@ impl Store {
             if changed == 0 {
                 return Ok(None);
             }
+            conn.count_presence(workspace_id, user_id, now).await?;
             let mut new = Vec::new();
             if status == AgentStatus::Offline {
                 new.extend(conn.unassign_if_configured(workspace_id, user_id, now).await?);
@@ -256,6 +258,7 @@ impl Store {
                 if gone == 0 {
                     return Ok::<_, StoreError>(Vec::new());
                 }
+                conn.count_presence(&workspace_id, &user_id, now).await?;
                 let mut new = conn.unassign_if_configured(&workspace_id, &user_id, now).await?;
                 new.extend(conn.route_queue(&workspace_id, now, grace).await?);
                 if let Some(member) = conn.member_view(&workspace_id, &user_id, now, grace).await? {

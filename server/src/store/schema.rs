@@ -21,6 +21,7 @@ diesel::table! {
         bot_last_error -> Text,
         bot_last_error_at -> Nullable<BigInt>,
         has_rules -> Bool,
+        time_zone -> Text,
     }
 }
 
@@ -68,6 +69,8 @@ diesel::table! {
         max_chats -> Integer,
         last_assigned_at -> Nullable<BigInt>,
         present -> Bool,
+        presence_counted -> Text,
+        presence_since -> Nullable<BigInt>,
     }
 }
 
@@ -414,10 +417,51 @@ diesel::table! {
 
 diesel::joinable!(memberships -> users (user_id));
 diesel::joinable!(conversations -> visitors (visitor_id));
+diesel::joinable!(conversation_counts -> conversations (conversation_id));
 diesel::joinable!(page_views -> visitors (visitor_id));
 diesel::joinable!(messages -> conversations (conversation_id));
 diesel::joinable!(memberships -> workspaces (workspace_id));
 diesel::joinable!(webhook_deliveries -> webhooks (webhook_id));
+diesel::table! {
+    conversation_counts (conversation_id) {
+        conversation_id -> Text,
+        counted -> Text,
+    }
+}
+
+diesel::table! {
+    report_figures (workspace_id, span, dim, start_at) {
+        workspace_id -> Text,
+        span -> Integer,
+        dim -> Text,
+        start_at -> BigInt,
+        started -> BigInt,
+        still_open -> BigInt,
+        resolved -> BigInt,
+        missed -> BigInt,
+        first_responses -> BigInt,
+        first_response_secs -> BigInt,
+        first_response_business_secs -> BigInt,
+        resolution_secs -> BigInt,
+        resolution_business_secs -> BigInt,
+        stars_1 -> BigInt,
+        stars_2 -> BigInt,
+        stars_3 -> BigInt,
+        stars_4 -> BigInt,
+        stars_5 -> BigInt,
+        bot_answered -> BigInt,
+        bot_resolved -> BigInt,
+        handed_off -> BigInt,
+        online_secs -> BigInt,
+        busy_secs -> BigInt,
+        away_secs -> BigInt,
+        first_response_hist -> Text,
+        first_response_business_hist -> Text,
+        resolution_hist -> Text,
+        resolution_business_hist -> Text,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     server_secrets,
     workspaces,
@@ -446,5 +490,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     team_members,
     rules,
     rule_firings,
+    report_figures,
+    conversation_counts,
     workspace_models,
 );

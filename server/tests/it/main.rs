@@ -27,6 +27,7 @@ mod privacy;
 mod properties;
 mod push_service;
 mod receiver;
+mod reports;
 mod retention;
 mod routing;
 mod teams;

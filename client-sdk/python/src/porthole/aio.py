@@ -26,6 +26,7 @@ from porthole.v1 import (
     conversation_pb2,
     conversation_pb2_grpc,
     notification_pb2_grpc,
+    report_pb2_grpc,
     visitor_pb2,
     visitor_pb2_grpc,
     webhook_pb2_grpc,
@@ -83,6 +84,7 @@ class AsyncClient:
         self._canned = canned_pb2_grpc.CannedResponseServiceStub(self._channel)
         self._webhooks = webhook_pb2_grpc.WebhookServiceStub(self._channel)
         self._notifications = notification_pb2_grpc.NotificationServiceStub(self._channel)
+        self._reports = report_pb2_grpc.ReportServiceStub(self._channel)
 
     # -- raw stubs ---------------------------------------------------------------------
 
@@ -130,6 +132,11 @@ class AsyncClient:
     def notifications(self) -> notification_pb2_grpc.NotificationServiceStub:
         """NotificationService: e-mail and push settings."""
         return self._notifications
+
+    @property
+    def reports(self) -> report_pb2_grpc.ReportServiceStub:
+        """ReportService: reports of a range of days, their conversations, live figures."""
+        return self._reports
 
     # -- session -----------------------------------------------------------------------
 

@@ -24,6 +24,7 @@ from porthole.v1 import (
     conversation_pb2,
     conversation_pb2_grpc,
     notification_pb2_grpc,
+    report_pb2_grpc,
     visitor_pb2,
     visitor_pb2_grpc,
     webhook_pb2_grpc,
@@ -103,6 +104,7 @@ class Client:
         self._canned = canned_pb2_grpc.CannedResponseServiceStub(self._channel)
         self._webhooks = webhook_pb2_grpc.WebhookServiceStub(self._channel)
         self._notifications = notification_pb2_grpc.NotificationServiceStub(self._channel)
+        self._reports = report_pb2_grpc.ReportServiceStub(self._channel)
 
     # -- raw stubs ---------------------------------------------------------------------
 
@@ -152,6 +154,11 @@ class Client:
     def notifications(self) -> notification_pb2_grpc.NotificationServiceStub:
         """NotificationService: e-mail and push settings."""
         return self._notifications
+
+    @property
+    def reports(self) -> report_pb2_grpc.ReportServiceStub:
+        """ReportService: reports of a range of days, their conversations, live figures."""
+        return self._reports
 
     # -- session -----------------------------------------------------------------------
 

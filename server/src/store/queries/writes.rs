@@ -23,7 +23,7 @@ use crate::store::events::NewEvent;
 use crate::store::models::{
     AttachmentRow, ConversationRow, DeliveryRow, EventRow, JobRow, MembershipRow, MessageRow, UserRow, WebhookRow,
 };
-use crate::store::queries::{Reads, Writes};
+use crate::store::queries::{Counts, Reads, Writes};
 use crate::store::routing::view_of;
 use crate::store::schema::rules as rule_rows;
 use crate::store::schema::{
@@ -250,6 +250,7 @@ impl Writes for Conn {
                     ))
                     .execute(self)
                     .await?;
+                self.recount(&conversation_id, now).await?;
                 diesel::update(memberships::table.find((workspace_id, &agent.user_id)))
                     .set(memberships::last_assigned_at.eq(turn))
                     .execute(self)
@@ -337,6 +338,7 @@ impl Writes for Conn {
                     ))
                     .execute(self)
                     .await?;
+                self.recount(&row.id, now).await?;
                 if let Some(view) = self.conversation_view(workspace_id, &row.id).await? {
                     events.push(NewEvent {
                         conversation_id: Some(row.id.clone()),
@@ -690,6 +692,11 @@ impl Writes for Conn {
             },
         };
         diesel::insert_into(messages::table).values(&message).execute(self).await?;
+        // Reports count first responses (who sent one is read from the message, so after
+        // it), reopenings and take-overs.
+        if before != status || (from_us && current.first_response_at.is_none()) || takes_over {
+            self.recount(&new.conversation_id, new.now).await?;
+        }
         let message = message.to_payload()?;
         // Its e-mails exist exactly when it does (a same-key retry above writes none).
         for job in &new.notify {
@@ -764,6 +771,7 @@ impl Writes for Conn {
             .set(conversations::updated_at.eq(now))
             .execute(self)
             .await?;
+        self.recount(conversation_id, now).await?;
         let mut new = Vec::new();
         if change.line.is_some() || change.bot_note.is_some() {
             let visitor_id: VisitorId =

@@ -147,18 +147,20 @@ class Job(_message.Message):
     def __init__(self, id: _Optional[str] = ..., kind: _Optional[str] = ..., summary: _Optional[str] = ..., state: _Optional[_Union[JobState, str]] = ..., attempts: _Optional[int] = ..., max_attempts: _Optional[int] = ..., last_error: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., next_attempt_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class Workspace(_message.Message):
-    __slots__ = ("id", "name", "create_time", "routing_mode", "unassign_on_offline")
+    __slots__ = ("id", "name", "create_time", "routing_mode", "unassign_on_offline", "time_zone")
     ID_FIELD_NUMBER: _ClassVar[int]
     NAME_FIELD_NUMBER: _ClassVar[int]
     CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
     ROUTING_MODE_FIELD_NUMBER: _ClassVar[int]
     UNASSIGN_ON_OFFLINE_FIELD_NUMBER: _ClassVar[int]
+    TIME_ZONE_FIELD_NUMBER: _ClassVar[int]
     id: str
     name: str
     create_time: _timestamp_pb2.Timestamp
     routing_mode: RoutingMode
     unassign_on_offline: bool
-    def __init__(self, id: _Optional[str] = ..., name: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., routing_mode: _Optional[_Union[RoutingMode, str]] = ..., unassign_on_offline: _Optional[bool] = ...) -> None: ...
+    time_zone: str
+    def __init__(self, id: _Optional[str] = ..., name: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., routing_mode: _Optional[_Union[RoutingMode, str]] = ..., unassign_on_offline: _Optional[bool] = ..., time_zone: _Optional[str] = ...) -> None: ...
 
 class Member(_message.Message):
     __slots__ = ("user_id", "email", "display_name", "role", "join_time", "status", "presence", "max_concurrent_chats", "current_load")
@@ -209,14 +211,16 @@ class GetWorkspaceResponse(_message.Message):
     def __init__(self, workspace: _Optional[_Union[Workspace, _Mapping]] = ...) -> None: ...
 
 class UpdateWorkspaceRequest(_message.Message):
-    __slots__ = ("name", "routing_mode", "unassign_on_offline")
+    __slots__ = ("name", "routing_mode", "unassign_on_offline", "time_zone")
     NAME_FIELD_NUMBER: _ClassVar[int]
     ROUTING_MODE_FIELD_NUMBER: _ClassVar[int]
     UNASSIGN_ON_OFFLINE_FIELD_NUMBER: _ClassVar[int]
+    TIME_ZONE_FIELD_NUMBER: _ClassVar[int]
     name: str
     routing_mode: RoutingMode
     unassign_on_offline: bool
-    def __init__(self, name: _Optional[str] = ..., routing_mode: _Optional[_Union[RoutingMode, str]] = ..., unassign_on_offline: _Optional[bool] = ...) -> None: ...
+    time_zone: str
+    def __init__(self, name: _Optional[str] = ..., routing_mode: _Optional[_Union[RoutingMode, str]] = ..., unassign_on_offline: _Optional[bool] = ..., time_zone: _Optional[str] = ...) -> None: ...
 
 class UpdateWorkspaceResponse(_message.Message):
     __slots__ = ("workspace",)

@@ -132,8 +132,8 @@ class WorkspaceServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def UpdateWorkspace(self, request, context):
-        """Renames the workspace. Owner or admin.
-        Errors: UNAUTHENTICATED, PERMISSION_DENIED, INVALID_ARGUMENT (empty name).
+        """Renames the workspace or changes its routing or time zone. Owner or admin.
+        Errors: UNAUTHENTICATED, PERMISSION_DENIED, INVALID_ARGUMENT (empty name, unknown time zone).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

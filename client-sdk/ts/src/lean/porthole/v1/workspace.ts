@@ -181,6 +181,8 @@ export interface Workspace {
   routingMode: RoutingMode;
   /** Whether an agent who goes offline loses their open conversations back to the queue. */
   unassignOnOffline: boolean;
+  /** The time zone reports count days in (IANA name, `Europe/Berlin`); `UTC` until set. */
+  timeZone: string;
 }
 
 /** A person's membership in a workspace. */
@@ -249,7 +251,11 @@ export interface UpdateWorkspaceRequest {
     | RoutingMode
     | undefined;
   /** New unassign-on-offline rule; unchanged when unset. */
-  unassignOnOffline?: boolean | undefined;
+  unassignOnOffline?:
+    | boolean
+    | undefined;
+  /** New time zone for reports, an IANA name (`America/New_York`); unchanged when unset. */
+  timeZone?: string | undefined;
 }
 
 /** Response of WorkspaceService.UpdateWorkspace. */
@@ -994,7 +1000,7 @@ export const Job: MessageFns<Job> = {
 };
 
 function createBaseWorkspace(): Workspace {
-  return { id: "", name: "", createTime: undefined, routingMode: 0, unassignOnOffline: false };
+  return { id: "", name: "", createTime: undefined, routingMode: 0, unassignOnOffline: false, timeZone: "" };
 }
 
 export const Workspace: MessageFns<Workspace> = {
@@ -1013,6 +1019,9 @@ export const Workspace: MessageFns<Workspace> = {
     }
     if (message.unassignOnOffline !== false) {
       writer.uint32(40).bool(message.unassignOnOffline);
+    }
+    if (message.timeZone !== "") {
+      writer.uint32(50).string(message.timeZone);
     }
     return writer;
   },
@@ -1068,6 +1077,14 @@ export const Workspace: MessageFns<Workspace> = {
             }
 
             message.unassignOnOffline = reader.bool();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.timeZone = reader.string();
             continue;
           }
         }
@@ -1410,7 +1427,7 @@ export const GetWorkspaceResponse: MessageFns<GetWorkspaceResponse> = {
 };
 
 function createBaseUpdateWorkspaceRequest(): UpdateWorkspaceRequest {
-  return { name: undefined, routingMode: undefined, unassignOnOffline: undefined };
+  return { name: undefined, routingMode: undefined, unassignOnOffline: undefined, timeZone: undefined };
 }
 
 export const UpdateWorkspaceRequest: MessageFns<UpdateWorkspaceRequest> = {
@@ -1423,6 +1440,9 @@ export const UpdateWorkspaceRequest: MessageFns<UpdateWorkspaceRequest> = {
     }
     if (message.unassignOnOffline !== undefined) {
       writer.uint32(24).bool(message.unassignOnOffline);
+    }
+    if (message.timeZone !== undefined) {
+      writer.uint32(34).string(message.timeZone);
     }
     return writer;
   },
@@ -1462,6 +1482,14 @@ export const UpdateWorkspaceRequest: MessageFns<UpdateWorkspaceRequest> = {
             }
 
             message.unassignOnOffline = reader.bool();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.timeZone = reader.string();
             continue;
           }
         }
@@ -2463,8 +2491,8 @@ export const WorkspaceServiceDefinition = {
       options: {},
     },
     /**
-     * Renames the workspace. Owner or admin.
-     * Errors: UNAUTHENTICATED, PERMISSION_DENIED, INVALID_ARGUMENT (empty name).
+     * Renames the workspace or changes its routing or time zone. Owner or admin.
+     * Errors: UNAUTHENTICATED, PERMISSION_DENIED, INVALID_ARGUMENT (empty name, unknown time zone).
      */
     updateWorkspace: {
       name: "UpdateWorkspace",
