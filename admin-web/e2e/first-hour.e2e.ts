@@ -90,8 +90,10 @@ function widgetApi(token: string) {
 
 /** Where the owner's navigation leads, and a heading each page shows. */
 const DESTINATIONS: Array<[string, string, RegExp]> = [
+  ["Overview", "/app/overview", /^Overview$/],
   ["Inbox", "/app/inbox", /^Inbox$/],
   ["Live visitors", "/app/visitors", /Live visitors/],
+  ["Reports", "/app/reports", /^Reports$/],
   ["Knowledge base", "/app/knowledge", /^Knowledge base$/],
   ["Rules", "/app/rules", /^Rules$/],
   ["Widgets", "/app/widgets", /^Widgets$/],
@@ -169,12 +171,20 @@ test("navigation: labels on a desktop, collapsible and remembered; every destina
   const tabs = mobile.getByRole("navigation", { name: "Main" });
   await mobile.getByTestId("inbox-empty").waitFor();
   await shot(mobile, "nav-phone");
-  for (const [label, path, heading] of DESTINATIONS) {
+  // Reports are not in the full tab bar: the Overview's "Reports" button leads there.
+  for (const [label, path, heading] of DESTINATIONS.filter(([label]) => label !== "Reports")) {
     await tabs.getByRole("link", { name: label, exact: true }).click();
     await expect.poll(() => new URL(mobile.url()).pathname).toBe(path);
     await mobile.getByRole("heading", { name: heading }).first().waitFor();
     expect(await mobile.getByText("Nothing here").count()).toBe(0);
   }
+  expect(await tabs.getByRole("link", { name: "Reports", exact: true }).count()).toBe(0);
+  await tabs.getByRole("link", { name: "Overview", exact: true }).click();
+  await mobile.getByRole("main").getByRole("link", { name: "Reports" }).click();
+  await mobile
+    .getByRole("heading", { name: /^Reports$/ })
+    .first()
+    .waitFor();
   await phone.close();
 });
 

@@ -44,6 +44,12 @@ const RulesScreen = lazy(() =>
 const LiveVisitorsScreen = lazy(() =>
   import("./visitors/LiveVisitorsScreen").then((m) => ({ default: m.LiveVisitorsScreen })),
 );
+const OverviewScreen = lazy(() =>
+  import("./reports/OverviewScreen").then((m) => ({ default: m.OverviewScreen })),
+);
+const ReportsScreen = lazy(() =>
+  import("./reports/ReportsScreen").then((m) => ({ default: m.ReportsScreen })),
+);
 const WidgetsScreen = lazy(() =>
   import("./widgets/WidgetsScreen").then((m) => ({ default: m.WidgetsScreen })),
 );
@@ -157,6 +163,22 @@ export function App() {
               {/* In the main bundle: the inbox shows the same checklist while steps remain. */}
               <Route path="/get-started" element={<GetStartedScreen />} />
               <Route path="/inbox/:conversationId" element={<InboxScreen />} />
+              <Route
+                path="/overview"
+                element={
+                  <Lazy>
+                    <OverviewScreen />
+                  </Lazy>
+                }
+              />
+              <Route
+                path="/reports"
+                element={
+                  <Lazy>
+                    <ReportsScreen />
+                  </Lazy>
+                }
+              />
               <Route
                 path="/visitors"
                 element={

@@ -1,11 +1,12 @@
-//! Settings: profile name, password, the workspace (admins), canned responses, a way to the
+//! Settings: profile name, password, the workspace (admins: name, assignment, the time zone
+//! reports count days in; `#time-zone` focuses it), canned responses, a way to the
 //! notification settings (`/settings/notifications`) and theme.
 
 import { Code, ConnectError, RoutingMode } from "@porthole/client";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { Bell } from "lucide-react";
-import { type FormEvent, useState } from "react";
-import { Link } from "react-router";
+import { type FormEvent, useEffect, useMemo, useRef, useState } from "react";
+import { Link, useLocation } from "react-router";
 import { CannedResponsesCard } from "../canned/CannedResponsesCard";
 import { Button, buttonClasses } from "../components/ui/Button";
 import { cn } from "../components/ui/cn";
@@ -19,6 +20,7 @@ import { useIsAdmin, useMe } from "../lib/auth";
 import { formErrors } from "../lib/errors";
 import { roleLabel } from "../lib/format";
 import { setPrefs, usePrefs } from "../lib/prefs";
+import { timeZoneChoices } from "../reports/timeZones";
 import { PageHeader } from "../shell/PageHeader";
 
 export function SettingsScreen() {
@@ -233,15 +235,38 @@ function WorkspaceCard() {
     workspace?.routingMode || RoutingMode.LEAST_LOADED,
   );
   const [unassign, setUnassign] = useState(workspace?.unassignOnOffline ?? false);
+  const savedZone = workspace?.timeZone || "UTC";
+  const [timeZone, setTimeZone] = useState(savedZone);
+  const browserZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const zones = useMemo(
+    () => timeZoneChoices(savedZone, timeZone, browserZone),
+    [savedZone, timeZone, browserZone],
+  );
+  const zoneSelect = useRef<HTMLSelectElement>(null);
+  const location = useLocation();
+  // The reports' "Change" link leads here.
+  useEffect(() => {
+    if (location.hash !== "#time-zone") return;
+    zoneSelect.current?.scrollIntoView({ block: "center" });
+    zoneSelect.current?.focus({ preventScroll: true });
+  }, [location.hash]);
   const [errors, setErrors] = useState<{ fields: Record<string, string>; form?: string }>({
     fields: {},
   });
   const save = useMutation({
     mutationFn: () =>
-      workspaceClient.updateWorkspace({ name, routingMode: routing, unassignOnOffline: unassign }),
+      workspaceClient.updateWorkspace({
+        name,
+        routingMode: routing,
+        unassignOnOffline: unassign,
+        // Only a change: unset leaves it as it is.
+        ...(timeZone !== savedZone ? { timeZone } : {}),
+      }),
     onSuccess: (res) => {
       setErrors({ fields: {} });
       if (me && res.workspace) qc.setQueryData(keys.me, { ...me, workspace: res.workspace });
+      // Reports count days in the time zone: the ones held are of the old days.
+      void qc.invalidateQueries({ queryKey: keys.reports });
       toast("Workspace saved");
     },
     onError: (e) => setErrors(formErrors(e)),
@@ -249,9 +274,13 @@ function WorkspaceCard() {
   const dirty =
     name !== workspace?.name ||
     routing !== (workspace?.routingMode || RoutingMode.LEAST_LOADED) ||
-    unassign !== workspace?.unassignOnOffline;
+    unassign !== workspace?.unassignOnOffline ||
+    timeZone !== savedZone;
   return (
-    <Card title="Workspace" description="How new conversations find an agent.">
+    <Card
+      title="Workspace"
+      description="How new conversations find an agent, and whose clock reports keep."
+    >
       <form
         className="space-y-5"
         noValidate
@@ -286,6 +315,45 @@ function WorkspaceCard() {
                     </option>
                   ),
                 )}
+              </Select>
+            )}
+          </Field>
+        </div>
+        <div id="time-zone" className="grid gap-4 sm:grid-cols-2">
+          <Field
+            label="Time zone for reports"
+            error={errors.fields.time_zone}
+            hint={
+              <>
+                Reports and the Overview count days from midnight here.
+                {browserZone && browserZone !== timeZone && (
+                  <>
+                    {" "}
+                    <button
+                      type="button"
+                      className="font-medium text-brand-600 hover:underline dark:text-brand-300"
+                      onClick={() => setTimeZone(browserZone)}
+                    >
+                      Use {browserZone}
+                    </button>{" "}
+                    (this browser's).
+                  </>
+                )}
+              </>
+            }
+          >
+            {(p) => (
+              <Select
+                {...p}
+                ref={zoneSelect}
+                value={timeZone}
+                onChange={(e) => setTimeZone(e.target.value)}
+              >
+                {zones.map((zone) => (
+                  <option key={zone.name} value={zone.name}>
+                    {zone.label}
+                  </option>
+                ))}
               </Select>
             )}
           </Field>

@@ -68,6 +68,9 @@ export const keys = {
   botStatus: ["bot-status"] as const,
   /** Set once the server said it has no AI model (`bot/queries.ts`): assist actions hide. */
   noModel: ["bot-no-model"] as const,
+  /** Every report (`reports/`; not in the feed): read again when the time zone changes. */
+  reports: ["reports"] as const,
+  report: (request: unknown) => ["reports", request] as const,
 };
 
 function listQueries(qc: QueryClient) {

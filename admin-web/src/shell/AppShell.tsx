@@ -1,7 +1,7 @@
 //! The signed-in frame: the navigation (`navigation.ts`; icons and labels on wide screens,
 //! collapsible to icons, the choice kept per browser in `lib/prefs.ts`; icons alone below
-//! that; a tab bar on phones; "Get started" with its count first while an owner's or admin's
-//! setup steps remain), the user menu with status, theme and the setup guide, the
+//! that; a tab bar on phones, without what `navigation.ts` marks `phone: false`; "Get
+//! started" with its count first while an owner's or admin's setup steps remain), the user menu with status, theme and the setup guide, the
 //! live-connection indicator, and the unread count in the tab title. It loads the member's
 //! notification settings (the feed's sound and desktop notifications follow them) and opens
 //! what a clicked push asks for (the service worker's message).
@@ -90,8 +90,10 @@ function useUnreadCount(meId: string): number {
 
 const SECTION_TITLES: Record<string, string> = {
   "get-started": "Get started",
+  overview: "Overview",
   inbox: "Inbox",
   visitors: "Live visitors",
+  reports: "Reports",
   knowledge: "Knowledge base",
   rules: "Rules",
   widgets: "Widgets",
@@ -177,27 +179,29 @@ function Shell({ meId }: { meId: string }) {
       >
         {/* Tabs as wide as their labels plus an equal share of what is left: short labels
             ("Team") leave room for long ones ("Settings") when every destination is shown. */}
-        {nav.map((item) => (
-          <NavLink
-            key={item.to}
-            to={item.to}
-            aria-label={item.badge > 0 ? `${item.label}, ${item.badge} unread` : item.label}
-            className={({ isActive }) =>
-              cn(
-                "relative flex min-w-0 flex-auto flex-col items-center gap-0.5 px-px py-2 text-[10px] font-medium tracking-tight",
-                isActive ? "text-brand-600 dark:text-brand-400" : "text-zinc-500",
-              )
-            }
-          >
-            <item.icon className="size-[18px]" aria-hidden />
-            <span className="max-w-full truncate">{item.short}</span>
-            {item.badge > 0 && (
-              <span className="absolute top-1 left-1/2 ml-1.5 min-w-4 rounded-full bg-brand-600 px-1 text-center text-[10px] leading-4 text-white">
-                {item.badge}
-              </span>
-            )}
-          </NavLink>
-        ))}
+        {nav
+          .filter((item) => item.phone !== false)
+          .map((item) => (
+            <NavLink
+              key={item.to}
+              to={item.to}
+              aria-label={item.badge > 0 ? `${item.label}, ${item.badge} unread` : item.label}
+              className={({ isActive }) =>
+                cn(
+                  "relative flex min-w-0 flex-auto flex-col items-center gap-0.5 px-px py-2 text-[10px] font-medium tracking-tight",
+                  isActive ? "text-brand-600 dark:text-brand-400" : "text-zinc-500",
+                )
+              }
+            >
+              <item.icon className="size-[18px]" aria-hidden />
+              <span className="max-w-full truncate">{item.short}</span>
+              {item.badge > 0 && (
+                <span className="absolute top-1 left-1/2 ml-1.5 min-w-4 rounded-full bg-brand-600 px-1 text-center text-[10px] leading-4 text-white">
+                  {item.badge}
+                </span>
+              )}
+            </NavLink>
+          ))}
         <div className="flex flex-auto items-center justify-center">
           <UserMenu meId={meId} labelled={false} />
         </div>

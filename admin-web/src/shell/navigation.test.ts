@@ -10,6 +10,7 @@ test("agents, admins and owners each see their destinations, in order", () => {
   const paths = (rights: { isAdmin: boolean; isOwner: boolean }) =>
     navigationFor(rights).map((item) => item.to);
   expect(paths({ isAdmin: false, isOwner: false })).toEqual([
+    "/overview",
     "/inbox",
     "/visitors",
     "/knowledge",
@@ -18,8 +19,10 @@ test("agents, admins and owners each see their destinations, in order", () => {
     "/settings",
   ]);
   expect(paths({ isAdmin: true, isOwner: false })).toEqual([
+    "/overview",
     "/inbox",
     "/visitors",
+    "/reports",
     "/knowledge",
     "/rules",
     "/widgets",
@@ -37,6 +40,12 @@ test("every destination is a route of App.tsx (no link leads to Nothing here)", 
   for (const item of [...NAVIGATION, GET_STARTED]) expect(routes, item.to).toContain(item.to);
   // The user menu's destinations too.
   expect(routes).toContain("/settings/notifications");
+});
+
+test("the phone's tab bar leaves out Reports (the Overview leads there)", () => {
+  const phone = navigationFor({ isAdmin: true, isOwner: true }).filter((i) => i.phone !== false);
+  expect(phone.map((i) => i.to)).not.toContain("/reports");
+  expect(phone.map((i) => i.to)).toContain("/overview");
 });
 
 test("every destination has a short label for the phone's tab bar", () => {

@@ -6,6 +6,8 @@
 import {
   Blocks,
   BookOpen,
+  ChartColumn,
+  Gauge,
   Inbox,
   ListChecks,
   type LucideIcon,
@@ -26,11 +28,25 @@ export interface NavItem {
   icon: LucideIcon;
   /** Who sees it: every member, admins and owners, or owners only. */
   audience: "member" | "admin" | "owner";
+  /**
+   * False to leave it out of the phone's tab bar, which is full: Reports, reached there from
+   * the Overview's "Reports" button.
+   */
+  phone?: boolean;
 }
 
 export const NAVIGATION: readonly NavItem[] = [
+  { to: "/overview", label: "Overview", short: "Overview", icon: Gauge, audience: "member" },
   { to: "/inbox", label: "Inbox", short: "Inbox", icon: Inbox, audience: "member" },
   { to: "/visitors", label: "Live visitors", short: "Visitors", icon: Radar, audience: "member" },
+  {
+    to: "/reports",
+    label: "Reports",
+    short: "Reports",
+    icon: ChartColumn,
+    audience: "admin",
+    phone: false,
+  },
   {
     to: "/knowledge",
     label: "Knowledge base",
@@ -66,7 +82,7 @@ export const GET_STARTED: NavItem = {
   audience: "admin",
 };
 
-/** The destinations a member with these rights sees, in order. */
+/** The destinations a member with these rights sees, in order (on a phone: `phone` ones). */
 export function navigationFor(rights: { isAdmin: boolean; isOwner: boolean }): NavItem[] {
   return NAVIGATION.filter(
     (item) =>
