@@ -37,15 +37,17 @@ CREATE TABLE report_figures (
 );
 
 -- What each conversation adds to report_figures now (`domain::report::Counted` as
--- JSON). Conversations from before reports have no row and are counted at start-up. A
+-- JSON), and when it was rated (from it, for the reports' latest comments).
+-- Conversations from before reports have no row and are counted at start-up. A
 -- conversation deleted (retention, erasure) takes its row along; its figures stay.
 CREATE TABLE conversation_counts (
     conversation_id TEXT PRIMARY KEY REFERENCES conversations (id) ON DELETE CASCADE,
-    counted TEXT NOT NULL
+    workspace_id TEXT NOT NULL,
+    counted TEXT NOT NULL,
+    rated_at BIGINT
 );
+CREATE INDEX conversation_counts_rated_idx ON conversation_counts (workspace_id, rated_at) WHERE rated_at IS NOT NULL;
 CREATE INDEX conversations_started_idx ON conversations (workspace_id, created_at, id);
--- Reports list the latest rating comments.
-CREATE INDEX conversations_commented_idx ON conversations (workspace_id, updated_at) WHERE rating_comment <> '';
 
 -- The presence a member's time is being counted under ('online', 'busy', 'away' or
 -- 'offline') and since when.

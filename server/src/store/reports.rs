@@ -193,36 +193,30 @@ impl Store {
                 .select((users::id, users::display_name))
                 .load::<(String, String)>(conn)
                 .await?;
-            // A rating is given before the conversation's last update, so conversations
-            // rated in the range were updated since its start (newest first, bounded).
-            /// Id, stars, comment, assignee, counts.
-            type Commented = (ConversationId, i32, String, Option<String>, Option<String>);
-            let commented: Vec<Commented> = conversations::table
-                .left_join(conversation_counts::table)
-                .filter(conversations::workspace_id.eq(ws))
+            // The latest ratings of the range first; those with a comment until there are
+            // enough (a rating has a comment about one time in five).
+            /// Id, stars, comment, assignee, rated at.
+            type Commented = (ConversationId, i32, String, Option<String>, Option<i64>);
+            let commented: Vec<Commented> = conversation_counts::table
+                .inner_join(conversations::table)
+                .filter(conversation_counts::workspace_id.eq(ws))
+                .filter(conversation_counts::rated_at.ge(ask.start_ms))
+                .filter(conversation_counts::rated_at.lt(ask.end_ms))
                 .filter(conversations::rating_comment.ne(""))
-                .filter(conversations::updated_at.ge(ask.start_ms))
-                .order(conversations::updated_at.desc())
-                .limit(500)
+                .order(conversation_counts::rated_at.desc())
+                .limit(MAX_COMMENTS as i64)
                 .select((
                     conversations::id,
                     conversations::rating,
                     conversations::rating_comment,
                     conversations::assignee_user_id,
-                    conversation_counts::counted.nullable(),
+                    conversation_counts::rated_at,
                 ))
                 .load(conn)
                 .await?;
-            for (id, stars, comment, agent, counted) in commented {
-                let at = counted
-                    .and_then(|json| serde_json::from_str::<Counted>(&json).ok())
-                    .and_then(|c| c.rating)
-                    .map(|r| r.at);
-                if let Some(at) = at.filter(|at| (ask.start_ms..ask.end_ms).contains(at)) {
-                    data.comments.push(Comment { conversation_id: id, stars, comment, at, agent });
-                }
+            for (id, stars, comment, agent, at) in commented {
+                data.comments.push(Comment { conversation_id: id, stars, comment, at: at.unwrap_or_default(), agent });
             }
-            data.comments.sort_by_key(|c| std::cmp::Reverse(c.at));
             data.comments.truncate(MAX_COMMENTS);
             Ok::<_, StoreError>(data)
         })

@@ -425,7 +425,9 @@ diesel::joinable!(webhook_deliveries -> webhooks (webhook_id));
 diesel::table! {
     conversation_counts (conversation_id) {
         conversation_id -> Text,
+        workspace_id -> Text,
         counted -> Text,
+        rated_at -> Nullable<BigInt>,
     }
 }
 

@@ -129,11 +129,17 @@ impl Counts for Conn {
         }
         self.add_figures(&workspace_id, report::difference(before.as_ref(), Some(&after))).await?;
         let json = serde_json::to_string(&after)?;
+        let rated_at = after.rating.as_ref().map(|r| r.at);
         diesel::insert_into(conversation_counts::table)
-            .values((conversation_counts::conversation_id.eq(conversation_id), conversation_counts::counted.eq(&json)))
+            .values((
+                conversation_counts::conversation_id.eq(conversation_id),
+                conversation_counts::workspace_id.eq(&workspace_id),
+                conversation_counts::counted.eq(&json),
+                conversation_counts::rated_at.eq(rated_at),
+            ))
             .on_conflict(conversation_counts::conversation_id)
             .do_update()
-            .set(conversation_counts::counted.eq(&json))
+            .set((conversation_counts::counted.eq(&json), conversation_counts::rated_at.eq(rated_at)))
             .execute(self)
             .await?;
         Ok(())
