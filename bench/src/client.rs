@@ -130,6 +130,14 @@ impl Client {
         pb::conversation_service_client::ConversationServiceClient::new(self.authed())
     }
 
+    pub fn reports(&self) -> pb::report_service_client::ReportServiceClient<Authed> {
+        pb::report_service_client::ReportServiceClient::new(self.authed())
+    }
+
+    pub fn teams(&self) -> pb::team_service_client::TeamServiceClient<Authed> {
+        pb::team_service_client::TeamServiceClient::new(self.authed())
+    }
+
     pub fn visitor(&self) -> pb::visitor_service_client::VisitorServiceClient<Authed> {
         pb::visitor_service_client::VisitorServiceClient::new(self.authed())
     }

@@ -19,6 +19,7 @@ mod idle;
 mod infra;
 mod peer;
 mod process;
+mod reports;
 mod runs;
 mod scenarios;
 
@@ -69,6 +70,9 @@ pub struct Args {
     pub streams: usize,
     /// Source addresses 127.0.0.1… to spread them over (more are used when needed).
     pub source_addresses: usize,
+    /// Conversations the `reports` scenario writes, and messages in each.
+    pub report_conversations: usize,
+    pub report_messages_per: usize,
     /// How long `idle` measures the server's CPU with every feed open.
     pub idle_window: Duration,
     /// Messages per second the one flooding visitor tries to send (`flood`).
@@ -112,10 +116,13 @@ impl Args {
             source_addresses: 4,
             idle_window: Duration::from_secs(20),
             flood_rate: 1000.0,
+            report_conversations: 1_000_000,
+            report_messages_per: 10,
         };
         let mut quick = false;
         let mut runs_given = false;
         let mut streams_given = false;
+        let mut conversations_given = false;
         let mut it = std::env::args().skip(1);
         let seconds = |v: &str| v.parse::<f64>().map(Duration::from_secs_f64).map_err(|_| format!("bad seconds {v:?}"));
         let count = |v: &str| v.parse::<usize>().map_err(|_| format!("bad number {v:?}"));
@@ -169,6 +176,11 @@ impl Args {
                 }
                 "--source-addresses" => args.source_addresses = count(&value)?.max(1),
                 "--idle-window" => args.idle_window = seconds(&value)?,
+                "--conversations" => {
+                    args.report_conversations = count(&value)?.max(1);
+                    conversations_given = true;
+                }
+                "--messages-per" => args.report_messages_per = count(&value)?.max(1),
                 "--flood-rate" => args.flood_rate = value.parse().map_err(|_| format!("bad rate {value:?}"))?,
                 other => return Err(format!("unknown flag {other}")),
             }
@@ -188,6 +200,9 @@ impl Args {
             }
             if !streams_given {
                 args.streams = 200;
+            }
+            if !conversations_given {
+                args.report_conversations = 10_000;
             }
             args.source_addresses = args.source_addresses.min(2);
             args.idle_window = args.idle_window.min(Duration::from_secs(1));

@@ -161,6 +161,11 @@ impl Server {
     }
 
     /// Resident memory in bytes.
+    /// The server's data directory (its SQLite file is `porthole.db` there).
+    pub fn data_dir(&self) -> &std::path::Path {
+        &self.data_dir
+    }
+
     pub fn rss_bytes(&self) -> u64 {
         rss_bytes_of(self.child.id())
     }

@@ -36,7 +36,8 @@ fn summary(h: &Shared) -> Value {
     json!({ "count": h.len(), "p50_ms": ms(0.5), "p99_ms": ms(0.99), "p999_ms": ms(0.999), "max_ms": h.max() as f64 / 1000.0 })
 }
 
-const SCENARIOS: &[&str] = &["startup", "ingest", "chat", "compare", "idle", "replicas", "flood", "chaos", "all"];
+const SCENARIOS: &[&str] =
+    &["startup", "ingest", "chat", "compare", "idle", "replicas", "flood", "chaos", "reports", "all"];
 
 /// Runs the scenario(s) named in `args`, each `args.runs` times.
 pub async fn run(args: &Args) -> Result<Vec<Value>, String> {
@@ -65,6 +66,15 @@ pub async fn run(args: &Args) -> Result<Vec<Value>, String> {
         ];
         let name = format!("ingest[{}]", backend_name(args));
         results.push(repeat(args, &name, &figures, async || ingest(args).await).await?);
+    }
+    if wants("reports") {
+        let figures = [
+            figure("30 days", &["month", "median_ms"], "ms"),
+            figure("a year", &["year", "median_ms"], "ms"),
+            figure("an agent's year", &["year_agent", "median_ms"], "ms"),
+        ];
+        let name = format!("reports[{}]", backend_name(args));
+        results.push(repeat(args, &name, &figures, async || crate::reports::reports(args).await).await?);
     }
     if wants("chat") {
         for &protocol in &protocols {
@@ -122,7 +132,7 @@ pub async fn run(args: &Args) -> Result<Vec<Value>, String> {
 }
 
 /// "sqlite" or "postgres": what the servers of this run use.
-fn backend_name(args: &Args) -> &'static str {
+pub fn backend_name(args: &Args) -> &'static str {
     let postgres = if args.database_url.is_empty() {
         args.backend == Backend::Postgres
     } else {
