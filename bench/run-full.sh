@@ -55,6 +55,10 @@ run flood flood "${chat_load[@]}"
 run chaos chaos --duration 30 --visitors 50
 # P2 of issue 7: 10,000 visitor streams and 1,000 msg/s on PostgreSQL.
 run p2-postgres chat --backend postgres --visitors 10000 --agents 5 --interval 10 --duration 10 --warmup 2
+# Issue 17: a year of history (1 M conversations, 10 M messages; each run ~15 min to write
+# on SQLite, ~9 on PostgreSQL), then GetReport over 30 days and a year.
+run reports-sqlite reports
+run reports-postgres reports --backend postgres
 # The Socket.IO peer (its own npm package; better-sqlite3 builds a native module).
 [ -d bench/peer/node_modules ] || npm ci --no-audit --no-fund --prefix bench/peer
 run compare compare "${chat_load[@]}" --search-duration 5 --search-max 8000
