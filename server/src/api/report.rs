@@ -20,15 +20,13 @@ use crate::auth;
 use crate::domain::Violations;
 use crate::domain::calendar::{self, DayRange, EARLIEST, Interval, MAX_HOURLY_DAYS, MAX_RANGE_DAYS};
 use crate::domain::id::{TeamId, UserId, WidgetId};
+use crate::domain::page;
 use crate::domain::report::{Dim, Durations, Tally};
 use crate::error::Error;
 use crate::limits::Limit;
 use crate::store::now_ms;
 use crate::store::reports::{ExportRow, ReportAsk, ReportData};
 
-/// Rows of an export page when none is asked for, and at most.
-const DEFAULT_PAGE: i64 = 500;
-const MAX_PAGE: i64 = 1000;
 /// Live figures are sent at most this often, and at least this often (the queue's
 /// waiting time and presence change without an event).
 const LIVE_AT_MOST_EVERY: Duration = Duration::from_secs(1);
@@ -44,12 +42,6 @@ pub struct ReportApi {
 impl ReportApi {
     pub fn new(state: Arc<AppState>) -> Self {
         Self { state }
-    }
-
-    /// The workspace's report time zone (UTC if the stored name is unknown: never stored).
-    async fn time_zone(&self, workspace_id: &crate::domain::id::WorkspaceId) -> Result<Tz, Error> {
-        let name = self.state.store.report_time_zone(workspace_id).await?.unwrap_or_default();
-        Ok(name.parse().unwrap_or(chrono_tz::UTC))
     }
 
     /// The filter's scope, checked to be the workspace's.
@@ -245,22 +237,6 @@ fn report(tz: Tz, range: &DayRange, interval: Interval, business: bool, data: Re
     }
 }
 
-/// An export page token: the last row's start and id.
-fn page_token(row: &ExportRow) -> String {
-    format!("{}.{}", row.created_at, row.id)
-}
-
-fn parse_page_token(token: &str) -> Result<Option<(i64, String)>, Error> {
-    if token.is_empty() {
-        return Ok(None);
-    }
-    let bad = || Error::invalid("page_token", "is not a page token of this export; start again without one");
-    let (at, id) = token.split_once('.').ok_or_else(bad)?;
-    let at: i64 = at.parse().map_err(|_| bad())?;
-    let id = crate::domain::id::ConversationId::parse(id).map_err(|_| bad())?;
-    Ok(Some((at, id.to_string())))
-}
-
 fn export_row(row: ExportRow) -> pb::ConversationFigures {
     let counted = row.counted.unwrap_or_default();
     let response = counted.first_response.as_ref();
@@ -308,7 +284,7 @@ impl ReportService for ReportApi {
         }
         let interval = asked.unwrap_or_else(|| Interval::automatic(count));
         let dim = self.scope(&agent.workspace_id, req.filter).await?;
-        let tz = self.time_zone(&agent.workspace_id).await?;
+        let tz = time_zone(&self.state, &agent.workspace_id).await?;
         let range = DayRange::new(tz, first, last);
         let previous = range.previous(tz);
         let ask = ReportAsk {
@@ -331,14 +307,12 @@ impl ReportService for ReportApi {
         let agent = auth::agent(&request)?;
         let req = request.into_inner();
         let (first, last) = days(&req.from_date, &req.to_date)?;
-        let limit = match i64::from(req.page_size) {
-            0 => DEFAULT_PAGE,
-            n @ 1..=MAX_PAGE => n,
-            _ => return Err(Error::invalid("page_size", format!("must be from 1 to {MAX_PAGE}")).into()),
-        };
-        let after = parse_page_token(&req.page_token)?;
+        let mut v = Violations::default();
+        let limit = page::EXPORT.parse("page_size", req.page_size, &mut v);
+        let after = page::after::<String>("page_token", &req.page_token, &mut v);
+        v.into_result(())?;
         let dim = self.scope(&agent.workspace_id, req.filter).await?;
-        let tz = self.time_zone(&agent.workspace_id).await?;
+        let tz = time_zone(&self.state, &agent.workspace_id).await?;
         let range = DayRange::new(tz, first, last);
         let rows = self
             .state
@@ -346,8 +320,10 @@ impl ReportService for ReportApi {
             .export_conversations(&agent.workspace_id, &dim, (range.start_ms, range.end_ms), after, limit)
             .await
             .map_err(Error::from)?;
-        let next_page_token =
-            if rows.len() as i64 == limit { rows.last().map(page_token).unwrap_or_default() } else { String::new() };
+        let next_page_token = match rows.last() {
+            Some(last) if rows.len() as i64 == limit => page::token(last.created_at, &last.id),
+            _ => String::new(),
+        };
         Ok(Response::new(pb::ExportConversationsResponse {
             conversations: rows.into_iter().map(export_row).collect(),
             next_page_token,
@@ -418,11 +394,16 @@ impl ReportService for ReportApi {
     }
 }
 
+/// The workspace's report time zone (UTC if the stored name is unknown: never stored).
+async fn time_zone(state: &AppState, workspace_id: &crate::domain::id::WorkspaceId) -> Result<Tz, Error> {
+    let name = state.store.report_time_zone(workspace_id).await?.unwrap_or_default();
+    Ok(name.parse().unwrap_or(chrono_tz::UTC))
+}
+
 /// The live figures of a workspace now.
 async fn live(state: &AppState, workspace_id: &crate::domain::id::WorkspaceId) -> Result<pb::LiveFigures, Error> {
     let now = now_ms();
-    let name = state.store.report_time_zone(workspace_id).await?.unwrap_or_default();
-    let tz: Tz = name.parse().unwrap_or(chrono_tz::UTC);
+    let tz = time_zone(state, workspace_id).await?;
     let today = calendar::local_date(tz, now);
     let range = DayRange::new(tz, today, today);
     let live = state.store.live_figures(workspace_id, (range.start_ms, range.end_ms), now).await?;

@@ -29,6 +29,8 @@ pub const JOBS: PageSize = PageSize { default: 50, max: 200 };
 pub const PAGE_VIEWS: PageSize = PageSize { default: 20, max: 100 };
 /// Knowledge-base articles.
 pub const ARTICLES: PageSize = PageSize { default: 50, max: 100 };
+/// Conversations with their figures, for a report's CSV export.
+pub const EXPORT: PageSize = PageSize { default: 500, max: 1000 };
 
 impl PageSize {
     /// [`PageSize::parse`] for a request with no other field to check.

@@ -538,6 +538,33 @@ mod tests {
         assert!(!diff.keys().any(|(_, d, _)| matches!(d, Dim::Agent(_))));
     }
 
+    /// `conversation_counts.counted` as stored: what is already written must keep reading
+    /// the same (absent fields are their defaults, as rows from before they existed).
+    #[test]
+    fn the_stored_form_is_stable() {
+        let counted = Counted {
+            started_at: 1_000_000,
+            widget_id: "wgt_1".into(),
+            team_id: Some("team_1".into()),
+            assignee: Some("usr_a".into()),
+            first_response: Some(Response { at: 1_030_000, by: "usr_a".into(), secs: 30, business_secs: 0 }),
+            end: Some(End { at: 1_090_000, secs: 90, business_secs: 0, by_bot: false }),
+            rating: Some(Rating { at: 1_100_000, stars: 4 }),
+            handed_off_at: None,
+            with_bot: false,
+        };
+        let golden = concat!(
+            r#"{"started_at":1000000,"widget_id":"wgt_1","team_id":"team_1","assignee":"usr_a","#,
+            r#""first_response":{"at":1030000,"by":"usr_a","secs":30,"business_secs":0},"#,
+            r#""end":{"at":1090000,"secs":90,"business_secs":0,"by_bot":false},"#,
+            r#""rating":{"at":1100000,"stars":4},"with_bot":false}"#
+        );
+        assert_eq!(serde_json::to_string(&counted).unwrap(), golden);
+        assert_eq!(serde_json::from_str::<Counted>(golden).unwrap(), counted);
+        let minimal: Counted = serde_json::from_str(r#"{"started_at":5,"widget_id":"wgt_2"}"#).unwrap();
+        assert_eq!(minimal, Counted { started_at: 5, widget_id: "wgt_2".into(), ..Counted::default() });
+    }
+
     #[test]
     fn summaries() {
         let mut t = Tally::default();

@@ -39,6 +39,15 @@ pub(crate) trait Reads {
     /// Each agent's number of open assigned conversations (agents with none are absent).
     async fn agent_loads(&mut self, workspace_id: &WorkspaceId) -> Result<Vec<(UserId, i64)>, StoreError>;
 
+    /// The `report_figures` rows of one piece of a range: of the scope `dim` (its key), or
+    /// of every scope when `None`.
+    async fn figures_rows(
+        &mut self,
+        workspace_id: &WorkspaceId,
+        piece: &crate::domain::calendar::Piece,
+        dim: Option<&str>,
+    ) -> Result<Vec<super::models::FiguresRow>, StoreError>;
+
     /// An account's display name; empty when there is no such account.
     async fn user_name(&mut self, user_id: &UserId) -> Result<String, StoreError>;
     /// Some workspace that the account with e-mail `except_owner` (the demo owner) is not a

@@ -8,8 +8,7 @@ use std::collections::BTreeMap;
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 
-use super::models::FiguresRow;
-use super::queries::Counts as _;
+use super::queries::{Counts as _, Reads as _};
 use super::schema::{
     conversation_counts, conversations, memberships, report_figures, teams, users, widgets, workspaces,
 };
@@ -118,31 +117,14 @@ impl Store {
             // Every scope's rows over the range (the chosen scope's total among them),
             // whole UTC days from the day rows and the ends from the slot rows.
             for piece in pieces(ask.start_ms, ask.end_ms) {
-                let rows: Vec<FiguresRow> = report_figures::table
-                    .filter(report_figures::workspace_id.eq(ws))
-                    .filter(report_figures::span.eq(span_secs(piece.span_ms)))
-                    .filter(report_figures::start_at.ge(piece.from_ms))
-                    .filter(report_figures::start_at.lt(piece.to_ms))
-                    .select(FiguresRow::as_select())
-                    .load(conn)
-                    .await?;
-                for row in rows {
+                for row in conn.figures_rows(ws, &piece, None).await? {
                     let Some(dim) = Dim::from_key(&row.dim) else { continue };
                     data.scopes.entry(dim).or_default().merge(&row.tally(), 1);
                 }
             }
             data.current = data.scopes.get(&ask.dim).cloned().unwrap_or_default();
             for piece in pieces(ask.previous_start_ms, ask.previous_end_ms) {
-                let rows: Vec<FiguresRow> = report_figures::table
-                    .filter(report_figures::workspace_id.eq(ws))
-                    .filter(report_figures::span.eq(span_secs(piece.span_ms)))
-                    .filter(report_figures::dim.eq(&key))
-                    .filter(report_figures::start_at.ge(piece.from_ms))
-                    .filter(report_figures::start_at.lt(piece.to_ms))
-                    .select(FiguresRow::as_select())
-                    .load(conn)
-                    .await?;
-                for row in rows {
+                for row in conn.figures_rows(ws, &piece, Some(&key)).await? {
                     data.previous.merge(&row.tally(), 1);
                 }
             }
@@ -260,16 +242,7 @@ impl Store {
             live.agents_away =
                 present.iter().filter(|s| matches!(s, AgentStatus::Away | AgentStatus::Busy)).count() as i64;
             for piece in pieces(today.0, today.1) {
-                let rows: Vec<FiguresRow> = report_figures::table
-                    .filter(report_figures::workspace_id.eq(workspace_id))
-                    .filter(report_figures::span.eq(span_secs(piece.span_ms)))
-                    .filter(report_figures::dim.eq(""))
-                    .filter(report_figures::start_at.ge(piece.from_ms))
-                    .filter(report_figures::start_at.lt(piece.to_ms))
-                    .select(FiguresRow::as_select())
-                    .load(conn)
-                    .await?;
-                for row in rows {
+                for row in conn.figures_rows(workspace_id, &piece, Some(&Dim::Workspace.key())).await? {
                     live.today.merge(&row.tally(), 1);
                 }
             }

@@ -6,14 +6,34 @@ use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 
 use super::Conn;
+use crate::domain::calendar::Piece;
 use crate::domain::conversation::Status;
 use crate::realtime::payload::{Conversation, ConversationView};
 use crate::store::StoreError;
-use crate::store::models::ConversationRow;
+use crate::store::models::{ConversationRow, FiguresRow};
 use crate::store::queries::Reads;
-use crate::store::schema::{conversations, memberships, users, visitors, workspaces};
+use crate::store::schema::{conversations, memberships, report_figures, users, visitors, workspaces};
 
 impl Reads for Conn {
+    async fn figures_rows(
+        &mut self,
+        workspace_id: &WorkspaceId,
+        piece: &Piece,
+        dim: Option<&str>,
+    ) -> Result<Vec<FiguresRow>, StoreError> {
+        let span = i32::try_from(piece.span_ms / 1000).unwrap_or(i32::MAX);
+        let mut rows = report_figures::table
+            .filter(report_figures::workspace_id.eq(workspace_id))
+            .filter(report_figures::span.eq(span))
+            .filter(report_figures::start_at.ge(piece.from_ms))
+            .filter(report_figures::start_at.lt(piece.to_ms))
+            .into_boxed();
+        if let Some(dim) = dim {
+            rows = rows.filter(report_figures::dim.eq(dim.to_owned()));
+        }
+        Ok(rows.select(FiguresRow::as_select()).load(self).await?)
+    }
+
     async fn conversation_view(
         &mut self,
         workspace_id: &WorkspaceId,
