@@ -4,14 +4,12 @@
 use crate::domain::id::{ConversationId, TeamId, UserId, VisitorId, WidgetId, WorkspaceId};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
-use diesel_async::pooled_connection::deadpool::Pool;
 
 use super::events::NewEvent;
 use super::models::{AttachmentRow, ConversationRow, MessageRow};
 use super::queries::{Counts as _, Reads, Writes as _};
 use super::schema::{attachments, conversations, memberships, messages, teams, users, visitors};
-use super::transaction::transaction;
-use super::{Backend, SqliteWriter, Store, StoreError, is_unique_violation, read, write};
+use super::{Backend, Store, StoreError, is_unique_violation, read, write};
 use crate::domain::bot::HandOff;
 use crate::domain::conversation::{self as rules, Line, MessageToSend, Refused, Sender, Status};
 use crate::domain::routing::Responder;
@@ -327,22 +325,10 @@ impl Store {
     /// conversation state and counters updated, event logged — all in one transaction.
     pub async fn send_message(&self, new: MessageToSend) -> Result<SendOutcome, StoreError> {
         let grace = self.agent_grace_ms();
+        // Batched with the sends that arrive meanwhile (group commit, see `store::sends`).
         let result = match self.backend() {
-            // The single writer takes sends in batches (group commit, see `SendQueue`).
             Backend::Sqlite { sends, .. } => sends.send(new.clone(), grace).await,
-            Backend::Postgres(pool) => {
-                let mut pooled = pool.get().await.map_err(StoreError::from_pool)?;
-                let conn = &mut *pooled;
-                transaction!(conn, {
-                    match conn.stage_send(&new, grace).await? {
-                        Staged::Sent(message, new_events, jobs) => {
-                            let events = conn.append_events(&new.workspace_id, new.now, new_events).await?;
-                            Ok(SendOutcome::Sent(message, events, jobs))
-                        }
-                        Staged::Done(outcome) => Ok(outcome),
-                    }
-                })
-            }
+            Backend::Postgres { sends, .. } => sends.send(new.clone(), grace).await,
         };
         match result {
             // Two retries raced past the duplicate check: the loser returns the winner's message.
@@ -808,103 +794,4 @@ impl Store {
 diesel::define_sql_function! {
     /// SQL `lower()`, the same on SQLite and PostgreSQL.
     fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text;
-}
-
-/// SQLite group commit: message sends that arrive while the single writer is busy are
-/// stored together in its next transaction, each in its own savepoint, so one send that
-/// fails is rolled back alone and the others still commit. Without a backlog a batch is one
-/// send, so an idle server answers as fast as before.
-///
-/// Invariants are those of one send per transaction: each send's statements run in its
-/// savepoint in batch order, then the event-log rows of the sends that succeeded are
-/// appended in that order, and the batch commits as one; so `seq` and the workspace's
-/// `event_seq` stay gap-free and in commit order, and a retry whose original is in the same
-/// batch finds it in the duplicate check.
-///
-/// PostgreSQL sends keep a transaction each: the same batching there, on one connection
-/// whose statements run one round trip after another, stored 214 msg/s against 575 with a
-/// transaction per send (32 senders, measured 2026-12-02). Sharing the commit there needs the
-/// batch's statements pipelined, not a loop.
-#[derive(Clone)]
-pub struct SendQueue {
-    jobs: tokio::sync::mpsc::Sender<SendJob>,
-}
-
-struct SendJob {
-    new: MessageToSend,
-    grace: i64,
-    reply: tokio::sync::oneshot::Sender<Result<SendOutcome, StoreError>>,
-}
-
-/// Most sends in one transaction (bounds how long one commit holds the others' answers).
-const MAX_BATCH: usize = 64;
-
-impl SendQueue {
-    /// Starts the writer task on the current tokio runtime; it ends when every clone of
-    /// the queue is dropped.
-    pub fn start(writer: Pool<SqliteWriter>) -> Self {
-        let (jobs, receiver) = tokio::sync::mpsc::channel(4 * MAX_BATCH);
-        tokio::spawn(Self::run(writer, receiver));
-        Self { jobs }
-    }
-
-    /// Stores one message through the next batch.
-    pub async fn send(&self, new: MessageToSend, grace: i64) -> Result<SendOutcome, StoreError> {
-        let (reply, answer) = tokio::sync::oneshot::channel();
-        let stopped = || StoreError::Connection("the SQLite writer task has stopped".to_owned());
-        self.jobs.send(SendJob { new, grace, reply }).await.map_err(|_| stopped())?;
-        answer.await.map_err(|_| stopped())?
-    }
-
-    async fn run(writer: Pool<SqliteWriter>, mut receiver: tokio::sync::mpsc::Receiver<SendJob>) {
-        let mut batch = Vec::with_capacity(MAX_BATCH);
-        while receiver.recv_many(&mut batch, MAX_BATCH).await > 0 {
-            let (work, replies): (Vec<_>, Vec<_>) = batch.drain(..).map(|j| ((j.new, j.grace), j.reply)).unzip();
-            let outcomes = match writer.get().await {
-                Ok(mut pooled) => {
-                    let conn = &mut *pooled;
-                    let batch = async {
-                        transaction!(conn, {
-                            let mut staged = Vec::with_capacity(work.len());
-                            for (new, grace) in &work {
-                                // Nested: a savepoint, rolled back alone when this send fails.
-                                let one = async { transaction!(conn, { conn.stage_send(new, *grace).await }) };
-                                staged.push(one.await);
-                            }
-                            // The event-log appends last (as in a single send), in batch order.
-                            let mut outcomes = Vec::with_capacity(work.len());
-                            for ((new, _), staged) in work.iter().zip(staged) {
-                                outcomes.push(match staged {
-                                    Ok(Staged::Sent(message, new_events, jobs)) => {
-                                        // An error here fails the whole batch: no send commits without its events.
-                                        let events = conn.append_events(&new.workspace_id, new.now, new_events).await?;
-                                        Ok(SendOutcome::Sent(message, events, jobs))
-                                    }
-                                    Ok(Staged::Done(outcome)) => Ok(outcome),
-                                    Err(error) => Err(error),
-                                });
-                            }
-                            Ok(outcomes)
-                        })
-                    };
-                    batch.await
-                }
-                Err(error) => Err(StoreError::from_pool(error)),
-            };
-            match outcomes {
-                Ok(outcomes) => {
-                    for (reply, outcome) in replies.into_iter().zip(outcomes) {
-                        // The caller may have gone (request cancelled); what committed stays.
-                        let _ = reply.send(outcome);
-                    }
-                }
-                Err(error) => {
-                    let message = error.to_string();
-                    for reply in replies {
-                        let _ = reply.send(Err(StoreError::Batch(message.clone())));
-                    }
-                }
-            }
-        }
-    }
 }

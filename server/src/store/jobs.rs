@@ -61,7 +61,7 @@ impl Store {
                     conn.mark_claimed(&ids, worker, now, lease_ms).await
                 })
             }
-            Backend::Postgres(pool) => {
+            Backend::Postgres { pool, .. } => {
                 let mut pooled = pool.get().await.map_err(StoreError::from_pool)?;
                 let conn = &mut *pooled;
                 transaction!(conn, {

@@ -153,7 +153,7 @@ impl Store {
         }
         let (sql, expression) = match self.backend() {
             Backend::Sqlite { .. } => (SEARCH_SQLITE, fts5_expression(words)),
-            Backend::Postgres(_) => (SEARCH_POSTGRES, tsquery_expression(words)),
+            Backend::Postgres { .. } => (SEARCH_POSTGRES, tsquery_expression(words)),
         };
         read!(self, |conn| {
             Ok(diesel::sql_query(sql)

@@ -30,6 +30,7 @@ pub mod retention;
 pub mod routing;
 pub mod rules;
 pub mod schema;
+pub mod sends;
 pub mod teams;
 mod transaction;
 pub mod transcripts;
@@ -116,12 +117,16 @@ pub enum Backend {
         writer: Pool<SqliteWriter>,
         reader: Pool<SqliteConn>,
         /// Message sends, batched onto `writer` (group commit).
-        sends: conversations::SendQueue,
+        sends: sends::SendQueue,
         /// Checkpoints the WAL through `reader`, so the writer seldom has to.
         _checkpointer: checkpoint::Checkpointer,
     },
     /// PostgreSQL.
-    Postgres(Pool<AsyncPgConnection>),
+    Postgres {
+        pool: Pool<AsyncPgConnection>,
+        /// Message sends, batched per workspace (group commit).
+        sends: sends::PgSends,
+    },
 }
 
 /// Handle to the database; cheap to clone.
@@ -145,7 +150,7 @@ macro_rules! read {
                 let $conn = &mut *pooled;
                 $body
             }
-            $crate::store::Backend::Postgres(pool) => {
+            $crate::store::Backend::Postgres { pool, .. } => {
                 let mut pooled = pool.get().await.map_err($crate::store::StoreError::from_pool)?;
                 let $conn = &mut *pooled;
                 $body
@@ -174,7 +179,7 @@ macro_rules! write {
                 let $conn = &mut *pooled;
                 $crate::store::transaction::transaction!($conn, $body)
             }
-            $crate::store::Backend::Postgres(pool) => {
+            $crate::store::Backend::Postgres { pool, .. } => {
                 let mut pooled = pool.get().await.map_err($crate::store::StoreError::from_pool)?;
                 let $conn = &mut *pooled;
                 $crate::store::transaction::transaction!($conn, $body)
@@ -242,7 +247,7 @@ impl Store {
         // The writer checkpoints only when the WAL is large (see `checkpoint`).
         let writer = pool!(SqliteWriter, 1, checkpoint::WRITER_SETUP)?;
         let reader = pool!(SqliteConn, pool_size.max(1), "")?;
-        let sends = conversations::SendQueue::start(writer.clone());
+        let sends = sends::SendQueue::start(writer.clone());
         let _checkpointer = checkpoint::Checkpointer::start(reader.clone());
         Ok(Backend::Sqlite { writer, reader, sends, _checkpointer })
     }
@@ -252,7 +257,8 @@ impl Store {
         let pool = Pool::builder(manager).max_size(pool_size.max(1)).build().map_err(StoreError::connection)?;
         // Fail at start, with the cause, rather than on the first request.
         drop(pool.get().await.map_err(StoreError::connection)?);
-        Ok(Backend::Postgres(pool))
+        let sends = sends::PgSends::new(pool.clone());
+        Ok(Backend::Postgres { pool, sends })
     }
 
     /// Applies pending migrations (idempotent; safe with several replicas starting at once
@@ -264,7 +270,7 @@ impl Store {
                 let mut harness = AsyncMigrationHarness::new(conn);
                 harness.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len())
             }
-            Backend::Postgres(pool) => {
+            Backend::Postgres { pool, .. } => {
                 let conn = pool.get().await.map_err(StoreError::connection)?;
                 let mut harness = AsyncMigrationHarness::new(conn);
                 harness.run_pending_migrations(POSTGRES_MIGRATIONS).map(|v| v.len())
@@ -308,7 +314,7 @@ impl Store {
     pub fn backend_name(&self) -> &'static str {
         match self.backend() {
             Backend::Sqlite { .. } => "sqlite",
-            Backend::Postgres(_) => "postgres",
+            Backend::Postgres { .. } => "postgres",
         }
     }
 

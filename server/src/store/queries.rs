@@ -14,6 +14,8 @@
 // Deliberate: one file, compiled once per connection type (see above).
 #![allow(clippy::duplicate_mod)]
 
+use diesel_async::RunQueryDsl as _;
+
 use super::StoreError;
 use super::conversations::{ChangeOutcome, ConversationChange, Staged};
 use super::events::NewEvent;
@@ -56,7 +58,7 @@ pub(crate) trait Reads {
 }
 
 /// What write transactions share (the writer connection types only).
-pub(crate) trait Writes: Reads {
+pub(crate) trait Writes: Reads + InsertRows {
     /// Takes the workspace's row lock (a no-op update).
     ///
     /// **Invariant (lock order):** every write transaction that changes a workspace's
@@ -174,6 +176,13 @@ pub(crate) trait Writes: Reads {
     /// A message send but for appending its events (which the caller does last).
     async fn stage_send(&mut self, new: &MessageToSend, grace_ms: i64) -> Result<Staged, StoreError>;
 
+    /// Stores a batch of sends in the caller's transaction (see `store::sends`), each with
+    /// its own outcome. With `share`, the sends that change only their conversation's row
+    /// ([`super::sends::Plan::is_plain`]) share the reads, the message insert and the
+    /// event-log append, and the rest run one by one in savepoints; without it every send
+    /// runs alone in its savepoint (after a shared attempt failed).
+    async fn send_batch(&mut self, work: &[super::sends::Work], share: bool) -> super::sends::BatchOutcome;
+
     /// What every conversation change ends with: the update time, the events, routing when
     /// capacity or the queue changed, and the events appended.
     async fn finish_change(
@@ -211,6 +220,46 @@ pub(crate) trait Counts {
         workspace_id: &WorkspaceId,
         changes: std::collections::BTreeMap<crate::domain::report::Key, crate::domain::report::Tally>,
     ) -> Result<(), StoreError>;
+}
+
+/// Inserts of several rows: one statement on PostgreSQL. diesel-async has no multi-row
+/// insert for SQLite (diesel's own goes through the sync connection), so there it is a
+/// statement per row, each cheap in-process.
+pub(crate) trait InsertRows {
+    async fn insert_messages(&mut self, rows: &[super::models::MessageRow]) -> Result<(), StoreError>;
+    async fn insert_events(&mut self, rows: &[super::models::EventRow]) -> Result<(), StoreError>;
+}
+
+impl InsertRows for super::SqliteWriter {
+    async fn insert_messages(&mut self, rows: &[super::models::MessageRow]) -> Result<(), StoreError> {
+        for row in rows {
+            diesel::insert_into(super::schema::messages::table).values(row).execute(self).await?;
+        }
+        Ok(())
+    }
+
+    async fn insert_events(&mut self, rows: &[super::models::EventRow]) -> Result<(), StoreError> {
+        for row in rows {
+            diesel::insert_into(super::schema::events::table).values(row).execute(self).await?;
+        }
+        Ok(())
+    }
+}
+
+impl InsertRows for diesel_async::AsyncPgConnection {
+    async fn insert_messages(&mut self, rows: &[super::models::MessageRow]) -> Result<(), StoreError> {
+        if !rows.is_empty() {
+            diesel::insert_into(super::schema::messages::table).values(rows).execute(self).await?;
+        }
+        Ok(())
+    }
+
+    async fn insert_events(&mut self, rows: &[super::models::EventRow]) -> Result<(), StoreError> {
+        if !rows.is_empty() {
+            diesel::insert_into(super::schema::events::table).values(rows).execute(self).await?;
+        }
+        Ok(())
+    }
 }
 
 #[path = "queries"]

@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 
 use super::Conn;
-use crate::domain::conversation::{self as rules, Line, MessageToSend, Sender, Status};
+use crate::domain::conversation::{self as rules, Line, MessageToSend, Sender};
 use crate::domain::id::MessageId;
 use crate::domain::job::JobState;
 use crate::domain::routing::{AgentStatus, Candidate, Mode, Responder, next_turn, pick};
@@ -16,20 +16,20 @@ use crate::domain::widget::WidgetSettings;
 use crate::realtime::event::{Event, EventBody, UpdateCause};
 use crate::realtime::payload::MemberView;
 use crate::store::StoreError;
-use crate::store::conversations::{
-    ChangeOutcome, ConversationChange, SendOutcome, Staged, VISITOR_FALLBACK_NAME, retried,
-};
+use crate::store::conversations::{ChangeOutcome, ConversationChange, SendOutcome, Staged};
 use crate::store::events::NewEvent;
 use crate::store::models::{
     AttachmentRow, ConversationRow, DeliveryRow, EventRow, JobRow, MembershipRow, MessageRow, UserRow, WebhookRow,
 };
-use crate::store::queries::{Counts, Reads, Writes};
+use crate::store::queries::{Counts, InsertRows as _, Reads, Writes};
 use crate::store::routing::view_of;
 use crate::store::schema::rules as rule_rows;
 use crate::store::schema::{
     attachments, canned_responses, conversations, events, jobs, memberships, messages, page_views, refresh_tokens,
     team_members, teams, users, visitors, webhook_deliveries, widgets, workspaces,
 };
+use crate::store::sends::{self, Plan};
+use crate::store::transaction::transaction;
 use crate::store::webhooks::{NewDelivery, delivery_job};
 
 impl Writes for Conn {
@@ -120,27 +120,34 @@ impl Writes for Conn {
             .returning(workspaces::event_seq)
             .get_result(self)
             .await?;
+        // Each event a visitor may see names the one before it (their feeds find gaps with
+        // it): their newest logged one, read under the workspace row lock taken above, so no
+        // other transaction appends one of theirs in between.
+        let mut visitors_of: Vec<&VisitorId> =
+            new.iter().filter(|e| e.visitor_visible).filter_map(|e| e.visitor_id.as_ref()).collect();
+        visitors_of.sort();
+        visitors_of.dedup();
+        let mut newest_visible: Vec<(VisitorId, i64)> = if visitors_of.is_empty() {
+            Vec::new()
+        } else {
+            events::table
+                .filter(events::workspace_id.eq(workspace_id))
+                .filter(events::visitor_id.eq_any(visitors_of))
+                .filter(events::visitor_visible.eq(true))
+                .group_by(events::visitor_id)
+                .select((events::visitor_id.assume_not_null(), diesel::dsl::max(events::seq).assume_not_null()))
+                .load(self)
+                .await?
+        };
         let mut stored = Vec::with_capacity(new.len());
         let mut rows = Vec::with_capacity(new.len());
-        // Visitors of these events with the seq of their newest event they may see.
-        let mut newest_visible: Vec<(VisitorId, i64)> = Vec::new();
         for (seq, event) in (last - count + 1..).zip(new) {
-            // Each event a visitor may see names the one before it (their feeds find gaps
-            // with it). Read under the workspace row lock taken above, so no other
-            // transaction appends one of theirs in between.
             let visitor_prev_seq = match (&event.visitor_id, event.visitor_visible) {
                 (Some(visitor_id), true) => Some(match newest_visible.iter_mut().find(|(id, _)| id == visitor_id) {
                     Some((_, newest)) => std::mem::replace(newest, seq),
                     None => {
-                        let logged: Option<i64> = events::table
-                            .filter(events::workspace_id.eq(workspace_id))
-                            .filter(events::visitor_id.eq(visitor_id))
-                            .filter(events::visitor_visible.eq(true))
-                            .select(diesel::dsl::max(events::seq))
-                            .get_result(self)
-                            .await?;
                         newest_visible.push((visitor_id.clone(), seq));
-                        logged.unwrap_or(0)
+                        0
                     }
                 }),
                 _ => None,
@@ -163,10 +170,7 @@ impl Writes for Conn {
                 body: event.body,
             });
         }
-        // One statement per row: SQLite has no multi-row insert with optional columns.
-        for row in &rows {
-            diesel::insert_into(crate::store::schema::events::table).values(row).execute(self).await?;
-        }
+        self.insert_events(&rows).await?;
         Ok(stored)
     }
 
@@ -508,42 +512,26 @@ impl Writes for Conn {
                 .await
                 .optional()?,
         };
-        let Some((current, visitor_name)) = found else {
-            return Ok(Staged::Done(SendOutcome::NotFound));
-        };
-        let sender_name = match (&new.sender_name, visitor_name) {
-            (Some(given), _) => given.clone(),
-            (None, Some(name)) if !name.is_empty() => name,
-            (None, _) => VISITOR_FALLBACK_NAME.to_owned(),
-        };
-        if new.visitor_id.as_ref().is_some_and(|v| *v != current.visitor_id) {
-            return Ok(Staged::Done(SendOutcome::NotFound));
-        }
-        // The retry check comes after the conversation is known to be the caller's: the key
-        // alone would hand anyone who replays an id and key the original message.
         // `get_result`, not `first`: the key is unique, and on SQLite the `LIMIT ?` that
         // `first` binds makes every such statement compile twice (the planner looks at a
         // bound LIMIT, so binding it expires the statement).
-        let original = messages::table
-            .filter(messages::conversation_id.eq(&new.conversation_id))
-            .filter(messages::client_key.eq(&new.client_key))
-            .select(MessageRow::as_select())
-            .get_result(self)
-            .await
-            .optional()?;
-        if let Some(original) = original {
-            return Ok(Staged::Done(retried(&original, new)?));
-        }
-        let before = current.status;
-        // The bot's answer lost the race to a hand-off (or an end): it is never shown.
-        if new.while_bot && (current.responder != Responder::Bot || !before.is_open()) {
-            return Ok(Staged::Done(SendOutcome::Refused(rules::Refused(
-                "the bot no longer answers this conversation",
-            ))));
-        }
+        let original = match &found {
+            Some(_) => messages::table
+                .filter(messages::conversation_id.eq(&new.conversation_id))
+                .filter(messages::client_key.eq(&new.client_key))
+                .select(MessageRow::as_select())
+                .get_result(self)
+                .await
+                .optional()?,
+            None => None,
+        };
+        let (current, sender_name) = match sends::check(new, found, original.as_ref())? {
+            Ok(go) => go,
+            Err(outcome) => return Ok(Staged::Done(outcome)),
+        };
         // A visitor back after the widget's quiet period starts a new conversation instead
         // (read only on this rare path: the settings live with the widget).
-        if new.sender == Sender::Visitor && before == Status::Resolved {
+        if sends::needs_reopen_window(new, &current) {
             let settings: Option<String> =
                 widgets::table.find(&current.widget_id).select(widgets::settings).get_result(self).await.optional()?;
             // Unreadable settings (logged where the widget is served) mean the defaults.
@@ -551,25 +539,14 @@ impl Writes for Conn {
                 .and_then(|json| serde_json::from_str::<WidgetSettings>(&json).ok())
                 .unwrap_or_default()
                 .behavior;
-            if !rules::visitor_continues(before, current.resolved_at, new.now, behavior.reopen_within_ms()) {
+            if !rules::visitor_continues(current.status, current.resolved_at, new.now, behavior.reopen_within_ms()) {
                 return Ok(Staged::Done(SendOutcome::Refused(rules::Refused(
                     "this conversation was resolved; start a new one",
                 ))));
             }
         }
-        // An agent answering a conversation the bot has takes it: the bot stops, so it never
-        // talks over a person. (Other unassigned conversations stay in the queue as before.)
-        let takes_over = new.sender == Sender::Agent
-            && !new.internal
-            && current.assignee_user_id.is_none()
-            && current.responder == Responder::Bot;
-        let assigned = current.assignee_user_id.is_some() || takes_over;
-        // Automation's messages (a rule's reply, a flow's step) answer nobody's question
-        // for the team: the conversation keeps its status and still awaits a first response.
-        let automated = new.sender == Sender::Bot && !new.sender_id.is_empty();
-        let status = match rules::after_message(before, new.sender, new.internal, assigned) {
-            Ok(_) if automated => before,
-            Ok(status) => status,
+        let plan = match Plan::new(new, current, sender_name) {
+            Ok(plan) => plan,
             Err(refused) => return Ok(Staged::Done(SendOutcome::Refused(refused))),
         };
 
@@ -612,150 +589,172 @@ impl Writes for Conn {
             }
         }
 
-        let visible = !new.internal;
+        let visitor_id = plan.current.visitor_id.clone();
         // The transcript says why a resolved conversation is open again, before the message.
-        let reopened = if before == Status::Resolved && status != Status::Resolved {
-            let line = Line::ReopenedByMessage { from: sender_name.clone() };
-            Some(self.write_line(&new.workspace_id, &new.conversation_id, &current.visitor_id, &line, new.now).await?)
+        let reopened = if plan.reopens() {
+            let line = Line::ReopenedByMessage { from: plan.sender_name.clone() };
+            Some(self.write_line(&new.workspace_id, &new.conversation_id, &visitor_id, &line, new.now).await?)
         } else {
             None
         };
-        let from_us = matches!(new.sender, Sender::Agent | Sender::Bot) && visible && !automated;
-        let by_visitor = new.sender == Sender::Visitor;
-        let taken = if takes_over {
-            let line = Line::Assigned { to: sender_name.clone(), by: Some(sender_name.clone()) };
-            Some(self.write_line(&new.workspace_id, &new.conversation_id, &current.visitor_id, &line, new.now).await?)
+        let taken = if plan.takes_over {
+            let line = Line::Assigned { to: plan.sender_name.clone(), by: Some(plan.sender_name.clone()) };
+            Some(self.write_line(&new.workspace_id, &new.conversation_id, &visitor_id, &line, new.now).await?)
         } else {
             None
         };
-        // A visitor reopening an unassigned conversation joins the queue again.
-        let requeue = status == Status::Pending
-            && !takes_over
-            && current.assignee_user_id.is_none()
-            && current.queued_at.is_none()
-            && current.responder == Responder::Agents;
-        // One statement for the whole conversation row; it also takes the row lock that
-        // makes `seq` gap-free. On the right of SET, `last_seq` is the old value (SQL
-        // semantics on both backends), so `last_seq + 1` is this message's seq everywhere.
-        let seq: i64 = diesel::update(conversations::table.find(&new.conversation_id))
-            .set((
-                conversations::last_seq.eq(conversations::last_seq + 1),
-                conversations::status.eq(status),
-                conversations::updated_at.eq(new.now),
-                visible.then(|| {
-                    (
-                        conversations::visitor_last_seq.eq(conversations::last_seq + 1),
-                        conversations::last_message_at.eq(new.now),
-                        conversations::last_message_preview.eq(rules::preview(&new.body, files.len())),
-                    )
-                }),
-                // The visitor has seen their own message.
-                by_visitor.then(|| {
-                    (
-                        conversations::agent_unread.eq(conversations::agent_unread + 1),
-                        conversations::visitor_read_seq.eq(conversations::last_seq + 1),
-                    )
-                }),
-                (from_us && current.first_response_at.is_none()).then(|| conversations::first_response_at.eq(new.now)),
-                (before == Status::Resolved && status != Status::Resolved)
-                    .then(|| conversations::resolved_at.eq(None::<i64>)),
-                requeue.then(|| conversations::queued_at.eq(new.now)),
-                takes_over.then(|| {
-                    (
-                        conversations::assignee_user_id.eq(UserId::from_stored(new.sender_id.clone())),
-                        conversations::queued_at.eq(None::<i64>),
-                        conversations::responder.eq(Responder::Agents),
-                    )
-                }),
-            ))
-            .returning(conversations::last_seq)
-            .get_result(self)
-            .await?;
-        let message = MessageRow {
-            id: new.message_id.clone(),
-            workspace_id: new.workspace_id.clone(),
-            conversation_id: new.conversation_id.clone(),
-            seq,
-            sender_type: new.sender,
-            sender_id: new.sender_id.clone(),
-            sender_name,
-            body: new.body.clone(),
-            internal: new.internal,
-            attachments: serde_json::to_string(&files)?,
-            client_key: new.client_key.clone(),
-            created_at: new.now,
-            citations: if new.citations.is_empty() { String::new() } else { serde_json::to_string(&new.citations)? },
-            quick_replies: if new.quick_replies.is_empty() {
-                String::new()
-            } else {
-                serde_json::to_string(&new.quick_replies)?
-            },
-        };
+        let seq = update_conversation(self, new, &plan, files.len()).await?;
+        let message = plan.message(new, seq, &files)?;
         diesel::insert_into(messages::table).values(&message).execute(self).await?;
         // Reports count first responses (who sent one is read from the message, so after
         // it), reopenings and take-overs.
-        if before != status || (from_us && current.first_response_at.is_none()) || takes_over {
+        if plan.before != plan.status || plan.first_response(new) || plan.takes_over {
             self.recount(&new.conversation_id, new.now).await?;
         }
         let message = message.to_payload()?;
-        // Its e-mails exist exactly when it does (a same-key retry above writes none).
-        for job in &new.notify {
-            self.enqueue_job(job, new.now).await?;
-        }
-        // A visitor's message gets its automated answers (rules, the guided flow) and the
-        // bot's from a job, written with the message so it exists exactly when the message
-        // does, on any replica. Where rules or a flow run, their job asks the bot after
-        // them (a rule's reply stands for the bot's).
-        let answered = by_visitor && visible && status.is_open();
-        let automate = answered && (has_rules || current.responder == Responder::Workflow);
-        let ask_bot = answered && current.responder == Responder::Bot && !automate;
-        let (workspace_id, conversation_id) = (new.workspace_id.clone(), new.conversation_id.clone());
-        let job = if automate {
-            Some((
-                "Rules and guided flow after a visitor's message",
-                crate::jobs::Job::Automate { workspace_id, conversation_id, seq },
-            ))
-        } else if ask_bot {
-            Some(("AI bot answer", crate::jobs::Job::BotReply { workspace_id, conversation_id, seq }))
-        } else {
-            None
-        };
-        if let Some((what, job)) = &job {
-            let job = crate::jobs::NewJob {
-                workspace_id: Some(new.workspace_id.clone()),
-                summary: format!("{what} in conversation {}", new.conversation_id),
-                job: job.clone(),
-                delay: std::time::Duration::ZERO,
-            };
-            self.enqueue_job(&job, new.now).await?;
-        }
+        let jobs = enqueue_send_jobs(self, new, &plan, has_rules, seq).await?;
 
         let mut new_events: Vec<NewEvent> = reopened.into_iter().chain(taken).collect();
-        new_events.push(NewEvent {
-            conversation_id: Some(new.conversation_id.clone()),
-            visitor_id: Some(current.visitor_id.clone()),
-            visitor_visible: visible,
-            body: EventBody::MessageCreated { message: message.clone() },
-        });
-        if status != before || takes_over {
+        new_events.push(message_event(new, &plan, message.clone()));
+        if plan.status != plan.before || plan.takes_over {
             let view = self
                 .conversation_view(&new.workspace_id, &new.conversation_id)
                 .await?
                 .ok_or(StoreError::Query(diesel::result::Error::NotFound))?;
             new_events.push(NewEvent {
                 conversation_id: Some(new.conversation_id.clone()),
-                visitor_id: Some(current.visitor_id.clone()),
+                visitor_id: Some(visitor_id),
                 visitor_visible: true,
                 body: EventBody::ConversationUpdated {
                     conversation: view,
-                    cause: if takes_over { UpdateCause::Assignment } else { UpdateCause::Status },
+                    cause: if plan.takes_over { UpdateCause::Assignment } else { UpdateCause::Status },
                 },
             });
         }
-        if requeue {
+        if plan.requeue {
             new_events.extend(self.route_queue(&new.workspace_id, new.now, grace_ms).await?);
         }
-        Ok(Staged::Sent(message, new_events, job.is_some() || !new.notify.is_empty()))
+        Ok(Staged::Sent(message, new_events, jobs))
+    }
+
+    async fn send_batch(&mut self, work: &[sends::Work], share: bool) -> sends::BatchOutcome {
+        let conn = self;
+        let mut outcomes: Vec<Option<Result<SendOutcome, StoreError>>> = work.iter().map(|_| None).collect();
+        // Sends stored with shared statements, and those that take the one-send path.
+        let mut plain: Vec<(usize, Plan, bool)> = Vec::new();
+        let mut alone: Vec<usize> = Vec::new();
+        if share {
+            // Each workspace's lock before any other row, in id order (see `lock_workspace`).
+            let mut workspace_ids: Vec<&WorkspaceId> = work.iter().map(|(new, _)| &new.workspace_id).collect();
+            workspace_ids.sort();
+            workspace_ids.dedup();
+            let mut has_rules = Vec::with_capacity(workspace_ids.len());
+            for id in workspace_ids {
+                has_rules.push((id, conn.lock_workspace_has_rules(id).await?));
+            }
+            let ids: Vec<&ConversationId> = work.iter().map(|(new, _)| &new.conversation_id).collect();
+            let keys: Vec<&str> = work.iter().map(|(new, _)| new.client_key.as_str()).collect();
+            let rows: Vec<(ConversationRow, Option<String>)> = conversations::table
+                .left_join(visitors::table)
+                .filter(conversations::id.eq_any(ids.clone()))
+                .select((ConversationRow::as_select(), visitors::name.nullable()))
+                .load(conn)
+                .await?;
+            let originals: Vec<MessageRow> = messages::table
+                .filter(messages::conversation_id.eq_any(ids))
+                .filter(messages::client_key.eq_any(keys))
+                .select(MessageRow::as_select())
+                .load(conn)
+                .await?;
+            let mut seen: Vec<&ConversationId> = Vec::with_capacity(work.len());
+            for (i, (new, _)) in work.iter().enumerate() {
+                // A conversation's later sends must see the earlier ones' changes: one at a time.
+                if seen.contains(&&new.conversation_id) {
+                    alone.push(i);
+                    continue;
+                }
+                seen.push(&new.conversation_id);
+                let found = rows.iter().find(|(row, _)| row.id == new.conversation_id).cloned();
+                let original = originals
+                    .iter()
+                    .find(|m| m.conversation_id == new.conversation_id && m.client_key == new.client_key);
+                let (current, sender_name) = match sends::check(new, found, original)? {
+                    Ok(go) => go,
+                    Err(outcome) => {
+                        outcomes[i] = Some(Ok(outcome));
+                        continue;
+                    }
+                };
+                if sends::needs_reopen_window(new, &current) {
+                    alone.push(i);
+                    continue;
+                }
+                match Plan::new(new, current, sender_name) {
+                    Ok(plan) if plan.is_plain(new) => {
+                        let rules = has_rules.iter().any(|(id, has)| **id == new.workspace_id && *has);
+                        plain.push((i, plan, rules));
+                    }
+                    Ok(_) => alone.push(i),
+                    Err(refused) => outcomes[i] = Some(Ok(SendOutcome::Refused(refused))),
+                }
+            }
+        } else {
+            alone.extend(0..work.len());
+        }
+
+        // The plain sends: a statement each for the conversation rows (each its own
+        // counters), then one for all the messages and one append per workspace.
+        let mut messages_rows = Vec::with_capacity(plain.len());
+        let mut jobs = Vec::with_capacity(plain.len());
+        for (i, plan, has_rules) in &plain {
+            let new = &work[*i].0;
+            let seq = update_conversation(conn, new, plan, 0).await?;
+            messages_rows.push(plan.message(new, seq, &[])?);
+            jobs.push(enqueue_send_jobs(conn, new, plan, *has_rules, seq).await?);
+        }
+        conn.insert_messages(&messages_rows).await?;
+        let mut sent = Vec::with_capacity(plain.len());
+        for (((i, plan, _), row), jobs) in plain.iter().zip(&messages_rows).zip(jobs) {
+            let message = row.to_payload()?;
+            sent.push((*i, message.clone(), message_event(&work[*i].0, plan, message), jobs));
+        }
+        // Numbered per workspace, in batch order within one (the sort is stable).
+        sent.sort_by(|a, b| work[a.0].0.workspace_id.cmp(&work[b.0].0.workspace_id));
+        let mut sent = sent.into_iter().peekable();
+        while let Some(first) = sent.next() {
+            let workspace_id = &work[first.0].0.workspace_id;
+            let mut group = vec![first];
+            while let Some(next) = sent.next_if(|next| work[next.0].0.workspace_id == *workspace_id) {
+                group.push(next);
+            }
+            let now = group.iter().map(|(i, ..)| work[*i].0.now).max().unwrap_or_default();
+            let (heads, new_events): (Vec<_>, Vec<_>) =
+                group.into_iter().map(|(i, message, event, jobs)| ((i, message, jobs), event)).unzip();
+            let events = conn.append_events(workspace_id, now, new_events).await?;
+            for ((i, message, jobs), event) in heads.into_iter().zip(events) {
+                outcomes[i] = Some(Ok(SendOutcome::Sent(message, vec![event], jobs)));
+            }
+        }
+
+        // The others, each in a savepoint of its own (rolled back alone when it fails),
+        // with its events appended right after it, so the log is in the order they ran.
+        for i in alone {
+            let (new, grace) = &work[i];
+            let staged = async { transaction!(conn, { conn.stage_send(new, *grace).await }) }.await;
+            outcomes[i] = Some(match staged {
+                Ok(Staged::Sent(message, new_events, jobs)) => {
+                    // An error here fails the whole batch: no send commits without its events.
+                    let events = conn.append_events(&new.workspace_id, new.now, new_events).await?;
+                    Ok(SendOutcome::Sent(message, events, jobs))
+                }
+                Ok(Staged::Done(outcome)) => Ok(outcome),
+                Err(error) => Err(error),
+            });
+        }
+        Ok(outcomes
+            .into_iter()
+            .map(|o| o.unwrap_or(Err(StoreError::Batch("a send was left out".to_owned()))))
+            .collect())
     }
 
     async fn finish_change(
@@ -805,6 +804,83 @@ impl Writes for Conn {
         let view = self.conversation_view(workspace_id, conversation_id).await?.ok_or_else(missing)?;
         let events = self.append_events(workspace_id, now, new).await?;
         Ok(ChangeOutcome::Changed(Box::new(view), events))
+    }
+}
+
+/// The conversation row after a message: one statement, which also takes the row lock
+/// that makes `seq` gap-free; returns the message's `seq`. On the right of SET, `last_seq`
+/// is the old value (SQL semantics on both backends), so `last_seq + 1` is this message's
+/// seq everywhere.
+async fn update_conversation(
+    conn: &mut Conn,
+    new: &MessageToSend,
+    plan: &Plan,
+    files: usize,
+) -> Result<i64, StoreError> {
+    let visible = !new.internal;
+    let by_visitor = new.sender == Sender::Visitor;
+    Ok(diesel::update(conversations::table.find(&new.conversation_id))
+        .set((
+            conversations::last_seq.eq(conversations::last_seq + 1),
+            conversations::status.eq(plan.status),
+            conversations::updated_at.eq(new.now),
+            visible.then(|| {
+                (
+                    conversations::visitor_last_seq.eq(conversations::last_seq + 1),
+                    conversations::last_message_at.eq(new.now),
+                    conversations::last_message_preview.eq(rules::preview(&new.body, files)),
+                )
+            }),
+            // The visitor has seen their own message.
+            by_visitor.then(|| {
+                (
+                    conversations::agent_unread.eq(conversations::agent_unread + 1),
+                    conversations::visitor_read_seq.eq(conversations::last_seq + 1),
+                )
+            }),
+            plan.first_response(new).then(|| conversations::first_response_at.eq(new.now)),
+            plan.reopens().then(|| conversations::resolved_at.eq(None::<i64>)),
+            plan.requeue.then(|| conversations::queued_at.eq(new.now)),
+            plan.taker(new).map(|taker| {
+                (
+                    conversations::assignee_user_id.eq(taker),
+                    conversations::queued_at.eq(None::<i64>),
+                    conversations::responder.eq(Responder::Agents),
+                )
+            }),
+        ))
+        .returning(conversations::last_seq)
+        .get_result(conn)
+        .await?)
+}
+
+/// Writes the jobs that come with a stored message (its e-mails, its automated answer);
+/// whether there were any (the workers are then woken).
+async fn enqueue_send_jobs(
+    conn: &mut Conn,
+    new: &MessageToSend,
+    plan: &Plan,
+    has_rules: bool,
+    seq: i64,
+) -> Result<bool, StoreError> {
+    // Its e-mails exist exactly when it does (a same-key retry writes none).
+    for job in &new.notify {
+        conn.enqueue_job(job, new.now).await?;
+    }
+    let answer = plan.answer_job(new, has_rules, seq);
+    if let Some(job) = &answer {
+        conn.enqueue_job(job, new.now).await?;
+    }
+    Ok(answer.is_some() || !new.notify.is_empty())
+}
+
+/// The event of a stored message.
+fn message_event(new: &MessageToSend, plan: &Plan, message: crate::realtime::payload::Message) -> NewEvent {
+    NewEvent {
+        conversation_id: Some(new.conversation_id.clone()),
+        visitor_id: Some(plan.current.visitor_id.clone()),
+        visitor_visible: !new.internal,
+        body: EventBody::MessageCreated { message },
     }
 }
 
