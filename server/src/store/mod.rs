@@ -6,7 +6,8 @@
 //! `SQLITE_BUSY`; PostgreSQL uses one pool for both.
 //!
 //! SQLite readers hand each statement to tokio's blocking pool. The writer runs its
-//! statements inline instead ([`Inline`]) and `write!` runs the whole transaction on a
+//! statements inline instead (`writer`: diesel's own connection, so its statement cache
+//! works) and `write!` runs the whole transaction on a
 //! thread allowed to block: one thread hand-off per transaction rather than one per
 //! statement, which is what bounded the single writer's throughput.
 
@@ -37,19 +38,18 @@ pub mod transcripts;
 pub mod visitors;
 pub mod webhooks;
 pub mod widgets;
+mod writer;
 
-use std::error::Error as StdError;
 use std::path::Path;
 use std::sync::Arc;
 
 use diesel::SqliteConnection;
 use diesel_async::pooled_connection::deadpool::Pool;
 use diesel_async::pooled_connection::{AsyncDieselConnectionManager, ManagerConfig};
-use diesel_async::sync_connection_wrapper::{SpawnBlocking, SyncConnectionWrapper};
+use diesel_async::sync_connection_wrapper::SyncConnectionWrapper;
 use diesel_async::{AsyncConnection, AsyncMigrationHarness, AsyncPgConnection, SimpleAsyncConnection};
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 use futures_util::FutureExt as _;
-use futures_util::future::BoxFuture;
 
 use crate::config::DatabaseConfig;
 
@@ -62,27 +62,9 @@ pub type SqliteConn = SyncConnectionWrapper<SqliteConnection>;
 /// The SQLite writer: statements run on the calling worker, a transaction at a time, which
 /// blocks it for well under a millisecond per send. Measured: `block_in_place` around each
 /// transaction (a thread hand-off) made chat collapse at 400 visitors on one pinned core
-/// (p99 2.7 s at 88 % CPU, against 19 ms at 58 % when run inline).
-pub type SqliteWriter = SyncConnectionWrapper<SqliteConnection, Inline>;
-
-/// Runs a diesel-async "blocking" task right where its future is polled.
-pub struct Inline;
-
-impl SpawnBlocking for Inline {
-    fn spawn_blocking<'a, R>(
-        &mut self,
-        task: impl FnOnce() -> R + Send + 'static,
-    ) -> BoxFuture<'a, Result<R, Box<dyn StdError + Send + Sync + 'static>>>
-    where
-        R: Send + 'static,
-    {
-        futures_util::future::lazy(move |_| Ok(task())).boxed()
-    }
-
-    fn get_runtime() -> Self {
-        Inline
-    }
-}
+/// (p99 2.7 s at 88 % CPU, against 19 ms at 58 % when run inline). It is diesel's own
+/// connection, so its statement cache works (see `writer`).
+pub type SqliteWriter = writer::InlineSqlite;
 
 /// A failure of the database itself (never a business outcome: those are return values).
 #[derive(Debug, thiserror::Error)]

@@ -58,7 +58,7 @@ pub(crate) trait Reads {
 }
 
 /// What write transactions share (the writer connection types only).
-pub(crate) trait Writes: Reads + InsertRows {
+pub(crate) trait Writes: Reads + ManyRows {
     /// Takes the workspace's row lock (a no-op update).
     ///
     /// **Invariant (lock order):** every write transaction that changes a workspace's
@@ -222,15 +222,43 @@ pub(crate) trait Counts {
     ) -> Result<(), StoreError>;
 }
 
-/// Inserts of several rows: one statement on PostgreSQL. diesel-async has no multi-row
-/// insert for SQLite (diesel's own goes through the sync connection), so there it is a
-/// statement per row, each cheap in-process.
-pub(crate) trait InsertRows {
+/// Statements over several rows. Inserts are one statement on PostgreSQL; diesel-async has
+/// no multi-row insert for SQLite (diesel's own goes through the sync connection), so there
+/// they are a statement per row, each cheap in-process.
+pub(crate) trait ManyRows {
     async fn insert_messages(&mut self, rows: &[super::models::MessageRow]) -> Result<(), StoreError>;
     async fn insert_events(&mut self, rows: &[super::models::EventRow]) -> Result<(), StoreError>;
+    /// Updates the conversation rows of plain sends in one statement
+    /// ([`super::sends::plain_update_sql`]); each conversation's new `last_seq`.
+    async fn update_plain(
+        &mut self,
+        rows: &[super::sends::PlainRow<'_>],
+    ) -> Result<Vec<super::sends::Numbered>, StoreError>;
 }
 
-impl InsertRows for super::SqliteWriter {
+/// [`ManyRows::update_plain`]'s body for a backend and its bind syntax.
+macro_rules! update_plain {
+    ($conn:expr, $rows:expr, $backend:ty, $placeholder:expr) => {{
+        use diesel::sql_types::{BigInt, Integer, Text};
+        let rows = $rows;
+        if rows.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut query =
+            diesel::sql_query(super::sends::plain_update_sql(rows.len(), $placeholder)).into_boxed::<$backend>();
+        for row in rows {
+            query = query
+                .bind::<Text, _>(row.conversation_id.as_str())
+                .bind::<BigInt, _>(row.now)
+                .bind::<Integer, _>(i32::from(row.visible))
+                .bind::<Integer, _>(i32::from(row.by_visitor))
+                .bind::<Text, _>(row.preview.as_str());
+        }
+        Ok(query.load($conn).await?)
+    }};
+}
+
+impl ManyRows for super::SqliteWriter {
     async fn insert_messages(&mut self, rows: &[super::models::MessageRow]) -> Result<(), StoreError> {
         for row in rows {
             diesel::insert_into(super::schema::messages::table).values(row).execute(self).await?;
@@ -244,9 +272,16 @@ impl InsertRows for super::SqliteWriter {
         }
         Ok(())
     }
+
+    async fn update_plain(
+        &mut self,
+        rows: &[super::sends::PlainRow<'_>],
+    ) -> Result<Vec<super::sends::Numbered>, StoreError> {
+        update_plain!(self, rows, diesel::sqlite::Sqlite, |_| "?".to_owned())
+    }
 }
 
-impl InsertRows for diesel_async::AsyncPgConnection {
+impl ManyRows for diesel_async::AsyncPgConnection {
     async fn insert_messages(&mut self, rows: &[super::models::MessageRow]) -> Result<(), StoreError> {
         if !rows.is_empty() {
             diesel::insert_into(super::schema::messages::table).values(rows).execute(self).await?;
@@ -259,6 +294,13 @@ impl InsertRows for diesel_async::AsyncPgConnection {
             diesel::insert_into(super::schema::events::table).values(rows).execute(self).await?;
         }
         Ok(())
+    }
+
+    async fn update_plain(
+        &mut self,
+        rows: &[super::sends::PlainRow<'_>],
+    ) -> Result<Vec<super::sends::Numbered>, StoreError> {
+        update_plain!(self, rows, diesel::pg::Pg, |n| format!("${n}"))
     }
 }
 

@@ -195,6 +195,71 @@ impl Plan {
     }
 }
 
+/// What a plain send ([`Plan::is_plain`]) changes in its conversation's row: one row of
+/// [`plain_update_sql`]'s `VALUES`.
+pub(crate) struct PlainRow<'a> {
+    pub conversation_id: &'a crate::domain::id::ConversationId,
+    pub now: i64,
+    /// Not an internal note: the visitor's seq, the preview and the last message time move.
+    pub visible: bool,
+    /// The visitor's own message: unread for the agents, read by the visitor.
+    pub by_visitor: bool,
+    pub preview: String,
+}
+
+impl<'a> PlainRow<'a> {
+    pub fn new(new: &'a MessageToSend) -> Self {
+        Self {
+            conversation_id: &new.conversation_id,
+            now: new.now,
+            visible: !new.internal,
+            by_visitor: new.sender == Sender::Visitor,
+            preview: rules::preview(&new.body, 0),
+        }
+    }
+}
+
+/// Columns of each `VALUES` row of [`plain_update_sql`].
+pub(crate) const PLAIN_ROW_COLUMNS: usize = 5;
+
+/// One `UPDATE` for the conversation rows of `rows` plain sends (each conversation once):
+/// the same changes as the one-send path's `UPDATE` (`last_seq + 1` on the right of `SET`
+/// reads the old value on both backends), returning each conversation's new `last_seq`.
+/// `VALUES` columns are `column1…` on both SQLite and PostgreSQL; `placeholder(n)` writes
+/// the n-th bind (from 1) in the backend's syntax.
+pub(crate) fn plain_update_sql(rows: usize, placeholder: impl Fn(usize) -> String) -> String {
+    let values: Vec<String> = (0..rows)
+        .map(|row| {
+            let binds: Vec<String> =
+                (1..=PLAIN_ROW_COLUMNS).map(|c| placeholder(row * PLAIN_ROW_COLUMNS + c)).collect();
+            format!("({})", binds.join(", "))
+        })
+        .collect();
+    format!(
+        "UPDATE conversations SET \
+           last_seq = conversations.last_seq + 1, \
+           updated_at = v.column2, \
+           visitor_last_seq = CASE WHEN v.column3 = 1 THEN conversations.last_seq + 1 ELSE conversations.visitor_last_seq END, \
+           last_message_at = CASE WHEN v.column3 = 1 THEN v.column2 ELSE conversations.last_message_at END, \
+           last_message_preview = CASE WHEN v.column3 = 1 THEN v.column5 ELSE conversations.last_message_preview END, \
+           agent_unread = conversations.agent_unread + v.column4, \
+           visitor_read_seq = CASE WHEN v.column4 = 1 THEN conversations.last_seq + 1 ELSE conversations.visitor_read_seq END \
+         FROM (VALUES {}) AS v \
+         WHERE conversations.id = v.column1 \
+         RETURNING conversations.id, conversations.last_seq",
+        values.join(", ")
+    )
+}
+
+/// A conversation's new `last_seq`, as [`plain_update_sql`] returns it.
+#[derive(diesel::QueryableByName)]
+pub(crate) struct Numbered {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    pub id: String,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    pub last_seq: i64,
+}
+
 /// SQLite group commit: the single writer takes the sends that arrived while it was busy,
 /// of every workspace, in its next transaction. Without a backlog a batch is one send, so
 /// an idle server answers as fast as before.

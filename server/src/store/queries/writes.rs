@@ -21,7 +21,7 @@ use crate::store::events::NewEvent;
 use crate::store::models::{
     AttachmentRow, ConversationRow, DeliveryRow, EventRow, JobRow, MembershipRow, MessageRow, UserRow, WebhookRow,
 };
-use crate::store::queries::{Counts, InsertRows as _, Reads, Writes};
+use crate::store::queries::{Counts, ManyRows as _, Reads, Writes};
 use crate::store::routing::view_of;
 use crate::store::schema::rules as rule_rows;
 use crate::store::schema::{
@@ -702,13 +702,19 @@ impl Writes for Conn {
             alone.extend(0..work.len());
         }
 
-        // The plain sends: a statement each for the conversation rows (each its own
-        // counters), then one for all the messages and one append per workspace.
+        // The plain sends: one statement for their conversation rows, one for their
+        // messages, and one append per workspace.
+        let rows: Vec<sends::PlainRow<'_>> = plain.iter().map(|(i, ..)| sends::PlainRow::new(&work[*i].0)).collect();
+        let numbered = conn.update_plain(&rows).await?;
         let mut messages_rows = Vec::with_capacity(plain.len());
         let mut jobs = Vec::with_capacity(plain.len());
         for (i, plan, has_rules) in &plain {
             let new = &work[*i].0;
-            let seq = update_conversation(conn, new, plan, 0).await?;
+            let seq = numbered
+                .iter()
+                .find(|n| n.id == new.conversation_id.as_str())
+                .map(|n| n.last_seq)
+                .ok_or(StoreError::Query(diesel::result::Error::NotFound))?;
             messages_rows.push(plan.message(new, seq, &[])?);
             jobs.push(enqueue_send_jobs(conn, new, plan, *has_rules, seq).await?);
         }
