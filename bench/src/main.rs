@@ -4,12 +4,14 @@
 //! Scenarios: `chat` (send→deliver latency to the visitor's and the agents' feeds, open-loop
 //! pacing, over gRPC or grpc-web), `ingest` (persisted messages per second), `startup` (time to
 //! serving, idle RSS), `compare` (the chat scenario against the Socket.IO peer in bench/peer,
-//! and the largest N each keeps p99 ≤ 50 ms at), `idle` (server memory per idle visitor feed,
-//! CPU while idle), `replicas` (what a second server process adds to delivery latency),
+//! and the largest N each keeps p99 ≤ 50 ms at), `realistic` (the same comparison under the
+//! load a site with the widget puts on each: most visitors only browse, a few chat), `idle`
+//! (server memory per idle visitor feed, CPU while idle), `replicas` (what a second server
+//! process adds to delivery latency),
 //! `chaos` (servers and Redis killed and restarted, feeds cut, under chat load: every
 //! acknowledged message must still reach every feed once, in order).
 //! Each runs `--runs` times and prints the median and range of its figures.
-//! `all` runs every scenario but `compare` (which needs the peer's npm install).
+//! `all` runs every scenario but `compare` and `realistic` (which need the peer's npm install).
 //! `--quick` runs each briefly with small numbers, so the test command keeps it working.
 
 mod chaos;
@@ -19,9 +21,11 @@ mod idle;
 mod infra;
 mod peer;
 mod process;
+mod realistic;
 mod reports;
 mod runs;
 mod scenarios;
+mod search;
 
 use client::Protocol;
 
@@ -77,6 +81,14 @@ pub struct Args {
     pub idle_window: Duration,
     /// Messages per second the one flooding visitor tries to send (`flood`).
     pub flood_rate: f64,
+    /// `--visitors` / `--agents` were given (`realistic` has defaults of its own otherwise).
+    pub visitors_given: bool,
+    pub agents_given: bool,
+    /// `realistic`: share of visitors who chat, seconds between one chatting visitor's
+    /// messages, and between one visitor's page views.
+    pub chatting: f64,
+    pub chat_interval: Duration,
+    pub nav_interval: Duration,
 }
 
 /// Which database a scenario's servers use.
@@ -88,9 +100,10 @@ pub enum Backend {
     Postgres,
 }
 
-impl Args {
-    fn parse() -> Result<Self, String> {
-        let mut args = Args {
+/// The defaults, as `porthole-bench` without flags runs.
+impl Default for Args {
+    fn default() -> Self {
+        Args {
             scenario: "chat".into(),
             server_bin: default_server_bin(),
             database_url: String::new(),
@@ -118,7 +131,18 @@ impl Args {
             flood_rate: 1000.0,
             report_conversations: 1_000_000,
             report_messages_per: 10,
-        };
+            visitors_given: false,
+            agents_given: false,
+            chatting: 0.05,
+            chat_interval: Duration::from_secs(20),
+            nav_interval: Duration::from_secs(60),
+        }
+    }
+}
+
+impl Args {
+    fn parse() -> Result<Self, String> {
+        let mut args = Args::default();
         let mut quick = false;
         let mut runs_given = false;
         let mut streams_given = false;
@@ -143,8 +167,14 @@ impl Args {
             match flag.as_str() {
                 "--server-bin" => args.server_bin = value,
                 "--database-url" => args.database_url = value,
-                "--visitors" => args.visitors = count(&value)?,
-                "--agents" => args.agents = count(&value)?,
+                "--visitors" => {
+                    args.visitors = count(&value)?;
+                    args.visitors_given = true;
+                }
+                "--agents" => {
+                    args.agents = count(&value)?;
+                    args.agents_given = true;
+                }
                 "--interval" => args.interval = seconds(&value)?,
                 "--duration" => args.duration = seconds(&value)?,
                 "--warmup" => args.warmup = seconds(&value)?,
@@ -182,6 +212,15 @@ impl Args {
                 }
                 "--messages-per" => args.report_messages_per = count(&value)?.max(1),
                 "--flood-rate" => args.flood_rate = value.parse().map_err(|_| format!("bad rate {value:?}"))?,
+                "--chatting" => {
+                    args.chatting = value
+                        .parse()
+                        .ok()
+                        .filter(|share| (0.0..=1.0).contains(share))
+                        .ok_or_else(|| format!("bad share {value:?}: a fraction from 0 to 1"))?;
+                }
+                "--chat-interval" => args.chat_interval = seconds(&value)?,
+                "--nav-interval" => args.nav_interval = seconds(&value)?,
                 other => return Err(format!("unknown flag {other}")),
             }
         }
@@ -222,11 +261,13 @@ fn default_server_bin() -> String {
     format!("{target}/release/porthole")
 }
 
-const USAGE: &str = "usage: porthole-bench [chat|ingest|startup|compare|idle|replicas|flood|chaos|all] [--quick] [--pin] \
+const USAGE: &str = "usage: porthole-bench [chat|ingest|startup|compare|realistic|idle|replicas|flood|chaos|reports|all] \
+[--quick] [--pin] \
 [--runs N] [--server-bin PATH] [--protocol grpc|grpc-web] [--backend sqlite|postgres] [--database-url URL] \
 [--postgres-url URL] [--redis-url URL] [--visitors N] [--agents N] [--interval SECS] [--duration SECS] \
 [--warmup SECS] [--senders N] [--json FILE] [--peer-dir DIR] [--search-max N] [--search-duration SECS] \
-[--streams N] [--source-addresses N] [--idle-window SECS] [--flood-rate MSGS_PER_SEC]";
+[--streams N] [--source-addresses N] [--idle-window SECS] [--flood-rate MSGS_PER_SEC] [--conversations N] \
+[--messages-per N] [--chatting SHARE] [--chat-interval SECS] [--nav-interval SECS]";
 
 fn main() -> ExitCode {
     let args = match Args::parse() {

@@ -1,29 +1,30 @@
-//! The `compare` scenario: Porthole's chat scenario and the Socket.IO peer (bench/peer) at the
-//! same visitors, agents and interval, then the largest N each keeps p99 ≤ 50 ms at, and ratios.
+//! The Socket.IO peer (bench/peer) and the `compare` scenario.
+//!
+//! Running the peer: its server and its load client (`load.js`) as child processes, its own
+//! throwaway database when the run is on PostgreSQL (as Porthole gets one), and the server's
+//! CPU and RSS read from /proc as Porthole's are; `compare` and `realistic` both run it.
+//!
+//! `compare`: Porthole's chat scenario and the peer at the same visitors, agents and interval,
+//! on the same kind of database, then the largest N each keeps p99 ≤ 50 ms at
+//! (`search::largest_n`), and the ratios.
 
 use std::io::BufRead as _;
 use std::path::Path;
 use std::process::{Command, Stdio};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
 use crate::Args;
-use crate::process::{Server, StealMeter, cpu_time_of};
+use crate::infra::TempDatabase;
+use crate::process::{Server, StealMeter, cpu_time_of, set_open_files};
 use crate::runs::{Figure, figure};
-use crate::scenarios::chat;
+use crate::scenarios::{backend_name, chat};
+use crate::search::{P99_LIMIT_MS, caveats, largest_n, number, ratio, times};
 
-/// Issue 7's bar for "max clients": p99 of both deliveries (visitor's and agents') at or under it.
-const P99_LIMIT_MS: f64 = 50.0;
-/// A point also fails when fewer of the window's messages than this share arrived: a server that
-/// drops or holds back messages must not pass on the few it delivered quickly.
-const DELIVERED_MIN: f64 = 0.99;
-/// Points of one largest-N search at most (doubling, then halving the gap, and the repeats of
-/// failed points), so it always ends.
-const MAX_STEPS: usize = 16;
-/// A load client at this share of a core or above may be what set the pace, not the server.
-const CLIENT_BOUND_PERCENT: f64 = 90.0;
 const INSTALL: &str = "npm ci --prefix bench/peer";
+/// File descriptors beyond one per connection, for the peer's processes (they inherit ours).
+const SPARE_FILES: u64 = 1024;
 
 /// The figures `--runs` summarises for a compare run.
 pub const FIGURES: &[Figure] = &[
@@ -43,7 +44,7 @@ pub fn missing(peer_dir: &Path) -> Option<String> {
         return Some("`node` is not on PATH (the Socket.IO peer needs Node.js 20 or later)".into());
     }
     let modules = peer_dir.join("node_modules");
-    for module in ["socket.io", "socket.io-client", "better-sqlite3"] {
+    for module in ["socket.io", "socket.io-client", "better-sqlite3", "pg"] {
         if !modules.join(module).join("package.json").exists() {
             return Some(format!("{} is missing: install the peer with `{INSTALL}`", modules.join(module).display()));
         }
@@ -57,44 +58,40 @@ pub fn missing(peer_dir: &Path) -> Option<String> {
     None
 }
 
-#[derive(Clone, Copy)]
-enum Target {
-    Porthole,
-    Peer,
+/// Runs one point of the peer: a throwaway PostgreSQL database of its own when Porthole's
+/// servers are on PostgreSQL (created now, dropped after the peer server stopped), the peer
+/// server, and `load.js` with the common flags (URL, visitors, agents, duration, warmup) and
+/// `load_flags`. Returns the load client's JSON with the server's CPU and RSS, the load
+/// client's CPU, the run's steal and the peer's backend added.
+pub async fn run_peer(args: &Args, load_flags: Vec<String>) -> Result<Value, String> {
+    let database = match backend_name(args) {
+        // On --postgres-url even when Porthole got --database-url: the peer's tables (its
+        // `messages` among them) must not meet Porthole's.
+        "postgres" => Some(TempDatabase::create(&args.postgres_url).await.map_err(|e| format!("peer database: {e}"))?),
+        _ => None,
+    };
+    let database_url = database.as_ref().map_or_else(String::new, |d| d.url.clone());
+    // The peer run only waits on child processes: keep it off the async workers.
+    let args = args.clone();
+    let result = tokio::task::spawn_blocking(move || run_peer_blocking(&args, &database_url, &load_flags))
+        .await
+        .map_err(|e| e.to_string())?;
+    // The server has stopped (it is dropped inside): now its database can go.
+    drop(database);
+    result
 }
 
-impl Target {
-    fn name(self) -> &'static str {
-        match self {
-            Target::Porthole => "porthole",
-            Target::Peer => "peer",
-        }
-    }
-}
-
-/// One chat run of `target` at `args`' visitors, agents, interval and duration.
-async fn point(args: &Args, target: Target) -> Result<Value, String> {
-    match target {
-        Target::Porthole => chat(args).await,
-        Target::Peer => {
-            // The peer run only waits on child processes: keep it off the async workers.
-            let args = args.clone();
-            tokio::task::spawn_blocking(move || peer_chat(&args)).await.map_err(|e| e.to_string())?
-        }
-    }
-}
-
-/// Starts the peer server, runs bench/peer/load.js against it and adds the server's CPU and RSS
-/// (from /proc, as for Porthole) and the load client's CPU to the client's JSON.
-fn peer_chat(args: &Args) -> Result<Value, String> {
-    let server = Server::start_peer(&args.peer_dir, args.pin).map_err(|e| format!("peer server: {e}"))?;
-    let seconds = |d: std::time::Duration| d.as_secs_f64().to_string();
+fn run_peer_blocking(args: &Args, database_url: &str, load_flags: &[String]) -> Result<Value, String> {
+    // One socket per visitor in each of the two processes; they inherit this limit.
+    set_open_files(None, (args.visitors + args.agents) as u64 + SPARE_FILES).map_err(|e| format!("peer: {e}"))?;
+    let server = Server::start_peer(&args.peer_dir, database_url, args.pin).map_err(|e| format!("peer server: {e}"))?;
+    let seconds = |d: Duration| d.as_secs_f64().to_string();
     // The client inherits the bench's CPU (0 with --pin), as Porthole's load does.
     let mut client = Command::new("node")
         .arg(args.peer_dir.join("load.js"))
         .args(["--url", &server.url, "--visitors", &args.visitors.to_string(), "--agents", &args.agents.to_string()])
-        .args(["--interval", &seconds(args.interval), "--duration", &seconds(args.duration)])
-        .args(["--warmup", &seconds(args.warmup)])
+        .args(["--duration", &seconds(args.duration), "--warmup", &seconds(args.warmup)])
+        .args(load_flags)
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .spawn()
@@ -106,7 +103,7 @@ fn peer_chat(args: &Args) -> Result<Value, String> {
     for line in std::io::BufReader::new(stdout).lines() {
         let line = line.map_err(|e| format!("reading the peer load client: {e}"))?;
         if line == "ready" {
-            // The sends start now: the CPU window opens here, as it does in `chat`.
+            // The sends start now: the CPU window opens here, as it does for Porthole.
             before = Some((Instant::now(), server.cpu_time(), cpu_time_of(pid), StealMeter::start()));
         } else if line.starts_with('{') {
             after = Some((line, Instant::now(), server.cpu_time(), cpu_time_of(pid)));
@@ -125,19 +122,29 @@ fn peer_chat(args: &Args) -> Result<Value, String> {
     let wall = ended.duration_since(began).as_secs_f64();
     let cpu = server_cpu1.saturating_sub(server_cpu0).as_secs_f64() / wall * 100.0;
     let client_cpu = client_cpu1.saturating_sub(client_cpu0).as_secs_f64() / wall * 100.0;
-    let rate = args.visitors as f64 / args.interval.as_secs_f64();
     if let Value::Object(fields) = &mut result {
         fields.insert("scenario".into(), json!("peer"));
-        fields.insert("msgs_per_sec".into(), json!(rate));
+        fields.insert("backend".into(), json!(if database_url.is_empty() { "sqlite" } else { "postgres" }));
         fields.insert("server_cpu_percent".into(), json!(cpu));
         fields.insert("server_rss_bytes".into(), json!(rss));
         fields.insert("client_cpu_percent".into(), json!(client_cpu));
         fields.insert("steal_percent".into(), json!(steal0.percent()));
     }
+    Ok(result)
+}
+
+/// The chat scenario on the peer: `args`' visitors, agents and interval.
+async fn peer_chat(args: &Args) -> Result<Value, String> {
+    let mut result = run_peer(args, vec!["--interval".into(), args.interval.as_secs_f64().to_string()]).await?;
+    let rate = args.visitors as f64 / args.interval.as_secs_f64();
+    if let Value::Object(fields) = &mut result {
+        fields.insert("msgs_per_sec".into(), json!(rate));
+    }
     let (v, a) = (&result["to_visitor"], &result["to_agents"]);
     println!(
-        "peer: {} visitors, {} agents, {rate:.0} msg/s: to visitor p50 {} p99 {} p99.9 {} max {} ms; to agents p50 {} p99 {} \
-         p99.9 {} max {} ms; {} errors; server CPU {cpu:.0}% RSS {:.1} MB; load client CPU {client_cpu:.0}%",
+        "peer[{}]: {} visitors, {} agents, {rate:.0} msg/s: to visitor p50 {} p99 {} p99.9 {} max {} ms; to agents p50 {} \
+         p99 {} p99.9 {} max {} ms; {} errors; server CPU {:.0}% RSS {:.1} MB; load client CPU {:.0}%",
+        result["backend"].as_str().unwrap_or("?"),
         args.visitors,
         args.agents,
         v["p50_ms"],
@@ -149,99 +156,11 @@ fn peer_chat(args: &Args) -> Result<Value, String> {
         a["p999_ms"],
         a["max_ms"],
         result["errors"],
-        rss as f64 / 1e6
+        number(&result, &["server_cpu_percent"]),
+        number(&result, &["server_rss_bytes"]) / 1e6,
+        number(&result, &["client_cpu_percent"]),
     );
     Ok(result)
-}
-
-/// Whether a chat result meets the bar: no errors, p99 ≤ 50 ms to the visitor and the agents,
-/// and (nearly) every message of the window delivered.
-fn verdict(result: &Value) -> Result<(), String> {
-    let errors = result["errors"].as_u64().unwrap_or(u64::MAX);
-    if errors > 0 {
-        return Err(format!("{errors} errors"));
-    }
-    let agents = result["agents"].as_f64().unwrap_or(0.0);
-    let expected = result["measured_sent"].as_f64().unwrap_or(0.0);
-    for (feed, copies) in [("to_visitor", 1.0), ("to_agents", agents)] {
-        if copies == 0.0 {
-            continue;
-        }
-        let p99 = result[feed]["p99_ms"].as_f64().unwrap_or(f64::INFINITY);
-        if p99 > P99_LIMIT_MS {
-            return Err(format!("{feed} p99 {p99} ms"));
-        }
-        let got = result[feed]["count"].as_f64().unwrap_or(0.0);
-        if got < DELIVERED_MIN * expected * copies {
-            return Err(format!("{feed}: {got} of {} delivered", expected * copies));
-        }
-    }
-    Ok(())
-}
-
-/// The largest N (visitors, at `args`' agents and interval) that `target` passes `verdict` at:
-/// doubles from the first point until one fails (twice in a row) or `--search-max`, then halves
-/// the gap until it is within 10%. `first` is the comparison run at `args.visitors`, reused as
-/// the first point.
-async fn largest_n(args: &Args, target: Target, first: &Value) -> Value {
-    let name = target.name();
-    let mut step_args = args.clone();
-    step_args.duration = args.search_duration;
-    let mut steps = Vec::new();
-    let (mut pass, mut fail): (usize, Option<usize>) = (0, None);
-    let mut n = args.visitors;
-    let mut outcome = Ok(first.clone());
-    // Quick mode only proves the search runs: the comparison point and one doubling.
-    let max_steps = if args.quick { 2 } else { MAX_STEPS };
-    let mut retried = false;
-    for _ in 0..max_steps {
-        let judged = outcome.as_ref().map_err(String::clone).and_then(verdict);
-        let client_cpu = outcome.as_ref().ok().and_then(|r| r["client_cpu_percent"].as_f64());
-        println!(
-            "compare[{name}] search: N={n}: {}",
-            judged.as_ref().map_or_else(|why| format!("fails ({why})"), |()| "passes".into())
-        );
-        steps.push(json!({ "visitors": n, "pass": judged.is_ok(), "why": judged.as_ref().err(),
-            "client_cpu_percent": client_cpu, "result": outcome.as_ref().ok() }));
-        // On a shared machine one stall elsewhere can sink a point: a failure counts only when
-        // the same N fails again (not in quick mode, which only proves the search runs).
-        if judged.is_err() && !args.quick && !retried {
-            retried = true;
-            println!("compare[{name}] search: N={n}: once more before it counts as failed");
-            step_args.visitors = n;
-            outcome = point(&step_args, target).await;
-            continue;
-        }
-        retried = false;
-        if judged.is_ok() {
-            pass = n;
-        } else {
-            fail = Some(n);
-        }
-        n = match fail {
-            None if pass >= args.search_max => break,
-            None => (pass * 2).min(args.search_max),
-            Some(f) if f.saturating_sub(pass) <= (pass / 10).max(1) => break,
-            Some(f) => pass + (f - pass) / 2,
-        };
-        step_args.visitors = n;
-        outcome = point(&step_args, target).await;
-    }
-    // When the client was near a full core at the first failing point, the limit may be its own.
-    let client_bound = fail
-        .and_then(|f| steps.iter().rev().find(|s| s["visitors"] == f && s["pass"] == false))
-        .is_some_and(|s| s["client_cpu_percent"].as_f64().is_some_and(|c| c >= CLIENT_BOUND_PERCENT));
-    json!({ "largest_passing_visitors": pass, "smallest_failing_visitors": fail,
-        "capped_at_search_max": fail.is_none(), "client_bound": client_bound,
-        "msgs_per_sec_at_largest": pass as f64 / args.interval.as_secs_f64(), "steps": steps })
-}
-
-fn ratio(a: f64, b: f64) -> Option<f64> {
-    (b > 0.0 && a.is_finite() && b.is_finite()).then(|| a / b)
-}
-
-fn times(r: Option<f64>) -> String {
-    r.map_or_else(|| "n/a".into(), |r| format!("{r:.2}×"))
 }
 
 /// Runs the comparison; fails at once, saying what to install, when the peer cannot run.
@@ -254,12 +173,23 @@ pub async fn compare(args: &Args) -> Result<Value, String> {
         // Four short points (two each) keep quick mode to seconds.
         args.duration = args.search_duration;
     }
-    let porthole = chat(&args).await?;
-    let peer = point(&args, Target::Peer).await?;
-    let search_porthole = largest_n(&args, Target::Porthole, &porthole).await;
-    let search_peer = largest_n(&args, Target::Peer, &peer).await;
+    let backend = backend_name(&args);
+    let mut porthole = chat(&args).await?;
+    if let Value::Object(fields) = &mut porthole {
+        fields.insert("backend".into(), json!(backend));
+    }
+    let peer = peer_chat(&args).await?;
+    let peer_backend = peer["backend"].as_str().unwrap_or("?").to_owned();
+    let mut search_porthole = largest_n(&args, "compare[porthole]", &porthole, async |a: &Args| chat(a).await).await;
+    let mut search_peer = largest_n(&args, "compare[peer]", &peer, async |a: &Args| peer_chat(a).await).await;
+    for search in [&mut search_porthole, &mut search_peer] {
+        let rate = number(search, &["largest_passing_visitors"]) / args.interval.as_secs_f64();
+        if let Value::Object(fields) = search {
+            fields.insert("msgs_per_sec_at_largest".into(), json!(rate));
+        }
+    }
 
-    let f = |v: &Value, path: &[&str]| path.iter().fold(v, |v, k| &v[*k]).as_f64().unwrap_or(f64::NAN);
+    let f = number;
     let p99_visitor = ratio(f(&porthole, &["to_visitor", "p99_ms"]), f(&peer, &["to_visitor", "p99_ms"]));
     let p99_agents = ratio(f(&porthole, &["to_agents", "p99_ms"]), f(&peer, &["to_agents", "p99_ms"]));
     let cpu = ratio(f(&porthole, &["server_cpu_percent"]), f(&peer, &["server_cpu_percent"]));
@@ -269,8 +199,9 @@ pub async fn compare(args: &Args) -> Result<Value, String> {
     let max_clients = ratio(n_porthole, n_peer);
     let rate = args.visitors as f64 / args.interval.as_secs_f64();
     println!(
-        "compare: same load ({} visitors, {} agents, {rate:.0} msg/s), porthole/peer: to-visitor p99 {} ms / {} ms = {}; \
-         to-agents p99 {} / {} = {}; server CPU {:.0}% / {:.0}% = {}; RSS {:.1} / {:.1} MB = {}",
+        "compare: same load ({} visitors, {} agents, {rate:.0} msg/s; porthole on {backend}, peer on {peer_backend}), \
+         porthole/peer: to-visitor p99 {} ms / {} ms = {}; to-agents p99 {} / {} = {}; server CPU {:.0}% / {:.0}% = {}; \
+         RSS {:.1} / {:.1} MB = {}",
         args.visitors,
         args.agents,
         porthole["to_visitor"]["p99_ms"],
@@ -286,28 +217,18 @@ pub async fn compare(args: &Args) -> Result<Value, String> {
         f(&peer, &["server_rss_bytes"]) / 1e6,
         times(rss),
     );
-    let bound = |s: &Value| {
-        let mut notes = Vec::new();
-        if s["capped_at_search_max"] == true {
-            notes.push("reached --search-max");
-        }
-        if s["client_bound"] == true {
-            notes.push("load client near a full core when it failed");
-        }
-        if notes.is_empty() { String::new() } else { format!(" ({})", notes.join(", ")) }
-    };
     println!(
-        "compare: largest N with p99 ≤ {P99_LIMIT_MS} ms ({} agents, one message per visitor every {} s): porthole {}{}, \
-         peer {}{}; porthole/peer = {} (issue 7 target ≥ 10×)",
+        "compare: largest N with p99 ≤ {P99_LIMIT_MS} ms ({} agents, one message per visitor every {} s; porthole on \
+         {backend}, peer on {peer_backend}): porthole {n_porthole}{}, peer {n_peer}{}; porthole/peer = {} (issue 7 \
+         target ≥ 10×)",
         args.agents,
         args.interval.as_secs_f64(),
-        n_porthole,
-        bound(&search_porthole),
-        n_peer,
-        bound(&search_peer),
+        caveats(&search_porthole),
+        caveats(&search_peer),
         times(max_clients),
     );
-    Ok(json!({ "scenario": "compare", "p99_limit_ms": P99_LIMIT_MS, "porthole": porthole, "peer": peer,
+    Ok(json!({ "scenario": "compare", "backend": { "porthole": backend, "peer": peer_backend },
+        "p99_limit_ms": P99_LIMIT_MS, "porthole": porthole, "peer": peer,
         "search": { "porthole": search_porthole, "peer": search_peer },
         "ratios_porthole_over_peer": { "to_visitor_p99": p99_visitor, "to_agents_p99": p99_agents,
             "server_cpu": cpu, "server_rss": rss, "largest_n": max_clients },

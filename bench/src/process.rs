@@ -87,13 +87,21 @@ impl Server {
     }
 
     /// Starts the Socket.IO peer (`node server.js` in `peer_dir`) the same way: free port,
-    /// throwaway data directory (its SQLite file goes there), CPU 1 when `pin`.
-    pub fn start_peer(peer_dir: &std::path::Path, pin: bool) -> Result<Self, ProcessError> {
+    /// throwaway data directory (its SQLite file goes there), CPU 1 when `pin`; on the
+    /// PostgreSQL database `database_url` instead when it is not empty.
+    pub fn start_peer(peer_dir: &std::path::Path, database_url: &str, pin: bool) -> Result<Self, ProcessError> {
         let (port, data_dir) = free_port_and_dir("porthole-bench-peer")?;
-        let (script, dir) = (peer_dir.join("server.js"), data_dir.clone());
+        let (script, dir, database_url) = (peer_dir.join("server.js"), data_dir.clone(), database_url.to_owned());
         let recipe = move || {
             let mut command = pinned("node", pin);
             command.arg(&script).env("PORT", port.to_string()).env("DATA_DIR", &dir);
+            // The peer picks its database from DATABASE_URL: one in our own environment must
+            // not turn a SQLite run into a PostgreSQL one.
+            if database_url.is_empty() {
+                command.env_remove("DATABASE_URL");
+            } else {
+                command.env("DATABASE_URL", &database_url);
+            }
             command
         };
         Self::launch(Box::new(recipe), "node", port, data_dir, 0)

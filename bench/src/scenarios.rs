@@ -18,26 +18,27 @@ use crate::{Args, Backend};
 /// Visitors sharing one HTTP/2 connection (servers cap concurrent streams per connection).
 const VISITORS_PER_CONNECTION: usize = 100;
 
-type Shared = Arc<Mutex<Histogram<u64>>>;
+/// A latency histogram (microseconds) that feed tasks record into.
+pub type Shared = Arc<Mutex<Histogram<u64>>>;
 
-fn histogram() -> Result<Shared, String> {
+pub fn histogram() -> Result<Shared, String> {
     Histogram::new_with_bounds(1, 60_000_000, 3).map(|h| Arc::new(Mutex::new(h))).map_err(|e| e.to_string())
 }
 
-fn record(h: &Shared, micros: u64) {
+pub fn record(h: &Shared, micros: u64) {
     if let Ok(mut h) = h.lock() {
         let _ = h.record(micros.max(1));
     }
 }
 
-fn summary(h: &Shared) -> Value {
+pub fn summary(h: &Shared) -> Value {
     let Ok(h) = h.lock() else { return Value::Null };
     let ms = |q: f64| h.value_at_quantile(q) as f64 / 1000.0;
     json!({ "count": h.len(), "p50_ms": ms(0.5), "p99_ms": ms(0.99), "p999_ms": ms(0.999), "max_ms": h.max() as f64 / 1000.0 })
 }
 
 const SCENARIOS: &[&str] =
-    &["startup", "ingest", "chat", "compare", "idle", "replicas", "flood", "chaos", "reports", "all"];
+    &["startup", "ingest", "chat", "compare", "realistic", "idle", "replicas", "flood", "chaos", "reports", "all"];
 
 /// Runs the scenario(s) named in `args`, each `args.runs` times.
 pub async fn run(args: &Args) -> Result<Vec<Value>, String> {
@@ -83,13 +84,22 @@ pub async fn run(args: &Args) -> Result<Vec<Value>, String> {
             results.push(repeat(&args, &name, CHAT_FIGURES, async || chat(&args).await).await?);
         }
     }
-    // Only by name: it needs the Socket.IO peer's npm install, which `all` (what the test
-    // command runs) does without; bench/run-full.sh runs it.
+    // Only by name: they need the Socket.IO peer's npm install, which `all` (what the test
+    // command runs) does without; bench/run-full.sh runs them.
     if args.scenario == "compare" {
         if let Some(why) = crate::peer::missing(&args.peer_dir) {
             return Err(format!("compare needs the peer: {why}"));
         }
-        results.push(repeat(args, "compare", crate::peer::FIGURES, async || crate::peer::compare(args).await).await?);
+        let name = format!("compare[{}]", backend_name(args));
+        results.push(repeat(args, &name, crate::peer::FIGURES, async || crate::peer::compare(args).await).await?);
+    }
+    if args.scenario == "realistic" {
+        if let Some(why) = crate::peer::missing(&args.peer_dir) {
+            return Err(format!("realistic needs the peer: {why}"));
+        }
+        let name = format!("realistic[{}]", backend_name(args));
+        let figures = crate::realistic::FIGURES;
+        results.push(repeat(args, &name, figures, async || crate::realistic::realistic(args).await).await?);
     }
     if wants("idle") {
         for &protocol in &protocols {
@@ -303,12 +313,13 @@ async fn ingest(args: &Args) -> Result<Value, String> {
         "errors": errors, "msgs_per_sec": rate, "send_latency": l }))
 }
 
-/// Milliseconds since `origin` as a message body, so receivers can compute delivery latency.
-fn stamp(origin: Instant, at: Instant) -> String {
+/// Microseconds since `origin` as a message body, so receivers can compute delivery latency.
+pub fn stamp(origin: Instant, at: Instant) -> String {
     format!("b:{}", at.duration_since(origin).as_micros())
 }
 
-fn latency_of(origin: Instant, body: &str) -> Option<u64> {
+/// The delivery latency of a message stamped by `stamp`, in microseconds; `None` for any other body.
+pub fn latency_of(origin: Instant, body: &str) -> Option<u64> {
     let sent: u64 = body.strip_prefix("b:")?.parse().ok()?;
     (origin.elapsed().as_micros() as u64).checked_sub(sent)
 }
@@ -349,30 +360,7 @@ pub async fn chat_load(
     let to_agents = histogram()?;
     let to_visitor = histogram()?;
 
-    // Agents watch the workspace feed, each on its own connection.
-    for _ in 0..args.agents {
-        let agent = Client::connect(protocol, agents_url, None).await?;
-        agent.set_token(owner_token(&owner).await?);
-        let mut feed = agent
-            .conversations()
-            .watch_workspace(pb::WatchWorkspaceRequest::default())
-            .await
-            .map_err(|e| e.to_string())?
-            .into_inner();
-        let h = to_agents.clone();
-        tokio::spawn(async move {
-            // The client owns the connection: keep it as long as the feed.
-            let _agent = agent;
-            while let Some(Ok(item)) = feed.next().await {
-                if let Some(pb::watch_workspace_response::Event::MessageCreated(m)) = item.event
-                    && Instant::now() >= measure_from
-                    && let Some(us) = latency_of(origin, &m.body)
-                {
-                    record(&h, us);
-                }
-            }
-        });
-    }
+    watch_as_agents(protocol, agents_url, &owner, args.agents, (origin, measure_from), &to_agents).await?;
 
     // Visitors: a session, a conversation and a feed each; then open-loop sends. Over gRPC 100
     // visitors share one HTTP/2 connection; over grpc-web each feed has a connection of its own
@@ -511,6 +499,43 @@ pub async fn chat_load(
         "steal_percent": steal.percent(), "flood": flood }))
 }
 
+/// `count` agents, each on its own connection to `url` with a fresh login of `owner`, watching
+/// the workspace feed until the server or the connection ends it. Each stamped message (`stamp`
+/// against `origin`) that arrives at or after `measure_from` goes into `latency`.
+pub async fn watch_as_agents(
+    protocol: Protocol,
+    url: &str,
+    owner: &Client,
+    count: usize,
+    (origin, measure_from): (Instant, Instant),
+    latency: &Shared,
+) -> Result<(), String> {
+    for _ in 0..count {
+        let agent = Client::connect(protocol, url, None).await?;
+        agent.set_token(owner_token(owner).await?);
+        let mut feed = agent
+            .conversations()
+            .watch_workspace(pb::WatchWorkspaceRequest::default())
+            .await
+            .map_err(|e| e.to_string())?
+            .into_inner();
+        let h = latency.clone();
+        tokio::spawn(async move {
+            // The client owns the connection: keep it as long as the feed.
+            let _agent = agent;
+            while let Some(Ok(item)) = feed.next().await {
+                if let Some(pb::watch_workspace_response::Event::MessageCreated(m)) = item.event
+                    && Instant::now() >= measure_from
+                    && let Some(us) = latency_of(origin, &m.body)
+                {
+                    record(&h, us);
+                }
+            }
+        });
+    }
+    Ok(())
+}
+
 /// The figures `--runs` summarises for a replicas run.
 const REPLICAS_FIGURES: &[crate::runs::Figure] = &[
     figure("to agents p99, 2 processes", &["two_processes", "to_agents", "p99_ms"], "ms"),
@@ -609,6 +634,7 @@ mod tests {
             CHAT_FIGURES,
             REPLICAS_FIGURES,
             crate::peer::FIGURES,
+            crate::realistic::FIGURES,
             crate::idle::FIGURES,
             crate::flood::FIGURES,
             crate::chaos::FIGURES,
