@@ -234,6 +234,13 @@ pub(crate) trait ManyRows {
         &mut self,
         rows: &[super::sends::PlainRow<'_>],
     ) -> Result<Vec<super::sends::Numbered>, StoreError>;
+    /// Each visitor's newest event they may see in the workspace's log (`None`: none yet),
+    /// in one statement of a key lookup each (a `GROUP BY` would read all their events).
+    async fn newest_visible(
+        &mut self,
+        workspace_id: &WorkspaceId,
+        visitors: &[&VisitorId],
+    ) -> Result<Vec<super::sends::Newest>, StoreError>;
 }
 
 /// [`ManyRows::update_plain`]'s body for a backend and its bind syntax.
@@ -253,6 +260,23 @@ macro_rules! update_plain {
                 .bind::<Integer, _>(i32::from(row.visible))
                 .bind::<Integer, _>(i32::from(row.by_visitor))
                 .bind::<Text, _>(row.preview.as_str());
+        }
+        Ok(query.load($conn).await?)
+    }};
+}
+
+/// [`ManyRows::newest_visible`]'s body for a backend and its bind syntax.
+macro_rules! newest_visible {
+    ($conn:expr, $workspace_id:expr, $visitors:expr, $backend:ty, $placeholder:expr) => {{
+        use diesel::sql_types::Text;
+        let visitors = $visitors;
+        if visitors.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = super::sends::newest_visible_sql(visitors.len(), $placeholder);
+        let mut query = diesel::sql_query(sql).into_boxed::<$backend>().bind::<Text, _>($workspace_id.as_str());
+        for visitor in visitors {
+            query = query.bind::<Text, _>(visitor.as_str());
         }
         Ok(query.load($conn).await?)
     }};
@@ -279,6 +303,14 @@ impl ManyRows for super::SqliteWriter {
     ) -> Result<Vec<super::sends::Numbered>, StoreError> {
         update_plain!(self, rows, diesel::sqlite::Sqlite, |_| "?".to_owned())
     }
+
+    async fn newest_visible(
+        &mut self,
+        workspace_id: &WorkspaceId,
+        visitors: &[&VisitorId],
+    ) -> Result<Vec<super::sends::Newest>, StoreError> {
+        newest_visible!(self, workspace_id, visitors, diesel::sqlite::Sqlite, |_| "?".to_owned())
+    }
 }
 
 impl ManyRows for diesel_async::AsyncPgConnection {
@@ -301,6 +333,14 @@ impl ManyRows for diesel_async::AsyncPgConnection {
         rows: &[super::sends::PlainRow<'_>],
     ) -> Result<Vec<super::sends::Numbered>, StoreError> {
         update_plain!(self, rows, diesel::pg::Pg, |n| format!("${n}"))
+    }
+
+    async fn newest_visible(
+        &mut self,
+        workspace_id: &WorkspaceId,
+        visitors: &[&VisitorId],
+    ) -> Result<Vec<super::sends::Newest>, StoreError> {
+        newest_visible!(self, workspace_id, visitors, diesel::pg::Pg, |n| format!("${n}"))
     }
 }
 

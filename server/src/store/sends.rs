@@ -260,6 +260,30 @@ pub(crate) struct Numbered {
     pub last_seq: i64,
 }
 
+/// One statement for each of `visitors` visitors' newest event they may see: a correlated
+/// `max(seq)` per visitor (an index walk backwards from their newest event, on both
+/// backends). Binds: the workspace, then the visitors; `placeholder(n)` as above.
+pub(crate) fn newest_visible_sql(visitors: usize, placeholder: impl Fn(usize) -> String) -> String {
+    let values: Vec<String> = (0..visitors).map(|i| format!("({})", placeholder(i + 2))).collect();
+    format!(
+        "SELECT v.column1 AS visitor_id, \
+           (SELECT max(e.seq) FROM events e \
+             WHERE e.workspace_id = {} AND e.visitor_id = v.column1 AND e.visitor_visible) AS newest \
+         FROM (VALUES {}) AS v",
+        placeholder(1),
+        values.join(", ")
+    )
+}
+
+/// A visitor's newest visible event, as [`newest_visible_sql`] returns it.
+#[derive(diesel::QueryableByName)]
+pub(crate) struct Newest {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    pub visitor_id: String,
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::BigInt>)]
+    pub newest: Option<i64>,
+}
+
 /// SQLite group commit: the single writer takes the sends that arrived while it was busy,
 /// of every workspace, in its next transaction. Without a backlog a batch is one send, so
 /// an idle server answers as fast as before.

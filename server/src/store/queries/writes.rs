@@ -25,7 +25,7 @@ use crate::store::queries::{Counts, ManyRows as _, Reads, Writes};
 use crate::store::routing::view_of;
 use crate::store::schema::rules as rule_rows;
 use crate::store::schema::{
-    attachments, canned_responses, conversations, events, jobs, memberships, messages, page_views, refresh_tokens,
+    attachments, canned_responses, conversations, jobs, memberships, messages, page_views, refresh_tokens,
     team_members, teams, users, visitors, webhook_deliveries, widgets, workspaces,
 };
 use crate::store::sends::{self, Plan};
@@ -127,18 +127,12 @@ impl Writes for Conn {
             new.iter().filter(|e| e.visitor_visible).filter_map(|e| e.visitor_id.as_ref()).collect();
         visitors_of.sort();
         visitors_of.dedup();
-        let mut newest_visible: Vec<(VisitorId, i64)> = if visitors_of.is_empty() {
-            Vec::new()
-        } else {
-            events::table
-                .filter(events::workspace_id.eq(workspace_id))
-                .filter(events::visitor_id.eq_any(visitors_of))
-                .filter(events::visitor_visible.eq(true))
-                .group_by(events::visitor_id)
-                .select((events::visitor_id.assume_not_null(), diesel::dsl::max(events::seq).assume_not_null()))
-                .load(self)
-                .await?
-        };
+        let mut newest_visible: Vec<(VisitorId, i64)> = self
+            .newest_visible(workspace_id, &visitors_of)
+            .await?
+            .into_iter()
+            .map(|n| (VisitorId::from_stored(n.visitor_id), n.newest.unwrap_or(0)))
+            .collect();
         let mut stored = Vec::with_capacity(new.len());
         let mut rows = Vec::with_capacity(new.len());
         for (seq, event) in (last - count + 1..).zip(new) {
@@ -653,19 +647,20 @@ impl Writes for Conn {
                 has_rules.push((id, conn.lock_workspace_has_rules(id).await?));
             }
             let ids: Vec<&ConversationId> = work.iter().map(|(new, _)| &new.conversation_id).collect();
-            let keys: Vec<&str> = work.iter().map(|(new, _)| new.client_key.as_str()).collect();
             let rows: Vec<(ConversationRow, Option<String>)> = conversations::table
                 .left_join(visitors::table)
                 .filter(conversations::id.eq_any(ids.clone()))
                 .select((ConversationRow::as_select(), visitors::name.nullable()))
                 .load(conn)
                 .await?;
-            let originals: Vec<MessageRow> = messages::table
-                .filter(messages::conversation_id.eq_any(ids))
-                .filter(messages::client_key.eq_any(keys))
-                .select(MessageRow::as_select())
-                .load(conn)
-                .await?;
+            // Each (conversation, key) pair a key lookup (`IN … AND IN …` probes every pair).
+            let mut originals_query = messages::table.select(MessageRow::as_select()).into_boxed();
+            for (new, _) in work {
+                originals_query = originals_query.or_filter(
+                    messages::conversation_id.eq(&new.conversation_id).and(messages::client_key.eq(&new.client_key)),
+                );
+            }
+            let originals: Vec<MessageRow> = originals_query.load(conn).await?;
             let mut seen: Vec<&ConversationId> = Vec::with_capacity(work.len());
             for (i, (new, _)) in work.iter().enumerate() {
                 // A conversation's later sends must see the earlier ones' changes: one at a time.
