@@ -274,13 +274,13 @@ where
             Audience::Visitor(_) => None,
         };
         if let Some(user_id) = &member {
-            dashboard_seen(&self.source.store, &self.dashboard, &self.workspace_id, user_id).await;
+            Box::pin(dashboard_seen(&self.source.store, &self.dashboard, &self.workspace_id, user_id)).await;
         }
         if let Err(Stop::Failed(error)) = self.serve(live).await {
-            let _ = self.tx.send(Box::new(Err(error.into()))).await;
+            let _ = Box::pin(self.tx.send(Box::new(Err(error.into())))).await;
         }
         if member.is_some()
-            && let Err(error) = self.source.store.dashboard_closed(&self.dashboard).await
+            && let Err(error) = Box::pin(self.source.store.dashboard_closed(&self.dashboard)).await
         {
             tracing::warn!(%error, "could not record a dashboard closing; it stops counting within a minute");
         }
@@ -300,11 +300,14 @@ where
     T: Send + 'static,
     F: Fn(FeedItem<'_>, i64) -> Option<T> + Send + 'static,
 {
+    /// The cold paths (store reads and writes, publishing) are boxed where they are awaited:
+    /// inline, their futures made every idle feed's state 5.6 KB; boxed, it is 1.6 KB
+    /// (debug build, measured with `size_of_val`), and the box exists only while they run.
     async fn serve(&mut self, mut live: broadcast::Receiver<Arc<BusMessage>>) -> Result<(), Stop> {
         let mut health = self.source.bus.health();
         let mut degraded = matches!(*health.borrow_and_update(), BusHealth::Degraded);
         self.send(FeedItem::Heartbeat).await?;
-        self.replay(None).await?;
+        Box::pin(self.replay(None)).await?;
 
         let mut heartbeat = tokio::time::interval_at(tokio::time::Instant::now() + HEARTBEAT, HEARTBEAT);
         let mut poll = tokio::time::interval(DEGRADED_POLL);
@@ -322,10 +325,10 @@ where
                 () = self.tx.closed() => return Ok(()),
                 _ = shutdown.changed() => return Ok(()),
                 received = live.recv() => match received {
-                    Ok(message) => self.deliver(message).await?,
+                    Ok(message) => Box::pin(self.deliver(message)).await?,
                     // Too slow for the live stream: catch up from the store instead of
                     // buffering without bound.
-                    Err(broadcast::error::RecvError::Lagged(_)) => self.replay(None).await?,
+                    Err(broadcast::error::RecvError::Lagged(_)) => Box::pin(self.replay(None)).await?,
                     Err(broadcast::error::RecvError::Closed) => return Ok(()),
                 },
                 changed = health.changed() => {
@@ -336,19 +339,19 @@ where
                     degraded = matches!(now, BusHealth::Degraded);
                     // Whatever other replicas published while the link was down, or
                     // since it came back, is in the store.
-                    self.replay(None).await?;
+                    Box::pin(self.replay(None)).await?;
                 }
-                _ = poll.tick(), if degraded => self.replay(None).await?,
+                _ = poll.tick(), if degraded => Box::pin(self.replay(None)).await?,
                 () = tokio::time::sleep_until(self.gap_deadline.unwrap_or_else(tokio::time::Instant::now)),
-                    if self.gap_deadline.is_some() => self.fill_gap().await?,
+                    if self.gap_deadline.is_some() => Box::pin(self.fill_gap()).await?,
                 _ = presence.tick(), if member.is_some() => {
                     if let Some(user_id) = &member {
                         let now = crate::store::now_ms();
-                        dashboard_seen(&self.source.store, &self.dashboard, &self.workspace_id, user_id).await;
-                        match self.source.store.touch_member(&self.workspace_id, user_id, now).await {
+                        Box::pin(dashboard_seen(&self.source.store, &self.dashboard, &self.workspace_id, user_id)).await;
+                        match Box::pin(self.source.store.touch_member(&self.workspace_id, user_id, now)).await {
                             Ok(events) => {
                                 for event in events {
-                                    self.source.bus.publish(BusMessage::Event(event)).await;
+                                    Box::pin(self.source.bus.publish(BusMessage::Event(event))).await;
                                 }
                             }
                             Err(error) => tracing::warn!(%error, "could not record agent presence"),
@@ -358,7 +361,7 @@ where
                 }
                 _ = access.tick(), if self.grant.is_some() => {
                     if let Some(grant) = &self.grant {
-                        check_grant(&self.source.store, &self.workspace_id, grant).await?;
+                        Box::pin(check_grant(&self.source.store, &self.workspace_id, grant)).await?;
                     }
                     continue;
                 }

@@ -21,6 +21,7 @@ pub mod conversations;
 pub mod events;
 pub mod jobs;
 pub mod knowledge;
+mod many_rows;
 pub mod models;
 pub mod notifications;
 pub mod privacy;

@@ -14,8 +14,6 @@
 // Deliberate: one file, compiled once per connection type (see above).
 #![allow(clippy::duplicate_mod)]
 
-use diesel_async::RunQueryDsl as _;
-
 use super::StoreError;
 use super::conversations::{ChangeOutcome, ConversationChange, Staged};
 use super::events::NewEvent;
@@ -222,127 +220,7 @@ pub(crate) trait Counts {
     ) -> Result<(), StoreError>;
 }
 
-/// Statements over several rows. Inserts are one statement on PostgreSQL; diesel-async has
-/// no multi-row insert for SQLite (diesel's own goes through the sync connection), so there
-/// they are a statement per row, each cheap in-process.
-pub(crate) trait ManyRows {
-    async fn insert_messages(&mut self, rows: &[super::models::MessageRow]) -> Result<(), StoreError>;
-    async fn insert_events(&mut self, rows: &[super::models::EventRow]) -> Result<(), StoreError>;
-    /// Updates the conversation rows of plain sends in one statement
-    /// ([`super::sends::plain_update_sql`]); each conversation's new `last_seq`.
-    async fn update_plain(
-        &mut self,
-        rows: &[super::sends::PlainRow<'_>],
-    ) -> Result<Vec<super::sends::Numbered>, StoreError>;
-    /// Each visitor's newest event they may see in the workspace's log (`None`: none yet),
-    /// in one statement of a key lookup each (a `GROUP BY` would read all their events).
-    async fn newest_visible(
-        &mut self,
-        workspace_id: &WorkspaceId,
-        visitors: &[&VisitorId],
-    ) -> Result<Vec<super::sends::Newest>, StoreError>;
-}
-
-/// [`ManyRows::update_plain`]'s body for a backend and its bind syntax.
-macro_rules! update_plain {
-    ($conn:expr, $rows:expr, $backend:ty, $placeholder:expr) => {{
-        use diesel::sql_types::{BigInt, Integer, Text};
-        let rows = $rows;
-        if rows.is_empty() {
-            return Ok(Vec::new());
-        }
-        let mut query =
-            diesel::sql_query(super::sends::plain_update_sql(rows.len(), $placeholder)).into_boxed::<$backend>();
-        for row in rows {
-            query = query
-                .bind::<Text, _>(row.conversation_id.as_str())
-                .bind::<BigInt, _>(row.now)
-                .bind::<Integer, _>(i32::from(row.visible))
-                .bind::<Integer, _>(i32::from(row.by_visitor))
-                .bind::<Text, _>(row.preview.as_str());
-        }
-        Ok(query.load($conn).await?)
-    }};
-}
-
-/// [`ManyRows::newest_visible`]'s body for a backend and its bind syntax.
-macro_rules! newest_visible {
-    ($conn:expr, $workspace_id:expr, $visitors:expr, $backend:ty, $placeholder:expr) => {{
-        use diesel::sql_types::Text;
-        let visitors = $visitors;
-        if visitors.is_empty() {
-            return Ok(Vec::new());
-        }
-        let sql = super::sends::newest_visible_sql(visitors.len(), $placeholder);
-        let mut query = diesel::sql_query(sql).into_boxed::<$backend>().bind::<Text, _>($workspace_id.as_str());
-        for visitor in visitors {
-            query = query.bind::<Text, _>(visitor.as_str());
-        }
-        Ok(query.load($conn).await?)
-    }};
-}
-
-impl ManyRows for super::SqliteWriter {
-    async fn insert_messages(&mut self, rows: &[super::models::MessageRow]) -> Result<(), StoreError> {
-        for row in rows {
-            diesel::insert_into(super::schema::messages::table).values(row).execute(self).await?;
-        }
-        Ok(())
-    }
-
-    async fn insert_events(&mut self, rows: &[super::models::EventRow]) -> Result<(), StoreError> {
-        for row in rows {
-            diesel::insert_into(super::schema::events::table).values(row).execute(self).await?;
-        }
-        Ok(())
-    }
-
-    async fn update_plain(
-        &mut self,
-        rows: &[super::sends::PlainRow<'_>],
-    ) -> Result<Vec<super::sends::Numbered>, StoreError> {
-        update_plain!(self, rows, diesel::sqlite::Sqlite, |_| "?".to_owned())
-    }
-
-    async fn newest_visible(
-        &mut self,
-        workspace_id: &WorkspaceId,
-        visitors: &[&VisitorId],
-    ) -> Result<Vec<super::sends::Newest>, StoreError> {
-        newest_visible!(self, workspace_id, visitors, diesel::sqlite::Sqlite, |_| "?".to_owned())
-    }
-}
-
-impl ManyRows for diesel_async::AsyncPgConnection {
-    async fn insert_messages(&mut self, rows: &[super::models::MessageRow]) -> Result<(), StoreError> {
-        if !rows.is_empty() {
-            diesel::insert_into(super::schema::messages::table).values(rows).execute(self).await?;
-        }
-        Ok(())
-    }
-
-    async fn insert_events(&mut self, rows: &[super::models::EventRow]) -> Result<(), StoreError> {
-        if !rows.is_empty() {
-            diesel::insert_into(super::schema::events::table).values(rows).execute(self).await?;
-        }
-        Ok(())
-    }
-
-    async fn update_plain(
-        &mut self,
-        rows: &[super::sends::PlainRow<'_>],
-    ) -> Result<Vec<super::sends::Numbered>, StoreError> {
-        update_plain!(self, rows, diesel::pg::Pg, |n| format!("${n}"))
-    }
-
-    async fn newest_visible(
-        &mut self,
-        workspace_id: &WorkspaceId,
-        visitors: &[&VisitorId],
-    ) -> Result<Vec<super::sends::Newest>, StoreError> {
-        newest_visible!(self, workspace_id, visitors, diesel::pg::Pg, |n| format!("${n}"))
-    }
-}
+pub(crate) use super::many_rows::ManyRows;
 
 #[path = "queries"]
 mod sqlite_writer {

@@ -222,11 +222,11 @@ impl<'a> PlainRow<'a> {
 /// Columns of each `VALUES` row of [`plain_update_sql`].
 pub(crate) const PLAIN_ROW_COLUMNS: usize = 5;
 
-/// One `UPDATE` for the conversation rows of `rows` plain sends (each conversation once):
-/// the same changes as the one-send path's `UPDATE` (`last_seq + 1` on the right of `SET`
-/// reads the old value on both backends), returning each conversation's new `last_seq`.
-/// `VALUES` columns are `column1…` on both SQLite and PostgreSQL; `placeholder(n)` writes
-/// the n-th bind (from 1) in the backend's syntax.
+/// One `UPDATE` for the conversation rows of `rows` plain sends (each conversation once),
+/// for PostgreSQL (see `store::many_rows`): the same changes as the one-send path's
+/// `UPDATE` (`last_seq + 1` on the right of `SET` reads the old value), returning each
+/// conversation's new `last_seq`. `VALUES` columns are `column1…` (as on SQLite);
+/// `placeholder(n)` writes the n-th bind (from 1).
 pub(crate) fn plain_update_sql(rows: usize, placeholder: impl Fn(usize) -> String) -> String {
     let values: Vec<String> = (0..rows)
         .map(|row| {
@@ -261,8 +261,9 @@ pub(crate) struct Numbered {
 }
 
 /// One statement for each of `visitors` visitors' newest event they may see: a correlated
-/// `max(seq)` per visitor (an index walk backwards from their newest event, on both
-/// backends). Binds: the workspace, then the visitors; `placeholder(n)` as above.
+/// `max(seq)` per visitor (an index walk backwards from their newest event; a `GROUP BY`
+/// would read all their events). Binds: the workspace, then the visitors;
+/// `placeholder(n)` as above.
 pub(crate) fn newest_visible_sql(visitors: usize, placeholder: impl Fn(usize) -> String) -> String {
     let values: Vec<String> = (0..visitors).map(|i| format!("({})", placeholder(i + 2))).collect();
     format!(

@@ -647,20 +647,10 @@ impl Writes for Conn {
                 has_rules.push((id, conn.lock_workspace_has_rules(id).await?));
             }
             let ids: Vec<&ConversationId> = work.iter().map(|(new, _)| &new.conversation_id).collect();
-            let rows: Vec<(ConversationRow, Option<String>)> = conversations::table
-                .left_join(visitors::table)
-                .filter(conversations::id.eq_any(ids.clone()))
-                .select((ConversationRow::as_select(), visitors::name.nullable()))
-                .load(conn)
-                .await?;
-            // Each (conversation, key) pair a key lookup (`IN … AND IN …` probes every pair).
-            let mut originals_query = messages::table.select(MessageRow::as_select()).into_boxed();
-            for (new, _) in work {
-                originals_query = originals_query.or_filter(
-                    messages::conversation_id.eq(&new.conversation_id).and(messages::client_key.eq(&new.client_key)),
-                );
-            }
-            let originals: Vec<MessageRow> = originals_query.load(conn).await?;
+            let keys: Vec<(&ConversationId, &str)> =
+                work.iter().map(|(new, _)| (&new.conversation_id, new.client_key.as_str())).collect();
+            let rows = conn.conversations_with_names(&ids).await?;
+            let originals = conn.messages_by_key(&keys).await?;
             let mut seen: Vec<&ConversationId> = Vec::with_capacity(work.len());
             for (i, (new, _)) in work.iter().enumerate() {
                 // A conversation's later sends must see the earlier ones' changes: one at a time.
