@@ -191,8 +191,10 @@ impl ManyRows for diesel_async::AsyncPgConnection {
         if visitors.is_empty() {
             return Ok(Vec::new());
         }
+        // The workspace is implied: visitor ids are unique across workspaces.
+        let _ = workspace_id;
         let sql = super::sends::newest_visible_sql(visitors.len(), |n| format!("${n}"));
-        let mut query = diesel::sql_query(sql).into_boxed::<diesel::pg::Pg>().bind::<Text, _>(workspace_id.as_str());
+        let mut query = diesel::sql_query(sql).into_boxed::<diesel::pg::Pg>();
         for visitor_id in visitors {
             query = query.bind::<Text, _>(visitor_id.as_str());
         }
