@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The full benchmark set of BENCHMARKS.md: builds release, runs every scenario (3 runs each,
 # pinned), writes one JSON (and the printed lines) per scenario into OUTPUT_DIR, and ends with
-# the summary lines. About 17 minutes of runs plus the build on a 2-vCPU machine; run it on a
+# the summary lines. Well over an hour of runs (BENCHMARKS.md, "Commands") plus the build on a 2-vCPU machine; run it on a
 # quiet one.
 #
 #   bench/run-full.sh OUTPUT_DIR

@@ -71,6 +71,7 @@ impl AppState {
             bus: self.bus.clone(),
             shutdown: self.shutdown.clone(),
             open: self.open_feeds.clone(),
+            widget_states: self.widget_states.clone(),
         }
     }
 }

@@ -140,6 +140,11 @@ pub struct FeedSource {
     pub shutdown: watch::Receiver<bool>,
     /// The feeds open on this server, per watcher (`m:` user id, `v:` visitor id).
     pub open: Arc<Slots<String>>,
+    /// Widgets' on/off answers, shared with the visitor API: a widget's feeds re-check the
+    /// same question every [`ACCESS_CHECK`], and asking the store for each cost 2,000 reads a
+    /// second (10 % of a core) at 10,000 idle feeds. Turning a widget off still reaches
+    /// them at their next check (the cache forgets it first).
+    pub widget_states: Arc<crate::auth::widget_states::WidgetStates>,
 }
 
 /// What a feed task sends: boxed, because a channel allocates its slots up front (a block
@@ -234,15 +239,17 @@ struct Feed<T, F> {
 
 /// Ends the feed when its grant is gone; a failing check is logged and the feed goes on
 /// (the next check decides).
-async fn check_grant(store: &Store, workspace_id: &WorkspaceId, grant: &Grant) -> Result<(), Stop> {
+async fn check_grant(source: &FeedSource, workspace_id: &WorkspaceId, grant: &Grant) -> Result<(), Stop> {
+    let store = &source.store;
     let (allowed, ended) = match grant {
         Grant::Member { user_id, session_id } => (
             store.live_session_role(workspace_id, user_id, session_id).await.map(|role| role.is_some()),
             "this session has ended (signed out, password changed, or removed from the workspace); sign in again",
         ),
-        Grant::Widget { widget_id } => {
-            (store.widget_active(workspace_id, widget_id).await, "this chat was turned off or removed by the site")
-        }
+        Grant::Widget { widget_id } => (
+            source.widget_states.active(store, workspace_id, widget_id).await,
+            "this chat was turned off or removed by the site",
+        ),
     };
     match allowed {
         Ok(true) => Ok(()),
@@ -361,7 +368,7 @@ where
                 }
                 _ = access.tick(), if self.grant.is_some() => {
                     if let Some(grant) = &self.grant {
-                        Box::pin(check_grant(&self.source.store, &self.workspace_id, grant)).await?;
+                        Box::pin(check_grant(&self.source, &self.workspace_id, grant)).await?;
                     }
                     continue;
                 }
@@ -573,6 +580,7 @@ mod tests {
             bus: fixture.bus.clone(),
             shutdown: fixture.shutdown.subscribe(),
             open: Arc::default(),
+            widget_states: crate::auth::widget_states::WidgetStates::new(&fixture.bus),
         };
         let stream = watch(source, WORKSPACE.into(), audience, None, None, |item, cursor| match item {
             FeedItem::Message(BusMessage::Event(_)) => Some(cursor),
