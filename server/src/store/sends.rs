@@ -196,7 +196,8 @@ impl Plan {
 }
 
 /// What a plain send ([`Plan::is_plain`]) changes in its conversation's row: one row of
-/// [`plain_update_sql`]'s `VALUES`.
+/// `store::many_rows`'s batched update, and the part of the one-send path's update that
+/// every send makes ([`plain_changes!`]).
 pub(crate) struct PlainRow<'a> {
     pub conversation_id: &'a crate::domain::id::ConversationId,
     pub now: i64,
@@ -208,84 +209,47 @@ pub(crate) struct PlainRow<'a> {
 }
 
 impl<'a> PlainRow<'a> {
-    pub fn new(new: &'a MessageToSend) -> Self {
+    /// The row of `new`, which carries `files` attachments (they show in the preview).
+    pub fn new(new: &'a MessageToSend, files: usize) -> Self {
         Self {
             conversation_id: &new.conversation_id,
             now: new.now,
             visible: !new.internal,
             by_visitor: new.sender == Sender::Visitor,
-            preview: rules::preview(&new.body, 0),
+            preview: rules::preview(&new.body, files),
         }
     }
 }
 
-/// Columns of each `VALUES` row of [`plain_update_sql`].
-pub(crate) const PLAIN_ROW_COLUMNS: usize = 5;
-
-/// One `UPDATE` for the conversation rows of `rows` plain sends (each conversation once),
-/// for PostgreSQL (see `store::many_rows`): the same changes as the one-send path's
-/// `UPDATE` (`last_seq + 1` on the right of `SET` reads the old value), returning each
-/// conversation's new `last_seq`. `VALUES` columns are `column1…` (as on SQLite);
-/// `placeholder(n)` writes the n-th bind (from 1).
-pub(crate) fn plain_update_sql(rows: usize, placeholder: impl Fn(usize) -> String) -> String {
-    let values: Vec<String> = (0..rows)
-        .map(|row| {
-            let binds: Vec<String> =
-                (1..=PLAIN_ROW_COLUMNS).map(|c| placeholder(row * PLAIN_ROW_COLUMNS + c)).collect();
-            format!("({})", binds.join(", "))
-        })
-        .collect();
-    format!(
-        "UPDATE conversations SET \
-           last_seq = conversations.last_seq + 1, \
-           updated_at = v.column2, \
-           visitor_last_seq = CASE WHEN v.column3 = 1 THEN conversations.last_seq + 1 ELSE conversations.visitor_last_seq END, \
-           last_message_at = CASE WHEN v.column3 = 1 THEN v.column2 ELSE conversations.last_message_at END, \
-           last_message_preview = CASE WHEN v.column3 = 1 THEN v.column5 ELSE conversations.last_message_preview END, \
-           agent_unread = conversations.agent_unread + v.column4, \
-           visitor_read_seq = CASE WHEN v.column4 = 1 THEN conversations.last_seq + 1 ELSE conversations.visitor_read_seq END \
-         FROM (VALUES {}) AS v \
-         WHERE conversations.id = v.column1 \
-         RETURNING conversations.id, conversations.last_seq",
-        values.join(", ")
-    )
+/// The `SET` assignments of a [`PlainRow`] (an expression of `&PlainRow`) as a diesel
+/// changeset tuple: SQLite's per-row update of a batch and the one-send path's update
+/// (which adds its own assignments beside it) share it. `last_seq + 1` on the right of
+/// `SET` reads the old value. A macro, because the changeset's type differs per use and
+/// naming it would take longer than the assignments.
+macro_rules! plain_changes {
+    ($row:expr) => {{
+        let row: &$crate::store::sends::PlainRow<'_> = $row;
+        (
+            conversations::last_seq.eq(conversations::last_seq + 1),
+            conversations::updated_at.eq(row.now),
+            row.visible.then(|| {
+                (
+                    conversations::visitor_last_seq.eq(conversations::last_seq + 1),
+                    conversations::last_message_at.eq(row.now),
+                    conversations::last_message_preview.eq(row.preview.as_str()),
+                )
+            }),
+            // The visitor has seen their own message.
+            row.by_visitor.then(|| {
+                (
+                    conversations::agent_unread.eq(conversations::agent_unread + 1),
+                    conversations::visitor_read_seq.eq(conversations::last_seq + 1),
+                )
+            }),
+        )
+    }};
 }
-
-/// A conversation's new `last_seq`, as [`plain_update_sql`] returns it.
-#[derive(diesel::QueryableByName)]
-pub(crate) struct Numbered {
-    #[diesel(sql_type = diesel::sql_types::Text)]
-    pub id: String,
-    #[diesel(sql_type = diesel::sql_types::BigInt)]
-    pub last_seq: i64,
-}
-
-/// One statement for each of `visitors` visitors' newest event they may see: per visitor,
-/// their events from the newest along `events_visitor_idx` (visitor, seq), the first visible
-/// one. The workspace is not in the condition: a visitor id is unique across workspaces,
-/// and with it the planner, working from statistics older than a fast-growing log, ANDed
-/// the whole workspace's primary-key range into every lookup (14 ms for 31 visitors, seen
-/// with auto_explain; a `GROUP BY` reads all their events). `placeholder(n)` writes the
-/// n-th bind (from 1).
-pub(crate) fn newest_visible_sql(visitors: usize, placeholder: impl Fn(usize) -> String) -> String {
-    let values: Vec<String> = (0..visitors).map(|i| format!("({})", placeholder(i + 1))).collect();
-    format!(
-        "SELECT v.column1 AS visitor_id, \
-           (SELECT e.seq FROM events e WHERE e.visitor_id = v.column1 AND e.visitor_visible \
-             ORDER BY e.visitor_id DESC, e.seq DESC LIMIT 1) AS newest \
-         FROM (VALUES {}) AS v",
-        values.join(", ")
-    )
-}
-
-/// A visitor's newest visible event, as [`newest_visible_sql`] returns it.
-#[derive(diesel::QueryableByName)]
-pub(crate) struct Newest {
-    #[diesel(sql_type = diesel::sql_types::Text)]
-    pub visitor_id: String,
-    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::BigInt>)]
-    pub newest: Option<i64>,
-}
+pub(crate) use plain_changes;
 
 /// SQLite group commit: the single writer takes the sends that arrived while it was busy,
 /// of every workspace, in its next transaction. Without a backlog a batch is one send, so
@@ -439,7 +403,10 @@ impl PgSends {
         for one in work {
             let alone = async { transaction!(conn, { conn.send_batch(std::slice::from_ref(one), false).await }) }.await;
             outcomes.push(match alone {
-                Ok(mut outcome) => outcome.pop().unwrap_or_else(|| Err(stopped())),
+                // `send_batch` answers each send it is given; an empty answer would be a bug.
+                Ok(mut outcome) => outcome
+                    .pop()
+                    .unwrap_or_else(|| Err(StoreError::Batch("a send stored alone had no outcome".to_owned()))),
                 Err(error) => Err(error),
             });
         }

@@ -128,7 +128,7 @@ impl Writes for Conn {
         visitors_of.sort();
         visitors_of.dedup();
         let mut newest_visible: Vec<(VisitorId, i64)> = self
-            .newest_visible(workspace_id, &visitors_of)
+            .newest_visible(&visitors_of)
             .await?
             .into_iter()
             .map(|n| (VisitorId::from_stored(n.visitor_id), n.newest.unwrap_or(0)))
@@ -689,7 +689,7 @@ impl Writes for Conn {
 
         // The plain sends: one statement for their conversation rows, one for their
         // messages, and one append per workspace.
-        let rows: Vec<sends::PlainRow<'_>> = plain.iter().map(|(i, ..)| sends::PlainRow::new(&work[*i].0)).collect();
+        let rows: Vec<sends::PlainRow<'_>> = plain.iter().map(|(i, ..)| sends::PlainRow::new(&work[*i].0, 0)).collect();
         let numbered = conn.update_plain(&rows).await?;
         let mut messages_rows = Vec::with_capacity(plain.len());
         let mut jobs = Vec::with_capacity(plain.len());
@@ -808,27 +808,11 @@ async fn update_conversation(
     plan: &Plan,
     files: usize,
 ) -> Result<i64, StoreError> {
-    let visible = !new.internal;
-    let by_visitor = new.sender == Sender::Visitor;
+    let row = sends::PlainRow::new(new, files);
     Ok(diesel::update(conversations::table.find(&new.conversation_id))
         .set((
-            conversations::last_seq.eq(conversations::last_seq + 1),
+            sends::plain_changes!(&row),
             conversations::status.eq(plan.status),
-            conversations::updated_at.eq(new.now),
-            visible.then(|| {
-                (
-                    conversations::visitor_last_seq.eq(conversations::last_seq + 1),
-                    conversations::last_message_at.eq(new.now),
-                    conversations::last_message_preview.eq(rules::preview(&new.body, files)),
-                )
-            }),
-            // The visitor has seen their own message.
-            by_visitor.then(|| {
-                (
-                    conversations::agent_unread.eq(conversations::agent_unread + 1),
-                    conversations::visitor_read_seq.eq(conversations::last_seq + 1),
-                )
-            }),
             plan.first_response(new).then(|| conversations::first_response_at.eq(new.now)),
             plan.reopens().then(|| conversations::resolved_at.eq(None::<i64>)),
             plan.requeue.then(|| conversations::queued_at.eq(new.now)),
