@@ -138,10 +138,25 @@ class CuttableProxy:
                 client, _ = self._listener.accept()
             except OSError:
                 return
-            link = _Link(client, socket.create_connection(self._upstream))
+            with self._lock:
+                upstream = self._upstream
+            try:
+                connection = socket.create_connection(upstream)
+            except OSError:  # the server is down: the client sees a refused connection
+                client.close()
+                continue
+            link = _Link(client, connection)
             with self._lock:
                 self.accepted += 1
                 self._links.append(link)
+
+    def retarget(self, upstream: str) -> None:
+        """Sends new connections to ``upstream`` (a restarted server's address) and closes
+        the open ones, as a load balancer does when its backend is replaced."""
+        host, port = upstream.rsplit(":", 1)
+        with self._lock:
+            self._upstream = (host, int(port))
+        self.cut()
 
     def cut(self) -> None:
         """Closes every connection open now."""
