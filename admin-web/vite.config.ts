@@ -26,6 +26,7 @@ export default defineConfig({
       // Every Porthole RPC path starts with its package: /porthole.v1.AuthService/LogIn.
       "^/porthole\\.v1\\.": "http://127.0.0.1:8080",
       "/attachments": "http://127.0.0.1:8080",
+      "/docs/": "http://127.0.0.1:8080",
       // The widget preview's frame (public/widget-preview.html) loads the real widget.js.
       "/widget/": "http://127.0.0.1:8080",
     },

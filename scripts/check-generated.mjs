@@ -1,5 +1,5 @@
-//! Checks that client-sdk/ts/src/gen and src/lean are exactly what `npm run generate`
-//! produces from proto/: regenerates into a temporary directory and compares file by file, so it works
+//! Checks that client-sdk/ts/src/gen, src/lean and docs/api (the API reference) are exactly
+//! what `npm run generate` produces from proto/: regenerates into a temporary directory and compares file by file, so it works
 //! the same in a fresh clone and never touches the work tree.
 //!
 //! Exit codes: 0 up to date, 1 out of date, 2 could not generate.
@@ -11,7 +11,7 @@ import { delimiter, dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
-const genDirs = ["client-sdk/ts/src/gen", "client-sdk/ts/src/lean"];
+const genDirs = ["client-sdk/ts/src/gen", "client-sdk/ts/src/lean", "docs/api"];
 // buf finds `local: protoc-gen-es` on PATH, as under `npm run`.
 const env = {
   ...process.env,

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Starts the built `porthole` binary on a free port with a throwaway data directory and
 # checks it the way the README tells a new user to: health, service listing over gRPC
-# with reflection, and a grpc-web call over HTTP/1.1 with the proto schema.
+# with reflection, a grpc-web call over HTTP/1.1 with the proto schema, JSON calls with
+# plain curl and the API reference page.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -41,6 +42,23 @@ npx buf curl --protocol grpc --http2-prior-knowledge -H "authorization: Bearer $
   -d "{\"widget_id\":\"$id\"}" "$url/porthole.v1.WidgetService/GetEmbedSnippet" | grep -q '<script src=' \
   || { echo "smoke: no embed snippet"; exit 1; }
 
+# JSON over plain HTTP (Connect unary), as the README's curl examples call it.
+json() { curl -sS -H 'content-type: application/json' "$@"; }
+login=$(json -d '{"email":"smoke@example.com","password":"smoke test pw"}' "$url/porthole.v1.AuthService/LogIn")
+grep -q '"accessToken":"' <<<"$login" || { echo "smoke: LogIn over JSON: $login"; exit 1; }
+listed=$(json -H "authorization: Bearer $token" -d '{}' "$url/porthole.v1.WidgetService/ListWidgets")
+grep -q "\"id\":\"$id\"" <<<"$listed" || { echo "smoke: ListWidgets over JSON: $listed"; exit 1; }
+status=$(json -o "$data/bad.json" -w '%{http_code}' -H "authorization: Bearer $token" \
+  -d '{"shortcut":"Not OK!","body":"x"}' "$url/porthole.v1.CannedResponseService/CreateCannedResponse")
+[ "$status" = 400 ] && grep -q '"code":"invalid_argument"' "$data/bad.json" \
+  && grep -q '"type":"porthole.v1.BadRequest"' "$data/bad.json" \
+  || { echo "smoke: a bad field over JSON answered $status:"; cat "$data/bad.json"; exit 1; }
+status=$(json -o "$data/anonymous.json" -w '%{http_code}' -d '{}' "$url/porthole.v1.AuthService/GetMe")
+[ "$status" = 401 ] && grep -q '"code":"unauthenticated"' "$data/anonymous.json" \
+  || { echo "smoke: GetMe without a token answered $status:"; cat "$data/anonymous.json"; exit 1; }
+curl -fsS -o "$data/api.html" "$url/docs/api"
+grep -q '<h1>Porthole API reference</h1>' "$data/api.html" || { echo "smoke: no API reference at /docs/api"; exit 1; }
+
 # Chat over grpc-web / HTTP/1.1: a visitor writes, the agent's and the visitor's feeds show it.
 web="npx buf curl --protocol grpcweb --schema proto"
 field() { python3 -c "import json,sys; d=json.load(sys.stdin); print(d$1)"; }
@@ -64,7 +82,19 @@ for feed in agent-feed visitor-feed; do
   grep -q '"body": "smoke hello"' "$data/$feed.json" || { echo "smoke: $feed did not show the message:"; cat "$data/$feed.json"; exit 1; }
 done
 
+# Prometheus metrics (PORTHOLE_METRICS=local by default: this host may scrape): every
+# series the dashboard in deploy/ reads exists, and the send above was counted.
+curl -fsS -o "$data/metrics.txt" "$url/metrics" || { echo "smoke: /metrics did not answer"; exit 1; }
+for series in porthole_rpc_requests_total porthole_rpc_duration_seconds porthole_streams_open \
+  porthole_bus_delivery_seconds porthole_event_log_lag_seconds porthole_db_pool_connections porthole_db_pool_max \
+  porthole_db_query_duration_seconds porthole_jobs_queued porthole_job_failures_total porthole_rate_limited_total \
+  process_resident_memory_bytes; do
+  grep -q "^# TYPE $series " "$data/metrics.txt" || { echo "smoke: /metrics lacks $series"; exit 1; }
+done
+grep '^porthole_rpc_requests_total{' "$data/metrics.txt" | grep 'method="porthole.v1.VisitorService/SendMessage"' \
+  | grep 'code="OK"' | grep -q ' 1$' || { echo "smoke: the send is not counted in /metrics:"; grep rpc_requests "$data/metrics.txt"; exit 1; }
+
 kill -TERM "$pid"
 wait "$pid" || { echo "smoke: server did not shut down cleanly on SIGTERM"; exit 1; }
 grep -q "shutdown signal received" "$data/server.log" || { echo "smoke: no graceful shutdown log"; exit 1; }
-echo "smoke: ok (health, reflection, grpc-web sign-up, widget, embed snippet, visitor chat with live feeds, graceful SIGTERM)"
+echo "smoke: ok (health, reflection, grpc-web sign-up, widget, embed snippet, JSON over HTTP, API reference, visitor chat with live feeds, metrics, graceful SIGTERM)"

@@ -136,6 +136,15 @@ test("navigation: labels on a desktop, collapsible and remembered; every destina
     await page.getByRole("heading", { name: heading }).first().waitFor();
     expect(await page.getByText("Nothing here").count()).toBe(0);
   }
+  // The API reference opens in a tab of its own, from the server.
+  await nav.getByRole("button", { name: "Account menu" }).click();
+  const [reference] = await Promise.all([
+    context.waitForEvent("page"),
+    page.getByRole("menuitem", { name: "API reference" }).click(),
+  ]);
+  await reference.getByRole("heading", { name: "Porthole API reference" }).waitFor();
+  expect(new URL(reference.url()).pathname).toBe("/docs/api");
+  await reference.close();
 
   // Collapsed to icons; the choice outlives a reload.
   await nav.getByRole("button", { name: "Collapse navigation" }).click();

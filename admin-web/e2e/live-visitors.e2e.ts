@@ -3,9 +3,12 @@
 //! to another page and the screen follows without a reload; the agent writes first, the
 //! visitor's widget opens by itself with the message, the visitor answers and the agent
 //! reads it in the inbox, where the visitor panel lists the pages viewed and follows the
-//! visitor's next page live.
+//! visitor's next page live. The server has the test location database and trusts
+//! loopback as a proxy, and the visitor's browser sends `X-Forwarded-For` with an address
+//! that database places in Berlin: both screens show "Berlin, Germany".
 
-import { join } from "node:path";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { launchBrowser, type RunningServer, resultsDir, startServer } from "./harness";
@@ -13,8 +16,18 @@ import { launchBrowser, type RunningServer, resultsDir, startServer } from "./ha
 let server: RunningServer;
 let browser: Browser;
 
+/** The test location database (`server/tests/fixtures/geo/make.py`). */
+const geoDb = resolve(
+  dirname(fileURLToPath(import.meta.url)),
+  "../../server/tests/fixtures/geo/test-city.mmdb",
+);
+
 beforeAll(async () => {
-  server = await startServer({ PORTHOLE_DEMO: "true" });
+  server = await startServer({
+    PORTHOLE_DEMO: "true",
+    PORTHOLE_GEOIP_DB: geoDb,
+    PORTHOLE_TRUSTED_PROXIES: "127.0.0.1",
+  });
   browser = await launchBrowser();
 });
 
@@ -32,7 +45,11 @@ const widget = (page: Page) => page.locator("[data-porthole]");
 describe("live visitors", () => {
   test("a visitor shows up live, changes page, gets a proactive message and answers", async () => {
     const agentContext = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-    const visitorContext = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    // As if behind a proxy that names the visitor's address (203.0.113.0/24: Berlin).
+    const visitorContext = await browser.newContext({
+      viewport: { width: 1280, height: 800 },
+      extraHTTPHeaders: { "X-Forwarded-For": "203.0.113.7" },
+    });
     const agent = await agentContext.newPage();
     const visitor = await visitorContext.newPage();
     const errors: string[] = [];
@@ -74,6 +91,8 @@ async function run(agent: Page, visitor: Page) {
   // A first visit: "first seen" would only repeat the time on site.
   expect(await row.getByText(/First seen/).count()).toBe(0);
   await row.getByText(/Chrom/).waitFor();
+  // Where they are, from their address: city and country.
+  expect(await row.getByTestId("visitor-location").textContent()).toBe("Berlin, Germany");
 
   // The visitor moves to another page of the single-page app: the row follows.
   await visitor.evaluate(() => {
@@ -147,6 +166,7 @@ async function run(agent: Page, visitor: Page) {
     "Porthole demo — Northwind Coffee",
   ]);
   await visitorPanel.getByText("Visit started").waitFor();
+  expect(await visitorPanel.getByTestId("visitor-location").textContent()).toBe("Berlin, Germany");
   await agent.waitForTimeout(300); // colour transitions
   await visitorPanel.screenshot({ path: join(resultsDir, "visitor-panel-pages-viewed.png") });
   // The same panel on a phone, in dark mode.

@@ -546,7 +546,7 @@ pub async fn chaos(args: &Args) -> Result<Value, String> {
     for n in 0..visitors {
         if n % VISITORS_PER_CONNECTION == 0 {
             for (server, url) in urls.iter().enumerate() {
-                connections[server].push(Client::connect(protocol, url, None).await?);
+                connections[server].push(crate::client::connect(protocol, url, None).await?);
             }
         }
         let on = |server: usize| connections[server].last().ok_or("no connection");
@@ -569,7 +569,7 @@ pub async fn chaos(args: &Args) -> Result<Value, String> {
     for _ in 0..agents {
         let mut clients = Vec::new();
         for url in &urls {
-            let client = Client::connect(protocol, url, None).await?;
+            let client = crate::client::connect(protocol, url, None).await?;
             client.set_token(agent_token.clone());
             clients.push(client);
         }
@@ -704,7 +704,7 @@ pub async fn chaos(args: &Args) -> Result<Value, String> {
     drop(redis);
     drop(database);
 
-    let result = json!({ "scenario": "chaos", "protocol": protocol.name(), "visitors": visitors, "agents": agents,
+    let result = json!({ "scenario": "chaos", "protocol": protocol.as_str(), "visitors": visitors, "agents": agents,
         "interval_s": args.interval.as_secs_f64(), "duration_s": duration.as_secs_f64(), "actions": actions,
         "acked": acked_count, "unacknowledged": unacknowledged, "retries": retries, "replayed_by_key": replayed,
         "failed_attempts": failed_attempts, "longest_send_ms": longest_send_ms,

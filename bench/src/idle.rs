@@ -60,7 +60,7 @@ pub async fn idle(args: &Args) -> Result<Value, String> {
     let setup: Vec<Client> = {
         let mut clients = Vec::new();
         for _ in 0..4 {
-            clients.push(Client::connect(protocol, &server.url, None).await?);
+            clients.push(crate::client::connect(protocol, &server.url, None).await?);
         }
         clients
     };
@@ -109,7 +109,7 @@ pub async fn idle(args: &Args) -> Result<Value, String> {
         let (heartbeats, ended) = (heartbeats.clone(), ended.clone());
         let (ready, is_open) = tokio::sync::oneshot::channel();
         holders.spawn(async move {
-            let client = match Client::connect(protocol, &url, Some(local)).await {
+            let client = match crate::client::connect(protocol, &url, Some(local)).await {
                 Ok(client) => client,
                 Err(why) => return drop(ready.send(Err(why))),
             };
@@ -159,13 +159,13 @@ pub async fn idle(args: &Args) -> Result<Value, String> {
          addresses, opened in {open_seconds:.1} s): RSS {:.1} → {:.1} MB = {per_stream_kb:.2} KB per stream (target ≤ \
          {TARGET_KB_PER_STREAM} KB); server CPU {cpu:.1}% over {window_s:.0} s idle ({heartbeats_in_window} heartbeats); \
          {} still open at the end; {errors} errors",
-        protocol.name(),
+        protocol.as_str(),
         files_after.saturating_sub(files_before),
         rss_before as f64 / 1e6,
         rss_after as f64 / 1e6,
         open_at_end,
     );
-    Ok(json!({ "scenario": "idle", "protocol": protocol.name(), "streams": streams, "source_addresses": addresses,
+    Ok(json!({ "scenario": "idle", "protocol": protocol.as_str(), "streams": streams, "source_addresses": addresses,
         "errors": errors, "first_error": first_error, "open_seconds": open_seconds,
         "rss_before_bytes": rss_before, "rss_after_bytes": rss_after, "rss_per_stream_kb": per_stream_kb,
         "server_open_files_before": files_before, "server_open_files_after": files_after,

@@ -184,7 +184,7 @@ impl Args {
                 "--search-max" => args.search_max = count(&value)?,
                 "--search-duration" => args.search_duration = seconds(&value)?,
                 "--protocol" => {
-                    args.protocol = client::Protocol::parse(&value)?;
+                    args.protocol = value.parse::<client::Protocol>().map_err(|e| e.to_string())?;
                     args.protocol_given = true;
                 }
                 "--runs" => {

@@ -204,7 +204,7 @@ pub async fn realistic(args: &Args) -> Result<Value, String> {
          to-visitor p99 {} ms / {} ms = {}; to-agents p99 {} / {} = {}; server CPU {:.0}% / {:.0}% = {}; RSS {:.1} / \
          {:.1} MB = {}",
         args.visitors,
-        args.protocol.name(),
+        args.protocol.as_str(),
         porthole["to_visitor"]["p99_ms"],
         peer["to_visitor"]["p99_ms"],
         times(p99_visitor),
@@ -234,7 +234,7 @@ pub async fn realistic(args: &Args) -> Result<Value, String> {
         "load": { "visitors": args.visitors, "agents": args.agents, "chatting_share": args.chatting,
             "chat_interval_s": pace.chat.as_secs_f64(), "nav_interval_s": pace.nav.as_secs_f64(),
             "heartbeat_interval_s": pace.heartbeat.as_secs_f64(), "typing_lead_s": pace.typing_lead.as_secs_f64(),
-            "protocol": args.protocol.name(), "quick": args.quick },
+            "protocol": args.protocol.as_str(), "quick": args.quick },
         "p99_limit_ms": P99_LIMIT_MS, "porthole": porthole, "peer": peer,
         "search": { "porthole": search_porthole, "peer": search_peer },
         "ratios_porthole_over_peer": { "to_visitor_p99": p99_visitor, "to_agents_p99": p99_agents,
@@ -426,7 +426,7 @@ async fn load(
     let feed_client = match protocol {
         Protocol::Grpc => client.clone(),
         Protocol::GrpcWeb => {
-            let own = Client::connect(protocol, &url, None).await?;
+            let own = crate::client::connect(protocol, &url, None).await?;
             own.set_token(Some(session.visitor_token));
             own
         }
@@ -508,7 +508,7 @@ async fn porthole_point(args: &Args) -> Result<Value, String> {
     };
     let mut connections = Vec::new();
     for _ in 0..n.div_ceil(VISITORS_PER_CONNECTION) {
-        connections.push(Client::connect(protocol, &server.url, None).await?);
+        connections.push(crate::client::connect(protocol, &server.url, None).await?);
     }
     let mut loaded = Vec::with_capacity(n);
     let mut loading = JoinSet::new();
@@ -645,7 +645,7 @@ async fn porthole_point(args: &Args) -> Result<Value, String> {
         eprintln!("realistic[porthole]: first failed call: {why}");
     }
     let result = json!({ "scenario": "realistic", "side": "porthole", "backend": backend_name(args),
-        "protocol": protocol.name(), "visitors": n, "agents": args.agents, "chatting": chatting,
+        "protocol": protocol.as_str(), "visitors": n, "agents": args.agents, "chatting": chatting,
         "chat_interval_s": pace.chat.as_secs_f64(), "nav_interval_s": pace.nav.as_secs_f64(),
         "heartbeat_interval_s": pace.heartbeat.as_secs_f64(), "setup_s": setup_s,
         "msgs_per_sec": chatting as f64 / pace.chat.as_secs_f64(), "calls_per_sec": calls_per_sec,
@@ -654,7 +654,7 @@ async fn porthole_point(args: &Args) -> Result<Value, String> {
         "first_error": first_error, "to_visitor": summary(&feeds.to_visitor), "to_agents": summary(&to_agents),
         "calls": calls, "server_cpu_percent": cpu, "server_rss_bytes": rss, "client_cpu_percent": bench_cpu,
         "steal_percent": steal.percent() });
-    print_point(&format!("porthole over {}", protocol.name()), args, &result);
+    print_point(&format!("porthole over {}", protocol.as_str()), args, &result);
     Ok(result)
 }
 

@@ -161,7 +161,7 @@ async fn make(owner: &Client, url: &str, protocol: crate::client::Protocol) -> R
             .await
             .map_err(e)?
             .into_inner();
-        let member = Client::connect(protocol, url, None).await?;
+        let member = crate::client::connect(protocol, url, None).await?;
         let session = member
             .auth()
             .accept_invite(pb::AcceptInviteRequest {

@@ -80,7 +80,7 @@ pub async fn run(args: &Args) -> Result<Vec<Value>, String> {
     if wants("chat") {
         for &protocol in &protocols {
             let args = on(protocol);
-            let name = format!("chat[{}]", protocol.name());
+            let name = format!("chat[{}]", protocol.as_str());
             results.push(repeat(&args, &name, CHAT_FIGURES, async || chat(&args).await).await?);
         }
     }
@@ -104,7 +104,7 @@ pub async fn run(args: &Args) -> Result<Vec<Value>, String> {
     if wants("idle") {
         for &protocol in &protocols {
             let args = on(protocol);
-            let name = format!("idle[{}]", protocol.name());
+            let name = format!("idle[{}]", protocol.as_str());
             results.push(repeat(&args, &name, crate::idle::FIGURES, async || crate::idle::idle(&args).await).await?);
         }
     }
@@ -192,7 +192,7 @@ async fn startup(args: &Args) -> Result<Value, String> {
 
 /// Signs up an owner and creates a widget; returns the owner's client and the widget token.
 pub async fn workspace(protocol: Protocol, url: &str) -> Result<(Client, String), String> {
-    let owner = Client::connect(protocol, url, None).await?;
+    let owner = crate::client::connect(protocol, url, None).await?;
     let session = owner
         .auth()
         .sign_up(pb::SignUpRequest {
@@ -259,7 +259,7 @@ async fn ingest(args: &Args) -> Result<Value, String> {
     let started = start_server(args, ServerEnv::default()).await?;
     let server = &started.server;
     let (_, widget) = workspace(args.protocol, &server.url).await?;
-    let connection = Client::connect(args.protocol, &server.url, None).await?;
+    let connection = crate::client::connect(args.protocol, &server.url, None).await?;
     let latency = histogram()?;
     let deadline = Instant::now() + args.warmup + args.duration;
     let measure_from = Instant::now() + args.warmup;
@@ -369,14 +369,14 @@ pub async fn chat_load(
     let mut visitors = Vec::new();
     for v in 0..args.visitors {
         if v % VISITORS_PER_CONNECTION == 0 {
-            connections.push(Client::connect(protocol, visitors_url, None).await?);
+            connections.push(crate::client::connect(protocol, visitors_url, None).await?);
         }
         let connection = connections.last().ok_or("no connection")?;
         let (client, conversation, token) = visitor(connection, &widget).await?;
         let feed_client = match protocol {
             Protocol::Grpc => client.clone(),
             Protocol::GrpcWeb => {
-                let own = Client::connect(protocol, visitors_url, None).await?;
+                let own = crate::client::connect(protocol, visitors_url, None).await?;
                 own.set_token(Some(token));
                 own
             }
@@ -410,7 +410,7 @@ pub async fn chat_load(
     let start = Instant::now() + Duration::from_millis(200);
     let end = start.max(measure_from) + args.duration;
     let flooder = if flood_rate > 0.0 {
-        let connection = Client::connect(protocol, visitors_url, None).await?;
+        let connection = crate::client::connect(protocol, visitors_url, None).await?;
         let (client, conversation, _) = visitor(&connection, &widget).await?;
         Some(tokio::spawn(crate::flood::flooder(client, conversation, flood_rate, start, end)))
     } else {
@@ -480,7 +480,7 @@ pub async fn chat_load(
     println!(
         "chat[{}]: {} visitors, {} agents, {rate:.0} msg/s: to visitor p50 {} p99 {} p99.9 {} max {} ms; to agents p50 {} p99 {} \
          p99.9 {} max {} ms; {errors} errors; server CPU {cpu:.0}% RSS {:.1} MB; bench CPU {bench_cpu:.0}%",
-        protocol.name(),
+        protocol.as_str(),
         args.visitors,
         args.agents,
         v["p50_ms"],
@@ -493,7 +493,7 @@ pub async fn chat_load(
         a["max_ms"],
         rss as f64 / 1e6
     );
-    Ok(json!({ "scenario": "chat", "protocol": protocol.name(), "visitors": args.visitors, "agents": args.agents,
+    Ok(json!({ "scenario": "chat", "protocol": protocol.as_str(), "visitors": args.visitors, "agents": args.agents,
         "interval_s": args.interval.as_secs_f64(), "messages_sent": sent, "measured_sent": measured_sent, "errors": errors, "first_error": first_error, "msgs_per_sec": rate,
         "to_visitor": v, "to_agents": a, "server_cpu_percent": cpu, "server_rss_bytes": rss, "client_cpu_percent": bench_cpu,
         "steal_percent": steal.percent(), "flood": flood }))
@@ -511,7 +511,7 @@ pub async fn watch_as_agents(
     latency: &Shared,
 ) -> Result<(), String> {
     for _ in 0..count {
-        let agent = Client::connect(protocol, url, None).await?;
+        let agent = crate::client::connect(protocol, url, None).await?;
         agent.set_token(owner_token(owner).await?);
         let mut feed = agent
             .conversations()

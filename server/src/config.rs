@@ -98,6 +98,11 @@ pub const KEYS: &[Key] = &[
         doc: "Comma-separated addresses or CIDR ranges of reverse proxies and load balancers whose X-Forwarded-For or Forwarded header names the client (e.g. 10.0.0.0/8,127.0.0.1); empty trusts none and uses the TCP peer. Rate limits and visitor IPs use this address.",
     },
     Key {
+        name: "PORTHOLE_GEOIP_DB",
+        default: "",
+        doc: "Path of a MaxMind-format location database (GeoIP2 or GeoLite2 City, e.g. /var/lib/GeoIP/GeoLite2-City.mmdb) to show agents each visitor's country and city, looked up from their IP address; read once at start (a file that cannot be read stops the start). Empty: no locations.",
+    },
+    Key {
         name: "PORTHOLE_WEBHOOK_ALLOW_NETWORKS",
         default: "",
         doc: "Comma-separated addresses or CIDR ranges that webhook deliveries may reach although they are private, loopback or reserved (e.g. 10.20.0.0/16 for a receiver inside your network); empty allows public addresses only.",
@@ -214,6 +219,16 @@ pub const KEYS: &[Key] = &[
         doc: "true creates a demo workspace (demo@porthole.test / porthole-demo) with a widget shown at /demo; false (the default) keeps the demo owner from signing in, should the workspace exist from an earlier start.",
     },
     Key {
+        name: "PORTHOLE_METRICS",
+        default: "local",
+        doc: "Who may read GET /metrics (Prometheus text): local (callers on this host only: a loopback peer whose request names no forwarded client), on (anyone who reaches the port: put it behind a network policy or set a token) or off (404).",
+    },
+    Key {
+        name: "PORTHOLE_METRICS_TOKEN",
+        default: "",
+        doc: "When set, every /metrics request must also send Authorization: Bearer <this token> (16+ characters); empty asks for none.",
+    },
+    Key {
         name: "PORTHOLE_LOG",
         default: "info",
         doc: "Log filter in tracing's EnvFilter syntax, e.g. info,porthole_server=debug.",
@@ -269,6 +284,8 @@ pub struct Config {
     pub signup: crate::domain::account::SignUpPolicy,
     /// Peers whose forwarding headers name the client.
     pub trusted_proxies: crate::client_ip::TrustedProxies,
+    /// The MaxMind-format location database (`geo`); `None` shows no locations.
+    pub geoip_db: Option<PathBuf>,
     /// Which addresses webhook deliveries may reach.
     pub webhook_addresses: crate::domain::webhook::AddressPolicy,
     /// Caps and timeouts of TCP connections.
@@ -290,6 +307,8 @@ pub struct Config {
     /// How long a visitor's message may stay unread by its assignee before it is e-mailed
     /// to them.
     pub unseen_message_delay: Duration,
+    /// Who may read `/metrics`.
+    pub metrics: crate::metrics::MetricsAccess,
     pub log_filter: String,
     pub log_format: LogFormat,
 }
@@ -412,6 +431,10 @@ impl Config {
         let (k, v) = get("PORTHOLE_TRUSTED_PROXIES");
         let trusted_proxies = crate::client_ip::TrustedProxies::parse(&v).map_err(|reason| fail(k, &v, &reason))?;
 
+        // Opened (and checked) by `open_state`, which names the path if it cannot be used.
+        let (_, v) = get("PORTHOLE_GEOIP_DB");
+        let geoip_db = Some(PathBuf::from(v)).filter(|p| !p.as_os_str().is_empty());
+
         let (k, v) = get("PORTHOLE_WEBHOOK_ALLOW_NETWORKS");
         let webhook_addresses = crate::domain::webhook::AddressPolicy {
             allowed: crate::client_ip::parse_networks(&v).map_err(|reason| fail(k, &v, &reason))?,
@@ -504,6 +527,14 @@ impl Config {
             _ => return Err(fail(k, &v, "expected true or false")),
         };
 
+        let (k, v) = get("PORTHOLE_METRICS");
+        let exposure = crate::metrics::Exposure::parse(&v).ok_or_else(|| fail(k, &v, "expected local, on or off"))?;
+        let (k, token) = get("PORTHOLE_METRICS_TOKEN");
+        if !token.is_empty() && token.len() < 16 {
+            return Err(fail(k, "<hidden>", "must be at least 16 characters"));
+        }
+        let metrics = crate::metrics::MetricsAccess { exposure, token: Some(token).filter(|t| !t.is_empty()) };
+
         let (k, log_filter) = get("PORTHOLE_LOG");
         // Checked here so a typo stops the server with its key named, instead of quietly
         // logging at the default level.
@@ -535,6 +566,7 @@ impl Config {
             rate_limits,
             signup,
             trusted_proxies,
+            geoip_db,
             webhook_addresses,
             connections,
             retention,
@@ -545,6 +577,7 @@ impl Config {
             job_lease,
             unread_reply_delay,
             unseen_message_delay,
+            metrics,
             log_filter,
             log_format,
         })

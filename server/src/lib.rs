@@ -11,9 +11,11 @@ pub mod config;
 pub mod connections;
 pub mod domain;
 pub mod error;
+pub mod geo;
 pub mod ids;
 pub mod jobs;
 pub mod limits;
+pub mod metrics;
 pub mod notifications;
 pub mod realtime;
 pub mod retention;
@@ -59,6 +61,10 @@ pub struct AppState {
     pub model: Option<bot::provider::Provider>,
     /// Seals workspaces' model API keys at rest.
     pub sealer: bot::sealed::Sealer,
+    /// Visitors' country and city (off without `PORTHOLE_GEOIP_DB`).
+    pub geo: geo::Geo,
+    /// What `/metrics` reports; the hooks in the store, bus, limits and jobs count into it.
+    pub metrics: Arc<metrics::Metrics>,
     /// Turns true when the server starts shutting down; long-lived streams end then.
     pub shutdown: watch::Receiver<bool>,
 }
@@ -97,6 +103,10 @@ pub enum StartError {
     Outbound(String),
     #[error("cannot reach Redis: {0}")]
     Bus(#[from] realtime::bus::BusError),
+    #[error(transparent)]
+    Metrics(#[from] metrics::MetricsError),
+    #[error(transparent)]
+    Geo(#[from] geo::GeoError),
 }
 
 /// Opens the store (applying migrations) and loads the signing secret; `bound` is the
@@ -108,8 +118,12 @@ pub async fn open_state(
 ) -> Result<Arc<AppState>, StartError> {
     std::fs::create_dir_all(&config.data_dir)
         .map_err(|source| StartError::DataDir { path: config.data_dir.display().to_string(), source })?;
+    let geo = open_geo(config.geoip_db.clone()).await?;
+    let limit_names = limits::Limit::ALL.map(limits::Limit::name);
+    let metrics = Arc::new(metrics::Metrics::new(&api::methods(), &limit_names)?);
     let store = Store::connect(&config.database, config.db_pool_size)
         .await?
+        .with_query_timing(metrics.query_timing())
         .with_agent_grace(config.agent_grace)
         .with_visit_timeout(config.visit_timeout);
     let secret = match &config.jwt_secret {
@@ -123,7 +137,9 @@ pub async fn open_state(
         None => realtime::bus::Bus::in_process(),
     };
     let signer = attachments::Signer::new(secret.as_bytes(), &public_url);
-    let limits = Arc::new(limits::Limiter::new(&config.rate_limits).shared_through(bus.clone()));
+    bus.time_deliveries(metrics.bus_delivery());
+    let limits =
+        Arc::new(limits::Limiter::new(&config.rate_limits).shared_through(bus.clone()).counting_into(metrics.clone()));
     let open_feeds = Arc::default();
     let widget_states = auth::widget_states::WidgetStates::new(&bus);
     let mailer = config.mail.as_ref().map(jobs::mail::Mailer::new).transpose().map_err(StartError::Mail)?;
@@ -160,8 +176,23 @@ pub async fn open_state(
         notifier,
         model,
         sealer,
+        geo,
+        metrics,
         shutdown,
     }))
+}
+
+/// Reads and checks the location database, if one is set, off the async workers (it reads
+/// and walks the whole file).
+async fn open_geo(path: Option<std::path::PathBuf>) -> Result<geo::Geo, StartError> {
+    let Some(path) = path else { return Ok(geo::Geo::off()) };
+    // A join error means the read panicked: say which file it was reading.
+    let (geo, path) =
+        tokio::task::spawn_blocking(move || geo::Geo::open(&path).map(|geo| (geo, path))).await.map_err(|e| {
+            StartError::Outbound(format!("reading the location database (PORTHOLE_GEOIP_DB) failed: {e}"))
+        })??;
+    tracing::info!(path = %path.display(), database = geo.database_type().unwrap_or(""), "location database loaded");
+    Ok(geo)
 }
 
 /// The whole HTTP app: gRPC (+ grpc-web) services behind the auth layer, plus plain HTTP.
@@ -184,6 +215,8 @@ pub async fn router(state: Arc<AppState>) -> Result<Router, StartError> {
             },
             auth::layer::authenticate,
         ))
+        // Inside grpc-web, so a call's status is still in its trailers.
+        .layer(axum::middleware::from_fn_with_state(state.metrics.clone(), metrics::track_rpc))
         .layer(tonic_web::GrpcWebLayer::new());
     Ok(web::routes(state, grpc))
 }

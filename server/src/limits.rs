@@ -228,6 +228,8 @@ pub struct Limiter {
     /// With Redis: the buckets every replica shares (the process's own decide while Redis
     /// is away).
     shared: Option<crate::realtime::bus::Bus>,
+    /// Counts refusals (`porthole_rate_limited_total`).
+    metrics: Option<std::sync::Arc<crate::metrics::Metrics>>,
 }
 
 impl Limiter {
@@ -239,13 +241,27 @@ impl Limiter {
             let Some(quota) = Quota::with_period(rate.per / rate.count) else { continue };
             buckets.insert(limit, (rate, RateLimiter::keyed(quota.allow_burst(count))));
         }
-        Self { buckets, shared: None }
+        Self { buckets, shared: None, metrics: None }
     }
 
     /// Shares the buckets between replicas through the bus's Redis (a no-op without it).
     pub fn shared_through(mut self, bus: crate::realtime::bus::Bus) -> Self {
         self.shared = Some(bus);
         self
+    }
+
+    /// Counts every refusal into `metrics`.
+    pub fn counting_into(mut self, metrics: std::sync::Arc<crate::metrics::Metrics>) -> Self {
+        self.metrics = Some(metrics);
+        self
+    }
+
+    /// A refusal of `limit`: counted, then RESOURCE_EXHAUSTED saying when to retry.
+    fn refuse(&self, limit: Limit, wait: Duration) -> Error {
+        if let Some(metrics) = &self.metrics {
+            metrics.rate_limited(limit.name());
+        }
+        Error::exhausted(limit.what(), wait)
     }
 
     /// Takes one cell of `key`'s bucket, or RESOURCE_EXHAUSTED saying when to retry.
@@ -262,7 +278,7 @@ impl Limiter {
             let name = format!("{}:{key}", limit.name());
             match bus.spend_shared(&name, interval, rate.per, cost.get()).await {
                 Some(None) => return Ok(()),
-                Some(Some(wait)) => return Err(Error::exhausted(limit.what(), wait)),
+                Some(Some(wait)) => return Err(self.refuse(limit, wait)),
                 None => {}
             }
         }
@@ -274,7 +290,7 @@ impl Limiter {
             // More than the whole bucket: never conforms; retry after a full refill.
             Err(_) => *period,
         };
-        Err(Error::exhausted(limit.what(), wait))
+        Err(self.refuse(limit, wait))
     }
 
     /// Forgets buckets that are full again (run now and then, so idle keys cost nothing).

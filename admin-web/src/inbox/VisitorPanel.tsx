@@ -12,6 +12,7 @@ import { Avatar, Badge } from "../components/ui/misc";
 import { conversationClient } from "../lib/api";
 import { useIsAdmin } from "../lib/auth";
 import { ago, fullTime, shortAgo, statusLabel, toMillis, visitorLabel } from "../lib/format";
+import { locationLabel } from "../visitors/location";
 import { keys } from "./cache";
 import { flattenPageViews, pageViewTitle, stripScheme } from "./pageViews";
 import { usePageViews } from "./queries";
@@ -53,6 +54,8 @@ export function VisitorPanel({
   }
   const name = visitorLabel(conversation);
   const attributes = Object.entries(visitor.attributes);
+  // Empty without the server's location database or for an unknown address: no row then.
+  const location = locationLabel(visitor);
   return (
     <div className="pb-6">
       <div className="flex items-center justify-between px-4 pt-3 xl:hidden">
@@ -113,6 +116,9 @@ export function VisitorPanel({
       <PagesViewed visitorId={visitor.id} />
       <Section title="Details">
         <dl>
+          <Row label="Location">
+            {location && <span data-testid="visitor-location">{location}</span>}
+          </Row>
           <Row label="Browser">{visitor.browser}</Row>
           <Row label="OS">{visitor.os}</Row>
           <Row label="Language">{visitor.language}</Row>

@@ -1,7 +1,7 @@
 //! The signed-in frame: the navigation (`navigation.ts`; icons and labels on wide screens,
 //! collapsible to icons, the choice kept per browser in `lib/prefs.ts`; icons alone below
 //! that; a tab bar on phones, without what `navigation.ts` marks `phone: false`; "Get
-//! started" with its count first while an owner's or admin's setup steps remain), the user menu with status, theme and the setup guide, the
+//! started" with its count first while an owner's or admin's setup steps remain), the user menu with status, theme, the setup guide and the API reference, the
 //! live-connection indicator, and the unread count in the tab title. It loads the member's
 //! notification settings (the feed's sound and desktop notifications follow them) and opens
 //! what a clicked push asks for (the service worker's message).
@@ -11,6 +11,7 @@ import * as Tooltip from "@radix-ui/react-tooltip";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import {
   Bell,
+  Code,
   ListChecks,
   LogOut,
   type LucideIcon,
@@ -365,6 +366,9 @@ const statusDot: Record<AgentStatus, string> = {
   [AgentStatus.OFFLINE]: "bg-zinc-400",
 };
 
+/** The API reference the server serves, generated from the proto comments. */
+const API_REFERENCE = "/docs/api";
+
 function UserMenu({ meId, labelled }: { meId: string; labelled: boolean }) {
   const me = useMe().data;
   const members = useMembers();
@@ -476,6 +480,11 @@ function UserMenu({ meId, labelled }: { meId: string; labelled: boolean }) {
         </MenuItem>
         <MenuItem onSelect={() => navigate("/settings/notifications")}>
           <Bell className="size-3.5" /> Notifications
+        </MenuItem>
+        {/* The server's generated reference of every API method (`/docs/api`), for
+            integrations; a page of its own, outside the app. */}
+        <MenuItem onSelect={() => window.open(API_REFERENCE, "_blank", "noopener")}>
+          <Code className="size-3.5" /> API reference
         </MenuItem>
         <MenuItem onSelect={() => void signOut()}>
           <LogOut className="size-3.5" /> Sign out

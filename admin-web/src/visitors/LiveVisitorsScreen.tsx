@@ -26,6 +26,7 @@ import { setupWidget } from "../setup/steps";
 import { PageHeader } from "../shell/PageHeader";
 import { useWidgets } from "../widgets/queries";
 import { isReturning, pageLabel, sinceFirstSeen, timeOnSite } from "./live";
+import { locationLabel } from "./location";
 
 function useLiveVisitors() {
   return useQuery({
@@ -137,6 +138,7 @@ function VisitorRow({
   const device = [v.browser, v.os, v.pageViews > 1n ? `${v.pageViews} pages` : ""]
     .filter(Boolean)
     .join(" · ");
+  const location = locationLabel(v);
   return (
     <li
       aria-label={name}
@@ -149,6 +151,15 @@ function VisitorRow({
           <p className="truncate text-xs text-zinc-500 dark:text-zinc-400">
             {device || "Unknown browser"}
           </p>
+          {location && (
+            <p
+              className="truncate text-xs text-zinc-500 dark:text-zinc-400"
+              data-testid="visitor-location"
+              title={v.ipAddress}
+            >
+              {location}
+            </p>
+          )}
         </div>
       </div>
       <div className="min-w-0 flex-1">

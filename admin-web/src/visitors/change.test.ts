@@ -32,6 +32,8 @@ const held: VisitorProfile = create(VisitorProfileSchema, {
   widgetId: "wgt_1",
   pageViews: 3n,
   visitStartTime: timestampFromMs(1_500),
+  countryCode: "FR",
+  city: "Paris",
 });
 
 function change(init: MessageInitShape<typeof VisitorChangeSchema>): VisitorChange {
@@ -57,6 +59,8 @@ const everything = change({
   lastSeenTime: timestampFromMs(9_000),
   pageViews: 4n,
   visitStartTime: timestampFromMs(8_000),
+  countryCode: "DE",
+  city: "Berlin",
 });
 
 describe("applyVisitorChange", () => {
@@ -86,6 +90,8 @@ describe("applyVisitorChange", () => {
       lastSeenTime: timestampFromMs(9_000),
       pageViews: 4n,
       visitStartTime: timestampFromMs(8_000),
+      countryCode: "DE",
+      city: "Berlin",
     });
     // What a change never carries stays.
     expect(merged.firstSeenTime).toEqual(held.firstSeenTime);
@@ -103,7 +109,14 @@ describe("applyVisitorChange", () => {
   test("set to the zero value is still a change", () => {
     const merged = applyVisitorChange(
       held,
-      change({ name: "", online: false, pageViews: 0n, currentTitle: "" }),
+      change({
+        name: "",
+        online: false,
+        pageViews: 0n,
+        currentTitle: "",
+        countryCode: "",
+        city: "",
+      }),
     );
     expect([merged.name, merged.online, merged.pageViews, merged.currentTitle]).toEqual([
       "",
@@ -111,6 +124,8 @@ describe("applyVisitorChange", () => {
       0n,
       "",
     ]);
+    // A visitor whose new address has no known place loses the old one.
+    expect([merged.countryCode, merged.city]).toEqual(["", ""]);
     expect(merged.email).toBe("ada@example.test");
   });
 

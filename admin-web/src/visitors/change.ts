@@ -28,6 +28,8 @@ export function applyVisitorChange(profile: VisitorProfile, change: VisitorChang
     lastSeenTime: change.lastSeenTime ?? profile.lastSeenTime,
     pageViews: change.pageViews ?? profile.pageViews,
     visitStartTime: change.visitStartTime ?? profile.visitStartTime,
+    countryCode: change.countryCode ?? profile.countryCode,
+    city: change.city ?? profile.city,
   };
 }
 

@@ -586,6 +586,8 @@ pub fn visitor_profile(row: &Visitor) -> pb::VisitorProfile {
         widget_id: row.widget_id.to_string(),
         page_views: row.page_views,
         visit_start_time: Some(timestamp(row.visit_started_at)).filter(|_| row.visit_started_at > 0),
+        country_code: row.country_code.clone(),
+        city: row.city.clone(),
     }
 }
 
@@ -612,6 +614,8 @@ fn visitor_change(id: &str, d: &VisitorDelta) -> pb::VisitorChange {
         last_seen_time: d.last_seen_at.map(timestamp),
         page_views: d.page_views,
         visit_start_time: d.visit_started_at.filter(|at| *at > 0).map(timestamp),
+        country_code: d.country_code.clone(),
+        city: d.city.clone(),
     }
 }
 

@@ -49,17 +49,23 @@ impl Intake {
         let mut methods = HashMap::new();
         for service in pool.services() {
             for method in service.methods() {
-                let limit = if method.name().starts_with("Upload") {
-                    MAX_UPLOAD_REQUEST_BYTES
-                } else if service.name() == "VisitorService" {
-                    MAX_VISITOR_REQUEST_BYTES
-                } else {
-                    MAX_MEMBER_REQUEST_BYTES
-                };
+                let limit = limit_for(service.name(), method.name());
                 methods.insert(format!("/{}/{}", service.full_name(), method.name()), (limit, method.input()));
             }
         }
         Ok(Self { methods })
+    }
+}
+
+/// The largest request (the message, without its frame) a method of ours accepts, by
+/// service and method name (`VisitorService`, `SendMessage`).
+pub fn limit_for(service: &str, method: &str) -> usize {
+    if method.starts_with("Upload") {
+        MAX_UPLOAD_REQUEST_BYTES
+    } else if service == "VisitorService" {
+        MAX_VISITOR_REQUEST_BYTES
+    } else {
+        MAX_MEMBER_REQUEST_BYTES
     }
 }
 

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod bot;
 pub mod canned;
 pub mod chat;
+pub mod connect;
 pub mod conversation;
 pub mod convert;
 pub mod detached;
@@ -63,6 +64,33 @@ const SERVED_SERVICES: &[&str] = &[
 /// The caller's IP address (see [`crate::client_ip`]), empty when unknown.
 pub(crate) fn peer_ip<T>(request: &tonic::Request<T>) -> String {
     request.extensions().get::<crate::client_ip::ClientIp>().map(|ip| ip.0.to_string()).unwrap_or_default()
+}
+
+/// Every gRPC method this server answers, from the descriptor sets it serves: the method
+/// table of `/metrics` (labels come from here, never from a request's path).
+pub fn methods() -> Vec<crate::metrics::MethodInfo> {
+    use prost::Message as _;
+    let mut methods = Vec::new();
+    for encoded in [porthole_proto::FILE_DESCRIPTOR_SET, tonic_health::pb::FILE_DESCRIPTOR_SET] {
+        // Both sets are compiled into the binary; a test decodes them.
+        let Ok(set) = prost_types::FileDescriptorSet::decode(encoded) else { continue };
+        for file in &set.file {
+            for service in &file.service {
+                let prefix = if file.package().is_empty() { String::new() } else { format!("{}.", file.package()) };
+                for method in &service.method {
+                    methods.push(crate::metrics::MethodInfo {
+                        path: format!("/{prefix}{}/{}", service.name(), method.name()),
+                        server_streaming: method.server_streaming(),
+                    });
+                }
+            }
+        }
+    }
+    for service in ["grpc.reflection.v1.ServerReflection", "grpc.reflection.v1alpha.ServerReflection"] {
+        let path = format!("/{service}/ServerReflectionInfo");
+        methods.push(crate::metrics::MethodInfo { path, server_streaming: true });
+    }
+    methods
 }
 
 fn reflection() -> tonic_reflection::server::Builder<'static> {

@@ -84,6 +84,8 @@ pub fn document(data: &VisitorData, signer: &Signer, now: i64) -> Value {
             "language": v.language,
             "time_zone": v.time_zone,
             "ip_address": v.ip_address,
+            "country_code": v.country_code,
+            "city": v.city,
             "page_views": v.page_views,
             "first_seen_at": time(Some(v.first_seen_at)),
             "last_seen_at": time(Some(v.last_seen_at)),

@@ -22,6 +22,7 @@ use crate::domain::rule::{Actions, Conditions};
 use crate::domain::widget::{Handler, PreChatField, WidgetSettings, origin_allowed};
 use crate::domain::{Violations, account, hours, visitor as rules};
 use crate::error::Error;
+use crate::geo::{Geo, Location};
 use crate::ids;
 use crate::jobs::{Job, NewJob, mail};
 use crate::limits::Limit;
@@ -57,6 +58,8 @@ struct Client {
     host: Option<String>,
     user_agent: String,
     ip: String,
+    /// `ip` as an address, to look its place up in `geo` (only where it is stored).
+    addr: Option<std::net::IpAddr>,
 }
 
 impl Client {
@@ -69,15 +72,38 @@ impl Client {
             || origin.eq_ignore_ascii_case(public_url.trim_end_matches('/'));
         (!ours && origin != "null").then_some(origin)
     }
+
+    /// The address and its location as a change to a visitor: both together, so the
+    /// location always belongs to the address shown (an unknown place clears an earlier
+    /// one); nothing when the request has no address.
+    fn address_change(&self, geo: &Geo) -> VisitorChange {
+        if self.ip.is_empty() {
+            return VisitorChange::default();
+        }
+        let place = self.place(geo);
+        VisitorChange {
+            ip_address: Some(self.ip.clone()),
+            country_code: Some(place.country_code),
+            city: Some(place.city),
+            ..VisitorChange::default()
+        }
+    }
+
+    /// Where the address is; empty when unknown (or the feature is off).
+    fn place(&self, geo: &Geo) -> Location {
+        self.addr.and_then(|ip| geo.locate(ip)).unwrap_or_default()
+    }
 }
 
 fn client<T>(request: &Request<T>) -> Client {
     let header = |name: &str| request.metadata().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let addr = request.extensions().get::<crate::client_ip::ClientIp>().map(|ip| ip.0);
     Client {
         origin: header("origin"),
         host: header("host"),
         user_agent: header("user-agent").unwrap_or_default(),
         ip: super::peer_ip(request),
+        addr,
     }
 }
 
@@ -314,10 +340,9 @@ impl VisitorService for VisitorApi {
                     os: Some(os),
                     language: Some(rules::clip(&req.language, rules::MAX_LANGUAGE_CHARS)).filter(|l| !l.is_empty()),
                     time_zone: Some(rules::clip(&req.time_zone, rules::MAX_TIME_ZONE_CHARS)).filter(|t| !t.is_empty()),
-                    ip_address: Some(client.ip).filter(|ip| !ip.is_empty()),
                     online: Some(true),
                     last_seen_at: Some(now),
-                    ..VisitorChange::default()
+                    ..client.address_change(&self.state.geo)
                 };
                 let v = Visitor {
                     visitor_id: row.id.clone(),
@@ -327,6 +352,7 @@ impl VisitorService for VisitorApi {
                 self.update(&v, change, None).await?
             }
             None => {
+                let place = client.place(&self.state.geo);
                 let row = VisitorRow {
                     id: VisitorId::new(),
                     workspace_id: widget.workspace_id.clone(),
@@ -350,6 +376,8 @@ impl VisitorService for VisitorApi {
                     first_seen_at: now,
                     last_seen_at: now,
                     visit_started_at: now,
+                    country_code: place.country_code,
+                    city: place.city,
                 };
                 self.state.store.insert_visitor(row).await?
             }
@@ -459,10 +487,9 @@ impl VisitorService for VisitorApi {
             current_title: Some(view.title.clone()),
             // The referrer that brought the visitor to the site: the first page's.
             referrer: Some(view.referrer.clone()).filter(|_| current.page_views == 0),
-            ip_address: Some(client.ip).filter(|ip| !ip.is_empty()),
             online: Some(true),
             last_seen_at: Some(now_ms()),
-            ..VisitorChange::default()
+            ..client.address_change(&self.state.geo)
         };
         self.update(&visitor, change, Some(view)).await?;
         Ok(Response::new(pb::RecordPageViewResponse {}))

@@ -142,6 +142,7 @@ async fn attempt(state: &AppState, worker: &WorkerId, job: JobRow) {
         // Nothing happened, so there is nothing for owners to see.
         Ok(Done::NothingToDo) => state.store.forget_job(&job.id, worker, job.attempts).await,
         Err(error) => {
+            state.metrics.job_failed(&job.kind);
             let attempts = u32::try_from(job.attempts).unwrap_or(0);
             let retry_at = (error.is_transient() && job.attempts < job.max_attempts).then(|| {
                 let delay = retry_delay(attempts, rand::random::<f64>(), state.config.first_job_retry);

@@ -51,7 +51,8 @@ impl Notifier {
 /// Announces logged events until shutdown.
 pub async fn run(state: Arc<AppState>) {
     let shutdown = state.shutdown.clone();
-    crate::realtime::follower::follow("notifying members", &state.notifier.wake, shutdown, || pass(&state)).await;
+    let lag = (&*state.metrics, &state.metrics.notifications_follower);
+    crate::realtime::follower::follow("notifying members", &state.notifier.wake, shutdown, lag, || pass(&state)).await;
 }
 
 async fn pass(state: &AppState) -> Result<bool, StoreError> {

@@ -207,7 +207,7 @@ impl Bus {
     pub async fn publish(&self, message: BusMessage) {
         let shared = &self.inner.shared;
         let message = Arc::new(message);
-        shared.deliver(&message);
+        shared.deliver(&message, Some(now_micros()));
         if shared.publisher.is_none() {
             return;
         }
@@ -227,6 +227,12 @@ impl Bus {
         if let Err(error) = remote.await {
             tracing::error!(%error, "publishing to Redis panicked");
         }
+    }
+
+    /// Records the time from each publish to its delivery here into `histogram`
+    /// (`porthole_bus_delivery_seconds`); the first call counts.
+    pub fn time_deliveries(&self, histogram: prometheus::Histogram) {
+        let _ = self.inner.shared.delivery.set(histogram);
     }
 
     /// Spends `cost` cells of the rate bucket `key` that every replica shares, by GCRA in
@@ -348,6 +354,8 @@ struct Shared {
     wake: Notify,
     /// Other replicas' widget changes, for this process's caches.
     widget_changes: broadcast::Sender<WidgetChanged>,
+    /// Publish-to-delivery times (`porthole_bus_delivery_seconds`), once set.
+    delivery: std::sync::OnceLock<prometheus::Histogram>,
 }
 
 /// Whose newest unsent event an `unsent` entry is: the workspace's (what agents' feeds
@@ -464,18 +472,26 @@ impl Shared {
             unsent: Mutex::new(HashMap::new()),
             wake: Notify::new(),
             widget_changes: broadcast::channel(WIDGET_CHANGES_CAPACITY).0,
+            delivery: std::sync::OnceLock::new(),
         }
     }
 
     /// Hands a message to this process's subscribers of its workspace and its visitor;
-    /// forgets the workspace if nobody listens any more.
-    fn deliver(&self, message: &Arc<BusMessage>) {
+    /// forgets the workspace if nobody listens any more. `published` is when it was
+    /// published, in Unix microseconds, for the delivery time (taken only if someone here
+    /// subscribes: a message nobody receives was not delivered).
+    fn deliver(&self, message: &Arc<BusMessage>, published: Option<i64>) {
         let mut hub = lock(&self.hub);
         let workspace_id = message.workspace_id();
         let Some(topic) = hub.topics.get_mut(workspace_id) else { return };
         topic.deliver(message);
         if !topic.is_watched() {
             hub.topics.remove(workspace_id);
+        }
+        drop(hub);
+        if let (Some(delivery), Some(published)) = (self.delivery.get(), published) {
+            #[allow(clippy::cast_precision_loss)] // microseconds: exact far beyond any delay
+            delivery.observe(now_micros().saturating_sub(published).max(0) as f64 / 1e6);
         }
     }
 
@@ -634,6 +650,8 @@ enum SendError {
 struct OutgoingEnvelope<'a> {
     node: &'a str,
     message: &'a BusMessage,
+    /// When it was published (Unix microseconds), for the receivers' delivery time.
+    sent_at: i64,
 }
 
 /// The JSON received from Redis.
@@ -641,6 +659,9 @@ struct OutgoingEnvelope<'a> {
 struct IncomingEnvelope {
     node: NodeId,
     message: BusMessage,
+    /// Absent from older replicas' messages.
+    #[serde(default)]
+    sent_at: Option<i64>,
 }
 
 /// The JSON of a widget change on Redis.
@@ -658,7 +679,8 @@ impl Publisher {
 
     /// PUBLISHes the message on its workspace channel, waiting at most `PUBLISH_TIMEOUT`.
     async fn send(&self, message: &BusMessage) -> Result<(), SendError> {
-        let payload = serde_json::to_vec(&OutgoingEnvelope { node: &self.node, message }).map_err(SendError::Encode)?;
+        let payload = serde_json::to_vec(&OutgoingEnvelope { node: &self.node, message, sent_at: now_micros() })
+            .map_err(SendError::Encode)?;
         let mut command = redis::cmd("PUBLISH");
         command.arg(format!("{CHANNEL_PREFIX}{}", message.workspace_id())).arg(payload);
         let mut manager = self.manager();
@@ -832,7 +854,8 @@ impl Subscriber {
             Ok(envelope) if envelope.message.workspace_id() != workspace_id => {
                 tracing::warn!(channel, "bus message for another workspace skipped");
             }
-            Ok(envelope) => self.shared.deliver(&Arc::new(envelope.message)),
+            // An older replica sends no time: its messages are delivered, not timed.
+            Ok(envelope) => self.shared.deliver(&Arc::new(envelope.message), envelope.sent_at),
             Err(error) => tracing::warn!(%error, channel, "undecodable bus message skipped"),
         }
     }
@@ -867,6 +890,11 @@ impl Subscriber {
 
 /// Locks a mutex, recovering the data if a panicking thread poisoned it (every critical
 /// section here leaves the data consistent).
+/// The wall clock in Unix microseconds (comparable between replicas, unlike `Instant`).
+fn now_micros() -> i64 {
+    chrono::Utc::now().timestamp_micros()
+}
+
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use tokio::sync::{Notify, watch};
 
+use crate::metrics::{LogFollower, Metrics};
 use crate::store::StoreError;
 
 /// The longest wait without a look at the log (events written by other replicas).
@@ -16,14 +17,26 @@ const COALESCE: Duration = Duration::from_millis(50);
 
 /// Runs `pass` until shutdown. A pass returns whether it did something (then the next one
 /// follows at once: there may be more); `what` names the task in the log when a pass fails.
-pub async fn follow<F, Fut>(what: &str, wake: &Notify, mut shutdown: watch::Receiver<bool>, mut pass: F)
-where
+/// A pass that found nothing to do marks `follower` caught up as of its start
+/// (`porthole_event_log_lag_seconds`).
+pub async fn follow<F, Fut>(
+    what: &str,
+    wake: &Notify,
+    mut shutdown: watch::Receiver<bool>,
+    (metrics, follower): (&Metrics, &LogFollower),
+    mut pass: F,
+) where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<bool, StoreError>>,
 {
     loop {
+        let started = metrics.pass_started();
         let progress = match pass().await {
-            Ok(progress) => progress,
+            Ok(false) => {
+                metrics.caught_up(follower, started);
+                false
+            }
+            Ok(true) => true,
             Err(error) => {
                 tracing::warn!(%error, "{what} failed; trying again shortly");
                 false

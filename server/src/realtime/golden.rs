@@ -107,6 +107,9 @@ fn visitor() -> Visitor {
         first_seen_at: 1_763_000_000_000,
         last_seen_at: 1_764_000_090_000,
         visit_started_at: 1_764_000_000_000,
+        // Added after v1 (the v1 fixture lacks it and decodes it as empty).
+        country_code: "DE".into(),
+        city: "Berlin".into(),
     }
 }
 

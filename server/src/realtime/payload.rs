@@ -162,6 +162,13 @@ pub struct Visitor {
     /// logged before it existed.
     #[serde(default)]
     pub visit_started_at: i64,
+    /// ISO 3166-1 alpha-2 country of `ip_address` (`geo`); empty when unknown and in events
+    /// logged before locations existed.
+    #[serde(default)]
+    pub country_code: String,
+    /// English city name of `ip_address` (`geo`); empty when unknown.
+    #[serde(default)]
+    pub city: String,
 }
 
 /// What changed about a visitor, as agents' events carry it: a field is set only when its
@@ -203,6 +210,10 @@ pub struct VisitorDelta {
     pub last_seen_at: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub visit_started_at: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country_code: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub city: Option<String>,
 }
 
 /// A member with their presence and load, as dashboards show it.

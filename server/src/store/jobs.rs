@@ -192,6 +192,20 @@ impl Store {
         })
     }
 
+    /// Jobs due at `now` and waiting for a worker, counted by `kind`, over every workspace
+    /// (`/metrics`; the due-jobs partial index covers the filter).
+    pub async fn due_jobs_by_kind(&self, now: i64) -> Result<Vec<(String, i64)>, StoreError> {
+        read!(self, |conn| {
+            Ok(jobs::table
+                .filter(jobs::state.eq(JobState::Queued))
+                .filter(jobs::run_at.le(now))
+                .group_by(jobs::kind)
+                .select((jobs::kind, diesel::dsl::count_star()))
+                .load::<(String, i64)>(conn)
+                .await?)
+        })
+    }
+
     /// Up to `limit` of the workspace's jobs of `kind` (`Job::kind`), newest first, before
     /// the keyset `before` (`(created_at, id)` of the last job of the previous page).
     pub async fn jobs_of(

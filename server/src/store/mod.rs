@@ -120,6 +120,8 @@ pub struct Store {
     agent_grace_ms: i64,
     /// How long a visitor may be inactive before their next activity starts a new visit.
     visit_timeout_ms: i64,
+    /// Query latency histograms (`/metrics`); `None` when nothing measures.
+    timing: Option<crate::metrics::QueryTiming>,
 }
 
 /// Runs `$body` with `$conn: &mut impl AsyncConnection` from the read pool of whichever
@@ -130,11 +132,13 @@ macro_rules! read {
         match $store.backend() {
             $crate::store::Backend::Sqlite { reader, .. } => {
                 let mut pooled = reader.get().await.map_err($crate::store::StoreError::from_pool)?;
+                let _timer = $store.query_timer($crate::metrics::QueryOp::Read);
                 let $conn = &mut *pooled;
                 $body
             }
             $crate::store::Backend::Postgres { pool, .. } => {
                 let mut pooled = pool.get().await.map_err($crate::store::StoreError::from_pool)?;
+                let _timer = $store.query_timer($crate::metrics::QueryOp::Read);
                 let $conn = &mut *pooled;
                 $body
             }
@@ -159,11 +163,13 @@ macro_rules! write {
         match $store.backend() {
             $crate::store::Backend::Sqlite { writer, .. } => {
                 let mut pooled = writer.get().await.map_err($crate::store::StoreError::from_pool)?;
+                let _timer = $store.query_timer($crate::metrics::QueryOp::Write);
                 let $conn = &mut *pooled;
                 $crate::store::transaction::transaction!($conn, $body)
             }
             $crate::store::Backend::Postgres { pool, .. } => {
                 let mut pooled = pool.get().await.map_err($crate::store::StoreError::from_pool)?;
+                let _timer = $store.query_timer($crate::metrics::QueryOp::Write);
                 let $conn = &mut *pooled;
                 $crate::store::transaction::transaction!($conn, $body)
             }
@@ -190,6 +196,7 @@ impl Store {
             backend: Arc::new(backend),
             agent_grace_ms: 60_000,
             visit_timeout_ms: 1000 * i64::try_from(crate::domain::visitor::DEFAULT_VISIT_TIMEOUT_SECS).unwrap_or(1800),
+            timing: None,
         };
         store.migrate().await?;
         Ok(store)
@@ -288,6 +295,38 @@ impl Store {
         self.visit_timeout_ms
     }
 
+    /// Times every `read!` and `write!` call into these histograms (`/metrics`).
+    pub fn with_query_timing(mut self, timing: crate::metrics::QueryTiming) -> Self {
+        self.timing = Some(timing);
+        self
+    }
+
+    /// Starts timing one store call (used by `read!`/`write!`); records when dropped.
+    #[doc(hidden)]
+    pub fn query_timer(&self, op: crate::metrics::QueryOp) -> Option<crate::metrics::QueryTimer<'_>> {
+        self.timing.as_ref().map(|timing| timing.start(op))
+    }
+
+    /// Connections of this process's pools now, added up (SQLite: writer and readers).
+    pub fn pool_status(&self) -> PoolStatus {
+        // (size, available, max_size) of each pool.
+        let status = |size: usize, available: usize, max: usize| PoolStatus {
+            in_use: size.saturating_sub(available),
+            idle: available,
+            max,
+        };
+        match self.backend() {
+            Backend::Sqlite { writer, reader, .. } => {
+                let (w, r) = (writer.status(), reader.status());
+                status(w.size + r.size, w.available + r.available, w.max_size + r.max_size)
+            }
+            Backend::Postgres { pool, .. } => {
+                let p = pool.status();
+                status(p.size, p.available, p.max_size)
+            }
+        }
+    }
+
     /// The configured backend's pools.
     pub fn backend(&self) -> &Backend {
         &self.backend
@@ -308,6 +347,17 @@ impl Store {
             Ok(())
         })
     }
+}
+
+/// How a store's connections are used now ([`Store::pool_status`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PoolStatus {
+    /// Connections handed out.
+    pub in_use: usize,
+    /// Connections open and waiting in the pool.
+    pub idle: usize,
+    /// Most connections the pools may open.
+    pub max: usize,
 }
 
 /// The current time as Unix milliseconds, the unit every timestamp column uses.

@@ -299,6 +299,10 @@ pub struct VisitorRow {
     pub last_seen_at: i64,
     /// When the current visit began (see `domain::visitor::visit_start`).
     pub visit_started_at: i64,
+    /// ISO 3166-1 alpha-2 code of the country `ip_address` is in (`geo`), or empty.
+    pub country_code: String,
+    /// English name of the city `ip_address` is in (`geo`), or empty.
+    pub city: String,
 }
 
 /// One page a visitor viewed; `id` increases with every view recorded.
@@ -588,6 +592,8 @@ impl VisitorRow {
             online: changed(&before.online, &self.online),
             last_seen_at: changed(&before.last_seen_at, &self.last_seen_at),
             visit_started_at: changed(&before.visit_started_at, &self.visit_started_at),
+            country_code: changed(&before.country_code, &self.country_code),
+            city: changed(&before.city, &self.city),
         }
     }
 
@@ -615,6 +621,8 @@ impl VisitorRow {
             first_seen_at: self.first_seen_at,
             last_seen_at: self.last_seen_at,
             visit_started_at: self.visit_started_at,
+            country_code: self.country_code.clone(),
+            city: self.city.clone(),
         }
     }
 }

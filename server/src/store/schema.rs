@@ -143,6 +143,8 @@ diesel::table! {
         first_seen_at -> BigInt,
         last_seen_at -> BigInt,
         visit_started_at -> BigInt,
+        country_code -> Text,
+        city -> Text,
     }
 }
 

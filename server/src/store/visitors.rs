@@ -33,6 +33,9 @@ pub struct VisitorChange {
     pub last_seen_at: Option<i64>,
     /// Set by the store from the activity rule, never by callers.
     pub visit_started_at: Option<i64>,
+    /// Where `ip_address` is (`geo`): set together with it, empty when unknown.
+    pub country_code: Option<String>,
+    pub city: Option<String>,
 }
 
 /// A page the visitor opened, to add to their history.
@@ -137,6 +140,8 @@ impl Store {
                 || visitor.email != before.email
                 || visitor.attributes != before.attributes
                 || visitor.visit_started_at != before.visit_started_at
+                || visitor.country_code != before.country_code
+                || visitor.city != before.city
                 || page_view.is_some();
             let events = if announce && changed {
                 let mut changes = visitor.changes_since(&before);

@@ -15,6 +15,7 @@ use crate::AppState;
 
 pub mod assets;
 pub mod demo;
+pub mod docs;
 
 /// Adds the HTTP routes to the gRPC router and wraps everything in CORS and tracing.
 pub fn routes(state: Arc<AppState>, grpc: Router) -> Router {
@@ -37,6 +38,7 @@ pub fn routes(state: Arc<AppState>, grpc: Router) -> Router {
     let proxies = state.config.trusted_proxies.clone();
     let http = Router::new()
         .route("/healthz", get(healthz))
+        .route("/metrics", get(crate::metrics::scrape))
         .route("/attachments/{id}/{name}", get(download_attachment))
         .route("/widget/{token}/loader.js", get(assets::loader))
         .route("/widget/assets/{*path}", get(assets::widget_file))
@@ -45,11 +47,14 @@ pub fn routes(state: Arc<AppState>, grpc: Router) -> Router {
         .route("/app/{*path}", get(assets::dashboard_file))
         .route("/", get(|| async { Redirect::temporary("/app/") }))
         .route("/demo", get(demo::page))
+        .route("/docs/api", get(docs::api_reference))
         .with_state(state);
     // Replaces the gRPC router's own fallback, which sits behind the grpc-web layer and so
     // answered every unknown plain HTTP path (`/favicon.ico`) with 400.
     grpc.merge(http)
         .fallback(not_found)
+        // Connect unary calls (JSON over plain HTTP) become gRPC calls to the same routes.
+        .layer(axum::middleware::from_fn(crate::api::connect::unary))
         .layer(cors)
         .layer(axum::middleware::from_fn_with_state(proxies, crate::client_ip::record))
         .layer(TraceLayer::new_for_http())

@@ -51,8 +51,11 @@ impl Webhooks {
 /// Dispatches logged events to endpoints until shutdown.
 pub async fn dispatch(state: Arc<AppState>) {
     let shutdown = state.shutdown.clone();
-    crate::realtime::follower::follow("dispatching webhook events", &state.webhooks.wake, shutdown, || pass(&state))
-        .await;
+    let lag = (&*state.metrics, &state.metrics.webhooks_follower);
+    crate::realtime::follower::follow("dispatching webhook events", &state.webhooks.wake, shutdown, lag, || {
+        pass(&state)
+    })
+    .await;
 }
 
 /// One look at every endpoint behind its workspace's log; `true` when deliveries were

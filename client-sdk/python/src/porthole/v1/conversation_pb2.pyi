@@ -48,7 +48,7 @@ ASSIGNEE_FILTER_MINE: AssigneeFilter
 ASSIGNEE_FILTER_UNASSIGNED: AssigneeFilter
 
 class VisitorProfile(_message.Message):
-    __slots__ = ("id", "name", "email", "verified", "external_id", "attributes", "current_url", "current_title", "referrer", "browser", "os", "language", "time_zone", "ip_address", "online", "first_seen_time", "last_seen_time", "widget_id", "page_views", "visit_start_time")
+    __slots__ = ("id", "name", "email", "verified", "external_id", "attributes", "current_url", "current_title", "referrer", "browser", "os", "language", "time_zone", "ip_address", "online", "first_seen_time", "last_seen_time", "widget_id", "page_views", "visit_start_time", "country_code", "city")
     class AttributesEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -76,6 +76,8 @@ class VisitorProfile(_message.Message):
     WIDGET_ID_FIELD_NUMBER: _ClassVar[int]
     PAGE_VIEWS_FIELD_NUMBER: _ClassVar[int]
     VISIT_START_TIME_FIELD_NUMBER: _ClassVar[int]
+    COUNTRY_CODE_FIELD_NUMBER: _ClassVar[int]
+    CITY_FIELD_NUMBER: _ClassVar[int]
     id: str
     name: str
     email: str
@@ -96,7 +98,9 @@ class VisitorProfile(_message.Message):
     widget_id: str
     page_views: int
     visit_start_time: _timestamp_pb2.Timestamp
-    def __init__(self, id: _Optional[str] = ..., name: _Optional[str] = ..., email: _Optional[str] = ..., verified: _Optional[bool] = ..., external_id: _Optional[str] = ..., attributes: _Optional[_Mapping[str, str]] = ..., current_url: _Optional[str] = ..., current_title: _Optional[str] = ..., referrer: _Optional[str] = ..., browser: _Optional[str] = ..., os: _Optional[str] = ..., language: _Optional[str] = ..., time_zone: _Optional[str] = ..., ip_address: _Optional[str] = ..., online: _Optional[bool] = ..., first_seen_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., last_seen_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., widget_id: _Optional[str] = ..., page_views: _Optional[int] = ..., visit_start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    country_code: str
+    city: str
+    def __init__(self, id: _Optional[str] = ..., name: _Optional[str] = ..., email: _Optional[str] = ..., verified: _Optional[bool] = ..., external_id: _Optional[str] = ..., attributes: _Optional[_Mapping[str, str]] = ..., current_url: _Optional[str] = ..., current_title: _Optional[str] = ..., referrer: _Optional[str] = ..., browser: _Optional[str] = ..., os: _Optional[str] = ..., language: _Optional[str] = ..., time_zone: _Optional[str] = ..., ip_address: _Optional[str] = ..., online: _Optional[bool] = ..., first_seen_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., last_seen_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., widget_id: _Optional[str] = ..., page_views: _Optional[int] = ..., visit_start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., country_code: _Optional[str] = ..., city: _Optional[str] = ...) -> None: ...
 
 class Conversation(_message.Message):
     __slots__ = ("id", "widget_id", "visitor_id", "visitor_name", "visitor_email", "status", "priority", "assignee_user_id", "tags", "source_url", "source_title", "last_message_preview", "last_seq", "agent_read_seq", "visitor_read_seq", "unread_count", "rating", "rating_comment", "create_time", "last_message_time", "first_response_time", "resolve_time", "close_time", "responder", "queue_time", "queue_position", "left_offline", "team_id")
@@ -407,7 +411,7 @@ class WatchWorkspaceResponse(_message.Message):
     def __init__(self, cursor: _Optional[str] = ..., conversation_created: _Optional[_Union[Conversation, _Mapping]] = ..., conversation_updated: _Optional[_Union[Conversation, _Mapping]] = ..., message_created: _Optional[_Union[_chat_pb2.Message, _Mapping]] = ..., typing: _Optional[_Union[TypingEvent, _Mapping]] = ..., visitor_updated: _Optional[_Union[VisitorProfile, _Mapping]] = ..., heartbeat: _Optional[_Union[WorkspaceFeedHeartbeat, _Mapping]] = ..., assigned_to_you: _Optional[_Union[AssignmentNotice, _Mapping]] = ..., member_updated: _Optional[_Union[_workspace_pb2.Member, _Mapping]] = ..., visitor_erased: _Optional[_Union[VisitorErased, _Mapping]] = ..., visitor_changed: _Optional[_Union[VisitorChange, _Mapping]] = ...) -> None: ...
 
 class VisitorChange(_message.Message):
-    __slots__ = ("id", "name", "email", "verified", "external_id", "attributes", "current_url", "current_title", "referrer", "browser", "os", "language", "time_zone", "ip_address", "online", "last_seen_time", "page_views", "visit_start_time")
+    __slots__ = ("id", "name", "email", "verified", "external_id", "attributes", "current_url", "current_title", "referrer", "browser", "os", "language", "time_zone", "ip_address", "online", "last_seen_time", "page_views", "visit_start_time", "country_code", "city")
     ID_FIELD_NUMBER: _ClassVar[int]
     NAME_FIELD_NUMBER: _ClassVar[int]
     EMAIL_FIELD_NUMBER: _ClassVar[int]
@@ -426,6 +430,8 @@ class VisitorChange(_message.Message):
     LAST_SEEN_TIME_FIELD_NUMBER: _ClassVar[int]
     PAGE_VIEWS_FIELD_NUMBER: _ClassVar[int]
     VISIT_START_TIME_FIELD_NUMBER: _ClassVar[int]
+    COUNTRY_CODE_FIELD_NUMBER: _ClassVar[int]
+    CITY_FIELD_NUMBER: _ClassVar[int]
     id: str
     name: str
     email: str
@@ -444,7 +450,9 @@ class VisitorChange(_message.Message):
     last_seen_time: _timestamp_pb2.Timestamp
     page_views: int
     visit_start_time: _timestamp_pb2.Timestamp
-    def __init__(self, id: _Optional[str] = ..., name: _Optional[str] = ..., email: _Optional[str] = ..., verified: _Optional[bool] = ..., external_id: _Optional[str] = ..., attributes: _Optional[_Union[VisitorAttributes, _Mapping]] = ..., current_url: _Optional[str] = ..., current_title: _Optional[str] = ..., referrer: _Optional[str] = ..., browser: _Optional[str] = ..., os: _Optional[str] = ..., language: _Optional[str] = ..., time_zone: _Optional[str] = ..., ip_address: _Optional[str] = ..., online: _Optional[bool] = ..., last_seen_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., page_views: _Optional[int] = ..., visit_start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    country_code: str
+    city: str
+    def __init__(self, id: _Optional[str] = ..., name: _Optional[str] = ..., email: _Optional[str] = ..., verified: _Optional[bool] = ..., external_id: _Optional[str] = ..., attributes: _Optional[_Union[VisitorAttributes, _Mapping]] = ..., current_url: _Optional[str] = ..., current_title: _Optional[str] = ..., referrer: _Optional[str] = ..., browser: _Optional[str] = ..., os: _Optional[str] = ..., language: _Optional[str] = ..., time_zone: _Optional[str] = ..., ip_address: _Optional[str] = ..., online: _Optional[bool] = ..., last_seen_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., page_views: _Optional[int] = ..., visit_start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., country_code: _Optional[str] = ..., city: _Optional[str] = ...) -> None: ...
 
 class VisitorAttributes(_message.Message):
     __slots__ = ("values",)

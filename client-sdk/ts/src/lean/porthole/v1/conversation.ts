@@ -97,7 +97,21 @@ export interface VisitorProfile {
    * after more than 30 minutes without any (the server's PORTHOLE_VISIT_TIMEOUT_SECS).
    * Time on site is the time since then.
    */
-  visitStartTime: Date | undefined;
+  visitStartTime:
+    | Date
+    | undefined;
+  /**
+   * Country of `ip_address` by the server's location database (PORTHOLE_GEOIP_DB): its
+   * ISO 3166-1 alpha-2 code (`DE`), for clients to name in their own language. Empty when
+   * the server has no such database, the address is private or the database does not know
+   * it; then `city` is empty too and clients show no location.
+   */
+  countryCode: string;
+  /**
+   * City of `ip_address` in English (`Berlin`), when the database knows it: often only the
+   * country is known. Never anything more precise than the city.
+   */
+  city: string;
 }
 
 export interface VisitorProfile_AttributesEntry {
@@ -537,7 +551,15 @@ export interface VisitorChange {
     | number
     | undefined;
   /** When their current visit began (see `VisitorProfile.visit_start_time`). */
-  visitStartTime: Date | undefined;
+  visitStartTime:
+    | Date
+    | undefined;
+  /** New country (see `VisitorProfile.country_code`); empty when it is no longer known. */
+  countryCode?:
+    | string
+    | undefined;
+  /** New city (see `VisitorProfile.city`); empty when it is no longer known. */
+  city?: string | undefined;
 }
 
 /** A visitor's custom attributes as a whole (a message, so "unchanged" differs from "empty"). */
@@ -710,6 +732,8 @@ function createBaseVisitorProfile(): VisitorProfile {
     widgetId: "",
     pageViews: 0,
     visitStartTime: undefined,
+    countryCode: "",
+    city: "",
   };
 }
 
@@ -774,6 +798,12 @@ export const VisitorProfile: MessageFns<VisitorProfile> = {
     }
     if (message.visitStartTime !== undefined) {
       Timestamp.encode(toTimestamp(message.visitStartTime), writer.uint32(162).fork()).join();
+    }
+    if (message.countryCode !== "") {
+      writer.uint32(170).string(message.countryCode);
+    }
+    if (message.city !== "") {
+      writer.uint32(178).string(message.city);
     }
     return writer;
   },
@@ -952,6 +982,22 @@ export const VisitorProfile: MessageFns<VisitorProfile> = {
             }
 
             message.visitStartTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 21: {
+            if (tag !== 170) {
+              break;
+            }
+
+            message.countryCode = reader.string();
+            continue;
+          }
+          case 22: {
+            if (tag !== 178) {
+              break;
+            }
+
+            message.city = reader.string();
             continue;
           }
         }
@@ -3186,6 +3232,8 @@ function createBaseVisitorChange(): VisitorChange {
     lastSeenTime: undefined,
     pageViews: undefined,
     visitStartTime: undefined,
+    countryCode: undefined,
+    city: undefined,
   };
 }
 
@@ -3244,6 +3292,12 @@ export const VisitorChange: MessageFns<VisitorChange> = {
     }
     if (message.visitStartTime !== undefined) {
       Timestamp.encode(toTimestamp(message.visitStartTime), writer.uint32(162).fork()).join();
+    }
+    if (message.countryCode !== undefined) {
+      writer.uint32(170).string(message.countryCode);
+    }
+    if (message.city !== undefined) {
+      writer.uint32(178).string(message.city);
     }
     return writer;
   },
@@ -3403,6 +3457,22 @@ export const VisitorChange: MessageFns<VisitorChange> = {
             }
 
             message.visitStartTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 21: {
+            if (tag !== 170) {
+              break;
+            }
+
+            message.countryCode = reader.string();
+            continue;
+          }
+          case 22: {
+            if (tag !== 178) {
+              break;
+            }
+
+            message.city = reader.string();
             continue;
           }
         }

@@ -1,0 +1,2 @@
+ALTER TABLE visitors DROP COLUMN city;
+ALTER TABLE visitors DROP COLUMN country_code;

@@ -1,0 +1,66 @@
+//! `GET /docs/api`: the generated API reference is served, with its security headers, and
+//! documents every service and method of the descriptor set the server was built from.
+
+use prost::Message as _;
+
+use crate::common::{Backend, TestServer};
+use crate::connect::http1;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_api_reference_names_every_service_and_method() {
+    let server = TestServer::start(Backend::Sqlite).await;
+
+    let (head, body) = http1(server.addr, "GET /docs/api HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", b"").await;
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    let lower = head.to_ascii_lowercase();
+    assert!(lower.contains("content-type: text/html; charset=utf-8"), "{head}");
+    assert!(lower.contains("content-security-policy: default-src 'none'; style-src 'sha256-"), "{head}");
+    assert!(lower.contains("x-frame-options: deny"), "{head}");
+    assert!(lower.contains("x-content-type-options: nosniff"), "{head}");
+    let page = String::from_utf8(body).unwrap();
+    assert!(!page.contains("<script"), "the page runs no script");
+
+    // Every service and method the server was compiled with has its section: a stale page
+    // (proto changed, `npm run generate` not run) fails here as well as in check:generated.
+    let descriptors = prost_types::FileDescriptorSet::decode(porthole_proto::FILE_DESCRIPTOR_SET).unwrap();
+    let mut methods = 0;
+    for file in descriptors.file.iter().filter(|file| file.package().starts_with("porthole.")) {
+        let package = file.package();
+        for service in &file.service {
+            let service_id = format!("{package}.{}", service.name());
+            assert!(page.contains(&format!("id=\"{service_id}\"")), "{service_id} is documented");
+            for method in &service.method {
+                let id = format!("{service_id}.{}", method.name());
+                assert!(page.contains(&format!("id=\"{id}\"")), "{id} is documented");
+                methods += 1;
+            }
+        }
+        for message in &file.message_type {
+            let id = format!("{package}.{}", message.name());
+            assert!(page.contains(&format!("id=\"{id}\"")), "{id} is documented");
+            for field in &message.field {
+                let id = format!("{id}.{}", field.name());
+                assert!(page.contains(&format!("id=\"{id}\"")), "{id} is documented");
+            }
+        }
+    }
+    assert!(methods > 50, "the descriptor set holds the whole API ({methods} methods)");
+    // Streaming methods are marked, and methods list the codes their comments name.
+    assert!(page.contains("WatchWorkspace <span class=\"tag stream\">server stream</span>"));
+    assert!(page.contains("<a class=\"code\" href=\"#code-PERMISSION_DENIED\">"));
+
+    // Revalidation by ETag answers 304 without the page.
+    let etag = head
+        .lines()
+        .find_map(|line| line.to_ascii_lowercase().starts_with("etag:").then(|| line[5..].trim().to_owned()))
+        .unwrap();
+    let (head, body) = http1(
+        server.addr,
+        &format!("GET /docs/api HTTP/1.1\r\nHost: x\r\nIf-None-Match: {etag}\r\nConnection: close\r\n\r\n"),
+        b"",
+    )
+    .await;
+    assert!(head.starts_with("HTTP/1.1 304"), "{head}");
+    assert!(body.is_empty());
+    server.stop().await;
+}
