@@ -40,6 +40,10 @@ web_log="$(mktemp)"
   npm run -s test -w widget-web
   # Builds both apps; the widget's build prints its raw/gzip/brotli sizes and fails over budget.
   npm run -s build:web
+  # The deployment files: Kubernetes manifests, the compose file and the Grafana dashboard
+  # against their schemas (offline, from a pinned venv). Building and running the image
+  # (deploy/check.sh) needs buildah and a release build, so it is not part of this command.
+  deploy/validate.sh
 ) >"$web_log" 2>&1 &
 web_pid=$!
 
