@@ -119,15 +119,19 @@ fn describe_violations(violations: &[FieldViolation]) -> String {
     format!("invalid request: {}", parts.join("; "))
 }
 
-/// `google.rpc.Status`, the envelope `grpc-status-details-bin` carries.
+/// `google.rpc.Status`, the envelope `grpc-status-details-bin` carries (our `BadRequest`
+/// travels in its `details`); public for the Connect translation and the tests that decode it.
 #[derive(Clone, PartialEq, prost::Message)]
-struct RpcStatus {
+pub struct RpcStatus {
+    /// The gRPC status code.
     #[prost(int32, tag = "1")]
-    code: i32,
+    pub code: i32,
+    /// The status message.
     #[prost(string, tag = "2")]
-    message: String,
+    pub message: String,
+    /// The details, each a packed message (`porthole.v1.BadRequest`).
     #[prost(message, repeated, tag = "3")]
-    details: Vec<prost_types::Any>,
+    pub details: Vec<prost_types::Any>,
 }
 
 /// Most violations one answer carries, and most characters of any text in it: a status

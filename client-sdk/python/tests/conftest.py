@@ -6,8 +6,11 @@ from __future__ import annotations
 
 import json
 import os
+import queue
+import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -261,3 +264,37 @@ def wait_until(predicate, timeout: float = 10.0, interval: float = 0.05) -> None
         if time.monotonic() > deadline:
             raise AssertionError("condition not met in time")
         time.sleep(interval)
+
+
+class ExampleBot:
+    """``examples/bot.py`` run as a program against ``url``, signed in as ``email``; its
+    output is read line by line as it comes."""
+
+    PATH = Path(__file__).resolve().parents[1] / "examples" / "bot.py"
+
+    def __init__(self, url: str, email: str) -> None:
+        env = {**os.environ, "PORTHOLE_URL": url, "PORTHOLE_EMAIL": email, "PORTHOLE_PASSWORD": PASSWORD}
+        self._process = subprocess.Popen(
+            [sys.executable, str(self.PATH)], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        )
+        self._lines: queue.Queue[str] = queue.Queue()
+        assert self._process.stdout is not None
+        self._stdout = self._process.stdout
+        self._reader = threading.Thread(target=lambda: [self._lines.put(line) for line in self._stdout], daemon=True)
+        self._reader.start()
+
+    def next_line(self, timeout: float = 20) -> str:
+        return self._lines.get(timeout=timeout)
+
+    def stop(self) -> tuple[int, str]:
+        """Interrupts the bot as Ctrl-C would; its exit code and the output not yet read."""
+        self._process.send_signal(signal.SIGINT)
+        try:
+            code = self._process.wait(15)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+            raise
+        finally:
+            self._reader.join(5)
+            self._stdout.close()
+        return code, "".join(self._lines.queue)

@@ -2,34 +2,16 @@
 
 from __future__ import annotations
 
-import os
-import queue
-import signal
-import subprocess
-import sys
-import threading
-from pathlib import Path
-
-from conftest import PASSWORD, Server, Workspace
+from conftest import ExampleBot, Server, Workspace
 
 import porthole
 from porthole.v1 import chat_pb2
 
-BOT = Path(__file__).resolve().parents[1] / "examples" / "bot.py"
-
 
 def test_the_example_bot_answers_a_visitor(workspace: Workspace, server: Server) -> None:
-    env = {**os.environ, "PORTHOLE_URL": server.url, "PORTHOLE_EMAIL": workspace.email, "PORTHOLE_PASSWORD": PASSWORD}
-    bot = subprocess.Popen(
-        [sys.executable, str(BOT)], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-    )
-    lines: queue.Queue[str] = queue.Queue()
-    assert bot.stdout is not None
-    stdout = bot.stdout
-    reader = threading.Thread(target=lambda: [lines.put(line) for line in stdout], daemon=True)
-    reader.start()
+    bot = ExampleBot(server.url, workspace.email)
     try:
-        first = lines.get(timeout=20)
+        first = bot.next_line()
         assert first.startswith("bot: watching"), first
 
         with porthole.Client(server.url) as browser:
@@ -45,15 +27,6 @@ def test_the_example_bot_answers_a_visitor(workspace: Workspace, server: Server)
         assert replies[0].body.startswith("Our plans start at")
         assert replies[0].conversation_id == conversation
     finally:
-        bot.send_signal(signal.SIGINT)
-        try:
-            code = bot.wait(15)
-        except subprocess.TimeoutExpired:
-            bot.kill()
-            raise
-        finally:
-            reader.join(5)
-            stdout.close()
-    output = "".join(lines.queue)
+        code, output = bot.stop()
     assert code == 0, output
     assert "could not answer" not in output

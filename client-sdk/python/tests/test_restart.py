@@ -5,10 +5,6 @@ and nothing sent meanwhile is lost or handled twice."""
 from __future__ import annotations
 
 import os
-import queue
-import signal
-import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -17,13 +13,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import PASSWORD, CuttableProxy, Server, Workspace, wait_until
+from conftest import PASSWORD, CuttableProxy, ExampleBot, Server, Workspace, wait_until
 
 import porthole
 from porthole.v1 import chat_pb2, conversation_pb2
-
-BOT = Path(__file__).resolve().parents[1] / "examples" / "bot.py"
-
 
 class Restartable:
     """A server of its own (restarting the shared one would disturb other tests) behind a
@@ -124,23 +117,10 @@ def test_a_workspace_feed_survives_a_server_restart_without_gaps_or_duplicates(r
 
 def test_the_example_bot_keeps_answering_across_a_server_restart(restartable: Restartable) -> None:
     workspace = Workspace(restartable.server)
-    env = {
-        **os.environ,
-        "PORTHOLE_URL": restartable.url,
-        "PORTHOLE_EMAIL": workspace.email,
-        "PORTHOLE_PASSWORD": PASSWORD,
-    }
-    bot = subprocess.Popen(
-        [sys.executable, str(BOT)], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-    )
-    lines: queue.Queue[str] = queue.Queue()
-    assert bot.stdout is not None
-    stdout = bot.stdout
-    reader = threading.Thread(target=lambda: [lines.put(line) for line in stdout], daemon=True)
-    reader.start()
+    bot = ExampleBot(restartable.url, workspace.email)
     browser = porthole.Client(restartable.url)
     try:
-        first = lines.get(timeout=20)
+        first = bot.next_line()
         assert first.startswith("bot: watching"), first
         visitor = browser.start_session(workspace.widget.public_token)
         conversation = visitor.start_conversation().id
@@ -171,17 +151,8 @@ def test_the_example_bot_keeps_answering_across_a_server_restart(restartable: Re
     finally:
         browser.close()
         workspace.close()
-        bot.send_signal(signal.SIGINT)
-        try:
-            code = bot.wait(15)
-        except subprocess.TimeoutExpired:
-            bot.kill()
-            raise
-        finally:
-            reader.join(5)
-            stdout.close()
+        code, output = bot.stop()
 
-    output = "".join(lines.queue)
     assert code == 0, output
     assert [r.body.split(":")[0] for r in replies] == [
         "Our plans start at 10 EUR a month",

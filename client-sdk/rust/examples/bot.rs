@@ -17,10 +17,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             // Keyed by the visitor's message: however often it is sent, one answer is stored.
             let reply = Reply { conversation_id: m.conversation_id, body, client_key: m.id, ..Default::default() };
             while let Err(e) = porthole.conversations().send_conversation_message(reply.clone()).await {
-                if !matches!(e.code(), tonic::Code::Unavailable | tonic::Code::Unknown) {
+                if !matches!(e.code(), tonic::Code::Unavailable | tonic::Code::Unknown | tonic::Code::Cancelled) {
                     return Err(e.into());
                 }
-                tokio::time::sleep(std::time::Duration::from_millis(500)).await; // the server is away
+                tokio::time::sleep(std::time::Duration::from_millis(500)).await; // the server is away or restarting
             }
         }
     }

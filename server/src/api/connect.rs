@@ -28,7 +28,7 @@ use prost_reflect::{DescriptorPool, DynamicMessage, MessageDescriptor, MethodDes
 use tonic::Code;
 
 use crate::api::intake;
-use crate::error::Error;
+use crate::error::{Error, RpcStatus};
 
 /// How a Connect unary request carries its message.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -317,17 +317,6 @@ fn refused_before_calling(status: &tonic::Status, http: StatusCode) -> Response 
     let mut response = error_response(status, HeaderMap::new());
     *response.status_mut() = http;
     response
-}
-
-/// `google.rpc.Status`, the envelope `grpc-status-details-bin` carries.
-#[derive(Clone, PartialEq, prost::Message)]
-struct RpcStatus {
-    #[prost(int32, tag = "1")]
-    code: i32,
-    #[prost(string, tag = "2")]
-    message: String,
-    #[prost(message, repeated, tag = "3")]
-    details: Vec<prost_types::Any>,
 }
 
 fn details_of(bytes: &[u8]) -> Vec<serde_json::Value> {

@@ -10,6 +10,7 @@ use diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection};
 use porthole_client::{Porthole, pb};
 use porthole_server::Config;
 use porthole_server::config::DatabaseConfig;
+use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::sync::oneshot;
 
 /// The JWT secret test servers use, so tests can forge tokens on purpose.
@@ -231,16 +232,8 @@ pub async fn visitor_messages(visitor: &Porthole, conversation_id: &str) -> Vec<
 
 /// The field names of a BadRequest detail in an INVALID_ARGUMENT status.
 pub fn violated_fields(status: &tonic::Status) -> Vec<String> {
+    use porthole_server::error::RpcStatus;
     use prost::Message as _;
-    #[derive(Clone, PartialEq, prost::Message)]
-    struct RpcStatus {
-        #[prost(int32, tag = "1")]
-        code: i32,
-        #[prost(string, tag = "2")]
-        message: String,
-        #[prost(message, repeated, tag = "3")]
-        details: Vec<prost_types::Any>,
-    }
     assert_eq!(status.code(), tonic::Code::InvalidArgument, "{status:?}");
     let envelope = RpcStatus::decode(status.details()).expect("status details");
     envelope
@@ -414,4 +407,36 @@ pub async fn join(server: &TestServer, owner: &Porthole, email: &str, role: pb::
         .unwrap();
     member.set_token(Some(session.access_token.clone()));
     (member, session.user.unwrap().id)
+}
+
+/// Sends one HTTP/1.1 request (`Connection: close`) and returns (status line + headers,
+/// body), the body de-chunked.
+pub async fn http1(addr: std::net::SocketAddr, head: &str, body: &[u8]) -> (String, Vec<u8>) {
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    stream.write_all(head.as_bytes()).await.unwrap();
+    stream.write_all(body).await.unwrap();
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).await.unwrap();
+    let split = raw.windows(4).position(|w| w == b"\r\n\r\n").expect("end of headers");
+    let headers = String::from_utf8_lossy(&raw[..split]).to_string();
+    let mut body = raw[split + 4..].to_vec();
+    if headers.to_ascii_lowercase().contains("transfer-encoding: chunked") {
+        body = dechunk(&body);
+    }
+    (headers, body)
+}
+
+/// A chunked body's bytes.
+fn dechunk(mut raw: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    loop {
+        let line_end = raw.windows(2).position(|w| w == b"\r\n").unwrap();
+        let size = usize::from_str_radix(std::str::from_utf8(&raw[..line_end]).unwrap().trim(), 16).unwrap();
+        raw = &raw[line_end + 2..];
+        if size == 0 {
+            return out;
+        }
+        out.extend_from_slice(&raw[..size]);
+        raw = &raw[size + 2..];
+    }
 }

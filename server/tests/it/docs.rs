@@ -3,8 +3,8 @@
 
 use prost::Message as _;
 
+use crate::common::http1;
 use crate::common::{Backend, TestServer};
-use crate::connect::http1;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_api_reference_names_every_service_and_method() {

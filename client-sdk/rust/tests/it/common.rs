@@ -288,9 +288,13 @@ pub async fn visitor_says(visitor: &Porthole, conversation: &str, body: &str) ->
     loop {
         match visitor.visitor().send_message(request.clone()).await {
             Ok(response) => return response.into_inner().message.unwrap(),
+            // A send in flight when the server is killed ends CANCELLED ("connection
+            // closed"): it may or may not be stored, and the same key makes the retry safe.
             Err(status)
-                if matches!(status.code(), tonic::Code::Unavailable | tonic::Code::Unknown)
-                    && tokio::time::Instant::now() < deadline =>
+                if matches!(
+                    status.code(),
+                    tonic::Code::Unavailable | tonic::Code::Unknown | tonic::Code::Cancelled
+                ) && tokio::time::Instant::now() < deadline =>
             {
                 tokio::time::sleep(Duration::from_millis(100)).await;
             }
