@@ -24,6 +24,8 @@ fi
 step "rust: format and lints"
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
+# The server without its default `otel` feature (no trace export) still builds clean.
+cargo clippy -p porthole-server --lib --bins --no-default-features --locked -- -D warnings
 
 # The web checks need no Rust, and the Rust tests spend much of their time waiting (on the
 # databases, on feeds), so the two run side by side; the web log is printed when both end.

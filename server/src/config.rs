@@ -229,6 +229,16 @@ pub const KEYS: &[Key] = &[
         doc: "When set, every /metrics request must also send Authorization: Bearer <this token> (16+ characters); empty asks for none.",
     },
     Key {
+        name: "PORTHOLE_OTLP_ENDPOINT",
+        default: "",
+        doc: "Base URL of an OpenTelemetry collector's OTLP/HTTP receiver, e.g. http://otel-collector:4318: every gRPC call becomes a trace (with its store calls as child spans), POSTed in batches to <this>/v1/traces. Empty exports nothing.",
+    },
+    Key {
+        name: "PORTHOLE_TRACE_SAMPLE",
+        default: "1",
+        doc: "Share of traces exported, 0 to 1, when PORTHOLE_OTLP_ENDPOINT is set; a call whose W3C traceparent header comes sampled (or not) follows its caller.",
+    },
+    Key {
         name: "PORTHOLE_LOG",
         default: "info",
         doc: "Log filter in tracing's EnvFilter syntax, e.g. info,porthole_server=debug.",
@@ -309,8 +319,19 @@ pub struct Config {
     pub unseen_message_delay: Duration,
     /// Who may read `/metrics`.
     pub metrics: crate::metrics::MetricsAccess,
+    /// Where traces go, if anywhere.
+    pub traces: TraceExport,
     pub log_filter: String,
     pub log_format: LogFormat,
+}
+
+/// OpenTelemetry trace export (`crate::otel`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct TraceExport {
+    /// The OTLP/HTTP receiver's base URL; `None` exports nothing (and makes no spans).
+    pub endpoint: Option<url::Url>,
+    /// Share of root traces sampled, 0 to 1.
+    pub sample: f64,
 }
 
 /// A setting that could not be used.
@@ -535,6 +556,26 @@ impl Config {
         }
         let metrics = crate::metrics::MetricsAccess { exposure, token: Some(token).filter(|t| !t.is_empty()) };
 
+        let (k, v) = get("PORTHOLE_OTLP_ENDPOINT");
+        let endpoint = if v.is_empty() {
+            None
+        } else if !cfg!(feature = "otel") {
+            return Err(fail(k, &v, "this build has no trace export (it was built without the otel feature)"));
+        } else {
+            let url = url::Url::parse(&v).map_err(|e| fail(k, &v, &format!("not a URL ({e})")))?;
+            if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
+                return Err(fail(k, &v, "expected an http:// or https:// URL, e.g. http://otel-collector:4318"));
+            }
+            Some(url)
+        };
+        let (k, v) = get("PORTHOLE_TRACE_SAMPLE");
+        let sample = v
+            .parse::<f64>()
+            .ok()
+            .filter(|share| (0.0..=1.0).contains(share))
+            .ok_or_else(|| fail(k, &v, "expected a number from 0 to 1, e.g. 0.1"))?;
+        let traces = TraceExport { endpoint, sample };
+
         let (k, log_filter) = get("PORTHOLE_LOG");
         // Checked here so a typo stops the server with its key named, instead of quietly
         // logging at the default level.
@@ -578,6 +619,7 @@ impl Config {
             unread_reply_delay,
             unseen_message_delay,
             metrics,
+            traces,
             log_filter,
             log_format,
         })
@@ -658,6 +700,24 @@ mod tests {
             with(&[("PORTHOLE_SMTP_URL", "gopher://user:hunter2@x"), ("PORTHOLE_SMTP_FROM", "a@b.c")]).unwrap_err();
         assert_eq!(err.key, "PORTHOLE_SMTP_URL");
         assert!(!err.to_string().contains("hunter2"), "{err}");
+    }
+
+    #[test]
+    fn trace_export_is_off_until_an_endpoint_is_set() {
+        assert_eq!(with(&[]).unwrap().traces, TraceExport { endpoint: None, sample: 1.0 });
+        let config =
+            with(&[("PORTHOLE_OTLP_ENDPOINT", "http://collector:4318"), ("PORTHOLE_TRACE_SAMPLE", "0.25")]).unwrap();
+        assert_eq!(config.traces.endpoint.map(String::from).as_deref(), Some("http://collector:4318/"));
+        assert!((config.traces.sample - 0.25).abs() < f64::EPSILON);
+        for (key, value) in [
+            ("PORTHOLE_OTLP_ENDPOINT", "collector:4318"),
+            ("PORTHOLE_OTLP_ENDPOINT", "ftp://collector"),
+            ("PORTHOLE_TRACE_SAMPLE", "1.5"),
+            ("PORTHOLE_TRACE_SAMPLE", "NaN"),
+            ("PORTHOLE_TRACE_SAMPLE", "all"),
+        ] {
+            assert_eq!(with(&[(key, value)]).unwrap_err().key, key, "{key}={value}");
+        }
     }
 
     #[test]

@@ -17,6 +17,7 @@ pub mod jobs;
 pub mod limits;
 pub mod metrics;
 pub mod notifications;
+pub mod otel;
 pub mod realtime;
 pub mod retention;
 pub mod slots;

@@ -45,7 +45,13 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    init_tracing(&config);
+    let traces = match init_tracing(&config) {
+        Ok(traces) => traces,
+        Err(error) => {
+            eprintln!("porthole: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(runtime) => runtime,
         Err(error) => {
@@ -65,6 +71,13 @@ fn main() -> ExitCode {
             server.await
         }
     });
+    // Sends the traces still buffered (a blocking call: outside `block_on`).
+    if let Some(traces) = traces {
+        #[cfg(feature = "otel")]
+        traces.shutdown();
+        #[cfg(not(feature = "otel"))]
+        match traces {}
+    }
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
@@ -123,15 +136,37 @@ fn probe_health(listen: std::net::SocketAddr, timeout: std::time::Duration) -> R
     }
 }
 
-fn init_tracing(config: &Config) {
+/// The trace export to shut down at the end, if any.
+#[cfg(feature = "otel")]
+type Traces = Option<porthole_server::otel::Export>;
+#[cfg(not(feature = "otel"))]
+type Traces = Option<std::convert::Infallible>;
+
+/// Logs to stderr through `PORTHOLE_LOG`'s filter and, when an endpoint is set, exports
+/// traces through a filter of their own (so `PORTHOLE_LOG=error` still traces every call).
+fn init_tracing(config: &Config) -> Result<Traces, String> {
+    use tracing_subscriber::Layer as _;
+    use tracing_subscriber::layer::SubscriberExt as _;
+    use tracing_subscriber::util::SubscriberInitExt as _;
+
+    #[cfg(feature = "otel")]
+    let (traces, spans) = {
+        let traces = porthole_server::otel::Export::start(&config.traces).map_err(|e| e.to_string())?;
+        let spans = traces.as_ref().map(porthole_server::otel::Export::layer);
+        (traces, spans)
+    };
+    #[cfg(not(feature = "otel"))]
+    let (traces, spans) = (None, None::<tracing_subscriber::layer::Identity>);
     // `Config` refused a filter that does not parse; "info" only guards the impossible.
     let filter = tracing_subscriber::EnvFilter::try_new(&config.log_filter)
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let logs = tracing_subscriber::fmt::layer().with_writer(std::io::stderr);
+    let registry = tracing_subscriber::registry().with(spans);
     match config.log_format {
-        LogFormat::Json => builder.json().init(),
-        LogFormat::Text => builder.init(),
+        LogFormat::Json => registry.with(logs.json().with_filter(filter)).init(),
+        LogFormat::Text => registry.with(logs.with_filter(filter)).init(),
     }
+    Ok(traces)
 }
 
 /// Completes on Ctrl-C or SIGTERM.

@@ -57,6 +57,7 @@ use prometheus::{
     Encoder as _, Gauge, Histogram, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGauge, IntGaugeVec,
     Opts, Registry, TextEncoder,
 };
+use tracing::Instrument as _;
 
 use crate::AppState;
 
@@ -513,6 +514,8 @@ struct Call {
     started: Instant,
     stream_open: bool,
     recorded: bool,
+    /// The call's trace span (disabled unless traces are exported); ends with the call.
+    span: tracing::Span,
 }
 
 impl Call {
@@ -525,6 +528,7 @@ impl Call {
         if std::mem::replace(&mut self.recorded, true) {
             return;
         }
+        crate::otel::record_status(&self.span, code);
         let Some(figures) = self.metrics.methods.get(self.method) else { return };
         if !figures.streaming {
             let duration =
@@ -597,8 +601,10 @@ pub async fn track_rpc(State(metrics): State<Arc<Metrics>>, request: Request, ne
         .or_else(|| metrics.method_index.get("/unknown"))
         .copied()
         .unwrap_or(usize::MAX);
-    let mut call = Call { metrics, method, started: Instant::now(), stream_open: false, recorded: false };
-    let response = next.run(request).await;
+    let label = metrics.methods.get(method).map_or(UNKNOWN_METHOD, |f| f.label.as_str());
+    let span = crate::otel::rpc_span(label, request.headers());
+    let mut call = Call { metrics, method, started: Instant::now(), stream_open: false, recorded: false, span };
+    let response = next.run(request).instrument(call.span.clone()).await;
     let (parts, body) = response.into_parts();
     // Trailers-only answers (refused by the auth layer, most errors) carry the status in
     // their headers and have no body to wait for.

@@ -12,10 +12,12 @@
 use axum::extract::Request;
 use axum::middleware::Next;
 use axum::response::{IntoResponse as _, Response};
+use tracing::Instrument as _;
 
 /// Runs the rest of the request (the gRPC handler) in its own task.
 pub async fn run_to_end(request: Request, next: Next) -> Response {
-    match tokio::spawn(next.run(request)).await {
+    // The call's trace span (if any) goes along.
+    match tokio::spawn(next.run(request).in_current_span()).await {
         Ok(response) => response,
         Err(error) => {
             tracing::error!(%error, "request handler panicked");

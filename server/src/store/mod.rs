@@ -124,6 +124,13 @@ pub struct Store {
     timing: Option<crate::metrics::QueryTiming>,
 }
 
+/// One store call's latency figure and trace span, ended when dropped.
+#[doc(hidden)]
+pub struct QueryGuard<'a> {
+    _timer: Option<crate::metrics::QueryTimer<'a>>,
+    _span: tracing::Span,
+}
+
 /// Runs `$body` with `$conn: &mut impl AsyncConnection` from the read pool of whichever
 /// backend is configured. `$body` is an async block's contents returning
 /// `Result<_, StoreError>`.
@@ -301,10 +308,15 @@ impl Store {
         self
     }
 
-    /// Starts timing one store call (used by `read!`/`write!`); records when dropped.
+    /// Starts timing one store call (used by `read!`/`write!`): its latency figure and its
+    /// trace span, both ended when the guard drops.
     #[doc(hidden)]
-    pub fn query_timer(&self, op: crate::metrics::QueryOp) -> Option<crate::metrics::QueryTimer<'_>> {
-        self.timing.as_ref().map(|timing| timing.start(op))
+    pub fn query_timer(&self, op: crate::metrics::QueryOp) -> QueryGuard<'_> {
+        let write = matches!(op, crate::metrics::QueryOp::Write);
+        QueryGuard {
+            _timer: self.timing.as_ref().map(|timing| timing.start(op)),
+            _span: crate::otel::store_span(self.backend_name(), write),
+        }
     }
 
     /// Connections of this process's pools now, added up (SQLite: writer and readers).

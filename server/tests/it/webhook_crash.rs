@@ -5,90 +5,28 @@
 //! sent once, also with two replicas on one PostgreSQL database.
 
 use std::collections::{HashMap, HashSet};
-use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use porthole_client::{Porthole, pb};
 
 use crate::common::{Backend, TempDir, TempPostgres, visitor_says};
+use crate::process::Process;
 use crate::receiver::{Delivery, Receiver};
 
-/// A `porthole serve` process that can be killed and started again on the same port.
-struct Process {
-    port: u16,
-    env: Vec<(String, String)>,
-    child: Option<Child>,
-}
-
-impl Process {
-    async fn start(database_url: &str, data_dir: &std::path::Path) -> Self {
-        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-        let env = [
-            ("PORTHOLE_LISTEN", format!("127.0.0.1:{port}")),
-            ("PORTHOLE_DATA_DIR", data_dir.display().to_string()),
-            ("DATABASE_URL", database_url.to_owned()),
-            ("PORTHOLE_JWT_SECRET", "crash-test-secret-crash-test-secret-0123".to_owned()),
-            ("PORTHOLE_SIGNUP", "open".to_owned()),
-            ("PORTHOLE_RATE_LIMITS", "off".to_owned()),
-            ("PORTHOLE_WEBHOOK_ALLOW_NETWORKS", "127.0.0.0/8".to_owned()),
-            ("PORTHOLE_JOB_RETRY_SECS", "1".to_owned()),
-            ("PORTHOLE_JOB_LEASE_SECS", "10".to_owned()),
-            ("PORTHOLE_LOG", "error".to_owned()),
-        ]
-        .into_iter()
-        .map(|(k, v)| (k.to_owned(), v))
-        .collect();
-        let mut process = Self { port, env, child: None };
-        process.restart().await;
-        process
-    }
-
-    fn url(&self) -> String {
-        format!("http://127.0.0.1:{}", self.port)
-    }
-
-    async fn restart(&mut self) {
-        let child = Command::new(env!("CARGO_BIN_EXE_porthole"))
-            .arg("serve")
-            .envs(self.env.iter().map(|(k, v)| (k, v)))
-            .stdout(Stdio::null())
-            .spawn()
-            .unwrap();
-        self.child = Some(child);
-        for _ in 0..200 {
-            if healthy(self.port).await {
-                return;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        panic!("porthole did not start on port {}", self.port);
-    }
-
-    /// SIGKILL: no shutdown, no flush, whatever it was doing.
-    fn kill(&mut self) {
-        if let Some(mut child) = self.child.take() {
-            child.kill().unwrap();
-            child.wait().unwrap();
-        }
-    }
-}
-
-impl Drop for Process {
-    fn drop(&mut self) {
-        self.kill();
-    }
-}
-
-/// Whether `/healthz` answers 200 (the database is open and migrated).
-async fn healthy(port: u16) -> bool {
-    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
-    let Ok(mut socket) = tokio::net::TcpStream::connect(("127.0.0.1", port)).await else { return false };
-    if socket.write_all(b"GET /healthz HTTP/1.0\r\nHost: localhost\r\n\r\n").await.is_err() {
-        return false;
-    }
-    let mut answer = Vec::new();
-    let _ = tokio::time::timeout(Duration::from_secs(2), socket.read_to_end(&mut answer)).await;
-    answer.starts_with(b"HTTP/1.0 200") || answer.starts_with(b"HTTP/1.1 200")
+/// A `porthole serve` process for the crash tests, on `database_url`.
+async fn crash_process(database_url: &str, data_dir: &std::path::Path) -> Process {
+    Process::start([
+        ("PORTHOLE_DATA_DIR", data_dir.display().to_string()),
+        ("DATABASE_URL", database_url.to_owned()),
+        ("PORTHOLE_JWT_SECRET", "crash-test-secret-crash-test-secret-0123".to_owned()),
+        ("PORTHOLE_SIGNUP", "open".to_owned()),
+        ("PORTHOLE_RATE_LIMITS", "off".to_owned()),
+        ("PORTHOLE_WEBHOOK_ALLOW_NETWORKS", "127.0.0.0/8".to_owned()),
+        ("PORTHOLE_JOB_RETRY_SECS", "1".to_owned()),
+        ("PORTHOLE_JOB_LEASE_SECS", "10".to_owned()),
+        ("PORTHOLE_LOG", "error".to_owned()),
+    ])
+    .await
 }
 
 async fn client(url: &str, token: &str) -> Porthole {
@@ -144,7 +82,7 @@ async fn killed_mid_storm_loses_nothing(backend: Backend, replicas: usize) {
     };
     let mut processes = Vec::new();
     for dir in &dirs {
-        processes.push(Process::start(&database_url, &dir.0).await);
+        processes.push(crash_process(&database_url, &dir.0).await);
     }
 
     let owner = Porthole::connect(processes[0].url()).await.unwrap();
