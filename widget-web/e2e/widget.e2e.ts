@@ -271,6 +271,28 @@ describe("the widget on the demo page", () => {
     await context.close();
   });
 
+  it("arrives brotli-compressed: the chat app's script", async () => {
+    const context = await newContext();
+    const page = await context.newPage();
+    const encodings = new Map<string, string>();
+    page.on("response", (response) => {
+      const path = new URL(response.url()).pathname;
+      if (path.startsWith("/widget/"))
+        encodings.set(path, response.headers()["content-encoding"] ?? "");
+    });
+    await page.goto(`${server.url}/demo`);
+    await launcher(page).click();
+    await widget(page).getByText("We reply in a few minutes").waitFor();
+    // Chromium sends Accept-Encoding: gzip, deflate, br, zstd; every script of the widget
+    // larger than a packet comes back as brotli and still runs.
+    const scripts = [...encodings].filter(([path]) => path.startsWith("/widget/assets/"));
+    expect(scripts.length).toBeGreaterThan(0);
+    expect(
+      scripts.filter(([path, encoding]) => path.endsWith(".js") && encoding === "br").length,
+    ).toBeGreaterThan(0);
+    await context.close();
+  });
+
   it("goes full screen on a phone", async () => {
     const context = await newContext({
       viewport: { width: 390, height: 844 },

@@ -1,10 +1,13 @@
 //! The built widget and dashboard, embedded in the binary (read from disk in debug builds),
 //! served with validators and cache headers suited to each.
 
+use axum::body::Bytes;
 use axum::extract::Path;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use rust_embed::{EmbeddedFile, RustEmbed};
+
+use super::compressed;
 
 /// `widget-web/dist`: the loader and the lazily loaded chat app.
 #[derive(RustEmbed)]
@@ -31,12 +34,11 @@ enum Caching {
     Revalidate,
 }
 
-fn respond(file: EmbeddedFile, caching: Caching, request_headers: &HeaderMap) -> Response {
-    let etag = format!("\"{}\"", hex::encode(file.metadata.sha256_hash()));
+async fn respond(file: EmbeddedFile, caching: Caching, request_headers: &HeaderMap) -> Response {
+    let hash = file.metadata.sha256_hash();
+    let etag = format!("\"{}\"", hex::encode(hash));
+    let content_type = file.metadata.mimetype().to_owned();
     let mut headers = HeaderMap::new();
-    if let Ok(value) = HeaderValue::from_str(&etag) {
-        headers.insert(header::ETAG, value);
-    }
     let cache = match caching {
         Caching::Short => "public, max-age=300",
         Caching::Hour => "public, max-age=3600",
@@ -45,13 +47,35 @@ fn respond(file: EmbeddedFile, caching: Caching, request_headers: &HeaderMap) ->
     };
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    if request_headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()) == Some(etag.as_str()) {
+    let data = match file.data {
+        std::borrow::Cow::Borrowed(data) => Bytes::from_static(data),
+        std::borrow::Cow::Owned(data) => Bytes::from(data),
+    };
+    let mut body = data.clone();
+    let mut sent_etag = etag.clone();
+    if compressed::worth_compressing(&content_type, data.len()) {
+        headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+        if let Some(encoding) = compressed::preferred(request_headers)
+            && let Some(encoded) = compressed::encoded(hash, data, encoding).await
+        {
+            compressed::mark(&mut headers, encoding, &etag);
+            sent_etag = compressed::encoded_etag(&etag, Some(encoding));
+            body = encoded;
+        }
+    }
+    if !headers.contains_key(header::ETAG)
+        && let Ok(value) = HeaderValue::from_str(&etag)
+    {
+        headers.insert(header::ETAG, value);
+    }
+    if request_headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()) == Some(sent_etag.as_str()) {
+        headers.remove(header::CONTENT_ENCODING);
         return (StatusCode::NOT_MODIFIED, headers).into_response();
     }
-    if let Ok(value) = HeaderValue::from_str(file.metadata.mimetype()) {
+    if let Ok(value) = HeaderValue::from_str(&content_type) {
         headers.insert(header::CONTENT_TYPE, value);
     }
-    (StatusCode::OK, headers, file.data.into_owned()).into_response()
+    (StatusCode::OK, headers, body).into_response()
 }
 
 fn not_built(what: &str) -> Response {
@@ -66,7 +90,7 @@ fn not_built(what: &str) -> Response {
 /// the URL so the loader can read it from its own `src`.
 pub async fn loader(headers: HeaderMap) -> Response {
     match WidgetAssets::get("loader.js") {
-        Some(file) => respond(file, Caching::Short, &headers),
+        Some(file) => respond(file, Caching::Short, &headers).await,
         None => not_built("widget loader"),
     }
 }
@@ -74,7 +98,7 @@ pub async fn loader(headers: HeaderMap) -> Response {
 /// `GET /widget/assets/{*path}`: the chat app and its files.
 pub async fn widget_file(Path(path): Path<String>, headers: HeaderMap) -> Response {
     match WidgetAssets::get(&path) {
-        Some(file) => respond(file, Caching::Hour, &headers),
+        Some(file) => respond(file, Caching::Hour, &headers).await,
         None => not_built("widget file"),
     }
 }
@@ -104,10 +128,10 @@ pub async fn dashboard_file(path: Option<Path<String>>, headers: HeaderMap) -> R
     let path = path.map(|Path(p)| p).unwrap_or_default();
     let mut response = if let Some(file) = DashboardAssets::get(&path).filter(|_| !path.is_empty()) {
         let caching = if path.starts_with("assets/") { Caching::Immutable } else { Caching::Hour };
-        respond(file, caching, &headers)
+        respond(file, caching, &headers).await
     } else {
         match DashboardAssets::get("index.html") {
-            Some(file) => respond(file, Caching::Revalidate, &headers),
+            Some(file) => respond(file, Caching::Revalidate, &headers).await,
             None => not_built("dashboard"),
         }
     };

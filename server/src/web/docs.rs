@@ -3,10 +3,13 @@
 
 use std::sync::LazyLock;
 
+use axum::body::Bytes;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use base64::Engine as _;
 use sha2::{Digest, Sha256};
+
+use super::compressed;
 
 /// The page, as committed (checked against proto/ by `npm run check:generated`).
 /// `include_str!` makes cargo rebuild the server when it changes.
@@ -15,12 +18,16 @@ const PAGE: &str = include_str!("../../../docs/api/index.html");
 /// What the page may load, worked out once: the page has no script and one inline style
 /// sheet, which is allowed by its hash, so nothing injected could run or restyle it.
 struct Headers {
-    etag: HeaderValue,
+    /// The page's SHA-256, which keys its compressed forms.
+    hash: [u8; 32],
+    /// Quoted hex of `hash`.
+    etag: String,
     csp: HeaderValue,
 }
 
 static HEADERS: LazyLock<Headers> = LazyLock::new(|| {
-    let etag = format!("\"{}\"", hex::encode(Sha256::digest(PAGE.as_bytes())));
+    let hash: [u8; 32] = Sha256::digest(PAGE.as_bytes()).into();
+    let etag = format!("\"{}\"", hex::encode(hash));
     let style = inline_style(PAGE)
         .map(|css| {
             let hash = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(css.as_bytes()));
@@ -32,8 +39,9 @@ static HEADERS: LazyLock<Headers> = LazyLock::new(|| {
          form-action 'none'; frame-ancestors 'none'"
     );
     Headers {
-        // Hex and the CSP's characters are always valid header values.
-        etag: HeaderValue::from_str(&etag).unwrap_or(HeaderValue::from_static("\"\"")),
+        hash,
+        etag,
+        // The CSP's characters are always valid in a header value.
         csp: HeaderValue::from_str(&csp).unwrap_or(HeaderValue::from_static("default-src 'none'")),
     }
 });
@@ -45,22 +53,35 @@ fn inline_style(page: &str) -> Option<&str> {
     Some(&page[start..end])
 }
 
-/// `GET /docs/api`: the reference page, revalidated by ETag (it changes only with a
-/// release), never framed, never sniffed.
+/// `GET /docs/api`: the reference page, compressed when the browser accepts it (600 KB of
+/// HTML become about 60), revalidated by ETag (it changes only with a release), never
+/// framed, never sniffed.
 pub async fn api_reference(request_headers: HeaderMap) -> Response {
     let page = &*HEADERS;
     let mut headers = HeaderMap::new();
-    headers.insert(header::ETAG, page.etag.clone());
+    let mut body = Bytes::from_static(PAGE.as_bytes());
+    let mut etag = page.etag.clone();
+    if let Some(encoding) = compressed::preferred(&request_headers)
+        && let Some(encoded) = compressed::encoded(page.hash, body.clone(), encoding).await
+    {
+        compressed::mark(&mut headers, encoding, &page.etag);
+        etag = compressed::encoded_etag(&page.etag, Some(encoding));
+        body = encoded;
+    } else if let Ok(value) = HeaderValue::from_str(&etag) {
+        headers.insert(header::ETAG, value);
+    }
+    headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     headers.insert(header::CONTENT_SECURITY_POLICY, page.csp.clone());
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
-    if request_headers.get(header::IF_NONE_MATCH) == Some(&page.etag) {
+    if request_headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()) == Some(etag.as_str()) {
+        headers.remove(header::CONTENT_ENCODING);
         return (StatusCode::NOT_MODIFIED, headers).into_response();
     }
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
-    (StatusCode::OK, headers, PAGE).into_response()
+    (StatusCode::OK, headers, body).into_response()
 }
 
 #[cfg(test)]

@@ -14,6 +14,7 @@ use tower_http::trace::TraceLayer;
 use crate::AppState;
 
 pub mod assets;
+pub mod compressed;
 pub mod demo;
 pub mod docs;
 

@@ -64,3 +64,51 @@ async fn the_api_reference_names_every_service_and_method() {
     assert!(body.is_empty());
     server.stop().await;
 }
+
+/// The 600 KB page goes out brotli- or gzip-compressed as the browser accepts, each form
+/// with its own ETag, and decodes to the page itself.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_api_reference_is_sent_compressed() {
+    use std::io::Read as _;
+
+    let server = TestServer::start(Backend::Sqlite).await;
+    let get = |accept: &'static str, if_none_match: String| {
+        let addr = server.addr;
+        async move {
+            let head = format!(
+                "GET /docs/api HTTP/1.1\r\nHost: x\r\nAccept-Encoding: {accept}\r\n{if_none_match}Connection: close\r\n\r\n"
+            );
+            let (head, body) = http1(addr, &head, b"").await;
+            let lower = head.to_ascii_lowercase();
+            let header = |name: &str| {
+                lower.lines().find_map(|l| l.strip_prefix(&format!("{name}: ")).map(str::to_owned)).unwrap_or_default()
+            };
+            (lower.clone(), header("content-encoding"), header("etag"), body)
+        }
+    };
+    let (head, encoding, plain_etag, plain) = get("identity", String::new()).await;
+    assert!(head.starts_with("http/1.1 200") && encoding.is_empty(), "{head}");
+    assert!(head.contains("vary: accept-encoding"), "{head}");
+
+    let (head, encoding, br_etag, br) = get("gzip, deflate, br, zstd", String::new()).await;
+    assert_eq!(encoding, "br", "{head}");
+    let mut decoded = Vec::new();
+    brotli::BrotliDecompress(&mut &br[..], &mut decoded).unwrap();
+    assert_eq!(decoded, plain);
+    assert!(br.len() * 5 < plain.len(), "brotli: {} of {} bytes", br.len(), plain.len());
+
+    let (head, encoding, gz_etag, gz) = get("gzip", String::new()).await;
+    assert_eq!(encoding, "gzip", "{head}");
+    let mut decoded = Vec::new();
+    flate2::read::GzDecoder::new(&gz[..]).read_to_end(&mut decoded).unwrap();
+    assert_eq!(decoded, plain);
+    assert!(gz.len() * 5 < plain.len(), "gzip: {} of {} bytes", gz.len(), plain.len());
+
+    assert!(br_etag != plain_etag && gz_etag != plain_etag && br_etag != gz_etag);
+    // Each form revalidates with its own ETag; another form's ETag gets the page again.
+    let (head, encoding, _, body) = get("br", format!("If-None-Match: {br_etag}\r\n")).await;
+    assert!(head.starts_with("http/1.1 304") && body.is_empty() && encoding.is_empty(), "{head}");
+    let (head, _, _, _) = get("gzip", format!("If-None-Match: {br_etag}\r\n")).await;
+    assert!(head.starts_with("http/1.1 200"), "{head}");
+    server.stop().await;
+}
