@@ -910,6 +910,32 @@ mod tests {
     use crate::realtime::event::{Event, EventBody, Typing};
     use crate::realtime::payload::Message;
 
+    /// The envelope on Redis as each release wrote it (`fixtures/envelope/`): v1 without
+    /// `sent_at`, v2 (now) with it. During a rolling upgrade both are on one channel, so
+    /// today's reader takes both, and today's writer writes v2 exactly — which v1 readers
+    /// took too, as they ignore fields they do not know. Never rewrite a released fixture.
+    #[test]
+    fn envelopes_of_every_release_decode_and_today_writes_v2() {
+        let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("src/realtime/fixtures/envelope");
+        let read = |name: &str| std::fs::read_to_string(dir.join(name)).unwrap();
+        let v1: IncomingEnvelope = serde_json::from_str(&read("v1.json")).unwrap();
+        assert_eq!(v1.node, *"node_4mQm3uV8W2xYtq7Kp9aZ");
+        assert_eq!(v1.sent_at, None);
+        let v2: IncomingEnvelope = serde_json::from_str(&read("v2.json")).unwrap();
+        assert_eq!(v2.sent_at, Some(1_764_000_000_123_456));
+        assert_eq!(v2.message, v1.message);
+        assert!(matches!(&v2.message, BusMessage::Typing(t) if t.name == "Grace" && t.typing));
+
+        let written = serde_json::to_value(OutgoingEnvelope {
+            node: "node_4mQm3uV8W2xYtq7Kp9aZ",
+            message: &v2.message,
+            sent_at: 1_764_000_000_123_456,
+        })
+        .unwrap();
+        let fixture: serde_json::Value = serde_json::from_str(&read("v2.json")).unwrap();
+        assert_eq!(written, fixture, "the envelope's format changed: add fixtures/envelope/v3.json, keep v2");
+    }
+
     fn typing(workspace_id: &str, name: &str) -> BusMessage {
         BusMessage::Typing(Typing {
             workspace_id: workspace_id.into(),
