@@ -24,6 +24,7 @@ pub mod knowledge;
 mod many_rows;
 pub mod models;
 pub mod notifications;
+mod prepared;
 pub mod privacy;
 pub(crate) mod queries;
 pub mod replies;

@@ -21,6 +21,7 @@ use crate::store::events::NewEvent;
 use crate::store::models::{
     AttachmentRow, ConversationRow, DeliveryRow, EventRow, JobRow, MembershipRow, MessageRow, UserRow, WebhookRow,
 };
+use crate::store::prepared::{LockWorkspace, NumberEvents};
 use crate::store::queries::{Counts, ManyRows as _, Reads, Writes};
 use crate::store::routing::view_of;
 use crate::store::schema::rules as rule_rows;
@@ -34,20 +35,13 @@ use crate::store::webhooks::{NewDelivery, delivery_job};
 
 impl Writes for Conn {
     async fn lock_workspace(&mut self, workspace_id: &WorkspaceId) -> Result<(), StoreError> {
-        diesel::update(workspaces::table.find(workspace_id))
-            .set(workspaces::event_seq.eq(workspaces::event_seq))
-            .execute(self)
-            .await?;
+        LockWorkspace { workspace_id: workspace_id.as_str() }.execute(self).await?;
         Ok(())
     }
 
     async fn lock_workspace_has_rules(&mut self, workspace_id: &WorkspaceId) -> Result<bool, StoreError> {
-        let has: Option<bool> = diesel::update(workspaces::table.find(workspace_id))
-            .set(workspaces::event_seq.eq(workspaces::event_seq))
-            .returning(workspaces::has_rules)
-            .get_result(self)
-            .await
-            .optional()?;
+        let has: Option<bool> =
+            LockWorkspace { workspace_id: workspace_id.as_str() }.get_result(self).await.optional()?;
         Ok(has.unwrap_or(false))
     }
 
@@ -115,11 +109,7 @@ impl Writes for Conn {
         new: Vec<NewEvent>,
     ) -> Result<Vec<Event>, StoreError> {
         let count = i64::try_from(new.len()).unwrap_or(i64::MAX);
-        let last: i64 = diesel::update(workspaces::table.find(workspace_id))
-            .set(workspaces::event_seq.eq(workspaces::event_seq + count))
-            .returning(workspaces::event_seq)
-            .get_result(self)
-            .await?;
+        let last: i64 = NumberEvents { workspace_id: workspace_id.as_str(), count }.get_result(self).await?;
         // Each event a visitor may see names the one before it (their feeds find gaps with
         // it): their newest logged one, read under the workspace row lock taken above, so no
         // other transaction appends one of theirs in between.
