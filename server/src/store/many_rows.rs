@@ -14,10 +14,10 @@ use diesel_async::RunQueryDsl;
 
 use super::StoreError;
 use super::models::{ConversationRow, EventRow, MessageRow};
-use super::prepared::{PlainUpdateOne, pg};
+use super::prepared::{NumberEvents, PlainUpdateOne, pg};
 use super::schema::{conversations, events, messages, visitors};
 use super::sends::PlainRow;
-use crate::domain::id::{ConversationId, VisitorId};
+use crate::domain::id::{ConversationId, VisitorId, WorkspaceId};
 
 /// Statements over several rows; see the module documentation.
 pub(crate) trait ManyRows {
@@ -37,6 +37,26 @@ pub(crate) trait ManyRows {
     async fn newest_visible(&mut self, visitors: &[&VisitorId]) -> Result<Vec<Newest>, StoreError>;
     async fn insert_messages(&mut self, rows: &[MessageRow]) -> Result<(), StoreError>;
     async fn insert_events(&mut self, rows: &[EventRow]) -> Result<(), StoreError>;
+
+    /// [`Self::conversations_with_names`] and [`Self::messages_by_key`]; on PostgreSQL in
+    /// one round trip (pipelined: both are reads, so their order does not matter).
+    async fn read_batch(
+        &mut self,
+        ids: &[&ConversationId],
+        keys: &[(&ConversationId, &str)],
+    ) -> Result<(Vec<(ConversationRow, Option<String>)>, Vec<MessageRow>), StoreError>;
+
+    /// Inserts `messages` (none is fine), numbers `count` new events of the workspace (the
+    /// last one's number, under its row lock) and finds each of `visitors`' newest visible
+    /// event; on PostgreSQL in one round trip (pipelined: none of the three reads what
+    /// another writes, so their order does not matter).
+    async fn insert_and_number(
+        &mut self,
+        messages: &[MessageRow],
+        workspace_id: &WorkspaceId,
+        count: i64,
+        visitors: &[&VisitorId],
+    ) -> Result<(i64, Vec<Newest>), StoreError>;
 }
 
 impl ManyRows for super::SqliteWriter {
@@ -111,6 +131,27 @@ impl ManyRows for super::SqliteWriter {
         }
         Ok(())
     }
+
+    async fn read_batch(
+        &mut self,
+        ids: &[&ConversationId],
+        keys: &[(&ConversationId, &str)],
+    ) -> Result<(Vec<(ConversationRow, Option<String>)>, Vec<MessageRow>), StoreError> {
+        let rows = self.conversations_with_names(ids).await?;
+        Ok((rows, self.messages_by_key(keys).await?))
+    }
+
+    async fn insert_and_number(
+        &mut self,
+        messages: &[MessageRow],
+        workspace_id: &WorkspaceId,
+        count: i64,
+        visitors: &[&VisitorId],
+    ) -> Result<(i64, Vec<Newest>), StoreError> {
+        self.insert_messages(messages).await?;
+        let last: i64 = NumberEvents { workspace_id: workspace_id.as_str(), count }.get_result(self).await?;
+        Ok((last, self.newest_visible(visitors).await?))
+    }
 }
 
 impl ManyRows for diesel_async::AsyncPgConnection {
@@ -130,12 +171,7 @@ impl ManyRows for diesel_async::AsyncPgConnection {
         if keys.is_empty() {
             return Ok(Vec::new());
         }
-        // Each pair a key lookup (`IN … AND IN …` would probe every conversation × key).
-        let mut query = messages::table.select(MessageRow::as_select()).into_boxed();
-        for (conversation_id, key) in keys {
-            query = query.or_filter(messages::conversation_id.eq(*conversation_id).and(messages::client_key.eq(*key)));
-        }
-        Ok(query.load(self).await?)
+        Ok(keyed_messages(keys).load(self).await?)
     }
 
     async fn update_plain(&mut self, rows: &[PlainRow<'_>]) -> Result<Vec<Numbered>, StoreError> {
@@ -171,6 +207,74 @@ impl ManyRows for diesel_async::AsyncPgConnection {
         }
         Ok(())
     }
+
+    async fn read_batch(
+        &mut self,
+        ids: &[&ConversationId],
+        keys: &[(&ConversationId, &str)],
+    ) -> Result<(Vec<(ConversationRow, Option<String>)>, Vec<MessageRow>), StoreError> {
+        if keys.is_empty() {
+            return Ok((self.conversations_with_names(ids).await?, Vec::new()));
+        }
+        // Queries on a shared `&AsyncPgConnection` run side by side: both are sent before
+        // either answer is read.
+        let conn = &*self;
+        let rows = conversations::table
+            .left_join(visitors::table)
+            .filter(conversations::id.eq_any(ids.to_vec()))
+            .select((ConversationRow::as_select(), visitors::name.nullable()))
+            .load(&mut &*conn);
+        let originals = keyed_messages(keys).load(&mut &*conn);
+        Ok(futures_util::try_join!(rows, originals)?)
+    }
+
+    async fn insert_and_number(
+        &mut self,
+        messages: &[MessageRow],
+        workspace_id: &WorkspaceId,
+        count: i64,
+        visitors: &[&VisitorId],
+    ) -> Result<(i64, Vec<Newest>), StoreError> {
+        let conn = &*self;
+        let insert = (!messages.is_empty()).then(|| pg::InsertMessages::new(messages).execute(&mut &*conn));
+        let number = NumberEvents { workspace_id: workspace_id.as_str(), count }.get_result::<i64>(&mut &*conn);
+        let newest = (!visitors.is_empty()).then(|| {
+            let mut query = diesel::sql_query(newest_visible_sql(visitors.len(), |n| format!("${n}")))
+                .into_boxed::<diesel::pg::Pg>();
+            for visitor_id in visitors {
+                query = query.bind::<diesel::sql_types::Text, _>(visitor_id.as_str());
+            }
+            query.load::<Newest>(&mut &*conn)
+        });
+        let (_, last, newest) = futures_util::try_join!(
+            async {
+                match insert {
+                    Some(insert) => insert.await.map(|_| ()),
+                    None => Ok(()),
+                }
+            },
+            number,
+            async {
+                match newest {
+                    Some(newest) => newest.await,
+                    None => Ok(Vec::new()),
+                }
+            },
+        )?;
+        Ok((last, newest))
+    }
+}
+
+/// PostgreSQL's lookup of messages by (conversation, key): each pair a key lookup (`IN … AND
+/// IN …` would probe every conversation × key).
+fn keyed_messages<'a>(
+    keys: &[(&'a ConversationId, &'a str)],
+) -> messages::BoxedQuery<'a, diesel::pg::Pg, diesel::dsl::AsSelect<MessageRow, diesel::pg::Pg>> {
+    let mut query = messages::table.select(MessageRow::as_select()).into_boxed();
+    for (conversation_id, key) in keys {
+        query = query.or_filter(messages::conversation_id.eq(*conversation_id).and(messages::client_key.eq(*key)));
+    }
+    query
 }
 
 /// A conversation's new `last_seq` after [`ManyRows::update_plain`].

@@ -17,6 +17,7 @@
 use super::StoreError;
 use super::conversations::{ChangeOutcome, ConversationChange, Staged};
 use super::events::NewEvent;
+use super::models::MessageRow;
 use crate::domain::conversation::MessageToSend;
 use crate::domain::id::{ConversationId, JobId, UserId, VisitorId, WorkerId, WorkspaceId};
 use crate::realtime::event::Event;
@@ -87,6 +88,16 @@ pub(crate) trait Writes: Reads + ManyRows {
     /// after commit (see `store::events` for the sequence invariant).
     async fn append_events(
         &mut self,
+        workspace_id: &WorkspaceId,
+        now: i64,
+        new: Vec<NewEvent>,
+    ) -> Result<Vec<Event>, StoreError>;
+
+    /// [`Self::append_events`], first inserting `messages` (with the numbering, in one
+    /// round trip on PostgreSQL).
+    async fn append_events_after(
+        &mut self,
+        messages: &[MessageRow],
         workspace_id: &WorkspaceId,
         now: i64,
         new: Vec<NewEvent>,

@@ -21,7 +21,7 @@ use crate::store::events::NewEvent;
 use crate::store::models::{
     AttachmentRow, ConversationRow, DeliveryRow, EventRow, JobRow, MembershipRow, MessageRow, UserRow, WebhookRow,
 };
-use crate::store::prepared::{LockWorkspace, NumberEvents};
+use crate::store::prepared::LockWorkspace;
 use crate::store::queries::{Counts, ManyRows as _, Reads, Writes};
 use crate::store::routing::view_of;
 use crate::store::schema::rules as rule_rows;
@@ -108,21 +108,28 @@ impl Writes for Conn {
         now: i64,
         new: Vec<NewEvent>,
     ) -> Result<Vec<Event>, StoreError> {
+        self.append_events_after(&[], workspace_id, now, new).await
+    }
+
+    async fn append_events_after(
+        &mut self,
+        messages: &[MessageRow],
+        workspace_id: &WorkspaceId,
+        now: i64,
+        new: Vec<NewEvent>,
+    ) -> Result<Vec<Event>, StoreError> {
         let count = i64::try_from(new.len()).unwrap_or(i64::MAX);
-        let last: i64 = NumberEvents { workspace_id: workspace_id.as_str(), count }.get_result(self).await?;
         // Each event a visitor may see names the one before it (their feeds find gaps with
-        // it): their newest logged one, read under the workspace row lock taken above, so no
-        // other transaction appends one of theirs in between.
+        // it): their newest logged one, read under the workspace row lock (every write of a
+        // workspace takes it first), so no other transaction appends one of theirs between
+        // this read and the insert below.
         let mut visitors_of: Vec<&VisitorId> =
             new.iter().filter(|e| e.visitor_visible).filter_map(|e| e.visitor_id.as_ref()).collect();
         visitors_of.sort();
         visitors_of.dedup();
-        let mut newest_visible: Vec<(VisitorId, i64)> = self
-            .newest_visible(&visitors_of)
-            .await?
-            .into_iter()
-            .map(|n| (VisitorId::from_stored(n.visitor_id), n.newest.unwrap_or(0)))
-            .collect();
+        let (last, newest) = self.insert_and_number(messages, workspace_id, count, &visitors_of).await?;
+        let mut newest_visible: Vec<(VisitorId, i64)> =
+            newest.into_iter().map(|n| (VisitorId::from_stored(n.visitor_id), n.newest.unwrap_or(0))).collect();
         let mut stored = Vec::with_capacity(new.len());
         let mut rows = Vec::with_capacity(new.len());
         for (seq, event) in (last - count + 1..).zip(new) {
@@ -639,8 +646,7 @@ impl Writes for Conn {
             let ids: Vec<&ConversationId> = work.iter().map(|(new, _)| &new.conversation_id).collect();
             let keys: Vec<(&ConversationId, &str)> =
                 work.iter().map(|(new, _)| (&new.conversation_id, new.client_key.as_str())).collect();
-            let rows = conn.conversations_with_names(&ids).await?;
-            let originals = conn.messages_by_key(&keys).await?;
+            let (rows, originals) = conn.read_batch(&ids, &keys).await?;
             let mut seen: Vec<&ConversationId> = Vec::with_capacity(work.len());
             for (i, (new, _)) in work.iter().enumerate() {
                 // A conversation's later sends must see the earlier ones' changes: one at a time.
@@ -693,7 +699,6 @@ impl Writes for Conn {
             messages_rows.push(plan.message(new, seq, &[])?);
             jobs.push(enqueue_send_jobs(conn, new, plan, *has_rules, seq).await?);
         }
-        conn.insert_messages(&messages_rows).await?;
         let mut sent = Vec::with_capacity(plain.len());
         for (((i, plan, _), row), jobs) in plain.iter().zip(&messages_rows).zip(jobs) {
             let message = row.to_payload()?;
@@ -702,6 +707,9 @@ impl Writes for Conn {
         // Numbered per workspace, in batch order within one (the sort is stable).
         sent.sort_by(|a, b| work[a.0].0.workspace_id.cmp(&work[b.0].0.workspace_id));
         let mut sent = sent.into_iter().peekable();
+        // The messages are inserted with the first workspace's events (one round trip on
+        // PostgreSQL, where a batch is one workspace's).
+        let mut messages_rows = Some(messages_rows);
         while let Some(first) = sent.next() {
             let workspace_id = &work[first.0].0.workspace_id;
             let mut group = vec![first];
@@ -711,7 +719,8 @@ impl Writes for Conn {
             let now = group.iter().map(|(i, ..)| work[*i].0.now).max().unwrap_or_default();
             let (heads, new_events): (Vec<_>, Vec<_>) =
                 group.into_iter().map(|(i, message, event, jobs)| ((i, message, jobs), event)).unzip();
-            let events = conn.append_events(workspace_id, now, new_events).await?;
+            let messages = messages_rows.take().unwrap_or_default();
+            let events = conn.append_events_after(&messages, workspace_id, now, new_events).await?;
             for ((i, message, jobs), event) in heads.into_iter().zip(events) {
                 outcomes[i] = Some(Ok(SendOutcome::Sent(message, vec![event], jobs)));
             }
