@@ -159,12 +159,7 @@ impl ManyRows for diesel_async::AsyncPgConnection {
         &mut self,
         ids: &[&ConversationId],
     ) -> Result<Vec<(ConversationRow, Option<String>)>, StoreError> {
-        Ok(conversations::table
-            .left_join(visitors::table)
-            .filter(conversations::id.eq_any(ids.to_vec()))
-            .select((ConversationRow::as_select(), visitors::name.nullable()))
-            .load(self)
-            .await?)
+        Ok(self.read_batch(ids, &[]).await?.0)
     }
 
     async fn messages_by_key(&mut self, keys: &[(&ConversationId, &str)]) -> Result<Vec<MessageRow>, StoreError> {
@@ -213,9 +208,6 @@ impl ManyRows for diesel_async::AsyncPgConnection {
         ids: &[&ConversationId],
         keys: &[(&ConversationId, &str)],
     ) -> Result<(Vec<(ConversationRow, Option<String>)>, Vec<MessageRow>), StoreError> {
-        if keys.is_empty() {
-            return Ok((self.conversations_with_names(ids).await?, Vec::new()));
-        }
         // Queries on a shared `&AsyncPgConnection` run side by side: both are sent before
         // either answer is read.
         let conn = &*self;
@@ -224,8 +216,13 @@ impl ManyRows for diesel_async::AsyncPgConnection {
             .filter(conversations::id.eq_any(ids.to_vec()))
             .select((ConversationRow::as_select(), visitors::name.nullable()))
             .load(&mut &*conn);
-        let originals = keyed_messages(keys).load(&mut &*conn);
-        Ok(futures_util::try_join!(rows, originals)?)
+        let originals = (!keys.is_empty()).then(|| keyed_messages(keys).load(&mut &*conn));
+        Ok(futures_util::try_join!(rows, async {
+            match originals {
+                Some(originals) => originals.await,
+                None => Ok(Vec::new()),
+            }
+        })?)
     }
 
     async fn insert_and_number(
