@@ -258,6 +258,9 @@ test("rules greet, answer a keyword, tag and prioritise; a page visit opens the 
   await confirm.getByText("Delete “Pricing nudge”?").waitFor();
   await shot(page, "delete");
   await confirm.getByRole("button", { name: "Delete rule" }).click();
+  // While the dialog is open the page behind it is hidden from role queries: a row that
+  // is merely hidden would count as gone.
+  await confirm.waitFor({ state: "detached" });
   await nudge.waitFor({ state: "detached" });
   expect((await rulesApi.listRules({})).rules.map((r) => r.name)).toEqual(["Greeting", "Refunds"]);
 

@@ -22,7 +22,7 @@ import {
 } from "@porthole/client";
 import { QueryClient, QueryObserver } from "@tanstack/react-query";
 import { describe, expect, test, vi } from "vitest";
-import { applyFeedEvent, isErasedConversation, keys, removeVisitor } from "./cache";
+import { applyFeedEvent, fetchListPage, isErasedConversation, keys, removeVisitor } from "./cache";
 import {
   defaultFilter,
   flattenList,
@@ -508,6 +508,101 @@ describe("visitorChanged", () => {
     applyFeedEvent(qc, changed("v2", { online: true }), me);
     expect(spy).not.toHaveBeenCalled();
     expect(qc.getQueryData(keys.liveVisitors)).toBeUndefined();
+  });
+});
+
+describe("a list fetched while the feed runs", () => {
+  /** A list fetch whose answer (read by the server before now) the test releases. */
+  function fetching(qc: QueryClient, filter = defaultFilter) {
+    let answer: (p: ReturnType<typeof page>) => void = () => {};
+    const done = qc.fetchInfiniteQuery({
+      queryKey: keys.list(filter),
+      queryFn: ({ pageParam }) =>
+        fetchListPage(
+          qc,
+          filter,
+          pageParam === "",
+          () => new Promise<ReturnType<typeof page>>((resolve) => (answer = resolve)),
+        ),
+      initialPageParam: "",
+    });
+    return { answer: (p: ReturnType<typeof page>) => answer(p), done };
+  }
+  const listOf = (qc: QueryClient, filter = defaultFilter) =>
+    flattenList(qc.getQueryData<ListData>(keys.list(filter))).map((c) => c.id);
+
+  test("a conversation created while the list was on its way stays in it", async () => {
+    const qc = new QueryClient();
+    qc.setQueryData<ListData>(keys.list(defaultFilter), { pages: [page([])], pageParams: [""] });
+    const { answer, done } = fetching(qc);
+    applyFeedEvent(qc, event({ case: "conversationCreated", value: conversation("c2", 200) }), me);
+    expect(listOf(qc)).toEqual(["c2"]);
+    // The server read the list before c2 was created.
+    answer(page([conversation("c1", 100)]));
+    await done;
+    expect(listOf(qc)).toEqual(["c2", "c1"]);
+  });
+
+  test("the feed's newer copy wins over the answer's, and what left the filter stays out", async () => {
+    const qc = new QueryClient();
+    const { answer, done } = fetching(qc);
+    applyFeedEvent(
+      qc,
+      event({
+        case: "conversationUpdated",
+        value: conversation("c1", 300, { status: ConversationStatus.RESOLVED }),
+      }),
+      me,
+    );
+    applyFeedEvent(
+      qc,
+      event({ case: "conversationUpdated", value: conversation("c2", 250, { unreadCount: 2n }) }),
+      me,
+    );
+    answer(page([conversation("c1", 100), conversation("c2", 90), conversation("c3", 80)]));
+    await done;
+    expect(listOf(qc)).toEqual(["c2", "c3"]);
+    const c2 = flattenList(qc.getQueryData<ListData>(keys.list(defaultFilter)))[0];
+    expect(c2?.unreadCount).toBe(2n);
+  });
+
+  test("an erasure while the list was on its way keeps the visitor out of the answer", async () => {
+    const qc = new QueryClient();
+    const { answer, done } = fetching(qc);
+    applyFeedEvent(
+      qc,
+      event({
+        case: "visitorErased",
+        value: create(VisitorErasedSchema, { visitorId: "vis_c1", conversationIds: [] }),
+      }),
+      me,
+    );
+    answer(page([conversation("c1", 100), conversation("c2", 90)]));
+    await done;
+    expect(listOf(qc)).toEqual(["c2"]);
+  });
+
+  test("a change between the answer and the cache storing it is applied after", async () => {
+    const qc = new QueryClient();
+    const answered = await fetchListPage(qc, defaultFilter, true, async () =>
+      page([conversation("c1", 100)]),
+    );
+    // The answer is on its way through TanStack's promises when the event comes.
+    applyFeedEvent(qc, event({ case: "conversationCreated", value: conversation("c2", 200) }), me);
+    qc.setQueryData<ListData>(keys.list(defaultFilter), { pages: [answered], pageParams: [""] });
+    expect(listOf(qc)).toEqual(["c1"]);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(listOf(qc)).toEqual(["c2", "c1"]);
+  });
+
+  test("a change after the fetch is over is the cache's ordinary business", async () => {
+    const qc = new QueryClient();
+    const { answer, done } = fetching(qc);
+    answer(page([conversation("c1", 100)]));
+    await done;
+    await new Promise((r) => setTimeout(r, 0));
+    applyFeedEvent(qc, event({ case: "conversationCreated", value: conversation("c2", 200) }), me);
+    expect(listOf(qc)).toEqual(["c2", "c1"]);
   });
 });
 

@@ -1,19 +1,22 @@
 //! Query keys of the dashboard and the bridge from feed events into the query cache: every
 //! cached list, conversation and history is updated in place, so screens re-render
-//! without refetching.
+//! without refetching, and a list fetched while the feed ran keeps the feed's changes.
 
-import type {
-  Conversation,
-  GetConversationResponse,
-  GetSetupProgressResponse,
-  ListLiveVisitorsResponse,
-  ListMembersResponse,
-  Member,
-  Message,
-  VisitorChange,
-  VisitorErased,
-  VisitorProfile,
-  WatchWorkspaceResponse,
+import { create } from "@bufbuild/protobuf";
+import {
+  type Conversation,
+  type GetConversationResponse,
+  type GetSetupProgressResponse,
+  type ListConversationsResponse,
+  ListConversationsResponseSchema,
+  type ListLiveVisitorsResponse,
+  type ListMembersResponse,
+  type Member,
+  type Message,
+  type VisitorChange,
+  type VisitorErased,
+  type VisitorProfile,
+  type WatchWorkspaceResponse,
 } from "@porthole/client";
 import type { QueryClient } from "@tanstack/react-query";
 import { applyVisitorChange } from "../visitors/change";
@@ -88,8 +91,76 @@ export function findConversation(qc: QueryClient, id: string): Conversation | un
   return undefined;
 }
 
+/** A change the feed made to the conversation lists. */
+type ListChange =
+  | { kind: "upsert"; conversation: Conversation; meId: string }
+  | { kind: "remove"; drop: (c: Conversation) => boolean };
+
+/**
+ * The list changes the feed made while each list fetch was on its way. A list's answer may
+ * have been read before them (a refetch asked for before a conversation was created and
+ * answered after its event), and the feed does not send a change twice: without these,
+ * the answer would undo the change until the next refetch.
+ */
+const changesDuringFetch = new WeakMap<QueryClient, Set<ListChange[]>>();
+
+function recordListChange(qc: QueryClient, change: ListChange): void {
+  for (const changes of changesDuringFetch.get(qc) ?? []) changes.push(change);
+}
+
+function applyListChange(
+  data: ListData,
+  change: ListChange,
+  filter: InboxFilter,
+  first: boolean,
+): ListData {
+  if (change.kind === "remove") return removeFromList(data, change.drop);
+  // A later page takes no new rows: their place is on the first page, or not loaded.
+  if (!first && !flattenList(data).some((c) => c.id === change.conversation.id)) return data;
+  return upsertIntoList(data, change.conversation, filter, change.meId);
+}
+
+/**
+ * One page of the list for `filter`, fetched by `fetchPage`, with the feed's changes made
+ * while it was on its way laid over it. Changes that come after the answer but before the
+ * cache holds it are applied once it does.
+ */
+export async function fetchListPage(
+  qc: QueryClient,
+  filter: InboxFilter,
+  first: boolean,
+  fetchPage: () => Promise<ListConversationsResponse>,
+): Promise<ListConversationsResponse> {
+  let open = changesDuringFetch.get(qc);
+  if (!open) {
+    open = new Set();
+    changesDuringFetch.set(qc, open);
+  }
+  const changes: ListChange[] = [];
+  open.add(changes);
+  let answered = 0;
+  try {
+    let page: ListData = { pages: [await fetchPage()], pageParams: [""] };
+    for (const change of changes) page = applyListChange(page, change, filter, first);
+    answered = changes.length;
+    return page.pages[0] ?? create(ListConversationsResponseSchema);
+  } finally {
+    const registered = open;
+    // TanStack stores the answer a few microtasks after it is returned.
+    setTimeout(() => {
+      registered.delete(changes);
+      const late = changes.slice(answered);
+      if (late.length === 0) return;
+      qc.setQueryData<ListData>(keys.list(filter), (data) =>
+        data ? late.reduce((d, change) => applyListChange(d, change, filter, true), data) : data,
+      );
+    }, 0);
+  }
+}
+
 /** Writes a changed or new conversation into every list and its detail entry. */
 export function upsertConversation(qc: QueryClient, c: Conversation, meId: string): void {
+  recordListChange(qc, { kind: "upsert", conversation: c, meId });
   for (const [key, data] of listQueries(qc)) {
     const filter = key[1] as InboxFilter | undefined;
     if (!data || !filter) continue;
@@ -252,9 +323,11 @@ export function removeVisitor(
     const c = data?.conversation;
     if (c && (c.visitorId === visitorId || data.visitor?.id === visitorId)) gone.add(c.id);
   }
+  const drop = (c: Conversation) => c.visitorId === visitorId || gone.has(c.id);
+  recordListChange(qc, { kind: "remove", drop });
   for (const [key, data] of listQueries(qc)) {
     if (!data) continue;
-    const next = removeFromList(data, (c) => c.visitorId === visitorId || gone.has(c.id));
+    const next = removeFromList(data, drop);
     if (next === data) continue;
     for (const c of flattenList(data)) if (c.visitorId === visitorId) gone.add(c.id);
     qc.setQueryData(key, next);

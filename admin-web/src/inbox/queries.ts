@@ -2,9 +2,9 @@
 //! conversation at all, one conversation, its messages, the pages its visitor viewed, and
 //! the members (for assignment).
 
-import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
+import { useInfiniteQuery, useQuery, useQueryClient } from "@tanstack/react-query";
 import { conversationClient, workspaceClient } from "../lib/api";
-import { keys } from "./cache";
+import { fetchListPage, keys } from "./cache";
 import {
   assigneeFilterFor,
   type InboxFilter,
@@ -14,21 +14,24 @@ import {
 } from "./model";
 
 export function useConversationList(filter: InboxFilter) {
+  const qc = useQueryClient();
   return useInfiniteQuery({
     queryKey: keys.list(filter),
     queryFn: ({ pageParam, signal }) =>
-      conversationClient.listConversations(
-        {
-          statuses: statusesFor(filter.status),
-          assignee: assigneeFilterFor(filter.assignee),
-          priority: filter.priority,
-          widgetId: filter.widgetId,
-          teamId: filter.teamId,
-          query: filter.query.trim(),
-          pageSize: 50,
-          pageToken: pageParam,
-        },
-        { signal },
+      fetchListPage(qc, filter, pageParam === "", () =>
+        conversationClient.listConversations(
+          {
+            statuses: statusesFor(filter.status),
+            assignee: assigneeFilterFor(filter.assignee),
+            priority: filter.priority,
+            widgetId: filter.widgetId,
+            teamId: filter.teamId,
+            query: filter.query.trim(),
+            pageSize: 50,
+            pageToken: pageParam,
+          },
+          { signal },
+        ),
       ),
     initialPageParam: "",
     getNextPageParam: (last) => last.nextPageToken || undefined,
