@@ -14,7 +14,7 @@ use diesel_async::RunQueryDsl;
 
 use super::StoreError;
 use super::models::{ConversationRow, EventRow, MessageRow};
-use super::prepared::{NumberEvents, PlainUpdateOne, pg};
+use super::prepared::{LockWorkspace, NumberEvents, PlainUpdateOne, pg};
 use super::schema::{conversations, events, messages, visitors};
 use super::sends::PlainRow;
 use crate::domain::id::{ConversationId, VisitorId, WorkspaceId};
@@ -29,8 +29,9 @@ pub(crate) trait ManyRows {
     /// The messages stored under these (conversation, idempotency key) pairs.
     async fn messages_by_key(&mut self, keys: &[(&ConversationId, &str)]) -> Result<Vec<MessageRow>, StoreError>;
     /// Updates the conversation rows of plain sends ([`super::sends::Plan::is_plain`]), each
-    /// conversation once; their new `last_seq`s.
-    async fn update_plain(&mut self, rows: &[PlainRow<'_>]) -> Result<Vec<Numbered>, StoreError>;
+    /// conversation once, and checks that each reached the `last_seq` the batch numbered its
+    /// message with (see [`SendRows::seqs`]).
+    async fn update_plain(&mut self, rows: &[PlainRow<'_>], seqs: &[i64]) -> Result<(), StoreError>;
     /// Each visitor's newest event they may see (`None`: none yet). The workspace is not
     /// asked for: a visitor id is unique across workspaces, and naming it cost PostgreSQL
     /// its plan (see [`newest_visible_sql`]).
@@ -46,17 +47,68 @@ pub(crate) trait ManyRows {
         keys: &[(&ConversationId, &str)],
     ) -> Result<(Vec<(ConversationRow, Option<String>)>, Vec<MessageRow>), StoreError>;
 
-    /// Inserts `messages` (none is fine), numbers `count` new events of the workspace (the
-    /// last one's number, under its row lock) and finds each of `visitors`' newest visible
-    /// event; on PostgreSQL in one round trip (pipelined: none of the three reads what
-    /// another writes, so their order does not matter).
+    /// Takes the lock of each of `workspaces` (in the order given: callers sort them), saying
+    /// whether each has rules, then [`Self::read_batch`] under those locks; on PostgreSQL in one
+    /// round trip. PostgreSQL runs a connection's statements one after another in the order
+    /// they were sent, and a pipeline sends them in the order its futures are first polled
+    /// (`try_join!` polls its arguments in order, and diesel-async's statement cache is a
+    /// first-come lock): the reads run once the locks are held.
+    async fn lock_and_read(
+        &mut self,
+        workspaces: &[&WorkspaceId],
+        ids: &[&ConversationId],
+        keys: &[(&ConversationId, &str)],
+    ) -> Result<LockedRows, StoreError>;
+
+    /// Stores `rows` (none is fine), numbers `count` new events of the workspace (the last
+    /// one's number, under its row lock) and finds each of `visitors`' newest visible event;
+    /// on PostgreSQL in one round trip (pipelined: none of the four reads what another
+    /// writes, so their order does not matter).
     async fn insert_and_number(
         &mut self,
-        messages: &[MessageRow],
+        rows: SendRows<'_>,
         workspace_id: &WorkspaceId,
         count: i64,
         visitors: &[&VisitorId],
     ) -> Result<(i64, Vec<Newest>), StoreError>;
+}
+
+/// What [`ManyRows::lock_and_read`] found: whether each workspace has rules (in the order
+/// asked), the conversations with their visitor's name, and the messages already stored
+/// under the batch's keys.
+pub(crate) type LockedRows = (Vec<bool>, Vec<(ConversationRow, Option<String>)>, Vec<MessageRow>);
+
+/// What a batch of sends stores with its first workspace's events.
+#[derive(Clone, Copy, Default)]
+pub(crate) struct SendRows<'a> {
+    /// The conversation rows of its plain sends.
+    pub plain: &'a [PlainRow<'a>],
+    /// Each plain row's new `last_seq`: the one read under the workspace lock, plus one. Every
+    /// write of a conversation takes its workspace's lock first, so the message can be
+    /// numbered before the update runs (and the update is pipelined with the inserts);
+    /// [`ManyRows::update_plain`] checks it.
+    pub seqs: &'a [i64],
+    /// Its messages.
+    pub messages: &'a [MessageRow],
+}
+
+/// Fails the batch when a conversation row's new `last_seq` is not the one its message was
+/// numbered with: something wrote the conversation without its workspace's lock.
+fn check_numbered<'a>(
+    rows: &[PlainRow<'_>],
+    seqs: &[i64],
+    numbered: impl IntoIterator<Item = (&'a str, i64)>,
+) -> Result<(), StoreError> {
+    let numbered: Vec<(&str, i64)> = numbered.into_iter().collect();
+    for (row, seq) in rows.iter().zip(seqs) {
+        let id = row.conversation_id.as_str();
+        if !numbered.iter().any(|(n, last)| *n == id && last == seq) {
+            return Err(StoreError::Batch(format!(
+                "conversation {id} did not reach last_seq {seq} under its workspace's lock"
+            )));
+        }
+    }
+    Ok(())
 }
 
 impl ManyRows for super::SqliteWriter {
@@ -93,13 +145,12 @@ impl ManyRows for super::SqliteWriter {
         Ok(found)
     }
 
-    async fn update_plain(&mut self, rows: &[PlainRow<'_>]) -> Result<Vec<Numbered>, StoreError> {
-        let mut numbered = Vec::with_capacity(rows.len());
-        for row in rows {
+    async fn update_plain(&mut self, rows: &[PlainRow<'_>], seqs: &[i64]) -> Result<(), StoreError> {
+        for (row, seq) in rows.iter().zip(seqs) {
             let last_seq: i64 = PlainUpdateOne { row }.get_result(self).await?;
-            numbered.push(Numbered { id: row.conversation_id.as_str().to_owned(), last_seq });
+            check_numbered(std::slice::from_ref(row), &[*seq], [(row.conversation_id.as_str(), last_seq)])?;
         }
-        Ok(numbered)
+        Ok(())
     }
 
     async fn newest_visible(&mut self, visitors: &[&VisitorId]) -> Result<Vec<Newest>, StoreError> {
@@ -141,14 +192,30 @@ impl ManyRows for super::SqliteWriter {
         Ok((rows, self.messages_by_key(keys).await?))
     }
 
+    async fn lock_and_read(
+        &mut self,
+        workspaces: &[&WorkspaceId],
+        ids: &[&ConversationId],
+        keys: &[(&ConversationId, &str)],
+    ) -> Result<LockedRows, StoreError> {
+        let mut has_rules = Vec::with_capacity(workspaces.len());
+        for id in workspaces {
+            let has: Option<bool> = LockWorkspace { workspace_id: id.as_str() }.get_result(self).await.optional()?;
+            has_rules.push(has.unwrap_or(false));
+        }
+        let (rows, originals) = self.read_batch(ids, keys).await?;
+        Ok((has_rules, rows, originals))
+    }
+
     async fn insert_and_number(
         &mut self,
-        messages: &[MessageRow],
+        rows: SendRows<'_>,
         workspace_id: &WorkspaceId,
         count: i64,
         visitors: &[&VisitorId],
     ) -> Result<(i64, Vec<Newest>), StoreError> {
-        self.insert_messages(messages).await?;
+        self.update_plain(rows.plain, rows.seqs).await?;
+        self.insert_messages(rows.messages).await?;
         let last: i64 = NumberEvents { workspace_id: workspace_id.as_str(), count }.get_result(self).await?;
         Ok((last, self.newest_visible(visitors).await?))
     }
@@ -169,12 +236,12 @@ impl ManyRows for diesel_async::AsyncPgConnection {
         Ok(keyed_messages(keys).load(self).await?)
     }
 
-    async fn update_plain(&mut self, rows: &[PlainRow<'_>]) -> Result<Vec<Numbered>, StoreError> {
+    async fn update_plain(&mut self, rows: &[PlainRow<'_>], seqs: &[i64]) -> Result<(), StoreError> {
         if rows.is_empty() {
-            return Ok(Vec::new());
+            return Ok(());
         }
         let numbered: Vec<(String, i64)> = pg::PlainUpdate::new(rows).load(self).await?;
-        Ok(numbered.into_iter().map(|(id, last_seq)| Numbered { id, last_seq }).collect())
+        check_numbered(rows, seqs, numbered.iter().map(|(id, last)| (id.as_str(), *last)))
     }
 
     async fn newest_visible(&mut self, visitors: &[&VisitorId]) -> Result<Vec<Newest>, StoreError> {
@@ -225,14 +292,43 @@ impl ManyRows for diesel_async::AsyncPgConnection {
         })?)
     }
 
+    async fn lock_and_read(
+        &mut self,
+        workspaces: &[&WorkspaceId],
+        ids: &[&ConversationId],
+        keys: &[(&ConversationId, &str)],
+    ) -> Result<LockedRows, StoreError> {
+        let conn = &*self;
+        // Created and first polled in this order, so sent in it (see the trait).
+        let locks = futures_util::future::try_join_all(workspaces.iter().map(|id| async move {
+            LockWorkspace { workspace_id: id.as_str() }.get_result::<bool>(&mut &*conn).await.optional()
+        }));
+        let rows = conversations::table
+            .left_join(visitors::table)
+            .filter(conversations::id.eq_any(ids.to_vec()))
+            .select((ConversationRow::as_select(), visitors::name.nullable()))
+            .load(&mut &*conn);
+        let originals = (!keys.is_empty()).then(|| keyed_messages(keys).load(&mut &*conn));
+        let (has_rules, rows, originals) = futures_util::try_join!(locks, rows, async {
+            match originals {
+                Some(originals) => originals.await,
+                None => Ok(Vec::new()),
+            }
+        })?;
+        Ok((has_rules.into_iter().map(|has| has.unwrap_or(false)).collect(), rows, originals))
+    }
+
     async fn insert_and_number(
         &mut self,
-        messages: &[MessageRow],
+        send_rows: SendRows<'_>,
         workspace_id: &WorkspaceId,
         count: i64,
         visitors: &[&VisitorId],
     ) -> Result<(i64, Vec<Newest>), StoreError> {
         let conn = &*self;
+        let messages = send_rows.messages;
+        let update = (!send_rows.plain.is_empty())
+            .then(|| pg::PlainUpdate::new(send_rows.plain).load::<(String, i64)>(&mut &*conn));
         let insert = (!messages.is_empty()).then(|| pg::InsertMessages::new(messages).execute(&mut &*conn));
         let number = NumberEvents { workspace_id: workspace_id.as_str(), count }.get_result::<i64>(&mut &*conn);
         let newest = (!visitors.is_empty()).then(|| {
@@ -243,7 +339,13 @@ impl ManyRows for diesel_async::AsyncPgConnection {
             }
             query.load::<Newest>(&mut &*conn)
         });
-        let (_, last, newest) = futures_util::try_join!(
+        let (numbered, _, last, newest) = futures_util::try_join!(
+            async {
+                match update {
+                    Some(update) => update.await,
+                    None => Ok(Vec::new()),
+                }
+            },
             async {
                 match insert {
                     Some(insert) => insert.await.map(|_| ()),
@@ -258,6 +360,7 @@ impl ManyRows for diesel_async::AsyncPgConnection {
                 }
             },
         )?;
+        check_numbered(send_rows.plain, send_rows.seqs, numbered.iter().map(|(id, last)| (id.as_str(), *last)))?;
         Ok((last, newest))
     }
 }
@@ -272,12 +375,6 @@ fn keyed_messages<'a>(
         query = query.or_filter(messages::conversation_id.eq(*conversation_id).and(messages::client_key.eq(*key)));
     }
     query
-}
-
-/// A conversation's new `last_seq` after [`ManyRows::update_plain`].
-pub(crate) struct Numbered {
-    pub id: String,
-    pub last_seq: i64,
 }
 
 /// One statement for each of `visitors` visitors' newest event they may see: per visitor,
@@ -311,4 +408,28 @@ pub(crate) struct Newest {
     pub visitor_id: String,
     #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::BigInt>)]
     pub newest: Option<i64>,
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    fn row(id: &ConversationId) -> PlainRow<'_> {
+        PlainRow { conversation_id: id, now: 0, visible: true, by_visitor: true, preview: String::new() }
+    }
+
+    #[test]
+    fn a_conversation_written_without_the_lock_fails_the_batch() {
+        let (a, b) = (ConversationId::new(), ConversationId::new());
+        let rows = [row(&a), row(&b)];
+        // Answers come in any order.
+        check_numbered(&rows, &[4, 9], [(b.as_str(), 9), (a.as_str(), 4)]).unwrap();
+        // `b` moved on between the read under the lock and the update.
+        let error = check_numbered(&rows, &[4, 9], [(a.as_str(), 4), (b.as_str(), 10)]).unwrap_err();
+        assert!(matches!(error, StoreError::Batch(ref m) if m.contains(b.as_str())), "{error}");
+        // A row the update did not find.
+        assert!(check_numbered(&rows, &[4, 9], [(a.as_str(), 4)]).is_err());
+    }
 }

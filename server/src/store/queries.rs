@@ -17,7 +17,6 @@
 use super::StoreError;
 use super::conversations::{ChangeOutcome, ConversationChange, Staged};
 use super::events::NewEvent;
-use super::models::MessageRow;
 use crate::domain::conversation::MessageToSend;
 use crate::domain::id::{ConversationId, JobId, UserId, VisitorId, WorkerId, WorkspaceId};
 use crate::realtime::event::Event;
@@ -93,11 +92,11 @@ pub(crate) trait Writes: Reads + ManyRows {
         new: Vec<NewEvent>,
     ) -> Result<Vec<Event>, StoreError>;
 
-    /// [`Self::append_events`], first inserting `messages` (with the numbering, in one
-    /// round trip on PostgreSQL).
+    /// [`Self::append_events`], first storing a send batch's `rows` (with the numbering, in
+    /// one round trip on PostgreSQL).
     async fn append_events_after(
         &mut self,
-        messages: &[MessageRow],
+        rows: super::many_rows::SendRows<'_>,
         workspace_id: &WorkspaceId,
         now: i64,
         new: Vec<NewEvent>,

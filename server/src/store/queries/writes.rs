@@ -18,6 +18,7 @@ use crate::realtime::payload::MemberView;
 use crate::store::StoreError;
 use crate::store::conversations::{ChangeOutcome, ConversationChange, SendOutcome, Staged};
 use crate::store::events::NewEvent;
+use crate::store::many_rows::SendRows;
 use crate::store::models::{
     AttachmentRow, ConversationRow, DeliveryRow, EventRow, JobRow, MembershipRow, MessageRow, UserRow, WebhookRow,
 };
@@ -108,12 +109,12 @@ impl Writes for Conn {
         now: i64,
         new: Vec<NewEvent>,
     ) -> Result<Vec<Event>, StoreError> {
-        self.append_events_after(&[], workspace_id, now, new).await
+        self.append_events_after(SendRows::default(), workspace_id, now, new).await
     }
 
     async fn append_events_after(
         &mut self,
-        messages: &[MessageRow],
+        rows: SendRows<'_>,
         workspace_id: &WorkspaceId,
         now: i64,
         new: Vec<NewEvent>,
@@ -127,7 +128,7 @@ impl Writes for Conn {
             new.iter().filter(|e| e.visitor_visible).filter_map(|e| e.visitor_id.as_ref()).collect();
         visitors_of.sort();
         visitors_of.dedup();
-        let (last, newest) = self.insert_and_number(messages, workspace_id, count, &visitors_of).await?;
+        let (last, newest) = self.insert_and_number(rows, workspace_id, count, &visitors_of).await?;
         let mut newest_visible: Vec<(VisitorId, i64)> =
             newest.into_iter().map(|n| (VisitorId::from_stored(n.visitor_id), n.newest.unwrap_or(0))).collect();
         let mut stored = Vec::with_capacity(new.len());
@@ -639,14 +640,11 @@ impl Writes for Conn {
             let mut workspace_ids: Vec<&WorkspaceId> = work.iter().map(|(new, _)| &new.workspace_id).collect();
             workspace_ids.sort();
             workspace_ids.dedup();
-            let mut has_rules = Vec::with_capacity(workspace_ids.len());
-            for id in workspace_ids {
-                has_rules.push((id, conn.lock_workspace_has_rules(id).await?));
-            }
             let ids: Vec<&ConversationId> = work.iter().map(|(new, _)| &new.conversation_id).collect();
             let keys: Vec<(&ConversationId, &str)> =
                 work.iter().map(|(new, _)| (&new.conversation_id, new.client_key.as_str())).collect();
-            let (rows, originals) = conn.read_batch(&ids, &keys).await?;
+            let (rules, rows, originals) = conn.lock_and_read(&workspace_ids, &ids, &keys).await?;
+            let has_rules: Vec<(&WorkspaceId, bool)> = workspace_ids.into_iter().zip(rules).collect();
             let mut seen: Vec<&ConversationId> = Vec::with_capacity(work.len());
             for (i, (new, _)) in work.iter().enumerate() {
                 // A conversation's later sends must see the earlier ones' changes: one at a time.
@@ -683,19 +681,17 @@ impl Writes for Conn {
             alone.extend(0..work.len());
         }
 
-        // The plain sends: one statement for their conversation rows, one for their
-        // messages, and one append per workspace.
+        // The plain sends: one statement for their conversation rows and one for their
+        // messages, sent with the first workspace's event numbering, and one append per
+        // workspace. Each message's seq follows its conversation's row as read under the
+        // lock (`SendRows::seqs`).
         let rows: Vec<sends::PlainRow<'_>> = plain.iter().map(|(i, ..)| sends::PlainRow::new(&work[*i].0, 0)).collect();
-        let numbered = conn.update_plain(&rows).await?;
+        let seqs: Vec<i64> = plain.iter().map(|(_, plan, _)| plan.current.last_seq + 1).collect();
         let mut messages_rows = Vec::with_capacity(plain.len());
         let mut jobs = Vec::with_capacity(plain.len());
-        for (i, plan, has_rules) in &plain {
+        for ((i, plan, has_rules), seq) in plain.iter().zip(&seqs) {
             let new = &work[*i].0;
-            let seq = numbered
-                .iter()
-                .find(|n| n.id == new.conversation_id.as_str())
-                .map(|n| n.last_seq)
-                .ok_or(StoreError::Query(diesel::result::Error::NotFound))?;
+            let seq = *seq;
             messages_rows.push(plan.message(new, seq, &[])?);
             jobs.push(enqueue_send_jobs(conn, new, plan, *has_rules, seq).await?);
         }
@@ -707,9 +703,9 @@ impl Writes for Conn {
         // Numbered per workspace, in batch order within one (the sort is stable).
         sent.sort_by(|a, b| work[a.0].0.workspace_id.cmp(&work[b.0].0.workspace_id));
         let mut sent = sent.into_iter().peekable();
-        // The messages are inserted with the first workspace's events (one round trip on
-        // PostgreSQL, where a batch is one workspace's).
-        let mut messages_rows = Some(messages_rows);
+        // The conversation rows and messages are written with the first workspace's events
+        // (one round trip on PostgreSQL, where a batch is one workspace's).
+        let mut first_rows = Some(SendRows { plain: &rows, seqs: &seqs, messages: &messages_rows });
         while let Some(first) = sent.next() {
             let workspace_id = &work[first.0].0.workspace_id;
             let mut group = vec![first];
@@ -719,8 +715,8 @@ impl Writes for Conn {
             let now = group.iter().map(|(i, ..)| work[*i].0.now).max().unwrap_or_default();
             let (heads, new_events): (Vec<_>, Vec<_>) =
                 group.into_iter().map(|(i, message, event, jobs)| ((i, message, jobs), event)).unzip();
-            let messages = messages_rows.take().unwrap_or_default();
-            let events = conn.append_events_after(&messages, workspace_id, now, new_events).await?;
+            let events =
+                conn.append_events_after(first_rows.take().unwrap_or_default(), workspace_id, now, new_events).await?;
             for ((i, message, jobs), event) in heads.into_iter().zip(events) {
                 outcomes[i] = Some(Ok(SendOutcome::Sent(message, vec![event], jobs)));
             }
