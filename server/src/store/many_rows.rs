@@ -275,21 +275,9 @@ impl ManyRows for diesel_async::AsyncPgConnection {
         ids: &[&ConversationId],
         keys: &[(&ConversationId, &str)],
     ) -> Result<(Vec<(ConversationRow, Option<String>)>, Vec<MessageRow>), StoreError> {
-        // Queries on a shared `&AsyncPgConnection` run side by side: both are sent before
-        // either answer is read.
-        let conn = &*self;
-        let rows = conversations::table
-            .left_join(visitors::table)
-            .filter(conversations::id.eq_any(ids.to_vec()))
-            .select((ConversationRow::as_select(), visitors::name.nullable()))
-            .load(&mut &*conn);
-        let originals = (!keys.is_empty()).then(|| keyed_messages(keys).load(&mut &*conn));
-        Ok(futures_util::try_join!(rows, async {
-            match originals {
-                Some(originals) => originals.await,
-                None => Ok(Vec::new()),
-            }
-        })?)
+        // No lock: just the two reads, side by side.
+        let (_, rows, originals) = self.lock_and_read(&[], ids, keys).await?;
+        Ok((rows, originals))
     }
 
     async fn lock_and_read(
