@@ -248,12 +248,7 @@ impl ManyRows for diesel_async::AsyncPgConnection {
         if visitors.is_empty() {
             return Ok(Vec::new());
         }
-        let sql = newest_visible_sql(visitors.len(), |n| format!("${n}"));
-        let mut query = diesel::sql_query(sql).into_boxed::<diesel::pg::Pg>();
-        for visitor_id in visitors {
-            query = query.bind::<diesel::sql_types::Text, _>(visitor_id.as_str());
-        }
-        Ok(query.load(self).await?)
+        Ok(newest_visible_query(visitors).load(self).await?)
     }
 
     async fn insert_messages(&mut self, rows: &[MessageRow]) -> Result<(), StoreError> {
@@ -297,12 +292,7 @@ impl ManyRows for diesel_async::AsyncPgConnection {
             .select((ConversationRow::as_select(), visitors::name.nullable()))
             .load(&mut &*conn);
         let originals = (!keys.is_empty()).then(|| keyed_messages(keys).load(&mut &*conn));
-        let (has_rules, rows, originals) = futures_util::try_join!(locks, rows, async {
-            match originals {
-                Some(originals) => originals.await,
-                None => Ok(Vec::new()),
-            }
-        })?;
+        let (has_rules, rows, originals) = futures_util::try_join!(locks, rows, unless_left_out(originals))?;
         Ok((has_rules.into_iter().map(|has| has.unwrap_or(false)).collect(), rows, originals))
     }
 
@@ -319,37 +309,33 @@ impl ManyRows for diesel_async::AsyncPgConnection {
             .then(|| pg::PlainUpdate::new(send_rows.plain).load::<(String, i64)>(&mut &*conn));
         let insert = (!messages.is_empty()).then(|| pg::InsertMessages::new(messages).execute(&mut &*conn));
         let number = NumberEvents { workspace_id: workspace_id.as_str(), count }.get_result::<i64>(&mut &*conn);
-        let newest = (!visitors.is_empty()).then(|| {
-            let mut query = diesel::sql_query(newest_visible_sql(visitors.len(), |n| format!("${n}")))
-                .into_boxed::<diesel::pg::Pg>();
-            for visitor_id in visitors {
-                query = query.bind::<diesel::sql_types::Text, _>(visitor_id.as_str());
-            }
-            query.load::<Newest>(&mut &*conn)
-        });
-        let (numbered, _, last, newest) = futures_util::try_join!(
-            async {
-                match update {
-                    Some(update) => update.await,
-                    None => Ok(Vec::new()),
-                }
-            },
-            async {
-                match insert {
-                    Some(insert) => insert.await.map(|_| ()),
-                    None => Ok(()),
-                }
-            },
-            number,
-            async {
-                match newest {
-                    Some(newest) => newest.await,
-                    None => Ok(Vec::new()),
-                }
-            },
-        )?;
+        let newest = (!visitors.is_empty()).then(|| newest_visible_query(visitors).load::<Newest>(&mut &*conn));
+        let (numbered, _, last, newest) =
+            futures_util::try_join!(unless_left_out(update), unless_left_out(insert), number, unless_left_out(newest))?;
         check_numbered(send_rows.plain, send_rows.seqs, numbered.iter().map(|(id, last)| (id.as_str(), *last)))?;
         Ok((last, newest))
+    }
+}
+
+/// PostgreSQL's [`newest_visible_sql`] with its binds.
+fn newest_visible_query<'a>(
+    visitors: &[&'a VisitorId],
+) -> diesel::query_builder::BoxedSqlQuery<'a, diesel::pg::Pg, diesel::query_builder::SqlQuery> {
+    let mut query = diesel::sql_query(newest_visible_sql(visitors.len(), |n| format!("${n}"))).into_boxed();
+    for visitor_id in visitors {
+        query = query.bind::<diesel::sql_types::Text, _>(visitor_id.as_str());
+    }
+    query
+}
+
+/// A pipelined statement that may have been left out (nothing to send): its answer, or the
+/// empty one.
+async fn unless_left_out<T: Default>(
+    query: Option<impl std::future::Future<Output = diesel::QueryResult<T>>>,
+) -> diesel::QueryResult<T> {
+    match query {
+        Some(query) => query.await,
+        None => Ok(T::default()),
     }
 }
 

@@ -16,20 +16,26 @@ use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
 use diesel::serialize::ToSql;
 use diesel::sql_types::{BigInt, Bool, HasSqlType, Text};
 
+/// Implements `QueryId` (the type is the cache key) and `Query` (what a row is).
+macro_rules! fixed {
+    ($name:ident, $row:ty) => {
+        impl QueryId for $name<'_> {
+            type QueryId = $name<'static>;
+            const HAS_STATIC_QUERY_ID: bool = true;
+        }
+        impl Query for $name<'_> {
+            type SqlType = $row;
+        }
+    };
+}
+
 /// `UPDATE workspaces SET event_seq = event_seq WHERE id = $1 RETURNING has_rules`: takes the
 /// workspace's row lock (see `queries::Writes::lock_workspace`), telling whether it has rules.
 pub struct LockWorkspace<'a> {
     pub workspace_id: &'a str,
 }
 
-impl QueryId for LockWorkspace<'_> {
-    type QueryId = LockWorkspace<'static>;
-    const HAS_STATIC_QUERY_ID: bool = true;
-}
-
-impl Query for LockWorkspace<'_> {
-    type SqlType = Bool;
-}
+fixed!(LockWorkspace, Bool);
 
 impl<DB> QueryFragment<DB> for LockWorkspace<'_>
 where
@@ -51,14 +57,7 @@ pub struct NumberEvents<'a> {
     pub count: i64,
 }
 
-impl QueryId for NumberEvents<'_> {
-    type QueryId = NumberEvents<'static>;
-    const HAS_STATIC_QUERY_ID: bool = true;
-}
-
-impl Query for NumberEvents<'_> {
-    type SqlType = BigInt;
-}
+fixed!(NumberEvents, BigInt);
 
 impl<DB> QueryFragment<DB> for NumberEvents<'_>
 where
@@ -83,14 +82,7 @@ pub struct PlainUpdateOne<'a> {
     pub row: &'a PlainRow<'a>,
 }
 
-impl QueryId for PlainUpdateOne<'_> {
-    type QueryId = PlainUpdateOne<'static>;
-    const HAS_STATIC_QUERY_ID: bool = true;
-}
-
-impl Query for PlainUpdateOne<'_> {
-    type SqlType = BigInt;
-}
+fixed!(PlainUpdateOne, BigInt);
 
 impl<DB> QueryFragment<DB> for PlainUpdateOne<'_>
 where
@@ -136,19 +128,6 @@ pub mod pg {
 
     use crate::store::models::{EventRow, MessageRow};
     use crate::store::sends::PlainRow;
-
-    /// Implements `QueryId` (the type is the cache key) and `Query` (what a row is).
-    macro_rules! fixed {
-        ($name:ident, $row:ty) => {
-            impl QueryId for $name<'_> {
-                type QueryId = $name<'static>;
-                const HAS_STATIC_QUERY_ID: bool = true;
-            }
-            impl Query for $name<'_> {
-                type SqlType = $row;
-            }
-        };
-    }
 
     /// The conversation rows of plain sends (each conversation once): the same changes as
     /// the one-send path's `UPDATE` (`last_seq + 1` on the right of `SET` reads the old
