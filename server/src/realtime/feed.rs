@@ -2,10 +2,10 @@
 //! log, so a subscriber sees every event after its cursor exactly once, in order.
 //!
 //! **Invariant:** a feed subscribes to the bus *before* reading the store, never sends an
-//! event whose `seq` is at or below its cursor, and advances the cursor only after sending
-//! (or skipping an invisible) event; since `seq` is gap-free and in commit order, a live
-//! event with `seq > cursor + 1` means the events in between are committed and are read
-//! from the store first.
+//! event whose `seq` is at or below its cursor, and advances the cursor only after queuing
+//! an event to send (or skipping an invisible one); since `seq` is gap-free and in commit
+//! order, a live event with `seq > cursor + 1` means the events in between are committed
+//! and are read from the store first.
 //!
 //! A visitor's feed receives only that visitor's messages from the bus, so its `seq`s jump
 //! by design; each event it may see carries `visitor_prev_seq`, the one of theirs before
@@ -18,11 +18,11 @@
 //! replica's message was lost), the feed reads the gap from the store.
 
 use crate::domain::id::{DashboardId, SessionId, UserId, VisitorId, WidgetId, WorkspaceId};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::sync::{broadcast, mpsc, watch};
+use tokio::sync::{broadcast, watch};
 
 use super::bus::{Bus, BusHealth};
 use super::event::{BusMessage, Event, EventBody};
@@ -33,7 +33,7 @@ use crate::store::Store;
 use crate::store::events::EventFilter;
 
 /// Most feeds one visitor may hold open on a server at once (a tab each). Every feed is a
-/// task, a bus subscription and buffers: without a cap one visitor token held 1,000. A
+/// connection's buffers, a bus subscription and timers: without a cap one visitor token held 1,000. A
 /// watcher over the cap is refused; its older feeds are not closed for it.
 pub const MAX_PER_VISITOR: usize = 16;
 /// Most feeds one member may hold open on a server at once (dashboards on several devices).
@@ -147,13 +147,13 @@ pub struct FeedSource {
     pub widget_states: Arc<crate::auth::widget_states::WidgetStates>,
 }
 
-/// What a feed task sends: boxed, because a channel allocates its slots up front (a block
-/// of 32) and the wire messages are several hundred bytes each — unboxed, that block was
-/// most of an idle stream's memory.
-type Slot<T> = Box<Result<T, tonic::Status>>;
-
-/// Starts a feed task for `workspace_id` and returns the stream of its items. `convert`
-/// turns each item into the wire message (with the cursor to put on it); `None` skips it.
+/// Opens a feed of `workspace_id` and returns it as a stream. `convert` turns each item into
+/// the wire message (with the cursor to put on it); `None` skips it.
+///
+/// The stream is the feed: it does its work (receiving from the bus, replaying, timers)
+/// only while the response body polls it, with no task or channel of its own, and it ends
+/// when the response is dropped. An idle feed is this one state machine and its bus
+/// subscription (BENCHMARKS.md, "light streams").
 pub async fn watch<T, F>(
     source: FeedSource,
     workspace_id: WorkspaceId,
@@ -199,22 +199,63 @@ where
             seq
         }
     };
-    let (tx, rx) = mpsc::channel::<Slot<T>>(32);
+    let dashboard = DashboardId::new();
+    let presence = match &audience {
+        Audience::Agent(user_id) => {
+            dashboard_seen(&source.store, &dashboard, &workspace_id, user_id).await;
+            // Touch well within the grace period, so a connected agent never looks gone.
+            let grace = Duration::from_millis(u64::try_from(source.store.agent_grace_ms()).unwrap_or(60_000));
+            Some(tokio::time::interval(PRESENCE_TOUCH.min(grace / 3).max(Duration::from_millis(100))))
+        }
+        Audience::Visitor(_) => None,
+    };
+    let mut health = source.bus.health();
+    let degraded = matches!(*health.borrow_and_update(), BusHealth::Degraded);
+    let now = tokio::time::Instant::now();
     let feed = Feed {
+        access: grant.is_some().then(|| tokio::time::interval_at(now + ACCESS_CHECK, ACCESS_CHECK)),
         source,
         workspace_id,
         audience,
         grant,
         cursor,
-        tx,
         convert,
+        live,
+        health,
+        poll: degraded.then(|| tokio::time::interval(DEGRADED_POLL)),
+        heartbeat: tokio::time::interval_at(now + HEARTBEAT, HEARTBEAT),
+        presence,
+        // The first item of every stream is a heartbeat with the starting cursor; then
+        // whatever was logged after the client's cursor.
+        queue: VecDeque::from([(cursor, Queued::Heartbeat)]),
+        replay: Some(Replay::ToHead),
+        stop: None,
         held: BTreeMap::new(),
         gap_deadline: None,
-        dashboard: DashboardId::new(),
+        dashboard,
         _slot: slot,
+        _out: std::marker::PhantomData,
     };
-    tokio::spawn(feed.run(live));
-    Ok(tokio_stream::StreamExt::map(tokio_stream::wrappers::ReceiverStream::new(rx), |slot| *slot))
+    Ok(futures_util::stream::unfold(feed, |mut feed| async move {
+        let item = feed.next().await?;
+        Some((item, feed))
+    }))
+}
+
+/// An item waiting to be converted and sent, with the cursor it carries.
+enum Queued {
+    Heartbeat,
+    /// From the bus, or read from the log.
+    Message(Arc<BusMessage>),
+}
+
+/// A replay from the store that is under way.
+#[derive(Clone, Copy)]
+enum Replay {
+    /// Up to the newest committed event (not read yet).
+    ToHead,
+    /// Up to the event before this `seq`.
+    Before(i64),
 }
 
 struct Feed<T, F> {
@@ -224,8 +265,24 @@ struct Feed<T, F> {
     /// `None` only in tests of the feed itself.
     grant: Option<Grant>,
     cursor: i64,
-    tx: mpsc::Sender<Slot<T>>,
     convert: F,
+    live: broadcast::Receiver<Arc<BusMessage>>,
+    health: watch::Receiver<BusHealth>,
+    /// While cross-replica delivery is down: when to read the store next.
+    poll: Option<tokio::time::Interval>,
+    heartbeat: tokio::time::Interval,
+    /// Agents' feeds: when to refresh the member's presence.
+    presence: Option<tokio::time::Interval>,
+    /// When to re-check the grant.
+    access: Option<tokio::time::Interval>,
+    /// What is ready to send. Filled only while empty, by one step (a replay batch or a
+    /// live event and the held ones it releases), so it never holds more than
+    /// [`REPLAY_BATCH`] items or [`GAP_HOLD`] + 1.
+    queue: VecDeque<(i64, Queued)>,
+    /// Set while a replay is under way: its next batch is read once the queue is sent.
+    replay: Option<Replay>,
+    /// Set when the feed has stopped: the queue is sent, then the error if any.
+    stop: Option<Stop>,
     /// Live events that arrived before one they follow, by `seq` (see the module docs).
     held: BTreeMap<i64, Arc<BusMessage>>,
     /// When to stop waiting for the missing event and read the store; set while `held`
@@ -235,6 +292,24 @@ struct Feed<T, F> {
     dashboard: DashboardId,
     /// This feed's place among its watcher's open feeds, given back when the feed ends.
     _slot: slots::Slot<String>,
+    /// What `convert` makes.
+    _out: std::marker::PhantomData<fn() -> T>,
+}
+
+impl<T, F> Drop for Feed<T, F> {
+    /// An agent's dashboard stops counting as open (the store write cannot be awaited in a
+    /// drop, so it runs on its own; if it fails, the row expires within a minute).
+    fn drop(&mut self) {
+        let Audience::Agent(_) = self.audience else { return };
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else { return };
+        let store = self.source.store.clone();
+        let dashboard = self.dashboard.clone();
+        runtime.spawn(async move {
+            if let Err(error) = store.dashboard_closed(&dashboard).await {
+                tracing::warn!(%error, "could not record a dashboard closing; it stops counting within a minute");
+            }
+        });
+    }
 }
 
 /// Ends the feed when its grant is gone; a failing check is logged and the feed goes on
@@ -263,35 +338,11 @@ async fn check_grant(source: &FeedSource, workspace_id: &WorkspaceId, grant: &Gr
 
 /// Why a feed stopped.
 enum Stop {
-    /// The client went away or the server is shutting down.
+    /// The server is shutting down or the bus is gone.
     Done,
     /// The store failed (the client is told and may resume from its cursor), or the
     /// watcher's grant is gone (UNAUTHENTICATED).
     Failed(Error),
-}
-
-impl<T, F> Feed<T, F>
-where
-    T: Send + 'static,
-    F: Fn(FeedItem<'_>, i64) -> Option<T> + Send + 'static,
-{
-    async fn run(mut self, live: broadcast::Receiver<Arc<BusMessage>>) {
-        let member = match &self.audience {
-            Audience::Agent(user_id) => Some(user_id.clone()),
-            Audience::Visitor(_) => None,
-        };
-        if let Some(user_id) = &member {
-            Box::pin(dashboard_seen(&self.source.store, &self.dashboard, &self.workspace_id, user_id)).await;
-        }
-        if let Err(Stop::Failed(error)) = self.serve(live).await {
-            let _ = Box::pin(self.tx.send(Box::new(Err(error.into())))).await;
-        }
-        if member.is_some()
-            && let Err(error) = Box::pin(self.source.store.dashboard_closed(&self.dashboard)).await
-        {
-            tracing::warn!(%error, "could not record a dashboard closing; it stops counting within a minute");
-        }
-    }
 }
 
 /// Records that an agent's dashboard (feed `id`) is open now.
@@ -302,124 +353,152 @@ async fn dashboard_seen(store: &Store, id: &DashboardId, workspace_id: &Workspac
     }
 }
 
+/// Waits for `interval`'s next tick; never, without one (that branch is also disabled).
+async fn tick(interval: &mut Option<tokio::time::Interval>) {
+    match interval {
+        Some(interval) => {
+            interval.tick().await;
+        }
+        None => std::future::pending().await,
+    }
+}
+
 impl<T, F> Feed<T, F>
 where
     T: Send + 'static,
     F: Fn(FeedItem<'_>, i64) -> Option<T> + Send + 'static,
 {
-    /// The cold paths (store reads and writes, publishing) are boxed where they are awaited:
-    /// inline, their futures made every idle feed's state 5.6 KB; boxed, it is 1.6 KB
-    /// (debug build, measured with `size_of_val`), and the box exists only while they run.
-    async fn serve(&mut self, mut live: broadcast::Receiver<Arc<BusMessage>>) -> Result<(), Stop> {
-        let mut health = self.source.bus.health();
-        let mut degraded = matches!(*health.borrow_and_update(), BusHealth::Degraded);
-        self.send(FeedItem::Heartbeat).await?;
-        Box::pin(self.replay(None)).await?;
-
-        let mut heartbeat = tokio::time::interval_at(tokio::time::Instant::now() + HEARTBEAT, HEARTBEAT);
-        let mut poll = tokio::time::interval(DEGRADED_POLL);
-        // Touch well within the grace period, so a connected agent never looks gone.
-        let grace = Duration::from_millis(u64::try_from(self.source.store.agent_grace_ms()).unwrap_or(60_000));
-        let mut presence = tokio::time::interval(PRESENCE_TOUCH.min(grace / 3).max(Duration::from_millis(100)));
-        let member = match &self.audience {
-            Audience::Agent(user_id) => Some(user_id.clone()),
-            Audience::Visitor(_) => None,
-        };
-        let mut shutdown = self.source.shutdown.clone();
-        let mut access = tokio::time::interval_at(tokio::time::Instant::now() + ACCESS_CHECK, ACCESS_CHECK);
+    /// The next item to send; `None` once the feed has ended.
+    async fn next(&mut self) -> Option<Result<T, tonic::Status>> {
         loop {
-            tokio::select! {
-                () = self.tx.closed() => return Ok(()),
-                _ = shutdown.changed() => return Ok(()),
-                received = live.recv() => match received {
-                    Ok(message) => Box::pin(self.deliver(message)).await?,
-                    // Too slow for the live stream: catch up from the store instead of
-                    // buffering without bound.
-                    Err(broadcast::error::RecvError::Lagged(_)) => Box::pin(self.replay(None)).await?,
-                    Err(broadcast::error::RecvError::Closed) => return Ok(()),
-                },
-                changed = health.changed() => {
-                    if changed.is_err() {
-                        return Ok(());
-                    }
-                    let now = *health.borrow_and_update();
-                    degraded = matches!(now, BusHealth::Degraded);
-                    // Whatever other replicas published while the link was down, or
-                    // since it came back, is in the store.
-                    Box::pin(self.replay(None)).await?;
+            if let Some((cursor, queued)) = self.queue.pop_front() {
+                if self.queue.is_empty() {
+                    // Give a replay batch's room back; an idle feed holds no buffer.
+                    self.queue = VecDeque::new();
                 }
-                _ = poll.tick(), if degraded => Box::pin(self.replay(None)).await?,
-                () = tokio::time::sleep_until(self.gap_deadline.unwrap_or_else(tokio::time::Instant::now)),
-                    if self.gap_deadline.is_some() => Box::pin(self.fill_gap()).await?,
-                _ = presence.tick(), if member.is_some() => {
-                    if let Some(user_id) = &member {
-                        let now = crate::store::now_ms();
-                        Box::pin(dashboard_seen(&self.source.store, &self.dashboard, &self.workspace_id, user_id)).await;
-                        match Box::pin(self.source.store.touch_member(&self.workspace_id, user_id, now)).await {
-                            Ok(events) => {
-                                for event in events {
-                                    Box::pin(self.source.bus.publish(BusMessage::Event(event))).await;
-                                }
-                            }
-                            Err(error) => tracing::warn!(%error, "could not record agent presence"),
-                        }
-                    }
-                    continue;
+                if let Some(out) = self.output(queued, cursor) {
+                    return Some(Ok(out));
                 }
-                _ = access.tick(), if self.grant.is_some() => {
-                    if let Some(grant) = &self.grant {
-                        Box::pin(check_grant(&self.source, &self.workspace_id, grant)).await?;
-                    }
-                    continue;
-                }
-                _ = heartbeat.tick() => {
-                    self.send(FeedItem::Heartbeat).await?;
-                    continue;
-                }
+                continue;
             }
-            heartbeat.reset();
+            match self.stop.replace(Stop::Done) {
+                Some(Stop::Done) => return None,
+                Some(Stop::Failed(error)) => return Some(Err(error.into())),
+                None => self.stop = None,
+            }
+            // The cold paths (store reads and writes, publishing) are boxed where they are
+            // awaited: inline, their futures made every idle feed's state several KB; boxed,
+            // the box exists only while they run.
+            let step = match self.replay {
+                Some(replay) => Box::pin(self.replay_step(replay)).await,
+                None => self.wait().await,
+            };
+            if let Err(stop) = step {
+                self.stop = Some(stop);
+            }
         }
     }
 
-    async fn deliver(&mut self, message: Arc<BusMessage>) -> Result<(), Stop> {
+    /// Waits for the next thing to do and does it: queues what is to be sent, or starts a
+    /// replay.
+    async fn wait(&mut self) -> Result<(), Stop> {
+        tokio::select! {
+            _ = self.source.shutdown.changed() => return Err(Stop::Done),
+            received = self.live.recv() => match received {
+                Ok(message) => self.deliver(message),
+                // Too slow for the live stream: catch up from the store instead of
+                // buffering without bound.
+                Err(broadcast::error::RecvError::Lagged(_)) => self.replay = Some(Replay::ToHead),
+                Err(broadcast::error::RecvError::Closed) => return Err(Stop::Done),
+            },
+            changed = self.health.changed() => {
+                if changed.is_err() {
+                    return Err(Stop::Done);
+                }
+                let degraded = matches!(*self.health.borrow_and_update(), BusHealth::Degraded);
+                self.poll = degraded.then(|| tokio::time::interval(DEGRADED_POLL));
+                // Whatever other replicas published while the link was down, or since it
+                // came back, is in the store.
+                self.replay = Some(Replay::ToHead);
+            }
+            () = tick(&mut self.poll), if self.poll.is_some() => self.replay = Some(Replay::ToHead),
+            () = tokio::time::sleep_until(self.gap_deadline.unwrap_or_else(tokio::time::Instant::now)),
+                if self.gap_deadline.is_some() => self.fill_gap(),
+            () = tick(&mut self.presence), if self.presence.is_some() => {
+                Box::pin(self.touch_presence()).await;
+                return Ok(());
+            }
+            () = tick(&mut self.access), if self.access.is_some() => {
+                if let Some(grant) = &self.grant {
+                    Box::pin(check_grant(&self.source, &self.workspace_id, grant)).await?;
+                }
+                return Ok(());
+            }
+            _ = self.heartbeat.tick() => {
+                self.enqueue(Queued::Heartbeat);
+                return Ok(());
+            }
+        }
+        self.heartbeat.reset();
+        Ok(())
+    }
+
+    /// Refreshes an agent's presence and their dashboard's row (`&mut`: the feed is `Send`,
+    /// not `Sync`).
+    async fn touch_presence(&mut self) {
+        let Audience::Agent(user_id) = &self.audience else { return };
+        let now = crate::store::now_ms();
+        dashboard_seen(&self.source.store, &self.dashboard, &self.workspace_id, user_id).await;
+        match self.source.store.touch_member(&self.workspace_id, user_id, now).await {
+            Ok(events) => {
+                for event in events {
+                    self.source.bus.publish(BusMessage::Event(event)).await;
+                }
+            }
+            Err(error) => tracing::warn!(%error, "could not record agent presence"),
+        }
+    }
+
+    fn deliver(&mut self, message: Arc<BusMessage>) {
         let BusMessage::Event(event) = &*message else {
-            return if self.audience.sees(&message) { self.send(FeedItem::Message(&message)).await } else { Ok(()) };
+            if self.audience.sees(&message) {
+                self.enqueue(Queued::Message(message));
+            }
+            return;
         };
         if event.seq <= self.cursor {
-            return Ok(());
+            return;
         }
         // An event a visitor may not see leaves their cursor alone (one of theirs may
         // precede it); an agent's feed has it pass through the order like any other.
         if let Audience::Visitor(_) = self.audience
             && !self.audience.sees_event(event)
         {
-            return Ok(());
+            return;
         }
         if !self.follows_cursor(event) {
             self.held.insert(event.seq, Arc::clone(&message));
             if self.held.len() > GAP_HOLD {
-                return self.fill_gap().await;
+                return self.fill_gap();
             }
             self.gap_deadline.get_or_insert_with(|| tokio::time::Instant::now() + GAP_WAIT);
-            return Ok(());
+            return;
         }
-        self.send_live(event, &message).await?;
+        self.send_live(message);
         // It may have been what held events were waiting for.
         while let Some((&seq, next)) = self.held.first_key_value() {
-            let next = Arc::clone(next);
-            let BusMessage::Event(event) = &*next else { break };
+            let BusMessage::Event(event) = &**next else { break };
             if seq > self.cursor && !self.follows_cursor(event) {
                 break;
             }
-            self.held.remove(&seq);
+            let Some(next) = self.held.remove(&seq) else { break };
             if seq > self.cursor {
-                self.send_live(event, &next).await?;
+                self.send_live(next);
             }
         }
         if self.held.is_empty() {
             self.gap_deadline = None;
         }
-        Ok(())
     }
 
     /// Whether nothing this feed shows can be missing between its cursor and `event`.
@@ -430,58 +509,61 @@ where
         }
     }
 
-    /// Sends a live event that follows the cursor (if the audience sees it) and moves the
+    /// Queues a live event that follows the cursor (if the audience sees it) and moves the
     /// cursor to it.
-    async fn send_live(&mut self, event: &Event, message: &BusMessage) -> Result<(), Stop> {
+    fn send_live(&mut self, message: Arc<BusMessage>) {
+        let BusMessage::Event(event) = &*message else { return };
+        let seq = event.seq;
         if self.audience.sees_event(event) {
-            self.send(FeedItem::Message(message)).await?;
+            self.enqueue(Queued::Message(message));
         }
-        self.cursor = event.seq;
-        Ok(())
+        self.cursor = seq;
     }
 
     /// The event before the held ones did not arrive in time: reads everything up to the
     /// newest held one from the store (which has them all: they were published after commit).
-    async fn fill_gap(&mut self) -> Result<(), Stop> {
+    fn fill_gap(&mut self) {
         let Some((&newest, _)) = self.held.last_key_value() else {
             self.gap_deadline = None;
-            return Ok(());
+            return;
         };
         self.held.clear();
         self.gap_deadline = None;
-        self.replay(Some(newest + 1)).await
+        self.replay = Some(Replay::Before(newest + 1));
     }
 
-    /// Sends every visible stored event after the cursor and below `before` (default: up
-    /// to the newest committed event), then moves the cursor to just below `before`.
-    async fn replay(&mut self, before: Option<i64>) -> Result<(), Stop> {
-        let before = match before {
-            Some(seq) => seq,
-            None => {
-                self.source.store.latest_event_seq(&self.workspace_id).await.map_err(|e| Stop::Failed(e.into()))? + 1
+    /// One step of a replay: queues the next batch of visible stored events after the
+    /// cursor; once there are no more below its end, moves the cursor to just below it and
+    /// ends the replay.
+    async fn replay_step(&mut self, replay: Replay) -> Result<(), Stop> {
+        let store = &self.source.store;
+        let before = match replay {
+            Replay::Before(seq) => seq,
+            Replay::ToHead => {
+                let before = store.latest_event_seq(&self.workspace_id).await.map_err(|e| Stop::Failed(e.into()))? + 1;
+                self.replay = Some(Replay::Before(before));
+                before
             }
         };
-        let filter = self.audience.filter();
-        while self.cursor + 1 < before {
-            let events = self
-                .source
-                .store
-                .events_after(&self.workspace_id, &filter, self.cursor, Some(before), REPLAY_BATCH)
+        if self.cursor + 1 < before {
+            let events = store
+                .events_after(&self.workspace_id, &self.audience.filter(), self.cursor, Some(before), REPLAY_BATCH)
                 .await
                 .map_err(|e| Stop::Failed(e.into()))?;
-            let done = (events.len() as i64) < REPLAY_BATCH;
+            let more = events.len() as i64 >= REPLAY_BATCH;
             for event in events {
                 let seq = event.seq;
                 if self.audience.sees_event(&event) {
-                    self.send(FeedItem::Message(&BusMessage::Event(event))).await?;
+                    self.enqueue(Queued::Message(Arc::new(BusMessage::Event(event))));
                 }
                 self.cursor = seq;
             }
-            if done {
-                break;
+            if more {
+                return Ok(());
             }
         }
         self.cursor = self.cursor.max(before - 1);
+        self.replay = None;
         // What was held back is in what was just read (or still ahead of it).
         self.held.retain(|seq, _| *seq > self.cursor);
         if self.held.is_empty() {
@@ -490,13 +572,24 @@ where
         Ok(())
     }
 
-    async fn send(&mut self, item: FeedItem<'_>) -> Result<(), Stop> {
-        let cursor = match &item {
-            FeedItem::Message(BusMessage::Event(event)) => event.seq,
-            _ => self.cursor,
+    /// Queues an item with the cursor it carries: an event's own `seq`, otherwise the
+    /// cursor now (so a client resuming from it misses nothing queued before).
+    fn enqueue(&mut self, queued: Queued) {
+        let cursor = match &queued {
+            Queued::Message(message) => match &**message {
+                BusMessage::Event(event) => event.seq,
+                BusMessage::Typing(_) => self.cursor,
+            },
+            Queued::Heartbeat => self.cursor,
         };
-        let Some(out) = (self.convert)(item, cursor) else { return Ok(()) };
-        self.tx.send(Box::new(Ok(out))).await.map_err(|_| Stop::Done)
+        self.queue.push_back((cursor, queued));
+    }
+
+    fn output(&self, queued: Queued, cursor: i64) -> Option<T> {
+        match queued {
+            Queued::Heartbeat => (self.convert)(FeedItem::Heartbeat, cursor),
+            Queued::Message(message) => (self.convert)(FeedItem::Message(&message), cursor),
+        }
     }
 }
 
@@ -575,14 +668,23 @@ mod tests {
 
     /// The `seq`s a feed sends, skipping heartbeats.
     async fn open(fixture: &Fixture, audience: Audience) -> impl tokio_stream::Stream<Item = i64> + Unpin {
+        open_with(fixture, audience, crate::auth::widget_states::WidgetStates::new(&fixture.bus), None).await
+    }
+
+    async fn open_with(
+        fixture: &Fixture,
+        audience: Audience,
+        widget_states: Arc<crate::auth::widget_states::WidgetStates>,
+        cursor: Option<i64>,
+    ) -> impl tokio_stream::Stream<Item = i64> + Unpin {
         let source = FeedSource {
             store: fixture.store.clone(),
             bus: fixture.bus.clone(),
             shutdown: fixture.shutdown.subscribe(),
             open: Arc::default(),
-            widget_states: crate::auth::widget_states::WidgetStates::new(&fixture.bus),
+            widget_states,
         };
-        let stream = watch(source, WORKSPACE.into(), audience, None, None, |item, cursor| match item {
+        let stream = watch(source, WORKSPACE.into(), audience, None, cursor, |item, cursor| match item {
             FeedItem::Message(BusMessage::Event(_)) => Some(cursor),
             _ => None,
         })
@@ -662,5 +764,49 @@ mod tests {
         }
         assert_eq!(next(&mut visitor).await, 1);
         assert_eq!(next(&mut visitor).await, 3);
+    }
+
+    /// A feed is the stream its response polls: no task (or channel) of its own, which was
+    /// most of an idle stream's memory beside the connection's buffers.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn an_open_feed_is_no_task_of_its_own() {
+        let fixture = fixture().await;
+        let states = crate::auth::widget_states::WidgetStates::new(&fixture.bus);
+        let tasks = || tokio::runtime::Handle::current().metrics().num_alive_tasks();
+        let before = tasks();
+        let mut feeds = Vec::new();
+        for i in 0..20 {
+            let visitor = format!("vis_{i}");
+            feeds
+                .push(open_with(&fixture, Audience::Visitor(visitor.as_str().into()), Arc::clone(&states), None).await);
+        }
+        // Each feed works: its visitor's event reaches it.
+        for (i, feed) in feeds.iter_mut().enumerate() {
+            let event = log(&fixture.store, 1, &format!("vis_{i}")).await;
+            publish(&fixture.bus, &event[0]).await;
+            assert_eq!(next(feed).await, event[0].seq);
+        }
+        let open = tasks();
+        assert!(open < before + 20, "20 open feeds run {} tasks more than none", open - before);
+        drop(feeds);
+    }
+
+    /// A resume from far back reads the log in batches, sent in order, then goes live.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_long_replay_is_sent_whole_and_in_order_before_live_events() {
+        let fixture = fixture().await;
+        let backlog = usize::try_from(REPLAY_BATCH).unwrap() * 2 + 7;
+        log(&fixture.store, backlog, "vis_1").await;
+        let states = crate::auth::widget_states::WidgetStates::new(&fixture.bus);
+        let mut agent = open_with(&fixture, Audience::Agent("usr_a".into()), Arc::clone(&states), Some(3)).await;
+        let mut visitor = open_with(&fixture, Audience::Visitor("vis_1".into()), states, Some(0)).await;
+        let live = log(&fixture.store, 1, "vis_1").await;
+        publish(&fixture.bus, &live[0]).await;
+        let last = i64::try_from(backlog).unwrap() + 1;
+        for (feed, first) in [(&mut agent, 4), (&mut visitor, 1)] {
+            for seq in first..=last {
+                assert_eq!(next(feed).await, seq);
+            }
+        }
     }
 }
