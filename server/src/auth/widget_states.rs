@@ -34,6 +34,9 @@ pub struct WidgetStates {
     /// Moves on every forget; a read that began at another epoch is not kept.
     epoch: AtomicU64,
     health: watch::Receiver<BusHealth>,
+    /// Told after every forget, so open feeds re-check their widget at once instead of
+    /// each waking on a timer to ask (`realtime::feed`).
+    forgotten: watch::Sender<()>,
 }
 
 /// One remembered answer.
@@ -47,8 +50,12 @@ impl WidgetStates {
     /// A cache that follows the bus: other replicas' changes and health changes empty it
     /// (a task that ends with the bus).
     pub fn new(bus: &Bus) -> Arc<Self> {
-        let states =
-            Arc::new(Self { entries: Mutex::new(HashMap::new()), epoch: AtomicU64::new(0), health: bus.health() });
+        let states = Arc::new(Self {
+            entries: Mutex::new(HashMap::new()),
+            epoch: AtomicU64::new(0),
+            health: bus.health(),
+            forgotten: watch::Sender::new(()),
+        });
         tokio::spawn(follow(Arc::downgrade(&states), bus.widget_changes(), bus.health()));
         states
     }
@@ -80,6 +87,13 @@ impl WidgetStates {
             .await;
     }
 
+    /// Changes (after the cache has forgotten) whenever a widget may have been turned on or
+    /// off or deleted: here, or on another replica while the bus is `Live`. While it is
+    /// `Degraded` changes on other replicas may go unseen; ask every so often then.
+    pub fn forgotten(&self) -> watch::Receiver<()> {
+        self.forgotten.subscribe()
+    }
+
     fn cached(&self, workspace_id: &WorkspaceId, widget_id: &WidgetId) -> Option<bool> {
         let entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
         let entry = entries.get(widget_id)?;
@@ -106,12 +120,16 @@ impl WidgetStates {
         let mut entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
         self.epoch.fetch_add(1, Ordering::AcqRel);
         entries.remove(widget_id);
+        drop(entries);
+        self.forgotten.send_replace(());
     }
 
     fn forget_all(&self) {
         let mut entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
         self.epoch.fetch_add(1, Ordering::AcqRel);
         entries.clear();
+        drop(entries);
+        self.forgotten.send_replace(());
     }
 }
 

@@ -119,12 +119,18 @@ pub fn parse_cursor(cursor: &str) -> Result<Option<i64>, Error> {
     }
 }
 
-/// How often an open feed checks that its watcher may still watch.
+/// How often an open feed checks that its watcher may still watch, when it cannot be told:
+/// a member's session, or a widget while cross-replica delivery is down.
 pub const ACCESS_CHECK: Duration = Duration::from_secs(5);
 
-/// What allows a watcher to watch, re-checked every [`ACCESS_CHECK`] while the feed is
-/// open: once it is gone (member removed, logged out, password changed; widget turned off
-/// or deleted) the feed ends with UNAUTHENTICATED.
+/// What allows a watcher to watch, re-checked while the feed is open: once it is gone
+/// (member removed, logged out, password changed; widget turned off or deleted) the feed
+/// ends with UNAUTHENTICATED. A member's session is asked every [`ACCESS_CHECK`]. A
+/// widget's feeds are told when the widget may have changed (`WidgetStates::forgotten`)
+/// and ask then, and otherwise every [`ACCESS_CHECK`] while the bus is `Degraded` and every
+/// `widget_states::MAX_AGE` while it is `Live` (the bound the cache keeps for an
+/// announcement lost on its way): an idle feed wakes for little but its heartbeat, and
+/// each wake polls its connection's whole stack (BENCHMARKS.md, "light streams").
 #[derive(Clone, Debug)]
 pub enum Grant {
     /// A member's session (its refresh-token family) in the feed's workspace.
@@ -140,10 +146,9 @@ pub struct FeedSource {
     pub shutdown: watch::Receiver<bool>,
     /// The feeds open on this server, per watcher (`m:` user id, `v:` visitor id).
     pub open: Arc<Slots<String>>,
-    /// Widgets' on/off answers, shared with the visitor API: a widget's feeds re-check the
-    /// same question every [`ACCESS_CHECK`], and asking the store for each cost 2,000 reads a
-    /// second (10 % of a core) at 10,000 idle feeds. Turning a widget off still reaches
-    /// them at their next check (the cache forgets it first).
+    /// Widgets' on/off answers, shared with the visitor API: a widget's feeds ask the same
+    /// question (see [`Grant`]), and asking the store for each cost 2,000 reads a second
+    /// (10 % of a core) at 10,000 idle feeds when they asked every [`ACCESS_CHECK`].
     pub widget_states: Arc<crate::auth::widget_states::WidgetStates>,
 }
 
@@ -213,7 +218,11 @@ where
     let degraded = matches!(*health.borrow_and_update(), BusHealth::Degraded);
     let now = tokio::time::Instant::now();
     let feed = Feed {
-        access: grant.is_some().then(|| tokio::time::interval_at(now + ACCESS_CHECK, ACCESS_CHECK)),
+        access: grant.as_ref().map(|grant| access_checks(grant, degraded)),
+        forgotten: match &grant {
+            Some(Grant::Widget { .. }) => Some(source.widget_states.forgotten()),
+            _ => None,
+        },
         source,
         workspace_id,
         audience,
@@ -273,8 +282,10 @@ struct Feed<T, F> {
     heartbeat: tokio::time::Interval,
     /// Agents' feeds: when to refresh the member's presence.
     presence: Option<tokio::time::Interval>,
-    /// When to re-check the grant.
+    /// When to re-check the grant without being told.
     access: Option<tokio::time::Interval>,
+    /// Widget grants: told when the widget may have changed.
+    forgotten: Option<watch::Receiver<()>>,
     /// What is ready to send. Filled only while empty, by one step (a replay batch or a
     /// live event and the held ones it releases), so it never holds more than
     /// [`REPLAY_BATCH`] items or [`GAP_HOLD`] + 1.
@@ -353,6 +364,26 @@ async fn dashboard_seen(store: &Store, id: &DashboardId, workspace_id: &Workspac
     }
 }
 
+/// When to re-check `grant` without being told (see [`Grant`]); the first check is one
+/// period from now.
+fn access_checks(grant: &Grant, degraded: bool) -> tokio::time::Interval {
+    let period = match grant {
+        Grant::Widget { .. } if !degraded => crate::auth::widget_states::MAX_AGE,
+        _ => ACCESS_CHECK,
+    };
+    tokio::time::interval_at(tokio::time::Instant::now() + period, period)
+}
+
+/// Waits for `receiver` to change; never, without one or once its sender is gone.
+async fn changed(receiver: &mut Option<watch::Receiver<()>>) {
+    if let Some(receiver) = receiver
+        && receiver.changed().await.is_ok()
+    {
+        return;
+    }
+    std::future::pending().await
+}
+
 /// Waits for `interval`'s next tick; never, without one (that branch is also disabled).
 async fn tick(interval: &mut Option<tokio::time::Interval>) {
     match interval {
@@ -417,6 +448,7 @@ where
                 }
                 let degraded = matches!(*self.health.borrow_and_update(), BusHealth::Degraded);
                 self.poll = degraded.then(|| tokio::time::interval(DEGRADED_POLL));
+                self.access = self.grant.as_ref().map(|grant| access_checks(grant, degraded));
                 // Whatever other replicas published while the link was down, or since it
                 // came back, is in the store.
                 self.replay = Some(Replay::ToHead);
@@ -429,6 +461,12 @@ where
                 return Ok(());
             }
             () = tick(&mut self.access), if self.access.is_some() => {
+                if let Some(grant) = &self.grant {
+                    Box::pin(check_grant(&self.source, &self.workspace_id, grant)).await?;
+                }
+                return Ok(());
+            }
+            () = changed(&mut self.forgotten), if self.forgotten.is_some() => {
                 if let Some(grant) = &self.grant {
                     Box::pin(check_grant(&self.source, &self.workspace_id, grant)).await?;
                 }
