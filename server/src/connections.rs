@@ -182,7 +182,11 @@ impl Connection {
         let service = hyper::service::service_fn(move |mut request: hyper::Request<Incoming>| {
             request.extensions_mut().insert(ConnectInfo(peer));
             let busy = Busy::start(tracked.clone());
-            let response = router.clone().oneshot(request.map(Body::new));
+            // Boxed: hyper keeps room for this future for the connection's life (HTTP/1.1)
+            // or the stream's (HTTP/2), and the router's is ~3.7 KB; boxed, that room is
+            // a pointer and the box is freed once the response head is ready, which for a
+            // feed is long before its body ends (heaptrack, BENCHMARKS.md "light streams").
+            let response = Box::pin(router.clone().oneshot(request.map(Body::new)));
             async move {
                 let response = match response.await {
                     Ok(response) => response,
