@@ -442,17 +442,7 @@ async fn revocation_takes_effect_on_the_next_call(backend: Backend) {
         .unwrap()
         .into_inner();
     owner.workspace().remove_member(pb::RemoveMemberRequest { user_id: admin_id }).await.unwrap();
-    let ended = tokio::time::timeout(std::time::Duration::from_secs(15), async {
-        loop {
-            match feed.message().await {
-                Ok(Some(_)) => continue,
-                Ok(None) => panic!("the feed ended without a status"),
-                Err(status) => return status,
-            }
-        }
-    })
-    .await
-    .expect("the removed member's feed is still open after 15 s");
+    let ended = common::feed_end(&mut feed, std::time::Duration::from_secs(15), "the removed member's feed").await;
     assert_eq!(ended.code(), Code::Unauthenticated, "{ended:?}");
     let removed = admin.conversations().list_conversations(pb::ListConversationsRequest::default()).await.unwrap_err();
     assert_eq!(removed.code(), Code::Unauthenticated, "{removed:?}");

@@ -440,3 +440,19 @@ fn dechunk(mut raw: &[u8]) -> Vec<u8> {
         raw = &raw[size + 2..];
     }
 }
+
+/// The status a feed ends with, reading past what it sends first; panics when it is still
+/// open after `within` (saying `what`) or ends without a status.
+pub async fn feed_end<T>(feed: &mut tonic::Streaming<T>, within: std::time::Duration, what: &str) -> tonic::Status {
+    tokio::time::timeout(within, async {
+        loop {
+            match feed.message().await {
+                Ok(Some(_)) => continue,
+                Ok(None) => panic!("the feed ended without a status"),
+                Err(status) => return status,
+            }
+        }
+    })
+    .await
+    .unwrap_or_else(|_| panic!("{what} is still open after {within:?}"))
+}

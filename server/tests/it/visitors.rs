@@ -290,17 +290,7 @@ async fn visitor_tokens_end_with_their_widget(backend: Backend) {
     owner.widgets().set_widget_active(set_active(false)).await.unwrap();
     // The open feed ends at once too: it is told, it does not wait for a periodic check
     // (which comes every 30 s while the bus is live).
-    let ended = tokio::time::timeout(Duration::from_secs(3), async {
-        loop {
-            match feed.message().await {
-                Ok(Some(_)) => continue,
-                Ok(None) => panic!("the feed ended without a status"),
-                Err(status) => return status,
-            }
-        }
-    })
-    .await
-    .expect("the visitor's feed is still open 3 s after the widget was turned off");
+    let ended = common::feed_end(&mut feed, Duration::from_secs(3), "the visitor's feed").await;
     assert_eq!(ended.code(), Code::Unauthenticated, "{ended:?}");
     let off = visitor.visitor().heartbeat(heartbeat()).await.unwrap_err();
     assert_eq!(off.code(), Code::Unauthenticated, "{off:?}");
@@ -340,17 +330,7 @@ async fn a_widget_turned_off_on_one_replica_ends_its_tokens_on_the_other() {
     let set_active = |active| pb::SetWidgetActiveRequest { widget_id: widget.id.clone(), active };
     owner.widgets().set_widget_active(set_active(false)).await.unwrap();
     // B's open feed is told too (its periodic check is 30 s away).
-    let ended = tokio::time::timeout(Duration::from_secs(3), async {
-        loop {
-            match feed.message().await {
-                Ok(Some(_)) => continue,
-                Ok(None) => panic!("the feed ended without a status"),
-                Err(status) => return status,
-            }
-        }
-    })
-    .await
-    .expect("the visitor's feed on B is still open 3 s after the widget was turned off on A");
+    let ended = common::feed_end(&mut feed, Duration::from_secs(3), "the visitor's feed on B").await;
     assert_eq!(ended.code(), Code::Unauthenticated, "{ended:?}");
     let refused = tokio::time::timeout(Duration::from_secs(5), async {
         loop {
