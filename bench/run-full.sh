@@ -4,7 +4,10 @@
 # the summary lines. Well over an hour of runs (BENCHMARKS.md, "Commands") plus the build on a 2-vCPU machine; run it on a
 # quiet one.
 #
-#   bench/run-full.sh OUTPUT_DIR
+#   bench/run-full.sh OUTPUT_DIR [NAME...]
+#
+# With NAMEs (e.g. compare-postgres realistic-sqlite, the names below), only those scenarios run:
+# the set is longer than one sitting, so it can be taken in parts into the same OUTPUT_DIR.
 #
 # Environment: CARGO_TARGET_DIR (default target), RUNS (default 3), BENCH_ARGS (extra flags for
 # every scenario, e.g. "--quick" to try the script end to end in a minute or two), PROFILE
@@ -12,7 +15,9 @@
 # postgres://postgres@127.0.0.1:5432, redis://127.0.0.1:6379).
 set -euo pipefail
 
-out=${1:?usage: bench/run-full.sh OUTPUT_DIR}
+out=${1:?usage: bench/run-full.sh OUTPUT_DIR [NAME...]}
+shift
+only=" $* "
 cd "$(dirname "$0")/.."
 target=${CARGO_TARGET_DIR:-target}
 mkdir -p "$out"
@@ -34,6 +39,9 @@ began=$(date +%s)
 run() {
   local name=$1
   shift
+  if [ "$only" != "  " ] && [[ $only != *" $name "* ]]; then
+    return 0
+  fi
   echo "== $name: porthole-bench $*"
   local t0
   t0=$(date +%s)

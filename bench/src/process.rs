@@ -38,6 +38,9 @@ pub struct ServerEnv {
     /// `PORTHOLE_RATE_LIMITS`; empty turns every limit off (the bench's clients are scripts
     /// on one address measuring capacity, which the per-address and per-visitor limits would cap).
     pub rate_limits: String,
+    /// `PORTHOLE_ACCESS_TOKEN_TTL_SECS`; 0 keeps the server's default (15 min), which a
+    /// scenario that holds one owner's token for longer (`reports`) must raise.
+    pub access_token_ttl_secs: u64,
 }
 
 /// Builds the command that starts a server (again, on `restart`).
@@ -80,6 +83,9 @@ impl Server {
             }
             if !env.redis_url.is_empty() {
                 command.env("REDIS_URL", &env.redis_url);
+            }
+            if env.access_token_ttl_secs > 0 {
+                command.env("PORTHOLE_ACCESS_TOKEN_TTL_SECS", env.access_token_ttl_secs.to_string());
             }
             command
         };

@@ -75,7 +75,8 @@ pub async fn run(args: &Args) -> Result<Vec<Value>, String> {
             figure("an agent's year", &["year_agent", "median_ms"], "ms"),
         ];
         let name = format!("reports[{}]", backend_name(args));
-        results.push(repeat(args, &name, &figures, async || crate::reports::reports(args).await).await?);
+        let mut history = crate::reports::History::write(args).await?;
+        results.push(repeat(args, &name, &figures, async || history.time(args).await).await?);
     }
     if wants("chat") {
         for &protocol in &protocols {
