@@ -66,6 +66,8 @@ pub struct AppState {
     pub geo: geo::Geo,
     /// What `/metrics` reports; the hooks in the store, bus, limits and jobs count into it.
     pub metrics: Arc<metrics::Metrics>,
+    /// Heartbeats that only moved a visitor's last-seen time, written every 2 s.
+    pub touches: realtime::presence::Touches,
     /// Turns true when the server starts shutting down; long-lived streams end then.
     pub shutdown: watch::Receiver<bool>,
 }
@@ -179,6 +181,7 @@ pub async fn open_state(
         sealer,
         geo,
         metrics,
+        touches: realtime::presence::Touches::default(),
         shutdown,
     }))
 }
@@ -268,6 +271,7 @@ pub async fn start(
     }
     let router = router(state.clone()).await?;
     tokio::spawn(realtime::presence::expire_visitors(state.clone()));
+    tokio::spawn(realtime::presence::write_touches(state.clone()));
     tokio::spawn(prune_limits(state.limits.clone()));
     tokio::spawn(retention::run(state.clone()));
     tokio::spawn(count_earlier_conversations(state.clone()));
@@ -285,7 +289,14 @@ pub async fn start(
         let _ = stop.send(true);
     };
     let config = state.config.clone();
-    Ok((local, async move { serve(listener, router, &config, shutdown).await }))
+    Ok((local, async move {
+        let served = serve(listener, router, &config, shutdown).await;
+        // The heartbeats taken while draining are written before the process ends.
+        if let Err(error) = state.touches.flush(&state.store).await {
+            tracing::warn!(%error, "writing the last heartbeats failed");
+        }
+        served
+    }))
 }
 
 /// Counts conversations from before reports existed into the report rollups, a batch per

@@ -502,10 +502,22 @@ impl VisitorService for VisitorApi {
         let visitor = auth::visitor(&request)?;
         self.state.limits.check(Limit::HeartbeatsPerVisitor, &visitor.visitor_id).await?;
         let url = rules::clip(&request.get_ref().url, rules::MAX_URL_CHARS);
+        let now = now_ms();
+        // Most heartbeats only say "still here": kept and written together (presence::Touches).
+        let current = self.own_visitor(&visitor).await?;
+        let touches = &self.state.touches;
+        let seen = touches.pending(&visitor.visitor_id).unwrap_or(0).max(current.last_seen_at);
+        let quiet = current.online
+            && (url.is_empty() || url == current.current_url)
+            && rules::visit_start(current.visit_started_at, seen, now, self.state.store.visit_timeout_ms())
+                == current.visit_started_at;
+        if quiet && touches.touch(&visitor.visitor_id, now) {
+            return Ok(Response::new(pb::HeartbeatResponse {}));
+        }
         let change = VisitorChange {
             current_url: Some(url).filter(|u| !u.is_empty()),
             online: Some(true),
-            last_seen_at: Some(now_ms()),
+            last_seen_at: Some(now),
             ..VisitorChange::default()
         };
         self.update(&visitor, change, None).await?;

@@ -1,4 +1,5 @@
-//! What a batch of sends reads and writes for several rows at once, per backend.
+//! What a batch of sends (or of heartbeats' touches) reads and writes for several rows at
+//! once, per backend.
 //!
 //! The two backends want opposite shapes. On PostgreSQL every statement is a round trip
 //! under the workspace lock, so a batch uses one statement for all its rows (`= ANY`, and
@@ -14,7 +15,7 @@ use diesel_async::RunQueryDsl;
 
 use super::StoreError;
 use super::models::{ConversationRow, EventRow, MessageRow};
-use super::prepared::{LockWorkspace, NumberEvents, PlainUpdateOne, pg};
+use super::prepared::{LockWorkspace, NumberEvents, PlainUpdateOne, TouchVisitor, pg};
 use super::schema::{conversations, events, messages, visitors};
 use super::sends::PlainRow;
 use crate::domain::id::{ConversationId, VisitorId, WorkspaceId};
@@ -38,6 +39,10 @@ pub(crate) trait ManyRows {
     async fn newest_visible(&mut self, visitors: &[&VisitorId]) -> Result<Vec<Newest>, StoreError>;
     async fn insert_messages(&mut self, rows: &[MessageRow]) -> Result<(), StoreError>;
     async fn insert_events(&mut self, rows: &[EventRow]) -> Result<(), StoreError>;
+    /// Moves each visitor's `last_seen_at` forward to the time given (never back), and
+    /// nothing else: no lock of their workspace and no event (see
+    /// [`crate::realtime::presence::Touches`]).
+    async fn touch_visitors(&mut self, seen: &[(VisitorId, i64)]) -> Result<(), StoreError>;
 
     /// [`Self::conversations_with_names`] and [`Self::messages_by_key`]; on PostgreSQL in
     /// one round trip (pipelined: both are reads, so their order does not matter).
@@ -183,6 +188,13 @@ impl ManyRows for super::SqliteWriter {
         Ok(())
     }
 
+    async fn touch_visitors(&mut self, seen: &[(VisitorId, i64)]) -> Result<(), StoreError> {
+        for (visitor_id, at) in seen {
+            TouchVisitor { visitor_id: visitor_id.as_str(), seen: *at }.execute(self).await?;
+        }
+        Ok(())
+    }
+
     async fn read_batch(
         &mut self,
         ids: &[&ConversationId],
@@ -262,6 +274,32 @@ impl ManyRows for diesel_async::AsyncPgConnection {
         if !rows.is_empty() {
             pg::InsertEvents::new(rows).execute(self).await?;
         }
+        Ok(())
+    }
+
+    async fn touch_visitors(&mut self, seen: &[(VisitorId, i64)]) -> Result<(), StoreError> {
+        use diesel::sql_types::{Array, BigInt, Text};
+        if seen.is_empty() {
+            return Ok(());
+        }
+        let mut sorted: Vec<&(VisitorId, i64)> = seen.iter().collect();
+        sorted.sort_by(|a, b| a.0.as_str().cmp(b.0.as_str()));
+        let ids: Vec<&str> = sorted.iter().map(|(id, _)| id.as_str()).collect();
+        let at: Vec<i64> = sorted.iter().map(|(_, at)| *at).collect();
+        // Rows locked in id order first: another replica's touches of some of the same
+        // visitors then wait instead of deadlocking (other writers lock one visitor row).
+        diesel::sql_query("SELECT id FROM visitors WHERE id = ANY($1) ORDER BY id FOR UPDATE")
+            .bind::<Array<Text>, _>(&ids)
+            .execute(self)
+            .await?;
+        diesel::sql_query(
+            "UPDATE visitors SET last_seen_at = t.seen FROM unnest($1::text[], $2::bigint[]) AS t(id, seen) \
+             WHERE visitors.id = t.id AND visitors.last_seen_at < t.seen",
+        )
+        .bind::<Array<Text>, _>(&ids)
+        .bind::<Array<BigInt>, _>(&at)
+        .execute(self)
+        .await?;
         Ok(())
     }
 

@@ -4,7 +4,8 @@
 //! one was parsed and planned anew: on PostgreSQL that is a round trip of its own (Parse and
 //! Describe) before the one that runs it, and on SQLite a `sqlite3_prepare` on the writer.
 //! Here: the two that run in every write of a workspace (the lock taken first, and the
-//! event-log append), SQLite's per-row update of a send batch, and PostgreSQL's batch
+//! event-log append), SQLite's per-row update of a send batch and of heartbeats' touches,
+//! and PostgreSQL's batch
 //! statements ([`pg`]; diesel caches no PostgreSQL `INSERT` either). Each type is its
 //! statement's cache key (a static `QueryId`).
 
@@ -112,6 +113,36 @@ where
         out.push_sql(" THEN last_seq + 1 ELSE visitor_read_seq END WHERE id = ");
         out.push_bind_param::<Text, str>(row.conversation_id.as_str())?;
         out.push_sql(" RETURNING last_seq");
+        Ok(())
+    }
+}
+
+/// `UPDATE visitors SET last_seen_at = $1 WHERE id = $2 AND last_seen_at < $1`: one
+/// heartbeat's touch ([`crate::realtime::presence::Touches`]) as SQLite writes them, a
+/// cached statement per row. Never moves `last_seen_at` back.
+pub struct TouchVisitor<'a> {
+    pub visitor_id: &'a str,
+    pub seen: i64,
+}
+
+impl QueryId for TouchVisitor<'_> {
+    type QueryId = TouchVisitor<'static>;
+    const HAS_STATIC_QUERY_ID: bool = true;
+}
+
+impl<DB> QueryFragment<DB> for TouchVisitor<'_>
+where
+    DB: Backend + HasSqlType<Text> + HasSqlType<BigInt>,
+    str: ToSql<Text, DB>,
+    i64: ToSql<BigInt, DB>,
+{
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
+        out.push_sql("UPDATE visitors SET last_seen_at = ");
+        out.push_bind_param::<BigInt, i64>(&self.seen)?;
+        out.push_sql(" WHERE id = ");
+        out.push_bind_param::<Text, str>(self.visitor_id)?;
+        out.push_sql(" AND last_seen_at < ");
+        out.push_bind_param::<BigInt, i64>(&self.seen)?;
         Ok(())
     }
 }

@@ -195,6 +195,51 @@ async fn a_pause_starts_a_new_visit(backend: Backend) {
 }
 on_both_backends!(a_pause_starts_a_new_visit);
 
+/// A heartbeat that changes nothing agents see is not announced, and its time reaches the
+/// stored last-seen time within the write interval (`presence::Touches`); a heartbeat from
+/// another page is announced, and stored, at once.
+async fn quiet_heartbeats_are_written_together(backend: Backend) {
+    use pb::watch_workspace_response::Event;
+    use tokio_stream::StreamExt as _;
+    let server = TestServer::start(backend).await;
+    let s = setup(&server, "beats@example.com").await;
+    view(&s.visitor, "/a").await;
+    let first = millis(profile(&s.agent, &s.visitor_id).await.last_seen_time);
+    let mut agents =
+        s.agent.conversations().watch_workspace(pb::WatchWorkspaceRequest::default()).await.unwrap().into_inner();
+    let beat = |path: &str| pb::HeartbeatRequest { url: format!("https://shop.example{path}") };
+
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    s.visitor.visitor().heartbeat(beat("/a")).await.unwrap();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    let quiet = loop {
+        let seen = millis(profile(&s.agent, &s.visitor_id).await.last_seen_time);
+        if seen > first || tokio::time::Instant::now() > deadline {
+            break seen;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert!(quiet > first, "the quiet heartbeat's time was written within 5 s: {quiet} vs {first}");
+
+    s.visitor.visitor().heartbeat(beat("/b")).await.unwrap();
+    let after_move = profile(&s.agent, &s.visitor_id).await;
+    assert_eq!(after_move.current_url, "https://shop.example/b", "a new page is stored at once");
+    assert!(millis(after_move.last_seen_time) > quiet);
+    // The first change agents hear of is the new page: the quiet heartbeat said nothing.
+    let change = loop {
+        let item = tokio::time::timeout(Duration::from_secs(10), agents.next()).await.unwrap().unwrap().unwrap();
+        if let Some(Event::VisitorChanged(change)) = item.event {
+            break change;
+        }
+    };
+    assert_eq!(
+        (change.id.as_str(), change.current_url.as_deref()),
+        (s.visitor_id.as_str(), Some("https://shop.example/b"))
+    );
+    server.stop().await;
+}
+on_both_backends!(quiet_heartbeats_are_written_together);
+
 /// When a browser identifies as a user the workspace already knows, the pages it viewed
 /// join that user's history (and the cap still holds).
 async fn identified_pages_follow_the_user(backend: Backend) {

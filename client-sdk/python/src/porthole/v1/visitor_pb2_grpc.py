@@ -226,8 +226,10 @@ class VisitorServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def Heartbeat(self, request, context):
-        """Tells the server the visitor is still on the site (every 30 s or so).
-        Errors: UNAUTHENTICATED.
+        """Tells the server the visitor is still on the site (every 30 s or so). A heartbeat
+        that changes nothing agents see (online, same page, same visit) reaches the stored
+        last-seen time within 2 s; one that does is stored and announced at once.
+        Errors: UNAUTHENTICATED, NOT_FOUND (the visitor was deleted).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

@@ -3413,8 +3413,10 @@ export const VisitorServiceDefinition = {
       options: {},
     },
     /**
-     * Tells the server the visitor is still on the site (every 30 s or so).
-     * Errors: UNAUTHENTICATED.
+     * Tells the server the visitor is still on the site (every 30 s or so). A heartbeat
+     * that changes nothing agents see (online, same page, same visit) reaches the stored
+     * last-seen time within 2 s; one that does is stored and announced at once.
+     * Errors: UNAUTHENTICATED, NOT_FOUND (the visitor was deleted).
      */
     heartbeat: {
       name: "Heartbeat",
