@@ -76,7 +76,7 @@ run compare-postgres compare --backend postgres "${chat_load[@]}" --search-durat
 # visitor every 60 s, the widget's heartbeats, 20 agents) on Porthole and the peer, and the
 # largest N each carries with p99 ≤ 50 ms. Its points set up thousands of visitors each: the
 # longest part of the set.
-realistic_load=(--visitors 1000 --duration 30 --warmup 5 --search-duration 15 --search-max 20000)
+realistic_load=(--visitors 1000 --duration 30 --warmup 5 --search-duration 15 --search-max 48000)
 run realistic-sqlite realistic "${realistic_load[@]}"
 run realistic-postgres realistic --backend postgres "${realistic_load[@]}"
 
