@@ -34,16 +34,7 @@ pub struct Touches {
 impl Touches {
     /// Records that `visitor` was seen at `at`; false when full (write the heartbeat now).
     pub fn touch(&self, visitor: &VisitorId, at: i64) -> bool {
-        let mut pending = self.pending.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(seen) = pending.get_mut(visitor) {
-            *seen = (*seen).max(at);
-            return true;
-        }
-        if pending.len() >= MAX_PENDING {
-            return false;
-        }
-        pending.insert(visitor.clone(), at);
-        true
+        keep_newest(&mut self.pending.lock().unwrap_or_else(PoisonError::into_inner), visitor, at, MAX_PENDING)
     }
 
     /// When `visitor` was last seen, if that is not written yet.
@@ -60,14 +51,30 @@ impl Touches {
         }
         let written = store.touch_visitors(&taken).await;
         if written.is_err() {
+            // They go back beside the touches that came meanwhile (which stop at MAX_PENDING),
+            // up to twice that while the store fails; a visitor left out loses one beat of the
+            // two or more it sends before it would be swept offline.
             let mut pending = self.pending.lock().unwrap_or_else(PoisonError::into_inner);
-            for (visitor, at) in taken {
-                let seen = pending.entry(visitor).or_insert(at);
-                *seen = (*seen).max(at);
+            for (visitor, at) in &taken {
+                keep_newest(&mut pending, visitor, *at, 2 * MAX_PENDING);
             }
         }
         written
     }
+}
+
+/// Keeps the newer of `at` and the time pending for `visitor`; false when `visitor` has none
+/// and `pending` already holds `cap` visitors.
+fn keep_newest(pending: &mut HashMap<VisitorId, i64>, visitor: &VisitorId, at: i64, cap: usize) -> bool {
+    if let Some(seen) = pending.get_mut(visitor) {
+        *seen = (*seen).max(at);
+        return true;
+    }
+    if pending.len() >= cap {
+        return false;
+    }
+    pending.insert(visitor.clone(), at);
+    true
 }
 
 /// Writes the heartbeats' [`Touches`] every [`FLUSH_EVERY`] until shutdown (the server

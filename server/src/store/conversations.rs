@@ -328,7 +328,7 @@ impl Store {
         // Batched with the sends that arrive meanwhile (group commit, see `store::sends`).
         let result = match self.backend() {
             Backend::Sqlite { sends, .. } => sends.send(new.clone(), grace).await,
-            Backend::Postgres { sends, .. } => sends.send(new.clone(), grace).await,
+            Backend::Postgres { sends, .. } => sends.write((new.clone(), grace)).await,
         };
         match result {
             // Two retries raced past the duplicate check: the loser returns the winner's message.

@@ -19,6 +19,7 @@ pub mod checkpoint;
 mod columns;
 pub mod conversations;
 pub mod events;
+mod group_commit;
 pub mod jobs;
 pub mod knowledge;
 mod many_rows;
@@ -110,6 +111,8 @@ pub enum Backend {
         pool: Pool<AsyncPgConnection>,
         /// Message sends, batched per workspace (group commit).
         sends: sends::PgSends,
+        /// Visitor updates (page views, presence changes), batched per workspace likewise.
+        visitor_updates: group_commit::WorkspaceBatches<visitors::VisitorUpdate>,
     },
 }
 
@@ -256,7 +259,8 @@ impl Store {
         // Fail at start, with the cause, rather than on the first request.
         drop(pool.get().await.map_err(StoreError::connection)?);
         let sends = sends::PgSends::new(pool.clone());
-        Ok(Backend::Postgres { pool, sends })
+        let visitor_updates = group_commit::WorkspaceBatches::new(pool.clone());
+        Ok(Backend::Postgres { pool, sends, visitor_updates })
     }
 
     /// Applies pending migrations (idempotent; safe with several replicas starting at once

@@ -134,6 +134,14 @@ pub(crate) trait Writes: Reads + ManyRows {
     /// visitor.
     async fn prune_page_views(&mut self, visitor_id: &VisitorId) -> Result<(), StoreError>;
 
+    /// [`Store::update_visitor`](super::Store::update_visitor)'s work, under the workspace's
+    /// lock taken by the caller: the visitor as updated and the events logged, or `None`
+    /// when there is no such visitor.
+    async fn update_visitor(
+        &mut self,
+        update: &super::visitors::VisitorUpdate,
+    ) -> Result<Option<(crate::realtime::payload::Visitor, Vec<Event>)>, StoreError>;
+
     /// Sets an account's password hash and ends every session of the account (its refresh
     /// tokens are revoked; access tokens stop at their next call).
     async fn set_password(&mut self, user_id: &UserId, password_hash: &str, now: i64) -> Result<(), StoreError>;

@@ -5,19 +5,19 @@
 //! ([`Writes::send_batch`](super::queries::Writes::send_batch)), so a busy workspace pays
 //! one commit (one WAL flush) and one hold of its row lock per batch instead of per
 //! message. On SQLite the single writer takes every workspace's sends ([`SendQueue`]); on
-//! PostgreSQL each workspace has its own batches ([`PgSends`]), so workspaces still commit
-//! side by side on their own connections.
+//! PostgreSQL each workspace has its own batches ([`PgSends`], `group_commit`), so
+//! workspaces still commit side by side on their own connections.
 //!
 //! **Invariant:** each send keeps its own outcome. A refusal is a value, never an error; a
 //! batch whose transaction fails is stored again one send per transaction, so a send that
 //! fails for itself (a key raced in by another replica, say) never sinks the others.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::future::Future;
 
 use diesel_async::AsyncPgConnection;
 use diesel_async::pooled_connection::deadpool::Pool;
 
+use super::group_commit::{Batched, MAX_BATCH, WorkspaceBatches, answer, stopped};
 use super::models::{AttachmentRow, ConversationRow, MessageRow};
 use super::queries::Writes as _;
 use super::transaction::transaction;
@@ -27,14 +27,11 @@ use crate::domain::id::{UserId, WorkspaceId};
 use crate::domain::routing::Responder;
 use crate::store::conversations::{SendOutcome, VISITOR_FALLBACK_NAME, retried};
 
-/// Most sends in one transaction (bounds how long one commit holds the others' answers).
-pub const MAX_BATCH: usize = 64;
-
 /// A send with the agent grace period routing uses if it requeues the conversation.
 pub(crate) type Work = (MessageToSend, i64);
 
 /// Each send's outcome, in the order given; `Err` of the whole: nothing was stored.
-pub(crate) type BatchOutcome = Result<Vec<Result<SendOutcome, StoreError>>, StoreError>;
+pub(crate) type BatchOutcome = super::group_commit::BatchOutcome<SendOutcome>;
 
 /// The checks before anything is written: the conversation is the caller's and the key is
 /// new. `Ok(Err(outcome))`: the send ends here with that outcome.
@@ -264,28 +261,6 @@ struct SendJob {
     reply: tokio::sync::oneshot::Sender<Result<SendOutcome, StoreError>>,
 }
 
-fn stopped() -> StoreError {
-    StoreError::Connection("the database writer task has stopped".to_owned())
-}
-
-/// Sends every reply; a whole batch's failure goes to each of its senders.
-fn answer(replies: Vec<tokio::sync::oneshot::Sender<Result<SendOutcome, StoreError>>>, outcomes: BatchOutcome) {
-    match outcomes {
-        Ok(outcomes) => {
-            for (reply, outcome) in replies.into_iter().zip(outcomes) {
-                // The caller may have gone (request cancelled); what committed stays.
-                let _ = reply.send(outcome);
-            }
-        }
-        Err(error) => {
-            let message = error.to_string();
-            for reply in replies {
-                let _ = reply.send(Err(StoreError::Batch(message.clone())));
-            }
-        }
-    }
-}
-
 impl SendQueue {
     /// Starts the writer task on the current tokio runtime; it ends when every clone of
     /// the queue is dropped.
@@ -323,105 +298,17 @@ impl SendQueue {
     }
 }
 
-/// PostgreSQL group commit, per workspace: the first send of a workspace with nothing in
-/// flight starts a task that stores it, then whatever arrived meanwhile as one batch, and so
-/// on until none is waiting. A workspace's sends serialise on its row lock anyway; this
-/// holds the lock for one commit per batch. Other workspaces' batches run beside it.
-#[derive(Clone)]
-pub struct PgSends {
-    pool: Pool<AsyncPgConnection>,
-    /// Sends waiting per workspace; a workspace is present exactly while its task runs.
-    waiting: Arc<Mutex<HashMap<WorkspaceId, Vec<SendJob>>>>,
-}
+/// PostgreSQL group commit of sends, per workspace (`group_commit`).
+pub type PgSends = WorkspaceBatches<Work>;
 
-impl PgSends {
-    pub fn new(pool: Pool<AsyncPgConnection>) -> Self {
-        Self { pool, waiting: Arc::default() }
+impl Batched for Work {
+    type Outcome = SendOutcome;
+
+    fn workspace_id(&self) -> &WorkspaceId {
+        &self.0.workspace_id
     }
 
-    /// Stores one message through its workspace's next batch.
-    pub async fn send(&self, new: MessageToSend, grace: i64) -> Result<SendOutcome, StoreError> {
-        let (reply, answer) = tokio::sync::oneshot::channel();
-        let workspace_id = new.workspace_id.clone();
-        let job = SendJob { work: (new, grace), reply };
-        let start = {
-            let mut waiting = self.waiting.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-            match waiting.get_mut(&workspace_id) {
-                Some(jobs) => {
-                    jobs.push(job);
-                    false
-                }
-                None => {
-                    waiting.insert(workspace_id.clone(), vec![job]);
-                    true
-                }
-            }
-        };
-        if start {
-            // A task, not the caller: a cancelled request must not stop the others' batch.
-            tokio::spawn(self.clone().run(workspace_id));
-        }
-        answer.await.map_err(|_| stopped())?
-    }
-
-    /// Takes up to [`MAX_BATCH`] of the workspace's waiting sends; none left ends its task.
-    fn next_batch(&self, workspace_id: &WorkspaceId) -> Vec<SendJob> {
-        let mut waiting = self.waiting.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        let Some(jobs) = waiting.get_mut(workspace_id) else { return Vec::new() };
-        if jobs.is_empty() {
-            waiting.remove(workspace_id);
-            return Vec::new();
-        }
-        let rest = jobs.split_off(jobs.len().min(MAX_BATCH));
-        std::mem::replace(jobs, rest)
-    }
-
-    async fn run(self, workspace_id: WorkspaceId) {
-        // Should the task end any other way (a panic), its waiting senders are told and the
-        // workspace's next send starts a new task.
-        let _guard = Forget { waiting: &self.waiting, workspace_id: &workspace_id };
-        loop {
-            let batch = self.next_batch(&workspace_id);
-            if batch.is_empty() {
-                return;
-            }
-            let (work, replies): (Vec<_>, Vec<_>) = batch.into_iter().map(|j| (j.work, j.reply)).unzip();
-            let outcomes = self.store(&work).await;
-            answer(replies, outcomes);
-        }
-    }
-
-    async fn store(&self, work: &[Work]) -> BatchOutcome {
-        let mut pooled = self.pool.get().await.map_err(StoreError::from_pool)?;
-        let conn = &mut *pooled;
-        let shared = async { transaction!(conn, { conn.send_batch(work, true).await }) }.await;
-        if shared.is_ok() || work.len() == 1 {
-            return shared;
-        }
-        // One send's statement failed the batch: each send again in a transaction of its own.
-        let mut outcomes = Vec::with_capacity(work.len());
-        for one in work {
-            let alone = async { transaction!(conn, { conn.send_batch(std::slice::from_ref(one), false).await }) }.await;
-            outcomes.push(match alone {
-                // `send_batch` answers each send it is given; an empty answer would be a bug.
-                Ok(mut outcome) => outcome
-                    .pop()
-                    .unwrap_or_else(|| Err(StoreError::Batch("a send stored alone had no outcome".to_owned()))),
-                Err(error) => Err(error),
-            });
-        }
-        Ok(outcomes)
-    }
-}
-
-/// Removes a workspace's entry from [`PgSends::waiting`] when its task ends.
-struct Forget<'a> {
-    waiting: &'a Mutex<HashMap<WorkspaceId, Vec<SendJob>>>,
-    workspace_id: &'a WorkspaceId,
-}
-
-impl Drop for Forget<'_> {
-    fn drop(&mut self) {
-        self.waiting.lock().unwrap_or_else(std::sync::PoisonError::into_inner).remove(self.workspace_id);
+    fn store(conn: &mut AsyncPgConnection, work: &[Self], shared: bool) -> impl Future<Output = BatchOutcome> + Send {
+        conn.send_batch(work, shared)
     }
 }

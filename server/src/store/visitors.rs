@@ -2,13 +2,15 @@
 
 use crate::domain::id::{VisitorId, WorkspaceId};
 use diesel::prelude::*;
-use diesel_async::RunQueryDsl;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 use super::events::NewEvent;
-use super::models::{NewPageView, PageViewRow, VisitorRow};
+use super::group_commit::{BatchOutcome, Batched};
+use super::models::{PageViewRow, VisitorRow};
 use super::queries::{ManyRows as _, Writes as _};
 use super::schema::{conversations, page_views, visitors};
-use super::{Store, StoreError, read, write};
+use super::transaction::transaction;
+use super::{Backend, Store, StoreError, read, write};
 use crate::domain::visitor as rules;
 use crate::realtime::event::{Event, EventBody};
 use crate::realtime::payload::{Visitor, VisitorDelta};
@@ -17,7 +19,7 @@ use crate::realtime::payload::{Visitor, VisitorDelta};
 const TOUCHES_PER_TRANSACTION: usize = 500;
 
 /// A change to a visitor's profile or activity; `None` leaves a field as it is.
-#[derive(Debug, Default, AsChangeset)]
+#[derive(Clone, Debug, Default, AsChangeset)]
 #[diesel(table_name = visitors)]
 pub struct VisitorChange {
     pub name: Option<String>,
@@ -49,9 +51,42 @@ pub struct PageView {
     pub referrer: String,
 }
 
+/// One visitor's update ([`Store::update_visitor`]), a batch's item on PostgreSQL.
+pub struct VisitorUpdate {
+    pub workspace_id: WorkspaceId,
+    pub visitor_id: VisitorId,
+    pub change: VisitorChange,
+    pub page_view: Option<PageView>,
+    /// Logs a VisitorChanged event when something agents see changed.
+    pub announce: bool,
+    pub now: i64,
+    /// The store's [`Store::visit_timeout_ms`].
+    pub visit_timeout_ms: i64,
+}
+
+impl Batched for VisitorUpdate {
+    /// The visitor as updated and the events logged; `None`: no such visitor.
+    type Outcome = Option<(Visitor, Vec<Event>)>;
+
+    fn workspace_id(&self) -> &WorkspaceId {
+        &self.workspace_id
+    }
+
+    async fn store(conn: &mut AsyncPgConnection, updates: &[Self], _shared: bool) -> BatchOutcome<Self::Outcome> {
+        let Some(first) = updates.first() else { return Ok(Vec::new()) };
+        conn.lock_workspace(&first.workspace_id).await?;
+        let mut outcomes = Vec::with_capacity(updates.len());
+        for update in updates {
+            // One failing fails the transaction: `group_commit` then stores each alone.
+            outcomes.push(Ok(conn.update_visitor(update).await?));
+        }
+        Ok(outcomes)
+    }
+}
+
 /// Applies the visit rule to an activity at `change.last_seen_at` (if any): it continues
 /// `before`'s visit or starts a new one.
-fn with_visit(mut change: VisitorChange, before: &VisitorRow, timeout_ms: i64) -> VisitorChange {
+pub(crate) fn with_visit(mut change: VisitorChange, before: &VisitorRow, timeout_ms: i64) -> VisitorChange {
     change.visit_started_at = change
         .last_seen_at
         .map(|seen| rules::visit_start(before.visit_started_at, before.last_seen_at, seen, timeout_ms));
@@ -60,7 +95,7 @@ fn with_visit(mut change: VisitorChange, before: &VisitorRow, timeout_ms: i64) -
 
 /// The event telling agents what changed about a visitor (only that: the log and the bus
 /// carry a page view, not the visitor's attributes).
-fn visitor_event(visitor_id: &VisitorId, changes: VisitorDelta) -> NewEvent {
+pub(crate) fn visitor_event(visitor_id: &VisitorId, changes: VisitorDelta) -> NewEvent {
     NewEvent {
         conversation_id: None,
         visitor_id: Some(visitor_id.to_owned()),
@@ -101,7 +136,9 @@ impl Store {
     /// Applies `change` (an activity when it sets `last_seen_at`: it continues the current
     /// visit or starts a new one), records `page_view` in the visitor's history (keeping the
     /// newest [`rules::MAX_PAGE_VIEWS_KEPT`]), and (when `announce`) logs a VisitorChanged
-    /// event for agents. `None` when the visitor does not exist.
+    /// event for agents. `None` when the visitor does not exist. On PostgreSQL the updates
+    /// of a workspace that arrive together share a transaction (`group_commit`): on a busy
+    /// site page views are most of its writes.
     pub async fn update_visitor(
         &self,
         workspace_id: &WorkspaceId,
@@ -111,54 +148,27 @@ impl Store {
         announce: bool,
         now: i64,
     ) -> Result<Option<(Visitor, Vec<Event>)>, StoreError> {
-        let timeout_ms = self.visit_timeout_ms();
-        write!(self, workspace = workspace_id, |conn| {
-            let target =
-                visitors::table.filter(visitors::workspace_id.eq(workspace_id)).filter(visitors::id.eq(visitor_id));
-            let Some(before) = target.select(VisitorRow::as_select()).first(conn).await.optional()? else {
-                return Ok(None);
-            };
-            let change = with_visit(change, &before, timeout_ms);
-            if let Some(view) = &page_view {
-                diesel::update(target).set(visitors::page_views.eq(visitors::page_views + 1)).execute(conn).await?;
-                diesel::insert_into(page_views::table)
-                    .values(NewPageView {
-                        workspace_id: workspace_id.to_owned(),
-                        visitor_id: visitor_id.to_owned(),
-                        url: view.url.clone(),
-                        title: view.title.clone(),
-                        referrer: view.referrer.clone(),
-                        viewed_at: now,
-                    })
-                    .execute(conn)
-                    .await?;
-                conn.prune_page_views(visitor_id).await?;
+        let update = VisitorUpdate {
+            workspace_id: workspace_id.to_owned(),
+            visitor_id: visitor_id.to_owned(),
+            change,
+            page_view,
+            announce,
+            now,
+            visit_timeout_ms: self.visit_timeout_ms(),
+        };
+        match self.backend() {
+            Backend::Postgres { visitor_updates, .. } => visitor_updates.write(update).await,
+            Backend::Sqlite { writer, .. } => {
+                let mut pooled = writer.get().await.map_err(StoreError::from_pool)?;
+                let _timer = self.query_timer(crate::metrics::QueryOp::Write);
+                let conn = &mut *pooled;
+                transaction!(conn, {
+                    conn.lock_workspace(workspace_id).await?;
+                    conn.update_visitor(&update).await
+                })
             }
-            let visitor: VisitorRow =
-                diesel::update(target).set(&change).returning(VisitorRow::as_returning()).get_result(conn).await?;
-            // Heartbeats are announced only when something agents see changed.
-            let changed = visitor.online != before.online
-                || visitor.current_url != before.current_url
-                || visitor.name != before.name
-                || visitor.email != before.email
-                || visitor.attributes != before.attributes
-                || visitor.visit_started_at != before.visit_started_at
-                || visitor.country_code != before.country_code
-                || visitor.city != before.city
-                || page_view.is_some();
-            let events = if announce && changed {
-                let mut changes = visitor.changes_since(&before);
-                // Their first page view is when agents first hear of them: say that they are
-                // here, so that a dashboard not listing them yet fetches them.
-                if before.page_views == 0 && page_view.is_some() {
-                    changes.online = Some(visitor.online);
-                }
-                conn.append_events(workspace_id, now, vec![visitor_event(&visitor.id, changes)]).await?
-            } else {
-                Vec::new()
-            };
-            Ok(Some((visitor.to_payload(), events)))
-        })
+        }
     }
 
     /// Moves these visitors' `last_seen_at` forward (never back): heartbeats that changed

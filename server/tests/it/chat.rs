@@ -659,30 +659,16 @@ on_both_backends!(retried_send_lookup_stays_inside_the_callers_conversation);
 /// Makes the database itself refuse to store messages whose body is `boom` (a failure
 /// inside the write transaction, not a business outcome).
 async fn refuse_boom_messages(server: &TestServer) {
-    use diesel::Connection as _;
-    use diesel::connection::SimpleConnection as _;
-    match server.database.as_ref().unwrap() {
-        porthole_server::config::DatabaseConfig::Sqlite(path) => {
-            let mut conn = diesel::SqliteConnection::establish(&path.to_string_lossy()).unwrap();
-            conn.batch_execute(
-                "CREATE TRIGGER boom BEFORE INSERT ON messages WHEN NEW.body = 'boom' \
-                 BEGIN SELECT RAISE(ABORT, 'boom refused'); END;",
-            )
-            .unwrap();
-        }
-        porthole_server::config::DatabaseConfig::Postgres(url) => {
-            use diesel_async::{AsyncConnection as _, SimpleAsyncConnection as _};
-            let mut conn = diesel_async::AsyncPgConnection::establish(url).await.unwrap();
-            conn.batch_execute(
-                "CREATE FUNCTION boom() RETURNS trigger AS $$ BEGIN \
-                   IF NEW.body = 'boom' THEN RAISE EXCEPTION 'boom refused'; END IF; RETURN NEW; \
-                 END $$ LANGUAGE plpgsql; \
-                 CREATE TRIGGER boom BEFORE INSERT ON messages FOR EACH ROW EXECUTE FUNCTION boom();",
-            )
-            .await
-            .unwrap();
-        }
-    }
+    common::execute_sql(
+        server,
+        "CREATE TRIGGER boom BEFORE INSERT ON messages WHEN NEW.body = 'boom' \
+         BEGIN SELECT RAISE(ABORT, 'boom refused'); END;",
+        "CREATE FUNCTION boom() RETURNS trigger AS $$ BEGIN \
+           IF NEW.body = 'boom' THEN RAISE EXCEPTION 'boom refused'; END IF; RETURN NEW; \
+         END $$ LANGUAGE plpgsql; \
+         CREATE TRIGGER boom BEFORE INSERT ON messages FOR EACH ROW EXECUTE FUNCTION boom();",
+    )
+    .await;
 }
 
 /// Many conversations sending at once (on SQLite they share group-committed transactions):

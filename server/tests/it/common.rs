@@ -202,6 +202,23 @@ pub async fn start_session(server: &TestServer, request: pb::StartSessionRequest
     (visitor, session.visitor.unwrap().id)
 }
 
+/// Runs SQL on the test server's database behind its back: `sqlite` or `postgres`, by
+/// backend (e.g. a trigger that makes the database refuse some rows).
+pub async fn execute_sql(server: &TestServer, sqlite: &str, postgres: &str) {
+    use diesel::Connection as _;
+    use diesel::connection::SimpleConnection as _;
+    match server.database.as_ref().unwrap() {
+        DatabaseConfig::Sqlite(path) => {
+            let mut conn = diesel::SqliteConnection::establish(&path.to_string_lossy()).unwrap();
+            conn.batch_execute(sqlite).unwrap();
+        }
+        DatabaseConfig::Postgres(url) => {
+            let mut conn = AsyncPgConnection::establish(url).await.unwrap();
+            conn.batch_execute(postgres).await.unwrap();
+        }
+    }
+}
+
 /// Starts an anonymous visitor session on a widget.
 pub async fn start_visitor(server: &TestServer, widget_token: &str) -> (Porthole, String) {
     start_session(server, pb::StartSessionRequest { widget_token: widget_token.into(), ..Default::default() }).await

@@ -240,6 +240,85 @@ async fn quiet_heartbeats_are_written_together(backend: Backend) {
 }
 on_both_backends!(quiet_heartbeats_are_written_together);
 
+/// Page views of many visitors at once (on PostgreSQL a workspace's share transactions,
+/// `store::group_commit`): each is stored once and announced once, in log order, with the
+/// count it makes; one the database refuses fails alone, and the others of its batch stay.
+async fn concurrent_page_views_are_each_stored_once(backend: Backend) {
+    use pb::watch_workspace_response::Event;
+    use std::collections::HashMap;
+    use tokio_stream::StreamExt as _;
+    const VISITORS: usize = 8;
+    const TASKS: usize = 2;
+    const EACH: usize = 4;
+    let server = TestServer::start(backend).await;
+    let s = setup(&server, "crowd@example.com").await;
+    common::execute_sql(
+        &server,
+        "CREATE TRIGGER boom BEFORE INSERT ON page_views WHEN NEW.url LIKE '%/boom' \
+         BEGIN SELECT RAISE(ABORT, 'boom refused'); END;",
+        "CREATE FUNCTION boom() RETURNS trigger AS $$ BEGIN \
+           IF NEW.url LIKE '%/boom' THEN RAISE EXCEPTION 'boom refused'; END IF; RETURN NEW; \
+         END $$ LANGUAGE plpgsql; \
+         CREATE TRIGGER boom BEFORE INSERT ON page_views FOR EACH ROW EXECUTE FUNCTION boom();",
+    )
+    .await;
+    let mut visitors = Vec::new();
+    for _ in 0..VISITORS {
+        visitors.push(common::start_visitor(&server, &s.widget.public_token).await);
+    }
+    let mut agents =
+        s.agent.conversations().watch_workspace(pb::WatchWorkspaceRequest::default()).await.unwrap().into_inner();
+    let mut tasks = Vec::new();
+    for (v, (visitor, _)) in visitors.iter().enumerate() {
+        for t in 0..TASKS {
+            let visitor = visitor.clone();
+            tasks.push(tokio::spawn(async move {
+                for i in 0..EACH {
+                    view(&visitor, &format!("/v{v}/t{t}/{i}")).await;
+                }
+            }));
+        }
+        let visitor = visitor.clone();
+        tasks.push(tokio::spawn(async move {
+            let request = pb::RecordPageViewRequest { url: "https://shop.example/boom".into(), ..Default::default() };
+            let refused = visitor.visitor().record_page_view(request).await.unwrap_err();
+            assert_eq!(refused.code(), Code::Internal, "{refused:?}");
+        }));
+    }
+    for task in tasks {
+        task.await.unwrap();
+    }
+
+    let views = (TASKS * EACH) as i64;
+    for (v, (_, visitor_id)) in visitors.iter().enumerate() {
+        let mut stored = paths(&list(&s.agent, visitor_id, 100, "").await);
+        stored.sort();
+        let mut expected: Vec<String> =
+            (0..TASKS).flat_map(|t| (0..EACH).map(move |i| format!("/v{v}/t{t}/{i}"))).collect();
+        expected.sort();
+        assert_eq!(stored, expected, "visitor {v}: every page once, nothing refused");
+        assert_eq!(profile(&s.agent, visitor_id).await.page_views, views, "visitor {v}'s count");
+    }
+    // Each view announced once: every visitor's counts 1..=8 in order, cursors increasing.
+    let mut counts: HashMap<String, Vec<i64>> = HashMap::new();
+    let mut cursors = Vec::new();
+    while counts.values().map(Vec::len).sum::<usize>() < VISITORS * TASKS * EACH {
+        let item = tokio::time::timeout(Duration::from_secs(10), agents.next()).await.unwrap().unwrap().unwrap();
+        if let Some(Event::VisitorChanged(change)) = item.event
+            && let Some(count) = change.page_views
+        {
+            counts.entry(change.id).or_default().push(count);
+            cursors.push(item.cursor.parse::<i64>().unwrap());
+        }
+    }
+    for (_, visitor_id) in &visitors {
+        assert_eq!(counts.get(visitor_id), Some(&(1..=views).collect::<Vec<_>>()), "{visitor_id}'s announcements");
+    }
+    assert!(cursors.windows(2).all(|w| w[0] < w[1]), "events in log order: {cursors:?}");
+    server.stop().await;
+}
+on_both_backends!(concurrent_page_views_are_each_stored_once);
+
 /// When a browser identifies as a user the workspace already knows, the pages it viewed
 /// join that user's history (and the cap still holds).
 async fn identified_pages_follow_the_user(backend: Backend) {

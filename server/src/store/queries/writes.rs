@@ -15,12 +15,14 @@ use crate::domain::webhook::DeliveryState;
 use crate::domain::widget::WidgetSettings;
 use crate::realtime::event::{Event, EventBody, UpdateCause};
 use crate::realtime::payload::MemberView;
+use crate::realtime::payload::Visitor;
 use crate::store::StoreError;
 use crate::store::conversations::{ChangeOutcome, ConversationChange, SendOutcome, Staged};
 use crate::store::events::NewEvent;
 use crate::store::many_rows::SendRows;
 use crate::store::models::{
-    AttachmentRow, ConversationRow, DeliveryRow, EventRow, JobRow, MembershipRow, MessageRow, UserRow, WebhookRow,
+    AttachmentRow, ConversationRow, DeliveryRow, EventRow, JobRow, MembershipRow, MessageRow, NewPageView, UserRow,
+    VisitorRow, WebhookRow,
 };
 use crate::store::prepared::LockWorkspace;
 use crate::store::queries::{Counts, ManyRows as _, Reads, Writes};
@@ -32,6 +34,7 @@ use crate::store::schema::{
 };
 use crate::store::sends::{self, Plan};
 use crate::store::transaction::transaction;
+use crate::store::visitors::{VisitorUpdate, visitor_event, with_visit};
 use crate::store::webhooks::{NewDelivery, delivery_job};
 
 impl Writes for Conn {
@@ -367,6 +370,60 @@ impl Writes for Conn {
             .await?;
         }
         Ok(())
+    }
+
+    async fn update_visitor(&mut self, update: &VisitorUpdate) -> Result<Option<(Visitor, Vec<Event>)>, StoreError> {
+        let conn = self;
+        let VisitorUpdate { workspace_id, visitor_id, page_view, announce, now, .. } = update;
+        let target =
+            visitors::table.filter(visitors::workspace_id.eq(workspace_id)).filter(visitors::id.eq(visitor_id));
+        let Some(before) = target.select(VisitorRow::as_select()).first(conn).await.optional()? else {
+            return Ok(None);
+        };
+        let change = with_visit(update.change.clone(), &before, update.visit_timeout_ms);
+        if let Some(view) = page_view {
+            diesel::insert_into(page_views::table)
+                .values(NewPageView {
+                    workspace_id: workspace_id.to_owned(),
+                    visitor_id: visitor_id.to_owned(),
+                    url: view.url.clone(),
+                    title: view.title.clone(),
+                    referrer: view.referrer.clone(),
+                    viewed_at: *now,
+                })
+                .execute(conn)
+                .await?;
+            conn.prune_page_views(visitor_id).await?;
+        }
+        // The page view counted in the same statement as the change.
+        let counted = page_view.is_some().then(|| visitors::page_views.eq(visitors::page_views + 1));
+        let visitor: VisitorRow = diesel::update(target)
+            .set((&change, counted))
+            .returning(VisitorRow::as_returning())
+            .get_result(conn)
+            .await?;
+        // Heartbeats are announced only when something agents see changed.
+        let changed = visitor.online != before.online
+            || visitor.current_url != before.current_url
+            || visitor.name != before.name
+            || visitor.email != before.email
+            || visitor.attributes != before.attributes
+            || visitor.visit_started_at != before.visit_started_at
+            || visitor.country_code != before.country_code
+            || visitor.city != before.city
+            || page_view.is_some();
+        let events = if *announce && changed {
+            let mut changes = visitor.changes_since(&before);
+            // Their first page view is when agents first hear of them: say that they are
+            // here, so that a dashboard not listing them yet fetches them.
+            if before.page_views == 0 && page_view.is_some() {
+                changes.online = Some(visitor.online);
+            }
+            conn.append_events(workspace_id, *now, vec![visitor_event(&visitor.id, changes)]).await?
+        } else {
+            Vec::new()
+        };
+        Ok(Some((visitor.to_payload(), events)))
     }
 
     async fn set_password(&mut self, user_id: &UserId, password_hash: &str, now: i64) -> Result<(), StoreError> {
