@@ -31,8 +31,9 @@
 //! - `porthole_db_pool_connections{state="in_use"|"idle"}`, `porthole_db_pool_max`: the
 //!   store's pools added up (SQLite: the writer and the readers).
 //! - `porthole_db_query_duration_seconds{op="read"|"write"}`: one store call (`read!`, or
-//!   a `write!` transaction), from having its connection to giving it back. Message sends'
-//!   group commits run outside these and are not in it.
+//!   a `write!` transaction), from having its connection to giving it back. Group commits
+//!   run outside these and are not in it: message sends, and on PostgreSQL visitor updates
+//!   (`store::group_commit`).
 //! - `porthole_jobs_queued{kind}`: jobs due now and not taken by a worker (every replica's).
 //! - `porthole_job_failures_total{kind}`: failed attempts (retried or final) in this process.
 //! - `porthole_rate_limited_total{limit}`: calls refused by a rate limit, by its
