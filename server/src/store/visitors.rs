@@ -75,12 +75,20 @@ impl Batched for VisitorUpdate {
     async fn store(conn: &mut AsyncPgConnection, updates: &[Self], _shared: bool) -> BatchOutcome<Self::Outcome> {
         let Some(first) = updates.first() else { return Ok(Vec::new()) };
         conn.lock_workspace(&first.workspace_id).await?;
-        let mut outcomes = Vec::with_capacity(updates.len());
-        for update in updates {
+        // Visitor rows locked in id order (byte order, a visitor's own updates in the order
+        // they came): the heartbeats' touches, which take no workspace lock, lock theirs in
+        // the same order, so the two never deadlock (`ManyRows::touch_visitors`).
+        let mut order: Vec<usize> = (0..updates.len()).collect();
+        order.sort_by(|a, b| updates[*a].visitor_id.as_str().cmp(updates[*b].visitor_id.as_str()));
+        let mut outcomes: Vec<Option<Self::Outcome>> = updates.iter().map(|_| None).collect();
+        for i in order {
             // One failing fails the transaction: `group_commit` then stores each alone.
-            outcomes.push(Ok(conn.update_visitor(update).await?));
+            outcomes[i] = Some(conn.update_visitor(&updates[i]).await?);
         }
-        Ok(outcomes)
+        Ok(outcomes
+            .into_iter()
+            .map(|o| o.ok_or_else(|| StoreError::Batch("an update was left out".to_owned())))
+            .collect())
     }
 }
 
