@@ -274,8 +274,17 @@ class ExampleBot:
 
     def __init__(self, url: str, email: str) -> None:
         env = {**os.environ, "PORTHOLE_URL": url, "PORTHOLE_EMAIL": email, "PORTHOLE_PASSWORD": PASSWORD}
+        # A job started in the background by a non-interactive shell inherits SIGINT as
+        # ignored, and Python then installs no KeyboardInterrupt handler: `stop` (Ctrl-C)
+        # would not reach the bot. Restore the default so the test does not depend on how
+        # the suite was launched.
         self._process = subprocess.Popen(
-            [sys.executable, str(self.PATH)], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+            [sys.executable, str(self.PATH)],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
         )
         self._lines: queue.Queue[str] = queue.Queue()
         assert self._process.stdout is not None
