@@ -68,6 +68,8 @@ pub struct AppState {
     pub metrics: Arc<metrics::Metrics>,
     /// Heartbeats that only moved a visitor's last-seen time, written every 2 s.
     pub touches: realtime::presence::Touches,
+    /// Page views being stored, so heartbeats that repeat them stay quiet.
+    pub pages_in_flight: realtime::presence::PagesInFlight,
     /// Turns true when the server starts shutting down; long-lived streams end then.
     pub shutdown: watch::Receiver<bool>,
 }
@@ -182,6 +184,7 @@ pub async fn open_state(
         geo,
         metrics,
         touches: realtime::presence::Touches::default(),
+        pages_in_flight: realtime::presence::PagesInFlight::default(),
         shutdown,
     }))
 }

@@ -491,6 +491,7 @@ impl VisitorService for VisitorApi {
             last_seen_at: Some(now_ms()),
             ..client.address_change(&self.state.geo)
         };
+        let _in_flight = self.state.pages_in_flight.enter(&visitor.visitor_id, &view.url);
         self.update(&visitor, change, Some(view)).await?;
         Ok(Response::new(pb::RecordPageViewResponse {}))
     }
@@ -508,7 +509,9 @@ impl VisitorService for VisitorApi {
         let touches = &self.state.touches;
         let seen = touches.pending(&visitor.visitor_id).unwrap_or(0).max(current.last_seen_at);
         let quiet = current.online
-            && (url.is_empty() || url == current.current_url)
+            && (url.is_empty()
+                || url == current.current_url
+                || self.state.pages_in_flight.holds(&visitor.visitor_id, &url))
             && rules::visit_start(current.visit_started_at, seen, now, self.state.store.visit_timeout_ms())
                 == current.visit_started_at;
         if quiet && touches.touch(&visitor.visitor_id, now) {

@@ -3,6 +3,8 @@
 //! ones offline and tells the agents.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasher, RandomState};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
@@ -60,6 +62,63 @@ impl Touches {
             }
         }
         written
+    }
+}
+
+/// Page views accepted and not yet stored: the newest per visitor, and whose request it is.
+///
+/// A heartbeat naming the page that a pending view is about to store changes nothing the
+/// view will not announce itself, so it stays quiet. Without this, while a workspace's
+/// writes queue (a burst of arrivals, a slow commit) every heartbeat that followed a
+/// navigation found the old page stored and became one more write behind the view it
+/// repeated: more writes the further behind, which kept the queue from draining (bench
+/// `realistic` on PostgreSQL: heartbeats waited seconds once page views did). Should the
+/// view fail, the visitor's next heartbeat finds the old page stored and writes the new one.
+#[derive(Default)]
+pub struct PagesInFlight {
+    /// The request's token and its URL's hash (a URL may be 2,048 characters; a collision
+    /// would only keep one of the visitor's own heartbeats quiet).
+    pages: Mutex<HashMap<VisitorId, (u64, u64)>>,
+    next: AtomicU64,
+    hasher: RandomState,
+}
+
+impl PagesInFlight {
+    /// Notes that `visitor`'s view of `url` is being stored, until the returned guard drops
+    /// (stored, refused, or the request cancelled); `None` when [`MAX_PENDING`] visitors
+    /// already have one (a heartbeat meanwhile is then written, as it was before).
+    pub fn enter(&self, visitor: &VisitorId, url: &str) -> Option<PageInFlight<'_>> {
+        let token = self.next.fetch_add(1, Ordering::Relaxed);
+        let mut pages = self.pages.lock().unwrap_or_else(PoisonError::into_inner);
+        if pages.len() >= MAX_PENDING && !pages.contains_key(visitor) {
+            return None;
+        }
+        pages.insert(visitor.clone(), (token, self.hasher.hash_one(url)));
+        Some(PageInFlight { pages: self, visitor: visitor.clone(), token })
+    }
+
+    /// Whether `visitor`'s newest view being stored is of `url`.
+    pub fn holds(&self, visitor: &VisitorId, url: &str) -> bool {
+        let hash = self.hasher.hash_one(url);
+        let pages = self.pages.lock().unwrap_or_else(PoisonError::into_inner);
+        pages.get(visitor).is_some_and(|(_, page)| *page == hash)
+    }
+}
+
+/// A page view being stored ([`PagesInFlight::enter`]); forgotten when dropped, unless a
+/// newer view of the same visitor took its place.
+pub struct PageInFlight<'a> {
+    pages: &'a PagesInFlight,
+    visitor: VisitorId,
+    token: u64,
+}
+
+impl Drop for PageInFlight<'_> {
+    fn drop(&mut self) {
+        let mut pages = self.pages.pages.lock().unwrap_or_else(PoisonError::into_inner);
+        if pages.get(&self.visitor).is_some_and(|(token, _)| *token == self.token) {
+            pages.remove(&self.visitor);
+        }
     }
 }
 
@@ -148,5 +207,22 @@ mod tests {
         assert!(!touches.touch(&VisitorId::new(), 1), "full: the caller writes it itself");
         assert!(touches.touch(&a, 30), "a visitor already kept is still taken");
         assert_eq!(touches.pending(&a), Some(30));
+    }
+
+    #[test]
+    fn a_page_in_flight_is_forgotten_by_its_own_guard_only() {
+        let pages = PagesInFlight::default();
+        let a = VisitorId::new();
+        let first = pages.enter(&a, "/one");
+        assert!(pages.holds(&a, "/one") && !pages.holds(&a, "/two"));
+        let second = pages.enter(&a, "/two");
+        assert!(pages.holds(&a, "/two") && !pages.holds(&a, "/one"), "the newest view counts");
+        drop(first);
+        assert!(pages.holds(&a, "/two"), "an older view's end leaves the newer one");
+        drop(second);
+        assert!(!pages.holds(&a, "/two"));
+        let kept: Vec<_> = (0..MAX_PENDING).filter_map(|_| pages.enter(&VisitorId::new(), "/x")).collect();
+        assert_eq!(kept.len(), MAX_PENDING);
+        assert!(pages.enter(&a, "/three").is_none(), "full: the heartbeats are written meanwhile");
     }
 }

@@ -219,6 +219,41 @@ pub async fn execute_sql(server: &TestServer, sqlite: &str, postgres: &str) {
     }
 }
 
+/// A transaction opened behind the test server's back that holds its writes: SQLite's write
+/// lock, or every workspace's row lock on PostgreSQL (which the server's writes take first).
+pub enum HeldWrites {
+    Sqlite(diesel::SqliteConnection),
+    Postgres(Box<AsyncPgConnection>),
+}
+
+impl HeldWrites {
+    pub async fn take(server: &TestServer) -> Self {
+        use diesel::Connection as _;
+        use diesel::connection::SimpleConnection as _;
+        match server.database.as_ref().unwrap() {
+            DatabaseConfig::Sqlite(path) => {
+                let mut conn = diesel::SqliteConnection::establish(&path.to_string_lossy()).unwrap();
+                conn.batch_execute("BEGIN IMMEDIATE").unwrap();
+                Self::Sqlite(conn)
+            }
+            DatabaseConfig::Postgres(url) => {
+                let mut conn = AsyncPgConnection::establish(url).await.unwrap();
+                conn.batch_execute("BEGIN; SELECT id FROM workspaces FOR UPDATE;").await.unwrap();
+                Self::Postgres(Box::new(conn))
+            }
+        }
+    }
+
+    /// Lets the held writes go (rolls back).
+    pub async fn release(self) {
+        use diesel::connection::SimpleConnection as _;
+        match self {
+            Self::Sqlite(mut conn) => conn.batch_execute("ROLLBACK").unwrap(),
+            Self::Postgres(mut conn) => conn.batch_execute("ROLLBACK").await.unwrap(),
+        }
+    }
+}
+
 /// Starts an anonymous visitor session on a widget.
 pub async fn start_visitor(server: &TestServer, widget_token: &str) -> (Porthole, String) {
     start_session(server, pb::StartSessionRequest { widget_token: widget_token.into(), ..Default::default() }).await

@@ -319,6 +319,42 @@ async fn concurrent_page_views_are_each_stored_once(backend: Backend) {
 }
 on_both_backends!(concurrent_page_views_are_each_stored_once);
 
+/// While a page view waits to be stored (the workspace's writes are held up), a heartbeat
+/// naming that page is not one more write queued behind it; a heartbeat naming another page
+/// still is (agents must see where the visitor is).
+async fn a_heartbeat_repeating_a_page_view_being_stored_is_not_written_again(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let s = setup(&server, "queued@example.com").await;
+    view(&s.visitor, "/a").await;
+    let held = common::HeldWrites::take(&server).await;
+    let viewing = tokio::spawn({
+        let visitor = s.visitor.clone();
+        async move { view(&visitor, "/b").await }
+    });
+    // Time for the view to reach the server and wait for the held writes.
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    assert!(!viewing.is_finished(), "the view waits for the held writes");
+    let beat = |url: &str| {
+        let (visitor, url) = (s.visitor.clone(), format!("https://shop.example{url}"));
+        async move { visitor.visitor().heartbeat(pb::HeartbeatRequest { url }).await.map(|_| ()) }
+    };
+    tokio::time::timeout(Duration::from_secs(2), beat("/b"))
+        .await
+        .expect("the heartbeat repeating the pending view answers without waiting for it")
+        .unwrap();
+    let elsewhere = tokio::spawn(beat("/c"));
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(!elsewhere.is_finished(), "a heartbeat on another page is a write: it waits too");
+    held.release().await;
+    viewing.await.unwrap();
+    elsewhere.await.unwrap().unwrap();
+    assert_eq!(paths(&list(&s.agent, &s.visitor_id, 100, "").await), ["/b", "/a"]);
+    let stored = profile(&s.agent, &s.visitor_id).await;
+    assert_eq!((stored.current_url.as_str(), stored.page_views), ("https://shop.example/c", 2));
+    server.stop().await;
+}
+on_both_backends!(a_heartbeat_repeating_a_page_view_being_stored_is_not_written_again);
+
 /// When a browser identifies as a user the workspace already knows, the pages it viewed
 /// join that user's history (and the cap still holds).
 async fn identified_pages_follow_the_user(backend: Backend) {
