@@ -71,9 +71,8 @@ impl Touches {
 /// view will not announce itself, so it stays quiet. Without this, while a workspace's
 /// writes queue (a burst of arrivals, a slow commit) every heartbeat that followed a
 /// navigation found the old page stored and became one more write behind the view it
-/// repeated: more writes the further behind, which kept the queue from draining (bench
-/// `realistic` on PostgreSQL: heartbeats waited seconds once page views did). Should the
-/// view fail, the visitor's next heartbeat finds the old page stored and writes the new one.
+/// repeated: more writes the further behind, so a queue fed itself. Should the view fail,
+/// the visitor's next heartbeat finds the old page stored and writes the new one.
 #[derive(Default)]
 pub struct PagesInFlight {
     /// The request's token and its URL's hash (a URL may be 2,048 characters; a collision
