@@ -164,9 +164,9 @@ impl VisitorApi {
         Ok(bot::available(&self.state, &widget.workspace_id).await?)
     }
 
-    /// Whether the team answers now: within business hours and (for human-handled widgets)
-    /// with an agent's dashboard connected.
     /// Whether someone answers now, and whether that is a human: (online, agents online).
+    /// Agents answer within business hours with an agent's dashboard connected; the bot or a
+    /// guided flow answers otherwise.
     async fn online(&self, widget: &WidgetRow, settings: &WidgetSettings, bot: bool) -> Result<(bool, bool), Error> {
         // Business hours are the humans'; the bot answers around the clock.
         let agents = hours::is_open(&settings.business_hours, chrono::Utc::now())
